@@ -1,0 +1,217 @@
+"""In-memory storage: the same ports as the SQL adapter, for tests, examples and embedders.
+
+One lock serialises units of work (like SQLite's single writer); every write keeps an undo step, so a
+unit of work that is not committed leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+from types import TracebackType
+from typing import Self, TypeVar
+
+import attrs
+
+from p2pstock.core.ledger.accounts import Account, Balances
+from p2pstock.core.ledger.entries import Entry, EntryKind
+from p2pstock.core.ledger.ports import CodeTotal, LedgerChanges, Period
+from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
+
+V = TypeVar("V")
+
+
+@attrs.define
+class MemoryDatabase:
+    """All the tables, as dictionaries."""
+
+    accounts: dict[str, Account] = attrs.Factory(dict)
+    transfers: dict[str, Transfer] = attrs.Factory(dict)
+    resolutions: dict[str, Transfer] = attrs.Factory(dict)
+    failures: dict[str, TransferResult] = attrs.Factory(dict)
+    entries: dict[str, list[Entry]] = attrs.Factory(lambda: defaultdict(list))
+    withdrawals: dict[str, Withdrawal] = attrs.Factory(dict)
+    next_seq: int = 1
+    lock: threading.RLock = attrs.Factory(threading.RLock)
+
+
+class MemoryUnitOfWorkFactory:
+    """Opens units of work on one ``MemoryDatabase``."""
+
+    def __init__(self, database: MemoryDatabase | None = None) -> None:
+        self.database = database or MemoryDatabase()
+
+    def __call__(self, *, readonly: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.database)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, database: MemoryDatabase) -> None:
+        self._db = database
+        self._undo: list[Callable[[], None]] = []
+        self.ledger = MemoryLedgerSession(database, self._undo)
+        self.withdrawals = MemoryWithdrawals(database, self._undo)
+
+    def __enter__(self) -> Self:
+        self._db.lock.acquire()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            while self._undo:
+                self._undo.pop()()
+        finally:
+            self._db.lock.release()
+
+    def commit(self) -> None:
+        self._undo.clear()
+
+
+class MemoryLedgerSession:
+    def __init__(self, database: MemoryDatabase, undo: list[Callable[[], None]]) -> None:
+        self._db, self._undo = database, undo
+
+    def lock_accounts(self, ids: Collection[str]) -> dict[str, Account]:
+        return self.find_accounts(ids)
+
+    def find_accounts(self, ids: Collection[str]) -> dict[str, Account]:
+        return {i: self._db.accounts[i] for i in ids if i in self._db.accounts}
+
+    def insert_accounts(self, accounts: Sequence[Account]) -> None:
+        for account in accounts:
+            self._put(self._db.accounts, account.id, account)
+
+    def find_transfers(self, ids: Collection[str]) -> dict[str, Transfer]:
+        return {i: self._db.transfers[i] for i in ids if i in self._db.transfers}
+
+    def find_failures(self, ids: Collection[str]) -> dict[str, TransferResult]:
+        return {i: self._db.failures[i] for i in ids if i in self._db.failures}
+
+    def find_resolutions(self, pending_ids: Collection[str]) -> dict[str, Transfer]:
+        return {i: self._db.resolutions[i] for i in pending_ids if i in self._db.resolutions}
+
+    def write(self, changes: LedgerChanges) -> None:
+        for account, version in changes.accounts:
+            if self._db.accounts[account.id].version != version:
+                raise AssertionError(f"account {account.id} changed outside the lock")
+            self._put(self._db.accounts, account.id, account)
+        for transfer in changes.transfers:
+            self._put(self._db.transfers, transfer.id, transfer)
+            if transfer.flags.resolves:
+                self._put(self._db.resolutions, transfer.pending_id, transfer)
+        for transfer_id, result in changes.failures:
+            self._put(self._db.failures, transfer_id, result)
+        for entry in changes.entries:
+            self._append_entry(entry)
+
+    def expired_pending(self, now: int, limit: int) -> list[Transfer]:
+        due = (
+            t
+            for t in self._db.transfers.values()
+            if t.is_pending
+            and t.expires_at is not None
+            and t.expires_at <= now
+            and t.id not in self._db.resolutions
+        )
+        return [t for _, t in zip(range(limit), due, strict=False)]
+
+    def open_holds(self, account_id: str, code_prefix: str = "") -> list[Transfer]:
+        return [
+            t
+            for t in self._db.transfers.values()
+            if t.is_pending
+            and t.debit_account_id == account_id
+            and t.code.startswith(code_prefix)
+            and t.id not in self._db.resolutions
+        ]
+
+    def entries(self, account_id: str, start: int, end: int, after_seq: int, limit: int) -> list[Entry]:
+        rows = (
+            e
+            for e in self._db.entries.get(account_id, ())
+            if e.seq > after_seq and start <= e.timestamp < end
+        )
+        return [e for _, e in zip(range(limit), rows, strict=False)]
+
+    def last_entry_before(self, account_id: str, moment: int) -> Entry | None:
+        earlier = [e for e in self._db.entries.get(account_id, ()) if e.timestamp < moment]
+        return earlier[-1] if earlier else None
+
+    def code_totals(
+        self, period: Period, start_day: str, end_day: str, account_id: str | None
+    ) -> list[CodeTotal]:
+        width = 10 if period == "day" else 7
+        totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for entry in self._posted_entries(account_id):
+            if start_day <= entry.day <= end_day:
+                row = totals[(entry.day[:width], entry.code)]
+                row[0] += 1
+                row[1 if entry.side == "debit" else 2] += entry.amount
+        return [
+            CodeTotal(p, c, n if account_id else n // 2, d, cr)
+            for (p, c), (n, d, cr) in sorted(totals.items())
+        ]
+
+    def all_accounts(self) -> Iterable[Account]:
+        return list(self._db.accounts.values())
+
+    def all_transfers(self) -> Iterable[Transfer]:
+        return list(self._db.transfers.values())
+
+    def entry_sums(self) -> dict[str, tuple[Balances, Balances | None]]:
+        sums = {}
+        for account_id, entries in self._db.entries.items():
+            total = Balances()
+            for entry in entries:
+                total = total + entry.delta
+            sums[account_id] = (total, entries[-1].after if entries else None)
+        return sums
+
+    def _posted_entries(self, account_id: str | None) -> Iterable[Entry]:
+        lists = [self._db.entries.get(account_id, [])] if account_id else list(self._db.entries.values())
+        return (e for entries in lists for e in entries if e.kind in (EntryKind.POSTED, EntryKind.POST))
+
+    def _append_entry(self, entry: Entry) -> None:
+        entries = self._db.entries[entry.account_id]
+        entries.append(attrs.evolve(entry, seq=self._db.next_seq))
+        self._db.next_seq += 1
+        self._undo.append(lambda: entries.__delitem__(-1))
+
+    def _put(self, table: dict[str, V], key: str, value: V) -> None:
+        _put(table, key, value, self._undo)
+
+
+class MemoryWithdrawals:
+    def __init__(self, database: MemoryDatabase, undo: list[Callable[[], None]]) -> None:
+        self._db, self._undo = database, undo
+
+    def get(self, withdrawal_id: str) -> Withdrawal | None:
+        return self._db.withdrawals.get(withdrawal_id)
+
+    def add(self, withdrawal: Withdrawal) -> None:
+        _put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
+
+    def decide(self, withdrawal: Withdrawal) -> bool:
+        stored = self._db.withdrawals.get(withdrawal.id)
+        if stored is None or stored.status is not WithdrawalStatus.PENDING:
+            return False
+        _put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
+        return True
+
+    def list(self, status: WithdrawalStatus | None, limit: int) -> list[Withdrawal]:
+        found = [w for w in self._db.withdrawals.values() if status is None or w.status is status]
+        return found[:limit]
+
+
+def _put(table: dict[str, V], key: str, value: V, undo: list[Callable[[], None]]) -> None:
+    if key in table:
+        old = table[key]
+        undo.append(lambda: table.__setitem__(key, old))
+    else:
+        undo.append(lambda: table.__delitem__(key))
+    table[key] = value

@@ -1,0 +1,240 @@
+"""The ledger's storage on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any
+
+from p2pstock.adapters.sql import statements as sql
+from p2pstock.core.errors import TransientConflict
+from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
+from p2pstock.core.ledger.entries import Entry, EntryKind, Side
+from p2pstock.core.ledger.ports import CodeTotal, LedgerChanges, Period
+from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.transfers import Transfer, TransferFlags
+
+Row = tuple[Any, ...]
+
+
+class SqlLedgerSession:
+    """Runs the ledger's statements on the open transaction's driver cursor."""
+
+    def __init__(self, cursor: Any, dialect: str) -> None:
+        self._cursor = cursor
+        self._dialect = dialect
+        self._lock_suffix = " FOR UPDATE" if dialect == "postgresql" else ""
+
+    # -- the write path ---------------------------------------------------------------------------------
+
+    def lock_accounts(self, ids: Collection[str]) -> dict[str, Account]:
+        rows = self._select_in(sql.FIND_ACCOUNTS + self._lock_suffix, "id", sorted(ids))
+        return {row[0]: _account(row) for row in rows}
+
+    def find_accounts(self, ids: Collection[str]) -> dict[str, Account]:
+        return {row[0]: _account(row) for row in self._select_in(sql.FIND_ACCOUNTS, "id", list(ids))}
+
+    def insert_accounts(self, accounts: Sequence[Account]) -> None:
+        rows = [
+            {
+                "id": a.id,
+                "currency": a.currency,
+                "code": a.code,
+                "flags": int(a.flags),
+                "created_at": a.created_at,
+            }
+            for a in accounts
+        ]
+        self._executemany(sql.INSERT_ACCOUNT, rows)
+
+    def find_transfers(self, ids: Collection[str]) -> dict[str, Transfer]:
+        return {row[0]: _transfer(row) for row in self._select_in(sql.FIND_TRANSFERS, "id", list(ids))}
+
+    def find_failures(self, ids: Collection[str]) -> dict[str, TransferResult]:
+        rows = self._select_in(sql.FIND_FAILURES, "id", list(ids))
+        return {row[0]: TransferResult(row[1]) for row in rows}
+
+    def find_resolutions(self, pending_ids: Collection[str]) -> dict[str, Transfer]:
+        rows = self._select_in(sql.FIND_TRANSFERS, "pending_id", list(pending_ids))
+        return {row[7]: _transfer(row) for row in rows}
+
+    def write(self, changes: LedgerChanges) -> None:
+        if changes.accounts:
+            updates = [_account_update(account, old) for account, old in changes.accounts]
+            if self._executemany(sql.UPDATE_ACCOUNT, updates) != len(updates):
+                raise TransientConflict("an account changed while it was locked")
+        if changes.transfers:
+            self._executemany(sql.INSERT_TRANSFER, [_transfer_row(t, changes) for t in changes.transfers])
+        if changes.entries:
+            self._executemany(sql.INSERT_ENTRY, [_entry_row(e) for e in changes.entries])
+        if changes.failures:
+            self._executemany(sql.INSERT_FAILURE, [{"id": i, "result": str(r)} for i, r in changes.failures])
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def expired_pending(self, now: int, limit: int) -> list[Transfer]:
+        return [_transfer(r) for r in self._fetch(sql.EXPIRED_PENDING, {"now": now, "limit": limit})]
+
+    def open_holds(self, account_id: str, code_prefix: str = "") -> list[Transfer]:
+        like = code_prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+        return [_transfer(r) for r in self._fetch(sql.OPEN_HOLDS, {"account_id": account_id, "prefix": like})]
+
+    def entries(self, account_id: str, start: int, end: int, after_seq: int, limit: int) -> list[Entry]:
+        params = {"account_id": account_id, "after": after_seq, "start": start, "end": end, "limit": limit}
+        return [_entry(r) for r in self._fetch(sql.ENTRIES, params)]
+
+    def last_entry_before(self, account_id: str, moment: int) -> Entry | None:
+        rows = self._fetch(sql.LAST_ENTRY_BEFORE, {"account_id": account_id, "moment": moment})
+        return _entry(rows[0]) if rows else None
+
+    def code_totals(
+        self, period: Period, start_day: str, end_day: str, account_id: str | None
+    ) -> list[CodeTotal]:
+        width = 10 if period == "day" else 7
+        template = sql.ACCOUNT_TOTALS if account_id else sql.PLATFORM_TOTALS
+        params = {"start": start_day, "end": end_day, "account_id": account_id}
+        rows = self._fetch(
+            template.format(width=width), params if account_id else params | {"account_id": None}
+        )
+        return [CodeTotal(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
+
+    def all_accounts(self) -> Iterable[Account]:
+        return [_account(r) for r in self._fetch(sql.ALL_ACCOUNTS, {})]
+
+    def all_transfers(self) -> Iterable[Transfer]:
+        cursor = self._cursor.connection.cursor()  # its own cursor: the caller reads other things meanwhile
+        cursor.execute(sql.for_dialect(sql.ALL_TRANSFERS, self._dialect), {})
+        return _stream(cursor)
+
+    def entry_sums(self) -> dict[str, tuple[Balances, Balances | None]]:
+        sums = {r[0]: Balances(*(int(v) for v in r[1:])) for r in self._fetch(sql.ENTRY_SUMS, {})}
+        last = {r[0]: Balances(*(int(v) for v in r[1:])) for r in self._fetch(sql.LAST_ENTRIES, {})}
+        return {account: (total, last.get(account)) for account, total in sums.items()}
+
+    # -- the cursor ----------------------------------------------------------------------------------------
+
+    def _select_in(self, template: str, column: str, keys: list[str]) -> list[Row]:
+        if not keys:
+            return []
+        params = {f"k{i}": key for i, key in enumerate(keys)}
+        return self._fetch(sql.select_in(template, column, len(keys)), params)
+
+    def _fetch(self, statement: str, params: dict[str, Any]) -> list[Row]:
+        self._execute(statement, params)
+        return list(self._cursor.fetchall())
+
+    def _execute(self, statement: str, params: dict[str, Any]) -> None:
+        self._cursor.execute(sql.for_dialect(statement, self._dialect), params)
+
+    def _executemany(self, statement: str, rows: list[dict[str, Any]]) -> int:
+        if not rows:
+            return 0
+        self._cursor.executemany(sql.for_dialect(statement, self._dialect), rows)
+        return int(self._cursor.rowcount)
+
+
+def _stream(cursor: Any) -> Iterator[Transfer]:
+    try:
+        while rows := cursor.fetchmany(1000):
+            yield from (_transfer(r) for r in rows)
+    finally:
+        cursor.close()
+
+
+def _account(row: Row) -> Account:
+    return Account(
+        id=row[0],
+        currency=row[1],
+        code=row[2],
+        flags=AccountFlags(row[3]),
+        balances=Balances(row[4], row[5], row[6], row[7]),
+        version=row[8],
+        created_at=row[9],
+    )
+
+
+def _account_update(account: Account, old_version: int) -> dict[str, Any]:
+    b = account.balances
+    return {
+        "id": account.id,
+        "dp": b.debits_pending,
+        "dpo": b.debits_posted,
+        "cp": b.credits_pending,
+        "cpo": b.credits_posted,
+        "version": account.version,
+        "old_version": old_version,
+    }
+
+
+def _transfer(row: Row) -> Transfer:
+    return Transfer(
+        id=row[0],
+        debit_account_id=row[1],
+        credit_account_id=row[2],
+        amount=row[3],
+        code=row[4],
+        currency=row[5],
+        flags=TransferFlags(row[6]),
+        pending_id=row[7] or "",
+        timeout=row[8],
+        reference=row[9],
+        timestamp=row[10],
+        expires_at=row[11],
+    )
+
+
+def _transfer_row(t: Transfer, changes: LedgerChanges) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "debit": t.debit_account_id,
+        "credit": t.credit_account_id,
+        "amount": t.amount,
+        "code": t.code,
+        "currency": t.currency,
+        "flags": int(t.flags),
+        "pending_id": t.pending_id or None,
+        "timeout": t.timeout,
+        "reference": t.reference,
+        "ts": t.timestamp,
+        "expires_at": t.expires_at,
+        "day": changes.day,
+    }
+
+
+def _entry(row: Row) -> Entry:
+    return Entry(
+        seq=row[0],
+        transfer_id=row[1],
+        account_id=row[2],
+        timestamp=row[3],
+        day=row[4],
+        code=row[5],
+        kind=EntryKind(row[6]),
+        side=Side(row[7]),
+        amount=row[8],
+        reference=row[9],
+        delta=Balances(row[10], row[11], row[12], row[13]),
+        after=Balances(row[14], row[15], row[16], row[17]),
+    )
+
+
+def _entry_row(e: Entry) -> dict[str, Any]:
+    d, a = e.delta, e.after
+    return {
+        "transfer_id": e.transfer_id,
+        "account_id": e.account_id,
+        "ts": e.timestamp,
+        "day": e.day,
+        "code": e.code,
+        "kind": str(e.kind),
+        "side": str(e.side),
+        "amount": e.amount,
+        "reference": e.reference,
+        "d_dp": d.debits_pending,
+        "d_dpo": d.debits_posted,
+        "d_cp": d.credits_pending,
+        "d_cpo": d.credits_posted,
+        "a_dp": a.debits_pending,
+        "a_dpo": a.debits_posted,
+        "a_cp": a.credits_pending,
+        "a_cpo": a.credits_posted,
+    }

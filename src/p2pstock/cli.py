@@ -1,0 +1,93 @@
+"""The ``p2pstock`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from p2pstock.adapters.sql.database import create_engine
+from p2pstock.adapters.sql.migrate import upgrade
+from p2pstock.bootstrap import bootstrap
+from p2pstock.config import Settings
+from p2pstock.demo import run_demo
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    result: int = args.run(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="p2pstock", description="P2P lending and stock fund allocation platform"
+    )
+    commands = parser.add_subparsers(title="commands")
+    db = commands.add_parser("db", help="the database").add_subparsers(title="db commands")
+    upgrade = db.add_parser("upgrade", help="create or migrate the database schema")
+    upgrade.set_defaults(run=_db_upgrade)
+    demo = commands.add_parser("demo", help="walk through the fund kernel on a SQLite file")
+    demo.add_argument(
+        "--data-dir", type=Path, default=None, help="where demo.db goes (default: the data dir)"
+    )
+    demo.set_defaults(run=_demo)
+    ledger = commands.add_parser("ledger", help="ledger maintenance").add_subparsers(title="ledger commands")
+    ledger.add_parser("audit", help="replay every transfer and compare with stored balances").set_defaults(
+        run=_audit
+    )
+    ledger.add_parser("expire", help="expire pending transfers whose timeout passed").set_defaults(
+        run=_expire
+    )
+    return parser
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+
+    settings = Settings.from_env()
+    if settings.is_embedded and not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
+    upgrade(engine)
+    engine.dispose()
+    print(f"database {settings.safe_database_url} is up to date")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or Settings.from_env().data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    run_demo(data_dir).close()
+    return 0
+
+
+def _audit(_args: argparse.Namespace) -> int:
+    app = bootstrap()
+    report, trial = app.ledger.audit(), app.ledger.trial_balance()
+    app.close()
+    print(
+        f"{report.accounts} accounts, {report.transfers} transfers, trial balance "
+        f"{'balanced' if trial.balanced else 'NOT balanced'}"
+    )
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    return 0 if report.ok and trial.balanced else 1
+
+
+def _expire(_args: argparse.Namespace) -> int:
+    app = bootstrap()
+    expired = app.ledger.expire_pending()
+    app.close()
+    print(f"{expired} pending transfers expired")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Every error p2pstock raises, in one tree.
+
+::
+
+    P2PStockError                      base of everything below; ``str(e)`` is safe to show a customer
+    ├── InvalidInput                   bad input: a clear message, nothing changed
+    │   └── MoneyError                 an amount that cannot be parsed or combined (core.money)
+    ├── NotFound                       the account, transfer or request does not exist
+    ├── Refused                        a business rule said no; nothing changed
+    │   ├── InsufficientFunds          not enough available balance
+    │   ├── WithdrawalBlocked          a platform policy forbids this withdrawal now
+    │   ├── AlreadyDecided             the request was approved or rejected before
+    │   └── IdempotencyConflict        an id was reused with different details
+    │       └── DepositMismatch        a gateway confirmed the same transaction with another amount
+    ├── LedgerRefused                  a ledger operation answered with a failure result
+    └── StorageError                   the storage could not complete the operation
+        └── TransientConflict          a serialization failure or deadlock; the operation may be retried
+
+Frontends map these classes to texts in one table; embedders catch the branch they care about.
+"""
+
+from __future__ import annotations
+
+
+class P2PStockError(Exception):
+    """Base class of every error raised by p2pstock."""
+
+
+class InvalidInput(P2PStockError, ValueError):
+    """The input is malformed or out of range; nothing was changed."""
+
+
+class NotFound(P2PStockError, LookupError):
+    """The thing asked for does not exist."""
+
+
+class Refused(P2PStockError):
+    """A business rule refused the operation; nothing was changed."""
+
+
+class InsufficientFunds(Refused):
+    """The available balance does not cover the amount."""
+
+
+class WithdrawalBlocked(Refused):
+    """A platform policy forbids this withdrawal at the moment."""
+
+
+class AlreadyDecided(Refused):
+    """The request has already been decided and cannot be decided again."""
+
+
+class IdempotencyConflict(Refused):
+    """An idempotency key was reused with different details; nothing was changed."""
+
+
+class DepositMismatch(IdempotencyConflict):
+    """A payment gateway confirmed a transaction already credited, but with another amount."""
+
+
+class LedgerRefused(P2PStockError):
+    """A ledger operation failed; ``result`` names the precise reason."""
+
+    def __init__(self, message: str, result: object) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+class StorageError(P2PStockError):
+    """The storage could not complete the operation."""
+
+
+class TransientConflict(StorageError):
+    """A serialization failure or deadlock; running the whole operation again is safe."""

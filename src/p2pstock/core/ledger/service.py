@@ -1,0 +1,174 @@
+"""The ledger as embedders call it: plain synchronous methods, each one database transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, tzinfo
+from typing import TypeVar
+
+import attrs
+
+from p2pstock.core.clock import Clock, SystemClock, from_micros, to_micros
+from p2pstock.core.errors import InvalidInput, LedgerRefused, NotFound
+from p2pstock.core.ledger import reports
+from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
+from p2pstock.core.ledger.engine import apply_transfers, expiry_id
+from p2pstock.core.ledger.ports import CodeTotal, LedgerSession, Period
+from p2pstock.core.ledger.results import AccountOutcome, AccountResult, TransferOutcome
+from p2pstock.core.ledger.transfers import Transfer, TransferFlags
+from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
+from p2pstock.core.transactions import in_transaction
+
+T = TypeVar("T")
+
+MAX_BATCH = 8190
+_BOTH_LIMITS = AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS | AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS
+
+
+@attrs.define
+class Ledger:
+    """Accounts, transfers with freezing, fund dynamics and their checks.
+
+    ``timezone`` decides the business day that statistics group by (Asia/Shanghai for a CNY platform).
+    """
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock = attrs.field(factory=SystemClock)
+    timezone: tzinfo = UTC
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def create_accounts(self, accounts: Sequence[Account]) -> list[AccountOutcome]:
+        """Create accounts; an id that exists answers ``EXISTS`` (or how it differs) and changes nothing."""
+        return in_transaction(self.uow_factory, lambda uow: self.create_accounts_in(uow.ledger, accounts))
+
+    def create_accounts_in(self, session: LedgerSession, accounts: Sequence[Account]) -> list[AccountOutcome]:
+        """``create_accounts`` inside a transaction the caller already holds."""
+        existing = session.find_accounts({a.id for a in accounts})
+        now = to_micros(self.clock.now())
+        outcomes: list[AccountOutcome] = []
+        new: dict[str, Account] = {}
+        for account in accounts:
+            found = existing.get(account.id) or new.get(account.id)
+            result = _compare_account(account, found) if found else _check_new_account(account)
+            if result is AccountResult.CREATED:
+                found = new[account.id] = attrs.evolve(account, created_at=now)
+            outcomes.append(AccountOutcome(account.id, result, found if result.ok else None))
+        session.insert_accounts(list(new.values()))
+        return outcomes
+
+    def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
+        """Apply a batch of transfers in one database transaction; one outcome per transfer, in order."""
+        if len(transfers) > MAX_BATCH:
+            raise InvalidInput(f"a batch holds at most {MAX_BATCH} transfers")
+        return in_transaction(self.uow_factory, lambda uow: self.apply_in(uow.ledger, transfers))
+
+    def create_transfer(self, transfer: Transfer) -> TransferOutcome:
+        """Apply one transfer in its own transaction."""
+        return self.create_transfers([transfer])[0]
+
+    def transfer(self, transfer: Transfer) -> Transfer:
+        """Apply one transfer and return it as stored; raise ``LedgerRefused`` unless it now exists."""
+        outcome = self.create_transfer(transfer)
+        if not outcome.ok or outcome.transfer is None:
+            raise LedgerRefused(f"transfer {transfer.id} refused: {outcome.result}", outcome.result)
+        return outcome.transfer
+
+    def apply_in(self, session: LedgerSession, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
+        """``create_transfers`` inside a transaction the caller already holds (to write business records
+        in the same transaction)."""
+        now = to_micros(self.clock.now())
+        return apply_transfers(session, transfers, now, self.business_day(now))
+
+    def expire_pending(self, *, limit: int = 1000) -> int:
+        """Expire pending transfers whose timeout has passed; returns how many expired."""
+
+        def sweep(uow: UnitOfWork) -> int:
+            now = to_micros(self.clock.now())
+            due = uow.ledger.expired_pending(now, limit)
+            requests = [
+                Transfer(expiry_id(p.id), flags=TransferFlags.EXPIRE_PENDING, pending_id=p.id) for p in due
+            ]
+            outcomes = apply_transfers(uow.ledger, requests, now, self.business_day(now), internal=True)
+            return sum(1 for o in outcomes if o.result == "created")
+
+        return in_transaction(self.uow_factory, sweep)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> Account:
+        found = self._read(lambda s: s.find_accounts([account_id]))
+        if account_id not in found:
+            raise NotFound(f"no account {account_id}")
+        return found[account_id]
+
+    def lookup_transfer(self, transfer_id: str) -> Transfer | None:
+        return self._read(lambda s: s.find_transfers([transfer_id])).get(transfer_id)
+
+    def open_holds(self, account_id: str, code_prefix: str = "") -> list[Transfer]:
+        """Pending transfers debiting the account that are not yet resolved (what is frozen, and why)."""
+        return self._read(lambda s: s.open_holds(account_id, code_prefix))
+
+    def statement(
+        self,
+        account_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        after: int = 0,
+        limit: int = 50,
+    ) -> reports.StatementPage:
+        """The account's entries from ``start`` (inclusive) to ``end`` (exclusive), a page at a time."""
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("a statement page holds 1 to 1000 entries")
+        lo = to_micros(start) if start else 0
+        hi = to_micros(end) if end else 2**63 - 1
+        rows = self._read(lambda s: s.entries(account_id, lo, hi, after, limit + 1))
+        more = len(rows) > limit
+        page = tuple(rows[:limit])
+        return reports.StatementPage(account_id, page, page[-1].seq if more else None)
+
+    def balance_at(self, account_id: str, moment: datetime) -> Balances:
+        """The account's balances as they were at ``moment``."""
+        entry = self._read(lambda s: s.last_entry_before(account_id, to_micros(moment) + 1))
+        return entry.after if entry else Balances()
+
+    def statistics(
+        self, period: Period = "day", *, start: date, end: date, account_id: str | None = None
+    ) -> list[CodeTotal]:
+        """Posted money by code per day or month, from ``start`` to ``end`` inclusive; platform-wide, or
+        for one account (its debits and credits)."""
+        if period not in ("day", "month"):
+            raise InvalidInput("period must be 'day' or 'month'")
+        return self._read(lambda s: s.code_totals(period, start.isoformat(), end.isoformat(), account_id))
+
+    def trial_balance(self) -> reports.TrialBalance:
+        return self._read(lambda s: reports.trial_balance(s.all_accounts()))
+
+    def audit(self) -> reports.AuditReport:
+        """Replay every transfer and compare with the stored balances and entries."""
+        return self._read(lambda s: reports.audit(s.all_accounts(), s.all_transfers(), s.entry_sums()))
+
+    def business_day(self, micros: int) -> str:
+        return from_micros(micros).astimezone(self.timezone).date().isoformat()
+
+    def _read(self, query: Callable[[LedgerSession], T]) -> T:
+        return in_transaction(self.uow_factory, lambda uow: query(uow.ledger), readonly=True)
+
+
+def _check_new_account(account: Account) -> AccountResult:
+    if account.flags & _BOTH_LIMITS == _BOTH_LIMITS:
+        return AccountResult.FLAGS_ARE_MUTUALLY_EXCLUSIVE
+    if account.balances != Balances():
+        return AccountResult.BALANCES_MUST_BE_ZERO
+    return AccountResult.CREATED
+
+
+def _compare_account(asked: Account, found: Account) -> AccountResult:
+    if asked.flags != found.flags:
+        return AccountResult.EXISTS_WITH_DIFFERENT_FLAGS
+    if asked.code != found.code:
+        return AccountResult.EXISTS_WITH_DIFFERENT_CODE
+    if asked.currency != found.currency:
+        return AccountResult.EXISTS_WITH_DIFFERENT_CURRENCY
+    return AccountResult.EXISTS

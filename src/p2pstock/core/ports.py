@@ -1,0 +1,30 @@
+"""Storage ports: a unit of work per business transaction, holding the repositories core needs."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from p2pstock.core.ledger.ports import LedgerSession
+from p2pstock.core.wallet.ports import WithdrawalRepository
+
+
+class UnitOfWork(Protocol):
+    """One database transaction. Leaving the ``with`` block without ``commit()`` rolls it back."""
+
+    @property
+    def ledger(self) -> LedgerSession: ...
+    @property
+    def withdrawals(self) -> WithdrawalRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Opens units of work. ``readonly`` ones may run beside writers and must not write."""
+
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...

@@ -1,0 +1,52 @@
+"""Small checks shared by the domain: identifiers and codes that arrive from callers."""
+
+from __future__ import annotations
+
+import re
+
+from p2pstock.core.errors import InvalidInput
+
+_ID = re.compile(r"[A-Za-z0-9_.:@/+=-]{1,200}")
+_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def check_id(value: object, what: str) -> str:
+    """An identifier chosen by a caller: 1–200 characters of ``A–Z a–z 0–9 _ . : @ / + = -``."""
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise InvalidInput(
+            f"{what} must be 1–200 characters of letters, digits and _.:@/+=- (got {value!r:.60})"
+        )
+    return value
+
+
+def check_name(value: object, what: str) -> str:
+    """A short name that is embedded in identifiers (customer ids, gateway names): no ``:``."""
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise InvalidInput(f"{what} must be 1–64 characters of letters, digits and _.- (got {value!r:.60})")
+    return value
+
+
+def check_code(value: object, what: str) -> str:
+    """A business code such as ``deposit`` or ``allocation.deposit`` (at most 48 characters)."""
+    if not isinstance(value, str) or len(value) > 48 or not _CODE.fullmatch(value):
+        raise InvalidInput(
+            f"{what} must be lowercase words joined by dots, at most 48 characters (got {value!r:.60})"
+        )
+    return value
+
+
+def check_amount(value: object, what: str = "amount") -> int:
+    """A non-negative integer number of minor units (never a float or a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{what} must be an integer number of minor units (got {type(value).__name__})")
+    if value < 0:
+        raise InvalidInput(f"{what} must not be negative")
+    return value
+
+
+def check_currency(value: object) -> str:
+    """An ISO 4217 currency code such as ``CNY``."""
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise InvalidInput(f"currency must be three capital letters such as CNY (got {value!r:.20})")
+    return value

@@ -1,0 +1,222 @@
+"""Wallet services on the ledger: deposits confirmed by gateways, withdrawals frozen then decided."""
+
+from __future__ import annotations
+
+import logging
+
+import attrs
+
+from p2pstock.core.clock import to_micros
+from p2pstock.core.errors import (
+    AlreadyDecided,
+    DepositMismatch,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidInput,
+    LedgerRefused,
+    NotFound,
+    Refused,
+    WithdrawalBlocked,
+)
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.ledger.accounts import Account
+from p2pstock.core.ledger.results import TransferOutcome, TransferResult
+from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.money import Currency, Money
+from p2pstock.core.ports import UnitOfWork
+from p2pstock.core.transactions import in_transaction
+from p2pstock.core.validation import check_id, check_name
+from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
+
+log = logging.getLogger(__name__)
+R = TransferResult
+
+
+@attrs.frozen
+class WalletBalance:
+    """What a customer sees: spendable, frozen, and both together."""
+
+    customer_id: str
+    available: Money
+    frozen: Money
+
+    @property
+    def total(self) -> Money:
+        return self.available + self.frozen
+
+
+@attrs.frozen
+class Deposit:
+    """A credited deposit. ``duplicate`` is true when the gateway had confirmed it before."""
+
+    transfer: Transfer
+    duplicate: bool
+
+
+@attrs.frozen
+class WithdrawalPolicy:
+    """Platform rules for withdrawals. ``refuse_while_allocation_frozen`` refuses any withdrawal while the
+    customer has funds frozen in a stock fund allocation."""
+
+    refuse_while_allocation_frozen: bool = False
+
+
+@attrs.define
+class Wallets:
+    """Customer wallets in one currency."""
+
+    ledger: Ledger
+    policy: WithdrawalPolicy = WithdrawalPolicy()
+    currency: Currency = attrs.field(factory=lambda: Currency.of("CNY"))
+
+    def open(self, customer_id: str) -> Account:
+        """Open the customer's wallet (or return it if it is open)."""
+        outcome = self.ledger.create_accounts([chart.wallet(customer_id, self.currency.code)])[0]
+        if outcome.account is None:
+            raise Refused(f"account {outcome.id} exists with other settings: {outcome.result}")
+        return outcome.account
+
+    def balance(self, customer_id: str) -> WalletBalance:
+        account = self.ledger.account(chart.wallet_id(customer_id, self.currency.code))
+        return WalletBalance(customer_id, self._money(account.available), self._money(account.frozen))
+
+    def confirm_deposit(
+        self, customer_id: str, *, gateway: str, transaction_id: str, amount: Money
+    ) -> Deposit:
+        """Credit a deposit the gateway confirmed. The transfer id comes from the gateway's transaction id,
+        so a repeated confirmation credits once; a repeat with another amount is refused and reported."""
+        self._check_amount(amount)
+        transfer = Transfer.single(
+            check_id(f"deposit:{check_name(gateway, 'gateway')}:{transaction_id}", "transaction id"),
+            debit=chart.gateway_clearing(gateway, self.currency.code).id,
+            credit=chart.wallet_id(customer_id, self.currency.code),
+            amount=amount.minor,
+            code=codes.DEPOSIT,
+            reference=f"{gateway}:{transaction_id}"[:200],
+        )
+
+        def credit(uow: UnitOfWork) -> TransferOutcome:
+            accounts = [
+                chart.gateway_clearing(gateway, self.currency.code),
+                chart.wallet(customer_id, self.currency.code),
+            ]
+            self.ledger.create_accounts_in(uow.ledger, accounts)
+            return self.ledger.apply_in(uow.ledger, [transfer])[0]
+
+        outcome = in_transaction(self.ledger.uow_factory, credit)
+        if outcome.ok and outcome.transfer is not None:
+            return Deposit(outcome.transfer, duplicate=outcome.result is R.EXISTS)
+        if outcome.result.startswith("exists_with_different"):
+            log.warning(
+                "deposit %s confirmed again with different details (%s): refused", transfer.id, outcome.result
+            )
+            raise DepositMismatch(f"transaction {transaction_id} was already credited with other details")
+        raise LedgerRefused(f"deposit {transaction_id} refused: {outcome.result}", outcome.result)
+
+    def request_withdrawal(self, customer_id: str, *, request_id: str, amount: Money) -> Withdrawal:
+        """Freeze ``amount`` for a withdrawal. Only available funds can be withdrawn; repeating the same
+        request returns it unchanged."""
+        self._check_amount(amount)
+        if len(check_id(request_id, "request id")) > 150:
+            raise InvalidInput("request id must be at most 150 characters")
+        wallet = chart.wallet_id(customer_id, self.currency.code)
+        transit = chart.withdrawals_in_transit(self.currency.code)
+
+        def freeze(uow: UnitOfWork) -> Withdrawal | TransferResult:
+            known = uow.withdrawals.get(request_id)
+            if known is not None:
+                return _same_request(known, customer_id, amount.minor)
+            uow.ledger.lock_accounts([wallet])
+            if self.policy.refuse_while_allocation_frozen and uow.ledger.open_holds(
+                wallet, codes.ALLOCATION + "."
+            ):
+                raise WithdrawalBlocked("withdrawals are paused while funds are frozen in an allocation")
+            self.ledger.create_accounts_in(uow.ledger, [transit])
+            now = to_micros(self.ledger.clock.now())
+            request = Withdrawal(
+                request_id, customer_id, amount.minor, self.currency.code, WithdrawalStatus.PENDING, now
+            )
+            hold = Transfer.pending(
+                request.hold_id,
+                debit=wallet,
+                credit=transit.id,
+                amount=amount.minor,
+                code=codes.WITHDRAWAL,
+                reference=request.hold_id,
+            )
+            outcome = self.ledger.apply_in(uow.ledger, [hold])[0]
+            if outcome.result is R.CREATED:
+                uow.withdrawals.add(request)
+                return request
+            return outcome.result  # committed, so a failed id stays failed
+
+        result = in_transaction(self.ledger.uow_factory, freeze)
+        if isinstance(result, Withdrawal):
+            return result
+        raise _withdrawal_refusal(result, amount)
+
+    def approve_withdrawal(self, withdrawal_id: str, *, by: str) -> Withdrawal:
+        """Post the frozen amount: the money leaves the wallet for the customer's bank account."""
+        return self._decide(withdrawal_id, WithdrawalStatus.APPROVED, by=by, reason="")
+
+    def reject_withdrawal(self, withdrawal_id: str, *, by: str, reason: str) -> Withdrawal:
+        """Release the frozen amount back to the wallet."""
+        if not reason.strip():
+            raise InvalidInput("a rejection needs a reason the customer can read")
+        return self._decide(withdrawal_id, WithdrawalStatus.REJECTED, by=by, reason=reason.strip())
+
+    def withdrawals(self, status: WithdrawalStatus | None = None, *, limit: int = 50) -> list[Withdrawal]:
+        return in_transaction(
+            self.ledger.uow_factory, lambda uow: uow.withdrawals.list(status, limit), readonly=True
+        )
+
+    def _decide(self, withdrawal_id: str, status: WithdrawalStatus, *, by: str, reason: str) -> Withdrawal:
+        def decide(uow: UnitOfWork) -> Withdrawal:
+            request = uow.withdrawals.get(withdrawal_id)
+            if request is None:
+                raise NotFound(f"no withdrawal request {withdrawal_id}")
+            if request.status is status:
+                return request
+            if request.status is not WithdrawalStatus.PENDING:
+                raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
+            suffix = "approve" if status is WithdrawalStatus.APPROVED else "reject"
+            make = Transfer.post if status is WithdrawalStatus.APPROVED else Transfer.void
+            outcome = self.ledger.apply_in(
+                uow.ledger, [make(f"{request.hold_id}:{suffix}", pending_id=request.hold_id)]
+            )[0]
+            if not outcome.ok:
+                raise AlreadyDecided(f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}")
+            decided = request.decide(status, at=to_micros(self.ledger.clock.now()), by=by, reason=reason)
+            if not uow.withdrawals.decide(decided):
+                raise AlreadyDecided(f"withdrawal {withdrawal_id} was decided concurrently")
+            return decided
+
+        return in_transaction(self.ledger.uow_factory, decide)
+
+    def _check_amount(self, amount: Money) -> None:
+        if not isinstance(amount, Money):
+            raise InvalidInput("amount must be Money (use Money.parse for what people type)")
+        if amount.currency != self.currency:
+            raise InvalidInput(f"this wallet holds {self.currency.code}, not {amount.currency.code}")
+        if amount.minor <= 0:
+            raise InvalidInput("amount must be positive")
+
+    def _money(self, minor: int) -> Money:
+        return Money(minor, self.currency)
+
+
+def _same_request(known: Withdrawal, customer_id: str, amount: int) -> Withdrawal:
+    if known.customer_id != customer_id or known.amount != amount:
+        raise IdempotencyConflict(f"request id {known.id} was used for another withdrawal")
+    return known
+
+
+def _withdrawal_refusal(result: TransferResult, amount: Money) -> Exception:
+    if result is R.EXCEEDS_CREDITS:
+        return InsufficientFunds(f"available balance is less than {amount}")
+    if result is R.DEBIT_ACCOUNT_NOT_FOUND:
+        return NotFound("the customer has no wallet")
+    if result is R.ID_ALREADY_FAILED:
+        return Refused("this withdrawal request failed before; make a new request")
+    return LedgerRefused(f"withdrawal refused: {result}", result)

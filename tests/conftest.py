@@ -1,0 +1,152 @@
+"""Shared fixtures: the same service tests run on in-memory storage, SQLite and PostgreSQL.
+
+PostgreSQL tests use ``P2PSTOCK_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
+an account allowed to create databases). Each test gets a fresh database copied from a migrated template,
+dropped afterwards. Without a reachable server those tests are skipped with the reason shown, except under
+``CI=true``, where an unreachable server is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
+from p2pstock.adapters.sql.database import create_engine
+from p2pstock.adapters.sql.migrate import upgrade
+from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
+from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.ports import UnitOfWorkFactory
+from p2pstock.core.wallet.service import Wallets
+
+PG_ADMIN_URL = os.environ.get("P2PSTOCK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_pg_problem: list[str] = []
+
+
+def pytest_report_header() -> list[str]:
+    return [f"PostgreSQL for tests: {sa.engine.make_url(PG_ADMIN_URL).render_as_string(hide_password=True)}"]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _pg_problem:
+        terminalreporter.section("PostgreSQL tests SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.line(f"PostgreSQL was not reachable: {_pg_problem[0]}", red=True)
+        terminalreporter.line("Set P2PSTOCK_TEST_PG_URL to a server that allows CREATE DATABASE.", red=True)
+
+
+# -- SQLite
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database file that tests copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database of this test's own."""
+    path = tmp_path / "p2pstock.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+# -- PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[sa.Engine]:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as error:  # any failure to connect means: no server for these tests
+        reason = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL at {PG_ADMIN_URL}: {reason}")
+        _pg_problem.append(reason)
+        pytest.skip(f"PostgreSQL not reachable ({reason}); set P2PSTOCK_TEST_PG_URL")
+    yield engine
+    engine.dispose()
+
+
+def _pg_url(name: str) -> str:
+    return sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin: sa.Engine) -> Iterator[str]:
+    name = f"p2pstock_tmpl_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with pg_admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = create_engine(_pg_url(name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    with pg_admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(pg_admin: sa.Engine, pg_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of this test's own, dropped afterwards."""
+    name = f"p2pstock_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with pg_admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
+    yield _pg_url(name)
+    with pg_admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# -- the backend every service test runs on
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """The URL of the test's database, or None for in-memory storage."""
+    if backend == "memory":
+        return None
+    return str(request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url"))
+
+
+@pytest.fixture
+def uow_factory(database_url: str | None) -> Iterator[UnitOfWorkFactory]:
+    if database_url is None:
+        yield MemoryUnitOfWorkFactory()
+        return
+    engine = create_engine(database_url)
+    yield SqlUnitOfWorkFactory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def ledger(uow_factory: UnitOfWorkFactory, clock: ManualClock) -> Ledger:
+    return Ledger(uow_factory, clock, SHANGHAI)
+
+
+@pytest.fixture
+def wallets(ledger: Ledger) -> Wallets:
+    return Wallets(ledger)
