@@ -45,6 +45,9 @@ class WalletBalance:
     def total(self) -> Money:
         return self.available + self.frozen
 
+    def __str__(self) -> str:
+        return f"available {self.available}, frozen {self.frozen}"
+
 
 @attrs.frozen
 class Deposit:

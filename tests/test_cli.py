@@ -1,0 +1,127 @@
+"""The ``p2pstock`` command line: the demo, migrations and ledger maintenance."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.sql.database import create_engine
+from p2pstock.adapters.sql.migrate import current_revision, head_revision
+from p2pstock.bootstrap import bootstrap
+from p2pstock.cli import main
+from p2pstock.config import Settings
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.money import Money
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
+
+
+def test_the_demo_prints_balances_a_statement_and_statistics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "alice  available ¥5,000.00, frozen ¥3,000.00" in out
+    assert "bob    available ¥5,000.00, frozen ¥0.00" in out
+    assert "Fund dynamics (资金动态)" in out
+    assert re.search(r"2026-03-02  deposit +2 transfers +¥15,000.00", out)
+    assert "Trial balance: balanced" in out
+    assert "audit replay of 7 transfers: ok" in out
+
+
+def test_the_demo_can_run_twice_on_the_same_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    first = capsys.readouterr().out
+    assert main(["demo"]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_db_upgrade_creates_the_embedded_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert "is up to date" in capsys.readouterr().out
+    engine = create_engine(f"sqlite:///{tmp_path / 'data' / 'p2pstock.db'}")
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_db_upgrade_migrates_a_postgresql_database(
+    pg_admin: sa.Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sa.engine.make_url(str(pg_admin.url)).set(database=f"p2pstock_cli_{os.getpid()}")
+    with pg_admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
+    try:
+        monkeypatch.setenv("P2PSTOCK_DATABASE_URL", url.render_as_string(hide_password=False))
+        assert main(["db", "upgrade"]) == 0
+        assert main(["db", "upgrade"]) == 0  # a second run changes nothing
+        engine = create_engine(url.render_as_string(hide_password=False))
+        assert current_revision(engine) == head_revision()
+        engine.dispose()
+    finally:
+        with pg_admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+def test_ledger_audit_reports_a_sound_ledger(capsys: pytest.CaptureFixture[str]) -> None:
+    app = bootstrap()
+    app.wallets.open("c1")
+    app.wallets.confirm_deposit("c1", gateway="bank", transaction_id="T1", amount=Money.parse("10"))
+    app.close()
+    assert main(["ledger", "audit"]) == 0
+    assert "trial balance balanced" in capsys.readouterr().out
+
+
+def test_ledger_audit_fails_when_stored_balances_were_tampered_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = bootstrap()
+    app.wallets.open("c1")
+    app.wallets.confirm_deposit("c1", gateway="bank", transaction_id="T1", amount=Money.parse("10"))
+    app.close()
+    engine = create_engine(Settings.from_env().effective_database_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE account SET credits_posted = credits_posted + 1 WHERE id = 'wallet:CNY:c1'"
+        )
+    engine.dispose()
+    assert main(["ledger", "audit"]) == 1
+    assert "problem: account wallet:CNY:c1" in capsys.readouterr().out
+
+
+def test_ledger_expire_releases_holds_past_their_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    app = bootstrap(clock=ManualClock(an_hour_ago))
+    app.wallets.open("c1")
+    app.wallets.confirm_deposit("c1", gateway="bank", transaction_id="T1", amount=Money.parse("10"))
+    hold = Transfer.pending(
+        "h1",
+        debit="wallet:CNY:c1",
+        credit="platform:CNY:gateway_clearing:bank",
+        amount=500,
+        code="investment",
+        timeout=1,
+    )
+    assert app.ledger.create_transfer(hold).ok
+    app.close()
+    assert main(["ledger", "expire"]) == 0
+    assert capsys.readouterr().out.strip() == "1 pending transfers expired"
+    app = bootstrap()
+    assert app.wallets.balance("c1").frozen == Money.zero()
+    assert app.ledger.lookup_transfer("expire:h1") is not None
+    app.close()
+
+
+def test_running_without_a_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: p2pstock" in capsys.readouterr().out
