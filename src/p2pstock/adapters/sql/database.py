@@ -54,7 +54,10 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
         readonly = connection.get_execution_options().get(READONLY, False)
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        driver = connection.connection.dbapi_connection
+        if driver is None:
+            raise StorageError("connection closed while beginning a transaction")
+        driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def is_retryable(error: BaseException) -> bool:

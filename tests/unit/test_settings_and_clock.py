@@ -1,0 +1,70 @@
+"""Settings come from the environment, keep secrets out of reprs, and refuse nonsense; time is injected."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.config import Settings
+from p2pstock.core.clock import from_micros, to_micros
+from p2pstock.core.errors import InvalidInput
+
+SECRET_URL = "postgresql+psycopg://app:s3cret-pw@db.internal/p2pstock"
+
+
+def test_settings_are_read_from_p2pstock_environment_variables() -> None:
+    settings = Settings.from_env(
+        {
+            "P2PSTOCK_DATABASE_URL": SECRET_URL,
+            "P2PSTOCK_DATA_DIR": "/srv/p2p",
+            "P2PSTOCK_TIMEZONE": "UTC",
+            "P2PSTOCK_REFUSE_WITHDRAWAL_WHILE_ALLOCATION_FROZEN": "yes",
+            "P2PSTOCK_SQLITE_SYNCHRONOUS": "extra",
+        }
+    )
+    assert settings.database_url == SECRET_URL
+    assert settings.data_dir == Path("/srv/p2p")
+    assert settings.timezone == "UTC"
+    assert settings.refuse_withdrawal_while_allocation_frozen is True
+    assert settings.sqlite_synchronous == "EXTRA"
+    assert not settings.is_embedded
+
+
+def test_the_database_password_never_appears_in_reprs_or_safe_urls() -> None:
+    settings = Settings(database_url=SECRET_URL)
+    assert "s3cret-pw" not in repr(settings)
+    assert "s3cret-pw" not in settings.safe_database_url
+    assert "db.internal" in settings.safe_database_url
+
+
+def test_the_embedded_default_is_a_sqlite_file_in_the_data_directory() -> None:
+    settings = Settings(data_dir=Path("/tmp/x"))
+    assert settings.effective_database_url == "sqlite:////tmp/x/p2pstock.db"
+    assert settings.is_embedded
+
+
+def test_a_yes_no_setting_refuses_anything_else() -> None:
+    with pytest.raises(InvalidInput, match="true or false"):
+        Settings.from_env({"P2PSTOCK_REFUSE_WITHDRAWAL_WHILE_ALLOCATION_FROZEN": "maybe"})
+
+
+def test_timestamps_round_trip_through_microseconds() -> None:
+    moment = datetime(2026, 11, 24, 8, 30, 15, 123456, tzinfo=UTC)
+    assert to_micros(moment) == 1_795_509_015_123_456
+    assert from_micros(to_micros(moment)) == moment
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        to_micros(datetime(2026, 1, 1))  # noqa: DTZ001 - the point of the test
+
+
+def test_the_manual_clock_moves_only_forward_and_only_when_told() -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    assert clock.now() == clock.now() == datetime(2026, 1, 1, tzinfo=UTC)
+    assert clock.advance(hours=2) == datetime(2026, 1, 1, 2, tzinfo=UTC)
+    with pytest.raises(ValueError, match="forward"):
+        clock.advance(timedelta(seconds=-1))
