@@ -50,3 +50,19 @@ def check_currency(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise InvalidInput(f"currency must be three capital letters such as CNY (got {value!r:.20})")
     return value
+
+
+def check_flags(value: object, known: int, what: str) -> int:
+    """Flag bits as an int, refusing bits the ledger does not define."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value & ~known:
+        raise InvalidInput(f"{what} has undefined bits (got {value!r:.20})")
+    return value
+
+
+def check_text(value: object, what: str, max_length: int) -> str:
+    """Free text stored with a record (a reference, a reason) of at most ``max_length`` characters."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text")
+    if len(value) > max_length:
+        raise InvalidInput(f"{what} must be at most {max_length} characters")
+    return value

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from p2pstock.core.validation import check_code, check_currency, check_id
+from p2pstock.core.validation import check_code, check_currency, check_flags, check_id
 
 MAX_TOTAL = 2**63 - 1
 """The largest value a running total may reach (a signed 64-bit column)."""
@@ -64,7 +64,8 @@ class Balances:
 
 
 def _flags(value: int) -> AccountFlags:
-    return AccountFlags(value)
+    known = sum(int(flag) for flag in AccountFlags)
+    return AccountFlags(check_flags(value, known, "account flags"))
 
 
 @attrs.frozen

@@ -3,6 +3,7 @@ written in one go. Storage adapters only load and save; every decision is made h
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import attrs
@@ -234,16 +235,25 @@ class _Batch:
             )
 
 
+EXPIRY_PREFIX = "expire:"
+"""Ids under this prefix belong to the ledger's own expiry transfers; callers cannot use them."""
+
+
 def expiry_id(pending_id: str) -> str:
     """The id of the transfer that records the expiry of a pending transfer."""
-    return f"expire:{pending_id}"
+    readable = EXPIRY_PREFIX + pending_id
+    if len(readable) <= 200:
+        return readable
+    return EXPIRY_PREFIX + hashlib.sha256(pending_id.encode()).hexdigest()
 
 
 def _check_shape(request: Transfer, internal: bool) -> TransferResult | None:
     """Rules about the request's own fields, before anything is looked up."""
     flags = request.flags
-    if flags & F.EXPIRE_PENDING and not internal:
+    if not internal and flags & F.EXPIRE_PENDING:
         return R.RESERVED_FLAG
+    if not internal and request.id.startswith(EXPIRY_PREFIX):
+        return R.ID_IS_RESERVED
     kinds = [bool(flags & f) for f in (F.PENDING, F.POST_PENDING, F.VOID_PENDING, F.EXPIRE_PENDING)]
     if sum(kinds) > 1:
         return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE

@@ -29,6 +29,7 @@ class TransferResult(enum.StrEnum):
     LINKED_EVENT_CHAIN_OPEN = "linked_event_chain_open"
     FLAGS_ARE_MUTUALLY_EXCLUSIVE = "flags_are_mutually_exclusive"
     RESERVED_FLAG = "reserved_flag"
+    ID_IS_RESERVED = "id_is_reserved"
     PENDING_ID_MUST_BE_EMPTY = "pending_id_must_be_empty"
     PENDING_ID_MUST_NOT_BE_EMPTY = "pending_id_must_not_be_empty"
     PENDING_ID_MUST_BE_DIFFERENT = "pending_id_must_be_different"

@@ -12,7 +12,14 @@ import enum
 import attrs
 
 from p2pstock.core.errors import InvalidInput
-from p2pstock.core.validation import check_amount, check_code, check_id
+from p2pstock.core.validation import (
+    check_amount,
+    check_code,
+    check_currency,
+    check_flags,
+    check_id,
+    check_text,
+)
 
 
 class TransferFlags(enum.IntFlag):
@@ -38,7 +45,8 @@ class TransferFlags(enum.IntFlag):
 
 
 def _flags(value: int) -> TransferFlags:
-    return TransferFlags(value)
+    known = sum(int(flag) for flag in TransferFlags)
+    return TransferFlags(check_flags(value, known, "transfer flags"))
 
 
 def _optional_id(_inst: object, attr: attrs.Attribute[str], value: str) -> None:
@@ -56,9 +64,22 @@ def _optional_amount(_inst: object, _attr: object, value: int | None) -> None:
         check_amount(value)
 
 
+MAX_TIMEOUT = 10 * 366 * 86_400
+"""The longest hold timeout: ten years, in seconds."""
+
+
 def _timeout(_inst: object, _attr: object, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput("timeout must be a whole, non-negative number of seconds")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TIMEOUT:
+        raise InvalidInput(f"timeout must be a whole number of seconds from 0 to {MAX_TIMEOUT}")
+
+
+def _optional_currency(_inst: object, _attr: object, value: str) -> None:
+    if value != "":
+        check_currency(value)
+
+
+def _reference(_inst: object, _attr: object, value: str) -> None:
+    check_text(value, "reference", 200)
 
 
 @attrs.frozen
@@ -76,11 +97,11 @@ class Transfer:
     credit_account_id: str = attrs.field(default="", validator=_optional_id)
     amount: int | None = attrs.field(default=None, validator=_optional_amount)
     code: str = attrs.field(default="", validator=_optional_code)
-    currency: str = ""
+    currency: str = attrs.field(default="", validator=_optional_currency)
     flags: TransferFlags = attrs.field(default=TransferFlags.NONE, converter=_flags)
     pending_id: str = attrs.field(default="", validator=_optional_id)
     timeout: int = attrs.field(default=0, validator=_timeout)
-    reference: str = attrs.field(default="", validator=attrs.validators.max_len(200))
+    reference: str = attrs.field(default="", validator=_reference)
     timestamp: int = 0
     expires_at: int | None = None
 

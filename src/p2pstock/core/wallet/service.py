@@ -26,7 +26,7 @@ from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Currency, Money
 from p2pstock.core.ports import UnitOfWork
 from p2pstock.core.transactions import in_transaction
-from p2pstock.core.validation import check_id, check_name
+from p2pstock.core.validation import check_id, check_text
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
 log = logging.getLogger(__name__)
@@ -90,21 +90,21 @@ class Wallets:
         """Credit a deposit the gateway confirmed. The transfer id comes from the gateway's transaction id,
         so a repeated confirmation credits once; a repeat with another amount is refused and reported."""
         self._check_amount(amount)
+        if len(check_id(transaction_id, "transaction id")) > 120:
+            raise InvalidInput("transaction id must be at most 120 characters")
+        clearing = chart.gateway_clearing(gateway, self.currency.code)
+        wallet = chart.wallet(customer_id, self.currency.code)
         transfer = Transfer.single(
-            check_id(f"deposit:{check_name(gateway, 'gateway')}:{transaction_id}", "transaction id"),
-            debit=chart.gateway_clearing(gateway, self.currency.code).id,
-            credit=chart.wallet_id(customer_id, self.currency.code),
+            f"deposit:{gateway}:{transaction_id}",
+            debit=clearing.id,
+            credit=wallet.id,
             amount=amount.minor,
             code=codes.DEPOSIT,
-            reference=f"{gateway}:{transaction_id}"[:200],
+            reference=f"{gateway}:{transaction_id}",
         )
 
         def credit(uow: UnitOfWork) -> TransferOutcome:
-            accounts = [
-                chart.gateway_clearing(gateway, self.currency.code),
-                chart.wallet(customer_id, self.currency.code),
-            ]
-            self.ledger.create_accounts_in(uow.ledger, accounts)
+            self.ledger.create_accounts_in(uow.ledger, [clearing, wallet])
             return self.ledger.apply_in(uow.ledger, [transfer])[0]
 
         outcome = in_transaction(self.ledger.uow_factory, credit)
@@ -127,15 +127,15 @@ class Wallets:
         transit = chart.withdrawals_in_transit(self.currency.code)
 
         def freeze(uow: UnitOfWork) -> Withdrawal | TransferResult:
+            self.ledger.create_accounts_in(uow.ledger, [transit])
+            uow.ledger.lock_accounts([wallet, transit.id])  # before reading anything a racing request writes
             known = uow.withdrawals.get(request_id)
             if known is not None:
-                return _same_request(known, customer_id, amount.minor)
-            uow.ledger.lock_accounts([wallet])
+                return _same_request(known, customer_id, amount)
             if self.policy.refuse_while_allocation_frozen and uow.ledger.open_holds(
                 wallet, codes.ALLOCATION + "."
             ):
                 raise WithdrawalBlocked("withdrawals are paused while funds are frozen in an allocation")
-            self.ledger.create_accounts_in(uow.ledger, [transit])
             now = to_micros(self.ledger.clock.now())
             request = Withdrawal(
                 request_id, customer_id, amount.minor, self.currency.code, WithdrawalStatus.PENDING, now
@@ -165,7 +165,7 @@ class Wallets:
 
     def reject_withdrawal(self, withdrawal_id: str, *, by: str, reason: str) -> Withdrawal:
         """Release the frozen amount back to the wallet."""
-        if not reason.strip():
+        if not check_text(reason, "reason", 500).strip():
             raise InvalidInput("a rejection needs a reason the customer can read")
         return self._decide(withdrawal_id, WithdrawalStatus.REJECTED, by=by, reason=reason.strip())
 
@@ -175,19 +175,18 @@ class Wallets:
         )
 
     def _decide(self, withdrawal_id: str, status: WithdrawalStatus, *, by: str, reason: str) -> Withdrawal:
+        if not check_text(by, "deciding administrator", 200).strip():
+            raise InvalidInput("a decision must name who made it")
+
         def decide(uow: UnitOfWork) -> Withdrawal:
-            request = uow.withdrawals.get(withdrawal_id)
-            if request is None:
-                raise NotFound(f"no withdrawal request {withdrawal_id}")
+            request = _locked_request(uow, withdrawal_id)
             if request.status is status:
                 return request
             if request.status is not WithdrawalStatus.PENDING:
                 raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
-            suffix = "approve" if status is WithdrawalStatus.APPROVED else "reject"
             make = Transfer.post if status is WithdrawalStatus.APPROVED else Transfer.void
-            outcome = self.ledger.apply_in(
-                uow.ledger, [make(f"{request.hold_id}:{suffix}", pending_id=request.hold_id)]
-            )[0]
+            transfer = make(request.decision_id(status), pending_id=request.hold_id)
+            outcome = self.ledger.apply_in(uow.ledger, [transfer])[0]
             if not outcome.ok:
                 raise AlreadyDecided(f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}")
             decided = request.decide(status, at=to_micros(self.ledger.clock.now()), by=by, reason=reason)
@@ -209,10 +208,23 @@ class Wallets:
         return Money(minor, self.currency)
 
 
-def _same_request(known: Withdrawal, customer_id: str, amount: int) -> Withdrawal:
-    if known.customer_id != customer_id or known.amount != amount:
+def _same_request(known: Withdrawal, customer_id: str, amount: Money) -> Withdrawal:
+    if (known.customer_id, known.amount, known.currency) != (customer_id, amount.minor, amount.currency.code):
         raise IdempotencyConflict(f"request id {known.id} was used for another withdrawal")
     return known
+
+
+def _locked_request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
+    """The request, read again after locking its wallet, so concurrent decisions take turns."""
+    request = uow.withdrawals.get(withdrawal_id)
+    if request is None:
+        raise NotFound(f"no withdrawal request {withdrawal_id}")
+    wallet = chart.wallet_id(request.customer_id, request.currency)
+    uow.ledger.lock_accounts([wallet, chart.withdrawals_in_transit(request.currency).id])
+    locked = uow.withdrawals.get(withdrawal_id)
+    if locked is None:
+        raise NotFound(f"no withdrawal request {withdrawal_id}")
+    return locked
 
 
 def _withdrawal_refusal(result: TransferResult, amount: Money) -> Exception:

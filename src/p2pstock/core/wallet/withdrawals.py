@@ -32,5 +32,10 @@ class Withdrawal:
         """The pending transfer that freezes the amount."""
         return f"withdrawal:{self.id}"
 
+    def decision_id(self, status: WithdrawalStatus) -> str:
+        """The transfer that posts (approved) or voids (rejected) the hold; a namespace of its own, so no
+        request id can collide with another request's decision."""
+        return f"withdrawal-{status}:{self.id}"
+
     def decide(self, status: WithdrawalStatus, *, at: int, by: str, reason: str = "") -> Withdrawal:
         return attrs.evolve(self, status=status, decided_at=at, decided_by=by, reason=reason)
