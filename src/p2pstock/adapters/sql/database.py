@@ -1,8 +1,9 @@
 """Engines for the embedded default (SQLite) and production (PostgreSQL), and what their errors mean.
 
 SQLite is a file in WAL mode with ``synchronous=FULL``; pysqlite's own transaction handling is switched
-off so that every write transaction starts with ``BEGIN IMMEDIATE`` (it takes the write lock at once and
-waits up to the busy timeout, instead of failing when a read would have to become a write).
+off so that the unit of work starts every write transaction with ``BEGIN IMMEDIATE`` (it takes the write
+lock at once and waits up to the busy timeout, instead of failing when a read would have to become a write).
+Other SQLAlchemy users of the engine (migrations) get a plain ``BEGIN`` from the ``begin`` event.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from p2pstock.core.errors import StorageError, TransientConflict
 
-READONLY = "p2pstock_readonly"
 BUSY_TIMEOUT_MS = 30_000
 _RETRYABLE_SQLSTATES = {"40001", "40P01", "23505"}  # serialization failure, deadlock, concurrent duplicate
 
@@ -33,7 +33,9 @@ def create_engine(url: str, *, synchronous: str = "FULL", echo: bool = False) ->
         _configure_sqlite(engine, synchronous)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # No pre-ping (a round trip per transaction): a connection the server dropped fails its first
+        # statement, is thrown away, and the whole transaction runs again on a fresh one.
+        return sa.create_engine(url, echo=echo, pool_size=10, max_overflow=20)
     raise StorageError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
 
 
@@ -53,20 +55,32 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        readonly = connection.get_execution_options().get(READONLY, False)
         driver = connection.connection.dbapi_connection
         if driver is None:
             raise StorageError("connection closed while beginning a transaction")
-        driver.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        driver.execute("BEGIN")
 
 
 def is_retryable(error: BaseException) -> bool:
-    """True for errors after which running the whole transaction again is the right answer."""
+    """True for errors after which running the whole transaction again is the right answer: conflicts
+    with other transactions, and a pooled connection the server dropped (every operation that writes is
+    idempotent, so repeating one whose commit may have landed is safe)."""
     original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
     sqlstate = getattr(original, "sqlstate", None)
-    if sqlstate in _RETRYABLE_SQLSTATES:
+    if sqlstate in _RETRYABLE_SQLSTATES or is_disconnect(error):
         return True
     return isinstance(original, sqlite3.OperationalError) and "locked" in str(original)
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """True when the server closed the connection (a restart, an idle timeout)."""
+    original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
+    if type(original).__module__.startswith("psycopg"):
+        sqlstate = getattr(original, "sqlstate", None)
+        return type(original).__name__ == "OperationalError" and (
+            sqlstate is None or sqlstate.startswith("08")
+        )
+    return False
 
 
 def translate(error: BaseException) -> StorageError:

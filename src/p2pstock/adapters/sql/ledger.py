@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from p2pstock.adapters.sql import statements as sql
+from p2pstock.core import trusted
 from p2pstock.core.errors import TransientConflict
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind, Side
@@ -141,15 +142,8 @@ def _stream(cursor: Any) -> Iterator[Transfer]:
 
 
 def _account(row: Row) -> Account:
-    return Account(
-        id=row[0],
-        currency=row[1],
-        code=row[2],
-        flags=AccountFlags(row[3]),
-        balances=Balances(row[4], row[5], row[6], row[7]),
-        version=row[8],
-        created_at=row[9],
-    )
+    balances = Balances(row[4], row[5], row[6], row[7])
+    return trusted.build(Account, row[0], row[1], row[2], AccountFlags(row[3]), balances, row[8], row[9])
 
 
 def _account_update(account: Account, old_version: int) -> dict[str, Any]:
@@ -166,20 +160,8 @@ def _account_update(account: Account, old_version: int) -> dict[str, Any]:
 
 
 def _transfer(row: Row) -> Transfer:
-    return Transfer(
-        id=row[0],
-        debit_account_id=row[1],
-        credit_account_id=row[2],
-        amount=row[3],
-        code=row[4],
-        currency=row[5],
-        flags=TransferFlags(row[6]),
-        pending_id=row[7] or "",
-        timeout=row[8],
-        reference=row[9],
-        timestamp=row[10],
-        expires_at=row[11],
-    )
+    flags, pending_id = TransferFlags(row[6]), row[7] or ""
+    return trusted.build(Transfer, *row[:6], flags, pending_id, *row[8:12])
 
 
 def _transfer_row(t: Transfer, changes: LedgerChanges) -> dict[str, Any]:

@@ -73,6 +73,7 @@ LAST_ENTRIES = (
 )
 
 
+@functools.cache
 def select_in(template: str, column: str, count: int) -> str:
     """``template`` with ``{where}`` replaced by ``column IN (:k0, …)`` for ``count`` keys."""
     keys = ", ".join(f":k{i}" for i in range(count))

@@ -1,13 +1,18 @@
-"""Units of work on a SQLAlchemy engine: one connection and one transaction each."""
+"""Units of work on a SQLAlchemy engine's connection pool: one driver connection and one transaction each.
+
+The pool, dialect and connection settings are SQLAlchemy's; the transaction itself is driven on the
+driver connection (``BEGIN IMMEDIATE`` on SQLite; psycopg begins implicitly) because the ledger's hot path
+runs plain SQL on the driver's cursor (see ``statements.py``).
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
-from p2pstock.adapters.sql.database import READONLY, is_database_error, translate
+from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
 
@@ -29,20 +34,19 @@ class SqlUnitOfWork:
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
-        self._connection: Connection | None = None
+        self._connection: Any = None
 
     def __enter__(self) -> Self:
         try:
-            connection = self._engine.connect()
-            if self._readonly:
-                connection = connection.execution_options(**{READONLY: True})
-            connection.begin()
-            cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            self._connection = self._engine.raw_connection()
+            cursor = self._connection.cursor()
+            if self._dialect == "sqlite":
+                cursor.execute("BEGIN" if self._readonly else "BEGIN IMMEDIATE")
         except Exception as error:
+            self._release(error)
             if is_database_error(error):
                 raise translate(error) from error
             raise
-        self._connection = connection
         self.ledger = SqlLedgerSession(cursor, self._dialect)
         self.withdrawals = SqlWithdrawals(cursor, self._dialect)
         return self
@@ -55,12 +59,19 @@ class SqlUnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._release(exc)
+        if exc is not None and is_database_error(exc):
+            raise translate(exc) from exc
+
+    def _release(self, error: BaseException | None) -> None:
+        """Roll back whatever was not committed and hand the connection back (or drop it if it broke)."""
         connection, self._connection = self._connection, None
         if connection is None:
             return
         try:
-            connection.rollback()  # a no-op after commit
+            if error is not None and is_disconnect(error):
+                connection.invalidate()
+                return
+            connection.rollback()  # nothing to undo after a commit
         finally:
             connection.close()
-        if exc is not None and is_database_error(exc):
-            raise translate(exc) from exc

@@ -64,8 +64,12 @@ class Balances:
 
 
 def _flags(value: int) -> AccountFlags:
-    known = sum(int(flag) for flag in AccountFlags)
-    return AccountFlags(check_flags(value, known, "account flags"))
+    if type(value) is AccountFlags and not int(value) & ~_KNOWN_FLAGS:
+        return value
+    return AccountFlags(check_flags(value, _KNOWN_FLAGS, "account flags"))
+
+
+_KNOWN_FLAGS = sum(int(flag) for flag in AccountFlags)
 
 
 @attrs.frozen

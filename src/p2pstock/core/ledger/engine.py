@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from p2pstock.core import trusted
 from p2pstock.core.ledger.accounts import MAX_TOTAL, Account, AccountFlags, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind, Side
 from p2pstock.core.ledger.ports import LedgerChanges, LedgerSession
@@ -91,12 +92,14 @@ class _Batch:
     def apply_chain(self, chain: list[Transfer], internal: bool) -> list[TransferOutcome]:
         if chain[-1].is_linked:
             return [TransferOutcome(t.id, R.LINKED_EVENT_CHAIN_OPEN) for t in chain]
+        if len(chain) == 1:
+            return [self._apply_one(chain[0], internal)]
         mark = self._mark()
         outcomes: list[TransferOutcome] = []
         for request in chain:
             outcome = self._apply_one(request, internal)
             outcomes.append(outcome)
-            if not outcome.ok and len(chain) > 1:
+            if not outcome.ok:
                 self._rollback(mark)
                 return [
                     o if o is outcome else TransferOutcome(o.id, R.LINKED_EVENT_FAILED) for o in outcomes
@@ -157,7 +160,7 @@ class _Batch:
         if failure is not None:
             return failure
         expires = self.now + request.timeout * 1_000_000 if pending and request.timeout else None
-        stored = attrs.evolve(request, currency=debit.currency, timestamp=self.now, expires_at=expires)
+        stored = trusted.evolve(request, currency=debit.currency, timestamp=self.now, expires_at=expires)
         self._record(stored, kind, amount, (debit, d_delta), (credit, c_delta))
         return stored
 
@@ -186,7 +189,7 @@ class _Batch:
         failure = _check_limits(debit, d_delta, credit, c_delta)
         if failure is not None:
             return failure
-        stored = attrs.evolve(
+        stored = trusted.evolve(
             request,
             debit_account_id=pending.debit_account_id,
             credit_account_id=pending.credit_account_id,
@@ -217,7 +220,7 @@ class _Batch:
         self.new_transfers.append(stored)
         for (account, delta), side in zip(changes, (Side.DEBIT, Side.CREDIT), strict=True):
             after = account.balances + delta
-            self.accounts[account.id] = attrs.evolve(account, balances=after, version=account.version + 1)
+            self.accounts[account.id] = trusted.evolve(account, balances=after, version=account.version + 1)
             self.entries.append(
                 Entry(
                     stored.id,

@@ -45,8 +45,12 @@ class TransferFlags(enum.IntFlag):
 
 
 def _flags(value: int) -> TransferFlags:
-    known = sum(int(flag) for flag in TransferFlags)
-    return TransferFlags(check_flags(value, known, "transfer flags"))
+    if type(value) is TransferFlags and not int(value) & ~_KNOWN_FLAGS:
+        return value
+    return TransferFlags(check_flags(value, _KNOWN_FLAGS, "transfer flags"))
+
+
+_KNOWN_FLAGS = sum(int(flag) for flag in TransferFlags)
 
 
 def _optional_id(_inst: object, attr: attrs.Attribute[str], value: str) -> None:
