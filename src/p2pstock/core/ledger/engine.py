@@ -17,7 +17,13 @@ from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 
 R = TransferResult
 F = TransferFlags
-_RESOLVING = F.POST_PENDING | F.VOID_PENDING | F.EXPIRE_PENDING
+# Plain ints: enum flag arithmetic costs more than the rest of a transfer's rules.
+_LINKED, _PENDING, _POST, _VOID, _EXPIRE = (
+    int(f) for f in (F.LINKED, F.PENDING, F.POST_PENDING, F.VOID_PENDING, F.EXPIRE_PENDING)
+)
+_RESOLVING = _POST | _VOID | _EXPIRE
+_NO_OVERDRAFT = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
+_NO_NEGATIVE = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
 
 
 def apply_transfers(
@@ -39,7 +45,7 @@ def _chains(requests: Sequence[Transfer]) -> list[list[Transfer]]:
     chains: list[list[Transfer]] = [[]]
     for request in requests:
         chains[-1].append(request)
-        if not request.is_linked:
+        if not int(request.flags) & _LINKED:
             chains.append([])
     return [chain for chain in chains if chain]
 
@@ -90,7 +96,7 @@ class _Batch:
     # -- chains -----------------------------------------------------------------------------------
 
     def apply_chain(self, chain: list[Transfer], internal: bool) -> list[TransferOutcome]:
-        if chain[-1].is_linked:
+        if int(chain[-1].flags) & _LINKED:
             return [TransferOutcome(t.id, R.LINKED_EVENT_CHAIN_OPEN) for t in chain]
         if len(chain) == 1:
             return [self._apply_one(chain[0], internal)]
@@ -128,7 +134,7 @@ class _Batch:
         shape = _check_shape(request, internal)
         if shape is not None:
             return TransferOutcome(request.id, shape)
-        result = self._resolve(request) if request.flags & _RESOLVING else self._move(request)
+        result = self._resolve(request) if int(request.flags) & _RESOLVING else self._move(request)
         if isinstance(result, Transfer):
             return TransferOutcome(request.id, R.CREATED, result)
         if result in TRANSIENT_FAILURES:
@@ -152,7 +158,7 @@ class _Batch:
         if request.currency and request.currency != debit.currency:
             return R.TRANSFER_MUST_HAVE_THE_SAME_CURRENCY_AS_ACCOUNTS
         amount = request.amount or 0
-        pending = request.is_pending
+        pending = bool(int(request.flags) & _PENDING)
         kind = EntryKind.PENDING if pending else EntryKind.POSTED
         d_delta = Balances(debits_pending=amount) if pending else Balances(debits_posted=amount)
         c_delta = Balances(credits_pending=amount) if pending else Balances(credits_posted=amount)
@@ -169,12 +175,12 @@ class _Batch:
         pending = self.transfers.get(request.pending_id)
         if pending is None:
             return R.PENDING_TRANSFER_NOT_FOUND
-        if not pending.is_pending:
+        if not int(pending.flags) & _PENDING:
             return R.PENDING_TRANSFER_NOT_PENDING
         failure = _check_against_pending(request, pending) or self._check_unresolved(pending)
         if failure is not None:
             return failure
-        expiring = bool(request.flags & F.EXPIRE_PENDING)
+        expiring = bool(int(request.flags) & _EXPIRE)
         if not expiring and pending.expires_at is not None and pending.expires_at <= self.now:
             self._resolve(Transfer(expiry_id(pending.id), flags=F.EXPIRE_PENDING, pending_id=pending.id))
             return R.PENDING_TRANSFER_EXPIRED
@@ -193,7 +199,7 @@ class _Batch:
             request,
             debit_account_id=pending.debit_account_id,
             credit_account_id=pending.credit_account_id,
-            amount=posted if request.flags & F.POST_PENDING else held,
+            amount=posted if int(request.flags) & _POST else held,
             code=pending.code,
             currency=pending.currency,
             reference=request.reference or pending.reference,
@@ -207,9 +213,9 @@ class _Batch:
         resolution = self.resolutions.get(pending.id)
         if resolution is None:
             return None
-        if resolution.flags & F.POST_PENDING:
+        if int(resolution.flags) & _POST:
             return R.PENDING_TRANSFER_ALREADY_POSTED
-        if resolution.flags & F.VOID_PENDING:
+        if int(resolution.flags) & _VOID:
             return R.PENDING_TRANSFER_ALREADY_VOIDED
         return R.PENDING_TRANSFER_EXPIRED
 
@@ -252,13 +258,12 @@ def expiry_id(pending_id: str) -> str:
 
 def _check_shape(request: Transfer, internal: bool) -> TransferResult | None:
     """Rules about the request's own fields, before anything is looked up."""
-    flags = request.flags
-    if not internal and flags & F.EXPIRE_PENDING:
+    flags = int(request.flags)
+    if not internal and flags & _EXPIRE:
         return R.RESERVED_FLAG
     if not internal and request.id.startswith(EXPIRY_PREFIX):
         return R.ID_IS_RESERVED
-    kinds = [bool(flags & f) for f in (F.PENDING, F.POST_PENDING, F.VOID_PENDING, F.EXPIRE_PENDING)]
-    if sum(kinds) > 1:
+    if (flags & _PENDING) + (flags & _RESOLVING) not in (0, _PENDING, _POST, _VOID, _EXPIRE):
         return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE
     if flags & _RESOLVING:
         if not request.pending_id:
@@ -267,7 +272,7 @@ def _check_shape(request: Transfer, internal: bool) -> TransferResult | None:
             return R.PENDING_ID_MUST_BE_DIFFERENT
     elif request.pending_id:
         return R.PENDING_ID_MUST_BE_EMPTY
-    if request.timeout and not flags & F.PENDING:
+    if request.timeout and not flags & _PENDING:
         return R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER
     return None
 
@@ -309,7 +314,7 @@ def _check_against_pending(request: Transfer, pending: Transfer) -> TransferResu
 
 
 def _posted_amount(request: Transfer, held: int) -> int | TransferResult:
-    if not request.flags & F.POST_PENDING:
+    if not int(request.flags) & _POST:
         if request.amount is not None and request.amount != held:
             return R.PENDING_TRANSFER_HAS_DIFFERENT_AMOUNT
         return 0
@@ -328,15 +333,9 @@ def _check_limits(
     d_after, c_after = debit.balances + d_delta, credit.balances + c_delta
     if max(_totals(d_after) + _totals(c_after)) > MAX_TOTAL:
         return R.OVERFLOWS
-    if (
-        debit.flags & AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
-        and _debits(d_after) > d_after.credits_posted
-    ):
+    if int(debit.flags) & _NO_OVERDRAFT and _debits(d_after) > d_after.credits_posted:
         return R.EXCEEDS_CREDITS
-    if (
-        credit.flags & AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS
-        and _credits(c_after) > c_after.debits_posted
-    ):
+    if int(credit.flags) & _NO_NEGATIVE and _credits(c_after) > c_after.debits_posted:
         return R.EXCEEDS_DEBITS
     return None
 
@@ -370,7 +369,7 @@ def compare_with_stored(request: Transfer, stored: Transfer) -> TransferResult:
     """``EXISTS`` when the request asks for what is stored; otherwise the first field that differs.
 
     Fields a post or void may leave empty (taken from the pending transfer) are compared only when given."""
-    resolving = bool(request.flags & _RESOLVING)
+    resolving = bool(int(request.flags) & _RESOLVING)
     for name, failure in _COMPARED:
         asked, held = getattr(request, name), getattr(stored, name)
         optional = resolving and name in (
