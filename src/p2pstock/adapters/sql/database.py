@@ -77,9 +77,8 @@ def is_disconnect(error: BaseException) -> bool:
     original = error.orig if isinstance(error, sa.exc.DBAPIError) else error
     if type(original).__module__.startswith("psycopg"):
         sqlstate = getattr(original, "sqlstate", None)
-        return type(original).__name__ == "OperationalError" and (
-            sqlstate is None or sqlstate.startswith("08")
-        )
+        lost = sqlstate is None or sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03")
+        return isinstance(original, _psycopg_operational_error()) and lost
     return False
 
 
@@ -88,6 +87,12 @@ def translate(error: BaseException) -> StorageError:
     if is_retryable(error):
         return TransientConflict(f"the database asked to retry: {type(error).__name__}")
     return StorageError(f"storage failure: {type(error).__name__}: {str(error).splitlines()[0][:200]}")
+
+
+def _psycopg_operational_error() -> type[Exception]:
+    import psycopg  # noqa: PLC0415 - only PostgreSQL deployments have it
+
+    return psycopg.OperationalError
 
 
 def is_database_error(error: BaseException) -> bool:

@@ -73,5 +73,9 @@ class SqlUnitOfWork:
                 connection.invalidate()
                 return
             connection.rollback()  # nothing to undo after a commit
+        except Exception as rollback_error:
+            if not is_database_error(rollback_error):
+                raise
+            connection.invalidate()  # a connection that cannot roll back is not handed out again
         finally:
             connection.close()
