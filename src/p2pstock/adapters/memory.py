@@ -16,7 +16,7 @@ import attrs
 
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
-from p2pstock.core.ledger.ports import CodeTotal, LedgerChanges, Period
+from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
@@ -142,13 +142,11 @@ class MemoryLedgerSession:
         earlier = [e for e in self._db.entries.get(account_id, ()) if e.timestamp < moment]
         return earlier[-1] if earlier else None
 
-    def code_totals(
-        self, period: Period, start_day: str, end_day: str, account_id: str | None
-    ) -> list[CodeTotal]:
+    def code_totals(self, period: Period, days: DayRange, account_id: str | None) -> list[CodeTotal]:
         width = 10 if period == "day" else 7
         totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         for entry in self._posted_entries(account_id):
-            if start_day <= entry.day <= end_day:
+            if days.first <= entry.day <= days.last:
                 row = totals[(entry.day[:width], entry.code)]
                 row[0] += 1
                 row[1 if entry.side == "debit" else 2] += entry.amount

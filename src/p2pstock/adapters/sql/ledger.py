@@ -10,7 +10,7 @@ from p2pstock.core import trusted
 from p2pstock.core.errors import TransientConflict
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind, Side
-from p2pstock.core.ledger.ports import CodeTotal, LedgerChanges, Period
+from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 
@@ -87,15 +87,15 @@ class SqlLedgerSession:
         rows = self._fetch(sql.LAST_ENTRY_BEFORE, {"account_id": account_id, "moment": moment})
         return _entry(rows[0]) if rows else None
 
-    def code_totals(
-        self, period: Period, start_day: str, end_day: str, account_id: str | None
-    ) -> list[CodeTotal]:
+    def code_totals(self, period: Period, days: DayRange, account_id: str | None) -> list[CodeTotal]:
         width = 10 if period == "day" else 7
-        template = sql.ACCOUNT_TOTALS if account_id else sql.PLATFORM_TOTALS
-        params = {"start": start_day, "end": end_day, "account_id": account_id}
-        rows = self._fetch(
-            template.format(width=width), params if account_id else params | {"account_id": None}
-        )
+        if account_id:  # by time, which the entry index covers; the grouping is by the stored day
+            params: dict[str, Any] = {"account_id": account_id, "start": days.start, "end": days.end}
+            rows = self._fetch(sql.ACCOUNT_TOTALS.format(width=width), params)
+        else:
+            rows = self._fetch(
+                sql.PLATFORM_TOTALS.format(width=width), {"start": days.first, "end": days.last}
+            )
         return [CodeTotal(r[0], r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
 
     def all_accounts(self) -> Iterable[Account]:

@@ -52,7 +52,7 @@ ENTRIES = (
     f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND seq > :after "
     "AND ts >= :start AND ts < :end ORDER BY seq LIMIT :limit"
 )
-LAST_ENTRY_BEFORE = f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND ts < :moment ORDER BY seq DESC LIMIT 1"
+LAST_ENTRY_BEFORE = f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND ts < :moment ORDER BY ts DESC, seq DESC LIMIT 1"
 _NOT_POSTED_FLAGS = 2 | 8 | 16  # pending, void, expire
 PLATFORM_TOTALS = (
     "SELECT substr(day, 1, {width}), code, count(*), sum(amount), sum(amount) FROM transfer "
@@ -61,7 +61,7 @@ PLATFORM_TOTALS = (
 ACCOUNT_TOTALS = (
     "SELECT substr(day, 1, {width}), code, count(*), "
     "sum(CASE WHEN side = 'debit' THEN amount ELSE 0 END), sum(CASE WHEN side = 'credit' THEN amount ELSE 0 END) "
-    "FROM entry WHERE account_id = :account_id AND day >= :start AND day <= :end AND kind IN ('posted', 'post') "
+    "FROM entry WHERE account_id = :account_id AND ts >= :start AND ts < :end AND kind IN ('posted', 'post') "
     "GROUP BY 1, 2 ORDER BY 1, 2"
 )
 ALL_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM account ORDER BY id"

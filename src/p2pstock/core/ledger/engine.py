@@ -4,7 +4,7 @@ written in one go. Storage adapters only load and save; every decision is made h
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -26,14 +26,19 @@ _NO_OVERDRAFT = int(AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
 _NO_NEGATIVE = int(AccountFlags.CREDITS_MUST_NOT_EXCEED_DEBITS)
 
 
+Stamp = Callable[[], tuple[int, str]]
+"""The current time in microseconds and its business day, asked for once the accounts are locked, so
+that an account's entries are in time order as well as in sequence."""
+
+
 def apply_transfers(
-    session: LedgerSession, requests: Sequence[Transfer], now: int, day: str, *, internal: bool = False
+    session: LedgerSession, requests: Sequence[Transfer], stamp: Stamp, *, internal: bool = False
 ) -> list[TransferOutcome]:
     """Apply ``requests`` in order inside the session's transaction and return one outcome each.
 
     Linked chains commit together or not at all; a request that fails changes nothing. ``internal``
     allows the ledger's own flags (expiry)."""
-    batch = _Batch.load(session, requests, now, day)
+    batch = _Batch.load(session, requests, stamp)
     outcomes: list[TransferOutcome] = []
     for chain in _chains(requests):
         outcomes.extend(batch.apply_chain(chain, internal))
@@ -66,7 +71,7 @@ class _Batch:
     new_failures: list[tuple[str, TransferResult]] = attrs.Factory(list)
 
     @classmethod
-    def load(cls, session: LedgerSession, requests: Sequence[Transfer], now: int, day: str) -> _Batch:
+    def load(cls, session: LedgerSession, requests: Sequence[Transfer], stamp: Stamp) -> _Batch:
         pending_ids = {r.pending_id for r in requests if r.pending_id}
         pendings = session.find_transfers(pending_ids) if pending_ids else {}
         account_ids = {i for r in requests for i in (r.debit_account_id, r.credit_account_id) if i}
@@ -75,6 +80,7 @@ class _Batch:
         ids = {r.id for r in requests}
         existing = session.find_transfers(ids)
         existing.update(pendings)
+        now, day = stamp()
         return cls(
             now=now,
             day=day,

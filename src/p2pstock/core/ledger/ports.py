@@ -34,6 +34,17 @@ class LedgerChanges:
 
 
 @attrs.frozen
+class DayRange:
+    """Business days ``first`` to ``last`` (inclusive, ISO dates), and the same span as microseconds
+    ``[start, end)`` in the platform's time zone."""
+
+    first: str
+    last: str
+    start: int
+    end: int
+
+
+@attrs.frozen
 class CodeTotal:
     """Posted money moved under one code in one period: platform-wide, or on one account."""
 
@@ -58,9 +69,7 @@ class LedgerSession(Protocol):
     def open_holds(self, account_id: str, code_prefix: str = "") -> list[Transfer]: ...
     def entries(self, account_id: str, start: int, end: int, after_seq: int, limit: int) -> list[Entry]: ...
     def last_entry_before(self, account_id: str, moment: int) -> Entry | None: ...
-    def code_totals(
-        self, period: Period, start_day: str, end_day: str, account_id: str | None
-    ) -> list[CodeTotal]: ...
+    def code_totals(self, period: Period, days: DayRange, account_id: str | None) -> list[CodeTotal]: ...
     def all_accounts(self) -> Iterable[Account]: ...
     def all_transfers(self) -> Iterable[Transfer]: ...
     def entry_sums(self) -> dict[str, tuple[Balances, Balances | None]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 import attrs
@@ -13,7 +13,7 @@ from p2pstock.core.errors import InvalidInput, LedgerRefused, NotFound
 from p2pstock.core.ledger import reports
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.engine import apply_transfers, expiry_id
-from p2pstock.core.ledger.ports import CodeTotal, LedgerSession, Period
+from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerSession, Period
 from p2pstock.core.ledger.results import AccountOutcome, AccountResult, TransferOutcome
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
@@ -77,8 +77,7 @@ class Ledger:
     def apply_in(self, session: LedgerSession, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
         """``create_transfers`` inside a transaction the caller already holds (to write business records
         in the same transaction)."""
-        now = to_micros(self.clock.now())
-        return apply_transfers(session, transfers, now, self.business_day(now))
+        return apply_transfers(session, transfers, self._stamp)
 
     def expire_pending(self, *, limit: int = 1000) -> int:
         """Expire pending transfers whose timeout has passed; returns how many expired."""
@@ -89,7 +88,7 @@ class Ledger:
             requests = [
                 Transfer(expiry_id(p.id), flags=TransferFlags.EXPIRE_PENDING, pending_id=p.id) for p in due
             ]
-            outcomes = apply_transfers(uow.ledger, requests, now, self.business_day(now), internal=True)
+            outcomes = apply_transfers(uow.ledger, requests, self._stamp, internal=True)
             return sum(1 for o in outcomes if o.result == "created")
 
         return in_transaction(self.uow_factory, sweep)
@@ -140,7 +139,8 @@ class Ledger:
         for one account (its debits and credits)."""
         if period not in ("day", "month"):
             raise InvalidInput("period must be 'day' or 'month'")
-        return self._read(lambda s: s.code_totals(period, start.isoformat(), end.isoformat(), account_id))
+        days = self.day_range(start, end)
+        return self._read(lambda s: s.code_totals(period, days, account_id))
 
     def trial_balance(self) -> reports.TrialBalance:
         return self._read(lambda s: reports.trial_balance(s.all_accounts()))
@@ -148,6 +148,16 @@ class Ledger:
     def audit(self) -> reports.AuditReport:
         """Replay every transfer and compare with the stored balances and entries."""
         return self._read(lambda s: reports.audit(s.all_accounts(), s.all_transfers(), s.entry_sums()))
+
+    def day_range(self, first: date, last: date) -> DayRange:
+        """Business days ``first`` to ``last`` as dates and as the microseconds they span."""
+        start = datetime.combine(first, time(), self.timezone)
+        end = datetime.combine(last + timedelta(days=1), time(), self.timezone)
+        return DayRange(first.isoformat(), last.isoformat(), to_micros(start), to_micros(end))
+
+    def _stamp(self) -> tuple[int, str]:
+        now = to_micros(self.clock.now())
+        return now, self.business_day(now)
 
     def business_day(self, micros: int) -> str:
         return from_micros(micros).astimezone(self.timezone).date().isoformat()

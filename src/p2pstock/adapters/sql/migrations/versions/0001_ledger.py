@@ -80,7 +80,14 @@ def _transfers() -> None:
         sa.CheckConstraint("amount > 0", name="ck_transfer_amount_positive"),
         sa.CheckConstraint("debit_account_id <> credit_account_id", name="ck_transfer_accounts_differ"),
     )
-    op.create_index("ix_transfer_debit_account", "transfer", ["debit_account_id"])
+    pending = sa.text("(flags & 2) <> 0")  # only holds are looked up by account (what is frozen, and why)
+    op.create_index(
+        "ix_transfer_pending_debit_account",
+        "transfer",
+        ["debit_account_id"],
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
     op.create_index("ix_transfer_day_code", "transfer", ["day", "code"])
     op.create_index(
         "ix_transfer_expires_at",
@@ -109,7 +116,6 @@ def _entries() -> None:
     )
     op.create_index("ix_entry_account_seq", "entry", ["account_id", "seq"])
     op.create_index("ix_entry_account_ts", "entry", ["account_id", "ts"])
-    op.create_index("ix_entry_account_day", "entry", ["account_id", "day"])
 
 
 def _withdrawals() -> None:
