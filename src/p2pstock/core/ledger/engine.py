@@ -36,8 +36,9 @@ def apply_transfers(
 ) -> list[TransferOutcome]:
     """Apply ``requests`` in order inside the session's transaction and return one outcome each.
 
-    Linked chains commit together or not at all; a request that fails changes nothing. ``internal``
-    allows the ledger's own flags (expiry)."""
+    Linked chains commit together or not at all; a request that fails changes nothing, with one
+    exception: a post or void that finds its hold past the timeout records the expiry (unless its linked
+    chain fails) and answers ``pending_transfer_expired``. ``internal`` allows the ledger's own flags."""
     batch = _Batch.load(session, requests, stamp)
     outcomes: list[TransferOutcome] = []
     for chain in _chains(requests):
