@@ -1,0 +1,114 @@
+"""Customers and their identity verification (KYC), as immutable records with checked transitions.
+
+::
+
+    phone_verified    REGISTERED, PHONE_VERIFIED   → PHONE_VERIFIED   (again: a new number)
+    submit_identity   PHONE_VERIFIED, REJECTED     → IDENTITY_SUBMITTED
+    verify            IDENTITY_SUBMITTED           → VERIFIED
+    reject            IDENTITY_SUBMITTED           → REJECTED
+
+Each transition returns a new ``Customer``; one the current status does not allow raises ``Refused``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from p2pstock.core.errors import InvalidInput, Refused
+from p2pstock.core.people.phone_codes import normalise_phone
+from p2pstock.core.people.resident_id import ResidentId
+from p2pstock.core.validation import check_id
+
+LANGUAGES = ("zh", "en")
+"""Languages a customer may choose."""
+
+MAX_REJECTION_REASON = 500
+"""Longest rejection reason, in characters."""
+
+
+class KycStatus(enum.StrEnum):
+    """How far a customer got in proving who they are."""
+
+    REGISTERED = "registered"
+    PHONE_VERIFIED = "phone_verified"
+    IDENTITY_SUBMITTED = "identity_submitted"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+def _language(_instance: object, _attribute: object, value: object) -> None:
+    if value not in LANGUAGES:
+        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)} (got {value!r:.20})")
+
+
+def _check_real_name(real_name: object) -> str:
+    if not isinstance(real_name, str) or not 2 <= len(real_name.strip()) <= 50:
+        raise InvalidInput("the real name must be 2–50 characters")
+    return real_name.strip()
+
+
+def _check_reason(reason: object) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a rejection needs a reason")
+    if len(reason.strip()) > MAX_REJECTION_REASON:
+        raise InvalidInput(f"the rejection reason must be at most {MAX_REJECTION_REASON} characters")
+    return reason.strip()
+
+
+@attrs.frozen
+class Customer:
+    """A customer; ``resident_id`` shows only masked in ``repr`` (see :class:`ResidentId`).
+
+    ``created_at`` is in microseconds since the epoch; ``phone`` stays ``""`` until verified.
+    """
+
+    id: str = attrs.field(validator=lambda _i, _a, v: check_id(v, "customer id"))
+    telegram_user_id: int | None = None
+    language: str = attrs.field(default="zh", validator=_language)
+    phone: str = ""
+    real_name: str = ""
+    resident_id: ResidentId | None = None
+    status: KycStatus = attrs.field(default=KycStatus.REGISTERED, converter=KycStatus)
+    rejection_reason: str = ""
+    created_at: int = 0
+
+    @classmethod
+    def register(
+        cls, id: str, *, telegram_user_id: int | None = None, language: str = "zh", at: int
+    ) -> Customer:
+        """A new customer who has proved nothing yet."""
+        return cls(id=id, telegram_user_id=telegram_user_id, language=language, created_at=at)
+
+    def _require(self, action: str, *allowed: KycStatus) -> None:
+        if self.status not in allowed:
+            raise Refused(f"cannot {action} while the customer's status is {self.status.value}")
+
+    def phone_verified(self, phone: str) -> Customer:
+        """The customer proved they own ``phone``; allowed again later to change the number."""
+        self._require("verify a phone number", KycStatus.REGISTERED, KycStatus.PHONE_VERIFIED)
+        return attrs.evolve(self, phone=normalise_phone(phone), status=KycStatus.PHONE_VERIFIED)
+
+    def submit_identity(self, real_name: str, resident_id: ResidentId) -> Customer:
+        """The customer sent their name and identity number; a rejected customer may try again."""
+        self._require("submit an identity", KycStatus.PHONE_VERIFIED, KycStatus.REJECTED)
+        if not isinstance(resident_id, ResidentId):
+            raise InvalidInput("the identity must be a parsed resident identity number")
+        return attrs.evolve(
+            self,
+            real_name=_check_real_name(real_name),
+            resident_id=resident_id,
+            status=KycStatus.IDENTITY_SUBMITTED,
+            rejection_reason="",
+        )
+
+    def verify(self) -> Customer:
+        """A reviewer accepted the submitted identity."""
+        self._require("verify an identity", KycStatus.IDENTITY_SUBMITTED)
+        return attrs.evolve(self, status=KycStatus.VERIFIED)
+
+    def reject(self, reason: str) -> Customer:
+        """A reviewer refused the submitted identity, saying why."""
+        self._require("reject an identity", KycStatus.IDENTITY_SUBMITTED)
+        return attrs.evolve(self, status=KycStatus.REJECTED, rejection_reason=_check_reason(reason))
