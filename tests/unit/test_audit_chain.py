@@ -1,0 +1,220 @@
+"""Tests of the audit trail: a chain built by ``append`` verifies, and any tampering is found."""
+
+from __future__ import annotations
+
+import itertools
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from p2pstock.core.audit import (
+    GENESIS_HASH,
+    HASH_MISMATCH,
+    PREVIOUS_MISMATCH,
+    SEQUENCE_GAP,
+    AuditRecord,
+    ChainCheck,
+    canonical,
+    verify,
+)
+from p2pstock.core.errors import InvalidInput
+
+T0 = 1_700_000_000_000_000
+
+
+def chain_of(length: int) -> list[AuditRecord]:
+    records: list[AuditRecord] = []
+    previous: AuditRecord | None = None
+    for index in range(length):
+        previous = AuditRecord.append(
+            previous,
+            at=T0 + index,
+            actor="admin-1" if index % 2 else "system",
+            action="withdrawal.approve",
+            target=f"withdrawal:W-{index}",
+            before={"status": "pending", "amount": 10_000 + index},
+            after={"status": "approved", "amount": 10_000 + index, "note": "已批准"},
+        )
+        records.append(previous)
+    return records
+
+
+def flip(text: str) -> str:
+    """The same text with its last character changed (or one character added if empty)."""
+    if not text:
+        return "x"
+    last = text[-1]
+    return text[:-1] + ("1" if last == "0" else "0")
+
+
+TAMPERINGS = {
+    "seq": lambda r: attrs.evolve(r, seq=r.seq + 100),
+    "at": lambda r: attrs.evolve(r, at=r.at + 1),
+    "actor": lambda r: attrs.evolve(r, actor=r.actor + "x"),
+    "action": lambda r: attrs.evolve(r, action="withdrawal.reject"),
+    "target": lambda r: attrs.evolve(r, target=r.target + "0"),
+    "before": lambda r: attrs.evolve(r, before=flip(r.before)),
+    "after": lambda r: attrs.evolve(r, after=flip(r.after)),
+    "previous_hash": lambda r: attrs.evolve(r, previous_hash=flip(r.previous_hash)),
+    "hash": lambda r: attrs.evolve(r, hash=flip(r.hash)),
+}
+
+
+def test_a_chain_of_several_records_verifies() -> None:
+    records = chain_of(5)
+    assert [r.seq for r in records] == [1, 2, 3, 4, 5]
+    assert records[0].previous_hash == GENESIS_HASH
+    assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(records))
+    assert verify(records) == ChainCheck(ok=True, checked=5, first_broken=None, reason="")
+
+
+def test_an_empty_chain_verifies_with_nothing_checked() -> None:
+    assert verify([]) == ChainCheck(ok=True, checked=0, first_broken=None, reason="")
+
+
+@pytest.mark.parametrize("field", sorted(TAMPERINGS))
+@pytest.mark.parametrize("position", [0, 2, 4])
+def test_tampering_with_any_field_of_any_record_is_caught_at_that_record(field: str, position: int) -> None:
+    records = chain_of(5)
+    records[position] = TAMPERINGS[field](records[position])
+    check = verify(records)
+    assert not check.ok
+    assert check.first_broken == position + 1
+    assert check.checked == position
+    assert check.reason == HASH_MISMATCH
+
+
+def test_deleting_a_record_in_the_middle_is_caught_where_it_is_missing() -> None:
+    records = chain_of(5)
+    del records[2]
+    check = verify(records)
+    assert (check.ok, check.first_broken, check.checked) == (False, 3, 2)
+    assert check.reason in {SEQUENCE_GAP, PREVIOUS_MISMATCH}
+
+
+def test_deleting_the_first_record_is_caught_at_seq_one() -> None:
+    check = verify(chain_of(3)[1:])
+    assert (check.ok, check.first_broken) == (False, 1)
+
+
+def test_reordering_records_is_caught() -> None:
+    records = chain_of(4)
+    records[1], records[2] = records[2], records[1]
+    check = verify(records)
+    assert (check.ok, check.first_broken, check.reason) == (False, 2, SEQUENCE_GAP)
+
+
+def test_renumbering_reordered_records_still_breaks_the_previous_hash() -> None:
+    records = chain_of(4)
+    swapped = [records[0], records[2], records[1], records[3]]
+    resealed = []
+    for seq, record in enumerate(swapped, start=1):
+        moved = attrs.evolve(record, seq=seq)
+        resealed.append(attrs.evolve(moved, hash=moved.expected_hash()))
+    check = verify(resealed)
+    assert (check.ok, check.first_broken, check.reason) == (False, 2, PREVIOUS_MISMATCH)
+
+
+def test_recomputing_a_tampered_records_own_hash_is_caught_at_the_next_record() -> None:
+    records = chain_of(5)
+    tampered = attrs.evolve(records[2], after=canonical({"status": "approved", "amount": 99_999_999}))
+    records[2] = attrs.evolve(tampered, hash=tampered.expected_hash())
+    check = verify(records)
+    assert (check.ok, check.first_broken, check.checked, check.reason) == (False, 4, 3, PREVIOUS_MISMATCH)
+
+
+def test_resealing_the_last_record_cannot_be_caught_by_the_chain_alone() -> None:
+    records = chain_of(3)
+    tampered = attrs.evolve(records[2], after="{}")
+    records[2] = attrs.evolve(tampered, hash=tampered.expected_hash())
+    assert verify(records).ok  # the head hash must be kept elsewhere to catch this
+
+
+def test_canonical_json_does_not_depend_on_key_order() -> None:
+    one = canonical({"b": 1, "a": {"y": [1, 2], "x": None}})
+    other = canonical({"a": {"x": None, "y": [1, 2]}, "b": 1})
+    assert one == other == '{"a":{"x":null,"y":[1,2]},"b":1}'
+
+
+def test_canonical_json_of_nothing_is_empty_text() -> None:
+    assert canonical(None) == ""
+    assert AuditRecord.append(None, at=T0, actor="system", action="audit.start", target="system").before == ""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"amount": 1.5}, {"nested": {"amount": 0.0}}, {"list": [1, 2, 3.0]}, {"nan": float("nan")}],
+)
+def test_canonical_json_refuses_floats_anywhere(value: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput, match="float"):
+        canonical(value)
+
+
+def test_appending_a_state_with_a_float_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        AuditRecord.append(None, at=T0, actor="system", action="capital.adjust", target="x", after={"a": 0.1})
+
+
+def test_canonical_json_refuses_values_json_cannot_hold() -> None:
+    with pytest.raises(InvalidInput):
+        canonical({"when": object()})
+
+
+def test_chinese_text_survives_unescaped() -> None:
+    record = AuditRecord.append(
+        None, at=T0, actor="admin-1", action="kyc.review", target="customer:C-1", after={"姓名": "张三"}
+    )
+    assert record.after == '{"姓名":"张三"}'
+    assert verify([record]).ok
+
+
+def test_an_action_that_is_not_a_dotted_code_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        AuditRecord.append(None, at=T0, actor="system", action="Withdrawal Approve", target="withdrawal:W-1")
+
+
+states = st.dictionaries(
+    st.text(min_size=1, max_size=8),
+    st.one_of(st.integers(), st.text(max_size=12), st.booleans(), st.none()),
+    max_size=4,
+)
+steps = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=10**15), st.none() | states, states), min_size=1, max_size=8
+)
+
+
+def build(chain_steps: list[tuple[int, dict[str, object] | None, dict[str, object]]]) -> list[AuditRecord]:
+    records: list[AuditRecord] = []
+    previous: AuditRecord | None = None
+    for at, before, after in chain_steps:
+        previous = AuditRecord.append(
+            previous, at=at, actor="system", action="audit.test", target="t:1", before=before, after=after
+        )
+        records.append(previous)
+    return records
+
+
+@given(steps)
+def test_any_chain_built_by_append_verifies(
+    chain_steps: list[tuple[int, dict[str, object] | None, dict[str, object]]],
+) -> None:
+    records = build(chain_steps)
+    assert verify(records) == ChainCheck(ok=True, checked=len(records))
+
+
+@given(steps, st.data())
+def test_flipping_any_character_of_any_after_breaks_the_chain_at_that_record(
+    chain_steps: list[tuple[int, dict[str, object] | None, dict[str, object]]], data: st.DataObject
+) -> None:
+    records = build(chain_steps)
+    position = data.draw(st.integers(min_value=0, max_value=len(records) - 1))
+    after = records[position].after
+    index = data.draw(st.integers(min_value=0, max_value=len(after) - 1))
+    replacement = data.draw(st.characters().filter(lambda c: c != after[index]))
+    records[position] = attrs.evolve(
+        records[position], after=after[:index] + replacement + after[index + 1 :]
+    )
+    check = verify(records)
+    assert (check.ok, check.first_broken, check.reason) == (False, position + 1, HASH_MISMATCH)
