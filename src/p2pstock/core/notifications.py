@@ -1,0 +1,208 @@
+"""Notifications through an outbox: the pure part (templates, texts and retry rules; no sending).
+
+A service renders a text with ``render``, stores ``Notification.new`` in the outbox in the same
+transaction as the change it reports, and a sender later picks the ``due`` ones, tries to deliver them
+and stores the result of ``sent`` or ``failed``. Times are microseconds since the epoch (UTC), passed
+in, as everywhere in p2pstock.
+A notification's text may hold a verification code, so it never appears in a repr, and the recipient
+is shown masked.
+"""
+
+from __future__ import annotations
+
+import enum
+import string
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from p2pstock.core.errors import AlreadyDecided, InvalidInput
+
+DEFAULT_LANGUAGE = "zh"
+"""The language used when a text is asked for in a language without templates."""
+
+_MASK = "***"
+_VISIBLE = 4
+
+
+class Channel(enum.StrEnum):
+    """How a notification reaches its recipient."""
+
+    SMS = "sms"
+    TELEGRAM = "telegram"
+    EMAIL = "email"
+
+
+TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "phone.code": MappingProxyType(
+            {
+                "zh": "您的 p2pstock 验证码是 {code}，{minutes} 分钟内有效。",
+                "en": "Your p2pstock verification code is {code}. It expires in {minutes} minutes.",
+            }
+        ),
+        "deposit.credited": MappingProxyType(
+            {
+                "zh": "您的充值 {amount} 已到账。",
+                "en": "Your deposit of {amount} has been credited.",
+            }
+        ),
+        "withdrawal.requested": MappingProxyType(
+            {
+                "zh": "您的提现申请 {amount} 已提交，正在等待审核。",
+                "en": "Your withdrawal request of {amount} has been received and awaits review.",
+            }
+        ),
+        "withdrawal.approved": MappingProxyType(
+            {
+                "zh": "您的提现 {amount} 已批准。",
+                "en": "Your withdrawal of {amount} has been approved.",
+            }
+        ),
+        "withdrawal.rejected": MappingProxyType(
+            {
+                "zh": "您的提现 {amount} 被拒绝，原因：{reason}。",
+                "en": "Your withdrawal of {amount} was rejected: {reason}.",
+            }
+        ),
+        "identity.verified": MappingProxyType(
+            {
+                "zh": "您的身份已通过验证。",
+                "en": "Your identity has been verified.",
+            }
+        ),
+        "identity.rejected": MappingProxyType(
+            {
+                "zh": "您的身份验证未通过，原因：{reason}。",
+                "en": "Your identity verification was rejected: {reason}.",
+            }
+        ),
+        "document.rejected": MappingProxyType(
+            {
+                "zh": "您上传的{kind}未通过审核，原因：{reason}。",
+                "en": "Your {kind} document was rejected: {reason}.",
+            }
+        ),
+    }
+)
+"""Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The names of the ``{name}`` fields in ``template``."""
+    return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
+
+
+def render(key: str, language: str, **values: object) -> str:
+    """The text of template ``key`` in ``language`` (``zh`` when that language has none).
+
+    ``values`` must name exactly the template's placeholders; otherwise ``InvalidInput`` is raised,
+    as it is for an unknown key.
+    """
+    languages = TEMPLATES.get(key)
+    if languages is None:
+        raise InvalidInput(f"there is no notification template {key!r}")
+    template = languages.get(language, languages[DEFAULT_LANGUAGE])
+    expected = placeholders(template)
+    missing = sorted(expected - values.keys())
+    if missing:
+        raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}")
+    extra = sorted(values.keys() - expected)
+    if extra:
+        raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}")
+    return template.format(**values)
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a notification stands: waiting to be (re)tried, delivered, or given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(f"{attribute.name} must be a positive integer")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How often and how patiently a failed delivery is tried again (exponential backoff)."""
+
+    max_attempts: int = attrs.field(default=6, validator=_positive)
+    """Failed attempts after which the notification is given up."""
+    first_delay_seconds: int = attrs.field(default=30, validator=_positive)
+    factor: int = attrs.field(default=2, validator=_positive)
+    max_delay_seconds: int = attrs.field(default=3600, validator=_positive)
+
+    def delay(self, attempts: int) -> int:
+        """Seconds to wait after the ``attempts``-th failed attempt: 30, 60, 120, … at most the cap."""
+        return int(min(self.first_delay_seconds * self.factor ** (attempts - 1), self.max_delay_seconds))
+
+
+def mask(recipient: str) -> str:
+    """The recipient with all but its last 4 characters hidden (all of it when it is that short)."""
+    if len(recipient) <= _VISIBLE:
+        return _MASK
+    return _MASK + recipient[-_VISIBLE:]
+
+
+def _masked_repr(recipient: str) -> str:
+    return repr(mask(recipient))
+
+
+@attrs.frozen
+class Notification:
+    """One message in the outbox, with where its delivery stands."""
+
+    id: str
+    channel: Channel
+    recipient: str = attrs.field(repr=_masked_repr)
+    text: str = attrs.field(repr=False)
+    created_at: int
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    attempts: int = 0
+    """Failed delivery attempts so far."""
+    next_attempt_at: int = 0
+    last_error: str = ""
+    """Why the last attempt failed; must hold no secret (no text, no code)."""
+
+    @classmethod
+    def new(cls, id: str, channel: Channel, recipient: str, text: str, *, now: int) -> Notification:
+        """A pending notification, due at once."""
+        if not recipient or not text:
+            raise InvalidInput("a notification needs a recipient and a text")
+        return cls(
+            id=id,
+            channel=Channel(channel),
+            recipient=recipient,
+            text=text,
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    def _pending(self) -> None:
+        if self.status is not DeliveryStatus.PENDING:
+            raise AlreadyDecided(f"the notification is already {self.status.value}")
+
+    def sent(self, now: int) -> Notification:
+        """The notification delivered at ``now``; final."""
+        self._pending()
+        return attrs.evolve(self, status=DeliveryStatus.SENT, next_attempt_at=now)
+
+    def failed(self, now: int, error: str, policy: RetryPolicy) -> Notification:
+        """The notification after a failed attempt at ``now``: rescheduled, or FAILED when out of attempts."""
+        self._pending()
+        attempts = self.attempts + 1
+        if attempts >= policy.max_attempts:
+            return attrs.evolve(
+                self, status=DeliveryStatus.FAILED, attempts=attempts, next_attempt_at=now, last_error=error
+            )
+        retry_at = now + policy.delay(attempts) * 1_000_000
+        return attrs.evolve(self, attempts=attempts, next_attempt_at=retry_at, last_error=error)
+
+    def due(self, now: int) -> bool:
+        """Whether the notification is pending and its next attempt time has come."""
+        return self.status is DeliveryStatus.PENDING and now >= self.next_attempt_at

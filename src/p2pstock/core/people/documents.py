@@ -1,0 +1,109 @@
+"""Documents a customer uploads for identity verification, kept by the hash of their bytes.
+
+Only JPEG, PNG and PDF are accepted, recognised by their first bytes (:func:`sniff`); the file name
+and extension a caller declares are never trusted. A document is stored once per content: its
+SHA-256 is its address, so storing the same bytes again yields the same :class:`StoredDocument`.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from typing import Protocol
+
+import attrs
+
+from p2pstock.core.errors import InvalidInput
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+"""Largest document accepted, in bytes."""
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class DocumentKind(enum.StrEnum):
+    """What a document shows."""
+
+    ID_CARD_FRONT = "id_card_front"
+    ID_CARD_BACK = "id_card_back"
+    HOUSE_CERTIFICATE = "house_certificate"
+    BANK_STATEMENT = "bank_statement"
+    OTHER = "other"
+
+
+class ContentType(enum.StrEnum):
+    """The media types a document may have."""
+
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    PDF = "application/pdf"
+
+
+_MAGIC: tuple[tuple[bytes, ContentType], ...] = (
+    (b"\xff\xd8\xff", ContentType.JPEG),
+    (b"\x89PNG\r\n\x1a\n", ContentType.PNG),
+    (b"%PDF-", ContentType.PDF),
+)
+
+
+def sniff(content: bytes) -> ContentType:
+    """The content type of ``content`` judged by its first bytes; anything else raises ``InvalidInput``."""
+    for magic, content_type in _MAGIC:
+        if content.startswith(magic):
+            return content_type
+    raise InvalidInput("only JPEG, PNG and PDF files are accepted")
+
+
+def check_size(content: bytes) -> int:
+    """The size of ``content``, refusing an empty document or one over :data:`MAX_DOCUMENT_BYTES`."""
+    if not content:
+        raise InvalidInput("the file is empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(f"a file may be at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")
+    return len(content)
+
+
+def check_sha256(value: object) -> str:
+    """A document address: 64 lowercase hexadecimal digits (nothing that could name another path)."""
+    if not isinstance(value, str) or not _SHA256.fullmatch(value):
+        raise InvalidInput(f"a document hash must be 64 lowercase hex digits (got {value!r:.80})")
+    return value
+
+
+def sha256_of(content: bytes) -> str:
+    """The hex SHA-256 of ``content``."""
+    return hashlib.sha256(content).hexdigest()
+
+
+@attrs.frozen
+class StoredDocument:
+    """A document's record: its address (``sha256``), its ``size`` in bytes and its ``content_type``."""
+
+    sha256: str = attrs.field(validator=lambda _i, _a, v: check_sha256(v))
+    size: int
+    content_type: ContentType = attrs.field(converter=ContentType)
+
+    @classmethod
+    def of(cls, content: bytes) -> StoredDocument:
+        """The record for ``content``, after checking its size and type (``InvalidInput`` if refused)."""
+        if not isinstance(content, bytes):
+            raise InvalidInput("a document must be bytes")
+        size = check_size(content)
+        return cls(sha256=sha256_of(content), size=size, content_type=sniff(content))
+
+
+class DocumentStore(Protocol):
+    """Where document bytes are kept, addressed by their SHA-256."""
+
+    def put(self, content: bytes) -> StoredDocument:
+        """Check and keep ``content``; the same bytes always give the same record and one copy."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The bytes stored under ``sha256``; ``NotFound`` if absent, ``InvalidInput`` if malformed."""
+        ...
+
+    def exists(self, sha256: str) -> bool:
+        """Whether bytes are stored under ``sha256`` (``InvalidInput`` if malformed)."""
+        ...
