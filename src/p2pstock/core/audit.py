@@ -85,22 +85,6 @@ def _check_text(value: object, what: str) -> str:
     return value
 
 
-def _digest(
-    *, seq: int, at: int, actor: str, action: str, target: str, before: str, after: str, previous_hash: str
-) -> str:
-    fields = {
-        "seq": seq,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "target": target,
-        "before": before,
-        "after": after,
-        "previous_hash": previous_hash,
-    }
-    return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
-
-
 @attrs.frozen
 class AuditRecord:
     """One entry of the trail; build it with ``append`` so that ``seq`` and ``hash`` are right."""
@@ -128,42 +112,23 @@ class AuditRecord:
         after: Mapping[str, object] | None = None,
     ) -> AuditRecord:
         """The record that follows ``previous`` (or starts the chain when it is ``None``)."""
-        seq = 1 if previous is None else previous.seq + 1
-        previous_hash = GENESIS_HASH if previous is None else previous.hash
-        before_text, after_text = canonical(before), canonical(after)
-        return cls(
-            seq=seq,
+        unsealed = cls(
+            seq=1 if previous is None else previous.seq + 1,
             at=at,
             actor=actor,
             action=action,
             target=target,
-            before=before_text,
-            after=after_text,
-            previous_hash=previous_hash,
-            hash=_digest(
-                seq=seq,
-                at=at,
-                actor=actor,
-                action=action,
-                target=target,
-                before=before_text,
-                after=after_text,
-                previous_hash=previous_hash,
-            ),
+            before=canonical(before),
+            after=canonical(after),
+            previous_hash=GENESIS_HASH if previous is None else previous.hash,
+            hash=GENESIS_HASH,  # a placeholder until the record is sealed just below
         )
+        return attrs.evolve(unsealed, hash=unsealed.expected_hash())
 
     def expected_hash(self) -> str:
         """The hash this record's fields (all but ``hash``) call for."""
-        return _digest(
-            seq=self.seq,
-            at=self.at,
-            actor=self.actor,
-            action=self.action,
-            target=self.target,
-            before=self.before,
-            after=self.after,
-            previous_hash=self.previous_hash,
-        )
+        fields = attrs.asdict(self, filter=lambda attribute, _value: attribute.name != "hash")
+        return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
 
 
 @attrs.frozen

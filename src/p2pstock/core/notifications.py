@@ -18,6 +18,7 @@ from types import MappingProxyType
 import attrs
 
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
+from p2pstock.core.validation import positive_int
 
 DEFAULT_LANGUAGE = "zh"
 """The language used when a text is asked for in a language without templates."""
@@ -122,20 +123,15 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput(f"{attribute.name} must be a positive integer")
-
-
 @attrs.frozen
 class RetryPolicy:
     """How often and how patiently a failed delivery is tried again (exponential backoff)."""
 
-    max_attempts: int = attrs.field(default=6, validator=_positive)
+    max_attempts: int = attrs.field(default=6, validator=positive_int)
     """Failed attempts after which the notification is given up."""
-    first_delay_seconds: int = attrs.field(default=30, validator=_positive)
-    factor: int = attrs.field(default=2, validator=_positive)
-    max_delay_seconds: int = attrs.field(default=3600, validator=_positive)
+    first_delay_seconds: int = attrs.field(default=30, validator=positive_int)
+    factor: int = attrs.field(default=2, validator=positive_int)
+    max_delay_seconds: int = attrs.field(default=3600, validator=positive_int)
 
     def delay(self, attempts: int) -> int:
         """Seconds to wait after the ``attempts``-th failed attempt: 30, 60, 120, … at most the cap."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from p2pstock.core.errors import InvalidInput
 
 _ID = re.compile(r"[A-Za-z0-9_.:@/+=-]{1,200}")
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+MAX_REASON = 500
+"""The longest reason an administrator may give for a rejection, in characters."""
 
 
 def check_id(value: object, what: str) -> str:
@@ -47,7 +51,7 @@ def check_amount(value: object, what: str = "amount") -> int:
 
 def check_currency(value: object) -> str:
     """An ISO 4217 currency code such as ``CNY``."""
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
         raise InvalidInput(f"currency must be three capital letters such as CNY (got {value!r:.20})")
     return value
 
@@ -66,3 +70,18 @@ def check_text(value: object, what: str, max_length: int) -> str:
     if len(value) > max_length:
         raise InvalidInput(f"{what} must be at most {max_length} characters")
     return value
+
+
+def check_reason(reason: object) -> str:
+    """A rejection's reason, as the customer will read it: 1 to ``MAX_REASON`` characters after stripping."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput("a rejection needs a reason")
+    if len(reason.strip()) > MAX_REASON:
+        raise InvalidInput(f"the rejection reason must be at most {MAX_REASON} characters")
+    return reason.strip()
+
+
+def positive_int(_instance: object, attribute: Any, value: object) -> None:
+    """An attrs validator: a whole number above zero (never a bool)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(f"{attribute.name} must be a positive integer")

@@ -19,12 +19,11 @@ import attrs
 from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.people.phone_codes import normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
-from p2pstock.core.validation import check_id
+from p2pstock.core.validation import check_id, check_reason
 
 LANGUAGES = ("zh", "en")
 """Languages a customer may choose."""
 
-MAX_REJECTION_REASON = 500
 """Longest rejection reason, in characters."""
 
 
@@ -47,14 +46,6 @@ def _check_real_name(real_name: object) -> str:
     if not isinstance(real_name, str) or not 2 <= len(real_name.strip()) <= 50:
         raise InvalidInput("the real name must be 2–50 characters")
     return real_name.strip()
-
-
-def _check_reason(reason: object) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a rejection needs a reason")
-    if len(reason.strip()) > MAX_REJECTION_REASON:
-        raise InvalidInput(f"the rejection reason must be at most {MAX_REJECTION_REASON} characters")
-    return reason.strip()
 
 
 @attrs.frozen
@@ -111,4 +102,4 @@ class Customer:
     def reject(self, reason: str) -> Customer:
         """A reviewer refused the submitted identity, saying why."""
         self._require("reject an identity", KycStatus.IDENTITY_SUBMITTED)
-        return attrs.evolve(self, status=KycStatus.REJECTED, rejection_reason=_check_reason(reason))
+        return attrs.evolve(self, status=KycStatus.REJECTED, rejection_reason=check_reason(reason))

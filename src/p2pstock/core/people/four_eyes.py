@@ -25,9 +25,8 @@ import attrs
 
 from p2pstock.core.errors import AlreadyDecided, InvalidInput, Refused
 from p2pstock.core.people.permissions import Administrator, Permission, Role, require
-from p2pstock.core.validation import check_amount, check_code, check_id
+from p2pstock.core.validation import check_amount, check_code, check_id, check_reason
 
-MAX_REJECTION_REASON = 500
 """Longest rejection reason, in characters."""
 
 DEFAULT_TTL_SECONDS = 86_400
@@ -90,14 +89,6 @@ class ApprovalStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     EXPIRED = "expired"
-
-
-def _check_reason(reason: object) -> str:
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a rejection needs a reason")
-    if len(reason.strip()) > MAX_REJECTION_REASON:
-        raise InvalidInput(f"the rejection reason must be at most {MAX_REJECTION_REASON} characters")
-    return reason.strip()
 
 
 def _optional_amount(_instance: object, _attribute: object, value: int | None) -> None:
@@ -182,7 +173,7 @@ class ApprovalRequest:
     ) -> ApprovalRequest:
         """A second administrator holding the same permission refused, saying why."""
         self._check_decidable(checker, now, roles)
-        checked_reason = _check_reason(reason)
+        checked_reason = check_reason(reason)
         return attrs.evolve(
             self,
             status=ApprovalStatus.REJECTED,

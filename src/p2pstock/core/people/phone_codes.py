@@ -19,6 +19,7 @@ from typing import Literal
 import attrs
 
 from p2pstock.core.errors import InvalidInput, Refused
+from p2pstock.core.validation import positive_int
 
 HASH_ITERATIONS = 10_000
 """PBKDF2-HMAC-SHA256 rounds: a short-lived code needs little stretching, only no plain storage."""
@@ -68,21 +69,16 @@ class TooManyAttempts(Refused):
         super().__init__("too many wrong codes were entered; please ask for a new one")
 
 
-def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput(f"{attribute.name} must be a positive integer")
-
-
 @attrs.frozen
 class CodePolicy:
     """How codes look, how long they live, and how often a number may receive and try them."""
 
-    length: int = attrs.field(default=6, validator=_positive)
-    expiry_seconds: int = attrs.field(default=300, validator=_positive)
-    resend_cooldown_seconds: int = attrs.field(default=60, validator=_positive)
-    max_codes_per_hour: int = attrs.field(default=5, validator=_positive)
-    max_codes_per_day: int = attrs.field(default=10, validator=_positive)
-    max_attempts: int = attrs.field(default=5, validator=_positive)
+    length: int = attrs.field(default=6, validator=positive_int)
+    expiry_seconds: int = attrs.field(default=300, validator=positive_int)
+    resend_cooldown_seconds: int = attrs.field(default=60, validator=positive_int)
+    max_codes_per_hour: int = attrs.field(default=5, validator=positive_int)
+    max_codes_per_day: int = attrs.field(default=10, validator=positive_int)
+    max_attempts: int = attrs.field(default=5, validator=positive_int)
     """Wrong codes tolerated per challenge; the next attempt after these is refused."""
 
     @property
