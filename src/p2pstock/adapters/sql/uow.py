@@ -12,8 +12,12 @@ from typing import Any, Self
 
 from sqlalchemy.engine import Engine
 
+from p2pstock.adapters.sql.audit import SqlAuditLog
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
+from p2pstock.adapters.sql.outbox import SqlOutbox
+from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
+from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
 
 
@@ -31,6 +35,13 @@ class SqlUnitOfWorkFactory:
 class SqlUnitOfWork:
     ledger: SqlLedgerSession
     withdrawals: SqlWithdrawals
+    customers: SqlCustomers
+    phone_codes: SqlPhoneCodes
+    documents: SqlDocuments
+    staff: SqlStaff
+    approvals: SqlApprovals
+    audit: SqlAuditLog
+    outbox: SqlOutbox
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -49,6 +60,13 @@ class SqlUnitOfWork:
             raise
         self.ledger = SqlLedgerSession(cursor, self._dialect)
         self.withdrawals = SqlWithdrawals(cursor, self._dialect)
+        self.customers = SqlCustomers(cursor, self._dialect)
+        self.phone_codes = SqlPhoneCodes(cursor, self._dialect)
+        self.documents = SqlDocuments(cursor, self._dialect)
+        self.staff = SqlStaff(cursor, self._dialect)
+        self.approvals = SqlApprovals(cursor, self._dialect)
+        self.audit = SqlAuditLog(cursor, self._dialect, readonly=self._readonly)
+        self.outbox = SqlOutbox(cursor, self._dialect)
         return self
 
     def commit(self) -> None:

@@ -1,0 +1,73 @@
+"""The notification outbox on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
+
+_NOTIFICATION = "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error"
+_SELECT = f"SELECT {_NOTIFICATION} FROM notification"
+_ADD = (
+    f"INSERT INTO notification ({_NOTIFICATION}) VALUES (:id, :channel, :recipient, :text, :created_at, "
+    ":status, :attempts, :next_attempt_at, :last_error)"
+)
+_SAVE = (
+    "UPDATE notification SET channel = :channel, recipient = :recipient, text = :text, "
+    "created_at = :created_at, status = :status, attempts = :attempts, next_attempt_at = :next_attempt_at, "
+    "last_error = :last_error WHERE id = :id"
+)
+_DUE = (
+    f"{_SELECT} WHERE status = :status AND next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit"
+)
+_OF_RECIPIENT = f"{_SELECT} WHERE recipient = :recipient ORDER BY created_at DESC, id DESC LIMIT :limit"
+
+
+class SqlOutbox(SqlRepository):
+    def add(self, notification: Notification) -> None:
+        self._run(_ADD, _row(notification))
+
+    def get(self, notification_id: str, *, lock: bool = False) -> Notification | None:
+        row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": notification_id})
+        return None if row is None else _notification(row)
+
+    def save(self, notification: Notification) -> None:
+        self._change(_SAVE, _row(notification), "notification")
+
+    def due(self, now: int, limit: int) -> list[Notification]:
+        skip_locked = " FOR UPDATE SKIP LOCKED" if self._postgresql else ""
+        params = {"status": str(DeliveryStatus.PENDING), "now": now, "limit": limit}
+        return [_notification(row) for row in self._rows(_DUE + skip_locked, params)]
+
+    def of_recipient(self, recipient: str, limit: int) -> list[Notification]:
+        rows = self._rows(_OF_RECIPIENT, {"recipient": recipient, "limit": limit})
+        return [_notification(row) for row in rows]
+
+
+def _row(n: Notification) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "channel": str(n.channel),
+        "recipient": n.recipient,
+        "text": n.text,
+        "created_at": n.created_at,
+        "status": str(n.status),
+        "attempts": n.attempts,
+        "next_attempt_at": n.next_attempt_at,
+        "last_error": n.last_error,
+    }
+
+
+def _notification(row: Row) -> Notification:
+    return Notification(
+        id=row[0],
+        channel=Channel(row[1]),
+        recipient=row[2],
+        text=row[3],
+        created_at=row[4],
+        status=DeliveryStatus(row[5]),
+        attempts=row[6],
+        next_attempt_at=row[7],
+        last_error=row[8],
+    )
