@@ -19,11 +19,16 @@ import pytest
 import sqlalchemy as sa
 
 from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
+from p2pstock.bootstrap import App, bootstrap
+from p2pstock.config import Settings
 from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.notifications import Channel
+from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
 from p2pstock.core.wallet.service import Wallets
 
@@ -147,6 +152,59 @@ def ledger(uow_factory: UnitOfWorkFactory, clock: ManualClock) -> Ledger:
     return Ledger(uow_factory, clock, SHANGHAI)
 
 
+class RecordingSender:
+    """A message sender that keeps what it was asked to send; ``fail_with`` makes the next sends raise."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.fail_with: list[BaseException] = []
+
+    async def send(self, recipient: str, text: str) -> str:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.sent.append((recipient, text))
+        return f"m{len(self.sent)}"
+
+
+STAFF = {
+    "root": "super_admin",
+    "root-2": "super_admin",
+    "reviewer-1": "reviewer",
+    "reviewer-2": "reviewer",
+    "risk-1": "risk_officer",
+    "finance-1": "finance",
+    "finance-2": "finance",
+    "support-1": "support",
+}
+"""The administrators (id → role) enrolled in every ``app`` fixture."""
+
+
+@pytest.fixture
+def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> App:
+    """The whole platform on the test's storage, with recording SMS/Telegram/email senders, documents in
+    memory, and the ``STAFF`` administrators enrolled."""
+    senders = {channel: RecordingSender() for channel in Channel}
+    app = bootstrap(
+        Settings(data_dir=tmp_path),
+        uow_factory=uow_factory,
+        clock=clock,
+        documents=MemoryDocumentStore(),
+        senders=dict(senders),
+    )
+    for admin_id, role in STAFF.items():
+        app.staff.enrol_by_operator(admin_id, [role])
+    return app
+
+
+FINANCE_CLERKS = ("ops", "ops-1", "ops-2", "clerk")
+"""Administrators holding the finance role in every ``wallets`` fixture's storage."""
+
+
 @pytest.fixture
 def wallets(ledger: Ledger) -> Wallets:
-    return Wallets(ledger)
+    """Wallets whose storage knows the ``FINANCE_CLERKS``, so they may decide withdrawals."""
+    wallets = Wallets(ledger)
+    staff = Staff(wallets.office)
+    for clerk in FINANCE_CLERKS:
+        staff.enrol_by_operator(clerk, ["finance"])
+    return wallets

@@ -72,3 +72,21 @@ def test_the_embedding_example_runs_and_its_checks_pass(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "trial balance balanced: True | audit ok: True" in result.stdout
     assert "investor after deposit: available ¥5,000.00" in result.stdout
+
+
+def test_the_kyc_example_takes_a_customer_to_verified(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "kyc_walkthrough.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "phone verified: phone_verified" in result.stdout
+    assert (
+        "refused for now: the identity cannot be verified before these documents are accepted"
+        in result.stdout
+    )
+    assert "final status: verified" in result.stdout
+    assert "audit trail intact: True" in result.stdout

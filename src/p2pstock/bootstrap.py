@@ -12,13 +12,24 @@ from zoneinfo import ZoneInfo
 import attrs
 from sqlalchemy.engine import Engine
 
+from p2pstock.adapters.documents import FilesystemDocumentStore
+from p2pstock.adapters.sms import ConsoleSmsSender
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
+from p2pstock.core.audit_trail import AuditTrail
+from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
+from p2pstock.core.dispatch import Dispatcher, MessageSender
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.money import Currency
+from p2pstock.core.notifications import Channel
+from p2pstock.core.people.approvals import Approvals
+from p2pstock.core.people.documents import DocumentStore
+from p2pstock.core.people.kyc_review import KycReview
+from p2pstock.core.people.registration import Customers
+from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
 
@@ -28,8 +39,15 @@ class App:
     """The wired services of one p2pstock instance."""
 
     settings: Settings
+    office: Backoffice
     ledger: Ledger
     wallets: Wallets
+    customers: Customers
+    kyc: KycReview
+    staff: Staff
+    approvals: Approvals
+    audit: AuditTrail
+    dispatcher: Dispatcher
     engine: Engine | None = None
 
     def close(self) -> None:
@@ -42,6 +60,8 @@ def bootstrap(
     *,
     uow_factory: UnitOfWorkFactory | None = None,
     clock: Clock | None = None,
+    documents: DocumentStore | None = None,
+    senders: dict[Channel, MessageSender] | None = None,
 ) -> App:
     """Build p2pstock from ``settings`` (default: the environment). The embedded SQLite default is created
     and migrated on first use; other databases are migrated with ``p2pstock db upgrade``."""
@@ -50,12 +70,27 @@ def bootstrap(
     if uow_factory is None:
         engine = open_database(settings)
         uow_factory = SqlUnitOfWorkFactory(engine)
-    ledger = Ledger(uow_factory, clock or SystemClock(), ZoneInfo(settings.timezone))
+    clock = clock or SystemClock()
+    office = Backoffice(uow_factory, clock)
+    ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(
         refuse_while_allocation_frozen=settings.refuse_withdrawal_while_allocation_frozen
     )
-    wallets = Wallets(ledger, policy, Currency.of(settings.currency))
-    return App(settings, ledger, wallets, engine)
+    documents = documents or FilesystemDocumentStore(settings.data_dir / "documents")
+    senders = senders if senders is not None else {Channel.SMS: ConsoleSmsSender()}
+    return App(
+        settings,
+        office,
+        ledger,
+        Wallets(ledger, policy, Currency.of(settings.currency), office),
+        Customers(office, documents),
+        KycReview(office, documents),
+        Staff(office),
+        Approvals(office),
+        AuditTrail(office),
+        Dispatcher(office, senders),
+        engine,
+    )
 
 
 def open_database(settings: Settings) -> Engine:

@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_parser("expire", help="expire pending transfers whose timeout passed").set_defaults(
         run=_expire
     )
+    audit = commands.add_parser("audit", help="the audit trail").add_subparsers(title="audit commands")
+    audit.add_parser("verify", help="check the hash chain; report the first broken link").set_defaults(
+        run=_audit_verify
+    )
     return parser
 
 
@@ -79,6 +83,18 @@ def _audit(_args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"problem: {problem}")
     return 0 if report.ok and trial.balanced else 1
+
+
+def _audit_verify(_args: argparse.Namespace) -> int:
+    app = bootstrap()
+    check = app.audit.verify()
+    app.close()
+    if check.ok:
+        print(f"audit trail intact: {check.checked} records")
+        return 0
+    where = f"record {check.first_broken}: {check.reason}"
+    print(f"audit trail BROKEN at {where} ({check.checked} records before it hold)")
+    return 1
 
 
 def _expire(_args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ def run_demo(data_dir: Path, say: Say = print) -> App:
     settings = Settings.from_env(database_url=f"sqlite:///{path}", data_dir=data_dir)
     clock = ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     app = bootstrap(settings, clock=clock)
+    app.staff.enrol_by_operator("finance-1", ["finance"])
     say(
         f"p2pstock fund kernel demo — database {settings.safe_database_url} (SQLite, WAL, synchronous=FULL)\n"
     )

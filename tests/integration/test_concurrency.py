@@ -29,6 +29,7 @@ from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.people.staff import Staff
 from p2pstock.core.wallet.service import Wallets
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
@@ -63,9 +64,17 @@ def ledger(url: str) -> Iterator[Ledger]:
     engine.dispose()
 
 
+def with_clerks(wallets: Wallets) -> Wallets:
+    """``wallets`` whose storage knows the finance clerks the races below decide as."""
+    staff = Staff(wallets.office)
+    for clerk in ("clerk", *(f"clerk-{n}" for n in range(THREADS))):
+        staff.enrol_by_operator(clerk, ["finance"])
+    return wallets
+
+
 @pytest.fixture
 def wallets(ledger: Ledger) -> Wallets:
-    return Wallets(ledger)
+    return with_clerks(Wallets(ledger))
 
 
 class Retries(logging.Handler):

@@ -14,11 +14,28 @@ from typing import Self, TypeVar
 
 import attrs
 
+from p2pstock.adapters.memory_people import (
+    MemoryApprovals,
+    MemoryAuditLog,
+    MemoryCustomers,
+    MemoryDocuments,
+    MemoryOutbox,
+    MemoryPhoneCodes,
+    MemoryStaff,
+    put,
+)
+from p2pstock.core.audit import AuditRecord
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.notifications import Notification
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.documents import CustomerDocument
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Administrator, Role
+from p2pstock.core.people.phone_codes import PhoneCodes
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
 V = TypeVar("V")
@@ -34,6 +51,14 @@ class MemoryDatabase:
     failures: dict[str, TransferResult] = attrs.Factory(dict)
     entries: dict[str, list[Entry]] = attrs.Factory(lambda: defaultdict(list))
     withdrawals: dict[str, Withdrawal] = attrs.Factory(dict)
+    customers: dict[str, Customer] = attrs.Factory(dict)
+    phone_codes: dict[str, PhoneCodes] = attrs.Factory(dict)
+    documents: dict[str, CustomerDocument] = attrs.Factory(dict)
+    roles: dict[str, Role] = attrs.Factory(dict)
+    administrators: dict[str, Administrator] = attrs.Factory(dict)
+    approvals: dict[str, ApprovalRequest] = attrs.Factory(dict)
+    audit: list[AuditRecord] = attrs.Factory(list)
+    outbox: dict[str, Notification] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -54,6 +79,13 @@ class MemoryUnitOfWork:
         self._undo: list[Callable[[], None]] = []
         self.ledger = MemoryLedgerSession(database, self._undo)
         self.withdrawals = MemoryWithdrawals(database, self._undo)
+        self.customers = MemoryCustomers(database.customers, self._undo)
+        self.phone_codes = MemoryPhoneCodes(database.phone_codes, self._undo)
+        self.documents = MemoryDocuments(database.documents, self._undo)
+        self.staff = MemoryStaff(database.roles, database.administrators, self._undo)
+        self.approvals = MemoryApprovals(database.approvals, self._undo)
+        self.audit = MemoryAuditLog(database.audit, self._undo)
+        self.outbox = MemoryOutbox(database.outbox, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()
@@ -181,7 +213,7 @@ class MemoryLedgerSession:
         self._undo.append(lambda: entries.__delitem__(-1))
 
     def _put(self, table: dict[str, V], key: str, value: V) -> None:
-        _put(table, key, value, self._undo)
+        put(table, key, value, self._undo)
 
 
 class MemoryWithdrawals:
@@ -192,24 +224,15 @@ class MemoryWithdrawals:
         return self._db.withdrawals.get(withdrawal_id)
 
     def add(self, withdrawal: Withdrawal) -> None:
-        _put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
+        put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
 
     def decide(self, withdrawal: Withdrawal) -> bool:
         stored = self._db.withdrawals.get(withdrawal.id)
         if stored is None or stored.status is not WithdrawalStatus.PENDING:
             return False
-        _put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
+        put(self._db.withdrawals, withdrawal.id, withdrawal, self._undo)
         return True
 
     def list(self, status: WithdrawalStatus | None, limit: int) -> list[Withdrawal]:
         found = [w for w in self._db.withdrawals.values() if status is None or w.status is status]
         return found[:limit]
-
-
-def _put(table: dict[str, V], key: str, value: V, undo: list[Callable[[], None]]) -> None:
-    if key in table:
-        old = table[key]
-        undo.append(lambda: table.__setitem__(key, old))
-    else:
-        undo.append(lambda: table.__delitem__(key))
-    table[key] = value

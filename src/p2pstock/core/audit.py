@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 import attrs
 
@@ -172,3 +173,16 @@ def verify(records: Iterable[AuditRecord]) -> ChainCheck:
         checked += 1
         previous_hash = record.hash
     return ChainCheck.intact(checked)
+
+
+class AuditLog(Protocol):
+    """Where the trail is kept: appended to, never changed."""
+
+    def head(self) -> AuditRecord | None:
+        """The last record, read so that appends take turns (a lock held to the end of the transaction)."""
+        ...
+
+    def append(self, record: AuditRecord) -> None: ...
+    def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
+        """Up to ``limit`` records with ``seq`` above ``after_seq``, in order."""
+        ...

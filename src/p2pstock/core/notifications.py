@@ -14,6 +14,7 @@ import enum
 import string
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Protocol
 
 import attrs
 
@@ -199,6 +200,38 @@ class Notification:
         retry_at = now + policy.delay(attempts) * 1_000_000
         return attrs.evolve(self, attempts=attempts, next_attempt_at=retry_at, last_error=error)
 
+    def given_up(self, now: int, error: str) -> Notification:
+        """The notification after an attempt the provider refused for good: FAILED, not retried."""
+        self._pending()
+        return attrs.evolve(
+            self,
+            status=DeliveryStatus.FAILED,
+            attempts=self.attempts + 1,
+            next_attempt_at=now,
+            last_error=error,
+        )
+
+    def claimed(self, until: int) -> Notification:
+        """The notification held by one dispatcher until ``until``: no other picks it up meanwhile."""
+        self._pending()
+        return attrs.evolve(self, next_attempt_at=until)
+
     def due(self, now: int) -> bool:
         """Whether the notification is pending and its next attempt time has come."""
         return self.status is DeliveryStatus.PENDING and now >= self.next_attempt_at
+
+
+class Outbox(Protocol):
+    """The stored notifications."""
+
+    def add(self, notification: Notification) -> None: ...
+    def get(self, notification_id: str, *, lock: bool = False) -> Notification | None: ...
+    def save(self, notification: Notification) -> None: ...
+    def due(self, now: int, limit: int) -> list[Notification]:
+        """Pending notifications whose next attempt time has come, oldest first, locked; rows another
+        transaction holds are skipped (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+        ...
+
+    def of_recipient(self, recipient: str, limit: int) -> list[Notification]:
+        """The recipient's notifications, newest first."""
+        ...

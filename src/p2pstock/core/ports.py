@@ -5,7 +5,16 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from p2pstock.core.audit import AuditLog
 from p2pstock.core.ledger.ports import LedgerSession
+from p2pstock.core.notifications import Outbox
+from p2pstock.core.people.ports import (
+    ApprovalRepository,
+    CustomerRepository,
+    DocumentRepository,
+    PhoneCodeRepository,
+    StaffRepository,
+)
 from p2pstock.core.wallet.ports import WithdrawalRepository
 
 
@@ -16,6 +25,20 @@ class UnitOfWork(Protocol):
     def ledger(self) -> LedgerSession: ...
     @property
     def withdrawals(self) -> WithdrawalRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def phone_codes(self) -> PhoneCodeRepository: ...
+    @property
+    def documents(self) -> DocumentRepository: ...
+    @property
+    def staff(self) -> StaffRepository: ...
+    @property
+    def approvals(self) -> ApprovalRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -13,11 +13,15 @@ from typing import Protocol
 from p2pstock.core.errors import P2PStockError
 
 
+class DeliveryRejected(P2PStockError):
+    """A message's recipient or provider refused it for good (any channel); it is not tried again."""
+
+
 class SmsError(P2PStockError):
     """A text message could not be sent."""
 
 
-class SmsRejected(SmsError):
+class SmsRejected(SmsError, DeliveryRejected):
     """The provider refused this message (bad number, bad credentials, …); do not retry it."""
 
 

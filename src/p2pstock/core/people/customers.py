@@ -58,7 +58,9 @@ class Customer:
     id: str = attrs.field(validator=lambda _i, _a, v: check_id(v, "customer id"))
     telegram_user_id: int | None = None
     language: str = attrs.field(default="zh", validator=_language)
-    phone: str = ""
+    phone: str = attrs.field(
+        default="", repr=lambda phone: repr(phone[:3] + "****" + phone[-4:] if phone else "")
+    )
     real_name: str = ""
     resident_id: ResidentId | None = None
     status: KycStatus = attrs.field(default=KycStatus.REGISTERED, converter=KycStatus)

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import attrs
 
-from p2pstock.core.errors import InvalidInput
+from p2pstock.core.errors import AlreadyDecided, InvalidInput
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 """Largest document accepted, in bytes."""
@@ -107,3 +107,43 @@ class DocumentStore(Protocol):
     def exists(self, sha256: str) -> bool:
         """Whether bytes are stored under ``sha256`` (``InvalidInput`` if malformed)."""
         ...
+
+
+REQUIRED_FOR_IDENTITY: frozenset[DocumentKind] = frozenset(
+    {DocumentKind.ID_CARD_FRONT, DocumentKind.ID_CARD_BACK}
+)
+"""The documents that must be accepted before a customer's identity can be verified."""
+
+
+class ReviewStatus(enum.StrEnum):
+    """Where a document's review stands."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+@attrs.frozen
+class CustomerDocument:
+    """One upload by one customer: what it shows, where its bytes are, and its review.
+
+    ``id`` is chosen by the service; times are microseconds since the epoch.
+    """
+
+    id: str
+    customer_id: str
+    kind: DocumentKind = attrs.field(converter=DocumentKind)
+    sha256: str = attrs.field(validator=lambda _i, _a, v: check_sha256(v))
+    content_type: ContentType = attrs.field(converter=ContentType)
+    size: int
+    uploaded_at: int
+    status: ReviewStatus = attrs.field(default=ReviewStatus.PENDING, converter=ReviewStatus)
+    reviewed_by: str = ""
+    reviewed_at: int | None = None
+    reason: str = ""
+
+    def reviewed(self, status: ReviewStatus, *, by: str, at: int, reason: str = "") -> CustomerDocument:
+        """The document after a reviewer's decision; only a pending document can be reviewed."""
+        if self.status is not ReviewStatus.PENDING:
+            raise AlreadyDecided(f"this document was already {self.status.value}")
+        return attrs.evolve(self, status=status, reviewed_by=by, reviewed_at=at, reason=reason)

@@ -166,6 +166,8 @@ class Administrator:
     id: str = attrs.field(validator=lambda _i, _a, v: check_id(v, "administrator id"))
     roles: frozenset[str] = attrs.field(converter=_role_names)
     active: bool = True
+    telegram_user_id: int | None = None
+    """The Telegram account the administrator uses the bot with, if any."""
 
 
 Veto = Callable[[Administrator | None, Permission], bool]

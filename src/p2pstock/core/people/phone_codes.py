@@ -201,3 +201,21 @@ class CodeChallenge:
             if hmac.compare_digest(_hash(code, bytes.fromhex(self.salt)), expected):
                 return attrs.evolve(self, used=True), True
         return attrs.evolve(self, attempts=self.attempts + 1), False
+
+
+@attrs.frozen
+class PhoneCodes:
+    """Everything kept about one phone number: who asked last, the live challenge, recent send times.
+
+    ``sent`` holds the issue times of the last day's codes (older ones no longer count toward a limit).
+    """
+
+    phone: str = attrs.field(validator=_phone)
+    customer_id: str
+    challenge: CodeChallenge
+    sent: tuple[datetime, ...]
+
+    def reissued(self, customer_id: str, challenge: CodeChallenge) -> PhoneCodes:
+        """This record after ``challenge`` was issued for ``customer_id``; sends older than a day dropped."""
+        recent = tuple(moment for moment in self.sent if challenge.issued_at - moment < _DAY)
+        return PhoneCodes(self.phone, customer_id, challenge, (*recent, challenge.issued_at))

@@ -6,7 +6,7 @@ import logging
 
 import attrs
 
-from p2pstock.core.clock import to_micros
+from p2pstock.core.backoffice import Backoffice, Command, Tx
 from p2pstock.core.errors import (
     AlreadyDecided,
     DepositMismatch,
@@ -24,9 +24,11 @@ from p2pstock.core.ledger.results import TransferOutcome, TransferResult
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Currency, Money
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Administrator, Permission
 from p2pstock.core.ports import UnitOfWork
 from p2pstock.core.transactions import in_transaction
-from p2pstock.core.validation import check_id, check_text
+from p2pstock.core.validation import check_id, check_reason
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
 log = logging.getLogger(__name__)
@@ -65,13 +67,25 @@ class WithdrawalPolicy:
     refuse_while_allocation_frozen: bool = False
 
 
+def _office_of(wallets: Wallets) -> Backoffice:
+    return Backoffice(wallets.ledger.uow_factory, wallets.ledger.clock)
+
+
+APPROVE = "withdrawal.approve"
+
+
 @attrs.define
 class Wallets:
-    """Customer wallets in one currency."""
+    """Customer wallets in one currency. Decisions on withdrawals are administrative actions checked by
+    ``office`` (permission ``withdrawal.approve``; large approvals wait for a second administrator)."""
 
     ledger: Ledger
     policy: WithdrawalPolicy = WithdrawalPolicy()
     currency: Currency = attrs.field(factory=lambda: Currency.of("CNY"))
+    office: Backoffice = attrs.field(default=attrs.Factory(_office_of, takes_self=True))
+
+    def __attrs_post_init__(self) -> None:
+        self.office.register(APPROVE, self._approve)
 
     def open(self, customer_id: str) -> Account:
         """Open the customer's wallet (or return it if it is open)."""
@@ -103,11 +117,14 @@ class Wallets:
             reference=f"{gateway}:{transaction_id}",
         )
 
-        def credit(uow: UnitOfWork) -> TransferOutcome:
-            self.ledger.create_accounts_in(uow.ledger, [clearing, wallet])
-            return self.ledger.apply_in(uow.ledger, [transfer])[0]
+        def credit(tx: Tx) -> TransferOutcome:
+            self.ledger.create_accounts_in(tx.uow.ledger, [clearing, wallet])
+            outcome = self.ledger.apply_in(tx.uow.ledger, [transfer])[0]
+            if outcome.result is R.CREATED:
+                tx.tell(tx.uow.customers.get(customer_id), "deposit.credited", amount=amount)
+            return outcome
 
-        outcome = in_transaction(self.ledger.uow_factory, credit)
+        outcome = self.office.run(credit)
         if outcome.ok and outcome.transfer is not None:
             return Deposit(outcome.transfer, duplicate=outcome.result is R.EXISTS)
         if outcome.result.startswith("exists_with_different"):
@@ -126,7 +143,8 @@ class Wallets:
         wallet = chart.wallet_id(customer_id, self.currency.code)
         transit = chart.withdrawals_in_transit(self.currency.code)
 
-        def freeze(uow: UnitOfWork) -> Withdrawal | TransferResult:
+        def freeze(tx: Tx) -> Withdrawal | TransferResult:
+            uow = tx.uow
             self.ledger.create_accounts_in(uow.ledger, [transit])
             uow.ledger.lock_accounts([wallet, transit.id])  # before reading anything a racing request writes
             known = uow.withdrawals.get(request_id)
@@ -136,9 +154,8 @@ class Wallets:
                 wallet, codes.ALLOCATION + "."
             ):
                 raise WithdrawalBlocked("withdrawals are paused while funds are frozen in an allocation")
-            now = to_micros(self.ledger.clock.now())
             request = Withdrawal(
-                request_id, customer_id, amount.minor, self.currency.code, WithdrawalStatus.PENDING, now
+                request_id, customer_id, amount.minor, self.currency.code, WithdrawalStatus.PENDING, tx.now
             )
             hold = Transfer.pending(
                 request.hold_id,
@@ -151,50 +168,76 @@ class Wallets:
             outcome = self.ledger.apply_in(uow.ledger, [hold])[0]
             if outcome.result is R.CREATED:
                 uow.withdrawals.add(request)
+                tx.audit(customer_id, "withdrawal.request", request.id, after=_state(request))
+                tx.tell(uow.customers.get(customer_id), "withdrawal.requested", amount=amount)
                 return request
             return outcome.result  # committed, so a failed id stays failed
 
-        result = in_transaction(self.ledger.uow_factory, freeze)
+        result = self.office.run(freeze)
         if isinstance(result, Withdrawal):
             return result
         raise _withdrawal_refusal(result, amount)
 
-    def approve_withdrawal(self, withdrawal_id: str, *, by: str) -> Withdrawal:
-        """Post the frozen amount: the money leaves the wallet for the customer's bank account."""
-        return self._decide(withdrawal_id, WithdrawalStatus.APPROVED, by=by, reason="")
+    def approve_withdrawal(self, withdrawal_id: str, *, by: str) -> Withdrawal | ApprovalRequest:
+        """Post the frozen amount: the money leaves the wallet for the customer's bank account.
+
+        ``by`` must hold ``withdrawal.approve``; from the four-eyes threshold on, the answer is the
+        ``ApprovalRequest`` that waits for a second administrator, and the withdrawal stays pending."""
+
+        def approve(tx: Tx) -> Withdrawal | ApprovalRequest:
+            request = _request(tx.uow, withdrawal_id)
+            if request.status is not WithdrawalStatus.PENDING:
+                tx.admin(by, Permission.WITHDRAWAL_APPROVE)
+                if request.status is WithdrawalStatus.APPROVED:
+                    return request
+                raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
+            command = Command(APPROVE, Permission.WITHDRAWAL_APPROVE, request.id, amount=request.amount)
+            return tx.act(by, command, Withdrawal)
+
+        return self.office.run(approve)
 
     def reject_withdrawal(self, withdrawal_id: str, *, by: str, reason: str) -> Withdrawal:
-        """Release the frozen amount back to the wallet."""
-        if not check_text(reason, "reason", 500).strip():
-            raise InvalidInput("a rejection needs a reason the customer can read")
-        return self._decide(withdrawal_id, WithdrawalStatus.REJECTED, by=by, reason=reason.strip())
+        """Release the frozen amount back to the wallet; the customer is told ``reason``."""
+        why = check_reason(reason)
+
+        def reject(tx: Tx) -> Withdrawal:
+            admin = tx.admin(by, Permission.WITHDRAWAL_APPROVE)
+            return self._decide(tx, withdrawal_id, WithdrawalStatus.REJECTED, admin, why)
+
+        return self.office.run(reject)
 
     def withdrawals(self, status: WithdrawalStatus | None = None, *, limit: int = 50) -> list[Withdrawal]:
         return in_transaction(
             self.ledger.uow_factory, lambda uow: uow.withdrawals.list(status, limit), readonly=True
         )
 
-    def _decide(self, withdrawal_id: str, status: WithdrawalStatus, *, by: str, reason: str) -> Withdrawal:
-        if not check_text(by, "deciding administrator", 200).strip():
-            raise InvalidInput("a decision must name who made it")
+    def _approve(self, tx: Tx, command: Command, admin: Administrator) -> Withdrawal:
+        return self._decide(tx, command.target, WithdrawalStatus.APPROVED, admin, "")
 
-        def decide(uow: UnitOfWork) -> Withdrawal:
-            request = _locked_request(uow, withdrawal_id)
-            if request.status is status:
-                return request
-            if request.status is not WithdrawalStatus.PENDING:
-                raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
-            make = Transfer.post if status is WithdrawalStatus.APPROVED else Transfer.void
-            transfer = make(request.decision_id(status), pending_id=request.hold_id)
-            outcome = self.ledger.apply_in(uow.ledger, [transfer])[0]
-            if not outcome.ok:
-                raise AlreadyDecided(f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}")
-            decided = request.decide(status, at=to_micros(self.ledger.clock.now()), by=by, reason=reason)
-            if not uow.withdrawals.decide(decided):
-                raise AlreadyDecided(f"withdrawal {withdrawal_id} was decided concurrently")
-            return decided
-
-        return in_transaction(self.ledger.uow_factory, decide)
+    def _decide(
+        self, tx: Tx, withdrawal_id: str, status: WithdrawalStatus, admin: Administrator, reason: str
+    ) -> Withdrawal:
+        request = _locked_request(tx.uow, withdrawal_id)
+        if request.status is status:
+            return request
+        if request.status is not WithdrawalStatus.PENDING:
+            raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
+        make = Transfer.post if status is WithdrawalStatus.APPROVED else Transfer.void
+        transfer = make(request.decision_id(status), pending_id=request.hold_id)
+        outcome = self.ledger.apply_in(tx.uow.ledger, [transfer])[0]
+        if not outcome.ok:
+            raise AlreadyDecided(f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}")
+        decided = request.decide(status, at=tx.now, by=admin.id, reason=reason)
+        if not tx.uow.withdrawals.decide(decided):
+            raise AlreadyDecided(f"withdrawal {withdrawal_id} was decided concurrently")
+        tx.audit(admin.id, f"withdrawal.{status}", decided.id, before=_state(request), after=_state(decided))
+        amount = self._money(decided.amount)
+        customer = tx.uow.customers.get(decided.customer_id)
+        if status is WithdrawalStatus.APPROVED:
+            tx.tell(customer, "withdrawal.approved", amount=amount)
+        else:
+            tx.tell(customer, "withdrawal.rejected", amount=amount, reason=reason)
+        return decided
 
     def _check_amount(self, amount: Money) -> None:
         if not isinstance(amount, Money):
@@ -214,11 +257,27 @@ def _same_request(known: Withdrawal, customer_id: str, amount: Money) -> Withdra
     return known
 
 
-def _locked_request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
-    """The request, read again after locking its wallet, so concurrent decisions take turns."""
-    request = uow.withdrawals.get(withdrawal_id)
+def _state(request: Withdrawal) -> dict[str, object]:
+    """What the audit trail keeps of a withdrawal."""
+    return {
+        "customer": request.customer_id,
+        "amount": request.amount,
+        "currency": request.currency,
+        "status": request.status.value,
+        "reason": request.reason,
+    }
+
+
+def _request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
+    request = uow.withdrawals.get(check_id(withdrawal_id, "withdrawal id"))
     if request is None:
         raise NotFound(f"no withdrawal request {withdrawal_id}")
+    return request
+
+
+def _locked_request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
+    """The request, read again after locking its wallet, so concurrent decisions take turns."""
+    request = _request(uow, withdrawal_id)
     wallet = chart.wallet_id(request.customer_id, request.currency)
     uow.ledger.lock_accounts([wallet, chart.withdrawals_in_transit(request.currency).id])
     locked = uow.withdrawals.get(withdrawal_id)

@@ -1,0 +1,239 @@
+"""The back office: what every service transaction shares — who may act, the second pair of eyes, the
+audit trail, the outbox and the listeners told after a commit.
+
+::
+
+    Backoffice.run(work)     one transaction for ``work(tx)``; retried on conflicts; listeners hear the
+                             audit records it wrote once it committed (never for a rolled-back attempt)
+    Tx.admin(by, p)          the administrator ``by``, loaded in this transaction, holding ``p`` (else raise)
+    Tx.act(by, command)      an administrative action: done now, or opened as an ``ApprovalRequest`` when a
+                             four-eyes rule applies; an approval replays it through the same executor
+    Tx.audit(...)            appends to the hash-chained trail
+    Tx.tell(customer, key)   queues a notification to the customer in the outbox, in their language
+
+Roles, administrators and approvals are read from storage inside the transaction, so a caller can never
+bring its own idea of what an administrator may do.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+import attrs
+
+from p2pstock.core.audit import AuditRecord, canonical
+from p2pstock.core.clock import Clock, SystemClock, to_micros
+from p2pstock.core.errors import NotFound
+from p2pstock.core.notifications import Channel, Notification, render
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
+from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
+from p2pstock.core.people.permissions import DEFAULT_ROLES, Administrator, Permission, Role, Veto, require
+from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
+from p2pstock.core.transactions import in_transaction
+from p2pstock.core.validation import check_code, check_id
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+SYSTEM = "system"
+"""The actor of changes no person made (expiries, scheduled jobs)."""
+OPERATOR = "operator"
+"""The actor of changes made by whoever runs the server (the command line)."""
+
+
+@attrs.frozen
+class Command:
+    """An administrative action described so that it can wait for a second administrator and be replayed.
+
+    ``payload`` must be plain JSON (text, integers, lists, mappings); ``amount`` in minor units decides
+    whether a four-eyes threshold is met.
+    """
+
+    action: str = attrs.field(validator=lambda _i, _a, v: check_code(v, "action"))
+    permission: Permission = attrs.field(converter=Permission)
+    target: str = attrs.field(validator=lambda _i, _a, v: check_id(v, "target"))
+    payload: Mapping[str, object] = attrs.field(factory=dict)
+    amount: int | None = None
+
+
+Executor = Callable[["Tx", Command, Administrator], object]
+"""Carries out a command inside the transaction, on behalf of the administrator who made it happen."""
+Listener = Callable[[AuditRecord], None]
+"""Told about each audit record after its transaction committed (plugins' event listeners)."""
+
+
+@attrs.define
+class Backoffice:
+    """Shared by every service of one p2pstock instance."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock = attrs.field(factory=SystemClock)
+    rules: Sequence[FourEyesRule] = DEFAULT_RULES
+    vetoes: list[Veto] = attrs.Factory(list)
+    listeners: list[Listener] = attrs.Factory(list)
+    approval_ttl_seconds: int = DEFAULT_TTL_SECONDS
+    executors: dict[str, Executor] = attrs.Factory(dict)
+
+    def register(self, action: str, executor: Executor) -> None:
+        """Name the function that carries out ``action`` (a later registration replaces an earlier one)."""
+        self.executors[check_code(action, "action")] = executor
+
+    def run(self, work: Callable[[Tx], T]) -> T:
+        """``work`` in one transaction, committed; listeners hear its audit records afterwards."""
+        records: list[AuditRecord] = []
+
+        def attempt(uow: UnitOfWork) -> T:
+            records.clear()
+            return work(Tx(uow, self, to_micros(self.clock.now()), records))
+
+        result = in_transaction(self.uow_factory, attempt)
+        self._publish(records)
+        return result
+
+    def read(self, work: Callable[[Tx], T]) -> T:
+        """``work`` in a read-only transaction."""
+        return in_transaction(
+            self.uow_factory,
+            lambda uow: work(Tx(uow, self, to_micros(self.clock.now()), [])),
+            readonly=True,
+        )
+
+    def needs_second_pair(self, permission: Permission, amount: int | None) -> bool:
+        return _needs_second_pair(self.rules, permission, amount)
+
+    def _publish(self, records: list[AuditRecord]) -> None:
+        for record in records:
+            for listener in self.listeners:
+                try:
+                    listener(record)
+                except Exception:
+                    log.exception(
+                        "an event listener failed on audit record %d (%s)", record.seq, record.action
+                    )
+
+
+@attrs.define
+class Tx:
+    """One attempt at a service transaction: its unit of work, its time and what it audited."""
+
+    uow: UnitOfWork
+    office: Backoffice
+    now: int
+    records: list[AuditRecord]
+
+    def roles(self) -> dict[str, Role]:
+        """The default roles and the custom ones stored (a custom role never replaces a default)."""
+        return {**self.uow.staff.custom_roles(), **DEFAULT_ROLES}
+
+    def admin(self, by: str, permission: Permission) -> Administrator:
+        """The stored administrator ``by``, if active and holding ``permission`` with no veto objecting."""
+        admin = self.uow.staff.get(check_id(by, "administrator id"))
+        require(admin, permission, self.roles(), self.office.vetoes)
+        if admin is None:
+            raise AssertionError("require() let an unknown administrator through")
+        return admin
+
+    def act(self, by: str, command: Command, result: type[T]) -> T | ApprovalRequest:
+        """Carry out ``command`` for ``by`` now (its executor answers a ``result``), or return the
+        ``ApprovalRequest`` it waits in.
+
+        Asking again while a request for the same action and target is pending returns that request.
+        """
+        admin = self.admin(by, command.permission)
+        if not self.office.needs_second_pair(command.permission, command.amount):
+            done = self.execute(command, admin)
+            if not isinstance(done, result):
+                raise TypeError(f"{command.action} answered {type(done).__name__}, not {result.__name__}")
+            return done
+        waiting = self.uow.approvals.pending(1, action=command.action, target=command.target)
+        if waiting:
+            return waiting[0]
+        request = ApprovalRequest.open(
+            f"approval-{uuid.uuid4().hex[:20]}",
+            maker=admin,
+            permission=command.permission,
+            action=command.action,
+            target=command.target,
+            payload=canonical(command.payload),
+            amount=command.amount,
+            now=self.now,
+            roles=self.roles(),
+            ttl_seconds=self.office.approval_ttl_seconds,
+        )
+        self.uow.approvals.add(request)
+        self.audit(admin.id, "approval.open", request.id, after=approval_state(request))
+        return request
+
+    def execute(self, command: Command, admin: Administrator) -> object:
+        executor = self.office.executors.get(command.action)
+        if executor is None:
+            raise NotFound(f"no service carries out {command.action}")
+        return executor(self, command, admin)
+
+    def replay(self, request: ApprovalRequest, checker: Administrator) -> object:
+        """Carry out the command an approved request held, with the checker's authority."""
+        payload = json.loads(request.payload) if request.payload else {}
+        command = Command(request.action, request.permission, request.target, payload, request.amount)
+        return self.execute(command, checker)
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        *,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
+    ) -> AuditRecord:
+        """Append a record to the trail, chained to the last one."""
+        record = AuditRecord.append(
+            self.uow.audit.head(),
+            at=self.now,
+            actor=actor,
+            action=action,
+            target=target,
+            before=before,
+            after=after,
+        )
+        self.uow.audit.append(record)
+        self.records.append(record)
+        return record
+
+    def notify(
+        self, channel: Channel, recipient: str, key: str, language: str, **values: object
+    ) -> Notification:
+        """Queue template ``key`` to ``recipient``; it is sent after this transaction commits."""
+        text = render(key, language, **values)
+        notification = Notification.new(uuid.uuid4().hex, channel, recipient, text, now=self.now)
+        self.uow.outbox.add(notification)
+        return notification
+
+    def tell(self, customer: Customer | None, key: str, **values: object) -> Notification | None:
+        """Queue a message to the customer: by Telegram when linked, else by SMS to a verified phone."""
+        if customer is None:
+            return None
+        if customer.telegram_user_id is not None:
+            return self.notify(
+                Channel.TELEGRAM, str(customer.telegram_user_id), key, customer.language, **values
+            )
+        if customer.phone:
+            return self.notify(Channel.SMS, customer.phone, key, customer.language, **values)
+        return None
+
+
+def approval_state(request: ApprovalRequest) -> dict[str, object]:
+    """What the audit trail keeps of an approval request."""
+    return {
+        "action": request.action,
+        "target": request.target,
+        "amount": request.amount,
+        "maker": request.maker_id,
+        "checker": request.checker_id,
+        "status": request.status.value,
+        "reason": request.reason,
+    }

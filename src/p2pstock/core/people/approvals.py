@@ -1,0 +1,96 @@
+"""Approvals: the queue of administrative actions waiting for a second administrator (four eyes).
+
+A request is opened by ``Tx.act`` when a rule applies; here another administrator holding the same
+permission approves it — which carries out the action in the same transaction — or rejects it with a
+reason. The maker can never decide their own request. Requests left pending past their time to live
+are expired by ``expire_due`` (run by the scheduled jobs).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from p2pstock.core.backoffice import SYSTEM, Backoffice, Tx, approval_state
+from p2pstock.core.errors import NotFound
+from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
+from p2pstock.core.people.permissions import permissions_of
+from p2pstock.core.validation import check_id, check_reason
+
+
+@attrs.define
+class Approvals:
+    office: Backoffice
+
+    def pending(self, *, by: str, limit: int = 50) -> list[ApprovalRequest]:
+        """Requests waiting for a checker that ``by`` could decide (holding the permission, not the maker)."""
+
+        def look(tx: Tx) -> list[ApprovalRequest]:
+            admin = tx.uow.staff.get(check_id(by, "administrator id"))
+            held = permissions_of(admin, tx.roles())
+            waiting = tx.uow.approvals.pending(max(limit, 1) * 4)
+            return [r for r in waiting if r.permission in held and r.maker_id != by][:limit]
+
+        return self.office.read(look)
+
+    def get(self, request_id: str) -> ApprovalRequest:
+        found = self.office.read(lambda tx: tx.uow.approvals.get(check_id(request_id, "approval request id")))
+        if found is None:
+            raise NotFound(f"no approval request {request_id}")
+        return found
+
+    def approve(self, request_id: str, *, by: str) -> ApprovalRequest:
+        """Agree as the second administrator: the action is carried out now, or nothing happens."""
+
+        def approve(tx: Tx) -> ApprovalRequest:
+            request = _locked(tx, request_id)
+            checker = tx.admin(by, request.permission)
+            if request.status is ApprovalStatus.APPROVED and request.checker_id == checker.id:
+                return request  # a double tap
+            decided = request.approve(checker, now=tx.now, roles=tx.roles())
+            tx.replay(request, checker)
+            return _decided(tx, request, decided)
+
+        return self.office.run(approve)
+
+    def reject(self, request_id: str, *, by: str, reason: str) -> ApprovalRequest:
+        """Refuse as the second administrator, saying why; the action never happens."""
+        why = check_reason(reason)
+
+        def reject(tx: Tx) -> ApprovalRequest:
+            request = _locked(tx, request_id)
+            checker = tx.admin(by, request.permission)
+            if request.status is ApprovalStatus.REJECTED and request.checker_id == checker.id:
+                return request
+            return _decided(tx, request, request.reject(checker, now=tx.now, roles=tx.roles(), reason=why))
+
+        return self.office.run(reject)
+
+    def expire_due(self, *, limit: int = 500) -> int:
+        """Expire the pending requests whose time is up; the number expired."""
+
+        def expire(tx: Tx) -> int:
+            expired = 0
+            for request in tx.uow.approvals.pending(limit):
+                locked = tx.uow.approvals.get(request.id, lock=True)
+                if locked is None or not locked.is_expired(tx.now):
+                    continue
+                tx.uow.approvals.save(locked.expire(tx.now))
+                tx.audit(SYSTEM, "approval.expire", locked.id, before=approval_state(locked))
+                expired += 1
+            return expired
+
+        return self.office.run(expire)
+
+
+def _locked(tx: Tx, request_id: str) -> ApprovalRequest:
+    request = tx.uow.approvals.get(check_id(request_id, "approval request id"), lock=True)
+    if request is None:
+        raise NotFound(f"no approval request {request_id}")
+    return request
+
+
+def _decided(tx: Tx, before: ApprovalRequest, after: ApprovalRequest) -> ApprovalRequest:
+    tx.uow.approvals.save(after)
+    action = "approval.approve" if after.status is ApprovalStatus.APPROVED else "approval.reject"
+    tx.audit(after.checker_id, action, after.id, before=approval_state(before), after=approval_state(after))
+    return after
