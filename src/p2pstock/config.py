@@ -8,12 +8,35 @@
 - ``P2PSTOCK_SQLITE_SYNCHRONOUS``: SQLite durability, ``FULL`` for money (default ``FULL``)
 - ``P2PSTOCK_REFUSE_WITHDRAWAL_WHILE_ALLOCATION_FROZEN``: refuse every withdrawal while the customer has
   funds frozen in an allocation (default ``false``)
+
+Text messages (the provider is chosen by name among those the plugins offer, see ``p2pstock.plugin``):
+
+- ``P2PSTOCK_SMS_PROVIDER``: ``console`` (only logs; the default), ``http``, ``smtp``, or the name a
+  plugin gives its provider (``webhook`` with the ``p2pstock-sms-webhook`` plugin)
+- ``P2PSTOCK_SMS_HTTP_URL``: base URL of the ``http`` provider (it takes ``POST {url}/messages``)
+- ``P2PSTOCK_SMS_HTTP_API_KEY``: bearer token of the ``http`` provider (secret)
+- ``P2PSTOCK_SMTP_HOST``, ``P2PSTOCK_SMTP_PORT`` (default ``587``): the mail server of the ``smtp`` provider
+- ``P2PSTOCK_SMTP_USERNAME``, ``P2PSTOCK_SMTP_PASSWORD`` (secret): its login; no username, no login
+- ``P2PSTOCK_SMTP_SENDER``: the From address of the mail
+- ``P2PSTOCK_SMTP_SMS_GATEWAY_DOMAIN``: the email-to-SMS gateway; a text to ``+86 138…`` is mailed to
+  ``86138…@<domain>``
+- ``P2PSTOCK_SMTP_STARTTLS``: upgrade the connection with STARTTLS, verifying the certificate (default
+  ``true``)
+
+Documents and plugins:
+
+- ``P2PSTOCK_DOCUMENT_STORE``: ``filesystem`` (files under ``<data dir>/documents``; the default),
+  ``memory``, or the name a plugin gives its store
+- ``P2PSTOCK_DISABLED_PLUGINS``: plugin names, comma-separated (``webhook,audit_mirror``), never loaded
+  even when installed; ``builtin`` names the providers shipped with p2pstock
+
+Secrets (the database URL, the api key, the SMTP password) never appear in ``repr(settings)``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import attrs
@@ -31,10 +54,26 @@ def _flag(value: str, name: str) -> bool:
     raise InvalidInput(f"{name} must be true or false, not {value!r}")
 
 
+def _port(value: str, name: str) -> int:
+    try:
+        port = int(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{name} must be a port number, not {value!r:.40}") from None
+    if not 1 <= port <= 65535:
+        raise InvalidInput(f"{name} must be a port number between 1 and 65535, not {port}")
+    return port
+
+
+def _names(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Names from ``"a, b"`` or an iterable of names: stripped, empty ones dropped, order kept."""
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(name.strip() for name in items if name.strip())
+
+
 @attrs.frozen
 class Settings:
-    """Everything the composition root needs to know. The database URL may hold a password, so it is
-    left out of ``repr``."""
+    """Everything the composition root needs to know. The database URL may hold a password, and the
+    SMS api key and SMTP password are secrets, so they are left out of ``repr``."""
 
     database_url: str = attrs.field(default="", repr=False)
     data_dir: Path = Path("p2pstock-data")
@@ -42,6 +81,18 @@ class Settings:
     currency: str = "CNY"
     sqlite_synchronous: str = "FULL"
     refuse_withdrawal_while_allocation_frozen: bool = False
+    sms_provider: str = "console"
+    sms_http_url: str = ""
+    sms_http_api_key: str = attrs.field(default="", repr=False)
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = attrs.field(default="", repr=False)
+    smtp_sender: str = ""
+    smtp_sms_gateway_domain: str = ""
+    smtp_starttls: bool = True
+    document_store: str = "filesystem"
+    disabled_plugins: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     @property
     def effective_database_url(self) -> str:
@@ -68,11 +119,23 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-_FIELDS = {
+_FIELDS: dict[str, Callable[[str, str], object]] = {
     "database_url": lambda v, _n: v,
     "data_dir": lambda v, _n: Path(v),
     "timezone": lambda v, _n: v,
     "currency": lambda v, _n: v,
     "sqlite_synchronous": lambda v, _n: v.upper(),
     "refuse_withdrawal_while_allocation_frozen": _flag,
+    "sms_provider": lambda v, _n: v.strip(),
+    "sms_http_url": lambda v, _n: v.strip(),
+    "sms_http_api_key": lambda v, _n: v,
+    "smtp_host": lambda v, _n: v.strip(),
+    "smtp_port": _port,
+    "smtp_username": lambda v, _n: v,
+    "smtp_password": lambda v, _n: v,
+    "smtp_sender": lambda v, _n: v.strip(),
+    "smtp_sms_gateway_domain": lambda v, _n: v.strip(),
+    "smtp_starttls": _flag,
+    "document_store": lambda v, _n: v.strip(),
+    "disabled_plugins": lambda v, _n: _names(v),
 }

@@ -51,6 +51,64 @@ def test_a_yes_no_setting_refuses_anything_else() -> None:
         Settings.from_env({"P2PSTOCK_REFUSE_WITHDRAWAL_WHILE_ALLOCATION_FROZEN": "maybe"})
 
 
+def test_the_sms_document_and_plugin_settings_are_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "P2PSTOCK_SMS_PROVIDER": "smtp",
+            "P2PSTOCK_SMS_HTTP_URL": "https://sms.example/v1",
+            "P2PSTOCK_SMS_HTTP_API_KEY": "sk-live-abc",
+            "P2PSTOCK_SMTP_HOST": "mail.example",
+            "P2PSTOCK_SMTP_PORT": "2525",
+            "P2PSTOCK_SMTP_USERNAME": "p2p",
+            "P2PSTOCK_SMTP_PASSWORD": "smtp-pw-2",
+            "P2PSTOCK_SMTP_SENDER": "sms@p2p.example",
+            "P2PSTOCK_SMTP_SMS_GATEWAY_DOMAIN": "sms.carrier.example",
+            "P2PSTOCK_SMTP_STARTTLS": "off",
+            "P2PSTOCK_DOCUMENT_STORE": "memory",
+            "P2PSTOCK_DISABLED_PLUGINS": " webhook, ,audit_mirror ",
+        }
+    )
+    assert settings.sms_provider == "smtp"
+    assert (settings.sms_http_url, settings.sms_http_api_key) == ("https://sms.example/v1", "sk-live-abc")
+    assert (settings.smtp_host, settings.smtp_port) == ("mail.example", 2525)
+    assert (settings.smtp_username, settings.smtp_password) == ("p2p", "smtp-pw-2")
+    assert (settings.smtp_sender, settings.smtp_sms_gateway_domain) == (
+        "sms@p2p.example",
+        "sms.carrier.example",
+    )
+    assert settings.smtp_starttls is False
+    assert settings.document_store == "memory"
+    assert settings.disabled_plugins == ("webhook", "audit_mirror")
+    assert "sk-live-abc" not in repr(settings)
+    assert "smtp-pw-2" not in repr(settings)
+
+
+def test_the_defaults_log_texts_keep_documents_on_disk_and_load_every_plugin() -> None:
+    settings = Settings.from_env({})
+    assert (settings.sms_provider, settings.document_store, settings.disabled_plugins) == (
+        "console",
+        "filesystem",
+        (),
+    )
+    assert (settings.smtp_port, settings.smtp_starttls) == (587, True)
+
+
+@pytest.mark.parametrize("port", ["smtp", "0", "70000", "25.5"])
+def test_a_bad_port_is_refused_naming_the_variable(port: str) -> None:
+    with pytest.raises(InvalidInput, match="P2PSTOCK_SMTP_PORT must be a port number"):
+        Settings.from_env({"P2PSTOCK_SMTP_PORT": port})
+
+
+def test_a_bad_starttls_flag_is_refused_naming_the_variable() -> None:
+    with pytest.raises(InvalidInput, match="P2PSTOCK_SMTP_STARTTLS must be true or false"):
+        Settings.from_env({"P2PSTOCK_SMTP_STARTTLS": "sometimes"})
+
+
+def test_disabled_plugins_given_in_code_may_be_a_list_or_a_comma_separated_text() -> None:
+    assert Settings(disabled_plugins=["webhook"]).disabled_plugins == ("webhook",)
+    assert Settings(disabled_plugins="a, b").disabled_plugins == ("a", "b")
+
+
 def test_timestamps_round_trip_through_microseconds() -> None:
     moment = datetime(2026, 11, 24, 8, 30, 15, 123456, tzinfo=UTC)
     assert to_micros(moment) == 1_795_509_015_123_456

@@ -1,0 +1,85 @@
+"""The providers shipped with p2pstock, offered through the same hooks as any plugin's.
+
+The manager registers this module under the plugin name ``builtin``:
+
+- SMS: ``console`` (logs a masked number and the length, keeps the text in memory), ``http`` (an HTTP
+  provider: ``P2PSTOCK_SMS_HTTP_URL``, ``P2PSTOCK_SMS_HTTP_API_KEY``) and ``smtp`` (mail to an
+  email-to-SMS gateway: ``P2PSTOCK_SMTP_*``);
+- documents: ``filesystem`` (under ``<P2PSTOCK_DATA_DIR>/documents``) and ``memory``.
+
+A factory whose settings are missing raises ``InvalidInput`` naming the variables to set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from p2pstock.adapters.documents import FilesystemDocumentStore, MemoryDocumentStore
+from p2pstock.adapters.email import EmailToSmsSender, SmtpSender
+from p2pstock.adapters.sms import ConsoleSmsSender, HttpSmsSender
+from p2pstock.config import Settings
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.people.documents import DocumentStore
+from p2pstock.core.sms import SmsSender
+from p2pstock.plugin.hookspecs import DocumentStoreFactory, SmsProviderFactory, hookimpl
+
+NAME = "builtin"
+"""The plugin name of this module (``P2PSTOCK_DISABLED_PLUGINS=builtin`` removes every built-in)."""
+
+
+def _require(provider: str, **values: str) -> None:
+    missing = [f"P2PSTOCK_{name.upper()}" for name, value in values.items() if not value]
+    if missing:
+        raise InvalidInput(f"the {provider} provider needs {', '.join(missing)}")
+
+
+def console_sms(_settings: Settings) -> SmsSender:
+    """An SMS sender that only logs; the embedded default."""
+    return ConsoleSmsSender()
+
+
+def http_sms(settings: Settings) -> SmsSender:
+    """An SMS sender for an HTTP provider at ``sms_http_url`` with the bearer ``sms_http_api_key``."""
+    _require("http SMS", sms_http_url=settings.sms_http_url, sms_http_api_key=settings.sms_http_api_key)
+    return HttpSmsSender(settings.sms_http_url, settings.sms_http_api_key)
+
+
+def smtp_sms(settings: Settings) -> SmsSender:
+    """An SMS sender that mails ``<digits>@smtp_sms_gateway_domain`` through ``smtp_host``."""
+    _require(
+        "smtp SMS",
+        smtp_host=settings.smtp_host,
+        smtp_sender=settings.smtp_sender,
+        smtp_sms_gateway_domain=settings.smtp_sms_gateway_domain,
+    )
+    smtp = SmtpSender(
+        settings.smtp_host,
+        settings.smtp_port,
+        username=settings.smtp_username or None,
+        password=settings.smtp_password or None,
+        sender=settings.smtp_sender,
+        start_tls=settings.smtp_starttls,
+    )
+    return EmailToSmsSender(smtp, settings.smtp_sms_gateway_domain)
+
+
+def filesystem_documents(settings: Settings) -> DocumentStore:
+    """Documents as files under ``<data_dir>/documents``."""
+    return FilesystemDocumentStore(settings.data_dir / "documents")
+
+
+def memory_documents(_settings: Settings) -> DocumentStore:
+    """Documents in memory, gone when the process ends; for tests and demos."""
+    return MemoryDocumentStore()
+
+
+@hookimpl
+def p2pstock_sms_providers() -> Mapping[str, SmsProviderFactory]:
+    """``console``, ``http`` and ``smtp``."""
+    return {"console": console_sms, "http": http_sms, "smtp": smtp_sms}
+
+
+@hookimpl
+def p2pstock_document_stores() -> Mapping[str, DocumentStoreFactory]:
+    """``filesystem`` and ``memory``."""
+    return {"filesystem": filesystem_documents, "memory": memory_documents}
