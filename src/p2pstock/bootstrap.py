@@ -7,13 +7,14 @@ Tests and embedders pass overrides::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 import attrs
+import pluggy
 from sqlalchemy.engine import Engine
 
-from p2pstock.adapters.documents import FilesystemDocumentStore
-from p2pstock.adapters.sms import ConsoleSmsSender
+from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
@@ -32,6 +33,8 @@ from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
+from p2pstock.plugin import build_plugin_manager, document_store, event_listener, sms_sender, vetoes
+from p2pstock.plugin.builtin import smtp_client
 
 
 @attrs.define
@@ -48,6 +51,7 @@ class App:
     approvals: Approvals
     audit: AuditTrail
     dispatcher: Dispatcher
+    plugins: pluggy.PluginManager
     engine: Engine | None = None
 
     def close(self) -> None:
@@ -62,6 +66,7 @@ def bootstrap(
     clock: Clock | None = None,
     documents: DocumentStore | None = None,
     senders: dict[Channel, MessageSender] | None = None,
+    plugins: Iterable[object] = (),
 ) -> App:
     """Build p2pstock from ``settings`` (default: the environment). The embedded SQLite default is created
     and migrated on first use; other databases are migrated with ``p2pstock db upgrade``."""
@@ -71,13 +76,14 @@ def bootstrap(
         engine = open_database(settings)
         uow_factory = SqlUnitOfWorkFactory(engine)
     clock = clock or SystemClock()
-    office = Backoffice(uow_factory, clock)
+    pm = build_plugin_manager(settings, plugins=plugins)
+    office = Backoffice(uow_factory, clock, vetoes=vetoes(pm), listeners=[event_listener(pm)])
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(
         refuse_while_allocation_frozen=settings.refuse_withdrawal_while_allocation_frozen
     )
-    documents = documents or FilesystemDocumentStore(settings.data_dir / "documents")
-    senders = senders if senders is not None else {Channel.SMS: ConsoleSmsSender()}
+    documents = documents or document_store(pm, settings)
+    senders = senders if senders is not None else default_senders(pm, settings)
     return App(
         settings,
         office,
@@ -89,8 +95,18 @@ def bootstrap(
         Approvals(office),
         AuditTrail(office),
         Dispatcher(office, senders),
+        pm,
         engine,
     )
+
+
+def default_senders(pm: pluggy.PluginManager, settings: Settings) -> dict[Channel, MessageSender]:
+    """SMS through the configured provider; email when an SMTP server is configured. (Telegram messages
+    are sent by the bot, which adds its sender.)"""
+    senders: dict[Channel, MessageSender] = {Channel.SMS: sms_sender(pm, settings)}
+    if settings.smtp_host and settings.smtp_sender:
+        senders[Channel.EMAIL] = EmailNotifier(smtp_client(settings))
+    return senders
 
 
 def open_database(settings: Settings) -> Engine:

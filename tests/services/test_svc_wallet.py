@@ -22,6 +22,7 @@ from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import CNY, USD, Money
+from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
 from p2pstock.core.wallet.withdrawals import WithdrawalStatus
 
@@ -505,3 +506,15 @@ def test_a_long_rejection_reason_or_decider_is_stored_or_refused_as_invalid_inpu
     assert (rejected.reason, rejected.decided_by) == (reason, by)
     assert alice.withdrawals(WithdrawalStatus.REJECTED)[0].reason == reason
     assert alice.balance("alice").frozen == Money.zero()
+
+
+def test_the_withdrawal_queue_is_shown_only_to_administrators_who_decide_withdrawals(
+    alice: Wallets,
+) -> None:
+    alice.request_withdrawal("alice", request_id="w1", amount=cny(100))
+    alice.request_withdrawal("alice", request_id="w2", amount=cny(100))
+    alice.approve_withdrawal("w2", by="ops")
+
+    assert [w.id for w in alice.withdrawal_queue(by="ops")] == ["w1"]
+    with pytest.raises(PermissionDenied):
+        alice.withdrawal_queue(by="alice")

@@ -149,3 +149,17 @@ class EmailToSmsSender:
         if not digits:
             raise SmsRejected("the phone number has no digits")
         return await self.smtp.send(f"{digits}@{self.gateway_domain}", self.subject, text)
+
+
+class EmailNotifier:
+    """Delivers notifications of the email channel: one plain-text mail each, with a fixed subject."""
+
+    def __init__(self, smtp: SmtpSender, subject: str = "p2pstock") -> None:
+        self.smtp, self.subject = smtp, subject
+
+    def __repr__(self) -> str:
+        return f"EmailNotifier(smtp={self.smtp!r}, subject={self.subject!r})"
+
+    async def send(self, recipient: str, text: str) -> str:
+        """Mail ``text`` to ``recipient`` and return the Message-ID."""
+        return await self.smtp.send(recipient, self.subject, text)

@@ -52,7 +52,12 @@ def smtp_sms(settings: Settings) -> SmsSender:
         smtp_sender=settings.smtp_sender,
         smtp_sms_gateway_domain=settings.smtp_sms_gateway_domain,
     )
-    smtp = SmtpSender(
+    return EmailToSmsSender(smtp_client(settings), settings.smtp_sms_gateway_domain)
+
+
+def smtp_client(settings: Settings) -> SmtpSender:
+    """The SMTP client the ``smtp_*`` settings describe (for SMS gateways and email notifications)."""
+    return SmtpSender(
         settings.smtp_host,
         settings.smtp_port,
         username=settings.smtp_username or None,
@@ -60,7 +65,6 @@ def smtp_sms(settings: Settings) -> SmsSender:
         sender=settings.smtp_sender,
         start_tls=settings.smtp_starttls,
     )
-    return EmailToSmsSender(smtp, settings.smtp_sms_gateway_domain)
 
 
 def filesystem_documents(settings: Settings) -> DocumentStore:

@@ -207,9 +207,19 @@ class Wallets:
         return self.office.run(reject)
 
     def withdrawals(self, status: WithdrawalStatus | None = None, *, limit: int = 50) -> list[Withdrawal]:
+        """Withdrawal requests, oldest first (the embedder's view; frontends use ``withdrawal_queue``)."""
         return in_transaction(
             self.ledger.uow_factory, lambda uow: uow.withdrawals.list(status, limit), readonly=True
         )
+
+    def withdrawal_queue(self, *, by: str, limit: int = 50) -> list[Withdrawal]:
+        """The pending requests, oldest first, for an administrator holding ``withdrawal.approve``."""
+
+        def look(tx: Tx) -> list[Withdrawal]:
+            tx.admin(by, Permission.WITHDRAWAL_APPROVE)
+            return tx.uow.withdrawals.list(WithdrawalStatus.PENDING, limit)
+
+        return self.office.read(look)
 
     def _approve(self, tx: Tx, command: Command, admin: Administrator) -> Withdrawal:
         return self._decide(tx, command.target, WithdrawalStatus.APPROVED, admin, "")
