@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import p2pstock
+from p2pstock.core.people.permissions import DEFAULT_ROLES, Permission
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "src" / "p2pstock" / "core"
@@ -90,3 +91,16 @@ def test_the_kyc_example_takes_a_customer_to_verified(tmp_path: Path) -> None:
     )
     assert "final status: verified" in result.stdout
     assert "audit trail intact: True" in result.stdout
+
+
+def test_the_readme_permission_table_matches_the_default_roles() -> None:
+    rows = re.findall(r"^\| `([a-z_.]+)` \| [^|]+ \|(.+)\|$", (ROOT / "README.md").read_text(), re.MULTILINE)
+    columns = ["super_admin", "reviewer", "risk_officer", "finance", "support"]
+    table = {
+        (permission, role)
+        for permission, cells in rows
+        for role, cell in zip(columns, cells.split("|"), strict=True)
+        if cell.strip() == "✓"
+    }
+    assert {permission for permission, _ in rows} == {p.value for p in Permission}
+    assert table == {(p.value, name) for name in columns for p in DEFAULT_ROLES[name].permissions}
