@@ -1,0 +1,291 @@
+"""Who may call which administrative service: every call × every default role, a customer and an unknown
+id, each cell on fresh storage, compared with one grid written out below. A denied call changes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.documents import MemoryDocumentStore
+from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
+from p2pstock.bootstrap import App, bootstrap
+from p2pstock.config import Settings
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.money import CNY, Money
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import PermissionDenied
+
+ACTORS = {
+    "super_admin": "root",
+    "reviewer": "reviewer-1",
+    "risk_officer": "risk-1",
+    "finance": "finance-2",
+    "support": "support-1",
+    "customer": "alice",
+    "unknown": "nobody",
+}
+"""Who acts in each column: an administrator of each default role, a registered customer, an unknown id."""
+
+ROSTER = {
+    "root": "super_admin",
+    "root-2": "super_admin",
+    "reviewer-1": "reviewer",
+    "reviewer-2": "reviewer",
+    "risk-1": "risk_officer",
+    "finance-1": "finance",
+    "finance-2": "finance",
+    "support-1": "support",
+}
+"""The administrators of the memory apps the matrix builds (the ``app`` fixture enrols the same)."""
+
+CUSTOMER = "alice"
+PHONE = "+8613800138000"
+RESIDENT_ID = "11010519491231002X"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+EXPECTED: dict[str, set[str]] = {
+    "KycReview.pending_documents": {"super_admin", "reviewer"},
+    "KycReview.document_content": {"super_admin", "reviewer"},
+    "KycReview.accept_document": {"super_admin", "reviewer"},
+    "KycReview.reject_document": {"super_admin", "reviewer"},
+    "KycReview.identities_to_review": {"super_admin", "reviewer"},
+    "KycReview.verify_identity": {"super_admin", "reviewer"},
+    "KycReview.reject_identity": {"super_admin", "reviewer"},
+    "Wallets.approve_withdrawal": {"super_admin", "finance"},
+    "Wallets.reject_withdrawal": {"super_admin", "finance"},
+    "Staff.administrators": {"super_admin"},
+    "Staff.appoint": {"super_admin"},
+    "Staff.change_roles": {"super_admin"},
+    "Staff.deactivate": {"super_admin"},
+    "Staff.define_role": {"super_admin"},
+    "Approvals.approve[withdrawal.approve]": {"super_admin", "finance"},
+    "Approvals.reject[withdrawal.approve]": {"super_admin", "finance"},
+    "Approvals.approve[role.manage]": {"super_admin"},
+    "Approvals.reject[role.manage]": {"super_admin"},
+    "AuditTrail.records": {"super_admin", "risk_officer", "finance"},
+    "AuditTrail.verify_as": {"super_admin", "risk_officer", "finance"},
+}
+"""Action → the columns allowed to call it; every other column must get ``PermissionDenied``."""
+
+
+# -- preconditions: each answers the id the call is about
+
+
+def registered(app: App) -> str:
+    return app.customers.register(customer_id=CUSTOMER, language="en").id
+
+
+def uploaded_document(app: App) -> str:
+    registered(app)
+    return app.customers.upload_document(CUSTOMER, "id_card_front", PNG).id
+
+
+def submitted_identity(app: App) -> str:
+    """A customer whose identity waits for review, with both sides of the ID card accepted."""
+    registered(app)
+    app.customers.request_phone_code(CUSTOMER, PHONE)
+    text = app.office.read(lambda tx: tx.uow.outbox.of_recipient(PHONE, 10))[-1].text
+    code = re.search(r"code is (\d+)", text)
+    assert code is not None, text
+    app.customers.confirm_phone(CUSTOMER, PHONE, code.group(1))
+    app.customers.submit_identity(CUSTOMER, "张三", RESIDENT_ID)
+    for n, kind in enumerate(["id_card_front", "id_card_back"]):
+        document = app.customers.upload_document(CUSTOMER, kind, PNG + bytes([n]))
+        app.kyc.accept_document(document.id, by="reviewer-2")
+    return CUSTOMER
+
+
+def pending_withdrawal(app: App) -> str:
+    """A withdrawal below the four-eyes threshold, frozen and waiting for a decision."""
+    registered(app)
+    app.wallets.open(CUSTOMER)
+    app.wallets.confirm_deposit(CUSTOMER, gateway="bank", transaction_id="t1", amount=Money(100_000, CNY))
+    return app.wallets.request_withdrawal(CUSTOMER, request_id="w1", amount=Money(10_000, CNY)).id
+
+
+def withdrawal_request(app: App) -> str:
+    """An approval request for a large withdrawal, opened by finance-1."""
+    registered(app)
+    app.wallets.open(CUSTOMER)
+    app.wallets.confirm_deposit(CUSTOMER, gateway="bank", transaction_id="t1", amount=Money(10_000_000, CNY))
+    app.wallets.request_withdrawal(CUSTOMER, request_id="w-big", amount=Money(6_000_000, CNY))
+    request = app.wallets.approve_withdrawal("w-big", by="finance-1")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
+
+
+def role_request(app: App) -> str:
+    """An approval request for an appointment, opened by root-2."""
+    registered(app)
+    request = app.staff.appoint("newbie", ["support"], by="root-2")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
+
+
+Setup = Callable[[App], str]
+Call = Callable[[App, str, str], object]
+"""Calls the service as ``by`` (the last argument) about the id the setup answered."""
+
+CALLS: dict[str, tuple[Setup, Call]] = {
+    "KycReview.pending_documents": (uploaded_document, lambda app, _, by: app.kyc.pending_documents(by=by)),
+    "KycReview.document_content": (
+        uploaded_document,
+        lambda app, document, by: app.kyc.document_content(document, by=by),
+    ),
+    "KycReview.accept_document": (
+        uploaded_document,
+        lambda app, document, by: app.kyc.accept_document(document, by=by),
+    ),
+    "KycReview.reject_document": (
+        uploaded_document,
+        lambda app, document, by: app.kyc.reject_document(document, by=by, reason="too blurry"),
+    ),
+    "KycReview.identities_to_review": (
+        submitted_identity,
+        lambda app, _, by: app.kyc.identities_to_review(by=by),
+    ),
+    "KycReview.verify_identity": (
+        submitted_identity,
+        lambda app, customer, by: app.kyc.verify_identity(customer, by=by),
+    ),
+    "KycReview.reject_identity": (
+        submitted_identity,
+        lambda app, customer, by: app.kyc.reject_identity(customer, by=by, reason="name does not match"),
+    ),
+    "Wallets.approve_withdrawal": (
+        pending_withdrawal,
+        lambda app, withdrawal, by: app.wallets.approve_withdrawal(withdrawal, by=by),
+    ),
+    "Wallets.reject_withdrawal": (
+        pending_withdrawal,
+        lambda app, withdrawal, by: app.wallets.reject_withdrawal(withdrawal, by=by, reason="unusual"),
+    ),
+    "Staff.administrators": (registered, lambda app, _, by: app.staff.administrators(by=by)),
+    "Staff.appoint": (registered, lambda app, _, by: app.staff.appoint("newbie", ["reviewer"], by=by)),
+    "Staff.change_roles": (
+        registered,
+        lambda app, _, by: app.staff.change_roles("support-1", ["reviewer"], by=by),
+    ),
+    "Staff.deactivate": (registered, lambda app, _, by: app.staff.deactivate("support-1", by=by)),
+    "Staff.define_role": (
+        registered,
+        lambda app, _, by: app.staff.define_role("auditor", ["audit.view"], by=by),
+    ),
+    "Approvals.approve[withdrawal.approve]": (
+        withdrawal_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
+    "Approvals.reject[withdrawal.approve]": (
+        withdrawal_request,
+        lambda app, request, by: app.approvals.reject(request, by=by, reason="not now"),
+    ),
+    "Approvals.approve[role.manage]": (
+        role_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
+    "Approvals.reject[role.manage]": (
+        role_request,
+        lambda app, request, by: app.approvals.reject(request, by=by, reason="not now"),
+    ),
+    "AuditTrail.records": (registered, lambda app, _, by: app.audit.records(by=by)),
+    "AuditTrail.verify_as": (registered, lambda app, _, by: app.audit.verify_as(by=by)),
+}
+
+
+def snapshot(app: App) -> object:
+    """Everything a call could change: the trail's head, the queues, staff, the customer, the ledger."""
+
+    def read(tx: Tx) -> object:
+        uow = tx.uow
+        return (
+            uow.audit.records(0, 1000),
+            uow.approvals.pending(100),
+            uow.withdrawals.list(None, 100),
+            uow.staff.all(),
+            uow.staff.custom_roles(),
+            uow.customers.get(CUSTOMER),
+            uow.documents.of_customer(CUSTOMER),
+            uow.outbox.of_recipient(PHONE, 100),
+        )
+
+    return app.office.read(read), app.ledger.trial_balance()
+
+
+def attempt(app: App, action: str, actor: str) -> tuple[bool, bool]:
+    """Set up ``action``'s preconditions, call it as ``actor``: (allowed, changed anything if denied)."""
+    setup, call = CALLS[action]
+    subject = setup(app)
+    before = snapshot(app)
+    try:
+        call(app, subject, ACTORS[actor])
+    except PermissionDenied:
+        return False, snapshot(app) != before
+    return True, False
+
+
+def memory_app(tmp_path: Path) -> App:
+    app = bootstrap(
+        Settings(data_dir=tmp_path),
+        uow_factory=MemoryUnitOfWorkFactory(),
+        clock=ManualClock(),
+        documents=MemoryDocumentStore(),
+        senders={},
+    )
+    for admin_id, role in ROSTER.items():
+        app.staff.enrol_by_operator(admin_id, [role])
+    return app
+
+
+def test_the_table_covers_every_call_and_names_only_known_columns() -> None:
+    assert EXPECTED.keys() == CALLS.keys()
+    assert set().union(*EXPECTED.values()) <= ACTORS.keys()
+
+
+def test_every_administrative_call_is_allowed_exactly_as_the_grid_says(tmp_path: Path) -> None:
+    computed: dict[str, set[str]] = {}
+    changed_when_denied: list[tuple[str, str]] = []
+    for action in CALLS:
+        computed[action] = set()
+        for actor in ACTORS:
+            allowed, changed = attempt(memory_app(tmp_path), action, actor)
+            if allowed:
+                computed[action].add(actor)
+            if changed:
+                changed_when_denied.append((action, actor))
+
+    assert computed == EXPECTED
+    assert changed_when_denied == []
+
+
+SPOT_CHECKS = [
+    ("KycReview.verify_identity", "reviewer"),
+    ("KycReview.accept_document", "finance"),
+    ("Wallets.approve_withdrawal", "finance"),
+    ("Wallets.reject_withdrawal", "customer"),
+    ("Staff.appoint", "super_admin"),
+    ("Staff.define_role", "risk_officer"),
+    ("Approvals.approve[withdrawal.approve]", "finance"),
+    ("Approvals.reject[role.manage]", "finance"),
+    ("AuditTrail.records", "risk_officer"),
+    ("AuditTrail.verify_as", "unknown"),
+]
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+@pytest.mark.parametrize(("action", "actor"), SPOT_CHECKS)
+def test_the_grid_holds_on_sql_storage(app: App, action: str, actor: str) -> None:
+    allowed, changed = attempt(app, action, actor)
+
+    assert allowed is (actor in EXPECTED[action])
+    assert changed is False
+
+
+def test_the_spot_checks_cover_allowed_and_denied_cells() -> None:
+    outcomes = {actor in EXPECTED[action] for action, actor in SPOT_CHECKS}
+    assert outcomes == {True, False}
