@@ -148,8 +148,8 @@ class MemoryApprovals:
         return self._rows.get(request_id)
 
     def add(self, request: ApprovalRequest) -> None:
-        if request.id in self._rows:
-            raise TransientConflict(f"approval request {request.id} exists")
+        if request.id in self._rows or self.pending(1, action=request.action, target=request.target):
+            raise TransientConflict(f"approval request {request.id} exists or another one waits")
         put(self._rows, request.id, request, self._undo)
 
     def save(self, request: ApprovalRequest) -> None:
@@ -164,6 +164,13 @@ class MemoryApprovals:
             and (not target or r.target == target)
         ]
         return sorted(found, key=lambda r: (r.created_at, r.id))[:limit]
+
+    def decidable(self, permission: str, checker_id: str, now: int, limit: int) -> list[ApprovalRequest]:
+        return [
+            r
+            for r in self.pending(len(self._rows))
+            if r.permission == permission and r.maker_id != checker_id and now < r.expires_at
+        ][:limit]
 
 
 class MemoryAuditLog:

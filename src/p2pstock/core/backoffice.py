@@ -150,9 +150,10 @@ class Tx:
             if not isinstance(done, result):
                 raise TypeError(f"{command.action} answered {type(done).__name__}, not {result.__name__}")
             return done
-        waiting = self.uow.approvals.pending(1, action=command.action, target=command.target)
-        if waiting:
-            return waiting[0]
+        for waiting in self.uow.approvals.pending(1, action=command.action, target=command.target):
+            if not waiting.is_expired(self.now):
+                return waiting
+            expire_request(self, waiting)  # its time is up: make room for a new one
         request = ApprovalRequest.open(
             f"approval-{uuid.uuid4().hex[:20]}",
             maker=admin,
@@ -224,6 +225,16 @@ class Tx:
         if customer.phone:
             return self.notify(Channel.SMS, customer.phone, key, customer.language, **values)
         return None
+
+
+def expire_request(tx: Tx, request: ApprovalRequest) -> ApprovalRequest:
+    """Mark a pending request whose time is up as expired, audited as the system's doing."""
+    expired = request.expire(tx.now)
+    tx.uow.approvals.save(expired)
+    tx.audit(
+        SYSTEM, "approval.expire", request.id, before=approval_state(request), after=approval_state(expired)
+    )
+    return expired
 
 
 def approval_state(request: ApprovalRequest) -> dict[str, object]:

@@ -81,6 +81,22 @@ def check_reason(reason: object) -> str:
     return reason.strip()
 
 
+MAX_TELEGRAM_USER_ID = 2**53
+"""Telegram user ids fit in 52 bits (Telegram's promise); anything larger is not one."""
+
+
+def check_telegram_user_id(value: object) -> int:
+    """A Telegram user id: a positive integer below ``MAX_TELEGRAM_USER_ID``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_TELEGRAM_USER_ID:
+        raise InvalidInput("a Telegram user id must be a positive integer of at most 52 bits")
+    return value
+
+
+def optional_telegram_user_id(value: object) -> int | None:
+    """``None``, or a Telegram user id as ``check_telegram_user_id`` accepts it."""
+    return None if value is None else check_telegram_user_id(value)
+
+
 def positive_int(_instance: object, attribute: Any, value: object) -> None:
     """An attrs validator: a whole number above zero (never a bool)."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:

@@ -93,6 +93,10 @@ _PENDING = {
     for action in (False, True)
     for target in (False, True)
 }
+_DECIDABLE = (
+    f"{_SELECT_REQUEST} WHERE permission = :permission AND status = 'pending' AND maker_id <> :checker "
+    "AND expires_at > :now ORDER BY created_at, id LIMIT :limit"
+)
 
 
 class SqlApprovals(SqlRepository):
@@ -110,6 +114,10 @@ class SqlApprovals(SqlRepository):
         params = {"status": str(ApprovalStatus.PENDING), "action": action, "target": target, "limit": limit}
         rows = self._rows(_PENDING[bool(action), bool(target)], params)
         return [_request(row) for row in rows]
+
+    def decidable(self, permission: str, checker_id: str, now: int, limit: int) -> list[ApprovalRequest]:
+        params = {"permission": permission, "checker": checker_id, "now": now, "limit": limit}
+        return [_request(row) for row in self._rows(_DECIDABLE, params)]
 
 
 def _request_row(r: ApprovalRequest) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from p2pstock.core.backoffice import SYSTEM, Backoffice, Tx, approval_state
+from p2pstock.core.backoffice import Backoffice, Tx, approval_state, expire_request
 from p2pstock.core.errors import NotFound
 from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
 from p2pstock.core.people.permissions import permissions_of
@@ -26,9 +26,12 @@ class Approvals:
 
         def look(tx: Tx) -> list[ApprovalRequest]:
             admin = tx.uow.staff.get(check_id(by, "administrator id"))
-            held = permissions_of(admin, tx.roles())
-            waiting = tx.uow.approvals.pending(max(limit, 1) * 4)
-            return [r for r in waiting if r.permission in held and r.maker_id != by][:limit]
+            waiting = [
+                request
+                for permission in permissions_of(admin, tx.roles())
+                for request in tx.uow.approvals.decidable(permission, by, tx.now, limit)
+            ]
+            return sorted(waiting, key=lambda r: (r.created_at, r.id))[:limit]
 
         return self.office.read(look)
 
@@ -69,15 +72,17 @@ class Approvals:
         """Expire the pending requests whose time is up; the number expired."""
 
         def expire(tx: Tx) -> int:
-            expired = 0
+            count = 0
             for request in tx.uow.approvals.pending(limit):
                 locked = tx.uow.approvals.get(request.id, lock=True)
-                if locked is None or not locked.is_expired(tx.now):
-                    continue
-                tx.uow.approvals.save(locked.expire(tx.now))
-                tx.audit(SYSTEM, "approval.expire", locked.id, before=approval_state(locked))
-                expired += 1
-            return expired
+                if (
+                    locked is not None
+                    and locked.status is ApprovalStatus.PENDING
+                    and locked.is_expired(tx.now)
+                ):
+                    expire_request(tx, locked)
+                    count += 1
+            return count
 
         return self.office.run(expire)
 

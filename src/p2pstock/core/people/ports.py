@@ -69,3 +69,8 @@ class ApprovalRepository(Protocol):
     def pending(self, limit: int, *, action: str = "", target: str = "") -> list[ApprovalRequest]:
         """Pending requests, oldest first; only those of ``action`` and ``target`` when given."""
         ...
+
+    def decidable(self, permission: str, checker_id: str, now: int, limit: int) -> list[ApprovalRequest]:
+        """Pending requests under ``permission`` not made by ``checker_id`` and not expired at ``now``,
+        oldest first."""
+        ...

@@ -20,7 +20,7 @@ from p2pstock.core.people.customers import LANGUAGES, Customer
 from p2pstock.core.people.documents import CustomerDocument, DocumentKind, DocumentStore
 from p2pstock.core.people.phone_codes import CodeChallenge, CodePolicy, PhoneCodes, normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
-from p2pstock.core.validation import check_name
+from p2pstock.core.validation import check_name, optional_telegram_user_id
 
 
 class WrongCode(Refused):
@@ -37,12 +37,6 @@ class CodeSent:
 
     phone: str
     expires_at: datetime
-
-
-def _telegram_id(value: object) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-        raise InvalidInput("a Telegram user id must be a positive integer")
-    return value
 
 
 def _language(value: object) -> str:
@@ -74,8 +68,10 @@ class Customers:
         self, *, telegram_user_id: int | None = None, customer_id: str | None = None, language: str = "zh"
     ) -> Customer:
         """A new customer, or the one already linked to this Telegram account (``/start`` twice)."""
-        telegram = _telegram_id(telegram_user_id)
-        new_id = check_name(customer_id, "customer id") if customer_id else f"c{uuid.uuid4().hex[:15]}"
+        telegram = optional_telegram_user_id(telegram_user_id)
+        new_id = (
+            f"c{uuid.uuid4().hex[:15]}" if customer_id is None else check_name(customer_id, "customer id")
+        )
         lang = _language(language)
 
         def register(tx: Tx) -> Customer:
@@ -96,7 +92,7 @@ class Customers:
         return customer
 
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
-        telegram = _telegram_id(telegram_user_id)
+        telegram = optional_telegram_user_id(telegram_user_id)
         return self.office.read(lambda tx: tx.uow.customers.by_telegram(telegram)) if telegram else None
 
     def set_language(self, customer_id: str, language: str) -> Customer:
@@ -155,6 +151,8 @@ class Customers:
             challenge, right = record.challenge.check(code, now=from_micros(tx.now), policy=self.code_policy)
             tx.uow.phone_codes.put(attrs.evolve(record, challenge=challenge))
             if not right:
+                after = {"phone": mask(number), "attempts": challenge.attempts}
+                tx.audit(customer.id, "phone.code_wrong", customer.id, after=after)
                 return self.code_policy.max_attempts - challenge.attempts  # the attempt is kept
             verified = customer.phone_verified(number)
             tx.uow.customers.save(verified)

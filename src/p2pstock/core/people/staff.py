@@ -23,7 +23,7 @@ from p2pstock.core.people.permissions import (
     check_role_name,
     permissions_of,
 )
-from p2pstock.core.validation import check_id, check_text
+from p2pstock.core.validation import check_id, check_text, optional_telegram_user_id
 
 MANAGE = Permission.ROLE_MANAGE
 
@@ -34,14 +34,6 @@ def check_admin_id(value: object) -> str:
     if admin_id in (SYSTEM, OPERATOR):
         raise InvalidInput(f"{admin_id!r} is reserved and cannot be an administrator's id")
     return admin_id
-
-
-def _telegram_id(value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput("a Telegram user id must be a positive integer")
-    return value
 
 
 def _state(admin: Administrator | None) -> dict[str, object] | None:
@@ -67,7 +59,7 @@ class Staff:
 
     def by_telegram(self, telegram_user_id: int) -> Administrator | None:
         """The administrator using this Telegram account, if any (how frontends know who is acting)."""
-        user = _telegram_id(telegram_user_id)
+        user = optional_telegram_user_id(telegram_user_id)
         return self.office.read(lambda tx: tx.uow.staff.by_telegram(user)) if user else None
 
     def roles(self) -> dict[str, Role]:
@@ -92,7 +84,7 @@ class Staff:
     ) -> Administrator:
         """Create or update an administrator with the server operator's authority (no second pair)."""
         admin = Administrator(
-            check_admin_id(admin_id), frozenset(roles), True, _telegram_id(telegram_user_id)
+            check_admin_id(admin_id), frozenset(roles), True, optional_telegram_user_id(telegram_user_id)
         )
 
         def enrol(tx: Tx) -> Administrator:
@@ -113,7 +105,7 @@ class Staff:
     ) -> Administrator | ApprovalRequest:
         """Make ``admin_id`` an administrator holding ``roles``."""
         names = sorted(check_role_name(name) for name in roles)
-        payload = {"roles": names, "telegram_user_id": _telegram_id(telegram_user_id)}
+        payload = {"roles": names, "telegram_user_id": optional_telegram_user_id(telegram_user_id)}
         command = Command("admin.appoint", MANAGE, check_admin_id(admin_id), payload)
         return self._act(by, command)
 

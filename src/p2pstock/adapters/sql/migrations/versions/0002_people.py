@@ -139,6 +139,16 @@ def _approvals() -> None:
     )
     op.create_index("ix_approval_request_status", "approval_request", ["status", "created_at"])
     op.create_index("ix_approval_request_action", "approval_request", ["action", "target", "status"])
+    pending = sa.text("status = 'pending'")  # one waiting request per action and target, however many taps
+    op.create_index(
+        "ux_approval_request_pending",
+        "approval_request",
+        ["action", "target"],
+        unique=True,
+        sqlite_where=pending,
+        postgresql_where=pending,
+    )
+    op.create_index("ix_approval_request_queue", "approval_request", ["permission", "status", "created_at"])
 
 
 def _audit() -> None:
