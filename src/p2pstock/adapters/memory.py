@@ -20,8 +20,10 @@ from p2pstock.adapters.memory_people import (
     MemoryCustomers,
     MemoryDocuments,
     MemoryOutbox,
+    MemoryPaymentOrders,
     MemoryPhoneCodes,
     MemoryStaff,
+    MemoryUiState,
     put,
 )
 from p2pstock.core.audit import AuditRecord
@@ -31,6 +33,7 @@ from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Perio
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.notifications import Notification
+from p2pstock.core.payments import PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -59,6 +62,8 @@ class MemoryDatabase:
     approvals: dict[str, ApprovalRequest] = attrs.Factory(dict)
     audit: list[AuditRecord] = attrs.Factory(list)
     outbox: dict[str, Notification] = attrs.Factory(dict)
+    payment_orders: dict[str, PaymentOrder] = attrs.Factory(dict)
+    ui_state: dict[str, str] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -86,6 +91,8 @@ class MemoryUnitOfWork:
         self.approvals = MemoryApprovals(database.approvals, self._undo)
         self.audit = MemoryAuditLog(database.audit, self._undo)
         self.outbox = MemoryOutbox(database.outbox, self._undo)
+        self.payments = MemoryPaymentOrders(database.payment_orders, self._undo)
+        self.ui_state = MemoryUiState(database.ui_state, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

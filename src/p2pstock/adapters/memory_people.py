@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from p2pstock.core.audit import AuditRecord
-from p2pstock.core.errors import TransientConflict
+from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import DeliveryStatus, Notification
+from p2pstock.core.payments import PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
@@ -214,3 +215,44 @@ class MemoryOutbox:
     def of_recipient(self, recipient: str, limit: int) -> list[Notification]:
         found = [n for n in self._rows.values() if n.recipient == recipient]
         return sorted(found, key=lambda n: (n.created_at, n.id), reverse=True)[:limit]
+
+
+class MemoryPaymentOrders:
+    def __init__(self, rows: dict[str, PaymentOrder], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, order_id: str, *, lock: bool = False) -> PaymentOrder | None:
+        return self._rows.get(order_id)
+
+    def add(self, order: PaymentOrder) -> None:
+        if order.id in self._rows:
+            raise TransientConflict(f"payment order {order.id} exists")
+        put(self._rows, order.id, order, self._undo)
+
+    def save(self, order: PaymentOrder) -> None:
+        if order.id not in self._rows:
+            raise NotFound("there is no such payment order")
+        put(self._rows, order.id, order, self._undo)
+
+    def of_customer(self, customer_id: str, limit: int) -> list[PaymentOrder]:
+        found = [o for o in self._rows.values() if o.customer_id == customer_id]
+        return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]
+
+
+class MemoryUiState:
+    def __init__(self, rows: dict[str, str], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, key: str) -> str | None:
+        return self._rows.get(key)
+
+    def put(self, key: str, value: str) -> None:
+        put(self._rows, key, value, self._undo)
+
+    def delete(self, key: str) -> None:
+        if key in self._rows:
+            old = self._rows.pop(key)
+            self._undo.append(lambda: self._rows.__setitem__(key, old))
+
+    def items(self, prefix: str) -> dict[str, str]:
+        return {k: v for k, v in self._rows.items() if k.startswith(prefix)}

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from p2pstock.core.audit import AuditLog
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.notifications import Outbox
+from p2pstock.core.payments import PaymentOrderRepository, UiStateRepository
 from p2pstock.core.people.ports import (
     ApprovalRepository,
     CustomerRepository,
@@ -39,6 +40,10 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def payments(self) -> PaymentOrderRepository: ...
+    @property
+    def ui_state(self) -> UiStateRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -16,6 +16,7 @@ from p2pstock.adapters.sql.audit import SqlAuditLog
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.outbox import SqlOutbox
+from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
 from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
@@ -42,6 +43,8 @@ class SqlUnitOfWork:
     approvals: SqlApprovals
     audit: SqlAuditLog
     outbox: SqlOutbox
+    payments: SqlPaymentOrders
+    ui_state: SqlUiState
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -67,6 +70,8 @@ class SqlUnitOfWork:
         self.approvals = SqlApprovals(cursor, self._dialect)
         self.audit = SqlAuditLog(cursor, self._dialect, readonly=self._readonly)
         self.outbox = SqlOutbox(cursor, self._dialect)
+        self.payments = SqlPaymentOrders(cursor, self._dialect)
+        self.ui_state = SqlUiState(cursor, self._dialect)
         return self
 
     def commit(self) -> None:
