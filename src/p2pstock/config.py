@@ -30,7 +30,20 @@ Documents and plugins:
 - ``P2PSTOCK_DISABLED_PLUGINS``: plugin names, comma-separated (``webhook,audit_mirror``), never loaded
   even when installed; ``builtin`` names the providers shipped with p2pstock
 
-Secrets (the database URL, the api key, the SMTP password) never appear in ``repr(settings)``.
+Frontends and payments:
+
+- ``P2PSTOCK_TELEGRAM_TOKEN``: the bot's token from @BotFather (secret)
+- ``P2PSTOCK_WEBHOOK_SECRET``: the ``X-Telegram-Bot-Api-Secret-Token`` Telegram must send (secret)
+- ``P2PSTOCK_PUBLIC_URL``: where the web server is reached from outside (``https://pay.example.com``);
+  the webhook and payment links are built on it (default ``http://127.0.0.1:8080``)
+- ``P2PSTOCK_WEB_HOST``, ``P2PSTOCK_WEB_PORT``: where ``p2pstock serve`` listens (default ``127.0.0.1:8080``)
+- ``P2PSTOCK_PAYMENT_PROVIDER``: the gateway deposits go through: ``sandbox`` (ships with p2pstock) or a
+  plugin's provider (default ``sandbox``)
+- ``P2PSTOCK_PAYMENT_SECRET``: the key gateway callbacks are signed with (HMAC-SHA256; secret)
+- ``P2PSTOCK_ENCRYPTION_KEY``: the key that encrypts secrets stored at rest (secret)
+
+Secrets (the database URL, the api key, the SMTP password, the bot token, the webhook secret, the payment
+secret, the encryption key) never appear in ``repr(settings)``.
 """
 
 from __future__ import annotations
@@ -93,6 +106,14 @@ class Settings:
     smtp_starttls: bool = True
     document_store: str = "filesystem"
     disabled_plugins: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    telegram_token: str = attrs.field(default="", repr=False)
+    webhook_secret: str = attrs.field(default="", repr=False)
+    public_url: str = "http://127.0.0.1:8080"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    payment_provider: str = "sandbox"
+    payment_secret: str = attrs.field(default="", repr=False)
+    encryption_key: str = attrs.field(default="", repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -138,4 +159,12 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "smtp_starttls": _flag,
     "document_store": lambda v, _n: v.strip(),
     "disabled_plugins": lambda v, _n: _names(v),
+    "telegram_token": lambda v, _n: v.strip(),
+    "webhook_secret": lambda v, _n: v.strip(),
+    "public_url": lambda v, _n: v.strip().rstrip("/"),
+    "web_host": lambda v, _n: v.strip(),
+    "web_port": _port,
+    "payment_provider": lambda v, _n: v.strip(),
+    "payment_secret": lambda v, _n: v,
+    "encryption_key": lambda v, _n: v,
 }
