@@ -42,6 +42,9 @@ Frontends and payments:
 - ``P2PSTOCK_PAYMENT_SECRET``: the key gateway callbacks are signed with (HMAC-SHA256; secret)
 - ``P2PSTOCK_ENCRYPTION_KEY``: the key that encrypts secrets stored at rest (secret)
 
+Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys as the names above
+in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
+
 Secrets (the database URL, the api key, the SMTP password, the bot token, the webhook secret, the payment
 secret, the encryption key) never appear in ``repr(settings)``.
 """
@@ -49,6 +52,7 @@ secret, the encryption key) never appear in ``repr(settings)``.
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -130,14 +134,38 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Settings from an optional TOML file (``P2PSTOCK_CONFIG``), then ``P2PSTOCK_*`` variables, then
+        ``overrides``; each later source wins."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
+        if env.get("P2PSTOCK_CONFIG"):
+            values.update(_from_toml(Path(env["P2PSTOCK_CONFIG"])))
         for name, convert in _FIELDS.items():
             raw = env.get(f"P2PSTOCK_{name.upper()}")
             if raw is not None:
                 values[name] = convert(raw, f"P2PSTOCK_{name.upper()}")
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _from_toml(path: Path) -> dict[str, object]:
+    """The settings in a TOML file of ``name = value`` lines named like the fields (``web_port = 8080``)."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise InvalidInput(f"cannot read the settings file {path}: {error}") from None
+    unknown = sorted(set(document) - _FIELDS.keys())
+    if unknown:
+        raise InvalidInput(f"unknown settings in {path}: {', '.join(unknown)}")
+    values: dict[str, object] = {}
+    for name, value in document.items():
+        if name == "disabled_plugins" and isinstance(value, list):
+            values[name] = _names(str(item) for item in value)
+        elif isinstance(value, str | int | bool):
+            values[name] = _FIELDS[name](str(value).lower() if isinstance(value, bool) else str(value), name)
+        else:
+            raise InvalidInput(f"{name} in {path} must be text, a number or true/false")
+    return values
 
 
 _FIELDS: dict[str, Callable[[str, str], object]] = {

@@ -126,3 +126,35 @@ def test_the_manual_clock_moves_only_forward_and_only_when_told() -> None:
     assert clock.advance(hours=2) == datetime(2026, 1, 1, 2, tzinfo=UTC)
     with pytest.raises(ValueError, match="forward"):
         clock.advance(timedelta(seconds=-1))
+
+
+def test_settings_come_from_a_toml_file_and_variables_override_it(tmp_path: Path) -> None:
+    config = tmp_path / "p2pstock.toml"
+    config.write_text(
+        'telegram_token = "123:abc"\nweb_port = 8443\nsmtp_starttls = false\ndisabled_plugins = ["webhook"]\n'
+        'public_url = "https://pay.example.com/"\n'
+    )
+
+    settings = Settings.from_env({"P2PSTOCK_CONFIG": str(config), "P2PSTOCK_WEB_PORT": "9000"})
+
+    assert (settings.telegram_token, settings.web_port, settings.smtp_starttls) == ("123:abc", 9000, False)
+    assert settings.disabled_plugins == ("webhook",)
+    assert settings.public_url == "https://pay.example.com"
+    assert "123:abc" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("no_such_setting = 1\n", "unknown settings"),
+        ("web_port = 1.5\n", "must be text, a number or true/false"),
+        ("web_port = 70000\n", "port number"),
+        ("this is not toml\n", "cannot read the settings file"),
+    ],
+)
+def test_a_bad_settings_file_is_refused_with_a_reason(tmp_path: Path, content: str, problem: str) -> None:
+    config = tmp_path / "p2pstock.toml"
+    config.write_text(content)
+
+    with pytest.raises(InvalidInput, match=problem):
+        Settings.from_env({"P2PSTOCK_CONFIG": str(config)})
