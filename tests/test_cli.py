@@ -173,3 +173,50 @@ def test_ledger_expire_releases_holds_past_their_timeout(capsys: pytest.CaptureF
 def test_running_without_a_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: p2pstock" in capsys.readouterr().out
+
+
+def test_admin_create_enrols_the_first_super_administrator(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "create", "alice", "--telegram-user-id", "4242"]) == 0
+    assert "administrator alice holds super_admin" in capsys.readouterr().out
+
+    app = bootstrap()
+    admin = app.staff.by_telegram(4242)
+    records = app.audit.records(by="alice")
+    app.close()
+    assert admin is not None and admin.id == "alice"
+    assert [(r.actor, r.action, r.target) for r in records] == [("operator", "admin.enrol", "alice")]
+
+
+def test_admin_create_refuses_an_unknown_role(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "create", "bob", "--telegram-user-id", "7", "--role", "janitor"]) == 1
+    assert "refused: unknown role: janitor" in capsys.readouterr().err
+
+
+def test_jobs_run_twice_for_a_date_changes_nothing_the_second_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    app = bootstrap(clock=clock)
+    app.wallets.open("c1")
+    app.wallets.confirm_deposit("c1", gateway="bank", transaction_id="T1", amount=Money.parse("10"))
+    app.ledger.transfer(
+        Transfer.pending(
+            "h1",
+            debit="wallet:CNY:c1",
+            credit="platform:CNY:gateway_clearing:bank",
+            amount=100,
+            code="fee",
+            timeout=1,
+        )
+    )
+    app.close()
+
+    assert main(["jobs", "run", "--date", "2026-03-02"]) == 0
+    first = capsys.readouterr().out
+    assert main(["jobs", "run", "--date", "2026-03-02"]) == 0
+    second = capsys.readouterr().out
+
+    assert "jobs for 2026-03-02" in first
+    assert "pending transfers expired: 1" in first
+    assert "pending transfers expired: 0" in second
+    assert "approval requests expired: 0" in second

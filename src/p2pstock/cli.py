@@ -6,13 +6,16 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.bootstrap import bootstrap
 from p2pstock.config import Settings
+from p2pstock.core.errors import P2PStockError
 from p2pstock.demo import run_demo
+from p2pstock.jobs import run_jobs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_parser("expire", help="expire pending transfers whose timeout passed").set_defaults(
         run=_expire
     )
+    admin = commands.add_parser("admin", help="administrators").add_subparsers(title="admin commands")
+    create = admin.add_parser(
+        "create", help="enrol an administrator as the server's operator (the first super admin, say)"
+    )
+    create.add_argument("admin_id", help="the administrator's id, e.g. alice")
+    create.add_argument("--telegram-user-id", type=int, required=True, help="their Telegram user id")
+    create.add_argument(
+        "--role", action="append", dest="roles", help="a role to hold (repeatable; default super_admin)"
+    )
+    create.set_defaults(run=_admin_create)
+    jobs = commands.add_parser("jobs", help="scheduled work").add_subparsers(title="jobs commands")
+    run = jobs.add_parser("run", help="run the scheduled work for a business date (safe to repeat)")
+    run.add_argument("--date", type=_business_date, default=None, help="YYYY-MM-DD (default: today)")
+    run.set_defaults(run=_jobs_run)
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(title="audit commands")
     audit.add_parser("verify", help="check the hash chain; report the first broken link").set_defaults(
         run=_audit_verify
@@ -83,6 +100,39 @@ def _audit(_args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"problem: {problem}")
     return 0 if report.ok and trial.balanced else 1
+
+
+def _admin_create(args: argparse.Namespace) -> int:
+    app = bootstrap()
+    try:
+        admin = app.staff.enrol_by_operator(
+            args.admin_id, args.roles or ["super_admin"], telegram_user_id=args.telegram_user_id
+        )
+    except P2PStockError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    print(f"administrator {admin.id} holds {', '.join(sorted(admin.roles))}")
+    return 0
+
+
+def _business_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _jobs_run(args: argparse.Namespace) -> int:
+    app = bootstrap()
+    try:
+        report = run_jobs(app, args.date)
+    finally:
+        app.close()
+    for line in report.lines():
+        print(line)
+    return 0
 
 
 def _audit_verify(_args: argparse.Namespace) -> int:
