@@ -1,0 +1,147 @@
+"""Inline-button data: how the bot writes it and the strict parser it reads it back with.
+
+Callback data comes back from the user's device, so it is untrusted input. ``parse`` accepts only the
+exact shapes the bot writes — a prefix and fields checked one by one (ASCII digits, known names, bounded
+lengths) — and answers ``None`` for anything else, which the bot answers as an outdated button and acts
+on no further. A button never carries an amount or a customer: those stay on the server, and a button
+only names which of the user's own pending steps it confirms.
+
+::
+
+    m:<item>                 a main-menu item (MENU_ITEMS)
+    lang:<zh|en>             choose a language
+    doc:<kind>               choose the kind of document to upload (DocumentKind)
+    st:<page>                a page of fund activity (0–9999)
+    wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
+    a:...                    administrators' buttons (admin.py)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import attrs
+
+from p2pstock.core.people.documents import DocumentKind
+
+MAX_BYTES = 64
+"""Telegram's limit on callback data."""
+
+MENU_ITEMS = (
+    "wallet",
+    "statement",
+    "deposit",
+    "withdraw",
+    "phone",
+    "identity",
+    "documents",
+    "status",
+    "language",
+)
+
+_NUMBER = r"(0|[1-9][0-9]{0,3})"
+_MESSAGE_ID = r"([1-9][0-9]{0,14})"
+
+
+@attrs.frozen
+class Menu:
+    item: str
+
+
+@attrs.frozen
+class ChooseLanguage:
+    language: str
+
+
+@attrs.frozen
+class ChooseDocument:
+    kind: DocumentKind
+
+
+@attrs.frozen
+class StatementPage:
+    page: int
+
+
+@attrs.frozen
+class WithdrawalAnswer:
+    confirm: bool
+    token: int
+
+
+@attrs.frozen
+class AdminAction:
+    """An administrator's button: ``verb`` on ``subject`` (an id the service checks again)."""
+
+    verb: str
+    subject: str
+
+
+Callback = Menu | ChooseLanguage | ChooseDocument | StatementPage | WithdrawalAnswer | AdminAction
+
+_MENU = re.compile(f"m:({'|'.join(MENU_ITEMS)})")
+_LANGUAGE = re.compile(r"lang:(zh|en)")
+_DOCUMENT = re.compile(f"doc:({'|'.join(kind.value for kind in DocumentKind)})")
+_STATEMENT = re.compile(f"st:{_NUMBER}")
+_WITHDRAWAL = re.compile(f"wd:(y|n):{_MESSAGE_ID}")
+ADMIN_VERBS = (
+    "menu",  # subject: a queue name
+    "doc_ok",
+    "doc_no",
+    "id_ok",
+    "id_no",
+    "wd_ok",
+    "wd_no",
+    "ap_ok",
+    "ap_no",
+)
+ADMIN_QUEUES = ("documents", "identities", "withdrawals", "approvals", "audit")
+_ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):([A-Za-z0-9_.:@=-]{{1,48}})")
+
+
+def parse(data: object) -> Callback | None:
+    """The button ``data`` names, or ``None`` when it is not exactly something the bot writes."""
+    if not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
+        return None
+    if match := _MENU.fullmatch(data):
+        return Menu(match[1])
+    if match := _LANGUAGE.fullmatch(data):
+        return ChooseLanguage(match[1])
+    if match := _DOCUMENT.fullmatch(data):
+        return ChooseDocument(DocumentKind(match[1]))
+    if match := _STATEMENT.fullmatch(data):
+        return StatementPage(int(match[1]))
+    if match := _WITHDRAWAL.fullmatch(data):
+        return WithdrawalAnswer(match[1] == "y", int(match[2]))
+    if match := _ADMIN.fullmatch(data):
+        verb, subject = match[1], match[2]
+        if verb == "menu" and subject not in ADMIN_QUEUES:
+            return None
+        return AdminAction(verb, subject)
+    return None
+
+
+def write(callback: Callback) -> str:
+    """The data of a button for ``callback``; what ``parse`` reads back the same."""
+    match callback:
+        case Menu(item):
+            data = f"m:{item}"
+        case ChooseLanguage(language):
+            data = f"lang:{language}"
+        case ChooseDocument(kind):
+            data = f"doc:{kind.value}"
+        case StatementPage(page):
+            data = f"st:{page}"
+        case WithdrawalAnswer(confirm, token):
+            data = f"wd:{'y' if confirm else 'n'}:{token}"
+        case AdminAction(verb, subject):
+            data = f"a:{verb}:{subject}"
+    if parse(data) != callback:
+        raise ValueError(f"{callback!r} cannot be written as button data")
+    return data
+
+
+def accepts(*kinds: type) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern: true for data that parses as one of ``kinds``."""
+    return lambda data: isinstance(parse(data), kinds)

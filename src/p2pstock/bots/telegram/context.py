@@ -1,0 +1,118 @@
+"""What every handler shares: the application that carries the services, the typed context, and small
+helpers for the five steps of a handler (parse, call off the event loop, map errors, reply)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from telegram import CallbackQuery, Message, Update, User
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.people.customers import Customer
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Data = dict[Any, Any]
+
+
+class BotContext(CallbackContext[ExtBot[None], Data, Data, Data]):
+    """The context handlers receive; ``services`` are the core services the bot was built with."""
+
+    @property
+    def services(self) -> BotServices:
+        application = self.application
+        if not isinstance(application, BotApplication):
+            raise TypeError("the bot's handlers run only in an application built by build_application")
+        return application.services
+
+    @property
+    def user_state(self) -> Data:
+        """The UI state of the user behind the update (``user_data``; persisted as JSON)."""
+        if self.user_data is None:
+            raise ValueError("this update has no user")
+        return self.user_data
+
+
+class BotApplication(Application[ExtBot[None], BotContext, Data, Data, Data, None]):
+    """An ``Application`` holding the bot's ``BotServices`` (built by ``ApplicationBuilder``)."""
+
+    __slots__ = ("services",)
+
+    def __init__(self, *, services: BotServices, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+async def call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """A synchronous service call, run off the event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+def user_of(update: Update) -> User:
+    user = update.effective_user
+    if user is None:
+        raise ValueError("this update has no user")
+    return user
+
+
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    return chat.id if chat is not None else user_of(update).id
+
+
+def message_of(update: Update) -> Message:
+    message = update.effective_message
+    if message is None:
+        raise ValueError("this update has no message")
+    return message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    if query is None:
+        raise ValueError("this update is not a button press")
+    return query
+
+
+async def customer_of(update: Update, context: BotContext) -> Customer:
+    """The customer behind the update; a Telegram user seen for the first time is registered (in the
+    language of their Telegram app) and gets a wallet."""
+    user = user_of(update)
+    services = context.services
+    customer = await call(services.customers.by_telegram, user.id)
+    if customer is None:
+        language = language_from_telegram(user.language_code)
+        customer = await call(services.customers.register, telegram_user_id=user.id, language=language)
+        await call(services.wallets.open, customer.id)
+    return customer
+
+
+async def say(update: Update, context: BotContext, message: str, markup: Any = None) -> Message:
+    """Send ``message`` (plain text) to the update's chat."""
+    return await context.bot.send_message(chat_id=chat_id_of(update), text=message, reply_markup=markup)
+
+
+async def edit(update: Update, message: str, markup: Any = None) -> None:
+    """Replace the text of the message whose button was pressed (a double tap changes nothing)."""
+    try:
+        await query_of(update).edit_message_text(text=message, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def tell_error(update: Update, context: BotContext, error: P2PStockError, lang: str) -> None:
+    """Tell the user what went wrong, through the one error table."""
+    await say(update, context, error_text(error, lang))
+
+
+async def outdated(update: Update, lang: str) -> None:
+    """Answer a button press the bot cannot act on, and do nothing else."""
+    await query_of(update).answer(text("outdated", lang))

@@ -1,0 +1,146 @@
+"""How the customer's handlers are wired: one persistent conversation for the steps that wait for
+typing, and global handlers for the buttons that act on the spot. The state diagram is
+``conversation.mmd`` beside this file.
+
+Order matters within the group: the conversation sees each update first (its entry points may be
+re-entered from any step: a command or a menu button leaves a half-finished step), then the buttons
+outside it, then the catch-alls (an unreadable button is answered as outdated; a stray message gets the
+menu).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Coroutine, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import customer, funds, onboarding
+from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
+
+NAME = "customer"
+"""The conversation's name in the persisted UI state."""
+
+Step = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+Handler = BaseHandler[Update, BotContext, object]
+
+MENU: Mapping[str, Step] = MappingProxyType(
+    {
+        "wallet": customer.show_wallet,
+        "statement": customer.show_statement,
+        "deposit": funds.ask_deposit,
+        "withdraw": funds.ask_withdrawal,
+        "phone": onboarding.ask_phone,
+        "identity": onboarding.ask_identity,
+        "documents": onboarding.ask_document_kind,
+        "status": customer.show_status,
+        "language": customer.ask_language,
+    }
+)
+"""Menu item → the step it opens (the same as the command of that name)."""
+
+COMMANDS: Mapping[str, Step] = MappingProxyType(
+    {
+        "start": customer.start,
+        "menu": customer.menu,
+        "wallet": customer.show_wallet,
+        "statement": customer.show_statement,
+        "deposit": funds.ask_deposit,
+        "withdraw": funds.ask_withdrawal,
+        "phone": onboarding.ask_phone,
+        "identity": onboarding.ask_identity,
+        "documents": onboarding.ask_document_kind,
+        "status": customer.show_status,
+        "language": customer.ask_language,
+    }
+)
+
+
+async def menu_choice(update: Update, context: BotContext) -> object:
+    """A main-menu button: the step it names."""
+    query = query_of(update)
+    choice = cb.parse(query.data)
+    if not isinstance(choice, cb.Menu):
+        await customer.stale_button(update, context)
+        return None
+    await query.answer()
+    return await MENU[choice.item](update, context)
+
+
+def _new(messages: filters.BaseFilter) -> filters.BaseFilter:
+    """New messages (never edits of old ones) that pass ``messages``."""
+    return filters.UpdateType.MESSAGE & messages
+
+
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
+    """The customer's conversation; persistent, a restart resumes each chat where it was."""
+    entry_points: list[Handler] = [
+        *(CommandHandler(name, step) for name, step in COMMANDS.items()),
+        CallbackQueryHandler(menu_choice, pattern=cb.accepts(cb.Menu)),
+        CallbackQueryHandler(onboarding.choose_document_kind, pattern=cb.accepts(cb.ChooseDocument)),
+    ]
+    states: dict[object, list[Handler]] = {
+        onboarding.PHONE_CONTACT: [
+            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
+            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact),
+        ],
+        onboarding.PHONE_CODE: [
+            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
+            MessageHandler(_new(TEXT), onboarding.got_code),
+        ],
+        onboarding.IDENTITY_NAME: [MessageHandler(_new(TEXT), onboarding.got_name)],
+        onboarding.IDENTITY_NUMBER: [MessageHandler(_new(TEXT), onboarding.got_resident_id)],
+        onboarding.DOCUMENT_FILE: [
+            MessageHandler(_new(filters.PHOTO | filters.Document.ALL), onboarding.got_document),
+            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document),
+        ],
+        funds.DEPOSIT_AMOUNT: [MessageHandler(_new(TEXT), funds.got_deposit_amount)],
+        funds.WITHDRAWAL_AMOUNT: [MessageHandler(_new(TEXT), funds.got_withdrawal_amount)],
+    }
+    with warnings.catch_warnings():
+        # Buttons are meant to move the one conversation of the chat (per user), not one per message.
+        warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=entry_points,
+            states=states,
+            fallbacks=[CommandHandler("cancel", customer.cancel)],
+            allow_reentry=True,
+            name=NAME,
+            persistent=persistent,
+        )
+
+
+def install(application: BotApplication, *, persistent: bool = True) -> None:
+    """Add the customer's handlers to ``application`` (group 0)."""
+    application.add_handler(conversation(persistent=persistent))
+    application.add_handler(
+        CallbackQueryHandler(customer.choose_language, pattern=cb.accepts(cb.ChooseLanguage))
+    )
+    application.add_handler(
+        CallbackQueryHandler(customer.turn_statement_page, pattern=cb.accepts(cb.StatementPage))
+    )
+    application.add_handler(
+        CallbackQueryHandler(funds.answer_withdrawal, pattern=cb.accepts(cb.WithdrawalAnswer))
+    )
+    application.add_handler(CommandHandler("cancel", customer.cancel))
+
+
+def install_catch_alls(application: BotApplication) -> None:
+    """The last handlers of group 0: an unreadable button, a stray message."""
+    application.add_handler(CallbackQueryHandler(customer.stale_button))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, customer.not_understood))

@@ -1,0 +1,234 @@
+"""Customers' views that need no typing: /start, the menu, language, wallet, fund activity and status.
+
+Each handler parses the update, calls a core service off the event loop, tells errors through the one
+table, and replies. Handlers used as conversation entry points answer ``END`` (see conversation.py).
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import ConversationHandler
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import keyboards
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    customer_of,
+    edit,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+    user_of,
+)
+from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.ledger import chart
+from p2pstock.core.ledger.entries import Entry, EntryKind
+from p2pstock.core.money import Currency, Money
+from p2pstock.core.notifications import mask
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
+
+END = ConversationHandler.END
+STATEMENT_PAGE = 5
+"""Entries on one page of fund activity."""
+TRANSIENT = ("phone", "real_name", "document_kind")
+"""UI state of a half-finished step, forgotten by /start and /cancel."""
+
+
+async def start(update: Update, context: BotContext) -> int:
+    """Register (or find) the customer, open their wallet, greet them and show the menu."""
+    customer = await customer_of(update, context)
+    await call(context.services.wallets.open, customer.id)
+    _forget_steps(context)
+    name = user_of(update).first_name or ""
+    await say(
+        update, context, text("welcome", customer.language, name=name), keyboards.main_menu(customer.language)
+    )
+    return END
+
+
+async def menu(update: Update, context: BotContext) -> int:
+    """Show the main menu."""
+    customer = await customer_of(update, context)
+    await say(update, context, text("menu.title", customer.language), keyboards.main_menu(customer.language))
+    return END
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Leave the step the chat is in."""
+    customer = await customer_of(update, context)
+    _forget_steps(context)
+    await say(update, context, text("cancelled", customer.language), ReplyKeyboardRemove())
+    await menu(update, context)
+    return END
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    """A message outside any step: point to the menu."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    await say(update, context, text("unknown_message", lang), keyboards.main_menu(lang))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Any button the bot cannot read (outdated or forged): answered as outdated, nothing else done."""
+    user = update.effective_user
+    lang = language_from_telegram(user.language_code if user else None)
+    if user is not None:
+        customer = await call(context.services.customers.by_telegram, user.id)
+        lang = customer.language if customer else lang
+    await outdated(update, lang)
+
+
+# -- language -----------------------------------------------------------------------------------------
+
+
+async def ask_language(update: Update, context: BotContext) -> int:
+    """Offer the two languages."""
+    customer = await customer_of(update, context)
+    await say(update, context, text("language.choose", customer.language), keyboards.languages())
+    return END
+
+
+async def choose_language(update: Update, context: BotContext) -> None:
+    """Store the language chosen and show the menu in it."""
+    query = query_of(update)
+    choice = cb.parse(query.data)
+    customer = await customer_of(update, context)
+    if not isinstance(choice, cb.ChooseLanguage):
+        await outdated(update, customer.language)
+        return
+    await query.answer()
+    try:
+        customer = await call(context.services.customers.set_language, customer.id, choice.language)
+    except P2PStockError as error:
+        await tell_error(update, context, error, customer.language)
+        return
+    lang = customer.language
+    await edit(update, text("language.set", lang))
+    await say(update, context, text("menu.title", lang), keyboards.main_menu(lang))
+
+
+# -- wallet and fund activity ---------------------------------------------------------------------------
+
+
+async def show_wallet(update: Update, context: BotContext) -> int:
+    """Available, frozen and total."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    try:
+        balance = await call(context.services.wallets.balance, customer.id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    message = text(
+        "wallet.show", lang, available=balance.available, frozen=balance.frozen, total=balance.total
+    )
+    await say(update, context, message, keyboards.wallet_actions(lang))
+    return END
+
+
+async def show_statement(update: Update, context: BotContext) -> int:
+    """The first page of the wallet's fund activity."""
+    customer = await customer_of(update, context)
+    context.user_state["statement"] = [0]
+    page = await _statement_page(context, customer, 0)
+    if page is not None:
+        await say(update, context, *page)
+    return END
+
+
+async def turn_statement_page(update: Update, context: BotContext) -> None:
+    """◀ ▶ on a page of fund activity: the page is replaced in place."""
+    query = query_of(update)
+    choice = cb.parse(query.data)
+    customer = await customer_of(update, context)
+    cursors = context.user_state.get("statement")
+    if (
+        not isinstance(choice, cb.StatementPage)
+        or not isinstance(cursors, list)
+        or choice.page >= len(cursors)
+    ):
+        await outdated(update, customer.language)
+        return
+    await query.answer()
+    page = await _statement_page(context, customer, choice.page)
+    if page is not None:
+        await edit(update, *page)
+
+
+async def _statement_page(
+    context: BotContext, customer: Customer, number: int
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """Page ``number`` (from 0) as text and its ◀ ▶ buttons; the cursors of the pages seen so far stay in
+    ``user_data['statement']`` (each page starts after the sequence number of the previous one)."""
+    lang = customer.language
+    services = context.services
+    cursors: list[int] = [int(cursor) for cursor in context.user_state.get("statement", [0])][: number + 1]
+    wallet = chart.wallet_id(customer.id, services.wallets.currency.code)
+    page = await call(services.ledger.statement, wallet, after=cursors[number], limit=STATEMENT_PAGE)
+    if page.next_after is not None:
+        cursors.append(page.next_after)
+    context.user_state["statement"] = cursors
+    if not page.entries and number == 0:
+        return text("statement.empty", lang), None
+    lines = [text("statement.title", lang, page=number + 1)]
+    lines += [_entry_line(entry, services.wallets.currency, lang) for entry in page.entries]
+    return "\n".join(lines), keyboards.statement_pages(lang, number, more=page.next_after is not None)
+
+
+def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
+    """One change to the wallet: the day, what it was, the change and the balances after it."""
+    key = f"ledger.{entry.code.split('.')[0]}"
+    what = text(key if key in TEXTS else "ledger.other", lang)
+    if entry.kind is not EntryKind.POSTED:
+        what += text(f"entry.{entry.kind.value}", lang)
+    change = Money(entry.delta.posted or entry.delta.available, currency)
+    return text(
+        "statement.line",
+        lang,
+        day=entry.day,
+        what=what,
+        change=f"+{change}" if change.minor > 0 else str(change),
+        available=Money(entry.after.available, currency),
+        frozen=Money(entry.after.frozen, currency),
+    )
+
+
+# -- verification status ----------------------------------------------------------------------------
+
+
+async def show_status(update: Update, context: BotContext) -> int:
+    """Where the customer's verification stands, with each document's review."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    documents = await call(context.services.customers.documents, customer.id)
+    lines = [text("status.title", lang, status=text(f"status.{customer.status.value}", lang))]
+    if customer.rejection_reason:
+        lines.append(text("status.reason", lang, reason=customer.rejection_reason))
+    if customer.phone:
+        lines.append(text("status.phone", lang, phone=mask(customer.phone)))
+    if customer.resident_id is not None:
+        lines.append(
+            text("status.identity", lang, name=customer.real_name, masked=customer.resident_id.masked)
+        )
+    lines.append(text("status.documents", lang) if documents else text("status.no_documents", lang))
+    lines += [_document_line(document, lang) for document in documents]
+    await say(update, context, "\n".join(lines), keyboards.main_menu(lang))
+    return END
+
+
+def _document_line(document: CustomerDocument, lang: str) -> str:
+    kind = text(f"documents.kind.{document.kind.value}", lang)
+    review = text(f"review.{document.status.value}", lang)
+    if document.status is ReviewStatus.REJECTED:
+        return text("status.document_rejected", lang, kind=kind, review=review, reason=document.reason)
+    return text("status.document", lang, kind=kind, review=review)
+
+
+def _forget_steps(context: BotContext) -> None:
+    for key in TRANSIENT:
+        context.user_state.pop(key, None)

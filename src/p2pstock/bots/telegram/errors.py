@@ -1,0 +1,107 @@
+"""The one table from p2pstock's error classes to what the bot tells the user.
+
+The first row whose class matches wins, so the specific classes come before their bases. A row's
+``values`` picks from the error what its text shows (attempts left, seconds to wait, the core's own
+customer-safe message). Errors outside the tree are not here: the application's error handler logs them
+and tells the user something went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.errors import (
+    AlreadyDecided,
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidInput,
+    NotFound,
+    P2PStockError,
+    Refused,
+    StorageError,
+    WithdrawalBlocked,
+)
+from p2pstock.core.money import MoneyError
+from p2pstock.core.people.four_eyes import ApprovalExpired, MakerCannotCheck
+from p2pstock.core.people.permissions import PermissionDenied
+from p2pstock.core.people.phone_codes import (
+    CodeAlreadyUsed,
+    CodeExpired,
+    ResendTooSoon,
+    TooManyAttempts,
+    TooManyCodes,
+)
+from p2pstock.core.people.registration import WrongCode
+
+
+def _none(_error: P2PStockError) -> Mapping[str, object]:
+    return {}
+
+
+def _detail(error: P2PStockError) -> Mapping[str, object]:
+    return {"detail": str(error)}
+
+
+@attrs.frozen
+class Row:
+    """Errors of ``kind`` are told as text ``key`` (a callable picks the key from the error)."""
+
+    kind: type[P2PStockError]
+    key: str | Callable[[P2PStockError], str]
+    values: Callable[[P2PStockError], Mapping[str, object]] = _none
+
+
+def _money_key(error: P2PStockError) -> str:
+    key = f"money.{getattr(error, 'reason', '')}"
+    return key if key in TEXTS else "money.invalid"
+
+
+def _window_key(error: P2PStockError) -> str:
+    return "code.too_many.day" if getattr(error, "window", "") == "day" else "code.too_many.hour"
+
+
+ERROR_TABLE: tuple[Row, ...] = (
+    Row(WrongCode, "code.wrong", lambda e: {"attempts": getattr(e, "attempts_left", 0)}),
+    Row(ResendTooSoon, "code.resend_too_soon", lambda e: {"seconds": getattr(e, "seconds_left", 60)}),
+    Row(TooManyCodes, _window_key),
+    Row(CodeExpired, "code.expired"),
+    Row(CodeAlreadyUsed, "code.used"),
+    Row(TooManyAttempts, "code.too_many_attempts"),
+    Row(MoneyError, _money_key),
+    Row(InsufficientFunds, "error.insufficient_funds"),
+    Row(WithdrawalBlocked, "error.withdrawal_blocked"),
+    Row(PermissionDenied, "error.permission"),
+    Row(MakerCannotCheck, "error.maker_cannot_check"),
+    Row(ApprovalExpired, "error.approval_expired"),
+    Row(AlreadyDecided, "error.already_decided"),
+    Row(IdempotencyConflict, "error.idempotency"),
+    Row(NotFound, "error.not_found"),
+    Row(InvalidInput, "error.invalid", _detail),
+    Row(Refused, "error.refused", _detail),
+    Row(StorageError, "error.busy"),
+    Row(P2PStockError, "error.generic"),
+)
+"""Error class → text key, most specific first."""
+
+
+def error_key(error: P2PStockError) -> str:
+    """The text key ``error`` is told with."""
+    return _row(error)[1]
+
+
+def error_text(error: P2PStockError, lang: str) -> str:
+    """What to tell a user about ``error``, in ``lang``."""
+    row, key = _row(error)
+    return text(key, lang, **row.values(error))
+
+
+def _row(error: P2PStockError) -> tuple[Row, str]:
+    for row in ERROR_TABLE:
+        if isinstance(error, row.kind):
+            return row, row.key if isinstance(row.key, str) else row.key(error)
+    raise TypeError(
+        f"{type(error).__name__} is not a p2pstock error"
+    )  # unreachable: the last row is the base

@@ -1,0 +1,83 @@
+"""The bot's keyboards: inline menus whose buttons carry data written by ``callbacks.write``."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.people.documents import DocumentKind
+
+
+def button(label: str, callback: cb.Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.write(callback))
+
+
+def _menu_button(item: str, lang: str) -> InlineKeyboardButton:
+    return button(text(f"menu.{item}", lang), cb.Menu(item))
+
+
+MAIN_MENU_ROWS = (
+    ("wallet", "statement"),
+    ("deposit", "withdraw"),
+    ("phone", "identity"),
+    ("documents", "status"),
+    ("language",),
+)
+
+
+def main_menu(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_menu_button(item, lang) for item in row] for row in MAIN_MENU_ROWS])
+
+
+def wallet_actions(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_menu_button("deposit", lang), _menu_button("withdraw", lang)], [_menu_button("statement", lang)]]
+    )
+
+
+def languages() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button("中文", cb.ChooseLanguage("zh")), button("English", cb.ChooseLanguage("en"))]]
+    )
+
+
+def share_contact(lang: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(text("phone.button", lang), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def document_kinds(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(text(f"documents.kind.{kind.value}", lang), cb.ChooseDocument(kind))]
+            for kind in DocumentKind
+        ]
+    )
+
+
+def confirm_withdrawal(lang: str, token: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(text("withdraw.confirm_button", lang), cb.WithdrawalAnswer(True, token)),
+                button(text("withdraw.cancel_button", lang), cb.WithdrawalAnswer(False, token)),
+            ]
+        ]
+    )
+
+
+def statement_pages(lang: str, page: int, *, more: bool) -> InlineKeyboardMarkup | None:
+    row = []
+    if page > 0:
+        row.append(button(text("statement.previous", lang), cb.StatementPage(page - 1)))
+    if more:
+        row.append(button(text("statement.next", lang), cb.StatementPage(page + 1)))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def pay(lang: str, url: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text("deposit.button", lang), url=url)]])

@@ -1,0 +1,108 @@
+"""The core services the Telegram bot calls, handed to it by whoever builds it (the composition root).
+
+The bot never builds a service, a database or an adapter itself: ``BotServices`` carries what it needs,
+and ``BotServices.of(app)`` picks them from any object shaped like the wired platform.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import attrs
+
+from p2pstock.core.audit_trail import AuditTrail
+from p2pstock.core.backoffice import Backoffice
+from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.money import Money
+from p2pstock.core.payments import PaymentLink
+from p2pstock.core.people.approvals import Approvals
+from p2pstock.core.people.kyc_review import KycReview
+from p2pstock.core.people.registration import Customers
+from p2pstock.core.people.staff import Staff
+from p2pstock.core.wallet.service import Wallets
+
+
+class DepositLinks(Protocol):
+    """Starts a deposit: records the order and answers where the customer pays it (``Payments``)."""
+
+    def start_deposit(self, customer_id: str, amount: Money) -> PaymentLink: ...
+
+
+class UiStore(Protocol):
+    """Small JSON texts kept for the bot between restarts, by key (conversation state only)."""
+
+    def get(self, key: str) -> str | None: ...
+    def put(self, key: str, value: str) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def items(self, prefix: str) -> dict[str, str]: ...
+
+
+@attrs.frozen
+class OfficeUiStore:
+    """``UiStore`` on the platform's storage (``uow.ui_state``), one short transaction per call."""
+
+    office: Backoffice
+
+    def get(self, key: str) -> str | None:
+        return self.office.read(lambda tx: tx.uow.ui_state.get(key))
+
+    def put(self, key: str, value: str) -> None:
+        self.office.run(lambda tx: tx.uow.ui_state.put(key, value))
+
+    def delete(self, key: str) -> None:
+        self.office.run(lambda tx: tx.uow.ui_state.delete(key))
+
+    def items(self, prefix: str) -> dict[str, str]:
+        return self.office.read(lambda tx: tx.uow.ui_state.items(prefix))
+
+
+class Platform(Protocol):
+    """What ``BotServices.of`` reads from the wired platform (``p2pstock.bootstrap.App`` has it all)."""
+
+    @property
+    def office(self) -> Backoffice: ...
+    @property
+    def customers(self) -> Customers: ...
+    @property
+    def wallets(self) -> Wallets: ...
+    @property
+    def ledger(self) -> Ledger: ...
+    @property
+    def kyc(self) -> KycReview: ...
+    @property
+    def staff(self) -> Staff: ...
+    @property
+    def approvals(self) -> Approvals: ...
+    @property
+    def audit(self) -> AuditTrail: ...
+
+
+@attrs.frozen
+class BotServices:
+    """Everything the bot calls. ``payments`` is optional: without it the deposit button says deposits
+    are not available."""
+
+    customers: Customers
+    wallets: Wallets
+    ledger: Ledger
+    kyc: KycReview
+    staff: Staff
+    approvals: Approvals
+    audit: AuditTrail
+    ui_state: UiStore
+    payments: DepositLinks | None = None
+
+    @classmethod
+    def of(cls, platform: Platform, *, payments: DepositLinks | None = None) -> BotServices:
+        """The services of a wired platform, conversation state kept in its storage."""
+        return cls(
+            customers=platform.customers,
+            wallets=platform.wallets,
+            ledger=platform.ledger,
+            kyc=platform.kyc,
+            staff=platform.staff,
+            approvals=platform.approvals,
+            audit=platform.audit,
+            ui_state=OfficeUiStore(platform.office),
+            payments=payments,
+        )

@@ -1,0 +1,183 @@
+"""Money through the bot: the wallet, deposits by payment link, withdrawals confirmed with a button
+(double taps harmless) and fund activity paged with ◀ ▶ — end to end on the platform."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot_harness import BotHarness, FakePayments, TelegramUser, button_data, buttons, customer_of, play
+
+from p2pstock.bootstrap import App
+from p2pstock.core.money import Money
+from p2pstock.core.wallet.withdrawals import WithdrawalStatus
+
+
+def deposit(app: App, amount: str, transaction: str = "T-1") -> None:
+    customer = customer_of(app)
+    app.wallets.confirm_deposit(
+        customer.id, gateway="bank", transaction_id=transaction, amount=Money.parse(amount)
+    )
+
+
+def test_the_wallet_shows_available_frozen_and_total_after_a_confirmed_deposit(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1,000.50")
+        await bot.send(user.presses("m:wallet"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text() == "💰 我的钱包\n可用余额：¥1,000.50\n冻结金额：¥0.00\n总额：¥1,000.50"
+    assert button_data(bot.request.of("sendMessage")[-1]) == ["m:deposit", "m:withdraw", "m:statement"]
+
+
+def test_a_deposit_gives_a_payment_link_button_and_a_bad_amount_is_explained(app: App) -> None:
+    payments = FakePayments()
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await bot.send(user.presses("m:deposit"))
+        await bot.send(user.says("12.345"))
+        await bot.send(user.says("-5"))
+        await bot.send(user.says("￥2,000"))
+
+    bot = play(app, scenario, payments=payments)
+    assert bot.request.texts()[-4:-1] == [
+        "请输入充值金额（例如 1000 或 1,000.50）：",
+        "金额最多两位小数。",
+        "金额不能为负数。",
+    ]
+    assert payments.started == [(customer_of(app).id, Money.parse("2000"))]
+    link = bot.request.of("sendMessage")[-1]
+    assert link["text"].startswith("充值订单已创建：¥2,000.00。")
+    assert buttons(link) == [{"text": "前往支付", "url": "https://pay.example.com/order-1"}]
+
+
+def test_without_a_payment_service_the_deposit_says_it_is_not_available(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/deposit"))
+        await bot.send(user.says("100"))
+
+    bot = play(app, scenario)
+    assert bot.request.texts()[0] == "暂时无法在线充值，请稍后再试。"
+    assert bot.request.texts()[1].startswith("没有理解您的消息")
+
+
+def test_a_withdrawal_is_frozen_once_however_often_the_confirm_button_is_tapped(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000")
+        await bot.send(user.presses("m:withdraw"))
+        assert bot.request.last_text() == "可用余额 ¥1,000.00。请输入提现金额："
+        amount = user.says("200")
+        await bot.send(amount)
+        confirm = bot.request.of("sendMessage")[-1]
+        assert confirm["text"] == "确认提现 ¥200.00？"
+        token = amount.message.message_id
+        assert button_data(confirm) == [f"wd:y:{token}", f"wd:n:{token}"]
+        await bot.send(user.presses(f"wd:y:{token}"))
+        await bot.send(user.presses(f"wd:y:{token}"))
+        await bot.send(user.presses(f"wd:n:{token}"))
+
+    bot = play(app, scenario)
+    customer = customer_of(app)
+    [request] = app.wallets.withdrawals()
+    assert (request.customer_id, request.amount, request.status) == (
+        customer.id,
+        20000,
+        WithdrawalStatus.PENDING,
+    )
+    assert request.id == f"tg-1001-{request.id.rsplit('-', 1)[1]}"
+    assert str(app.wallets.balance(customer.id)) == "available ¥800.00, frozen ¥200.00"
+    assert [edit["text"] for edit in bot.request.of("editMessageText")] == [
+        "提现申请已提交：¥200.00 已冻结，等待审核。"
+    ] * 2
+    assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+
+
+def test_a_cancelled_withdrawal_freezes_nothing_and_its_confirm_button_is_then_outdated(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000")
+        await bot.send(user.command("/withdraw"))
+        amount = user.says("300")
+        await bot.send(amount)
+        token = amount.message.message_id
+        await bot.send(user.presses(f"wd:n:{token}"))
+        await bot.send(user.presses(f"wd:y:{token}"))
+
+    bot = play(app, scenario)
+    assert app.wallets.withdrawals() == []
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥1,000.00, frozen ¥0.00"
+    assert bot.request.of("editMessageText")[-1]["text"] == "已取消提现。"
+    assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+
+
+def test_a_second_amount_replaces_the_first_whose_button_is_then_outdated(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000")
+        await bot.send(user.command("/withdraw"))
+        first = user.says("100")
+        await bot.send(first)
+        await bot.send(user.command("/withdraw"))
+        second = user.says("50")
+        await bot.send(second)
+        await bot.send(user.presses(f"wd:y:{first.message.message_id}"))
+        await bot.send(user.presses(f"wd:y:{second.message.message_id}"))
+
+    play(app, scenario)
+    assert [w.amount for w in app.wallets.withdrawals()] == [5000]
+
+
+def test_withdrawing_more_than_is_available_is_refused_and_nothing_is_frozen(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "100")
+        await bot.send(user.command("/withdraw"))
+        amount = user.says("100.01")
+        await bot.send(amount)
+        await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text() == "可用余额不足。"
+    assert app.wallets.withdrawals() == []
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥100.00, frozen ¥0.00"
+
+
+def test_fund_activity_is_paged_forward_and_back_in_place(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        for n in range(1, 7):
+            await asyncio.to_thread(deposit, app, f"{n}00", f"T-{n}")
+        await asyncio.to_thread(
+            app.wallets.request_withdrawal, customer_of(app).id, request_id="W-1", amount=Money.parse("50")
+        )
+        await bot.send(user.command("/statement"))
+        first = bot.request.of("sendMessage")[-1]
+        assert button_data(first) == ["st:1"]
+        await bot.send(user.presses("st:1"))
+        second = bot.request.of("editMessageText")[-1]
+        assert button_data(second) == ["st:0"]
+        await bot.send(user.presses("st:0"))
+        assert bot.request.of("editMessageText")[-1]["text"] == first["text"]
+        await bot.send(user.presses("st:2"))
+
+    bot = play(app, scenario)
+    first, second = bot.request.of("sendMessage")[-1]["text"], bot.request.of("editMessageText")[0]["text"]
+    assert first.splitlines()[0] == "📜 资金动态（第 1 页）"
+    assert first.count("充值") == 5
+    assert first.splitlines()[1].endswith("充值 +¥100.00")
+    assert first.splitlines()[2] == "    可用 ¥100.00，冻结 ¥0.00"
+    assert second.splitlines()[0] == "📜 资金动态（第 2 页）"
+    assert second.splitlines()[1].endswith("充值 +¥600.00")
+    assert second.splitlines()[3].endswith("提现（冻结） -¥50.00")
+    assert second.splitlines()[4] == "    可用 ¥2,050.00，冻结 ¥50.00"
+    assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+
+
+def test_fund_activity_of_a_new_customer_is_empty(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/statement"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text() == "暂无资金动态。"
