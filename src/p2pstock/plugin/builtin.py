@@ -5,23 +5,35 @@ The manager registers this module under the plugin name ``builtin``:
 - SMS: ``console`` (logs a masked number and the length, keeps the text in memory), ``http`` (an HTTP
   provider: ``P2PSTOCK_SMS_HTTP_URL``, ``P2PSTOCK_SMS_HTTP_API_KEY``) and ``smtp`` (mail to an
   email-to-SMS gateway: ``P2PSTOCK_SMTP_*``);
-- documents: ``filesystem`` (under ``<P2PSTOCK_DATA_DIR>/documents``) and ``memory``.
+- documents: ``filesystem`` (under ``<P2PSTOCK_DATA_DIR>/documents``) and ``memory``;
+- payments: ``sandbox`` (no money moves; pages served by p2pstock's web server at
+  ``P2PSTOCK_PUBLIC_URL``, callbacks signed with ``P2PSTOCK_PAYMENT_SECRET``).
 
 A factory whose settings are missing raises ``InvalidInput`` naming the variables to set.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from p2pstock.adapters.documents import FilesystemDocumentStore, MemoryDocumentStore
 from p2pstock.adapters.email import EmailToSmsSender, SmtpSender
+from p2pstock.adapters.payments.sandbox import SandboxGateway, process_secret
 from p2pstock.adapters.sms import ConsoleSmsSender, HttpSmsSender
 from p2pstock.config import Settings
 from p2pstock.core.errors import InvalidInput
+from p2pstock.core.payments import PaymentGateway
 from p2pstock.core.people.documents import DocumentStore
 from p2pstock.core.sms import SmsSender
-from p2pstock.plugin.hookspecs import DocumentStoreFactory, SmsProviderFactory, hookimpl
+from p2pstock.plugin.hookspecs import (
+    DocumentStoreFactory,
+    PaymentProviderFactory,
+    SmsProviderFactory,
+    hookimpl,
+)
+
+logger = logging.getLogger(__name__)
 
 NAME = "builtin"
 """The plugin name of this module (``P2PSTOCK_DISABLED_PLUGINS=builtin`` removes every built-in)."""
@@ -77,6 +89,25 @@ def memory_documents(_settings: Settings) -> DocumentStore:
     return MemoryDocumentStore()
 
 
+def sandbox_payments(settings: Settings) -> PaymentGateway:
+    """The sandbox gateway at ``public_url``, signing with ``payment_secret``.
+
+    No money moves through it (see ``p2pstock.adapters.payments.sandbox``). With no
+    ``P2PSTOCK_PAYMENT_SECRET`` it uses a random key made once per process — enough for the embedded
+    default, where the web server that shows the Pay button also verifies the callback; several workers
+    need a shared ``P2PSTOCK_PAYMENT_SECRET``."""
+    _require("sandbox payment", public_url=settings.public_url)
+    secret = settings.payment_secret
+    if not secret:
+        logger.info("P2PSTOCK_PAYMENT_SECRET is not set: the sandbox signs with a random key of this process")
+        secret = process_secret()
+    logger.warning(
+        "payments go through the sandbox: deposits are credited without any money moving;"
+        " set P2PSTOCK_PAYMENT_PROVIDER to a real gateway in production"
+    )
+    return SandboxGateway(secret, settings.public_url)
+
+
 @hookimpl
 def p2pstock_sms_providers() -> Mapping[str, SmsProviderFactory]:
     """``console``, ``http`` and ``smtp``."""
@@ -87,3 +118,9 @@ def p2pstock_sms_providers() -> Mapping[str, SmsProviderFactory]:
 def p2pstock_document_stores() -> Mapping[str, DocumentStoreFactory]:
     """``filesystem`` and ``memory``."""
     return {"filesystem": filesystem_documents, "memory": memory_documents}
+
+
+@hookimpl
+def p2pstock_payment_providers() -> Mapping[str, PaymentProviderFactory]:
+    """``sandbox``."""
+    return {"sandbox": sandbox_payments}

@@ -46,6 +46,7 @@ import pluggy
 
 from p2pstock.config import Settings
 from p2pstock.core.audit import AuditRecord
+from p2pstock.core.payments import PaymentGateway
 from p2pstock.core.people.documents import DocumentStore
 from p2pstock.core.sms import SmsSender
 
@@ -64,8 +65,8 @@ SmsProviderFactory: TypeAlias = Callable[[Settings], SmsSender]
 DocumentStoreFactory: TypeAlias = Callable[[Settings], DocumentStore]
 """Builds a document store from the settings."""
 
-PaymentProviderFactory: TypeAlias = Callable[[Settings], object]
-"""Builds a payment gateway from the settings (typed ``object`` until the payment port exists)."""
+PaymentProviderFactory: TypeAlias = Callable[[Settings], PaymentGateway]
+"""Builds a payment gateway from the settings."""
 
 
 @hookspec
@@ -95,9 +96,17 @@ def p2pstock_payment_providers() -> Mapping[str, PaymentProviderFactory]:
     Called while the application is built (when the plugins are checked, and again to pick the
     configured one); answer the same each time, without side effects. Takes no arguments.
 
-    Return a mapping from a gateway name to a factory that takes the ``Settings`` and returns the
-    gateway. The payment-gateway port arrives later in the project, so the factory's result is typed
-    ``object`` for now; it will be narrowed to that port. There is no built-in payment provider yet.
+    Return a mapping from a gateway name (what ``P2PSTOCK_PAYMENT_PROVIDER`` chooses, and the
+    ``{provider}`` of the callback URL ``/payments/{provider}/callback``) to a factory that takes the
+    ``Settings`` and returns a ``PaymentGateway`` (``p2pstock.core.payments``): an object with a
+    ``name``, ``payment_link(order) -> PaymentLink`` and ``verify_callback(headers, body, now) ->
+    PaymentCallback`` that raises ``InvalidCallback`` for anything it cannot trust (``now`` in
+    microseconds). A gateway whose callbacks follow p2pstock's signed scheme can reuse
+    ``p2pstock.adapters.payments.SignedCallbackGateway``. Only the chosen gateway's factory is called;
+    it may raise ``InvalidInput`` when its settings are missing.
+
+    Built in: ``sandbox`` (no money moves: the payer presses a button on a page of p2pstock's own web
+    server; ``P2PSTOCK_PUBLIC_URL``, ``P2PSTOCK_PAYMENT_SECRET``).
     """
     raise NotImplementedError  # a specification: pluggy calls the implementations, never this
 

@@ -5,6 +5,7 @@
     build_plugin_manager   hook specs, the built-ins, plugins given in code, then installed entry points
     sms_sender             the SMS sender ``settings.sms_provider`` names
     document_store         the document store ``settings.document_store`` names
+    payment_gateway        the payment gateway ``settings.payment_provider`` names
     sms_providers, document_stores, payment_providers   every offer of a kind, by name
     vetoes                 the plugins' objections as core ``Veto`` functions for ``require``
     event_listener         one function that hands an ``AuditRecord`` to every plugin listening
@@ -26,6 +27,7 @@ import pluggy
 from p2pstock.config import Settings
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.payments import PaymentGateway
 from p2pstock.core.people.documents import DocumentStore
 from p2pstock.core.people.permissions import Administrator, Permission, Veto
 from p2pstock.core.sms import SmsSender
@@ -102,7 +104,7 @@ def document_stores(pm: pluggy.PluginManager) -> dict[str, DocumentStoreFactory]
 
 
 def payment_providers(pm: pluggy.PluginManager) -> dict[str, PaymentProviderFactory]:
-    """Every payment gateway the plugins offer, by name (none is built in yet)."""
+    """Every payment gateway the plugins offer, by name (``sandbox`` is built in)."""
     return cast(
         dict[str, PaymentProviderFactory], _offers(pm, "p2pstock_payment_providers", "payment provider")
     )
@@ -134,6 +136,26 @@ def document_store(pm: pluggy.PluginManager, settings: Settings) -> DocumentStor
             f"the document store {settings.document_store!r} built something without put, get and exists"
         )
     return store
+
+
+def payment_gateway(pm: pluggy.PluginManager, settings: Settings, name: str | None = None) -> PaymentGateway:
+    """The payment gateway named ``name`` (default ``settings.payment_provider``), built from
+    ``settings``.
+
+    Raises ``InvalidInput`` listing the known gateways when the name is unknown, and ``PluginError``
+    when the factory built something without ``name``, ``payment_link`` and ``verify_callback``.
+    """
+    chosen = settings.payment_provider if name is None else name
+    factory = _choose(payment_providers(pm), chosen, "payment provider", "P2PSTOCK_PAYMENT_PROVIDER")
+    gateway = factory(settings)
+    methods = ("payment_link", "verify_callback")
+    if not isinstance(getattr(gateway, "name", None), str) or not all(
+        callable(getattr(gateway, method, None)) for method in methods
+    ):
+        raise PluginError(
+            f"the payment provider {chosen!r} built something without name, payment_link and verify_callback"
+        )
+    return gateway
 
 
 def vetoes(pm: pluggy.PluginManager) -> list[Veto]:

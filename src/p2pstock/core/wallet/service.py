@@ -103,36 +103,38 @@ class Wallets:
     ) -> Deposit:
         """Credit a deposit the gateway confirmed. The transfer id comes from the gateway's transaction id,
         so a repeated confirmation credits once; a repeat with another amount is refused and reported."""
-        self._check_amount(amount)
-        if len(check_id(transaction_id, "transaction id")) > 120:
-            raise InvalidInput("transaction id must be at most 120 characters")
+        self._check_deposit(transaction_id, amount)
+        outcome = self.office.run(
+            lambda tx: self.credit_deposit(
+                tx, customer_id, gateway=gateway, transaction_id=transaction_id, amount=amount
+            )
+        )
+        return deposit_of(outcome, transaction_id)
+
+    def credit_deposit(
+        self, tx: Tx, customer_id: str, *, gateway: str, transaction_id: str, amount: Money
+    ) -> TransferOutcome:
+        """Credit a confirmed deposit inside the caller's transaction ``tx`` (a payment callback credits
+        and marks its order in one transaction). The transfer id is ``deposit:{gateway}:{transaction_id}``,
+        so crediting the same transaction again answers ``exists`` and moves nothing; the customer is told
+        only when the transfer is created. ``deposit_of`` turns the outcome into a ``Deposit`` or an error.
+        """
+        self._check_deposit(transaction_id, amount)
         clearing = chart.gateway_clearing(gateway, self.currency.code)
         wallet = chart.wallet(customer_id, self.currency.code)
         transfer = Transfer.single(
-            f"deposit:{gateway}:{transaction_id}",
+            deposit_id(gateway, transaction_id),
             debit=clearing.id,
             credit=wallet.id,
             amount=amount.minor,
             code=codes.DEPOSIT,
             reference=f"{gateway}:{transaction_id}",
         )
-
-        def credit(tx: Tx) -> TransferOutcome:
-            self.ledger.create_accounts_in(tx.uow.ledger, [clearing, wallet])
-            outcome = self.ledger.apply_in(tx.uow.ledger, [transfer])[0]
-            if outcome.result is R.CREATED:
-                tx.tell(tx.uow.customers.get(customer_id), "deposit.credited", amount=amount)
-            return outcome
-
-        outcome = self.office.run(credit)
-        if outcome.ok and outcome.transfer is not None:
-            return Deposit(outcome.transfer, duplicate=outcome.result is R.EXISTS)
-        if outcome.result.startswith("exists_with_different"):
-            log.warning(
-                "deposit %s confirmed again with different details (%s): refused", transfer.id, outcome.result
-            )
-            raise DepositMismatch(f"transaction {transaction_id} was already credited with other details")
-        raise LedgerRefused(f"deposit {transaction_id} refused: {outcome.result}", outcome.result)
+        self.ledger.create_accounts_in(tx.uow.ledger, [clearing, wallet])
+        outcome = self.ledger.apply_in(tx.uow.ledger, [transfer])[0]
+        if outcome.result is R.CREATED:
+            tx.tell(tx.uow.customers.get(customer_id), "deposit.credited", amount=amount)
+        return outcome
 
     def request_withdrawal(self, customer_id: str, *, request_id: str, amount: Money) -> Withdrawal:
         """Freeze ``amount`` for a withdrawal. Only available funds can be withdrawn; repeating the same
@@ -249,6 +251,11 @@ class Wallets:
             tx.tell(customer, "withdrawal.rejected", amount=amount, reason=reason)
         return decided
 
+    def _check_deposit(self, transaction_id: str, amount: Money) -> None:
+        self._check_amount(amount)
+        if len(check_id(transaction_id, "transaction id")) > 120:
+            raise InvalidInput("transaction id must be at most 120 characters")
+
     def _check_amount(self, amount: Money) -> None:
         if not isinstance(amount, Money):
             raise InvalidInput("amount must be Money (use Money.parse for what people type)")
@@ -259,6 +266,24 @@ class Wallets:
 
     def _money(self, minor: int) -> Money:
         return Money(minor, self.currency)
+
+
+def deposit_id(gateway: str, transaction_id: str) -> str:
+    """The ledger transfer id of a deposit: one per gateway and gateway transaction."""
+    return f"deposit:{gateway}:{transaction_id}"
+
+
+def deposit_of(outcome: TransferOutcome, transaction_id: str) -> Deposit:
+    """The ``Deposit`` a ``credit_deposit`` outcome stands for; ``DepositMismatch`` when the transaction
+    was credited before with other details, ``LedgerRefused`` for any other failure."""
+    if outcome.ok and outcome.transfer is not None:
+        return Deposit(outcome.transfer, duplicate=outcome.result is R.EXISTS)
+    if outcome.result.startswith("exists_with_different"):
+        log.warning(
+            "deposit %s confirmed again with different details (%s): refused", outcome.id, outcome.result
+        )
+        raise DepositMismatch(f"transaction {transaction_id} was already credited with other details")
+    raise LedgerRefused(f"deposit {transaction_id} refused: {outcome.result}", outcome.result)
 
 
 def _same_request(known: Withdrawal, customer_id: str, amount: Money) -> Withdrawal:

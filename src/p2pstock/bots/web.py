@@ -1,0 +1,265 @@
+"""The aiohttp web server: Telegram's webhook, payment gateway callbacks, the sandbox's payment page and
+a health check.
+
+::
+
+    POST /telegram                     Telegram's updates; X-Telegram-Bot-Api-Secret-Token checked first
+    POST /payments/{provider}/callback a gateway's callback, verified by that gateway, applied once
+    GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given)
+    POST /sandbox/pay/{order_id}       the payer pressed Pay: the sandbox's signed callback is applied
+    GET  /healthz                      200 {"database": "ok"} or 503
+
+Wiring it (``p2pstock serve``)::
+
+    app = bootstrap(settings)
+    gateway = payment_gateway(app.plugins, settings)          # p2pstock.plugin.manager
+    payments = Payments(app.office, app.wallets, {gateway.name: gateway}, gateway.name)
+    web_app = build_web_app(
+        payments=payments,
+        health=lambda: <a quick database round trip answering True>,
+        webhook_secret=settings.webhook_secret,
+        on_telegram_update=<async function handing the update to the bot>,   # or None: no bot
+        sandbox=gateway if gateway.name == "sandbox" else None,             # never in production
+    )
+    aiohttp.web.run_app(web_app, host=settings.web_host, port=settings.web_port)
+
+Every service call runs off the event loop (``asyncio.to_thread``). Nothing here logs a request body, a
+header value or a secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from html import escape
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from p2pstock.core.errors import DepositMismatch, InvalidInput, NotFound, Refused, StorageError
+from p2pstock.core.money import Currency, Money
+from p2pstock.core.payment_service import Payments
+from p2pstock.core.payments import InvalidCallback, OrderStatus, PaymentOrder
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
+MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body read (Telegram updates and callbacks are far smaller)."""
+
+TelegramHandler = Callable[[dict[str, Any]], Awaitable[None]]
+"""Takes one decoded Telegram update (a JSON object) and hands it to the bot."""
+
+
+class SandboxPayer(Protocol):
+    """What the sandbox's page needs of the sandbox gateway (``SandboxGateway`` is one)."""
+
+    name: str
+
+    def pay(self, order: PaymentOrder, now: int) -> tuple[dict[str, str], bytes]:
+        """The signed callback (headers, body) that pays ``order`` in full at ``now`` (microseconds)."""
+        ...
+
+
+def build_web_app(
+    *,
+    payments: Payments,
+    health: Callable[[], bool],
+    webhook_secret: str,
+    on_telegram_update: TelegramHandler | None = None,
+    sandbox: SandboxPayer | None = None,
+    client_max_size: int = MAX_BODY_BYTES,
+) -> web.Application:
+    """The web application.
+
+    - ``payments``: the service callbacks are applied through (its gateways verify them); a callback for a
+      provider it does not know is answered 404 before its body is read.
+    - ``health``: answers whether the database is reachable (a blocking call, run in a thread; an
+      exception counts as unhealthy).
+    - ``webhook_secret``: what Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` (the ``secret_token``
+      given to ``setWebhook``). Empty: every update is refused with 403.
+    - ``on_telegram_update``: called with each update whose secret was right; ``None`` (no bot behind
+      this server) answers 404 once the secret was checked.
+    - ``sandbox``: the sandbox gateway whose payment page to serve; ``None`` (a real gateway) leaves
+      ``/sandbox/...`` out.
+    """
+    app = web.Application(client_max_size=client_max_size)
+    callbacks = _Callbacks(payments)
+    app.router.add_post("/payments/{provider}/callback", callbacks.handle)
+    app.router.add_get("/healthz", _health_check(health))
+    app.router.add_post("/telegram", _telegram_webhook(webhook_secret, on_telegram_update))
+    if sandbox is not None:
+        page = _SandboxPage(payments, sandbox)
+        app.router.add_get("/sandbox/pay/{order_id}", page.show)
+        app.router.add_post("/sandbox/pay/{order_id}", page.pay)
+    return app
+
+
+# -- Telegram
+
+
+def _secret_matches(given: str | None, expected: str) -> bool:
+    """Constant-time comparison; no configured secret matches nothing."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
+def _telegram_webhook(
+    secret: str, on_update: TelegramHandler | None
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def telegram(request: web.Request) -> web.StreamResponse:
+        if not _secret_matches(request.headers.get(TELEGRAM_SECRET_HEADER), secret):
+            return _error(403, "forbidden")  # before the body is read
+        if on_update is None:
+            return _error(404, "no bot is served here")
+        try:
+            update = json.loads(await request.read())
+        except ValueError:
+            return _error(400, "the update is not JSON")
+        if not isinstance(update, dict):
+            return _error(400, "the update is not a JSON object")
+        try:
+            await on_update(update)
+        except Exception as error:
+            log.error("the Telegram update handler raised %s", type(error).__name__)
+            return _error(500, "the update could not be handled")
+        return web.json_response({"ok": True})
+
+    return telegram
+
+
+# -- payment callbacks
+
+
+class _Callbacks:
+    def __init__(self, payments: Payments) -> None:
+        self.payments = payments
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        provider = request.match_info["provider"]
+        if provider not in self.payments.providers:
+            return _error(404, "unknown payment provider")
+        body = await request.read()
+        return await _apply(self.payments, provider, request.headers, body)
+
+
+async def _apply(payments: Payments, provider: str, headers: Mapping[str, str], body: bytes) -> web.Response:
+    """Apply a callback and answer the gateway: 200 when applied now or before, else why not."""
+    try:
+        order = await asyncio.to_thread(payments.confirm, provider, headers, body)
+    except InvalidCallback:
+        return _error(401, "invalid callback")
+    except DepositMismatch:
+        return _error(409, "the amount paid does not match the order")
+    except NotFound:
+        return _error(404, "unknown payment order")
+    except Refused as error:
+        return _error(409, str(error))
+    except InvalidInput:
+        return _error(400, "bad callback")
+    except StorageError:
+        log.warning("a %s payment callback met a storage error; the gateway may retry", provider)
+        return _error(503, "try again later")
+    return web.json_response({"ok": True, "order_id": order.id, "status": order.status.value})
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"ok": False, "error": message}, status=status)
+
+
+# -- the sandbox's payment page
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class _SandboxPage:
+    def __init__(self, payments: Payments, sandbox: SandboxPayer) -> None:
+        self.payments = payments
+        self.sandbox = sandbox
+
+    async def _order(self, request: web.Request) -> PaymentOrder | None:
+        try:
+            order = await asyncio.to_thread(self.payments.order, request.match_info["order_id"])
+        except (NotFound, InvalidInput):
+            return None
+        return order if order.provider == self.sandbox.name else None
+
+    async def show(self, request: web.Request) -> web.StreamResponse:
+        order = await self._order(request)
+        if order is None:
+            return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
+        return _order_page(order)
+
+    async def pay(self, request: web.Request) -> web.StreamResponse:
+        order = await self._order(request)
+        if order is None:
+            return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
+        headers, body = self.sandbox.pay(order, self.payments.now())
+        answer = await _apply(self.payments, self.sandbox.name, headers, body)
+        if answer.status != 200:
+            return _page(answer.status, "Payment refused", "<p>The payment could not be applied.</p>")
+        raise web.HTTPSeeOther(location=request.path)  # show the paid order; a reload pays nothing
+
+
+def _order_page(order: PaymentOrder) -> web.Response:
+    amount = escape(_shown(order))
+    order_id = escape(order.id)
+    if order.status is OrderStatus.PAID:
+        content = f"<p>Order <code>{order_id}</code>: <strong>{amount}</strong> paid.</p>"
+        return _page(200, "Paid", content)
+    if order.status is OrderStatus.MISMATCHED:
+        content = f"<p>Order <code>{order_id}</code> was paid with another amount; nothing was credited.</p>"
+        return _page(200, "Payment refused", content)
+    content = (
+        f"<p>Order <code>{order_id}</code></p>"
+        f"<p>Amount: <strong>{amount}</strong></p>"
+        '<form method="post"><button type="submit">Pay</button></form>'
+        "<p><small>Sandbox: no money moves.</small></p>"
+    )
+    return _page(200, "Sandbox payment", content)
+
+
+def _shown(order: PaymentOrder) -> str:
+    try:
+        return str(Money(order.amount, Currency.of(order.currency)))
+    except (InvalidInput, ValueError, TypeError):
+        return f"{order.amount} {order.currency} (minor units)"
+
+
+def _page(status: int, title: str, content: str) -> web.Response:
+    """An HTML page; ``title`` is escaped here, ``content`` must be escaped by the caller."""
+    text = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>"
+        f"<body><h1>{escape(title)}</h1>{content}</body></html>"
+    )
+    return web.Response(status=status, text=text, content_type="text/html", headers=_PAGE_HEADERS)
+
+
+# -- health
+
+
+def _health_check(health: Callable[[], bool]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def healthz(_request: web.Request) -> web.StreamResponse:
+        try:
+            healthy = await asyncio.to_thread(health) is True
+        except Exception as error:
+            log.warning("the health check raised %s", type(error).__name__)
+            healthy = False
+        if healthy:
+            return web.json_response({"database": "ok"})
+        return web.json_response({"database": "unavailable"}, status=503)
+
+    return healthz

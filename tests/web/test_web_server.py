@@ -1,0 +1,384 @@
+"""The web server on a loopback port: Telegram's webhook guarded by its secret token, payment callbacks
+verified and applied once, the sandbox's payment page, and the health check.
+
+The tests run on the AnyIO pytest plugin (installed with httpx/anyio) on asyncio, aiohttp's loop; the
+server is aiohttp's ``TestServer`` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.payments import SandboxGateway, SignedCallbackGateway, callback_body, sign
+from p2pstock.bootstrap import App
+from p2pstock.bots.web import _order_page, build_web_app
+from p2pstock.core.clock import to_micros
+from p2pstock.core.money import CNY, Money
+from p2pstock.core.payment_service import Payments
+from p2pstock.core.payments import OrderStatus, PaymentCallback, PaymentOrder
+
+pytestmark = pytest.mark.anyio
+
+SECRET = "whsec-test-7f3a9c"
+WEBHOOK_SECRET = "tg-secret_123-ABC"
+TOKEN_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+Client = TestClient[Any, Any]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def sandbox() -> SandboxGateway:
+    return SandboxGateway(SECRET, "http://127.0.0.1:8080")
+
+
+@pytest.fixture
+def payments(app: App, sandbox: SandboxGateway) -> Payments:
+    app.customers.register(customer_id="alice", language="en")
+    app.wallets.open("alice")
+    bank = SignedCallbackGateway("bank", SECRET, "https://bank.example/checkout")
+    return Payments(app.office, app.wallets, {"bank": bank, "sandbox": sandbox}, "bank")
+
+
+class Updates:
+    """A Telegram update handler that keeps what it was handed."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+
+    async def __call__(self, update: dict[str, Any]) -> None:
+        self.received.append(update)
+
+
+@pytest.fixture
+def updates() -> Updates:
+    return Updates()
+
+
+Fn = Callable[..., Any]
+
+
+@pytest.fixture
+async def client(payments: Payments, sandbox: SandboxGateway, updates: Updates) -> AsyncIterator[Client]:
+    web_app = build_web_app(
+        payments=payments,
+        health=lambda: True,
+        webhook_secret=WEBHOOK_SECRET,
+        on_telegram_update=updates,
+        sandbox=sandbox,
+    )
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        yield client
+
+
+def balance(app: App) -> Money:
+    return app.wallets.balance("alice").total
+
+
+def order_of(payments: Payments, yuan: int = 100, provider: str = "bank") -> PaymentOrder:
+    link = payments.start_deposit("alice", Money(yuan * 100, CNY), provider=provider)
+    return payments.order(link.order_id)
+
+
+def signed(
+    order: PaymentOrder, clock: ManualClock, *, amount: int | None = None, secret: str = SECRET
+) -> tuple[dict[str, str], bytes]:
+    body = callback_body(PaymentCallback(order.id, "BANK-T-1", amount or order.amount, order.currency))
+    return sign(secret, to_micros(clock.now()) // 1_000_000, body), body
+
+
+# -- the Telegram webhook
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {TOKEN_HEADER: "wrong"}, {TOKEN_HEADER: ""}, {TOKEN_HEADER: WEBHOOK_SECRET + "x"}],
+    ids=["missing", "wrong", "empty", "longer"],
+)
+async def test_an_update_without_the_right_secret_token_is_forbidden_and_never_handled(
+    client: Client, updates: Updates, headers: dict[str, str]
+) -> None:
+    response = await client.post("/telegram", json={"update_id": 1}, headers=headers)
+
+    assert response.status == 403
+    assert updates.received == []
+
+
+async def test_an_update_with_the_right_secret_token_reaches_the_handler(
+    client: Client, updates: Updates
+) -> None:
+    update = {"update_id": 7, "message": {"text": "/start"}}
+    response = await client.post("/telegram", json=update, headers={TOKEN_HEADER: WEBHOOK_SECRET})
+
+    assert response.status == 200
+    assert updates.received == [update]
+
+
+async def test_an_update_that_is_not_a_json_object_is_a_bad_request(client: Client, updates: Updates) -> None:
+    for body in (b"not json", b"[1, 2]"):
+        response = await client.post("/telegram", data=body, headers={TOKEN_HEADER: WEBHOOK_SECRET})
+        assert response.status == 400
+    assert updates.received == []
+
+
+@pytest.mark.parametrize("given", ["", "anything"])
+async def test_with_no_webhook_secret_configured_every_update_is_forbidden(
+    payments: Payments, updates: Updates, given: str
+) -> None:
+    web_app = build_web_app(
+        payments=payments, health=lambda: True, webhook_secret="", on_telegram_update=updates
+    )
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.post("/telegram", json={"update_id": 1}, headers={TOKEN_HEADER: given})
+
+    assert response.status == 403
+    assert updates.received == []
+
+
+async def test_a_failing_update_handler_answers_500_so_telegram_retries(payments: Payments) -> None:
+    async def broken(_update: dict[str, Any]) -> None:
+        raise RuntimeError("the bot is down")
+
+    web_app = build_web_app(
+        payments=payments, health=lambda: True, webhook_secret=WEBHOOK_SECRET, on_telegram_update=broken
+    )
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/telegram", json={"update_id": 1}, headers={TOKEN_HEADER: WEBHOOK_SECRET}
+        )
+
+    assert response.status == 500
+
+
+# -- payment callbacks
+
+
+async def test_a_signed_callback_credits_the_wallet_and_is_acknowledged(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock)
+
+    response = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert response.status == 200
+    assert await response.json() == {"ok": True, "order_id": order.id, "status": "paid"}
+    assert balance(app) == Money(10_000, CNY)
+
+
+async def test_a_repeated_callback_is_acknowledged_again_and_credits_once(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock)
+
+    statuses = [
+        (await client.post("/payments/bank/callback", data=body, headers=headers)).status for _ in range(3)
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert balance(app) == Money(10_000, CNY)
+
+
+async def test_twenty_concurrent_copies_of_one_callback_credit_once(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock)
+
+    responses = await asyncio.gather(
+        *(client.post("/payments/bank/callback", data=body, headers=headers) for _ in range(20))
+    )
+
+    assert [r.status for r in responses] == [200] * 20
+    assert balance(app) == Money(10_000, CNY)
+    assert app.ledger.audit().transfers == 1
+    assert payments.order(order.id).status is OrderStatus.PAID
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda h, b: ({}, b),
+        lambda h, b: ({**h, "X-P2PStock-Signature": "0" * 64}, b),
+        lambda h, b: (h, b.replace(b"BANK-T-1", b"BANK-T-2")),
+        lambda h, b: ({**h, "X-P2PStock-Timestamp": str(int(h["X-P2PStock-Timestamp"]) - 301)}, b),
+    ],
+    ids=["unsigned", "wrong-signature", "tampered-body", "moved-timestamp"],
+)
+async def test_a_forged_callback_is_unauthorized_and_credits_nothing(
+    client: Client, app: App, payments: Payments, clock: ManualClock, forge: Fn
+) -> None:
+    order = order_of(payments)
+    headers, body = forge(*signed(order, clock))
+
+    response = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert response.status == 401
+    assert balance(app) == Money(0, CNY)
+    assert payments.order(order.id) == order
+
+
+async def test_a_callback_signed_with_another_secret_is_unauthorized(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock, secret="guessed")
+
+    response = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert response.status == 401
+    assert balance(app) == Money(0, CNY)
+
+
+async def test_a_stale_callback_is_unauthorized(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock)
+    clock.advance(minutes=10)
+
+    response = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert response.status == 401
+    assert balance(app) == Money(0, CNY)
+
+
+async def test_a_callback_for_another_amount_is_a_conflict_and_credits_nothing(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    order = order_of(payments)
+    headers, body = signed(order, clock, amount=1)
+
+    first = await client.post("/payments/bank/callback", data=body, headers=headers)
+    again = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert (first.status, again.status) == (409, 409)
+    assert payments.order(order.id).status is OrderStatus.MISMATCHED
+    assert balance(app) == Money(0, CNY)
+
+
+async def test_a_callback_for_an_unknown_order_is_not_found(
+    client: Client, app: App, payments: Payments, clock: ManualClock
+) -> None:
+    ghost = PaymentOrder("pay-ghost", "alice", 100, "CNY", "bank", 0)
+    headers, body = signed(ghost, clock)
+
+    response = await client.post("/payments/bank/callback", data=body, headers=headers)
+
+    assert response.status == 404
+    assert app.ledger.audit().transfers == 0
+
+
+async def test_a_callback_from_an_unknown_provider_is_not_found(
+    client: Client, payments: Payments, clock: ManualClock
+) -> None:
+    headers, body = signed(order_of(payments), clock)
+
+    response = await client.post("/payments/pigeon/callback", data=body, headers=headers)
+
+    assert response.status == 404
+
+
+# -- the sandbox
+
+
+async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(client: Client, payments: Payments) -> None:
+    order = order_of(payments, 1_234, provider="sandbox")
+
+    response = await client.get(f"/sandbox/pay/{order.id}")
+    page = await response.text()
+
+    assert response.status == 200
+    assert response.content_type == "text/html"
+    assert "¥1,234.00" in page
+    assert '<form method="post"><button type="submit">Pay</button></form>' in page
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_pressing_pay_in_the_sandbox_credits_the_wallet_once(
+    client: Client, app: App, payments: Payments
+) -> None:
+    order = order_of(payments, 50, provider="sandbox")
+
+    response = await client.post(f"/sandbox/pay/{order.id}")
+    again = await client.post(f"/sandbox/pay/{order.id}")
+
+    assert response.status == 200  # after the redirect to the page of the paid order
+    assert "paid" in await response.text()
+    assert again.status == 200
+    assert balance(app) == Money(5_000, CNY)
+    paid = payments.order(order.id)
+    assert (paid.status, paid.transaction_id) == (OrderStatus.PAID, f"sandbox-{order.id}")
+
+
+async def test_the_sandbox_calls_back_over_http_like_a_real_gateway(
+    client: Client, app: App, payments: Payments, sandbox: SandboxGateway
+) -> None:
+    order = order_of(payments, 8, provider="sandbox")
+    url = str(client.make_url("/payments/sandbox/callback"))
+
+    statuses = [await sandbox.call_back(order, payments.now(), url=url) for _ in range(2)]
+
+    assert statuses == [200, 200]
+    assert balance(app) == Money(800, CNY)
+
+
+async def test_the_sandbox_page_of_an_unknown_order_or_another_providers_order_is_not_found(
+    client: Client, app: App, payments: Payments
+) -> None:
+    bank_order = order_of(payments, 5, provider="bank")
+
+    for path in ("/sandbox/pay/pay-ghost", "/sandbox/pay/bad%20id", f"/sandbox/pay/{bank_order.id}"):
+        assert (await client.get(path)).status == 404
+        assert (await client.post(path)).status == 404
+    assert balance(app) == Money(0, CNY)
+
+
+async def test_without_a_sandbox_there_is_no_sandbox_page(payments: Payments) -> None:
+    order = order_of(payments, 5, provider="sandbox")
+    web_app = build_web_app(payments=payments, health=lambda: True, webhook_secret=WEBHOOK_SECRET)
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        assert (await client.get(f"/sandbox/pay/{order.id}")).status == 404
+        assert (await client.post(f"/sandbox/pay/{order.id}")).status == 404
+
+
+def test_the_sandbox_page_escapes_what_it_shows() -> None:
+    order = PaymentOrder('pay-<script>"x"</script>', "alice", 100, "CNY", "sandbox", 0)
+
+    page = _order_page(order).text or ""
+
+    assert "<script>" not in page
+    assert "&lt;script&gt;&quot;x&quot;&lt;/script&gt;" in page
+
+
+# -- health
+
+
+@pytest.mark.parametrize(
+    ("health", "status", "answer"),
+    [
+        (lambda: True, 200, {"database": "ok"}),
+        (lambda: False, 503, {"database": "unavailable"}),
+        (lambda: 1 / 0, 503, {"database": "unavailable"}),
+    ],
+    ids=["healthy", "unhealthy", "raising"],
+)
+async def test_the_health_check_tells_whether_the_database_answers(
+    payments: Payments, health: Fn, status: int, answer: dict[str, str]
+) -> None:
+    web_app = build_web_app(payments=payments, health=health, webhook_secret=WEBHOOK_SECRET)
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.get("/healthz")
+
+        assert response.status == status
+        assert await response.json() == answer
