@@ -26,6 +26,8 @@ from p2pstock.core.dispatch import Dispatcher, MessageSender
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.money import Currency
 from p2pstock.core.notifications import Channel
+from p2pstock.core.payment_service import Payments
+from p2pstock.core.payments import PaymentGateway
 from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.documents import DocumentStore
 from p2pstock.core.people.kyc_review import KycReview
@@ -33,7 +35,14 @@ from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
-from p2pstock.plugin import build_plugin_manager, document_store, event_listener, sms_sender, vetoes
+from p2pstock.plugin import (
+    build_plugin_manager,
+    document_store,
+    event_listener,
+    payment_gateway,
+    sms_sender,
+    vetoes,
+)
 from p2pstock.plugin.builtin import smtp_client
 
 
@@ -51,6 +60,7 @@ class App:
     approvals: Approvals
     audit: AuditTrail
     dispatcher: Dispatcher
+    payments: Payments
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -83,18 +93,21 @@ def bootstrap(
         refuse_while_allocation_frozen=settings.refuse_withdrawal_while_allocation_frozen
     )
     documents = documents or document_store(pm, settings)
+    wallets = Wallets(ledger, policy, Currency.of(settings.currency), office)
+    gateway: PaymentGateway = payment_gateway(pm, settings)
     senders = senders if senders is not None else default_senders(pm, settings)
     return App(
         settings,
         office,
         ledger,
-        Wallets(ledger, policy, Currency.of(settings.currency), office),
+        wallets,
         Customers(office, documents),
         KycReview(office, documents),
         Staff(office),
         Approvals(office),
         AuditTrail(office),
         Dispatcher(office, senders),
+        Payments(office, wallets, {gateway.name: gateway}, gateway.name),
         pm,
         engine,
     )

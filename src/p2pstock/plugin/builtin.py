@@ -101,7 +101,7 @@ def sandbox_payments(settings: Settings) -> PaymentGateway:
     if not secret:
         logger.info("P2PSTOCK_PAYMENT_SECRET is not set: the sandbox signs with a random key of this process")
         secret = process_secret()
-    logger.warning(
+    logger.info(
         "payments go through the sandbox: deposits are credited without any money moving;"
         " set P2PSTOCK_PAYMENT_PROVIDER to a real gateway in production"
     )
