@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from p2pstock import serving
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
-from p2pstock.bootstrap import bootstrap
+from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
 from p2pstock.core.errors import P2PStockError
 from p2pstock.demo import run_demo
@@ -59,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         "--role", action="append", dest="roles", help="a role to hold (repeatable; default super_admin)"
     )
     create.set_defaults(run=_admin_create)
+    commands.add_parser("bot", help="run the Telegram bot by long polling (development)").set_defaults(
+        run=_bot
+    )
+    commands.add_parser(
+        "serve", help="run the web server (payments, health; the bot behind its webhook when configured)"
+    ).set_defaults(run=_serve)
     jobs = commands.add_parser("jobs", help="scheduled work").add_subparsers(title="jobs commands")
     run = jobs.add_parser("run", help="run the scheduled work for a business date (safe to repeat)")
     run.add_argument("--date", type=_business_date, default=None, help="YYYY-MM-DD (default: today)")
@@ -114,6 +121,30 @@ def _admin_create(args: argparse.Namespace) -> int:
     finally:
         app.close()
     print(f"administrator {admin.id} holds {', '.join(sorted(admin.roles))}")
+    return 0
+
+
+def _bot(_args: argparse.Namespace) -> int:
+    return _long_running(serving.poll)
+
+
+def _serve(_args: argparse.Namespace) -> int:
+    return _long_running(serving.serve)
+
+
+def _long_running(run: Callable[[App], None]) -> int:
+    try:
+        app = bootstrap()
+    except P2PStockError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    try:
+        run(app)
+    except P2PStockError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
     return 0
 
 
