@@ -97,6 +97,10 @@ class RecordingRequest(BaseRequest):
             return 200, self.files[path.rsplit("/", 1)[-1]]
         name = url.rsplit("/", 1)[-1]
         parameters = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            parameters["files"] = {
+                part: (upload[0], upload[1]) for part, upload in request_data.multipart_data.items()
+            }
         self.calls.append((name, parameters))
         if name.startswith("send") and parameters.get("chat_id") in self.blocked_by:
             code, body = FORBIDDEN

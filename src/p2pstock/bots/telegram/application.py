@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
-from p2pstock.bots.telegram import conversation
+from p2pstock.bots.telegram import admin, conversation
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of, say
 from p2pstock.bots.telegram.persistence import UiStatePersistence
 from p2pstock.bots.telegram.services import BotServices
@@ -77,6 +77,7 @@ def build_application(
     if not isinstance(application, BotApplication):
         raise TypeError("the application builder ignored the application class")
     application.add_handler(TypeHandler(Update, private_chats_only), group=-100)
+    admin.install(application, persistent=persistence)
     conversation.install(application, persistent=persistence)
     conversation.install_catch_alls(application)
     application.add_error_handler(report_error)

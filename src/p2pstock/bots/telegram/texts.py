@@ -238,6 +238,75 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "money.exponent": _t("请不要使用科学计数法。", "Please do not use exponent notation."),
         "money.currency_mismatch": _t("请输入人民币金额。", "Please type an amount in yuan (CNY)."),
+        # -- administrators ----------------------------------------------------------------------------
+        "admin.menu": _t("管理菜单（{admin}）：", "Administration ({admin}):"),
+        "admin.no_queues": _t("您的角色没有可处理的队列。", "Your roles give you no queue to work on."),
+        "admin.queue.documents": _t("📎 待审材料", "📎 Documents to review"),
+        "admin.queue.identities": _t("🪪 待审实名", "🪪 Identities to review"),
+        "admin.queue.withdrawals": _t("💸 待审提现", "💸 Withdrawals to decide"),
+        "admin.queue.approvals": _t("👥 待复核", "👥 Approvals (four eyes)"),
+        "admin.queue.audit": _t("🔍 审计校验", "🔍 Check the audit trail"),
+        "admin.empty": _t("队列为空。", "Nothing is waiting."),
+        "admin.more": _t(
+            "以上为前 {shown} 项，处理后再次打开队列可查看更多。",
+            "These are the first {shown}; open the queue again for more.",
+        ),
+        "admin.document": _t(
+            "材料 {id}\n客户：{customer}\n类型：{kind}\n上传时间：{uploaded}",
+            "Document {id}\nCustomer: {customer}\nKind: {kind}\nUploaded: {uploaded}",
+        ),
+        "admin.identity": _t(
+            "实名 {customer}\n姓名：{name}\n身份证：{masked}\n手机：{phone}",
+            "Identity of {customer}\nName: {name}\nID number: {masked}\nPhone: {phone}",
+        ),
+        "admin.withdrawal": _t(
+            "提现 {id}\n客户：{customer}\n金额：{amount}\n申请时间：{requested}",
+            "Withdrawal {id}\nCustomer: {customer}\nAmount: {amount}\nRequested: {requested}",
+        ),
+        "admin.approval": _t(
+            "复核 {id}\n操作：{action}\n对象：{target}\n金额：{amount}\n发起人：{maker}\n截止：{expires}",
+            "Approval {id}\nAction: {action}\nTarget: {target}\nAmount: {amount}\nMaker: {maker}\n"
+            "Expires: {expires}",
+        ),
+        "admin.no_buttons": _t(
+            "（编号过长，无法用按钮处理）", "(the id is too long for buttons; decide it elsewhere)"
+        ),
+        "admin.accept": _t("✅ 通过", "✅ Accept"),
+        "admin.reject": _t("❌ 驳回", "❌ Reject"),
+        "admin.approve": _t("✅ 同意", "✅ Approve"),
+        "admin.ask_reason": _t(
+            "请输入驳回原因（客户或发起人会看到），或发送 /cancel 取消：",
+            "Type the reason for the rejection (the customer or the maker will read it), or send /cancel:",
+        ),
+        "admin.document_accepted": _t("材料 {id} 已通过。", "Document {id} accepted."),
+        "admin.document_rejected": _t("材料 {id} 已驳回：{reason}", "Document {id} rejected: {reason}"),
+        "admin.identity_verified": _t(
+            "客户 {customer} 已通过实名认证。", "The identity of {customer} is verified."
+        ),
+        "admin.identity_rejected": _t(
+            "客户 {customer} 的实名认证已驳回：{reason}", "The identity of {customer} was rejected: {reason}"
+        ),
+        "admin.withdrawal_approved": _t(
+            "提现 {id}（{amount}）已批准。", "Withdrawal {id} ({amount}) approved."
+        ),
+        "admin.withdrawal_waiting": _t(
+            "提现 {id}（{amount}）需要第二位管理员复核，已提交复核申请 {approval}。",
+            "Withdrawal {id} ({amount}) needs a second administrator: approval request {approval} is open.",
+        ),
+        "admin.withdrawal_rejected": _t(
+            "提现 {id}（{amount}）已驳回：{reason}", "Withdrawal {id} ({amount}) rejected: {reason}"
+        ),
+        "admin.approval_approved": _t(
+            "复核 {id} 已同意，操作已执行。", "Approval {id} approved; the action was carried out."
+        ),
+        "admin.approval_rejected": _t("复核 {id} 已驳回：{reason}", "Approval {id} rejected: {reason}"),
+        "admin.audit_ok": _t(
+            "审计链完整，共校验 {checked} 条记录。", "The audit trail is intact: {checked} records checked."
+        ),
+        "admin.audit_broken": _t(
+            "审计链在第 {seq} 条记录处断开（{reason}），此前 {checked} 条完好。",
+            "The audit trail is broken at record {seq} ({reason}); the {checked} before it hold.",
+        ),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
