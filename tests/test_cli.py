@@ -28,8 +28,25 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
 
 
-def test_the_demo_prints_balances_a_statement_and_statistics(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_and_an_approved_withdrawal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "Li Wei ▸ /start" in out
+    assert "bot ▸ Li Wei: Your phone number ***8000 is verified." in out
+    assert "bot ▸ Li Wei: Your identity has been verified." in out
+    assert "sandbox ▸ calls back signed; the web server answers 200" in out
+    assert "bot ▸ Li Wei: Your deposit of ¥2,000.00 has been credited." in out
+    assert "bot ▸ Li Wei: Your withdrawal of ¥500.00 has been approved." in out
+    assert "Li Wei: verified; wallet available ¥1,500.00, frozen ¥0.00" in out
+    assert re.search(r"trial balance balanced; ledger audit ok; audit trail of \d+ records intact", out)
+
+
+def test_the_kernel_demo_prints_balances_a_statement_and_statistics(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["demo", "--kernel"]) == 0
     out = capsys.readouterr().out
     assert "alice  available ¥5,000.00, frozen ¥3,000.00" in out
     assert "bob    available ¥5,000.00, frozen ¥0.00" in out
@@ -40,9 +57,9 @@ def test_the_demo_prints_balances_a_statement_and_statistics(capsys: pytest.Capt
 
 
 def test_the_demo_can_run_twice_on_the_same_directory(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
+    assert main(["demo", "--kernel"]) == 0
     first = capsys.readouterr().out
-    assert main(["demo"]) == 0
+    assert main(["demo", "--kernel"]) == 0
     assert capsys.readouterr().out == first
 
 

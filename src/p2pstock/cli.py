@@ -14,6 +14,7 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
+from p2pstock.conversation_demo import run_conversation_demo
 from p2pstock.core.errors import P2PStockError
 from p2pstock.demo import run_demo
 from p2pstock.jobs import run_jobs
@@ -38,10 +39,13 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="the database").add_subparsers(title="db commands")
     upgrade = db.add_parser("upgrade", help="create or migrate the database schema")
     upgrade.set_defaults(run=_db_upgrade)
-    demo = commands.add_parser("demo", help="walk through the fund kernel on a SQLite file")
+    demo = commands.add_parser(
+        "demo", help="a customer and two administrators through the Telegram bot, on a SQLite file"
+    )
     demo.add_argument(
         "--data-dir", type=Path, default=None, help="where demo.db goes (default: the data dir)"
     )
+    demo.add_argument("--kernel", action="store_true", help="walk through the fund kernel instead")
     demo.set_defaults(run=_demo)
     ledger = commands.add_parser("ledger", help="ledger maintenance").add_subparsers(title="ledger commands")
     ledger.add_parser("audit", help="replay every transfer and compare with stored balances").set_defaults(
@@ -92,7 +96,7 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or Settings.from_env().data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    run_demo(data_dir).close()
+    (run_demo if args.kernel else run_conversation_demo)(data_dir).close()
     return 0
 
 

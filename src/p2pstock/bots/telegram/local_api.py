@@ -61,12 +61,17 @@ class LocalBotApi(BaseRequest):
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def texts(self, since: int = 0) -> list[tuple[int, str]]:
-        """``(chat id, text)`` of every message the bot sent or edited, from call ``since`` on."""
-        return [
-            (int(parameters.get("chat_id", 0)), str(parameters["text"]))
-            for name, parameters in self.calls[since:]
-            if name in ("sendMessage", "editMessageText") and "text" in parameters
-        ]
+        """``(chat id, text)`` of every message the bot sent or edited, from call ``since`` on; a photo or a
+        file shows as ``[photo]`` or ``[file]`` before its caption."""
+        shown = []
+        for name, parameters in self.calls[since:]:
+            chat = int(parameters.get("chat_id", 0))
+            if name in ("sendMessage", "editMessageText") and "text" in parameters:
+                shown.append((chat, str(parameters["text"])))
+            elif name in ("sendPhoto", "sendDocument"):
+                kind = "[photo]" if name == "sendPhoto" else "[file]"
+                shown.append((chat, f"{kind} {parameters.get('caption', '')}".rstrip()))
+        return shown
 
     def buttons(self, since: int = 0) -> list[tuple[int, str, str]]:
         """``(message id, label, callback data)`` of every inline button the bot sent, from call ``since``."""
