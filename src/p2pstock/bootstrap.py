@@ -34,6 +34,7 @@ from p2pstock.core.people.kyc_review import KycReview
 from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
+from p2pstock.core.statistics import PlatformStatistics
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
 from p2pstock.plugin import (
     build_plugin_manager,
@@ -61,6 +62,7 @@ class App:
     audit: AuditTrail
     dispatcher: Dispatcher
     payments: Payments
+    statistics: PlatformStatistics
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -108,6 +110,7 @@ def bootstrap(
         AuditTrail(office),
         Dispatcher(office, senders),
         Payments(office, wallets, {gateway.name: gateway}, gateway.name),
+        PlatformStatistics(office, ledger),
         pm,
         engine,
     )

@@ -57,6 +57,8 @@ EXPECTED: dict[str, set[str]] = {
     "KycReview.reject_identity": {"super_admin", "reviewer"},
     "Wallets.approve_withdrawal": {"super_admin", "finance"},
     "Wallets.reject_withdrawal": {"super_admin", "finance"},
+    "Wallets.withdrawal_queue": {"super_admin", "finance"},
+    "PlatformStatistics.overview": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
     "Staff.administrators": {"super_admin"},
     "Staff.appoint": {"super_admin"},
     "Staff.change_roles": {"super_admin"},
@@ -193,6 +195,8 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     ),
     "AuditTrail.records": (registered, lambda app, _, by: app.audit.records(by=by)),
     "AuditTrail.verify_as": (registered, lambda app, _, by: app.audit.verify_as(by=by)),
+    "Wallets.withdrawal_queue": (registered, lambda app, _, by: app.wallets.withdrawal_queue(by=by)),
+    "PlatformStatistics.overview": (registered, lambda app, _, by: app.statistics.overview(by=by)),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -60,6 +61,9 @@ class MemoryCustomers:
             (c for c in self._rows.values() if c.status == status), key=lambda c: (c.created_at, c.id)
         )
         return found[:limit]
+
+    def count_by_status(self) -> dict[str, int]:
+        return dict(Counter(c.status.value for c in self._rows.values()))
 
     def _check_unique(self, customer: Customer) -> None:
         """What the SQL adapter's unique indexes refuse (telegram id, phone, resident id)."""

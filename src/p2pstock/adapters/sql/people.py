@@ -54,6 +54,10 @@ class SqlCustomers(SqlRepository):
         rows = self._rows(_CUSTOMERS_IN_STATUS, {"status": str(status), "limit": limit})
         return [_customer(row) for row in rows]
 
+    def count_by_status(self) -> dict[str, int]:
+        rows = self._rows("SELECT status, count(*) FROM customer GROUP BY status", {})
+        return {str(status): int(count) for status, count in rows}
+
     def _one(self, statement: str, key: object) -> Customer | None:
         row = self._first(statement, {"key": key})
         return None if row is None else _customer(row)

@@ -27,6 +27,10 @@ class CustomerRepository(Protocol):
         """Customers in ``status``, oldest first (a review queue)."""
         ...
 
+    def count_by_status(self) -> dict[str, int]:
+        """How many customers are in each KYC status (statuses without customers left out)."""
+        ...
+
 
 class PhoneCodeRepository(Protocol):
     def get(self, phone: str, *, lock: bool = False) -> PhoneCodes | None: ...
