@@ -81,8 +81,13 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
     stranger, reviewer, finance = bot.request.of("sendMessage")
     assert stranger["text"].startswith("没有理解您的消息")
     assert reviewer["text"] == "Administration (reviewer-1):"
-    assert button_data(reviewer) == ["a:menu:documents", "a:menu:identities", "a:menu:approvals"]
-    assert button_data(finance) == ["a:menu:withdrawals", "a:menu:approvals", "a:menu:audit"]
+    assert button_data(reviewer) == [
+        "a:menu:documents",
+        "a:menu:identities",
+        "a:menu:approvals",
+        "a:menu:stats",
+    ]
+    assert button_data(finance) == ["a:menu:withdrawals", "a:menu:approvals", "a:menu:audit", "a:menu:stats"]
     assert admins.customers.by_telegram(REVIEWER) is None
 
 
@@ -260,7 +265,7 @@ def test_an_administrator_without_the_permission_is_refused_politely_and_nothing
         await bot.send(support.presses("a:menu:audit"))
 
     bot = play(admins, scenario)
-    assert button_data(bot.request.of("sendMessage")[0]) == ["a:menu:approvals"]
+    assert button_data(bot.request.of("sendMessage")[0]) == ["a:menu:approvals", "a:menu:stats"]
     refusal = "Sorry, you are not allowed to do that."
     assert bot.request.texts()[1:] == [
         refusal,

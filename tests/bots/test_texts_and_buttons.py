@@ -122,6 +122,16 @@ WRITTEN = [
     cb.AdminAction("doc_ok", "d0123456789abcde"),
     cb.AdminAction("menu", "withdrawals"),
     cb.AdminAction("wd_no", "tg-1001-42"),
+    cb.AdminAction("menu", "stats"),
+    cb.AdminAction("menu", "roles"),
+    *(cb.AdminAction("roles", step) for step in cb.ROLE_STEPS),
+    cb.AdminAction("new_role", "risk_officer"),
+    cb.AdminAction("ro_admin", "finance-1"),
+    cb.AdminAction("ro_set", "super_admin:ops@example.com"),
+    cb.AdminAction("ro_set", "finance:a:b"),
+    cb.AdminAction("off_ask", "reviewer-1"),
+    cb.AdminAction("off_ok", "reviewer-1"),
+    cb.AdminAction("off_keep", "reviewer-1"),
 ]
 
 
@@ -134,7 +144,17 @@ def test_button_data_reads_back_as_written_and_fits_telegrams_limit(callback: cb
 
 @pytest.mark.parametrize(
     "callback",
-    [cb.StatementPage(10_000), cb.StatementPage(-1), cb.Menu("admin"), cb.AdminAction("menu", "x" * 49)],
+    [
+        cb.StatementPage(10_000),
+        cb.StatementPage(-1),
+        cb.Menu("admin"),
+        cb.AdminAction("menu", "x" * 49),
+        cb.AdminAction("roles", "everything"),
+        cb.AdminAction("new_role", "Finance"),
+        cb.AdminAction("ro_set", "finance"),
+        cb.AdminAction("ro_set", "finance:" + "x" * 41),
+        cb.AdminAction("off_ok", "ops/1"),
+    ],
     ids=repr,
 )
 def test_a_button_the_parser_would_not_read_back_cannot_be_written(callback: cb.Callback) -> None:
@@ -144,7 +164,27 @@ def test_a_button_the_parser_would_not_read_back_cannot_be_written(callback: cb.
 
 @pytest.mark.parametrize(
     "data",
-    [None, 42, b"m:wallet", "M:wallet", "m:wallet\n", " m:wallet", "st:٣", "wd:y:00", "lang:", "doc:", "a:"],
+    [
+        None,
+        42,
+        b"m:wallet",
+        "M:wallet",
+        "m:wallet\n",
+        " m:wallet",
+        "st:٣",
+        "wd:y:00",
+        "lang:",
+        "doc:",
+        "a:",
+        "a:roles:",
+        "a:roles:appoint:x",
+        "a:new_role:risk__officer",
+        "a:new_role:_finance",
+        "a:ro_set::root",
+        "a:ro_set:finance:",
+        "a:ro_set:1:root",
+        "a:off_ok:",
+    ],
 )
 def test_anything_not_written_by_the_bot_is_not_read(data: object) -> None:
     assert cb.parse(data) is None

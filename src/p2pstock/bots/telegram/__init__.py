@@ -1,5 +1,6 @@
 """The Telegram bot: customers register, verify their phone, identity and documents, see their wallet
-and fund activity, deposit and withdraw; administrators review and approve.
+and fund activity, deposit and withdraw; administrators review and approve, read the platform
+statistics and manage roles.
 
 The bot calls core services only (handed over as ``BotServices``), off the event loop; its memory is
 the conversation state, kept in the platform storage (``UiStatePersistence``). ``TelegramSender``

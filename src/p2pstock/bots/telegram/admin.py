@@ -1,12 +1,13 @@
-"""Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals
-and the audit check.
+"""Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
+the audit check, platform statistics and role management (``admin_roles.py``).
 
 Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
 command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
 administrator may do is decided by core on every call: a refusal comes back as ``PermissionDenied``
 and is told politely through the error table. Buttons name their subject by id; the service checks it
-again. A rejection asks for its reason in a follow-up message (the one state of the admin
-conversation, ``admin.reason``, drawn in ``admin.mmd``), which any other command or button leaves.
+again. A rejection asks for its reason in a follow-up message (the state ``admin.reason`` of the admin
+conversation, drawn in ``admin.mmd`` with the appointment's states), which any other command or button
+leaves.
 
 The admin handlers run in a group before the customer's: what they handle stops there
 (``ApplicationHandlerStop``); what they do not handle goes on to the customer's handlers.
@@ -14,15 +15,13 @@ The admin handlers run in a group before the customer's: what they handle stops 
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from collections.abc import Callable, Coroutine
-from typing import Any, NoReturn
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -32,11 +31,15 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from p2pstock.bots.telegram import admin_roles
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
     BotApplication,
     BotContext,
+    administrator_of,
     call,
+    drop_buttons,
+    handled,
     message_of,
     query_of,
     say,
@@ -44,15 +47,16 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.money import Money
+from p2pstock.core.money import CNY, Money
 from p2pstock.core.notifications import mask
-from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.statistics import QUEUE_LIMIT, PlatformOverview
 from p2pstock.core.wallet.withdrawals import Withdrawal
 
 NAME = "admin"
@@ -69,76 +73,69 @@ QUEUES: dict[str, Permission | None] = {
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
     "approvals": None,
     "audit": Permission.AUDIT_VIEW,
+    "stats": Permission.STATS_VIEW,
+    "roles": Permission.ROLE_MANAGE,
 }
-"""Queue → the permission that makes its menu button worth showing (core checks again on use)."""
+"""Menu entry → the permission that makes its button worth showing (core checks again on use)."""
 
 REJECTIONS = ("doc_no", "id_no", "wd_no", "ap_no")
-
-
-async def _admin(update: Update, context: BotContext) -> tuple[Administrator, str] | None:
-    """The active administrator using this Telegram account and the language to answer in, or None."""
-    user = user_of(update)
-    admin = await call(context.services.staff.by_telegram, user.id)
-    if admin is None or not admin.active:
-        return None
-    customer = await call(context.services.customers.by_telegram, user.id)
-    return admin, customer.language if customer else language_from_telegram(user.language_code)
-
-
-def _stop(state: object = None) -> NoReturn:
-    """Handled here: the customer's handlers do not see this update."""
-    raise ApplicationHandlerStop(state)
+PENDING = ("admin_rejection", admin_roles.APPOINTMENT)
+"""The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
 # -- the menu -----------------------------------------------------------------------------------------
 
 
 async def admin_menu(update: Update, context: BotContext) -> object:
-    """/admin: the queues this administrator's roles are for."""
-    found = await _admin(update, context)
+    """/admin: the queues (and statistics, role management) this administrator's roles are for."""
+    found = await administrator_of(update, context)
     if found is None:
         return None  # not an administrator: the customer's handlers answer it
     admin, lang = found
-    context.user_state.pop("admin_rejection", None)
+    _drop_pending(context)
     permissions = await call(context.services.staff.permissions, admin.id)
     queues = [name for name, needed in QUEUES.items() if needed is None or needed in permissions]
     if not permissions:
         await say(update, context, text("admin.no_queues", lang))
-        _stop(END)
+        handled(END)
     rows = [[button(text(f"admin.queue.{name}", lang), cb.AdminAction("menu", name))] for name in queues]
     await say(update, context, text("admin.menu", lang, admin=admin.id), InlineKeyboardMarkup(rows))
-    _stop(END)
+    handled(END)
 
 
 async def admin_button(update: Update, context: BotContext) -> object:
-    """Any administrator's button: a queue, an acceptance, or a rejection (which asks for a reason)."""
+    """Any administrator's button: a menu entry, an acceptance, a rejection (which asks for a reason),
+    or a step of role management."""
     query = query_of(update)
     action = cb.parse(query.data)
-    found = await _admin(update, context)
+    found = await administrator_of(update, context)
     if found is None or not isinstance(action, cb.AdminAction):
         return None  # the customer's catch-all answers it as outdated
     admin, lang = found
+    appointment = context.user_state.get(admin_roles.APPOINTMENT)
+    _drop_pending(context)
+    if action.verb in admin_roles.VERBS:
+        handled(await admin_roles.on_button(update, context, admin, lang, action, appointment=appointment))
     await query.answer()
-    context.user_state.pop("admin_rejection", None)
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
         await say(update, context, text("admin.ask_reason", lang))
-        _stop(REASON)
+        handled(REASON)
     try:
         if action.verb == "menu":
             await QUEUE_VIEWS[action.subject](update, context, admin, lang)
         else:
             message = await _accept(context, admin, lang, action)
-            await _drop_buttons(update)
+            await drop_buttons(update)
             await say(update, context, message)
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
-    _stop(END)
+    handled(END)
 
 
 async def got_reason(update: Update, context: BotContext) -> object:
     """The reason for the rejection asked for: the rejection is made."""
-    found = await _admin(update, context)
+    found = await administrator_of(update, context)
     pending = context.user_state.get("admin_rejection")
     if found is None or not isinstance(pending, dict):
         context.user_state.pop("admin_rejection", None)
@@ -150,29 +147,35 @@ async def got_reason(update: Update, context: BotContext) -> object:
         message = await _reject(context, admin, lang, rejection, reason)
     except InvalidInput as error:
         await tell_error(update, context, error, lang)
-        _stop(REASON)
+        handled(REASON)
     except P2PStockError as error:
         context.user_state.pop("admin_rejection", None)
         await tell_error(update, context, error, lang)
-        _stop(END)
+        handled(END)
     context.user_state.pop("admin_rejection", None)
     await say(update, context, message)
-    _stop(END)
+    handled(END)
 
 
-async def cancel_reason(update: Update, context: BotContext) -> object:
-    """/cancel while a reason is asked for: no rejection."""
-    context.user_state.pop("admin_rejection", None)
-    found = await _admin(update, context)
+async def cancel_step(update: Update, context: BotContext) -> object:
+    """/cancel while a reason or an appointment's detail is asked for: nothing is done."""
+    _drop_pending(context)
+    found = await administrator_of(update, context)
     lang = found[1] if found else language_from_telegram(user_of(update).language_code)
     await say(update, context, text("cancelled", lang))
-    _stop(END)
+    handled(END)
 
 
-async def leave_reason(update: Update, context: BotContext) -> object:
-    """Another command or button while a reason is asked for: no rejection, and the update goes on."""
-    context.user_state.pop("admin_rejection", None)
+async def leave_step(update: Update, context: BotContext) -> object:
+    """Another command or button while a message is asked for: nothing is done, and the update goes
+    on."""
+    _drop_pending(context)
     return END
+
+
+def _drop_pending(context: BotContext) -> None:
+    for key in PENDING:
+        context.user_state.pop(key, None)
 
 
 # -- queues -------------------------------------------------------------------------------------------
@@ -296,6 +299,59 @@ async def check_audit(update: Update, context: BotContext, admin: Administrator,
         await say(update, context, message)
 
 
+async def show_statistics(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+    """The platform at a glance: customers by status, what waits for review, money moved today."""
+    overview = await call(context.services.statistics.overview, by=admin.id)
+    await say(update, context, _statistics(overview, lang))
+
+
+def _statistics(overview: PlatformOverview, lang: str) -> str:
+    counts = dict(overview.customers)
+    statuses = [
+        text(
+            "admin.stats.status",
+            lang,
+            status=text(f"status.{status.value}", lang),
+            count=counts.pop(status, 0),
+        )
+        for status in KycStatus
+    ]
+    statuses += [text("admin.stats.status", lang, status=name, count=n) for name, n in sorted(counts.items())]
+    moved = [
+        text(
+            "admin.stats.moved",
+            lang,
+            code=_code(total.code, lang),
+            count=total.count,
+            amount=Money(total.debits, CNY),
+        )
+        for total in overview.moved
+    ]
+    return text(
+        "admin.stats",
+        lang,
+        day=overview.day.isoformat(),
+        customers=sum(overview.customers.values()),
+        statuses="\n".join(statuses),
+        documents=_counted(overview.documents_to_review),
+        identities=_counted(overview.identities_to_review),
+        withdrawals=_counted(overview.withdrawals_pending),
+        pending=Money(overview.withdrawals_pending_amount, CNY),
+        moved="\n".join(moved) or text("admin.stats.nothing_moved", lang),
+    )
+
+
+def _counted(found: int) -> str:
+    """A queue's length; one counted up to ``QUEUE_LIMIT`` shows it was cut short."""
+    return f"{found}+" if found >= QUEUE_LIMIT else str(found)
+
+
+def _code(code: str, lang: str) -> str:
+    """A transfer code by its name in ``lang`` where the bot has one, else as it is."""
+    key = f"ledger.{code}"
+    return text(key, lang) if key in TEXTS else code
+
+
 QueueView = Callable[[Update, BotContext, Administrator, str], Coroutine[Any, Any, None]]
 QUEUE_VIEWS: dict[str, QueueView] = {
     "documents": show_documents,
@@ -303,6 +359,8 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "withdrawals": show_withdrawals,
     "approvals": show_approvals,
     "audit": check_audit,
+    "stats": show_statistics,
+    "roles": admin_roles.show_roles,
 }
 
 
@@ -381,12 +439,6 @@ async def _more(update: Update, context: BotContext, lang: str, found: int) -> N
         await say(update, context, text("admin.more", lang, shown=SHOWN))
 
 
-async def _drop_buttons(update: Update) -> None:
-    """Take the buttons off a decided item (a double tap finds them gone already)."""
-    with contextlib.suppress(BadRequest):
-        await query_of(update).edit_message_reply_markup(reply_markup=None)
-
-
 def _money(context: BotContext, minor: int) -> Money:
     return Money(minor, context.services.wallets.currency)
 
@@ -402,7 +454,8 @@ _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
-    """The administrators' conversation: menus and decisions, and the reason a rejection waits for."""
+    """The administrators' conversation: menus and decisions, the reason a rejection waits for, and the
+    id and Telegram user id an appointment waits for."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
@@ -412,11 +465,15 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
-            states={REASON: [MessageHandler(_NEW_TEXT, got_reason)]},
+            states={
+                REASON: [MessageHandler(_NEW_TEXT, got_reason)],
+                admin_roles.APPOINT_ID: [MessageHandler(_NEW_TEXT, admin_roles.got_new_id)],
+                admin_roles.APPOINT_TELEGRAM: [MessageHandler(_NEW_TEXT, admin_roles.got_new_telegram)],
+            },
             fallbacks=[
-                CommandHandler("cancel", cancel_reason),
-                MessageHandler(filters.COMMAND, leave_reason),
-                CallbackQueryHandler(leave_reason),
+                CommandHandler("cancel", cancel_step),
+                MessageHandler(filters.COMMAND, leave_step),
+                CallbackQueryHandler(leave_step),
             ],
             allow_reentry=True,
             name=NAME,

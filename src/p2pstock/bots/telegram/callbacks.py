@@ -13,7 +13,7 @@ only names which of the user's own pending steps it confirms.
     doc:<kind>               choose the kind of document to upload (DocumentKind)
     st:<page>                a page of fund activity (0–9999)
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
-    a:...                    administrators' buttons (admin.py)
+    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py; ADMIN_VERBS)
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ _DOCUMENT = re.compile(f"doc:({'|'.join(kind.value for kind in DocumentKind)})")
 _STATEMENT = re.compile(f"st:{_NUMBER}")
 _WITHDRAWAL = re.compile(f"wd:(y|n):{_MESSAGE_ID}")
 ADMIN_VERBS = (
-    "menu",  # subject: a queue name
+    "menu",  # subject: a menu entry (ADMIN_QUEUES)
     "doc_ok",
     "doc_no",
     "id_ok",
@@ -95,9 +95,32 @@ ADMIN_VERBS = (
     "wd_no",
     "ap_ok",
     "ap_no",
+    "roles",  # subject: a step of role management (ROLE_STEPS)
+    "new_role",  # subject: a role name, for the appointment being made
+    "ro_admin",  # subject: an administrator id, whose role is to change
+    "ro_set",  # subject: <role name>:<administrator id>
+    "off_ask",  # subject: an administrator id, to deactivate once confirmed
+    "off_ok",
+    "off_keep",
 )
-ADMIN_QUEUES = ("documents", "identities", "withdrawals", "approvals", "audit")
-_ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):([A-Za-z0-9_.:@=-]{{1,48}})")
+ADMIN_QUEUES = ("documents", "identities", "withdrawals", "approvals", "audit", "stats", "roles")
+ROLE_STEPS = ("appoint", "change", "deactivate")
+_ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
+_ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
+_ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):({_ADMIN_ID})")
+_ADMIN_SUBJECTS = {
+    "menu": re.compile("|".join(ADMIN_QUEUES)),
+    "roles": re.compile("|".join(ROLE_STEPS)),
+    "new_role": re.compile(_ROLE_NAME),
+    "ro_set": re.compile(f"{_ROLE_NAME}:.+"),
+}
+"""Verb → the exact shape of its subject (any other verb's subject is an id)."""
+
+
+def role_and_admin(subject: str) -> tuple[str, str]:
+    """The role name and the administrator id an ``ro_set`` subject names."""
+    role, admin_id = subject.split(":", 1)
+    return role, admin_id
 
 
 def parse(data: object) -> Callback | None:
@@ -116,7 +139,8 @@ def parse(data: object) -> Callback | None:
         return WithdrawalAnswer(match[1] == "y", int(match[2]))
     if match := _ADMIN.fullmatch(data):
         verb, subject = match[1], match[2]
-        if verb == "menu" and subject not in ADMIN_QUEUES:
+        shape = _ADMIN_SUBJECTS.get(verb)
+        if shape is not None and not shape.fullmatch(subject):
             return None
         return AdminAction(verb, subject)
     return None

@@ -4,18 +4,20 @@ helpers for the five steps of a handler (parse, call off the event loop, map err
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.permissions import Administrator
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -94,6 +96,22 @@ async def customer_of(update: Update, context: BotContext) -> Customer:
     return customer
 
 
+async def administrator_of(update: Update, context: BotContext) -> tuple[Administrator, str] | None:
+    """The active administrator using this Telegram account and the language to answer in, or None."""
+    user = user_of(update)
+    admin = await call(context.services.staff.by_telegram, user.id)
+    if admin is None or not admin.active:
+        return None
+    customer = await call(context.services.customers.by_telegram, user.id)
+    return admin, customer.language if customer else language_from_telegram(user.language_code)
+
+
+def handled(state: object = None) -> NoReturn:
+    """Handled here: the handlers of later groups do not see this update; ``state`` is the next state of
+    the conversation raising it."""
+    raise ApplicationHandlerStop(state)
+
+
 async def say(update: Update, context: BotContext, message: str, markup: Any = None) -> Message:
     """Send ``message`` (plain text) to the update's chat."""
     return await context.bot.send_message(chat_id=chat_id_of(update), text=message, reply_markup=markup)
@@ -106,6 +124,12 @@ async def edit(update: Update, message: str, markup: Any = None) -> None:
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise
+
+
+async def drop_buttons(update: Update) -> None:
+    """Take the buttons off the message whose button was pressed (a double tap finds them gone)."""
+    with contextlib.suppress(BadRequest):
+        await query_of(update).edit_message_reply_markup(reply_markup=None)
 
 
 async def tell_error(update: Update, context: BotContext, error: P2PStockError, lang: str) -> None:

@@ -19,6 +19,7 @@ from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.kyc_review import KycReview
 from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
+from p2pstock.core.statistics import PlatformStatistics
 from p2pstock.core.wallet.service import Wallets
 
 
@@ -75,6 +76,8 @@ class Platform(Protocol):
     def approvals(self) -> Approvals: ...
     @property
     def audit(self) -> AuditTrail: ...
+    @property
+    def statistics(self) -> PlatformStatistics: ...
 
 
 @attrs.frozen
@@ -89,6 +92,7 @@ class BotServices:
     staff: Staff
     approvals: Approvals
     audit: AuditTrail
+    statistics: PlatformStatistics
     ui_state: UiStore
     payments: DepositLinks | None = None
 
@@ -103,6 +107,7 @@ class BotServices:
             staff=platform.staff,
             approvals=platform.approvals,
             audit=platform.audit,
+            statistics=platform.statistics,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
         )

@@ -246,6 +246,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.queue.withdrawals": _t("💸 待审提现", "💸 Withdrawals to decide"),
         "admin.queue.approvals": _t("👥 待复核", "👥 Approvals (four eyes)"),
         "admin.queue.audit": _t("🔍 审计校验", "🔍 Check the audit trail"),
+        "admin.queue.stats": _t("📊 平台统计", "📊 Platform statistics"),
+        "admin.queue.roles": _t("🛡 管理员与角色", "🛡 Administrators and roles"),
         "admin.empty": _t("队列为空。", "Nothing is waiting."),
         "admin.more": _t(
             "以上为前 {shown} 项，处理后再次打开队列可查看更多。",
@@ -307,6 +309,75 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "审计链在第 {seq} 条记录处断开（{reason}），此前 {checked} 条完好。",
             "The audit trail is broken at record {seq} ({reason}); the {checked} before it hold.",
         ),
+        # -- statistics ------------------------------------------------------------------------------
+        "admin.stats": _t(
+            "📊 平台统计\n客户总数：{customers}\n{statuses}\n待审材料：{documents}\n待审实名：{identities}\n"
+            "待审提现：{withdrawals} 笔，共 {pending}\n{day} 资金流动：\n{moved}",
+            "📊 Platform statistics\nCustomers: {customers}\n{statuses}\nDocuments to review: {documents}\n"
+            "Identities to review: {identities}\nPending withdrawals: {withdrawals}, {pending} in all\n"
+            "Money moved on {day}:\n{moved}",
+        ),
+        "admin.stats.status": _t("· {status}：{count}", "· {status}: {count}"),
+        "admin.stats.moved": _t(
+            "· {code}：{amount}，共 {count} 笔", "· {code}: {amount}, transfers: {count}"
+        ),
+        "admin.stats.nothing_moved": _t("· 无", "· none"),
+        # -- administrators and roles ----------------------------------------------------------------
+        "admin.roles.title": _t("管理员：", "Administrators:"),
+        "admin.roles.line": _t("· {admin}：{roles}（{state}）", "· {admin}: {roles} ({state})"),
+        "admin.roles.active": _t("在职", "active"),
+        "admin.roles.inactive": _t("已停用", "deactivated"),
+        "admin.roles.appoint": _t("➕ 任命管理员", "➕ Appoint an administrator"),
+        "admin.roles.change": _t("🔁 更改角色", "🔁 Change a role"),
+        "admin.roles.deactivate": _t("⛔ 停用管理员", "⛔ Deactivate an administrator"),
+        "admin.roles.left_out": _t(
+            "（另有 {count} 项无法用按钮显示）", "({count} more cannot be shown as buttons)"
+        ),
+        "admin.roles.waiting": _t(
+            "对 {admin} 的变更正在等待第二位管理员复核（申请 {approval}）。",
+            "The change for {admin} is waiting for a second administrator (request {approval}).",
+        ),
+        "admin.appoint.ask_id": _t(
+            "请输入新管理员的编号（字母、数字及 _.:@/+=-），或发送 /cancel 取消：",
+            "Type the new administrator's id (letters, digits and _.:@/+=-), or send /cancel:",
+        ),
+        "admin.appoint.exists": _t(
+            "{admin} 已是在职管理员，请改用“更改角色”。请输入另一个编号，或发送 /cancel 取消：",
+            "{admin} is already an active administrator; change their role instead. Type another id,"
+            " or send /cancel:",
+        ),
+        "admin.appoint.ask_telegram": _t(
+            "请输入 {admin} 使用的 Telegram 用户 ID（一串数字），或发送 /cancel 取消：",
+            "Type the Telegram user id {admin} uses (a number), or send /cancel:",
+        ),
+        "admin.appoint.telegram_taken": _t(
+            "该 Telegram 账号已属于管理员 {admin}。请输入另一个 ID，或发送 /cancel 取消：",
+            "That Telegram account already belongs to administrator {admin}. Type another id, or send"
+            " /cancel:",
+        ),
+        "admin.appoint.choose_role": _t(
+            "请选择 {admin}（Telegram {telegram}）的角色：",
+            "Choose the role of {admin} (Telegram {telegram}):",
+        ),
+        "admin.appoint.done": _t(
+            "{admin} 已任命为管理员，角色：{roles}。", "{admin} is now an administrator: {roles}."
+        ),
+        "admin.change.choose_admin": _t("请选择要更改角色的管理员：", "Whose role is to change?"),
+        "admin.change.choose_role": _t(
+            "请选择 {admin} 今后担任的角色（目前：{roles}）：",
+            "Choose the role {admin} is to hold (now: {roles}):",
+        ),
+        "admin.change.done": _t("{admin} 的角色已改为：{roles}。", "{admin} now holds: {roles}."),
+        "admin.deactivate.choose_admin": _t(
+            "请选择要停用的管理员：", "Which administrator is to be deactivated?"
+        ),
+        "admin.deactivate.confirm": _t(
+            "确认停用 {admin}（{roles}）？停用后其所有权限将被收回。",
+            "Deactivate {admin} ({roles})? They lose every permission.",
+        ),
+        "admin.deactivate.yes": _t("⛔ 确认停用", "⛔ Deactivate"),
+        "admin.deactivate.no": _t("✖️ 取消", "✖️ Keep"),
+        "admin.deactivate.done": _t("{admin} 已停用。", "{admin} is deactivated."),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
