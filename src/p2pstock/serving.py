@@ -45,14 +45,16 @@ def database_ok(app: App) -> bool:
     return True
 
 
-async def run_jobs_forever(app: App, every: float = JOBS_EVERY_SECONDS) -> None:
-    """The scheduled jobs, again and again, until cancelled; a failed round is logged and retried."""
-    while True:
+async def run_jobs_until(stop: asyncio.Event, app: App, every: float = JOBS_EVERY_SECONDS) -> None:
+    """The scheduled jobs every ``every`` seconds until ``stop`` is set; a round in progress is finished,
+    never cut off. A failed round is logged and tried again next time."""
+    while not stop.is_set():
         try:
             await asyncio.to_thread(run_jobs, app)
         except Exception:
             log.exception("a round of scheduled jobs failed")
-        await asyncio.sleep(every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
 
 
 def web_app(app: App, bot: BotApplication | None) -> web.Application:
@@ -76,15 +78,17 @@ def _updates_to(bot: BotApplication) -> Any:
     return on_update
 
 
-def serve(app: App) -> None:
-    """The web server; with a bot token, the bot behind its webhook at ``{public_url}/telegram``."""
+def server(app: App, **bot_options: Any) -> web.Application:
+    """The web server with its lifecycle: on start-up the scheduled jobs begin and, with a bot token, the bot
+    starts and registers its webhook ``{public_url}/telegram`` with the secret; on shutdown both stop."""
     if app.settings.telegram_token and not app.settings.webhook_secret:
         raise InvalidInput("set P2PSTOCK_WEBHOOK_SECRET: Telegram must prove each update comes from it")
-    bot = telegram_bot(app) if app.settings.telegram_token else None
-    server = web_app(app, bot)
+    bot = telegram_bot(app, **bot_options) if app.settings.telegram_token else None
+    site = web_app(app, bot)
 
-    async def lifecycle(_server: web.Application) -> AsyncIterator[None]:
-        jobs = asyncio.create_task(run_jobs_forever(app))
+    async def lifecycle(_site: web.Application) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        jobs = asyncio.create_task(run_jobs_until(stop, app))
         if bot is not None:
             await bot.initialize()
             await bot.start()
@@ -94,28 +98,33 @@ def serve(app: App) -> None:
                 allowed_updates=Update.ALL_TYPES,
             )
         yield
-        jobs.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await jobs
+        stop.set()
+        await jobs
         if bot is not None:
             await bot.stop()
             await bot.shutdown()
 
-    server.cleanup_ctx.append(lifecycle)
-    web.run_app(server, host=app.settings.web_host, port=app.settings.web_port, print=None)
+    site.cleanup_ctx.append(lifecycle)
+    return site
+
+
+def serve(app: App) -> None:
+    """``p2pstock serve``: the web server on ``web_host:web_port`` until interrupted."""
+    web.run_app(server(app), host=app.settings.web_host, port=app.settings.web_port, print=None)
 
 
 def poll(app: App) -> None:
     """The bot by long polling (development, or a host Telegram cannot reach), with the scheduled jobs."""
     bot = telegram_bot(app)
+    stop = asyncio.Event()
     jobs: list[asyncio.Task[None]] = []
 
     async def start_jobs(_bot: Any) -> None:
-        jobs.append(asyncio.create_task(run_jobs_forever(app)))
+        jobs.append(asyncio.create_task(run_jobs_until(stop, app)))
 
     async def stop_jobs(_bot: Any) -> None:
-        for task in jobs:
-            task.cancel()
+        stop.set()
+        await asyncio.gather(*jobs)
 
     bot.post_init = _chain(bot.post_init, start_jobs)
     bot.post_shutdown = _chain(bot.post_shutdown, stop_jobs)

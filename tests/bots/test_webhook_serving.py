@@ -10,9 +10,12 @@ import attrs
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from bot_harness import TOKEN, RecordingRequest, TelegramUser
+from telegram import Bot
 
 from p2pstock import serving
 from p2pstock.bootstrap import App
+from p2pstock.bots.telegram.local_api import LocalBotApi
+from p2pstock.core.errors import InvalidInput
 from p2pstock.core.notifications import Channel
 
 pytestmark = pytest.mark.anyio
@@ -60,3 +63,24 @@ async def test_the_health_check_answers_from_the_database(served: App) -> None:
         response = await client.get("/healthz")
         assert (response.status, await response.json()) == (200, {"database": "ok"})
         assert await post_update(client, {"update_id": 1}, SECRET) == 404  # no bot behind this server
+
+
+async def test_the_server_registers_the_webhook_with_its_secret_and_stops_the_bot_on_shutdown(
+    served: App,
+) -> None:
+    api = LocalBotApi()
+    async with TestClient(TestServer(serving.server(served, request=api))) as client:
+        (webhook,) = [params for method, params in api.calls if method == "setWebhook"]
+        assert webhook["url"] == f"{served.settings.public_url}/telegram"
+        assert webhook["secret_token"] == SECRET
+        user = TelegramUser(Bot(TOKEN), id=6006)
+        assert await post_update(client, user.command("/start").to_dict(), SECRET) == 200
+
+    assert served.customers.by_telegram(6006) is not None
+
+
+def test_a_bot_token_without_a_webhook_secret_is_refused(app: App) -> None:
+    settings = attrs.evolve(app.settings, telegram_token=TOKEN, webhook_secret="")
+
+    with pytest.raises(InvalidInput, match="P2PSTOCK_WEBHOOK_SECRET"):
+        serving.server(attrs.evolve(app, settings=settings))
