@@ -28,6 +28,7 @@ from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel
 from p2pstock.core.payments import PaymentLink
 from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.permissions import Administrator
 
 TOKEN = "4242:AAsecret-test-token-never-logged"
 BOT_USER = {
@@ -439,3 +440,35 @@ def customer_of(app: App, user_id: int = 1001) -> Customer:
 def outgoing(request: RecordingRequest, since: int = 0) -> Iterator[str]:
     """The names of the Bot API methods called since ``since``."""
     return (name for name, _ in request.since(since))
+
+
+# -- administrators -----------------------------------------------------------------------------------
+
+
+def as_admin(bot: BotHarness, telegram_id: int, language: str = "en") -> TelegramUser:
+    """An administrator's Telegram account, its app in ``language``."""
+    return bot.user(telegram_id, first_name="Admin", language_code=language)
+
+
+def staff_of(app: App, by: str = "root") -> dict[str, Administrator]:
+    """Every administrator by id, as ``by`` (a super admin) reads them."""
+    return {a.id: a for a in app.staff.administrators(by=by)}
+
+
+def sent_since(bot: BotHarness, mark: int) -> list[dict[str, Any]]:
+    return [parameters for name, parameters in bot.request.since(mark) if name == "sendMessage"]
+
+
+def toasts(bot: BotHarness) -> list[object]:
+    """What each button press was answered with (None: answered without a word)."""
+    return [answer.get("text") for answer in bot.request.of("answerCallbackQuery")]
+
+
+async def approve_in_queue(bot: BotHarness, checker: TelegramUser, approval_id: str) -> None:
+    """A second administrator opens the approvals queue and approves ``approval_id`` from it."""
+    mark = bot.request.mark()
+    await bot.send(checker.presses("a:menu:approvals"))
+    [listing] = [p for p in sent_since(bot, mark) if str(p["text"]).startswith(f"Approval {approval_id}")]
+    assert button_data(listing) == [f"a:ap_ok:{approval_id}", f"a:ap_no:{approval_id}"]
+    await bot.send(checker.presses(f"a:ap_ok:{approval_id}"))
+    assert bot.request.last_text() == f"Approval {approval_id} approved; the action was carried out."

@@ -1,7 +1,7 @@
 """Administrators in the bot, continued: platform statistics for every role, and role management for
-super admins — appointing, changing a role and deactivating wait for a second super admin, who
-approves them in the approvals queue; buttons naming what is not there are outdated, and anyone
-without ``role.manage`` is refused with nothing changed."""
+super admins — appointing, giving or taking away a role and deactivating wait for a second super admin,
+who approves them in the approvals queue; buttons naming what is not there are outdated, and anyone
+without ``role.manage`` is refused with nothing changed. Custom roles: test_bot_custom_roles.py."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ import asyncio
 import re
 
 import pytest
-from bot_harness import PHONE, BotHarness, TelegramUser, button_data, buttons, play, sms
+from bot_harness import (
+    PHONE,
+    BotHarness,
+    TelegramUser,
+    approve_in_queue,
+    as_admin,
+    button_data,
+    buttons,
+    play,
+    sms,
+    staff_of,
+    toasts,
+)
 
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
-from p2pstock.core.people.permissions import Administrator
 
 ROOT, ROOT_2, REVIEWER, SUPPORT, NEW = 6001, 6002, 6003, 6004, 6010
 FRONT = b"\xff\xd8\xff\xe0" + b"front of the card" * 10
@@ -42,14 +53,6 @@ def admins(app: App) -> App:
     return app
 
 
-def as_admin(bot: BotHarness, telegram_id: int, language: str = "en") -> TelegramUser:
-    return bot.user(telegram_id, first_name="Admin", language_code=language)
-
-
-def staff_of(app: App) -> dict[str, Administrator]:
-    return {a.id: a for a in app.staff.administrators(by="root")}
-
-
 def deactivated(app: App, admin_id: str, role: str) -> None:
     """``admin_id`` enrolled with ``role`` and deactivated by two super admins."""
     app.staff.enrol_by_operator(admin_id, [role])
@@ -58,30 +61,11 @@ def deactivated(app: App, admin_id: str, role: str) -> None:
     app.approvals.approve(request.id, by="root-2")
 
 
-def sent_since(bot: BotHarness, mark: int) -> list[dict[str, object]]:
-    return [parameters for name, parameters in bot.request.since(mark) if name == "sendMessage"]
-
-
-def toasts(bot: BotHarness) -> list[object]:
-    """What each button press was answered with (None: answered without a word)."""
-    return [answer.get("text") for answer in bot.request.of("answerCallbackQuery")]
-
-
 def waiting_request(message: str, target: str) -> str:
     match = WAITING.fullmatch(message)
     assert match is not None, message
     assert match[1] == target
     return match[2]
-
-
-async def approve_in_queue(bot: BotHarness, checker: TelegramUser, approval_id: str) -> None:
-    """The second super admin opens the approvals queue and approves ``approval_id`` from it."""
-    mark = bot.request.mark()
-    await bot.send(checker.presses("a:menu:approvals"))
-    [listing] = [p for p in sent_since(bot, mark) if str(p["text"]).startswith(f"Approval {approval_id}")]
-    assert button_data(listing) == [f"a:ap_ok:{approval_id}", f"a:ap_no:{approval_id}"]
-    await bot.send(checker.presses(f"a:ap_ok:{approval_id}"))
-    assert bot.request.last_text() == f"Approval {approval_id} approved; the action was carried out."
 
 
 # -- statistics ---------------------------------------------------------------------------------------
@@ -198,7 +182,12 @@ def test_a_super_admin_sees_the_administrators_and_what_can_be_done(admins: App)
         "· root-2: super_admin (active)",
         "· support-1: support (active)",
     ]
-    assert button_data(listing) == ["a:roles:appoint", "a:roles:change", "a:roles:deactivate"]
+    assert button_data(listing) == [
+        "a:roles:appoint",
+        "a:roles:change",
+        "a:roles:deactivate",
+        "a:roles:define",
+    ]
 
 
 def test_an_appointed_finance_admin_waits_for_a_second_super_admin_then_sees_the_withdrawals(
@@ -288,7 +277,7 @@ def test_an_appointment_asks_again_for_what_does_not_fit_and_cancel_leaves_nothi
     assert admins.approvals.pending(by="root-2") == []
 
 
-def test_a_role_change_waits_for_a_second_super_admin_then_takes_effect(admins: App) -> None:
+def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_others(admins: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         root, root_2 = as_admin(bot, ROOT), as_admin(bot, ROOT_2)
         await bot.send(root.presses("a:roles:change"))
@@ -298,13 +287,14 @@ def test_a_role_change_waits_for_a_second_super_admin_then_takes_effect(admins: 
         assert (await asyncio.to_thread(staff_of, admins))["support-1"].roles == {"support"}
         await approve_in_queue(bot, root_2, approval_id)
         await bot.send(as_admin(bot, SUPPORT).command("/admin"))
+        await bot.send(root.presses("a:ro_admin:support-1"))
 
     bot = play(admins, scenario)
-    admins_shown, roles_shown, *_, support_menu = bot.request.of("sendMessage")
-    assert admins_shown["text"] == "Whose role is to change?"
+    admins_shown, roles_shown, *_, support_menu, roles_again = bot.request.of("sendMessage")
+    assert admins_shown["text"] == "Whose roles are to change?"
     assert "a:ro_admin:support-1" in button_data(admins_shown)
     assert "support-1 (support)" in [b["text"] for b in buttons(admins_shown)]
-    assert roles_shown["text"] == "Choose the role support-1 is to hold (now: support):"
+    assert roles_shown["text"] == "Tap a role to give it to support-1 or take it away (✓ held now: support):"
     assert [(b["text"], b["callback_data"]) for b in buttons(roles_shown)] == [
         ("finance", "a:ro_set:finance:support-1"),
         ("reviewer", "a:ro_set:reviewer:support-1"),
@@ -318,7 +308,44 @@ def test_a_role_change_waits_for_a_second_super_admin_then_takes_effect(admins: 
         "a:menu:approvals",
         "a:menu:stats",
     ]
+    assert staff_of(admins)["support-1"].roles == {"reviewer", "support"}
+    assert [b["text"] for b in buttons(roles_again)] == [
+        "finance",
+        "✓ reviewer",
+        "risk_officer",
+        "super_admin",
+        "✓ support",
+    ]
+
+
+def test_a_role_held_is_taken_away_but_never_the_last_and_a_waiting_change_is_decided_first(
+    admins: App,
+) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        root, root_2 = as_admin(bot, ROOT), as_admin(bot, ROOT_2)
+        await bot.send(root.presses("a:ro_set:reviewer:support-1"))
+        first = waiting_request(bot.request.last_text(), "support-1")
+        await bot.send(root.presses("a:ro_set:reviewer:support-1"))  # the same change: the same request
+        assert waiting_request(bot.request.last_text(), "support-1") == first
+        await bot.send(root.presses("a:ro_set:finance:support-1"))  # another change while one waits
+        assert bot.request.last_text() == (
+            f"Another change for support-1 is already waiting for a second administrator (request {first});"
+            " have it approved or rejected first."
+        )
+        await approve_in_queue(bot, root_2, first)
+        await bot.send(root.presses("a:ro_set:support:support-1"))  # taken away
+        second = waiting_request(bot.request.last_text(), "support-1")
+        assert second != first
+        await approve_in_queue(bot, root_2, second)
+        await bot.send(root.presses("a:ro_set:reviewer:support-1"))  # the last one: not taken away
+
+    bot = play(admins, scenario)
+    assert bot.request.last_text() == (
+        "reviewer is the only role support-1 holds; to take every permission away, deactivate them instead."
+    )
+    assert toasts(bot) == [None] * len(toasts(bot))
     assert staff_of(admins)["support-1"].roles == {"reviewer"}
+    assert admins.approvals.pending(by="root-2") == []
 
 
 def test_a_deactivation_is_confirmed_then_waits_for_a_second_super_admin(admins: App) -> None:
@@ -361,6 +388,10 @@ def test_a_reviewer_has_no_roles_entry_and_forged_role_buttons_change_nothing(ad
         "a:off_ask:root",
         "a:off_ok:root",
         "a:new_role:super_admin",
+        "a:roles:define",
+        "a:rd_perm:role.manage",
+        "a:rd_done:auditor",
+        "a:rd_skip:auditor",
     ]
 
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
@@ -395,6 +426,12 @@ def test_a_reviewer_has_no_roles_entry_and_forged_role_buttons_change_nothing(ad
         "a:ro_set:Finance:support-1",
         "a:new_role:Finance",
         "a:off_ok:" + "x" * 49,
+        "a:rd_perm:stats.view",
+        "a:rd_perm:stats_view",
+        "a:rd_perm:everything",
+        "a:rd_done:auditor",
+        "a:rd_done:Auditor",
+        "a:rd_skip:auditor",
     ],
 )
 def test_a_super_admins_button_naming_what_is_not_there_is_outdated(admins: App, data: str) -> None:
@@ -461,6 +498,7 @@ def test_role_management_and_statistics_speak_both_languages(admins: App, langua
         "admin.roles.appoint",
         "admin.roles.change",
         "admin.roles.deactivate",
+        "admin.roles.define",
         "admin.deactivate.yes",
         "admin.deactivate.no",
     ):

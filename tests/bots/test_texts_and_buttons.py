@@ -32,6 +32,11 @@ def test_every_text_exists_in_both_languages_with_the_same_placeholders(key: str
     assert placeholders(versions["zh"]) == placeholders(versions["en"])
 
 
+def test_every_permission_has_a_label_for_its_toggle_button() -> None:
+    labels = {key.removeprefix("admin.permission.") for key in TEXTS if key.startswith("admin.permission.")}
+    assert labels == {permission.value for permission in Permission}
+
+
 def test_a_text_is_filled_in_and_an_unknown_language_reads_chinese() -> None:
     assert text("withdraw.confirm", "en", amount=Money.parse("12.5")) == "Withdraw ¥12.50?"
     assert text("withdraw.confirm", "fr", amount=Money.parse("12.5")) == "确认提现 ¥12.50？"
@@ -132,6 +137,10 @@ WRITTEN = [
     cb.AdminAction("off_ask", "reviewer-1"),
     cb.AdminAction("off_ok", "reviewer-1"),
     cb.AdminAction("off_keep", "reviewer-1"),
+    *(cb.AdminAction("rd_perm", permission.value) for permission in Permission),
+    cb.AdminAction("rd_done", "auditor"),
+    cb.AdminAction("rd_done", "a" * 40),
+    cb.AdminAction("rd_skip", "risk_auditor"),
 ]
 
 
@@ -154,6 +163,10 @@ def test_button_data_reads_back_as_written_and_fits_telegrams_limit(callback: cb
         cb.AdminAction("ro_set", "finance"),
         cb.AdminAction("ro_set", "finance:" + "x" * 41),
         cb.AdminAction("off_ok", "ops/1"),
+        cb.AdminAction("rd_perm", "everything"),
+        cb.AdminAction("rd_perm", "stats.view:auditor"),
+        cb.AdminAction("rd_done", "Auditor"),
+        cb.AdminAction("rd_skip", "risk auditor"),
     ],
     ids=repr,
 )
@@ -184,6 +197,15 @@ def test_a_button_the_parser_would_not_read_back_cannot_be_written(callback: cb.
         "a:ro_set:finance:",
         "a:ro_set:1:root",
         "a:off_ok:",
+        "a:roles:define:x",
+        "a:rd_perm:",
+        "a:rd_perm:stats_view",
+        "a:rd_perm:Stats.view",
+        "a:rd_perm:stats.view.x",
+        "a:rd_perm:stats.view:auditor",
+        "a:rd_done:",
+        "a:rd_done:risk__auditor",
+        "a:rd_skip:_auditor",
     ],
 )
 def test_anything_not_written_by_the_bot_is_not_read(data: object) -> None:

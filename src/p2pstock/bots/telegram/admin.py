@@ -6,8 +6,8 @@ command and buttons do not exist (the customer's handlers answer them as unknown
 administrator may do is decided by core on every call: a refusal comes back as ``PermissionDenied``
 and is told politely through the error table. Buttons name their subject by id; the service checks it
 again. A rejection asks for its reason in a follow-up message (the state ``admin.reason`` of the admin
-conversation, drawn in ``admin.mmd`` with the appointment's states), which any other command or button
-leaves.
+conversation, drawn in ``admin.mmd`` with the states of an appointment and of a role being defined),
+which any other command or button leaves.
 
 The admin handlers run in a group before the customer's: what they handle stops there
 (``ApplicationHandlerStop``); what they do not handle goes on to the customer's handlers.
@@ -79,7 +79,7 @@ QUEUES: dict[str, Permission | None] = {
 """Menu entry → the permission that makes its button worth showing (core checks again on use)."""
 
 REJECTIONS = ("doc_no", "id_no", "wd_no", "ap_no")
-PENDING = ("admin_rejection", admin_roles.APPOINTMENT)
+PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
@@ -113,9 +113,13 @@ async def admin_button(update: Update, context: BotContext) -> object:
         return None  # the customer's catch-all answers it as outdated
     admin, lang = found
     appointment = context.user_state.get(admin_roles.APPOINTMENT)
+    draft = context.user_state.get(admin_roles.DRAFT)
     _drop_pending(context)
     if action.verb in admin_roles.VERBS:
-        handled(await admin_roles.on_button(update, context, admin, lang, action, appointment=appointment))
+        step = admin_roles.on_button(
+            update, context, admin, lang, action, appointment=appointment, draft=draft
+        )
+        handled(await step)
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
@@ -158,7 +162,7 @@ async def got_reason(update: Update, context: BotContext) -> object:
 
 
 async def cancel_step(update: Update, context: BotContext) -> object:
-    """/cancel while a reason or an appointment's detail is asked for: nothing is done."""
+    """/cancel while a reason, an appointment's detail or a role's detail is asked for: nothing is done."""
     _drop_pending(context)
     found = await administrator_of(update, context)
     lang = found[1] if found else language_from_telegram(user_of(update).language_code)
@@ -454,8 +458,9 @@ _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
-    """The administrators' conversation: menus and decisions, the reason a rejection waits for, and the
-    id and Telegram user id an appointment waits for."""
+    """The administrators' conversation: menus and decisions, the reason a rejection waits for, the id
+    and Telegram user id an appointment waits for, and the name, permissions and description of a role
+    being defined."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
@@ -469,6 +474,9 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
                 REASON: [MessageHandler(_NEW_TEXT, got_reason)],
                 admin_roles.APPOINT_ID: [MessageHandler(_NEW_TEXT, admin_roles.got_new_id)],
                 admin_roles.APPOINT_TELEGRAM: [MessageHandler(_NEW_TEXT, admin_roles.got_new_telegram)],
+                admin_roles.ROLE_NAME: [MessageHandler(_NEW_TEXT, admin_roles.got_role_name)],
+                admin_roles.ROLE_PERMISSIONS: [MessageHandler(_NEW_TEXT, admin_roles.use_buttons)],
+                admin_roles.ROLE_DESCRIPTION: [MessageHandler(_NEW_TEXT, admin_roles.got_role_description)],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel_step),

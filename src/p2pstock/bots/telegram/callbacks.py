@@ -24,6 +24,7 @@ from collections.abc import Callable
 import attrs
 
 from p2pstock.core.people.documents import DocumentKind
+from p2pstock.core.people.permissions import Permission
 
 MAX_BYTES = 64
 """Telegram's limit on callback data."""
@@ -98,13 +99,16 @@ ADMIN_VERBS = (
     "roles",  # subject: a step of role management (ROLE_STEPS)
     "new_role",  # subject: a role name, for the appointment being made
     "ro_admin",  # subject: an administrator id, whose role is to change
-    "ro_set",  # subject: <role name>:<administrator id>
+    "ro_set",  # subject: <role name>:<administrator id>, the role to give or take away
     "off_ask",  # subject: an administrator id, to deactivate once confirmed
     "off_ok",
     "off_keep",
+    "rd_perm",  # subject: a permission (Permission), ticked or unticked in the role being defined
+    "rd_done",  # subject: the name of the role being defined, its permissions chosen
+    "rd_skip",  # subject: the name of the role being defined, without a description
 )
 ADMIN_QUEUES = ("documents", "identities", "withdrawals", "approvals", "audit", "stats", "roles")
-ROLE_STEPS = ("appoint", "change", "deactivate")
+ROLE_STEPS = ("appoint", "change", "deactivate", "define")
 _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
 _ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):({_ADMIN_ID})")
@@ -113,6 +117,9 @@ _ADMIN_SUBJECTS = {
     "roles": re.compile("|".join(ROLE_STEPS)),
     "new_role": re.compile(_ROLE_NAME),
     "ro_set": re.compile(f"{_ROLE_NAME}:.+"),
+    "rd_perm": re.compile("|".join(re.escape(permission.value) for permission in Permission)),
+    "rd_done": re.compile(_ROLE_NAME),
+    "rd_skip": re.compile(_ROLE_NAME),
 }
 """Verb → the exact shape of its subject (any other verb's subject is an id)."""
 

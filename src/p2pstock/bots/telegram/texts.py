@@ -328,14 +328,23 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.roles.active": _t("在职", "active"),
         "admin.roles.inactive": _t("已停用", "deactivated"),
         "admin.roles.appoint": _t("➕ 任命管理员", "➕ Appoint an administrator"),
-        "admin.roles.change": _t("🔁 更改角色", "🔁 Change a role"),
+        "admin.roles.change": _t("🔁 更改角色", "🔁 Change roles"),
         "admin.roles.deactivate": _t("⛔ 停用管理员", "⛔ Deactivate an administrator"),
+        "admin.roles.define": _t("🧩 定义角色", "🧩 Define a role"),
+        "admin.roles.custom_title": _t("自定义角色：", "Custom roles:"),
+        "admin.roles.custom_line": _t("· {role}：{permissions}", "· {role}: {permissions}"),
+        "admin.roles.custom_description": _t("  {description}", "  {description}"),
         "admin.roles.left_out": _t(
             "（另有 {count} 项无法用按钮显示）", "({count} more cannot be shown as buttons)"
         ),
         "admin.roles.waiting": _t(
             "对 {admin} 的变更正在等待第二位管理员复核（申请 {approval}）。",
             "The change for {admin} is waiting for a second administrator (request {approval}).",
+        ),
+        "admin.roles.other_waiting": _t(
+            "对 {admin} 的另一项变更已在等待第二位管理员复核（申请 {approval}），请先让其通过或驳回。",
+            "Another change for {admin} is already waiting for a second administrator (request"
+            " {approval}); have it approved or rejected first.",
         ),
         "admin.appoint.ask_id": _t(
             "请输入新管理员的编号（字母、数字及 _.:@/+=-），或发送 /cancel 取消：",
@@ -362,10 +371,14 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.appoint.done": _t(
             "{admin} 已任命为管理员，角色：{roles}。", "{admin} is now an administrator: {roles}."
         ),
-        "admin.change.choose_admin": _t("请选择要更改角色的管理员：", "Whose role is to change?"),
+        "admin.change.choose_admin": _t("请选择要更改角色的管理员：", "Whose roles are to change?"),
         "admin.change.choose_role": _t(
-            "请选择 {admin} 今后担任的角色（目前：{roles}）：",
-            "Choose the role {admin} is to hold (now: {roles}):",
+            "点击角色，为 {admin} 添加或取消该角色（✓ 为目前担任的：{roles}）：",
+            "Tap a role to give it to {admin} or take it away (✓ held now: {roles}):",
+        ),
+        "admin.change.last_role": _t(
+            "{role} 是 {admin} 唯一的角色，不能取消；如需收回全部权限，请停用该管理员。",
+            "{role} is the only role {admin} holds; to take every permission away, deactivate them instead.",
         ),
         "admin.change.done": _t("{admin} 的角色已改为：{roles}。", "{admin} now holds: {roles}."),
         "admin.deactivate.choose_admin": _t(
@@ -378,6 +391,73 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.deactivate.yes": _t("⛔ 确认停用", "⛔ Deactivate"),
         "admin.deactivate.no": _t("✖️ 取消", "✖️ Keep"),
         "admin.deactivate.done": _t("{admin} 已停用。", "{admin} is deactivated."),
+        "admin.define.ask_name": _t(
+            "请输入新角色的名称（小写英文单词，用 _ 连接，最多 {max} 个字符，例如 risk_auditor），"
+            "或发送 /cancel 取消：",
+            "Type the name of the role (lowercase words joined by _, at most {max} characters, for"
+            " example risk_auditor), or send /cancel:",
+        ),
+        "admin.define.bad_name": _t(
+            "角色名称须为小写英文单词并用 _ 连接，最多 {max} 个字符。请重新输入，或发送 /cancel 取消：",
+            "A role name is lowercase words joined by _, at most {max} characters. Type it again, or"
+            " send /cancel:",
+        ),
+        "admin.define.default_name": _t(
+            "{role} 是系统默认角色，不能重新定义。请输入另一个名称，或发送 /cancel 取消：",
+            "{role} is a default role and cannot be redefined. Type another name, or send /cancel:",
+        ),
+        "admin.define.choose_permissions": _t(
+            "请选择角色 {role} 的权限（点击勾选或取消），选好后点击“完成”：",
+            "Choose the permissions of the role {role} (tap to tick or untick), then press Done:",
+        ),
+        "admin.define.redefine": _t(
+            "角色 {role} 已存在，已勾选其现有权限；您的选择将替换它们。",
+            "The role {role} exists: its permissions are ticked, and what you choose replaces them.",
+        ),
+        "admin.define.done_button": _t("✅ 完成", "✅ Done"),
+        "admin.define.no_permissions": _t(
+            "请至少选择一项权限，然后点击“完成”。", "Choose at least one permission, then press Done."
+        ),
+        "admin.define.use_buttons": _t(
+            "请用上方按钮选择权限并点击“完成”，或发送 /cancel 取消。",
+            "Choose the permissions with the buttons above and press Done, or send /cancel.",
+        ),
+        "admin.define.ask_description": _t(
+            "请输入角色 {role} 的说明（最多 {max} 个字符），或点击“跳过”：",
+            "Type a description of the role {role} (at most {max} characters), or press Skip:",
+        ),
+        "admin.define.skip": _t("⏭ 跳过", "⏭ Skip"),
+        "admin.define.bad_description": _t(
+            "说明最多 {max} 个字符，请重新输入，或点击“跳过”：",
+            "A description has at most {max} characters; type it again, or press Skip:",
+        ),
+        "admin.define.done": _t(
+            "角色 {role} 已定义：{permissions}", "The role {role} is defined: {permissions}"
+        ),
+        "admin.define.waiting": _t(
+            "角色 {role} 的定义正在等待第二位管理员复核（申请 {approval}）。",
+            "The role {role} is waiting for a second administrator (request {approval}).",
+        ),
+        "admin.define.other_waiting": _t(
+            "角色 {role} 的另一项定义已在等待第二位管理员复核（申请 {approval}），请先让其通过或驳回。",
+            "Another definition of the role {role} is already waiting for a second administrator"
+            " (request {approval}); have it approved or rejected first.",
+        ),
+        # -- permissions, as buttons and in lists of a role's permissions ----------------------------
+        "admin.permission.kyc.review": _t("实名审核", "Identities"),
+        "admin.permission.document.review": _t("材料审核", "Documents"),
+        "admin.permission.withdrawal.approve": _t("提现审批", "Withdrawals"),
+        "admin.permission.allocation.review": _t("配资审核", "Allocation review"),
+        "admin.permission.allocation.assign_account": _t("配资账户分配", "Allocation accounts"),
+        "admin.permission.allocation.daily_status": _t("配资日状态", "Allocation daily status"),
+        "admin.permission.allocation.settle": _t("配资结算", "Allocation settlement"),
+        "admin.permission.loan.review": _t("借款审核", "Loan review"),
+        "admin.permission.loan.full_review": _t("借款全面审核", "Loan full review"),
+        "admin.permission.capital.manage": _t("资金管理", "Capital"),
+        "admin.permission.role.manage": _t("角色管理", "Roles"),
+        "admin.permission.stats.view": _t("查看统计", "Statistics"),
+        "admin.permission.audit.view": _t("审计日志", "Audit trail"),
+        "admin.permission.product.manage": _t("产品管理", "Products"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
