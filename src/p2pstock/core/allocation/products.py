@@ -1,0 +1,173 @@
+"""Allocation products and their rate table, and the quote a customer sees before applying.
+
+Notation (DESIGN §5): D the deposit (margin), L the leverage, B = D × L the allocated funds, w and c the
+warning and liquidation ratios, so that the lines are ``WL = B + w·D`` and ``CL = B + c·D``.
+
+Rates are integers in parts per million of B per period (a daily rate of 0.06 % is 600 ppm; a monthly
+rate of 1.5 % is 15,000 ppm); ratios are in per cent of D. Money is in minor units. A fee is rounded half
+up to the fen. A product is immutable and versioned: an allocation keeps the version it was applied under.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import time
+
+import attrs
+
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.money import Money
+from p2pstock.core.validation import check_code, positive_int
+
+PPM = 1_000_000
+MAX_LEVERAGE = 10
+
+
+class Mode(enum.StrEnum):
+    DAILY = "daily"
+    """Term in trading days, a fee per trading day."""
+    MONTHLY = "monthly"
+    """Term in months, a fee per month: the first at start, the next on the same day of later months."""
+
+
+class Component(enum.StrEnum):
+    """The parts of what an application costs; each is paid (and frozen) on its own."""
+
+    DEPOSIT = "deposit"
+    RISK_FUND = "risk_fund"
+    PREPAID_FEE = "prepaid_fee"
+
+
+class RefundPolicy(enum.StrEnum):
+    """What an early termination gives back of prepaid fees."""
+
+    NONE = "none"
+    UNUSED_PERIODS = "unused_periods"
+
+
+def _percent(amount: int, pct: int) -> int:
+    return (amount * pct + 50) // 100
+
+
+def fee_of(allocated: int, rate_ppm: int) -> int:
+    """``allocated × rate_ppm / 1e6`` rounded half up to the minor unit."""
+    return (allocated * rate_ppm + PPM // 2) // PPM
+
+
+@attrs.frozen
+class LeverageRate:
+    """One choice of the rate table: leverage ``leverage`` costs ``rate_ppm`` of B per period."""
+
+    leverage: int = attrs.field(validator=positive_int)
+    rate_ppm: int = attrs.field(validator=positive_int)
+
+    def __attrs_post_init__(self) -> None:
+        if self.leverage > MAX_LEVERAGE:
+            raise InvalidInput(f"leverage may be at most {MAX_LEVERAGE}")
+
+
+@attrs.frozen
+class Quote:
+    """What applying would mean: B, the lines, the fee per period and the amount due per component."""
+
+    deposit: int
+    leverage: int
+    term: int
+    allocated: int
+    warning_line: int
+    liquidation_line: int
+    fee_per_period: int
+    due: dict[Component, int]
+
+    @property
+    def total_due(self) -> int:
+        return sum(self.due.values())
+
+
+def _check_ratios(product: Product) -> None:
+    if not 0 < product.liquidation_ratio_pct < product.warning_ratio_pct <= 100:
+        raise InvalidInput(
+            "the ratios must satisfy 0 < liquidation < warning ≤ 100 (per cent of the deposit)"
+        )
+
+
+@attrs.frozen
+class Product:
+    """A product of the rate table, as an administrator holding ``product.manage`` defines it."""
+
+    code: str = attrs.field(validator=lambda _i, _a, v: check_code(v, "product code"))
+    version: int = attrs.field(validator=positive_int)
+    name: str
+    mode: Mode = attrs.field(converter=Mode)
+    rates: tuple[LeverageRate, ...]
+    deposit_min: int = attrs.field(validator=positive_int)
+    deposit_max: int = attrs.field(validator=positive_int)
+    deposit_step: int = attrs.field(validator=positive_int)
+    term_min: int = attrs.field(validator=positive_int)
+    term_max: int = attrs.field(validator=positive_int)
+    warning_ratio_pct: int = 50
+    liquidation_ratio_pct: int = 30
+    risk_fund_ppm: int = 0
+    """The risk fund as a share of B; 0 for none."""
+    prepaid_periods: int = 0
+    """Fee periods paid with the application (monthly products usually 1: the first month)."""
+    payment_deadline_minutes: int = attrs.field(default=120, validator=positive_int)
+    same_day_cutoff: time = time(14, 30)
+    """Paid and confirmed before this time (Asia/Shanghai) on a trading day, trading starts that day."""
+    refund_policy: RefundPolicy = attrs.field(default=RefundPolicy.NONE, converter=RefundPolicy)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput("a product needs a name")
+        if not self.rates or len({r.leverage for r in self.rates}) != len(self.rates):
+            raise InvalidInput("a product needs at least one leverage, each listed once")
+        if self.deposit_min > self.deposit_max or self.deposit_min % self.deposit_step:
+            raise InvalidInput("the deposit range must start on a step and not end before it starts")
+        if self.term_min > self.term_max:
+            raise InvalidInput("the term range must not end before it starts")
+        if self.risk_fund_ppm < 0 or self.prepaid_periods < 0:
+            raise InvalidInput("the risk fund and the prepaid periods cannot be negative")
+        if self.prepaid_periods > self.term_min:
+            raise InvalidInput("more periods cannot be prepaid than the shortest term has")
+        _check_ratios(self)
+
+    def rate(self, leverage: int) -> LeverageRate:
+        for choice in self.rates:
+            if choice.leverage == leverage:
+                return choice
+        offered = ", ".join(str(r.leverage) for r in self.rates)
+        raise InvalidInput(f"this product offers leverage {offered}, not {leverage!r:.10}")
+
+    def quote(self, deposit: int, leverage: int, term: int) -> Quote:
+        """What an application for ``deposit`` at ``leverage`` over ``term`` periods costs, per component."""
+        self._check_deposit(deposit)
+        if isinstance(term, bool) or not isinstance(term, int) or not self.term_min <= term <= self.term_max:
+            unit = "trading days" if self.mode is Mode.DAILY else "months"
+            raise InvalidInput(f"the term must be {self.term_min}–{self.term_max} {unit}")
+        rate = self.rate(leverage)
+        allocated = deposit * leverage
+        fee = fee_of(allocated, rate.rate_ppm)
+        due = {Component.DEPOSIT: deposit}
+        if self.risk_fund_ppm:
+            due[Component.RISK_FUND] = fee_of(allocated, self.risk_fund_ppm)
+        if self.prepaid_periods:
+            due[Component.PREPAID_FEE] = fee * self.prepaid_periods
+        return Quote(
+            deposit=deposit,
+            leverage=leverage,
+            term=term,
+            allocated=allocated,
+            warning_line=allocated + _percent(deposit, self.warning_ratio_pct),
+            liquidation_line=allocated + _percent(deposit, self.liquidation_ratio_pct),
+            fee_per_period=fee,
+            due=due,
+        )
+
+    def _check_deposit(self, deposit: int) -> None:
+        if isinstance(deposit, bool) or not isinstance(deposit, int):
+            raise InvalidInput("the deposit must be an integer number of minor units")
+        if not self.deposit_min <= deposit <= self.deposit_max:
+            low, high = Money(self.deposit_min), Money(self.deposit_max)
+            raise InvalidInput(f"the deposit must be between {low} and {high}")
+        if (deposit - self.deposit_min) % self.deposit_step:
+            raise InvalidInput(f"the deposit must go up in steps of {Money(self.deposit_step)}")
