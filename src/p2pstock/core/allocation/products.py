@@ -11,7 +11,9 @@ up to the fen. A product is immutable and versioned: an allocation keeps the ver
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 import attrs
 
@@ -19,6 +21,7 @@ from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
 from p2pstock.core.validation import check_code, positive_int
 
+_positive: Callable[[Any, Any, int], None] = positive_int
 PPM = 1_000_000
 MAX_LEVERAGE = 10
 
@@ -58,8 +61,8 @@ def fee_of(allocated: int, rate_ppm: int) -> int:
 class LeverageRate:
     """One choice of the rate table: leverage ``leverage`` costs ``rate_ppm`` of B per period."""
 
-    leverage: int = attrs.field(validator=positive_int)
-    rate_ppm: int = attrs.field(validator=positive_int)
+    leverage: int = attrs.field(validator=_positive)
+    rate_ppm: int = attrs.field(validator=_positive)
 
     def __attrs_post_init__(self) -> None:
         if self.leverage > MAX_LEVERAGE:
@@ -96,22 +99,22 @@ class Product:
     """A product of the rate table, as an administrator holding ``product.manage`` defines it."""
 
     code: str = attrs.field(validator=lambda _i, _a, v: check_code(v, "product code"))
-    version: int = attrs.field(validator=positive_int)
+    version: int = attrs.field(validator=_positive)
     name: str
     mode: Mode = attrs.field(converter=Mode)
     rates: tuple[LeverageRate, ...]
-    deposit_min: int = attrs.field(validator=positive_int)
-    deposit_max: int = attrs.field(validator=positive_int)
-    deposit_step: int = attrs.field(validator=positive_int)
-    term_min: int = attrs.field(validator=positive_int)
-    term_max: int = attrs.field(validator=positive_int)
+    deposit_min: int = attrs.field(validator=_positive)
+    deposit_max: int = attrs.field(validator=_positive)
+    deposit_step: int = attrs.field(validator=_positive)
+    term_min: int = attrs.field(validator=_positive)
+    term_max: int = attrs.field(validator=_positive)
     warning_ratio_pct: int = 50
     liquidation_ratio_pct: int = 30
     risk_fund_ppm: int = 0
     """The risk fund as a share of B; 0 for none."""
     prepaid_periods: int = 0
     """Fee periods paid with the application (monthly products usually 1: the first month)."""
-    payment_deadline_minutes: int = attrs.field(default=120, validator=positive_int)
+    payment_deadline_minutes: int = attrs.field(default=120, validator=_positive)
     same_day_cutoff: time = time(14, 30)
     """Paid and confirmed before this time (Asia/Shanghai) on a trading day, trading starts that day."""
     refund_policy: RefundPolicy = attrs.field(default=RefundPolicy.NONE, converter=RefundPolicy)
