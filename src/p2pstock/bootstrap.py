@@ -19,6 +19,7 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
+from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
@@ -63,6 +64,7 @@ class App:
     dispatcher: Dispatcher
     payments: Payments
     statistics: PlatformStatistics
+    products: ProductCatalog
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -111,6 +113,7 @@ def bootstrap(
         Dispatcher(office, senders),
         Payments(office, wallets, {gateway.name: gateway}, gateway.name),
         PlatformStatistics(office, ledger),
+        ProductCatalog(office),
         pm,
         engine,
     )

@@ -14,6 +14,7 @@ from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
+from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -59,6 +60,8 @@ EXPECTED: dict[str, set[str]] = {
     "Wallets.reject_withdrawal": {"super_admin", "finance"},
     "Wallets.withdrawal_queue": {"super_admin", "finance"},
     "PlatformStatistics.overview": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "ProductCatalog.define": {"super_admin"},
+    "ProductCatalog.withdraw": {"super_admin"},
     "Staff.administrators": {"super_admin"},
     "Staff.appoint": {"super_admin"},
     "Staff.change_roles": {"super_admin"},
@@ -79,6 +82,26 @@ EXPECTED: dict[str, set[str]] = {
 
 def registered(app: App) -> str:
     return app.customers.register(customer_id=CUSTOMER, language="en").id
+
+
+PRODUCT = Product(
+    code="daily.basic",
+    version=1,
+    name="daily",
+    mode=Mode.DAILY,
+    rates=(LeverageRate(5, 600),),
+    deposit_min=100_000,
+    deposit_max=10_000_000,
+    deposit_step=100_000,
+    term_min=2,
+    term_max=30,
+)
+
+
+def with_product(app: App) -> str:
+    """A product on the rate table, defined by a super administrator."""
+    app.products.define(PRODUCT, by="root")
+    return registered(app)
 
 
 def uploaded_document(app: App) -> str:
@@ -197,6 +220,8 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "AuditTrail.verify_as": (registered, lambda app, _, by: app.audit.verify_as(by=by)),
     "Wallets.withdrawal_queue": (registered, lambda app, _, by: app.wallets.withdrawal_queue(by=by)),
     "PlatformStatistics.overview": (registered, lambda app, _, by: app.statistics.overview(by=by)),
+    "ProductCatalog.define": (registered, lambda app, _, by: app.products.define(PRODUCT, by=by)),
+    "ProductCatalog.withdraw": (with_product, lambda app, _, by: app.products.withdraw("daily.basic", by=by)),
 }
 
 

@@ -22,10 +22,12 @@ from p2pstock.adapters.memory_people import (
     MemoryOutbox,
     MemoryPaymentOrders,
     MemoryPhoneCodes,
+    MemoryProducts,
     MemoryStaff,
     MemoryUiState,
     put,
 )
+from p2pstock.core.allocation.ports import CatalogEntry
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
@@ -64,6 +66,7 @@ class MemoryDatabase:
     outbox: dict[str, Notification] = attrs.Factory(dict)
     payment_orders: dict[str, PaymentOrder] = attrs.Factory(dict)
     ui_state: dict[str, str] = attrs.Factory(dict)
+    products: dict[str, CatalogEntry] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -93,6 +96,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(database.outbox, self._undo)
         self.payments = MemoryPaymentOrders(database.payment_orders, self._undo)
         self.ui_state = MemoryUiState(database.ui_state, self._undo)
+        self.products = MemoryProducts(database.products, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

@@ -6,6 +6,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import attrs
+
+from p2pstock.core.allocation.ports import CatalogEntry
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import DeliveryStatus, Notification
@@ -260,3 +263,32 @@ class MemoryUiState:
 
     def items(self, prefix: str) -> dict[str, str]:
         return {k: v for k, v in self._rows.items() if k.startswith(prefix)}
+
+
+class MemoryProducts:
+    def __init__(self, rows: dict[str, CatalogEntry], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def latest(self, code: str, *, lock: bool = False) -> CatalogEntry | None:
+        versions = [e for e in self._rows.values() if e.product.code == code]
+        return max(versions, key=lambda e: e.product.version, default=None)
+
+    def get(self, code: str, version: int) -> CatalogEntry | None:
+        return self._rows.get(f"{code}@{version}")
+
+    def add(self, entry: CatalogEntry) -> None:
+        key = f"{entry.product.code}@{entry.product.version}"
+        if key in self._rows:
+            raise TransientConflict(f"product {key} exists")
+        put(self._rows, key, entry, self._undo)
+
+    def set_offered(self, code: str, version: int, offered: bool) -> None:
+        entry = self.get(code, version)
+        if entry is None:
+            raise NotFound("there is no such product version")
+        put(self._rows, f"{code}@{version}", attrs.evolve(entry, offered=offered), self._undo)
+
+    def offered(self) -> list[CatalogEntry]:
+        codes = sorted({e.product.code for e in self._rows.values()})
+        newest = [self.latest(code) for code in codes]
+        return [e for e in newest if e is not None and e.offered]

@@ -11,6 +11,7 @@ up to the fen. A product is immutable and versioned: an allocation keeps the ver
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable
 from datetime import time
 from typing import Any
@@ -174,3 +175,25 @@ class Product:
             raise InvalidInput(f"the deposit must be between {low} and {high}")
         if (deposit - self.deposit_min) % self.deposit_step:
             raise InvalidInput(f"the deposit must go up in steps of {Money(self.deposit_step)}")
+
+
+def to_json(product: Product) -> str:
+    """The canonical text a product version is stored as."""
+    fields = attrs.asdict(product, recurse=True, value_serializer=_plain)
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_json(text: str) -> Product:
+    fields: dict[str, Any] = json.loads(text)
+    fields["rates"] = tuple(LeverageRate(**rate) for rate in fields["rates"])
+    fields["same_day_cutoff"] = time.fromisoformat(fields["same_day_cutoff"])
+    fields["mode"], fields["refund_policy"] = Mode(fields["mode"]), RefundPolicy(fields["refund_policy"])
+    return Product(**fields)
+
+
+def _plain(_instance: object, _field: object, value: object) -> object:
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, Mode | RefundPolicy):
+        return value.value
+    return value
