@@ -15,11 +15,13 @@ import pluggy
 from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.email import EmailNotifier
+from p2pstock.adapters.holidays import ChineseHolidays
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
 from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
@@ -65,6 +67,7 @@ class App:
     payments: Payments
     statistics: PlatformStatistics
     products: ProductCatalog
+    trading_days: TradingDays
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -114,6 +117,7 @@ def bootstrap(
         Payments(office, wallets, {gateway.name: gateway}, gateway.name),
         PlatformStatistics(office, ledger),
         ProductCatalog(office),
+        TradingDays(office, ChineseHolidays()),
         pm,
         engine,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,8 @@ EXPECTED: dict[str, set[str]] = {
     "PlatformStatistics.overview": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
     "ProductCatalog.define": {"super_admin"},
     "ProductCatalog.withdraw": {"super_admin"},
+    "TradingDays.set_override": {"super_admin"},
+    "TradingDays.clear_override": {"super_admin"},
     "Staff.administrators": {"super_admin"},
     "Staff.appoint": {"super_admin"},
     "Staff.change_roles": {"super_admin"},
@@ -101,6 +104,15 @@ PRODUCT = Product(
 def with_product(app: App) -> str:
     """A product on the rate table, defined by a super administrator."""
     app.products.define(PRODUCT, by="root")
+    return registered(app)
+
+
+CLOSED_DAY = date(2026, 9, 16)
+
+
+def with_override(app: App) -> str:
+    """A day the calendar closes by an administrator's override."""
+    app.trading_days.set_override(CLOSED_DAY, trades=False, reason="closed", by="root")
     return registered(app)
 
 
@@ -222,6 +234,14 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "PlatformStatistics.overview": (registered, lambda app, _, by: app.statistics.overview(by=by)),
     "ProductCatalog.define": (registered, lambda app, _, by: app.products.define(PRODUCT, by=by)),
     "ProductCatalog.withdraw": (with_product, lambda app, _, by: app.products.withdraw("daily.basic", by=by)),
+    "TradingDays.set_override": (
+        registered,
+        lambda app, _, by: app.trading_days.set_override(CLOSED_DAY, trades=False, reason="closed", by=by),
+    ),
+    "TradingDays.clear_override": (
+        with_override,
+        lambda app, _, by: app.trading_days.clear_override(CLOSED_DAY, by=by),
+    ),
 }
 
 

@@ -17,6 +17,7 @@ import attrs
 from p2pstock.adapters.memory_people import (
     MemoryApprovals,
     MemoryAuditLog,
+    MemoryCalendarOverrides,
     MemoryCustomers,
     MemoryDocuments,
     MemoryOutbox,
@@ -27,7 +28,7 @@ from p2pstock.adapters.memory_people import (
     MemoryUiState,
     put,
 )
-from p2pstock.core.allocation.ports import CatalogEntry
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
@@ -67,6 +68,7 @@ class MemoryDatabase:
     payment_orders: dict[str, PaymentOrder] = attrs.Factory(dict)
     ui_state: dict[str, str] = attrs.Factory(dict)
     products: dict[str, CatalogEntry] = attrs.Factory(dict)
+    calendar_overrides: dict[str, DayOverride] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -97,6 +99,7 @@ class MemoryUnitOfWork:
         self.payments = MemoryPaymentOrders(database.payment_orders, self._undo)
         self.ui_state = MemoryUiState(database.ui_state, self._undo)
         self.products = MemoryProducts(database.products, self._undo)
+        self.calendar_overrides = MemoryCalendarOverrides(database.calendar_overrides, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import TypeVar
 
 import attrs
 
-from p2pstock.core.allocation.ports import CatalogEntry
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import DeliveryStatus, Notification
@@ -292,3 +293,22 @@ class MemoryProducts:
         codes = sorted({e.product.code for e in self._rows.values()})
         newest = [self.latest(code) for code in codes]
         return [e for e in newest if e is not None and e.offered]
+
+
+class MemoryCalendarOverrides:
+    def __init__(self, rows: dict[str, DayOverride], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def all(self) -> list[DayOverride]:
+        return sorted(self._rows.values(), key=lambda o: o.day)
+
+    def put(self, override: DayOverride) -> None:
+        put(self._rows, override.day.isoformat(), override, self._undo)
+
+    def delete(self, day: date) -> bool:
+        key = day.isoformat()
+        if key not in self._rows:
+            return False
+        old = self._rows.pop(key)
+        self._undo.append(lambda: self._rows.__setitem__(key, old))
+        return True

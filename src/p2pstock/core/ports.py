@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from p2pstock.core.allocation.ports import ProductRepository
+from p2pstock.core.allocation.ports import CalendarOverrideRepository, ProductRepository
 from p2pstock.core.audit import AuditLog
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.notifications import Outbox
@@ -47,6 +47,8 @@ class UnitOfWork(Protocol):
     def ui_state(self) -> UiStateRepository: ...
     @property
     def products(self) -> ProductRepository: ...
+    @property
+    def calendar_overrides(self) -> CalendarOverrideRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

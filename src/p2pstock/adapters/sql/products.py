@@ -1,9 +1,14 @@
-"""Allocation products on SQLite and PostgreSQL: one row per version, the definition as canonical JSON."""
+"""Allocation products (one row per version, the definition as canonical JSON) and trading-calendar
+overrides on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import attrs
+
 from p2pstock.adapters.sql.repository import Row, SqlRepository
-from p2pstock.core.allocation.ports import CatalogEntry
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
 from p2pstock.core.allocation.products import from_json, to_json
 
 _COLUMNS = "definition, defined_at, defined_by, offered"
@@ -55,3 +60,26 @@ class SqlProducts(SqlRepository):
 
 def _entry(row: Row) -> CatalogEntry:
     return CatalogEntry(from_json(row[0]), row[1], row[2], bool(row[3]))
+
+
+_PUT_OVERRIDE = (
+    "INSERT INTO calendar_override (day, trades, reason, set_by, set_at) VALUES (:day, :trades, :reason, "
+    ":set_by, :set_at) ON CONFLICT (day) DO UPDATE SET trades = :trades, reason = :reason, set_by = :set_by, "
+    "set_at = :set_at"
+)
+
+
+class SqlCalendarOverrides(SqlRepository):
+    def all(self) -> list[DayOverride]:
+        rows = self._rows(
+            "SELECT day, trades, reason, set_by, set_at FROM calendar_override ORDER BY day", {}
+        )
+        return [DayOverride(date.fromisoformat(r[0]), bool(r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def put(self, override: DayOverride) -> None:
+        params = attrs.asdict(override)
+        self._run(_PUT_OVERRIDE, {**params, "day": override.day.isoformat()})
+
+    def delete(self, day: date) -> bool:
+        cursor = self._run("DELETE FROM calendar_override WHERE day = :day", {"day": day.isoformat()})
+        return int(cursor.rowcount) == 1

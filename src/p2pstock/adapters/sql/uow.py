@@ -18,7 +18,7 @@ from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.outbox import SqlOutbox
 from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
-from p2pstock.adapters.sql.products import SqlProducts
+from p2pstock.adapters.sql.products import SqlCalendarOverrides, SqlProducts
 from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
 
@@ -47,6 +47,7 @@ class SqlUnitOfWork:
     payments: SqlPaymentOrders
     ui_state: SqlUiState
     products: SqlProducts
+    calendar_overrides: SqlCalendarOverrides
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentOrders(cursor, self._dialect)
         self.ui_state = SqlUiState(cursor, self._dialect)
         self.products = SqlProducts(cursor, self._dialect)
+        self.calendar_overrides = SqlCalendarOverrides(cursor, self._dialect)
         return self
 
     def commit(self) -> None:
