@@ -34,6 +34,15 @@ def put(table: dict[str, V], key: str, value: V, undo: Undo) -> None:
     table[key] = value
 
 
+def remove(table: dict[str, V], key: str, undo: Undo) -> bool:
+    """Delete ``table[key]`` if present, remembering how to put it back; whether it was there."""
+    if key not in table:
+        return False
+    old = table.pop(key)
+    undo.append(lambda: table.__setitem__(key, old))
+    return True
+
+
 class MemoryCustomers:
     def __init__(self, rows: dict[str, Customer], undo: Undo) -> None:
         self._rows, self._undo = rows, undo
@@ -258,9 +267,7 @@ class MemoryUiState:
         put(self._rows, key, value, self._undo)
 
     def delete(self, key: str) -> None:
-        if key in self._rows:
-            old = self._rows.pop(key)
-            self._undo.append(lambda: self._rows.__setitem__(key, old))
+        remove(self._rows, key, self._undo)
 
     def items(self, prefix: str) -> dict[str, str]:
         return {k: v for k, v in self._rows.items() if k.startswith(prefix)}
@@ -306,9 +313,4 @@ class MemoryCalendarOverrides:
         put(self._rows, override.day.isoformat(), override, self._undo)
 
     def delete(self, day: date) -> bool:
-        key = day.isoformat()
-        if key not in self._rows:
-            return False
-        old = self._rows.pop(key)
-        self._undo.append(lambda: self._rows.__setitem__(key, old))
-        return True
+        return remove(self._rows, day.isoformat(), self._undo)

@@ -26,7 +26,6 @@ waits.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
@@ -445,7 +444,7 @@ async def _define(
         message = text(
             "admin.define.done", lang, role=done.name, permissions=_permissions(done.permissions, lang)
         )
-    elif _asks_for(done, permissions=sorted(permissions), description=description):
+    elif done.carries(permissions=sorted(permissions), description=description):
         message = text("admin.define.waiting", lang, role=done.target, approval=done.id)
     else:
         message = text("admin.define.other_waiting", lang, role=done.target, approval=done.id)
@@ -625,16 +624,6 @@ def _permission_buttons(draft: _Draft, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _asks_for(request: ApprovalRequest, **payload: object) -> bool:
-    """Whether the waiting ``request`` holds ``payload`` — the change just asked for — rather than
-    another change to the same administrator or role, asked for before."""
-    try:
-        held = json.loads(request.payload) if request.payload else {}
-    except ValueError:
-        return False
-    return isinstance(held, dict) and all(held.get(key) == value for key, value in payload.items())
-
-
 async def _offer(
     update: Update,
     context: BotContext,
@@ -676,7 +665,7 @@ async def _done(
     request holds when it is the one for this change)."""
     await drop_buttons(update)
     if isinstance(done, ApprovalRequest):
-        waiting = "admin.roles.waiting" if _asks_for(done, **asked) else "admin.roles.other_waiting"
+        waiting = "admin.roles.waiting" if done.carries(**asked) else "admin.roles.other_waiting"
         await say(update, context, text(waiting, lang, admin=done.target, approval=done.id))
     else:
         await say(update, context, text(key, lang, admin=done.id, roles=_roles(done)))

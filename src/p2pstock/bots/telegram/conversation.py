@@ -51,21 +51,7 @@ MENU: Mapping[str, Step] = MappingProxyType(
 )
 """Menu item → the step it opens (the same as the command of that name)."""
 
-COMMANDS: Mapping[str, Step] = MappingProxyType(
-    {
-        "start": customer.start,
-        "menu": customer.menu,
-        "wallet": customer.show_wallet,
-        "statement": customer.show_statement,
-        "deposit": funds.ask_deposit,
-        "withdraw": funds.ask_withdrawal,
-        "phone": onboarding.ask_phone,
-        "identity": onboarding.ask_identity,
-        "documents": onboarding.ask_document_kind,
-        "status": customer.show_status,
-        "language": customer.ask_language,
-    }
-)
+COMMANDS: Mapping[str, Step] = MappingProxyType({"start": customer.start, "menu": customer.menu, **MENU})
 
 
 async def menu_choice(update: Update, context: BotContext) -> object:

@@ -37,9 +37,15 @@ class KycStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-def _language(_instance: object, _attribute: object, value: object) -> None:
+def check_language(value: object) -> str:
+    """One of ``LANGUAGES``."""
     if value not in LANGUAGES:
         raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)} (got {value!r:.20})")
+    return str(value)
+
+
+def _language(_instance: object, _attribute: object, value: object) -> None:
+    check_language(value)
 
 
 def _check_real_name(real_name: object) -> str:

@@ -19,6 +19,7 @@ maker can never be the checker, whatever their roles, so two people always see t
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -149,6 +150,15 @@ class ApprovalRequest:
             expires_at=now + ttl_seconds * _MICROSECONDS,
             status=ApprovalStatus.PENDING,
         )
+
+    def carries(self, **fields: object) -> bool:
+        """Whether the command waiting here has these payload fields (the same change asked again, rather
+        than another change to the same target)."""
+        try:
+            held = json.loads(self.payload) if self.payload else {}
+        except ValueError:
+            return False
+        return isinstance(held, dict) and all(held.get(key) == value for key, value in fields.items())
 
     def is_expired(self, now: int) -> bool:
         """Whether ``now`` is at or past ``expires_at``."""

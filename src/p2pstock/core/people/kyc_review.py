@@ -20,7 +20,7 @@ from p2pstock.core.people.documents import (
     ReviewStatus,
 )
 from p2pstock.core.people.permissions import Permission
-from p2pstock.core.people.registration import customer_state, document_state
+from p2pstock.core.people.registration import customer_state, document_state, locked_customer
 from p2pstock.core.validation import check_id, check_reason
 
 _KIND_NAMES = {
@@ -116,7 +116,7 @@ class KycReview:
 
         def verify(tx: Tx) -> Customer:
             admin = tx.admin(by, Permission.KYC_REVIEW)
-            before = _customer(tx, customer_id)
+            before = locked_customer(tx, check_id(customer_id, "customer id"))
             if before.status is KycStatus.VERIFIED:
                 return before
             missing = missing_documents(tx.uow.documents.of_customer(before.id))
@@ -143,7 +143,7 @@ class KycReview:
 
         def reject(tx: Tx) -> Customer:
             admin = tx.admin(by, Permission.KYC_REVIEW)
-            before = _customer(tx, customer_id)
+            before = locked_customer(tx, check_id(customer_id, "customer id"))
             if before.status is KycStatus.REJECTED and before.rejection_reason == why:
                 return before
             customer = before.reject(why)
@@ -166,10 +166,3 @@ def _document(tx: Tx, document_id: str, *, lock: bool) -> CustomerDocument:
     if document is None:
         raise NotFound(f"no document {document_id}")
     return document
-
-
-def _customer(tx: Tx, customer_id: str) -> Customer:
-    customer = tx.uow.customers.get(check_id(customer_id, "customer id"), lock=True)
-    if customer is None:
-        raise NotFound(f"no customer {customer_id}")
-    return customer

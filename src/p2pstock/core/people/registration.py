@@ -16,7 +16,7 @@ from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, NotFound, Refused
 from p2pstock.core.notifications import Channel, mask
-from p2pstock.core.people.customers import LANGUAGES, Customer
+from p2pstock.core.people.customers import Customer, check_language
 from p2pstock.core.people.documents import CustomerDocument, DocumentKind, DocumentStore
 from p2pstock.core.people.phone_codes import CodeChallenge, CodePolicy, PhoneCodes, normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
@@ -37,12 +37,6 @@ class CodeSent:
 
     phone: str
     expires_at: datetime
-
-
-def _language(value: object) -> str:
-    if value not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)}")
-    return str(value)
 
 
 def customer_state(customer: Customer) -> dict[str, object]:
@@ -72,7 +66,7 @@ class Customers:
         new_id = (
             f"c{uuid.uuid4().hex[:15]}" if customer_id is None else check_name(customer_id, "customer id")
         )
-        lang = _language(language)
+        lang = check_language(language)
 
         def register(tx: Tx) -> Customer:
             known = tx.uow.customers.by_telegram(telegram) if telegram else tx.uow.customers.get(new_id)
@@ -96,10 +90,10 @@ class Customers:
         return self.office.read(lambda tx: tx.uow.customers.by_telegram(telegram)) if telegram else None
 
     def set_language(self, customer_id: str, language: str) -> Customer:
-        lang = _language(language)
+        lang = check_language(language)
 
         def change(tx: Tx) -> Customer:
-            before = _locked(tx, customer_id)
+            before = locked_customer(tx, customer_id)
             if before.language == lang:
                 return before
             customer = attrs.evolve(before, language=lang)
@@ -122,7 +116,7 @@ class Customers:
         number = normalise_phone(phone)
 
         def issue(tx: Tx) -> CodeSent:
-            customer = _locked(tx, customer_id)
+            customer = locked_customer(tx, customer_id)
             owner = tx.uow.customers.by_phone(number)
             if owner is not None and owner.id != customer.id:
                 raise Refused("this phone number belongs to another account")
@@ -144,7 +138,7 @@ class Customers:
         number = normalise_phone(phone)
 
         def check(tx: Tx) -> Customer | int:
-            customer = _locked(tx, customer_id)
+            customer = locked_customer(tx, customer_id)
             record = tx.uow.phone_codes.get(number, lock=True)
             if record is None or record.customer_id != customer.id:
                 raise Refused("no code was sent to this number for you; ask for one first")
@@ -177,7 +171,7 @@ class Customers:
 
         def submit(tx: Tx) -> Customer:
             number = ResidentId.parse(resident_id, today=from_micros(tx.now).date())
-            before = _locked(tx, customer_id)
+            before = locked_customer(tx, customer_id)
             holder = tx.uow.customers.by_resident_id(number.number)
             if holder is not None and holder.id != before.id:
                 raise Refused("this identity number is already registered to another account")
@@ -203,7 +197,7 @@ class Customers:
         stored = self.documents_store.put(content)  # content-addressed: keeping it twice is harmless
 
         def record(tx: Tx) -> CustomerDocument:
-            customer = _locked(tx, customer_id)
+            customer = locked_customer(tx, customer_id)
             for earlier in tx.uow.documents.of_customer(customer.id):
                 if (earlier.kind, earlier.sha256, earlier.status.value) == (
                     document_kind,
@@ -249,7 +243,8 @@ def _kind(value: str) -> DocumentKind:
         raise InvalidInput(f"a document kind must be one of {kinds}") from None
 
 
-def _locked(tx: Tx, customer_id: str) -> Customer:
+def locked_customer(tx: Tx, customer_id: str) -> Customer:
+    """The customer, read for update; ``NotFound`` if there is none."""
     customer = tx.uow.customers.get(customer_id, lock=True)
     if customer is None:
         raise NotFound(f"no customer {customer_id}")
