@@ -166,6 +166,9 @@ class RecordingSender:
         return f"m{len(self.sent)}"
 
 
+TEST_ENCRYPTION_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
+"""Seals sub-account passwords in every ``app`` fixture (a key for tests only)."""
+
 STAFF = {
     "root": "super_admin",
     "root-2": "super_admin",
@@ -185,7 +188,7 @@ def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> A
     memory, and the ``STAFF`` administrators enrolled."""
     senders = {channel: RecordingSender() for channel in Channel}
     app = bootstrap(
-        Settings(data_dir=tmp_path),
+        Settings(data_dir=tmp_path, encryption_key=TEST_ENCRYPTION_KEY),
         uow_factory=uow_factory,
         clock=clock,
         documents=MemoryDocumentStore(),

@@ -237,3 +237,67 @@ def test_jobs_run_twice_for_a_date_changes_nothing_the_second_time(
     assert "pending transfers expired: 1" in first
     assert "pending transfers expired: 0" in second
     assert "approval requests expired: 0" in second
+
+
+def running_allocation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running allocation on sub-account HOMS-001 in the CLI's embedded database, started on 5 Jan 2026."""
+    from services.allocation_world import open_platform, running, verified_customer
+
+    monkeypatch.setenv("P2PSTOCK_ENCRYPTION_KEY", "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs=")
+    app = bootstrap(clock=ManualClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC)))
+    for admin_id, role in {"root": "super_admin", "reviewer-1": "reviewer", "finance-1": "finance"}.items():
+        app.staff.enrol_by_operator(admin_id, [role])
+    app.staff.enrol_by_operator("risk-1", ["risk_officer"])
+    open_platform(app)
+    verified_customer(app)
+    running(app)
+    app.close()
+
+
+STATEMENT_HEADER = (
+    "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
+    "daily_pnl,floating_pnl,note\n"
+)
+
+
+def test_allocation_import_applies_a_statement_and_names_the_risk_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running_allocation(monkeypatch)
+    statement = tmp_path / "statement.csv"
+    statement.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,0,-6000,0,\n")
+
+    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
+
+    out = capsys.readouterr().out
+    assert "1 statuses imported" in out
+    assert "normal → warning" in out
+
+
+def test_allocation_import_of_a_bad_statement_names_each_bad_line_and_imports_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running_allocation(monkeypatch)
+    statement = tmp_path / "statement.csv"
+    statement.write_text(
+        STATEMENT_HEADER
+        + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,0,0,0,\n"
+        + "HOMS-404,2026-01-05,54000.00,43200.00,10800.00,0,0,0,0,\n"
+    )
+
+    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 1
+
+    err = capsys.readouterr().err
+    assert "line 3: no running allocation uses sub-account HOMS-404" in err
+    assert "nothing imported: 1 bad rows" in err
+    app = bootstrap()
+    [allocation] = app.allocations.of_customer("alice")
+    app.close()
+    assert allocation.last_assets is None
+
+
+def test_jobs_run_refuses_a_business_date_in_the_future(capsys: pytest.CaptureFixture[str]) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+
+    assert main(["jobs", "run", "--date", tomorrow]) == 1
+    assert "fees cannot be charged ahead" in capsys.readouterr().err

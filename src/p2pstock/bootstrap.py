@@ -16,11 +16,15 @@ from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.holidays import ChineseHolidays
+from p2pstock.adapters.secret_box import AesGcmBox
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
+from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
+from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
@@ -68,6 +72,8 @@ class App:
     statistics: PlatformStatistics
     products: ProductCatalog
     trading_days: TradingDays
+    allocations: Allocations
+    capital: CapitalPool
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -103,6 +109,13 @@ def bootstrap(
     wallets = Wallets(ledger, policy, Currency.of(settings.currency), office)
     gateway: PaymentGateway = payment_gateway(pm, settings)
     senders = senders if senders is not None else default_senders(pm, settings)
+    holidays = ChineseHolidays()
+    box = (
+        AesGcmBox.from_key(settings.encryption_key, previous=settings.previous_encryption_keys)
+        if settings.encryption_key
+        else None
+    )
+    desk = Desk(office, ledger, holidays, box, ShortfallPolicy(settings.allocation_shortfall))
     return App(
         settings,
         office,
@@ -117,7 +130,9 @@ def bootstrap(
         Payments(office, wallets, {gateway.name: gateway}, gateway.name),
         PlatformStatistics(office, ledger),
         ProductCatalog(office),
-        TradingDays(office, ChineseHolidays()),
+        TradingDays(office, holidays),
+        Allocations(desk),
+        CapitalPool(desk),
         pm,
         engine,
     )

@@ -74,6 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     run = jobs.add_parser("run", help="run the scheduled work for a business date (safe to repeat)")
     run.add_argument("--date", type=_business_date, default=None, help="YYYY-MM-DD (default: today)")
     run.set_defaults(run=_jobs_run)
+    allocation = commands.add_parser("allocation", help="stock fund allocations").add_subparsers(
+        title="allocation commands"
+    )
+    statement = allocation.add_parser(
+        "import", help="import a CSV statement of daily statuses (all rows or none)"
+    )
+    statement.add_argument("file", type=Path, help="the CSV file (UTF-8, header row first)")
+    statement.add_argument("--by", required=True, help="the administrator importing it")
+    statement.set_defaults(run=_allocation_import)
     audit = commands.add_parser("audit", help="the audit trail").add_subparsers(title="audit commands")
     audit.add_parser("verify", help="check the hash chain; report the first broken link").set_defaults(
         run=_audit_verify
@@ -163,10 +172,38 @@ def _jobs_run(args: argparse.Namespace) -> int:
     app = bootstrap()
     try:
         report = run_jobs(app, args.date)
+    except P2PStockError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
     finally:
         app.close()
     for line in report.lines():
         print(line)
+    return 0
+
+
+def _allocation_import(args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    app = bootstrap()
+    try:
+        report = app.allocations.import_statement(text, by=args.by)
+    except P2PStockError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    if not report.ok:
+        for problem in report.errors:
+            print(problem, file=sys.stderr)
+        print(f"nothing imported: {len(report.errors)} bad rows", file=sys.stderr)
+        return 1
+    print(f"{report.applied} statuses imported")
+    for allocation_id, before, after in report.changes:
+        print(f"  {allocation_id}: {before.value} → {after.value}")
     return 0
 
 

@@ -41,6 +41,8 @@ Frontends and payments:
   plugin's provider (default ``sandbox``)
 - ``P2PSTOCK_PAYMENT_SECRET``: the key gateway callbacks are signed with (HMAC-SHA256; secret)
 - ``P2PSTOCK_ENCRYPTION_KEY``: the key that encrypts secrets stored at rest (secret)
+- ``P2PSTOCK_PREVIOUS_ENCRYPTION_KEYS``: keys replaced by it, comma-separated; secrets sealed with them
+  can still be opened (secret)
 
 Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys as the names above
 in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
@@ -116,8 +118,14 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 8080
     payment_provider: str = "sandbox"
+    allocation_shortfall: str = attrs.field(
+        default="receivable", validator=attrs.validators.in_(("receivable", "loss"))
+    )
+    """Who bears what a settlement's shortfall leaves after the risk fund: the customer (receivable) or the
+    platform (loss)."""
     payment_secret: str = attrs.field(default="", repr=False)
     encryption_key: str = attrs.field(default="", repr=False)
+    previous_encryption_keys: tuple[str, ...] = attrs.field(default=(), converter=_names, repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -193,6 +201,8 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "web_host": lambda v, _n: v.strip(),
     "web_port": _port,
     "payment_provider": lambda v, _n: v.strip(),
+    "allocation_shortfall": lambda v, _n: v.strip(),
     "payment_secret": lambda v, _n: v,
     "encryption_key": lambda v, _n: v,
+    "previous_encryption_keys": lambda v, _n: _names(v),
 }

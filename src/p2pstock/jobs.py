@@ -4,7 +4,10 @@ the second time.
 
 - expire pending transfers whose timeout has passed (holds released)
 - expire four-eyes requests nobody decided in time
-- deliver the notifications that are due
+- cancel allocation applications not paid by their deadline (everything paid is released)
+- charge the allocation fees due on or before the business date (daily: each trading day; monthly: on
+  the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
+- deliver the notifications that are due (last, so that what the jobs queued goes out at once)
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class JobsReport:
     business_date: date
     expired_holds: int
     expired_approvals: int
+    cancelled_applications: int
+    allocations_charged: int
     notifications: DispatchReport
 
     def lines(self) -> list[str]:
@@ -30,17 +35,21 @@ class JobsReport:
             f"jobs for {self.business_date.isoformat()}",
             f"  pending transfers expired: {self.expired_holds}",
             f"  approval requests expired: {self.expired_approvals}",
+            f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
+            f"  allocations charged fees: {self.allocations_charged}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
         ]
 
 
 def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
-    """Run every job once. ``business_date`` defaults to today in the platform's time zone (the jobs of this
-    issue act on what is due now; later jobs — fees, repayments — use the date)."""
+    """Run every job once. ``business_date`` defaults to today in the platform's time zone; it may not be
+    later than today (fees are never charged ahead)."""
     day = business_date or app.office.clock.now().astimezone(app.ledger.timezone).date()
     return JobsReport(
         business_date=day,
         expired_holds=app.ledger.expire_pending(),
         expired_approvals=app.approvals.expire_due(),
+        cancelled_applications=app.allocations.expire_unpaid(),
+        allocations_charged=app.allocations.charge_fees(day),
         notifications=app.dispatcher.dispatch_now(),
     )

@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TEST_ENCRYPTION_KEY
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
+from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
+from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
 
@@ -49,6 +53,9 @@ PHONE = "+8613800138000"
 RESIDENT_ID = "11010519491231002X"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
+FOLLOWING = {"super_admin", "reviewer", "risk_officer", "finance"}
+"""Any permission on allocations lets an administrator read them."""
+
 EXPECTED: dict[str, set[str]] = {
     "KycReview.pending_documents": {"super_admin", "reviewer"},
     "KycReview.document_content": {"super_admin", "reviewer"},
@@ -76,6 +83,22 @@ EXPECTED: dict[str, set[str]] = {
     "Approvals.reject[role.manage]": {"super_admin"},
     "AuditTrail.records": {"super_admin", "risk_officer", "finance"},
     "AuditTrail.verify_as": {"super_admin", "risk_officer", "finance"},
+    "Allocations.record_call": {"super_admin", "reviewer"},
+    "Allocations.confirm": {"super_admin", "reviewer"},
+    "Allocations.reject": {"super_admin", "reviewer"},
+    "Allocations.assign_account": {"super_admin", "finance"},
+    "Allocations.record_status": {"super_admin", "risk_officer"},
+    "Allocations.import_statement": {"super_admin", "risk_officer"},
+    "Allocations.settle": {"super_admin", "risk_officer"},
+    "Allocations.decide[top_up]": {"super_admin", "reviewer"},
+    "Allocations.decide[termination]": {"super_admin", "risk_officer"},
+    "Allocations.queue": FOLLOWING,
+    "Allocations.pending_requests": FOLLOWING,
+    "Allocations.timeline": FOLLOWING,
+    "CapitalPool.fund": {"super_admin", "finance"},
+    "CapitalPool.take_out": {"super_admin", "finance"},
+    "Approvals.approve[allocation.settle]": {"super_admin", "risk_officer"},
+    "Approvals.reject[allocation.settle]": {"super_admin", "risk_officer"},
 }
 """Action → the columns allowed to call it; every other column must get ``PermissionDenied``."""
 
@@ -163,6 +186,55 @@ def role_request(app: App) -> str:
     return request.id
 
 
+def paid_allocation(app: App) -> str:
+    """A verified customer's allocation, fully paid and waiting for review; the pool funded."""
+    app.products.define(PRODUCT, by="root")
+    app.capital.fund(100_000_000, reference="seed", by="root")
+    verified = Customer(CUSTOMER, language="en", phone=PHONE, status=KycStatus.VERIFIED)
+    app.office.run(lambda tx: tx.uow.customers.add(verified))
+    app.wallets.open(CUSTOMER)
+    app.wallets.confirm_deposit(CUSTOMER, gateway="bank", transaction_id="t1", amount=Money(5_000_000, CNY))
+    allocation = app.allocations.apply(CUSTOMER, product="daily.basic", deposit=1_000_000, leverage=5, term=5)
+    return app.allocations.pay(allocation.id, "deposit", customer_id=CUSTOMER).id
+
+
+def called_allocation(app: App) -> str:
+    allocation = paid_allocation(app)
+    app.allocations.record_call(allocation, by="reviewer-2", outcome="confirmed")
+    return allocation
+
+
+def confirmed_allocation(app: App) -> str:
+    allocation = called_allocation(app)
+    return app.allocations.confirm(allocation, by="reviewer-2").id
+
+
+def running_allocation(app: App) -> str:
+    allocation = confirmed_allocation(app)
+    return app.allocations.assign_account(allocation, by="finance-1", sub_account="S-1", password="pw").id
+
+
+def side_request(kind: str) -> Setup:
+    def setup(app: App) -> str:
+        allocation = running_allocation(app)
+        return app.allocations.ask(allocation, kind, customer_id=CUSTOMER, amount=10_000).id
+
+    return setup
+
+
+def settlement_request(app: App) -> str:
+    """An approval request for a settlement, opened by root-2."""
+    request = app.allocations.settle(running_allocation(app), final_assets=6_000_000, by="root-2")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
+
+
+STATEMENT = (
+    "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
+    "daily_pnl,floating_pnl\nS-1,2026-01-05,60000.00,50000.00,10000.00,0,0,0,0\n"
+)
+
+
 Setup = Callable[[App], str]
 Call = Callable[[App, str, str], object]
 """Calls the service as ``by`` (the last argument) about the id the setup answered."""
@@ -242,6 +314,71 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         with_override,
         lambda app, _, by: app.trading_days.clear_override(CLOSED_DAY, by=by),
     ),
+    "Allocations.record_call": (
+        paid_allocation,
+        lambda app, allocation, by: app.allocations.record_call(allocation, by=by, outcome="no_answer"),
+    ),
+    "Allocations.confirm": (
+        called_allocation,
+        lambda app, allocation, by: app.allocations.confirm(allocation, by=by),
+    ),
+    "Allocations.reject": (
+        paid_allocation,
+        lambda app, allocation, by: app.allocations.reject(allocation, by=by, reason="unclear source"),
+    ),
+    "Allocations.assign_account": (
+        confirmed_allocation,
+        lambda app, allocation, by: app.allocations.assign_account(
+            allocation, by=by, sub_account="S-2", password="pw"
+        ),
+    ),
+    "Allocations.record_status": (
+        running_allocation,
+        lambda app, allocation, by: app.allocations.record_status(
+            allocation, date(2026, 1, 5), Figures(6_000_000, 5_000_000, 1_000_000), by=by
+        ),
+    ),
+    "Allocations.import_statement": (
+        running_allocation,
+        lambda app, _, by: app.allocations.import_statement(STATEMENT, by=by),
+    ),
+    "Allocations.settle": (
+        running_allocation,
+        lambda app, allocation, by: app.allocations.settle(allocation, final_assets=6_000_000, by=by),
+    ),
+    "Allocations.decide[top_up]": (
+        side_request("top_up"),
+        lambda app, request, by: app.allocations.decide(request, by=by, approve=True),
+    ),
+    "Allocations.decide[termination]": (
+        side_request("termination"),
+        lambda app, request, by: app.allocations.decide(request, by=by, approve=True),
+    ),
+    "Allocations.queue": (
+        paid_allocation,
+        lambda app, _, by: app.allocations.queue([Status.UNDER_REVIEW], by=by),
+    ),
+    "Allocations.pending_requests": (
+        side_request("top_up"),
+        lambda app, _, by: app.allocations.pending_requests(by=by),
+    ),
+    "Allocations.timeline": (
+        paid_allocation,
+        lambda app, allocation, by: app.allocations.timeline(allocation, by=by),
+    ),
+    "CapitalPool.fund": (registered, lambda app, _, by: app.capital.fund(1_000, reference="more", by=by)),
+    "CapitalPool.take_out": (
+        paid_allocation,
+        lambda app, _, by: app.capital.take_out(1_000, reference="less", by=by),
+    ),
+    "Approvals.approve[allocation.settle]": (
+        settlement_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
+    "Approvals.reject[allocation.settle]": (
+        settlement_request,
+        lambda app, request, by: app.approvals.reject(request, by=by, reason="check the statement"),
+    ),
 }
 
 
@@ -259,6 +396,8 @@ def snapshot(app: App) -> object:
             uow.customers.get(CUSTOMER),
             uow.documents.of_customer(CUSTOMER),
             uow.outbox.of_recipient(PHONE, 100),
+            uow.allocations.of_customer(CUSTOMER),
+            uow.side_requests.pending(100),
         )
 
     return app.office.read(read), app.ledger.trial_balance()
@@ -278,7 +417,7 @@ def attempt(app: App, action: str, actor: str) -> tuple[bool, bool]:
 
 def memory_app(tmp_path: Path) -> App:
     app = bootstrap(
-        Settings(data_dir=tmp_path),
+        Settings(data_dir=tmp_path, encryption_key=TEST_ENCRYPTION_KEY),
         uow_factory=MemoryUnitOfWorkFactory(),
         clock=ManualClock(),
         documents=MemoryDocumentStore(),

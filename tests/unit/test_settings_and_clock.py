@@ -158,3 +158,18 @@ def test_a_bad_settings_file_is_refused_with_a_reason(tmp_path: Path, content: s
 
     with pytest.raises(InvalidInput, match=problem):
         Settings.from_env({"P2PSTOCK_CONFIG": str(config)})
+
+
+def test_the_encryption_keys_are_read_from_the_environment_and_kept_out_of_the_repr() -> None:
+    current, old_one, old_two = "K" * 43 + "=", "A" * 43 + "=", "B" * 43 + "="
+    settings = Settings.from_env(
+        {
+            "P2PSTOCK_ENCRYPTION_KEY": current,
+            "P2PSTOCK_PREVIOUS_ENCRYPTION_KEYS": f"{old_one}, {old_two}",
+        }
+    )
+
+    assert settings.encryption_key == current
+    assert settings.previous_encryption_keys == (old_one, old_two)
+    assert Settings.from_env({}).previous_encryption_keys == ()
+    assert not any(key in repr(settings) for key in (current, old_one, old_two))

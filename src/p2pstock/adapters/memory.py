@@ -14,6 +14,13 @@ from typing import Self, TypeVar
 
 import attrs
 
+from p2pstock.adapters.memory_allocations import (
+    AllocationTables,
+    MemoryAllocations,
+    MemoryDailyStatuses,
+    MemoryEvents,
+    MemorySideRequests,
+)
 from p2pstock.adapters.memory_people import (
     MemoryApprovals,
     MemoryAuditLog,
@@ -69,6 +76,7 @@ class MemoryDatabase:
     ui_state: dict[str, str] = attrs.Factory(dict)
     products: dict[str, CatalogEntry] = attrs.Factory(dict)
     calendar_overrides: dict[str, DayOverride] = attrs.Factory(dict)
+    allocation_tables: AllocationTables = attrs.Factory(AllocationTables)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -100,6 +108,11 @@ class MemoryUnitOfWork:
         self.ui_state = MemoryUiState(database.ui_state, self._undo)
         self.products = MemoryProducts(database.products, self._undo)
         self.calendar_overrides = MemoryCalendarOverrides(database.calendar_overrides, self._undo)
+        tables = database.allocation_tables
+        self.allocations = MemoryAllocations(tables.allocations, self._undo)
+        self.side_requests = MemorySideRequests(tables.side_requests, self._undo)
+        self.daily_statuses = MemoryDailyStatuses(tables.statuses, self._undo)
+        self.allocation_events = MemoryEvents(tables.events, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

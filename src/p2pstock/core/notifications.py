@@ -86,6 +86,125 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Your {kind} document was rejected: {reason}.",
             }
         ),
+        "allocation.applied": MappingProxyType(
+            {
+                "zh": "您的配资申请 {id} 已提交，应付合计 {amount}，请在截止时间前完成支付。",
+                "en": (
+                    "Your allocation application {id} is in. {amount} is due in total; pay "
+                    "it before the deadline."
+                ),
+            }
+        ),
+        "allocation.paid": MappingProxyType(
+            {
+                "zh": "配资 {id} 已付清，资金已冻结，等待审核。",
+                "en": "Allocation {id} is fully paid and frozen; it awaits review.",
+            }
+        ),
+        "allocation.expired": MappingProxyType(
+            {
+                "zh": "配资 {id} 未在截止时间前付清，已取消，冻结资金已解冻。",
+                "en": "Allocation {id} was not paid in time and is cancelled; frozen funds are released.",
+            }
+        ),
+        "allocation.confirmed": MappingProxyType(
+            {
+                "zh": "配资 {id} 已审核确认，正在分配交易子账户。",
+                "en": "Allocation {id} is confirmed; a trading sub-account is being assigned.",
+            }
+        ),
+        "allocation.rejected": MappingProxyType(
+            {
+                "zh": "配资 {id} 未通过审核，原因：{reason}。冻结资金已解冻。",
+                "en": "Allocation {id} was rejected: {reason}. Frozen funds are released.",
+            }
+        ),
+        "allocation.started": MappingProxyType(
+            {
+                "zh": (
+                    "配资 {id} 已开始，交易子账户 {sub_account}，起始日 {start}。"
+                    "请在机器人中查看密码（仅显示一次）。"
+                ),
+                "en": (
+                    "Allocation {id} has started: sub-account {sub_account}, from {start}. "
+                    "View the password in the bot (shown once)."
+                ),
+            }
+        ),
+        "allocation.overdue": MappingProxyType(
+            {
+                "zh": "配资 {id} 的管理费 {amount} 未能扣收，已逾期，请尽快充值。",
+                "en": (
+                    "Allocation {id} is overdue: {amount} of fees could not be collected. "
+                    "Please top up your wallet."
+                ),
+            }
+        ),
+        "allocation.staff_overdue": MappingProxyType(
+            {
+                "zh": "配资 {id} 逾期：未收管理费 {amount}。",
+                "en": "Allocation {id} is overdue: {amount} of fees unpaid.",
+            }
+        ),
+        "allocation.warning": MappingProxyType(
+            {
+                "zh": "风险提示：配资 {id} 总资产 {assets} 已跌破警戒线 {line}，请及时追加保证金。",
+                "en": (
+                    "Risk warning: allocation {id} total assets {assets} fell to the "
+                    "warning line {line}. Please add margin."
+                ),
+            }
+        ),
+        "allocation.liquidation": MappingProxyType(
+            {
+                "zh": "平仓提示：配资 {id} 总资产 {assets} 已跌破平仓线 {line}，将进行平仓处理。",
+                "en": (
+                    "Liquidation: allocation {id} total assets {assets} fell to the liquidation line {line}."
+                ),
+            }
+        ),
+        "allocation.recovered": MappingProxyType(
+            {
+                "zh": "配资 {id} 总资产 {assets} 已回到警戒线之上，风险解除。",
+                "en": "Allocation {id} total assets {assets} are back above the lines.",
+            }
+        ),
+        "allocation.warning.staff": MappingProxyType(
+            {
+                "zh": "警戒：配资 {id} 总资产 {assets}，警戒线 {line}。",
+                "en": "Warning: allocation {id} assets {assets}, warning line {line}.",
+            }
+        ),
+        "allocation.liquidation.staff": MappingProxyType(
+            {
+                "zh": "平仓：配资 {id} 总资产 {assets}，平仓线 {line}。",
+                "en": "Liquidation: allocation {id} assets {assets}, liquidation line {line}.",
+            }
+        ),
+        "allocation.recovered.staff": MappingProxyType(
+            {
+                "zh": "恢复：配资 {id} 总资产 {assets}。",
+                "en": "Recovered: allocation {id} assets {assets}.",
+            }
+        ),
+        "allocation.request_approved": MappingProxyType(
+            {
+                "zh": "配资 {id} 的申请（{kind}）已批准。",
+                "en": "Your {kind} request on allocation {id} was approved.",
+            }
+        ),
+        "allocation.request_rejected": MappingProxyType(
+            {
+                "zh": "配资 {id} 的申请（{kind}）被拒绝，原因：{reason}。",
+                "en": "Your {kind} request on allocation {id} was rejected: {reason}.",
+            }
+        ),
+        "allocation.settled": MappingProxyType(
+            {
+                "zh": "配资 {id} 已结算，返还 {payout} 至您的钱包。",
+                "en": "Allocation {id} is settled; {payout} was paid to your wallet.",
+            }
+        ),
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""

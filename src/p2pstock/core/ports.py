@@ -5,7 +5,14 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from p2pstock.core.allocation.ports import CalendarOverrideRepository, ProductRepository
+from p2pstock.core.allocation.ports import (
+    AllocationRepository,
+    CalendarOverrideRepository,
+    DailyStatusRepository,
+    EventRepository,
+    ProductRepository,
+    SideRequestRepository,
+)
 from p2pstock.core.audit import AuditLog
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.notifications import Outbox
@@ -49,6 +56,14 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRepository: ...
     @property
     def calendar_overrides(self) -> CalendarOverrideRepository: ...
+    @property
+    def allocations(self) -> AllocationRepository: ...
+    @property
+    def side_requests(self) -> SideRequestRepository: ...
+    @property
+    def daily_statuses(self) -> DailyStatusRepository: ...
+    @property
+    def allocation_events(self) -> EventRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -12,6 +12,7 @@ from typing import Any, Self
 
 from sqlalchemy.engine import Engine
 
+from p2pstock.adapters.sql.allocations import SqlAllocations, SqlDailyStatuses, SqlEvents, SqlSideRequests
 from p2pstock.adapters.sql.audit import SqlAuditLog
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
@@ -48,6 +49,10 @@ class SqlUnitOfWork:
     ui_state: SqlUiState
     products: SqlProducts
     calendar_overrides: SqlCalendarOverrides
+    allocations: SqlAllocations
+    side_requests: SqlSideRequests
+    daily_statuses: SqlDailyStatuses
+    allocation_events: SqlEvents
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -77,6 +82,10 @@ class SqlUnitOfWork:
         self.ui_state = SqlUiState(cursor, self._dialect)
         self.products = SqlProducts(cursor, self._dialect)
         self.calendar_overrides = SqlCalendarOverrides(cursor, self._dialect)
+        self.allocations = SqlAllocations(cursor, self._dialect)
+        self.side_requests = SqlSideRequests(cursor, self._dialect)
+        self.daily_statuses = SqlDailyStatuses(cursor, self._dialect)
+        self.allocation_events = SqlEvents(cursor, self._dialect)
         return self
 
     def commit(self) -> None:

@@ -7,7 +7,10 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.products import Product
+from p2pstock.core.allocation.side_requests import SideRequest
+from p2pstock.core.allocation.statuses import DailyStatus
 
 
 @attrs.frozen
@@ -49,4 +52,88 @@ class CalendarOverrideRepository(Protocol):
 
     def delete(self, day: date) -> bool:
         """Remove the day's override; False if there was none."""
+        ...
+
+
+class SecretBox(Protocol):
+    """Seals short secrets (trading sub-account passwords) for storage and opens them again.
+
+    ``seal`` answers printable text that reveals nothing of the secret and differs on every call;
+    ``open`` raises ``InvalidInput`` for text it did not seal with its key."""
+
+    def seal(self, secret: str) -> str: ...
+    def open(self, sealed: str) -> str: ...
+
+
+@attrs.frozen
+class Event:
+    """One line of an allocation's timeline: ``kind`` (``paid``, ``call``, ``status``, ``fee`` …) done by
+    ``actor`` at ``at`` (microseconds), with plain-JSON ``data``."""
+
+    allocation_id: str
+    at: int
+    kind: str
+    actor: str
+    data: str = "{}"
+    seq: int = 0
+    """Given by storage: the order of events of one allocation."""
+
+
+class AllocationRepository(Protocol):
+    def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None: ...
+    def add(self, allocation: Allocation) -> None: ...
+    def save(self, allocation: Allocation) -> None:
+        """Store a changed allocation; ``allocation.version`` is one more than the stored one's, else the
+        adapter raises ``TransientConflict`` (someone else changed it first)."""
+        ...
+
+    def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
+        """Running allocations by trading sub-account code, for the codes that have one."""
+        ...
+
+    def of_customer(self, customer_id: str) -> list[Allocation]:
+        """Newest first."""
+        ...
+
+    def in_status(self, statuses: list[Status], limit: int, *, after: str = "") -> list[Allocation]:
+        """Allocations in any of ``statuses`` by id, from just after ``after``."""
+        ...
+
+    def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
+        """Running allocations whose next fee falls on or before ``day``, by id."""
+        ...
+
+    def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
+        """Applications still awaiting payment whose deadline is at or before ``deadline``."""
+        ...
+
+
+class SideRequestRepository(Protocol):
+    def get(self, request_id: str, *, lock: bool = False) -> SideRequest | None: ...
+    def add(self, request: SideRequest) -> None: ...
+    def save(self, request: SideRequest) -> None: ...
+    def of_allocation(self, allocation_id: str) -> list[SideRequest]:
+        """Oldest first."""
+        ...
+
+    def pending(self, limit: int) -> list[SideRequest]:
+        """Oldest first."""
+        ...
+
+
+class DailyStatusRepository(Protocol):
+    def add(self, statuses: list[DailyStatus]) -> None: ...
+    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        """The highest revision stored for each (allocation id, trade date) that has one."""
+        ...
+
+    def history(self, allocation_id: str) -> list[DailyStatus]:
+        """Every revision, by trade date then revision."""
+        ...
+
+
+class EventRepository(Protocol):
+    def add(self, events: list[Event]) -> None: ...
+    def of_allocation(self, allocation_id: str) -> list[Event]:
+        """In the order they happened."""
         ...

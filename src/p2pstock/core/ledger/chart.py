@@ -49,3 +49,53 @@ def allocation_margin(currency: str = "CNY") -> Account:
     return Account.open(
         f"platform:{check_currency(currency)}:{ALLOCATION_MARGIN}", code=ALLOCATION_MARGIN, currency=currency
     )
+
+
+def _platform(name: str, currency: str, flags: AccountFlags = AccountFlags.NONE) -> Account:
+    return Account.open(
+        f"platform:{check_currency(currency)}:{name}", code=name, currency=currency, flags=flags
+    )
+
+
+ALLOCATION_ACCOUNT = "allocation_account"
+
+
+def allocation_account_id(allocation_id: str, currency: str = "CNY") -> str:
+    return f"allocation:{check_currency(currency)}:{check_name(allocation_id, 'allocation id')}"
+
+
+def allocation_account(allocation_id: str, currency: str = "CNY") -> Account:
+    """One allocation's trading sub-account as the platform books it: B drawn into it, the customer's
+    margin posted into it at settlement, and what the market made of it; empty once settled."""
+    return Account.open(
+        allocation_account_id(allocation_id, currency), code=ALLOCATION_ACCOUNT, currency=currency
+    )
+
+
+def capital_pool(currency: str = "CNY") -> Account:
+    """The capital allocations draw B from; it can never lend more than it holds."""
+    return _platform("allocation_capital", currency, AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS)
+
+
+def capital_funding(currency: str = "CNY") -> Account:
+    """Where the capital pool's money comes from and goes back to (the platform's own funds)."""
+    return _platform("capital_funding", currency)
+
+
+def fee_income(currency: str = "CNY") -> Account:
+    return _platform("fee_income", currency)
+
+
+def market_results(currency: str = "CNY") -> Account:
+    """The other side of what trading made or lost in the sub-accounts, booked at settlement."""
+    return _platform("allocation_market", currency)
+
+
+def receivables(currency: str = "CNY") -> Account:
+    """Shortfalls customers owe after a settlement."""
+    return _platform("allocation_receivable", currency)
+
+
+def losses(currency: str = "CNY") -> Account:
+    """Shortfalls the platform bore."""
+    return _platform("allocation_losses", currency)

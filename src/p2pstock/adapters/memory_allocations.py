@@ -1,0 +1,165 @@
+"""In-memory storage of allocations, their side requests, daily statuses and timelines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import TypeVar
+
+import attrs
+
+from p2pstock.adapters.memory_people import Undo, put
+from p2pstock.core.allocation.allocations import Allocation, Status
+from p2pstock.core.allocation.ports import Event
+from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
+from p2pstock.core.allocation.statuses import DailyStatus
+from p2pstock.core.errors import NotFound, TransientConflict
+
+T = TypeVar("T")
+
+
+def _append(items: list[T], item: T, undo: Undo) -> None:
+    items.append(item)
+    undo.append(lambda: items.remove(item))
+
+
+@attrs.define
+class AllocationTables:
+    allocations: dict[str, Allocation] = attrs.Factory(dict)
+    side_requests: dict[str, SideRequest] = attrs.Factory(dict)
+    statuses: dict[str, list[DailyStatus]] = attrs.Factory(lambda: defaultdict(list))
+    events: dict[str, list[Event]] = attrs.Factory(lambda: defaultdict(list))
+
+
+class MemoryAllocations:
+    def __init__(self, rows: dict[str, Allocation], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
+        return self._rows.get(allocation_id)
+
+    def add(self, allocation: Allocation) -> None:
+        if allocation.id in self._rows:
+            raise TransientConflict(f"allocation {allocation.id} exists")
+        self._check_sub_account(allocation)
+        put(self._rows, allocation.id, allocation, self._undo)
+
+    def save(self, allocation: Allocation) -> None:
+        stored = self._rows.get(allocation.id)
+        if stored is None or stored.version + 1 != allocation.version:
+            raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
+        self._check_sub_account(allocation)
+        put(self._rows, allocation.id, allocation, self._undo)
+
+    def _check_sub_account(self, allocation: Allocation) -> None:
+        """One running allocation per sub-account (the SQL adapter's partial unique index)."""
+        if allocation.status is Status.IN_PROGRESS and any(
+            a.sub_account == allocation.sub_account
+            and a.id != allocation.id
+            and a.status is Status.IN_PROGRESS
+            for a in self._rows.values()
+        ):
+            raise TransientConflict(f"sub-account {allocation.sub_account} is in use")
+
+    def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
+        wanted = set(codes)
+        return {
+            a.sub_account: a
+            for a in self._rows.values()
+            if a.sub_account in wanted and a.status is Status.IN_PROGRESS
+        }
+
+    def of_customer(self, customer_id: str) -> list[Allocation]:
+        mine = [a for a in self._rows.values() if a.customer_id == customer_id]
+        return sorted(mine, key=lambda a: (a.created_at, a.id), reverse=True)
+
+    def in_status(self, statuses: list[Status], limit: int, *, after: str = "") -> list[Allocation]:
+        found = sorted(
+            (a for a in self._rows.values() if a.status in statuses and a.id > after), key=lambda a: a.id
+        )
+        return found[:limit]
+
+    def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
+        found = sorted(
+            (
+                a
+                for a in self._rows.values()
+                if a.status is Status.IN_PROGRESS
+                and a.next_fee_date is not None
+                and a.next_fee_date <= day
+                and a.id > after
+            ),
+            key=lambda a: a.id,
+        )
+        return found[:limit]
+
+    def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
+        found = sorted(
+            (a for a in self._rows.values() if a.status.awaiting_payment and a.deadline <= deadline),
+            key=lambda a: (a.deadline, a.id),
+        )
+        return found[:limit]
+
+
+class MemorySideRequests:
+    def __init__(self, rows: dict[str, SideRequest], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, request_id: str, *, lock: bool = False) -> SideRequest | None:
+        return self._rows.get(request_id)
+
+    def add(self, request: SideRequest) -> None:
+        if request.id in self._rows:
+            raise TransientConflict(f"request {request.id} exists")
+        put(self._rows, request.id, request, self._undo)
+
+    def save(self, request: SideRequest) -> None:
+        if request.id not in self._rows:
+            raise NotFound(f"no request {request.id}")
+        put(self._rows, request.id, request, self._undo)
+
+    def of_allocation(self, allocation_id: str) -> list[SideRequest]:
+        return sorted(
+            (r for r in self._rows.values() if r.allocation_id == allocation_id),
+            key=lambda r: (r.requested_at, r.id),
+        )
+
+    def pending(self, limit: int) -> list[SideRequest]:
+        waiting = [r for r in self._rows.values() if r.status is RequestStatus.PENDING]
+        return sorted(waiting, key=lambda r: (r.requested_at, r.id))[:limit]
+
+
+class MemoryDailyStatuses:
+    def __init__(self, rows: dict[str, list[DailyStatus]], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def add(self, statuses: list[DailyStatus]) -> None:
+        for status in statuses:
+            history = self._rows[status.allocation_id]
+            if any(s.trade_date == status.trade_date and s.revision == status.revision for s in history):
+                raise TransientConflict("that revision of the day's status exists")
+            _append(history, status, self._undo)
+
+    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        found: dict[tuple[str, date], int] = {}
+        for allocation_id, day in keys:
+            revisions = [s.revision for s in self._rows.get(allocation_id, ()) if s.trade_date == day]
+            if revisions:
+                found[allocation_id, day] = max(revisions)
+        return found
+
+    def history(self, allocation_id: str) -> list[DailyStatus]:
+        return sorted(self._rows.get(allocation_id, ()), key=lambda s: (s.trade_date, s.revision))
+
+
+class MemoryEvents:
+    def __init__(self, rows: dict[str, list[Event]], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def add(self, events: list[Event]) -> None:
+        for event in events:
+            timeline = self._rows[event.allocation_id]
+            _append(timeline, attrs.evolve(event, seq=len(timeline) + 1), self._undo)
+
+    def of_allocation(self, allocation_id: str) -> list[Event]:
+        return list(self._rows.get(allocation_id, ()))

@@ -1,0 +1,370 @@
+"""Allocations, their side requests, daily statuses and timelines on SQLite and PostgreSQL.
+
+An allocation is one row: the whole record as JSON plus the columns its queries filter on; ``save`` only
+lands on the version it was read at. Lists of keys (sub-accounts, status days) are looked up in chunks,
+and lists of rows (a statement's statuses, events) are written with one ``executemany``. A duplicate key
+raises ``TransientConflict`` on both databases, as in memory: it means another transaction got there first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.adapters.sql.statements import for_dialect
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status, from_json, to_json
+from p2pstock.core.allocation.ports import Event
+from p2pstock.core.allocation.side_requests import SideRequest
+from p2pstock.core.allocation.statuses import DailyStatus, Figures, Source
+from p2pstock.core.errors import TransientConflict
+
+T = TypeVar("T")
+
+CHUNK = 400
+"""Keys per ``IN`` list: well inside every SQLite build's limit on parameters, even with two lists."""
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _placeholders(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
+    """``:p0, :p1, …`` for ``values``, and their parameters."""
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def _is_duplicate(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(error)
+    return getattr(error, "sqlstate", None) == "23505"
+
+
+@contextmanager
+def _refusing_duplicates(what: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:
+        if _is_duplicate(error):
+            raise TransientConflict(f"{what} exists already") from error
+        raise
+
+
+class _SqlBatches(SqlRepository):
+    def _executemany(self, statement: str, rows: list[dict[str, Any]]) -> None:
+        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement)."""
+        if rows:
+            self._cursor.executemany(for_dialect(statement, self._dialect), rows)
+
+    def _lookup(self, statement: str, params: dict[str, Any]) -> list[Row]:
+        """Rows for a statement with a long ``IN`` list, planned for the values at hand.
+
+        psycopg prepares a statement once it has run a few times, and PostgreSQL may then keep a generic
+        plan, which compares each row with every parameter of the list instead of hashing the list: a
+        plan made while a table was small costs seconds per thousand keys once it has grown."""
+        statement = for_dialect(statement, self._dialect)
+        if self._postgresql:
+            self._cursor.execute(statement, params, prepare=False)
+        else:
+            self._cursor.execute(statement, params)
+        return list(self._cursor.fetchall())
+
+
+# -- allocations
+
+_ALLOCATION = "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data"
+_SELECT = "SELECT data FROM allocation"
+_ADD = (
+    f"INSERT INTO allocation ({_ALLOCATION}) VALUES (:id, :customer_id, :status, :sub_account, :deadline, "
+    ":next_fee_date, :created_at, :version, :data)"
+)
+_SAVE = (
+    "UPDATE allocation SET customer_id = :customer_id, status = :status, sub_account = :sub_account, "
+    "deadline = :deadline, next_fee_date = :next_fee_date, created_at = :created_at, version = :version, "
+    "data = :data WHERE id = :id AND version = :old_version"
+)
+_OF_CUSTOMER = f"{_SELECT} WHERE customer_id = :customer_id ORDER BY created_at DESC, id DESC"
+_FEES_DUE = (
+    f"{_SELECT} WHERE status = 'in_progress' AND next_fee_date IS NOT NULL AND next_fee_date <= :day "
+    "AND id > :after ORDER BY id LIMIT :limit"
+)
+_UNPAID_PAST = (
+    f"{_SELECT} WHERE status IN ('applied', 'partially_paid') AND deadline <= :deadline "
+    "ORDER BY deadline, id LIMIT :limit"
+)
+
+
+def _allocation_row(allocation: Allocation) -> dict[str, Any]:
+    return {
+        "id": allocation.id,
+        "customer_id": allocation.customer_id,
+        "status": allocation.status.value,
+        "sub_account": allocation.sub_account,
+        "deadline": allocation.deadline,
+        "next_fee_date": _day(allocation.next_fee_date),
+        "created_at": allocation.created_at,
+        "version": allocation.version,
+        "data": to_json(allocation),
+    }
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+class SqlAllocations(_SqlBatches):
+    def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
+        row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": allocation_id})
+        return None if row is None else from_json(row[0])
+
+    def add(self, allocation: Allocation) -> None:
+        with _refusing_duplicates(f"allocation {allocation.id} or its sub-account"):
+            self._run(_ADD, _allocation_row(allocation))
+
+    def save(self, allocation: Allocation) -> None:
+        params = {**_allocation_row(allocation), "old_version": allocation.version - 1}
+        with _refusing_duplicates(f"a running allocation on sub-account {allocation.sub_account}"):
+            changed = int(self._run(_SAVE, params).rowcount)
+        if changed != 1:
+            raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
+
+    def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
+        found: dict[str, Allocation] = {}
+        for chunk in _chunks(sorted(set(codes))):
+            keys, params = _placeholders("k", chunk)
+            statement = f"{_SELECT} WHERE status = 'in_progress' AND sub_account IN ({keys})"
+            for row in self._lookup(statement, params):
+                allocation = from_json(row[0])
+                if allocation.sub_account is not None:
+                    found[allocation.sub_account] = allocation
+        return found
+
+    def of_customer(self, customer_id: str) -> list[Allocation]:
+        return _allocations(self._rows(_OF_CUSTOMER, {"customer_id": customer_id}))
+
+    def in_status(self, statuses: list[Status], limit: int, *, after: str = "") -> list[Allocation]:
+        if not statuses:
+            return []
+        keys, params = _placeholders("s", sorted({Status(s).value for s in statuses}))
+        statement = f"{_SELECT} WHERE status IN ({keys}) AND id > :after ORDER BY id LIMIT :limit"
+        return _allocations(self._rows(statement, {**params, "after": after, "limit": limit}))
+
+    def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
+        params = {"day": day.isoformat(), "after": after, "limit": limit}
+        return _allocations(self._rows(_FEES_DUE, params))
+
+    def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
+        return _allocations(self._rows(_UNPAID_PAST, {"deadline": deadline, "limit": limit}))
+
+
+def _allocations(rows: list[Row]) -> list[Allocation]:
+    return [from_json(row[0]) for row in rows]
+
+
+# -- side requests
+
+_REQUEST = (
+    "id, allocation_id, customer_id, kind, amount, periods, hold_id, requested_at, status, decided_by, "
+    "decided_at, reason"
+)
+_SELECT_REQUEST = f"SELECT {_REQUEST} FROM allocation_side_request"
+_ADD_REQUEST = (
+    f"INSERT INTO allocation_side_request ({_REQUEST}) VALUES (:id, :allocation_id, :customer_id, :kind, "
+    ":amount, :periods, :hold_id, :requested_at, :status, :decided_by, :decided_at, :reason)"
+)
+_SAVE_REQUEST = (
+    "UPDATE allocation_side_request SET allocation_id = :allocation_id, customer_id = :customer_id, "
+    "kind = :kind, amount = :amount, periods = :periods, hold_id = :hold_id, requested_at = :requested_at, "
+    "status = :status, decided_by = :decided_by, decided_at = :decided_at, reason = :reason WHERE id = :id"
+)
+
+
+def _request_row(r: SideRequest) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "allocation_id": r.allocation_id,
+        "customer_id": r.customer_id,
+        "kind": r.kind.value,
+        "amount": r.amount,
+        "periods": r.periods,
+        "hold_id": r.hold_id,
+        "requested_at": r.requested_at,
+        "status": r.status.value,
+        "decided_by": r.decided_by,
+        "decided_at": r.decided_at,
+        "reason": r.reason,
+    }
+
+
+def _request(row: Row) -> SideRequest:
+    return SideRequest(
+        id=row[0],
+        allocation_id=row[1],
+        customer_id=row[2],
+        kind=row[3],
+        amount=row[4],
+        periods=row[5],
+        hold_id=row[6],
+        requested_at=row[7],
+        status=row[8],
+        decided_by=row[9],
+        decided_at=row[10],
+        reason=row[11],
+    )
+
+
+class SqlSideRequests(SqlRepository):
+    def get(self, request_id: str, *, lock: bool = False) -> SideRequest | None:
+        row = self._first(f"{_SELECT_REQUEST} WHERE id = :id{self._for_update(lock)}", {"id": request_id})
+        return None if row is None else _request(row)
+
+    def add(self, request: SideRequest) -> None:
+        with _refusing_duplicates(f"request {request.id}"):
+            self._run(_ADD_REQUEST, _request_row(request))
+
+    def save(self, request: SideRequest) -> None:
+        self._change(_SAVE_REQUEST, _request_row(request), "side request")
+
+    def of_allocation(self, allocation_id: str) -> list[SideRequest]:
+        statement = f"{_SELECT_REQUEST} WHERE allocation_id = :allocation_id ORDER BY requested_at, id"
+        return [_request(row) for row in self._rows(statement, {"allocation_id": allocation_id})]
+
+    def pending(self, limit: int) -> list[SideRequest]:
+        statement = f"{_SELECT_REQUEST} WHERE status = 'pending' ORDER BY requested_at, id LIMIT :limit"
+        return [_request(row) for row in self._rows(statement, {"limit": limit})]
+
+
+# -- daily statuses
+
+_FIGURES = "total_assets, market_value, cash_available, cash_frozen, cash_withdrawable, daily_pnl, floating_pnl, note"
+_STATUS = (
+    f"allocation_id, trade_date, revision, {_FIGURES}, source, entered_by, entered_at, ratio_bp, risk_before, "
+    "risk_after"
+)
+_ADD_STATUS = (
+    f"INSERT INTO allocation_daily_status ({_STATUS}) VALUES (:allocation_id, :trade_date, :revision, "
+    ":total_assets, :market_value, :cash_available, :cash_frozen, :cash_withdrawable, :daily_pnl, "
+    ":floating_pnl, :note, :source, :entered_by, :entered_at, :ratio_bp, :risk_before, :risk_after)"
+)
+_HISTORY = (
+    f"SELECT {_STATUS} FROM allocation_daily_status WHERE allocation_id = :allocation_id "
+    "ORDER BY trade_date, revision"
+)
+
+
+def _status_row(s: DailyStatus) -> dict[str, Any]:
+    f = s.figures
+    return {
+        "allocation_id": s.allocation_id,
+        "trade_date": s.trade_date.isoformat(),
+        "revision": s.revision,
+        "total_assets": f.total_assets,
+        "market_value": f.market_value,
+        "cash_available": f.cash_available,
+        "cash_frozen": f.cash_frozen,
+        "cash_withdrawable": f.cash_withdrawable,
+        "daily_pnl": f.daily_pnl,
+        "floating_pnl": f.floating_pnl,
+        "note": f.note,
+        "source": s.source.value,
+        "entered_by": s.entered_by,
+        "entered_at": s.entered_at,
+        "ratio_bp": s.ratio_bp,
+        "risk_before": s.risk_before.value,
+        "risk_after": s.risk_after.value,
+    }
+
+
+def _status(row: Row) -> DailyStatus:
+    return DailyStatus(
+        allocation_id=row[0],
+        trade_date=date.fromisoformat(row[1]),
+        revision=row[2],
+        figures=Figures(*row[3:11]),
+        source=Source(row[11]),
+        entered_by=row[12],
+        entered_at=row[13],
+        ratio_bp=row[14],
+        risk_before=Risk(row[15]),
+        risk_after=Risk(row[16]),
+    )
+
+
+class SqlDailyStatuses(_SqlBatches):
+    def add(self, statuses: list[DailyStatus]) -> None:
+        with _refusing_duplicates("that revision of the day's status"):
+            self._executemany(_ADD_STATUS, [_status_row(s) for s in statuses])
+
+    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
+        wanted = sorted({(allocation_id, day.isoformat()) for allocation_id, day in keys})
+        found: dict[tuple[str, date], int] = {}
+        for chunk in _chunks(wanted):
+            ids, id_params = _placeholders("a", sorted({k[0] for k in chunk}))
+            days, day_params = _placeholders("d", sorted({k[1] for k in chunk}))
+            statement = (
+                "SELECT allocation_id, trade_date, max(revision) FROM allocation_daily_status "
+                f"WHERE allocation_id IN ({ids}) AND trade_date IN ({days}) GROUP BY allocation_id, trade_date"
+            )
+            asked = set(chunk)
+            for allocation_id, day, revision in self._lookup(statement, {**id_params, **day_params}):
+                if (allocation_id, day) in asked:
+                    found[allocation_id, date.fromisoformat(day)] = int(revision)
+        return found
+
+    def history(self, allocation_id: str) -> list[DailyStatus]:
+        return [_status(row) for row in self._rows(_HISTORY, {"allocation_id": allocation_id})]
+
+
+# -- events
+
+_ADD_EVENT = (
+    "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
+    "VALUES (:allocation_id, :seq, :at, :kind, :actor, :data)"
+)
+_EVENTS = (
+    "SELECT allocation_id, at, kind, actor, data, seq FROM allocation_event "
+    "WHERE allocation_id = :allocation_id ORDER BY seq"
+)
+
+
+class SqlEvents(_SqlBatches):
+    def add(self, events: list[Event]) -> None:
+        if not events:
+            return
+        last = self._last_seqs(sorted({e.allocation_id for e in events}))
+        rows: list[dict[str, Any]] = []
+        for event in events:
+            last[event.allocation_id] += 1
+            rows.append(
+                {
+                    "allocation_id": event.allocation_id,
+                    "seq": last[event.allocation_id],
+                    "at": event.at,
+                    "kind": event.kind,
+                    "actor": event.actor,
+                    "data": event.data,
+                }
+            )
+        with _refusing_duplicates("an event with that sequence number"):
+            self._executemany(_ADD_EVENT, rows)
+
+    def of_allocation(self, allocation_id: str) -> list[Event]:
+        rows = self._rows(_EVENTS, {"allocation_id": allocation_id})
+        return [Event(*row) for row in rows]
+
+    def _last_seqs(self, allocation_ids: list[str]) -> defaultdict[str, int]:
+        last: defaultdict[str, int] = defaultdict(int)
+        for chunk in _chunks(allocation_ids):
+            ids, params = _placeholders("a", chunk)
+            statement = (
+                "SELECT allocation_id, max(seq) FROM allocation_event "
+                f"WHERE allocation_id IN ({ids}) GROUP BY allocation_id"
+            )
+            last.update({allocation_id: int(seq) for allocation_id, seq in self._lookup(statement, params)})
+        return last

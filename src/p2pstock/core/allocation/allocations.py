@@ -1,0 +1,210 @@
+"""An allocation (配资): what a customer applied for, what they paid, where it stands, and its lines.
+
+Lifecycle (DESIGN §5)::
+
+    applied ─pay─► partially_paid ─pay─► under_review ─call, confirm─► confirmed ─assign─► in_progress
+       └───── cancel / deadline ─────┴──► cancelled       └── reject ──► rejected        settle ─┘
+                                                                                        settled ◄┘
+
+While in progress the allocation also has a risk state (normal, warning, liquidation) and may be overdue
+on fees. Every amount is in minor units; ``B`` is ``allocated``, ``D`` is ``deposit``.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import attrs
+
+from p2pstock.core.allocation.products import Component, Mode, Product
+from p2pstock.core.allocation.products import from_json as product_from_json
+from p2pstock.core.allocation.products import to_json as product_to_json
+from p2pstock.core.errors import Refused
+
+
+class Status(enum.StrEnum):
+    APPLIED = "applied"
+    PARTIALLY_PAID = "partially_paid"
+    UNDER_REVIEW = "under_review"
+    CONFIRMED = "confirmed"
+    IN_PROGRESS = "in_progress"
+    SETTLED = "settled"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+    @property
+    def awaiting_payment(self) -> bool:
+        return self in (Status.APPLIED, Status.PARTIALLY_PAID)
+
+    @property
+    def closed(self) -> bool:
+        return self in (Status.SETTLED, Status.REJECTED, Status.CANCELLED)
+
+
+class Risk(enum.StrEnum):
+    """Where the total assets stand against the lines (only while in progress)."""
+
+    NORMAL = "normal"
+    WARNING = "warning"
+    LIQUIDATION = "liquidation"
+
+
+class CallOutcome(enum.StrEnum):
+    """What the phone confirmation with the customer gave."""
+
+    CONFIRMED = "confirmed"
+    NO_ANSWER = "no_answer"
+    DECLINED = "declined"
+
+
+@attrs.frozen
+class Hold:
+    """A ledger hold (pending transfer) freezing ``amount`` of the customer's wallet for the allocation."""
+
+    transfer_id: str
+    amount: int
+
+
+@attrs.frozen
+class PhoneCall:
+    by: str
+    at: int
+    outcome: CallOutcome = attrs.field(converter=CallOutcome)
+    note: str = ""
+
+
+@attrs.frozen
+class Settlement:
+    """What a settlement did. ``payout`` may be negative (a shortfall, 穿仓): then ``from_risk_fund`` covered
+    part of it and ``receivable`` (owed by the customer) or ``loss`` (borne by the platform) the rest."""
+
+    final_assets: int
+    payout: int
+    fees_collected: int
+    from_risk_fund: int
+    receivable: int
+    loss: int
+    fees_waived: int
+    refund: int
+    by: str
+    at: int
+
+
+@attrs.frozen
+class Allocation:
+    id: str
+    customer_id: str
+    product: Product
+    deposit: int
+    leverage: int
+    term: int
+    allocated: int
+    fee_per_period: int
+    due: Mapping[Component, int]
+    created_at: int
+    deadline: int
+    status: Status = Status.APPLIED
+    holds: Mapping[Component, Hold] = attrs.field(factory=dict)
+    calls: tuple[PhoneCall, ...] = ()
+    warning_line: int = 0
+    liquidation_line: int = 0
+    sub_account: str | None = None
+    sealed_password: str = attrs.field(default="", repr=False)
+    password_shown: bool = False
+    start_date: date | None = None
+    end_date: date | None = None
+    next_fee_date: date | None = None
+    periods_charged: int = 0
+    prepaid_left: int = 0
+    fees_paid: int = 0
+    fees_unpaid: int = 0
+    overdue: bool = False
+    risk: Risk = Risk.NORMAL
+    top_up_holds: tuple[Hold, ...] = ()
+    profit_withdrawn: int = 0
+    last_assets: int | None = None
+    last_status_date: date | None = None
+    last_withdrawable: int = 0
+    """Withdrawable cash in the latest status (what a profit withdrawal can take at most)."""
+    terminating: bool = False
+    """A termination was approved: the allocation waits for its settlement."""
+    reason: str = ""
+    settlement: Settlement | None = None
+    version: int = 0
+
+    @property
+    def mode(self) -> Mode:
+        return self.product.mode
+
+    @property
+    def outstanding(self) -> dict[Component, int]:
+        """Components still to pay, with their amounts (the make-up / 补缴 list)."""
+        return {c: amount for c, amount in self.due.items() if c not in self.holds}
+
+    @property
+    def paid(self) -> int:
+        return sum(hold.amount for hold in self.holds.values())
+
+    @property
+    def top_ups(self) -> int:
+        return sum(hold.amount for hold in self.top_up_holds)
+
+    @property
+    def risk_fund(self) -> int:
+        """What is left of the risk fund reserve."""
+        hold = self.holds.get(Component.RISK_FUND)
+        return hold.amount if hold else 0
+
+    @property
+    def initial_capital(self) -> int:
+        """T0 = B + D, what the trading sub-account starts with."""
+        return self.allocated + self.deposit
+
+    @property
+    def running(self) -> bool:
+        return self.status is Status.IN_PROGRESS
+
+    def require(self, *statuses: Status) -> None:
+        if self.status not in statuses:
+            raise Refused(
+                f"allocation {self.id} is {self.status.value}; this needs it to be {_names(statuses)}"
+            )
+
+
+def _names(statuses: tuple[Status, ...]) -> str:
+    return " or ".join(s.value.replace("_", " ") for s in statuses)
+
+
+def to_json(allocation: Allocation) -> str:
+    """The text an allocation is stored as (the product version travels with it)."""
+    fields = attrs.asdict(allocation, recurse=True, value_serializer=_plain)
+    fields["product"] = json.loads(product_to_json(allocation.product))
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_json(text: str) -> Allocation:
+    fields: dict[str, Any] = json.loads(text)
+    fields["product"] = product_from_json(json.dumps(fields["product"]))
+    fields["due"] = {Component(k): v for k, v in fields["due"].items()}
+    fields["holds"] = {Component(k): Hold(**v) for k, v in fields["holds"].items()}
+    fields["calls"] = tuple(PhoneCall(**c) for c in fields["calls"])
+    fields["top_up_holds"] = tuple(Hold(**h) for h in fields["top_up_holds"])
+    for name in ("start_date", "end_date", "next_fee_date", "last_status_date"):
+        fields[name] = date.fromisoformat(fields[name]) if fields[name] else None
+    fields["settlement"] = Settlement(**fields["settlement"]) if fields["settlement"] else None
+    fields["status"], fields["risk"] = Status(fields["status"]), Risk(fields["risk"])
+    return Allocation(**fields)
+
+
+def _plain(_instance: object, _field: object, value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {(k.value if isinstance(k, enum.Enum) else k): v for k, v in value.items()}
+    return value

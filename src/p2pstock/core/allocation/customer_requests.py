@@ -1,0 +1,232 @@
+"""Side requests while an allocation runs (see ``side_requests``): asked by the customer, one pending request
+of each kind at a time (asking again returns it), decided by an administrator — top-ups and extensions
+under ``allocation.review``, profit withdrawals and terminations under ``allocation.settle``.
+
+A profit withdrawal may take at most the latest status's withdrawable cash and what the assets hold above
+``max(B + D + top-ups, 110 % × (B + D))``, and must leave the assets clear of the warning line with the
+recovery margin; both are checked when asked and again when approved.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+
+from p2pstock.core.allocation.allocations import Allocation, Hold, Risk, Status
+from p2pstock.core.allocation.desk import Desk
+from p2pstock.core.allocation.fees import schedule_next
+from p2pstock.core.allocation.review import end_date
+from p2pstock.core.allocation.risk import RECOVERY_PCT
+from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, RequestStatus, SideRequest
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.errors import (
+    AlreadyDecided,
+    InsufficientFunds,
+    InvalidInput,
+    LedgerRefused,
+    NotFound,
+    Refused,
+)
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.money import Money
+from p2pstock.core.people.permissions import Permission
+from p2pstock.core.validation import check_amount, check_reason, check_text
+
+DECIDED_UNDER = {
+    Kind.TOP_UP: Permission.ALLOCATION_REVIEW,
+    Kind.EXTENSION: Permission.ALLOCATION_REVIEW,
+    Kind.PROFIT: Permission.ALLOCATION_SETTLE,
+    Kind.TERMINATION: Permission.ALLOCATION_SETTLE,
+}
+MAX_EXTENSION = 24
+
+
+def ask(
+    desk: Desk, tx: Tx, allocation_id: str, customer_id: str, *, kind: Kind, amount: int = 0, periods: int = 0
+) -> SideRequest:
+    allocation = desk.load(tx, allocation_id)
+    if allocation.customer_id != customer_id:
+        raise NotFound(f"no allocation {allocation_id}")
+    allocation.require(Status.IN_PROGRESS)
+    kind = Kind(kind)
+    for known in tx.uow.side_requests.of_allocation(allocation_id):
+        if known.kind is kind and known.status is RequestStatus.PENDING:
+            return known
+    amount, periods = _check_ask(allocation, kind, amount, periods)
+    request = SideRequest(
+        f"r{uuid.uuid4().hex[:11]}", allocation.id, customer_id, kind, amount, periods, "", tx.now
+    )
+    if kind in (Kind.TOP_UP, Kind.EXTENSION):
+        request = attrs.evolve(request, hold_id=f"alloc:{allocation.id}:{kind.value}:{request.id}")
+        _freeze(desk, tx, allocation, request)
+    tx.uow.side_requests.add(request)
+    desk.event(
+        tx,
+        allocation.id,
+        f"request.{kind.value}",
+        customer_id,
+        request=request.id,
+        amount=amount,
+        periods=periods,
+    )
+    tx.audit(
+        customer_id,
+        f"allocation.request.{kind.value}",
+        request.id,
+        after={"amount": amount, "periods": periods},
+    )
+    return request
+
+
+def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reason: str = "") -> SideRequest:
+    request = tx.uow.side_requests.get(request_id, lock=True)
+    if request is None:
+        raise NotFound(f"no request {request_id}")
+    admin = tx.admin(by, DECIDED_UNDER[request.kind])
+    wanted = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    if request.status is not RequestStatus.PENDING:
+        if request.status is wanted:
+            return request
+        raise AlreadyDecided(f"request {request_id} was already {request.status.value}")
+    why = check_text(reason, "reason", 500) if approve else check_reason(reason)
+    allocation = desk.load(tx, request.allocation_id)
+    if approve:
+        allocation.require(Status.IN_PROGRESS)
+        changed = _carry_out(desk, tx, allocation, request)
+    else:
+        changed = _release(desk, tx, allocation, request)
+    decided = request.decided(wanted, admin.id, tx.now, why)
+    tx.uow.side_requests.save(decided)
+    desk.change(
+        tx,
+        allocation,
+        changed,
+        actor=admin.id,
+        kind=f"request.{wanted.value}",
+        request=request.id,
+        request_kind=request.kind.value,
+        reason=why,
+    )
+    reasons = {} if approve else {"reason": why}
+    customer = tx.uow.customers.get(request.customer_id)
+    tx.tell(
+        customer, f"allocation.request_{wanted.value}", id=allocation.id, kind=request.kind.value, **reasons
+    )
+    return decided
+
+
+def release_pending(desk: Desk, tx: Tx, allocation: Allocation, by: str, reason: str) -> Allocation:
+    """Reject every pending request of ``allocation`` (it is being settled)."""
+    for request in tx.uow.side_requests.of_allocation(allocation.id):
+        if request.status is RequestStatus.PENDING:
+            allocation = _release(desk, tx, allocation, request)
+            tx.uow.side_requests.save(request.decided(RequestStatus.REJECTED, by, tx.now, reason))
+    return allocation
+
+
+def profit_available(allocation: Allocation) -> int:
+    """What a profit withdrawal could take now, from the latest status."""
+    if allocation.last_assets is None or allocation.risk is not Risk.NORMAL or allocation.overdue:
+        return 0
+    capital = allocation.initial_capital
+    floor = max(capital + allocation.top_ups, capital * PROFIT_FLOOR_PCT // 100)
+    clear_of_line = allocation.last_assets - allocation.warning_line * (100 + RECOVERY_PCT) // 100 - 1
+    return max(0, min(allocation.last_withdrawable, allocation.last_assets - floor, clear_of_line))
+
+
+def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int) -> tuple[int, int]:
+    if kind is Kind.TOP_UP:
+        return check_amount(amount, "top-up"), 0
+    if kind is Kind.EXTENSION:
+        if isinstance(periods, bool) or not isinstance(periods, int) or not 1 <= periods <= MAX_EXTENSION:
+            raise InvalidInput(f"an extension is 1 to {MAX_EXTENSION} periods")
+        return periods * allocation.fee_per_period, periods
+    if kind is Kind.PROFIT:
+        check_amount(amount, "profit withdrawal")
+        if amount > profit_available(allocation):
+            raise Refused(f"at most {Money(profit_available(allocation))} of profit can be withdrawn now")
+        return amount, 0
+    if allocation.terminating:
+        raise Refused("the termination was approved already; the allocation waits for its settlement")
+    return 0, 0
+
+
+def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> None:
+    top_up = request.kind is Kind.TOP_UP
+    hold = Transfer.pending(
+        request.hold_id,
+        debit=chart.wallet_id(allocation.customer_id),
+        credit=chart.allocation_account_id(allocation.id) if top_up else chart.fee_income().id,
+        amount=request.amount,
+        code=codes.ALLOCATION_TOP_UP if top_up else codes.ALLOCATION_EXTENSION,
+        reference=allocation.id,
+    )
+    try:
+        desk.move(tx, [hold])
+    except LedgerRefused as refused:
+        if refused.result is TransferResult.EXCEEDS_CREDITS:
+            raise InsufficientFunds(
+                f"your available balance does not cover {Money(request.amount)}"
+            ) from None
+        raise
+
+
+def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if request.kind is Kind.TOP_UP:
+        return attrs.evolve(
+            allocation, top_up_holds=(*allocation.top_up_holds, Hold(request.hold_id, request.amount))
+        )
+    if request.kind is Kind.EXTENSION:
+        desk.move(tx, [Transfer.post(f"{request.hold_id}:post", pending_id=request.hold_id)])
+        return _extend(desk, tx, allocation, request)
+    if request.kind is Kind.PROFIT:
+        return _pay_profit(desk, tx, allocation, request)
+    return attrs.evolve(allocation, terminating=True)
+
+
+def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if allocation.start_date is None:
+        raise Refused("the allocation has not started")
+    calendar = desk.calendar(tx)
+    term = allocation.term + request.periods
+    longer = attrs.evolve(
+        allocation,
+        term=term,
+        end_date=end_date(allocation.mode, allocation.start_date, term, calendar),
+        prepaid_left=allocation.prepaid_left + request.periods,
+        fees_paid=allocation.fees_paid + request.amount,
+    )
+    return attrs.evolve(longer, next_fee_date=allocation.next_fee_date or schedule_next(longer, calendar))
+
+
+def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if request.amount > profit_available(allocation):
+        raise Refused(f"the latest status leaves at most {Money(profit_available(allocation))} to withdraw")
+    desk.move(
+        tx,
+        [
+            Transfer.single(
+                f"alloc:{allocation.id}:profit:{request.id}",
+                debit=chart.allocation_account_id(allocation.id),
+                credit=chart.wallet_id(allocation.customer_id),
+                amount=request.amount,
+                code=codes.ALLOCATION_PROFIT,
+                reference=allocation.id,
+            )
+        ],
+    )
+    return attrs.evolve(
+        allocation,
+        profit_withdrawn=allocation.profit_withdrawn + request.amount,
+        last_assets=(allocation.last_assets or 0) - request.amount,
+        last_withdrawable=allocation.last_withdrawable - request.amount,
+    )
+
+
+def _release(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if request.hold_id:
+        desk.move(tx, [Transfer.void(f"{request.hold_id}:void", pending_id=request.hold_id)])
+    return allocation

@@ -1,0 +1,137 @@
+"""What the allocation services share: the ledger accounts an allocation moves money between, the trading
+calendar as stored, the business day, and one way to change an allocation — saved with its version,
+written to its timeline and to the audit trail in the same transaction.
+
+Money of an allocation (all in one ledger, double entry)::
+
+    customer wallet ──hold──► allocation account      deposit, risk fund, top-ups: frozen until settlement
+    capital pool ────────────► allocation account      B, drawn at start and returned at settlement
+    customer wallet ─────────► fee income              fees (prepaid ones are held until the start)
+    market results ◄────────► allocation account       what trading made or lost, booked at settlement
+    allocation account ──────► customer wallet         profit withdrawals and the payout
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Sequence
+from datetime import date, datetime, time, tzinfo
+
+import attrs
+
+from p2pstock.core.allocation.allocations import Allocation
+from p2pstock.core.allocation.calendar import HolidaySource, TradingCalendar
+from p2pstock.core.allocation.ports import Event, SecretBox
+from p2pstock.core.backoffice import Backoffice, Tx
+from p2pstock.core.clock import from_micros
+from p2pstock.core.errors import LedgerRefused, NotFound
+from p2pstock.core.ledger import chart
+from p2pstock.core.ledger.results import TransferOutcome
+from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel
+from p2pstock.core.people.permissions import Permission, permissions_of
+
+
+class ShortfallPolicy(enum.StrEnum):
+    """Who bears what a settlement's shortfall (穿仓) leaves after the risk fund."""
+
+    RECEIVABLE = "receivable"
+    """The customer owes it: booked as a receivable to collect."""
+    LOSS = "loss"
+    """The platform bears it: booked as a loss."""
+
+
+PLATFORM_ACCOUNTS = (
+    chart.capital_pool,
+    chart.capital_funding,
+    chart.fee_income,
+    chart.market_results,
+    chart.receivables,
+    chart.losses,
+)
+
+
+@attrs.define
+class Desk:
+    office: Backoffice
+    ledger: Ledger
+    holidays: HolidaySource
+    box: SecretBox | None = None
+    shortfall: ShortfallPolicy = ShortfallPolicy.RECEIVABLE
+
+    @property
+    def timezone(self) -> tzinfo:
+        return self.ledger.timezone
+
+    def calendar(self, tx: Tx) -> TradingCalendar:
+        overrides = tx.uow.calendar_overrides.all()
+        return TradingCalendar(self.holidays, {o.day: o.trades for o in overrides})
+
+    def local(self, micros: int) -> datetime:
+        return from_micros(micros).astimezone(self.timezone)
+
+    def today(self, tx: Tx) -> date:
+        return self.local(tx.now).date()
+
+    def time_of_day(self, tx: Tx) -> time:
+        return self.local(tx.now).time()
+
+    def open_accounts(self, tx: Tx, allocation: Allocation) -> None:
+        accounts = [make() for make in PLATFORM_ACCOUNTS]
+        accounts += [chart.allocation_account(allocation.id), chart.wallet(allocation.customer_id)]
+        self.ledger.create_accounts_in(tx.uow.ledger, accounts)
+
+    def move(self, tx: Tx, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
+        """Apply ``transfers``; any refusal raises, rolling the whole transaction back."""
+        outcomes = self.ledger.apply_in(tx.uow.ledger, transfers)
+        for outcome in outcomes:
+            if not outcome.ok:
+                raise LedgerRefused(f"transfer {outcome.id} refused: {outcome.result}", outcome.result)
+        return outcomes
+
+    def load(self, tx: Tx, allocation_id: str, *, lock: bool = True) -> Allocation:
+        found = tx.uow.allocations.get(allocation_id, lock=lock)
+        if found is None:
+            raise NotFound(f"no allocation {allocation_id}")
+        return found
+
+    def change(
+        self, tx: Tx, before: Allocation, after: Allocation, *, actor: str, kind: str, **data: object
+    ) -> Allocation:
+        """Save ``after`` over ``before``, with a timeline event and an audit record."""
+        saved = attrs.evolve(after, version=before.version + 1)
+        tx.uow.allocations.save(saved)
+        self.event(tx, saved.id, kind, actor, **data)
+        tx.audit(actor, f"allocation.{kind}", saved.id, before=summary(before), after=summary(saved))
+        return saved
+
+    def tell_staff(self, tx: Tx, permission: Permission, key: str, **values: object) -> int:
+        """Queue ``key`` to every active administrator holding ``permission`` who uses the bot."""
+        roles, told = tx.roles(), 0
+        for admin in tx.uow.staff.all():
+            if admin.telegram_user_id is not None and permission in permissions_of(admin, roles):
+                tx.notify(Channel.TELEGRAM, str(admin.telegram_user_id), key, DEFAULT_LANGUAGE, **values)
+                told += 1
+        return told
+
+    def event(self, tx: Tx, allocation_id: str, kind: str, actor: str, **data: object) -> Event:
+        event = Event(allocation_id, tx.now, kind, actor, json.dumps(data, sort_keys=True, default=str))
+        tx.uow.allocation_events.add([event])
+        return event
+
+
+def summary(allocation: Allocation) -> dict[str, object]:
+    """What the audit trail keeps of an allocation's state (never the sealed password)."""
+    return {
+        "status": allocation.status.value,
+        "risk": allocation.risk.value,
+        "paid": allocation.paid,
+        "risk_fund": allocation.risk_fund,
+        "top_ups": allocation.top_ups,
+        "fees_unpaid": allocation.fees_unpaid,
+        "overdue": allocation.overdue,
+        "sub_account": allocation.sub_account,
+        "term": allocation.term,
+    }

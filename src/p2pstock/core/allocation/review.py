@@ -1,0 +1,187 @@
+"""Review and start: the reviewer checks the payment and phones the customer, confirms (the lines are
+snapshotted), and finance assigns the trading sub-account, which starts the allocation with B drawn from
+the capital pool. A rejection at any review step releases everything, with the reason told to the
+customer.
+
+Trading starts on the day of the assignment when that is a trading day before the product's cut-off
+(Asia/Shanghai), otherwise on the next trading day. A daily allocation runs ``term`` trading days; a monthly
+one ``term`` months (to the day before the same date, clamped to the month's end).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import attrs
+
+from p2pstock.core.allocation import fees
+from p2pstock.core.allocation.allocations import Allocation, CallOutcome, PhoneCall, Status
+from p2pstock.core.allocation.applications import close
+from p2pstock.core.allocation.calendar import TradingCalendar, add_months
+from p2pstock.core.allocation.desk import Desk
+from p2pstock.core.allocation.products import Component, Mode
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.errors import InvalidInput, LedgerRefused, Refused
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.money import Money
+from p2pstock.core.people.permissions import Permission
+from p2pstock.core.validation import check_name, check_reason, check_text
+
+MAX_PASSWORD = 64
+
+
+def record_call(
+    desk: Desk, tx: Tx, allocation_id: str, *, by: str, outcome: CallOutcome, note: str
+) -> Allocation:
+    admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
+    allocation = desk.load(tx, allocation_id)
+    allocation.require(Status.UNDER_REVIEW)
+    call = PhoneCall(admin.id, tx.now, CallOutcome(outcome), check_text(note, "note", 500))
+    called = attrs.evolve(allocation, calls=(*allocation.calls, call))
+    return desk.change(
+        tx, allocation, called, actor=admin.id, kind="call", outcome=call.outcome.value, note=call.note
+    )
+
+
+def confirm(desk: Desk, tx: Tx, allocation_id: str, by: str) -> Allocation:
+    """Confirm a fully paid application whose customer confirmed it on the phone; the lines are fixed."""
+    admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
+    allocation = desk.load(tx, allocation_id)
+    allocation.require(Status.UNDER_REVIEW)
+    if not any(call.outcome is CallOutcome.CONFIRMED for call in allocation.calls):
+        raise Refused("record a phone call in which the customer confirmed the application first")
+    quote = allocation.product.quote(allocation.deposit, allocation.leverage, allocation.term)
+    confirmed = attrs.evolve(
+        allocation,
+        status=Status.CONFIRMED,
+        warning_line=quote.warning_line,
+        liquidation_line=quote.liquidation_line,
+    )
+    saved = desk.change(
+        tx,
+        allocation,
+        confirmed,
+        actor=admin.id,
+        kind="confirmed",
+        warning_line=quote.warning_line,
+        liquidation_line=quote.liquidation_line,
+    )
+    tx.tell(tx.uow.customers.get(saved.customer_id), "allocation.confirmed", id=saved.id)
+    return saved
+
+
+def reject(desk: Desk, tx: Tx, allocation_id: str, by: str, reason: str) -> Allocation:
+    admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
+    why = check_reason(reason)
+    allocation = desk.load(tx, allocation_id)
+    allocation.require(Status.APPLIED, Status.PARTIALLY_PAID, Status.UNDER_REVIEW, Status.CONFIRMED)
+    rejected = close(desk, tx, allocation, Status.REJECTED, actor=admin.id, reason=why)
+    tx.tell(tx.uow.customers.get(rejected.customer_id), "allocation.rejected", id=rejected.id, reason=why)
+    return rejected
+
+
+def assign_and_start(
+    desk: Desk, tx: Tx, allocation_id: str, *, by: str, sub_account: str, password: str
+) -> Allocation:
+    admin = tx.admin(by, Permission.ALLOCATION_ASSIGN_ACCOUNT)
+    if desk.box is None:
+        raise Refused("sub-account passwords cannot be stored: set P2PSTOCK_ENCRYPTION_KEY")
+    code = check_name(sub_account, "sub-account code")
+    if not isinstance(password, str) or not 1 <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(f"the sub-account password must be 1–{MAX_PASSWORD} characters")
+    allocation = desk.load(tx, allocation_id)
+    allocation.require(Status.CONFIRMED)
+    if tx.uow.allocations.by_sub_account([code]):
+        raise Refused(f"sub-account {code} is in use by another running allocation")
+    _draw_capital(desk, tx, allocation)
+    prepaid = allocation.holds.get(Component.PREPAID_FEE)
+    start = _start_date(desk, tx, allocation)
+    calendar = desk.calendar(tx)
+    started = attrs.evolve(
+        allocation,
+        status=Status.IN_PROGRESS,
+        sub_account=code,
+        sealed_password=desk.box.seal(password),
+        start_date=start,
+        end_date=end_date(allocation.product.mode, start, allocation.term, calendar),
+        next_fee_date=start,
+        prepaid_left=allocation.product.prepaid_periods if prepaid else 0,
+        fees_paid=prepaid.amount if prepaid else 0,
+    )
+    desk.event(tx, allocation.id, "account_assigned", admin.id, sub_account=code)
+    saved = desk.change(
+        tx,
+        allocation,
+        started,
+        actor=admin.id,
+        kind="started",
+        start=start.isoformat(),
+        capital=allocation.allocated,
+    )
+    if saved.mode is Mode.MONTHLY:
+        saved = fees.charge_due(desk, tx, saved, start)
+    tx.tell(
+        tx.uow.customers.get(saved.customer_id),
+        "allocation.started",
+        id=saved.id,
+        sub_account=code,
+        start=start.isoformat(),
+    )
+    return saved
+
+
+def reveal_password(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> str:
+    """The sub-account password, once: a second request is refused."""
+    allocation = desk.load(tx, allocation_id)
+    if allocation.customer_id != customer_id or not allocation.sealed_password:
+        raise Refused("there is no password to show for this allocation")
+    if allocation.password_shown:
+        raise Refused("the password was shown once already; ask support to reset it at the broker")
+    if desk.box is None:
+        raise Refused("sub-account passwords cannot be read: set P2PSTOCK_ENCRYPTION_KEY")
+    password = desk.box.open(allocation.sealed_password)
+    desk.change(
+        tx,
+        allocation,
+        attrs.evolve(allocation, password_shown=True),
+        actor=customer_id,
+        kind="password_shown",
+    )
+    return password
+
+
+def end_date(mode: Mode, start: date, term: int, calendar: TradingCalendar) -> date:
+    if mode is Mode.DAILY:
+        return calendar.add_trading_days(start, term - 1)
+    return add_months(start, term) - timedelta(days=1)
+
+
+def _start_date(desk: Desk, tx: Tx, allocation: Allocation) -> date:
+    calendar, today = desk.calendar(tx), desk.today(tx)
+    if calendar.is_trading_day(today) and desk.time_of_day(tx) < allocation.product.same_day_cutoff:
+        return today
+    return calendar.next_trading_day(today, inclusive=False)
+
+
+def _draw_capital(desk: Desk, tx: Tx, allocation: Allocation) -> None:
+    moves = [
+        Transfer.single(
+            f"alloc:{allocation.id}:capital",
+            debit=chart.capital_pool().id,
+            credit=chart.allocation_account_id(allocation.id),
+            amount=allocation.allocated,
+            code=codes.ALLOCATION_CAPITAL,
+            reference=allocation.id,
+        )
+    ]
+    prepaid = allocation.holds.get(Component.PREPAID_FEE)
+    if prepaid is not None:
+        moves.append(Transfer.post(f"{prepaid.transfer_id}:post", pending_id=prepaid.transfer_id))
+    try:
+        desk.move(tx, moves)
+    except LedgerRefused as refused:
+        if refused.result is TransferResult.EXCEEDS_CREDITS:
+            raise Refused(f"the capital pool cannot cover {Money(allocation.allocated)} now") from None
+        raise

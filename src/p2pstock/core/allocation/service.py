@@ -1,0 +1,205 @@
+"""Stock fund allocations (配资) as embedders and the bot call them: one method per business step, each one
+transaction. See ``applications``, ``review``, ``monitoring``, ``fees``, ``customer_requests`` and
+``settlement`` for the rules of each step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from typing import TypeVar
+
+import attrs
+
+from p2pstock.core.allocation import applications, customer_requests, fees, monitoring, review, settlement
+from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
+from p2pstock.core.allocation.desk import Desk
+from p2pstock.core.allocation.monitoring import ImportReport
+from p2pstock.core.allocation.ports import Event
+from p2pstock.core.allocation.products import Component
+from p2pstock.core.allocation.side_requests import Kind, SideRequest
+from p2pstock.core.allocation.statuses import DailyStatus, Figures
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.errors import InvalidInput, NotFound
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Permission, permissions_of
+
+T = TypeVar("T")
+
+VIEW = (
+    Permission.ALLOCATION_REVIEW,
+    Permission.ALLOCATION_DAILY_STATUS,
+    Permission.ALLOCATION_SETTLE,
+    Permission.ALLOCATION_ASSIGN_ACCOUNT,
+)
+
+
+@attrs.frozen
+class Timeline:
+    allocation: Allocation
+    events: tuple[Event, ...]
+    statuses: tuple[DailyStatus, ...]
+    requests: tuple[SideRequest, ...]
+
+
+@attrs.define
+class Allocations:
+    desk: Desk
+
+    def __attrs_post_init__(self) -> None:
+        self.desk.office.register(
+            settlement.SETTLE, lambda tx, c, a: settlement.carry_out(self.desk, tx, c, a)
+        )
+
+    # -- customers ------------------------------------------------------------------------------------
+
+    def apply(self, customer_id: str, *, product: str, deposit: int, leverage: int, term: int) -> Allocation:
+        return self._run(
+            lambda tx: applications.apply(
+                self.desk, tx, customer_id, product, deposit=deposit, leverage=leverage, term=term
+            )
+        )
+
+    def pay(self, allocation_id: str, component: Component | str, *, customer_id: str) -> Allocation:
+        part = _component(component)
+        return self._run(lambda tx: applications.pay(self.desk, tx, allocation_id, part, customer_id))
+
+    def cancel(self, allocation_id: str, *, customer_id: str) -> Allocation:
+        return self._run(lambda tx: applications.cancel(self.desk, tx, allocation_id, customer_id))
+
+    def reveal_password(self, allocation_id: str, *, customer_id: str) -> str:
+        return self._run(lambda tx: review.reveal_password(self.desk, tx, allocation_id, customer_id))
+
+    def ask(
+        self, allocation_id: str, kind: Kind | str, *, customer_id: str, amount: int = 0, periods: int = 0
+    ) -> SideRequest:
+        what = Kind(kind)
+        return self._run(
+            lambda tx: customer_requests.ask(
+                self.desk, tx, allocation_id, customer_id, kind=what, amount=amount, periods=periods
+            )
+        )
+
+    def of_customer(self, customer_id: str) -> list[Allocation]:
+        return self.desk.office.read(lambda tx: tx.uow.allocations.of_customer(customer_id))
+
+    def get(self, allocation_id: str, *, customer_id: str) -> Allocation:
+        found = self.desk.office.read(lambda tx: tx.uow.allocations.get(allocation_id))
+        if found is None or found.customer_id != customer_id:
+            raise NotFound(f"no allocation {allocation_id}")
+        return found
+
+    def timeline(
+        self, allocation_id: str, *, customer_id: str | None = None, by: str | None = None
+    ) -> Timeline:
+        """Everything that happened to the allocation: for its customer, or an administrator following it."""
+
+        def read(tx: Tx) -> Timeline:
+            allocation = self.desk.load(tx, allocation_id, lock=False)
+            if by is not None:
+                _admin_following(tx, by)
+            elif allocation.customer_id != customer_id:
+                raise NotFound(f"no allocation {allocation_id}")
+            return Timeline(
+                allocation,
+                tuple(tx.uow.allocation_events.of_allocation(allocation_id)),
+                tuple(tx.uow.daily_statuses.history(allocation_id)),
+                tuple(tx.uow.side_requests.of_allocation(allocation_id)),
+            )
+
+        return self.desk.office.read(read)
+
+    # -- administrators -------------------------------------------------------------------------------
+
+    def record_call(
+        self, allocation_id: str, *, by: str, outcome: CallOutcome | str, note: str = ""
+    ) -> Allocation:
+        said = CallOutcome(outcome)
+        return self._run(
+            lambda tx: review.record_call(self.desk, tx, allocation_id, by=by, outcome=said, note=note)
+        )
+
+    def confirm(self, allocation_id: str, *, by: str) -> Allocation:
+        return self._run(lambda tx: review.confirm(self.desk, tx, allocation_id, by))
+
+    def reject(self, allocation_id: str, *, by: str, reason: str) -> Allocation:
+        return self._run(lambda tx: review.reject(self.desk, tx, allocation_id, by, reason))
+
+    def assign_account(self, allocation_id: str, *, by: str, sub_account: str, password: str) -> Allocation:
+        return self._run(
+            lambda tx: review.assign_and_start(
+                self.desk, tx, allocation_id, by=by, sub_account=sub_account, password=password
+            )
+        )
+
+    def record_status(self, allocation_id: str, day: date, figures: Figures, *, by: str) -> DailyStatus:
+        return self._run(
+            lambda tx: monitoring.record(self.desk, tx, allocation_id, day=day, figures=figures, by=by)
+        )
+
+    def import_statement(self, text: str, *, by: str) -> ImportReport:
+        if not isinstance(text, str):
+            raise InvalidInput("a statement is text")
+        return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by))
+
+    def decide(self, request_id: str, *, by: str, approve: bool, reason: str = "") -> SideRequest:
+        return self._run(
+            lambda tx: customer_requests.decide(self.desk, tx, request_id, by, approve=approve, reason=reason)
+        )
+
+    def settle(self, allocation_id: str, *, final_assets: int, by: str) -> Allocation | ApprovalRequest:
+        return self._run(lambda tx: settlement.settle(self.desk, tx, allocation_id, final_assets, by))
+
+    def queue(self, statuses: list[Status], *, by: str, limit: int = 50) -> list[Allocation]:
+        def read(tx: Tx) -> list[Allocation]:
+            _admin_following(tx, by)
+            return tx.uow.allocations.in_status(statuses, limit)
+
+        return self.desk.office.read(read)
+
+    def pending_requests(self, *, by: str, limit: int = 50) -> list[SideRequest]:
+        def read(tx: Tx) -> list[SideRequest]:
+            _admin_following(tx, by)
+            return tx.uow.side_requests.pending(limit)
+
+        return self.desk.office.read(read)
+
+    # -- jobs -----------------------------------------------------------------------------------------
+
+    def expire_unpaid(self, *, limit: int = 1000) -> int:
+        return self._run(lambda tx: applications.expire_unpaid(self.desk, tx, limit))
+
+    def charge_fees(self, day: date) -> int:
+        """Charge every fee due on or before ``day`` (not after today), a batch per transaction; how many
+        allocations were charged."""
+        today = self.desk.office.read(self.desk.today)
+        if day > today:
+            raise InvalidInput(f"fees cannot be charged ahead: {day} is after today ({today})")
+        total, after = 0, ""
+        while True:
+            count, after = self._run(partial(fees.charge_fees, self.desk, day=day, after=after))
+            total += count
+            if count < fees.BATCH:
+                return total
+
+    def _run(self, work: Callable[[Tx], T]) -> T:
+        return self.desk.office.run(work)
+
+
+def _admin_following(tx: Tx, by: str) -> None:
+    """Any permission on allocations lets an administrator read them."""
+    held = permissions_of(tx.uow.staff.get(by), tx.roles()) & set(VIEW)
+    tx.admin(by, min(held) if held else Permission.ALLOCATION_REVIEW)
+
+
+def _component(value: Component | str) -> Component:
+    try:
+        return Component(value)
+    except ValueError:
+        raise InvalidInput(f"unknown payment component {value!r:.30}") from None
+
+
+def event_data(event: Event) -> dict[str, object]:
+    data: dict[str, object] = json.loads(event.data)
+    return data

@@ -1,0 +1,167 @@
+"""The daily status of a running allocation: its trading sub-account's figures at the close of a trading day,
+entered by an administrator or read from a statement (CSV).
+
+A status is consistent when total assets equal cash (available + frozen) plus market value within
+``TOLERANCE`` (rounding in a broker's statement). A second status for the same day is a correction: it gets
+the next revision and the earlier one is kept.
+
+CSV statements have a header row naming the columns of ``CSV_COLUMNS`` (any order; ``note`` optional) and
+amounts in yuan (``1050000.00``, ``-3,200.5``). ``parse_csv`` reads every row and reports each bad one
+with its line number and reason; importing applies the file only when no row is bad (all or none).
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+from datetime import date
+
+import attrs
+
+from p2pstock.core.allocation.allocations import Risk
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.validation import check_text
+
+TOLERANCE = 100
+"""Largest accepted gap, in minor units, between total assets and cash plus market value."""
+MAX_ROWS = 100_000
+MAX_NOTE = 200
+AMOUNT_FIELDS = (
+    "total_assets",
+    "market_value",
+    "cash_available",
+    "cash_frozen",
+    "cash_withdrawable",
+    "daily_pnl",
+    "floating_pnl",
+)
+CSV_COLUMNS = ("sub_account", "trade_date", *AMOUNT_FIELDS)
+_SIGNED = frozenset({"daily_pnl", "floating_pnl"})
+
+
+class Source(enum.StrEnum):
+    MANUAL = "manual"
+    CSV = "csv"
+
+
+@attrs.frozen
+class Figures:
+    """A sub-account's figures for one trading day, in minor units."""
+
+    total_assets: int
+    market_value: int
+    cash_available: int
+    cash_frozen: int = 0
+    cash_withdrawable: int = 0
+    daily_pnl: int = 0
+    floating_pnl: int = 0
+    note: str = ""
+
+    def check(self) -> Figures:
+        """Raise ``InvalidInput`` unless the figures are plausible together."""
+        for name in AMOUNT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidInput(f"{name} must be an integer number of minor units")
+            if name not in _SIGNED and value < 0:
+                raise InvalidInput(f"{name.replace('_', ' ')} cannot be negative")
+        gap = self.total_assets - (self.cash_available + self.cash_frozen + self.market_value)
+        if abs(gap) > TOLERANCE:
+            raise InvalidInput(
+                f"total assets {Money(self.total_assets)} differ from cash plus market value by {Money(gap)}"
+            )
+        if self.cash_withdrawable > self.cash_available:
+            raise InvalidInput("withdrawable cash cannot exceed available cash")
+        check_text(self.note, "note", MAX_NOTE)
+        return self
+
+
+@attrs.frozen
+class DailyStatus:
+    """A stored status, with what the platform derived from it."""
+
+    allocation_id: str
+    trade_date: date
+    revision: int
+    figures: Figures
+    source: Source
+    entered_by: str
+    entered_at: int
+    ratio_bp: int
+    risk_before: Risk
+    risk_after: Risk
+
+
+@attrs.frozen
+class StatementRow:
+    """One row of a CSV statement: a sub-account's figures for a day, and its line in the file."""
+
+    line: int
+    sub_account: str
+    trade_date: date
+    figures: Figures
+
+
+@attrs.frozen
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
+    """Every well-formed row of a statement, and the reason for each row that is not."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in CSV_COLUMNS if name not in (reader.fieldnames or ())]
+    if missing:
+        return [], [RowError(1, f"the header lacks {', '.join(missing)}")]
+    rows: list[StatementRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, date], int] = {}
+    for record in reader:
+        line = reader.line_num
+        if line > MAX_ROWS + 1:
+            errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
+            break
+        try:
+            row = _row(line, record)
+        except InvalidInput as error:
+            errors.append(RowError(line, str(error)))
+            continue
+        key = (row.sub_account, row.trade_date)
+        if key in seen:
+            errors.append(RowError(line, f"repeats line {seen[key]} (same sub-account and day)"))
+            continue
+        seen[key] = line
+        rows.append(row)
+    return rows, errors
+
+
+def _row(line: int, record: dict[str | None, str | None]) -> StatementRow:
+    if record.get(None):
+        raise InvalidInput("the row has more fields than the header")
+    sub_account = (record.get("sub_account") or "").strip()
+    if not sub_account:
+        raise InvalidInput("sub_account is empty")
+    try:
+        day = date.fromisoformat((record.get("trade_date") or "").strip())
+    except ValueError:
+        raise InvalidInput("trade_date must be a date such as 2026-01-05") from None
+    amounts = {name: _amount(name, record.get(name)) for name in AMOUNT_FIELDS}
+    figures = Figures(**amounts, note=(record.get("note") or "").strip())
+    return StatementRow(line, sub_account, day, figures.check())
+
+
+def _amount(name: str, text: str | None) -> int:
+    if text is None or not text.strip():
+        if name in ("total_assets", "market_value", "cash_available"):
+            raise InvalidInput(f"{name} is empty")
+        return 0
+    try:
+        return Money.parse(text, allow_zero=True, allow_negative=name in _SIGNED).minor
+    except MoneyError as error:
+        raise InvalidInput(f"{name}: {error}") from None
