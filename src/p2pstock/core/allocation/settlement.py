@@ -82,7 +82,7 @@ def _same(allocation: Allocation, final_assets: int) -> Allocation:
 
 
 @attrs.frozen
-class _Split:
+class Split:
     """Where the final assets go, in order: capital, unpaid fees, the customer; then the risk fund."""
 
     capital_back: int
@@ -94,7 +94,7 @@ class _Split:
     uncovered_fees: int
 
     @classmethod
-    def of(cls, a: Allocation, final: int) -> _Split:
+    def of(cls, a: Allocation, final: int) -> Split:
         capital_back = min(a.allocated, final)
         fees_collected = min(a.fees_unpaid, final - capital_back)
         short_capital, short_fees = a.allocated - capital_back, a.fees_unpaid - fees_collected
@@ -118,7 +118,7 @@ class _Split:
 def _books(
     desk: Desk, a: Allocation, final: int, by: str, now: int
 ) -> tuple[list[Transfer], Settlement, dict[Component, Hold]]:
-    split, receivable = _Split.of(a, final), desk.shortfall is ShortfallPolicy.RECEIVABLE
+    split, receivable = Split.of(a, final), desk.shortfall is ShortfallPolicy.RECEIVABLE
     refund = (
         a.prepaid_left * a.fee_per_period if a.product.refund_policy is RefundPolicy.UNUSED_PERIODS else 0
     )
@@ -168,7 +168,7 @@ def _fund_moves(a: Allocation, used: int) -> list[Transfer]:
     return [Transfer.void(f"{hold.transfer_id}:settle", pending_id=hold.transfer_id)]
 
 
-def _paying_out(a: Allocation, split: _Split, receivable: bool) -> list[Transfer]:
+def _paying_out(a: Allocation, split: Split, receivable: bool) -> list[Transfer]:
     account, wallet, pool = (
         chart.allocation_account_id(a.id),
         chart.wallet_id(a.customer_id),

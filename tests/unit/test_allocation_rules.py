@@ -1,0 +1,181 @@
+"""The pure rules of allocations: risk states with hysteresis, where a settlement's money goes, statements
+read from CSV, and an allocation surviving storage as text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from p2pstock.core.allocation.allocations import (
+    Allocation,
+    CallOutcome,
+    Hold,
+    PhoneCall,
+    Risk,
+    Settlement,
+    Status,
+    from_json,
+    to_json,
+)
+from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Product
+from p2pstock.core.allocation.risk import next_risk, read_risk
+from p2pstock.core.allocation.settlement import Split
+from p2pstock.core.allocation.statuses import parse_csv
+
+WL, CL = 5_500_000, 5_300_000
+PRODUCT = Product(
+    code="daily",
+    version=3,
+    name="按天配资",
+    mode=Mode.DAILY,
+    rates=(LeverageRate(5, 600),),
+    deposit_min=100_000,
+    deposit_max=100_000_000,
+    deposit_step=100_000,
+    term_min=2,
+    term_max=30,
+    risk_fund_ppm=5_000,
+)
+
+
+def allocation(**changes: object) -> Allocation:
+    base = Allocation(
+        id="a1",
+        customer_id="alice",
+        product=PRODUCT,
+        deposit=1_000_000,
+        leverage=5,
+        term=5,
+        allocated=5_000_000,
+        fee_per_period=3_000,
+        due={Component.DEPOSIT: 1_000_000, Component.RISK_FUND: 25_000},
+        created_at=1,
+        deadline=2,
+    )
+    return attrs.evolve(base, **changes)
+
+
+# -- risk
+
+
+@pytest.mark.parametrize(
+    ("before", "assets", "after"),
+    [
+        (Risk.NORMAL, WL + 1, Risk.NORMAL),
+        (Risk.NORMAL, WL, Risk.WARNING),
+        (Risk.NORMAL, CL, Risk.LIQUIDATION),
+        (Risk.WARNING, WL + 1, Risk.WARNING),  # above the line, not yet by the margin
+        (Risk.WARNING, WL * 102 // 100 + 1, Risk.NORMAL),
+        (Risk.WARNING, CL, Risk.LIQUIDATION),
+        (Risk.LIQUIDATION, CL + 1, Risk.LIQUIDATION),
+        (Risk.LIQUIDATION, CL * 102 // 100 + 1, Risk.WARNING),
+        (Risk.LIQUIDATION, WL * 102 // 100 + 1, Risk.NORMAL),
+    ],
+)
+def test_a_line_is_crossed_down_at_once_and_up_only_with_a_margin(
+    before: Risk, assets: int, after: Risk
+) -> None:
+    assert next_risk(before, assets, WL, CL) is after
+
+
+def test_the_risk_ratio_counts_unpaid_fees_as_owed() -> None:
+    reading = read_risk(
+        Risk.NORMAL,
+        6_000_000,
+        warning_line=WL,
+        liquidation_line=CL,
+        allocated=5_000_000,
+        unpaid_fees=1_000_000,
+    )
+
+    assert (reading.ratio_bp, reading.to_warning, reading.to_liquidation) == (10_000, 500_000, 700_000)
+
+
+# -- settlement
+
+
+@given(
+    allocated=st.integers(1, 10**9),
+    unpaid=st.integers(0, 10**7),
+    fund=st.integers(0, 10**7),
+    final=st.integers(0, 2 * 10**9),
+)
+def test_a_settlement_accounts_for_every_fen_of_capital_fees_and_final_assets(
+    allocated: int, unpaid: int, fund: int, final: int
+) -> None:
+    holds = {Component.DEPOSIT: Hold("d", 1)} | ({Component.RISK_FUND: Hold("r", fund)} if fund else {})
+    split = Split.of(allocation(allocated=allocated, fees_unpaid=unpaid, holds=holds), final)
+
+    assert split.capital_back + split.fund_capital + split.uncovered_capital == allocated
+    assert split.fees_collected + split.fund_fees + split.uncovered_fees == unpaid
+    assert split.capital_back + split.fees_collected + split.payout_paid == final
+    assert min(split.payout_paid, split.uncovered_capital, split.uncovered_fees) >= 0
+    assert split.from_fund <= fund
+    assert split.payout_paid == max(final - allocated - unpaid, 0)
+    if split.uncovered_capital or split.uncovered_fees:
+        assert split.from_fund == fund  # the fund is used up before anyone else bears a shortfall
+
+
+# -- statements
+
+
+HEADER = (
+    "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
+    "daily_pnl,floating_pnl\n"
+)
+
+
+def test_a_statement_row_reads_yuan_into_fen_and_allows_losses() -> None:
+    rows, errors = parse_csv(HEADER + 'S-1,2026-01-05,"58,000.50",46400.50,11600,0,11600,-3200.5,-100\n')
+
+    assert errors == []
+    [row] = rows
+    assert (row.sub_account, row.trade_date, row.line) == ("S-1", date(2026, 1, 5), 2)
+    assert (row.figures.total_assets, row.figures.daily_pnl, row.figures.floating_pnl) == (
+        5_800_050,
+        -320_050,
+        -10_000,
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("S-1,2026-01-05,1.001,1,0,0,0,0,0", "total_assets"),
+        ("S-1,2026-01-05,-1,0,0,0,0,0,0", "total_assets"),
+        ("S-1,2026-01-05,,0,0,0,0,0,0", "total_assets is empty"),
+        (",2026-01-05,1,1,0,0,0,0,0", "sub_account is empty"),
+        ("S-1,5/1/2026,1,1,0,0,0,0,0", "trade_date"),
+        ("S-1,2026-01-05,1,1,0,0,0,0,0,extra", "more fields"),
+        ("S-1,2026-01-05,100,1,0,0,0,0,0", "differ from cash plus market value"),
+    ],
+)
+def test_a_bad_statement_row_is_named_by_its_line_and_reason(row: str, reason: str) -> None:
+    rows, errors = parse_csv(HEADER + "S-0,2026-01-05,1,1,0,0,0,0,0\n" + row + "\n")
+
+    assert [r.sub_account for r in rows] == ["S-0"]
+    [error] = errors
+    assert error.line == 3
+    assert reason in error.reason
+
+
+# -- storage
+
+
+def test_an_allocation_survives_storage_as_text_exactly() -> None:
+    full = allocation(
+        status=Status.SETTLED,
+        holds={Component.DEPOSIT: Hold("alloc:a1:deposit", 1_000_000)},
+        calls=(PhoneCall("reviewer-1", 5, CallOutcome.CONFIRMED, "好的"),),
+        start_date=date(2026, 1, 5),
+        end_date=date(2026, 1, 9),
+        top_up_holds=(Hold("t", 5),),
+        settlement=Settlement(1, 2, 3, 4, 5, 6, 7, 8, "risk-1", 9),
+        sealed_password="v1.abc",
+    )
+
+    assert from_json(to_json(full)) == full
