@@ -7,6 +7,7 @@ the second time.
 - cancel allocation applications not paid by their deadline (everything paid is released)
 - charge the allocation fees due on or before the business date (daily: each trading day; monthly: on
   the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
+- tell the customer and the risk officers, once, of each running allocation whose term has ended
 - deliver the notifications that are due (last, so that what the jobs queued goes out at once)
 """
 
@@ -27,6 +28,7 @@ class JobsReport:
     expired_approvals: int
     cancelled_applications: int
     allocations_charged: int
+    terms_ended: int
     notifications: DispatchReport
 
     def lines(self) -> list[str]:
@@ -37,6 +39,7 @@ class JobsReport:
             f"  approval requests expired: {self.expired_approvals}",
             f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
             f"  allocations charged fees: {self.allocations_charged}",
+            f"  allocations whose term ended (told): {self.terms_ended}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
         ]
 
@@ -51,5 +54,6 @@ def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
         expired_approvals=app.approvals.expire_due(),
         cancelled_applications=app.allocations.expire_unpaid(),
         allocations_charged=app.allocations.charge_fees(day),
+        terms_ended=app.allocations.tell_term_ends(day),
         notifications=app.dispatcher.dispatch_now(),
     )

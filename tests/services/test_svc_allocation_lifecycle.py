@@ -529,3 +529,19 @@ def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> Non
         "fee",
         "settled",
     ]
+
+
+def test_the_end_of_the_term_is_told_once_and_an_extension_runs_it_on(app: App, clock: ManualClock) -> None:
+    allocation = running(app, term=5)  # 5 to 9 January
+    move_to(clock, date(2026, 1, 9))
+    assert app.allocations.tell_term_ends(date(2026, 1, 9)) == 0
+
+    move_to(clock, date(2026, 1, 12))
+    assert app.allocations.tell_term_ends(date(2026, 1, 12)) == 1
+    assert app.allocations.tell_term_ends(date(2026, 1, 12)) == 0
+    assert "term_ended" in event_kinds(app, allocation)
+
+    request = app.allocations.ask(allocation.id, "extension", customer_id="alice", periods=2)
+    app.allocations.decide(request.id, by="reviewer-1", approve=True)
+    longer = app.allocations.get(allocation.id, customer_id="alice")
+    assert (longer.end_date, longer.term_end_told) == (date(2026, 1, 13), False)

@@ -199,6 +199,18 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Your {kind} request on allocation {id} was rejected: {reason}.",
             }
         ),
+        "allocation.term_ended": MappingProxyType(
+            {
+                "zh": "配资 {id} 的期限已于 {end} 结束，请申请展期或终止结算。",
+                "en": "The term of allocation {id} ended on {end}. Ask for an extension or for termination.",
+            }
+        ),
+        "allocation.staff_term_ended": MappingProxyType(
+            {
+                "zh": "配资 {id} 期限已于 {end} 结束，待展期或结算。",
+                "en": "Allocation {id} ended its term on {end}; extend or settle it.",
+            }
+        ),
         "allocation.settled": MappingProxyType(
             {
                 "zh": "配资 {id} 已结算，返还 {payout} 至您的钱包。",

@@ -132,6 +132,8 @@ class Allocation:
     """Withdrawable cash in the latest status (what a profit withdrawal can take at most)."""
     terminating: bool = False
     """A termination was approved: the allocation waits for its settlement."""
+    term_end_told: bool = False
+    """The customer and the risk officers were told that the term has ended."""
     reason: str = ""
     settlement: Settlement | None = None
     version: int = 0

@@ -197,6 +197,7 @@ def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
         term=term,
         end_date=end_date(allocation.mode, allocation.start_date, term, calendar),
         prepaid_left=allocation.prepaid_left + request.periods,
+        term_end_told=False,
         fees_paid=allocation.fees_paid + request.amount,
     )
     return attrs.evolve(longer, next_fee_date=allocation.next_fee_date or schedule_next(longer, calendar))

@@ -12,7 +12,15 @@ from typing import TypeVar
 
 import attrs
 
-from p2pstock.core.allocation import applications, customer_requests, fees, monitoring, review, settlement
+from p2pstock.core.allocation import (
+    applications,
+    customer_requests,
+    fees,
+    monitoring,
+    review,
+    settlement,
+    term_ends,
+)
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.monitoring import ImportReport
@@ -182,6 +190,18 @@ class Allocations:
             total += count
             if count < fees.BATCH:
                 return total
+
+    def tell_term_ends(self, day: date) -> int:
+        """Tell the customer and the risk officers, once, of each running allocation whose term ended
+        before ``day``; how many were told."""
+        told, after = 0, ""
+        while True:
+            read, page_told, after = self._run(
+                partial(term_ends.tell_term_ends, self.desk, day=day, after=after)
+            )
+            told += page_told
+            if read < term_ends.BATCH:
+                return told
 
     def _run(self, work: Callable[[Tx], T]) -> T:
         return self.desk.office.run(work)
