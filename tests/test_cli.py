@@ -18,6 +18,7 @@ from p2pstock.cli import main
 from p2pstock.config import Settings
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
+from services.allocation_world import open_platform, running, verified_customer
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +29,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
 
 
-def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_and_an_approved_withdrawal(
+def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_and_a_settled_allocation(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["demo"]) == 0
@@ -39,7 +40,11 @@ def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_and_an_approved_
     assert "sandbox ▸ calls back signed; the web server answers 200" in out
     assert "bot ▸ Li Wei: Your deposit of ¥2,000.00 has been credited." in out
     assert "bot ▸ Li Wei: Your withdrawal of ¥500.00 has been approved." in out
-    assert "Li Wei: verified; wallet available ¥1,500.00, frozen ¥0.00" in out
+    assert "bot ▸ Li Wei: Allocation" in out and "is fully paid and frozen; it awaits review." in out
+    assert "bot ▸ Li Wei: The password of sub-account HOMS-8801" in out
+    assert "$ p2pstock jobs run → allocations charged fees: 1" in out
+    assert re.search(r"bot ▸ Li Wei: Allocation \w+ is settled; ¥1,150.00 was paid to your wallet.", out)
+    assert "Li Wei: verified; wallet available ¥1,647.00, frozen ¥0.00" in out
     assert re.search(r"trial balance balanced; ledger audit ok; audit trail of \d+ records intact", out)
 
 
@@ -241,8 +246,6 @@ def test_jobs_run_twice_for_a_date_changes_nothing_the_second_time(
 
 def running_allocation(monkeypatch: pytest.MonkeyPatch) -> None:
     """A running allocation on sub-account HOMS-001 in the CLI's embedded database, started on 5 Jan 2026."""
-    from services.allocation_world import open_platform, running, verified_customer
-
     monkeypatch.setenv("P2PSTOCK_ENCRYPTION_KEY", "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs=")
     app = bootstrap(clock=ManualClock(datetime(2026, 1, 5, 1, 30, tzinfo=UTC)))
     for admin_id, role in {"root": "super_admin", "reviewer-1": "reviewer", "finance-1": "finance"}.items():

@@ -1,10 +1,11 @@
-"""``p2pstock demo``: the real bot application, driven through a customer and two administrators on the
+"""``p2pstock demo``: the real bot application, driven through a customer and four administrators on the
 embedded SQLite default, printed as a conversation.
 
 The bot is the one ``p2pstock serve`` runs (real handlers, real ``Update`` objects); only the Telegram Bot
 API is a local stand-in (``LocalBotApi``). Text messages go to the console SMS sender; the deposit is paid
 on the sandbox gateway's page, served by the real web server on a loopback port, which calls back signed
-like a real gateway.
+like a real gateway. The customer then takes a stock fund allocation from the rate table to its
+settlement.
 """
 
 from __future__ import annotations
@@ -23,16 +24,32 @@ from telegram import Update
 
 from p2pstock import serving
 from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.secret_box import generate_key
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.local_api import LocalBotApi, LocalUser
 from p2pstock.config import Settings
+from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.notifications import Channel
+from p2pstock.jobs import run_jobs
 
 Say = Callable[[str], None]
-CUSTOMER, REVIEWER, FINANCE = 1001, 2001, 3001
+CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2 = 1001, 2001, 3001, 4001, 4002
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
-NAMES = {CUSTOMER: "Li Wei", REVIEWER: "reviewer", FINANCE: "finance"}
+NAMES = {CUSTOMER: "Li Wei", REVIEWER: "reviewer", FINANCE: "finance", RISK: "risk", RISK_2: "risk-2"}
+PRODUCT = Product(
+    code="daily",
+    version=1,
+    name="按天配资",
+    mode=Mode.DAILY,
+    rates=(LeverageRate(3, 500), LeverageRate(5, 600)),
+    deposit_min=100_000,
+    deposit_max=100_000_000,
+    deposit_step=100_000,
+    term_min=2,
+    term_max=30,
+    risk_fund_ppm=5_000,
+)
 
 
 @attrs.define
@@ -43,6 +60,7 @@ class Conversation:
     api: LocalBotApi
     app: App
     say: Say
+    clock: ManualClock
 
     async def send(self, user: LocalUser, shown: str, update: Update) -> None:
         self.say(f"  {NAMES[user.id]:>8} ▸ {shown}")
@@ -60,6 +78,14 @@ class Conversation:
                 await self.send(user, f"[{label}]", user.presses(data, message_id))
                 return
         raise LookupError(f"no button {label!r} in {NAMES[user.id]}'s chat")
+
+    async def press(self, user: LocalUser, prefix: str) -> str:
+        """Press the newest inline button whose data starts with ``prefix``; its data."""
+        for message_id, text, data in reversed(self.api.buttons()):
+            if data.startswith(prefix):
+                await self.send(user, f"[{text}]", user.presses(data, message_id))
+                return data
+        raise LookupError(f"no button {prefix!r} for {NAMES[user.id]}")
 
     async def deliver(self) -> None:
         """The outbox, delivered now (SMS to the console, Telegram messages through the bot)."""
@@ -91,8 +117,10 @@ async def _demo(data_dir: Path, say: Say) -> App:
         payment_provider="sandbox",
         sms_provider="console",
         document_store="filesystem",
+        encryption_key=generate_key(),
     )
-    app = bootstrap(settings, clock=ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))
+    clock = ManualClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    app = bootstrap(settings, clock=clock)
     api = LocalBotApi()
     bot = serving.telegram_bot(app, request=api)
     await bot.initialize()
@@ -101,8 +129,8 @@ async def _demo(data_dir: Path, say: Say) -> App:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         where = f"{settings.safe_database_url} (SQLite, WAL, synchronous=FULL)"
-        say(f"p2pstock demo — the Telegram bot, a customer and two administrators, on {where}\n")
-        await _walk_through(Conversation(bot, api, app, say), settings)
+        say(f"p2pstock demo — the Telegram bot, a customer and four administrators, on {where}\n")
+        await _walk_through(Conversation(bot, api, app, say, clock), settings)
     finally:
         await runner.cleanup()
         await bot.shutdown()
@@ -157,6 +185,82 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
     await talk.tap(finance, "✅ Accept")
     await talk.send(li, "/menu", li.command("/menu"))
     await talk.tap(li, "💰 Wallet")
+    await _allocation(talk)
+
+
+async def _allocation(talk: Conversation) -> None:
+    """Li Wei takes a stock fund allocation from the rate table to its settlement."""
+    app, say, bot = talk.app, talk.say, talk.bot.bot
+    li, reviewer, finance, risk, risk_2 = (
+        LocalUser(bot, uid, NAMES[uid]) for uid in (CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2)
+    )
+    say("\n6. A stock fund allocation (配资): the operator puts a product on the rate table, funds the pool")
+    for admin_id, telegram in (("risk-1", RISK), ("risk-2", RISK_2)):
+        app.staff.enrol_by_operator(admin_id, ["risk_officer"], telegram_user_id=telegram)
+        say(f"   $ p2pstock admin create {admin_id} --telegram-user-id {telegram} --role risk_officer")
+    app.staff.enrol_by_operator("product-1", ["super_admin"])
+    app.products.define(PRODUCT, by="product-1")
+    app.capital.fund(50_000_000, reference="seed", by="finance-1")
+    say(f"   rate table: {PRODUCT.name}; capital pool {app.capital.balance()}")
+    await _apply_and_pay(talk, li)
+    say("\n7. The reviewer phones Li Wei and confirms; finance assigns the trading sub-account")
+    await _review_and_assign(talk, reviewer, finance)
+    await talk.send(li, "/allocations", li.command("/allocations"))
+    await talk.press(li, "al:show:")
+    await talk.press(li, "al:pw:")
+    say("\n8. After the close: the day's status, the fees, a termination and a four-eyes settlement")
+    talk.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # 16:00 in Shanghai
+    await _follow_and_settle(talk, li, risk, risk_2)
+
+
+async def _apply_and_pay(talk: Conversation, li: LocalUser) -> None:
+    await talk.send(li, "/allocate", li.command("/allocate"))
+    await talk.press(li, "al:prod:daily")
+    await talk.press(li, "al:lev:5:")
+    await talk.send(li, "1,000", li.says("1,000"))
+    await talk.send(li, "5", li.says("5"))
+    await talk.press(li, "al:apply:")
+    await talk.press(li, "al:pay:deposit:")
+    await talk.press(li, "al:pay:risk_fund:")
+
+
+async def _review_and_assign(talk: Conversation, reviewer: LocalUser, finance: LocalUser) -> None:
+    await talk.send(reviewer, "/admin", reviewer.command("/admin"))
+    await talk.press(reviewer, "a:menu:allocations")
+    await talk.press(reviewer, "a:al_q:review")
+    await talk.press(reviewer, "a:al_show:")
+    await talk.press(reviewer, "a:al_call:confirmed:")
+    await talk.send(reviewer, "knows the lines", reviewer.says("knows the lines"))
+    await talk.press(reviewer, "a:al_ok:")
+    await talk.send(finance, "/admin", finance.command("/admin"))
+    await talk.press(finance, "a:menu:allocations")
+    await talk.press(finance, "a:al_q:confirmed")
+    await talk.press(finance, "a:al_show:")
+    await talk.press(finance, "a:al_assign:")
+    await talk.send(finance, "HOMS-8801", finance.says("HOMS-8801"))
+    await talk.send(finance, "(types the password; the bot deletes it)", finance.says("Hm-8801!pw"))
+
+
+async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser, risk_2: LocalUser) -> None:
+    await talk.send(risk, "/admin", risk.command("/admin"))
+    await talk.press(risk, "a:menu:allocations")
+    await talk.press(risk, "a:al_q:running")
+    await talk.press(risk, "a:al_show:")
+    await talk.press(risk, "a:al_status:")
+    await talk.send(risk, "2026-03-02 6150 4920 1230", risk.says("2026-03-02 6150 4920 1230"))
+    await talk.press(li, "al:chart:")
+    jobs = await asyncio.to_thread(run_jobs, talk.app)
+    talk.say(f"   $ p2pstock jobs run → allocations charged fees: {jobs.allocations_charged}")
+    await talk.press(li, "al:end:")
+    await talk.press(li, "al:ask:")
+    await talk.press(risk, "a:al_q:requests")
+    await talk.press(risk, "a:rq_ok:")
+    await talk.press(risk, "a:al_settle:")
+    await talk.send(risk, "6,150", risk.says("6,150"))
+    await talk.send(risk_2, "/admin", risk_2.command("/admin"))
+    await talk.press(risk_2, "a:menu:approvals")
+    await talk.press(risk_2, "a:ap_ok:")
+    await talk.press(li, "al:show:")
 
 
 async def _pay_on_the_sandbox_page(talk: Conversation, settings: Settings) -> None:
@@ -197,7 +301,7 @@ def _report(app: App, say: Say) -> None:
     if customer is None:
         raise LookupError("the customer did not register")
     balance = app.wallets.balance(customer.id)
-    say("\n6. Where things stand")
+    say("\n9. Where things stand")
     say(f"   Li Wei: {customer.status.value}; wallet available {balance.available}, frozen {balance.frozen}")
     trial, check = app.ledger.trial_balance(), app.audit.verify()
     say(

@@ -84,10 +84,17 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
     assert button_data(reviewer) == [
         "a:menu:documents",
         "a:menu:identities",
+        "a:menu:allocations",
         "a:menu:approvals",
         "a:menu:stats",
     ]
-    assert button_data(finance) == ["a:menu:withdrawals", "a:menu:approvals", "a:menu:audit", "a:menu:stats"]
+    assert button_data(finance) == [
+        "a:menu:withdrawals",
+        "a:menu:allocations",
+        "a:menu:approvals",
+        "a:menu:audit",
+        "a:menu:stats",
+    ]
     assert admins.customers.by_telegram(REVIEWER) is None
 
 

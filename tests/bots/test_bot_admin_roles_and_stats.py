@@ -305,6 +305,7 @@ def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_oth
     assert button_data(support_menu) == [
         "a:menu:documents",
         "a:menu:identities",
+        "a:menu:allocations",
         "a:menu:approvals",
         "a:menu:stats",
     ]

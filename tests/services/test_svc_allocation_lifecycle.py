@@ -43,7 +43,7 @@ from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import CallOutcome, Risk, Status
 from p2pstock.core.allocation.products import Component
-from p2pstock.core.errors import InsufficientFunds, Refused
+from p2pstock.core.errors import IdempotencyConflict, InsufficientFunds, Refused
 from p2pstock.core.ledger import chart
 from p2pstock.core.people.four_eyes import ApprovalRequest
 
@@ -545,3 +545,29 @@ def test_the_end_of_the_term_is_told_once_and_an_extension_runs_it_on(app: App, 
     app.allocations.decide(request.id, by="reviewer-1", approve=True)
     longer = app.allocations.get(allocation.id, customer_id="alice")
     assert (longer.end_date, longer.term_end_told) == (date(2026, 1, 13), False)
+
+
+def test_confirming_or_assigning_again_changes_nothing(app: App) -> None:
+    allocation = confirmed(app)
+    assert app.allocations.confirm(allocation.id, by="reviewer-2") == allocation
+    started = app.allocations.assign_account(allocation.id, by="finance-1", sub_account="S-1", password="pw")
+
+    again = app.allocations.assign_account(allocation.id, by="finance-2", sub_account="S-1", password="other")
+
+    assert again == started
+    assert pool(app) == POOL - B
+
+
+def test_applying_again_with_the_same_request_id_answers_the_same_allocation(app: App) -> None:
+    first = app.allocations.apply(
+        "alice", product="daily", deposit=DEPOSIT, leverage=5, term=5, request_id="r-1"
+    )
+
+    again = app.allocations.apply(
+        "alice", product="daily", deposit=DEPOSIT, leverage=5, term=5, request_id="r-1"
+    )
+
+    assert again == first
+    assert len(app.allocations.of_customer("alice")) == 1
+    with pytest.raises(IdempotencyConflict):
+        app.allocations.apply("alice", product="daily", deposit=DEPOSIT, leverage=3, term=5, request_id="r-1")

@@ -1,13 +1,14 @@
 """Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
-the audit check, platform statistics and role management (``admin_roles.py``).
+the audit check, platform statistics, role management (``admin_roles.py``) and stock fund allocations
+(``allocation_admin.py``).
 
 Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
 command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
 administrator may do is decided by core on every call: a refusal comes back as ``PermissionDenied``
 and is told politely through the error table. Buttons name their subject by id; the service checks it
 again. A rejection asks for its reason in a follow-up message (the state ``admin.reason`` of the admin
-conversation, drawn in ``admin.mmd`` with the states of an appointment and of a role being defined),
-which any other command or button leaves.
+conversation, drawn in ``admin.mmd`` with the states of an appointment, of a role being defined and of
+the allocations' typed steps), which any other command or button leaves.
 
 The admin handlers run in a group before the customer's: what they handle stops there
 (``ApplicationHandlerStop``); what they do not handle goes on to the customer's handlers.
@@ -31,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import admin_roles
+from p2pstock.bots.telegram import admin_roles, allocation_admin
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
     BotApplication,
@@ -67,19 +68,21 @@ GROUP = -1
 SHOWN = 5
 """Items of a queue shown at once."""
 
-QUEUES: dict[str, Permission | None] = {
+QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "documents": Permission.DOCUMENT_REVIEW,
     "identities": Permission.KYC_REVIEW,
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
+    "allocations": allocation_admin.MENU_PERMISSIONS,
     "approvals": None,
     "audit": Permission.AUDIT_VIEW,
     "stats": Permission.STATS_VIEW,
     "roles": Permission.ROLE_MANAGE,
 }
-"""Menu entry → the permission that makes its button worth showing (core checks again on use)."""
+"""Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
+again on use)."""
 
-REJECTIONS = ("doc_no", "id_no", "wd_no", "ap_no")
-PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT)
+REJECTIONS = ("doc_no", "id_no", "wd_no", "ap_no", *sorted(allocation_admin.REJECTIONS))
+PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT, allocation_admin.STEP)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
@@ -94,7 +97,7 @@ async def admin_menu(update: Update, context: BotContext) -> object:
     admin, lang = found
     _drop_pending(context)
     permissions = await call(context.services.staff.permissions, admin.id)
-    queues = [name for name, needed in QUEUES.items() if needed is None or needed in permissions]
+    queues = [name for name, needed in QUEUES.items() if _offered(needed, permissions)]
     if not permissions:
         await say(update, context, text("admin.no_queues", lang))
         handled(END)
@@ -120,6 +123,8 @@ async def admin_button(update: Update, context: BotContext) -> object:
             update, context, admin, lang, action, appointment=appointment, draft=draft
         )
         handled(await step)
+    if action.verb in allocation_admin.VERBS:
+        handled(await allocation_admin.on_button(update, context, admin, lang, action))
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
@@ -175,6 +180,12 @@ async def leave_step(update: Update, context: BotContext) -> object:
     on."""
     _drop_pending(context)
     return END
+
+
+def _offered(needed: Permission | frozenset[Permission] | None, held: frozenset[Permission]) -> bool:
+    if needed is None:
+        return True
+    return needed in held if isinstance(needed, Permission) else not needed.isdisjoint(held)
 
 
 def _drop_pending(context: BotContext) -> None:
@@ -365,6 +376,7 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "audit": check_audit,
     "stats": show_statistics,
     "roles": admin_roles.show_roles,
+    "allocations": allocation_admin.show_menu,
 }
 
 
@@ -397,6 +409,8 @@ async def _reject(
 ) -> str:
     """Carry out a rejection with its reason; what to tell the administrator."""
     services, verb, subject = context.services, rejection.verb, rejection.subject
+    if verb in allocation_admin.REJECTIONS:
+        return await allocation_admin.reject(context, admin, lang, rejection, reason)
     if verb == "doc_no":
         document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
         return text("admin.document_rejected", lang, id=document.id, reason=document.reason)
@@ -459,8 +473,8 @@ _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
     """The administrators' conversation: menus and decisions, the reason a rejection waits for, the id
-    and Telegram user id an appointment waits for, and the name, permissions and description of a role
-    being defined."""
+    and Telegram user id an appointment waits for, the name, permissions and description of a role
+    being defined, and what the allocations' steps wait for (``allocation_admin.states``)."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
@@ -477,6 +491,7 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
                 admin_roles.ROLE_NAME: [MessageHandler(_NEW_TEXT, admin_roles.got_role_name)],
                 admin_roles.ROLE_PERMISSIONS: [MessageHandler(_NEW_TEXT, admin_roles.use_buttons)],
                 admin_roles.ROLE_DESCRIPTION: [MessageHandler(_NEW_TEXT, admin_roles.got_role_description)],
+                **allocation_admin.states(),
             },
             fallbacks=[
                 CommandHandler("cancel", cancel_step),

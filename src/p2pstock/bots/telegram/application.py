@@ -27,7 +27,19 @@ from p2pstock.bots.telegram.texts import LANGUAGES, language_from_telegram, text
 
 log = logging.getLogger(__name__)
 
-COMMAND_MENU = ("start", "menu", "wallet", "deposit", "withdraw", "statement", "status", "language", "cancel")
+COMMAND_MENU = (
+    "start",
+    "menu",
+    "wallet",
+    "deposit",
+    "withdraw",
+    "statement",
+    "allocate",
+    "allocations",
+    "status",
+    "language",
+    "cancel",
+)
 _COMMAND_TEXTS = {
     "zh": {
         "start": "开始 / 主菜单",
@@ -36,6 +48,8 @@ _COMMAND_TEXTS = {
         "deposit": "充值",
         "withdraw": "提现",
         "statement": "资金动态",
+        "allocate": "申请配资",
+        "allocations": "我的配资",
         "status": "认证状态",
         "language": "切换语言",
         "cancel": "取消当前操作",
@@ -47,6 +61,8 @@ _COMMAND_TEXTS = {
         "deposit": "Deposit",
         "withdraw": "Withdraw",
         "statement": "Fund activity",
+        "allocate": "Apply for an allocation",
+        "allocations": "My allocations",
         "status": "Verification status",
         "language": "Change language",
         "cancel": "Cancel the current step",

@@ -13,7 +13,9 @@ only names which of the user's own pending steps it confirms.
     doc:<kind>               choose the kind of document to upload (DocumentKind)
     st:<page>                a page of fund activity (0–9999)
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
-    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py; ADMIN_VERBS)
+    al:<verb>:<subject>      a customer's allocation buttons (allocation_customer.py; ALLOCATION_VERBS)
+    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py, allocation_admin.py;
+                             ADMIN_VERBS)
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ MENU_ITEMS = (
     "documents",
     "status",
     "language",
+    "allocate",
+    "allocations",
 )
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
@@ -79,7 +83,18 @@ class AdminAction:
     subject: str
 
 
-Callback = Menu | ChooseLanguage | ChooseDocument | StatementPage | WithdrawalAnswer | AdminAction
+@attrs.frozen
+class AllocationStep:
+    """A customer's allocation button: ``verb`` on ``subject`` (a product, an allocation id …; the service
+    checks that it is the customer's own)."""
+
+    verb: str
+    subject: str
+
+
+Callback = (
+    Menu | ChooseLanguage | ChooseDocument | StatementPage | WithdrawalAnswer | AdminAction | AllocationStep
+)
 
 _MENU = re.compile(f"m:({'|'.join(MENU_ITEMS)})")
 _LANGUAGE = re.compile(r"lang:(zh|en)")
@@ -106,8 +121,49 @@ ADMIN_VERBS = (
     "rd_perm",  # subject: a permission (Permission), ticked or unticked in the role being defined
     "rd_done",  # subject: the name of the role being defined, its permissions chosen
     "rd_skip",  # subject: the name of the role being defined, without a description
+    "al_q",  # subject: a list of allocations (ALLOCATION_QUEUES)
+    "al_show",  # subject: an allocation id
+    "al_call",  # subject: <call outcome>:<allocation id>
+    "al_ok",  # confirm the allocation
+    "al_no",  # reject the allocation (a reason is asked for)
+    "al_assign",  # assign the sub-account (code and password are asked for)
+    "al_status",  # enter a daily status
+    "al_settle",  # settle (the final assets are asked for)
+    "al_chart",  # the chart of assets against the lines
+    "al_tl",  # the timeline (its last events)
+    "rq_ok",  # subject: a side request id
+    "rq_no",
 )
-ADMIN_QUEUES = ("documents", "identities", "withdrawals", "approvals", "audit", "stats", "roles")
+ADMIN_QUEUES = (
+    "documents",
+    "identities",
+    "withdrawals",
+    "approvals",
+    "audit",
+    "stats",
+    "roles",
+    "allocations",
+)
+ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
+ALLOCATION_VERBS = (
+    "prod",  # subject: a product code, to choose its leverage
+    "lev",  # subject: <leverage>:<product code>
+    "apply",  # subject: the token of the application being confirmed
+    "list",  # subject: "0"
+    "show",  # subject: an allocation id (so are the rest)
+    "pay",  # subject: <component>:<allocation id>
+    "cancel",
+    "pw",
+    "chart",
+    "tl",
+    "top",
+    "ext",
+    "pro",
+    "end",
+    "ask",  # subject: the token of the side request being confirmed (top-up, extension, profit, end)
+    "drop",  # subject: the token of the application or side request being abandoned
+)
+_ALLOCATION = re.compile(f"al:({'|'.join(ALLOCATION_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
 ROLE_STEPS = ("appoint", "change", "deactivate", "define")
 _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
@@ -120,6 +176,8 @@ _ADMIN_SUBJECTS = {
     "rd_perm": re.compile("|".join(re.escape(permission.value) for permission in Permission)),
     "rd_done": re.compile(_ROLE_NAME),
     "rd_skip": re.compile(_ROLE_NAME),
+    "al_q": re.compile("|".join(ALLOCATION_QUEUES)),
+    "al_call": re.compile(f"(confirmed|no_answer|declined):{_ADMIN_ID}"),
 }
 """Verb → the exact shape of its subject (any other verb's subject is an id)."""
 
@@ -144,6 +202,8 @@ def parse(data: object) -> Callback | None:
         return StatementPage(int(match[1]))
     if match := _WITHDRAWAL.fullmatch(data):
         return WithdrawalAnswer(match[1] == "y", int(match[2]))
+    if match := _ALLOCATION.fullmatch(data):
+        return AllocationStep(match[1], match[2])
     if match := _ADMIN.fullmatch(data):
         verb, subject = match[1], match[2]
         shape = _ADMIN_SUBJECTS.get(verb)
@@ -168,6 +228,8 @@ def write(callback: Callback) -> str:
             data = f"wd:{'y' if confirm else 'n'}:{token}"
         case AdminAction(verb, subject):
             data = f"a:{verb}:{subject}"
+        case AllocationStep(verb, subject):
+            data = f"al:{verb}:{subject}"
     if parse(data) != callback:
         raise ValueError(f"{callback!r} cannot be written as button data")
     return data

@@ -295,6 +295,11 @@ def _open_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.FreeTypeFont(str(path), size)
 
 
+def draws(text: str) -> bool:
+    """Whether the chart's font draws every character of ``text`` (Chinese needs a CJK font installed)."""
+    return _drawable(_font(12), text) == text
+
+
 def _drawable(font: _Font, text: str) -> str:
     """``text`` with what ``font`` cannot draw replaced: unprintables by spaces, missing glyphs by ``?``."""
     return "".join(_shown(font, char) for char in text)

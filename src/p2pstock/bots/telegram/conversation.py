@@ -3,9 +3,11 @@ typing, and global handlers for the buttons that act on the spot. The state diag
 ``conversation.mmd`` beside this file.
 
 Order matters within the group: the conversation sees each update first (its entry points may be
-re-entered from any step: a command or a menu button leaves a half-finished step), then the buttons
-outside it, then the catch-alls (an unreadable button is answered as outdated; a stray message gets the
-menu).
+re-entered from any step: a command, a menu button or an allocation button leaves a half-finished
+step), then the buttons outside it, then the catch-alls (an unreadable button is answered as outdated; a
+stray message gets the menu). Every ``al:`` button is an entry point (allocation_customer.py): those that
+ask for an amount, a deposit or a number of periods enter the allocation states; an outdated one leaves
+the state as it was.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from p2pstock.bots.telegram import allocation_customer, customer, funds, onboarding
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import customer, funds, onboarding
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
 
 NAME = "customer"
@@ -47,6 +49,8 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "documents": onboarding.ask_document_kind,
         "status": customer.show_status,
         "language": customer.ask_language,
+        "allocate": allocation_customer.show_rate_table,
+        "allocations": allocation_customer.show_list,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""
@@ -79,6 +83,8 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         *(CommandHandler(name, step) for name, step in COMMANDS.items()),
         CallbackQueryHandler(menu_choice, pattern=cb.accepts(cb.Menu)),
         CallbackQueryHandler(onboarding.choose_document_kind, pattern=cb.accepts(cb.ChooseDocument)),
+        # Every allocation button: those that ask for typing enter a state below, the others end any step.
+        CallbackQueryHandler(allocation_customer.on_button, pattern=cb.accepts(cb.AllocationStep)),
     ]
     states: dict[object, list[Handler]] = {
         onboarding.PHONE_CONTACT: [
@@ -97,6 +103,11 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         ],
         funds.DEPOSIT_AMOUNT: [MessageHandler(_new(TEXT), funds.got_deposit_amount)],
         funds.WITHDRAWAL_AMOUNT: [MessageHandler(_new(TEXT), funds.got_withdrawal_amount)],
+        allocation_customer.DEPOSIT: [MessageHandler(_new(TEXT), allocation_customer.got_deposit)],
+        allocation_customer.TERM: [MessageHandler(_new(TEXT), allocation_customer.got_term)],
+        allocation_customer.TOP_UP: [MessageHandler(_new(TEXT), allocation_customer.got_top_up)],
+        allocation_customer.EXTENSION: [MessageHandler(_new(TEXT), allocation_customer.got_extension)],
+        allocation_customer.PROFIT: [MessageHandler(_new(TEXT), allocation_customer.got_profit)],
     }
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.

@@ -34,7 +34,7 @@ from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 END = ConversationHandler.END
 STATEMENT_PAGE = 5
 """Entries on one page of fund activity."""
-TRANSIENT = ("phone", "real_name", "document_kind")
+TRANSIENT = ("phone", "real_name", "document_kind", "allocation_draft", "allocation_ask")
 """UI state of a half-finished step, forgotten by /start and /cancel."""
 
 

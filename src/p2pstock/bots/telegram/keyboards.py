@@ -22,6 +22,7 @@ MAIN_MENU_ROWS = (
     ("deposit", "withdraw"),
     ("phone", "identity"),
     ("documents", "status"),
+    ("allocate", "allocations"),
     ("language",),
 )
 

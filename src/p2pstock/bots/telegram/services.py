@@ -10,6 +10,8 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.ledger.service import Ledger
@@ -78,6 +80,10 @@ class Platform(Protocol):
     def audit(self) -> AuditTrail: ...
     @property
     def statistics(self) -> PlatformStatistics: ...
+    @property
+    def products(self) -> ProductCatalog: ...
+    @property
+    def allocations(self) -> Allocations: ...
 
 
 @attrs.frozen
@@ -93,6 +99,8 @@ class BotServices:
     approvals: Approvals
     audit: AuditTrail
     statistics: PlatformStatistics
+    products: ProductCatalog
+    allocations: Allocations
     ui_state: UiStore
     payments: DepositLinks | None = None
 
@@ -108,6 +116,8 @@ class BotServices:
             approvals=platform.approvals,
             audit=platform.audit,
             statistics=platform.statistics,
+            products=platform.products,
+            allocations=platform.allocations,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
         )

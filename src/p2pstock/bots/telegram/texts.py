@@ -13,6 +13,9 @@ import string
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
+from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -479,6 +482,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
         "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
+        **ALLOCATION_TEXTS,
+        **ADMIN_ALLOCATION_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""

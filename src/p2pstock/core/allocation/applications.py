@@ -8,6 +8,7 @@ it until an administrator has phoned them. Cancelling releases every hold.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import attrs
@@ -16,12 +17,20 @@ from p2pstock.core.allocation.allocations import Allocation, Hold, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import InsufficientFunds, InvalidInput, LedgerRefused, NotFound, Refused
+from p2pstock.core.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidInput,
+    LedgerRefused,
+    NotFound,
+    Refused,
+)
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
+from p2pstock.core.validation import check_id
 
 HOLD_CODES = {
     Component.DEPOSIT: codes.ALLOCATION_DEPOSIT,
@@ -34,9 +43,33 @@ def hold_id(allocation_id: str, component: Component) -> str:
     return f"alloc:{allocation_id}:{component.value}"
 
 
+def allocation_id(customer_id: str, request_id: str | None) -> str:
+    """A new allocation's id: named by the caller's request id (so that applying again answers the same
+    allocation), or random."""
+    if request_id is None:
+        return f"a{uuid.uuid4().hex[:11]}"
+    key = f"{customer_id}\x00{check_id(request_id, 'request id')}".encode()
+    return f"a{hashlib.sha256(key).hexdigest()[:11]}"
+
+
 def apply(
-    desk: Desk, tx: Tx, customer_id: str, product_code: str, *, deposit: int, leverage: int, term: int
+    desk: Desk,
+    tx: Tx,
+    customer_id: str,
+    product_code: str,
+    *,
+    deposit: int,
+    leverage: int,
+    term: int,
+    request_id: str | None = None,
 ) -> Allocation:
+    new_id = allocation_id(customer_id, request_id)
+    known = tx.uow.allocations.get(new_id)
+    if known is not None:
+        asked = (customer_id, product_code, deposit, leverage, term)
+        if (known.customer_id, known.product.code, known.deposit, known.leverage, known.term) != asked:
+            raise IdempotencyConflict(f"request {request_id} was used for another application")
+        return known
     customer = tx.uow.customers.get(customer_id)
     if customer is None:
         raise NotFound(f"no customer {customer_id}")
@@ -48,7 +81,7 @@ def apply(
     product = entry.product
     quote = product.quote(deposit, leverage, term)
     allocation = Allocation(
-        id=f"a{uuid.uuid4().hex[:11]}",
+        id=new_id,
         customer_id=customer_id,
         product=product,
         deposit=deposit,

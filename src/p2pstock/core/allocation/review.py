@@ -49,6 +49,8 @@ def confirm(desk: Desk, tx: Tx, allocation_id: str, by: str) -> Allocation:
     """Confirm a fully paid application whose customer confirmed it on the phone; the lines are fixed."""
     admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
     allocation = desk.load(tx, allocation_id)
+    if allocation.status is Status.CONFIRMED:
+        return allocation  # confirmed already (a second tap)
     allocation.require(Status.UNDER_REVIEW)
     if not any(call.outcome is CallOutcome.CONFIRMED for call in allocation.calls):
         raise Refused("record a phone call in which the customer confirmed the application first")
@@ -92,6 +94,8 @@ def assign_and_start(
     if not isinstance(password, str) or not 1 <= len(password) <= MAX_PASSWORD:
         raise InvalidInput(f"the sub-account password must be 1–{MAX_PASSWORD} characters")
     allocation = desk.load(tx, allocation_id)
+    if allocation.status is Status.IN_PROGRESS and allocation.sub_account == code:
+        return allocation  # assigned already (a second tap)
     allocation.require(Status.CONFIRMED)
     if tx.uow.allocations.by_sub_account([code]):
         raise Refused(f"sub-account {code} is in use by another running allocation")

@@ -62,10 +62,28 @@ class Allocations:
 
     # -- customers ------------------------------------------------------------------------------------
 
-    def apply(self, customer_id: str, *, product: str, deposit: int, leverage: int, term: int) -> Allocation:
+    def apply(
+        self,
+        customer_id: str,
+        *,
+        product: str,
+        deposit: int,
+        leverage: int,
+        term: int,
+        request_id: str | None = None,
+    ) -> Allocation:
+        """Apply for an allocation. With ``request_id`` (the caller's idempotency key) applying again
+        answers the allocation the first call made; the same key for another application is refused."""
         return self._run(
             lambda tx: applications.apply(
-                self.desk, tx, customer_id, product, deposit=deposit, leverage=leverage, term=term
+                self.desk,
+                tx,
+                customer_id,
+                product,
+                deposit=deposit,
+                leverage=leverage,
+                term=term,
+                request_id=request_id,
             )
         )
 

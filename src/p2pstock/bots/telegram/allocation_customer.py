@@ -1,0 +1,1255 @@
+"""A customer's stock fund allocations (配资) in the bot: the rate table and an application, payment of each
+component (补缴), the allocations with their detail, password, chart and timeline, and the side requests
+of a running allocation (top-up, extension, profit withdrawal, termination).
+
+Applying::
+
+    📈 m:allocate, /allocate   rate table ──al:prod:<code>──► leverages ──al:lev:<L>:<code>──► deposit typed
+    ──► term typed ──► quote with al:apply:<token> / al:drop:<token> ──► allocations.apply ──► detail
+
+A side request::
+
+    al:top|ext|pro:<id> ──► amount or periods typed ──► confirm al:ask:<token> / al:drop:<token>
+    al:end:<id> ──────────────────────────────────────► confirm al:ask:<token> / al:drop:<token>
+
+Every ``al:`` button is an entry point of the customer's conversation (conversation.py): it leaves a
+half-finished step, and the buttons that ask for typing enter the states below. The pending application
+(``user_state["allocation_draft"]``) and side request (``user_state["allocation_ask"]``) stay in the
+user's UI state; their confirm buttons name a token (the id of the message that completed them), so a
+button of an earlier one is outdated. Applying is not idempotent in core: the draft remembers the
+allocation it made, and a tap while the first is still being applied is answered "one moment". Paying,
+cancelling and asking again are idempotent in core. Buttons name allocations by id; core checks that each
+is the customer's own (another customer's is "not found").
+
+The sub-account password is sent once, with ``protect_content``, and kept out of the logs: PTB logs the
+parameters of every Bot API call at DEBUG, so the send runs under a filter that blanks any record holding
+the password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import date, tzinfo
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import chart
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    chat_id_of,
+    customer_of,
+    edit,
+    message_of,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+    user_of,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.allocation.allocations import Allocation, Status
+from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
+from p2pstock.core.allocation.ports import Event
+from p2pstock.core.allocation.products import Component, Mode, Product
+from p2pstock.core.allocation.risk import read_risk
+from p2pstock.core.allocation.service import Timeline, event_data
+from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, SideRequest
+from p2pstock.core.clock import from_micros
+from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
+from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.people.customers import Customer, KycStatus
+
+END = ConversationHandler.END
+
+DEPOSIT = "allocation.deposit"
+TERM = "allocation.term"
+TOP_UP = "allocation.top_up"
+EXTENSION = "allocation.extension"
+PROFIT = "allocation.profit"
+STATES = (DEPOSIT, TERM, TOP_UP, EXTENSION, PROFIT)
+"""The steps that wait for typing."""
+
+DRAFT = "allocation_draft"
+ASK = "allocation_ask"
+LIST_PAGE = 8
+"""Allocations on one page of the list."""
+TIMELINE_EVENTS = 30
+"""The timeline shows this many of the latest events."""
+_MAX_PAGE = 999
+_SECRET_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
+
+_in_flight: set[tuple[int, str]] = set()
+"""(user, token) of applications and side requests being sent to core right now (double-tap guard)."""
+
+
+@attrs.frozen
+class Press:
+    """An allocation button pressed by ``customer``: its verb's ``subject``."""
+
+    customer: Customer
+    subject: str
+
+    @property
+    def lang(self) -> str:
+        return self.customer.language
+
+
+# -- the rate table and an application ----------------------------------------------------------------
+
+
+async def show_rate_table(update: Update, context: BotContext) -> int:
+    """Every product on offer with its terms, and a button per product."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    products = await call(context.services.products.rate_table)
+    if not products:
+        await say(update, context, text("alloc.table.empty", lang))
+        return END
+    parts = [text("alloc.table.title", lang)]
+    parts += [_product_text(product, lang) for product in products]
+    parts.append(text("alloc.table.legend", lang))
+    rows = [
+        [choice]
+        for product in products
+        if (choice := _button(product.name, cb.AllocationStep("prod", product.code))) is not None
+    ]
+    await say(update, context, "\n\n".join(parts), InlineKeyboardMarkup(rows))
+    return END
+
+
+async def _choose_product(update: Update, context: BotContext, press: Press) -> object:
+    product = await _offered(context, press.subject)
+    if product is None:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    lang = press.lang
+    rows = [
+        [choice]
+        for rate in product.rates
+        if (
+            choice := _button(
+                text(
+                    "alloc.leverage.button",
+                    lang,
+                    leverage=rate.leverage,
+                    rate=_ppm_percent(rate.rate_ppm),
+                    per=_per(product.mode, lang),
+                ),
+                cb.AllocationStep("lev", f"{rate.leverage}:{product.code}"),
+            )
+        )
+        is not None
+    ]
+    await say(
+        update, context, text("alloc.leverage.choose", lang, name=product.name), InlineKeyboardMarkup(rows)
+    )
+    return END
+
+
+async def _choose_leverage(update: Update, context: BotContext, press: Press) -> object:
+    leverage, _, code = press.subject.partition(":")
+    product = await _offered(context, code)
+    if product is None or not leverage.isdigit() or int(leverage) not in {r.leverage for r in product.rates}:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    context.user_state[DRAFT] = {
+        "product": product.code,
+        "version": product.version,
+        "leverage": int(leverage),
+    }
+    await say(
+        update,
+        context,
+        text(
+            "alloc.deposit.ask", press.lang, **_deposit_range(product), name=product.name, leverage=leverage
+        ),
+    )
+    return DEPOSIT
+
+
+async def got_deposit(update: Update, context: BotContext) -> object:
+    """The deposit typed: read as money and checked by the product's quote; then the term is asked."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    draft, product = await _draft_product(update, context, lang)
+    if draft is None or product is None:
+        return END
+    try:
+        deposit = Money.parse(message_of(update).text or "", context.services.wallets.currency)
+    except MoneyError as error:
+        await tell_error(update, context, error, lang)
+        return None
+    try:
+        product.quote(deposit.minor, int(draft["leverage"]), product.term_min)
+    except InvalidInput:
+        await say(update, context, text("alloc.deposit.bad", lang, **_deposit_range(product)))
+        return None
+    draft.update(deposit=deposit.minor, term=None, token=None)
+    await say(update, context, text("alloc.term.ask", lang, deposit=deposit, **_term_range(product, lang)))
+    return TERM
+
+
+async def got_term(update: Update, context: BotContext) -> object:
+    """The term typed: the quote is shown with ✅ apply / ✖️ cancel naming this message."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    draft, product = await _draft_product(update, context, lang)
+    if draft is None or product is None:
+        return END
+    if not isinstance(draft.get("deposit"), int):
+        await say(update, context, text("alloc.draft.lost", lang))
+        return END
+    typed = (message_of(update).text or "").strip()
+    term = int(typed) if typed.isdecimal() and len(typed) <= 4 else 0
+    try:
+        quote = product.quote(int(draft["deposit"]), int(draft["leverage"]), term)
+    except InvalidInput:
+        await say(update, context, text("alloc.term.bad", lang, **_term_range(product, lang)))
+        return None
+    token = message_of(update).message_id
+    draft.update(term=term, token=token, applied=None)
+    due = "\n".join(
+        text("alloc.quote.due", lang, component=_component(part, lang), amount=Money(amount))
+        for part, amount in quote.due.items()
+    )
+    message = text(
+        "alloc.quote",
+        lang,
+        name=product.name,
+        mode=text(f"alloc.mode.{product.mode.value}", lang),
+        deposit=Money(quote.deposit),
+        leverage=quote.leverage,
+        allocated=Money(quote.allocated),
+        term=quote.term,
+        unit=_unit(product.mode, lang),
+        warning=Money(quote.warning_line),
+        liquidation=Money(quote.liquidation_line),
+        fee=Money(quote.fee_per_period),
+        per=_per(product.mode, lang),
+        due=due,
+        total=Money(quote.total_due),
+        minutes=product.payment_deadline_minutes,
+    )
+    await say(update, context, message, _confirm(lang, "apply", token, "alloc.apply.button"))
+    return END
+
+
+async def _apply(update: Update, context: BotContext, press: Press) -> object:
+    draft = context.user_state.get(DRAFT)
+    if not isinstance(draft, dict) or str(draft.get("token")) != press.subject:
+        await outdated(update, press.lang)
+        return None
+    with _once(user_of(update).id, f"apply:{press.subject}") as first:
+        if not first:
+            await query_of(update).answer(text("alloc.busy", press.lang))
+            return None
+        await query_of(update).answer()
+        return await _apply_draft(update, context, press, draft)
+
+
+async def _apply_draft(update: Update, context: BotContext, press: Press, draft: dict[str, Any]) -> object:
+    lang, customer = press.lang, press.customer
+    if isinstance(draft.get("applied"), str):  # a second tap: the allocation made by the first
+        await _show(update, context, customer, str(draft["applied"]), header="alloc.applied")
+        return END
+    product = await _offered(context, str(draft["product"]))
+    if product is None or product.version != draft.get("version"):
+        context.user_state.pop(DRAFT, None)
+        await edit(update, text("alloc.product.gone", lang))
+        return END
+    try:
+        allocation = await call(
+            context.services.allocations.apply,
+            customer.id,
+            product=product.code,
+            deposit=int(draft["deposit"]),
+            leverage=int(draft["leverage"]),
+            term=int(draft["term"]),
+            request_id=f"tg-{user_of(update).id}-{draft['token']}",
+        )
+    except Refused as error:
+        if customer.status is not KycStatus.VERIFIED:
+            await say(update, context, text("alloc.verify_first", lang), _verify_buttons(lang))
+        else:
+            await tell_error(update, context, error, lang)
+        return END
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    draft["applied"] = allocation.id
+    await _render(update, context, allocation, lang, header="alloc.applied")
+    return END
+
+
+@contextlib.contextmanager
+def _once(user_id: int, what: str) -> Iterator[bool]:
+    """True for the first press of a confirm button until its work is done; False for a press meanwhile
+    (updates may be processed concurrently, as a webhook server does)."""
+    flight = (user_id, what)
+    if flight in _in_flight:
+        yield False
+        return
+    _in_flight.add(flight)
+    try:
+        yield True
+    finally:
+        _in_flight.discard(flight)
+
+
+async def _drop(update: Update, context: BotContext, press: Press) -> object:
+    """✖️ under a quote or a side request's confirmation: forget it."""
+    for key, done in ((DRAFT, "applied"), (ASK, "done")):
+        pending = context.user_state.get(key)
+        if isinstance(pending, dict) and str(pending.get("token")) == press.subject and not pending.get(done):
+            context.user_state.pop(key, None)
+            await query_of(update).answer()
+            await edit(update, text("alloc.dropped", press.lang))
+            return END
+    await outdated(update, press.lang)
+    return None
+
+
+# -- the customer's allocations ------------------------------------------------------------------------
+
+
+async def show_list(update: Update, context: BotContext) -> int:
+    """The customer's allocations, newest first, a button each."""
+    customer = await customer_of(update, context)
+    message, markup = await _list_page(context, customer, 0)
+    await say(update, context, message, markup)
+    return END
+
+
+async def _turn_list(update: Update, context: BotContext, press: Press) -> object:
+    if not press.subject.isdigit() or int(press.subject) > _MAX_PAGE:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    message, markup = await _list_page(context, press.customer, int(press.subject))
+    await edit(update, message, markup)
+    return END
+
+
+async def _list_page(context: BotContext, customer: Customer, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    lang = customer.language
+    mine = await call(context.services.allocations.of_customer, customer.id)
+    if not mine:
+        return text("alloc.list.empty", lang), InlineKeyboardMarkup(
+            [[button(text("menu.allocate", lang), cb.Menu("allocate"))]]
+        )
+    page = min(page, (len(mine) - 1) // LIST_PAGE)
+    shown = mine[page * LIST_PAGE : (page + 1) * LIST_PAGE]
+    lines = [text("alloc.list.title", lang, page=page + 1)]
+    rows: list[list[InlineKeyboardButton]] = []
+    for number, allocation in enumerate(shown, start=page * LIST_PAGE + 1):
+        status = _status(allocation, lang)
+        lines.append(
+            text(
+                "alloc.list.line",
+                lang,
+                number=number,
+                id=allocation.id,
+                name=allocation.product.name,
+                allocated=Money(allocation.allocated),
+                status=status,
+            )
+        )
+        choice = _button(
+            text("alloc.list.button", lang, id=allocation.id, status=status), _step("show", allocation)
+        )
+        if choice is not None:
+            rows.append([choice])
+    turns = []
+    if page > 0:
+        turns.append(button(text("statement.previous", lang), cb.AllocationStep("list", str(page - 1))))
+    if len(mine) > (page + 1) * LIST_PAGE:
+        turns.append(button(text("statement.next", lang), cb.AllocationStep("list", str(page + 1))))
+    if turns:
+        rows.append(turns)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def _show_detail(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    await _show(update, context, press.customer, press.subject)
+    return END
+
+
+async def _show(
+    update: Update, context: BotContext, customer: Customer, allocation_id: str, *, header: str = ""
+) -> None:
+    try:
+        allocation = await call(context.services.allocations.get, allocation_id, customer_id=customer.id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, customer.language)
+        return
+    await _render(update, context, allocation, customer.language, header=header)
+
+
+async def _render(
+    update: Update, context: BotContext, allocation: Allocation, lang: str, *, header: str = ""
+) -> None:
+    """Replace the message whose button was pressed with the allocation's detail and its buttons."""
+    body = detail_text(allocation, lang, context.services.ledger.timezone)
+    await edit(
+        update, f"{text(header, lang)}\n\n{body}" if header else body, detail_buttons(allocation, lang)
+    )
+
+
+def detail_text(allocation: Allocation, lang: str, zone: tzinfo) -> str:
+    """Everything the customer may know of ``allocation``, a line each."""
+    a = allocation
+    lines = [
+        text(
+            "alloc.detail.title",
+            lang,
+            id=a.id,
+            name=a.product.name,
+            mode=text(f"alloc.mode.{a.mode.value}", lang),
+        ),
+        text("alloc.detail.status", lang, status=_status(a, lang)),
+        *_state_lines(a, lang),
+        text(
+            "alloc.detail.funds",
+            lang,
+            deposit=Money(a.deposit),
+            leverage=a.leverage,
+            allocated=Money(a.allocated),
+        ),
+        text(
+            "alloc.detail.term",
+            lang,
+            term=a.term,
+            unit=_unit(a.mode, lang),
+            fee=Money(a.fee_per_period),
+            per=_per(a.mode, lang),
+        ),
+    ]
+    if a.status.awaiting_payment:
+        lines += _due_lines(a, lang, zone)
+    lines += _trading_lines(a, lang)
+    lines += _closing_lines(a, lang)
+    return "\n".join(lines)
+
+
+def _state_lines(a: Allocation, lang: str) -> list[str]:
+    lines = []
+    if a.running:
+        lines.append(text("alloc.detail.risk", lang, risk=text(f"alloc.risk.{a.risk.value}", lang)))
+    if a.overdue:
+        lines.append(text("alloc.detail.overdue", lang, amount=Money(a.fees_unpaid)))
+    if a.terminating and a.status is Status.IN_PROGRESS:
+        lines.append(text("alloc.detail.terminating", lang))
+    return lines
+
+
+def _trading_lines(a: Allocation, lang: str) -> list[str]:
+    """Dates, sub-account, lines, the latest assets and the money of a confirmed or running allocation."""
+    lines = []
+    if a.start_date is not None and a.end_date is not None:
+        lines.append(
+            text("alloc.detail.dates", lang, start=a.start_date.isoformat(), end=a.end_date.isoformat())
+        )
+    if a.sub_account:
+        lines.append(text("alloc.detail.sub_account", lang, sub_account=a.sub_account))
+    if a.warning_line:
+        lines.append(
+            text(
+                "alloc.detail.lines",
+                lang,
+                warning=Money(a.warning_line),
+                liquidation=Money(a.liquidation_line),
+            )
+        )
+    if a.last_assets is not None and a.last_status_date is not None:
+        lines.append(
+            text("alloc.detail.assets", lang, assets=Money(a.last_assets), day=a.last_status_date.isoformat())
+        )
+        if a.warning_line:
+            lines.append(text("alloc.detail.ratio", lang, ratio=_ratio(a, a.last_assets)))
+    if a.start_date is not None:
+        lines.append(text("alloc.detail.fees", lang, paid=Money(a.fees_paid), unpaid=Money(a.fees_unpaid)))
+        if Component.RISK_FUND in a.due:
+            lines.append(text("alloc.detail.risk_fund", lang, amount=Money(a.risk_fund)))
+        lines.append(
+            text("alloc.detail.extras", lang, top_ups=Money(a.top_ups), profit=Money(a.profit_withdrawn))
+        )
+    return lines
+
+
+def _closing_lines(a: Allocation, lang: str) -> list[str]:
+    """The settlement, or why the allocation was rejected or cancelled."""
+    lines = []
+    if a.settlement is not None:
+        s = a.settlement
+        lines.append(
+            text(
+                "alloc.detail.settlement",
+                lang,
+                final=Money(s.final_assets),
+                payout=Money(max(s.payout, 0)),
+                fees=Money(s.fees_collected),
+                from_fund=Money(s.from_risk_fund),
+                refund=Money(s.refund),
+            )
+        )
+        if s.receivable:
+            lines.append(text("alloc.detail.receivable", lang, amount=Money(s.receivable)))
+        if s.loss:
+            lines.append(text("alloc.detail.loss", lang, amount=Money(s.loss)))
+    if a.reason and a.status in (Status.REJECTED, Status.CANCELLED):
+        lines.append(text("alloc.detail.reason", lang, reason=a.reason))
+    return lines
+
+
+def detail_buttons(allocation: Allocation, lang: str) -> InlineKeyboardMarkup:
+    """The actions that make sense in the allocation's status."""
+    a = allocation
+    wanted: list[list[tuple[str, cb.AllocationStep]]] = []
+    if a.status.awaiting_payment:
+        for part, amount in a.outstanding.items():
+            label = text("alloc.button.pay", lang, component=_component(part, lang), amount=Money(amount))
+            wanted.append([(label, cb.AllocationStep("pay", f"{part.value}:{a.id}"))])
+    if a.status.awaiting_payment or (a.status is Status.UNDER_REVIEW and not a.calls):
+        wanted.append([(text("alloc.button.cancel", lang), _step("cancel", a))])
+    if a.running and a.sealed_password and not a.password_shown:
+        wanted.append([(text("alloc.button.password", lang), _step("pw", a))])
+    views = [(text("alloc.button.timeline", lang), _step("tl", a))]
+    if a.warning_line:
+        views.insert(0, (text("alloc.button.chart", lang), _step("chart", a)))
+    wanted.append(views)
+    if a.running:
+        wanted.append(
+            [
+                (text("alloc.button.top_up", lang), _step("top", a)),
+                (text("alloc.button.extension", lang), _step("ext", a)),
+            ]
+        )
+        last = [(text("alloc.button.profit", lang), _step("pro", a))]
+        if not a.terminating:
+            last.append((text("alloc.button.termination", lang), _step("end", a)))
+        wanted.append(last)
+    wanted.append(
+        [
+            (text("alloc.button.refresh", lang), _step("show", a)),
+            (text("alloc.button.list", lang), cb.AllocationStep("list", "0")),
+        ]
+    )
+    rows = [[b for label, step in row if (b := _button(label, step)) is not None] for row in wanted]
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _due_lines(a: Allocation, lang: str, zone: tzinfo) -> list[str]:
+    lines = [text("alloc.detail.due_title", lang, deadline=_local(a.deadline, zone))]
+    for part, amount in a.due.items():
+        key = "alloc.detail.due_paid" if part in a.holds else "alloc.detail.due_open"
+        lines.append(text(key, lang, component=_component(part, lang), amount=Money(amount)))
+    lines.append(text("alloc.detail.due_total", lang, total=Money(sum(a.due.values())), paid=Money(a.paid)))
+    return lines
+
+
+# -- paying, cancelling, the password ------------------------------------------------------------------
+
+
+async def _pay(update: Update, context: BotContext, press: Press) -> object:
+    part, _, allocation_id = press.subject.partition(":")
+    if part not in {c.value for c in Component} or not allocation_id:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    services = context.services
+    try:
+        allocation = await call(
+            services.allocations.pay, allocation_id, Component(part), customer_id=press.customer.id
+        )
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    await _render(update, context, allocation, press.lang)
+    return END
+
+
+async def _cancel(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    try:
+        allocation = await call(
+            context.services.allocations.cancel, press.subject, customer_id=press.customer.id
+        )
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    await _render(update, context, allocation, press.lang, header="alloc.cancelled")
+    return END
+
+
+async def _password(update: Update, context: BotContext, press: Press) -> object:
+    """The sub-account password, once; sent protected and never logged, then the advice to change it."""
+    await query_of(update).answer()
+    lang = press.lang
+    allocations = context.services.allocations
+    try:
+        allocation = await call(allocations.get, press.subject, customer_id=press.customer.id)
+        password = await call(allocations.reveal_password, press.subject, customer_id=press.customer.id)
+    except Refused:
+        await say(update, context, text("alloc.password.refused", lang))
+        return END
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    message = text(
+        "alloc.password.show", lang, id=allocation.id, sub_account=allocation.sub_account, password=password
+    )
+    with unlogged(password):
+        await context.bot.send_message(chat_id=chat_id_of(update), text=message, protect_content=True)
+    await say(update, context, text("alloc.password.keep_safe", lang))
+    await _show(update, context, press.customer, allocation.id)
+    return END
+
+
+@contextlib.contextmanager
+def unlogged(secret: str) -> Iterator[None]:
+    """While inside, a log record of the Bot API client that holds ``secret`` is logged without it."""
+    blank = _Blank(secret)
+    loggers = [logging.getLogger(name) for name in _SECRET_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(blank)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(blank)
+
+
+class _Blank(logging.Filter):
+    """Blanks a record that shows the secret as it is, or escaped as ``repr`` or JSON would show it."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        escaped = secret.replace("\\", "\\\\")
+        forms = {
+            secret,
+            escaped,
+            escaped.replace("'", "\\'"),
+            escaped.replace('"', '\\"'),
+            repr(secret)[1:-1],
+            json.dumps(secret)[1:-1],
+            json.dumps(secret, ensure_ascii=False)[1:-1],
+        }
+        self._forms = tuple(form for form in forms if form)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            shown = record.getMessage()
+        except (TypeError, ValueError):
+            shown = f"{record.msg} {record.args}"
+        if any(form in shown for form in self._forms):
+            record.msg, record.args = "[a message with a secret, not logged]", None
+        return True
+
+
+# -- chart and timeline ----------------------------------------------------------------------------------
+
+
+async def _chart(update: Update, context: BotContext, press: Press) -> object:
+    """A PNG of total assets per trading day (the latest revision of each) against the lines."""
+    await query_of(update).answer()
+    lang = press.lang
+    timeline = await _timeline(update, context, press)
+    if timeline is None:
+        return END
+    allocation = timeline.allocation
+    if not allocation.warning_line:
+        await say(update, context, text("alloc.chart.no_lines", lang))
+        return END
+    latest: dict[date, tuple[int, int]] = {}
+    for status in timeline.statuses:
+        known = latest.get(status.trade_date)
+        if known is None or status.revision > known[0]:
+            latest[status.trade_date] = (status.revision, status.figures.total_assets)
+    points = [chart.ChartPoint(day, assets) for day, (_, assets) in sorted(latest.items())]
+    words = chart_words(allocation.id, lang)
+    png = await call(
+        chart.render_chart,
+        points,
+        warning_line=allocation.warning_line,
+        liquidation_line=allocation.liquidation_line,
+        title=words[0],
+        labels=words[1],
+    )
+    caption = text(
+        "alloc.chart.caption",
+        lang,
+        id=allocation.id,
+        days=len(points),
+        warning=Money(allocation.warning_line),
+        liquidation=Money(allocation.liquidation_line),
+    )
+    await context.bot.send_photo(chat_id=chat_id_of(update), photo=png, caption=caption)
+    return END
+
+
+def chart_words(allocation_id: str, lang: str) -> tuple[str, chart.ChartLabels]:
+    """The chart's title and labels in ``lang`` when the chart's font can draw them, else in English."""
+    title, labels = _chart_words(allocation_id, lang)
+    words = (title, labels.assets, labels.warning, labels.liquidation, labels.no_data)
+    if all(chart.draws(word) for word in words):
+        return title, labels
+    return _chart_words(allocation_id, "en")
+
+
+def _chart_words(allocation_id: str, lang: str) -> tuple[str, chart.ChartLabels]:
+    labels = chart.ChartLabels(
+        assets=text("alloc.chart.assets", lang),
+        warning=text("alloc.chart.warning", lang),
+        liquidation=text("alloc.chart.liquidation", lang),
+        no_data=text("alloc.chart.no_data", lang),
+    )
+    return text("alloc.chart.title", lang, id=allocation_id), labels
+
+
+async def _show_timeline(update: Update, context: BotContext, press: Press) -> object:
+    """The latest events, oldest first, in the platform's time zone; and the side requests."""
+    await query_of(update).answer()
+    lang = press.lang
+    timeline = await _timeline(update, context, press)
+    if timeline is None:
+        return END
+    zone = context.services.ledger.timezone
+    events = timeline.events[-TIMELINE_EVENTS:]
+    lines = [
+        text(
+            "alloc.timeline.title",
+            lang,
+            id=timeline.allocation.id,
+            shown=len(events),
+            total=len(timeline.events),
+        )
+    ]
+    lines += [
+        text("alloc.timeline.line", lang, at=_local(event.at, zone), what=event_text(event, lang))
+        for event in events
+    ]
+    if timeline.requests:
+        lines.append(text("alloc.timeline.requests", lang))
+        lines += [_request_line(request, lang, zone) for request in timeline.requests[-10:]]
+    await say(update, context, "\n".join(lines))
+    return END
+
+
+async def _timeline(update: Update, context: BotContext, press: Press) -> Timeline | None:
+    try:
+        return await call(context.services.allocations.timeline, press.subject, customer_id=press.customer.id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return None
+
+
+def event_text(event: Event, lang: str) -> str:
+    """One timeline event in words."""
+    data = event_data(event)
+    values = _event_values(event.kind, data, lang)
+    key = f"alloc.event.{event.kind}"
+    if event.kind == "fee" and data.get("prepaid"):
+        key = "alloc.event.fee_prepaid"
+    if key not in TEXTS or values is None:
+        return text("alloc.event.other", lang, kind=event.kind)
+    try:
+        return text(key, lang, **values)
+    except (KeyError, IndexError, ValueError):
+        return text("alloc.event.other", lang, kind=event.kind)
+
+
+def _event_values(kind: str, data: dict[str, object], lang: str) -> dict[str, object] | None:
+    """The values of the text of an event of ``kind`` (None for a kind without a text of its own)."""
+    read = _EventData(data, lang)
+    values: dict[str, Callable[[], dict[str, object]]] = {
+        "applied": lambda: {"product": read.plain("product")},
+        "paid": lambda: {
+            "component": read.named("alloc.component", "component"),
+            "amount": read.money("amount"),
+        },
+        "call": lambda: {"outcome": read.named("alloc.call", "outcome")},
+        "confirmed": lambda: {
+            "warning": read.money("warning_line"),
+            "liquidation": read.money("liquidation_line"),
+        },
+        "account_assigned": lambda: {"sub_account": read.plain("sub_account")},
+        "started": lambda: {"start": read.plain("start"), "capital": read.money("capital")},
+        "status": lambda: {
+            "day": read.plain("day"),
+            "assets": read.money("assets"),
+            "ratio": _basis_points(read.number("ratio_bp")),
+        },
+        "risk": lambda: {
+            "before": read.named("alloc.risk", "before"),
+            "after": read.named("alloc.risk", "after"),
+        },
+        "fee": lambda: {
+            "period": read.plain("period"),
+            "day": read.plain("day"),
+            "wallet": read.money("from_wallet"),
+            "fund": read.money("from_risk_fund"),
+            "unpaid": read.money("unpaid"),
+        },
+        "request.approved": lambda: {
+            "kind": read.named("alloc.kind", "request_kind"),
+            "reason": read.plain("reason"),
+        },
+        "settled": lambda: {
+            "final": read.money("final_assets"),
+            "payout": Money(max(read.number("payout"), 0)),
+        },
+        "cancelled": lambda: {"reason": read.plain("reason")},
+        "password_shown": dict,
+    }
+    values["request.rejected"] = values["request.approved"]
+    values["rejected"] = values["cancelled"]
+    for asked in Kind:
+        values[f"request.{asked.value}"] = lambda: {
+            "amount": read.money("amount"),
+            "periods": read.plain("periods"),
+        }
+    make = values.get(kind)
+    return make() if make is not None else None
+
+
+@attrs.frozen
+class _EventData:
+    data: dict[str, object]
+    lang: str
+
+    def number(self, name: str) -> int:
+        value = self.data.get(name, 0)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    def money(self, name: str) -> Money:
+        return Money(self.number(name))
+
+    def plain(self, name: str) -> str:
+        return str(self.data.get(name, ""))
+
+    def named(self, prefix: str, name: str) -> str:
+        key = f"{prefix}.{self.data.get(name, '')}"
+        return text(key, self.lang) if key in TEXTS else self.plain(name)
+
+
+def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
+    amount = Money(request.amount) if request.kind is not Kind.TERMINATION else ""
+    return text(
+        "alloc.timeline.request",
+        lang,
+        kind=text(f"alloc.kind.{request.kind.value}", lang),
+        amount=amount,
+        at=_local(request.requested_at, zone),
+        status=text(f"alloc.request.{request.status.value}", lang),
+    )
+
+
+# -- side requests -------------------------------------------------------------------------------------
+
+
+async def _ask_top_up(update: Update, context: BotContext, press: Press) -> object:
+    allocation = await _running(update, context, press)
+    if allocation is None:
+        return END
+    balance = await call(context.services.wallets.balance, press.customer.id)
+    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.TOP_UP.value}
+    await say(
+        update, context, text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
+    )
+    return TOP_UP
+
+
+async def got_top_up(update: Update, context: BotContext) -> object:
+    """The top-up amount typed: confirm it."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    ask = _typing(context, Kind.TOP_UP)
+    if ask is None:
+        await say(update, context, text("alloc.draft.lost", lang))
+        return END
+    try:
+        amount = Money.parse(message_of(update).text or "", context.services.wallets.currency)
+    except MoneyError as error:
+        await tell_error(update, context, error, lang)
+        return None
+    token = message_of(update).message_id
+    ask.update(token=token, amount=amount.minor, periods=0, done=None)
+    message = text("alloc.top_up.confirm", lang, id=ask["allocation"], amount=amount)
+    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
+    return END
+
+
+async def _ask_extension(update: Update, context: BotContext, press: Press) -> object:
+    allocation = await _running(update, context, press)
+    if allocation is None:
+        return END
+    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.EXTENSION.value}
+    message = text(
+        "alloc.extension.ask",
+        press.lang,
+        id=allocation.id,
+        max=MAX_EXTENSION,
+        per=_per(allocation.mode, press.lang),
+        fee=Money(allocation.fee_per_period),
+    )
+    await say(update, context, message)
+    return EXTENSION
+
+
+async def got_extension(update: Update, context: BotContext) -> object:
+    """The number of periods typed: confirm them with their fees."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    ask = _typing(context, Kind.EXTENSION)
+    if ask is None:
+        await say(update, context, text("alloc.draft.lost", lang))
+        return END
+    typed = (message_of(update).text or "").strip()
+    if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
+        await say(update, context, text("alloc.extension.bad", lang, max=MAX_EXTENSION))
+        return None
+    try:
+        allocation = await call(
+            context.services.allocations.get, str(ask["allocation"]), customer_id=customer.id
+        )
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    periods, token = int(typed), message_of(update).message_id
+    amount = Money(periods * allocation.fee_per_period)
+    ask.update(token=token, amount=0, periods=periods, done=None)
+    message = text(
+        "alloc.extension.confirm",
+        lang,
+        id=allocation.id,
+        periods=periods,
+        unit=_unit(allocation.mode, lang),
+        amount=amount,
+    )
+    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
+    return END
+
+
+async def _ask_profit(update: Update, context: BotContext, press: Press) -> object:
+    allocation = await _running(update, context, press)
+    if allocation is None:
+        return END
+    available = profit_available(allocation)
+    if available <= 0:
+        await say(
+            update, context, text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
+        )
+        return END
+    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.PROFIT.value}
+    await say(
+        update, context, text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
+    )
+    return PROFIT
+
+
+async def got_profit(update: Update, context: BotContext) -> object:
+    """The profit amount typed: at most what can be withdrawn now; confirm it."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    ask = _typing(context, Kind.PROFIT)
+    if ask is None:
+        await say(update, context, text("alloc.draft.lost", lang))
+        return END
+    try:
+        amount = Money.parse(message_of(update).text or "", context.services.wallets.currency)
+    except MoneyError as error:
+        await tell_error(update, context, error, lang)
+        return None
+    try:
+        allocation = await call(
+            context.services.allocations.get, str(ask["allocation"]), customer_id=customer.id
+        )
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    available = profit_available(allocation)
+    if amount.minor > available:
+        await say(update, context, text("alloc.profit.too_much", lang, available=Money(available)))
+        return None
+    token = message_of(update).message_id
+    ask.update(token=token, amount=amount.minor, periods=0, done=None)
+    message = text("alloc.profit.confirm", lang, id=allocation.id, amount=amount)
+    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
+    return END
+
+
+async def _ask_termination(update: Update, context: BotContext, press: Press) -> object:
+    allocation = await _running(update, context, press)
+    if allocation is None:
+        return END
+    if allocation.terminating:
+        await say(update, context, text("alloc.detail.terminating", press.lang))
+        return END
+    token = message_of(update).message_id
+    context.user_state[ASK] = {
+        "allocation": allocation.id,
+        "kind": Kind.TERMINATION.value,
+        "token": token,
+        "amount": 0,
+        "periods": 0,
+        "done": None,
+    }
+    message = text("alloc.termination.confirm", press.lang, id=allocation.id)
+    await say(update, context, message, _confirm(press.lang, "ask", token, "alloc.ask.button"))
+    return END
+
+
+async def _send_request(update: Update, context: BotContext, press: Press) -> object:
+    """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
+    ask = context.user_state.get(ASK)
+    if not isinstance(ask, dict) or str(ask.get("token")) != press.subject:
+        await outdated(update, press.lang)
+        return None
+    with _once(user_of(update).id, f"ask:{press.subject}") as first:
+        if not first:
+            await query_of(update).answer(text("alloc.busy", press.lang))
+            return None
+        await query_of(update).answer()
+        return await _send_ask(update, context, press, ask)
+
+
+async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict[str, Any]) -> object:
+    lang = press.lang
+    kind = Kind(str(ask["kind"]))
+    if not isinstance(ask.get("done"), str):
+        try:
+            request = await call(
+                context.services.allocations.ask,
+                str(ask["allocation"]),
+                kind,
+                customer_id=press.customer.id,
+                amount=int(ask.get("amount") or 0),
+                periods=int(ask.get("periods") or 0),
+            )
+        except P2PStockError as error:
+            await tell_error(update, context, error, lang)
+            return END
+        ask["done"] = request.id
+    asked = text("alloc.asked", lang, kind=text(f"alloc.kind.{kind.value}", lang), request=ask["done"])
+    await edit(update, asked)
+    return END
+
+
+async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
+    """The allocation the button names, once it is the customer's and in progress (else they are told)."""
+    await query_of(update).answer()
+    try:
+        allocation = await call(
+            context.services.allocations.get, press.subject, customer_id=press.customer.id
+        )
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return None
+    if not allocation.running:
+        await say(update, context, text("alloc.not_running", press.lang, id=allocation.id))
+        return None
+    return allocation
+
+
+def _typing(context: BotContext, kind: Kind) -> dict[str, Any] | None:
+    ask = context.user_state.get(ASK)
+    if isinstance(ask, dict) and ask.get("kind") == kind.value and isinstance(ask.get("allocation"), str):
+        return ask
+    return None
+
+
+# -- the buttons -----------------------------------------------------------------------------------------
+
+Action = Callable[[Update, BotContext, Press], Awaitable[object]]
+
+ACTIONS: dict[str, Action] = {
+    "prod": _choose_product,
+    "lev": _choose_leverage,
+    "apply": _apply,
+    "drop": _drop,
+    "list": _turn_list,
+    "show": _show_detail,
+    "pay": _pay,
+    "cancel": _cancel,
+    "pw": _password,
+    "chart": _chart,
+    "tl": _show_timeline,
+    "top": _ask_top_up,
+    "ext": _ask_extension,
+    "pro": _ask_profit,
+    "end": _ask_termination,
+    "ask": _send_request,
+}
+"""Verb → what its button does (every verb of ``callbacks.ALLOCATION_VERBS``)."""
+
+
+async def on_button(update: Update, context: BotContext) -> object:
+    """Any ``al:`` button: the action of its verb. The next state of the conversation: a typing step,
+    ``END``, or ``None`` (unchanged) for a button that was outdated."""
+    query = query_of(update)
+    step = cb.parse(query.data)
+    customer = await customer_of(update, context)
+    if not isinstance(step, cb.AllocationStep) or step.verb not in ACTIONS:
+        await outdated(update, customer.language)
+        return None
+    return await ACTIONS[step.verb](update, context, Press(customer, step.subject))
+
+
+# -- helpers ---------------------------------------------------------------------------------------------
+
+
+async def _offered(context: BotContext, code: str) -> Product | None:
+    products = await call(context.services.products.rate_table)
+    return next((product for product in products if product.code == code), None)
+
+
+async def _draft_product(
+    update: Update, context: BotContext, lang: str
+) -> tuple[dict[str, Any] | None, Product | None]:
+    """The pending application and its product as still offered, or (None, None) once the user was told."""
+    draft = context.user_state.get(DRAFT)
+    if not isinstance(draft, dict) or not isinstance(draft.get("product"), str):
+        await say(update, context, text("alloc.draft.lost", lang))
+        return None, None
+    product = await _offered(context, str(draft["product"]))
+    if product is None or product.version != draft.get("version"):
+        context.user_state.pop(DRAFT, None)
+        await say(update, context, text("alloc.product.gone", lang))
+        return None, None
+    return draft, product
+
+
+def _product_text(product: Product, lang: str) -> str:
+    per = _per(product.mode, lang)
+    rates = "; ".join(
+        text("alloc.table.rate", lang, leverage=r.leverage, rate=_ppm_percent(r.rate_ppm), per=per)
+        for r in product.rates
+    )
+    lines = [
+        text(
+            "alloc.table.product",
+            lang,
+            name=product.name,
+            mode=text(f"alloc.mode.{product.mode.value}", lang),
+            rates=rates,
+            warning=product.warning_ratio_pct,
+            liquidation=product.liquidation_ratio_pct,
+            term_min=product.term_min,
+            term_max=product.term_max,
+            unit=_unit(product.mode, lang),
+            **_deposit_range(product),
+        )
+    ]
+    if product.risk_fund_ppm:
+        lines.append(text("alloc.table.risk_fund", lang, rate=_ppm_percent(product.risk_fund_ppm)))
+    if product.prepaid_periods:
+        lines.append(text("alloc.table.prepaid", lang, periods=product.prepaid_periods))
+    lines.append(text("alloc.table.deadline", lang, minutes=product.payment_deadline_minutes))
+    return "\n".join(lines)
+
+
+def _deposit_range(product: Product) -> dict[str, object]:
+    return {
+        "low": Money(product.deposit_min),
+        "high": Money(product.deposit_max),
+        "step": Money(product.deposit_step),
+    }
+
+
+def _term_range(product: Product, lang: str) -> dict[str, object]:
+    return {"low": product.term_min, "high": product.term_max, "unit": _unit(product.mode, lang)}
+
+
+def _ppm_percent(ppm: int) -> str:
+    """Parts per million as a per-cent figure: 600 → "0.06", 15,000 → "1.5"."""
+    return f"{(Decimal(ppm) / 10_000).normalize():f}"
+
+
+def _basis_points(bp: int) -> str:
+    """Basis points as a per-cent figure with two decimals: 11,500 → "115.00"."""
+    sign = "-" if bp < 0 else ""
+    return f"{sign}{abs(bp) // 100}.{abs(bp) % 100:02d}"
+
+
+def _ratio(a: Allocation, assets: int) -> str:
+    """R = A / (B + unpaid fees), as core reads it."""
+    reading = read_risk(
+        a.risk,
+        assets,
+        warning_line=a.warning_line,
+        liquidation_line=a.liquidation_line,
+        allocated=a.allocated,
+        unpaid_fees=a.fees_unpaid,
+    )
+    return _basis_points(reading.ratio_bp)
+
+
+def _unit(mode: Mode, lang: str) -> str:
+    return text(f"alloc.unit.{mode.value}", lang)
+
+
+def _per(mode: Mode, lang: str) -> str:
+    return text(f"alloc.per.{mode.value}", lang)
+
+
+def _component(part: Component, lang: str) -> str:
+    return text(f"alloc.component.{part.value}", lang)
+
+
+def _status(a: Allocation, lang: str) -> str:
+    return text(f"alloc.status.{a.status.value}", lang)
+
+
+def _local(micros: int, zone: tzinfo) -> str:
+    return f"{from_micros(micros).astimezone(zone):%Y-%m-%d %H:%M}"
+
+
+def _step(verb: str, allocation: Allocation) -> cb.AllocationStep:
+    return cb.AllocationStep(verb, allocation.id)
+
+
+def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
+    """A button for ``step``, or None when its subject is too long for button data."""
+    try:
+        return button(label, step)
+    except ValueError:
+        return None
+
+
+def _confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(text(label, lang), cb.AllocationStep(verb, str(token))),
+                button(text("alloc.drop.button", lang), cb.AllocationStep("drop", str(token))),
+            ]
+        ]
+    )
+
+
+def _verify_buttons(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(text("menu.phone", lang), cb.Menu("phone")),
+                button(text("menu.identity", lang), cb.Menu("identity")),
+            ],
+            [
+                button(text("menu.documents", lang), cb.Menu("documents")),
+                button(text("menu.status", lang), cb.Menu("status")),
+            ],
+        ]
+    )
