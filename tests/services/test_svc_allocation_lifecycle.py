@@ -435,7 +435,8 @@ def test_a_settlement_with_profit_pays_everything_above_b_and_the_unpaid_fees(ap
 
     assert settled.status is Status.SETTLED
     assert settled.settlement is not None and settled.settlement.payout == 1_500_000
-    assert available(app) - before == 1_500_000 + RISK_FUND
+    assert available(app) - before == 1_500_000 + RISK_FUND - DAILY_FEE  # the day's fee is charged first
+    assert settled.periods_charged == 1
     assert frozen(app) == 0
     assert pool(app) == POOL
     assert balance_of(app, allocation_account(allocation)) == 0
@@ -450,7 +451,7 @@ def test_a_settlement_with_a_loss_returns_what_is_left_above_b(app: App, clock: 
     settled = settle(app, allocation.id, B + 400_000)
 
     assert settled.settlement is not None and settled.settlement.payout == 400_000
-    assert available(app) - before == 400_000 + RISK_FUND
+    assert available(app) - before == 400_000 + RISK_FUND - 2 * DAILY_FEE  # 5 and 6 January
     assert balance_of(app, chart.market_results().id) == 600_000
     assert pool(app) == POOL
 
@@ -468,7 +469,7 @@ def test_a_shortfall_beyond_the_risk_fund_is_booked_as_a_receivable(app: App) ->
         RISK_FUND,
         100_000 - RISK_FUND,
     )
-    assert available(app) == before
+    assert available(app) == before - DAILY_FEE
     assert frozen(app) == 0
     assert pool(app) == POOL
     assert balance_of(app, chart.receivables().id) == -(100_000 - RISK_FUND)
@@ -506,6 +507,7 @@ def test_settlement_rejects_pending_requests_and_releases_their_funds(app: App) 
     assert frozen(app) == 0
     [request] = app.allocations.timeline(allocation.id, customer_id="alice").requests
     assert request.status.value == "rejected"
+    assert "request.rejected" in event_kinds(app, allocation)
 
 
 def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> None:
@@ -531,20 +533,25 @@ def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> Non
     ]
 
 
-def test_the_end_of_the_term_is_told_once_and_an_extension_runs_it_on(app: App, clock: ManualClock) -> None:
+def test_the_last_day_of_the_term_is_told_once_and_only_that_day_may_extend_it(
+    app: App, clock: ManualClock
+) -> None:
     allocation = running(app, term=5)  # 5 to 9 January
+    move_to(clock, date(2026, 1, 8))
+    assert app.allocations.tell_term_ends(date(2026, 1, 8)) == 0
+
     move_to(clock, date(2026, 1, 9))
+    assert app.allocations.tell_term_ends(date(2026, 1, 9)) == 1
     assert app.allocations.tell_term_ends(date(2026, 1, 9)) == 0
-
-    move_to(clock, date(2026, 1, 12))
-    assert app.allocations.tell_term_ends(date(2026, 1, 12)) == 1
-    assert app.allocations.tell_term_ends(date(2026, 1, 12)) == 0
     assert "term_ended" in event_kinds(app, allocation)
-
     request = app.allocations.ask(allocation.id, "extension", customer_id="alice", periods=2)
     app.allocations.decide(request.id, by="reviewer-1", approve=True)
     longer = app.allocations.get(allocation.id, customer_id="alice")
     assert (longer.end_date, longer.term_end_told) == (date(2026, 1, 13), False)
+
+    move_to(clock, date(2026, 1, 14))
+    with pytest.raises(Refused, match="can no longer be extended"):
+        app.allocations.ask(allocation.id, "extension", customer_id="alice", periods=2)
 
 
 def test_confirming_or_assigning_again_changes_nothing(app: App) -> None:
@@ -571,3 +578,91 @@ def test_applying_again_with_the_same_request_id_answers_the_same_allocation(app
     assert len(app.allocations.of_customer("alice")) == 1
     with pytest.raises(IdempotencyConflict):
         app.allocations.apply("alice", product="daily", deposit=DEPOSIT, leverage=3, term=5, request_id="r-1")
+
+
+# -- what a settlement, a termination and a correction may not skip
+
+
+def test_a_settlement_charges_the_fees_due_up_to_its_day_and_nothing_after(
+    app: App, clock: ManualClock
+) -> None:
+    allocation = running(app, term=10)
+    before = available(app)
+    move_to(clock, date(2026, 1, 7))
+
+    settled = settle(app, allocation.id, B + DEPOSIT)
+
+    assert (settled.periods_charged, settled.next_fee_date) == (3, None)
+    assert available(app) - before == DEPOSIT + RISK_FUND - 3 * DAILY_FEE
+    move_to(clock, date(2026, 1, 9))
+    assert app.allocations.charge_fees(date(2026, 1, 9)) == 0
+
+
+def test_after_an_approved_termination_nothing_else_can_be_asked(app: App) -> None:
+    allocation = running(app)
+    request = app.allocations.ask(allocation.id, "termination", customer_id="alice")
+    app.allocations.decide(request.id, by="risk-1", approve=True)
+
+    for kind, amount, periods in (("top_up", 100_000, 0), ("extension", 0, 2), ("termination", 0, 0)):
+        with pytest.raises(Refused, match="termination was approved"):
+            app.allocations.ask(allocation.id, kind, customer_id="alice", amount=amount, periods=periods)
+
+
+def test_a_pending_request_asked_again_with_other_terms_is_refused(app: App) -> None:
+    allocation = running(app)
+    app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=100_000)
+
+    with pytest.raises(Refused, match="pending already"):
+        app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=200_000)
+
+
+def test_a_correction_of_the_day_cannot_free_profit_already_withdrawn(app: App) -> None:
+    allocation = running(app)
+    capital = B + DEPOSIT
+    rich = figures(capital * 115 // 100)
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), rich, by="risk-1")
+    request = app.allocations.ask(allocation.id, "profit", customer_id="alice", amount=capital * 5 // 100)
+    app.allocations.decide(request.id, by="risk-1", approve=True)
+
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), rich, by="risk-1")
+
+    with pytest.raises(Refused, match=r"at most ¥0\.00"):
+        app.allocations.ask(allocation.id, "profit", customer_id="alice", amount=100)
+
+
+def test_a_correction_of_a_mistyped_status_starts_from_the_state_before_the_day(app: App) -> None:
+    allocation = running(app)
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), figures(WL - 100_000), by="risk-1")
+    assert app.allocations.get(allocation.id, customer_id="alice").risk is Risk.WARNING
+
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), figures(WL + 10_000), by="risk-1")
+
+    assert app.allocations.get(allocation.id, customer_id="alice").risk is Risk.NORMAL
+
+
+def test_confirmation_follows_the_last_call(app: App) -> None:
+    allocation = paid(app)
+    app.allocations.record_call(allocation.id, by="reviewer-1", outcome="confirmed")
+    app.allocations.record_call(allocation.id, by="reviewer-1", outcome="declined", note="changed their mind")
+
+    with pytest.raises(Refused):
+        app.allocations.confirm(allocation.id, by="reviewer-1")
+
+
+def test_a_monthly_term_into_a_year_without_holiday_data_cannot_start(app: App, clock: ManualClock) -> None:
+    move_to(clock, date(2026, 10, 12), hour=10)
+    allocation = confirmed(app, MONTHLY, term=3)
+
+    with pytest.raises(Refused, match="2027"):
+        app.allocations.assign_account(allocation.id, by="finance-1", sub_account="S-1", password="pw")
+    assert pool(app) == POOL
+
+
+def test_the_password_cannot_be_read_once_the_allocation_is_settled(app: App) -> None:
+    allocation = running(app)
+
+    settled = settle(app, allocation.id, B + DEPOSIT)
+
+    assert settled.sealed_password == ""
+    with pytest.raises(Refused):
+        app.allocations.reveal_password(allocation.id, customer_id="alice")

@@ -221,3 +221,30 @@ def test_two_fee_jobs_at_once_charge_each_day_once(app: App, clock: ManualClock)
     assert failures == []
     charged = current(app, allocation)
     assert (charged.periods_charged, charged.fees_paid) == (5, 5 * charged.fee_per_period)
+
+
+def test_a_statement_from_a_spreadsheet_with_a_byte_order_mark_is_read(app: App) -> None:
+    running(app, sub_account="S-1")
+
+    report = app.allocations.import_statement(
+        "\ufeff" + HEADER + row("S-1", "2026-01-05", "58000.00"), by="risk-1"
+    )
+
+    assert (report.ok, report.applied) == (True, 1)
+
+
+def test_a_mistyped_year_in_a_statement_is_a_bad_row_not_a_failure(app: App) -> None:
+    running(app, sub_account="S-1")
+
+    report = app.allocations.import_statement(HEADER + row("S-1", "2031-03-03", "58000.00"), by="risk-1")
+
+    assert [(e.line, "2031" in e.reason) for e in report.errors] == [(2, True)]
+
+
+def test_a_statement_the_csv_reader_cannot_read_is_reported_not_raised(app: App) -> None:
+    running(app, sub_account="S-1")
+
+    report = app.allocations.import_statement(HEADER + 'S-1,"2026-01-05' + "x" * 200_000 + "\n", by="risk-1")
+
+    assert report.applied == 0
+    assert "unreadable CSV" in str(report.errors[-1])

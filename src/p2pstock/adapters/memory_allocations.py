@@ -51,6 +51,10 @@ class MemoryAllocations:
         self._check_sub_account(allocation)
         put(self._rows, allocation.id, allocation, self._undo)
 
+    def save_many(self, allocations: list[Allocation]) -> None:
+        for allocation in allocations:
+            self.save(allocation)
+
     def _check_sub_account(self, allocation: Allocation) -> None:
         """One running allocation per sub-account (the SQL adapter's partial unique index)."""
         if allocation.status is Status.IN_PROGRESS and any(

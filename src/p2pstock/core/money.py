@@ -124,6 +124,8 @@ _MARKERS: dict[str, frozenset[str]] = {
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _NUMBER = re.compile(r"(?P<whole>[0-9]+(?:,[0-9]+)*)(?:\.(?P<fraction>[0-9]+))?")
 _EXPONENT = re.compile(r"[0-9.,]*[0-9][0-9.,]*[eE][+-]?[0-9]+")
+_PLAIN = re.compile(r"(?P<sign>-?)(?P<whole>[0-9]{1,20})(?:\.(?P<fraction>[0-9]+))?")
+"""The common shape (``-1234.5``, a statement's column): read without the marker and grouping checks."""
 
 
 def _markers_for(currency: Currency) -> list[tuple[str, frozenset[str]]]:
@@ -195,6 +197,13 @@ def _to_minor(body: str, shown: str, minor_digits: int) -> int:
         raise MoneyError(_decimals_message(minor_digits), "too_many_decimals")
     scale: int = 10**minor_digits
     return int(whole.replace(",", "")) * scale + int(fraction.ljust(minor_digits, "0") or "0")
+
+
+def _plain_minor(whole: str, fraction: str, minor_digits: int) -> int:
+    if len(fraction) > minor_digits:
+        raise MoneyError(_decimals_message(minor_digits), "too_many_decimals")
+    scale: int = 10**minor_digits
+    return int(whole) * scale + int(fraction.ljust(minor_digits, "0") or "0")
 
 
 def _decimals_message(minor_digits: int) -> str:
@@ -288,6 +297,10 @@ class Money:
         rules = (allow_zero, allow_negative, _check_maximum(maximum))
         if len(text) > MAX_INPUT_LENGTH:
             raise MoneyError(f"amount is too long (max {MAX_INPUT_LENGTH} characters)", "too_long")
+        if plain := _PLAIN.fullmatch(text):
+            minor = _plain_minor(plain["whole"], plain["fraction"] or "", currency.minor_digits)
+            _check_limits(minor, bool(plain["sign"]), currency, rules)
+            return cls(-minor if plain["sign"] else minor, currency)
         shown = text.strip()
         normal = text.translate(_FULLWIDTH).strip()
         if not normal:

@@ -201,14 +201,17 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "allocation.term_ended": MappingProxyType(
             {
-                "zh": "配资 {id} 的期限已于 {end} 结束，请申请展期或终止结算。",
-                "en": "The term of allocation {id} ended on {end}. Ask for an extension or for termination.",
+                "zh": "配资 {id} 的期限于 {end} 结束：当日可申请展期，之后将终止结算。",
+                "en": (
+                    "The term of allocation {id} ends on {end}: ask for an extension that day,"
+                    " or it will be settled."
+                ),
             }
         ),
         "allocation.staff_term_ended": MappingProxyType(
             {
-                "zh": "配资 {id} 期限已于 {end} 结束，待展期或结算。",
-                "en": "Allocation {id} ended its term on {end}; extend or settle it.",
+                "zh": "配资 {id} 期限于 {end} 结束，未展期的请结算。",
+                "en": "Allocation {id} ends its term on {end}; settle it unless it is extended.",
             }
         ),
         "allocation.settled": MappingProxyType(

@@ -134,6 +134,13 @@ class SqlAllocations(_SqlBatches):
         if changed != 1:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
+    def save_many(self, allocations: list[Allocation]) -> None:
+        rows = [{**_allocation_row(a), "old_version": a.version - 1} for a in allocations]
+        with _refusing_duplicates("a running allocation on a sub-account in use"):
+            self._executemany(_SAVE, rows)
+        if rows and int(self._cursor.rowcount) != len(rows):
+            raise TransientConflict("an allocation changed meanwhile")
+
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
         found: dict[str, Allocation] = {}
         for chunk in _chunks(sorted(set(codes))):

@@ -13,6 +13,7 @@ on fees. Every amount is in minor units; ``B`` is ``allocated``, ``D`` is ``depo
 from __future__ import annotations
 
 import enum
+import functools
 import json
 from collections.abc import Mapping
 from datetime import date
@@ -132,6 +133,11 @@ class Allocation:
     """Withdrawable cash in the latest status (what a profit withdrawal can take at most)."""
     terminating: bool = False
     """A termination was approved: the allocation waits for its settlement."""
+    withdrawn_since_status: int = 0
+    """Profit paid out since the close of ``last_status_date`` (a correction of that day cannot free it
+    again)."""
+    risk_before_day: Risk = Risk.NORMAL
+    """The risk state before the first status of ``last_status_date`` (where a correction starts from)."""
     term_end_told: bool = False
     """The customer and the risk officers were told that the term has ended."""
     reason: str = ""
@@ -181,32 +187,68 @@ def _names(statuses: tuple[Status, ...]) -> str:
     return " or ".join(s.value.replace("_", " ") for s in statuses)
 
 
+_DATES = ("start_date", "end_date", "next_fee_date", "last_status_date")
+_NESTED = frozenset(
+    {
+        "product",
+        "due",
+        "holds",
+        "calls",
+        "top_up_holds",
+        "settlement",
+        "status",
+        "risk",
+        "risk_before_day",
+        *_DATES,
+    }
+)
+_SCALARS = tuple(f.name for f in attrs.fields(Allocation) if f.name not in _NESTED)
+
+
 def to_json(allocation: Allocation) -> str:
-    """The text an allocation is stored as (the product version travels with it)."""
-    fields = attrs.asdict(allocation, recurse=True, value_serializer=_plain)
-    fields["product"] = json.loads(product_to_json(allocation.product))
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The text an allocation is stored as; its product version travels with it, as the product's own
+    text (encoded once per version)."""
+    a = allocation
+    fields: dict[str, object] = {name: getattr(a, name) for name in _SCALARS}
+    fields |= {name: _day(getattr(a, name)) for name in _DATES}
+    fields |= {
+        "product": _product_text(a.product),
+        "due": {c.value: amount for c, amount in a.due.items()},
+        "holds": {c.value: [h.transfer_id, h.amount] for c, h in a.holds.items()},
+        "calls": [[c.by, c.at, c.outcome.value, c.note] for c in a.calls],
+        "top_up_holds": [[h.transfer_id, h.amount] for h in a.top_up_holds],
+        "settlement": attrs.astuple(a.settlement) if a.settlement else None,
+        "status": a.status.value,
+        "risk": a.risk.value,
+        "risk_before_day": a.risk_before_day.value,
+    }
+    return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
 
 
 def from_json(text: str) -> Allocation:
     fields: dict[str, Any] = json.loads(text)
-    fields["product"] = product_from_json(json.dumps(fields["product"]))
+    fields["product"] = _product_of(fields["product"])
     fields["due"] = {Component(k): v for k, v in fields["due"].items()}
-    fields["holds"] = {Component(k): Hold(**v) for k, v in fields["holds"].items()}
-    fields["calls"] = tuple(PhoneCall(**c) for c in fields["calls"])
-    fields["top_up_holds"] = tuple(Hold(**h) for h in fields["top_up_holds"])
-    for name in ("start_date", "end_date", "next_fee_date", "last_status_date"):
+    fields["holds"] = {Component(k): Hold(*v) for k, v in fields["holds"].items()}
+    fields["calls"] = tuple(PhoneCall(*c) for c in fields["calls"])
+    fields["top_up_holds"] = tuple(Hold(*h) for h in fields["top_up_holds"])
+    for name in _DATES:
         fields[name] = date.fromisoformat(fields[name]) if fields[name] else None
-    fields["settlement"] = Settlement(**fields["settlement"]) if fields["settlement"] else None
+    fields["settlement"] = Settlement(*fields["settlement"]) if fields["settlement"] else None
     fields["status"], fields["risk"] = Status(fields["status"]), Risk(fields["risk"])
+    fields["risk_before_day"] = Risk(fields["risk_before_day"])
     return Allocation(**fields)
 
 
-def _plain(_instance: object, _field: object, value: object) -> object:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {(k.value if isinstance(k, enum.Enum) else k): v for k, v in value.items()}
-    return value
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@functools.lru_cache(maxsize=256)
+def _product_text(product: Product) -> str:
+    return product_to_json(product)
+
+
+@functools.lru_cache(maxsize=256)
+def _product_of(text: str) -> Product:
+    return product_from_json(text)

@@ -157,15 +157,15 @@ def cancel(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> Allocati
 
 def expire_unpaid(desk: Desk, tx: Tx, limit: int) -> int:
     """Cancel applications whose payment deadline has passed; how many."""
-    due = tx.uow.allocations.unpaid_past(tx.now, limit)
-    for allocation in due:
+    cancelled = 0
+    for allocation in tx.uow.allocations.unpaid_past(tx.now, limit):
         locked = desk.load(tx, allocation.id)
         if locked.status.awaiting_payment and locked.deadline <= tx.now:
-            closed = close(
-                desk, tx, locked, Status.CANCELLED, actor=SYSTEM, reason="not paid by the deadline"
-            )
+            reason = "not paid by the deadline"
+            closed = close(desk, tx, locked, Status.CANCELLED, actor=SYSTEM, reason=reason)
             tx.tell(tx.uow.customers.get(closed.customer_id), "allocation.expired", id=closed.id)
-    return len(due)
+            cancelled += 1
+    return cancelled
 
 
 def close(

@@ -10,6 +10,7 @@ recovery margin; both are checked when asked and again when approved.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import attrs
 
@@ -54,8 +55,10 @@ def ask(
     kind = Kind(kind)
     for known in tx.uow.side_requests.of_allocation(allocation_id):
         if known.kind is kind and known.status is RequestStatus.PENDING:
+            if (amount or known.amount, periods or known.periods) != (known.amount, known.periods):
+                raise Refused(f"a {kind.value.replace('_', ' ')} request ({known.id}) is pending already")
             return known
-    amount, periods = _check_ask(allocation, kind, amount, periods)
+    amount, periods = _check_ask(allocation, kind, amount, periods, desk.today(tx))
     request = SideRequest(
         f"r{uuid.uuid4().hex[:11]}", allocation.id, customer_id, kind, amount, periods, "", tx.now
     )
@@ -120,38 +123,53 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
 
 def release_pending(desk: Desk, tx: Tx, allocation: Allocation, by: str, reason: str) -> Allocation:
     """Reject every pending request of ``allocation`` (it is being settled)."""
+    customer = tx.uow.customers.get(allocation.customer_id)
     for request in tx.uow.side_requests.of_allocation(allocation.id):
         if request.status is RequestStatus.PENDING:
             allocation = _release(desk, tx, allocation, request)
             tx.uow.side_requests.save(request.decided(RequestStatus.REJECTED, by, tx.now, reason))
+            desk.event(tx, allocation.id, "request.rejected", by, request=request.id, reason=reason)
+            tx.audit(by, "allocation.request.reject", request.id, after={"reason": reason})
+            key = "allocation.request_rejected"
+            tx.tell(customer, key, id=allocation.id, kind=request.kind.value, reason=reason)
     return allocation
 
 
 def profit_available(allocation: Allocation) -> int:
     """What a profit withdrawal could take now, from the latest status."""
-    if allocation.last_assets is None or allocation.risk is not Risk.NORMAL or allocation.overdue:
+    a = allocation
+    if a.last_assets is None or a.risk is not Risk.NORMAL or a.overdue or a.terminating:
         return 0
-    capital = allocation.initial_capital
-    floor = max(capital + allocation.top_ups, capital * PROFIT_FLOOR_PCT // 100)
-    clear_of_line = allocation.last_assets - allocation.warning_line * (100 + RECOVERY_PCT) // 100 - 1
-    return max(0, min(allocation.last_withdrawable, allocation.last_assets - floor, clear_of_line))
+    capital = a.initial_capital
+    floor = max(capital + a.top_ups, capital * PROFIT_FLOOR_PCT // 100)
+    assets = a.last_assets - a.withdrawn_since_status
+    clear_of_line = assets - a.warning_line * (100 + RECOVERY_PCT) // 100 - 1
+    return max(0, min(a.last_withdrawable - a.withdrawn_since_status, assets - floor, clear_of_line))
 
 
-def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int) -> tuple[int, int]:
+def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int, today: date) -> tuple[int, int]:
+    if allocation.terminating:
+        raise Refused("the termination was approved already; the allocation waits for its settlement")
     if kind is Kind.TOP_UP:
         return check_amount(amount, "top-up"), 0
     if kind is Kind.EXTENSION:
-        if isinstance(periods, bool) or not isinstance(periods, int) or not 1 <= periods <= MAX_EXTENSION:
-            raise InvalidInput(f"an extension is 1 to {MAX_EXTENSION} periods")
+        _check_extension(allocation, periods, today)
         return periods * allocation.fee_per_period, periods
     if kind is Kind.PROFIT:
         check_amount(amount, "profit withdrawal")
         if amount > profit_available(allocation):
             raise Refused(f"at most {Money(profit_available(allocation))} of profit can be withdrawn now")
         return amount, 0
-    if allocation.terminating:
-        raise Refused("the termination was approved already; the allocation waits for its settlement")
     return 0, 0
+
+
+def _check_extension(allocation: Allocation, periods: int, today: date) -> None:
+    if isinstance(periods, bool) or not isinstance(periods, int) or not 1 <= periods <= MAX_EXTENSION:
+        raise InvalidInput(f"an extension is 1 to {MAX_EXTENSION} periods")
+    if allocation.term + periods > allocation.product.term_max:
+        raise Refused(f"the term can be at most {allocation.product.term_max} periods")
+    if allocation.end_date is not None and allocation.end_date < today:
+        raise Refused(f"the term ended on {allocation.end_date}; it can no longer be extended")
 
 
 def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> None:
@@ -175,6 +193,10 @@ def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
 
 
 def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if allocation.terminating:
+        raise Refused("the termination was approved already; reject this request")
+    if request.kind is Kind.EXTENSION:
+        _check_extension(allocation, request.periods, desk.today(tx))
     if request.kind is Kind.TOP_UP:
         return attrs.evolve(
             allocation, top_up_holds=(*allocation.top_up_holds, Hold(request.hold_id, request.amount))
@@ -222,8 +244,7 @@ def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest
     return attrs.evolve(
         allocation,
         profit_withdrawn=allocation.profit_withdrawn + request.amount,
-        last_assets=(allocation.last_assets or 0) - request.amount,
-        last_withdrawable=allocation.last_withdrawable - request.amount,
+        withdrawn_since_status=allocation.withdrawn_since_status + request.amount,
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Allocation, Hold
+from p2pstock.core.allocation.allocations import Allocation, Hold, Status
 from p2pstock.core.allocation.calendar import TradingCalendar, monthly_due_day
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component, Mode
@@ -54,7 +54,9 @@ def charge_fees(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, str]
     """One batch of the fee job: allocations (by id, after ``after``) charged, and the last id."""
     batch = tx.uow.allocations.fees_due(day, BATCH, after=after)
     for allocation in batch:
-        charge_due(desk, tx, desk.load(tx, allocation.id), day)
+        locked = desk.load(tx, allocation.id)
+        if locked.status is Status.IN_PROGRESS:  # settled meanwhile: nothing is due any more
+            charge_due(desk, tx, locked, day)
     return len(batch), batch[-1].id if batch else after
 
 

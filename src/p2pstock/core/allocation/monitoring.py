@@ -23,10 +23,11 @@ from datetime import date
 import attrs
 
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status
+from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk, summary
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.risk import RiskReading, read_risk
-from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, Source, StatementRow, parse_csv
+from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, Source, parse_csv
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
@@ -53,65 +54,65 @@ class ImportReport:
         return not self.errors
 
 
+@attrs.frozen
+class _Day:
+    """What a status is checked against: the calendar and today, read once per call."""
+
+    calendar: TradingCalendar
+    today: date
+
+    @classmethod
+    def of(cls, desk: Desk, tx: Tx) -> _Day:
+        return cls(desk.calendar(tx), desk.today(tx))
+
+
 def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figures, by: str) -> DailyStatus:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
     allocation = desk.load(tx, allocation_id)
-    problem = _problem(desk, tx, allocation, day, figures)
+    figures.check()
+    problem = _problem(_Day.of(desk, tx), allocation, day)
     if problem:
         raise InvalidInput(problem)
-    status, _ = _apply(desk, tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
-    tx.audit(
-        admin.id,
-        "allocation.status",
-        allocation_id,
-        after={"day": day.isoformat(), "assets": figures.total_assets},
-    )
-    return status[0]
+    [status], _ = _apply(desk, tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
+    after = {"day": day.isoformat(), "assets": figures.total_assets}
+    tx.audit(admin.id, "allocation.status", allocation_id, after=after)
+    return status
 
 
 def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
-    rows, errors = parse_csv(text)
+    rows, errors = parse_csv(text)  # every row's figures are checked here
     running = tx.uow.allocations.by_sub_account(sorted({row.sub_account for row in rows}))
+    when = _Day.of(desk, tx)
     accepted = []
     for row in rows:
-        problem = _row_problem(desk, tx, running, row)
-        if problem:
+        allocation = running.get(row.sub_account)
+        if allocation is None:
+            errors.append(RowError(row.line, f"no running allocation uses sub-account {row.sub_account}"))
+        elif problem := _problem(when, allocation, row.trade_date):
             errors.append(RowError(row.line, problem))
         else:
-            accepted.append((running[row.sub_account], row.trade_date, row.figures))
+            accepted.append((allocation, row.trade_date, row.figures))
     if errors:
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
         return ImportReport(0, (RowError(1, "the statement has no rows"),))
     _, changes = _apply(desk, tx, accepted, Source.CSV, admin.id)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    tx.audit(
-        admin.id,
-        "allocation.import",
-        f"statement-{digest[:16]}",
-        after={"rows": len(accepted), "sha256": digest},
-    )
+    after = {"rows": len(accepted), "sha256": digest}
+    tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
     return ImportReport(len(accepted), (), tuple(changes))
 
 
-def _row_problem(desk: Desk, tx: Tx, running: dict[str, Allocation], row: StatementRow) -> str:
-    allocation = running.get(row.sub_account)
-    if allocation is None:
-        return f"no running allocation uses sub-account {row.sub_account}"
-    return _problem(desk, tx, allocation, row.trade_date, row.figures)
-
-
-def _problem(desk: Desk, tx: Tx, allocation: Allocation, day: date, figures: Figures) -> str:
+def _problem(when: _Day, allocation: Allocation, day: date) -> str:
     if allocation.status is not Status.IN_PROGRESS or allocation.start_date is None:
         return f"allocation {allocation.id} is not running"
     try:
-        figures.check()
-    except InvalidInput as error:
-        return str(error)
-    if not desk.calendar(tx).is_trading_day(day):
-        return f"{day} is not a trading day"
-    if day > desk.today(tx):
+        if not when.calendar.is_trading_day(day):
+            return f"{day} is not a trading day"
+    except CalendarUnknown as unknown:
+        return str(unknown)
+    if day > when.today:
         return f"{day} is in the future"
     if day < allocation.start_date:
         return f"{day} is before the allocation started ({allocation.start_date})"
@@ -121,67 +122,80 @@ def _problem(desk: Desk, tx: Tx, allocation: Allocation, day: date, figures: Fig
 def _apply(
     desk: Desk, tx: Tx, rows: Sequence[tuple[Allocation, date, Figures]], source: Source, by: str
 ) -> tuple[list[DailyStatus], list[tuple[str, Risk, Risk]]]:
+    """Store the statuses; the newest day's moves its allocation (saved once, whatever the rows)."""
     revisions = tx.uow.daily_statuses.revisions([(a.id, day) for a, day, _ in rows])
-    statuses, events, changes = [], [], []
+    loaded = {a.id: a for a, _, _ in rows}
+    current = dict(loaded)
+    statuses, events, crossings = [], [], []
     for allocation, day, figures in rows:
-        current = desk.load(tx, allocation.id)
-        latest = current.last_status_date is None or day >= current.last_status_date
-        reading = _reading(current, figures.total_assets)
-        revision = revisions.get((current.id, day), 0) + 1
-        statuses.append(
-            DailyStatus(
-                current.id,
-                day,
-                revision,
-                figures,
-                source,
-                by,
-                tx.now,
-                reading.ratio_bp,
-                reading.before,
-                reading.after,
-            )
-        )
-        events.append(Event(current.id, tx.now, "status", by, _event_data(day, revision, figures, reading)))
-        if latest:
-            _follow(desk, tx, current, day=day, figures=figures, reading=reading, by=by)
+        a = current[allocation.id]
+        reading = _reading(a, day, figures.total_assets)
+        revision = revisions.get((a.id, day), 0) + 1
+        ratio, before, after = reading.ratio_bp, reading.before, reading.after
+        statuses.append(DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after))
+        events.append(Event(a.id, tx.now, "status", by, _event_data(day, revision, figures, reading)))
+        if _applies(a, day):
+            current[a.id] = _followed(a, day, figures, reading)
             if reading.changed:
-                changes.append((current.id, reading.before, reading.after))
-                risk = json.dumps(
-                    {"before": reading.before.value, "after": reading.after.value}, sort_keys=True
-                )
-                events.append(Event(current.id, tx.now, "risk", by, risk))
+                crossings.append((a.id, reading))
+                risk = {"before": reading.before.value, "after": reading.after.value}
+                events.append(Event(a.id, tx.now, "risk", by, json.dumps(risk, sort_keys=True)))
+    moved = [
+        attrs.evolve(after, version=loaded[key].version + 1)
+        for key, after in current.items()
+        if after is not loaded[key]
+    ]
+    tx.uow.allocations.save_many(moved)
     tx.uow.daily_statuses.add(statuses)
     tx.uow.allocation_events.add(events)
-    return statuses, changes
+    saved = {a.id: a for a in moved}
+    for allocation_id, reading in crossings:
+        tx.audit(
+            by,
+            "allocation.risk",
+            allocation_id,
+            before=summary(loaded[allocation_id]),
+            after=summary(saved[allocation_id]),
+        )
+        _alert(desk, tx, saved[allocation_id], reading)
+    return statuses, [(key, reading.before, reading.after) for key, reading in crossings]
 
 
-def _reading(allocation: Allocation, assets: int) -> RiskReading:
-    return read_risk(
-        allocation.risk,
-        assets,
-        warning_line=allocation.warning_line,
-        liquidation_line=allocation.liquidation_line,
-        allocated=allocation.allocated,
-        unpaid_fees=allocation.fees_unpaid,
-    )
+def _applies(allocation: Allocation, day: date) -> bool:
+    """Whether a status for ``day`` moves the allocation: the newest day, or a correction of it."""
+    return allocation.last_status_date is None or day >= allocation.last_status_date
 
 
-def _follow(
-    desk: Desk, tx: Tx, allocation: Allocation, *, day: date, figures: Figures, reading: RiskReading, by: str
-) -> None:
-    after = attrs.evolve(
-        allocation,
-        version=allocation.version + 1,
+def _followed(allocation: Allocation, day: date, figures: Figures, reading: RiskReading) -> Allocation:
+    a = allocation
+    new_day = a.last_status_date is None or day > a.last_status_date
+    return attrs.evolve(
+        a,
         last_assets=figures.total_assets,
         last_status_date=day,
         last_withdrawable=figures.cash_withdrawable,
         risk=reading.after,
+        risk_before_day=a.risk if new_day else a.risk_before_day,
+        withdrawn_since_status=0 if new_day else a.withdrawn_since_status,
     )
-    tx.uow.allocations.save(after)
-    if reading.changed:
-        tx.audit(by, "allocation.risk", allocation.id, before=summary(allocation), after=summary(after))
-        _alert(desk, tx, after, reading)
+
+
+def _reading(allocation: Allocation, day: date, assets: int) -> RiskReading:
+    """The reading of ``assets`` on ``day``: a correction of the latest day starts from the state before
+    that day; a late status for an earlier day is kept but moves nothing."""
+    a = allocation
+    correction = a.last_status_date == day
+    reading = read_risk(
+        a.risk_before_day if correction else a.risk,
+        assets,
+        warning_line=a.warning_line,
+        liquidation_line=a.liquidation_line,
+        allocated=a.allocated,
+        unpaid_fees=a.fees_unpaid,
+    )
+    if correction:
+        return attrs.evolve(reading, before=a.risk)  # the change is from the state the allocation is in
+    return reading if _applies(a, day) else attrs.evolve(reading, after=reading.before)
 
 
 def _alert(desk: Desk, tx: Tx, allocation: Allocation, reading: RiskReading) -> None:

@@ -87,6 +87,10 @@ class AllocationRepository(Protocol):
         adapter raises ``TransientConflict`` (someone else changed it first)."""
         ...
 
+    def save_many(self, allocations: list[Allocation]) -> None:
+        """``save`` for each, in one go; any that changed meanwhile fails them all (``TransientConflict``)."""
+        ...
+
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
         """Running allocations by trading sub-account code, for the codes that have one."""
         ...

@@ -17,7 +17,7 @@ import attrs
 from p2pstock.core.allocation import fees
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, PhoneCall, Status
 from p2pstock.core.allocation.applications import close
-from p2pstock.core.allocation.calendar import TradingCalendar, add_months
+from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar, add_months
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component, Mode
 from p2pstock.core.backoffice import Tx
@@ -52,7 +52,7 @@ def confirm(desk: Desk, tx: Tx, allocation_id: str, by: str) -> Allocation:
     if allocation.status is Status.CONFIRMED:
         return allocation  # confirmed already (a second tap)
     allocation.require(Status.UNDER_REVIEW)
-    if not any(call.outcome is CallOutcome.CONFIRMED for call in allocation.calls):
+    if not allocation.calls or allocation.calls[-1].outcome is not CallOutcome.CONFIRMED:
         raise Refused("record a phone call in which the customer confirmed the application first")
     quote = allocation.product.quote(allocation.deposit, allocation.leverage, allocation.term)
     confirmed = attrs.evolve(
@@ -99,17 +99,23 @@ def assign_and_start(
     allocation.require(Status.CONFIRMED)
     if tx.uow.allocations.by_sub_account([code]):
         raise Refused(f"sub-account {code} is in use by another running allocation")
+    calendar = desk.calendar(tx)
+    start = _start_date(desk, tx, allocation)
+    try:
+        last_day = end_date(allocation.product.mode, start, allocation.term, calendar)
+    except CalendarUnknown as unknown:
+        raise Refused(
+            f"the allocation's term runs into {unknown.year}, whose trading days are not known yet"
+        ) from None
     _draw_capital(desk, tx, allocation)
     prepaid = allocation.holds.get(Component.PREPAID_FEE)
-    start = _start_date(desk, tx, allocation)
-    calendar = desk.calendar(tx)
     started = attrs.evolve(
         allocation,
         status=Status.IN_PROGRESS,
         sub_account=code,
         sealed_password=desk.box.seal(password),
         start_date=start,
-        end_date=end_date(allocation.product.mode, start, allocation.term, calendar),
+        end_date=last_day,
         next_fee_date=start,
         prepaid_left=allocation.product.prepaid_periods if prepaid else 0,
         fees_paid=prepaid.amount if prepaid else 0,
@@ -139,7 +145,7 @@ def assign_and_start(
 def reveal_password(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> str:
     """The sub-account password, once: a second request is refused."""
     allocation = desk.load(tx, allocation_id)
-    if allocation.customer_id != customer_id or not allocation.sealed_password:
+    if allocation.customer_id != customer_id or allocation.status is not Status.IN_PROGRESS:
         raise Refused("there is no password to show for this allocation")
     if allocation.password_shown:
         raise Refused("the password was shown once already; ask support to reset it at the broker")
@@ -159,6 +165,7 @@ def reveal_password(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) ->
 def end_date(mode: Mode, start: date, term: int, calendar: TradingCalendar) -> date:
     if mode is Mode.DAILY:
         return calendar.add_trading_days(start, term - 1)
+    calendar.next_trading_day(add_months(start, term))  # the last fee day must be known: else CalendarUnknown
     return add_months(start, term) - timedelta(days=1)
 
 

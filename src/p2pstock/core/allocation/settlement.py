@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import attrs
 
+from p2pstock.core.allocation import fees
 from p2pstock.core.allocation.allocations import Allocation, Hold, Settlement, Status
 from p2pstock.core.allocation.customer_requests import release_pending
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
@@ -59,11 +60,19 @@ def carry_out(desk: Desk, tx: Tx, command: Command, admin: Administrator) -> All
     if allocation.status is Status.SETTLED:
         return _same(allocation, final)
     allocation.require(Status.IN_PROGRESS)
+    allocation = fees.charge_due(desk, tx, allocation, desk.today(tx))  # every period up to today first
     allocation = release_pending(desk, tx, allocation, admin.id, "the allocation is being settled")
     moves, record, holds = _books(desk, allocation, final, admin.id, tx.now)
     desk.move(tx, moves)
     settled = attrs.evolve(
-        allocation, status=Status.SETTLED, settlement=record, holds=holds, top_up_holds=(), last_assets=final
+        allocation,
+        status=Status.SETTLED,
+        settlement=record,
+        holds=holds,
+        top_up_holds=(),
+        last_assets=final,
+        next_fee_date=None,
+        sealed_password="",
     )
     saved = desk.change(tx, allocation, settled, actor=admin.id, kind="settled", **attrs.asdict(record))
     tx.tell(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
+from collections.abc import Iterator
 from datetime import date
 
 import attrs
@@ -115,14 +116,17 @@ class RowError:
 
 def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
     """Every well-formed row of a statement, and the reason for each row that is not."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [name for name in CSV_COLUMNS if name not in (reader.fieldnames or ())]
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    try:
+        missing = [name for name in CSV_COLUMNS if name not in (reader.fieldnames or ())]
+    except csv.Error as error:
+        return [], [RowError(1, f"the header cannot be read: {error}")]
     if missing:
         return [], [RowError(1, f"the header lacks {', '.join(missing)}")]
     rows: list[StatementRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
-    for record in reader:
+    for record in _records(reader, errors):
         line = reader.line_num
         if line > MAX_ROWS + 1:
             errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
@@ -139,6 +143,14 @@ def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
         seen[key] = line
         rows.append(row)
     return rows, errors
+
+
+def _records(reader: csv.DictReader[str], errors: list[RowError]) -> Iterator[dict[str | None, str | None]]:
+    """The reader's records; a line the CSV reader cannot read ends the file with its error."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        errors.append(RowError(reader.line_num, f"unreadable CSV: {error}"))
 
 
 def _row(line: int, record: dict[str | None, str | None]) -> StatementRow:

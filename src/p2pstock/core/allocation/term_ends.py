@@ -1,6 +1,6 @@
-"""Allocations whose term has ended. An allocation runs on past its last day (no more fees are due) until it
-is extended or settled; the customer and the risk officers are told once, on the first business day after
-the term, so that one of the two happens."""
+"""Allocations at the end of their term. The customer and the risk officers are told once, on the last day
+(or the first run of the jobs after it): the customer may still ask for an extension that day; after it
+the allocation runs on without fees until it is settled."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ def tell_term_ends(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, i
     page = tx.uow.allocations.in_status([Status.IN_PROGRESS], BATCH, after=after)
     told = 0
     for allocation in page:
-        if allocation.term_end_told or allocation.end_date is None or allocation.end_date >= day:
+        if allocation.term_end_told or allocation.end_date is None or allocation.end_date > day:
             continue
         locked = desk.load(tx, allocation.id)
+        if locked.term_end_told or locked.status is not Status.IN_PROGRESS:
+            continue
         ended = attrs.evolve(locked, term_end_told=True)
         desk.change(tx, locked, ended, actor=SYSTEM, kind="term_ended", end=str(locked.end_date))
         end = str(locked.end_date)
