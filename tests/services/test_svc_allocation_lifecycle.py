@@ -666,3 +666,24 @@ def test_the_password_cannot_be_read_once_the_allocation_is_settled(app: App) ->
     assert settled.sealed_password == ""
     with pytest.raises(Refused):
         app.allocations.reveal_password(allocation.id, customer_id="alice")
+
+
+def test_arrears_are_collected_on_a_prepaid_day_too(app: App, clock: ManualClock) -> None:
+    verified_customer(app, "bob", wallet=DEPOSIT + RISK_FUND)
+    allocation = paid(app, customer_id="bob", term=10)
+    app.allocations.record_call(allocation.id, by="reviewer-1", outcome="confirmed")
+    app.allocations.confirm(allocation.id, by="reviewer-1")
+    app.allocations.assign_account(allocation.id, by="finance-1", sub_account="B-1", password="pw")
+    move_to(clock, date(2026, 1, 16))
+    app.allocations.charge_fees(date(2026, 1, 16))  # ten days: the risk fund covers ¥250, ¥50 is unpaid
+    assert app.allocations.get(allocation.id, customer_id="bob").fees_unpaid == 10 * DAILY_FEE - RISK_FUND
+    credit(app, "bob", DAILY_FEE + 10 * DAILY_FEE - RISK_FUND, "bob-more")
+    request = app.allocations.ask(allocation.id, "extension", customer_id="bob", periods=1)
+    app.allocations.decide(request.id, by="reviewer-1", approve=True)  # one prepaid period
+
+    move_to(clock, date(2026, 1, 19))
+    app.allocations.charge_fees(date(2026, 1, 19))
+
+    caught_up = app.allocations.get(allocation.id, customer_id="bob")
+    assert (caught_up.prepaid_left, caught_up.fees_unpaid, caught_up.overdue) == (0, 0, False)
+    assert available(app, "bob") == 0

@@ -77,6 +77,9 @@ def _charge_period(desk: Desk, tx: Tx, allocation: Allocation, calendar: Trading
     if in_term and allocation.prepaid_left:
         charged = attrs.evolve(allocation, prepaid_left=allocation.prepaid_left - 1, periods_charged=period)
         moved: dict[str, object] = {"prepaid": True}
+        if charged.fees_unpaid:  # a prepaid period does not wipe out earlier arrears
+            charged, collected = _collect(desk, tx, charged, fee=0, tag=f"arrears-period{period}")
+            moved |= collected
     else:
         fee, tag = (allocation.fee_per_period, f"fee{period}") if in_term else (0, f"arrears{day:%Y%m%d}")
         charged, moved = _collect(desk, tx, allocation, fee=fee, tag=tag)
