@@ -1,0 +1,151 @@
+"""The raw-driver baseline: a day's status rows inserted straight on sqlite3 / psycopg.
+
+What any implementation of the import must do at the least: write one row per allocation into
+``allocation_daily_status`` (the library's own table, in a copy of the same database), in one
+transaction::
+
+    BEGIN IMMEDIATE (SQLite) / BEGIN (psycopg, implicit on the first statement)
+    INSERT INTO allocation_daily_status (…17 columns…) VALUES (?, …)    -- executemany, one row each
+    COMMIT
+
+The rows are the very rows the library stores for the statement (the benchmark checks that afterwards),
+built before the clock starts: the baseline does not read the CSV, look up the allocations, judge the
+figures or risk, move the allocations on, keep their timelines, audit or queue alerts.
+
+A second, wider baseline (``write_bulk``, for information) also writes the two other bulk writes of the
+import, again with the library's rows prepared beforehand: every allocation row moved on (the library's
+``UPDATE allocation … WHERE id = ? AND version = ?`` with the same JSON, as one ``executemany``) and the
+timeline events (``INSERT INTO allocation_event``). It leaves out the reads, the per-crossing audit
+records and alerts (a few hundred rows) and all of the library's Python work.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from p2pstock.adapters.sql.database import BUSY_TIMEOUT_MS
+
+COLUMNS = (
+    "allocation_id",
+    "trade_date",
+    "revision",
+    "total_assets",
+    "market_value",
+    "cash_available",
+    "cash_frozen",
+    "cash_withdrawable",
+    "daily_pnl",
+    "floating_pnl",
+    "note",
+    "source",
+    "entered_by",
+    "entered_at",
+    "ratio_bp",
+    "risk_before",
+    "risk_after",
+)
+"""The columns of ``allocation_daily_status`` (revision 0006), in the order the library writes them."""
+
+StatusRow = tuple[Any, ...]
+UpdateRow = tuple[Any, ...]
+"""(customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, id, old_version)"""
+EventRow = tuple[Any, ...]
+"""(allocation_id, seq, at, kind, actor, data)"""
+
+
+class RawStatuses:
+    """One DB-API connection, with the same settings the library gives its connections."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        self.connection = connection
+        self.dialect = dialect
+        mark = "?" if dialect == "sqlite" else "%s"
+        self._insert = (
+            f"INSERT INTO allocation_daily_status ({', '.join(COLUMNS)}) "
+            f"VALUES ({', '.join(mark for _ in COLUMNS)})"
+        )
+        self._update = (
+            f"UPDATE allocation SET customer_id = {mark}, status = {mark}, sub_account = {mark}, "
+            f"deadline = {mark}, next_fee_date = {mark}, created_at = {mark}, version = {mark}, "
+            f"data = {mark} WHERE id = {mark} AND version = {mark}"
+        )
+        self._event = (
+            "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
+            f"VALUES ({', '.join(mark for _ in range(6))})"
+        )
+
+    @classmethod
+    def sqlite(cls, path: str, synchronous: str = "FULL") -> RawStatuses:
+        """The settings ``p2pstock.adapters.sql.database`` gives SQLite: WAL, ``synchronous``, busy
+        timeout, foreign keys; transactions begun explicitly."""
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection.isolation_level = None
+        for pragma in ("journal_mode=WAL", f"synchronous={synchronous}", f"busy_timeout={BUSY_TIMEOUT_MS}"):
+            connection.execute(f"PRAGMA {pragma}")
+        connection.execute("PRAGMA foreign_keys=ON")
+        return cls(connection, "sqlite")
+
+    @classmethod
+    def postgres(cls, conninfo: str) -> RawStatuses:
+        import psycopg  # noqa: PLC0415 - optional dependency, only for the PostgreSQL run
+
+        return cls(psycopg.connect(conninfo), "postgresql")
+
+    def insert(self, rows: list[StatusRow]) -> None:
+        """All ``rows`` in one transaction."""
+        cursor = self.connection.cursor()
+        try:
+            if self.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            cursor.executemany(self._insert, rows)
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def write_bulk(self, rows: list[StatusRow], updates: list[UpdateRow], events: list[EventRow]) -> None:
+        """The status rows, the allocation rows and the events, in one transaction."""
+        cursor = self.connection.cursor()
+        try:
+            if self.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            cursor.executemany(self._update, updates)
+            if cursor.rowcount != len(updates):
+                raise RuntimeError(f"{cursor.rowcount} of {len(updates)} allocation rows updated")
+            cursor.executemany(self._insert, rows)
+            cursor.executemany(self._event, events)
+            self.connection.commit()
+        except BaseException:
+            self.connection.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def rows(self, statement: str, *params: object) -> list[tuple[Any, ...]]:
+        """Every row of a query, read in its own transaction (``?`` placeholders, on either database)."""
+        cursor = self.connection.cursor()
+        if self.dialect != "sqlite":
+            statement = statement.replace("?", "%s")
+        cursor.execute(statement, params)
+        found = [tuple(row) for row in cursor.fetchall()]
+        self.connection.rollback()
+        cursor.close()
+        return found
+
+    def day(self, trade_date: str) -> list[StatusRow]:
+        """The stored rows of ``trade_date``, by allocation and revision (for the checks)."""
+        return self.rows(
+            f"SELECT {', '.join(COLUMNS)} FROM allocation_daily_status WHERE trade_date = ? "
+            "ORDER BY allocation_id, revision",
+            trade_date,
+        )
+
+    def scalar(self, statement: str, *params: object) -> Any:
+        """One value, read in its own transaction."""
+        return self.rows(statement, *params)[0][0]
+
+    def close(self) -> None:
+        self.connection.close()

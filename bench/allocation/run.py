@@ -1,0 +1,756 @@
+"""Allocations: a day's statement of 10,000 running allocations imported, and the daily fee job.
+
+    .venv/bin/python bench/allocation/run.py [--backend sqlite|postgres|all] [--count N] [--profile]
+
+Workloads, on ``count`` running daily allocations (ten per verified customer, see ``setup.py``):
+
+* ``import`` — ``Allocations.import_statement``: a CSV statement with one row per allocation for one
+  trading day, every row validated, its risk read, the allocation moved on, its timeline written, and the
+  ``--warning-pct`` that fell below the warning line alerted (audit record, customer by bot and SMS, the
+  risk officer by bot); side by side with the raw-driver baseline of the target (``raw.py``), which
+  inserts the same status rows in one transaction on sqlite3 / psycopg, and, for information, a wider one
+  (raw+) that also writes the same allocation rows and timeline events;
+* ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
+
+The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
+the allocations started, and a first day of history). Every repetition of every workload and side runs on
+its own copy of the template (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so
+each one starts from the same state and imports the same day for the first time. After each run the
+results are checked; a broken check ends the benchmark with exit status 1. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import cProfile
+import json
+import math
+import os
+import platform
+import pstats
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import attrs
+import setup
+import sqlalchemy as sa
+from raw import EventRow, RawStatuses, StatusRow, UpdateRow
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.adapters.documents import MemoryDocumentStore
+from p2pstock.adapters.sql.database import create_engine
+from p2pstock.adapters.sql.migrate import upgrade
+from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
+from p2pstock.bootstrap import App, bootstrap
+from p2pstock.config import Settings
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status, to_json
+from p2pstock.core.allocation.risk import read_risk
+from p2pstock.core.allocation.statuses import Source
+from p2pstock.core.clock import to_micros
+from p2pstock.core.ledger import codes
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+BENCH_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
+"""Seals the sub-account passwords of the benchmark's allocations (a throwaway key)."""
+TARGET = 3.0
+"""The import may take at most this many times the baseline's time."""
+ALERTS_PER_CROSSING = 3
+"""Queued per allocation that crosses the warning line: the customer by bot and by SMS, the risk officer."""
+
+
+class InvariantBroken(RuntimeError):
+    """A run did not do what it was asked, or left a database that does not add up."""
+
+
+# -- the backends --------------------------------------------------------------------------------------------
+
+
+class SqliteBackend:
+    name = "sqlite"
+    dialect = "sqlite"
+
+    def __init__(self, directory: str | None, synchronous: str) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="p2pstock-bench-alloc-", dir=directory))
+        self.template = str(self.root / "template.db")
+        self.synchronous = synchronous
+
+    def title(self) -> str:
+        return f"SQLite {sqlite3.sqlite_version} (file, WAL, synchronous={self.synchronous}, {self.root})"
+
+    def create_template(self) -> str:
+        return self.template
+
+    def analyze(self) -> None:
+        """Nothing: the library never runs ANALYZE on SQLite, so neither does the benchmark."""
+
+    def seal_template(self) -> None:
+        connection = sqlite3.connect(self.template)  # fold the WAL into the file before copying it
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+
+    def fresh(self, tag: str) -> str:
+        path = self.root / f"{tag}.db"
+        shutil.copy(self.template, path)
+        return str(path)
+
+    def engine(self, db: str) -> sa.Engine:
+        return create_engine(f"sqlite:///{db}", synchronous=self.synchronous)
+
+    def raw(self, db: str) -> RawStatuses:
+        return RawStatuses.sqlite(db, self.synchronous)
+
+    def drop(self, db: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+class PostgresBackend:
+    name = "postgres"
+    dialect = "postgresql"
+
+    def __init__(self, admin_url: str) -> None:
+        self.url = sa.engine.make_url(admin_url)
+        self.admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"p2pstock_bench_alloc_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.template = f"{self.prefix}_template"
+        self.created: list[str] = []
+        self.version = ""
+
+    def reachable(self) -> str | None:
+        """None when the server answers, otherwise why not."""
+        try:
+            with self.admin.connect() as connection:
+                self.version = str(connection.exec_driver_sql("SHOW server_version").scalar())
+        except Exception as error:  # any failure to connect means: no PostgreSQL run
+            return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+        return None
+
+    def title(self) -> str:
+        return f"PostgreSQL {self.version} (psycopg {metadata.version('psycopg')}, {self.where()})"
+
+    def where(self) -> str:
+        return f"{self.url.username or ''}@{self.url.host or 'localhost'}:{self.url.port or 5432}"
+
+    def _url(self, db: str) -> str:
+        return self.url.set(database=db).render_as_string(hide_password=False)
+
+    def create_template(self) -> str:
+        self._sql(f'CREATE DATABASE "{self.template}"')
+        self.created.append(self.template)
+        return self.template
+
+    def analyze(self, statement: str = "ANALYZE") -> None:
+        """Statistics for the growing template, as autovacuum keeps them on a database in use: without
+        them (or with those of tiny tables) the planner scans where it should look up, and the setup slows
+        down as the tables grow."""
+        admin = sa.create_engine(self._url(self.template), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(statement)
+        admin.dispose()
+
+    def seal_template(self) -> None:
+        """Up-to-date statistics, which every copy inherits."""
+        self.analyze("VACUUM ANALYZE")
+
+    def fresh(self, tag: str) -> str:
+        db = f"{self.prefix}_{tag}"
+        self._sql(f'CREATE DATABASE "{db}" TEMPLATE "{self.template}" STRATEGY FILE_COPY')
+        self.created.append(db)
+        return db
+
+    def engine(self, db: str) -> sa.Engine:
+        return create_engine(self._url(db))
+
+    def raw(self, db: str) -> RawStatuses:
+        return RawStatuses.postgres(
+            self.url.set(drivername="postgresql", database=db).render_as_string(hide_password=False)
+        )
+
+    def drop(self, db: str) -> None:
+        self._sql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        self.created.remove(db)
+
+    def close(self) -> None:
+        for db in list(self.created):
+            self.drop(db)
+        self.admin.dispose()
+
+    def _sql(self, statement: str) -> None:
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+
+Backend = SqliteBackend | PostgresBackend
+
+
+def open_app(engine: sa.Engine, clock: ManualClock) -> App:
+    """The whole platform on ``engine``, as ``bootstrap`` wires it (no message senders: the outbox only
+    fills, nothing is sent)."""
+    return bootstrap(
+        Settings(encryption_key=BENCH_KEY, sms_provider="console"),
+        uow_factory=SqlUnitOfWorkFactory(engine),
+        clock=clock,
+        documents=MemoryDocumentStore(),
+        senders={},
+    )
+
+
+# -- the template --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Template:
+    count: int
+    setup_seconds: float = 0.0
+    history_seconds: float = 0.0
+    allocations: list[Allocation] = field(default_factory=list)
+    """As the template holds them, by number (sub-account ``HOMS-{n:06d}``)."""
+    last_seq: dict[str, int] = field(default_factory=dict)
+    """The sequence number of each allocation's latest timeline event."""
+
+
+def build_template(backend: Backend, count: int, mode: str, batch: int) -> Template:
+    """Migrate, then build the running allocations and their first day through the library."""
+    db = backend.create_template()
+    engine = backend.engine(db)
+    template = Template(count)
+    try:
+        upgrade(engine)
+        clock = ManualClock(setup.shanghai(setup.START, 9, 30))
+        app = open_app(engine, clock)
+        started = time.perf_counter()
+        setup.platform(app)
+        setup.fund_pool(app, count)
+        setup.customers(app, count, batch)
+        backend.analyze()
+
+        def progress(done: int) -> None:
+            if done == count or done % (4 * batch) == 0:
+                elapsed = time.perf_counter() - started
+                print(f"  {backend.name}: {done:,} allocations started, {elapsed:.0f} s", file=sys.stderr)
+            if done <= 4 * batch or done % (4 * batch) == 0 or done == count:
+                backend.analyze()  # after each of the first batches, while the tables are small
+
+        setup.allocations(app, count, mode=mode, batch=batch, progress=progress)
+        template.setup_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        setup.history(app, clock, count)
+        template.history_seconds = time.perf_counter() - started
+        codes_ = [setup.sub_account(i) for i in range(count)]
+        found = app.office.read(lambda tx: tx.uow.allocations.by_sub_account(codes_))
+        template.allocations = [found[code] for code in codes_]
+    finally:
+        engine.dispose()
+    raw = backend.raw(db)
+    try:
+        last = raw.rows("SELECT allocation_id, max(seq) FROM allocation_event GROUP BY allocation_id")
+        template.last_seq = {allocation_id: int(seq) for allocation_id, seq in last}
+    finally:
+        raw.close()
+    backend.seal_template()
+    return template
+
+
+# -- the workloads -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the measured import is: the statement, when it is imported and what it must leave behind."""
+
+    trade_date: date
+    text: str
+    now: int
+    """The import's time (16:00 in Shanghai on ``trade_date``), in microseconds: ``entered_at``."""
+    rows: list[StatusRow]
+    """The status rows the import must store, sorted by allocation id: also what the baseline inserts."""
+    updates: list[UpdateRow]
+    """The allocation rows as the import must leave them (the wider baseline writes them)."""
+    events: list[EventRow]
+    """The timeline events the import must add, sorted (the wider baseline inserts them)."""
+    crossings: int
+
+    @property
+    def allocation_rows(self) -> list[tuple[str, int, str]]:
+        """(id, version, data) of every allocation after the import, by id."""
+        return sorted((u[8], u[6], u[7]) for u in self.updates)
+
+
+def plan_day(template: Template, warning_every: int) -> Day:
+    """The statement of ``MEASURED_DAY`` and the rows it must give (from the template's allocations,
+    ``read_risk``, the library's own rule, and ``to_json``, its own encoding)."""
+    day = setup.MEASURED_DAY
+    now = to_micros(setup.shanghai(day, 16))
+    rows: list[StatusRow] = []
+    updates: list[UpdateRow] = []
+    events: list[EventRow] = []
+    crossings = 0
+    for i, allocation in enumerate(template.allocations):
+        amounts = setup.figures_of(setup.assets_of(i, day, warning_every))
+        reading = read_risk(
+            allocation.risk,
+            amounts[0],
+            warning_line=allocation.warning_line,
+            liquidation_line=allocation.liquidation_line,
+            allocated=allocation.allocated,
+            unpaid_fees=allocation.fees_unpaid,
+        )
+        crossings += reading.changed
+        after = attrs.evolve(
+            allocation,
+            version=allocation.version + 1,
+            last_assets=amounts[0],
+            last_status_date=day,
+            last_withdrawable=amounts[4],
+            risk=reading.after,
+        )
+        next_fee = after.next_fee_date.isoformat() if after.next_fee_date else None
+        updates.append(
+            (
+                after.customer_id,
+                after.status.value,
+                after.sub_account,
+                after.deadline,
+                next_fee,
+                after.created_at,
+                after.version,
+                to_json(after),
+                after.id,
+                allocation.version,
+            )
+        )
+        seq = template.last_seq[allocation.id]
+        status = {
+            "day": day.isoformat(),
+            "revision": 1,
+            "assets": amounts[0],
+            "to_warning": reading.to_warning,
+            "to_liquidation": reading.to_liquidation,
+            "ratio_bp": reading.ratio_bp,
+        }
+        events.append(
+            (allocation.id, seq + 1, now, "status", setup.ADMIN, json.dumps(status, sort_keys=True))
+        )
+        if reading.changed:
+            risk = {"before": reading.before.value, "after": reading.after.value}
+            events.append(
+                (allocation.id, seq + 2, now, "risk", setup.ADMIN, json.dumps(risk, sort_keys=True))
+            )
+        rows.append(
+            (
+                allocation.id,
+                day.isoformat(),
+                1,
+                *amounts,
+                "",
+                Source.CSV.value,
+                setup.ADMIN,
+                now,
+                reading.ratio_bp,
+                reading.before.value,
+                reading.after.value,
+            )
+        )
+    rows.sort()
+    events.sort()
+    text = setup.statement(template.count, day, warning_every)
+    return Day(day, text, now, rows, updates, events, crossings)
+
+
+@dataclass
+class Timing:
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def add(self, wall: float, cpu: float) -> None:
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+
+@contextlib.contextmanager
+def timed(into: Timing) -> Iterator[None]:
+    cpu, start = time.process_time(), time.perf_counter()
+    yield
+    into.add(time.perf_counter() - start, time.process_time() - cpu)
+
+
+@contextlib.contextmanager
+def library(backend: Backend, tag: str, hour: int) -> Iterator[tuple[App, str]]:
+    """A fresh copy of the template and the platform on it, its clock at ``hour`` in Shanghai on the
+    measured day; the pool's connection is opened (and the statement cache started) before any timing."""
+    db = backend.fresh(tag)
+    engine = backend.engine(db)
+    try:
+        app = open_app(engine, ManualClock(setup.shanghai(setup.MEASURED_DAY, hour)))
+        app.allocations.queue([Status.IN_PROGRESS], by=setup.ADMIN, limit=1)
+        yield app, db
+    finally:
+        engine.dispose()
+        backend.drop(db)
+
+
+ImportSide = Callable[[Backend, Day, str, Timing], None]
+
+
+def import_library(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
+    with library(backend, tag, 16) as (app, db):
+        with timed(timing):
+            report = app.allocations.import_statement(day.text, by=setup.ADMIN)
+        if not report.ok or report.applied != len(day.rows):
+            raise InvariantBroken(f"import: applied {report.applied} of {len(day.rows)}: {report.errors[:3]}")
+        raised = [c for c in report.changes if c[2] is Risk.WARNING]
+        if len(report.changes) != day.crossings or len(raised) != day.crossings:
+            raise InvariantBroken(f"import: {len(report.changes)} risk changes, {day.crossings} expected")
+        raw = backend.raw(db)
+        try:
+            check_import(raw, day, "library", full=True)
+        finally:
+            raw.close()
+
+
+def import_raw(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
+    db = backend.fresh(tag)
+    raw = backend.raw(db)
+    try:
+        with timed(timing):
+            raw.insert(day.rows)
+        check_import(raw, day, "raw", full=False)
+    finally:
+        raw.close()
+        backend.drop(db)
+
+
+def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
+    db = backend.fresh(tag)
+    raw = backend.raw(db)
+    try:
+        with timed(timing):
+            raw.write_bulk(day.rows, day.updates, day.events)
+        check_import(raw, day, "raw+", full=False)
+        _same("raw+: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
+        _same("raw+: events", raw.rows(_EVENTS, day.now), day.events)
+    finally:
+        raw.close()
+        backend.drop(db)
+
+
+_ALLOCATIONS = "SELECT id, version, data FROM allocation WHERE status = 'in_progress' ORDER BY id"
+_EVENTS = "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
+
+
+def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> None:
+    if stored != expected:
+        wrong = next(((a, b) for a, b in zip(stored, expected, strict=False) if a != b), ())
+        raise InvariantBroken(
+            f"{what}: {len(stored)} stored, {len(expected)} expected; first difference {wrong}"
+        )
+
+
+def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
+    """The day's status rows are exactly the planned ones; with ``full``, also the allocation rows and the
+    timeline events (exactly), the audit records and the alerts (their number)."""
+    _same(f"{side}: status rows", raw.day(day.trade_date.isoformat()), day.rows)
+    if full:
+        _same(f"{side}: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
+        _same(f"{side}: events", raw.rows(_EVENTS, day.now), day.events)
+        counts = {
+            "audit records": (
+                raw.scalar("SELECT count(*) FROM audit_record WHERE at = ?", day.now),
+                day.crossings + 1,
+            ),
+            "alerts queued": (
+                raw.scalar("SELECT count(*) FROM notification WHERE created_at = ?", day.now),
+                ALERTS_PER_CROSSING * day.crossings,
+            ),
+        }
+        for what, (found, expected) in counts.items():
+            if int(found) != expected:
+                raise InvariantBroken(f"{side}: {found} {what}, {expected} expected")
+
+
+def fee_job(backend: Backend, count: int, tag: str, timing: Timing) -> None:
+    with library(backend, tag, 17) as (app, db):
+        with timed(timing):
+            charged = app.allocations.charge_fees(setup.MEASURED_DAY)
+        if charged != count:
+            raise InvariantBroken(f"fee job: {charged} allocations charged, {count} expected")
+        if not app.ledger.trial_balance().balanced:
+            raise InvariantBroken("fee job: the trial balance does not balance")
+        raw = backend.raw(db)
+        try:
+            fees = raw.scalar(
+                "SELECT count(*) FROM transfer WHERE code = ? AND day = ?",
+                codes.ALLOCATION_FEE,
+                setup.MEASURED_DAY.isoformat(),
+            )
+            moved = raw.scalar(
+                "SELECT count(*) FROM allocation WHERE status = 'in_progress' AND next_fee_date > ?",
+                setup.MEASURED_DAY.isoformat(),
+            )
+        finally:
+            raw.close()
+        if int(fees) != count or int(moved) != count:
+            raise InvariantBroken(f"fee job: {fees} fee transfers, {moved} allocations moved on of {count}")
+
+
+# -- measuring -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    library: Timing = field(default_factory=Timing)
+    raw: Timing = field(default_factory=Timing)
+    raw_bulk: Timing = field(default_factory=Timing)
+    fees: Timing = field(default_factory=Timing)
+
+
+def measure(backend: Backend, template: Template, day: Day, reps: int, workloads: list[str]) -> Results:
+    """``reps`` repetitions; within each, the library and the two baselines take turns, the order
+    rotating."""
+    results = Results()
+    sides: list[tuple[ImportSide, str, Timing]] = [
+        (import_library, "lib", results.library),
+        (import_raw, "raw", results.raw),
+        (import_raw_bulk, "rawbulk", results.raw_bulk),
+    ]
+    for rep in range(reps):
+        if "import" in workloads:
+            turn = rep % len(sides)
+            for side, tag, timing in sides[turn:] + sides[:turn]:
+                side(backend, day, f"r{rep}_{tag}", timing)
+        if "fees" in workloads:
+            fee_job(backend, template.count, f"r{rep}_fees", results.fees)
+        print(f"  {backend.name}: repetition {rep + 1} of {reps} done", file=sys.stderr)
+    return results
+
+
+# -- reporting -----------------------------------------------------------------------------------------------
+
+
+def _s(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} ({min(values):.3f})"
+
+
+def report(
+    backend: Backend, template: Template, day: Day, results: Results, args: argparse.Namespace
+) -> bool:
+    """Print the figures; True when the import met its target (or was not run)."""
+    count = template.count
+    print()
+    print(backend.title())
+    print(
+        f"setup: {count:,} running allocations ({math.ceil(count / setup.PER_CUSTOMER):,} customers) in "
+        f"{template.setup_seconds:.1f} s ({args.setup}, {args.batch} per transaction); "
+        f"history day {setup.HISTORY_DAY} (statement + fee job) in {template.history_seconds:.1f} s"
+    )
+    met = True
+    if results.library.wall:
+        print(
+            f"import of {count:,} statuses for {day.trade_date} ({day.crossings:,} cross the warning line: "
+            f"{ALERTS_PER_CROSSING * day.crossings:,} alerts queued)"
+        )
+        print(f"seconds, median (best) of {len(results.library.wall)}, each on a fresh copy of the template")
+        header = f"{'side':<42} {'wall s':>17} {'rows/s':>10} {'client CPU s':>13}"
+        print(header)
+        print("-" * len(header))
+        for label, timing in (
+            ("library  Allocations.import_statement", results.library),
+            ("raw      status rows (1 tx)", results.raw),
+            ("raw+     status + allocation rows + events", results.raw_bulk),
+        ):
+            print(
+                f"{label:<42} {_s(timing.wall):>17} {count / timing.median:>10,.0f} "
+                f"{statistics.median(timing.cpu):>13.3f}"
+            )
+        ratio = results.library.median / results.raw.median
+        met = ratio <= TARGET
+        print(
+            f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}× "
+            f"  target ≤ {TARGET:g}×  {'met' if met else 'NOT MET'}"
+        )
+        wider = results.library.median / results.raw_bulk.median
+        print(f"{'library ÷ raw+ (for information)':<42} {math.ceil(wider * 10) / 10:>16.1f}×")
+        extra = (results.library.median - results.raw.median) / count * 1e6
+        print(f"the library's extra wall time per row over raw: {extra:,.0f} µs")
+    if results.fees.wall:
+        print(
+            f"fee job: charge_fees({setup.MEASURED_DAY}) for {count:,} allocations, one period each from the "
+            f"wallet: {_s(results.fees.wall)} s, {count / results.fees.median:,.0f} allocations/s, "
+            f"client CPU {statistics.median(results.fees.cpu):.3f} s"
+        )
+    print("checks: every run's rows, events, audit records, alerts and fee transfers as expected")
+    return met
+
+
+def print_environment() -> None:
+    print("p2pstock allocation benchmark")
+    print(f"  Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}")
+    print(f"  CPUs: {os.cpu_count()}  ({platform.processor() or platform.machine()})")
+    print(
+        f"  SQLite {sqlite3.sqlite_version}, SQLAlchemy {sa.__version__}, attrs {metadata.version('attrs')}"
+    )
+
+
+# -- profiling -----------------------------------------------------------------------------------------------
+
+
+def profile(backend: Backend, template: Template, day: Day, workloads: list[str]) -> None:
+    """cProfile over one library run of each workload on a fresh copy: the top costs by own time and by
+    cumulative time."""
+    for workload in workloads:
+        hour = 16 if workload == "import" else 17
+        with library(backend, f"profile_{workload}", hour) as (app, _db):
+            profiler = cProfile.Profile()
+            started = time.perf_counter()
+            profiler.enable()
+            if workload == "import":
+                report = app.allocations.import_statement(day.text, by=setup.ADMIN)
+                done = report.applied
+            else:
+                done = app.allocations.charge_fees(setup.MEASURED_DAY)
+            profiler.disable()
+            elapsed = time.perf_counter() - started
+        if done != template.count:
+            raise InvariantBroken(f"profile {workload}: {done} of {template.count} done")
+        print(f"\n{backend.title()}: {workload} of {done:,} allocations, {elapsed:.2f} s under cProfile")
+        stats = pstats.Stats(profiler)
+        print("own time by component, µs per allocation (cProfile inflates many small calls):")
+        for component, seconds_spent in _components(stats).most_common(16):
+            print(f"  {seconds_spent / done * 1e6:8.1f}  {component}")
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(r"p2pstock|uow", 35)
+
+
+def _components(stats: pstats.Stats) -> collections.Counter[str]:
+    """Own time grouped by where the code lives."""
+    groups: collections.Counter[str] = collections.Counter()
+    for (filename, _line, function), row in stats.stats.items():  # type: ignore[attr-defined]
+        own = row[2]
+        if filename == "~":
+            driver = "sqlite3" in function or "psycopg" in function
+            component = f"C: {function}" if driver else f"C builtins: {function}"
+        elif "site-packages/" in filename:
+            package = filename.split("site-packages/")[1].split("/")[0]
+            component = package
+        elif "attrs generated" in filename:
+            component = "attrs (generated methods)"
+        elif "/p2pstock/" in filename:
+            component = "p2pstock/" + filename.split("/p2pstock/")[1]
+        else:
+            component = f"stdlib: {Path(filename).name}"
+        groups[component] += own
+    return groups
+
+
+# -- main ----------------------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "all"), default="all")
+    parser.add_argument("--count", type=int, default=10_000, help="running allocations (statement rows)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions, each on fresh copies")
+    parser.add_argument("--workload", choices=("import", "fees", "all"), default="all")
+    parser.add_argument(
+        "--warning-pct",
+        type=float,
+        default=5.0,
+        help="per cent of the allocations whose assets fall below the warning line (default %(default)s)",
+    )
+    parser.add_argument(
+        "--setup",
+        choices=("batched", "services"),
+        default="batched",
+        help="build the allocations with the core steps in large transactions, or one service call each",
+    )
+    parser.add_argument("--batch", type=int, default=500, help="allocations per setup transaction")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("P2PSTOCK_BENCH_PG_URL", DEFAULT_PG_URL),
+        help="an account allowed to CREATE DATABASE (default: $P2PSTOCK_BENCH_PG_URL or %(default)s)",
+    )
+    parser.add_argument(
+        "--synchronous",
+        choices=("FULL", "NORMAL", "OFF"),
+        default="FULL",
+        help="SQLite's synchronous mode for both sides",
+    )
+    parser.add_argument("--dir", help="where the SQLite files go (default: the system's temporary directory)")
+    parser.add_argument(
+        "--profile", action="store_true", help="instead of the comparison: cProfile the library's side"
+    )
+    args = parser.parse_args(argv)
+    if args.count < 1 or args.reps < 1 or args.batch < 1:
+        parser.error("--count, --reps and --batch must be at least 1")
+    if not 0 <= args.warning_pct <= 100:
+        parser.error("--warning-pct must be between 0 and 100")
+    return args
+
+
+def select_backends(args: argparse.Namespace) -> list[Backend]:
+    backends: list[Backend] = []
+    if args.backend in ("sqlite", "all"):
+        backends.append(SqliteBackend(args.dir, args.synchronous))
+    if args.backend in ("postgres", "all"):
+        pg = PostgresBackend(args.pg_url)
+        problem = pg.reachable()
+        if problem is None:
+            print(f"  PostgreSQL {pg.version} (server), psycopg {metadata.version('psycopg')}")
+            backends.append(pg)
+        else:
+            print(f"\nNOTE: PostgreSQL skipped, not reachable at {pg.where()}: {problem}")
+    return backends
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    print_environment()
+    workloads = ["import", "fees"] if args.workload == "all" else [args.workload]
+    warning_every = round(100 / args.warning_pct) if args.warning_pct else 0
+    started = time.perf_counter()
+    missed: list[str] = []
+    try:
+        for backend in select_backends(args):
+            try:
+                print(f"  {backend.name}: building {args.count:,} allocations …", file=sys.stderr, flush=True)
+                template = build_template(backend, args.count, args.setup, args.batch)
+                day = plan_day(template, warning_every)
+                if args.profile:
+                    profile(backend, template, day, workloads)
+                    continue
+                results = measure(backend, template, day, args.reps, workloads)
+                if not report(backend, template, day, results, args):
+                    missed.append(f"{backend.name} import ≤ {TARGET:g}× raw")
+            finally:
+                backend.close()
+    except InvariantBroken as broken:
+        print(f"\nFAILED: {broken}", file=sys.stderr)
+        return 1
+    if missed:
+        print(f"\ntarget missed: {', '.join(missed)}")
+    print(f"finished in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
