@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import date, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -247,16 +247,27 @@ async def got_term(update: Update, context: BotContext) -> object:
 
 
 async def _apply(update: Update, context: BotContext, press: Press) -> object:
-    draft = context.user_state.get(DRAFT)
-    if not isinstance(draft, dict) or str(draft.get("token")) != press.subject:
+    return await _confirmed_once(update, context, press, DRAFT, _apply_draft)
+
+
+Confirmed = Callable[[Update, BotContext, Press, dict[str, Any]], Coroutine[Any, Any, object]]
+
+
+async def _confirmed_once(
+    update: Update, context: BotContext, press: Press, pending_key: str, then: Confirmed
+) -> object:
+    """✅ under a pending step (``user_state[pending_key]``, named by the button's token): ``then``, once
+    however often it is tapped; a button of another step is outdated."""
+    pending = context.user_state.get(pending_key)
+    if not isinstance(pending, dict) or str(pending.get("token")) != press.subject:
         await outdated(update, press.lang)
         return None
-    with _once(user_of(update).id, f"apply:{press.subject}") as first:
+    with _once(user_of(update).id, f"{pending_key}:{press.subject}") as first:
         if not first:
             await query_of(update).answer(text("alloc.busy", press.lang))
             return None
         await query_of(update).answer()
-        return await _apply_draft(update, context, press, draft)
+        return await then(update, context, press, pending)
 
 
 async def _apply_draft(update: Update, context: BotContext, press: Press, draft: dict[str, Any]) -> object:
@@ -1014,16 +1025,7 @@ async def _ask_termination(update: Update, context: BotContext, press: Press) ->
 
 async def _send_request(update: Update, context: BotContext, press: Press) -> object:
     """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
-    ask = context.user_state.get(ASK)
-    if not isinstance(ask, dict) or str(ask.get("token")) != press.subject:
-        await outdated(update, press.lang)
-        return None
-    with _once(user_of(update).id, f"ask:{press.subject}") as first:
-        if not first:
-            await query_of(update).answer(text("alloc.busy", press.lang))
-            return None
-        await query_of(update).answer()
-        return await _send_ask(update, context, press, ask)
+    return await _confirmed_once(update, context, press, ASK, _send_ask)
 
 
 async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict[str, Any]) -> object:
