@@ -14,9 +14,9 @@ figures or risk, move the allocations on, keep their timelines, audit or queue a
 
 A second, wider baseline (``write_bulk``, for information) also writes the two other bulk writes of the
 import, again with the library's rows prepared beforehand: every allocation row moved on (the library's
-``UPDATE allocation … WHERE id = ? AND version = ?`` with the same JSON, as one ``executemany``) and the
-timeline events (``INSERT INTO allocation_event``). It leaves out the reads, the per-crossing audit
-records and alerts (a few hundred rows) and all of the library's Python work.
+``UPDATE allocation … WHERE id = ? AND version = ?`` of the columns a status moves, as one
+``executemany``) and the timeline events (``INSERT INTO allocation_event``). It leaves out the reads, the
+per-crossing audit records and alerts (a few hundred rows) and all of the library's Python work.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ COLUMNS = (
 
 StatusRow = tuple[Any, ...]
 UpdateRow = tuple[Any, ...]
-"""(customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, id, old_version)"""
+"""(risk, risk_before_day, last_status_date, last_assets, last_withdrawable, withdrawn_since_status, version,
+id, old_version): what a status moves of its allocation (revision 0007's columns)"""
 EventRow = tuple[Any, ...]
 """(allocation_id, seq, at, kind, actor, data)"""
 
@@ -66,9 +67,9 @@ class RawStatuses:
             f"VALUES ({', '.join(mark for _ in COLUMNS)})"
         )
         self._update = (
-            f"UPDATE allocation SET customer_id = {mark}, status = {mark}, sub_account = {mark}, "
-            f"deadline = {mark}, next_fee_date = {mark}, created_at = {mark}, version = {mark}, "
-            f"data = {mark} WHERE id = {mark} AND version = {mark}"
+            f"UPDATE allocation SET risk = {mark}, risk_before_day = {mark}, last_status_date = {mark}, "
+            f"last_assets = {mark}, last_withdrawable = {mark}, withdrawn_since_status = {mark}, "
+            f"version = {mark} WHERE id = {mark} AND version = {mark}"
         )
         self._event = (
             "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "

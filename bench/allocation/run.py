@@ -56,7 +56,7 @@ from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
-from p2pstock.core.allocation.allocations import Allocation, Risk, Status, to_json
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status
 from p2pstock.core.allocation.risk import read_risk
 from p2pstock.core.allocation.statuses import Source
 from p2pstock.core.clock import to_micros
@@ -288,13 +288,13 @@ class Day:
 
     @property
     def allocation_rows(self) -> list[tuple[str, int, str]]:
-        """(id, version, data) of every allocation after the import, by id."""
-        return sorted((u[8], u[6], u[7]) for u in self.updates)
+        """(id, version, and the columns a status moves) of every allocation after the import, by id."""
+        return sorted((u[7], u[6], *u[:6]) for u in self.updates)
 
 
 def plan_day(template: Template, warning_every: int) -> Day:
     """The statement of ``MEASURED_DAY`` and the rows it must give (from the template's allocations,
-    ``read_risk``, the library's own rule, and ``to_json``, its own encoding)."""
+    ``read_risk``, the library's own rule)."""
     day = setup.MEASURED_DAY
     now = to_micros(setup.shanghai(day, 16))
     rows: list[StatusRow] = []
@@ -319,18 +319,18 @@ def plan_day(template: Template, warning_every: int) -> Day:
             last_status_date=day,
             last_withdrawable=amounts[4],
             risk=reading.after,
+            risk_before_day=allocation.risk,
+            withdrawn_since_status=0,
         )
-        next_fee = after.next_fee_date.isoformat() if after.next_fee_date else None
         updates.append(
             (
-                after.customer_id,
-                after.status.value,
-                after.sub_account,
-                after.deadline,
-                next_fee,
-                after.created_at,
+                after.risk.value,
+                after.risk_before_day.value,
+                day.isoformat(),
+                after.last_assets,
+                after.last_withdrawable,
+                after.withdrawn_since_status,
                 after.version,
-                to_json(after),
                 after.id,
                 allocation.version,
             )
@@ -454,7 +454,10 @@ def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> Non
         backend.drop(db)
 
 
-_ALLOCATIONS = "SELECT id, version, data FROM allocation WHERE status = 'in_progress' ORDER BY id"
+_ALLOCATIONS = (
+    "SELECT id, version, risk, risk_before_day, last_status_date, last_assets, last_withdrawable, "
+    "withdrawn_since_status FROM allocation WHERE status = 'in_progress' ORDER BY id"
+)
 _EVENTS = "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
 
 

@@ -28,6 +28,7 @@ from p2pstock.core.allocation.allocations import (
     Risk,
     Settlement,
     Status,
+    Watch,
 )
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Product, RefundPolicy
@@ -327,6 +328,27 @@ def test_sub_accounts_are_looked_up_many_at_a_time(uow_factory: UnitOfWorkFactor
 
     assert sorted(found) == [f"SUB-{i:04}" for i in range(0, 1_000, 2)]
     assert all(a.id == f"a{code[4:]}" for code, a in found.items())
+
+
+def test_what_statuses_need_is_watched_by_sub_account_and_moved_alone(uow_factory: UnitOfWorkFactory) -> None:
+    stored = running("w1", "SUB-W", warning_line=5_500_000, liquidation_line=5_300_000, allocated=5_000_000)
+    add_all(uow_factory, stored, allocation("w2"))
+    [watch] = read(uow_factory, lambda uow: uow.allocations.watch(["SUB-W", "SUB-NONE"])).values()
+    assert watch == Watch.of(stored)
+
+    moved = attrs.evolve(
+        watch,
+        version=watch.version + 1,
+        risk=Risk.WARNING,
+        last_status_date=date(2026, 1, 6),
+        last_assets=5_400_000,
+        last_withdrawable=10_000,
+    )
+    write(uow_factory, lambda uow: uow.allocations.follow([moved]))
+
+    assert read(uow_factory, lambda uow: uow.allocations.get("w1")) == moved.moves(stored)
+    with pytest.raises(TransientConflict):
+        write(uow_factory, lambda uow: uow.allocations.follow([moved]))  # that version is stored already
 
 
 def test_a_customers_allocations_come_newest_first(uow_factory: UnitOfWorkFactory) -> None:

@@ -9,7 +9,7 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.adapters.memory_people import Undo, put
-from p2pstock.core.allocation.allocations import Allocation, Status
+from p2pstock.core.allocation.allocations import Allocation, Status, Watch
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus
@@ -51,9 +51,15 @@ class MemoryAllocations:
         self._check_sub_account(allocation)
         put(self._rows, allocation.id, allocation, self._undo)
 
-    def save_many(self, allocations: list[Allocation]) -> None:
-        for allocation in allocations:
-            self.save(allocation)
+    def watch(self, codes: list[str]) -> dict[str, Watch]:
+        return {code: Watch.of(a) for code, a in self.by_sub_account(codes).items()}
+
+    def follow(self, watches: list[Watch]) -> None:
+        for watch in watches:
+            stored = self._rows.get(watch.id)
+            if stored is None or stored.version + 1 != watch.version:
+                raise TransientConflict(f"allocation {watch.id} changed meanwhile")
+            put(self._rows, watch.id, watch.moves(stored), self._undo)
 
     def _check_sub_account(self, allocation: Allocation) -> None:
         """One running allocation per sub-account (the SQL adapter's partial unique index)."""

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
 from p2pstock.adapters.sql.statements import for_dialect
-from p2pstock.core.allocation.allocations import Allocation, Risk, Status, from_json, to_json
+from p2pstock.core.allocation.allocations import WATCHED, Allocation, Risk, Status, Watch, from_json, to_json
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, Source
@@ -78,16 +78,26 @@ class _SqlBatches(SqlRepository):
 
 # -- allocations
 
-_ALLOCATION = "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data"
-_SELECT = "SELECT data FROM allocation"
-_ADD = (
-    f"INSERT INTO allocation ({_ALLOCATION}) VALUES (:id, :customer_id, :status, :sub_account, :deadline, "
-    ":next_fee_date, :created_at, :version, :data)"
+_WATCHED = ", ".join(WATCHED)
+_ALLOCATION = (
+    "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
+    f"warning_line, liquidation_line, allocated, fees_unpaid, {_WATCHED}"
 )
+_SELECT = f"SELECT data, version, {_WATCHED} FROM allocation"
+_ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
 _SAVE = (
-    "UPDATE allocation SET customer_id = :customer_id, status = :status, sub_account = :sub_account, "
-    "deadline = :deadline, next_fee_date = :next_fee_date, created_at = :created_at, version = :version, "
-    "data = :data WHERE id = :id AND version = :old_version"
+    "UPDATE allocation SET "
+    + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _ALLOCATION.split(",") if c.strip() != "id")
+    + " WHERE id = :id AND version = :old_version"
+)
+_WATCH = (
+    "SELECT id, customer_id, sub_account, status, start_date, warning_line, liquidation_line, allocated, "
+    f"fees_unpaid, version, {_WATCHED} FROM allocation WHERE status = 'in_progress' AND sub_account IN "
+)
+_FOLLOW = (
+    "UPDATE allocation SET "
+    + ", ".join(f"{name} = :{name}" for name in (*WATCHED, "version"))
+    + " WHERE id = :id AND version = :old_version"
 )
 _OF_CUSTOMER = f"{_SELECT} WHERE customer_id = :customer_id ORDER BY created_at DESC, id DESC"
 _FEES_DUE = (
@@ -111,7 +121,54 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "created_at": allocation.created_at,
         "version": allocation.version,
         "data": to_json(allocation),
+        "start_date": _day(allocation.start_date),
+        "warning_line": allocation.warning_line,
+        "liquidation_line": allocation.liquidation_line,
+        "allocated": allocation.allocated,
+        "fees_unpaid": allocation.fees_unpaid,
+        **_watched(allocation),
     }
+
+
+def _watched(allocation: Allocation | Watch) -> dict[str, Any]:
+    """The ``WATCHED`` fields as column values."""
+    return {
+        "risk": allocation.risk.value,
+        "risk_before_day": allocation.risk_before_day.value,
+        "last_status_date": _day(allocation.last_status_date),
+        "last_assets": allocation.last_assets,
+        "last_withdrawable": allocation.last_withdrawable,
+        "withdrawn_since_status": allocation.withdrawn_since_status,
+    }
+
+
+def _read(row: Row) -> Allocation:
+    """An allocation from a row of ``_SELECT``: its text, with the version and watched columns over it
+    (``follow`` moves those alone)."""
+    return from_json(row[0], version=row[1], **dict(zip(WATCHED, row[2:], strict=True)))
+
+
+def _watch(row: Row) -> Watch:
+    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, version, *watched) = row
+    risk, before, last_day, assets, withdrawable, withdrawn = watched
+    return Watch(
+        id_,
+        customer,
+        code,
+        Status(status),
+        date.fromisoformat(start) if start else None,
+        warning,
+        liquidation,
+        allocated,
+        unpaid,
+        version,
+        Risk(risk),
+        Risk(before),
+        date.fromisoformat(last_day) if last_day else None,
+        assets,
+        withdrawable,
+        withdrawn,
+    )
 
 
 def _day(day: date | None) -> str | None:
@@ -121,7 +178,7 @@ def _day(day: date | None) -> str | None:
 class SqlAllocations(_SqlBatches):
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
         row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": allocation_id})
-        return None if row is None else from_json(row[0])
+        return None if row is None else _read(row)
 
     def add(self, allocation: Allocation) -> None:
         with _refusing_duplicates(f"allocation {allocation.id} or its sub-account"):
@@ -134,10 +191,21 @@ class SqlAllocations(_SqlBatches):
         if changed != 1:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
-    def save_many(self, allocations: list[Allocation]) -> None:
-        rows = [{**_allocation_row(a), "old_version": a.version - 1} for a in allocations]
-        with _refusing_duplicates("a running allocation on a sub-account in use"):
-            self._executemany(_SAVE, rows)
+    def watch(self, codes: list[str]) -> dict[str, Watch]:
+        found: dict[str, Watch] = {}
+        for chunk in _chunks(sorted(set(codes))):
+            keys, params = _placeholders("k", chunk)
+            for row in self._lookup(f"{_WATCH}({keys})", params):
+                watch = _watch(row)
+                if watch.sub_account is not None:
+                    found[watch.sub_account] = watch
+        return found
+
+    def follow(self, watches: list[Watch]) -> None:
+        rows = [
+            {**_watched(w), "id": w.id, "version": w.version, "old_version": w.version - 1} for w in watches
+        ]
+        self._executemany(_FOLLOW, rows)
         if rows and int(self._cursor.rowcount) != len(rows):
             raise TransientConflict("an allocation changed meanwhile")
 
@@ -147,7 +215,7 @@ class SqlAllocations(_SqlBatches):
             keys, params = _placeholders("k", chunk)
             statement = f"{_SELECT} WHERE status = 'in_progress' AND sub_account IN ({keys})"
             for row in self._lookup(statement, params):
-                allocation = from_json(row[0])
+                allocation = _read(row)
                 if allocation.sub_account is not None:
                     found[allocation.sub_account] = allocation
         return found
@@ -171,7 +239,7 @@ class SqlAllocations(_SqlBatches):
 
 
 def _allocations(rows: list[Row]) -> list[Allocation]:
-    return [from_json(row[0]) for row in rows]
+    return [_read(row) for row in rows]
 
 
 # -- side requests

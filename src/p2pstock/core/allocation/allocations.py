@@ -183,6 +183,57 @@ class Allocation:
             )
 
 
+WATCHED = (
+    "risk",
+    "risk_before_day",
+    "last_status_date",
+    "last_assets",
+    "last_withdrawable",
+    "withdrawn_since_status",
+)
+"""What a daily status moves: storage may keep these apart from the rest, to move them alone."""
+
+
+@attrs.frozen
+class Watch:
+    """What a daily status needs of a running allocation, and what it moves — read and written without the
+    rest of the record (a statement moves thousands at once)."""
+
+    id: str
+    customer_id: str
+    sub_account: str | None
+    status: Status
+    start_date: date | None
+    warning_line: int
+    liquidation_line: int
+    allocated: int
+    fees_unpaid: int
+    version: int
+    risk: Risk
+    risk_before_day: Risk
+    last_status_date: date | None
+    last_assets: int | None
+    last_withdrawable: int
+    withdrawn_since_status: int
+
+    @classmethod
+    def of(cls, a: Allocation) -> Watch:
+        fixed = (a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line)
+        return cls(
+            *fixed,
+            a.liquidation_line,
+            a.allocated,
+            a.fees_unpaid,
+            a.version,
+            *(getattr(a, name) for name in WATCHED),
+        )
+
+    def moves(self, allocation: Allocation) -> Allocation:
+        """``allocation`` with what this watch moved (and its version)."""
+        moved = {name: getattr(self, name) for name in WATCHED}
+        return attrs.evolve(allocation, version=self.version, **moved)
+
+
 def _names(statuses: tuple[Status, ...]) -> str:
     return " or ".join(s.value.replace("_", " ") for s in statuses)
 
@@ -225,8 +276,11 @@ def to_json(allocation: Allocation) -> str:
     return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
 
 
-def from_json(text: str) -> Allocation:
+def from_json(text: str, **watched: object) -> Allocation:
+    """The allocation stored as ``text``; ``watched`` fields (``WATCHED``, as plain values) override the
+    text's where storage keeps them apart."""
     fields: dict[str, Any] = json.loads(text)
+    fields.update(watched)
     fields["product"] = _product_of(fields["product"])
     fields["due"] = {Component(k): v for k, v in fields["due"].items()}
     fields["holds"] = {Component(k): Hold(*v) for k, v in fields["holds"].items()}

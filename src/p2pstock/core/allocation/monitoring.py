@@ -22,9 +22,9 @@ from datetime import date
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Allocation, Risk, Status
+from p2pstock.core.allocation.allocations import Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
-from p2pstock.core.allocation.desk import Desk, summary
+from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.risk import RiskReading, read_risk
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, Source, parse_csv
@@ -68,7 +68,7 @@ class _Day:
 
 def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figures, by: str) -> DailyStatus:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
-    allocation = desk.load(tx, allocation_id)
+    allocation = Watch.of(desk.load(tx, allocation_id))
     figures.check()
     problem = _problem(_Day.of(desk, tx), allocation, day)
     if problem:
@@ -82,7 +82,7 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
 def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
     rows, errors = parse_csv(text)  # every row's figures are checked here
-    running = tx.uow.allocations.by_sub_account(sorted({row.sub_account for row in rows}))
+    running = tx.uow.allocations.watch(sorted({row.sub_account for row in rows}))
     when = _Day.of(desk, tx)
     accepted = []
     for row in rows:
@@ -104,7 +104,7 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
     return ImportReport(len(accepted), (), tuple(changes))
 
 
-def _problem(when: _Day, allocation: Allocation, day: date) -> str:
+def _problem(when: _Day, allocation: Watch, day: date) -> str:
     if allocation.status is not Status.IN_PROGRESS or allocation.start_date is None:
         return f"allocation {allocation.id} is not running"
     try:
@@ -120,7 +120,7 @@ def _problem(when: _Day, allocation: Allocation, day: date) -> str:
 
 
 def _apply(
-    desk: Desk, tx: Tx, rows: Sequence[tuple[Allocation, date, Figures]], source: Source, by: str
+    desk: Desk, tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str
 ) -> tuple[list[DailyStatus], list[tuple[str, Risk, Risk]]]:
     """Store the statuses; the newest day's moves its allocation (saved once, whatever the rows)."""
     revisions = tx.uow.daily_statuses.revisions([(a.id, day) for a, day, _ in rows])
@@ -145,7 +145,7 @@ def _apply(
         for key, after in current.items()
         if after is not loaded[key]
     ]
-    tx.uow.allocations.save_many(moved)
+    tx.uow.allocations.follow(moved)
     tx.uow.daily_statuses.add(statuses)
     tx.uow.allocation_events.add(events)
     saved = {a.id: a for a in moved}
@@ -154,19 +154,24 @@ def _apply(
             by,
             "allocation.risk",
             allocation_id,
-            before=summary(loaded[allocation_id]),
-            after=summary(saved[allocation_id]),
+            before=_state(loaded[allocation_id]),
+            after=_state(saved[allocation_id]),
         )
         _alert(desk, tx, saved[allocation_id], reading)
     return statuses, [(key, reading.before, reading.after) for key, reading in crossings]
 
 
-def _applies(allocation: Allocation, day: date) -> bool:
+def _state(watch: Watch) -> dict[str, object]:
+    """What the audit trail keeps of a risk change."""
+    return {"risk": watch.risk.value, "last_assets": watch.last_assets, "day": str(watch.last_status_date)}
+
+
+def _applies(allocation: Watch, day: date) -> bool:
     """Whether a status for ``day`` moves the allocation: the newest day, or a correction of it."""
     return allocation.last_status_date is None or day >= allocation.last_status_date
 
 
-def _followed(allocation: Allocation, day: date, figures: Figures, reading: RiskReading) -> Allocation:
+def _followed(allocation: Watch, day: date, figures: Figures, reading: RiskReading) -> Watch:
     a = allocation
     new_day = a.last_status_date is None or day > a.last_status_date
     return attrs.evolve(
@@ -180,7 +185,7 @@ def _followed(allocation: Allocation, day: date, figures: Figures, reading: Risk
     )
 
 
-def _reading(allocation: Allocation, day: date, assets: int) -> RiskReading:
+def _reading(allocation: Watch, day: date, assets: int) -> RiskReading:
     """The reading of ``assets`` on ``day``: a correction of the latest day starts from the state before
     that day; a late status for an earlier day is kept but moves nothing."""
     a = allocation
@@ -198,7 +203,7 @@ def _reading(allocation: Allocation, day: date, assets: int) -> RiskReading:
     return reading if _applies(a, day) else attrs.evolve(reading, after=reading.before)
 
 
-def _alert(desk: Desk, tx: Tx, allocation: Allocation, reading: RiskReading) -> None:
+def _alert(desk: Desk, tx: Tx, allocation: Watch, reading: RiskReading) -> None:
     key = ALERTS[reading.after]
     line = allocation.liquidation_line if reading.after is Risk.LIQUIDATION else allocation.warning_line
     values: dict[str, object] = {"id": allocation.id, "assets": Money(reading.total_assets)}

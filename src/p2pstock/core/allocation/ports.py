@@ -7,7 +7,7 @@ from typing import Protocol
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Allocation, Status
+from p2pstock.core.allocation.allocations import Allocation, Status, Watch
 from p2pstock.core.allocation.products import Product
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus
@@ -87,8 +87,13 @@ class AllocationRepository(Protocol):
         adapter raises ``TransientConflict`` (someone else changed it first)."""
         ...
 
-    def save_many(self, allocations: list[Allocation]) -> None:
-        """``save`` for each, in one go; any that changed meanwhile fails them all (``TransientConflict``)."""
+    def watch(self, codes: list[str]) -> dict[str, Watch]:
+        """What daily statuses need of the running allocations on these sub-account codes, by code."""
+        ...
+
+    def follow(self, watches: list[Watch]) -> None:
+        """Store what statuses moved (``WATCHED``), each watch's ``version`` one more than the stored one's;
+        any that changed meanwhile fails them all (``TransientConflict``)."""
         ...
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
