@@ -667,10 +667,7 @@ async def _send_chart(
     timeline = await _timeline(context, admin, allocation_id)
     a = timeline.allocation
     a.require(Status.IN_PROGRESS, Status.SETTLED)
-    latest: dict[date, int] = {}
-    for status in timeline.statuses:  # by day, then revision: a correction replaces its day's figure
-        latest[status.trade_date] = status.figures.total_assets
-    points = [chart.ChartPoint(day, assets) for day, assets in sorted(latest.items())]
+    points = chart.daily_points(timeline.statuses)
     picture = await call(
         chart.render_chart,
         points,

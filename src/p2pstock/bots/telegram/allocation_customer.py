@@ -32,7 +32,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from datetime import date, tzinfo
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -53,6 +53,7 @@ from p2pstock.bots.telegram.context import (
     query_of,
     say,
     tell_error,
+    typed_amount,
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
@@ -66,7 +67,7 @@ from p2pstock.core.allocation.service import Timeline, event_data
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, SideRequest
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
-from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer, KycStatus
 
 END = ConversationHandler.END
@@ -186,10 +187,8 @@ async def got_deposit(update: Update, context: BotContext) -> object:
     draft, product = await _draft_product(update, context, lang)
     if draft is None or product is None:
         return END
-    try:
-        deposit = Money.parse(message_of(update).text or "", context.services.wallets.currency)
-    except MoneyError as error:
-        await tell_error(update, context, error, lang)
+    deposit = await typed_amount(update, context, lang)
+    if deposit is None:
         return None
     try:
         product.quote(deposit.minor, int(draft["leverage"]), product.term_min)
@@ -684,12 +683,7 @@ async def _chart(update: Update, context: BotContext, press: Press) -> object:
     if not allocation.warning_line:
         await say(update, context, text("alloc.chart.no_lines", lang))
         return END
-    latest: dict[date, tuple[int, int]] = {}
-    for status in timeline.statuses:
-        known = latest.get(status.trade_date)
-        if known is None or status.revision > known[0]:
-            latest[status.trade_date] = (status.revision, status.figures.total_assets)
-    points = [chart.ChartPoint(day, assets) for day, (_, assets) in sorted(latest.items())]
+    points = chart.daily_points(timeline.statuses)
     words = chart_words(allocation.id, lang)
     png = await call(
         chart.render_chart,
@@ -887,14 +881,11 @@ async def got_top_up(update: Update, context: BotContext) -> object:
     """The top-up amount typed: confirm it."""
     customer = await customer_of(update, context)
     lang = customer.language
-    ask = _typing(context, Kind.TOP_UP)
+    ask = await _waiting(update, context, Kind.TOP_UP, lang)
     if ask is None:
-        await say(update, context, text("alloc.draft.lost", lang))
         return END
-    try:
-        amount = Money.parse(message_of(update).text or "", context.services.wallets.currency)
-    except MoneyError as error:
-        await tell_error(update, context, error, lang)
+    amount = await typed_amount(update, context, lang)
+    if amount is None:
         return None
     token = message_of(update).message_id
     ask.update(token=token, amount=amount.minor, periods=0, done=None)
@@ -924,9 +915,8 @@ async def got_extension(update: Update, context: BotContext) -> object:
     """The number of periods typed: confirm them with their fees."""
     customer = await customer_of(update, context)
     lang = customer.language
-    ask = _typing(context, Kind.EXTENSION)
+    ask = await _waiting(update, context, Kind.EXTENSION, lang)
     if ask is None:
-        await say(update, context, text("alloc.draft.lost", lang))
         return END
     typed = (message_of(update).text or "").strip()
     if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
@@ -975,14 +965,11 @@ async def got_profit(update: Update, context: BotContext) -> object:
     """The profit amount typed: at most what can be withdrawn now; confirm it."""
     customer = await customer_of(update, context)
     lang = customer.language
-    ask = _typing(context, Kind.PROFIT)
+    ask = await _waiting(update, context, Kind.PROFIT, lang)
     if ask is None:
-        await say(update, context, text("alloc.draft.lost", lang))
         return END
-    try:
-        amount = Money.parse(message_of(update).text or "", context.services.wallets.currency)
-    except MoneyError as error:
-        await tell_error(update, context, error, lang)
+    amount = await typed_amount(update, context, lang)
+    if amount is None:
         return None
     try:
         allocation = await call(
@@ -1066,10 +1053,13 @@ async def _running(update: Update, context: BotContext, press: Press) -> Allocat
     return allocation
 
 
-def _typing(context: BotContext, kind: Kind) -> dict[str, Any] | None:
+async def _waiting(update: Update, context: BotContext, kind: Kind, lang: str) -> dict[str, Any] | None:
+    """The side request of ``kind`` waiting for what the customer typed, or ``None`` once they were told
+    it was lost."""
     ask = context.user_state.get(ASK)
     if isinstance(ask, dict) and ask.get("kind") == kind.value and isinstance(ask.get("allocation"), str):
         return ask
+    await say(update, context, text("alloc.draft.lost", lang))
     return None
 
 

@@ -28,6 +28,7 @@ from typing import Literal, TypeAlias
 import attrs
 from PIL import Image, ImageDraw, ImageFont
 
+from p2pstock.core.allocation.statuses import DailyStatus
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
 
@@ -293,6 +294,17 @@ def _file_draws(path: Path, char: str) -> bool:
 def _open_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     # Not ImageFont.truetype: when a file cannot be read, that quietly loads another of the same name.
     return ImageFont.FreeTypeFont(str(path), size)
+
+
+def daily_points(statuses: Iterable[DailyStatus]) -> list[ChartPoint]:
+    """One point per trading day of an allocation's statuses: the total assets of the day's latest revision
+    (a correction replaces what it corrects)."""
+    latest: dict[datetime.date, tuple[int, int]] = {}
+    for status in statuses:
+        known = latest.get(status.trade_date)
+        if known is None or status.revision > known[0]:
+            latest[status.trade_date] = (status.revision, status.figures.total_assets)
+    return [ChartPoint(day, assets) for day, (_, assets) in sorted(latest.items())]
 
 
 def draws(text: str) -> bool:

@@ -21,12 +21,13 @@ from p2pstock.bots.telegram.context import (
     query_of,
     say,
     tell_error,
+    typed_amount,
     user_of,
 )
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import P2PStockError
-from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.money import Money
 
 DEPOSIT_AMOUNT = "deposit.amount"
 WITHDRAWAL_AMOUNT = "withdrawal.amount"
@@ -51,7 +52,7 @@ async def got_deposit_amount(update: Update, context: BotContext) -> str | int |
     if payments is None:
         await say(update, context, text("deposit.unavailable", lang))
         return END
-    amount = await _amount(update, context, lang)
+    amount = await typed_amount(update, context, lang)
     if amount is None:
         return None
     try:
@@ -80,7 +81,7 @@ async def got_withdrawal_amount(update: Update, context: BotContext) -> int | No
     """The amount: kept as the pending withdrawal, to be confirmed with a button."""
     customer = await customer_of(update, context)
     lang = customer.language
-    amount = await _amount(update, context, lang)
+    amount = await typed_amount(update, context, lang)
     if amount is None:
         return None
     message = message_of(update)
@@ -133,12 +134,3 @@ async def answer_withdrawal(update: Update, context: BotContext) -> None:
         return
     pending["done"] = True
     await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
-
-
-async def _amount(update: Update, context: BotContext, lang: str) -> Money | None:
-    """The amount typed, or ``None`` once the user was told why it cannot be read."""
-    try:
-        return Money.parse(message_of(update).text or "", context.services.wallets.currency)
-    except MoneyError as error:
-        await tell_error(update, context, error, lang)
-        return None

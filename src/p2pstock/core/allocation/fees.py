@@ -41,9 +41,12 @@ def period_date(allocation: Allocation, index: int, calendar: TradingCalendar) -
     return monthly_due_day(start, index, calendar)
 
 
-def charge_due(desk: Desk, tx: Tx, allocation: Allocation, day: date) -> Allocation:
-    """Charge every period of ``allocation`` due on or before ``day``."""
-    calendar = desk.calendar(tx)
+def charge_due(
+    desk: Desk, tx: Tx, allocation: Allocation, day: date, calendar: TradingCalendar | None = None
+) -> Allocation:
+    """Charge every period of ``allocation`` due on or before ``day`` (``calendar``: the platform's, read
+    once by a caller charging many)."""
+    calendar = calendar or desk.calendar(tx)
     current = allocation
     while current.next_fee_date is not None and current.next_fee_date <= day:
         current = _charge_period(desk, tx, current, calendar)
@@ -53,10 +56,11 @@ def charge_due(desk: Desk, tx: Tx, allocation: Allocation, day: date) -> Allocat
 def charge_fees(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, str]:
     """One batch of the fee job: allocations (by id, after ``after``) charged, and the last id."""
     batch = tx.uow.allocations.fees_due(day, BATCH, after=after)
+    calendar = desk.calendar(tx)
     for allocation in batch:
         locked = desk.load(tx, allocation.id)
         if locked.status is Status.IN_PROGRESS:  # settled meanwhile: nothing is due any more
-            charge_due(desk, tx, locked, day)
+            charge_due(desk, tx, locked, day, calendar)
     return len(batch), batch[-1].id if batch else after
 
 
