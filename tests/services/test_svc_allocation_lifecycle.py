@@ -687,3 +687,12 @@ def test_arrears_are_collected_on_a_prepaid_day_too(app: App, clock: ManualClock
     caught_up = app.allocations.get(allocation.id, customer_id="bob")
     assert (caught_up.prepaid_left, caught_up.fees_unpaid, caught_up.overdue) == (0, 0, False)
     assert available(app, "bob") == 0
+
+
+def test_paying_a_component_twice_records_one_payment(app: App) -> None:
+    allocation = applied(app)
+    app.allocations.pay(allocation.id, Component.DEPOSIT, customer_id="alice")
+
+    app.allocations.pay(allocation.id, Component.DEPOSIT, customer_id="alice")
+
+    assert event_kinds(app, allocation).count("paid") == 1
