@@ -12,6 +12,12 @@ The rows are the very rows the library stores for the statement (the benchmark c
 built before the clock starts: the baseline does not read the CSV, look up the allocations, judge the
 figures or risk, move the allocations on, keep their timelines, audit or queue alerts.
 
+A third side (``read_statement`` followed by the same insert, for information) is the floor of any import
+written in Python: it reads the CSV text with the ``csv`` module and turns each row into a date and seven
+amounts in fen with one regular expression, checking only that assets equal cash plus market value. It
+does no lookup, no risk, no allocation rows, timeline, audit or alerts, and it reports nothing about bad
+rows beyond raising.
+
 A second, wider baseline (``write_bulk``, for information) also writes the two other bulk writes of the
 import, again with the library's rows prepared beforehand: every allocation row moved on (the library's
 ``UPDATE allocation … WHERE id = ? AND version = ?`` of the columns a status moves, as one
@@ -21,7 +27,11 @@ per-crossing audit records and alerts (a few hundred rows) and all of the librar
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import sqlite3
+from datetime import date
 from typing import Any
 
 from p2pstock.adapters.sql.database import BUSY_TIMEOUT_MS
@@ -150,3 +160,29 @@ class RawStatuses:
 
     def close(self) -> None:
         self.connection.close()
+
+
+_AMOUNT = re.compile(r"(-?)([0-9]{1,15})(?:\.([0-9]{1,2}))?")
+
+
+def _fen(text: str) -> int:
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not an amount: {text!r}")
+    sign, whole, fraction = match.groups()
+    fen = int(whole) * 100 + int((fraction or "").ljust(2, "0"))
+    return -fen if sign else fen
+
+
+def read_statement(text: str) -> list[tuple[str, date, list[int]]]:
+    """The least a Python import must do to read a statement of ``CSV_COLUMNS`` in their order: each row's
+    sub-account, day and seven amounts in fen, assets checked against cash plus market value."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    rows = []
+    for record in reader:
+        amounts = [_fen(field.strip()) for field in record[2:9]]
+        if abs(amounts[0] - amounts[1] - amounts[2] - amounts[3]) > 100:
+            raise ValueError(f"line {reader.line_num}: assets differ from cash plus market value")
+        rows.append((record[0].strip(), date.fromisoformat(record[1].strip()), amounts))
+    return rows

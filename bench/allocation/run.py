@@ -9,7 +9,8 @@ Workloads, on ``count`` running daily allocations (ten per verified customer, se
   ``--warning-pct`` that fell below the warning line alerted (audit record, customer by bot and SMS, the
   risk officer by bot); side by side with the raw-driver baseline of the target (``raw.py``), which
   inserts the same status rows in one transaction on sqlite3 / psycopg, and, for information, a wider one
-  (raw+) that also writes the same allocation rows and timeline events;
+  (raw+) that also writes the same allocation rows and timeline events, and the floor of a Python import
+  (the CSV read with the ``csv`` module and a regular expression, then the raw insert);
 * ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
@@ -47,7 +48,7 @@ from typing import Any
 import attrs
 import setup
 import sqlalchemy as sa
-from raw import EventRow, RawStatuses, StatusRow, UpdateRow
+from raw import EventRow, RawStatuses, StatusRow, UpdateRow, read_statement
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
@@ -440,6 +441,21 @@ def import_raw(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
         backend.drop(db)
 
 
+def import_floor(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
+    db = backend.fresh(tag)
+    raw = backend.raw(db)
+    try:
+        with timed(timing):
+            read = read_statement(day.text)
+            raw.insert(day.rows)
+        if len(read) != len(day.rows):
+            raise InvariantBroken(f"floor: {len(read)} rows read, {len(day.rows)} expected")
+        check_import(raw, day, "floor", full=False)
+    finally:
+        raw.close()
+        backend.drop(db)
+
+
 def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
     db = backend.fresh(tag)
     raw = backend.raw(db)
@@ -524,17 +540,19 @@ class Results:
     library: Timing = field(default_factory=Timing)
     raw: Timing = field(default_factory=Timing)
     raw_bulk: Timing = field(default_factory=Timing)
+    floor: Timing = field(default_factory=Timing)
     fees: Timing = field(default_factory=Timing)
 
 
 def measure(backend: Backend, template: Template, day: Day, reps: int, workloads: list[str]) -> Results:
-    """``reps`` repetitions; within each, the library and the two baselines take turns, the order
+    """``reps`` repetitions; within each, the library, the two baselines and the floor take turns, the order
     rotating."""
     results = Results()
     sides: list[tuple[ImportSide, str, Timing]] = [
         (import_library, "lib", results.library),
         (import_raw, "raw", results.raw),
         (import_raw_bulk, "rawbulk", results.raw_bulk),
+        (import_floor, "floor", results.floor),
     ]
     for rep in range(reps):
         if "import" in workloads:
@@ -580,6 +598,7 @@ def report(
             ("library  Allocations.import_statement", results.library),
             ("raw      status rows (1 tx)", results.raw),
             ("raw+     status + allocation rows + events", results.raw_bulk),
+            ("floor    csv + regex read, then raw", results.floor),
         ):
             print(
                 f"{label:<42} {_s(timing.wall):>17} {count / timing.median:>10,.0f} "
@@ -593,6 +612,8 @@ def report(
         )
         wider = results.library.median / results.raw_bulk.median
         print(f"{'library ÷ raw+ (for information)':<42} {math.ceil(wider * 10) / 10:>16.1f}×")
+        floor = results.floor.median / results.raw.median
+        print(f"{'floor ÷ raw (for information)':<42} {math.ceil(floor * 10) / 10:>16.1f}×")
         extra = (results.library.median - results.raw.median) / count * 1e6
         print(f"the library's extra wall time per row over raw: {extra:,.0f} µs")
     if results.fees.wall:

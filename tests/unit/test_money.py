@@ -23,6 +23,7 @@ from p2pstock.core.money import (
     Currency,
     Money,
     MoneyError,
+    parse_minor,
     split_amount,
 )
 
@@ -143,6 +144,19 @@ def test_a_maximum_that_is_not_an_int_is_a_type_error(maximum: Any) -> None:
 def test_parsing_something_other_than_text_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         Money.parse(1000)  # type: ignore[arg-type]
+
+
+@given(st.text(alphabet="0123456789.,-¥元 ", max_size=12), st.booleans(), st.booleans())
+def test_parse_minor_reads_and_refuses_exactly_as_money_parse(text: str, zero: bool, negative: bool) -> None:
+    try:
+        expected: int | str = Money.parse(text, allow_zero=zero, allow_negative=negative).minor
+    except MoneyError as error:
+        expected = str(error)
+    try:
+        found: int | str = parse_minor(text, allow_zero=zero, allow_negative=negative)
+    except MoneyError as error:
+        found = str(error)
+    assert found == expected
 
 
 def test_sixty_four_characters_are_read_and_sixty_five_are_too_long() -> None:

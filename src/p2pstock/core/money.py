@@ -26,6 +26,7 @@ __all__ = [
     "Currency",
     "Money",
     "MoneyError",
+    "parse_minor",
     "split_amount",
 ]
 
@@ -235,6 +236,34 @@ def _check_maximum(maximum: int | None) -> int:
     return maximum
 
 
+def parse_minor(
+    text: str,
+    currency: Currency = CNY,
+    *,
+    allow_zero: bool = False,
+    allow_negative: bool = False,
+    maximum: int | None = None,
+) -> int:
+    """``Money.parse(...).minor`` without the ``Money``: for readers of many amounts, such as statements."""
+    if not isinstance(text, str):
+        raise TypeError("Money.parse reads a str")
+    rules = (allow_zero, allow_negative, _check_maximum(maximum))
+    if len(text) > MAX_INPUT_LENGTH:
+        raise MoneyError(f"amount is too long (max {MAX_INPUT_LENGTH} characters)", "too_long")
+    if plain := _PLAIN.fullmatch(text):
+        minor = _plain_minor(plain["whole"], plain["fraction"] or "", currency.minor_digits)
+        _check_limits(minor, bool(plain["sign"]), currency, rules)
+        return -minor if plain["sign"] else minor
+    shown = text.strip()
+    normal = text.translate(_FULLWIDTH).strip()
+    if not normal:
+        raise MoneyError("amount is empty", "empty")
+    negative, body = _strip_sign_and_markers(normal, currency)
+    minor = _to_minor(body, shown, currency.minor_digits)
+    _check_limits(minor, negative, currency, rules)
+    return -minor if negative else minor
+
+
 # --------------------------------------------------------------------------- money
 
 
@@ -292,23 +321,10 @@ class Money:
         Zero, negative amounts and amounts above ``maximum`` minor units (default ``MAX_MINOR``) are
         refused unless allowed. Every refusal is a ``MoneyError`` with a customer-safe message.
         """
-        if not isinstance(text, str):
-            raise TypeError("Money.parse reads a str")
-        rules = (allow_zero, allow_negative, _check_maximum(maximum))
-        if len(text) > MAX_INPUT_LENGTH:
-            raise MoneyError(f"amount is too long (max {MAX_INPUT_LENGTH} characters)", "too_long")
-        if plain := _PLAIN.fullmatch(text):
-            minor = _plain_minor(plain["whole"], plain["fraction"] or "", currency.minor_digits)
-            _check_limits(minor, bool(plain["sign"]), currency, rules)
-            return cls(-minor if plain["sign"] else minor, currency)
-        shown = text.strip()
-        normal = text.translate(_FULLWIDTH).strip()
-        if not normal:
-            raise MoneyError("amount is empty", "empty")
-        negative, body = _strip_sign_and_markers(normal, currency)
-        minor = _to_minor(body, shown, currency.minor_digits)
-        _check_limits(minor, negative, currency, rules)
-        return cls(-minor if negative else minor, currency)
+        minor = parse_minor(
+            text, currency, allow_zero=allow_zero, allow_negative=allow_negative, maximum=maximum
+        )
+        return cls(minor, currency)
 
     @classmethod
     def from_decimal(cls, value: Decimal, currency: Currency = CNY, *, rounding: str) -> Money:

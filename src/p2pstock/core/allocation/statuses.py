@@ -22,7 +22,7 @@ import attrs
 
 from p2pstock.core.allocation.allocations import Risk
 from p2pstock.core.errors import InvalidInput
-from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.money import Money, MoneyError, parse_minor
 from p2pstock.core.validation import check_text
 
 TOLERANCE = 100
@@ -174,6 +174,6 @@ def _amount(name: str, text: str | None) -> int:
             raise InvalidInput(f"{name} is empty")
         return 0
     try:
-        return Money.parse(text, allow_zero=True, allow_negative=name in _SIGNED).minor
+        return parse_minor(text, allow_zero=True, allow_negative=name in _SIGNED)
     except MoneyError as error:
         raise InvalidInput(f"{name}: {error}") from None
