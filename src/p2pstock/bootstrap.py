@@ -31,6 +31,9 @@ from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
 from p2pstock.core.dispatch import Dispatcher, MessageSender
 from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.lending.catalog import LoanCatalog
+from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Currency
 from p2pstock.core.notifications import Channel
 from p2pstock.core.payment_service import Payments
@@ -74,6 +77,8 @@ class App:
     trading_days: TradingDays
     allocations: Allocations
     capital: CapitalPool
+    loan_products: LoanCatalog
+    lending: Lending
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -133,6 +138,8 @@ def bootstrap(
         TradingDays(office, holidays),
         Allocations(desk),
         CapitalPool(desk),
+        LoanCatalog(office),
+        Lending(LoanDesk(office, ledger)),
         pm,
         engine,
     )

@@ -8,6 +8,7 @@ the second time.
 - charge the allocation fees due on or before the business date (daily: each trading day; monthly: on
   the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
 - tell the customer and the risk officers, once, of each running allocation whose term has ended
+- fail the listed loans not fully funded by their bidding deadline (流标: every investment released)
 - deliver the notifications that are due (last, so that what the jobs queued goes out at once)
 """
 
@@ -29,6 +30,7 @@ class JobsReport:
     cancelled_applications: int
     allocations_charged: int
     terms_ended: int
+    loans_failed: int
     notifications: DispatchReport
 
     def lines(self) -> list[str]:
@@ -40,6 +42,7 @@ class JobsReport:
             f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
             f"  allocations charged fees: {self.allocations_charged}",
             f"  allocations whose term ended (told): {self.terms_ended}",
+            f"  loans not funded by their deadline (failed): {self.loans_failed}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
         ]
 
@@ -55,5 +58,6 @@ def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
         cancelled_applications=app.allocations.expire_unpaid(),
         allocations_charged=app.allocations.charge_fees(day),
         terms_ended=app.allocations.tell_term_ends(day),
+        loans_failed=app.lending.fail_unfunded(),
         notifications=app.dispatcher.dispatch_now(),
     )

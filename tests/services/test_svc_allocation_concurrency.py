@@ -3,8 +3,7 @@ effect."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from allocation_world import (
@@ -20,6 +19,7 @@ from allocation_world import (
     running,
     verified_customer,
 )
+from racing import at_once
 
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import Status
@@ -41,31 +41,12 @@ def platform(app: App) -> Iterator[None]:
     assert_books_hold(app)
 
 
-def at_once(work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    """Run ``work(i)`` in ``THREADS`` threads released together; what they answered and raised."""
-    start = threading.Barrier(THREADS)
-    answers: list[object] = []
-    errors: list[BaseException] = []
-
-    def run(i: int) -> None:
-        start.wait()
-        try:
-            answers.append(work(i))
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers, errors
-
-
 def test_paying_one_component_from_several_devices_freezes_it_once(app: App) -> None:
     allocation = applied(app)
 
-    _, errors = at_once(lambda _: app.allocations.pay(allocation.id, Component.DEPOSIT, customer_id="alice"))
+    _, errors = at_once(
+        THREADS, lambda _: app.allocations.pay(allocation.id, Component.DEPOSIT, customer_id="alice")
+    )
 
     assert errors == []
     assert frozen(app) == DEPOSIT
@@ -76,7 +57,9 @@ def test_two_checkers_approving_one_settlement_settle_it_once(app: App) -> None:
     request = app.allocations.settle(allocation.id, final_assets=B + DEPOSIT, by="risk-1")
     assert isinstance(request, ApprovalRequest)
 
-    answers, errors = at_once(lambda i: app.approvals.approve(request.id, by=("root", "root-2")[i % 2]))
+    answers, errors = at_once(
+        THREADS, lambda i: app.approvals.approve(request.id, by=("root", "root-2")[i % 2])
+    )
 
     assert answers  # at least one checker carried it out
     assert all(isinstance(error, P2PStockError) for error in errors)
@@ -88,7 +71,7 @@ def test_asking_for_a_top_up_from_several_devices_opens_one_request(app: App) ->
     allocation = running(app)
 
     answers, errors = at_once(
-        lambda _: app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=100_000)
+        THREADS, lambda _: app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=100_000)
     )
 
     assert errors == []

@@ -21,6 +21,13 @@ from p2pstock.adapters.memory_allocations import (
     MemoryEvents,
     MemorySideRequests,
 )
+from p2pstock.adapters.memory_lending import (
+    LendingTables,
+    MemoryInstallments,
+    MemoryInvestments,
+    MemoryLoanProducts,
+    MemoryLoans,
+)
 from p2pstock.adapters.memory_people import (
     MemoryApprovals,
     MemoryAuditLog,
@@ -77,6 +84,7 @@ class MemoryDatabase:
     products: dict[str, CatalogEntry] = attrs.Factory(dict)
     calendar_overrides: dict[str, DayOverride] = attrs.Factory(dict)
     allocation_tables: AllocationTables = attrs.Factory(AllocationTables)
+    lending_tables: LendingTables = attrs.Factory(LendingTables)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -113,6 +121,11 @@ class MemoryUnitOfWork:
         self.side_requests = MemorySideRequests(tables.side_requests, self._undo)
         self.daily_statuses = MemoryDailyStatuses(tables.statuses, self._undo)
         self.allocation_events = MemoryEvents(tables.events, self._undo)
+        lending = database.lending_tables
+        self.loan_products = MemoryLoanProducts(lending.products, self._undo)
+        self.loans = MemoryLoans(lending.loans, self._undo)
+        self.investments = MemoryInvestments(lending.investments, self._undo)
+        self.installments = MemoryInstallments(lending.installments, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

@@ -28,11 +28,19 @@ import attrs
 from p2pstock.core.audit import AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import Channel, Notification, render
+from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
-from p2pstock.core.people.permissions import DEFAULT_ROLES, Administrator, Permission, Role, Veto, require
+from p2pstock.core.people.permissions import (
+    DEFAULT_ROLES,
+    Administrator,
+    Permission,
+    Role,
+    Veto,
+    permissions_of,
+    require,
+)
 from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
 from p2pstock.core.transactions import in_transaction
 from p2pstock.core.validation import check_code, check_id
@@ -137,6 +145,25 @@ class Tx:
         if admin is None:
             raise AssertionError("require() let an unknown administrator through")
         return admin
+
+    def staff_chats(self, permission: Permission) -> list[str]:
+        """The bot chats of the active administrators holding ``permission``."""
+        roles = self.roles()
+        return [
+            str(admin.telegram_user_id)
+            for admin in self.uow.staff.all()
+            if admin.telegram_user_id is not None and permission in permissions_of(admin, roles)
+        ]
+
+    def tell_staff(
+        self, permission: Permission, key: str, *, chats: Sequence[str] | None = None, **values: object
+    ) -> int:
+        """Queue ``key`` to every active administrator holding ``permission`` who uses the bot (``chats``,
+        when the caller has read them already with ``staff_chats``)."""
+        chats = self.staff_chats(permission) if chats is None else chats
+        for chat in chats:
+            self.notify(Channel.TELEGRAM, chat, key, DEFAULT_LANGUAGE, **values)
+        return len(chats)
 
     def act(self, by: str, command: Command, result: type[T]) -> T | ApprovalRequest:
         """Carry out ``command`` for ``by`` now (its executor answers a ``result``), or return the

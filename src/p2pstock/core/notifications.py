@@ -19,6 +19,7 @@ from typing import Protocol
 import attrs
 
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
+from p2pstock.core.lending.notices import LOAN_TEMPLATES
 from p2pstock.core.validation import positive_int
 
 DEFAULT_LANGUAGE = "zh"
@@ -220,6 +221,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Allocation {id} is settled; {payout} was paid to your wallet.",
             }
         ),
+        **LOAN_TEMPLATES,
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""

@@ -15,6 +15,12 @@ from p2pstock.core.allocation.ports import (
 )
 from p2pstock.core.audit import AuditLog
 from p2pstock.core.ledger.ports import LedgerSession
+from p2pstock.core.lending.ports import (
+    InstallmentRepository,
+    InvestmentRepository,
+    LoanProductRepository,
+    LoanRepository,
+)
 from p2pstock.core.notifications import Outbox
 from p2pstock.core.payments import PaymentOrderRepository, UiStateRepository
 from p2pstock.core.people.ports import (
@@ -64,6 +70,14 @@ class UnitOfWork(Protocol):
     def daily_statuses(self) -> DailyStatusRepository: ...
     @property
     def allocation_events(self) -> EventRepository: ...
+    @property
+    def loan_products(self) -> LoanProductRepository: ...
+    @property
+    def loans(self) -> LoanRepository: ...
+    @property
+    def investments(self) -> InvestmentRepository: ...
+    @property
+    def installments(self) -> InstallmentRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -16,6 +16,7 @@ from p2pstock.adapters.sql.allocations import SqlAllocations, SqlDailyStatuses, 
 from p2pstock.adapters.sql.audit import SqlAuditLog
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
+from p2pstock.adapters.sql.lending import SqlInstallments, SqlInvestments, SqlLoanProducts, SqlLoans
 from p2pstock.adapters.sql.outbox import SqlOutbox
 from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
@@ -53,6 +54,10 @@ class SqlUnitOfWork:
     side_requests: SqlSideRequests
     daily_statuses: SqlDailyStatuses
     allocation_events: SqlEvents
+    loan_products: SqlLoanProducts
+    loans: SqlLoans
+    investments: SqlInvestments
+    installments: SqlInstallments
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -86,6 +91,10 @@ class SqlUnitOfWork:
         self.side_requests = SqlSideRequests(cursor, self._dialect)
         self.daily_statuses = SqlDailyStatuses(cursor, self._dialect)
         self.allocation_events = SqlEvents(cursor, self._dialect)
+        self.loan_products = SqlLoanProducts(cursor, self._dialect)
+        self.loans = SqlLoans(cursor, self._dialect)
+        self.investments = SqlInvestments(cursor, self._dialect)
+        self.installments = SqlInstallments(cursor, self._dialect)
         return self
 
     def commit(self) -> None:

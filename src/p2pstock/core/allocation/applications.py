@@ -8,9 +8,6 @@ it until an administrator has phoned them. Cancelling releases every hold.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
-
 import attrs
 
 from p2pstock.core.allocation.allocations import Allocation, Hold, Status
@@ -25,12 +22,12 @@ from p2pstock.core.errors import (
     NotFound,
     Refused,
 )
+from p2pstock.core.identifiers import record_id
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
-from p2pstock.core.validation import check_id
 
 HOLD_CODES = {
     Component.DEPOSIT: codes.ALLOCATION_DEPOSIT,
@@ -46,10 +43,7 @@ def hold_id(allocation_id: str, component: Component) -> str:
 def allocation_id(customer_id: str, request_id: str | None) -> str:
     """A new allocation's id: named by the caller's request id (so that applying again answers the same
     allocation), or random."""
-    if request_id is None:
-        return f"a{uuid.uuid4().hex[:11]}"
-    key = f"{customer_id}\x00{check_id(request_id, 'request id')}".encode()
-    return f"a{hashlib.sha256(key).hexdigest()[:11]}"
+    return record_id("a", customer_id, request_id, digits=11)
 
 
 def apply(

@@ -30,8 +30,6 @@ from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel
-from p2pstock.core.people.permissions import Permission, permissions_of
 
 
 class ShortfallPolicy(enum.StrEnum):
@@ -106,32 +104,6 @@ class Desk:
         self.event(tx, saved.id, kind, actor, **data)
         tx.audit(actor, f"allocation.{kind}", saved.id, before=summary(before), after=summary(saved))
         return saved
-
-    def tell_staff(
-        self,
-        tx: Tx,
-        permission: Permission,
-        key: str,
-        *,
-        chats: Sequence[str] | None = None,
-        **values: object,
-    ) -> int:
-        """Queue ``key`` to every active administrator holding ``permission`` who uses the bot (``chats``,
-        when the caller has read them already with ``staff_chats``)."""
-        chats = self.staff_chats(tx, permission) if chats is None else chats
-        for chat in chats:
-            tx.notify(Channel.TELEGRAM, chat, key, DEFAULT_LANGUAGE, **values)
-        return len(chats)
-
-    @staticmethod
-    def staff_chats(tx: Tx, permission: Permission) -> list[str]:
-        """The bot chats of the active administrators holding ``permission``."""
-        roles = tx.roles()
-        return [
-            str(admin.telegram_user_id)
-            for admin in tx.uow.staff.all()
-            if admin.telegram_user_id is not None and permission in permissions_of(admin, roles)
-        ]
 
     def event(self, tx: Tx, allocation_id: str, kind: str, actor: str, **data: object) -> Event:
         event = Event(allocation_id, tx.now, kind, actor, json.dumps(data, sort_keys=True, default=str))

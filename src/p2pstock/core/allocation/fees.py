@@ -165,6 +165,4 @@ def _tell_overdue(desk: Desk, tx: Tx, allocation: Allocation) -> None:
     tx.tell(
         tx.uow.customers.get(allocation.customer_id), "allocation.overdue", id=allocation.id, amount=unpaid
     )
-    desk.tell_staff(
-        tx, Permission.ALLOCATION_SETTLE, "allocation.staff_overdue", id=allocation.id, amount=unpaid
-    )
+    tx.tell_staff(Permission.ALLOCATION_SETTLE, "allocation.staff_overdue", id=allocation.id, amount=unpaid)

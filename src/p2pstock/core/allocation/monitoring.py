@@ -149,7 +149,7 @@ def _apply(
     tx.uow.daily_statuses.add(statuses)
     tx.uow.allocation_events.add(events)
     saved = {a.id: a for a in moved}
-    chats = desk.staff_chats(tx, Permission.ALLOCATION_DAILY_STATUS) if crossings else []
+    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS) if crossings else []
     for allocation_id, reading in crossings:
         tx.audit(
             by,
@@ -158,7 +158,7 @@ def _apply(
             before=_state(loaded[allocation_id]),
             after=_state(saved[allocation_id]),
         )
-        _alert(desk, tx, saved[allocation_id], reading, chats)
+        _alert(tx, saved[allocation_id], reading, chats)
     return statuses, [(key, reading.before, reading.after) for key, reading in crossings]
 
 
@@ -204,7 +204,7 @@ def _reading(allocation: Watch, day: date, assets: int) -> RiskReading:
     return reading if _applies(a, day) else attrs.evolve(reading, after=reading.before)
 
 
-def _alert(desk: Desk, tx: Tx, allocation: Watch, reading: RiskReading, chats: Sequence[str]) -> None:
+def _alert(tx: Tx, allocation: Watch, reading: RiskReading, chats: Sequence[str]) -> None:
     key = ALERTS[reading.after]
     line = allocation.liquidation_line if reading.after is Risk.LIQUIDATION else allocation.warning_line
     values: dict[str, object] = {"id": allocation.id, "assets": Money(reading.total_assets)}
@@ -214,7 +214,7 @@ def _alert(desk: Desk, tx: Tx, allocation: Watch, reading: RiskReading, chats: S
     tx.tell(customer, key, **values)
     if customer is not None and customer.telegram_user_id is not None and customer.phone:
         tx.notify(Channel.SMS, customer.phone, key, customer.language, **values)
-    desk.tell_staff(tx, Permission.ALLOCATION_DAILY_STATUS, f"{key}.staff", chats=chats, **values)
+    tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, f"{key}.staff", chats=chats, **values)
 
 
 def _event_data(day: date, revision: int, figures: Figures, reading: RiskReading) -> str:

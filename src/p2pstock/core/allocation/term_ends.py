@@ -30,8 +30,6 @@ def tell_term_ends(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, i
         desk.change(tx, locked, ended, actor=SYSTEM, kind="term_ended", end=str(locked.end_date))
         end = str(locked.end_date)
         tx.tell(tx.uow.customers.get(locked.customer_id), "allocation.term_ended", id=locked.id, end=end)
-        desk.tell_staff(
-            tx, Permission.ALLOCATION_SETTLE, "allocation.staff_term_ended", id=locked.id, end=end
-        )
+        tx.tell_staff(Permission.ALLOCATION_SETTLE, "allocation.staff_term_ended", id=locked.id, end=end)
         told += 1
     return len(page), told, page[-1].id if page else after

@@ -99,3 +99,16 @@ def receivables(currency: str = "CNY") -> Account:
 def losses(currency: str = "CNY") -> Account:
     """Shortfalls the platform bore."""
     return _platform("allocation_losses", currency)
+
+
+LOAN_ESCROW = "loan_escrow"
+
+
+def loan_escrow_id(loan_id: str, currency: str = "CNY") -> str:
+    return f"loan:{check_currency(currency)}:{check_name(loan_id, 'loan id')}"
+
+
+def loan_escrow(loan_id: str, currency: str = "CNY") -> Account:
+    """One loan's escrow: investments are frozen towards it, posted into it at disbursement and paid out
+    of it to the borrower at once; repayments pass through it on their way to the investors."""
+    return Account.open(loan_escrow_id(loan_id, currency), code=LOAN_ESCROW, currency=currency)

@@ -1,0 +1,147 @@
+"""In-memory storage of loan products, loans, investments and installments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+
+from p2pstock.adapters.memory_people import Undo, put
+from p2pstock.core.errors import NotFound, TransientConflict
+from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
+from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
+
+
+@attrs.define
+class LendingTables:
+    products: dict[str, LoanCatalogEntry] = attrs.Factory(dict)
+    loans: dict[str, Loan] = attrs.Factory(dict)
+    investments: dict[str, Investment] = attrs.Factory(dict)
+    installments: dict[str, LoanInstallment] = attrs.Factory(dict)
+
+
+class MemoryLoanProducts:
+    def __init__(self, rows: dict[str, LoanCatalogEntry], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def latest(self, code: str, *, lock: bool = False) -> LoanCatalogEntry | None:
+        versions = [e for e in self._rows.values() if e.product.code == code]
+        return max(versions, key=lambda e: e.product.version, default=None)
+
+    def get(self, code: str, version: int) -> LoanCatalogEntry | None:
+        return self._rows.get(f"{code}@{version}")
+
+    def add(self, entry: LoanCatalogEntry) -> None:
+        key = f"{entry.product.code}@{entry.product.version}"
+        if key in self._rows:
+            raise TransientConflict(f"loan product {key} exists")
+        put(self._rows, key, entry, self._undo)
+
+    def set_offered(self, code: str, version: int, offered: bool) -> None:
+        entry = self.get(code, version)
+        if entry is None:
+            raise NotFound("there is no such loan product version")
+        put(self._rows, f"{code}@{version}", attrs.evolve(entry, offered=offered), self._undo)
+
+    def offered(self) -> list[LoanCatalogEntry]:
+        codes = sorted({e.product.code for e in self._rows.values()})
+        newest = [self.latest(code) for code in codes]
+        return [e for e in newest if e is not None and e.offered]
+
+
+class MemoryLoans:
+    def __init__(self, rows: dict[str, Loan], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, loan_id: str, *, lock: bool = False) -> Loan | None:
+        return self._rows.get(loan_id)
+
+    def add(self, loan: Loan) -> None:
+        if loan.id in self._rows:
+            raise TransientConflict(f"loan {loan.id} exists")
+        put(self._rows, loan.id, loan, self._undo)
+
+    def save(self, loan: Loan) -> None:
+        stored = self._rows.get(loan.id)
+        if stored is None or stored.version + 1 != loan.version:
+            raise TransientConflict(f"loan {loan.id} changed meanwhile")
+        put(self._rows, loan.id, loan, self._undo)
+
+    def listed(self, where: HallFilter, offset: int, limit: int) -> list[Loan]:
+        found = [
+            loan for loan in self._rows.values() if loan.status is LoanStatus.LISTED and where.admits(loan)
+        ]
+        found.sort(key=lambda loan: (-(loan.listed_at or 0), loan.id))
+        return found[offset : offset + limit]
+
+    def in_status(self, statuses: Sequence[LoanStatus], limit: int) -> list[Loan]:
+        found = [loan for loan in self._rows.values() if loan.status in statuses]
+        return sorted(found, key=lambda loan: (loan.created_at, loan.id))[:limit]
+
+    def of_borrower(self, customer_id: str) -> list[Loan]:
+        found = [loan for loan in self._rows.values() if loan.borrower_id == customer_id]
+        return sorted(found, key=lambda loan: (-loan.created_at, loan.id))
+
+    def bidding_closed(self, now: int, limit: int) -> list[Loan]:
+        found = [
+            loan
+            for loan in self._rows.values()
+            if loan.status is LoanStatus.LISTED and loan.deadline is not None and loan.deadline <= now
+        ]
+        return sorted(found, key=lambda loan: (loan.deadline or 0, loan.id))[:limit]
+
+
+class MemoryInvestments:
+    def __init__(self, rows: dict[str, Investment], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def get(self, investment_id: str) -> Investment | None:
+        return self._rows.get(investment_id)
+
+    def add(self, investment: Investment) -> None:
+        if investment.id in self._rows:
+            raise TransientConflict(f"investment {investment.id} exists")
+        put(self._rows, investment.id, investment, self._undo)
+
+    def save_all(self, investments: Sequence[Investment]) -> None:
+        for investment in investments:
+            if investment.id not in self._rows:
+                raise NotFound(f"no investment {investment.id}")
+            put(self._rows, investment.id, investment, self._undo)
+
+    def of_loan(self, loan_id: str) -> list[Investment]:
+        found = [i for i in self._rows.values() if i.loan_id == loan_id]
+        return sorted(found, key=lambda i: (i.at, i.id))
+
+    def of_investor(self, investor_id: str) -> list[Investment]:
+        found = [i for i in self._rows.values() if i.investor_id == investor_id]
+        return sorted(found, key=lambda i: (-i.at, i.id))
+
+
+class MemoryInstallments:
+    def __init__(self, rows: dict[str, LoanInstallment], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def add_all(self, installments: Sequence[LoanInstallment]) -> None:
+        for installment in installments:
+            key = f"{installment.loan_id}#{installment.number}"
+            if key in self._rows:
+                raise TransientConflict(
+                    f"installment {installment.number} of loan {installment.loan_id} exists"
+                )
+            put(self._rows, key, installment, self._undo)
+
+    def save_all(self, installments: Sequence[LoanInstallment]) -> None:
+        for installment in installments:
+            key = f"{installment.loan_id}#{installment.number}"
+            if key not in self._rows:
+                raise NotFound(f"no installment {installment.number} of loan {installment.loan_id}")
+            put(self._rows, key, installment, self._undo)
+
+    def of_loan(self, loan_id: str) -> list[LoanInstallment]:
+        return sorted((i for i in self._rows.values() if i.loan_id == loan_id), key=lambda i: i.number)
+
+    def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
+        found = [i for i in self._rows.values() if not i.settled and i.due <= day]
+        return sorted(found, key=lambda i: (i.due, i.loan_id, i.number))[:limit]

@@ -1,0 +1,286 @@
+"""Loan products, loans, investments and installments on SQLite and PostgreSQL.
+
+A product version and a loan are stored whole as JSON beside the columns their queries filter on; a loan's
+``save`` only lands on the version it was read at, and its ``version`` column wins over the text. An
+investment and an installment are plain rows, changed many at a time with one ``executemany``. A duplicate
+key raises ``TransientConflict`` and a missing row ``NotFound``, as in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import attrs
+
+from p2pstock.adapters.sql.allocations import _placeholders, _refusing_duplicates, _SqlBatches
+from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.core.errors import NotFound, TransientConflict
+from p2pstock.core.lending import products
+from p2pstock.core.lending.loans import (
+    Investment,
+    InvestmentStatus,
+    Loan,
+    LoanInstallment,
+    LoanStatus,
+    from_json,
+    to_json,
+)
+from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
+
+# -- loan products
+
+_PRODUCT = "data, defined_at, defined_by, offered"
+_LATEST_PRODUCT = f"SELECT {_PRODUCT} FROM loan_product WHERE code = :code ORDER BY version DESC LIMIT 1"
+_GET_PRODUCT = f"SELECT {_PRODUCT} FROM loan_product WHERE code = :code AND version = :version"
+_ADD_PRODUCT = (
+    "INSERT INTO loan_product (code, version, data, defined_at, defined_by, offered) "
+    "VALUES (:code, :version, :data, :defined_at, :defined_by, :offered)"
+)
+_OFFERED = (
+    f"SELECT {_PRODUCT} FROM loan_product p WHERE offered AND version = "
+    "(SELECT max(version) FROM loan_product q WHERE q.code = p.code) ORDER BY code"
+)
+
+
+class SqlLoanProducts(SqlRepository):
+    def latest(self, code: str, *, lock: bool = False) -> LoanCatalogEntry | None:
+        row = self._first(_LATEST_PRODUCT + self._for_update(lock), {"code": code})
+        return None if row is None else _entry(row)
+
+    def get(self, code: str, version: int) -> LoanCatalogEntry | None:
+        row = self._first(_GET_PRODUCT, {"code": code, "version": version})
+        return None if row is None else _entry(row)
+
+    def add(self, entry: LoanCatalogEntry) -> None:
+        product = entry.product
+        params = {
+            "code": product.code,
+            "version": product.version,
+            "data": products.to_json(product),
+            "defined_at": entry.defined_at,
+            "defined_by": entry.defined_by,
+            "offered": entry.offered,
+        }
+        with _refusing_duplicates(f"loan product {product.code}@{product.version}"):
+            self._run(_ADD_PRODUCT, params)
+
+    def set_offered(self, code: str, version: int, offered: bool) -> None:
+        self._change(
+            "UPDATE loan_product SET offered = :offered WHERE code = :code AND version = :version",
+            {"code": code, "version": version, "offered": offered},
+            "loan product version",
+        )
+
+    def offered(self) -> list[LoanCatalogEntry]:
+        return [_entry(row) for row in self._rows(_OFFERED, {})]
+
+
+def _entry(row: Row) -> LoanCatalogEntry:
+    return LoanCatalogEntry(products.from_json(row[0]), row[1], row[2], bool(row[3]))
+
+
+# -- loans
+
+_LOAN = "id, borrower_id, status, created_at, listed_at, deadline, rate_bp, months, method, version, data"
+_SELECT_LOAN = "SELECT data, version FROM loan"
+_ADD_LOAN = f"INSERT INTO loan ({_LOAN}) VALUES ({', '.join(':' + c.strip() for c in _LOAN.split(','))})"
+_SAVE_LOAN = (
+    "UPDATE loan SET "
+    + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _LOAN.split(",") if c.strip() != "id")
+    + " WHERE id = :id AND version = :old_version"
+)
+_OF_BORROWER = f"{_SELECT_LOAN} WHERE borrower_id = :borrower_id ORDER BY created_at DESC, id"
+_BIDDING_CLOSED = (
+    f"{_SELECT_LOAN} WHERE status = 'listed' AND deadline <= :now ORDER BY deadline, id LIMIT :limit"
+)
+_HALL_BOUNDS = (
+    ("rate_min_bp", "rate_bp >="),
+    ("rate_max_bp", "rate_bp <="),
+    ("months_min", "months >="),
+    ("months_max", "months <="),
+)
+
+
+def _loan_row(loan: Loan) -> dict[str, Any]:
+    return {
+        "id": loan.id,
+        "borrower_id": loan.borrower_id,
+        "status": loan.status.value,
+        "created_at": loan.created_at,
+        "listed_at": loan.listed_at,
+        "deadline": loan.deadline,
+        "rate_bp": loan.terms.rate_bp,
+        "months": loan.terms.months,
+        "method": loan.terms.method.value,
+        "version": loan.version,
+        "data": to_json(loan),
+    }
+
+
+def _loan(row: Row) -> Loan:
+    """A loan from a row of ``_SELECT_LOAN``: its text, with the version column over it."""
+    loan = from_json(row[0])
+    return loan if loan.version == row[1] else attrs.evolve(loan, version=row[1])
+
+
+def _loans(rows: list[Row]) -> list[Loan]:
+    return [_loan(row) for row in rows]
+
+
+class SqlLoans(SqlRepository):
+    def get(self, loan_id: str, *, lock: bool = False) -> Loan | None:
+        row = self._first(f"{_SELECT_LOAN} WHERE id = :id{self._for_update(lock)}", {"id": loan_id})
+        return None if row is None else _loan(row)
+
+    def add(self, loan: Loan) -> None:
+        with _refusing_duplicates(f"loan {loan.id}"):
+            self._run(_ADD_LOAN, _loan_row(loan))
+
+    def save(self, loan: Loan) -> None:
+        params = {**_loan_row(loan), "old_version": loan.version - 1}
+        if int(self._run(_SAVE_LOAN, params).rowcount) != 1:
+            raise TransientConflict(f"loan {loan.id} changed meanwhile")
+
+    def listed(self, where: HallFilter, offset: int, limit: int) -> list[Loan]:
+        conditions = ["status = 'listed'"]
+        params: dict[str, Any] = {"offset": offset, "limit": limit}
+        for name, test in _HALL_BOUNDS:
+            bound = getattr(where, name)
+            if bound is not None:
+                conditions.append(f"{test} :{name}")
+                params[name] = bound
+        if where.method is not None:
+            conditions.append("method = :method")
+            params["method"] = where.method.value
+        statement = (
+            f"{_SELECT_LOAN} WHERE {' AND '.join(conditions)} "
+            "ORDER BY listed_at DESC, id LIMIT :limit OFFSET :offset"
+        )
+        return _loans(self._rows(statement, params))
+
+    def in_status(self, statuses: Sequence[LoanStatus], limit: int) -> list[Loan]:
+        if not statuses:
+            return []
+        keys, params = _placeholders("s", sorted({LoanStatus(s).value for s in statuses}))
+        statement = f"{_SELECT_LOAN} WHERE status IN ({keys}) ORDER BY created_at, id LIMIT :limit"
+        return _loans(self._rows(statement, {**params, "limit": limit}))
+
+    def of_borrower(self, customer_id: str) -> list[Loan]:
+        return _loans(self._rows(_OF_BORROWER, {"borrower_id": customer_id}))
+
+    def bidding_closed(self, now: int, limit: int) -> list[Loan]:
+        return _loans(self._rows(_BIDDING_CLOSED, {"now": now, "limit": limit}))
+
+
+# -- investments
+
+_INVESTMENT = (
+    "id, loan_id, investor_id, amount, at, status, principal_received, interest_received, penalty_received"
+)
+_SELECT_INVESTMENT = f"SELECT {_INVESTMENT} FROM loan_investment"
+_ADD_INVESTMENT = (
+    f"INSERT INTO loan_investment ({_INVESTMENT}) "
+    f"VALUES ({', '.join(':' + c.strip() for c in _INVESTMENT.split(','))})"
+)
+_SAVE_INVESTMENT = (
+    "UPDATE loan_investment SET "
+    + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _INVESTMENT.split(",") if c.strip() != "id")
+    + " WHERE id = :id"
+)
+
+
+def _investment_row(investment: Investment) -> dict[str, Any]:
+    return {**attrs.asdict(investment), "status": investment.status.value}
+
+
+def _investment(row: Row) -> Investment:
+    id_, loan_id, investor_id, amount, at, status, principal, interest, penalty = row
+    return Investment(
+        id_, loan_id, investor_id, amount, at, InvestmentStatus(status), principal, interest, penalty
+    )
+
+
+class SqlInvestments(_SqlBatches):
+    def get(self, investment_id: str) -> Investment | None:
+        row = self._first(f"{_SELECT_INVESTMENT} WHERE id = :id", {"id": investment_id})
+        return None if row is None else _investment(row)
+
+    def add(self, investment: Investment) -> None:
+        with _refusing_duplicates(f"investment {investment.id}"):
+            self._run(_ADD_INVESTMENT, _investment_row(investment))
+
+    def save_all(self, investments: Sequence[Investment]) -> None:
+        rows = [_investment_row(i) for i in investments]
+        self._executemany(_SAVE_INVESTMENT, rows)
+        if rows and int(self._cursor.rowcount) != len(rows):
+            raise NotFound("an investment saved is not stored")
+
+    def of_loan(self, loan_id: str) -> list[Investment]:
+        statement = f"{_SELECT_INVESTMENT} WHERE loan_id = :loan_id ORDER BY at, id"
+        return [_investment(row) for row in self._rows(statement, {"loan_id": loan_id})]
+
+    def of_investor(self, investor_id: str) -> list[Investment]:
+        statement = f"{_SELECT_INVESTMENT} WHERE investor_id = :investor_id ORDER BY at DESC, id"
+        return [_investment(row) for row in self._rows(statement, {"investor_id": investor_id})]
+
+
+# -- installments
+
+_INSTALLMENT = (
+    "loan_id, number, due, principal, interest, paid_principal, paid_interest, paid_penalty, settled_at"
+)
+_SELECT_INSTALLMENT = f"SELECT {_INSTALLMENT} FROM loan_installment"
+_ADD_INSTALLMENT = (
+    f"INSERT INTO loan_installment ({_INSTALLMENT}) "
+    f"VALUES ({', '.join(':' + c.strip() for c in _INSTALLMENT.split(','))})"
+)
+_SAVE_INSTALLMENT = (
+    "UPDATE loan_installment SET due = :due, principal = :principal, interest = :interest, "
+    "paid_principal = :paid_principal, paid_interest = :paid_interest, paid_penalty = :paid_penalty, "
+    "settled_at = :settled_at WHERE loan_id = :loan_id AND number = :number"
+)
+_DUE_BY = (
+    f"{_SELECT_INSTALLMENT} WHERE settled_at IS NULL AND due <= :day "
+    "ORDER BY due, loan_id, number LIMIT :limit"
+)
+
+
+def _installment_row(installment: LoanInstallment) -> dict[str, Any]:
+    return {**attrs.asdict(installment), "due": installment.due.isoformat()}
+
+
+def _installment(row: Row) -> LoanInstallment:
+    loan_id, number, due, principal, interest, paid_principal, paid_interest, paid_penalty, settled_at = row
+    return LoanInstallment(
+        loan_id,
+        number,
+        date.fromisoformat(due),
+        principal,
+        interest,
+        paid_principal,
+        paid_interest,
+        paid_penalty,
+        settled_at,
+    )
+
+
+class SqlInstallments(_SqlBatches):
+    def add_all(self, installments: Sequence[LoanInstallment]) -> None:
+        with _refusing_duplicates("an installment of that loan and number"):
+            self._executemany(_ADD_INSTALLMENT, [_installment_row(i) for i in installments])
+
+    def save_all(self, installments: Sequence[LoanInstallment]) -> None:
+        rows = [_installment_row(i) for i in installments]
+        self._executemany(_SAVE_INSTALLMENT, rows)
+        if rows and int(self._cursor.rowcount) != len(rows):
+            raise NotFound("an installment saved is not stored")
+
+    def of_loan(self, loan_id: str) -> list[LoanInstallment]:
+        statement = f"{_SELECT_INSTALLMENT} WHERE loan_id = :loan_id ORDER BY number"
+        return [_installment(row) for row in self._rows(statement, {"loan_id": loan_id})]
+
+    def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
+        rows = self._rows(_DUE_BY, {"day": day.isoformat(), "limit": limit})
+        return [_installment(row) for row in rows]

@@ -1,0 +1,1 @@
+"""P2P lending: loan products, applications, the financing hall, bidding, schedules and repayment."""

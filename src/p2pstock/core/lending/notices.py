@@ -1,0 +1,62 @@
+"""The texts lending sends borrowers, investors and administrators (template key → language → text)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+def _texts(zh: str, en: str) -> Mapping[str, str]:
+    return MappingProxyType({"zh": zh, "en": en})
+
+
+LOAN_TEMPLATES: Mapping[str, Mapping[str, str]] = {
+    "loan.applied": _texts(
+        "您的借款申请 {id}（{amount}）已提交，等待审核。",
+        "Your loan application {id} for {amount} is in and awaits review.",
+    ),
+    "loan.rejected": _texts(
+        "您的借款申请 {id} 未通过审核，原因：{reason}。",
+        "Your loan application {id} was rejected: {reason}.",
+    ),
+    "loan.listed": _texts(
+        "借款 {id} 已发布到理财大厅，投标截止 {deadline}。",
+        "Loan {id} is listed in the financing hall; bidding closes {deadline}.",
+    ),
+    "loan.invested": _texts(
+        "您已投资借款 {id}：{amount} 已冻结，满标复审后起息。",
+        "You invested {amount} in loan {id}; it is frozen until the loan is full and reviewed.",
+    ),
+    "loan.full": _texts(
+        "借款 {id} 已满标，等待复审放款。",
+        "Loan {id} is fully funded and awaits its full review.",
+    ),
+    "loan.full.staff": _texts(
+        "借款 {id} 已满标（{amount}），请复审。",
+        "Loan {id} is fully funded ({amount}); it awaits the full review.",
+    ),
+    "loan.disbursed": _texts(
+        "借款 {id} 已放款，{amount} 已到账。首期还款日 {due}。",
+        "Loan {id} is disbursed: {amount} is in your wallet. The first installment is due {due}.",
+    ),
+    "loan.lent": _texts(
+        "借款 {id} 已放款，您的投资 {amount} 开始计息。",
+        "Loan {id} is disbursed; your {amount} now earns interest.",
+    ),
+    "loan.failed": _texts(
+        "借款 {id} 流标，您投资的 {amount} 已解冻。",
+        "Loan {id} was not fully funded in time; your {amount} is released.",
+    ),
+    "loan.failed.borrower": _texts(
+        "借款 {id} 在截止时间前未满标（流标），已撤下。",
+        "Loan {id} was not fully funded by its deadline and is withdrawn.",
+    ),
+    "loan.refused": _texts(
+        "借款 {id} 复审未通过，您投资的 {amount} 已解冻。",
+        "Loan {id} was refused at its full review; your {amount} is released.",
+    ),
+    "loan.refused.borrower": _texts(
+        "借款 {id} 复审未通过，原因：{reason}。",
+        "Loan {id} was refused at its full review: {reason}.",
+    ),
+}

@@ -1,0 +1,103 @@
+"""What the lending services need from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+import attrs
+
+from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method
+
+
+@attrs.frozen
+class LoanCatalogEntry:
+    """A stored loan product version, and whether it is still offered."""
+
+    product: LoanProduct
+    defined_at: int
+    defined_by: str
+    offered: bool = True
+
+
+class LoanProductRepository(Protocol):
+    def latest(self, code: str, *, lock: bool = False) -> LoanCatalogEntry | None: ...
+    def get(self, code: str, version: int) -> LoanCatalogEntry | None: ...
+    def add(self, entry: LoanCatalogEntry) -> None: ...
+    def set_offered(self, code: str, version: int, offered: bool) -> None: ...
+    def offered(self) -> list[LoanCatalogEntry]:
+        """The newest version of every product still offered, by code."""
+        ...
+
+
+@attrs.frozen
+class HallFilter:
+    """Which listed loans an investor wants to see (every bound inclusive; None for any)."""
+
+    rate_min_bp: int | None = None
+    rate_max_bp: int | None = None
+    months_min: int | None = None
+    months_max: int | None = None
+    method: Method | None = None
+
+    def admits(self, loan: Loan) -> bool:
+        terms = loan.terms
+        return (
+            (self.rate_min_bp is None or terms.rate_bp >= self.rate_min_bp)
+            and (self.rate_max_bp is None or terms.rate_bp <= self.rate_max_bp)
+            and (self.months_min is None or terms.months >= self.months_min)
+            and (self.months_max is None or terms.months <= self.months_max)
+            and (self.method is None or terms.method is self.method)
+        )
+
+
+class LoanRepository(Protocol):
+    def get(self, loan_id: str, *, lock: bool = False) -> Loan | None: ...
+    def add(self, loan: Loan) -> None: ...
+    def save(self, loan: Loan) -> None:
+        """Store ``loan`` over version ``loan.version - 1``; ``TransientConflict`` if it moved on."""
+        ...
+
+    def listed(self, where: HallFilter, offset: int, limit: int) -> list[Loan]:
+        """Loans open for bidding that ``where`` admits, the newest listing first."""
+        ...
+
+    def in_status(self, statuses: Sequence[LoanStatus], limit: int) -> list[Loan]:
+        """Loans in any of ``statuses``, the oldest application first."""
+        ...
+
+    def of_borrower(self, customer_id: str) -> list[Loan]:
+        """The customer's loans, the newest first."""
+        ...
+
+    def bidding_closed(self, now: int, limit: int) -> list[Loan]:
+        """Listed loans whose bidding deadline is at or before ``now``, the earliest deadline first."""
+        ...
+
+
+class InvestmentRepository(Protocol):
+    def get(self, investment_id: str) -> Investment | None: ...
+    def add(self, investment: Investment) -> None: ...
+    def save_all(self, investments: Sequence[Investment]) -> None: ...
+    def of_loan(self, loan_id: str) -> list[Investment]:
+        """A loan's investments in the order they were made."""
+        ...
+
+    def of_investor(self, investor_id: str) -> list[Investment]:
+        """An investor's investments, the newest first."""
+        ...
+
+
+class InstallmentRepository(Protocol):
+    def add_all(self, installments: Sequence[LoanInstallment]) -> None: ...
+    def save_all(self, installments: Sequence[LoanInstallment]) -> None: ...
+    def of_loan(self, loan_id: str) -> list[LoanInstallment]:
+        """A loan's installments by number."""
+        ...
+
+    def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
+        """Unsettled installments due on or before ``day``, the earliest first."""
+        ...

@@ -1,0 +1,136 @@
+"""Loan products: the limits a borrower's application must keep to and the fees the platform takes.
+
+A product is defined by an administrator holding ``product.manage`` and versioned like the allocation
+rate table: a loan keeps the version it was applied under. Rates are basis points a year (1200 = 12 %),
+fees basis points of what they are charged on, amounts fen.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
+from p2pstock.core.validation import check_code
+
+BP = 10_000
+"""Basis points in a whole."""
+
+
+def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidInput(f"{attribute.name.replace('_', ' ')} must be a positive integer")
+
+
+def _basis_points(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BP:
+        raise InvalidInput(f"{attribute.name.replace('_', ' ')} must be 0 to {BP} basis points")
+
+
+def _methods(value: object) -> tuple[Method, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise InvalidInput("a product lists its repayment methods")
+    return tuple(Method(m) for m in value)
+
+
+def share_of(amount: int, bp: int) -> int:
+    """``bp`` basis points of ``amount``, rounded down to the fen (a fee never rounds against the payer)."""
+    return amount * bp // BP
+
+
+@attrs.frozen
+class LoanTerms:
+    """What a borrower asks for, checked against a product."""
+
+    amount: int
+    months: int
+    rate_bp: int
+    method: Method
+    bidding_days: int
+    min_bid: int
+
+
+@attrs.frozen
+class LoanProduct:
+    """A loan product as an administrator defines it."""
+
+    code: str = attrs.field(validator=lambda _i, _a, v: check_code(v, "product code"))
+    version: int = attrs.field(validator=_positive)
+    name: str
+    amount_min: int = attrs.field(validator=_positive)
+    amount_max: int = attrs.field(validator=_positive)
+    months_min: int = attrs.field(validator=_positive)
+    months_max: int = attrs.field(validator=_positive)
+    rate_min_bp: int = attrs.field(validator=_basis_points)
+    rate_max_bp: int = attrs.field(validator=_basis_points)
+    methods: tuple[Method, ...] = attrs.field(converter=_methods)
+    min_bid: int = attrs.field(default=5_000, validator=_positive)
+    """The smallest investment a loan of this product may ask for (a loan may ask for more)."""
+    bid_step: int = attrs.field(default=100, validator=_positive)
+    """Investments above the minimum go up in steps of this many fen."""
+    bidding_days_max: int = attrs.field(default=7, validator=_positive)
+    listing_fee_bp: int = attrs.field(default=0, validator=_basis_points)
+    """Taken from the loan at disbursement: the borrower receives the amount less this fee."""
+    interest_fee_bp: int = attrs.field(default=0, validator=_basis_points)
+    """Taken from the interest investors receive (利息管理费)."""
+    early_fee_bp: int = attrs.field(default=0, validator=_basis_points)
+    """Charged on the outstanding principal when the borrower repays the whole loan early."""
+    penalty_bp_per_day: int = attrs.field(default=5, validator=_basis_points)
+    """Penalty interest a day on overdue principal (5 = 0.05 % a day)."""
+    reminder_days: int = 3
+    """Days before a due date the borrower is reminded."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.strip():
+            raise InvalidInput("a product needs a name")
+        if self.amount_min > self.amount_max or self.months_min > self.months_max:
+            raise InvalidInput("the amount and term ranges must not end before they start")
+        if self.rate_min_bp > self.rate_max_bp:
+            raise InvalidInput("the rate range must not end before it starts")
+        if not self.methods or len(set(self.methods)) != len(self.methods):
+            raise InvalidInput("a product needs at least one repayment method, each listed once")
+        if self.min_bid > self.amount_min:
+            raise InvalidInput("the minimum bid cannot exceed the smallest loan")
+        if not 0 <= self.reminder_days <= 30:
+            raise InvalidInput("reminders go out 0 to 30 days before a due date")
+
+    def check(self, terms: LoanTerms) -> LoanTerms:
+        """Raise ``InvalidInput`` unless ``terms`` keep to this product."""
+        _whole("amount", terms.amount, self.amount_min, self.amount_max, Money)
+        _whole("term", terms.months, self.months_min, self.months_max, lambda m: f"{m} months")
+        _whole("rate", terms.rate_bp, self.rate_min_bp, self.rate_max_bp, _percent)
+        if terms.method not in self.methods:
+            offered = ", ".join(m.value for m in self.methods)
+            raise InvalidInput(f"this product is repaid by {offered}, not {terms.method}")
+        _whole("bidding period", terms.bidding_days, 1, self.bidding_days_max, lambda d: f"{d} days")
+        _whole("minimum bid", terms.min_bid, self.min_bid, terms.amount, Money)
+        if terms.amount % self.bid_step or (terms.min_bid - self.min_bid) % self.bid_step:
+            raise InvalidInput(f"the amount and the minimum bid must go in steps of {Money(self.bid_step)}")
+        return terms
+
+
+def _whole(what: str, value: object, low: int, high: int, show: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"the {what} must be a whole number")
+    if not low <= value <= high:
+        raise InvalidInput(f"the {what} must be between {show(low)} and {show(high)}")
+
+
+def _percent(bp: int) -> str:
+    whole, part = divmod(bp, 100)
+    return f"{whole}.{part:02d} %"
+
+
+def to_json(product: LoanProduct) -> str:
+    """The canonical text a product version is stored as."""
+    fields = attrs.asdict(product, value_serializer=lambda _i, _f, v: v.value if isinstance(v, Method) else v)
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_json(text: str) -> LoanProduct:
+    fields: dict[str, Any] = json.loads(text)
+    return LoanProduct(**fields)

@@ -1,0 +1,173 @@
+"""P2P lending as embedders and the bot call it: one method per business step, each one transaction.
+See ``applications`` (application and reviews), ``bidding`` (investing, full review, failed listings)
+and ``hall`` (the financing hall) for the rules of each step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import attrs
+
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.errors import InvalidInput, NotFound
+from p2pstock.core.lending import applications, bidding, hall, schedules
+from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.hall import LoanPage
+from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
+from p2pstock.core.lending.ports import HallFilter
+from p2pstock.core.lending.products import LoanTerms
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.people.permissions import Permission, permissions_of
+
+T = TypeVar("T")
+
+VIEW = (Permission.LOAN_REVIEW, Permission.LOAN_FULL_REVIEW)
+MAX_PAGE = 50
+BATCH = 100
+
+
+@attrs.define
+class Lending:
+    desk: LoanDesk
+
+    # -- borrowers ------------------------------------------------------------------------------------
+
+    def apply(
+        self,
+        customer_id: str,
+        *,
+        product: str,
+        amount: int,
+        months: int,
+        rate_bp: int,
+        method: Method | str,
+        purpose: str,
+        documents: Sequence[str],
+        bidding_days: int,
+        min_bid: int | None = None,
+        request_id: str | None = None,
+    ) -> Loan:
+        """Apply for a loan under ``product``. ``min_bid`` defaults to the product's; with ``request_id``
+        (the caller's idempotency key) applying again answers the loan the first call made."""
+
+        def apply(tx: Tx) -> Loan:
+            entry = tx.uow.loan_products.latest(product)
+            floor = entry.product.min_bid if entry else 0
+            terms = LoanTerms(amount, months, rate_bp, _method(method), bidding_days, min_bid or floor)
+            return applications.apply(
+                self.desk,
+                tx,
+                customer_id,
+                product,
+                terms,
+                purpose=purpose,
+                documents=documents,
+                request_id=request_id,
+            )
+
+        return self._run(apply)
+
+    def withdraw(self, loan_id: str, *, customer_id: str) -> Loan:
+        """Take back an application that is not listed yet."""
+        return self._run(lambda tx: applications.withdraw(self.desk, tx, loan_id, customer_id))
+
+    def loans_of(self, customer_id: str) -> list[Loan]:
+        return self.desk.office.read(lambda tx: tx.uow.loans.of_borrower(customer_id))
+
+    # -- investors ------------------------------------------------------------------------------------
+
+    def hall(self, where: HallFilter | None = None, *, page: int = 0, size: int = 10) -> list[Loan]:
+        """A page of the loans open for bidding, the newest listing first."""
+        if not 1 <= size <= MAX_PAGE or page < 0:
+            raise InvalidInput(f"a page holds 1 to {MAX_PAGE} loans and pages count from 0")
+        return self.desk.office.read(lambda tx: tx.uow.loans.listed(where or HallFilter(), page * size, size))
+
+    def loan_page(self, loan_id: str, *, amount: int | None = None) -> LoanPage:
+        """A listed (or later) loan as investors see it, with the schedule ``amount`` would receive."""
+
+        def page(tx: Tx) -> LoanPage:
+            loan = self.desk.load(tx, loan_id, lock=False)
+            if loan.status in (LoanStatus.APPLIED, LoanStatus.FIRST_REVIEWED, LoanStatus.WITHDRAWN):
+                raise NotFound(f"no loan {loan_id} in the financing hall")
+            plan = hall.planned_schedule(loan, self.desk.today(tx))
+            mine = schedules.share_schedule(plan, amount) if amount is not None else ()
+            return LoanPage(loan, hall.borrower_facts(tx, loan), mine)
+
+        return self.desk.office.read(page)
+
+    def invest(
+        self, loan_id: str, *, investor_id: str, amount: int, request_id: str | None = None
+    ) -> Investment:
+        """Invest ``amount`` in a listed loan, frozen from the available balance at once."""
+        return self._run(
+            lambda tx: bidding.invest(self.desk, tx, loan_id, investor_id, amount, request_id=request_id)
+        )
+
+    def investments_of(self, investor_id: str) -> list[Investment]:
+        return self.desk.office.read(lambda tx: tx.uow.investments.of_investor(investor_id))
+
+    # -- both sides -----------------------------------------------------------------------------------
+
+    def get(self, loan_id: str) -> Loan:
+        return self.desk.office.read(lambda tx: self.desk.load(tx, loan_id, lock=False))
+
+    def installments(self, loan_id: str) -> list[LoanInstallment]:
+        return self.desk.office.read(lambda tx: tx.uow.installments.of_loan(loan_id))
+
+    def investments(self, loan_id: str) -> list[Investment]:
+        return self.desk.office.read(lambda tx: tx.uow.investments.of_loan(loan_id))
+
+    # -- administrators -------------------------------------------------------------------------------
+
+    def queue(self, statuses: Sequence[LoanStatus], *, by: str, limit: int = 20) -> list[Loan]:
+        """Loans in ``statuses``, the oldest application first, for an administrator reviewing loans."""
+
+        def queue(tx: Tx) -> list[Loan]:
+            _admin_following(tx, by)
+            return tx.uow.loans.in_status(list(statuses), limit)
+
+        return self.desk.office.read(queue)
+
+    def first_review(self, loan_id: str, *, by: str, note: str = "") -> Loan:
+        return self._run(lambda tx: applications.first_review(self.desk, tx, loan_id, by=by, note=note))
+
+    def final_review(self, loan_id: str, *, by: str, note: str = "") -> Loan:
+        return self._run(lambda tx: applications.final_review(self.desk, tx, loan_id, by=by, note=note))
+
+    def reject(self, loan_id: str, *, by: str, reason: str) -> Loan:
+        return self._run(lambda tx: applications.reject(self.desk, tx, loan_id, by=by, reason=reason))
+
+    def approve_full(self, loan_id: str, *, by: str, note: str = "") -> Loan:
+        """Pass the full review: disburse and create the schedule."""
+        return self._run(lambda tx: bidding.approve_full(self.desk, tx, loan_id, by=by, note=note))
+
+    def refuse_full(self, loan_id: str, *, by: str, reason: str) -> Loan:
+        return self._run(lambda tx: bidding.refuse_full(self.desk, tx, loan_id, by=by, reason=reason))
+
+    # -- jobs -----------------------------------------------------------------------------------------
+
+    def fail_unfunded(self) -> int:
+        """Fail every listed loan whose bidding deadline has passed (流标), a batch per transaction."""
+        total = 0
+        while True:
+            failed = self._run(lambda tx: bidding.fail_unfunded(self.desk, tx, BATCH))
+            total += failed
+            if failed < BATCH:
+                return total
+
+    def _run(self, work: Callable[[Tx], T]) -> T:
+        return self.desk.office.run(work)
+
+
+def _admin_following(tx: Tx, by: str) -> None:
+    """Any lending permission lets an administrator read the queues."""
+    held = permissions_of(tx.uow.staff.get(by), tx.roles()) & set(VIEW)
+    tx.admin(by, min(held) if held else Permission.LOAN_REVIEW)
+
+
+def _method(value: Method | str) -> Method:
+    try:
+        return Method(value)
+    except ValueError:
+        raise InvalidInput(f"unknown repayment method {value!r:.30}") from None
