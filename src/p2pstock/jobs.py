@@ -9,6 +9,9 @@ the second time.
   the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
 - tell the customer and the risk officers, once, of each running allocation whose term has ended
 - fail the listed loans not fully funded by their bidding deadline (流标: every investment released)
+- lending: work out penalty interest on overdue installments up to the business date, collect what has
+  fallen due from the borrowers' available balances, remind borrowers of installments due within three
+  days, and tell borrowers and the full reviewers of installments still unpaid after their due date
 - deliver the notifications that are due (last, so that what the jobs queued goes out at once)
 """
 
@@ -31,6 +34,9 @@ class JobsReport:
     allocations_charged: int
     terms_ended: int
     loans_failed: int
+    loans_collected: int
+    installments_overdue: int
+    reminders: int
     notifications: DispatchReport
 
     def lines(self) -> list[str]:
@@ -43,6 +49,9 @@ class JobsReport:
             f"  allocations charged fees: {self.allocations_charged}",
             f"  allocations whose term ended (told): {self.terms_ended}",
             f"  loans not funded by their deadline (failed): {self.loans_failed}",
+            f"  loans that repaid from the wallet: {self.loans_collected}",
+            f"  installments newly overdue (told): {self.installments_overdue}",
+            f"  repayment reminders: {self.reminders}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
         ]
 
@@ -59,5 +68,14 @@ def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
         allocations_charged=app.allocations.charge_fees(day),
         terms_ended=app.allocations.tell_term_ends(day),
         loans_failed=app.lending.fail_unfunded(),
+        loans_collected=_collect(app, day),
+        installments_overdue=app.lending.tell_overdue(day),
+        reminders=app.lending.remind(day),
         notifications=app.dispatcher.dispatch_now(),
     )
+
+
+def _collect(app: App, day: date) -> int:
+    """Penalty interest up to ``day`` first, so that what is collected includes it."""
+    app.lending.accrue_penalties(day)
+    return app.lending.collect_due(day)

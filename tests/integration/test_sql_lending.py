@@ -111,7 +111,6 @@ def full_loan() -> Loan:
         interest_fee_bp=1_000,
         early_fee_bp=100,
         penalty_bp_per_day=7,
-        reminder_days=5,
     )
     terms = special.check(LoanTerms(1_000_000, 12, 1_500, Method.INTEREST_ONLY, 7, 20_000))
     return Loan(

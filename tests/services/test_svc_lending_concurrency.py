@@ -1,12 +1,23 @@
-"""Bidding under real threads on SQLite and PostgreSQL: a loan is never funded beyond its amount, and every
-accepted investment is counted and frozen."""
+"""Lending under real threads on SQLite and PostgreSQL: a loan is never funded beyond its amount, every
+accepted investment is counted and frozen, and simultaneous repayments and reviews have one effect."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
-from lending_world import AMOUNT, assert_books_hold, frozen, full, listed, open_lending, verified
+from lending_world import (
+    AMOUNT,
+    assert_books_hold,
+    available,
+    frozen,
+    full,
+    listed,
+    move_to,
+    open_lending,
+    verified,
+)
 from racing import at_once
 
 from p2pstock.adapters.clock import ManualClock
@@ -73,3 +84,36 @@ def test_two_full_reviews_at_once_disburse_once(app: App) -> None:
     assert len(answers) == 1 and all(isinstance(e, P2PStockError) for e in errors) and len(errors) == 1
     assert app.lending.get(loan.id).status is LoanStatus.REPAYING
     assert len(app.lending.installments(loan.id)) == 18
+
+
+def test_one_repayment_tapped_on_several_devices_pays_once(app: App, clock: ManualClock) -> None:
+    loan = app.lending.approve_full(full(app).id, by="risk-1")
+    move_to(clock, date(2026, 4, 2), 12)
+
+    answers, errors = at_once(4, lambda _: app.lending.repay(loan.id, customer_id="bella", request_id="tap"))
+
+    assert errors == [] and len(answers) == 4
+    assert app.lending.get(loan.id).payments == 1
+    assert [i.settled for i in app.lending.installments(loan.id)[:2]] == [True, False]
+
+
+def test_the_borrower_repaying_while_the_jobs_collect_pays_the_installment_once(
+    app: App, clock: ManualClock
+) -> None:
+    loan = app.lending.approve_full(full(app).id, by="risk-1")
+    move_to(clock, date(2026, 4, 2), 12)
+    before = available(app, "bella")
+
+    def either(i: int) -> object:
+        if i == 0:
+            return app.lending.collect_due(date(2026, 4, 2))
+        return app.lending.repay(loan.id, customer_id="bella", amount=30_500, request_id="tap")
+
+    _, errors = at_once(2, either)
+
+    first, second = app.lending.installments(loan.id)[:2]
+    assert first.settled and first.paid_principal == 25_500
+    paid = before - available(app, "bella")
+    # the borrower's tap either came first (the jobs then found nothing due) or paid the next installment
+    assert errors == [] and paid in (30_500, 61_000)
+    assert second.settled == (paid == 61_000)

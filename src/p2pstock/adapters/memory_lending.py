@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import attrs
@@ -91,6 +92,9 @@ class MemoryLoans:
         ]
         return sorted(found, key=lambda loan: (loan.deadline or 0, loan.id))[:limit]
 
+    def count_by_status(self) -> dict[str, int]:
+        return dict(Counter(loan.status.value for loan in self._rows.values()))
+
 
 class MemoryInvestments:
     def __init__(self, rows: dict[str, Investment], undo: Undo) -> None:
@@ -143,5 +147,28 @@ class MemoryInstallments:
         return sorted((i for i in self._rows.values() if i.loan_id == loan_id), key=lambda i: i.number)
 
     def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
-        found = [i for i in self._rows.values() if not i.settled and i.due <= day]
+        return self._unsettled(lambda i: i.due <= day, limit)
+
+    def loans_due(self, day: date, after: str, limit: int) -> list[str]:
+        due = {i.loan_id for i in self._rows.values() if not i.settled and i.due <= day and i.loan_id > after}
+        return sorted(due)[:limit]
+
+    def to_remind(self, until: date, limit: int) -> list[LoanInstallment]:
+        return self._unsettled(lambda i: not i.reminded and i.due <= until, limit)
+
+    def overdue_untold(self, day: date, limit: int) -> list[LoanInstallment]:
+        return self._unsettled(lambda i: not i.overdue_told and i.due < day, limit)
+
+    def unpaid_principal(self, day: date) -> tuple[int, int]:
+        unsettled = [i for i in self._rows.values() if not i.settled]
+        overdue = sum(i.unpaid_principal for i in unsettled if i.due < day)
+        return sum(i.unpaid_principal for i in unsettled), overdue
+
+    def penalty_due(self, day: date, limit: int) -> list[LoanInstallment]:
+        return self._unsettled(
+            lambda i: i.due < day and (i.penalty_through is None or i.penalty_through < day), limit
+        )
+
+    def _unsettled(self, wanted: Callable[[LoanInstallment], bool], limit: int) -> list[LoanInstallment]:
+        found = [i for i in self._rows.values() if not i.settled and wanted(i)]
         return sorted(found, key=lambda i: (i.due, i.loan_id, i.number))[:limit]

@@ -173,6 +173,10 @@ class SqlLoans(SqlRepository):
     def bidding_closed(self, now: int, limit: int) -> list[Loan]:
         return _loans(self._rows(_BIDDING_CLOSED, {"now": now, "limit": limit}))
 
+    def count_by_status(self) -> dict[str, int]:
+        rows = self._rows("SELECT status, count(*) FROM loan GROUP BY status", {})
+        return {str(status): int(count) for status, count in rows}
+
 
 # -- investments
 
@@ -228,41 +232,69 @@ class SqlInvestments(_SqlBatches):
 
 # -- installments
 
-_INSTALLMENT = (
-    "loan_id, number, due, principal, interest, paid_principal, paid_interest, paid_penalty, settled_at"
+_INSTALLMENT_COLUMNS = (
+    "loan_id",
+    "number",
+    "due",
+    "principal",
+    "interest",
+    "paid_principal",
+    "paid_interest",
+    "paid_penalty",
+    "settled_at",
+    "penalty",
+    "overdue_fen_days",
+    "penalty_through",
+    "reminded",
+    "overdue_told",
 )
+_INSTALLMENT = ", ".join(_INSTALLMENT_COLUMNS)
 _SELECT_INSTALLMENT = f"SELECT {_INSTALLMENT} FROM loan_installment"
 _ADD_INSTALLMENT = (
     f"INSERT INTO loan_installment ({_INSTALLMENT}) "
-    f"VALUES ({', '.join(':' + c.strip() for c in _INSTALLMENT.split(','))})"
+    f"VALUES ({', '.join(':' + c for c in _INSTALLMENT_COLUMNS)})"
 )
 _SAVE_INSTALLMENT = (
-    "UPDATE loan_installment SET due = :due, principal = :principal, interest = :interest, "
-    "paid_principal = :paid_principal, paid_interest = :paid_interest, paid_penalty = :paid_penalty, "
-    "settled_at = :settled_at WHERE loan_id = :loan_id AND number = :number"
+    "UPDATE loan_installment SET "
+    + ", ".join(f"{c} = :{c}" for c in _INSTALLMENT_COLUMNS[2:])
+    + " WHERE loan_id = :loan_id AND number = :number"
 )
-_DUE_BY = (
-    f"{_SELECT_INSTALLMENT} WHERE settled_at IS NULL AND due <= :day "
-    "ORDER BY due, loan_id, number LIMIT :limit"
+_UNSETTLED = f"{_SELECT_INSTALLMENT} WHERE settled_at IS NULL AND "
+_IN_ORDER = " ORDER BY due, loan_id, number LIMIT :limit"
+_DUE_BY = f"{_UNSETTLED}due <= :day{_IN_ORDER}"
+_TO_REMIND = f"{_UNSETTLED}reminded = :no AND due <= :day{_IN_ORDER}"
+_OVERDUE_UNTOLD = f"{_UNSETTLED}overdue_told = :no AND due < :day{_IN_ORDER}"
+_PENALTY_DUE = f"{_UNSETTLED}due < :day AND (penalty_through IS NULL OR penalty_through < :day){_IN_ORDER}"
+_UNPAID = (
+    "SELECT SUM(principal - paid_principal), SUM(CASE WHEN due < :day THEN principal - paid_principal ELSE 0 END) "
+    "FROM loan_installment WHERE settled_at IS NULL"
+)
+_LOANS_DUE = (
+    "SELECT DISTINCT loan_id FROM loan_installment WHERE settled_at IS NULL AND due <= :day "
+    "AND loan_id > :after ORDER BY loan_id LIMIT :limit"
 )
 
 
 def _installment_row(installment: LoanInstallment) -> dict[str, Any]:
-    return {**attrs.asdict(installment), "due": installment.due.isoformat()}
+    through = installment.penalty_through
+    return {
+        **attrs.asdict(installment),
+        "due": installment.due.isoformat(),
+        "penalty_through": None if through is None else through.isoformat(),
+    }
 
 
 def _installment(row: Row) -> LoanInstallment:
-    loan_id, number, due, principal, interest, paid_principal, paid_interest, paid_penalty, settled_at = row
+    fields = dict(zip(_INSTALLMENT_COLUMNS, row, strict=True))
+    through = fields["penalty_through"]
     return LoanInstallment(
-        loan_id,
-        number,
-        date.fromisoformat(due),
-        principal,
-        interest,
-        paid_principal,
-        paid_interest,
-        paid_penalty,
-        settled_at,
+        **{
+            **fields,
+            "due": date.fromisoformat(fields["due"]),
+            "penalty_through": None if through is None else date.fromisoformat(through),
+            "reminded": bool(fields["reminded"]),
+            "overdue_told": bool(fields["overdue_told"]),
+        }
     )
 
 
@@ -282,5 +314,25 @@ class SqlInstallments(_SqlBatches):
         return [_installment(row) for row in self._rows(statement, {"loan_id": loan_id})]
 
     def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
-        rows = self._rows(_DUE_BY, {"day": day.isoformat(), "limit": limit})
+        return self._find(_DUE_BY, day, limit)
+
+    def loans_due(self, day: date, after: str, limit: int) -> list[str]:
+        rows = self._rows(_LOANS_DUE, {"day": day.isoformat(), "after": after, "limit": limit})
+        return [str(row[0]) for row in rows]
+
+    def to_remind(self, until: date, limit: int) -> list[LoanInstallment]:
+        return self._find(_TO_REMIND, until, limit, no=False)
+
+    def overdue_untold(self, day: date, limit: int) -> list[LoanInstallment]:
+        return self._find(_OVERDUE_UNTOLD, day, limit, no=False)
+
+    def unpaid_principal(self, day: date) -> tuple[int, int]:
+        row = self._rows(_UNPAID, {"day": day.isoformat()})[0]
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def penalty_due(self, day: date, limit: int) -> list[LoanInstallment]:
+        return self._find(_PENALTY_DUE, day, limit)
+
+    def _find(self, statement: str, day: date, limit: int, **params: object) -> list[LoanInstallment]:
+        rows = self._rows(statement, {"day": day.isoformat(), "limit": limit, **params})
         return [_installment(row) for row in rows]

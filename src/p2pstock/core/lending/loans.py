@@ -85,6 +85,8 @@ class Loan:
     start_date: date | None = None
     """The day the schedule counts from (the disbursement's day in the platform's time zone)."""
     reason: str = ""
+    payments: int = 0
+    """How many repayments the borrower (or the jobs, from their wallet) made."""
     version: int = 1
 
     @property
@@ -151,12 +153,25 @@ class LoanInstallment:
     paid_interest: int = 0
     paid_penalty: int = 0
     settled_at: int | None = None
-    """When the principal and interest were paid in full."""
+    """When the installment was paid in full."""
+    penalty: int = 0
+    """Penalty interest accrued while overdue, up to ``penalty_through``: ``overdue_fen_days`` at the
+    product's daily penalty rate, rounded down once (so it does not depend on how often it was worked out)."""
+    overdue_fen_days: int = 0
+    """The unpaid principal summed over every day it was overdue."""
+    penalty_through: date | None = None
+    reminded: bool = False
+    """Whether the borrower was reminded before the due date (or it had passed when the jobs looked)."""
+    overdue_told: bool = False
+    """Whether the borrower and the administrators were told it is overdue."""
 
     @property
-    def owed(self) -> int:
-        """Principal and interest still to pay (penalty interest is worked out separately)."""
-        return self.principal + self.interest - self.paid_principal - self.paid_interest
+    def unpaid_principal(self) -> int:
+        return self.principal - self.paid_principal
+
+    @property
+    def unpaid_interest(self) -> int:
+        return self.interest - self.paid_interest
 
     @property
     def settled(self) -> bool:

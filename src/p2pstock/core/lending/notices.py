@@ -59,4 +59,30 @@ LOAN_TEMPLATES: Mapping[str, Mapping[str, str]] = {
         "借款 {id} 复审未通过，原因：{reason}。",
         "Loan {id} was refused at its full review: {reason}.",
     ),
+    "loan.repayment": _texts(
+        "借款 {id} 已还款 {amount}，剩余待还 {left}。",
+        "You repaid {amount} on loan {id}; {left} is left to repay.",
+    ),
+    "loan.repaid": _texts(
+        "借款 {id} 已全部还清，感谢您的按时还款。",
+        "Loan {id} is repaid in full. Thank you.",
+    ),
+    "loan.received": _texts(
+        "借款 {id} 回款 {amount} 已到账。",
+        "{amount} from loan {id} is in your wallet.",
+    ),
+    "loan.reminder": _texts(
+        "借款 {id} 第 {number} 期 {amount} 将于 {due} 到期，请保持钱包余额充足，到期自动扣款。",
+        "Installment {number} of loan {id}, {amount}, falls due on {due}; it is taken from your wallet "
+        "that day.",
+    ),
+    "loan.overdue": _texts(
+        "借款 {id} 第 {number} 期已逾期（应还日 {due}），未还 {amount}，逾期每日计收罚息，请尽快还款。",
+        "Installment {number} of loan {id} is overdue (due {due}); {amount} is unpaid and penalty interest "
+        "accrues every day. Please repay now.",
+    ),
+    "loan.overdue.staff": _texts(
+        "逾期：借款 {id} 第 {number} 期（应还日 {due}）未还 {amount}。",
+        "Overdue: installment {number} of loan {id} (due {due}), {amount} unpaid.",
+    ),
 }

@@ -77,6 +77,10 @@ class LoanRepository(Protocol):
         """Listed loans whose bidding deadline is at or before ``now``, the earliest deadline first."""
         ...
 
+    def count_by_status(self) -> dict[str, int]:
+        """Status → number of loans (statuses without loans left out)."""
+        ...
+
 
 class InvestmentRepository(Protocol):
     def get(self, investment_id: str) -> Investment | None: ...
@@ -100,4 +104,24 @@ class InstallmentRepository(Protocol):
 
     def due_by(self, day: date, limit: int) -> list[LoanInstallment]:
         """Unsettled installments due on or before ``day``, the earliest first."""
+        ...
+
+    def loans_due(self, day: date, after: str, limit: int) -> list[str]:
+        """Ids (after ``after``, in order) of loans with an unsettled installment due on or before ``day``."""
+        ...
+
+    def to_remind(self, until: date, limit: int) -> list[LoanInstallment]:
+        """Unsettled installments not reminded of, due on or before ``until``, the earliest first."""
+        ...
+
+    def overdue_untold(self, day: date, limit: int) -> list[LoanInstallment]:
+        """Unsettled installments due before ``day`` nobody was told are overdue, the earliest first."""
+        ...
+
+    def unpaid_principal(self, day: date) -> tuple[int, int]:
+        """The principal unpaid on every loan, and the part of it in installments due before ``day``."""
+        ...
+
+    def penalty_due(self, day: date, limit: int) -> list[LoanInstallment]:
+        """Unsettled installments due before ``day`` whose penalty is not worked out up to ``day``."""
         ...

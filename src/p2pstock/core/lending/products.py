@@ -81,8 +81,6 @@ class LoanProduct:
     """Charged on the outstanding principal when the borrower repays the whole loan early."""
     penalty_bp_per_day: int = attrs.field(default=5, validator=_basis_points)
     """Penalty interest a day on overdue principal (5 = 0.05 % a day)."""
-    reminder_days: int = 3
-    """Days before a due date the borrower is reminded."""
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
@@ -95,8 +93,6 @@ class LoanProduct:
             raise InvalidInput("a product needs at least one repayment method, each listed once")
         if self.min_bid > self.amount_min:
             raise InvalidInput("the minimum bid cannot exceed the smallest loan")
-        if not 0 <= self.reminder_days <= 30:
-            raise InvalidInput("reminders go out 0 to 30 days before a due date")
 
     def check(self, terms: LoanTerms) -> LoanTerms:
         """Raise ``InvalidInput`` unless ``terms`` keep to this product."""

@@ -5,19 +5,24 @@ and ``hall`` (the financing hall) for the rules of each step."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
+from functools import partial
 from typing import TypeVar
 
 import attrs
 
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound
-from p2pstock.core.lending import applications, bidding, hall, schedules
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.lending import applications, bidding, hall, repaying, schedules, views
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.products import LoanTerms
+from p2pstock.core.lending.repaying import Payoff
 from p2pstock.core.lending.schedules import Method
+from p2pstock.core.lending.views import Holding, InstallmentView, LendingFigures
 from p2pstock.core.people.permissions import Permission, permissions_of
 
 T = TypeVar("T")
@@ -25,6 +30,9 @@ T = TypeVar("T")
 VIEW = (Permission.LOAN_REVIEW, Permission.LOAN_FULL_REVIEW)
 MAX_PAGE = 50
 BATCH = 100
+INCOME_CODES = (codes.LOAN_LISTING_FEE, codes.LOAN_INTEREST_FEE, codes.LOAN_EARLY_FEE)
+LEDGER_EPOCH = date(2000, 1, 1)
+"""The first day the platform's income is summed from."""
 
 
 @attrs.define
@@ -107,6 +115,69 @@ class Lending:
     def investments_of(self, investor_id: str) -> list[Investment]:
         return self.desk.office.read(lambda tx: tx.uow.investments.of_investor(investor_id))
 
+    def holdings(self, investor_id: str) -> list[Holding]:
+        """Each of the investor's investments with its loan, what it received and what it can expect."""
+
+        def look(tx: Tx) -> list[Holding]:
+            found = []
+            for investment in tx.uow.investments.of_investor(investor_id):
+                loan = self.desk.load(tx, investment.loan_id, lock=False)
+                plan = tx.uow.installments.of_loan(loan.id)
+                expected = views.expected(investment, tx.uow.investments.of_loan(loan.id), plan)
+                late = views.days_overdue(views.installment_views(loan, plan, self.desk.today(tx)))
+                found.append(Holding(investment, loan, expected, late))
+            return found
+
+        return self.desk.office.read(look)
+
+    # -- repayment ------------------------------------------------------------------------------------
+
+    def repay(
+        self, loan_id: str, *, customer_id: str, amount: int | None = None, request_id: str | None = None
+    ) -> Loan:
+        """Repay from the wallet: ``amount`` (default: everything due now, or else the next installment)
+        goes to the oldest installment first — penalty, interest, principal."""
+        return self._run(
+            lambda tx: repaying.repay(
+                self.desk, tx, loan_id, customer_id, amount=amount, request_id=request_id
+            )
+        )
+
+    def payoff(self, loan_id: str, *, customer_id: str) -> Payoff:
+        """What repaying the whole loan today would cost."""
+        return self.desk.office.read(lambda tx: repaying.quote_payoff(self.desk, tx, loan_id, customer_id))
+
+    def repay_early(self, loan_id: str, *, customer_id: str, request_id: str | None = None) -> Loan:
+        """Repay the whole loan today: interest to date and the product's early repayment fee."""
+        return self._run(lambda tx: repaying.repay_early(self.desk, tx, loan_id, customer_id, request_id))
+
+    def schedule(self, loan_id: str) -> list[InstallmentView]:
+        """The loan's installments with what each owes today (penalty interest included) and its lateness."""
+
+        def look(tx: Tx) -> list[InstallmentView]:
+            loan = self.desk.load(tx, loan_id, lock=False)
+            return views.installment_views(loan, tx.uow.installments.of_loan(loan.id), self.desk.today(tx))
+
+        return self.desk.office.read(look)
+
+    def figures(self, *, by: str) -> LendingFigures:
+        """Loans by status, outstanding and overdue principal, and the fees taken (``stats.view``)."""
+
+        def look(tx: Tx) -> LendingFigures:
+            tx.admin(by, Permission.STATS_VIEW)
+            day = self.desk.today(tx)
+            outstanding, overdue = tx.uow.installments.unpaid_principal(day)
+            return LendingFigures(day, tx.uow.loans.count_by_status(), outstanding, overdue, {})
+
+        figures = self.desk.office.read(look)
+        account = chart.fee_income().id
+        totals = self.desk.ledger.statistics("month", start=LEDGER_EPOCH, end=figures.day, account_id=account)
+        income: dict[str, int] = {}
+        for total in totals:
+            if total.code in INCOME_CODES:
+                income[total.code] = income.get(total.code, 0) + total.credits - total.debits
+        return attrs.evolve(figures, income=income)
+
     # -- both sides -----------------------------------------------------------------------------------
 
     def get(self, loan_id: str) -> Loan:
@@ -149,11 +220,39 @@ class Lending:
 
     def fail_unfunded(self) -> int:
         """Fail every listed loan whose bidding deadline has passed (流标), a batch per transaction."""
+        return self._drain(lambda tx: bidding.fail_unfunded(self.desk, tx, BATCH))
+
+    def collect_due(self, day: date) -> int:
+        """Take what fell due by ``day`` from the borrowers' wallets, as far as their balances go; how many
+        loans paid something."""
+        total, after = 0, ""
+        while True:
+            read, paid, after = self._run(
+                partial(repaying.collect_due, self.desk, day=day, after=after, limit=BATCH)
+            )
+            total += paid
+            if read < BATCH:
+                return total
+
+    def accrue_penalties(self, day: date) -> int:
+        """Work out penalty interest on overdue installments up to ``day``."""
+        return self._drain(lambda tx: repaying.accrue_penalties(self.desk, tx, day, BATCH))
+
+    def remind(self, day: date) -> int:
+        """Remind borrowers of installments falling due within the next days (once each)."""
+        return self._drain(lambda tx: repaying.remind(self.desk, tx, day, BATCH))
+
+    def tell_overdue(self, day: date) -> int:
+        """Tell borrowers and the full reviewers, once, of each installment unpaid after its due date."""
+        return self._drain(lambda tx: repaying.tell_overdue(self.desk, tx, day, BATCH))
+
+    def _drain(self, step: Callable[[Tx], int]) -> int:
+        """Run ``step`` until a batch comes back short (each batch one transaction)."""
         total = 0
         while True:
-            failed = self._run(lambda tx: bidding.fail_unfunded(self.desk, tx, BATCH))
-            total += failed
-            if failed < BATCH:
+            done = self._run(step)
+            total += done
+            if done < BATCH:
                 return total
 
     def _run(self, work: Callable[[Tx], T]) -> T:

@@ -76,6 +76,11 @@ def upgrade() -> None:
         sa.Column("paid_interest", sa.BigInteger, nullable=False),
         sa.Column("paid_penalty", sa.BigInteger, nullable=False),
         sa.Column("settled_at", sa.BigInteger, nullable=True),
+        sa.Column("penalty", sa.BigInteger, nullable=False),
+        sa.Column("overdue_fen_days", sa.BigInteger, nullable=False),
+        sa.Column("penalty_through", sa.String(10), nullable=True),
+        sa.Column("reminded", sa.Boolean, nullable=False),
+        sa.Column("overdue_told", sa.Boolean, nullable=False),
     )
     op.create_index(
         "ix_loan_installment_due",

@@ -1,0 +1,178 @@
+"""Repayment: what the borrower owes, how a payment is applied, and how it reaches the investors.
+
+A payment is applied to the oldest unsettled installment first, and within an installment to penalty
+interest, then interest, then principal; a regular payment may cover the installments due so far and
+the next one (to repay more, the borrower repays the whole loan early). The payment's penalty, interest
+and principal are each split among the investors in proportion to the principal they have outstanding
+(``schedules.split``); the platform keeps the product's share of each investor's interest, and any early
+repayment fee. Everything moves in one linked batch through the loan's escrow, which ends empty: the
+borrower pays exactly what the investors receive plus the platform's fees.
+
+Penalty interest accrues on an overdue installment's unpaid principal, ``penalty_bp_per_day`` for every
+day after its due date, rounded down; it is worked out up to the day of a payment or of the jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import attrs
+
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.lending.loans import Investment, InvestmentStatus, Loan, LoanInstallment, LoanStatus
+from p2pstock.core.lending.products import BP, LoanProduct, share_of
+from p2pstock.core.lending.schedules import split
+
+
+@attrs.frozen
+class Parts:
+    """What a payment covers, by kind."""
+
+    penalty: int = 0
+    interest: int = 0
+    principal: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.penalty + self.interest + self.principal
+
+    def __add__(self, other: Parts) -> Parts:
+        return Parts(
+            self.penalty + other.penalty, self.interest + other.interest, self.principal + other.principal
+        )
+
+
+def accrued(installment: LoanInstallment, day: date, product: LoanProduct) -> LoanInstallment:
+    """``installment`` with its penalty interest worked out up to ``day``."""
+    start = installment.penalty_through or installment.due
+    if installment.settled or day <= start:
+        return installment
+    fen_days = installment.overdue_fen_days + installment.unpaid_principal * (day - start).days
+    penalty = fen_days * product.penalty_bp_per_day // BP
+    return attrs.evolve(installment, penalty=penalty, overdue_fen_days=fen_days, penalty_through=day)
+
+
+def owed(installment: LoanInstallment) -> Parts:
+    """What is left to pay of ``installment`` (penalty as accrued so far)."""
+    i = installment
+    return Parts(i.penalty - i.paid_penalty, i.unpaid_interest, i.unpaid_principal)
+
+
+def payable(installments: Sequence[LoanInstallment], day: date) -> list[LoanInstallment]:
+    """The unsettled installments a regular payment on ``day`` may cover: every one due by ``day``, and the
+    next one."""
+    open_ = [i for i in installments if not i.settled]
+    due = [i for i in open_ if i.due <= day]
+    later = [i for i in open_ if i.due > day]
+    return due + later[:1]
+
+
+def due_now(installments: Sequence[LoanInstallment], day: date) -> int:
+    """What settles every installment due by ``day``, or the next one when none is due."""
+    open_ = [i for i in installments if not i.settled]
+    due = [i for i in open_ if i.due <= day] or open_[:1]
+    return sum(owed(i).total for i in due)
+
+
+def apply(
+    installments: Sequence[LoanInstallment], amount: int, now: int
+) -> tuple[list[LoanInstallment], Parts]:
+    """Apply ``amount`` to ``installments`` in order — penalty, interest, principal in each — and return the
+    installments changed and what the payment covered. ``amount`` must not exceed what they owe."""
+    left, paid, changed = amount, Parts(), []
+    for installment in installments:
+        if left == 0:
+            break
+        debt = owed(installment)
+        part = Parts(min(left, debt.penalty), 0, 0)
+        part = attrs.evolve(part, interest=min(left - part.penalty, debt.interest))
+        part = attrs.evolve(part, principal=min(left - part.penalty - part.interest, debt.principal))
+        left -= part.total
+        paid += part
+        after = attrs.evolve(
+            installment,
+            paid_penalty=installment.paid_penalty + part.penalty,
+            paid_interest=installment.paid_interest + part.interest,
+            paid_principal=installment.paid_principal + part.principal,
+        )
+        if owed(after).total == 0:
+            after = attrs.evolve(after, settled_at=now)
+        changed.append(after)
+    if left:
+        raise ValueError(f"{left} fen more than the installments owe")
+    return changed, paid
+
+
+@attrs.frozen
+class Share:
+    """One investor's part of a payment, after the platform's interest fee."""
+
+    investment: Investment
+    parts: Parts
+    fee: int
+
+
+def shares(investments: Sequence[Investment], paid: Parts, fee_bp: int) -> list[Share]:
+    """Split what a payment covered among the investments by their outstanding principal."""
+    holding = [i for i in investments if i.status is InvestmentStatus.HOLDING and i.outstanding > 0]
+    weights = {i.id: i.outstanding for i in holding}
+    penalty, interest, principal = (
+        split(part, weights) for part in (paid.penalty, paid.interest, paid.principal)
+    )
+    result = []
+    for investment in holding:
+        parts = Parts(penalty[investment.id], interest[investment.id], principal[investment.id])
+        result.append(Share(investment, parts, share_of(parts.interest, fee_bp)))
+    return result
+
+
+def received(share: Share) -> Investment:
+    """The investment after receiving its share."""
+    i, p = share.investment, share.parts
+    return attrs.evolve(
+        i,
+        principal_received=i.principal_received + p.principal,
+        interest_received=i.interest_received + p.interest - share.fee,
+        penalty_received=i.penalty_received + p.penalty,
+    )
+
+
+def transfers(loan: Loan, key: str, amount: int, split_: Sequence[Share], early_fee: int) -> list[Transfer]:
+    """The payment in from the borrower and out to the investors and the platform, linked."""
+    escrow, prefix = chart.loan_escrow_id(loan.id), f"loan:{loan.id}:{key}"
+    moves = [(f"{prefix}:in", chart.wallet_id(loan.borrower_id), escrow, amount, codes.LOAN_REPAYMENT)]
+    for share in split_:
+        wallet, to, p = chart.wallet_id(share.investment.investor_id), share.investment.id, share.parts
+        moves += [
+            (f"{prefix}:{to}:principal", escrow, wallet, p.principal, codes.LOAN_PRINCIPAL),
+            (f"{prefix}:{to}:interest", escrow, wallet, p.interest - share.fee, codes.LOAN_INTEREST),
+            (f"{prefix}:{to}:penalty", escrow, wallet, p.penalty, codes.LOAN_PENALTY),
+        ]
+    fees = sum(share.fee for share in split_)
+    moves += [
+        (f"{prefix}:fee", escrow, chart.fee_income().id, fees, codes.LOAN_INTEREST_FEE),
+        (f"{prefix}:early", escrow, chart.fee_income().id, early_fee, codes.LOAN_EARLY_FEE),
+    ]
+    moving = [m for m in moves if m[3] > 0]
+    return [
+        Transfer.single(
+            id_,
+            debit=debit,
+            credit=credit,
+            amount=value,
+            code=code,
+            reference=loan.id,
+            linked=n < len(moving) - 1,
+        )
+        for n, (id_, debit, credit, value, code) in enumerate(moving)
+    ]
+
+
+def finish(loan: Loan, installments: Sequence[LoanInstallment]) -> Loan:
+    """The loan after a payment: repaid once every installment is settled."""
+    counted = attrs.evolve(loan, payments=loan.payments + 1)
+    if all(i.settled for i in installments):
+        return attrs.evolve(counted, status=LoanStatus.REPAID)
+    return counted
