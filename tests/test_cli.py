@@ -303,4 +303,4 @@ def test_jobs_run_refuses_a_business_date_in_the_future(capsys: pytest.CaptureFi
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
 
     assert main(["jobs", "run", "--date", tomorrow]) == 1
-    assert "fees cannot be charged ahead" in capsys.readouterr().err
+    assert "cannot run ahead" in capsys.readouterr().err

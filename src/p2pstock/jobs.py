@@ -23,6 +23,7 @@ import attrs
 
 from p2pstock.bootstrap import App
 from p2pstock.core.dispatch import DispatchReport
+from p2pstock.core.errors import InvalidInput
 
 
 @attrs.frozen
@@ -58,8 +59,12 @@ class JobsReport:
 
 def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
     """Run every job once. ``business_date`` defaults to today in the platform's time zone; it may not be
-    later than today (fees are never charged ahead)."""
-    day = business_date or app.office.clock.now().astimezone(app.ledger.timezone).date()
+    later than today (fees and penalty interest are never charged ahead); a later one is refused before
+    any job runs."""
+    today = app.office.clock.now().astimezone(app.ledger.timezone).date()
+    day = business_date or today
+    if day > today:
+        raise InvalidInput(f"the jobs cannot run ahead: {day} is after today ({today})")
     return JobsReport(
         business_date=day,
         expired_holds=app.ledger.expire_pending(),

@@ -85,6 +85,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
         "a:menu:documents",
         "a:menu:identities",
         "a:menu:allocations",
+        "a:menu:loans",
         "a:menu:approvals",
         "a:menu:stats",
     ]

@@ -306,6 +306,7 @@ def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_oth
         "a:menu:documents",
         "a:menu:identities",
         "a:menu:allocations",
+        "a:menu:loans",
         "a:menu:approvals",
         "a:menu:stats",
     ]

@@ -20,6 +20,9 @@ from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.backoffice import Tx
+from p2pstock.core.lending.loans import LoanStatus
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -55,6 +58,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 FOLLOWING = {"super_admin", "reviewer", "risk_officer", "finance"}
 """Any permission on allocations lets an administrator read them."""
+
+LOAN_REVIEWERS = {"super_admin", "reviewer", "risk_officer"}
+"""Either lending permission (``loan.review``, ``loan.full_review``) lets an administrator read the queue."""
 
 EXPECTED: dict[str, set[str]] = {
     "KycReview.pending_documents": {"super_admin", "reviewer"},
@@ -99,6 +105,15 @@ EXPECTED: dict[str, set[str]] = {
     "CapitalPool.take_out": {"super_admin", "finance"},
     "Approvals.approve[allocation.settle]": {"super_admin", "risk_officer"},
     "Approvals.reject[allocation.settle]": {"super_admin", "risk_officer"},
+    "LoanCatalog.define": {"super_admin"},
+    "LoanCatalog.withdraw": {"super_admin"},
+    "Lending.queue": LOAN_REVIEWERS,
+    "Lending.first_review": {"super_admin", "reviewer"},
+    "Lending.final_review": {"super_admin", "reviewer"},
+    "Lending.reject": {"super_admin", "reviewer"},
+    "Lending.approve_full": {"super_admin", "risk_officer"},
+    "Lending.refuse_full": {"super_admin", "risk_officer"},
+    "Lending.figures": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
 }
 """Action → the columns allowed to call it; every other column must get ``PermissionDenied``."""
 
@@ -227,6 +242,78 @@ def settlement_request(app: App) -> str:
     request = app.allocations.settle(running_allocation(app), final_assets=6_000_000, by="root-2")
     assert isinstance(request, ApprovalRequest)
     return request.id
+
+
+LOAN_PRODUCT = LoanProduct(
+    code="personal",
+    version=1,
+    name="personal",
+    amount_min=100_000,
+    amount_max=10_000_000,
+    months_min=1,
+    months_max=36,
+    rate_min_bp=600,
+    rate_max_bp=2_400,
+    methods=(Method.EQUAL_INSTALLMENTS,),
+    listing_fee_bp=200,
+)
+LOAN_AMOUNT = 500_000
+INVESTORS = ("ivan", "iris")
+
+
+def with_loan_product(app: App) -> str:
+    """A loan product on offer, defined by a super administrator."""
+    app.loan_products.define(LOAN_PRODUCT, by="root")
+    return registered(app)
+
+
+def verified_customer(app: App, customer_id: str, phone: str, *, wallet: int = 0) -> None:
+    """A verified customer with an open wallet holding ``wallet`` fen."""
+    customer = Customer(customer_id, language="en", phone=phone, status=KycStatus.VERIFIED)
+    app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.wallets.open(customer_id)
+    if wallet:
+        app.wallets.confirm_deposit(
+            customer_id, gateway="bank", transaction_id=f"{customer_id}-t1", amount=Money(wallet, CNY)
+        )
+
+
+def applied_loan(app: App) -> str:
+    """A verified borrower's application resting on a house certificate accepted by reviewer-2."""
+    app.loan_products.define(LOAN_PRODUCT, by="root")
+    verified_customer(app, CUSTOMER, PHONE)
+    document = app.customers.upload_document(CUSTOMER, "house_certificate", PNG)
+    app.kyc.accept_document(document.id, by="reviewer-2")
+    loan = app.lending.apply(
+        CUSTOMER,
+        product="personal",
+        amount=LOAN_AMOUNT,
+        months=18,
+        rate_bp=1_200,
+        method=Method.EQUAL_INSTALLMENTS,
+        purpose="shop renovation",
+        documents=[document.id],
+        bidding_days=3,
+    )
+    return loan.id
+
+
+def first_reviewed_loan(app: App) -> str:
+    """An application through its first review, made by reviewer-2."""
+    loan = applied_loan(app)
+    return app.lending.first_review(loan, by="reviewer-2").id
+
+
+def full_loan(app: App) -> str:
+    """A loan listed by root-2 and filled by two verified investors: it awaits its full review."""
+    loan = first_reviewed_loan(app)
+    app.lending.final_review(loan, by="root-2")
+    for n, investor in enumerate(INVESTORS):
+        verified_customer(app, investor, f"+861390000000{n}", wallet=LOAN_AMOUNT)
+    app.lending.invest(loan, investor_id="ivan", amount=300_000)
+    app.lending.invest(loan, investor_id="iris", amount=LOAN_AMOUNT - 300_000)
+    assert app.lending.get(loan).status is LoanStatus.FULL
+    return loan
 
 
 STATEMENT = (
@@ -379,15 +466,47 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         settlement_request,
         lambda app, request, by: app.approvals.reject(request, by=by, reason="check the statement"),
     ),
+    "LoanCatalog.define": (registered, lambda app, _, by: app.loan_products.define(LOAN_PRODUCT, by=by)),
+    "LoanCatalog.withdraw": (
+        with_loan_product,
+        lambda app, _, by: app.loan_products.withdraw("personal", by=by),
+    ),
+    "Lending.queue": (
+        applied_loan,
+        lambda app, _, by: app.lending.queue([LoanStatus.APPLIED], by=by),
+    ),
+    "Lending.first_review": (
+        applied_loan,
+        lambda app, loan, by: app.lending.first_review(loan, by=by),
+    ),
+    "Lending.final_review": (
+        first_reviewed_loan,
+        lambda app, loan, by: app.lending.final_review(loan, by=by),
+    ),
+    "Lending.reject": (
+        applied_loan,
+        lambda app, loan, by: app.lending.reject(loan, by=by, reason="income not shown"),
+    ),
+    "Lending.approve_full": (full_loan, lambda app, loan, by: app.lending.approve_full(loan, by=by)),
+    "Lending.refuse_full": (
+        full_loan,
+        lambda app, loan, by: app.lending.refuse_full(loan, by=by, reason="borrower unreachable"),
+    ),
+    "Lending.figures": (applied_loan, lambda app, _, by: app.lending.figures(by=by)),
 }
 
 
 def snapshot(app: App) -> object:
-    """Everything a call could change: the trail's head, the queues, staff, the customer, the ledger."""
+    """Everything a call could change: the trail's head, the queues, staff, the customer, the customer's
+    loans with their investments and installments, the loan products on offer, the ledger."""
 
     def read(tx: Tx) -> object:
         uow = tx.uow
+        loans = uow.loans.of_borrower(CUSTOMER)
         return (
+            loans,
+            [(uow.investments.of_loan(loan.id), uow.installments.of_loan(loan.id)) for loan in loans],
+            uow.loan_products.offered(),
             uow.audit.records(0, 1000),
             uow.approvals.pending(100),
             uow.withdrawals.list(None, 100),
@@ -460,6 +579,8 @@ SPOT_CHECKS = [
     ("Approvals.reject[role.manage]", "finance"),
     ("AuditTrail.records", "risk_officer"),
     ("AuditTrail.verify_as", "unknown"),
+    ("Lending.final_review", "reviewer"),
+    ("Lending.approve_full", "reviewer"),
 ]
 
 

@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import admin_roles, allocation_admin
+from p2pstock.bots.telegram import admin_roles, allocation_admin, lending_admin
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
     BotApplication,
@@ -73,6 +73,7 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "identities": Permission.KYC_REVIEW,
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
     "allocations": allocation_admin.MENU_PERMISSIONS,
+    "loans": lending_admin.MENU_PERMISSIONS,
     "approvals": None,
     "audit": Permission.AUDIT_VIEW,
     "stats": Permission.STATS_VIEW,
@@ -81,7 +82,14 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
 again on use)."""
 
-REJECTIONS = ("doc_no", "id_no", "wd_no", "ap_no", *sorted(allocation_admin.REJECTIONS))
+REJECTIONS = (
+    "doc_no",
+    "id_no",
+    "wd_no",
+    "ap_no",
+    *sorted(allocation_admin.REJECTIONS),
+    *sorted(lending_admin.REJECTIONS),
+)
 PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT, allocation_admin.STEP)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
@@ -125,6 +133,8 @@ async def admin_button(update: Update, context: BotContext) -> object:
         handled(await step)
     if action.verb in allocation_admin.VERBS:
         handled(await allocation_admin.on_button(update, context, admin, lang, action))
+    if action.verb in lending_admin.VERBS:
+        handled(await lending_admin.on_button(update, context, admin, lang, action))
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
@@ -377,6 +387,7 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "stats": show_statistics,
     "roles": admin_roles.show_roles,
     "allocations": allocation_admin.show_menu,
+    "loans": lending_admin.show_menu,
 }
 
 
@@ -411,6 +422,8 @@ async def _reject(
     services, verb, subject = context.services, rejection.verb, rejection.subject
     if verb in allocation_admin.REJECTIONS:
         return await allocation_admin.reject(context, admin, lang, rejection, reason)
+    if verb in lending_admin.REJECTIONS:
+        return await lending_admin.reject(context, admin, lang, rejection, reason)
     if verb == "doc_no":
         document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
         return text("admin.document_rejected", lang, id=document.id, reason=document.reason)

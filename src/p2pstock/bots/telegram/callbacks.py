@@ -14,6 +14,7 @@ only names which of the user's own pending steps it confirms.
     st:<page>                a page of fund activity (0–9999)
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
     al:<verb>:<subject>      a customer's allocation buttons (allocation_customer.py; ALLOCATION_VERBS)
+    ln:<verb>:<subject>      a customer's lending buttons (lending_customer.py; LENDING_VERBS)
     a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py, allocation_admin.py;
                              ADMIN_VERBS)
 """
@@ -43,6 +44,9 @@ MENU_ITEMS = (
     "language",
     "allocate",
     "allocations",
+    "hall",
+    "borrow",
+    "loans",
 )
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
@@ -92,8 +96,24 @@ class AllocationStep:
     subject: str
 
 
+@attrs.frozen
+class LoanStep:
+    """A customer's lending button: ``verb`` on ``subject`` (a page, a product, a loan id, a token; the
+    service checks what it names)."""
+
+    verb: str
+    subject: str
+
+
 Callback = (
-    Menu | ChooseLanguage | ChooseDocument | StatementPage | WithdrawalAnswer | AdminAction | AllocationStep
+    Menu
+    | ChooseLanguage
+    | ChooseDocument
+    | StatementPage
+    | WithdrawalAnswer
+    | AdminAction
+    | AllocationStep
+    | LoanStep
 )
 
 _MENU = re.compile(f"m:({'|'.join(MENU_ITEMS)})")
@@ -133,6 +153,12 @@ ADMIN_VERBS = (
     "al_tl",  # the timeline (its last events)
     "rq_ok",  # subject: a side request id
     "rq_no",
+    "ln_q",  # subject: a list of loans (LOAN_QUEUES)
+    "ln_first",  # subject: a loan id, to pass its first review
+    "ln_final",  # list it (the final review)
+    "ln_full",  # pass the full review: disburse
+    "ln_no",  # reject at a review (a reason is asked for)
+    "ln_ref",  # refuse at the full review (a reason is asked for)
 )
 ADMIN_QUEUES = (
     "documents",
@@ -143,7 +169,9 @@ ADMIN_QUEUES = (
     "stats",
     "roles",
     "allocations",
+    "loans",
 )
+LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
 ALLOCATION_VERBS = (
     "prod",  # subject: a product code, to choose its leverage
@@ -164,6 +192,21 @@ ALLOCATION_VERBS = (
     "drop",  # subject: the token of the application or side request being abandoned
 )
 _ALLOCATION = re.compile(f"al:({'|'.join(ALLOCATION_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
+LENDING_VERBS = (
+    "hall",  # subject: a page of the financing hall
+    "show",  # subject: a loan id, as investors see it
+    "inv",  # subject: a loan id, to invest in (the amount is asked for)
+    "prod",  # subject: a product code, to borrow under (a method is chosen next)
+    "meth",  # subject: <method>:<product code>
+    "mine",  # subject: "0", the customer's loans and investments
+    "loan",  # subject: a loan id, as its borrower sees it
+    "pay",  # subject: a loan id, to repay what is due
+    "early",  # subject: a loan id, to repay in full
+    "wd",  # subject: a loan id, an application to withdraw
+    "ok",  # subject: the token of the step being confirmed (an application, investment or repayment)
+    "drop",  # subject: the token of the step being abandoned
+)
+_LENDING = re.compile(f"ln:({'|'.join(LENDING_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
 ROLE_STEPS = ("appoint", "change", "deactivate", "define")
 _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
@@ -177,6 +220,7 @@ _ADMIN_SUBJECTS = {
     "rd_done": re.compile(_ROLE_NAME),
     "rd_skip": re.compile(_ROLE_NAME),
     "al_q": re.compile("|".join(ALLOCATION_QUEUES)),
+    "ln_q": re.compile("|".join(LOAN_QUEUES)),
     "al_call": re.compile(f"(confirmed|no_answer|declined):{_ADMIN_ID}"),
 }
 """Verb → the exact shape of its subject (any other verb's subject is an id)."""
@@ -204,6 +248,8 @@ def parse(data: object) -> Callback | None:
         return WithdrawalAnswer(match[1] == "y", int(match[2]))
     if match := _ALLOCATION.fullmatch(data):
         return AllocationStep(match[1], match[2])
+    if match := _LENDING.fullmatch(data):
+        return LoanStep(match[1], match[2])
     if match := _ADMIN.fullmatch(data):
         verb, subject = match[1], match[2]
         shape = _ADMIN_SUBJECTS.get(verb)
@@ -230,6 +276,8 @@ def write(callback: Callback) -> str:
             data = f"a:{verb}:{subject}"
         case AllocationStep(verb, subject):
             data = f"al:{verb}:{subject}"
+        case LoanStep(verb, subject):
+            data = f"ln:{verb}:{subject}"
     if parse(data) != callback:
         raise ValueError(f"{callback!r} cannot be written as button data")
     return data

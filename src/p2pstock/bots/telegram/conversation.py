@@ -7,7 +7,8 @@ re-entered from any step: a command, a menu button or an allocation button leave
 step), then the buttons outside it, then the catch-alls (an unreadable button is answered as outdated; a
 stray message gets the menu). Every ``al:`` button is an entry point (allocation_customer.py): those that
 ask for an amount, a deposit or a number of periods enter the allocation states; an outdated one leaves
-the state as it was.
+the state as it was. So is every ``ln:`` button (lending_customer.py), two of which enter the lending
+states (an investment's amount, an application's terms).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import allocation_customer, customer, funds, onboarding
+from p2pstock.bots.telegram import allocation_customer, customer, funds, lending_customer, onboarding
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
 
@@ -51,6 +52,9 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "language": customer.ask_language,
         "allocate": allocation_customer.show_rate_table,
         "allocations": allocation_customer.show_list,
+        "hall": lending_customer.show_hall,
+        "borrow": lending_customer.show_products,
+        "loans": lending_customer.show_mine,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""
@@ -85,6 +89,7 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         CallbackQueryHandler(onboarding.choose_document_kind, pattern=cb.accepts(cb.ChooseDocument)),
         # Every allocation button: those that ask for typing enter a state below, the others end any step.
         CallbackQueryHandler(allocation_customer.on_button, pattern=cb.accepts(cb.AllocationStep)),
+        CallbackQueryHandler(lending_customer.on_button, pattern=cb.accepts(cb.LoanStep)),
     ]
     states: dict[object, list[Handler]] = {
         onboarding.PHONE_CONTACT: [
@@ -108,6 +113,8 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         allocation_customer.TOP_UP: [MessageHandler(_new(TEXT), allocation_customer.got_top_up)],
         allocation_customer.EXTENSION: [MessageHandler(_new(TEXT), allocation_customer.got_extension)],
         allocation_customer.PROFIT: [MessageHandler(_new(TEXT), allocation_customer.got_profit)],
+        lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
+        lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
     }
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.

@@ -23,7 +23,8 @@ MAIN_MENU_ROWS = (
     ("phone", "identity"),
     ("documents", "status"),
     ("allocate", "allocations"),
-    ("language",),
+    ("hall", "borrow"),
+    ("loans", "language"),
 )
 
 

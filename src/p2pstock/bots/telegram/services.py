@@ -15,6 +15,8 @@ from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.lending.catalog import LoanCatalog
+from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Money
 from p2pstock.core.payments import PaymentLink
 from p2pstock.core.people.approvals import Approvals
@@ -84,6 +86,10 @@ class Platform(Protocol):
     def products(self) -> ProductCatalog: ...
     @property
     def allocations(self) -> Allocations: ...
+    @property
+    def loan_products(self) -> LoanCatalog: ...
+    @property
+    def lending(self) -> Lending: ...
 
 
 @attrs.frozen
@@ -101,6 +107,8 @@ class BotServices:
     statistics: PlatformStatistics
     products: ProductCatalog
     allocations: Allocations
+    loan_products: LoanCatalog
+    lending: Lending
     ui_state: UiStore
     payments: DepositLinks | None = None
 
@@ -118,6 +126,8 @@ class BotServices:
             statistics=platform.statistics,
             products=platform.products,
             allocations=platform.allocations,
+            loan_products=platform.loan_products,
+            lending=platform.lending,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
         )

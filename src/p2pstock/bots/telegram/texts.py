@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
+from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -484,6 +485,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
+        **LENDING_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""

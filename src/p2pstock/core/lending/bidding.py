@@ -42,7 +42,9 @@ from p2pstock.core.lending.products import share_of
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
 from p2pstock.core.people.permissions import Permission
-from p2pstock.core.validation import check_reason
+from p2pstock.core.validation import check_reason, check_text
+
+MAX_NOTE = 200
 
 
 def investment_id(investor_id: str, request_id: str | None) -> str:
@@ -130,7 +132,7 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
     tx.uow.installments.add_all(
         [LoanInstallment(loan.id, i.number, i.due, i.principal, i.interest) for i in plan]
     )
-    review = Review(admin.id, tx.now, True, note)
+    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_NOTE))
     disbursed = attrs.evolve(
         loan,
         status=LoanStatus.REPAYING,

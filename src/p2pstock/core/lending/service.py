@@ -96,7 +96,7 @@ class Lending:
 
         def page(tx: Tx) -> LoanPage:
             loan = self.desk.load(tx, loan_id, lock=False)
-            if loan.status in (LoanStatus.APPLIED, LoanStatus.FIRST_REVIEWED, LoanStatus.WITHDRAWN):
+            if loan.listed_at is None:
                 raise NotFound(f"no loan {loan_id} in the financing hall")
             plan = hall.planned_schedule(loan, self.desk.today(tx))
             mine = schedules.share_schedule(plan, amount) if amount is not None else ()
@@ -225,6 +225,7 @@ class Lending:
     def collect_due(self, day: date) -> int:
         """Take what fell due by ``day`` from the borrowers' wallets, as far as their balances go; how many
         loans paid something."""
+        self._not_ahead(day)
         total, after = 0, ""
         while True:
             read, paid, after = self._run(
@@ -236,15 +237,23 @@ class Lending:
 
     def accrue_penalties(self, day: date) -> int:
         """Work out penalty interest on overdue installments up to ``day``."""
+        self._not_ahead(day)
         return self._drain(lambda tx: repaying.accrue_penalties(self.desk, tx, day, BATCH))
 
     def remind(self, day: date) -> int:
         """Remind borrowers of installments falling due within the next days (once each)."""
+        self._not_ahead(day)
         return self._drain(lambda tx: repaying.remind(self.desk, tx, day, BATCH))
 
     def tell_overdue(self, day: date) -> int:
         """Tell borrowers and the full reviewers, once, of each installment unpaid after its due date."""
+        self._not_ahead(day)
         return self._drain(lambda tx: repaying.tell_overdue(self.desk, tx, day, BATCH))
+
+    def _not_ahead(self, day: date) -> None:
+        today = self.desk.office.read(self.desk.today)
+        if day > today:
+            raise InvalidInput(f"the lending jobs cannot run ahead: {day} is after today ({today})")
 
     def _drain(self, step: Callable[[Tx], int]) -> int:
         """Run ``step`` until a batch comes back short (each batch one transaction)."""

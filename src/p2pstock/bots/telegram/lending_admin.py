@@ -1,0 +1,151 @@
+"""Administrators' loan queues in the bot: first review, final review (listing), full review (disbursement)
+and the loans being repaid, each loan a card with the buttons its state allows.
+
+::
+
+    a:menu:loans ──► the queues ──a:ln_q:<queue>──► cards ──a:ln_first|ln_final|ln_full:<id>──► done
+                                                          ──a:ln_no|ln_ref:<id>──► a reason typed (admin.py)
+
+Core checks every permission and state again; a button of a loan that moved on gets core's refusal.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.service import VIEW
+from p2pstock.core.money import Money
+from p2pstock.core.people.permissions import Administrator
+
+END = ConversationHandler.END
+MENU_PERMISSIONS = frozenset(VIEW)
+SHOWN = 5
+STATUSES = {
+    "applied": LoanStatus.APPLIED,
+    "reviewed": LoanStatus.FIRST_REVIEWED,
+    "full": LoanStatus.FULL,
+    "repaying": LoanStatus.REPAYING,
+}
+DECISIONS = {
+    LoanStatus.APPLIED: (("ln_first", "admin.loan.first"), ("ln_no", "admin.reject")),
+    LoanStatus.FIRST_REVIEWED: (("ln_final", "admin.loan.final"), ("ln_no", "admin.reject")),
+    LoanStatus.FULL: (("ln_full", "admin.loan.full"), ("ln_ref", "admin.reject")),
+}
+REJECTIONS = frozenset({"ln_no", "ln_ref"})
+VERBS = frozenset({"ln_q", "ln_first", "ln_final", "ln_full"})
+
+
+async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+    rows = [[button(text(f"admin.loans.{name}", lang), cb.AdminAction("ln_q", name))] for name in STATUSES]
+    await say(update, context, text("admin.loans.menu", lang), InlineKeyboardMarkup(rows))
+
+
+async def on_button(
+    update: Update, context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction
+) -> object:
+    """A loan queue, or a decision on a loan; the conversation ends either way."""
+    await query_of(update).answer()
+    try:
+        if action.verb == "ln_q":
+            await _show_queue(update, context, admin, lang, STATUSES[action.subject])
+        else:
+            await say(update, context, await _decide(context, admin, lang, action))
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+    return END
+
+
+async def _show_queue(
+    update: Update, context: BotContext, admin: Administrator, lang: str, status: LoanStatus
+) -> None:
+    loans = await call(context.services.lending.queue, [status], by=admin.id, limit=SHOWN + 1)
+    if not loans:
+        await say(update, context, text("admin.loans.empty", lang))
+        return
+    for loan in loans[:SHOWN]:
+        await say(update, context, await card(context, loan, lang), _decision(loan, lang))
+    if len(loans) > SHOWN:
+        await say(update, context, text("admin.more", lang, shown=SHOWN))
+
+
+async def card(context: BotContext, loan: Loan, lang: str) -> str:
+    documents = await call(context.services.customers.documents, loan.borrower_id)
+    named = [d for d in documents if d.id in loan.documents]
+    lines = [
+        text(
+            "admin.loan.card",
+            lang,
+            id=loan.id,
+            borrower=loan.borrower_id,
+            amount=Money(loan.amount),
+            months=loan.terms.months,
+            rate=_percent(loan.terms.rate_bp),
+            method=text(f"loan.method.{loan.terms.method.value}", lang),
+            purpose=loan.purpose,
+            status=text(f"loan.status.{loan.status.value}", lang),
+            funded=Money(loan.funded),
+            investors=loan.investors,
+        )
+    ]
+    lines += [
+        text(
+            "admin.loan.document",
+            lang,
+            id=d.id,
+            kind=text(f"documents.kind.{d.kind.value}", lang),
+            status=text(f"admin.doc_status.{d.status.value}", lang),
+        )
+        for d in named
+    ]
+    lines += [
+        text("admin.loan.review", lang, by=r.by, outcome=text("loan.yes" if r.approved else "loan.no", lang))
+        for r in loan.reviews
+    ]
+    return "\n".join(lines)
+
+
+def _decision(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
+    choices = DECISIONS.get(loan.status)
+    if choices is None:
+        return None
+    return InlineKeyboardMarkup(
+        [[button(text(label, lang), cb.AdminAction(verb, loan.id)) for verb, label in choices]]
+    )
+
+
+async def _decide(context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction) -> str:
+    lending, loan_id = context.services.lending, action.subject
+    if action.verb == "ln_first":
+        loan = await call(lending.first_review, loan_id, by=admin.id)
+        return text("admin.loan.first_done", lang, id=loan.id)
+    if action.verb == "ln_final":
+        loan = await call(lending.final_review, loan_id, by=admin.id)
+        return text("admin.loan.listed", lang, id=loan.id)
+    if action.verb == "ln_full":
+        loan = await call(lending.approve_full, loan_id, by=admin.id)
+        return text("admin.loan.disbursed", lang, id=loan.id, amount=Money(loan.amount))
+    raise InvalidInput(f"unknown administrator action {action.verb}")
+
+
+async def reject(
+    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
+) -> str:
+    """A rejection at a review (``ln_no``) or at the full review (``ln_ref``), with its reason."""
+    lending, loan_id = context.services.lending, rejection.subject
+    if rejection.verb == "ln_ref":
+        loan = await call(lending.refuse_full, loan_id, by=admin.id, reason=reason)
+    else:
+        loan = await call(lending.reject, loan_id, by=admin.id, reason=reason)
+    return text("admin.loan.rejected", lang, id=loan.id, reason=loan.reason)
+
+
+def _percent(bp: int) -> str:
+    whole, part = divmod(bp, 100)
+    return f"{whole}.{part:02d}%"

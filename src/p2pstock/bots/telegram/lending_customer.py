@@ -1,0 +1,674 @@
+"""A customer's P2P lending in the bot: the financing hall and investing, borrowing, and the customer's
+loans and investments with repayment.
+
+::
+
+    🏦 m:hall     a page of open loans ──ln:show:<id>──► the loan ──ln:inv:<id>──► amount typed
+                  ──► expected returns with ln:ok:<token> / ln:drop:<token> ──► lending.invest
+    💴 m:borrow   products ──ln:prod:<code>──► methods ──ln:meth:<method>:<code>──► "amount months rate%
+                  purpose" typed ──► the application with ln:ok / ln:drop ──► lending.apply
+    📒 m:loans    the customer's loans and investments ──ln:loan:<id>──► installments, with
+                  ln:pay:<id> (what is due) / ln:early:<id> (everything) ──► confirm ln:ok / ln:drop
+
+The step being confirmed stays in the user's UI state (``user_state["loan_step"]``) and its buttons name
+a token (the id of the message that completed it), so a button of an earlier step is outdated. Each
+confirmation also gets a random nonce, and reaches core with a request id made of the user, the kind and
+the nonce: a second tap is the same request, which core answers without doing it again, and the next
+month's repayment from the same message is a new one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Coroutine
+from datetime import date
+from typing import Any
+
+import attrs
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    customer_of,
+    edit,
+    message_of,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+    typed_amount,
+    user_of,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending.hall import LoanPage
+from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method, total_interest
+from p2pstock.core.lending.views import Holding, InstallmentView
+from p2pstock.core.money import Money
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.documents import ReviewStatus
+
+END = ConversationHandler.END
+INVEST_AMOUNT = "loan.invest_amount"
+TERMS = "loan.terms"
+STATES = (INVEST_AMOUNT, TERMS)
+STEP = "loan_step"
+HALL_PAGE = 5
+SHOWN_INSTALLMENTS = 6
+QUALIFICATIONS = ("house_certificate", "bank_statement", "other")
+
+
+@attrs.frozen
+class Press:
+    customer: Customer
+    subject: str
+
+    @property
+    def lang(self) -> str:
+        return self.customer.language
+
+
+# -- the financing hall ------------------------------------------------------------------------------------
+
+
+async def show_hall(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    message, markup = await _hall_page(context, customer.language, 0)
+    await say(update, context, message, markup)
+    return END
+
+
+async def _turn_hall(update: Update, context: BotContext, press: Press) -> object:
+    if not press.subject.isdigit() or len(press.subject) > 3:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    message, markup = await _hall_page(context, press.lang, int(press.subject))
+    await edit(update, message, markup)
+    return END
+
+
+async def _hall_page(context: BotContext, lang: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    loans = await call(context.services.lending.hall, page=page, size=HALL_PAGE + 1)
+    if not loans:
+        return text("loan.hall.empty", lang), None
+    lines = [text("loan.hall.title", lang, page=page + 1)]
+    rows = []
+    for loan in loans[:HALL_PAGE]:
+        lines.append(_hall_line(loan, lang))
+        rows.append([button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))])
+    turns = []
+    if page > 0:
+        turns.append(button(text("statement.previous", lang), cb.LoanStep("hall", str(page - 1))))
+    if len(loans) > HALL_PAGE:
+        turns.append(button(text("statement.next", lang), cb.LoanStep("hall", str(page + 1))))
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, turns] if turns else rows)
+
+
+def _hall_line(loan: Loan, lang: str) -> str:
+    return text(
+        "loan.hall.line",
+        lang,
+        id=loan.id,
+        amount=Money(loan.amount),
+        rate=_percent(loan.terms.rate_bp),
+        months=loan.terms.months,
+        method=text(f"loan.method.{loan.terms.method.value}", lang),
+        progress=_percent(loan.funded * 10_000 // loan.amount),
+        left=Money(loan.remainder),
+    )
+
+
+async def _show_loan(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    try:
+        page = await call(context.services.lending.loan_page, press.subject)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    rows = []
+    if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
+        rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
+    await say(update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None)
+    return END
+
+
+def _page_text(page: LoanPage, lang: str) -> str:
+    loan, facts = page.loan, page.borrower
+    kinds = ", ".join(text(f"documents.kind.{kind}", lang) for kind in facts.qualifications) or "—"
+    low, high = loan.bid_range()
+    return "\n".join(
+        [
+            _hall_line(loan, lang),
+            text("loan.page.purpose", lang, purpose=loan.purpose),
+            text("loan.page.bids", lang, low=Money(low), high=Money(high), step=Money(loan.product.bid_step)),
+            text(
+                "loan.page.borrower",
+                lang,
+                name=facts.name,
+                identity=text("loan.yes" if facts.identity_verified else "loan.no", lang),
+                phone=text("loan.yes" if facts.phone_verified else "loan.no", lang),
+                documents=kinds,
+                repaid=facts.loans_repaid,
+            ),
+        ]
+    )
+
+
+async def _ask_amount(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    try:
+        loan = await call(context.services.lending.get, press.subject)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    low, high = loan.bid_range()
+    context.user_state[STEP] = {"kind": "invest", "loan": loan.id}
+    await say(
+        update, context, text("loan.invest.ask", press.lang, id=loan.id, low=Money(low), high=Money(high))
+    )
+    return INVEST_AMOUNT
+
+
+async def got_invest_amount(update: Update, context: BotContext) -> object:
+    """The amount typed: what it would bring, with ✅ / ✖️ naming this message."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    step = context.user_state.get(STEP)
+    if not isinstance(step, dict) or step.get("kind") != "invest":
+        await say(update, context, text("loan.step.lost", lang))
+        return END
+    amount = await typed_amount(update, context, lang)
+    if amount is None:
+        return None
+    try:
+        page = await call(context.services.lending.loan_page, str(step["loan"]), amount=amount.minor)
+    except InvalidInput as error:
+        await tell_error(update, context, error, lang)
+        return None
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        return END
+    token = message_of(update).message_id
+    step.update(amount=amount.minor, token=token, nonce=_nonce())
+    interest = total_interest(page.schedule)
+    fee = interest * page.loan.product.interest_fee_bp // 10_000
+    message = text(
+        "loan.invest.confirm", lang, id=page.loan.id, amount=amount, interest=Money(interest - fee)
+    )
+    await say(update, context, message, _confirm(lang, token, "loan.invest.button"))
+    return END
+
+
+# -- borrowing ---------------------------------------------------------------------------------------------
+
+
+async def show_products(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    lang = customer.language
+    products = await call(context.services.loan_products.offered)
+    if not products:
+        await say(update, context, text("loan.products.empty", lang))
+        return END
+    lines = [text("loan.products.title", lang)] + [_product_text(product, lang) for product in products]
+    rows = [[button(product.name, cb.LoanStep("prod", product.code))] for product in products]
+    await say(update, context, "\n\n".join(lines), InlineKeyboardMarkup(rows))
+    return END
+
+
+def _product_text(product: LoanProduct, lang: str) -> str:
+    return text(
+        "loan.product",
+        lang,
+        name=product.name,
+        low=Money(product.amount_min),
+        high=Money(product.amount_max),
+        months_min=product.months_min,
+        months_max=product.months_max,
+        rate_min=_percent(product.rate_min_bp),
+        rate_max=_percent(product.rate_max_bp),
+        fee=_percent(product.listing_fee_bp),
+    )
+
+
+async def _choose_method(update: Update, context: BotContext, press: Press) -> object:
+    product = await _offered(context, press.subject)
+    if product is None:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    rows = [
+        [button(text(f"loan.method.{m.value}", press.lang), cb.LoanStep("meth", f"{m.value}:{product.code}"))]
+        for m in product.methods
+    ]
+    await edit(update, text("loan.method.ask", press.lang, name=product.name), InlineKeyboardMarkup(rows))
+    return END
+
+
+async def _ask_terms(update: Update, context: BotContext, press: Press) -> object:
+    method, _, code = press.subject.partition(":")
+    product = await _offered(context, code)
+    if product is None or method not in {m.value for m in product.methods}:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    context.user_state[STEP] = {"kind": "apply", "product": code, "method": method}
+    await say(update, context, text("loan.terms.ask", press.lang, **_ranges(product)))
+    return TERMS
+
+
+async def got_terms(update: Update, context: BotContext) -> object:
+    """ "amount months rate% purpose" typed: the application to confirm, with the documents it rests on."""
+    customer = await customer_of(update, context)
+    lang = customer.language
+    step = context.user_state.get(STEP)
+    if not isinstance(step, dict) or step.get("kind") != "apply":
+        await say(update, context, text("loan.step.lost", lang))
+        return END
+    product = await _offered(context, str(step["product"]))
+    read = _read_terms(message_of(update).text or "")
+    if product is None:
+        await say(update, context, text("loan.product.gone", lang))
+        return END
+    if read is None:
+        await say(update, context, text("loan.terms.bad", lang, **_ranges(product)))
+        return None
+    documents = await _qualifications(context, customer)
+    if not documents:
+        await say(update, context, text("loan.documents.none", lang))
+        return END
+    amount, months, rate_bp, purpose = read
+    token = message_of(update).message_id
+    step.update(
+        amount=amount,
+        months=months,
+        rate=rate_bp,
+        purpose=purpose,
+        documents=documents,
+        token=token,
+        nonce=_nonce(),
+    )
+    message = text(
+        "loan.apply.confirm",
+        lang,
+        name=product.name,
+        amount=Money(amount),
+        months=months,
+        rate=_percent(rate_bp),
+        method=text(f"loan.method.{step['method']}", lang),
+        purpose=purpose,
+        documents=len(documents),
+        days=product.bidding_days_max,
+    )
+    await say(update, context, message, _confirm(lang, token, "loan.apply.button"))
+    return END
+
+
+def _read_terms(typed: str) -> tuple[int, int, int, str] | None:
+    """(amount in fen, months, rate in basis points, purpose) from "5000 18 12 shop", or None."""
+    parts = typed.split(maxsplit=3)
+    if len(parts) != 4 or not parts[1].isdecimal() or len(parts[1]) > 3:
+        return None
+    try:
+        amount = Money.parse(parts[0]).minor
+        rate = Money.parse(parts[2].removesuffix("%")).minor  # a percentage with two decimals: basis points
+    except P2PStockError:
+        return None
+    return amount, int(parts[1]), rate, parts[3].strip()
+
+
+async def _qualifications(context: BotContext, customer: Customer) -> list[str]:
+    documents = await call(context.services.customers.documents, customer.id)
+    return [
+        d.id for d in documents if d.kind.value in QUALIFICATIONS and d.status is not ReviewStatus.REJECTED
+    ]
+
+
+# -- the customer's loans and investments -----------------------------------------------------------------
+
+
+async def show_mine(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    message, markup = await _mine(context, customer)
+    await say(update, context, message, markup)
+    return END
+
+
+async def _mine(context: BotContext, customer: Customer) -> tuple[str, InlineKeyboardMarkup | None]:
+    lang = customer.language
+    loans = await call(context.services.lending.loans_of, customer.id)
+    holdings = await call(context.services.lending.holdings, customer.id)
+    if not loans and not holdings:
+        return text("loan.mine.empty", lang), None
+    lines, rows = [], []
+    if loans:
+        lines.append(text("loan.mine.borrowed", lang))
+        for loan in loans:
+            lines.append(
+                text(
+                    "loan.mine.loan", lang, id=loan.id, amount=Money(loan.amount), status=_status(loan, lang)
+                )
+            )
+            rows.append([button(text("loan.mine.button", lang, id=loan.id), cb.LoanStep("loan", loan.id))])
+    if holdings:
+        lines.append(text("loan.mine.invested", lang))
+        lines += [_holding_line(holding, lang) for holding in holdings]
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
+
+
+def _holding_line(holding: Holding, lang: str) -> str:
+    i = holding.investment
+    expected = sum(row.total for row in holding.expected)
+    return text(
+        "loan.mine.holding",
+        lang,
+        id=holding.loan.id,
+        amount=Money(i.amount),
+        status=_status(holding.loan, lang),
+        received=Money(i.principal_received + i.interest_received + i.penalty_received),
+        expected=Money(expected),
+        bucket=holding.bucket,
+    )
+
+
+async def _show_own_loan(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
+    plan = (
+        await call(context.services.lending.schedule, loan.id) if loan.status is LoanStatus.REPAYING else []
+    )
+    lines = [
+        text(
+            "loan.own.title",
+            press.lang,
+            id=loan.id,
+            amount=Money(loan.amount),
+            status=_status(loan, press.lang),
+        )
+    ]
+    if loan.reason:
+        lines.append(text("loan.own.reason", press.lang, reason=loan.reason))
+    unpaid = [view for view in plan if not view.installment.settled]
+    lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
+    await say(update, context, "\n".join(lines), _own_buttons(loan, press.lang))
+    return END
+
+
+def _installment_line(view: InstallmentView, lang: str) -> str:
+    i = view.installment
+    late = (
+        text("loan.own.late", lang, days=view.days_overdue, bucket=view.bucket) if view.days_overdue else ""
+    )
+    return text(
+        "loan.own.installment", lang, number=i.number, due=str(i.due), owed=Money(view.owed), late=late
+    )
+
+
+def _own_buttons(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
+    if loan.status is LoanStatus.REPAYING:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    button(text("loan.pay.button", lang), cb.LoanStep("pay", loan.id)),
+                    button(text("loan.early.button", lang), cb.LoanStep("early", loan.id)),
+                ]
+            ]
+        )
+    if loan.status in (LoanStatus.APPLIED, LoanStatus.FIRST_REVIEWED):
+        return InlineKeyboardMarkup(
+            [[button(text("loan.withdraw.button", lang), cb.LoanStep("wd", loan.id))]]
+        )
+    return None
+
+
+async def _ask_repay(update: Update, context: BotContext, press: Press) -> object:
+    """What is due now (or the next installment), to confirm."""
+    await query_of(update).answer()
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
+    plan = await call(context.services.lending.schedule, loan.id)
+    unpaid = [view for view in plan if not view.installment.settled]
+    today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
+    amount = sum(view.owed for view in today)
+    return await _ask_confirm(
+        update, context, press, kind="repay", loan_id=loan.id, amount=amount, key="loan.pay.confirm"
+    )
+
+
+async def _ask_early(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    try:
+        payoff = await call(context.services.lending.payoff, press.subject, customer_id=press.customer.id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    return await _ask_confirm(
+        update,
+        context,
+        press,
+        kind="early",
+        loan_id=press.subject,
+        amount=payoff.total,
+        key="loan.early.confirm",
+    )
+
+
+async def _ask_confirm(
+    update: Update, context: BotContext, press: Press, *, kind: str, loan_id: str, amount: int, key: str
+) -> object:
+    """A repayment to confirm, named by the message whose button was pressed."""
+    token = message_of(update).message_id
+    context.user_state[STEP] = {
+        "kind": kind,
+        "loan": loan_id,
+        "amount": amount,
+        "token": token,
+        "nonce": _nonce(),
+    }
+    markup = _confirm(press.lang, token, "loan.confirm.button")
+    await say(update, context, text(key, press.lang, id=loan_id, amount=Money(amount)), markup)
+    return END
+
+
+async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    try:
+        loan = await call(context.services.lending.withdraw, press.subject, customer_id=press.customer.id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    await edit(update, text("loan.withdrawn", press.lang, id=loan.id))
+    return END
+
+
+# -- confirming -------------------------------------------------------------------------------------------
+
+
+async def _confirmed(update: Update, context: BotContext, press: Press) -> object:
+    """✅ under the pending step named by the button's token: done once (core sees the same request id)."""
+    step = context.user_state.get(STEP)
+    if not isinstance(step, dict) or str(step.get("token")) != press.subject:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    request_id = f"tg-{user_of(update).id}-{step['kind']}-{step.get('nonce', press.subject)}"
+    try:
+        message = await DONE[str(step["kind"])](context, press.customer, step, request_id)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return END
+    await edit(update, message)
+    return END
+
+
+async def _invest(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
+    investment = await call(
+        context.services.lending.invest,
+        str(step["loan"]),
+        investor_id=customer.id,
+        amount=int(step["amount"]),
+        request_id=request_id,
+    )
+    return text("loan.invested", customer.language, id=investment.loan_id, amount=Money(investment.amount))
+
+
+async def _apply(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
+    product = await _offered(context, str(step["product"]))
+    loan = await call(
+        context.services.lending.apply,
+        customer.id,
+        product=str(step["product"]),
+        amount=int(step["amount"]),
+        months=int(step["months"]),
+        rate_bp=int(step["rate"]),
+        method=Method(str(step["method"])),
+        purpose=str(step["purpose"]),
+        documents=[str(d) for d in step["documents"]],
+        bidding_days=product.bidding_days_max if product else 1,
+        request_id=request_id,
+    )
+    return text("loan.applied", customer.language, id=loan.id, amount=Money(loan.amount))
+
+
+async def _repay(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
+    loan = await call(
+        context.services.lending.repay,
+        str(step["loan"]),
+        customer_id=customer.id,
+        amount=int(step["amount"]),
+        request_id=request_id,
+    )
+    return _repaid(loan, int(step["amount"]), customer.language)
+
+
+async def _repay_early(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
+    loan = await call(
+        context.services.lending.repay_early,
+        str(step["loan"]),
+        customer_id=customer.id,
+        request_id=request_id,
+    )
+    return _repaid(loan, int(step["amount"]), customer.language)
+
+
+def _repaid(loan: Loan, amount: int, lang: str) -> str:
+    key = "loan.repaid.all" if loan.status is LoanStatus.REPAID else "loan.repaid.part"
+    return text(key, lang, id=loan.id, amount=Money(amount))
+
+
+Done = Callable[[BotContext, Customer, dict[str, Any], str], Coroutine[Any, Any, str]]
+DONE: dict[str, Done] = {"invest": _invest, "apply": _apply, "repay": _repay, "early": _repay_early}
+
+
+async def _drop(update: Update, context: BotContext, press: Press) -> object:
+    step = context.user_state.get(STEP)
+    if not isinstance(step, dict) or str(step.get("token")) != press.subject:
+        await outdated(update, press.lang)
+        return None
+    context.user_state.pop(STEP, None)
+    await query_of(update).answer()
+    await edit(update, text("loan.dropped", press.lang))
+    return END
+
+
+# -- dispatch and helpers --------------------------------------------------------------------------------
+
+
+async def _turn_mine(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    message, markup = await _mine(context, press.customer)
+    await say(update, context, message, markup)
+    return END
+
+
+Action = Callable[[Update, BotContext, Press], Coroutine[Any, Any, object]]
+ACTIONS: dict[str, Action] = {
+    "hall": _turn_hall,
+    "show": _show_loan,
+    "inv": _ask_amount,
+    "prod": _choose_method,
+    "meth": _ask_terms,
+    "mine": _turn_mine,
+    "loan": _show_own_loan,
+    "pay": _ask_repay,
+    "early": _ask_early,
+    "wd": _withdraw,
+    "ok": _confirmed,
+    "drop": _drop,
+}
+
+
+async def on_button(update: Update, context: BotContext) -> object:
+    """Any ``ln:`` button: the action of its verb (a typing step, ``END``, or ``None`` if outdated)."""
+    step = cb.parse(query_of(update).data)
+    customer = await customer_of(update, context)
+    if not isinstance(step, cb.LoanStep) or step.verb not in ACTIONS:
+        await outdated(update, customer.language)
+        return None
+    return await ACTIONS[step.verb](update, context, Press(customer, step.subject))
+
+
+async def _offered(context: BotContext, code: str) -> LoanProduct | None:
+    products = await call(context.services.loan_products.offered)
+    return next((product for product in products if product.code == code), None)
+
+
+async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan | None:
+    try:
+        loan = await call(context.services.lending.get, press.subject)
+    except P2PStockError as error:
+        await tell_error(update, context, error, press.lang)
+        return None
+    if loan.borrower_id != press.customer.id:
+        await outdated(update, press.lang)
+        return None
+    return loan
+
+
+def _today(context: BotContext) -> date:
+    return context.services.ledger.clock.now().astimezone(context.services.ledger.timezone).date()
+
+
+def _ranges(product: LoanProduct) -> dict[str, object]:
+    return {
+        "low": Money(product.amount_min),
+        "high": Money(product.amount_max),
+        "months_min": product.months_min,
+        "months_max": product.months_max,
+        "rate_min": _percent(product.rate_min_bp),
+        "rate_max": _percent(product.rate_max_bp),
+    }
+
+
+def _nonce() -> str:
+    """Names one confirmation: its buttons' taps are one request to core, another confirmation another."""
+    return uuid.uuid4().hex[:12]
+
+
+def _percent(bp: int) -> str:
+    whole, part = divmod(bp, 100)
+    return f"{whole}.{part:02d}%"
+
+
+def _status(loan: Loan, lang: str) -> str:
+    return text(f"loan.status.{loan.status.value}", lang)
+
+
+def _confirm(lang: str, token: int, label: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(text(label, lang), cb.LoanStep("ok", str(token))),
+                button(text("loan.drop.button", lang), cb.LoanStep("drop", str(token))),
+            ]
+        ]
+    )

@@ -1,0 +1,177 @@
+"""The texts of the lending flows, customers' and administrators', in Chinese and English (merged into
+``texts.TEXTS``). Amounts arrive as ``Money``, rates as text such as ``12.00%``, dates as ISO text."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+def _t(zh: str, en: str) -> Mapping[str, str]:
+    return MappingProxyType({"zh": zh, "en": en})
+
+
+LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "menu.hall": _t("🏦 理财大厅", "🏦 Financing hall"),
+        "menu.borrow": _t("💴 我要借款", "💴 Borrow"),
+        "menu.loans": _t("📒 我的借贷", "📒 My loans"),
+        "loan.yes": _t("是", "yes"),
+        "loan.no": _t("否", "no"),
+        # -- names -----------------------------------------------------------------------------------
+        "loan.method.equal_installments": _t("等额本息", "equal installments"),
+        "loan.method.equal_principal": _t("等额本金", "equal principal"),
+        "loan.method.interest_only": _t("先息后本", "interest monthly, principal at maturity"),
+        "loan.method.bullet": _t("到期还本付息", "all at maturity"),
+        "loan.status.applied": _t("待初审", "awaiting first review"),
+        "loan.status.first_reviewed": _t("待终审", "awaiting final review"),
+        "loan.status.listed": _t("招标中", "open for bidding"),
+        "loan.status.full": _t("已满标，待复审", "fully funded, awaiting full review"),
+        "loan.status.repaying": _t("还款中", "being repaid"),
+        "loan.status.repaid": _t("已结清", "repaid"),
+        "loan.status.rejected": _t("审核未通过", "rejected"),
+        "loan.status.withdrawn": _t("已撤回", "withdrawn"),
+        "loan.status.failed": _t("流标", "not funded in time"),
+        "loan.status.refused": _t("复审未通过", "refused at full review"),
+        # -- the financing hall ------------------------------------------------------------------------
+        "loan.hall.empty": _t("理财大厅暂无可投借款。", "No loans are open for bidding right now."),
+        "loan.hall.title": _t("🏦 理财大厅（第 {page} 页）", "🏦 Financing hall (page {page})"),
+        "loan.hall.line": _t(
+            "借款 {id}：{amount}，年化 {rate}，{months} 个月，{method}；已投 {progress}，剩余可投 {left}",
+            "Loan {id}: {amount} at {rate} a year over {months} months, {method}; {progress} funded, "
+            "{left} left",
+        ),
+        "loan.hall.button": _t("查看 {id}", "Open {id}"),
+        "loan.page.purpose": _t("用途：{purpose}", "Purpose: {purpose}"),
+        "loan.page.bids": _t(
+            "投资金额：{low} 至 {high}，按 {step} 递增", "Invest from {low} to {high}, in steps of {step}"
+        ),
+        "loan.page.borrower": _t(
+            "借款人 {name}：实名认证 {identity}，手机认证 {phone}；"
+            "已审核材料：{documents}；已还清借款 {repaid} 笔",
+            "Borrower {name}: identity verified {identity}, phone verified {phone}; documents checked: "
+            "{documents}; loans repaid: {repaid}",
+        ),
+        "loan.invest.button": _t("💰 投资", "💰 Invest"),
+        "loan.invest.ask": _t(
+            "请输入投资借款 {id} 的金额（{low} 至 {high}）：",
+            "How much do you want to invest in loan {id}? ({low} to {high})",
+        ),
+        "loan.invest.confirm": _t(
+            "投资借款 {id}：{amount}，预计收益 {interest}（已扣平台管理费）。确认后资金立即冻结。",
+            "Invest {amount} in loan {id}: about {interest} of interest after the platform's fee. The money "
+            "is frozen as soon as you confirm.",
+        ),
+        "loan.invested": _t(
+            "已投资借款 {id}：{amount} 已冻结，满标复审后开始计息。",
+            "You invested {amount} in loan {id}; it is frozen until the loan is full and reviewed.",
+        ),
+        # -- borrowing ---------------------------------------------------------------------------------
+        "loan.products.empty": _t("暂无可申请的借款产品。", "No loan products are offered right now."),
+        "loan.products.title": _t("💴 借款产品", "💴 Loan products"),
+        "loan.product": _t(
+            "{name}：{low} 至 {high}，{months_min}–{months_max} 个月，"
+            "年化 {rate_min}–{rate_max}，服务费 {fee}",
+            "{name}: {low} to {high} over {months_min}–{months_max} months at {rate_min}–{rate_max} a year; "
+            "listing fee {fee}",
+        ),
+        "loan.product.gone": _t(
+            "该产品已下架，请重新选择。", "That product is no longer offered; choose again."
+        ),
+        "loan.method.ask": _t("{name}：请选择还款方式。", "{name}: choose how to repay."),
+        "loan.terms.ask": _t(
+            "请在一条消息中输入：金额 期限(月) 年利率% 用途，例如“5000 18 12 店铺装修”。\n"
+            "金额 {low} 至 {high}，期限 {months_min}–{months_max} 个月，年利率 {rate_min}–{rate_max}。",
+            "Type in one message: amount, months, yearly rate % and purpose, e.g. “5000 18 12 shop "
+            "renovation”.\nAmount {low} to {high}, {months_min}–{months_max} months, "
+            "rate {rate_min}–{rate_max}.",
+        ),
+        "loan.terms.bad": _t(
+            "没看懂，请按“金额 期限 年利率 用途”输入：金额 {low} 至 {high}，"
+            "期限 {months_min}–{months_max} 个月，年利率 {rate_min}–{rate_max}。",
+            "That could not be read. Type amount, months, rate and purpose: amount {low} to {high}, "
+            "{months_min}–{months_max} months, rate {rate_min}–{rate_max}.",
+        ),
+        "loan.documents.none": _t(
+            "请先在“上传材料”中上传房产证、银行流水或其他资质材料。",
+            "Upload a house certificate, a bank statement or another qualification document first "
+            "(Documents in the menu).",
+        ),
+        "loan.apply.confirm": _t(
+            "申请借款：{name}，{amount}，{months} 个月，年化 {rate}，{method}。\n用途：{purpose}\n"
+            "资质材料 {documents} 份；审核通过后在理财大厅招标 {days} 天。",
+            "Apply for a loan: {name}, {amount} over {months} months at {rate}, {method}.\n"
+            "Purpose: {purpose}\n{documents} qualification document(s); once approved it is open for "
+            "bidding for {days} days.",
+        ),
+        "loan.apply.button": _t("✅ 提交申请", "✅ Apply"),
+        "loan.applied": _t(
+            "借款申请 {id}（{amount}）已提交，等待审核。",
+            "Your loan application {id} for {amount} is in and awaits review.",
+        ),
+        # -- the customer's loans -------------------------------------------------------------------
+        "loan.mine.empty": _t("您还没有借款或投资。", "You have no loans or investments yet."),
+        "loan.mine.borrowed": _t("📒 我的借款", "📒 Your loans"),
+        "loan.mine.loan": _t("借款 {id}：{amount}，{status}", "Loan {id}: {amount}, {status}"),
+        "loan.mine.button": _t("借款 {id}", "Loan {id}"),
+        "loan.mine.invested": _t("💰 我的投资", "💰 Your investments"),
+        "loan.mine.holding": _t(
+            "借款 {id}：投资 {amount}，{status}；已回款 {received}，待回款 {expected}（{bucket}）",
+            "Loan {id}: {amount} invested, {status}; received {received}, expected {expected} ({bucket})",
+        ),
+        "loan.own.title": _t("借款 {id}：{amount}，{status}", "Loan {id}: {amount}, {status}"),
+        "loan.own.reason": _t("原因：{reason}", "Reason: {reason}"),
+        "loan.own.installment": _t(
+            "第 {number} 期 {due}：待还 {owed}{late}", "Installment {number}, {due}: {owed} to pay{late}"
+        ),
+        "loan.own.late": _t("（已逾期 {days} 天，{bucket}）", " (overdue {days} days, {bucket})"),
+        "loan.pay.button": _t("💳 还款", "💳 Repay"),
+        "loan.early.button": _t("⏩ 提前还清", "⏩ Repay in full"),
+        "loan.withdraw.button": _t("↩️ 撤回申请", "↩️ Withdraw the application"),
+        "loan.withdrawn": _t("借款申请 {id} 已撤回。", "Loan application {id} is withdrawn."),
+        "loan.pay.confirm": _t(
+            "借款 {id} 本次应还 {amount}，从钱包扣款。", "Repay {amount} on loan {id} from your wallet."
+        ),
+        "loan.early.confirm": _t(
+            "提前还清借款 {id}：共 {amount}（含当期利息和提前还款费），从钱包扣款。",
+            "Repay loan {id} in full: {amount} (interest to date and the early repayment fee included), "
+            "from your wallet.",
+        ),
+        "loan.confirm.button": _t("✅ 确认还款", "✅ Repay"),
+        "loan.repaid.part": _t("已还款 {amount}（借款 {id}）。", "You repaid {amount} on loan {id}."),
+        "loan.repaid.all": _t(
+            "已还款 {amount}，借款 {id} 已全部还清。", "You repaid {amount}; loan {id} is repaid."
+        ),
+        "loan.drop.button": _t("✖️ 取消", "✖️ Cancel"),
+        "loan.dropped": _t("已取消。", "Cancelled."),
+        "loan.step.lost": _t(
+            "这一步已失效，请从菜单重新开始。", "That step has expired; start again from the menu."
+        ),
+        # -- administrators ---------------------------------------------------------------------------
+        "admin.queue.loans": _t("🏦 借款管理", "🏦 Loans"),
+        "admin.loans.menu": _t("借款队列：", "Loan queues:"),
+        "admin.loans.applied": _t("待初审", "First review"),
+        "admin.loans.reviewed": _t("待终审（发布）", "Final review (listing)"),
+        "admin.loans.full": _t("满标待复审", "Full, awaiting full review"),
+        "admin.loans.repaying": _t("还款中", "Being repaid"),
+        "admin.loans.empty": _t("队列为空。", "Nothing waits here."),
+        "admin.loan.card": _t(
+            "借款 {id}（借款人 {borrower}）：{amount}，{months} 个月，年化 {rate}，{method}\n"
+            "用途：{purpose}\n状态：{status}；已投 {funded}（{investors} 人）",
+            "Loan {id} (borrower {borrower}): {amount} over {months} months at {rate}, {method}\n"
+            "Purpose: {purpose}\nStatus: {status}; funded {funded} by {investors} investor(s)",
+        ),
+        "admin.loan.document": _t("材料 {id}：{kind}，{status}", "Document {id}: {kind}, {status}"),
+        "admin.doc_status.pending": _t("待审核", "pending"),
+        "admin.doc_status.accepted": _t("已通过", "accepted"),
+        "admin.doc_status.rejected": _t("已驳回", "rejected"),
+        "admin.loan.review": _t("审核：{by}，通过 {outcome}", "Review by {by}: approved {outcome}"),
+        "admin.loan.first": _t("✅ 初审通过", "✅ Pass first review"),
+        "admin.loan.final": _t("✅ 终审通过并发布", "✅ Pass and list"),
+        "admin.loan.full": _t("✅ 复审通过并放款", "✅ Approve and disburse"),
+        "admin.loan.first_done": _t("借款 {id} 初审通过。", "Loan {id} passed its first review."),
+        "admin.loan.listed": _t("借款 {id} 已发布到理财大厅。", "Loan {id} is listed in the financing hall."),
+        "admin.loan.disbursed": _t("借款 {id} 已放款（{amount}）。", "Loan {id} is disbursed ({amount})."),
+        "admin.loan.rejected": _t("借款 {id} 已驳回：{reason}", "Loan {id} was turned down: {reason}"),
+    }
+)

@@ -1,0 +1,158 @@
+"""One loan from the application to its last repayment, every step taken in the real bot: the borrower
+uploads a house certificate and applies, two reviewers review it, two investors invest from the
+financing hall, the risk officer approves the full loan, and the borrower repays both installments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot_harness import BotHarness, TelegramUser, as_admin, button_data, play
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.bootstrap import App
+from p2pstock.core.ledger import chart
+from p2pstock.core.lending.loans import LoanStatus
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
+from p2pstock.core.people.customers import Customer, KycStatus
+
+BORROWER, IVAN, IRIS = 1001, 2001, 2002
+REVIEWER_1, REVIEWER_2, RISK = 7101, 7102, 7103
+PNG = b"\x89PNG\r\n\x1a\n" + b"house certificate"
+PRODUCT = LoanProduct(
+    code="personal",
+    version=1,
+    name="个人信用借款",
+    amount_min=100_000,
+    amount_max=10_000_000,
+    months_min=1,
+    months_max=12,
+    rate_min_bp=600,
+    rate_max_bp=2_400,
+    methods=(Method.EQUAL_INSTALLMENTS, Method.BULLET),
+    bidding_days_max=3,
+    listing_fee_bp=200,
+    interest_fee_bp=1_000,
+)
+
+
+def the_platform(app: App, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 3, 2, 2, tzinfo=UTC))  # 10:00 in Shanghai
+    app.loan_products.define(PRODUCT, by="root")
+    people = [("bella", BORROWER, 100_000), ("ivan", IVAN, 1_000_000), ("iris", IRIS, 1_000_000)]
+    for customer_id, telegram, wallet in people:
+        customer = Customer(
+            customer_id,
+            telegram_user_id=telegram,
+            language="en",
+            phone=f"+86138000{telegram:05d}",
+            real_name="王小明",
+            status=KycStatus.VERIFIED,
+        )
+        app.office.run(lambda tx, c=customer: tx.uow.customers.add(c))
+        app.wallets.open(customer_id)
+        if wallet:
+            app.wallets.confirm_deposit(
+                customer_id, gateway="bank", transaction_id=customer_id, amount=Money(wallet)
+            )
+    for admin_id, role, telegram in [
+        ("reviewer-1", "reviewer", REVIEWER_1),
+        ("reviewer-2", "reviewer", REVIEWER_2),
+        ("risk-1", "risk_officer", RISK),
+    ]:
+        app.staff.enrol_by_operator(admin_id, [role], telegram_user_id=telegram)
+
+
+def last_buttons(bot: BotHarness, prefix: str) -> list[str]:
+    last = [p for name, p in bot.request.calls if name in ("sendMessage", "editMessageText", "sendPhoto")][-1]
+    return [data for data in button_data(last) if data.startswith(prefix)]
+
+
+async def invest(bot: BotHarness, investor: TelegramUser, loan_id: str, amount: str) -> None:
+    await bot.send(investor.command("/hall"))
+    await bot.send(investor.presses(f"ln:show:{loan_id}"))
+    await bot.send(investor.presses(f"ln:inv:{loan_id}"))
+    typed = investor.says(amount)
+    await bot.send(typed)
+    await bot.send(investor.presses(f"ln:ok:{typed.message.message_id}"))
+
+
+async def repay(bot: BotHarness, borrower: TelegramUser, loan_id: str, message_id: int) -> None:
+    await bot.send(borrower.command("/loans"))
+    await bot.send(borrower.presses(f"ln:loan:{loan_id}"))
+    await bot.send(borrower.presses(f"ln:pay:{loan_id}", message_id=message_id))
+    await bot.send(borrower.presses(f"ln:ok:{message_id}", message_id=message_id + 1))
+
+
+def test_a_loan_from_application_to_the_last_repayment_in_the_bot(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    found: dict[str, str] = {}
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        ivan, iris = bot.user(IVAN, language_code="en"), bot.user(IRIS, language_code="en")
+        first, second, risk = (as_admin(bot, who) for who in (REVIEWER_1, REVIEWER_2, RISK))
+        # the borrower uploads a house certificate, which a reviewer accepts from the documents queue
+        bot.request.files["house"] = PNG
+        await bot.send(bella.command("/documents"))
+        await bot.send(bella.presses("doc:house_certificate"))
+        await bot.send(bella.sends_photo("house", len(PNG)))
+        await bot.send(first.command("/admin"))
+        await bot.send(first.presses("a:menu:documents"))
+        [accept] = [d for name, p in bot.request.calls for d in button_data(p) if d.startswith("a:doc_ok:")][
+            -1:
+        ]
+        await bot.send(first.presses(accept))
+        # the borrower applies: ¥5,000 over two months at 12 %, equal installments
+        await bot.send(bella.command("/borrow"))
+        await bot.send(bella.presses("ln:prod:personal"))
+        await bot.send(bella.presses("ln:meth:equal_installments:personal"))
+        terms = bella.says("5000 2 12 shop renovation")
+        await bot.send(terms)
+        await bot.send(bella.presses(f"ln:ok:{terms.message.message_id}"))
+        [loan] = app.lending.loans_of("bella")
+        lid = found["id"] = loan.id
+        # two reviewers: the first review, then the listing
+        await bot.send(first.presses("a:menu:loans"))
+        await bot.send(first.presses("a:ln_q:applied"))
+        await bot.send(first.presses(f"a:ln_first:{lid}"))
+        await bot.send(second.presses("a:ln_q:reviewed"))
+        await bot.send(second.presses(f"a:ln_final:{lid}"))
+        assert app.lending.get(lid).status is LoanStatus.LISTED
+        # two investors fill it from the financing hall
+        await invest(bot, ivan, lid, "3,000")
+        await invest(bot, iris, lid, "2000")
+        assert app.lending.get(lid).status is LoanStatus.FULL
+        # the risk officer approves the full loan: it is disbursed
+        await bot.send(risk.presses("a:ln_q:full"))
+        assert last_buttons(bot, "a:ln_") == [f"a:ln_full:{lid}", f"a:ln_ref:{lid}"]
+        await bot.send(risk.presses(f"a:ln_full:{lid}"))
+        # the borrower repays each installment on its due date
+        clock.set(datetime(2026, 4, 2, 2, tzinfo=UTC))
+        await repay(bot, bella, lid, 5001)
+        clock.set(datetime(2026, 5, 2, 2, tzinfo=UTC))
+        await repay(bot, bella, lid, 5101)
+        await bot.send(ivan.command("/loans"))
+
+    bot = play(app, scenario)
+
+    lid = found["id"]
+    loan = app.lending.get(lid)
+    assert loan.status is LoanStatus.REPAID and loan.payments == 2
+    plan = app.lending.installments(lid)
+    paid = sum(i.paid_principal + i.paid_interest for i in plan)
+    assert paid == 500_000 + sum(i.interest for i in plan)
+    assert app.wallets.balance("bella").available.minor == 100_000 + 500_000 - 10_000 - paid
+    investments = {i.investor_id: i for i in app.lending.investments(lid)}
+    assert (
+        investments["ivan"].principal_received == 300_000
+        and investments["iris"].principal_received == 200_000
+    )
+    to_investors = sum(i.principal_received + i.interest_received for i in investments.values())
+    fees = app.ledger.account(chart.fee_income().id).balances.credits_posted
+    assert to_investors + fees - 10_000 == paid  # the listing fee (¥100) came out of the disbursement
+    assert app.wallets.balance("ivan").available.minor == 1_000_000 + investments["ivan"].interest_received
+    texts = bot.request.texts()
+    assert any("loan" in t.lower() and "is repaid" in t for t in texts)
+    assert any(t.startswith("📒 Your loans") or "Your investments" in t for t in texts)
+    assert app.ledger.audit().ok
