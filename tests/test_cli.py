@@ -29,7 +29,7 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
 
 
-def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_and_a_settled_allocation(
+def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_an_allocation_and_a_loan(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["demo"]) == 0
@@ -44,7 +44,15 @@ def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_and
     assert "bot ▸ Li Wei: The password of sub-account HOMS-8801" in out
     assert "$ p2pstock jobs run → allocations charged fees: 1" in out
     assert re.search(r"bot ▸ Li Wei: Allocation \w+ is settled; ¥1,150.00 was paid to your wallet.", out)
-    assert "Li Wei: verified; wallet available ¥1,647.00, frozen ¥0.00" in out
+    assert re.search(
+        r"bot ▸ Li Wei: Loan \w+ is listed in the financing hall; bidding closes 2026-03-05", out
+    )
+    assert "bot ▸ Li Wei: Loan" in out and "is disbursed: ¥4,900.00 is in your wallet." in out
+    assert re.search(r"bot ▸ Wang Fang: ¥1,519.80 from loan \w+ is in your wallet.", out)
+    assert re.search(r"bot ▸ Li Wei: Loan \w+ is repaid in full.", out)
+    # ¥1,647 after the allocation; ¥4,900 lent (¥5,000 less the 2 % listing fee); ¥5,075.12 repaid
+    assert "Li Wei: verified; wallet available ¥1,471.88, frozen ¥0.00" in out
+    assert "Wang Fang: wallet available ¥3,040.57" in out and "Zhang Min: wallet available ¥3,027.05" in out
     assert re.search(r"trial balance balanced; ledger audit ok; audit trail of \d+ records intact", out)
 
 

@@ -5,7 +5,7 @@ The bot is the one ``p2pstock serve`` runs (real handlers, real ``Update`` objec
 API is a local stand-in (``LocalBotApi``). Text messages go to the console SMS sender; the deposit is paid
 on the sandbox gateway's page, served by the real web server on a loopback port, which calls back signed
 like a real gateway. The customer then takes a stock fund allocation from the rate table to its
-settlement.
+settlement, and borrows through P2P lending from two investors, repaying to the last installment.
 """
 
 from __future__ import annotations
@@ -30,13 +30,27 @@ from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.local_api import LocalBotApi, LocalUser
 from p2pstock.config import Settings
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel
+from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.jobs import run_jobs
 
 Say = Callable[[str], None]
 CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2 = 1001, 2001, 3001, 4001, 4002
+REVIEWER_2, WANG, ZHANG = 2002, 1002, 1003
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
-NAMES = {CUSTOMER: "Li Wei", REVIEWER: "reviewer", FINANCE: "finance", RISK: "risk", RISK_2: "risk-2"}
+NAMES = {
+    CUSTOMER: "Li Wei",
+    REVIEWER: "reviewer",
+    FINANCE: "finance",
+    RISK: "risk",
+    RISK_2: "risk-2",
+    REVIEWER_2: "review-2",
+    WANG: "Wang Fang",
+    ZHANG: "Zhang Min",
+}
 PRODUCT = Product(
     code="daily",
     version=1,
@@ -49,6 +63,21 @@ PRODUCT = Product(
     term_min=2,
     term_max=30,
     risk_fund_ppm=5_000,
+)
+LOAN_PRODUCT = LoanProduct(
+    code="personal",
+    version=1,
+    name="个人信用借款",
+    amount_min=100_000,
+    amount_max=10_000_000,
+    months_min=1,
+    months_max=12,
+    rate_min_bp=600,
+    rate_max_bp=2_400,
+    methods=(Method.EQUAL_INSTALLMENTS, Method.BULLET),
+    bidding_days_max=3,
+    listing_fee_bp=200,
+    interest_fee_bp=1_000,
 )
 
 
@@ -186,6 +215,7 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
     await talk.send(li, "/menu", li.command("/menu"))
     await talk.tap(li, "💰 Wallet")
     await _allocation(talk)
+    await _lending(talk)
 
 
 async def _allocation(talk: Conversation) -> None:
@@ -263,6 +293,76 @@ async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser,
     await talk.press(li, "al:show:")
 
 
+async def _lending(talk: Conversation) -> None:
+    """Li Wei borrows ¥5,000 over two months from two investors and repays both installments."""
+    app, say, bot = talk.app, talk.say, talk.bot.bot
+    li, reviewer, reviewer_2, risk, wang, zhang = (
+        LocalUser(bot, uid, NAMES[uid]) for uid in (CUSTOMER, REVIEWER, REVIEWER_2, RISK, WANG, ZHANG)
+    )
+    say("\n9. P2P lending: a loan product, a second reviewer, and two verified investors with ¥3,000 each")
+    app.loan_products.define(LOAN_PRODUCT, by="product-1")
+    app.staff.enrol_by_operator("reviewer-2", ["reviewer"], telegram_user_id=REVIEWER_2)
+    for customer_id, telegram in (("wang", WANG), ("zhang", ZHANG)):
+        _verified_investor(app, customer_id, telegram)
+    say("\n10. Li Wei uploads a house certificate and applies for a loan; two reviewers list it")
+    await talk.send(li, "/documents", li.command("/documents"))
+    await talk.tap(li, "House certificate")
+    talk.api.files["house"] = JPEG + b"house"
+    await talk.send(li, "(sends a photo)", li.sends_photo("house", len(talk.api.files["house"])))
+    await talk.send(reviewer, "/admin", reviewer.command("/admin"))
+    await talk.tap(reviewer, "📎 Documents to review")
+    await talk.tap(reviewer, "✅ Accept")
+    await talk.send(li, "/borrow", li.command("/borrow"))
+    await talk.press(li, "ln:prod:personal")
+    await talk.press(li, "ln:meth:equal_installments:")
+    await talk.send(li, "5000 2 12 shop renovation", li.says("5000 2 12 shop renovation"))
+    await talk.press(li, "ln:ok:")
+    await talk.send(reviewer, "/admin", reviewer.command("/admin"))
+    await talk.press(reviewer, "a:menu:loans")
+    await talk.press(reviewer, "a:ln_q:applied")
+    await talk.press(reviewer, "a:ln_first:")
+    await talk.send(reviewer_2, "/admin", reviewer_2.command("/admin"))
+    await talk.press(reviewer_2, "a:menu:loans")
+    await talk.press(reviewer_2, "a:ln_q:reviewed")
+    await talk.press(reviewer_2, "a:ln_final:")
+    say("\n11. Two investors fill it from the financing hall; the risk officer approves it in full review")
+    for investor, amount in ((wang, "3,000"), (zhang, "2,000")):
+        await talk.send(investor, "/hall", investor.command("/hall"))
+        await talk.press(investor, "ln:show:")
+        await talk.press(investor, "ln:inv:")
+        await talk.send(investor, amount, investor.says(amount))
+        await talk.press(investor, "ln:ok:")
+    await talk.send(risk, "/admin", risk.command("/admin"))
+    await talk.press(risk, "a:menu:loans")
+    await talk.press(risk, "a:ln_q:full")
+    await talk.press(risk, "a:ln_full:")
+    say("\n12. Li Wei repays each installment on its due date")
+    for due in (datetime(2026, 4, 2, 2, tzinfo=UTC), datetime(2026, 5, 2, 2, tzinfo=UTC)):
+        talk.clock.set(due)
+        await talk.send(li, "/loans", li.command("/loans"))
+        await talk.press(li, "ln:loan:")
+        await talk.press(li, "ln:pay:")
+        await talk.press(li, "ln:ok:")
+    await talk.send(wang, "/loans", wang.command("/loans"))
+
+
+def _verified_investor(app: App, customer_id: str, telegram: int) -> None:
+    """An investor who went through registration, identity and a deposit as Li Wei did (not shown)."""
+    customer = Customer(
+        customer_id,
+        telegram_user_id=telegram,
+        language="en",
+        phone=f"+86139{telegram:08d}",
+        real_name="王芳" if customer_id == "wang" else "张敏",
+        status=KycStatus.VERIFIED,
+    )
+    app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.wallets.open(customer_id)
+    app.wallets.confirm_deposit(
+        customer_id, gateway="sandbox", transaction_id=f"seed-{customer_id}", amount=Money(300_000)
+    )
+
+
 async def _pay_on_the_sandbox_page(talk: Conversation, settings: Settings) -> None:
     """The payer opens the link from the bot's "Pay now" button and presses Pay on the sandbox's page."""
     url = _payment_url(talk.api)
@@ -301,8 +401,12 @@ def _report(app: App, say: Say) -> None:
     if customer is None:
         raise LookupError("the customer did not register")
     balance = app.wallets.balance(customer.id)
-    say("\n9. Where things stand")
+    say("\n13. Where things stand")
     say(f"   Li Wei: {customer.status.value}; wallet available {balance.available}, frozen {balance.frozen}")
+    for loan in app.lending.loans_of(customer.id):
+        say(f"   loan {loan.id}: {loan.status.value}, {loan.payments} repayments")
+    for investor, telegram in (("wang", WANG), ("zhang", ZHANG)):
+        say(f"   {NAMES[telegram]}: wallet available {app.wallets.balance(investor).available}")
     trial, check = app.ledger.trial_balance(), app.audit.verify()
     say(
         f"   trial balance {'balanced' if trial.balanced else 'NOT balanced'}; ledger audit "

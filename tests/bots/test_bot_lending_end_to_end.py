@@ -153,6 +153,10 @@ def test_a_loan_from_application_to_the_last_repayment_in_the_bot(app: App, cloc
     assert to_investors + fees - 10_000 == paid  # the listing fee (¥100) came out of the disbursement
     assert app.wallets.balance("ivan").available.minor == 1_000_000 + investments["ivan"].interest_received
     texts = bot.request.texts()
-    assert any("loan" in t.lower() and "is repaid" in t for t in texts)
-    assert any(t.startswith("📒 Your loans") or "Your investments" in t for t in texts)
+    assert sum(f"repaid on loan {lid}." in t for t in texts) == 2
+    assert any(
+        t.startswith("💰 Your investments") and f"Loan {lid}: ¥3,000.00 invested, repaid" in t for t in texts
+    )
+    told = [n.text for n in app.office.read(lambda tx: tx.uow.outbox.of_recipient(str(BORROWER), 50))]
+    assert f"Loan {lid} is repaid in full. Thank you." in told
     assert app.ledger.audit().ok

@@ -518,7 +518,7 @@ async def _invest(context: BotContext, customer: Customer, step: dict[str, Any],
         amount=int(step["amount"]),
         request_id=request_id,
     )
-    return text("loan.invested", customer.language, id=investment.loan_id, amount=Money(investment.amount))
+    return text("loan.done.invest", customer.language, id=investment.loan_id, amount=Money(investment.amount))
 
 
 async def _apply(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
@@ -536,7 +536,7 @@ async def _apply(context: BotContext, customer: Customer, step: dict[str, Any], 
         bidding_days=product.bidding_days_max if product else 1,
         request_id=request_id,
     )
-    return text("loan.applied", customer.language, id=loan.id, amount=Money(loan.amount))
+    return text("loan.done.apply", customer.language, id=loan.id)
 
 
 async def _repay(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
@@ -561,8 +561,7 @@ async def _repay_early(context: BotContext, customer: Customer, step: dict[str, 
 
 
 def _repaid(loan: Loan, amount: int, lang: str) -> str:
-    key = "loan.repaid.all" if loan.status is LoanStatus.REPAID else "loan.repaid.part"
-    return text(key, lang, id=loan.id, amount=Money(amount))
+    return text("loan.done.repay", lang, id=loan.id, amount=Money(amount))
 
 
 Done = Callable[[BotContext, Customer, dict[str, Any], str], Coroutine[Any, Any, str]]

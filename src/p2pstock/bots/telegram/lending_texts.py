@@ -62,10 +62,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "Invest {amount} in loan {id}: about {interest} of interest after the platform's fee. The money "
             "is frozen as soon as you confirm.",
         ),
-        "loan.invested": _t(
-            "已投资借款 {id}：{amount} 已冻结，满标复审后开始计息。",
-            "You invested {amount} in loan {id}; it is frozen until the loan is full and reviewed.",
-        ),
         # -- borrowing ---------------------------------------------------------------------------------
         "loan.products.empty": _t("暂无可申请的借款产品。", "No loan products are offered right now."),
         "loan.products.title": _t("💴 借款产品", "💴 Loan products"),
@@ -105,10 +101,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "bidding for {days} days.",
         ),
         "loan.apply.button": _t("✅ 提交申请", "✅ Apply"),
-        "loan.applied": _t(
-            "借款申请 {id}（{amount}）已提交，等待审核。",
-            "Your loan application {id} for {amount} is in and awaits review.",
-        ),
         # -- the customer's loans -------------------------------------------------------------------
         "loan.mine.empty": _t("您还没有借款或投资。", "You have no loans or investments yet."),
         "loan.mine.borrowed": _t("📒 我的借款", "📒 Your loans"),
@@ -138,10 +130,9 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "from your wallet.",
         ),
         "loan.confirm.button": _t("✅ 确认还款", "✅ Repay"),
-        "loan.repaid.part": _t("已还款 {amount}（借款 {id}）。", "You repaid {amount} on loan {id}."),
-        "loan.repaid.all": _t(
-            "已还款 {amount}，借款 {id} 已全部还清。", "You repaid {amount}; loan {id} is repaid."
-        ),
+        "loan.done.invest": _t("✅ 已投资借款 {id}：{amount}。", "✅ {amount} invested in loan {id}."),
+        "loan.done.apply": _t("✅ 借款申请 {id} 已提交。", "✅ Loan application {id} sent."),
+        "loan.done.repay": _t("✅ 借款 {id} 已还款 {amount}。", "✅ {amount} repaid on loan {id}."),
         "loan.drop.button": _t("✖️ 取消", "✖️ Cancel"),
         "loan.dropped": _t("已取消。", "Cancelled."),
         "loan.step.lost": _t(
