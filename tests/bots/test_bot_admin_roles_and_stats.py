@@ -115,11 +115,14 @@ def test_a_support_admin_sees_the_platform_statistics_with_the_right_figures(adm
             "Pending withdrawals: 1, ¥300.00 in all",
             f"Money moved on {day}:",
             "· deposit: ¥1,000.00, transfers: 1",
+            "",
+            "Lending: ¥0.00 of principal outstanding, ¥0.00 overdue (0.00%); loans 0",
+            "Platform income: —",
         ]
     )
     assert chinese["text"].splitlines()[:3] == ["📊 平台统计", "客户总数：2", "· 已注册，待验证手机：1"]
     assert "待审提现：1 笔，共 ¥300.00" in chinese["text"]
-    assert chinese["text"].endswith(f"{day} 资金流动：\n· 充值：¥1,000.00，共 1 笔")
+    assert f"{day} 资金流动：\n· 充值：¥1,000.00，共 1 笔\n\n借贷：在贷本金 ¥0.00" in chinese["text"]
     assert toasts(bot) == [None, None]
 
 
@@ -134,7 +137,10 @@ def test_every_role_sees_statistics_and_an_empty_platform_shows_zeros(admins: Ap
     assert all("a:menu:stats" in button_data(menu) for menu in menus)
     assert "Customers: 0" in overview["text"]
     assert "Pending withdrawals: 0, ¥0.00 in all" in overview["text"]
-    assert overview["text"].endswith(":\n· none")
+    assert (
+        ":\n· none\n\nLending: ¥0.00 of principal outstanding, ¥0.00 overdue (0.00%); loans 0"
+        in overview["text"]
+    )
 
 
 def test_a_customer_gets_neither_statistics_nor_role_management(admins: App) -> None:

@@ -51,6 +51,7 @@ from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending.views import LendingFigures
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import Customer, KycStatus
@@ -327,7 +328,28 @@ async def check_audit(update: Update, context: BotContext, admin: Administrator,
 async def show_statistics(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
     """The platform at a glance: customers by status, what waits for review, money moved today."""
     overview = await call(context.services.statistics.overview, by=admin.id)
-    await say(update, context, _statistics(overview, lang))
+    figures = await call(context.services.lending.figures, by=admin.id)
+    await say(update, context, f"{_statistics(overview, lang)}\n\n{_lending(figures, lang)}")
+
+
+def _lending(figures: LendingFigures, lang: str) -> str:
+    loans = ", ".join(
+        f"{text(f'loan.status.{status}', lang)} {count}"
+        for status, count in sorted(figures.loans_by_status.items())
+    )
+    income = ", ".join(
+        f"{_code(code, lang)} {Money(amount, CNY)}" for code, amount in sorted(figures.income.items())
+    )
+    ratio = figures.overdue_ratio_bp
+    return text(
+        "admin.stats.lending",
+        lang,
+        outstanding=Money(figures.outstanding_principal, CNY),
+        overdue=Money(figures.overdue_principal, CNY),
+        ratio=f"{ratio // 100}.{ratio % 100:02d}%",
+        loans=loans or "0",
+        income=income or "—",
+    )
 
 
 def _statistics(overview: PlatformOverview, lang: str) -> str:

@@ -182,8 +182,8 @@ async def _statement_page(
 
 def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
     """One change to the wallet: the day, what it was, the change and the balances after it."""
-    key = f"ledger.{entry.code.split('.')[0]}"
-    what = text(key if key in TEXTS else "ledger.other", lang)
+    names = (f"ledger.{entry.code}", f"ledger.{entry.code.split('.')[0]}", "ledger.other")
+    what = text(next(key for key in names if key in TEXTS), lang)
     if entry.kind is not EntryKind.POSTED:
         what += text(f"entry.{entry.kind.value}", lang)
     change = Money(entry.delta.posted or entry.delta.available, currency)

@@ -19,6 +19,16 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "loan.yes": _t("是", "yes"),
         "loan.no": _t("否", "no"),
         # -- names -----------------------------------------------------------------------------------
+        "ledger.loan": _t("借贷", "lending"),
+        "ledger.loan.investment": _t("投资", "investment"),
+        "ledger.loan.disbursement": _t("借款放款", "loan disbursed"),
+        "ledger.loan.listing_fee": _t("借款服务费", "listing fee"),
+        "ledger.loan.repayment": _t("借款还款", "loan repayment"),
+        "ledger.loan.principal": _t("回收本金", "principal repaid"),
+        "ledger.loan.interest": _t("利息收入", "interest received"),
+        "ledger.loan.penalty": _t("罚息收入", "penalty interest received"),
+        "ledger.loan.interest_fee": _t("利息管理费", "interest fee"),
+        "ledger.loan.early_fee": _t("提前还款费", "early repayment fee"),
         "loan.method.equal_installments": _t("等额本息", "equal installments"),
         "loan.method.equal_principal": _t("等额本金", "equal principal"),
         "loan.method.interest_only": _t("先息后本", "interest monthly, principal at maturity"),
@@ -146,6 +156,12 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.loans.full": _t("满标待复审", "Full, awaiting full review"),
         "admin.loans.repaying": _t("还款中", "Being repaid"),
         "admin.loans.empty": _t("队列为空。", "Nothing waits here."),
+        "admin.stats.lending": _t(
+            "借贷：在贷本金 {outstanding}，逾期本金 {overdue}（逾期率 {ratio}）；借款 {loans}\n"
+            "平台收入：{income}",
+            "Lending: {outstanding} of principal outstanding, {overdue} overdue ({ratio}); loans {loans}\n"
+            "Platform income: {income}",
+        ),
         "admin.loan.card": _t(
             "借款 {id}（借款人 {borrower}）：{amount}，{months} 个月，年化 {rate}，{method}\n"
             "用途：{purpose}\n状态：{status}；已投 {funded}（{investors} 人）",
