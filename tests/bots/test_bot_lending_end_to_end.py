@@ -7,61 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot_harness import BotHarness, TelegramUser, as_admin, button_data, play
+from lending_bot_world import BORROWER, IRIS, IVAN, PNG, REVIEWER_1, REVIEWER_2, RISK, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.ledger import chart
 from p2pstock.core.lending.loans import LoanStatus
-from p2pstock.core.lending.products import LoanProduct
-from p2pstock.core.lending.schedules import Method
-from p2pstock.core.money import Money
-from p2pstock.core.people.customers import Customer, KycStatus
-
-BORROWER, IVAN, IRIS = 1001, 2001, 2002
-REVIEWER_1, REVIEWER_2, RISK = 7101, 7102, 7103
-PNG = b"\x89PNG\r\n\x1a\n" + b"house certificate"
-PRODUCT = LoanProduct(
-    code="personal",
-    version=1,
-    name="个人信用借款",
-    amount_min=100_000,
-    amount_max=10_000_000,
-    months_min=1,
-    months_max=12,
-    rate_min_bp=600,
-    rate_max_bp=2_400,
-    methods=(Method.EQUAL_INSTALLMENTS, Method.BULLET),
-    bidding_days_max=3,
-    listing_fee_bp=200,
-    interest_fee_bp=1_000,
-)
-
-
-def the_platform(app: App, clock: ManualClock) -> None:
-    clock.set(datetime(2026, 3, 2, 2, tzinfo=UTC))  # 10:00 in Shanghai
-    app.loan_products.define(PRODUCT, by="root")
-    people = [("bella", BORROWER, 100_000), ("ivan", IVAN, 1_000_000), ("iris", IRIS, 1_000_000)]
-    for customer_id, telegram, wallet in people:
-        customer = Customer(
-            customer_id,
-            telegram_user_id=telegram,
-            language="en",
-            phone=f"+86138000{telegram:05d}",
-            real_name="王小明",
-            status=KycStatus.VERIFIED,
-        )
-        app.office.run(lambda tx, c=customer: tx.uow.customers.add(c))
-        app.wallets.open(customer_id)
-        if wallet:
-            app.wallets.confirm_deposit(
-                customer_id, gateway="bank", transaction_id=customer_id, amount=Money(wallet)
-            )
-    for admin_id, role, telegram in [
-        ("reviewer-1", "reviewer", REVIEWER_1),
-        ("reviewer-2", "reviewer", REVIEWER_2),
-        ("risk-1", "risk_officer", RISK),
-    ]:
-        app.staff.enrol_by_operator(admin_id, [role], telegram_user_id=telegram)
 
 
 def last_buttons(bot: BotHarness, prefix: str) -> list[str]:

@@ -47,8 +47,9 @@ from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.products import LoanProduct
-from p2pstock.core.lending.schedules import Method, total_interest
+from p2pstock.core.lending.schedules import Installment, Method, total_interest
 from p2pstock.core.lending.views import Holding, InstallmentView
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer
@@ -79,36 +80,57 @@ class Press:
 
 async def show_hall(update: Update, context: BotContext) -> int:
     customer = await customer_of(update, context)
-    message, markup = await _hall_page(context, customer.language, 0)
+    message, markup = await _hall_page(context, customer.language, 0, "all")
     await say(update, context, message, markup)
     return END
 
 
 async def _turn_hall(update: Update, context: BotContext, press: Press) -> object:
-    if not press.subject.isdigit() or len(press.subject) > 3:
+    """◀ ▶ or a filter under the hall: ``<page>`` or ``<page>:<filter>``."""
+    page, _, shown = press.subject.partition(":")
+    shown = shown or "all"
+    if not page.isdigit() or len(page) > 3 or shown not in HALL_FILTERS:
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
-    message, markup = await _hall_page(context, press.lang, int(press.subject))
+    message, markup = await _hall_page(context, press.lang, int(page), shown)
     await edit(update, message, markup)
     return END
 
 
-async def _hall_page(context: BotContext, lang: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    loans = await call(context.services.lending.hall, page=page, size=HALL_PAGE + 1)
-    if not loans:
-        return text("loan.hall.empty", lang), None
-    lines = [text("loan.hall.title", lang, page=page + 1)]
-    rows = []
-    for loan in loans[:HALL_PAGE]:
-        lines.append(_hall_line(loan, lang))
-        rows.append([button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))])
+HALL_FILTERS: dict[str, HallFilter] = {
+    "all": HallFilter(),
+    "short": HallFilter(months_max=6),
+    "mid": HallFilter(months_min=7, months_max=12),
+    "long": HallFilter(months_min=13),
+    "r10": HallFilter(rate_min_bp=1_000),
+    **{method.value: HallFilter(method=method) for method in Method},
+}
+"""The filters the hall offers: by term, by rate, by repayment method."""
+
+
+async def _hall_page(
+    context: BotContext, lang: str, page: int, shown: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    loans = await call(context.services.lending.hall, HALL_FILTERS[shown], page=page, size=HALL_PAGE + 1)
+    lines = [text("loan.hall.title", lang, page=page + 1, filter=text(f"loan.filter.{shown}", lang))]
+    lines += [_hall_line(loan, lang) for loan in loans[:HALL_PAGE]] or [text("loan.hall.empty", lang)]
+    rows = [
+        [button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))]
+        for loan in loans[:HALL_PAGE]
+    ]
     turns = []
     if page > 0:
-        turns.append(button(text("statement.previous", lang), cb.LoanStep("hall", str(page - 1))))
+        turns.append(button(text("statement.previous", lang), cb.LoanStep("hall", f"{page - 1}:{shown}")))
     if len(loans) > HALL_PAGE:
-        turns.append(button(text("statement.next", lang), cb.LoanStep("hall", str(page + 1))))
-    return "\n".join(lines), InlineKeyboardMarkup([*rows, turns] if turns else rows)
+        turns.append(button(text("statement.next", lang), cb.LoanStep("hall", f"{page + 1}:{shown}")))
+    filters = [
+        button(text(f"loan.filter.{name}", lang), cb.LoanStep("hall", f"0:{name}"))
+        for name in HALL_FILTERS
+        if name != shown
+    ]
+    pairs = [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, *([turns] if turns else []), *pairs])
 
 
 def _hall_line(loan: Loan, lang: str) -> str:
@@ -202,8 +224,21 @@ async def got_invest_amount(update: Update, context: BotContext) -> object:
     message = text(
         "loan.invest.confirm", lang, id=page.loan.id, amount=amount, interest=Money(interest - fee)
     )
-    await say(update, context, message, _confirm(lang, token, "loan.invest.button"))
+    shown = page.schedule[:3] + page.schedule[-1:] if len(page.schedule) > 4 else page.schedule
+    rows = [_expected_row(installment, lang) for installment in shown]
+    await say(update, context, "\n".join([message, *rows]), _confirm(lang, token, "loan.invest.button"))
     return END
+
+
+def _expected_row(installment: Installment, lang: str) -> str:
+    return text(
+        "loan.invest.row",
+        lang,
+        number=installment.number,
+        due=str(installment.due),
+        principal=Money(installment.principal),
+        interest=Money(installment.interest),
+    )
 
 
 # -- borrowing ---------------------------------------------------------------------------------------------
@@ -378,10 +413,10 @@ def _holding_line(holding: Holding, lang: str) -> str:
 
 
 async def _show_own_loan(update: Update, context: BotContext, press: Press) -> object:
-    await query_of(update).answer()
     loan = await _own_loan(update, context, press)
     if loan is None:
         return END
+    await query_of(update).answer()
     plan = (
         await call(context.services.lending.schedule, loan.id) if loan.status is LoanStatus.REPAYING else []
     )
@@ -431,10 +466,10 @@ def _own_buttons(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
 
 async def _ask_repay(update: Update, context: BotContext, press: Press) -> object:
     """What is due now (or the next installment), to confirm."""
-    await query_of(update).answer()
     loan = await _own_loan(update, context, press)
     if loan is None:
         return END
+    await query_of(update).answer()
     plan = await call(context.services.lending.schedule, loan.id)
     unpaid = [view for view in plan if not view.installment.settled]
     today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
@@ -622,9 +657,11 @@ async def _offered(context: BotContext, code: str) -> LoanProduct | None:
 
 
 async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan | None:
+    """The customer's own loan the button names; None once the press was answered (outdated or failed)."""
     try:
         loan = await call(context.services.lending.get, press.subject)
     except P2PStockError as error:
+        await query_of(update).answer()
         await tell_error(update, context, error, press.lang)
         return None
     if loan.borrower_id != press.customer.id:

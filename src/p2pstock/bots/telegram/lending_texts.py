@@ -44,8 +44,21 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "loan.status.failed": _t("流标", "not funded in time"),
         "loan.status.refused": _t("复审未通过", "refused at full review"),
         # -- the financing hall ------------------------------------------------------------------------
-        "loan.hall.empty": _t("理财大厅暂无可投借款。", "No loans are open for bidding right now."),
-        "loan.hall.title": _t("🏦 理财大厅（第 {page} 页）", "🏦 Financing hall (page {page})"),
+        "loan.hall.empty": _t(
+            "暂无符合条件的可投借款。", "No loans of this kind are open for bidding right now."
+        ),
+        "loan.hall.title": _t(
+            "🏦 理财大厅（第 {page} 页，{filter}）", "🏦 Financing hall (page {page}, {filter})"
+        ),
+        "loan.filter.all": _t("全部", "all loans"),
+        "loan.filter.short": _t("6 个月以内", "up to 6 months"),
+        "loan.filter.mid": _t("7–12 个月", "7–12 months"),
+        "loan.filter.long": _t("12 个月以上", "over 12 months"),
+        "loan.filter.r10": _t("年化 10% 以上", "10 % a year or more"),
+        "loan.filter.equal_installments": _t("等额本息", "equal installments"),
+        "loan.filter.equal_principal": _t("等额本金", "equal principal"),
+        "loan.filter.interest_only": _t("先息后本", "interest only"),
+        "loan.filter.bullet": _t("到期还本付息", "all at maturity"),
         "loan.hall.line": _t(
             "借款 {id}：{amount}，年化 {rate}，{months} 个月，{method}；已投 {progress}，剩余可投 {left}",
             "Loan {id}: {amount} at {rate} a year over {months} months, {method}; {progress} funded, "
@@ -63,6 +76,10 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "{documents}; loans repaid: {repaid}",
         ),
         "loan.invest.button": _t("💰 投资", "💰 Invest"),
+        "loan.invest.row": _t(
+            "· 第 {number} 期 {due}：本金 {principal}，利息 {interest}",
+            "· {number}. {due}: principal {principal}, interest {interest}",
+        ),
         "loan.invest.ask": _t(
             "请输入投资借款 {id} 的金额（{low} 至 {high}）：",
             "How much do you want to invest in loan {id}? ({low} to {high})",

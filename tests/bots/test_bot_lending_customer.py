@@ -1,0 +1,164 @@
+"""A customer's lending in the bot: the hall's pages and filters, investing with the expected schedule shown
+first, a borrower's own loan, repaying once however often ✅ is tapped, and buttons that are outdated or
+not the customer's own changing nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot_harness import BotHarness, TelegramUser, button_data, play, toasts
+from lending_bot_world import IRIS, IVAN, PNG, the_platform
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.bootstrap import App
+from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
+
+
+def listed(app: App, *, method: Method = Method.EQUAL_INSTALLMENTS, months: int = 12) -> Loan:
+    """Bella's loan of ¥5,000 at 12 %, listed by two reviewers."""
+    document = app.customers.upload_document("bella", "house_certificate", PNG + str(months).encode())
+    app.kyc.accept_document(document.id, by="reviewer-1")
+    loan = app.lending.apply(
+        "bella",
+        product="personal",
+        amount=500_000,
+        months=months,
+        rate_bp=1_200,
+        method=method,
+        purpose="shop",
+        documents=[document.id],
+        bidding_days=3,
+    )
+    app.lending.first_review(loan.id, by="reviewer-1")
+    return app.lending.final_review(loan.id, by="reviewer-2")
+
+
+def disbursed(app: App) -> Loan:
+    loan = listed(app, months=2)
+    app.lending.invest(loan.id, investor_id="ivan", amount=300_000)
+    app.lending.invest(loan.id, investor_id="iris", amount=200_000)
+    return app.lending.approve_full(loan.id, by="risk-1")
+
+
+def last_message(bot: BotHarness) -> dict[str, object]:
+    return [p for name, p in bot.request.calls if name in ("sendMessage", "editMessageText")][-1]
+
+
+def test_the_hall_filters_by_term_and_method_and_names_the_filter(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    short = listed(app, method=Method.BULLET, months=3)
+    long = listed(app, months=12)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        ivan = bot.user(IVAN, language_code="en")
+        await bot.send(ivan.command("/hall"))
+        everything = last_message(bot)
+        assert f"ln:show:{short.id}" in button_data(everything) and f"ln:show:{long.id}" in button_data(
+            everything
+        )
+        assert "ln:hall:0:short" in button_data(everything) and "ln:hall:0:bullet" in button_data(everything)
+        await bot.send(ivan.presses("ln:hall:0:short"))
+        shown = last_message(bot)
+        assert str(shown["text"]).startswith("🏦 Financing hall (page 1, up to 6 months)")
+        assert [d for d in button_data(shown) if d.startswith("ln:show:")] == [f"ln:show:{short.id}"]
+        await bot.send(ivan.presses("ln:hall:0:equal_principal"))
+        assert "No loans of this kind" in str(last_message(bot)["text"])
+        await bot.send(ivan.presses("ln:hall:0:sideways"))
+
+    bot = play(app, scenario)
+    assert toasts(bot)[-1] == "This button is outdated."
+
+
+def test_investing_shows_the_expected_schedule_and_freezes_only_when_confirmed(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    loan = listed(app, months=12)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        ivan = bot.user(IVAN, language_code="en")
+        await bot.send(ivan.presses(f"ln:show:{loan.id}"))
+        assert "Borrower 王**" in str(last_message(bot)["text"])
+        await bot.send(ivan.presses(f"ln:inv:{loan.id}"))
+        typed = ivan.says("1,000")
+        await bot.send(typed)
+        offer = str(last_message(bot)["text"])
+        assert offer.splitlines()[1] == "· 1. 2026-04-02: principal ¥78.80, interest ¥10.00"
+        assert len(offer.splitlines()) == 5  # the first three installments and the last
+        assert app.wallets.balance("ivan").frozen.minor == 0
+        await bot.send(ivan.presses(f"ln:ok:{typed.message.message_id}"))
+        await bot.send(ivan.presses(f"ln:ok:{typed.message.message_id}"))  # a second tap
+
+    play(app, scenario)
+    assert app.wallets.balance("ivan").frozen.minor == 100_000
+    assert [i.amount for i in app.lending.investments(loan.id)] == [100_000]
+
+
+def test_a_borrower_gets_no_invest_button_on_their_own_loan_and_core_refuses_it_anyway(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    loan = listed(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses(f"ln:show:{loan.id}"))
+        assert button_data(last_message(bot)) == []
+        await bot.send(bella.presses(f"ln:inv:{loan.id}"))
+        typed = bella.says("100")
+        await bot.send(typed)
+        await bot.send(bella.presses(f"ln:ok:{typed.message.message_id}"))
+        assert "own loan" in bot.request.last_text()
+
+    play(app, scenario)
+    assert app.lending.get(loan.id).funded == 0
+
+
+def test_repaying_once_however_often_the_confirmation_is_tapped(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    loan = disbursed(app)
+    clock.set(datetime(2026, 4, 2, 2, tzinfo=UTC))
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses(f"ln:loan:{loan.id}"))
+        assert button_data(last_message(bot)) == [f"ln:pay:{loan.id}", f"ln:early:{loan.id}"]
+        await bot.send(bella.presses(f"ln:pay:{loan.id}", message_id=700))
+        assert "Repay ¥2,538.00 on loan" in bot.request.last_text()
+        for _ in range(3):
+            await bot.send(bella.presses("ln:ok:700", message_id=701))
+
+    play(app, scenario)
+    assert app.lending.get(loan.id).payments == 1
+    assert [i.settled for i in app.lending.installments(loan.id)] == [True, False]
+
+
+def test_a_forged_or_foreign_button_changes_nothing(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    loan = disbursed(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        iris = bot.user(IRIS, language_code="en")
+        await bot.send(iris.presses(f"ln:loan:{loan.id}"))  # not her loan
+        await bot.send(iris.presses(f"ln:pay:{loan.id}"))
+        await bot.send(bella.presses("ln:ok:12345"))  # no step waits for it
+        await bot.send(bella.presses("ln:meth:bullet:nosuchproduct"))
+
+    bot = play(app, scenario)
+    assert app.lending.get(loan.id).payments == 0
+    assert toasts(bot).count("This button is outdated.") == 4
+
+
+def test_an_early_repayment_ends_the_loan_from_the_bot(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    loan = disbursed(app)
+    clock.set(datetime(2026, 3, 17, 2, tzinfo=UTC))  # half of the first month
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses(f"ln:early:{loan.id}", message_id=800))
+        quote = app.lending.payoff(loan.id, customer_id="bella")
+        assert f"in full: {Money(quote.total)}" in bot.request.last_text()
+        await bot.send(bella.presses("ln:ok:800", message_id=801))
+
+    play(app, scenario)
+    assert app.lending.get(loan.id).status is LoanStatus.REPAID
