@@ -52,7 +52,7 @@ def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_an_
     assert re.search(r"bot ▸ Li Wei: Loan \w+ is repaid in full.", out)
     # ¥1,647 after the allocation; ¥4,900 lent (¥5,000 less the 2 % listing fee); ¥5,075.12 repaid
     assert "Li Wei: verified; wallet available ¥1,471.88, frozen ¥0.00" in out
-    assert "Wang Fang: wallet available ¥3,040.57" in out and "Zhang Min: wallet available ¥3,027.05" in out
+    assert "Wang Fang: wallet available ¥3,040.57" in out and "Zhang Min: wallet available ¥3,027.04" in out
     assert re.search(r"trial balance balanced; ledger audit ok; audit trail of \d+ records intact", out)
 
 

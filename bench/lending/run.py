@@ -487,7 +487,7 @@ def distribute(backend: Backend, template: DistributeTemplate, tag: str, timing:
     with copy_of(backend, template.db, tag, at) as (app, engine):
         app.lending.get(template.loan_id)  # the pool's connection opened before the clock starts
         with timed(timing):
-            loan = app.lending.repay(template.loan_id, customer_id=setup.BORROWER)
+            loan = app.lending.repay(template.loan_id, customer_id=setup.BORROWER, request_id="r490")
         if loan.payments != 1 or not app.lending.installments(loan.id)[0].settled:
             raise InvariantBroken(f"distribute: {loan.payments} payments, the first installment open")
         check_distribution(app, template)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot_harness import BotHarness, button_data
+
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.lending.products import LoanProduct
@@ -57,3 +59,10 @@ def the_platform(app: App, clock: ManualClock) -> None:
         ("risk-1", "risk_officer", RISK),
     ]:
         app.staff.enrol_by_operator(admin_id, [role], telegram_user_id=telegram)
+
+
+def confirm_button(bot: BotHarness) -> str:
+    """The ✅ of the confirmation the bot sent last (its token is new for each confirmation)."""
+    sent = [p for name, p in bot.request.calls if name == "sendMessage"][-1]
+    [data] = [d for d in button_data(sent) if d.startswith("ln:ok:")]
+    return data

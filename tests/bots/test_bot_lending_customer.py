@@ -4,10 +4,10 @@ not the customer's own changing nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot_harness import BotHarness, TelegramUser, button_data, play, toasts
-from lending_bot_world import IRIS, IVAN, PNG, the_platform
+from lending_bot_world import IRIS, IVAN, PNG, confirm_button, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
@@ -82,14 +82,14 @@ def test_investing_shows_the_expected_schedule_and_freezes_only_when_confirmed(
         await bot.send(ivan.presses(f"ln:show:{loan.id}"))
         assert "Borrower 王**" in str(last_message(bot)["text"])
         await bot.send(ivan.presses(f"ln:inv:{loan.id}"))
-        typed = ivan.says("1,000")
-        await bot.send(typed)
+        await bot.send(ivan.says("1,000"))
         offer = str(last_message(bot)["text"])
         assert offer.splitlines()[1] == "· 1. 2026-04-02: principal ¥78.80, interest ¥10.00"
         assert len(offer.splitlines()) == 5  # the first three installments and the last
         assert app.wallets.balance("ivan").frozen.minor == 0
-        await bot.send(ivan.presses(f"ln:ok:{typed.message.message_id}"))
-        await bot.send(ivan.presses(f"ln:ok:{typed.message.message_id}"))  # a second tap
+        ok = confirm_button(bot)
+        await bot.send(ivan.presses(ok))
+        await bot.send(ivan.presses(ok))  # a second tap
 
     play(app, scenario)
     assert app.wallets.balance("ivan").frozen.minor == 100_000
@@ -106,9 +106,8 @@ def test_a_borrower_gets_no_invest_button_on_their_own_loan_and_core_refuses_it_
         await bot.send(bella.presses(f"ln:show:{loan.id}"))
         assert button_data(last_message(bot)) == []
         await bot.send(bella.presses(f"ln:inv:{loan.id}"))
-        typed = bella.says("100")
-        await bot.send(typed)
-        await bot.send(bella.presses(f"ln:ok:{typed.message.message_id}"))
+        await bot.send(bella.says("100"))
+        await bot.send(bella.presses(confirm_button(bot)))
         assert "own loan" in bot.request.last_text()
 
     play(app, scenario)
@@ -125,8 +124,9 @@ def test_repaying_once_however_often_the_confirmation_is_tapped(app: App, clock:
         assert button_data(last_message(bot)) == [f"ln:pay:{loan.id}", f"ln:early:{loan.id}"]
         await bot.send(bella.presses(f"ln:pay:{loan.id}", message_id=700))
         assert "Repay ¥2,538.00 on loan" in bot.request.last_text()
+        ok = confirm_button(bot)
         for _ in range(3):
-            await bot.send(bella.presses("ln:ok:700", message_id=701))
+            await bot.send(bella.presses(ok, message_id=701))
 
     play(app, scenario)
     assert app.lending.get(loan.id).payments == 1
@@ -158,7 +158,40 @@ def test_an_early_repayment_ends_the_loan_from_the_bot(app: App, clock: ManualCl
         await bot.send(bella.presses(f"ln:early:{loan.id}", message_id=800))
         quote = app.lending.payoff(loan.id, customer_id="bella")
         assert f"in full: {Money(quote.total)}" in bot.request.last_text()
-        await bot.send(bella.presses("ln:ok:800", message_id=801))
+        await bot.send(bella.presses(confirm_button(bot), message_id=801))
 
     play(app, scenario)
     assert app.lending.get(loan.id).status is LoanStatus.REPAID
+
+
+def test_the_confirmation_of_an_earlier_repayment_is_outdated_once_another_was_asked_for(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    loan = disbursed(app)
+    clock.set(datetime(2026, 4, 2, 2, tzinfo=UTC))
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses(f"ln:pay:{loan.id}", message_id=900))
+        pay = confirm_button(bot)
+        await bot.send(bella.presses(f"ln:early:{loan.id}", message_id=900))
+        await bot.send(bella.presses(pay, message_id=901))  # ✅ under "Repay ¥2,538.00"
+
+    bot = play(app, scenario)
+    assert toasts(bot)[-1] == "This button is outdated."
+    assert app.lending.get(loan.id).payments == 0
+
+
+def test_a_repayment_confirmed_after_the_jobs_collected_it_is_refused(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    loan = disbursed(app)
+    clock.set(datetime(2026, 4, 2, 2, tzinfo=UTC))
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses(f"ln:pay:{loan.id}", message_id=950))
+        app.lending.collect_due(date(2026, 4, 2))
+        await bot.send(bella.presses(confirm_button(bot), message_id=951))
+        assert "changed" in bot.request.last_text()
+
+    play(app, scenario)
+    assert app.lending.get(loan.id).payments == 1  # the jobs' collection only

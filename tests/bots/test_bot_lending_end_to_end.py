@@ -7,7 +7,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot_harness import BotHarness, TelegramUser, as_admin, button_data, play
-from lending_bot_world import BORROWER, IRIS, IVAN, PNG, REVIEWER_1, REVIEWER_2, RISK, the_platform
+from lending_bot_world import (
+    BORROWER,
+    IRIS,
+    IVAN,
+    PNG,
+    REVIEWER_1,
+    REVIEWER_2,
+    RISK,
+    confirm_button,
+    the_platform,
+)
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
@@ -24,16 +34,15 @@ async def invest(bot: BotHarness, investor: TelegramUser, loan_id: str, amount: 
     await bot.send(investor.command("/hall"))
     await bot.send(investor.presses(f"ln:show:{loan_id}"))
     await bot.send(investor.presses(f"ln:inv:{loan_id}"))
-    typed = investor.says(amount)
-    await bot.send(typed)
-    await bot.send(investor.presses(f"ln:ok:{typed.message.message_id}"))
+    await bot.send(investor.says(amount))
+    await bot.send(investor.presses(confirm_button(bot)))
 
 
 async def repay(bot: BotHarness, borrower: TelegramUser, loan_id: str, message_id: int) -> None:
     await bot.send(borrower.command("/loans"))
     await bot.send(borrower.presses(f"ln:loan:{loan_id}"))
     await bot.send(borrower.presses(f"ln:pay:{loan_id}", message_id=message_id))
-    await bot.send(borrower.presses(f"ln:ok:{message_id}", message_id=message_id + 1))
+    await bot.send(borrower.presses(confirm_button(bot), message_id=message_id + 1))
 
 
 def test_a_loan_from_application_to_the_last_repayment_in_the_bot(app: App, clock: ManualClock) -> None:
@@ -58,9 +67,8 @@ def test_a_loan_from_application_to_the_last_repayment_in_the_bot(app: App, cloc
         await bot.send(bella.command("/borrow"))
         await bot.send(bella.presses("ln:prod:personal"))
         await bot.send(bella.presses("ln:meth:equal_installments:personal"))
-        terms = bella.says("5000 2 12 shop renovation")
-        await bot.send(terms)
-        await bot.send(bella.presses(f"ln:ok:{terms.message.message_id}"))
+        await bot.send(bella.says("5000 2 12 shop renovation"))
+        await bot.send(bella.presses(confirm_button(bot)))
         [loan] = app.lending.loans_of("bella")
         lid = found["id"] = loan.id
         # two reviewers: the first review, then the listing

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+import attrs
 import pytest
 from lending_world import (
     AMOUNT,
+    PERSONAL,
     START,
     applied,
     assert_books_hold,
@@ -379,3 +381,8 @@ def test_the_jobs_run_fails_unfunded_loans(app: App, clock: ManualClock) -> None
     move_to(clock, START + timedelta(days=4), 1)
     run_jobs(app)
     assert app.lending.get(loan.id).status is LoanStatus.FAILED and frozen(app, "ivan") == 0
+
+
+def test_a_product_cannot_offer_terms_no_schedule_can_be_drawn_for(app: App) -> None:
+    with pytest.raises(InvalidInput, match="at most 360 months"):
+        attrs.evolve(PERSONAL, months_max=361)

@@ -24,7 +24,7 @@ from lending_world import (
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.core.errors import InsufficientFunds, InvalidInput
+from p2pstock.core.errors import IdempotencyConflict, InsufficientFunds, InvalidInput, Refused
 from p2pstock.core.ledger import codes
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.schedules import Method, schedule, total_interest
@@ -57,7 +57,8 @@ def assert_borrower_paid_investors_and_fees(app: App) -> None:
         moved(app, code) for code in (codes.LOAN_PRINCIPAL, codes.LOAN_INTEREST, codes.LOAN_PENALTY)
     )
     fees = moved(app, codes.LOAN_INTEREST_FEE) + moved(app, codes.LOAN_EARLY_FEE)
-    assert paid == received + fees
+    waiting = sum(escrow(app, loan) for loan in app.lending.loans_of("bella"))  # part of an installment
+    assert paid == received + fees + waiting
     investments = [i for investor in INVESTORS for i in app.lending.investments_of(investor)]
     recorded = sum(i.principal_received + i.interest_received + i.penalty_received for i in investments)
     assert recorded == received
@@ -87,7 +88,7 @@ def test_repaying_the_first_installment_pays_each_investor_their_share_less_the_
     move_to(clock, date(2026, 4, 2), 9)
     before = wallets(app)
 
-    app.lending.repay(loan.id, customer_id="bella")
+    app.lending.repay(loan.id, customer_id="bella", request_id="r90")
 
     first = app.lending.installments(loan.id)[0]
     assert first.settled and (first.paid_interest, first.paid_principal) == (5_000, 25_500)
@@ -131,25 +132,45 @@ def test_the_borrower_is_reminded_three_days_ahead_once(app: App, clock: ManualC
 # -- partly and with too little --------------------------------------------------------------------------
 
 
-def test_a_partial_repayment_pays_interest_before_principal(app: App, clock: ManualClock) -> None:
+def test_a_partial_repayment_pays_interest_before_principal_and_reaches_investors_once_settled(
+    app: App, clock: ManualClock
+) -> None:
     loan = disbursed(app)
     move_to(clock, date(2026, 3, 20), 12)
+    before = wallets(app)
 
-    app.lending.repay(loan.id, customer_id="bella", amount=10_000)
+    app.lending.repay(loan.id, customer_id="bella", amount=10_000, request_id="part-1")
 
     first = app.lending.installments(loan.id)[0]
     assert (first.paid_interest, first.paid_principal, first.settled) == (5_000, 5_000, False)
-    [ivans] = app.lending.investments_of("ivan")
-    assert (ivans.principal_received, ivans.interest_received) == (2_500, 2_250)
+    assert wallets(app) == before and escrow(app, loan) == 10_000  # waiting for the rest of the installment
+    app.lending.repay(loan.id, customer_id="bella", amount=20_500, request_id="part-2")
+    assert app.lending.installments(loan.id)[0].settled and escrow(app, loan) == 0
+    gains = [after - b for after, b in zip(wallets(app), before, strict=True)]
+    assert gains == [12_750 + 2_250, 7_650 + 1_350, 5_100 + 900]  # as if it had been paid in one go
+
+
+def test_an_installment_paid_a_fen_at_a_time_still_reaches_each_investor_in_proportion(
+    app: App, clock: ManualClock
+) -> None:
+    loan = disbursed(app)
+    move_to(clock, date(2026, 3, 20), 12)
+    before = wallets(app)
+    for n in range(10):
+        app.lending.repay(loan.id, customer_id="bella", amount=1, request_id=f"fen-{n}")
+    app.lending.repay(loan.id, customer_id="bella", amount=30_490, request_id="rest")
+
+    gains = [after - b for after, b in zip(wallets(app), before, strict=True)]
+    assert gains == [15_000, 9_000, 6_000] and moved(app, codes.LOAN_INTEREST_FEE) == 500
 
 
 def test_a_regular_repayment_cannot_reach_beyond_the_next_installment(app: App, clock: ManualClock) -> None:
     loan = disbursed(app)
     move_to(clock, date(2026, 3, 20), 12)
     with pytest.raises(InvalidInput, match="repay the whole loan early"):
-        app.lending.repay(loan.id, customer_id="bella", amount=30_501)
+        app.lending.repay(loan.id, customer_id="bella", amount=30_501, request_id="r150")
     with pytest.raises(InvalidInput):
-        app.lending.repay(loan.id, customer_id="bella", amount=0)
+        app.lending.repay(loan.id, customer_id="bella", amount=0, request_id="r152")
     assert app.lending.get(loan.id).payments == 0
 
 
@@ -158,7 +179,7 @@ def test_repaying_without_the_money_is_refused_and_nothing_moves(app: App, clock
     freeze_bella(app, available(app, "bella") - 1_000)
     move_to(clock, date(2026, 4, 2), 12)
     with pytest.raises(InsufficientFunds):
-        app.lending.repay(loan.id, customer_id="bella")
+        app.lending.repay(loan.id, customer_id="bella", request_id="r161")
     assert app.lending.get(loan.id).payments == 0 and escrow(app, loan) == 0
 
 
@@ -195,7 +216,7 @@ def test_an_unpaid_installment_is_overdue_accrues_penalty_and_is_paid_penalty_fi
 
     credit(app, "bella", 50_000, "bella-top-up")
     before = wallets(app)
-    app.lending.repay(loan.id, customer_id="bella", amount=30_500 + penalty)
+    app.lending.repay(loan.id, customer_id="bella", amount=30_500 + penalty, request_id="r198")
     first = app.lending.installments(loan.id)[0]
     assert first.settled and first.paid_penalty == penalty
     gains = [after - b for after, b in zip(wallets(app), before, strict=True)]
@@ -224,7 +245,7 @@ def test_repaying_early_charges_interest_to_date_and_the_early_fee_and_ends_the_
 ) -> None:
     loan = disbursed(app)
     move_to(clock, date(2026, 4, 2), 12)
-    app.lending.repay(loan.id, customer_id="bella")
+    app.lending.repay(loan.id, customer_id="bella", request_id="r227")
     move_to(clock, date(2026, 4, 17), 12)  # 15 of April's 30 days
 
     quote = app.lending.payoff(loan.id, customer_id="bella")
@@ -234,7 +255,7 @@ def test_repaying_early_charges_interest_to_date_and_the_early_fee_and_ends_the_
     assert quote.total == balance + interest + quote.early_fee
 
     before = available(app, "bella")
-    repaid = app.lending.repay_early(loan.id, customer_id="bella")
+    repaid = app.lending.repay_early(loan.id, customer_id="bella", request_id="r237")
     assert repaid.status is LoanStatus.REPAID
     assert available(app, "bella") == before - quote.total
     assert all(i.settled for i in app.lending.installments(loan.id))
@@ -287,7 +308,7 @@ def test_an_investors_holding_shows_what_was_received_and_what_is_expected(
 ) -> None:
     loan = disbursed(app)
     move_to(clock, date(2026, 4, 2), 12)
-    app.lending.repay(loan.id, customer_id="bella")
+    app.lending.repay(loan.id, customer_id="bella", request_id="r290")
 
     [holding] = app.lending.holdings("iris")
     assert holding.investment.principal_received == 7_650
@@ -316,3 +337,47 @@ def test_the_platform_figures_show_outstanding_and_overdue_principal_and_income_
     assert (figures.outstanding_principal, figures.overdue_principal) == (AMOUNT, 25_500)
     assert figures.overdue_ratio_bp == 25_500 * 10_000 // AMOUNT
     assert figures.income == {codes.LOAN_LISTING_FEE: LISTING_FEE}
+
+
+# -- asking twice, and asking for what changed -----------------------------------------------------------
+
+
+def test_one_request_id_for_another_amount_is_refused_and_moves_nothing(app: App, clock: ManualClock) -> None:
+    loan = disbursed(app)
+    move_to(clock, date(2026, 3, 20), 12)
+    app.lending.repay(loan.id, customer_id="bella", amount=100, request_id="same")
+    with pytest.raises(IdempotencyConflict):
+        app.lending.repay(loan.id, customer_id="bella", amount=30_000, request_id="same")
+    assert app.lending.installments(loan.id)[0].paid_interest == 100
+
+
+def test_a_repayment_confirmed_for_an_amount_that_changed_meanwhile_is_refused(
+    app: App, clock: ManualClock
+) -> None:
+    loan = disbursed(app)
+    move_to(clock, date(2026, 4, 2), 0)
+    seen = app.lending.get(loan.id).payments
+    run_jobs(app)  # the jobs collected the installment the borrower was looking at (the next one is the same)
+    with pytest.raises(Refused, match="changed"):
+        app.lending.repay(
+            loan.id,
+            customer_id="bella",
+            amount=30_500,
+            expected=30_500,
+            payments_seen=seen,
+            request_id="seen",
+        )
+    quote = app.lending.payoff(loan.id, customer_id="bella")
+    move_to(clock, date(2026, 4, 20), 12)
+    with pytest.raises(Refused, match="changed"):
+        app.lending.repay_early(loan.id, customer_id="bella", expected=quote.total, request_id="early")
+    assert app.lending.get(loan.id).payments == 1
+
+
+def test_a_long_request_id_names_a_payment_as_well_as_a_short_one(app: App, clock: ManualClock) -> None:
+    loan = disbursed(app)
+    move_to(clock, date(2026, 4, 2), 12)
+    request_id = "tg-" + "9" * 190
+    app.lending.repay(loan.id, customer_id="bella", request_id=request_id)
+    app.lending.repay(loan.id, customer_id="bella", request_id=request_id)
+    assert app.lending.get(loan.id).payments == 1

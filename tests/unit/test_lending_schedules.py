@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -94,10 +95,18 @@ def test_the_level_payment_can_be_rounded_to_the_fen_instead_of_the_yuan() -> No
 
 
 def test_a_payment_rounded_up_past_the_balance_never_repays_more_than_is_owed() -> None:
-    # 1.50 over 3 months: the payment of 0.50 rounds up to one yuan, which repays the loan in two months.
+    # 1.50 over 3 months: the payment of 0.50 rounds up to one yuan, which repays the loan in two months;
+    # the third month, with nothing due, has no installment (a loan cannot be left open by it).
     loan = schedule(150, 0, 3, Method.EQUAL_INSTALLMENTS, START)
 
-    assert rows(loan) == [(100, 0), (50, 0), (0, 0)]
+    assert rows(loan) == [(100, 0), (50, 0)]
+
+
+def test_a_month_with_nothing_due_has_no_installment_and_the_rest_keep_their_due_dates() -> None:
+    # 3.00 interest-free, interest only over 3 months: nothing is due until the principal in month three.
+    loan = schedule(300, 0, 3, Method.INTEREST_ONLY, START)
+
+    assert [(i.number, i.due, i.principal, i.interest) for i in loan] == [(1, date(2027, 4, 30), 300, 0)]
 
 
 def test_a_payment_rounded_down_below_the_interest_repays_no_principal_until_the_last_month() -> None:
@@ -203,7 +212,10 @@ def test_every_schedule_repays_exactly_the_principal_and_never_overpays(
         balance -= installment.principal
         assert balance >= 0
     assert balance == 0
-    assert len(loan) == (1 if method is Method.BULLET else months)
+    assert all(installment.principal + installment.interest > 0 for installment in loan)
+    assert [i.number for i in loan] == list(range(1, len(loan) + 1))
+    assert all(a.due < b.due for a, b in pairwise(loan))
+    assert len(loan) == 1 if method is Method.BULLET else 1 <= len(loan) <= months
 
 
 # -- split

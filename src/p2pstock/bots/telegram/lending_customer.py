@@ -11,10 +11,9 @@ loans and investments with repayment.
                   ln:pay:<id> (what is due) / ln:early:<id> (everything) ──► confirm ln:ok / ln:drop
 
 The step being confirmed stays in the user's UI state (``user_state["loan_step"]``) and its buttons name
-a token (the id of the message that completed it), so a button of an earlier step is outdated. Each
-confirmation also gets a random nonce, and reaches core with a request id made of the user, the kind and
-the nonce: a second tap is the same request, which core answers without doing it again, and the next
-month's repayment from the same message is a new one.
+a token, random for each confirmation, so the button of any earlier confirmation is outdated. The step
+reaches core with a request id made of the user, the kind and the token: a second tap is the same
+request, which core answers without doing it again, and next month's repayment is a new one.
 """
 
 from __future__ import annotations
@@ -217,8 +216,8 @@ async def got_invest_amount(update: Update, context: BotContext) -> object:
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
         return END
-    token = message_of(update).message_id
-    step.update(amount=amount.minor, token=token, nonce=_nonce())
+    token = _token()
+    step.update(amount=amount.minor, token=token)
     interest = total_interest(page.schedule)
     fee = interest * page.loan.product.interest_fee_bp // 10_000
     message = text(
@@ -319,7 +318,7 @@ async def got_terms(update: Update, context: BotContext) -> object:
         await say(update, context, text("loan.documents.none", lang))
         return END
     amount, months, rate_bp, purpose = read
-    token = message_of(update).message_id
+    token = _token()
     step.update(
         amount=amount,
         months=months,
@@ -327,7 +326,6 @@ async def got_terms(update: Update, context: BotContext) -> object:
         purpose=purpose,
         documents=documents,
         token=token,
-        nonce=_nonce(),
     )
     message = text(
         "loan.apply.confirm",
@@ -474,43 +472,38 @@ async def _ask_repay(update: Update, context: BotContext, press: Press) -> objec
     unpaid = [view for view in plan if not view.installment.settled]
     today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
     amount = sum(view.owed for view in today)
-    return await _ask_confirm(
-        update, context, press, kind="repay", loan_id=loan.id, amount=amount, key="loan.pay.confirm"
-    )
+    return await _ask_confirm(update, context, press, loan, kind="repay", amount=amount)
 
 
 async def _ask_early(update: Update, context: BotContext, press: Press) -> object:
+    """What repaying everything today costs, to confirm."""
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
     await query_of(update).answer()
     try:
-        payoff = await call(context.services.lending.payoff, press.subject, customer_id=press.customer.id)
+        payoff = await call(context.services.lending.payoff, loan.id, customer_id=press.customer.id)
     except P2PStockError as error:
         await tell_error(update, context, error, press.lang)
         return END
-    return await _ask_confirm(
-        update,
-        context,
-        press,
-        kind="early",
-        loan_id=press.subject,
-        amount=payoff.total,
-        key="loan.early.confirm",
-    )
+    return await _ask_confirm(update, context, press, loan, kind="early", amount=payoff.total)
 
 
 async def _ask_confirm(
-    update: Update, context: BotContext, press: Press, *, kind: str, loan_id: str, amount: int, key: str
+    update: Update, context: BotContext, press: Press, loan: Loan, *, kind: str, amount: int
 ) -> object:
-    """A repayment to confirm, named by the message whose button was pressed."""
-    token = message_of(update).message_id
+    """A repayment to confirm: core refuses it if the loan was repaid meanwhile or the amount changed."""
+    token = _token()
     context.user_state[STEP] = {
         "kind": kind,
-        "loan": loan_id,
+        "loan": loan.id,
         "amount": amount,
+        "payments": loan.payments,
         "token": token,
-        "nonce": _nonce(),
     }
     markup = _confirm(press.lang, token, "loan.confirm.button")
-    await say(update, context, text(key, press.lang, id=loan_id, amount=Money(amount)), markup)
+    key = "loan.pay.confirm" if kind == "repay" else "loan.early.confirm"
+    await say(update, context, text(key, press.lang, id=loan.id, amount=Money(amount)), markup)
     return END
 
 
@@ -535,7 +528,7 @@ async def _confirmed(update: Update, context: BotContext, press: Press) -> objec
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
-    request_id = f"tg-{user_of(update).id}-{step['kind']}-{step.get('nonce', press.subject)}"
+    request_id = f"tg-{user_of(update).id}-{step['kind']}-{press.subject}"
     try:
         message = await DONE[str(step["kind"])](context, press.customer, step, request_id)
     except P2PStockError as error:
@@ -580,6 +573,8 @@ async def _repay(context: BotContext, customer: Customer, step: dict[str, Any], 
         str(step["loan"]),
         customer_id=customer.id,
         amount=int(step["amount"]),
+        expected=int(step["amount"]),
+        payments_seen=int(step["payments"]),
         request_id=request_id,
     )
     return _repaid(loan, int(step["amount"]), customer.language)
@@ -591,6 +586,8 @@ async def _repay_early(context: BotContext, customer: Customer, step: dict[str, 
         str(step["loan"]),
         customer_id=customer.id,
         request_id=request_id,
+        expected=int(step["amount"]),
+        payments_seen=int(step["payments"]),
     )
     return _repaid(loan, int(step["amount"]), customer.language)
 
@@ -685,7 +682,7 @@ def _ranges(product: LoanProduct) -> dict[str, object]:
     }
 
 
-def _nonce() -> str:
+def _token() -> str:
     """Names one confirmation: its buttons' taps are one request to core, another confirmation another."""
     return uuid.uuid4().hex[:12]
 
@@ -699,12 +696,12 @@ def _status(loan: Loan, lang: str) -> str:
     return text(f"loan.status.{loan.status.value}", lang)
 
 
-def _confirm(lang: str, token: int, label: str) -> InlineKeyboardMarkup:
+def _confirm(lang: str, token: str, label: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(text(label, lang), cb.LoanStep("ok", str(token))),
-                button(text("loan.drop.button", lang), cb.LoanStep("drop", str(token))),
+                button(text(label, lang), cb.LoanStep("ok", token)),
+                button(text("loan.drop.button", lang), cb.LoanStep("drop", token)),
             ]
         ]
     )

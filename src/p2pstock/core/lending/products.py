@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from p2pstock.core.errors import InvalidInput
-from p2pstock.core.lending.schedules import Method
+from p2pstock.core.lending.schedules import MAX_MONTHS, Method
 from p2pstock.core.money import Money
 from p2pstock.core.validation import check_code
 
@@ -87,6 +87,8 @@ class LoanProduct:
             raise InvalidInput("a product needs a name")
         if self.amount_min > self.amount_max or self.months_min > self.months_max:
             raise InvalidInput("the amount and term ranges must not end before they start")
+        if self.months_max > MAX_MONTHS:
+            raise InvalidInput(f"a loan runs at most {MAX_MONTHS} months")
         if self.rate_min_bp > self.rate_max_bp:
             raise InvalidInput("the rate range must not end before it starts")
         if not self.methods or len(set(self.methods)) != len(self.methods):

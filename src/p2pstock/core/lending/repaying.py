@@ -10,13 +10,21 @@ from the wallet's available balance as far as it goes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import attrs
 
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import InsufficientFunds, InvalidInput, LedgerRefused, NotFound
+from p2pstock.core.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidInput,
+    LedgerRefused,
+    NotFound,
+    Refused,
+)
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.lending import repayments
@@ -41,25 +49,43 @@ class Payoff:
     installments: tuple[LoanInstallment, ...]
 
 
-def repay(
-    desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str, *, amount: int | None, request_id: str | None
-) -> Loan:
+@attrs.frozen
+class Request:
+    """A borrower's repayment as asked: ``request_id`` makes it idempotent; ``expected`` (what the borrower
+    was shown as due, or as the payoff) and ``payments_seen`` (how many repayments the loan had then)
+    refuse it if the debt changed meanwhile."""
+
+    customer_id: str
+    request_id: str
+    amount: int | None = None
+    expected: int | None = None
+    payments_seen: int | None = None
+
+
+def repay(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     """Repay ``amount`` (default: everything due now, or the next installment) from the borrower's wallet."""
-    loan = _own(desk, tx, loan_id, customer_id)
-    key = _key(loan, request_id)
-    if _done(tx, loan, key):
+    loan = _own(desk, tx, loan_id, asked.customer_id)
+    key = _key(asked.request_id, "pay")
+    if _done(tx, loan, key, asked.amount):
         return loan
     loan.require(LoanStatus.REPAYING)
     day = desk.today(tx)
     plan = _accrued(tx, loan, day)
+    _still(asked, loan, repayments.due_now(plan, day))
     payable = repayments.payable(plan, day)
     most = sum(owed(i).total for i in payable)
-    wanted = repayments.due_now(plan, day) if amount is None else amount
+    wanted = repayments.due_now(plan, day) if asked.amount is None else asked.amount
     if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 < wanted <= most:
         raise InvalidInput(
             f"repay between ¥0.01 and {Money(most)} now; to repay more, repay the whole loan early"
         )
-    return _pay(desk, tx, loan, plan, payable, amount=wanted, actor=customer_id, key=key)
+    return _pay(desk, tx, loan, plan, payable, amount=wanted, actor=asked.customer_id, key=key)
+
+
+def _still(asked: Request, loan: Loan, now: int) -> None:
+    changed = asked.payments_seen is not None and asked.payments_seen != loan.payments
+    if changed or (asked.expected is not None and asked.expected != now):
+        raise Refused(f"what is owed changed to {Money(now)} since it was shown; look at the loan again")
 
 
 def payoff(loan: Loan, plan: Sequence[LoanInstallment], day: date) -> Payoff:
@@ -85,16 +111,17 @@ def _interest_to_date(
     return attrs.evolve(current, interest=max(to_date, current.paid_interest))
 
 
-def repay_early(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str, request_id: str | None) -> Loan:
+def repay_early(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     """Repay the whole loan now (see ``payoff``)."""
-    loan = _own(desk, tx, loan_id, customer_id)
-    key = _key(loan, request_id, "early")
-    if _done(tx, loan, key):
+    loan = _own(desk, tx, loan_id, asked.customer_id)
+    key = _key(asked.request_id, "early")
+    if _done(tx, loan, key, asked.expected):
         return loan
     loan.require(LoanStatus.REPAYING)
     day = desk.today(tx)
     plan = _accrued(tx, loan, day)
     quote = payoff(loan, plan, day)
+    _still(asked, loan, quote.total)
     rewritten = {i.number: i for i in quote.installments}
     plan = [rewritten.get(i.number, i) for i in plan]
     targets = [i for i in plan if i.number in rewritten]
@@ -105,7 +132,7 @@ def repay_early(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str, request_
         plan,
         targets,
         amount=quote.total,
-        actor=customer_id,
+        actor=asked.customer_id,
         key=key,
         early_fee=quote.early_fee,
     )
@@ -130,19 +157,21 @@ def _pay(
     key: str,
     early_fee: int = 0,
 ) -> Loan:
-    changed, paid = repayments.apply(targets, amount - early_fee, tx.now)
-    split_ = repayments.shares(tx.uow.investments.of_loan(loan.id), paid, loan.product.interest_fee_bp)
+    changed, _ = repayments.apply(targets, amount - early_fee, tx.now)
+    after = {i.number: i for i in (*plan, *changed)}
+    settled = repayments.settled_parts(plan, list(after.values()))
+    investments = tx.uow.investments.of_loan(loan.id)
+    out = repayments.distribute(investments, settled, loan.product.interest_fee_bp)
     try:
-        desk.move(tx, repayments.transfers(loan, key, amount, split_, early_fee))
+        desk.move(tx, repayments.transfers(loan, key, amount, out, early_fee))
     except LedgerRefused as refused:
         if refused.result is TransferResult.EXCEEDS_CREDITS:
             raise InsufficientFunds(f"your available balance does not cover {Money(amount)}") from None
         raise
-    tx.uow.investments.save_all([repayments.received(share) for share in split_])
-    after = {i.number: i for i in (*plan, *changed)}
+    tx.uow.investments.save_all([repayments.received(share) for share in out.shares])
     _save_changed(tx, loan, list(after.values()))
     saved = desk.change(tx, loan, repayments.finish(loan, list(after.values())), actor=actor, action="repay")
-    _tell_payment(tx, saved, amount, list(after.values()), split_)
+    _tell_payment(tx, saved, amount, list(after.values()), out.shares)
     return saved
 
 
@@ -161,7 +190,7 @@ def _tell_payment(
         left = sum(owed(i).total for i in plan if not i.settled)
         tx.tell(borrower, "loan.repayment", id=loan.id, amount=Money(amount), left=Money(left))
     for share in split_:
-        got = share.parts.total - share.fee
+        got = share.parts.total
         if got:
             tx.tell(
                 tx.uow.customers.get(share.investment.investor_id),
@@ -175,16 +204,27 @@ def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:
     return [accrued(i, day, loan.product) for i in tx.uow.installments.of_loan(loan.id)]
 
 
-def _key(loan: Loan, request_id: str | None, kind: str = "pay") -> str:
-    if request_id is not None:
-        return f"{kind}-{check_id(request_id, 'request id')}"
-    return f"{kind}{loan.payments + 1}"
+def _key(request_id: str, kind: str) -> str:
+    """The name of a borrower's payment: a digest of the request id (of any length a caller may use)."""
+    digest = hashlib.sha256(check_id(request_id, "request id").encode()).hexdigest()[:20]
+    return f"{kind}-{digest}"
 
 
-def _done(tx: Tx, loan: Loan, key: str) -> bool:
-    """Whether the payment named ``key`` was booked already."""
+def _sequence_key(loan: Loan) -> str:
+    """The name of a payment the jobs collect: the loan's next payment number."""
+    return f"auto{loan.payments + 1}"
+
+
+def _done(tx: Tx, loan: Loan, key: str, amount: int | None) -> bool:
+    """Whether the payment named ``key`` was booked already (the same request again); the same request id
+    for another amount is refused."""
     first = f"loan:{loan.id}:{key}:in"
-    return bool(tx.uow.ledger.find_transfers([first]))
+    booked = tx.uow.ledger.find_transfers([first]).get(first)
+    if booked is None:
+        return False
+    if amount is not None and booked.amount != amount:
+        raise IdempotencyConflict("this request id was used for a payment of another amount")
+    return True
 
 
 def _own(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str) -> Loan:
@@ -197,25 +237,21 @@ def _own(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str) -> Loan:
 # -- the jobs ------------------------------------------------------------------------------------------------
 
 
-def collect_due(desk: LoanDesk, tx: Tx, *, day: date, after: str, limit: int) -> tuple[int, int, str]:
-    """Take what fell due by ``day`` from the borrowers' available balances, as far as it goes: (loans
-    read, loans that paid something, the last loan id read)."""
-    ids = tx.uow.installments.loans_due(day, after, limit)
-    collected = 0
-    for loan_id in ids:
-        loan = desk.load(tx, loan_id)
-        if loan.status is not LoanStatus.REPAYING:
-            continue
-        plan = _accrued(tx, loan, day)
-        due = [i for i in plan if not i.settled and i.due <= day]
-        wallet = tx.uow.ledger.find_accounts([chart.wallet_id(loan.borrower_id)]).get(
-            chart.wallet_id(loan.borrower_id)
-        )
-        amount = min(wallet.available if wallet else 0, sum(owed(i).total for i in due))
-        if amount > 0:
-            _pay(desk, tx, loan, plan, due, amount=amount, actor=SYSTEM, key=_key(loan, None))
-            collected += 1
-    return len(ids), collected, ids[-1] if ids else after
+def collect_one(desk: LoanDesk, tx: Tx, loan_id: str, day: date) -> bool:
+    """Take what fell due on the loan by ``day`` from the borrower's available balance, as far as it goes
+    (the wallet locked first, so a withdrawal cannot slip in between); whether anything was taken."""
+    loan = desk.load(tx, loan_id)
+    if loan.status is not LoanStatus.REPAYING:
+        return False
+    plan = _accrued(tx, loan, day)
+    due = [i for i in plan if not i.settled and i.due <= day]
+    wallet_id = chart.wallet_id(loan.borrower_id)
+    wallet = tx.uow.ledger.lock_accounts([wallet_id]).get(wallet_id)
+    amount = min(wallet.available if wallet else 0, sum(owed(i).total for i in due))
+    if amount <= 0:
+        return False
+    _pay(desk, tx, loan, plan, due, amount=amount, actor=SYSTEM, key=_sequence_key(loan))
+    return True
 
 
 def accrue_penalties(desk: LoanDesk, tx: Tx, day: date, limit: int) -> int:
@@ -225,8 +261,9 @@ def accrue_penalties(desk: LoanDesk, tx: Tx, day: date, limit: int) -> int:
     return len(found)
 
 
-def remind(desk: LoanDesk, tx: Tx, day: date, limit: int) -> int:
-    """Remind borrowers of installments falling due within ``REMINDER_DAYS`` (once each); how many."""
+def remind(desk: LoanDesk, tx: Tx, day: date, limit: int) -> tuple[int, int]:
+    """Remind borrowers of installments falling due within ``REMINDER_DAYS`` (once each; one already
+    overdue is only marked): (installments looked at, reminders sent)."""
     told = 0
 
     def reminded(loan: Loan, installment: LoanInstallment) -> LoanInstallment:
@@ -243,8 +280,9 @@ def remind(desk: LoanDesk, tx: Tx, day: date, limit: int) -> int:
             told += 1
         return attrs.evolve(installment, reminded=True)
 
-    _rewrite(desk, tx, tx.uow.installments.to_remind(day + timedelta(days=REMINDER_DAYS), limit), reminded)
-    return told
+    found = tx.uow.installments.to_remind(day + timedelta(days=REMINDER_DAYS), limit)
+    _rewrite(desk, tx, found, reminded)
+    return len(found), told
 
 
 def tell_overdue(desk: LoanDesk, tx: Tx, day: date, limit: int) -> int:

@@ -2,11 +2,14 @@
 
 A payment is applied to the oldest unsettled installment first, and within an installment to penalty
 interest, then interest, then principal; a regular payment may cover the installments due so far and
-the next one (to repay more, the borrower repays the whole loan early). The payment's penalty, interest
-and principal are each split among the investors in proportion to the principal they have outstanding
-(``schedules.split``); the platform keeps the product's share of each investor's interest, and any early
-repayment fee. Everything moves in one linked batch through the loan's escrow, which ends empty: the
-borrower pays exactly what the investors receive plus the platform's fees.
+the next one (to repay more, the borrower repays the whole loan early). What the installments settled by
+a payment brought — penalty, interest, principal — is split among the investors in proportion to the
+principal they have outstanding (``schedules.split``), after the platform took the product's share of the
+interest (once, rounded down), and the platform keeps any early repayment fee. Everything moves in one
+linked batch through the loan's escrow. Investors are paid an
+installment once it is settled (回款): a partly paid installment waits in the escrow, so that each
+installment reaches them split once, exactly; once every installment is settled the escrow is empty and
+the borrower has paid exactly what the investors received plus the platform's fees.
 
 Penalty interest accrues on an overdue installment's unpaid principal, ``penalty_bp_per_day`` for every
 day after its due date, rounded down; it is worked out up to the day of a payment or of the jobs.
@@ -105,27 +108,47 @@ def apply(
     return changed, paid
 
 
+def settled_parts(before: Sequence[LoanInstallment], after: Sequence[LoanInstallment]) -> Parts:
+    """Everything paid on the installments that ``after`` settles and ``before`` did not: what reaches the
+    investors now (a partly paid installment waits in the escrow until it is settled)."""
+    was = {i.number for i in before if i.settled}
+    done = [i for i in after if i.settled and i.number not in was]
+    return Parts(
+        sum(i.paid_penalty for i in done),
+        sum(i.paid_interest for i in done),
+        sum(i.paid_principal for i in done),
+    )
+
+
 @attrs.frozen
 class Share:
-    """One investor's part of a payment, after the platform's interest fee."""
+    """One investor's part of settled installments: penalty, interest (after the platform's fee) and
+    principal."""
 
     investment: Investment
     parts: Parts
+
+
+@attrs.frozen
+class Distribution:
+    shares: tuple[Share, ...]
     fee: int
+    """The platform's share of the interest."""
 
 
-def shares(investments: Sequence[Investment], paid: Parts, fee_bp: int) -> list[Share]:
-    """Split what a payment covered among the investments by their outstanding principal."""
+def distribute(investments: Sequence[Investment], settled: Parts, fee_bp: int) -> Distribution:
+    """Split what settled installments brought among the investments by their outstanding principal; the
+    platform's fee is taken once from the interest, rounded down, and the rest of it is split."""
+    fee = share_of(settled.interest, fee_bp)
     holding = [i for i in investments if i.status is InvestmentStatus.HOLDING and i.outstanding > 0]
+    if settled.total == 0 or not holding:
+        return Distribution((), fee if holding else 0)
     weights = {i.id: i.outstanding for i in holding}
     penalty, interest, principal = (
-        split(part, weights) for part in (paid.penalty, paid.interest, paid.principal)
+        split(part, weights) for part in (settled.penalty, settled.interest - fee, settled.principal)
     )
-    result = []
-    for investment in holding:
-        parts = Parts(penalty[investment.id], interest[investment.id], principal[investment.id])
-        result.append(Share(investment, parts, share_of(parts.interest, fee_bp)))
-    return result
+    shares = (Share(i, Parts(penalty[i.id], interest[i.id], principal[i.id])) for i in holding)
+    return Distribution(tuple(share for share in shares if share.parts.total), fee)
 
 
 def received(share: Share) -> Investment:
@@ -134,25 +157,24 @@ def received(share: Share) -> Investment:
     return attrs.evolve(
         i,
         principal_received=i.principal_received + p.principal,
-        interest_received=i.interest_received + p.interest - share.fee,
+        interest_received=i.interest_received + p.interest,
         penalty_received=i.penalty_received + p.penalty,
     )
 
 
-def transfers(loan: Loan, key: str, amount: int, split_: Sequence[Share], early_fee: int) -> list[Transfer]:
+def transfers(loan: Loan, key: str, amount: int, out: Distribution, early_fee: int) -> list[Transfer]:
     """The payment in from the borrower and out to the investors and the platform, linked."""
     escrow, prefix = chart.loan_escrow_id(loan.id), f"loan:{loan.id}:{key}"
     moves = [(f"{prefix}:in", chart.wallet_id(loan.borrower_id), escrow, amount, codes.LOAN_REPAYMENT)]
-    for share in split_:
+    for share in out.shares:
         wallet, to, p = chart.wallet_id(share.investment.investor_id), share.investment.id, share.parts
         moves += [
             (f"{prefix}:{to}:principal", escrow, wallet, p.principal, codes.LOAN_PRINCIPAL),
-            (f"{prefix}:{to}:interest", escrow, wallet, p.interest - share.fee, codes.LOAN_INTEREST),
+            (f"{prefix}:{to}:interest", escrow, wallet, p.interest, codes.LOAN_INTEREST),
             (f"{prefix}:{to}:penalty", escrow, wallet, p.penalty, codes.LOAN_PENALTY),
         ]
-    fees = sum(share.fee for share in split_)
     moves += [
-        (f"{prefix}:fee", escrow, chart.fee_income().id, fees, codes.LOAN_INTEREST_FEE),
+        (f"{prefix}:fee", escrow, chart.fee_income().id, out.fee, codes.LOAN_INTEREST_FEE),
         (f"{prefix}:early", escrow, chart.fee_income().id, early_fee, codes.LOAN_EARLY_FEE),
     ]
     moving = [m for m in moves if m[3] > 0]

@@ -89,7 +89,9 @@ def schedule(
     """The borrower's schedule for a loan of ``principal`` fen over ``months`` months from ``start``.
 
     ``payment_unit`` (fen) is what the level payment of ``EQUAL_INSTALLMENTS`` is rounded to; the other
-    methods do not use it. The installments' principal always adds up to ``principal`` exactly.
+    methods do not use it. The installments' principal always adds up to ``principal`` exactly. A month in
+    which nothing would be due (a rounded level payment that repaid the loan early, no interest at a zero
+    rate) has no installment: the installments are numbered in order and keep their months' due dates.
     """
     _check_loan(principal, annual_rate_bp, months, method, start, payment_unit=payment_unit)
     rate = Fraction(annual_rate_bp, _BP_A_YEAR)
@@ -103,9 +105,13 @@ def schedule(
         parts = _equal_principal(principal, rate, months)
     else:
         parts = _interest_only(principal, rate, months)
+    due = [
+        (add_months(start, month), paid, interest) for month, (paid, interest) in enumerate(parts, start=1)
+    ]
+    owing = [(day, paid, interest) for day, paid, interest in due if paid or interest]
     return tuple(
-        Installment(number, add_months(start, number), paid, interest)
-        for number, (paid, interest) in enumerate(parts, start=1)
+        Installment(number, day, paid, interest)
+        for number, (day, paid, interest) in enumerate(owing, start=1)
     )
 
 

@@ -4,6 +4,7 @@ and ``hall`` (the financing hall) for the rules of each step."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -12,7 +13,7 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import InvalidInput, NotFound
+from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.lending import applications, bidding, hall, repaying, schedules, views
 from p2pstock.core.lending.desk import LoanDesk
@@ -26,6 +27,7 @@ from p2pstock.core.lending.views import Holding, InstallmentView, LendingFigures
 from p2pstock.core.people.permissions import Permission, permissions_of
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 VIEW = (Permission.LOAN_REVIEW, Permission.LOAN_FULL_REVIEW)
 MAX_PAGE = 50
@@ -133,23 +135,40 @@ class Lending:
     # -- repayment ------------------------------------------------------------------------------------
 
     def repay(
-        self, loan_id: str, *, customer_id: str, amount: int | None = None, request_id: str | None = None
+        self,
+        loan_id: str,
+        *,
+        customer_id: str,
+        request_id: str,
+        amount: int | None = None,
+        expected: int | None = None,
+        payments_seen: int | None = None,
     ) -> Loan:
         """Repay from the wallet: ``amount`` (default: everything due now, or else the next installment)
-        goes to the oldest installment first — penalty, interest, principal."""
-        return self._run(
-            lambda tx: repaying.repay(
-                self.desk, tx, loan_id, customer_id, amount=amount, request_id=request_id
-            )
-        )
+        goes to the oldest installment first — penalty, interest, principal. ``request_id`` (the caller's
+        idempotency key) makes asking again harmless; ``expected``, what was shown as due, and
+        ``payments_seen``, the loan's ``payments`` then, refuse the payment if the debt changed meanwhile
+        (the jobs collected it, a day of penalty interest)."""
+        asked = repaying.Request(customer_id, request_id, amount, expected, payments_seen)
+        return self._run(lambda tx: repaying.repay(self.desk, tx, loan_id, asked))
 
     def payoff(self, loan_id: str, *, customer_id: str) -> Payoff:
         """What repaying the whole loan today would cost."""
         return self.desk.office.read(lambda tx: repaying.quote_payoff(self.desk, tx, loan_id, customer_id))
 
-    def repay_early(self, loan_id: str, *, customer_id: str, request_id: str | None = None) -> Loan:
-        """Repay the whole loan today: interest to date and the product's early repayment fee."""
-        return self._run(lambda tx: repaying.repay_early(self.desk, tx, loan_id, customer_id, request_id))
+    def repay_early(
+        self,
+        loan_id: str,
+        *,
+        customer_id: str,
+        request_id: str,
+        expected: int | None = None,
+        payments_seen: int | None = None,
+    ) -> Loan:
+        """Repay the whole loan today: interest to date and the product's early repayment fee; ``expected``
+        (the payoff shown) and ``payments_seen`` refuse it if the debt changed meanwhile."""
+        asked = repaying.Request(customer_id, request_id, expected=expected, payments_seen=payments_seen)
+        return self._run(lambda tx: repaying.repay_early(self.desk, tx, loan_id, asked))
 
     def schedule(self, loan_id: str) -> list[InstallmentView]:
         """The loan's installments with what each owes today (penalty interest included) and its lateness."""
@@ -223,17 +242,25 @@ class Lending:
         return self._drain(lambda tx: bidding.fail_unfunded(self.desk, tx, BATCH))
 
     def collect_due(self, day: date) -> int:
-        """Take what fell due by ``day`` from the borrowers' wallets, as far as their balances go; how many
-        loans paid something."""
+        """Take what fell due by ``day`` from the borrowers' wallets, as far as their balances go, one loan
+        per transaction (a loan that cannot be collected now is left for the next run); how many loans
+        paid something."""
         self._not_ahead(day)
-        total, after = 0, ""
+        paid, after = 0, ""
         while True:
-            read, paid, after = self._run(
-                partial(repaying.collect_due, self.desk, day=day, after=after, limit=BATCH)
-            )
-            total += paid
-            if read < BATCH:
-                return total
+            ids = self.desk.office.read(partial(_loans_due, day=day, after=after))
+            for loan_id in ids:
+                paid += self._collect(loan_id, day)
+            if len(ids) < BATCH:
+                return paid
+            after = ids[-1]
+
+    def _collect(self, loan_id: str, day: date) -> bool:
+        try:
+            return self._run(lambda tx: repaying.collect_one(self.desk, tx, loan_id, day))
+        except P2PStockError as error:
+            log.warning("loan %s was not collected for %s: %s", loan_id, day, type(error).__name__)
+            return False
 
     def accrue_penalties(self, day: date) -> int:
         """Work out penalty interest on overdue installments up to ``day``."""
@@ -243,7 +270,12 @@ class Lending:
     def remind(self, day: date) -> int:
         """Remind borrowers of installments falling due within the next days (once each)."""
         self._not_ahead(day)
-        return self._drain(lambda tx: repaying.remind(self.desk, tx, day, BATCH))
+        told = 0
+        while True:
+            found, sent = self._run(lambda tx: repaying.remind(self.desk, tx, day, BATCH))
+            told += sent
+            if found < BATCH:
+                return told
 
     def tell_overdue(self, day: date) -> int:
         """Tell borrowers and the full reviewers, once, of each installment unpaid after its due date."""
@@ -266,6 +298,10 @@ class Lending:
 
     def _run(self, work: Callable[[Tx], T]) -> T:
         return self.desk.office.run(work)
+
+
+def _loans_due(tx: Tx, *, day: date, after: str) -> list[str]:
+    return tx.uow.installments.loans_due(day, after, BATCH)
 
 
 def _admin_following(tx: Tx, by: str) -> None:
