@@ -67,10 +67,12 @@ from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.service import MAX_BATCH
 from p2pstock.core.ledger.transfers import Transfer
-from p2pstock.core.lending import repayments
+from p2pstock.core.lending import repaying, repayments
 from p2pstock.core.lending.loans import Investment, LoanStatus
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REQUEST_ID = "bench-repay-1"
+"""The borrower's request id of the measured repayment."""
 BENCH_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
 """Seals sub-account passwords (none in this benchmark; ``Settings`` wants a key)."""
 BID = 62_500
@@ -466,13 +468,15 @@ def _stopwatch(into: dict[str, float], what: str) -> Iterator[None]:
 
 def plan_repayment(app: App, db: str, loan_id: str, holders: int) -> DistributeTemplate:
     """The first installment and the transfers paying it on its due date, as ``repaying.repay`` works
-    them out (``repayments.apply``, ``shares``, ``transfers``; the first payment's key is ``pay1``)."""
+    them out (``repayments.apply``, ``settled_parts``, ``distribute``, ``transfers``; the payment is named
+    after its request id, ``REQUEST_ID``)."""
     loan = app.lending.get(loan_id)
     first = app.lending.installments(loan_id)[0]
     total = first.principal + first.interest
-    _changed, paid = repayments.apply([first], total, to_micros(distribute_at(first.due)))
-    split = repayments.shares(app.lending.investments(loan_id), paid, loan.product.interest_fee_bp)
-    moves = repayments.transfers(loan, f"pay{loan.payments + 1}", total, split, 0)
+    changed, _ = repayments.apply([first], total, to_micros(distribute_at(first.due)))
+    settled = repayments.settled_parts([first], changed)
+    out = repayments.distribute(app.lending.investments(loan_id), settled, loan.product.interest_fee_bp)
+    moves = repayments.transfers(loan, repaying.payment_key(REQUEST_ID), total, out, 0)
     return DistributeTemplate(
         db, loan_id, holders, loan.amount, first.due, total, first.principal, first.interest, moves
     )
@@ -487,7 +491,7 @@ def distribute(backend: Backend, template: DistributeTemplate, tag: str, timing:
     with copy_of(backend, template.db, tag, at) as (app, engine):
         app.lending.get(template.loan_id)  # the pool's connection opened before the clock starts
         with timed(timing):
-            loan = app.lending.repay(template.loan_id, customer_id=setup.BORROWER, request_id="r490")
+            loan = app.lending.repay(template.loan_id, customer_id=setup.BORROWER, request_id=REQUEST_ID)
         if loan.payments != 1 or not app.lending.installments(loan.id)[0].settled:
             raise InvariantBroken(f"distribute: {loan.payments} payments, the first installment open")
         check_distribution(app, template)

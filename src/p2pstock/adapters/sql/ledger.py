@@ -16,6 +16,9 @@ from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 
 Row = tuple[Any, ...]
 
+IN_CHUNK = 500
+"""Keys per ``IN`` list of a look-up (a batch of transfers looks up twice as many ids as it holds)."""
+
 
 class SqlLedgerSession:
     """Runs the ledger's statements on the open transaction's driver cursor."""
@@ -114,10 +117,14 @@ class SqlLedgerSession:
     # -- the cursor ----------------------------------------------------------------------------------------
 
     def _select_in(self, template: str, column: str, keys: list[str]) -> list[Row]:
-        if not keys:
-            return []
-        params = {f"k{i}": key for i, key in enumerate(keys)}
-        return self._fetch(sql.select_in(template, column, len(keys)), params)
+        """Rows whose ``column`` is one of ``keys``, looked up ``IN_CHUNK`` keys at a time: SQLite finds a
+        named parameter by scanning the statement's names, so one list of thousands costs quadratically."""
+        rows: list[Row] = []
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            params = {f"k{i}": key for i, key in enumerate(chunk)}
+            rows += self._fetch(sql.select_in(template, column, len(chunk)), params)
+        return rows
 
     def _fetch(self, statement: str, params: dict[str, Any]) -> list[Row]:
         self._execute(statement, params)

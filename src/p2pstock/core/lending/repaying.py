@@ -65,7 +65,7 @@ class Request:
 def repay(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     """Repay ``amount`` (default: everything due now, or the next installment) from the borrower's wallet."""
     loan = _own(desk, tx, loan_id, asked.customer_id)
-    key = _key(asked.request_id, "pay")
+    key = payment_key(asked.request_id, "pay")
     if _done(tx, loan, key, asked.amount):
         return loan
     loan.require(LoanStatus.REPAYING)
@@ -114,7 +114,7 @@ def _interest_to_date(
 def repay_early(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     """Repay the whole loan now (see ``payoff``)."""
     loan = _own(desk, tx, loan_id, asked.customer_id)
-    key = _key(asked.request_id, "early")
+    key = payment_key(asked.request_id, "early")
     if _done(tx, loan, key, asked.expected):
         return loan
     loan.require(LoanStatus.REPAYING)
@@ -204,7 +204,7 @@ def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:
     return [accrued(i, day, loan.product) for i in tx.uow.installments.of_loan(loan.id)]
 
 
-def _key(request_id: str, kind: str) -> str:
+def payment_key(request_id: str, kind: str = "pay") -> str:
     """The name of a borrower's payment: a digest of the request id (of any length a caller may use)."""
     digest = hashlib.sha256(check_id(request_id, "request id").encode()).hexdigest()[:20]
     return f"{kind}-{digest}"
