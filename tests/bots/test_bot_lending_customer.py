@@ -195,3 +195,25 @@ def test_a_repayment_confirmed_after_the_jobs_collected_it_is_refused(app: App, 
 
     play(app, scenario)
     assert app.lending.get(loan.id).payments == 1  # the jobs' collection only
+
+
+def test_an_amount_outside_the_bid_range_is_asked_for_again_and_a_closed_loan_ends_the_step(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    loan = listed(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        ivan, iris = bot.user(IVAN, language_code="en"), bot.user(IRIS, language_code="en")
+        await bot.send(ivan.presses(f"ln:inv:{loan.id}"))
+        await bot.send(ivan.says("10"))
+        assert "invest between ¥50.00 and ¥5,000.00" in bot.request.last_text()
+        await bot.send(ivan.says("50.50"))
+        assert "steps of ¥1.00" in bot.request.last_text()
+        await bot.send(iris.presses(f"ln:inv:{loan.id}"))
+        app.lending.invest(loan.id, investor_id="ivan", amount=500_000)  # filled meanwhile
+        await bot.send(iris.says("100"))
+        assert bot.request.last_text() == f"Loan {loan.id} no longer takes investments."
+
+    play(app, scenario)
+    assert app.wallets.balance("iris").frozen.minor == 0

@@ -44,6 +44,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending import bidding
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
@@ -210,6 +211,10 @@ async def got_invest_amount(update: Update, context: BotContext) -> object:
         return None
     try:
         page = await call(context.services.lending.loan_page, str(step["loan"]), amount=amount.minor)
+        if page.loan.status is not LoanStatus.LISTED:
+            await say(update, context, text("loan.invest.closed", lang, id=page.loan.id))
+            return END
+        bidding.check_amount(page.loan, amount.minor)
     except InvalidInput as error:
         await tell_error(update, context, error, lang)
         return None

@@ -76,6 +76,7 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "{documents}; loans repaid: {repaid}",
         ),
         "loan.invest.button": _t("💰 投资", "💰 Invest"),
+        "loan.invest.closed": _t("借款 {id} 已不再接受投资。", "Loan {id} no longer takes investments."),
         "loan.invest.row": _t(
             "· 第 {number} 期 {due}：本金 {principal}，利息 {interest}",
             "· {number}. {due}: principal {principal}, interest {interest}",

@@ -86,6 +86,12 @@ def _check_bid(tx: Tx, loan: Loan, investor_id: str, amount: int) -> None:
         raise NotFound(f"no customer {investor_id}")
     if investor.status is not KycStatus.VERIFIED:
         raise Refused("verify your identity before investing")
+    check_amount(loan, amount)
+
+
+def check_amount(loan: Loan, amount: int) -> None:
+    """Raise ``InvalidInput`` unless ``amount`` is a bid the loan accepts now: min(minimum bid, remainder)
+    to the remainder, up from the lower bound in the product's steps (the remainder itself always)."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise InvalidInput("the amount must be a whole number of fen")
     low, high = loan.bid_range()
