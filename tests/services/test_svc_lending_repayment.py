@@ -144,6 +144,8 @@ def test_a_partial_repayment_pays_interest_before_principal_and_reaches_investor
     first = app.lending.installments(loan.id)[0]
     assert (first.paid_interest, first.paid_principal, first.settled) == (5_000, 5_000, False)
     assert wallets(app) == before and escrow(app, loan) == 10_000  # waiting for the rest of the installment
+    [holding] = app.lending.holdings("ivan")
+    assert holding.expected[0].principal == 12_750 and sum(i.principal for i in holding.expected) == 250_000
     app.lending.repay(loan.id, customer_id="bella", amount=20_500, request_id="part-2")
     assert app.lending.installments(loan.id)[0].settled and escrow(app, loan) == 0
     gains = [after - b for after, b in zip(wallets(app), before, strict=True)]

@@ -73,7 +73,7 @@ def expected(
     if investment.status is not InvestmentStatus.HOLDING or investment.outstanding == 0:
         return ()
     left = [
-        schedules.Installment(i.number, i.due, i.unpaid_principal, i.unpaid_interest)
+        schedules.Installment(i.number, i.due, i.principal, i.interest)  # paid out whole, once settled
         for i in plan
         if not i.settled
     ]
