@@ -146,6 +146,12 @@ class Tx:
             raise AssertionError("require() let an unknown administrator through")
         return admin
 
+    def admin_any(self, by: str, permissions: Sequence[Permission]) -> Administrator:
+        """The stored administrator ``by`` holding any one of ``permissions`` (else refused as for the
+        first of them)."""
+        held = permissions_of(self.uow.staff.get(by), self.roles()) & set(permissions)
+        return self.admin(by, min(held) if held else permissions[0])
+
     def staff_chats(self, permission: Permission) -> list[str]:
         """The bot chats of the active administrators holding ``permission``."""
         roles = self.roles()

@@ -48,6 +48,7 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.lending_customer import percent
 from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
@@ -340,13 +341,12 @@ def _lending(figures: LendingFigures, lang: str) -> str:
     income = ", ".join(
         f"{_code(code, lang)} {Money(amount, CNY)}" for code, amount in sorted(figures.income.items())
     )
-    ratio = figures.overdue_ratio_bp
     return text(
         "admin.stats.lending",
         lang,
         outstanding=Money(figures.outstanding_principal, CNY),
         overdue=Money(figures.overdue_principal, CNY),
-        ratio=f"{ratio // 100}.{ratio % 100:02d}%",
+        ratio=percent(figures.overdue_ratio_bp),
         loans=loans or "0",
         income=income or "—",
     )

@@ -17,6 +17,7 @@ from telegram.ext import ConversationHandler
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.lending_customer import percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.loans import Loan, LoanStatus
@@ -86,7 +87,7 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
             borrower=loan.borrower_id,
             amount=Money(loan.amount),
             months=loan.terms.months,
-            rate=_percent(loan.terms.rate_bp),
+            rate=percent(loan.terms.rate_bp),
             method=text(f"loan.method.{loan.terms.method.value}", lang),
             purpose=loan.purpose,
             status=text(f"loan.status.{loan.status.value}", lang),
@@ -144,8 +145,3 @@ async def reject(
     else:
         loan = await call(lending.reject, loan_id, by=admin.id, reason=reason)
     return text("admin.loan.rejected", lang, id=loan.id, reason=loan.reason)
-
-
-def _percent(bp: int) -> str:
-    whole, part = divmod(bp, 100)
-    return f"{whole}.{part:02d}%"

@@ -139,10 +139,10 @@ def _hall_line(loan: Loan, lang: str) -> str:
         lang,
         id=loan.id,
         amount=Money(loan.amount),
-        rate=_percent(loan.terms.rate_bp),
+        rate=percent(loan.terms.rate_bp),
         months=loan.terms.months,
         method=text(f"loan.method.{loan.terms.method.value}", lang),
-        progress=_percent(loan.funded * 10_000 // loan.amount),
+        progress=percent(loan.funded * 10_000 // loan.amount),
         left=Money(loan.remainder),
     )
 
@@ -270,9 +270,9 @@ def _product_text(product: LoanProduct, lang: str) -> str:
         high=Money(product.amount_max),
         months_min=product.months_min,
         months_max=product.months_max,
-        rate_min=_percent(product.rate_min_bp),
-        rate_max=_percent(product.rate_max_bp),
-        fee=_percent(product.listing_fee_bp),
+        rate_min=percent(product.rate_min_bp),
+        rate_max=percent(product.rate_max_bp),
+        fee=percent(product.listing_fee_bp),
     )
 
 
@@ -338,7 +338,7 @@ async def got_terms(update: Update, context: BotContext) -> object:
         name=product.name,
         amount=Money(amount),
         months=months,
-        rate=_percent(rate_bp),
+        rate=percent(rate_bp),
         method=text(f"loan.method.{step['method']}", lang),
         purpose=purpose,
         documents=len(documents),
@@ -682,8 +682,8 @@ def _ranges(product: LoanProduct) -> dict[str, object]:
         "high": Money(product.amount_max),
         "months_min": product.months_min,
         "months_max": product.months_max,
-        "rate_min": _percent(product.rate_min_bp),
-        "rate_max": _percent(product.rate_max_bp),
+        "rate_min": percent(product.rate_min_bp),
+        "rate_max": percent(product.rate_max_bp),
     }
 
 
@@ -692,7 +692,8 @@ def _token() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _percent(bp: int) -> str:
+def percent(bp: int) -> str:
+    """Basis points as a percentage with two decimals: 1200 → 12.00%."""
     whole, part = divmod(bp, 100)
     return f"{whole}.{part:02d}%"
 

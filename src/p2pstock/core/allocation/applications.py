@@ -16,15 +16,13 @@ from p2pstock.core.allocation.products import Component
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import (
     IdempotencyConflict,
-    InsufficientFunds,
     InvalidInput,
-    LedgerRefused,
     NotFound,
     Refused,
 )
 from p2pstock.core.identifiers import record_id
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
@@ -119,12 +117,7 @@ def pay(desk: Desk, tx: Tx, allocation_id: str, component: Component, customer_i
         code=HOLD_CODES[component],
         reference=allocation.id,
     )
-    try:
-        desk.move(tx, [hold])
-    except LedgerRefused as refused:
-        if refused.result is TransferResult.EXCEEDS_CREDITS:
-            raise InsufficientFunds(f"your available balance does not cover {Money(amount)}") from None
-        raise
+    desk.move(tx, [hold], short=wallet_short(amount))
     holds = {**allocation.holds, component: Hold(hold.id, amount)}
     paid = attrs.evolve(allocation, holds=holds)
     paid = attrs.evolve(paid, status=Status.PARTIALLY_PAID if paid.outstanding else Status.UNDER_REVIEW)

@@ -11,9 +11,8 @@ import attrs
 
 from p2pstock.core.allocation.desk import PLATFORM_ACCOUNTS, Desk
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import LedgerRefused, Refused
+from p2pstock.core.errors import Refused
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Permission
@@ -51,12 +50,7 @@ class CapitalPool:
                 code=codes.CAPITAL,
                 reference=ref,
             )
-            try:
-                self.desk.move(tx, [transfer])
-            except LedgerRefused as refused:
-                if refused.result is TransferResult.EXCEEDS_CREDITS:
-                    raise Refused(f"the capital pool holds less than {Money(minor)}") from None
-                raise
+            self.desk.move(tx, [transfer], short=Refused(f"the capital pool holds less than {Money(minor)}"))
             tx.audit(admin.id, "capital.fund" if into else "capital.take_out", ref, after={"amount": minor})
             return Money(tx.uow.ledger.find_accounts([pool])[pool].balances.available)
 

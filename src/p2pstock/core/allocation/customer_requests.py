@@ -23,14 +23,12 @@ from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, Reque
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import (
     AlreadyDecided,
-    InsufficientFunds,
     InvalidInput,
-    LedgerRefused,
     NotFound,
     Refused,
 )
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Permission
@@ -182,14 +180,7 @@ def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
         code=codes.ALLOCATION_TOP_UP if top_up else codes.ALLOCATION_EXTENSION,
         reference=allocation.id,
     )
-    try:
-        desk.move(tx, [hold])
-    except LedgerRefused as refused:
-        if refused.result is TransferResult.EXCEEDS_CREDITS:
-            raise InsufficientFunds(
-                f"your available balance does not cover {Money(request.amount)}"
-            ) from None
-        raise
+    desk.move(tx, [hold], short=wallet_short(request.amount))
 
 
 def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:

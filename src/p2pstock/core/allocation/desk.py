@@ -25,7 +25,7 @@ from p2pstock.core.allocation.calendar import HolidaySource, TradingCalendar
 from p2pstock.core.allocation.ports import Event, SecretBox
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.clock import from_micros
-from p2pstock.core.errors import LedgerRefused, NotFound
+from p2pstock.core.errors import NotFound, P2PStockError
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
@@ -81,13 +81,12 @@ class Desk:
         accounts += [chart.allocation_account(allocation.id), chart.wallet(allocation.customer_id)]
         self.ledger.create_accounts_in(tx.uow.ledger, accounts)
 
-    def move(self, tx: Tx, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
-        """Apply ``transfers``; any refusal raises, rolling the whole transaction back."""
-        outcomes = self.ledger.apply_in(tx.uow.ledger, transfers)
-        for outcome in outcomes:
-            if not outcome.ok:
-                raise LedgerRefused(f"transfer {outcome.id} refused: {outcome.result}", outcome.result)
-        return outcomes
+    def move(
+        self, tx: Tx, transfers: Sequence[Transfer], *, short: P2PStockError | None = None
+    ) -> list[TransferOutcome]:
+        """Apply ``transfers``; any refusal raises (``short`` for an account that cannot cover a debit),
+        rolling the whole transaction back."""
+        return self.ledger.apply_all_in(tx.uow.ledger, transfers, short=short)
 
     def load(self, tx: Tx, allocation_id: str, *, lock: bool = True) -> Allocation:
         found = tx.uow.allocations.get(allocation_id, lock=lock)

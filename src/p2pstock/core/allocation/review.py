@@ -21,9 +21,8 @@ from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar, 
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component, Mode
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import InvalidInput, LedgerRefused, Refused
+from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Permission
@@ -190,9 +189,4 @@ def _draw_capital(desk: Desk, tx: Tx, allocation: Allocation) -> None:
     prepaid = allocation.holds.get(Component.PREPAID_FEE)
     if prepaid is not None:
         moves.append(Transfer.post(f"{prepaid.transfer_id}:post", pending_id=prepaid.transfer_id))
-    try:
-        desk.move(tx, moves)
-    except LedgerRefused as refused:
-        if refused.result is TransferResult.EXCEEDS_CREDITS:
-            raise Refused(f"the capital pool cannot cover {Money(allocation.allocated)} now") from None
-        raise
+    desk.move(tx, moves, short=Refused(f"the capital pool cannot cover {Money(allocation.allocated)} now"))

@@ -9,13 +9,14 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.core.clock import Clock, SystemClock, from_micros, to_micros
-from p2pstock.core.errors import InvalidInput, LedgerRefused, NotFound
+from p2pstock.core.errors import InsufficientFunds, InvalidInput, LedgerRefused, NotFound, P2PStockError
 from p2pstock.core.ledger import reports
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.engine import apply_transfers, expiry_id
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerSession, Period
-from p2pstock.core.ledger.results import AccountOutcome, AccountResult, TransferOutcome
+from p2pstock.core.ledger.results import AccountOutcome, AccountResult, TransferOutcome, TransferResult
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
+from p2pstock.core.money import Money
 from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
 from p2pstock.core.transactions import in_transaction
 
@@ -78,6 +79,21 @@ class Ledger:
         """``create_transfers`` inside a transaction the caller already holds (to write business records
         in the same transaction)."""
         return apply_transfers(session, transfers, self._stamp)
+
+    def apply_all_in(
+        self, session: LedgerSession, transfers: Sequence[Transfer], *, short: P2PStockError | None = None
+    ) -> list[TransferOutcome]:
+        """``apply_in`` for business steps: the first refused transfer raises, so that the caller's whole
+        transaction rolls back — ``short`` when a debit exceeds what its account may give (a wallet or a pool
+        that cannot cover it), else ``LedgerRefused``."""
+        outcomes = self.apply_in(session, transfers)
+        for outcome in outcomes:
+            if outcome.ok:
+                continue
+            if short is not None and outcome.result is TransferResult.EXCEEDS_CREDITS:
+                raise short
+            raise LedgerRefused(f"transfer {outcome.id} refused: {outcome.result}", outcome.result)
+        return outcomes
 
     def expire_pending(self, *, limit: int = 1000) -> int:
         """Expire pending transfers whose timeout has passed; returns how many expired."""
@@ -182,3 +198,8 @@ def _compare_account(asked: Account, found: Account) -> AccountResult:
     if asked.currency != found.currency:
         return AccountResult.EXISTS_WITH_DIFFERENT_CURRENCY
     return AccountResult.EXISTS
+
+
+def wallet_short(amount: int) -> InsufficientFunds:
+    """What a wallet that cannot cover ``amount`` refuses with."""
+    return InsufficientFunds(f"your available balance does not cover {Money(amount)}")

@@ -17,15 +17,13 @@ import attrs
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import (
     IdempotencyConflict,
-    InsufficientFunds,
     InvalidInput,
-    LedgerRefused,
     NotFound,
     Refused,
 )
 from p2pstock.core.identifiers import record_id
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.lending import schedules
 from p2pstock.core.lending.desk import LoanDesk
@@ -112,14 +110,7 @@ def _freeze(desk: LoanDesk, tx: Tx, investment: Investment) -> None:
         code=codes.LOAN_INVESTMENT,
         reference=investment.loan_id,
     )
-    try:
-        desk.move(tx, [hold])
-    except LedgerRefused as refused:
-        if refused.result is TransferResult.EXCEEDS_CREDITS:
-            raise InsufficientFunds(
-                f"your available balance does not cover {Money(investment.amount)}"
-            ) from None
-        raise
+    desk.move(tx, [hold], short=wallet_short(investment.amount))
 
 
 def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "") -> Loan:

@@ -9,7 +9,7 @@ import attrs
 
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.clock import from_micros
-from p2pstock.core.errors import LedgerRefused, NotFound
+from p2pstock.core.errors import NotFound, P2PStockError
 from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
@@ -40,13 +40,12 @@ class LoanDesk:
         tx.audit(actor, f"loan.{action}", saved.id, before=summary(before), after=summary(saved))
         return saved
 
-    def move(self, tx: Tx, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
-        """Apply ``transfers``; any refusal raises, rolling the whole transaction back."""
-        outcomes = self.ledger.apply_in(tx.uow.ledger, transfers)
-        for outcome in outcomes:
-            if not outcome.ok:
-                raise LedgerRefused(f"transfer {outcome.id} refused: {outcome.result}", outcome.result)
-        return outcomes
+    def move(
+        self, tx: Tx, transfers: Sequence[Transfer], *, short: P2PStockError | None = None
+    ) -> list[TransferOutcome]:
+        """Apply ``transfers``; any refusal raises (``short`` for an account that cannot cover a debit),
+        rolling the whole transaction back."""
+        return self.ledger.apply_all_in(tx.uow.ledger, transfers, short=short)
 
 
 def summary(loan: Loan) -> dict[str, object]:

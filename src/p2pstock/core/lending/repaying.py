@@ -19,14 +19,12 @@ import attrs
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import (
     IdempotencyConflict,
-    InsufficientFunds,
     InvalidInput,
-    LedgerRefused,
     NotFound,
     Refused,
 )
 from p2pstock.core.ledger import chart
-from p2pstock.core.ledger.results import TransferResult
+from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.lending import repayments
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan, LoanInstallment, LoanStatus
@@ -162,12 +160,7 @@ def _pay(
     settled = repayments.settled_parts(plan, list(after.values()))
     investments = tx.uow.investments.of_loan(loan.id)
     out = repayments.distribute(investments, settled, loan.product.interest_fee_bp)
-    try:
-        desk.move(tx, repayments.transfers(loan, key, amount, out, early_fee))
-    except LedgerRefused as refused:
-        if refused.result is TransferResult.EXCEEDS_CREDITS:
-            raise InsufficientFunds(f"your available balance does not cover {Money(amount)}") from None
-        raise
+    desk.move(tx, repayments.transfers(loan, key, amount, out, early_fee), short=wallet_short(amount))
     tx.uow.investments.save_all([repayments.received(share) for share in out.shares])
     _save_changed(tx, loan, list(after.values()))
     saved = desk.change(tx, loan, repayments.finish(loan, list(after.values())), actor=actor, action="repay")

@@ -24,7 +24,7 @@ from p2pstock.core.lending.products import LoanTerms
 from p2pstock.core.lending.repaying import Payoff
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.lending.views import Holding, InstallmentView, LendingFigures
-from p2pstock.core.people.permissions import Permission, permissions_of
+from p2pstock.core.people.permissions import Permission
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -214,7 +214,7 @@ class Lending:
         """Loans in ``statuses``, the oldest application first, for an administrator reviewing loans."""
 
         def queue(tx: Tx) -> list[Loan]:
-            _admin_following(tx, by)
+            tx.admin_any(by, VIEW)
             return tx.uow.loans.in_status(list(statuses), limit)
 
         return self.desk.office.read(queue)
@@ -302,12 +302,6 @@ class Lending:
 
 def _loans_due(tx: Tx, *, day: date, after: str) -> list[str]:
     return tx.uow.installments.loans_due(day, after, BATCH)
-
-
-def _admin_following(tx: Tx, by: str) -> None:
-    """Any lending permission lets an administrator read the queues."""
-    held = permissions_of(tx.uow.staff.get(by), tx.roles()) & set(VIEW)
-    tx.admin(by, min(held) if held else Permission.LOAN_REVIEW)
 
 
 def _method(value: Method | str) -> Method:
