@@ -5,12 +5,12 @@
 Workloads, on ``count`` running daily allocations (ten per verified customer, see ``setup.py``):
 
 * ``import`` — ``Allocations.import_statement``: a CSV statement with one row per allocation for one
-  trading day, every row validated, its risk read, the allocation moved on, its timeline written, and the
-  ``--warning-pct`` that fell below the warning line alerted (audit record, customer by bot and SMS, the
-  risk officer by bot); side by side with the raw-driver baseline of the target (``raw.py``), which
-  inserts the same status rows in one transaction on sqlite3 / psycopg, and, for information, a wider one
-  (raw+) that also writes the same allocation rows and timeline events, and the floor of a Python import
-  (the CSV read with the ``csv`` module and a regular expression, then the raw insert);
+  trading day, every row validated, its risk read, the allocation moved on, and the ``--warning-pct`` that
+  fell below the warning line alerted (a ``risk`` timeline event, an audit record, the customer by bot and
+  SMS, the risk officer by bot); side by side with the raw-driver baseline of the target (``raw.py``),
+  which inserts the same status rows in one transaction on sqlite3 / psycopg, and, for information, a
+  wider one (raw+) that also writes the same allocation rows and risk events, and the floor of a Python
+  import (each line read with one regular expression, the sub-accounts looked up, the raw insert);
 * ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
@@ -336,23 +336,10 @@ def plan_day(template: Template, warning_every: int) -> Day:
                 allocation.version,
             )
         )
-        seq = template.last_seq[allocation.id]
-        status = {
-            "day": day.isoformat(),
-            "revision": 1,
-            "assets": amounts[0],
-            "to_warning": reading.to_warning,
-            "to_liquidation": reading.to_liquidation,
-            "ratio_bp": reading.ratio_bp,
-        }
-        events.append(
-            (allocation.id, seq + 1, now, "status", setup.ADMIN, json.dumps(status, sort_keys=True))
-        )
         if reading.changed:
-            risk = {"before": reading.before.value, "after": reading.after.value}
-            events.append(
-                (allocation.id, seq + 2, now, "risk", setup.ADMIN, json.dumps(risk, sort_keys=True))
-            )
+            risk = {"before": reading.before, "after": reading.after, "day": str(day), "revision": 1}
+            seq = template.last_seq[allocation.id] + 1
+            events.append((allocation.id, seq, now, "risk", setup.ADMIN, json.dumps(risk, sort_keys=True)))
         rows.append(
             (
                 allocation.id,
@@ -447,9 +434,9 @@ def import_floor(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
     try:
         with timed(timing):
             read = read_statement(day.text)
-            raw.insert(day.rows)
-        if len(read) != len(day.rows):
-            raise InvariantBroken(f"floor: {len(read)} rows read, {len(day.rows)} expected")
+            found = raw.insert_found(day.rows, [code for code, _, _ in read])
+        if len(read) != len(day.rows) or found != len(day.rows):
+            raise InvariantBroken(f"floor: {len(read)} rows read, {found} found, {len(day.rows)} expected")
         check_import(raw, day, "floor", full=False)
     finally:
         raw.close()
@@ -597,8 +584,8 @@ def report(
         for label, timing in (
             ("library  Allocations.import_statement", results.library),
             ("raw      status rows (1 tx)", results.raw),
-            ("raw+     status + allocation rows + events", results.raw_bulk),
-            ("floor    csv + regex read, then raw", results.floor),
+            ("raw+     status + allocation rows + risks", results.raw_bulk),
+            ("floor    regex read, lookup, raw insert", results.floor),
         ):
             print(
                 f"{label:<42} {_s(timing.wall):>17} {count / timing.median:>10,.0f} "

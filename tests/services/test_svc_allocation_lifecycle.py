@@ -42,6 +42,7 @@ from allocation_world import (
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import CallOutcome, Risk, Status
+from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.errors import IdempotencyConflict, InsufficientFunds, Refused
 from p2pstock.core.ledger import chart
@@ -531,6 +532,37 @@ def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> Non
         "fee",
         "settled",
     ]
+
+
+def test_statuses_are_told_in_the_timeline_in_order_from_their_own_table(
+    app: App, clock: ManualClock
+) -> None:
+    allocation = running(app)
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), figures(WL + 100_000), by="risk-1")
+    clock.advance(minutes=1)
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), figures(WL - 1), by="risk-1")  # corrected
+    clock.advance(minutes=1)
+    app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=300_000)
+
+    stored = app.office.read(lambda tx: tx.uow.allocation_events.of_allocation(allocation.id))
+    assert "status" not in [e.kind for e in stored]
+    assert event_kinds(app, allocation)[-4:] == ["status", "status", "risk", "request.top_up"]
+    assert [(d["revision"], d["to_warning"]) for d in event_data(app, allocation, "status")] == [
+        (1, 100_000),
+        (2, -1),
+    ]
+    assert event_data(app, allocation, "risk") == [
+        {"before": "normal", "after": "warning", "day": "2026-01-05", "revision": 2}
+    ]
+
+
+def test_status_events_stored_by_earlier_versions_are_not_told_twice(app: App) -> None:
+    allocation = running(app)
+    app.allocations.record_status(allocation.id, date(2026, 1, 5), figures(WL + 100_000), by="risk-1")
+    legacy = Event(allocation.id, 1, "status", "risk-1", '{"day": "2026-01-05", "revision": 1}')
+    app.office.run(lambda tx: tx.uow.allocation_events.add([legacy]))
+
+    assert event_kinds(app, allocation).count("status") == 1
 
 
 def test_the_last_day_of_the_term_is_told_once_and_only_that_day_may_extend_it(

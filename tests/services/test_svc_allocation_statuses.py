@@ -5,7 +5,7 @@ officers. A statement with a bad row changes nothing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -22,10 +22,11 @@ from allocation_world import (
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.core.allocation.allocations import Allocation, Risk
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.notifications import Channel
+from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
 
 HEADER = (
@@ -221,6 +222,39 @@ def test_two_fee_jobs_at_once_charge_each_day_once(app: App, clock: ManualClock)
     assert failures == []
     charged = current(app, allocation)
     assert (charged.periods_charged, charged.fees_paid) == (5, 5 * charged.fee_per_period)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_fee_job_and_a_settlement_at_once_charge_each_day_once(app: App, clock: ManualClock) -> None:
+    allocation = running(app, term=5)
+    move_to(clock, date(2026, 1, 9))
+    waiting = app.allocations.settle(allocation.id, final_assets=6_000_000, by="risk-1")
+    assert isinstance(waiting, ApprovalRequest)
+    failures: list[BaseException] = []
+
+    def run(work: Callable[[], object]) -> None:
+        try:
+            work()
+        except BaseException as error:
+            failures.append(error)
+
+    jobs = [
+        lambda: app.allocations.charge_fees(date(2026, 1, 9)),
+        lambda: app.approvals.approve(waiting.id, by="root"),
+    ]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    settled = current(app, allocation)
+    assert settled.status is Status.SETTLED
+    assert (settled.periods_charged, settled.fees_paid) == (5, 5 * settled.fee_per_period)
+    assert_books_hold(app)
 
 
 def test_a_statement_from_a_spreadsheet_with_a_byte_order_mark_is_read(app: App) -> None:

@@ -25,6 +25,7 @@ from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Pro
 from p2pstock.core.allocation.risk import next_risk, read_risk
 from p2pstock.core.allocation.settlement import Split
 from p2pstock.core.allocation.statuses import parse_csv
+from p2pstock.core.money import Money
 
 WL, CL = 5_500_000, 5_300_000
 PRODUCT = Product(
@@ -161,6 +162,62 @@ def test_a_bad_statement_row_is_named_by_its_line_and_reason(row: str, reason: s
     [error] = errors
     assert error.line == 3
     assert reason in error.reason
+
+
+@pytest.mark.parametrize(
+    ("amount", "fen"),
+    [
+        ("58000.5", 5_800_050),
+        ("58,000.50", 5_800_050),
+        (" 12.30 ", 1_230),
+        ("１２.３", 1_230),
+        ("007", 700),
+        ("1000000000000.00", 10**14),
+    ],
+)
+def test_statement_amounts_read_in_any_shape_money_accepts(amount: str, fen: int) -> None:
+    rows, errors = parse_csv(HEADER + f'S-1,2026-01-05,"{amount}","{amount}",0,0,0,0,0\n')
+
+    assert errors == []
+    assert (rows[0].figures.total_assets, rows[0].figures.market_value) == (fen, fen)
+
+
+@given(
+    st.integers(min_value=-(10**14) + 1, max_value=10**14 - 1), st.sampled_from(["{}.{:02d}", "{}.{}", "{}"])
+)
+def test_a_plain_profit_reads_as_money_parse_reads_it(fen: int, shape: str) -> None:
+    whole, cents = divmod(abs(fen), 100)
+    text = ("-" if fen < 0 else "") + shape.format(whole, cents if shape != "{}.{}" else cents % 10)
+    expected = Money.parse(text, allow_zero=True, allow_negative=True).minor
+
+    rows, errors = parse_csv(HEADER + f"S-1,2026-01-05,1,1,0,0,0,{text},0\n")
+
+    assert errors == []
+    assert rows[0].figures.daily_pnl == expected
+
+
+def test_a_statement_may_order_its_columns_freely_leave_optional_amounts_empty_and_skip_blank_lines() -> None:
+    header = "note,floating_pnl,daily_pnl,cash_withdrawable,cash_frozen,total_assets,trade_date,sub_account,"
+    text = header + "market_value,cash_available\n\n备注,,,,,10,2026-01-05,S-1,4,6\n"
+
+    rows, errors = parse_csv(text)
+
+    assert errors == []
+    [row] = rows
+    assert (row.line, row.sub_account, row.figures.note, row.figures.daily_pnl) == (3, "S-1", "备注", 0)
+    assert (row.figures.total_assets, row.figures.market_value, row.figures.cash_available) == (
+        1000,
+        400,
+        600,
+    )
+
+
+def test_a_negative_amount_where_only_a_profit_may_be_negative_is_refused_with_money_s_reason() -> None:
+    rows, errors = parse_csv(HEADER + "S-1,2026-01-05,1,1,-0.5,0,0,0,0\nS-2,2026-01-05,1,1,0,0,0,0\n")
+
+    assert rows[0].sub_account == "S-2"  # a short row: the missing amount is 0
+    [error] = errors
+    assert (error.line, error.reason) == (2, "cash_available: amount must not be negative")
 
 
 # -- storage

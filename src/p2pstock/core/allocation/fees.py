@@ -17,7 +17,7 @@ from datetime import date
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Allocation, Hold, Status
+from p2pstock.core.allocation.allocations import Allocation, Hold
 from p2pstock.core.allocation.calendar import TradingCalendar, monthly_due_day
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component, Mode
@@ -55,12 +55,10 @@ def charge_due(
 
 def charge_fees(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, str]:
     """One batch of the fee job: allocations (by id, after ``after``) charged, and the last id."""
-    batch = tx.uow.allocations.fees_due(day, BATCH, after=after)
+    batch = tx.uow.allocations.fees_due(day, BATCH, after=after)  # locked: none can be settled meanwhile
     calendar = desk.calendar(tx)
     for allocation in batch:
-        locked = desk.load(tx, allocation.id)
-        if locked.status is Status.IN_PROGRESS:  # settled meanwhile: nothing is due any more
-            charge_due(desk, tx, locked, day, calendar)
+        charge_due(desk, tx, allocation, day, calendar)
     return len(batch), batch[-1].id if batch else after
 
 

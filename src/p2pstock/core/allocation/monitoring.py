@@ -15,6 +15,7 @@ transaction.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ from datetime import date
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Risk, Status, Watch
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.ports import Event
@@ -133,18 +134,18 @@ def _apply(
         revision = revisions.get((a.id, day), 0) + 1
         ratio, before, after = reading.ratio_bp, reading.before, reading.after
         statuses.append(DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after))
-        events.append(Event(a.id, tx.now, "status", by, _event_data(day, revision, figures, reading)))
         if _applies(a, day):
-            current[a.id] = _followed(a, day, figures, reading)
+            current[a.id] = _followed(a, day, figures, reading, version=loaded[a.id].version + 1)
             if reading.changed:
                 crossings.append((a.id, reading))
-                risk = {"before": reading.before.value, "after": reading.after.value}
+                risk = {
+                    "before": before.value,
+                    "after": after.value,
+                    "day": day.isoformat(),
+                    "revision": revision,
+                }
                 events.append(Event(a.id, tx.now, "risk", by, json.dumps(risk, sort_keys=True)))
-    moved = [
-        attrs.evolve(after, version=loaded[key].version + 1)
-        for key, after in current.items()
-        if after is not loaded[key]
-    ]
+    moved = [after for key, after in current.items() if after is not loaded[key]]
     tx.uow.allocations.follow(moved)
     tx.uow.daily_statuses.add(statuses)
     tx.uow.allocation_events.add(events)
@@ -172,11 +173,12 @@ def _applies(allocation: Watch, day: date) -> bool:
     return allocation.last_status_date is None or day >= allocation.last_status_date
 
 
-def _followed(allocation: Watch, day: date, figures: Figures, reading: RiskReading) -> Watch:
+def _followed(allocation: Watch, day: date, figures: Figures, reading: RiskReading, *, version: int) -> Watch:
     a = allocation
     new_day = a.last_status_date is None or day > a.last_status_date
     return attrs.evolve(
         a,
+        version=version,
         last_assets=figures.total_assets,
         last_status_date=day,
         last_withdrawable=figures.cash_withdrawable,
@@ -217,15 +219,43 @@ def _alert(tx: Tx, allocation: Watch, reading: RiskReading, chats: Sequence[str]
     tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, f"{key}.staff", chats=chats, **values)
 
 
-def _event_data(day: date, revision: int, figures: Figures, reading: RiskReading) -> str:
+def timeline_events(
+    allocation: Allocation, stored: Sequence[Event], statuses: Sequence[DailyStatus]
+) -> list[Event]:
+    """The stored events with a line for each status among them. Statuses are not stored as events (their
+    own table holds all a line shows): each comes just before the risk change it raised, or else after
+    every event stored by its time. Lines stored as ``status`` events by earlier versions are left out."""
+    kept = [e for e in stored if e.kind != "status"]
+    times = [e.at for e in kept]
+    raised = {_raised_by(e): i for i, e in enumerate(kept) if e.kind == "risk"}
+    placed = [(2 * i + 1, e) for i, e in enumerate(kept)]
+    for status in sorted(statuses, key=lambda s: s.entered_at):
+        i = raised.get((status.trade_date.isoformat(), status.revision))
+        place = 2 * i if i is not None else 2 * bisect.bisect_right(times, status.entered_at)
+        event = Event(
+            allocation.id, status.entered_at, "status", status.entered_by, _event_data(allocation, status)
+        )
+        placed.append((place, event))
+    placed.sort(key=lambda pair: pair[0])
+    return [event for _, event in placed]
+
+
+def _raised_by(event: Event) -> tuple[object, object]:
+    """The (day, revision) of the status that raised a ``risk`` event."""
+    data = json.loads(event.data)
+    return data.get("day"), data.get("revision")
+
+
+def _event_data(allocation: Allocation, status: DailyStatus) -> str:
+    assets = status.figures.total_assets
     return json.dumps(
         {
-            "day": day.isoformat(),
-            "revision": revision,
-            "assets": figures.total_assets,
-            "to_warning": reading.to_warning,
-            "to_liquidation": reading.to_liquidation,
-            "ratio_bp": reading.ratio_bp,
+            "day": status.trade_date.isoformat(),
+            "revision": status.revision,
+            "assets": assets,
+            "to_warning": assets - allocation.warning_line,
+            "to_liquidation": assets - allocation.liquidation_line,
+            "ratio_bp": status.ratio_bp,
         },
         sort_keys=True,
     )

@@ -109,7 +109,8 @@ class AllocationRepository(Protocol):
         ...
 
     def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
-        """Running allocations whose next fee falls on or before ``day``, by id."""
+        """Running allocations whose next fee falls on or before ``day``, by id, locked for the
+        transaction."""
         ...
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:

@@ -127,10 +127,12 @@ class Allocations:
                 tx.admin_any(by, VIEW)
             elif allocation.customer_id != customer_id:
                 raise NotFound(f"no allocation {allocation_id}")
+            statuses = tx.uow.daily_statuses.history(allocation_id)
+            stored = tx.uow.allocation_events.of_allocation(allocation_id)
             return Timeline(
                 allocation,
-                tuple(tx.uow.allocation_events.of_allocation(allocation_id)),
-                tuple(tx.uow.daily_statuses.history(allocation_id)),
+                tuple(monitoring.timeline_events(allocation, stored, statuses)),
+                tuple(statuses),
                 tuple(tx.uow.side_requests.of_allocation(allocation_id)),
             )
 

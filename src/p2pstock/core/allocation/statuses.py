@@ -15,8 +15,10 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -24,6 +26,9 @@ from p2pstock.core.allocation.allocations import Risk
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money, MoneyError, parse_minor
 from p2pstock.core.validation import check_text
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 TOLERANCE = 100
 """Largest accepted gap, in minor units, between total assets and cash plus market value."""
@@ -116,13 +121,15 @@ class RowError:
 
 def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
     """Every well-formed row of a statement, and the reason for each row that is not."""
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
     try:
-        missing = [name for name in CSV_COLUMNS if name not in (reader.fieldnames or ())]
+        header = next(reader, [])
     except csv.Error as error:
         return [], [RowError(1, f"the header cannot be read: {error}")]
+    missing = [name for name in CSV_COLUMNS if name not in header]
     if missing:
         return [], [RowError(1, f"the header lacks {', '.join(missing)}")]
+    columns = _Columns(header)
     rows: list[StatementRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
@@ -132,7 +139,7 @@ def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
             errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
             break
         try:
-            row = _row(line, record)
+            row = columns.row(line, record)
         except InvalidInput as error:
             errors.append(RowError(line, str(error)))
             continue
@@ -145,31 +152,56 @@ def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
     return rows, errors
 
 
-def _records(reader: csv.DictReader[str], errors: list[RowError]) -> Iterator[dict[str | None, str | None]]:
-    """The reader's records; a line the CSV reader cannot read ends the file with its error."""
+def _records(reader: Reader, errors: list[RowError]) -> Iterator[list[str]]:
+    """The reader's non-blank records; a line the CSV reader cannot read ends the file with its error."""
     try:
-        yield from reader
+        for record in reader:
+            if record:
+                yield record
     except csv.Error as error:
         errors.append(RowError(reader.line_num, f"unreadable CSV: {error}"))
 
 
-def _row(line: int, record: dict[str | None, str | None]) -> StatementRow:
-    if record.get(None):
-        raise InvalidInput("the row has more fields than the header")
-    sub_account = (record.get("sub_account") or "").strip()
-    if not sub_account:
-        raise InvalidInput("sub_account is empty")
-    try:
-        day = date.fromisoformat((record.get("trade_date") or "").strip())
-    except ValueError:
-        raise InvalidInput("trade_date must be a date such as 2026-01-05") from None
-    amounts = {name: _amount(name, record.get(name)) for name in AMOUNT_FIELDS}
-    figures = Figures(**amounts, note=(record.get("note") or "").strip())
-    return StatementRow(line, sub_account, day, figures.check())
+class _Columns:
+    """Where each column of ``CSV_COLUMNS`` (and ``note``) is in a statement's header."""
+
+    def __init__(self, header: list[str]) -> None:
+        self.width = len(header)
+        self.sub_account = header.index("sub_account")
+        self.trade_date = header.index("trade_date")
+        self.amounts = [(name, header.index(name)) for name in AMOUNT_FIELDS]
+        self.note = header.index("note") if "note" in header else None
+
+    def row(self, line: int, record: list[str]) -> StatementRow:
+        if len(record) > self.width:
+            raise InvalidInput("the row has more fields than the header")
+        record += [""] * (self.width - len(record))
+        sub_account = record[self.sub_account].strip()
+        if not sub_account:
+            raise InvalidInput("sub_account is empty")
+        try:
+            day = date.fromisoformat(record[self.trade_date].strip())
+        except ValueError:
+            raise InvalidInput("trade_date must be a date such as 2026-01-05") from None
+        assets, market, available, frozen, withdrawable, daily, floating = (
+            _amount(name, record[at]) for name, at in self.amounts
+        )
+        note = "" if self.note is None else record[self.note].strip()
+        figures = Figures(assets, market, available, frozen, withdrawable, daily, floating, note)
+        return StatementRow(line, sub_account, day, figures.check())
 
 
-def _amount(name: str, text: str | None) -> int:
-    if text is None or not text.strip():
+_PLAIN_YUAN = re.compile(r"(-?)([0-9]{1,12})(?:\.([0-9]{1,2}))?")
+"""A statement's usual amount (``58000.5``, ``-3200.00``): read here; any other shape goes through
+``parse_minor``, which knows grouping, full-width digits and the reasons an amount is refused."""
+
+
+def _amount(name: str, text: str) -> int:
+    plain = _PLAIN_YUAN.fullmatch(text)
+    if plain is not None and (not plain[1] or name in _SIGNED):
+        fen = int(plain[2]) * 100 + int((plain[3] or "0").ljust(2, "0"))
+        return -fen if plain[1] else fen
+    if not text.strip():
         if name in ("total_assets", "market_value", "cash_available"):
             raise InvalidInput(f"{name} is empty")
         return 0
