@@ -19,12 +19,12 @@ equal cash plus market value; it looks the sub-accounts up (an import must refus
 each allocation's lines), and inserts the rows. It does no risk, no allocation rows, audit or alerts, and
 it reports nothing about bad rows beyond raising.
 
-A second, wider baseline (``write_bulk``, for information) also writes the two other bulk writes of the
-import, again with the library's rows prepared beforehand: every allocation row moved on (the library's
-``UPDATE allocation … WHERE id = ? AND version = ?`` of the columns a status moves, as one
-``executemany``) and the ``risk`` events of the allocations whose state changed (``INSERT INTO
-allocation_event``). It leaves out the reads, the per-crossing audit records and alerts (a few hundred
-rows) and all of the library's Python work.
+A second, wider baseline (``write_bulk``, for information) also writes the import's other row writes
+besides the per-crossing audit records and alerts, again with the library's rows prepared beforehand: the
+risk state of every allocation whose state changed (the library's ``UPDATE allocation SET risk = ?,
+version = ? WHERE id = ? AND version = ?``, as one ``executemany``) and their ``risk`` events (``INSERT
+INTO allocation_event``). It leaves out the reads, the audit records and alerts (a few hundred rows each)
+and all of the library's Python work.
 """
 
 from __future__ import annotations
@@ -58,15 +58,14 @@ COLUMNS = (
 """The columns of ``allocation_daily_status`` (revision 0006), in the order the library writes them."""
 
 _RUNNING = (
-    "id, sub_account, status, start_date, warning_line, liquidation_line, allocated, fees_unpaid, version, "
-    "risk, risk_before_day, last_status_date, last_assets"
+    "id, sub_account, status, start_date, warning_line, liquidation_line, allocated, fees_unpaid, "
+    "version, risk"
 )
 """What an import must know of each allocation a row names, at the least."""
 
 StatusRow = tuple[Any, ...]
 UpdateRow = tuple[Any, ...]
-"""(risk, risk_before_day, last_status_date, last_assets, last_withdrawable, withdrawn_since_status, version,
-id, old_version): what a status moves of its allocation (revision 0007's columns)"""
+"""(risk, version, id, old_version): the risk state a status moved (revision 0009)"""
 EventRow = tuple[Any, ...]
 """(allocation_id, seq, at, kind, actor, data)"""
 
@@ -83,9 +82,7 @@ class RawStatuses:
             f"VALUES ({', '.join(mark for _ in COLUMNS)})"
         )
         self._update = (
-            f"UPDATE allocation SET risk = {mark}, risk_before_day = {mark}, last_status_date = {mark}, "
-            f"last_assets = {mark}, last_withdrawable = {mark}, withdrawn_since_status = {mark}, "
-            f"version = {mark} WHERE id = {mark} AND version = {mark}"
+            f"UPDATE allocation SET risk = {mark}, version = {mark} WHERE id = {mark} AND version = {mark}"
         )
         self._event = (
             "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
@@ -151,7 +148,7 @@ class RawStatuses:
             cursor.close()
 
     def write_bulk(self, rows: list[StatusRow], updates: list[UpdateRow], events: list[EventRow]) -> None:
-        """The status rows, the allocation rows and the events, in one transaction."""
+        """The status rows, the allocations' risk states and the events, in one transaction."""
         cursor = self.connection.cursor()
         try:
             if self.dialect == "sqlite":

@@ -5,12 +5,13 @@
 Workloads, on ``count`` running daily allocations (ten per verified customer, see ``setup.py``):
 
 * ``import`` — ``Allocations.import_statement``: a CSV statement with one row per allocation for one
-  trading day, every row validated, its risk read, the allocation moved on, and the ``--warning-pct`` that
-  fell below the warning line alerted (a ``risk`` timeline event, an audit record, the customer by bot and
-  SMS, the risk officer by bot); side by side with the raw-driver baseline of the target (``raw.py``),
-  which inserts the same status rows in one transaction on sqlite3 / psycopg, and, for information, a
-  wider one (raw+) that also writes the same allocation rows and risk events, and the floor of a Python
-  import (each line read with one regular expression, the sub-accounts looked up, the raw insert);
+  trading day, every row validated, its risk read, and the ``--warning-pct`` that fell below the warning
+  line moved to ``warning`` and alerted (the allocation's risk state, a ``risk`` timeline event, an audit
+  record, the customer by bot and SMS, the risk officer by bot); side by side with the raw-driver baseline
+  of the target (``raw.py``), which inserts the same status rows in one transaction on sqlite3 / psycopg,
+  and, for information, a wider one (raw+) that also writes the same risk states and events, and the
+  floor of a Python import (each line read with one regular expression, the sub-accounts looked up, the
+  raw insert);
 * ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
@@ -45,7 +46,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import attrs
 import setup
 import sqlalchemy as sa
 from raw import EventRow, RawStatuses, StatusRow, UpdateRow, read_statement
@@ -282,15 +282,12 @@ class Day:
     rows: list[StatusRow]
     """The status rows the import must store, sorted by allocation id: also what the baseline inserts."""
     updates: list[UpdateRow]
-    """The allocation rows as the import must leave them (the wider baseline writes them)."""
+    """The risk states the import must move (the wider baseline writes them)."""
+    allocation_rows: list[tuple[str, int, str]]
+    """(id, version, risk) of every running allocation after the import, by id."""
     events: list[EventRow]
     """The timeline events the import must add, sorted (the wider baseline inserts them)."""
     crossings: int
-
-    @property
-    def allocation_rows(self) -> list[tuple[str, int, str]]:
-        """(id, version, and the columns a status moves) of every allocation after the import, by id."""
-        return sorted((u[7], u[6], *u[:6]) for u in self.updates)
 
 
 def plan_day(template: Template, warning_every: int) -> Day:
@@ -300,6 +297,7 @@ def plan_day(template: Template, warning_every: int) -> Day:
     now = to_micros(setup.shanghai(day, 16))
     rows: list[StatusRow] = []
     updates: list[UpdateRow] = []
+    states: list[tuple[str, int, str]] = []
     events: list[EventRow] = []
     crossings = 0
     for i, allocation in enumerate(template.allocations):
@@ -313,30 +311,9 @@ def plan_day(template: Template, warning_every: int) -> Day:
             unpaid_fees=allocation.fees_unpaid,
         )
         crossings += reading.changed
-        after = attrs.evolve(
-            allocation,
-            version=allocation.version + 1,
-            last_assets=amounts[0],
-            last_status_date=day,
-            last_withdrawable=amounts[4],
-            risk=reading.after,
-            risk_before_day=allocation.risk,
-            withdrawn_since_status=0,
-        )
-        updates.append(
-            (
-                after.risk.value,
-                after.risk_before_day.value,
-                day.isoformat(),
-                after.last_assets,
-                after.last_withdrawable,
-                after.withdrawn_since_status,
-                after.version,
-                after.id,
-                allocation.version,
-            )
-        )
+        states.append((allocation.id, allocation.version + reading.changed, reading.after.value))
         if reading.changed:
+            updates.append((reading.after.value, allocation.version + 1, allocation.id, allocation.version))
             risk = {"before": reading.before, "after": reading.after, "day": str(day), "revision": 1}
             seq = template.last_seq[allocation.id] + 1
             events.append((allocation.id, seq, now, "risk", setup.ADMIN, json.dumps(risk, sort_keys=True)))
@@ -358,7 +335,7 @@ def plan_day(template: Template, warning_every: int) -> Day:
     rows.sort()
     events.sort()
     text = setup.statement(template.count, day, warning_every)
-    return Day(day, text, now, rows, updates, events, crossings)
+    return Day(day, text, now, rows, updates, sorted(states), events, crossings)
 
 
 @dataclass
@@ -457,10 +434,7 @@ def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> Non
         backend.drop(db)
 
 
-_ALLOCATIONS = (
-    "SELECT id, version, risk, risk_before_day, last_status_date, last_assets, last_withdrawable, "
-    "withdrawn_since_status FROM allocation WHERE status = 'in_progress' ORDER BY id"
-)
+_ALLOCATIONS = "SELECT id, version, risk FROM allocation WHERE status = 'in_progress' ORDER BY id"
 _EVENTS = "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
 
 
@@ -584,7 +558,7 @@ def report(
         for label, timing in (
             ("library  Allocations.import_statement", results.library),
             ("raw      status rows (1 tx)", results.raw),
-            ("raw+     status + allocation rows + risks", results.raw_bulk),
+            ("raw+     status rows + risk states, events", results.raw_bulk),
             ("floor    regex read, lookup, raw insert", results.floor),
         ):
             print(

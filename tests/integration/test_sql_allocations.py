@@ -127,8 +127,6 @@ def full_allocation() -> Allocation:
         risk=Risk.WARNING,
         top_up_holds=(Hold("top-1", 500_000), Hold("top-2", 250_000)),
         profit_withdrawn=300_000,
-        last_assets=10_456_789,
-        last_status_date=date(2026, 3, 31),
         reason="到期结算",
         settlement=Settlement(
             final_assets=10_400_000,
@@ -330,25 +328,88 @@ def test_sub_accounts_are_looked_up_many_at_a_time(uow_factory: UnitOfWorkFactor
     assert all(a.id == f"a{code[4:]}" for code, a in found.items())
 
 
-def test_what_statuses_need_is_watched_by_sub_account_and_moved_alone(uow_factory: UnitOfWorkFactory) -> None:
+def test_what_statuses_need_is_watched_by_sub_account_and_the_risk_state_moved_alone(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
     stored = running("w1", "SUB-W", warning_line=5_500_000, liquidation_line=5_300_000, allocated=5_000_000)
     add_all(uow_factory, stored, allocation("w2"))
     [watch] = read(uow_factory, lambda uow: uow.allocations.watch(["SUB-W", "SUB-NONE"])).values()
     assert watch == Watch.of(stored)
 
-    moved = attrs.evolve(
-        watch,
-        version=watch.version + 1,
-        risk=Risk.WARNING,
-        last_status_date=date(2026, 1, 6),
-        last_assets=5_400_000,
-        last_withdrawable=10_000,
-    )
-    write(uow_factory, lambda uow: uow.allocations.follow([moved]))
+    moved = attrs.evolve(watch, version=watch.version + 1, risk=Risk.WARNING)
+    write(uow_factory, lambda uow: uow.allocations.set_risk([moved]))
 
-    assert read(uow_factory, lambda uow: uow.allocations.get("w1")) == moved.moves(stored)
+    assert read(uow_factory, lambda uow: uow.allocations.get("w1")) == attrs.evolve(
+        stored, risk=Risk.WARNING, version=moved.version
+    )
     with pytest.raises(TransientConflict):
-        write(uow_factory, lambda uow: uow.allocations.follow([moved]))  # that version is stored already
+        write(uow_factory, lambda uow: uow.allocations.set_risk([moved]))  # that version is stored already
+
+
+def test_an_allocation_reads_its_latest_status_by_day_then_revision(uow_factory: UnitOfWorkFactory) -> None:
+    add_all(uow_factory, running("a1", "SUB-1"), running("a2", "SUB-2"))
+    tuesday = MONDAY + timedelta(days=1)
+    statuses = [
+        daily_status("a1", tuesday, assets=9_000_000),
+        daily_status("a1", MONDAY, assets=8_000_000),
+        daily_status("a1", MONDAY, 2, assets=8_100_000),
+        daily_status("a1", tuesday, 2, assets=9_100_000),
+    ]
+    write(uow_factory, lambda uow: uow.daily_statuses.add(statuses))
+
+    for lock in (False, True):
+        found = read(uow_factory, lambda uow: uow.allocations.get("a1", lock=lock))  # noqa: B023
+        assert found is not None
+        assert (found.last_status_date, found.last_assets, found.last_withdrawable) == (
+            tuesday,
+            9_100_000,
+            1_000_000,
+        )
+    [other] = read(uow_factory, lambda uow: uow.allocations.in_status([Status.IN_PROGRESS], 10, after="a1"))
+    assert (other.id, other.last_status_date, other.last_assets, other.last_withdrawable) == (
+        "a2",
+        None,
+        None,
+        0,
+    )
+
+
+def test_saving_an_allocation_never_stores_its_latest_status(uow_factory: UnitOfWorkFactory) -> None:
+    add_all(uow_factory, running("a1", "SUB-1"))
+    write(uow_factory, lambda uow: uow.daily_statuses.add([daily_status("a1", MONDAY, assets=8_000_000)]))
+    loaded = read(uow_factory, lambda uow: uow.allocations.get("a1"))
+    assert loaded is not None
+
+    made_up = attrs.evolve(loaded, version=loaded.version + 1, last_assets=1, last_withdrawable=2)
+    write(uow_factory, lambda uow: uow.allocations.save(made_up))
+
+    again = read(uow_factory, lambda uow: uow.allocations.get("a1"))
+    assert again == attrs.evolve(made_up, last_assets=8_000_000, last_withdrawable=1_000_000)
+
+
+def test_profit_withdrawn_since_a_status_counts_until_a_later_day_is_stored(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    add_all(uow_factory, running("a1", "SUB-1"))
+    write(uow_factory, lambda uow: uow.daily_statuses.add([daily_status("a1", MONDAY)]))
+    loaded = read(uow_factory, lambda uow: uow.allocations.get("a1"))
+    assert loaded is not None
+    write(
+        uow_factory,
+        lambda uow: uow.allocations.save(
+            attrs.evolve(loaded, version=loaded.version + 1, withdrawn_since_status=300_000)
+        ),
+    )
+
+    def withdrawn() -> int:
+        found = read(uow_factory, lambda uow: uow.allocations.get("a1"))
+        assert found is not None
+        return found.withdrawn_since_status
+
+    write(uow_factory, lambda uow: uow.daily_statuses.add([daily_status("a1", MONDAY, 2)]))  # a correction
+    assert withdrawn() == 300_000
+    write(uow_factory, lambda uow: uow.daily_statuses.add([daily_status("a1", MONDAY + timedelta(days=1))]))
+    assert withdrawn() == 0
 
 
 def test_a_customers_allocations_come_newest_first(uow_factory: UnitOfWorkFactory) -> None:
@@ -500,30 +561,28 @@ def test_an_allocations_status_history_comes_by_day_then_revision(uow_factory: U
     assert read(uow_factory, lambda uow: uow.daily_statuses.history("a3")) == []
 
 
-def test_revisions_answer_the_highest_stored_for_each_day_asked_about(uow_factory: UnitOfWorkFactory) -> None:
+def test_statuses_since_a_day_come_by_allocation_day_and_revision(uow_factory: UnitOfWorkFactory) -> None:
     tuesday = MONDAY + timedelta(days=1)
-    write(
-        uow_factory,
-        lambda uow: uow.daily_statuses.add(
-            [
-                daily_status("a1", MONDAY),
-                daily_status("a1", MONDAY, 2),
-                daily_status("a1", MONDAY, 3),
-                daily_status("a1", tuesday),
-                daily_status("a2", tuesday),
-            ]
-        ),
-    )
+    stored = [
+        daily_status("a2", tuesday),
+        daily_status("a1", tuesday),
+        daily_status("a1", MONDAY, 2),
+        daily_status("a1", MONDAY),
+        daily_status("a1", MONDAY - timedelta(days=3)),
+        daily_status("a3", tuesday),
+    ]
+    write(uow_factory, lambda uow: uow.daily_statuses.add(stored))
 
-    found = read(
-        uow_factory,
-        lambda uow: uow.daily_statuses.revisions(
-            [("a1", MONDAY), ("a2", tuesday), ("a2", MONDAY), ("a9", MONDAY)]
-        ),
-    )
+    found = read(uow_factory, lambda uow: uow.daily_statuses.since(["a2", "a1", "a9"], MONDAY))
 
-    assert found == {("a1", MONDAY): 3, ("a2", tuesday): 1}
-    assert read(uow_factory, lambda uow: uow.daily_statuses.revisions([])) == {}
+    assert [(s.allocation_id, s.trade_date, s.revision) for s in found] == [
+        ("a1", MONDAY, 1),
+        ("a1", MONDAY, 2),
+        ("a1", tuesday, 1),
+        ("a2", tuesday, 1),
+    ]
+    assert found[0] == daily_status("a1", MONDAY)
+    assert read(uow_factory, lambda uow: uow.daily_statuses.since([], MONDAY)) == []
 
 
 def test_a_revision_of_a_day_cannot_be_stored_twice(uow_factory: UnitOfWorkFactory) -> None:
@@ -536,7 +595,7 @@ def test_a_revision_of_a_day_cannot_be_stored_twice(uow_factory: UnitOfWorkFacto
     assert read(uow_factory, lambda uow: uow.daily_statuses.history("a2")) == []  # all or none
 
 
-def test_a_large_statement_is_stored_and_its_revisions_looked_up_in_one_go(
+def test_a_large_statement_is_stored_and_what_it_follows_looked_up_in_one_go(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     days = [MONDAY + timedelta(days=d) for d in range(3)]
@@ -544,12 +603,14 @@ def test_a_large_statement_is_stored_and_its_revisions_looked_up_in_one_go(
     write(uow_factory, lambda uow: uow.daily_statuses.add(first))
     corrections = [daily_status(f"a{i:04}", days[1], 2) for i in range(0, 500, 5)]
     write(uow_factory, lambda uow: uow.daily_statuses.add(corrections))
-    keys = [(f"a{i:04}", day) for i in range(600) for day in [*days, MONDAY - timedelta(days=1)]]
+    ids = [f"a{i:04}" for i in range(600)]  # more ids than one query takes, some without statuses
 
-    found = read(uow_factory, lambda uow: uow.daily_statuses.revisions(keys))
+    found = read(uow_factory, lambda uow: uow.daily_statuses.since(ids, days[1]))
 
-    expected = {(s.allocation_id, s.trade_date): 1 for s in first}
-    expected |= {(s.allocation_id, s.trade_date): 2 for s in corrections}
+    expected = sorted(
+        (s for s in [*first, *corrections] if s.trade_date >= days[1]),
+        key=lambda s: (s.allocation_id, s.trade_date, s.revision),
+    )
     assert found == expected
 
 
@@ -697,6 +758,40 @@ def test_two_writers_numbering_the_same_timeline_at_once_conflict_on_postgres(pg
     assert [e.seq for e in read(units, lambda uow: uow.allocation_events.of_allocation("a1"))] == [1]
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("second_reads", ["watch", "get"])
+def test_a_second_reader_waits_for_watched_allocations_then_reads_the_statuses_stored_meanwhile_on_postgres(
+    pg_engine: sa.Engine, second_reads: str
+) -> None:
+    units = SqlUnitOfWorkFactory(pg_engine)
+    add_all(units, running("a1", "SUB-1"))
+    seen: list[object] = []
+
+    def second_reader() -> None:
+        try:
+            with units() as uow:
+                if second_reads == "watch":
+                    uow.allocations.watch(["SUB-1"])  # waits for the first reader
+                    seen.append(uow.daily_statuses.since(["a1"], MONDAY))
+                else:
+                    found = uow.allocations.get("a1", lock=True)  # waits for the first reader
+                    seen.append(None if found is None else found.last_status_date)
+        except BaseException as error:  # handed to the test thread
+            seen.append(error)
+
+    with units() as uow:
+        assert list(uow.allocations.watch(["SUB-1"])) == ["SUB-1"]
+        assert not _row_is_free(pg_engine, "allocation", "a1")
+        thread = threading.Thread(target=second_reader)
+        thread.start()
+        _wait_until_someone_waits_for_a_lock(pg_engine)
+        uow.daily_statuses.add([daily_status("a1", MONDAY)])
+        uow.commit()
+    thread.join(10)
+
+    assert seen == ([[daily_status("a1", MONDAY)]] if second_reads == "watch" else [MONDAY])
+
+
 _TABLES = {"allocation", "allocation_side_request", "allocation_daily_status", "allocation_event"}
 
 
@@ -717,6 +812,46 @@ def test_revision_0006_can_be_downgraded_to_0005_and_upgraded_again(engine: sa.E
     assert set(sa.inspect(engine).get_table_names()) >= _TABLES
     add_all(units, full_allocation())
     assert read(units, lambda uow: uow.allocations.get("alloc-full")) == full_allocation()
+
+
+def test_revision_0009_can_be_downgraded_with_the_latest_status_copied_back_and_upgraded_again(
+    engine: sa.Engine,
+) -> None:
+    units = SqlUnitOfWorkFactory(engine)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    add_all(units, running("a1", "SUB-1", risk=Risk.WARNING), running("a2", "SUB-2"))
+    tuesday = MONDAY + timedelta(days=1)
+    statuses = [
+        daily_status("a1", MONDAY, assets=8_000_000),
+        attrs.evolve(daily_status("a1", tuesday, assets=7_000_000), risk_before=Risk.NORMAL),
+        attrs.evolve(daily_status("a1", tuesday, 2, assets=6_900_000), risk_before=Risk.WARNING),
+    ]
+    write(units, lambda uow: uow.daily_statuses.add(statuses))
+    loaded = read(units, lambda uow: uow.allocations.get("a1"))
+    assert loaded is not None
+    withdrawn = attrs.evolve(loaded, version=loaded.version + 1, withdrawn_since_status=50_000)
+    write(units, lambda uow: uow.allocations.save(withdrawn))
+
+    command.downgrade(config, "0008")
+
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT id, risk, risk_before_day, last_status_date, last_assets, last_withdrawable, "
+                "withdrawn_since_status FROM allocation ORDER BY id"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        ("a1", "warning", "normal", "2026-01-06", 6_900_000, 1_000_000, 50_000),
+        ("a2", "normal", "normal", None, None, 0, 0),
+    ]
+
+    upgrade(engine)
+
+    assert current_revision(engine) == head_revision()
+    assert read(units, lambda uow: uow.allocations.get("a1")) == withdrawn
 
 
 def test_the_sub_account_guard_is_a_partial_unique_index(engine: sa.Engine) -> None:

@@ -251,6 +251,17 @@ def test_many_customers_may_lack_a_telegram_account_a_phone_and_an_identity(
     assert len(read(units, lambda uow: uow.customers.in_status(KycStatus.REGISTERED, 10))) == 3
 
 
+def test_many_customers_are_read_by_id_at_once_leaving_out_unknown_ids(units: SqlUnitOfWorkFactory) -> None:
+    customers = [Customer.register(f"c{i:04}", at=NOW) for i in range(900)]
+    write(units, each(lambda uow: uow.customers.add, customers))
+    wanted = [f"c{i:04}" for i in range(0, 1_000, 2)]  # more ids than one query takes, some unknown
+
+    found = read(units, lambda uow: uow.customers.many(wanted))
+
+    assert found == {c.id: c for c in customers[::2]}
+    assert read(units, lambda uow: uow.customers.many([])) == {}
+
+
 @pytest.mark.parametrize(
     "duplicate",
     [
@@ -472,13 +483,13 @@ def test_the_audit_head_advances_with_each_append_and_the_stored_chain_verifies(
     assert read(units, lambda uow: uow.audit.records(0, 10)) == []
     with units() as uow:
         assert uow.audit.head() is None
-        uow.audit.append(chain[0])
+        uow.audit.append([chain[0]])
         assert uow.audit.head() == chain[0]
         uow.commit()
     with units() as uow:
         assert uow.audit.head() == chain[0]
-        uow.audit.append(chain[1])
-        uow.audit.append(chain[2])
+        uow.audit.append([chain[1]])
+        uow.audit.append([chain[2]])
         assert uow.audit.head() == chain[2]
         uow.commit()
 
@@ -493,19 +504,21 @@ def test_an_audit_append_that_does_not_follow_the_head_is_refused_as_a_conflict(
     units: SqlUnitOfWorkFactory,
 ) -> None:
     chain = audit_chain(3)
-    write(units, lambda uow: uow.audit.append(chain[0]))
+    write(units, lambda uow: uow.audit.append([chain[0]]))
     with pytest.raises(TransientConflict), units() as uow:
-        uow.audit.append(chain[0])  # the same place again
+        uow.audit.append([chain[0]])  # the same place again
     with pytest.raises(TransientConflict), units() as uow:
-        uow.audit.append(chain[2])  # skipping one
+        uow.audit.append([chain[2]])  # skipping one
+    with pytest.raises(TransientConflict), units() as uow:
+        uow.audit.append([chain[1], chain[1]])  # the second does not follow the first
     assert read(units, lambda uow: uow.audit.records(0, 10)) == chain[:1]
 
 
 def test_an_audit_append_rolled_back_leaves_the_head_where_it_was(units: SqlUnitOfWorkFactory) -> None:
     chain = audit_chain(2)
-    write(units, lambda uow: uow.audit.append(chain[0]))
+    write(units, lambda uow: uow.audit.append([chain[0]]))
     with units() as uow:
-        uow.audit.append(chain[1])  # no commit
+        uow.audit.append([chain[1]])  # no commit
     with units() as uow:
         assert uow.audit.head() == chain[0]
 
@@ -514,19 +527,19 @@ def test_a_read_only_unit_of_work_may_read_the_audit_trail_but_not_append_to_it(
     units: SqlUnitOfWorkFactory,
 ) -> None:
     chain = audit_chain(1)
-    write(units, lambda uow: uow.audit.append(chain[0]))
+    write(units, lambda uow: uow.audit.append([chain[0]]))
     with units(readonly=True) as uow:
         assert uow.audit.records(0, 10) == chain
         with pytest.raises(RuntimeError):
             uow.audit.head()
         with pytest.raises(RuntimeError):
-            uow.audit.append(chain[0])
+            uow.audit.append([chain[0]])
 
 
 def test_a_tampered_audit_record_is_still_read_back_so_that_verify_can_report_it(
     engine: sa.Engine, units: SqlUnitOfWorkFactory
 ) -> None:
-    write(units, each(lambda uow: uow.audit.append, audit_chain(2)))
+    write(units, lambda uow: uow.audit.append(audit_chain(2)))
     with engine.begin() as connection:  # someone able to switch the guards off
         if on_postgres(engine):
             connection.exec_driver_sql("ALTER TABLE audit_record DISABLE TRIGGER audit_record_immutable")
@@ -548,7 +561,7 @@ def test_audit_records_cannot_be_changed_or_deleted_even_by_direct_sql(
     engine: sa.Engine, units: SqlUnitOfWorkFactory, statement: str
 ) -> None:
     chain = audit_chain(2)
-    write(units, each(lambda uow: uow.audit.append, chain))
+    write(units, lambda uow: uow.audit.append(chain))
     with pytest.raises(sa.exc.DBAPIError), engine.begin() as connection:
         connection.exec_driver_sql(statement)
     assert read(units, lambda uow: uow.audit.records(0, 10)) == chain
@@ -556,7 +569,7 @@ def test_audit_records_cannot_be_changed_or_deleted_even_by_direct_sql(
 
 @pytest.mark.postgres
 def test_audit_records_cannot_be_truncated_on_postgres(pg_engine: sa.Engine) -> None:
-    write(SqlUnitOfWorkFactory(pg_engine), lambda uow: uow.audit.append(audit_chain(1)[0]))
+    write(SqlUnitOfWorkFactory(pg_engine), lambda uow: uow.audit.append([audit_chain(1)[0]]))
     with pytest.raises(sa.exc.DBAPIError), pg_engine.begin() as connection:
         connection.exec_driver_sql("TRUNCATE audit_record")
 
@@ -579,7 +592,7 @@ def test_two_concurrent_audit_appenders_take_turns(units: SqlUnitOfWorkFactory) 
                 heads.append(0 if head is None else head.seq)
                 time.sleep(0.2)  # the other appender arrives meanwhile and must wait
                 uow.audit.append(
-                    AuditRecord.append(head, at=NOW, actor=name, action="role.grant", target="admin-9")
+                    [AuditRecord.append(head, at=NOW, actor=name, action="role.grant", target="admin-9")]
                 )
                 uow.commit()
         except BaseException as error:
@@ -605,7 +618,7 @@ def test_two_concurrent_audit_appenders_take_turns(units: SqlUnitOfWorkFactory) 
 def test_notifications_come_back_whole_while_pending_and_after_failing(units: SqlUnitOfWorkFactory) -> None:
     pending = sms("n-1", at=NOW)
     email = Notification.new("n-2", Channel.EMAIL, "王小明@example.cn", "身份已验证 ✓", now=NOW)
-    write(units, each(lambda uow: uow.outbox.add, [pending, email]))
+    write(units, lambda uow: uow.outbox.add([pending, email]))
     assert read(units, lambda uow: uow.outbox.get("n-1")) == pending
 
     failed = pending.failed(NOW + SECOND, "provider timeout", RetryPolicy(max_attempts=1))
@@ -627,12 +640,12 @@ def test_due_notifications_are_the_pending_ones_whose_time_has_come_oldest_first
     units: SqlUnitOfWorkFactory,
 ) -> None:
     def add_all(uow: SqlUnitOfWork) -> None:
-        uow.outbox.add(sms("n-b", at=NOW))
-        uow.outbox.add(sms("n-a", at=NOW))
-        uow.outbox.add(sms("n-early", at=NOW - 5))
-        uow.outbox.add(sms("n-later", at=NOW + 1))
-        uow.outbox.add(sms("n-sent", at=NOW - 9).sent(NOW))
-        uow.outbox.add(sms("n-retry", at=NOW - 9).failed(NOW - 8, "busy", RetryPolicy()))  # due in 30 s
+        uow.outbox.add([sms("n-b", at=NOW)])
+        uow.outbox.add([sms("n-a", at=NOW)])
+        uow.outbox.add([sms("n-early", at=NOW - 5)])
+        uow.outbox.add([sms("n-later", at=NOW + 1)])
+        uow.outbox.add([sms("n-sent", at=NOW - 9).sent(NOW)])
+        uow.outbox.add([sms("n-retry", at=NOW - 9).failed(NOW - 8, "busy", RetryPolicy())])  # due in 30 s
 
     write(units, add_all)
     with units() as uow:
@@ -649,10 +662,10 @@ def test_due_notifications_are_the_pending_ones_whose_time_has_come_oldest_first
 
 def test_a_recipients_notifications_come_newest_first(units: SqlUnitOfWorkFactory) -> None:
     def add_all(uow: SqlUnitOfWork) -> None:
-        uow.outbox.add(sms("n-1", at=NOW))
-        uow.outbox.add(sms("n-2", at=NOW + 2))
-        uow.outbox.add(sms("n-3", at=NOW + 1))
-        uow.outbox.add(sms("n-4", at=NOW + 3, recipient=OTHER_PHONE))
+        uow.outbox.add([sms("n-1", at=NOW)])
+        uow.outbox.add([sms("n-2", at=NOW + 2)])
+        uow.outbox.add([sms("n-3", at=NOW + 1)])
+        uow.outbox.add([sms("n-4", at=NOW + 3, recipient=OTHER_PHONE)])
 
     write(units, add_all)
     with units(readonly=True) as uow:
@@ -664,7 +677,7 @@ def test_a_recipients_notifications_come_newest_first(units: SqlUnitOfWorkFactor
 @pytest.mark.postgres
 def test_due_skips_notifications_another_dispatcher_holds_on_postgres(pg_engine: sa.Engine) -> None:
     units = SqlUnitOfWorkFactory(pg_engine)
-    write(units, each(lambda uow: uow.outbox.add, [sms(f"n-{i}", at=NOW + i) for i in range(3)]))
+    write(units, lambda uow: uow.outbox.add([sms(f"n-{i}", at=NOW + i) for i in range(3)]))
 
     with units() as first, units() as second:
         assert [n.id for n in first.outbox.due(NOW + 10, 1)] == ["n-0"]
@@ -690,7 +703,7 @@ def _add_one_of_each(uow: SqlUnitOfWork) -> None:
     uow.documents.add(document("d-1", "cust-1", NOW))
     uow.staff.put(Administrator("amy", frozenset({"finance"})))
     uow.approvals.add(request("r-1", action="withdrawal.approve", target="wd-1", amount=1, at=NOW))
-    uow.outbox.add(sms("n-1", at=NOW))
+    uow.outbox.add([sms("n-1", at=NOW)])
 
 
 def _row_is_free(engine: sa.Engine, table: str, column: str, key: str) -> bool:
@@ -754,6 +767,6 @@ def test_revision_0002_can_be_downgraded_to_0001_and_upgraded_again(engine: sa.E
     assert people_tables <= set(sa.inspect(engine).get_table_names())
     units = SqlUnitOfWorkFactory(engine)
     write(units, _add_one_of_each)
-    write(units, lambda uow: uow.audit.append(audit_chain(1)[0]))
+    write(units, lambda uow: uow.audit.append([audit_chain(1)[0]]))
     assert read(units, lambda uow: uow.customers.get("cust-1")) == full_customer()
     assert read(units, lambda uow: uow.audit.records(0, 10)) == audit_chain(1)

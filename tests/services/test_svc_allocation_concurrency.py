@@ -4,16 +4,21 @@ effect."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from allocation_world import (
     DEPOSIT,
     POOL,
     RISK_FUND,
+    WL,
     B,
     applied,
     assert_books_hold,
+    credit,
+    figures,
     frozen,
+    move_to,
     open_platform,
     pool,
     running,
@@ -21,6 +26,7 @@ from allocation_world import (
 )
 from racing import at_once
 
+from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import Component
@@ -31,6 +37,16 @@ pytestmark = pytest.mark.parametrize(
     "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
 THREADS = 4
+
+
+def statement(codes: list[str], day: date, assets: int) -> str:
+    header = "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
+    lines = [header + "daily_pnl,floating_pnl"]
+    for code in codes:
+        f = figures(assets)
+        amounts = (f.total_assets, f.market_value, f.cash_available, 0, f.cash_withdrawable, 0, 0)
+        lines.append(",".join([code, day.isoformat(), *(f"{a // 100}.{a % 100:02d}" for a in amounts)]))
+    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(autouse=True)
@@ -77,3 +93,26 @@ def test_asking_for_a_top_up_from_several_devices_opens_one_request(app: App) ->
     assert errors == []
     assert len({request.id for request in answers}) == 1  # type: ignore[attr-defined]
     assert frozen(app) == DEPOSIT + RISK_FUND + 100_000
+
+
+def test_statements_of_two_days_imported_at_once_leave_each_risk_state_with_its_latest_status(
+    app: App, clock: ManualClock
+) -> None:
+    credit(app, "alice", 5_000_000, "more")
+    codes = [f"S-{i}" for i in range(8)]
+    allocations = [running(app, sub_account=code) for code in codes]
+    move_to(clock, date(2026, 1, 6))
+    below = statement(codes, date(2026, 1, 5), WL - 1)  # a warning
+    just_above = statement(codes, date(2026, 1, 6), WL + 1)  # inside the margin to leave a warning
+
+    reports, errors = at_once(
+        2, lambda i: app.allocations.import_statement((below, just_above)[i], by="risk-1")
+    )
+
+    assert errors == []
+    assert all(report.ok for report in reports)  # type: ignore[attr-defined]
+    for allocation in allocations:
+        now = app.allocations.get(allocation.id, customer_id="alice")
+        latest = app.allocations.timeline(allocation.id, by="risk-1").statuses[-1]
+        assert (latest.trade_date, now.last_status_date) == (date(2026, 1, 6), date(2026, 1, 6))
+        assert now.risk is latest.risk_after

@@ -3,6 +3,7 @@ read from CSV, and an allocation surviving storage as text."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import attrs
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from p2pstock.core.allocation.allocations import (
+    LATEST,
     Allocation,
     CallOutcome,
     Hold,
@@ -233,6 +235,22 @@ def test_an_allocation_survives_storage_as_text_exactly() -> None:
         top_up_holds=(Hold("t", 5),),
         settlement=Settlement(1, 2, 3, 4, 5, 6, 7, 8, "risk-1", 9),
         sealed_password="v1.abc",
+        risk=Risk.WARNING,
+        version=7,
+        withdrawn_since_status=300,
+        last_status_date=date(2026, 1, 8),
+        last_assets=5_400_000,
+        last_withdrawable=1_000,
     )
+    apart = {name: getattr(full, name) for name in ("risk", "version", "withdrawn_since_status", *LATEST)}
 
-    assert from_json(to_json(full)) == full
+    assert from_json(to_json(full), **apart) == full
+
+
+def test_the_stored_text_leaves_out_what_storage_keeps_apart_and_reads_older_texts() -> None:
+    text = to_json(allocation(risk=Risk.WARNING, last_assets=5_400_000, withdrawn_since_status=300))
+    stored = json.loads(text)
+    older = json.dumps({**stored, "risk": "liquidation", "risk_before_day": "normal", "last_assets": 1})
+
+    assert stored.keys().isdisjoint({"risk", "version", "withdrawn_since_status", *LATEST})
+    assert from_json(older, risk="normal") == allocation()

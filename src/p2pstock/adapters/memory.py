@@ -117,7 +117,7 @@ class MemoryUnitOfWork:
         self.products = MemoryProducts(database.products, self._undo)
         self.calendar_overrides = MemoryCalendarOverrides(database.calendar_overrides, self._undo)
         tables = database.allocation_tables
-        self.allocations = MemoryAllocations(tables.allocations, self._undo)
+        self.allocations = MemoryAllocations(tables.allocations, tables.statuses, self._undo)
         self.side_requests = MemorySideRequests(tables.side_requests, self._undo)
         self.daily_statuses = MemoryDailyStatuses(tables.statuses, self._undo)
         self.allocation_events = MemoryEvents(tables.events, self._undo)

@@ -32,11 +32,17 @@ class AllocationTables:
 
 
 class MemoryAllocations:
-    def __init__(self, rows: dict[str, Allocation], undo: Undo) -> None:
-        self._rows, self._undo = rows, undo
+    """Allocations as core saved them, read with their latest status (``LATEST``). The stored record's own
+    ``last_status_date`` is the day its ``withdrawn_since_status`` was counted against."""
+
+    def __init__(
+        self, rows: dict[str, Allocation], statuses: dict[str, list[DailyStatus]], undo: Undo
+    ) -> None:
+        self._rows, self._statuses, self._undo = rows, statuses, undo
 
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
-        return self._rows.get(allocation_id)
+        stored = self._rows.get(allocation_id)
+        return None if stored is None else self._read(stored)
 
     def add(self, allocation: Allocation) -> None:
         if allocation.id in self._rows:
@@ -54,12 +60,28 @@ class MemoryAllocations:
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         return {code: Watch.of(a) for code, a in self.by_sub_account(codes).items()}
 
-    def follow(self, watches: list[Watch]) -> None:
+    def set_risk(self, watches: list[Watch]) -> None:
         for watch in watches:
             stored = self._rows.get(watch.id)
             if stored is None or stored.version + 1 != watch.version:
                 raise TransientConflict(f"allocation {watch.id} changed meanwhile")
-            put(self._rows, watch.id, watch.moves(stored), self._undo)
+            put(
+                self._rows, watch.id, attrs.evolve(stored, risk=watch.risk, version=watch.version), self._undo
+            )
+
+    def _read(self, stored: Allocation) -> Allocation:
+        history = self._statuses.get(stored.id)
+        if not history:
+            return attrs.evolve(stored, last_status_date=None, last_assets=None, last_withdrawable=0)
+        latest = max(history, key=lambda s: (s.trade_date, s.revision))
+        withdrawn = stored.withdrawn_since_status if stored.last_status_date == latest.trade_date else 0
+        return attrs.evolve(
+            stored,
+            last_status_date=latest.trade_date,
+            last_assets=latest.figures.total_assets,
+            last_withdrawable=latest.figures.cash_withdrawable,
+            withdrawn_since_status=withdrawn,
+        )
 
     def _check_sub_account(self, allocation: Allocation) -> None:
         """One running allocation per sub-account (the SQL adapter's partial unique index)."""
@@ -74,20 +96,20 @@ class MemoryAllocations:
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
         wanted = set(codes)
         return {
-            a.sub_account: a
+            a.sub_account: self._read(a)
             for a in self._rows.values()
             if a.sub_account in wanted and a.status is Status.IN_PROGRESS
         }
 
     def of_customer(self, customer_id: str) -> list[Allocation]:
-        mine = [a for a in self._rows.values() if a.customer_id == customer_id]
+        mine = [self._read(a) for a in self._rows.values() if a.customer_id == customer_id]
         return sorted(mine, key=lambda a: (a.created_at, a.id), reverse=True)
 
     def in_status(self, statuses: list[Status], limit: int, *, after: str = "") -> list[Allocation]:
         found = sorted(
             (a for a in self._rows.values() if a.status in statuses and a.id > after), key=lambda a: a.id
         )
-        return found[:limit]
+        return [self._read(a) for a in found[:limit]]
 
     def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
         found = sorted(
@@ -101,14 +123,14 @@ class MemoryAllocations:
             ),
             key=lambda a: a.id,
         )
-        return found[:limit]
+        return [self._read(a) for a in found[:limit]]
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         found = sorted(
             (a for a in self._rows.values() if a.status.awaiting_payment and a.deadline <= deadline),
             key=lambda a: (a.deadline, a.id),
         )
-        return found[:limit]
+        return [self._read(a) for a in found[:limit]]
 
 
 class MemorySideRequests:
@@ -150,13 +172,9 @@ class MemoryDailyStatuses:
                 raise TransientConflict("that revision of the day's status exists")
             _append(history, status, self._undo)
 
-    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        found: dict[tuple[str, date], int] = {}
-        for allocation_id, day in keys:
-            revisions = [s.revision for s in self._rows.get(allocation_id, ()) if s.trade_date == day]
-            if revisions:
-                found[allocation_id, day] = max(revisions)
-        return found
+    def since(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        found = [s for key in set(allocation_ids) for s in self._rows.get(key, ()) if s.trade_date >= day]
+        return sorted(found, key=lambda s: (s.allocation_id, s.trade_date, s.revision))
 
     def history(self, allocation_id: str) -> list[DailyStatus]:
         return sorted(self._rows.get(allocation_id, ()), key=lambda s: (s.trade_date, s.revision))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -49,6 +49,9 @@ class MemoryCustomers:
 
     def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
         return self._rows.get(customer_id)
+
+    def many(self, customer_ids: list[str]) -> dict[str, Customer]:
+        return {key: self._rows[key] for key in customer_ids if key in self._rows}
 
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
         return self._first(lambda c: c.telegram_user_id == telegram_user_id)
@@ -198,11 +201,12 @@ class MemoryAuditLog:
     def head(self) -> AuditRecord | None:
         return self._records[-1] if self._records else None
 
-    def append(self, record: AuditRecord) -> None:
-        if record.seq != len(self._records) + 1:
-            raise TransientConflict(f"audit record {record.seq} is out of turn")
-        self._records.append(record)
-        self._undo.append(lambda: self._records.__delitem__(-1))
+    def append(self, records: Sequence[AuditRecord]) -> None:
+        for record in records:
+            if record.seq != len(self._records) + 1:
+                raise TransientConflict(f"audit record {record.seq} is out of turn")
+            self._records.append(record)
+            self._undo.append(lambda: self._records.__delitem__(-1))
 
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return self._records[after_seq : after_seq + limit]
@@ -212,10 +216,11 @@ class MemoryOutbox:
     def __init__(self, rows: dict[str, Notification], undo: Undo) -> None:
         self._rows, self._undo = rows, undo
 
-    def add(self, notification: Notification) -> None:
-        if notification.id in self._rows:
-            raise TransientConflict(f"notification {notification.id} exists")
-        put(self._rows, notification.id, notification, self._undo)
+    def add(self, notifications: Sequence[Notification]) -> None:
+        for notification in notifications:
+            if notification.id in self._rows:
+                raise TransientConflict(f"notification {notification.id} exists")
+            put(self._rows, notification.id, notification, self._undo)
 
     def get(self, notification_id: str, *, lock: bool = False) -> Notification | None:
         return self._rows.get(notification_id)

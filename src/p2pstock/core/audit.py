@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -182,7 +182,11 @@ class AuditLog(Protocol):
         """The last record, read so that appends take turns (a lock held to the end of the transaction)."""
         ...
 
-    def append(self, record: AuditRecord) -> None: ...
+    def append(self, records: Sequence[AuditRecord]) -> None:
+        """Store ``records``, which continue the chain from its head in order; otherwise the trail moved
+        on meanwhile (``TransientConflict``)."""
+        ...
+
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         """Up to ``limit`` records with ``seq`` above ``after_seq``, in order."""
         ...

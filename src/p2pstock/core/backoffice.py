@@ -11,6 +11,10 @@ audit trail, the outbox and the listeners told after a commit.
     Tx.audit(...)            appends to the hash-chained trail
     Tx.tell(customer, key)   queues a notification to the customer in the outbox, in their language
 
+A transaction's audit records and notifications are written together just before it commits (one write
+each, however many there are): the first audit record reads the trail's head, which holds appenders in
+turn until the commit.
+
 Roles, administrators and approvals are read from storage inside the transaction, so a caller can never
 bring its own idea of what an administrator may do.
 """
@@ -97,19 +101,26 @@ class Backoffice:
 
         def attempt(uow: UnitOfWork) -> T:
             records.clear()
-            return work(Tx(uow, self, to_micros(self.clock.now()), records))
+            tx = Tx(uow, self, to_micros(self.clock.now()), records)
+            result = work(tx)
+            tx.flush()
+            return result
 
         result = in_transaction(self.uow_factory, attempt)
         self._publish(records)
         return result
 
     def read(self, work: Callable[[Tx], T]) -> T:
-        """``work`` in a read-only transaction."""
-        return in_transaction(
-            self.uow_factory,
-            lambda uow: work(Tx(uow, self, to_micros(self.clock.now()), [])),
-            readonly=True,
-        )
+        """``work`` in a read-only transaction (which can neither audit nor notify)."""
+
+        def attempt(uow: UnitOfWork) -> T:
+            tx = Tx(uow, self, to_micros(self.clock.now()), [])
+            result = work(tx)
+            if tx.pending:
+                raise RuntimeError("a read-only transaction cannot audit or notify")
+            return result
+
+        return in_transaction(self.uow_factory, attempt, readonly=True)
 
     def needs_second_pair(self, permission: Permission, amount: int | None) -> bool:
         return _needs_second_pair(self.rules, permission, amount)
@@ -133,6 +144,24 @@ class Tx:
     office: Backoffice
     now: int
     records: list[AuditRecord]
+    _head: AuditRecord | None = attrs.field(default=None, init=False)
+    _head_read: bool = attrs.field(default=False, init=False)
+    _unsaved: list[AuditRecord] = attrs.field(factory=list, init=False)
+    _outgoing: list[Notification] = attrs.field(factory=list, init=False)
+
+    @property
+    def pending(self) -> int:
+        """Audit records and notifications waiting for ``flush``."""
+        return len(self._unsaved) + len(self._outgoing)
+
+    def flush(self) -> None:
+        """Write the audit records and notifications of the transaction so far (before it commits)."""
+        if self._unsaved:
+            self.uow.audit.append(self._unsaved)
+            self._unsaved = []
+        if self._outgoing:
+            self.uow.outbox.add(self._outgoing)
+            self._outgoing = []
 
     def roles(self) -> dict[str, Role]:
         """The default roles and the custom ones stored (a custom role never replaces a default)."""
@@ -225,8 +254,10 @@ class Tx:
         after: Mapping[str, object] | None = None,
     ) -> AuditRecord:
         """Append a record to the trail, chained to the last one."""
+        if not self._head_read:
+            self._head, self._head_read = self.uow.audit.head(), True
         record = AuditRecord.append(
-            self.uow.audit.head(),
+            self._head,
             at=self.now,
             actor=actor,
             action=action,
@@ -234,7 +265,8 @@ class Tx:
             before=before,
             after=after,
         )
-        self.uow.audit.append(record)
+        self._head = record
+        self._unsaved.append(record)
         self.records.append(record)
         return record
 
@@ -244,7 +276,7 @@ class Tx:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits."""
         text = render(key, language, **values)
         notification = Notification.new(uuid.uuid4().hex, channel, recipient, text, now=self.now)
-        self.uow.outbox.add(notification)
+        self._outgoing.append(notification)
         return notification
 
     def tell(self, customer: Customer | None, key: str, **values: object) -> Notification | None:

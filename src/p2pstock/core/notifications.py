@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Protocol
 
@@ -360,7 +360,7 @@ class Notification:
 class Outbox(Protocol):
     """The stored notifications."""
 
-    def add(self, notification: Notification) -> None: ...
+    def add(self, notifications: Sequence[Notification]) -> None: ...
     def get(self, notification_id: str, *, lock: bool = False) -> Notification | None: ...
     def save(self, notification: Notification) -> None: ...
     def due(self, now: int, limit: int) -> list[Notification]:

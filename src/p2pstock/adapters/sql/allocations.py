@@ -1,108 +1,56 @@
 """Allocations, their side requests, daily statuses and timelines on SQLite and PostgreSQL.
 
-An allocation is one row: the whole record as JSON plus the columns its queries filter on; ``save`` only
-lands on the version it was read at. Lists of keys (sub-accounts, status days) are looked up in chunks,
-and lists of rows (a statement's statuses, events) are written with one ``executemany``. A duplicate key
-raises ``TransientConflict`` on both databases, as in memory: it means another transaction got there first.
+An allocation is one row: the whole record as JSON plus the columns its queries filter on and its risk
+state; ``save`` only lands on the version it was read at. What the latest status tells of an allocation
+(``LATEST``) is read from ``allocation_daily_status`` after the allocation rows (and after their locks, so
+that it is current). Lists of keys (sub-accounts, ids) are looked up many at once, and lists of rows (a
+statement's statuses, events) are written with one ``executemany``. A duplicate key raises
+``TransientConflict`` on both databases, as in memory: it means another transaction got there first.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from p2pstock.adapters.sql.repository import Row, SqlRepository
-from p2pstock.adapters.sql.statements import for_dialect
-from p2pstock.core.allocation.allocations import WATCHED, Allocation, Risk, Status, Watch, from_json, to_json
+from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch, from_json, to_json
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, Source
 from p2pstock.core.errors import TransientConflict
 
-T = TypeVar("T")
-
-CHUNK = 400
-"""Keys per ``IN`` list: well inside every SQLite build's limit on parameters, even with two lists."""
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _placeholders(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
-    """``:p0, :p1, …`` for ``values``, and their parameters."""
-    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
-    return ", ".join(f":{name}" for name in params), params
-
-
-def _is_duplicate(error: BaseException) -> bool:
-    if isinstance(error, sqlite3.IntegrityError):
-        return "UNIQUE constraint failed" in str(error)
-    return getattr(error, "sqlstate", None) == "23505"
-
-
-@contextmanager
-def _refusing_duplicates(what: str) -> Iterator[None]:
-    try:
-        yield
-    except Exception as error:
-        if _is_duplicate(error):
-            raise TransientConflict(f"{what} exists already") from error
-        raise
-
-
-class _SqlBatches(SqlRepository):
-    def _executemany(self, statement: str, rows: list[dict[str, Any]]) -> None:
-        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement)."""
-        if rows:
-            self._cursor.executemany(for_dialect(statement, self._dialect), rows)
-
-    def _lookup(self, statement: str, params: dict[str, Any]) -> list[Row]:
-        """Rows for a statement with a long ``IN`` list, planned for the values at hand.
-
-        psycopg prepares a statement once it has run a few times, and PostgreSQL may then keep a generic
-        plan, which compares each row with every parameter of the list instead of hashing the list: a
-        plan made while a table was small costs seconds per thousand keys once it has grown."""
-        statement = for_dialect(statement, self._dialect)
-        if self._postgresql:
-            self._cursor.execute(statement, params, prepare=False)
-        else:
-            self._cursor.execute(statement, params)
-        return list(self._cursor.fetchall())
-
-
 # -- allocations
 
-_WATCHED = ", ".join(WATCHED)
 _ALLOCATION = (
     "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
-    f"warning_line, liquidation_line, allocated, fees_unpaid, {_WATCHED}"
+    "warning_line, liquidation_line, allocated, fees_unpaid, risk, withdrawn_since_status, "
+    "withdrawn_status_date"
 )
-_SELECT = f"SELECT data, version, {_WATCHED} FROM allocation"
+_SELECT = "SELECT id, data, version, risk, withdrawn_since_status, withdrawn_status_date FROM allocation"
 _ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
 _SAVE = (
     "UPDATE allocation SET "
     + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _ALLOCATION.split(",") if c.strip() != "id")
     + " WHERE id = :id AND version = :old_version"
 )
+_LATEST = (
+    "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable FROM allocation a "
+    "JOIN allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
+    "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
+    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1) WHERE a.id {in_keys}"
+)
+"""The latest status of each allocation: one step down the status key's index from the allocation."""
 _WATCH = (
     "SELECT id, customer_id, sub_account, status, start_date, warning_line, liquidation_line, allocated, "
-    f"fees_unpaid, version, {_WATCHED} FROM allocation"
+    "fees_unpaid, version, risk FROM allocation"
 )
-_RUNNING_ON = " WHERE status = 'in_progress' AND sub_account IN "
+_RUNNING_ON = " WHERE status = 'in_progress' AND sub_account {in_keys}"
 _BY_CODE = " INDEXED BY uq_allocation_sub_account"
 """SQLite, without statistics, prefers an index on ``status`` (guessed at ten rows a value) to a lookup
-per code; on 10,000 running allocations that read every one of them once per chunk of codes."""
-_FOLLOW = (
-    "UPDATE allocation SET "
-    + ", ".join(f"{name} = :{name}" for name in (*WATCHED, "version"))
-    + " WHERE id = :id AND version = :old_version"
-)
+per code; on 10,000 running allocations that read every one of them once per list of codes."""
+_SET_RISK = "UPDATE allocation SET risk = :risk, version = :version WHERE id = :id AND version = :old_version"
 _OF_CUSTOMER = f"{_SELECT} WHERE customer_id = :customer_id ORDER BY created_at DESC, id DESC"
 _FEES_DUE = (
     f"{_SELECT} WHERE status = 'in_progress' AND next_fee_date IS NOT NULL AND next_fee_date <= :day "
@@ -130,31 +78,29 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "liquidation_line": allocation.liquidation_line,
         "allocated": allocation.allocated,
         "fees_unpaid": allocation.fees_unpaid,
-        **_watched(allocation),
-    }
-
-
-def _watched(allocation: Allocation | Watch) -> dict[str, Any]:
-    """The ``WATCHED`` fields as column values."""
-    return {
         "risk": allocation.risk.value,
-        "risk_before_day": allocation.risk_before_day.value,
-        "last_status_date": _day(allocation.last_status_date),
-        "last_assets": allocation.last_assets,
-        "last_withdrawable": allocation.last_withdrawable,
         "withdrawn_since_status": allocation.withdrawn_since_status,
+        "withdrawn_status_date": _day(allocation.last_status_date),
     }
 
 
-def _read(row: Row) -> Allocation:
-    """An allocation from a row of ``_SELECT``: its text, with the version and watched columns over it
-    (``follow`` moves those alone)."""
-    return from_json(row[0], version=row[1], **dict(zip(WATCHED, row[2:], strict=True)))
+def _read(row: Row, latest: Row | None) -> Allocation:
+    """An allocation from a row of ``_SELECT`` and its row of ``_LATEST`` (``None``: no status yet)."""
+    _, data, version, risk, withdrawn, withdrawn_on = row
+    day = None if latest is None else latest[1]
+    return from_json(
+        data,
+        version=version,
+        risk=risk,
+        withdrawn_since_status=withdrawn if withdrawn_on == day else 0,
+        last_status_date=None if day is None else date.fromisoformat(day),
+        last_assets=None if latest is None else latest[2],
+        last_withdrawable=0 if latest is None else latest[3],
+    )
 
 
 def _watch(row: Row) -> Watch:
-    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, version, *watched) = row
-    risk, before, last_day, assets, withdrawable, withdrawn = watched
+    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, version, risk) = row
     return Watch(
         id_,
         customer,
@@ -167,11 +113,6 @@ def _watch(row: Row) -> Watch:
         unpaid,
         version,
         Risk(risk),
-        Risk(before),
-        date.fromisoformat(last_day) if last_day else None,
-        assets,
-        withdrawable,
-        withdrawn,
     )
 
 
@@ -179,75 +120,68 @@ def _day(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-class SqlAllocations(_SqlBatches):
-    @property
-    def _by_code(self) -> str:
-        return "" if self._postgresql else _BY_CODE
-
+class SqlAllocations(SqlRepository):
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
-        row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": allocation_id})
-        return None if row is None else _read(row)
+        rows = self._allocations(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": allocation_id})
+        return rows[0] if rows else None
 
     def add(self, allocation: Allocation) -> None:
-        with _refusing_duplicates(f"allocation {allocation.id} or its sub-account"):
+        with refusing_duplicates(f"allocation {allocation.id} or its sub-account"):
             self._run(_ADD, _allocation_row(allocation))
 
     def save(self, allocation: Allocation) -> None:
         params = {**_allocation_row(allocation), "old_version": allocation.version - 1}
-        with _refusing_duplicates(f"a running allocation on sub-account {allocation.sub_account}"):
+        with refusing_duplicates(f"a running allocation on sub-account {allocation.sub_account}"):
             changed = int(self._run(_SAVE, params).rowcount)
         if changed != 1:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        found: dict[str, Watch] = {}
-        for chunk in _chunks(sorted(set(codes))):
-            keys, params = _placeholders("k", chunk)
-            for row in self._lookup(f"{_WATCH}{self._by_code}{_RUNNING_ON}({keys})", params):
-                watch = _watch(row)
-                if watch.sub_account is not None:
-                    found[watch.sub_account] = watch
-        return found
+        if self._postgresql:
+            statement = f"{_WATCH}{_RUNNING_ON} ORDER BY id FOR UPDATE"
+        else:
+            statement = f"{_WATCH}{_BY_CODE}{_RUNNING_ON}"
+        watches = (_watch(row) for row in self._in(statement, sorted(set(codes))))
+        return {w.sub_account: w for w in watches if w.sub_account is not None}
 
-    def follow(self, watches: list[Watch]) -> None:
+    def set_risk(self, watches: list[Watch]) -> None:
         rows = [
-            {**_watched(w), "id": w.id, "version": w.version, "old_version": w.version - 1} for w in watches
+            {"risk": w.risk.value, "id": w.id, "version": w.version, "old_version": w.version - 1}
+            for w in watches
         ]
-        self._executemany(_FOLLOW, rows)
+        self._executemany(_SET_RISK, rows)
         if rows and int(self._cursor.rowcount) != len(rows):
             raise TransientConflict("an allocation changed meanwhile")
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
-        found: dict[str, Allocation] = {}
-        for chunk in _chunks(sorted(set(codes))):
-            keys, params = _placeholders("k", chunk)
-            statement = f"{_SELECT}{self._by_code}{_RUNNING_ON}({keys})"
-            for row in self._lookup(statement, params):
-                allocation = _read(row)
-                if allocation.sub_account is not None:
-                    found[allocation.sub_account] = allocation
-        return found
+        template = f"{_SELECT}{'' if self._postgresql else _BY_CODE}{_RUNNING_ON}"
+        found = self._with_latest(self._in(template, sorted(set(codes))))
+        return {a.sub_account: a for a in found if a.sub_account is not None}
 
     def of_customer(self, customer_id: str) -> list[Allocation]:
-        return _allocations(self._rows(_OF_CUSTOMER, {"customer_id": customer_id}))
+        return self._allocations(_OF_CUSTOMER, {"customer_id": customer_id})
 
     def in_status(self, statuses: list[Status], limit: int, *, after: str = "") -> list[Allocation]:
         if not statuses:
             return []
-        keys, params = _placeholders("s", sorted({Status(s).value for s in statuses}))
+        keys, params = placeholders("s", sorted({Status(s).value for s in statuses}))
         statement = f"{_SELECT} WHERE status IN ({keys}) AND id > :after ORDER BY id LIMIT :limit"
-        return _allocations(self._rows(statement, {**params, "after": after, "limit": limit}))
+        return self._allocations(statement, {**params, "after": after, "limit": limit})
 
     def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
         params = {"day": day.isoformat(), "after": after, "limit": limit}
-        return _allocations(self._rows(_FEES_DUE + self._for_update(True), params))
+        return self._allocations(_FEES_DUE + self._for_update(True), params)
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
-        return _allocations(self._rows(_UNPAID_PAST, {"deadline": deadline, "limit": limit}))
+        return self._allocations(_UNPAID_PAST, {"deadline": deadline, "limit": limit})
 
+    def _allocations(self, statement: str, params: dict[str, Any]) -> list[Allocation]:
+        """The allocations ``statement`` selects (and locks, if it says so), in its order."""
+        return self._with_latest(self._rows(statement, params))
 
-def _allocations(rows: list[Row]) -> list[Allocation]:
-    return [_read(row) for row in rows]
+    def _with_latest(self, rows: list[Row]) -> list[Allocation]:
+        latest = {row[0]: row for row in self._in(_LATEST, [row[0] for row in rows])}
+        return [_read(row, latest.get(row[0])) for row in rows]
 
 
 # -- side requests
@@ -308,7 +242,7 @@ class SqlSideRequests(SqlRepository):
         return None if row is None else _request(row)
 
     def add(self, request: SideRequest) -> None:
-        with _refusing_duplicates(f"request {request.id}"):
+        with refusing_duplicates(f"request {request.id}"):
             self._run(_ADD_REQUEST, _request_row(request))
 
     def save(self, request: SideRequest) -> None:
@@ -379,29 +313,19 @@ def _status(row: Row) -> DailyStatus:
     )
 
 
-_REVISIONS = (
-    "SELECT allocation_id, max(revision) FROM allocation_daily_status "
-    "WHERE trade_date = :day AND allocation_id IN "
+_SINCE = (
+    f"SELECT {_STATUS} FROM allocation_daily_status WHERE trade_date >= :day AND allocation_id {{in_keys}}"
 )
 
 
-class SqlDailyStatuses(_SqlBatches):
+class SqlDailyStatuses(SqlRepository):
     def add(self, statuses: list[DailyStatus]) -> None:
-        with _refusing_duplicates("that revision of the day's status"):
+        with refusing_duplicates("that revision of the day's status"):
             self._executemany(_ADD_STATUS, [_status_row(s) for s in statuses])
 
-    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        by_day: defaultdict[date, set[str]] = defaultdict(set)
-        for allocation_id, day in keys:
-            by_day[day].add(allocation_id)
-        found: dict[tuple[str, date], int] = {}
-        for day, ids in by_day.items():
-            for chunk in _chunks(sorted(ids)):
-                keys_, params = _placeholders("a", chunk)
-                statement = f"{_REVISIONS}({keys_}) GROUP BY allocation_id"
-                for allocation_id, revision in self._lookup(statement, {**params, "day": day.isoformat()}):
-                    found[allocation_id, day] = int(revision)
-        return found
+    def since(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        rows = self._in(_SINCE, sorted(set(allocation_ids)), {"day": day.isoformat()})
+        return [_status(row) for row in sorted(rows, key=lambda row: (row[0], row[1], row[2]))]
 
     def history(self, allocation_id: str) -> list[DailyStatus]:
         return [_status(row) for row in self._rows(_HISTORY, {"allocation_id": allocation_id})]
@@ -419,7 +343,7 @@ _EVENTS = (
 )
 
 
-class SqlEvents(_SqlBatches):
+class SqlEvents(SqlRepository):
     def add(self, events: list[Event]) -> None:
         if not events:
             return
@@ -437,7 +361,7 @@ class SqlEvents(_SqlBatches):
                     "data": event.data,
                 }
             )
-        with _refusing_duplicates("an event with that sequence number"):
+        with refusing_duplicates("an event with that sequence number"):
             self._executemany(_ADD_EVENT, rows)
 
     def of_allocation(self, allocation_id: str) -> list[Event]:
@@ -445,12 +369,10 @@ class SqlEvents(_SqlBatches):
         return [Event(*row) for row in rows]
 
     def _last_seqs(self, allocation_ids: list[str]) -> defaultdict[str, int]:
+        statement = (
+            "SELECT allocation_id, max(seq) FROM allocation_event WHERE allocation_id {in_keys} "
+            "GROUP BY allocation_id"
+        )
         last: defaultdict[str, int] = defaultdict(int)
-        for chunk in _chunks(allocation_ids):
-            ids, params = _placeholders("a", chunk)
-            statement = (
-                "SELECT allocation_id, max(seq) FROM allocation_event "
-                f"WHERE allocation_id IN ({ids}) GROUP BY allocation_id"
-            )
-            last.update({allocation_id: int(seq) for allocation_id, seq in self._lookup(statement, params)})
+        last.update({allocation_id: int(seq) for allocation_id, seq in self._in(statement, allocation_ids)})
         return last

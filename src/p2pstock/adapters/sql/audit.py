@@ -4,9 +4,12 @@ the single ``audit_head`` row (the last sequence number and hash) that appenders
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.adapters.sql.statements import for_dialect
 from p2pstock.core import trusted
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import StorageError, TransientConflict
@@ -44,18 +47,22 @@ class SqlAuditLog(SqlRepository):
             raise StorageError(f"the audit head names record {row[0]}, which is not stored")
         return _record(record)
 
-    def append(self, record: AuditRecord) -> None:
-        """Store ``record``, which must follow the head; otherwise the trail moved on meanwhile."""
+    def append(self, records: Sequence[AuditRecord]) -> None:
+        """Store ``records``, which must follow the head; otherwise the trail moved on meanwhile."""
         self._writing("append")
+        if not records:
+            return
+        first, last = records[0], records[-1]
         advance = {
-            "seq": record.seq,
-            "hash": record.hash,
-            "previous_seq": record.seq - 1,
-            "previous_hash": record.previous_hash,
+            "seq": last.seq,
+            "hash": last.hash,
+            "previous_seq": first.seq - 1,
+            "previous_hash": first.previous_hash,
         }
         if int(self._run(_ADVANCE, advance).rowcount) != 1:
             raise TransientConflict("the audit trail moved on since its head was read")
-        self._run(_ADD, _record_row(record))
+        _check_chain(records)
+        self._cursor.executemany(for_dialect(_ADD, self._dialect), [_record_row(r) for r in records])
 
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return [_record(row) for row in self._rows(_RECORDS_AFTER, {"after": after_seq, "limit": limit})]
@@ -65,6 +72,13 @@ class SqlAuditLog(SqlRepository):
             raise RuntimeError(
                 f"audit {operation}() needs a unit of work that writes (this one is read-only)"
             )
+
+
+def _check_chain(records: Sequence[AuditRecord]) -> None:
+    """Refuse records that do not follow one another (the head check covers only the first)."""
+    for earlier, later in itertools.pairwise(records):
+        if later.seq != earlier.seq + 1 or later.previous_hash != earlier.hash:
+            raise TransientConflict(f"audit record {later.seq} does not follow record {earlier.seq}")
 
 
 def _record_row(r: AuditRecord) -> dict[str, Any]:

@@ -14,8 +14,7 @@ from typing import Any
 
 import attrs
 
-from p2pstock.adapters.sql.allocations import _placeholders, _refusing_duplicates, _SqlBatches
-from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.lending import products
 from p2pstock.core.lending.loans import (
@@ -63,7 +62,7 @@ class SqlLoanProducts(SqlRepository):
             "defined_by": entry.defined_by,
             "offered": entry.offered,
         }
-        with _refusing_duplicates(f"loan product {product.code}@{product.version}"):
+        with refusing_duplicates(f"loan product {product.code}@{product.version}"):
             self._run(_ADD_PRODUCT, params)
 
     def set_offered(self, code: str, version: int, offered: bool) -> None:
@@ -135,7 +134,7 @@ class SqlLoans(SqlRepository):
         return None if row is None else _loan(row)
 
     def add(self, loan: Loan) -> None:
-        with _refusing_duplicates(f"loan {loan.id}"):
+        with refusing_duplicates(f"loan {loan.id}"):
             self._run(_ADD_LOAN, _loan_row(loan))
 
     def save(self, loan: Loan) -> None:
@@ -163,7 +162,7 @@ class SqlLoans(SqlRepository):
     def in_status(self, statuses: Sequence[LoanStatus], limit: int) -> list[Loan]:
         if not statuses:
             return []
-        keys, params = _placeholders("s", sorted({LoanStatus(s).value for s in statuses}))
+        keys, params = placeholders("s", sorted({LoanStatus(s).value for s in statuses}))
         statement = f"{_SELECT_LOAN} WHERE status IN ({keys}) ORDER BY created_at, id LIMIT :limit"
         return _loans(self._rows(statement, {**params, "limit": limit}))
 
@@ -206,13 +205,13 @@ def _investment(row: Row) -> Investment:
     )
 
 
-class SqlInvestments(_SqlBatches):
+class SqlInvestments(SqlRepository):
     def get(self, investment_id: str) -> Investment | None:
         row = self._first(f"{_SELECT_INVESTMENT} WHERE id = :id", {"id": investment_id})
         return None if row is None else _investment(row)
 
     def add(self, investment: Investment) -> None:
-        with _refusing_duplicates(f"investment {investment.id}"):
+        with refusing_duplicates(f"investment {investment.id}"):
             self._run(_ADD_INVESTMENT, _investment_row(investment))
 
     def save_all(self, investments: Sequence[Investment]) -> None:
@@ -298,9 +297,9 @@ def _installment(row: Row) -> LoanInstallment:
     )
 
 
-class SqlInstallments(_SqlBatches):
+class SqlInstallments(SqlRepository):
     def add_all(self, installments: Sequence[LoanInstallment]) -> None:
-        with _refusing_duplicates("an installment of that loan and number"):
+        with refusing_duplicates("an installment of that loan and number"):
             self._executemany(_ADD_INSTALLMENT, [_installment_row(i) for i in installments])
 
     def save_all(self, installments: Sequence[LoanInstallment]) -> None:

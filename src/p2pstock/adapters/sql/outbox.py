@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.adapters.sql.statements import for_dialect
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 
 _NOTIFICATION = "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error"
@@ -25,8 +27,9 @@ _OF_RECIPIENT = f"{_SELECT} WHERE recipient = :recipient ORDER BY created_at DES
 
 
 class SqlOutbox(SqlRepository):
-    def add(self, notification: Notification) -> None:
-        self._run(_ADD, _row(notification))
+    def add(self, notifications: Sequence[Notification]) -> None:
+        if notifications:
+            self._cursor.executemany(for_dialect(_ADD, self._dialect), [_row(n) for n in notifications])
 
     def get(self, notification_id: str, *, lock: bool = False) -> Notification | None:
         row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": notification_id})

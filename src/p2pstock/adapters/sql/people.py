@@ -33,6 +33,10 @@ class SqlCustomers(SqlRepository):
     def get(self, customer_id: str, *, lock: bool = False) -> Customer | None:
         return self._one(f"{_SELECT_CUSTOMER} WHERE id = :key{self._for_update(lock)}", customer_id)
 
+    def many(self, customer_ids: list[str]) -> dict[str, Customer]:
+        rows = self._in(f"{_SELECT_CUSTOMER} WHERE id {{in_keys}}", sorted(set(customer_ids)))
+        return {row[0]: _customer(row) for row in rows}
+
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
         return self._one(f"{_SELECT_CUSTOMER} WHERE telegram_user_id = :key", telegram_user_id)
 

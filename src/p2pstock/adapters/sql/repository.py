@@ -1,13 +1,44 @@
-"""What every repository on the unit of work's driver cursor shares: running ``:name`` SQL, and locking."""
+"""What every repository on the unit of work's driver cursor shares: running ``:name`` SQL, locking, looking
+up many keys at once, writing many rows at once, and telling a duplicate key."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from p2pstock.adapters.sql.statements import for_dialect
-from p2pstock.core.errors import NotFound
+from p2pstock.core.errors import NotFound, TransientConflict
 
 Row = tuple[Any, ...]
+
+IN_CHUNK = 400
+"""Keys per ``IN`` list on SQLite: well inside every build's limit on parameters, and short enough that
+finding a named parameter (SQLite scans the statement's names) stays cheap."""
+
+
+def placeholders(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
+    """``:p0, :p1, …`` for ``values``, and their parameters."""
+    params = {f"{prefix}{i}": value for i, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in params), params
+
+
+def _is_duplicate(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.IntegrityError):
+        return "UNIQUE constraint failed" in str(error)
+    return getattr(error, "sqlstate", None) == "23505"
+
+
+@contextmanager
+def refusing_duplicates(what: str) -> Iterator[None]:
+    """A duplicate key raises ``TransientConflict`` (another transaction got there first), as in memory."""
+    try:
+        yield
+    except Exception as error:
+        if _is_duplicate(error):
+            raise TransientConflict(f"{what} exists already") from error
+        raise
 
 
 def sorted_list(values: Any) -> str:
@@ -46,3 +77,28 @@ class SqlRepository:
         """Run an UPDATE of one record, which must exist."""
         if int(self._run(statement, params).rowcount) != 1:
             raise NotFound(f"there is no such {what}")
+
+    def _executemany(self, statement: str, rows: Sequence[dict[str, Any]]) -> None:
+        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement)."""
+        if rows:
+            self._cursor.executemany(for_dialect(statement, self._dialect), rows)
+
+    def _in(self, template: str, keys: Sequence[object], params: dict[str, Any] | None = None) -> list[Row]:
+        """Rows of ``template`` for many ``keys``: its ``{in_keys}`` becomes ``IN (…)`` of ``IN_CHUNK`` keys
+        a statement on SQLite, and ``= ANY(…)`` of all of them on PostgreSQL.
+
+        PostgreSQL plans each such statement for the values at hand: psycopg prepares a statement once it
+        has run a few times, and a generic plan made while a table was small compares each row with every
+        key instead of hashing them — seconds per thousand keys once the table has grown."""
+        if not keys:
+            return []
+        if self._postgresql:
+            statement = for_dialect(template.format(in_keys="= ANY(:keys)"), self._dialect)
+            self._cursor.execute(statement, {**(params or {}), "keys": list(keys)}, prepare=False)
+            return list(self._cursor.fetchall())
+        rows: list[Row] = []
+        for start in range(0, len(keys), IN_CHUNK):
+            names, chunk = placeholders("k", keys[start : start + IN_CHUNK])
+            self._cursor.execute(template.format(in_keys=f"IN ({names})"), {**(params or {}), **chunk})
+            rows += self._cursor.fetchall()
+        return rows

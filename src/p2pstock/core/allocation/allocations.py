@@ -125,19 +125,22 @@ class Allocation:
     fees_unpaid: int = 0
     overdue: bool = False
     risk: Risk = Risk.NORMAL
+    """The risk state after the latest status (moved by the statuses that change it)."""
     top_up_holds: tuple[Hold, ...] = ()
     profit_withdrawn: int = 0
-    last_assets: int | None = None
     last_status_date: date | None = None
+    """The day of the latest status (by trade date, then revision). This and the next two are read from
+    the latest stored status: storage fills them in and never stores them with the allocation."""
+    last_assets: int | None = None
+    """Total assets in the latest status."""
     last_withdrawable: int = 0
     """Withdrawable cash in the latest status (what a profit withdrawal can take at most)."""
     terminating: bool = False
     """A termination was approved: the allocation waits for its settlement."""
     withdrawn_since_status: int = 0
     """Profit paid out since the close of ``last_status_date`` (a correction of that day cannot free it
-    again)."""
-    risk_before_day: Risk = Risk.NORMAL
-    """The risk state before the first status of ``last_status_date`` (where a correction starts from)."""
+    again). Storage keeps it with the status day it was counted against: once a later day's status is
+    stored it reads as 0."""
     term_end_told: bool = False
     """The customer and the risk officers were told that the term has ended."""
     reason: str = ""
@@ -183,21 +186,14 @@ class Allocation:
             )
 
 
-WATCHED = (
-    "risk",
-    "risk_before_day",
-    "last_status_date",
-    "last_assets",
-    "last_withdrawable",
-    "withdrawn_since_status",
-)
-"""What a daily status moves: storage may keep these apart from the rest, to move them alone."""
+LATEST = ("last_status_date", "last_assets", "last_withdrawable")
+"""What storage reads from an allocation's latest status, never from the allocation's own record."""
 
 
 @attrs.frozen
 class Watch:
-    """What a daily status needs of a running allocation, and what it moves — read and written without the
-    rest of the record (a statement moves thousands at once)."""
+    """What a daily status needs of a running allocation — read without the rest of the record (a
+    statement reads thousands at once) — and its risk state, the one thing statuses move on it."""
 
     id: str
     customer_id: str
@@ -210,50 +206,34 @@ class Watch:
     fees_unpaid: int
     version: int
     risk: Risk
-    risk_before_day: Risk
-    last_status_date: date | None
-    last_assets: int | None
-    last_withdrawable: int
-    withdrawn_since_status: int
 
     @classmethod
     def of(cls, a: Allocation) -> Watch:
-        fixed = (a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line)
         return cls(
-            *fixed,
+            a.id,
+            a.customer_id,
+            a.sub_account,
+            a.status,
+            a.start_date,
+            a.warning_line,
             a.liquidation_line,
             a.allocated,
             a.fees_unpaid,
             a.version,
-            *(getattr(a, name) for name in WATCHED),
+            a.risk,
         )
-
-    def moves(self, allocation: Allocation) -> Allocation:
-        """``allocation`` with what this watch moved (and its version)."""
-        moved = {name: getattr(self, name) for name in WATCHED}
-        return attrs.evolve(allocation, version=self.version, **moved)
 
 
 def _names(statuses: tuple[Status, ...]) -> str:
     return " or ".join(s.value.replace("_", " ") for s in statuses)
 
 
-_DATES = ("start_date", "end_date", "next_fee_date", "last_status_date")
-_NESTED = frozenset(
-    {
-        "product",
-        "due",
-        "holds",
-        "calls",
-        "top_up_holds",
-        "settlement",
-        "status",
-        "risk",
-        "risk_before_day",
-        *_DATES,
-    }
-)
-_SCALARS = tuple(f.name for f in attrs.fields(Allocation) if f.name not in _NESTED)
+_DATES = ("start_date", "end_date", "next_fee_date")
+_APART = frozenset({"risk", "withdrawn_since_status", "version", *LATEST})
+"""Fields storage keeps beside the allocation's text (``from_json`` takes them as arguments)."""
+_NESTED = frozenset({"product", "due", "holds", "calls", "top_up_holds", "settlement", "status", *_DATES})
+_SCALARS = tuple(f.name for f in attrs.fields(Allocation) if f.name not in _NESTED | _APART)
+_FIELDS = frozenset(f.name for f in attrs.fields(Allocation))
 
 
 def to_json(allocation: Allocation) -> str:
@@ -270,17 +250,17 @@ def to_json(allocation: Allocation) -> str:
         "top_up_holds": [[h.transfer_id, h.amount] for h in a.top_up_holds],
         "settlement": attrs.astuple(a.settlement) if a.settlement else None,
         "status": a.status.value,
-        "risk": a.risk.value,
-        "risk_before_day": a.risk_before_day.value,
     }
     return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
 
 
-def from_json(text: str, **watched: object) -> Allocation:
-    """The allocation stored as ``text``; ``watched`` fields (``WATCHED``, as plain values) override the
-    text's where storage keeps them apart."""
-    fields: dict[str, Any] = json.loads(text)
-    fields.update(watched)
+def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
+    """The allocation stored as ``text``, with the fields storage keeps apart from it (its ``risk``, and
+    any of ``version``, ``withdrawn_since_status`` and ``LATEST``). Names the text
+    holds from earlier versions and the allocation no longer has are left out."""
+    stored: dict[str, Any] = json.loads(text)
+    fields = {name: value for name, value in stored.items() if name in _FIELDS and name not in _APART}
+    fields.update(apart)
     fields["product"] = _product_of(fields["product"])
     fields["due"] = {Component(k): v for k, v in fields["due"].items()}
     fields["holds"] = {Component(k): Hold(*v) for k, v in fields["holds"].items()}
@@ -289,8 +269,7 @@ def from_json(text: str, **watched: object) -> Allocation:
     for name in _DATES:
         fields[name] = date.fromisoformat(fields[name]) if fields[name] else None
     fields["settlement"] = Settlement(*fields["settlement"]) if fields["settlement"] else None
-    fields["status"], fields["risk"] = Status(fields["status"]), Risk(fields["risk"])
-    fields["risk_before_day"] = Risk(fields["risk_before_day"])
+    fields["status"], fields["risk"] = Status(fields["status"]), Risk(risk)
     return Allocation(**fields)
 
 

@@ -2,11 +2,15 @@
 mean for risk.
 
 A status is accepted for a running allocation on a trading day from its start up to today (Asia/Shanghai);
-its figures must agree (``Figures.check``). The newest day's status sets the allocation's assets and risk
-state (see ``risk``); a status for an earlier day, or a second one for the same day (a correction, kept
-beside the first as the next revision), is stored and read in order. A change of risk state alerts the
-customer (bot, and SMS when the phone is verified) and every risk officer who uses the bot — once per
-crossing.
+its figures must agree (``Figures.check``). The newest day's status sets the allocation's risk state (see
+``risk``); a status for an earlier day, or a second one for the same day (a correction, kept beside the
+first as the next revision), is stored and read in order. A correction is read from the state before its
+day's first status. A change of risk state alerts the customer (bot, and SMS when the phone is verified)
+and every risk officer who uses the bot — once per crossing.
+
+What a status tells of its allocation (the latest day, its assets and withdrawable cash) is read from the
+statuses themselves; the allocation keeps only its risk state, so a statement writes its status rows and
+moves just the allocations whose state changed.
 
 An import checks every row first. If any row is bad the statement is refused as a whole and nothing is
 stored: the report lists each bad row's line number and reason. Otherwise every row is applied in one
@@ -27,12 +31,13 @@ from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.ports import Event
-from p2pstock.core.allocation.risk import RiskReading, read_risk
+from p2pstock.core.allocation.risk import next_risk, ratio_bp
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, Source, parse_csv
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel
+from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Permission
 
 ALERTS = {
@@ -55,16 +60,35 @@ class ImportReport:
         return not self.errors
 
 
-@attrs.frozen
+@attrs.define
 class _Day:
-    """What a status is checked against: the calendar and today, read once per call."""
+    """What a status is checked against: the calendar and today, read once per call; each day's verdict
+    worked out once."""
 
     calendar: TradingCalendar
     today: date
+    verdicts: dict[date, str] = attrs.Factory(dict)
 
     @classmethod
     def of(cls, desk: Desk, tx: Tx) -> _Day:
         return cls(desk.calendar(tx), desk.today(tx))
+
+    def problem(self, day: date) -> str:
+        """Why no status can be taken for ``day`` ("" if one can)."""
+        verdict = self.verdicts.get(day)
+        if verdict is None:
+            verdict = self.verdicts[day] = self._verdict(day)
+        return verdict
+
+    def _verdict(self, day: date) -> str:
+        try:
+            if not self.calendar.is_trading_day(day):
+                return f"{day} is not a trading day"
+        except CalendarUnknown as unknown:
+            return str(unknown)
+        if day > self.today:
+            return f"{day} is in the future"
+        return ""
 
 
 def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figures, by: str) -> DailyStatus:
@@ -74,7 +98,7 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     problem = _problem(_Day.of(desk, tx), allocation, day)
     if problem:
         raise InvalidInput(problem)
-    [status], _ = _apply(desk, tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
+    [status], _ = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
     after = {"day": day.isoformat(), "assets": figures.total_assets}
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
     return status
@@ -98,7 +122,7 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
         return ImportReport(0, (RowError(1, "the statement has no rows"),))
-    _, changes = _apply(desk, tx, accepted, Source.CSV, admin.id)
+    _, changes = _apply(tx, accepted, Source.CSV, admin.id)
     digest = hashlib.sha256(text.encode()).hexdigest()
     after = {"rows": len(accepted), "sha256": digest}
     tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
@@ -108,111 +132,100 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
 def _problem(when: _Day, allocation: Watch, day: date) -> str:
     if allocation.status is not Status.IN_PROGRESS or allocation.start_date is None:
         return f"allocation {allocation.id} is not running"
-    try:
-        if not when.calendar.is_trading_day(day):
-            return f"{day} is not a trading day"
-    except CalendarUnknown as unknown:
-        return str(unknown)
-    if day > when.today:
-        return f"{day} is in the future"
+    if problem := when.problem(day):
+        return problem
     if day < allocation.start_date:
         return f"{day} is before the allocation started ({allocation.start_date})"
     return ""
 
 
+@attrs.define
+class _Track:
+    """Where an allocation's statuses stand while new ones are read: its risk state, the newest status day
+    at or after the first day read (``None``: an earlier one, or none), the risk before that day's first
+    status, and the last revision of each day seen."""
+
+    risk: Risk
+    last_day: date | None = None
+    day_start: Risk = Risk.NORMAL
+    revisions: dict[date, int] = attrs.Factory(dict)
+
+    def saw(self, status: DailyStatus) -> None:
+        """Take in a stored status (given in order of day and revision)."""
+        self.revisions[status.trade_date] = status.revision
+        if self.last_day is None or status.trade_date > self.last_day:
+            self.last_day, self.day_start = status.trade_date, status.risk_before
+
+    def read(self, a: Watch, day: date, assets: int) -> tuple[int, Risk, Risk]:
+        """The revision of a new status of ``a`` for ``day``, and the risk state before and after it: a
+        newer day is read from the state the allocation is in, a correction of the newest day from the
+        state before that day, and a status for an earlier day moves nothing."""
+        revision = self.revisions.get(day, 0) + 1
+        self.revisions[day] = revision
+        before = self.risk
+        if self.last_day is None or day > self.last_day:
+            self.last_day, self.day_start = day, before
+            self.risk = next_risk(before, assets, a.warning_line, a.liquidation_line)
+        elif day == self.last_day:
+            self.risk = next_risk(self.day_start, assets, a.warning_line, a.liquidation_line)
+        return revision, before, self.risk
+
+
 def _apply(
-    desk: Desk, tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str
+    tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str
 ) -> tuple[list[DailyStatus], list[tuple[str, Risk, Risk]]]:
-    """Store the statuses; the newest day's moves its allocation (saved once, whatever the rows)."""
-    revisions = tx.uow.daily_statuses.revisions([(a.id, day) for a, day, _ in rows])
+    """Store the statuses, move the risk state of the allocations whose state changed, and tell each
+    change."""
     loaded = {a.id: a for a, _, _ in rows}
-    current = dict(loaded)
-    statuses, events, crossings = [], [], []
-    for allocation, day, figures in rows:
-        a = current[allocation.id]
-        reading = _reading(a, day, figures.total_assets)
-        revision = revisions.get((a.id, day), 0) + 1
-        ratio, before, after = reading.ratio_bp, reading.before, reading.after
-        statuses.append(DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after))
-        if _applies(a, day):
-            current[a.id] = _followed(a, day, figures, reading, version=loaded[a.id].version + 1)
-            if reading.changed:
-                crossings.append((a.id, reading))
-                risk = {
-                    "before": before.value,
-                    "after": after.value,
-                    "day": day.isoformat(),
-                    "revision": revision,
-                }
-                events.append(Event(a.id, tx.now, "risk", by, json.dumps(risk, sort_keys=True)))
-    moved = [after for key, after in current.items() if after is not loaded[key]]
-    tx.uow.allocations.follow(moved)
+    tracks = {key: _Track(a.risk) for key, a in loaded.items()}
+    first = min(day for _, day, _ in rows)
+    for stored in tx.uow.daily_statuses.since(sorted(loaded), first):
+        tracks[stored.allocation_id].saw(stored)
+    statuses, crossings = [], []
+    for a, day, figures in rows:
+        revision, before, after = tracks[a.id].read(a, day, figures.total_assets)
+        ratio = ratio_bp(figures.total_assets, a.allocated, a.fees_unpaid)
+        status = DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after)
+        statuses.append(status)
+        if after is not before:
+            crossings.append((a, status))
     tx.uow.daily_statuses.add(statuses)
+    moved = [
+        attrs.evolve(a, risk=tracks[key].risk, version=a.version + 1)
+        for key, a in loaded.items()
+        if tracks[key].risk is not a.risk
+    ]
+    tx.uow.allocations.set_risk(moved)
+    if crossings:
+        _tell_crossings(tx, crossings, by)
+    return statuses, [(a.id, s.risk_before, s.risk_after) for a, s in crossings]
+
+
+def _tell_crossings(tx: Tx, crossings: Sequence[tuple[Watch, DailyStatus]], by: str) -> None:
+    """A timeline event, an audit record and the alerts for each change of risk state."""
+    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS)
+    customers = tx.uow.customers.many(sorted({a.customer_id for a, _ in crossings}))
+    events = []
+    for allocation, status in crossings:
+        day = status.trade_date.isoformat()
+        before, after = status.risk_before.value, status.risk_after.value
+        risk = {"before": before, "after": after, "day": day, "revision": status.revision}
+        events.append(Event(allocation.id, tx.now, "risk", by, json.dumps(risk, sort_keys=True)))
+        change = {"risk": after, "day": day, "assets": status.figures.total_assets}
+        tx.audit(by, "allocation.risk", allocation.id, before={"risk": before}, after=change)
+        _alert(tx, allocation, status, customers.get(allocation.customer_id), chats)
     tx.uow.allocation_events.add(events)
-    saved = {a.id: a for a in moved}
-    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS) if crossings else []
-    for allocation_id, reading in crossings:
-        tx.audit(
-            by,
-            "allocation.risk",
-            allocation_id,
-            before=_state(loaded[allocation_id]),
-            after=_state(saved[allocation_id]),
-        )
-        _alert(tx, saved[allocation_id], reading, chats)
-    return statuses, [(key, reading.before, reading.after) for key, reading in crossings]
 
 
-def _state(watch: Watch) -> dict[str, object]:
-    """What the audit trail keeps of a risk change."""
-    return {"risk": watch.risk.value, "last_assets": watch.last_assets, "day": str(watch.last_status_date)}
-
-
-def _applies(allocation: Watch, day: date) -> bool:
-    """Whether a status for ``day`` moves the allocation: the newest day, or a correction of it."""
-    return allocation.last_status_date is None or day >= allocation.last_status_date
-
-
-def _followed(allocation: Watch, day: date, figures: Figures, reading: RiskReading, *, version: int) -> Watch:
-    a = allocation
-    new_day = a.last_status_date is None or day > a.last_status_date
-    return attrs.evolve(
-        a,
-        version=version,
-        last_assets=figures.total_assets,
-        last_status_date=day,
-        last_withdrawable=figures.cash_withdrawable,
-        risk=reading.after,
-        risk_before_day=a.risk if new_day else a.risk_before_day,
-        withdrawn_since_status=0 if new_day else a.withdrawn_since_status,
-    )
-
-
-def _reading(allocation: Watch, day: date, assets: int) -> RiskReading:
-    """The reading of ``assets`` on ``day``: a correction of the latest day starts from the state before
-    that day; a late status for an earlier day is kept but moves nothing."""
-    a = allocation
-    correction = a.last_status_date == day
-    reading = read_risk(
-        a.risk_before_day if correction else a.risk,
-        assets,
-        warning_line=a.warning_line,
-        liquidation_line=a.liquidation_line,
-        allocated=a.allocated,
-        unpaid_fees=a.fees_unpaid,
-    )
-    if correction:
-        return attrs.evolve(reading, before=a.risk)  # the change is from the state the allocation is in
-    return reading if _applies(a, day) else attrs.evolve(reading, after=reading.before)
-
-
-def _alert(tx: Tx, allocation: Watch, reading: RiskReading, chats: Sequence[str]) -> None:
-    key = ALERTS[reading.after]
-    line = allocation.liquidation_line if reading.after is Risk.LIQUIDATION else allocation.warning_line
-    values: dict[str, object] = {"id": allocation.id, "assets": Money(reading.total_assets)}
-    if reading.after is not Risk.NORMAL:
+def _alert(
+    tx: Tx, allocation: Watch, status: DailyStatus, customer: Customer | None, chats: Sequence[str]
+) -> None:
+    after = status.risk_after
+    key = ALERTS[after]
+    line = allocation.liquidation_line if after is Risk.LIQUIDATION else allocation.warning_line
+    values: dict[str, object] = {"id": allocation.id, "assets": Money(status.figures.total_assets)}
+    if after is not Risk.NORMAL:
         values["line"] = Money(line)
-    customer = tx.uow.customers.get(allocation.customer_id)
     tx.tell(customer, key, **values)
     if customer is not None and customer.telegram_user_id is not None and customer.phone:
         tx.notify(Channel.SMS, customer.phone, key, customer.language, **values)

@@ -80,7 +80,15 @@ class Event:
 
 
 class AllocationRepository(Protocol):
-    def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None: ...
+    """Allocations. Every allocation read carries its latest status's day, assets and withdrawable cash
+    (``LATEST``), read from the stored statuses (by trade date, then revision); saving an allocation never
+    stores them. ``withdrawn_since_status`` is stored with the status day it was counted against and reads
+    as 0 once a later day's status is stored."""
+
+    def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
+        """The allocation; with ``lock``, locked for the transaction before its latest status is read."""
+        ...
+
     def add(self, allocation: Allocation) -> None: ...
     def save(self, allocation: Allocation) -> None:
         """Store a changed allocation; ``allocation.version`` is one more than the stored one's, else the
@@ -88,12 +96,13 @@ class AllocationRepository(Protocol):
         ...
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        """What daily statuses need of the running allocations on these sub-account codes, by code."""
+        """What daily statuses need of the running allocations on these sub-account codes, by code, locked
+        for the transaction."""
         ...
 
-    def follow(self, watches: list[Watch]) -> None:
-        """Store what statuses moved (``WATCHED``), each watch's ``version`` one more than the stored one's;
-        any that changed meanwhile fails them all (``TransientConflict``)."""
+    def set_risk(self, watches: list[Watch]) -> None:
+        """Store each watch's ``risk``, its ``version`` one more than the stored one's; any that changed
+        meanwhile fails them all (``TransientConflict``)."""
         ...
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
@@ -132,9 +141,13 @@ class SideRequestRepository(Protocol):
 
 
 class DailyStatusRepository(Protocol):
-    def add(self, statuses: list[DailyStatus]) -> None: ...
-    def revisions(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], int]:
-        """The highest revision stored for each (allocation id, trade date) that has one."""
+    def add(self, statuses: list[DailyStatus]) -> None:
+        """Store new statuses; a revision stored already fails them all (``TransientConflict``)."""
+        ...
+
+    def since(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        """Every revision of these allocations' statuses on or after ``day``, by allocation, trade date
+        and revision."""
         ...
 
     def history(self, allocation_id: str) -> list[DailyStatus]:

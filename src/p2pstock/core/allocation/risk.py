@@ -54,9 +54,14 @@ def next_risk(current: Risk, assets: int, warning_line: int, liquidation_line: i
     return Risk.WARNING
 
 
+def ratio_bp(assets: int, allocated: int, unpaid_fees: int) -> int:
+    """R = A / (B + unpaid fees) in basis points, rounded down."""
+    return assets * 10_000 // max(allocated + unpaid_fees, 1)
+
+
 def read_risk(
     current: Risk, assets: int, *, warning_line: int, liquidation_line: int, allocated: int, unpaid_fees: int
 ) -> RiskReading:
     after = next_risk(current, assets, warning_line, liquidation_line)
-    ratio = assets * 10_000 // max(allocated + unpaid_fees, 1)
+    ratio = ratio_bp(assets, allocated, unpaid_fees)
     return RiskReading(assets, assets - warning_line, assets - liquidation_line, ratio, current, after)

@@ -70,7 +70,6 @@ def carry_out(desk: Desk, tx: Tx, command: Command, admin: Administrator) -> All
         settlement=record,
         holds=holds,
         top_up_holds=(),
-        last_assets=final,
         next_fee_date=None,
         sealed_password="",
     )
