@@ -27,6 +27,7 @@ import argparse
 import collections
 import contextlib
 import cProfile
+import gc
 import json
 import math
 import os
@@ -354,6 +355,7 @@ class Timing:
 
 @contextlib.contextmanager
 def timed(into: Timing) -> Iterator[None]:
+    gc.collect()  # what earlier runs left is not this run's to collect
     cpu, start = time.process_time(), time.perf_counter()
     yield
     into.add(time.perf_counter() - start, time.process_time() - cpu)
@@ -720,6 +722,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {backend.name}: building {args.count:,} allocations …", file=sys.stderr, flush=True)
                 template = build_template(backend, args.count, args.setup, args.batch)
                 day = plan_day(template, warning_every)
+                gc.collect()
+                gc.freeze()  # the template and the planned rows: the benchmark's, not any side's to scan
                 if args.profile:
                     profile(backend, template, day, workloads)
                     continue
@@ -727,6 +731,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not report(backend, template, day, results, args):
                     missed.append(f"{backend.name} import ≤ {TARGET:g}× raw")
             finally:
+                gc.unfreeze()
                 backend.close()
     except InvariantBroken as broken:
         print(f"\nFAILED: {broken}", file=sys.stderr)

@@ -759,37 +759,39 @@ def test_two_writers_numbering_the_same_timeline_at_once_conflict_on_postgres(pg
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("second_reads", ["watch", "get"])
-def test_a_second_reader_waits_for_watched_allocations_then_reads_the_statuses_stored_meanwhile_on_postgres(
-    pg_engine: sa.Engine, second_reads: str
+@pytest.mark.parametrize("waits_by", ["taking_turns", "locking_the_allocation"])
+def test_a_second_writer_waits_for_the_first_then_reads_the_statuses_it_stored_on_postgres(
+    pg_engine: sa.Engine, waits_by: str
 ) -> None:
     units = SqlUnitOfWorkFactory(pg_engine)
     add_all(units, running("a1", "SUB-1"))
     seen: list[object] = []
 
-    def second_reader() -> None:
+    def wait(uow: UnitOfWork) -> None:
+        if waits_by == "taking_turns":
+            uow.daily_statuses.take_turn()
+        else:
+            assert uow.allocations.get("a1", lock=True) is not None
+
+    def second_writer() -> None:
         try:
             with units() as uow:
-                if second_reads == "watch":
-                    uow.allocations.watch(["SUB-1"])  # waits for the first reader
-                    seen.append(uow.daily_statuses.since(["a1"], MONDAY))
-                else:
-                    found = uow.allocations.get("a1", lock=True)  # waits for the first reader
-                    seen.append(None if found is None else found.last_status_date)
+                wait(uow)  # until the first writer commits
+                found = uow.allocations.get("a1")
+                seen.append((uow.daily_statuses.since(["a1"], MONDAY), found and found.last_status_date))
         except BaseException as error:  # handed to the test thread
             seen.append(error)
 
     with units() as uow:
-        assert list(uow.allocations.watch(["SUB-1"])) == ["SUB-1"]
-        assert not _row_is_free(pg_engine, "allocation", "a1")
-        thread = threading.Thread(target=second_reader)
+        wait(uow)
+        thread = threading.Thread(target=second_writer)
         thread.start()
         _wait_until_someone_waits_for_a_lock(pg_engine)
         uow.daily_statuses.add([daily_status("a1", MONDAY)])
         uow.commit()
     thread.join(10)
 
-    assert seen == ([[daily_status("a1", MONDAY)]] if second_reads == "watch" else [MONDAY])
+    assert seen == [([daily_status("a1", MONDAY)], MONDAY)]
 
 
 _TABLES = {"allocation", "allocation_side_request", "allocation_daily_status", "allocation_event"}

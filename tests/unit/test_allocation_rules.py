@@ -26,7 +26,7 @@ from p2pstock.core.allocation.allocations import (
 from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Product
 from p2pstock.core.allocation.risk import next_risk, read_risk
 from p2pstock.core.allocation.settlement import Split
-from p2pstock.core.allocation.statuses import parse_csv
+from p2pstock.core.allocation.statuses import CSV_COLUMNS, TOLERANCE, _read_csv, _read_lines, parse_csv
 from p2pstock.core.money import Money
 
 WL, CL = 5_500_000, 5_300_000
@@ -220,6 +220,78 @@ def test_a_negative_amount_where_only_a_profit_may_be_negative_is_refused_with_m
     assert rows[0].sub_account == "S-2"  # a short row: the missing amount is 0
     [error] = errors
     assert (error.line, error.reason) == (2, "cash_available: amount must not be negative")
+
+
+_FIELDS = {
+    "sub_account": st.sampled_from(["S-1", "S-2", "HOMS-000001", "", " S-1", "子账户", "S 1", "S-1\t"]),
+    "trade_date": st.sampled_from(["2026-01-05", "2026-01-06", "2026-02-30", "5/1/2026", "", " 2026-01-05"]),
+    "amount": st.one_of(
+        st.sampled_from(
+            ["0.00", "-0.00", "1.5", "100", "1,000.00", " 12.30", "１２.３", "abc", "", "-", "1e3"]
+        ),
+        st.builds(
+            lambda whole, cents, sign: f"{sign}{whole}.{cents:02d}",
+            st.integers(0, 10**13),
+            st.integers(0, 99),
+            st.sampled_from(["", "-"]),
+        ),
+    ),
+    "note": st.sampled_from(["", "备注", " spaced ", "x" * 201, "a\x0bb"]),
+}
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> str:
+    """Statements without quotes or carriage returns: headers in the usual order or another, with or
+    without a note, rows of any fields (mostly plausible ones), some short or long, blank lines between."""
+    columns = [*CSV_COLUMNS, "note"] if draw(st.booleans()) else list(CSV_COLUMNS)
+    if draw(st.integers(0, 3)) == 0:
+        columns = draw(st.permutations(columns))
+    lines = [",".join(columns)]
+    for _ in range(draw(st.integers(0, 6))):
+        if draw(st.integers(0, 9)) == 0:
+            lines.append("")
+            continue
+        assets = draw(st.integers(0, 10**9) | st.integers(10**13, 10**15))  # up to 13 digits of yuan
+        cash = draw(st.integers(0, assets))
+        plausible: dict[str, object] = {
+            "sub_account": draw(st.sampled_from(["S-1", "S-2", "HOMS-000001"])),
+            "trade_date": draw(st.sampled_from(["2026-01-05", "2026-01-06"])),
+            "note": draw(st.sampled_from(["", "备注", "x" * 200])),
+            "total_assets": assets,
+            "market_value": assets - cash + draw(st.sampled_from([0, 0, 0, -TOLERANCE - 1, TOLERANCE])),
+            "cash_available": cash,
+            "cash_frozen": 0,
+            "cash_withdrawable": cash + draw(st.sampled_from([0, 0, -cash, 1])),
+            "daily_pnl": draw(st.integers(-(10**8), 10**8)),
+            "floating_pnl": draw(st.integers(-(10**8), 10**8)),
+        }
+        fields = []
+        for name in columns:
+            value = plausible[name]
+            if draw(st.integers(0, 9)) and isinstance(value, str):
+                fields.append(value)
+            elif draw(st.integers(0, 9)) and isinstance(value, int):
+                fields.append(f"{'-' if value < 0 else ''}{abs(value) // 100}.{abs(value) % 100:02d}")
+            else:
+                fields.append(draw(_FIELDS.get(name, _FIELDS["amount"])))
+        cut = len(fields) + draw(st.sampled_from([0] * 6 + [-1, 1]))
+        lines.append(",".join([*fields, "extra"][:cut]))
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@given(statements())
+def test_a_statement_read_line_by_line_reads_as_the_csv_module_reads_it(text: str) -> None:
+    assert _read_lines(text) == _read_csv(text)
+
+
+def test_a_statement_with_quotes_or_carriage_returns_is_read_by_the_csv_module() -> None:
+    text = HEADER.replace("\n", "\r\n") + 'S-1,2026-01-05,"58,000.50",46400.50,11600,0,11600,0,0\r\n'
+
+    rows, errors = parse_csv(text)
+
+    assert errors == []
+    assert [(r.sub_account, r.figures.total_assets) for r in rows] == [("S-1", 5_800_050)]
 
 
 # -- storage

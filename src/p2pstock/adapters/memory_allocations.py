@@ -165,6 +165,9 @@ class MemoryDailyStatuses:
     def __init__(self, rows: dict[str, list[DailyStatus]], undo: Undo) -> None:
         self._rows, self._undo = rows, undo
 
+    def take_turn(self) -> None:
+        """Nothing: memory storage runs one transaction at a time."""
+
     def add(self, statuses: list[DailyStatus]) -> None:
         for status in statuses:
             history = self._rows[status.allocation_id]

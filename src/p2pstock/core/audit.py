@@ -113,23 +113,29 @@ class AuditRecord:
         after: Mapping[str, object] | None = None,
     ) -> AuditRecord:
         """The record that follows ``previous`` (or starts the chain when it is ``None``)."""
-        unsealed = cls(
-            seq=1 if previous is None else previous.seq + 1,
-            at=at,
-            actor=actor,
-            action=action,
-            target=target,
-            before=canonical(before),
-            after=canonical(after),
-            previous_hash=GENESIS_HASH if previous is None else previous.hash,
-            hash=GENESIS_HASH,  # a placeholder until the record is sealed just below
-        )
-        return attrs.evolve(unsealed, hash=unsealed.expected_hash())
+        seq = 1 if previous is None else previous.seq + 1
+        previous_hash = GENESIS_HASH if previous is None else previous.hash
+        before_text, after_text = canonical(before), canonical(after)
+        fields = {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "target": target,
+            "before": before_text,
+            "after": after_text,
+            "previous_hash": previous_hash,
+        }
+        return cls(seq, at, actor, action, target, before_text, after_text, previous_hash, _seal(fields))
 
     def expected_hash(self) -> str:
         """The hash this record's fields (all but ``hash``) call for."""
-        fields = attrs.asdict(self, filter=lambda attribute, _value: attribute.name != "hash")
-        return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
+        return _seal(attrs.asdict(self, filter=lambda attribute, _value: attribute.name != "hash"))
+
+
+def _seal(fields: Mapping[str, object]) -> str:
+    """The hash of a record's fields (all but ``hash``)."""
+    return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
 
 
 @attrs.frozen

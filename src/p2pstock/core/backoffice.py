@@ -10,6 +10,7 @@ audit trail, the outbox and the listeners told after a commit.
                              four-eyes rule applies; an approval replays it through the same executor
     Tx.audit(...)            appends to the hash-chained trail
     Tx.tell(customer, key)   queues a notification to the customer in the outbox, in their language
+    Tx.alert(customer, key)  the same on every channel the customer has (bot and SMS)
 
 A transaction's audit records and notifications are written together just before it commits (one write
 each, however many there are): the first audit record reads the trail's head, which holds appenders in
@@ -196,8 +197,9 @@ class Tx:
         """Queue ``key`` to every active administrator holding ``permission`` who uses the bot (``chats``,
         when the caller has read them already with ``staff_chats``)."""
         chats = self.staff_chats(permission) if chats is None else chats
+        text = render(key, DEFAULT_LANGUAGE, **values) if chats else ""
         for chat in chats:
-            self.notify(Channel.TELEGRAM, chat, key, DEFAULT_LANGUAGE, **values)
+            self._queue(Channel.TELEGRAM, chat, text)
         return len(chats)
 
     def act(self, by: str, command: Command, result: type[T]) -> T | ApprovalRequest:
@@ -274,7 +276,9 @@ class Tx:
         self, channel: Channel, recipient: str, key: str, language: str, **values: object
     ) -> Notification:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits."""
-        text = render(key, language, **values)
+        return self._queue(channel, recipient, render(key, language, **values))
+
+    def _queue(self, channel: Channel, recipient: str, text: str) -> Notification:
         notification = Notification.new(uuid.uuid4().hex, channel, recipient, text, now=self.now)
         self._outgoing.append(notification)
         return notification
@@ -290,6 +294,19 @@ class Tx:
         if customer.phone:
             return self.notify(Channel.SMS, customer.phone, key, customer.language, **values)
         return None
+
+    def alert(self, customer: Customer | None, key: str, **values: object) -> list[Notification]:
+        """Queue a message to the customer on every channel they have: the bot when linked, and SMS to a
+        verified phone."""
+        if customer is None:
+            return []
+        text = render(key, customer.language, **values)
+        sent = []
+        if customer.telegram_user_id is not None:
+            sent.append(self._queue(Channel.TELEGRAM, str(customer.telegram_user_id), text))
+        if customer.phone:
+            sent.append(self._queue(Channel.SMS, customer.phone, text))
+        return sent
 
 
 def expire_request(tx: Tx, request: ApprovalRequest) -> ApprovalRequest:

@@ -10,6 +10,7 @@ statement's statuses, events) are written with one ``executemany``. A duplicate 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -105,15 +106,25 @@ def _watch(row: Row) -> Watch:
         id_,
         customer,
         code,
-        Status(status),
-        date.fromisoformat(start) if start else None,
+        _STATUSES[status],
+        _date(start),
         warning,
         liquidation,
         allocated,
         unpaid,
         version,
-        Risk(risk),
+        _RISKS[risk],
     )
+
+
+_STATUSES = {status.value: status for status in Status}
+_RISKS = {risk.value: risk for risk in Risk}
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(text: str | None) -> date | None:
+    """A stored ISO day (a statement's allocations mostly share a few)."""
+    return None if text is None else date.fromisoformat(text)
 
 
 def _day(day: date | None) -> str | None:
@@ -137,10 +148,7 @@ class SqlAllocations(SqlRepository):
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        if self._postgresql:
-            statement = f"{_WATCH}{_RUNNING_ON} ORDER BY id FOR UPDATE"
-        else:
-            statement = f"{_WATCH}{_BY_CODE}{_RUNNING_ON}"
+        statement = f"{_WATCH}{'' if self._postgresql else _BY_CODE}{_RUNNING_ON}"
         watches = (_watch(row) for row in self._in(statement, sorted(set(codes))))
         return {w.sub_account: w for w in watches if w.sub_account is not None}
 
@@ -265,9 +273,7 @@ _STATUS = (
     "risk_after"
 )
 _ADD_STATUS = (
-    f"INSERT INTO allocation_daily_status ({_STATUS}) VALUES (:allocation_id, :trade_date, :revision, "
-    ":total_assets, :market_value, :cash_available, :cash_frozen, :cash_withdrawable, :daily_pnl, "
-    ":floating_pnl, :note, :source, :entered_by, :entered_at, :ratio_bp, :risk_before, :risk_after)"
+    f"INSERT INTO allocation_daily_status ({_STATUS}) VALUES ({', '.join('?' for _ in _STATUS.split(','))})"
 )
 _HISTORY = (
     f"SELECT {_STATUS} FROM allocation_daily_status WHERE allocation_id = :allocation_id "
@@ -275,27 +281,31 @@ _HISTORY = (
 )
 
 
-def _status_row(s: DailyStatus) -> dict[str, Any]:
+def _status_row(s: DailyStatus) -> Row:
     f = s.figures
-    return {
-        "allocation_id": s.allocation_id,
-        "trade_date": s.trade_date.isoformat(),
-        "revision": s.revision,
-        "total_assets": f.total_assets,
-        "market_value": f.market_value,
-        "cash_available": f.cash_available,
-        "cash_frozen": f.cash_frozen,
-        "cash_withdrawable": f.cash_withdrawable,
-        "daily_pnl": f.daily_pnl,
-        "floating_pnl": f.floating_pnl,
-        "note": f.note,
-        "source": s.source.value,
-        "entered_by": s.entered_by,
-        "entered_at": s.entered_at,
-        "ratio_bp": s.ratio_bp,
-        "risk_before": s.risk_before.value,
-        "risk_after": s.risk_after.value,
-    }
+    return (
+        s.allocation_id,
+        s.trade_date.isoformat(),
+        s.revision,
+        f.total_assets,
+        f.market_value,
+        f.cash_available,
+        f.cash_frozen,
+        f.cash_withdrawable,
+        f.daily_pnl,
+        f.floating_pnl,
+        f.note,
+        _TEXT[s.source],
+        s.entered_by,
+        s.entered_at,
+        s.ratio_bp,
+        _TEXT[s.risk_before],
+        _TEXT[s.risk_after],
+    )
+
+
+_TEXT: dict[Risk | Source, str] = {member: member.value for member in (*Risk, *Source)}
+"""Stored text of the risk states and sources (``.value`` is a property: slow on a statement's rows)."""
 
 
 def _status(row: Row) -> DailyStatus:
@@ -313,18 +323,20 @@ def _status(row: Row) -> DailyStatus:
     )
 
 
-_SINCE = (
-    f"SELECT {_STATUS} FROM allocation_daily_status WHERE trade_date >= :day AND allocation_id {{in_keys}}"
-)
+_SINCE = f"SELECT {_STATUS} FROM allocation_daily_status WHERE trade_date >= ? AND allocation_id {{in_keys}}"
 
 
 class SqlDailyStatuses(SqlRepository):
+    def take_turn(self) -> None:
+        if self._postgresql:  # a SQLite writer holds the whole database from BEGIN IMMEDIATE
+            self._run("SELECT id FROM allocation_status_turn WHERE id = 1 FOR UPDATE", {})
+
     def add(self, statuses: list[DailyStatus]) -> None:
         with refusing_duplicates("that revision of the day's status"):
             self._executemany(_ADD_STATUS, [_status_row(s) for s in statuses])
 
     def since(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
-        rows = self._in(_SINCE, sorted(set(allocation_ids)), {"day": day.isoformat()})
+        rows = self._in(_SINCE, sorted(set(allocation_ids)), day.isoformat())
         return [_status(row) for row in sorted(rows, key=lambda row: (row[0], row[1], row[2]))]
 
     def history(self, allocation_id: str) -> list[DailyStatus]:

@@ -8,14 +8,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from p2pstock.adapters.sql.statements import for_dialect
+from p2pstock.adapters.sql.statements import for_dialect, positional
 from p2pstock.core.errors import NotFound, TransientConflict
 
 Row = tuple[Any, ...]
 
 IN_CHUNK = 400
-"""Keys per ``IN`` list on SQLite: well inside every build's limit on parameters, and short enough that
-finding a named parameter (SQLite scans the statement's names) stays cheap."""
+"""Keys per ``IN`` list on SQLite: well inside every build's limit on parameters (999 before 3.32)."""
 
 
 def placeholders(prefix: str, values: Sequence[object]) -> tuple[str, dict[str, object]]:
@@ -78,14 +77,20 @@ class SqlRepository:
         if int(self._run(statement, params).rowcount) != 1:
             raise NotFound(f"there is no such {what}")
 
-    def _executemany(self, statement: str, rows: Sequence[dict[str, Any]]) -> None:
-        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement)."""
-        if rows:
+    def _executemany(self, statement: str, rows: Sequence[dict[str, Any]] | Sequence[Row]) -> None:
+        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement):
+        mappings for ``:name`` parameters, or tuples for ``?`` ones."""
+        if not rows:
+            return
+        if isinstance(rows[0], dict):
             self._cursor.executemany(for_dialect(statement, self._dialect), rows)
+        else:
+            self._cursor.executemany(positional(statement, self._dialect), rows)
 
-    def _in(self, template: str, keys: Sequence[object], params: dict[str, Any] | None = None) -> list[Row]:
-        """Rows of ``template`` for many ``keys``: its ``{in_keys}`` becomes ``IN (…)`` of ``IN_CHUNK`` keys
-        a statement on SQLite, and ``= ANY(…)`` of all of them on PostgreSQL.
+    def _in(self, template: str, keys: Sequence[object], *before: object) -> list[Row]:
+        """Rows of ``template`` for many ``keys``: its ``{in_keys}`` becomes ``IN (?, …)`` of ``IN_CHUNK``
+        keys a statement on SQLite, and ``= ANY(?)`` of all of them on PostgreSQL. Its parameters are ``?``
+        ones: ``before`` are the values of those ahead of ``{in_keys}``.
 
         PostgreSQL plans each such statement for the values at hand: psycopg prepares a statement once it
         has run a few times, and a generic plan made while a table was small compares each row with every
@@ -93,12 +98,14 @@ class SqlRepository:
         if not keys:
             return []
         if self._postgresql:
-            statement = for_dialect(template.format(in_keys="= ANY(:keys)"), self._dialect)
-            self._cursor.execute(statement, {**(params or {}), "keys": list(keys)}, prepare=False)
+            statement = positional(template.format(in_keys="= ANY(?)"), self._dialect)
+            self._cursor.execute(statement, (*before, list(keys)), prepare=False)
             return list(self._cursor.fetchall())
         rows: list[Row] = []
         for start in range(0, len(keys), IN_CHUNK):
-            names, chunk = placeholders("k", keys[start : start + IN_CHUNK])
-            self._cursor.execute(template.format(in_keys=f"IN ({names})"), {**(params or {}), **chunk})
+            chunk = keys[start : start + IN_CHUNK]
+            self._cursor.execute(
+                template.format(in_keys=f"IN ({', '.join('?' * len(chunk))})"), (*before, *chunk)
+            )
             rows += self._cursor.fetchall()
         return rows

@@ -36,7 +36,6 @@ from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, So
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
-from p2pstock.core.notifications import Channel
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Permission
 
@@ -93,6 +92,7 @@ class _Day:
 
 def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figures, by: str) -> DailyStatus:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
+    tx.uow.daily_statuses.take_turn()
     allocation = Watch.of(desk.load(tx, allocation_id))
     figures.check()
     problem = _problem(_Day.of(desk, tx), allocation, day)
@@ -107,6 +107,7 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
 def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
     rows, errors = parse_csv(text)  # every row's figures are checked here
+    tx.uow.daily_statuses.take_turn()
     running = tx.uow.allocations.watch(sorted({row.sub_account for row in rows}))
     when = _Day.of(desk, tx)
     accepted = []
@@ -226,9 +227,7 @@ def _alert(
     values: dict[str, object] = {"id": allocation.id, "assets": Money(status.figures.total_assets)}
     if after is not Risk.NORMAL:
         values["line"] = Money(line)
-    tx.tell(customer, key, **values)
-    if customer is not None and customer.telegram_user_id is not None and customer.phone:
-        tx.notify(Channel.SMS, customer.phone, key, customer.language, **values)
+    tx.alert(customer, key, **values)
     tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, f"{key}.staff", chats=chats, **values)
 
 

@@ -96,8 +96,7 @@ class AllocationRepository(Protocol):
         ...
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        """What daily statuses need of the running allocations on these sub-account codes, by code, locked
-        for the transaction."""
+        """What daily statuses need of the running allocations on these sub-account codes, by code."""
         ...
 
     def set_risk(self, watches: list[Watch]) -> None:
@@ -141,6 +140,12 @@ class SideRequestRepository(Protocol):
 
 
 class DailyStatusRepository(Protocol):
+    def take_turn(self) -> None:
+        """Wait for any other transaction writing statuses to end, and hold the others off until this one
+        ends: what it reads afterwards (statuses, allocations' risk states) includes what the one before
+        it stored."""
+        ...
+
     def add(self, statuses: list[DailyStatus]) -> None:
         """Store new statuses; a revision stored already fails them all (``TransientConflict``)."""
         ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -121,35 +122,127 @@ class RowError:
 
 def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
     """Every well-formed row of a statement, and the reason for each row that is not."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    text = text.removeprefix("\ufeff")
+    if any(mark in text for mark in _CSV_MARKS):
+        return _read_csv(text)
+    return _read_lines(text)
+
+
+_CSV_MARKS = ('"', "\r", "\0")
+"""What only the ``csv`` module reads right: quoted fields, carriage returns, NUL. A statement without
+them is a line per row and a comma between fields, and is read line by line (``_read_lines``)."""
+
+
+@attrs.define
+class _Rows:
+    """The rows read so far, and the reasons the others were refused."""
+
+    rows: list[StatementRow] = attrs.Factory(list)
+    errors: list[RowError] = attrs.Factory(list)
+    seen: dict[tuple[str, date], int] = attrs.Factory(dict)
+
+    def full(self, line: int) -> bool:
+        """Whether ``line`` is past the last a statement may hold (refused, and the reading stops)."""
+        if line > MAX_ROWS + 1:
+            self.errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
+            return True
+        return False
+
+    def add(self, row: StatementRow) -> None:
+        key = (row.sub_account, row.trade_date)
+        if key in self.seen:
+            reason = f"repeats line {self.seen[key]} (same sub-account and day)"
+            self.errors.append(RowError(row.line, reason))
+        else:
+            self.seen[key] = row.line
+            self.rows.append(row)
+
+    def read(self, columns: _Columns, line: int, record: list[str]) -> None:
+        try:
+            self.add(columns.row(line, record))
+        except InvalidInput as error:
+            self.errors.append(RowError(line, str(error)))
+
+
+def _read_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
+    reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader, [])
+        columns = _Columns.of(header)
     except csv.Error as error:
         return [], [RowError(1, f"the header cannot be read: {error}")]
-    missing = [name for name in CSV_COLUMNS if name not in header]
-    if missing:
-        return [], [RowError(1, f"the header lacks {', '.join(missing)}")]
-    columns = _Columns(header)
-    rows: list[StatementRow] = []
-    errors: list[RowError] = []
-    seen: dict[tuple[str, date], int] = {}
-    for record in _records(reader, errors):
-        line = reader.line_num
-        if line > MAX_ROWS + 1:
-            errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
+    except InvalidInput as error:
+        return [], [RowError(1, str(error))]
+    found = _Rows()
+    for record in _records(reader, found.errors):
+        if found.full(reader.line_num):
             break
-        try:
-            row = columns.row(line, record)
-        except InvalidInput as error:
-            errors.append(RowError(line, str(error)))
+        found.read(columns, reader.line_num, record)
+    return found.rows, found.errors
+
+
+def _read_lines(text: str) -> tuple[list[StatementRow], list[RowError]]:
+    """A statement without quotes or carriage returns: each line split at its commas, as the ``csv`` module
+    would; a line in the usual shape is read by one regular expression (``_plain_row``)."""
+    lines = text.split("\n")
+    try:
+        columns = _Columns.of(lines[0].split(","))
+    except InvalidInput as error:
+        return [], [RowError(1, str(error))]
+    plain = _PLAIN_ROWS.get(columns.header)
+    found = _Rows()
+    for line, text_of_line in enumerate(lines[1:], start=2):
+        if not text_of_line:
             continue
-        key = (row.sub_account, row.trade_date)
-        if key in seen:
-            errors.append(RowError(line, f"repeats line {seen[key]} (same sub-account and day)"))
-            continue
-        seen[key] = line
-        rows.append(row)
-    return rows, errors
+        if found.full(line):
+            break
+        match = None if plain is None else plain.fullmatch(text_of_line)
+        row = None if match is None else _plain_row(line, match)
+        if row is None:
+            found.read(columns, line, text_of_line.split(","))
+        else:
+            found.add(row)
+    return found.rows, found.errors
+
+
+_YUAN = r"[0-9]{1,12}\.[0-9]{2}"
+_PLAIN_ROW = (
+    r"([!-+\--~]+),([0-9]{4}-[0-9]{2}-[0-9]{2}),"  # a sub-account of printable ASCII, a day
+    rf"((?:{_YUAN},){{5}}(?:-?{_YUAN},)-?{_YUAN})"  # five amounts, then the two profits (signed)
+)
+_PLAIN_ROWS = {
+    CSV_COLUMNS: re.compile(_PLAIN_ROW),
+    (*CSV_COLUMNS, "note"): re.compile(_PLAIN_ROW + ",([^,]*)"),
+}
+"""The usual shape of a row, for the columns in their usual order: amounts in yuan with two decimals."""
+
+
+def _plain_row(line: int, match: re.Match[str]) -> StatementRow | None:
+    """The row a line in the usual shape holds, if its figures are plausible; ``None`` sends the line to
+    ``_Columns.row``, which reads any shape and says what is wrong."""
+    code, day_text, amounts, *note_text = match.groups()
+    assets, market, available, frozen, withdrawable, daily, floating = map(
+        int, amounts.replace(".", "").split(",")
+    )
+    note = note_text[0].strip() if note_text else ""
+    if (
+        abs(assets - available - frozen - market) > TOLERANCE
+        or withdrawable > available
+        or len(note) > MAX_NOTE
+    ):
+        return None
+    try:
+        day = _day(day_text)
+    except ValueError:
+        return None
+    figures = Figures(assets, market, available, frozen, withdrawable, daily, floating, note)
+    return StatementRow(line, code, day, figures)
+
+
+@functools.lru_cache(maxsize=64)
+def _day(text: str) -> date:
+    """A statement's day (its rows mostly share one)."""
+    return date.fromisoformat(text)
 
 
 def _records(reader: Reader, errors: list[RowError]) -> Iterator[list[str]]:
@@ -166,11 +259,20 @@ class _Columns:
     """Where each column of ``CSV_COLUMNS`` (and ``note``) is in a statement's header."""
 
     def __init__(self, header: list[str]) -> None:
+        self.header = tuple(header)
         self.width = len(header)
         self.sub_account = header.index("sub_account")
         self.trade_date = header.index("trade_date")
         self.amounts = [(name, header.index(name)) for name in AMOUNT_FIELDS]
         self.note = header.index("note") if "note" in header else None
+
+    @classmethod
+    def of(cls, header: list[str]) -> _Columns:
+        """The columns of ``header``; ``InvalidInput`` if it lacks any."""
+        missing = [name for name in CSV_COLUMNS if name not in header]
+        if missing:
+            raise InvalidInput(f"the header lacks {', '.join(missing)}")
+        return cls(header)
 
     def row(self, line: int, record: list[str]) -> StatementRow:
         if len(record) > self.width:

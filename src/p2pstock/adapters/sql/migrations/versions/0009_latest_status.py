@@ -3,6 +3,9 @@ state, and the profit withdrawn since a status together with that status's day (
 so that a later day's status frees it without touching the row. A statement of thousands of statuses then
 writes its status rows and moves only the allocations whose risk state changed.
 
+Writers of statuses take turns on the one row of ``allocation_status_turn`` (PostgreSQL; a SQLite writer
+holds the whole database already), so that each reads the statuses the one before it stored.
+
 The columns that copied the latest status onto the allocation row (``risk_before_day``,
 ``last_status_date``, ``last_assets``, ``last_withdrawable``) are dropped — on SQLite where the engine can
 drop a column (3.35 and later); an older SQLite keeps them, unused.
@@ -29,6 +32,8 @@ _LATEST = (
 
 
 def upgrade() -> None:
+    turn = op.create_table("allocation_status_turn", sa.Column("id", sa.Integer, primary_key=True))
+    op.bulk_insert(turn, [{"id": 1}])
     if "withdrawn_status_date" not in _columns():  # an older SQLite keeps it through a downgrade
         op.add_column("allocation", sa.Column("withdrawn_status_date", sa.String(10), nullable=True))
     op.execute("UPDATE allocation SET withdrawn_status_date = last_status_date")
@@ -38,6 +43,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("allocation_status_turn")
     existing = _columns()
     columns = (
         sa.Column("risk_before_day", sa.String(16), nullable=False, server_default="normal"),
