@@ -19,18 +19,19 @@ equal cash plus market value; it looks the sub-accounts up (an import must refus
 each allocation's lines), and inserts the rows. It does no risk, no allocation rows, audit or alerts, and
 it reports nothing about bad rows beyond raising.
 
-A second, wider baseline (``write_bulk``, for information) also writes the import's other row writes
-besides the per-crossing audit records and alerts, again with the library's rows prepared beforehand: the
-risk state of every allocation whose state changed (the library's ``UPDATE allocation SET risk = ?,
-version = ? WHERE id = ? AND version = ?``, as one ``executemany``) and their ``risk`` events (``INSERT
-INTO allocation_event``). It leaves out the reads, the audit records and alerts (a few hundred rows each)
-and all of the library's Python work.
+A second, wider baseline (``write_bulk``, for information) writes every row the library's import writes,
+with those rows prepared beforehand: the status rows; the risk state of every allocation whose state
+changed (the library's ``UPDATE allocation SET risk = ?, version = ? WHERE id = ? AND version = ?``, as
+one ``executemany``); their ``risk`` events; and the audit records (with the trail's head moved on) and
+the queued alerts, as a run of the library on another copy of the database wrote them. It leaves out the
+reads and all of the library's Python work: what no implementation of the import can do without.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -68,6 +69,28 @@ UpdateRow = tuple[Any, ...]
 """(risk, version, id, old_version): the risk state a status moved (revision 0009)"""
 EventRow = tuple[Any, ...]
 """(allocation_id, seq, at, kind, actor, data)"""
+AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash")
+NOTIFICATION_COLUMNS = (
+    "id",
+    "channel",
+    "recipient",
+    "text",
+    "created_at",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+)
+
+
+@dataclass(frozen=True)
+class Extra:
+    """The audit records and alerts an import wrote, read back from a run of the library, and the audit
+    head (seq, hash) it left."""
+
+    audit: list[tuple[Any, ...]]
+    notifications: list[tuple[Any, ...]]
+    head: tuple[int, str]
 
 
 class RawStatuses:
@@ -147,8 +170,11 @@ class RawStatuses:
         finally:
             cursor.close()
 
-    def write_bulk(self, rows: list[StatusRow], updates: list[UpdateRow], events: list[EventRow]) -> None:
-        """The status rows, the allocations' risk states and the events, in one transaction."""
+    def write_bulk(
+        self, rows: list[StatusRow], updates: list[UpdateRow], events: list[EventRow], extra: Extra
+    ) -> None:
+        """Every row the import writes, in one transaction."""
+        mark = "?" if self.dialect == "sqlite" else "%s"
         cursor = self.connection.cursor()
         try:
             if self.dialect == "sqlite":
@@ -158,6 +184,13 @@ class RawStatuses:
                 raise RuntimeError(f"{cursor.rowcount} of {len(updates)} allocation rows updated")
             cursor.executemany(self._insert, rows)
             cursor.executemany(self._event, events)
+            cursor.execute(f"UPDATE audit_head SET seq = {mark}, hash = {mark} WHERE id = 1", extra.head)
+            for table, columns, values in (
+                ("audit_record", AUDIT_COLUMNS, extra.audit),
+                ("notification", NOTIFICATION_COLUMNS, extra.notifications),
+            ):
+                marks = ", ".join(mark for _ in columns)
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
             self.connection.commit()
         except BaseException:
             self.connection.rollback()
