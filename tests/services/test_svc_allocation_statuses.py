@@ -4,8 +4,7 @@ officers. A statement with a bad row changes nothing."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,6 +18,7 @@ from allocation_world import (
     running,
     verified_customer,
 )
+from racing import at_once
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
@@ -205,21 +205,10 @@ def test_a_statement_without_the_needed_columns_is_refused(app: App) -> None:
 def test_two_fee_jobs_at_once_charge_each_day_once(app: App, clock: ManualClock) -> None:
     allocation = running(app, term=5)
     move_to(clock, date(2026, 1, 9))
-    failures: list[BaseException] = []
 
-    def job() -> None:
-        try:
-            app.allocations.charge_fees(date(2026, 1, 9))
-        except BaseException as error:
-            failures.append(error)
+    _, errors = at_once(4, lambda _: app.allocations.charge_fees(date(2026, 1, 9)))
 
-    threads = [threading.Thread(target=job) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert failures == []
+    assert errors == []
     charged = current(app, allocation)
     assert (charged.periods_charged, charged.fees_paid) == (5, 5 * charged.fee_per_period)
 
@@ -232,25 +221,14 @@ def test_a_fee_job_and_a_settlement_at_once_charge_each_day_once(app: App, clock
     move_to(clock, date(2026, 1, 9))
     waiting = app.allocations.settle(allocation.id, final_assets=6_000_000, by="risk-1")
     assert isinstance(waiting, ApprovalRequest)
-    failures: list[BaseException] = []
-
-    def run(work: Callable[[], object]) -> None:
-        try:
-            work()
-        except BaseException as error:
-            failures.append(error)
-
     jobs = [
         lambda: app.allocations.charge_fees(date(2026, 1, 9)),
         lambda: app.approvals.approve(waiting.id, by="root"),
     ]
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
-    assert failures == []
+    _, errors = at_once(2, lambda i: jobs[i]())
+
+    assert errors == []
     settled = current(app, allocation)
     assert settled.status is Status.SETTLED
     assert (settled.periods_charged, settled.fees_paid) == (5, 5 * settled.fee_per_period)
