@@ -1,36 +1,42 @@
-"""The raw-driver baseline: a day's status rows inserted straight on sqlite3 / psycopg.
+"""The raw-driver baseline: a day's status rows inserted straight on sqlite3 / psycopg, the way the library
+inserts rows in bulk.
 
 What any implementation of the import must do at the least: write one row per allocation into
 ``allocation_daily_status`` (the library's own table, in a copy of the same database), in one
 transaction::
 
-    BEGIN IMMEDIATE (SQLite) / BEGIN (psycopg, implicit on the first statement)
-    INSERT INTO allocation_daily_status (…17 columns…) VALUES (?, …)    -- executemany, one row each
+    BEGIN IMMEDIATE                                       (SQLite)
+    INSERT INTO allocation_daily_status (…17 columns…) VALUES (?, …)      -- executemany, one row each
+    COMMIT
+
+    COPY allocation_daily_status (…17 columns…) FROM STDIN               (PostgreSQL, psycopg's copy)
     COMMIT
 
 The rows are the very rows the library stores for the statement (the benchmark checks that afterwards),
 built before the clock starts: the baseline does not read the CSV, look up the allocations, judge the
 figures or risk, move the allocations on, keep their timelines, audit or queue alerts.
 
-A third side (``read_statement``, then ``insert_found``, for information) is the floor of any import
-written in Python: it reads each line of the CSV text with one regular expression (the columns in their
-usual order, no quoting) into a sub-account, a day and seven amounts in fen, checking only that assets
-equal cash plus market value; it looks the sub-accounts up (an import must refuse unknown ones and needs
-each allocation's lines), and inserts the rows. It does no risk, no allocation rows, audit or alerts, and
-it reports nothing about bad rows beyond raising.
-
 A second, wider baseline (``write_bulk``, for information) writes every row the library's import writes,
-with those rows prepared beforehand: the status rows; the risk state of every allocation whose state
-changed (the library's ``UPDATE allocation SET risk = ?, version = ? WHERE id = ? AND version = ?``, as
-one ``executemany``); their ``risk`` events; and the audit records (with the trail's head moved on) and
-the queued alerts, as a run of the library on another copy of the database wrote them. It leaves out the
-reads and all of the library's Python work: what no implementation of the import can do without.
+with those rows prepared beforehand and written as the library writes them: the status rows; the risk
+state of every allocation whose state changed (``UPDATE allocation SET risk = ?, version = ? WHERE id = ?
+AND version = ?``, as one ``executemany``); their ``risk`` events; and the audit records (with the trail's
+head moved on) and the queued alerts, as a run of the library on another copy of the database wrote them.
+It leaves out the reads and all of the library's Python work.
+
+A third side (``read_statement``, then ``write_bulk`` with the sub-accounts looked up first, for
+information) is the floor of any import written in Python: it reads each line of the CSV text with one
+regular expression (the columns in their usual order, no quoting) into a sub-account, a day and seven
+amounts in fen, checking only that assets equal cash plus market value; it looks the sub-accounts up (an
+import must refuse unknown ones and needs each allocation's lines); and it writes what raw+ writes. It
+works out no risk and builds no row itself, and it reports nothing about bad rows beyond raising.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,6 +75,7 @@ UpdateRow = tuple[Any, ...]
 """(risk, version, id, old_version): the risk state a status moved (revision 0009)"""
 EventRow = tuple[Any, ...]
 """(allocation_id, seq, at, kind, actor, data)"""
+EVENT_COLUMNS = ("allocation_id", "seq", "at", "kind", "actor", "data")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash")
 NOTIFICATION_COLUMNS = (
     "id",
@@ -100,17 +107,13 @@ class RawStatuses:
         self.connection = connection
         self.dialect = dialect
         mark = "?" if dialect == "sqlite" else "%s"
-        self._insert = (
-            f"INSERT INTO allocation_daily_status ({', '.join(COLUMNS)}) "
-            f"VALUES ({', '.join(mark for _ in COLUMNS)})"
-        )
         self._update = (
             f"UPDATE allocation SET risk = {mark}, version = {mark} WHERE id = {mark} AND version = {mark}"
         )
-        self._event = (
-            "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
-            f"VALUES ({', '.join(mark for _ in range(6))})"
-        )
+        self._head = f"UPDATE audit_head SET seq = {mark}, hash = {mark} WHERE id = 1"
+        indexed = " INDEXED BY uq_allocation_sub_account" if dialect == "sqlite" else ""
+        where = "WHERE status = 'in_progress' AND sub_account "
+        self._lookup = f"SELECT {_RUNNING} FROM allocation{indexed} {where}"
 
     @classmethod
     def sqlite(cls, path: str, synchronous: str = "FULL") -> RawStatuses:
@@ -131,72 +134,70 @@ class RawStatuses:
 
     def insert(self, rows: list[StatusRow]) -> None:
         """All ``rows`` in one transaction."""
-        cursor = self.connection.cursor()
-        try:
-            if self.dialect == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")
-            cursor.executemany(self._insert, rows)
-            self.connection.commit()
-        except BaseException:
-            self.connection.rollback()
-            raise
-        finally:
-            cursor.close()
-
-    def insert_found(self, rows: list[StatusRow], codes: list[str]) -> int:
-        """Look up the running allocations on ``codes`` (500 a query, on the index the library uses), then
-        insert ``rows``, all in one transaction; the number of allocations found."""
-        mark = "?" if self.dialect == "sqlite" else "%s"
-        indexed = " INDEXED BY uq_allocation_sub_account" if self.dialect == "sqlite" else ""
-        cursor = self.connection.cursor()
-        try:
-            if self.dialect == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")
-            found = 0
-            for start in range(0, len(codes), 500):
-                chunk = codes[start : start + 500]
-                cursor.execute(
-                    f"SELECT {_RUNNING} FROM allocation{indexed} WHERE status = 'in_progress' "
-                    f"AND sub_account IN ({', '.join(mark for _ in chunk)})",
-                    chunk,
-                )
-                found += len(cursor.fetchall())
-            cursor.executemany(self._insert, rows)
-            self.connection.commit()
-            return found
-        except BaseException:
-            self.connection.rollback()
-            raise
-        finally:
-            cursor.close()
+        with self._transaction() as cursor:
+            self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
 
     def write_bulk(
-        self, rows: list[StatusRow], updates: list[UpdateRow], events: list[EventRow], extra: Extra
-    ) -> None:
-        """Every row the import writes, in one transaction."""
-        mark = "?" if self.dialect == "sqlite" else "%s"
-        cursor = self.connection.cursor()
-        try:
-            if self.dialect == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")
+        self,
+        rows: list[StatusRow],
+        updates: list[UpdateRow],
+        events: list[EventRow],
+        extra: Extra,
+        *,
+        look_up: list[str] | None = None,
+    ) -> int:
+        """Every row the import writes, in one transaction; first, with ``look_up``, the running
+        allocations on those sub-account codes (the number found is answered)."""
+        with self._transaction() as cursor:
+            found = self._look_up(cursor, look_up) if look_up is not None else 0
             cursor.executemany(self._update, updates)
             if cursor.rowcount != len(updates):
                 raise RuntimeError(f"{cursor.rowcount} of {len(updates)} allocation rows updated")
-            cursor.executemany(self._insert, rows)
-            cursor.executemany(self._event, events)
-            cursor.execute(f"UPDATE audit_head SET seq = {mark}, hash = {mark} WHERE id = 1", extra.head)
-            for table, columns, values in (
-                ("audit_record", AUDIT_COLUMNS, extra.audit),
-                ("notification", NOTIFICATION_COLUMNS, extra.notifications),
-            ):
-                marks = ", ".join(mark for _ in columns)
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+            self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
+            self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, events)
+            cursor.execute(self._head, extra.head)
+            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+            self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
+        return found
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        cursor = self.connection.cursor()
+        try:
+            if self.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
             self.connection.commit()
         except BaseException:
             self.connection.rollback()
             raise
         finally:
             cursor.close()
+
+    def _insert_rows(
+        self, cursor: Any, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """As the library inserts rows in bulk: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite."""
+        if self.dialect == "sqlite":
+            marks = ", ".join("?" for _ in columns)
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            return
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _look_up(self, cursor: Any, codes: list[str]) -> int:
+        """The running allocations on ``codes``, as the library looks them up: 400 codes a query on
+        SQLite (on the index the library uses), all at once on PostgreSQL."""
+        if self.dialect != "sqlite":
+            cursor.execute(self._lookup + "= ANY(%s)", (codes,))
+            return len(cursor.fetchall())
+        found = 0
+        for start in range(0, len(codes), 400):
+            chunk = codes[start : start + 400]
+            cursor.execute(self._lookup + f"IN ({', '.join('?' for _ in chunk)})", chunk)
+            found += len(cursor.fetchall())
+        return found
 
     def rows(self, statement: str, *params: object) -> list[tuple[Any, ...]]:
         """Every row of a query, read in its own transaction (``?`` placeholders, on either database)."""

@@ -272,9 +272,7 @@ _STATUS = (
     f"allocation_id, trade_date, revision, {_FIGURES}, source, entered_by, entered_at, ratio_bp, risk_before, "
     "risk_after"
 )
-_ADD_STATUS = (
-    f"INSERT INTO allocation_daily_status ({_STATUS}) VALUES ({', '.join('?' for _ in _STATUS.split(','))})"
-)
+_STATUS_COLUMNS = tuple(name.strip() for name in _STATUS.split(","))
 _HISTORY = (
     f"SELECT {_STATUS} FROM allocation_daily_status WHERE allocation_id = :allocation_id "
     "ORDER BY trade_date, revision"
@@ -333,7 +331,7 @@ class SqlDailyStatuses(SqlRepository):
 
     def add(self, statuses: list[DailyStatus]) -> None:
         with refusing_duplicates("that revision of the day's status"):
-            self._executemany(_ADD_STATUS, [_status_row(s) for s in statuses])
+            self._insert("allocation_daily_status", _STATUS_COLUMNS, [_status_row(s) for s in statuses])
 
     def since(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
         rows = self._in(_SINCE, sorted(set(allocation_ids)), day.isoformat())
@@ -345,10 +343,7 @@ class SqlDailyStatuses(SqlRepository):
 
 # -- events
 
-_ADD_EVENT = (
-    "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
-    "VALUES (:allocation_id, :seq, :at, :kind, :actor, :data)"
-)
+_EVENT_COLUMNS = ("allocation_id", "seq", "at", "kind", "actor", "data")
 _EVENTS = (
     "SELECT allocation_id, at, kind, actor, data, seq FROM allocation_event "
     "WHERE allocation_id = :allocation_id ORDER BY seq"
@@ -360,21 +355,13 @@ class SqlEvents(SqlRepository):
         if not events:
             return
         last = self._last_seqs(sorted({e.allocation_id for e in events}))
-        rows: list[dict[str, Any]] = []
+        rows = []
         for event in events:
             last[event.allocation_id] += 1
-            rows.append(
-                {
-                    "allocation_id": event.allocation_id,
-                    "seq": last[event.allocation_id],
-                    "at": event.at,
-                    "kind": event.kind,
-                    "actor": event.actor,
-                    "data": event.data,
-                }
-            )
+            seq = last[event.allocation_id]
+            rows.append((event.allocation_id, seq, event.at, event.kind, event.actor, event.data))
         with refusing_duplicates("an event with that sequence number"):
-            self._executemany(_ADD_EVENT, rows)
+            self._insert("allocation_event", _EVENT_COLUMNS, rows)
 
     def of_allocation(self, allocation_id: str) -> list[Event]:
         rows = self._rows(_EVENTS, {"allocation_id": allocation_id})

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
-from p2pstock.adapters.sql.statements import for_dialect
 from p2pstock.core import trusted
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import StorageError, TransientConflict
@@ -18,10 +17,7 @@ _RECORD = "seq, at, actor, action, target, before, after, previous_hash, hash"
 _HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1"
 _RECORD_AT = f"SELECT {_RECORD} FROM audit_record WHERE seq = :seq"
 _RECORDS_AFTER = f"SELECT {_RECORD} FROM audit_record WHERE seq > :after ORDER BY seq LIMIT :limit"
-_ADD = (
-    f"INSERT INTO audit_record ({_RECORD}) VALUES (:seq, :at, :actor, :action, :target, :before, :after, "
-    ":previous_hash, :hash)"
-)
+_COLUMNS = tuple(_RECORD.split(", "))
 _ADVANCE = (
     "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1 AND seq = :previous_seq "
     "AND hash = :previous_hash"
@@ -62,7 +58,7 @@ class SqlAuditLog(SqlRepository):
         if int(self._run(_ADVANCE, advance).rowcount) != 1:
             raise TransientConflict("the audit trail moved on since its head was read")
         _check_chain(records)
-        self._cursor.executemany(for_dialect(_ADD, self._dialect), [_record_row(r) for r in records])
+        self._insert("audit_record", _COLUMNS, [_values(r) for r in records])
 
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return [_record(row) for row in self._rows(_RECORDS_AFTER, {"after": after_seq, "limit": limit})]
@@ -81,18 +77,8 @@ def _check_chain(records: Sequence[AuditRecord]) -> None:
             raise TransientConflict(f"audit record {later.seq} does not follow record {earlier.seq}")
 
 
-def _record_row(r: AuditRecord) -> dict[str, Any]:
-    return {
-        "seq": r.seq,
-        "at": r.at,
-        "actor": r.actor,
-        "action": r.action,
-        "target": r.target,
-        "before": r.before,
-        "after": r.after,
-        "previous_hash": r.previous_hash,
-        "hash": r.hash,
-    }
+def _values(r: AuditRecord) -> Row:
+    return (r.seq, r.at, r.actor, r.action, r.target, r.before, r.after, r.previous_hash, r.hash)
 
 
 def _record(row: Row) -> AuditRecord:

@@ -6,15 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
-from p2pstock.adapters.sql.statements import for_dialect
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 
 _NOTIFICATION = "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error"
 _SELECT = f"SELECT {_NOTIFICATION} FROM notification"
-_ADD = (
-    f"INSERT INTO notification ({_NOTIFICATION}) VALUES (:id, :channel, :recipient, :text, :created_at, "
-    ":status, :attempts, :next_attempt_at, :last_error)"
-)
+_COLUMNS = tuple(_NOTIFICATION.split(", "))
 _SAVE = (
     "UPDATE notification SET channel = :channel, recipient = :recipient, text = :text, "
     "created_at = :created_at, status = :status, attempts = :attempts, next_attempt_at = :next_attempt_at, "
@@ -28,8 +24,7 @@ _OF_RECIPIENT = f"{_SELECT} WHERE recipient = :recipient ORDER BY created_at DES
 
 class SqlOutbox(SqlRepository):
     def add(self, notifications: Sequence[Notification]) -> None:
-        if notifications:
-            self._cursor.executemany(for_dialect(_ADD, self._dialect), [_row(n) for n in notifications])
+        self._insert("notification", _COLUMNS, [_values(n) for n in notifications])
 
     def get(self, notification_id: str, *, lock: bool = False) -> Notification | None:
         row = self._first(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": notification_id})
@@ -60,6 +55,11 @@ def _row(n: Notification) -> dict[str, Any]:
         "next_attempt_at": n.next_attempt_at,
         "last_error": n.last_error,
     }
+
+
+def _values(n: Notification) -> Row:
+    row = _row(n)
+    return tuple(row[name] for name in _COLUMNS)
 
 
 def _notification(row: Row) -> Notification:

@@ -77,15 +77,25 @@ class SqlRepository:
         if int(self._run(statement, params).rowcount) != 1:
             raise NotFound(f"there is no such {what}")
 
-    def _executemany(self, statement: str, rows: Sequence[dict[str, Any]] | Sequence[Row]) -> None:
-        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement):
-        mappings for ``:name`` parameters, or tuples for ``?`` ones."""
+    def _executemany(self, statement: str, rows: Sequence[dict[str, Any]]) -> None:
+        """One statement for all ``rows`` (psycopg pipelines them; SQLite steps one prepared statement)."""
+        if rows:
+            self._cursor.executemany(for_dialect(statement, self._dialect), rows)
+
+    def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """New ``rows`` (tuples in the order of ``columns``) into ``table``: one ``COPY`` on PostgreSQL (a
+        tenth of the client's work of a statement per row), one prepared ``INSERT`` stepped through them
+        on SQLite."""
         if not rows:
             return
-        if isinstance(rows[0], dict):
-            self._cursor.executemany(for_dialect(statement, self._dialect), rows)
+        names = ", ".join(columns)
+        if self._postgresql:
+            with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
-            self._cursor.executemany(positional(statement, self._dialect), rows)
+            marks = ", ".join("?" * len(columns))
+            self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     def _in(self, template: str, keys: Sequence[object], *before: object) -> list[Row]:
         """Rows of ``template`` for many ``keys``: its ``{in_keys}`` becomes ``IN (?, …)`` of ``IN_CHUNK``
