@@ -83,19 +83,24 @@ class SqlRepository:
             self._cursor.executemany(for_dialect(statement, self._dialect), rows)
 
     def _insert(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        """New ``rows`` (tuples in the order of ``columns``) into ``table``: one ``COPY`` on PostgreSQL (a
-        tenth of the client's work of a statement per row), one prepared ``INSERT`` stepped through them
-        on SQLite."""
+        """New ``rows`` (tuples in the order of ``columns``) into ``table``: several with one ``COPY`` on
+        PostgreSQL (a tenth of the client's work of a statement per row), else one prepared ``INSERT``
+        (stepped through them on SQLite)."""
         if not rows:
             return
         names = ", ".join(columns)
-        if self._postgresql:
+        if self._postgresql and len(rows) > 1:
             with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            return
+        insert = positional(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", self._dialect
+        )
+        if len(rows) == 1:
+            self._cursor.execute(insert, rows[0])
         else:
-            marks = ", ".join("?" * len(columns))
-            self._cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            self._cursor.executemany(insert, rows)
 
     def _in(self, template: str, keys: Sequence[object], *before: object) -> list[Row]:
         """Rows of ``template`` for many ``keys``: its ``{in_keys}`` becomes ``IN (?, …)`` of ``IN_CHUNK``
