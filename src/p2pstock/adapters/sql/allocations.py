@@ -4,7 +4,7 @@ An allocation is one row: the whole record as JSON plus the columns its queries 
 state; ``save`` only lands on the version it was read at. What the latest status tells of an allocation
 (``LATEST``) is read from ``allocation_daily_status`` after the allocation rows (and after their locks, so
 that it is current). Lists of keys (sub-accounts, ids) are looked up many at once, and lists of rows (a
-statement's statuses, events) are written with one ``executemany``. A duplicate key raises
+statement's statuses, events) are written together (``SqlRepository._insert``). A duplicate key raises
 ``TransientConflict`` on both databases, as in memory: it means another transaction got there first.
 """
 
@@ -94,7 +94,7 @@ def _read(row: Row, latest: Row | None) -> Allocation:
         version=version,
         risk=risk,
         withdrawn_since_status=withdrawn if withdrawn_on == day else 0,
-        last_status_date=None if day is None else date.fromisoformat(day),
+        last_status_date=_date(day),
         last_assets=None if latest is None else latest[2],
         last_withdrawable=0 if latest is None else latest[3],
     )
@@ -148,8 +148,7 @@ class SqlAllocations(SqlRepository):
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        statement = f"{_WATCH}{'' if self._postgresql else _BY_CODE}{_RUNNING_ON}"
-        watches = (_watch(row) for row in self._in(statement, sorted(set(codes))))
+        watches = (_watch(row) for row in self._running_on(_WATCH, codes))
         return {w.sub_account: w for w in watches if w.sub_account is not None}
 
     def set_risk(self, watches: list[Watch]) -> None:
@@ -162,8 +161,7 @@ class SqlAllocations(SqlRepository):
             raise TransientConflict("an allocation changed meanwhile")
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
-        template = f"{_SELECT}{'' if self._postgresql else _BY_CODE}{_RUNNING_ON}"
-        found = self._with_latest(self._in(template, sorted(set(codes))))
+        found = self._with_latest(self._running_on(_SELECT, codes))
         return {a.sub_account: a for a in found if a.sub_account is not None}
 
     def of_customer(self, customer_id: str) -> list[Allocation]:
@@ -182,6 +180,11 @@ class SqlAllocations(SqlRepository):
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         return self._allocations(_UNPAID_PAST, {"deadline": deadline, "limit": limit})
+
+    def _running_on(self, select: str, codes: list[str]) -> list[Row]:
+        """The rows ``select`` reads of the running allocations on these sub-account codes."""
+        by_code = "" if self._postgresql else _BY_CODE
+        return self._in(f"{select}{by_code}{_RUNNING_ON}", sorted(set(codes)))
 
     def _allocations(self, statement: str, params: dict[str, Any]) -> list[Allocation]:
         """The allocations ``statement`` selects (and locks, if it says so), in its order."""
