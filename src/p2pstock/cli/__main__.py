@@ -1,0 +1,7 @@
+"""``python -m p2pstock.cli``: the command line."""
+
+import sys
+
+from p2pstock.cli import main
+
+sys.exit(main())

@@ -1,0 +1,75 @@
+"""The running platform: ``p2pstock demo``, ``bot``, ``serve`` and ``jobs run``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from p2pstock import serving
+from p2pstock.bootstrap import App, bootstrap
+from p2pstock.cli.common import Commands, on_app
+from p2pstock.config import Settings
+from p2pstock.conversation_demo import run_conversation_demo
+from p2pstock.core.errors import P2PStockError
+from p2pstock.demo import run_demo
+from p2pstock.jobs import run_jobs
+
+
+def register(commands: Commands) -> None:
+    demo = commands.add_parser(
+        "demo", help="a customer and two administrators through the Telegram bot, on a SQLite file"
+    )
+    demo.add_argument(
+        "--data-dir", type=Path, default=None, help="where demo.db goes (default: the data dir)"
+    )
+    demo.add_argument("--kernel", action="store_true", help="walk through the fund kernel instead")
+    demo.set_defaults(run=_demo)
+    commands.add_parser("bot", help="run the Telegram bot by long polling (development)").set_defaults(
+        run=lambda _args: _long_running(serving.poll)
+    )
+    commands.add_parser(
+        "serve", help="run the web server (payments, health; the bot behind its webhook when configured)"
+    ).set_defaults(run=lambda _args: _long_running(serving.serve))
+    jobs = commands.add_parser("jobs", help="scheduled work").add_subparsers(title="jobs commands")
+    run = jobs.add_parser("run", help="run the scheduled work for a business date (safe to repeat)")
+    run.add_argument("--date", type=_business_date, default=None, help="YYYY-MM-DD (default: today)")
+    run.set_defaults(run=lambda args: on_app(lambda app: _jobs(app, args.date)))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or Settings.from_env().data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (run_demo if args.kernel else run_conversation_demo)(data_dir).close()
+    return 0
+
+
+def _long_running(run: Callable[[App], None]) -> int:
+    try:
+        app = bootstrap()
+    except P2PStockError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    try:
+        run(app)
+    except P2PStockError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        app.close()
+    return 0
+
+
+def _business_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _jobs(app: App, day: date | None) -> int:
+    for line in run_jobs(app, day).lines():
+        print(line)
+    return 0
