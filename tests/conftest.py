@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,12 +21,14 @@ import sqlalchemy as sa
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
+from p2pstock.adapters.holidays import default_sources
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
+from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.notifications import Channel
 from p2pstock.core.people.staff import Staff
@@ -166,6 +169,25 @@ class RecordingSender:
         return f"m{len(self.sent)}"
 
 
+class KnownUntil:
+    """A real holiday source answering only for the years up to ``last``: a later release of the package
+    that learns another year does not change what the tests see."""
+
+    def __init__(self, source: HolidaySource, last: int) -> None:
+        self.source, self.last = source, last
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    def holidays(self, year: int) -> frozenset[date] | None:
+        return None if year > self.last else self.source.holidays(year)
+
+
+HOLIDAY_SOURCES: tuple[HolidaySource, ...] = tuple(KnownUntil(source, 2026) for source in default_sources())
+"""The platform's holiday sources as every ``app`` fixture reads them: the State Council's schedule and
+both exchanges' calendars, up to 2026."""
+
 TEST_ENCRYPTION_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
 """Seals sub-account passwords in every ``app`` fixture (a key for tests only)."""
 
@@ -193,6 +215,7 @@ def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> A
         clock=clock,
         documents=MemoryDocumentStore(),
         senders=dict(senders),
+        holidays=HOLIDAY_SOURCES,
     )
     for admin_id, role in STAFF.items():
         app.staff.enrol_by_operator(admin_id, [role])

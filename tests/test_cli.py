@@ -35,6 +35,9 @@ def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_an_
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "Li Wei ▸ /start" in out
+    assert "boss ▸ (sends demo-products.toml)" in out  # the products come through the bot's back office
+    assert "bot ▸ boss: Published:\n             · daily version 1\n             · personal version 1" in out
+    assert "bot ▸ finance: Done; the pool holds ¥500,000.00." in out
     assert "bot ▸ Li Wei: Your phone number ***8000 is verified." in out
     assert "bot ▸ Li Wei: Your identity has been verified." in out
     assert "sandbox ▸ calls back signed; the web server answers 200" in out
@@ -312,3 +315,124 @@ def test_jobs_run_refuses_a_business_date_in_the_future(capsys: pytest.CaptureFi
 
     assert main(["jobs", "run", "--date", tomorrow]) == 1
     assert "cannot run ahead" in capsys.readouterr().err
+
+
+NOTICE_2031 = (
+    "# an example notice, not a published schedule\n元旦：2031年1月1日\n春节：1月22日至1月28日休市\n"
+)
+
+
+def test_calendar_load_makes_a_year_known_and_show_prints_its_closures_and_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = tmp_path / "2031.txt"
+    notice.write_text(NOTICE_2031, encoding="utf-8")
+    assert main(["calendar", "show", "2031"]) == 0
+    assert "2031: NOT known" in capsys.readouterr().out
+
+    assert main(["calendar", "load", str(notice), "--note", "上交所 2031 年休市安排"]) == 0
+
+    out = capsys.readouterr().out
+    assert "2031 loaded (version 1): 6 closed weekdays" in out
+    assert "closed weekdays: 2031-01-01, 2031-01-22 – 2031-01-28" in out
+    assert re.search(r"load v1 by operator at [\d-]+ [\d:]+: 6 days — 上交所 2031 年休市安排", out)
+    assert "chinesecalendar  does not cover it" in out
+
+
+def test_calendar_load_of_a_bad_notice_names_each_bad_line_and_loads_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = tmp_path / "2031.txt"
+    notice.write_text("2031-01-01\n2031-02-30\nsoon\n", encoding="utf-8")
+
+    assert main(["calendar", "load", str(notice)]) == 1
+
+    err = capsys.readouterr().err
+    assert "line 2: not a date: '2031-02-30'" in err and "line 3: not a date: 'soon'" in err
+    assert "nothing loaded: 2 bad lines" in err
+    assert main(["calendar", "show", "2031"]) == 0
+    assert "NOT known" in capsys.readouterr().out
+
+
+def test_calendar_override_is_refused_to_an_administrator_without_the_calendar_permission(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = bootstrap()
+    app.staff.enrol_by_operator("finance-1", ["finance"])
+    app.close()
+
+    assert (
+        main(["calendar", "override", "2026-09-16", "--closed", "--reason", "typhoon", "--by", "finance-1"])
+        == 1
+    )
+    assert "refused: you are not allowed to manage the trading calendar" in capsys.readouterr().err
+    assert main(["calendar", "override", "2026-09-16", "--closed", "--reason", "typhoon"]) == 0
+    assert "2026-09-16 is closed (typhoon)" in capsys.readouterr().out
+    assert main(["calendar", "show", "2026"]) == 0
+    assert "override 2026-09-16: closed — typhoon (operator)" in capsys.readouterr().out
+
+
+PRODUCTS = """\
+[[allocation_product]]
+code = "daily"
+name = "按天配资"
+mode = "daily"
+deposit_min = "1,000"
+deposit_max = "1,000,000"
+deposit_step = "1,000"
+term_min = 2
+term_max = 30
+rates = { 5 = "0.06%" }
+"""
+
+
+def enrolled(*admins: tuple[str, str]) -> None:
+    app = bootstrap()
+    for admin_id, role in admins:
+        app.staff.enrol_by_operator(admin_id, [role])
+    app.close()
+
+
+def test_products_are_previewed_as_customers_see_them_then_published_listed_and_withdrawn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    enrolled(("root", "super_admin"))
+    products = tmp_path / "products.toml"
+    products.write_text(PRODUCTS, encoding="utf-8")
+
+    assert main(["product", "preview", str(products), "--lang", "zh"]) == 0
+    assert "· 杠杆与费率：5 倍 0.06 %/交易日" in capsys.readouterr().out
+    assert main(["product", "publish", str(products), "--by", "root"]) == 0
+    assert capsys.readouterr().out == "allocation product daily@1: published\n"
+    assert main(["product", "withdraw", "daily", "--by", "root"]) == 0
+    assert main(["product", "list", "--by", "root"]) == 0
+    assert "allocation  daily@1  按天配资  (withdrawn)" in capsys.readouterr().out
+
+
+def test_a_product_file_with_problems_is_refused_line_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    enrolled(("root", "super_admin"))
+    products = tmp_path / "products.toml"
+    products.write_text(PRODUCTS.replace("term_max = 30", "term_max = 0"), encoding="utf-8")
+
+    assert main(["product", "publish", str(products), "--by", "root"]) == 1
+
+    err = capsys.readouterr().err
+    assert "allocation_product[1].term_max: must be a whole number above zero" in err
+    assert "nothing read: 1 problems" in err
+
+
+def test_a_large_capital_movement_from_the_command_line_waits_for_a_second_administrator(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    enrolled(("finance-1", "finance"), ("finance-2", "finance"))
+
+    assert main(["capital", "fund", "6,000,000", "--reference", "seed", "--by", "finance-1"]) == 0
+    approval = re.search(r"approval (approval-\w+)", capsys.readouterr().out)
+    assert approval is not None
+    assert main(["approval", "approve", approval[1], "--by", "finance-1"]) == 1
+    assert "cannot decide it" in capsys.readouterr().err
+    assert main(["approval", "approve", approval[1], "--by", "finance-2"]) == 0
+    assert main(["capital", "show", "--by", "finance-2"]) == 0
+    assert "in the pool: ¥6,000,000.00" in capsys.readouterr().out

@@ -7,7 +7,7 @@ Tests and embedders pass overrides::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -15,12 +15,13 @@ import pluggy
 from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.email import EmailNotifier
-from p2pstock.adapters.holidays import ChineseHolidays
+from p2pstock.adapters.holidays import default_sources
 from p2pstock.adapters.secret_box import AesGcmBox
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
+from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
@@ -40,10 +41,13 @@ from p2pstock.core.payment_service import Payments
 from p2pstock.core.payments import PaymentGateway
 from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.documents import DocumentStore
+from p2pstock.core.people.four_eyes import DEFAULT_RULES, FourEyesRule
 from p2pstock.core.people.kyc_review import KycReview
+from p2pstock.core.people.permissions import Permission
 from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
+from p2pstock.core.product_files import ProductFiles
 from p2pstock.core.statistics import PlatformStatistics
 from p2pstock.core.wallet.service import Wallets, WithdrawalPolicy
 from p2pstock.plugin import (
@@ -79,6 +83,7 @@ class App:
     capital: CapitalPool
     loan_products: LoanCatalog
     lending: Lending
+    product_files: ProductFiles
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -95,6 +100,7 @@ def bootstrap(
     documents: DocumentStore | None = None,
     senders: dict[Channel, MessageSender] | None = None,
     plugins: Iterable[object] = (),
+    holidays: Sequence[HolidaySource] | None = None,
 ) -> App:
     """Build p2pstock from ``settings`` (default: the environment). The embedded SQLite default is created
     and migrated on first use; other databases are migrated with ``p2pstock db upgrade``."""
@@ -105,7 +111,9 @@ def bootstrap(
         uow_factory = SqlUnitOfWorkFactory(engine)
     clock = clock or SystemClock()
     pm = build_plugin_manager(settings, plugins=plugins)
-    office = Backoffice(uow_factory, clock, vetoes=vetoes(pm), listeners=[event_listener(pm)])
+    office = Backoffice(
+        uow_factory, clock, four_eyes_rules(settings), vetoes=vetoes(pm), listeners=[event_listener(pm)]
+    )
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(
         refuse_while_allocation_frozen=settings.refuse_withdrawal_while_allocation_frozen
@@ -114,13 +122,13 @@ def bootstrap(
     wallets = Wallets(ledger, policy, Currency.of(settings.currency), office)
     gateway: PaymentGateway = payment_gateway(pm, settings)
     senders = senders if senders is not None else default_senders(pm, settings)
-    holidays = ChineseHolidays()
+    sources = tuple(holidays) if holidays is not None else default_sources()
     box = (
         AesGcmBox.from_key(settings.encryption_key, previous=settings.previous_encryption_keys)
         if settings.encryption_key
         else None
     )
-    desk = Desk(office, ledger, holidays, box, ShortfallPolicy(settings.allocation_shortfall))
+    desk = Desk(office, ledger, sources, box, ShortfallPolicy(settings.allocation_shortfall))
     return App(
         settings,
         office,
@@ -135,14 +143,21 @@ def bootstrap(
         Payments(office, wallets, {gateway.name: gateway}, gateway.name),
         PlatformStatistics(office, ledger),
         ProductCatalog(office),
-        TradingDays(office, holidays),
+        TradingDays(office, sources),
         Allocations(desk),
         CapitalPool(desk),
         LoanCatalog(office),
         Lending(LoanDesk(office, ledger)),
+        ProductFiles(office),
         pm,
         engine,
     )
+
+
+def four_eyes_rules(settings: Settings) -> tuple[FourEyesRule, ...]:
+    """The default four-eyes rules, capital movements from the configured amount."""
+    capital = FourEyesRule(Permission.CAPITAL_MANAGE, settings.capital_four_eyes_from)
+    return (*(rule for rule in DEFAULT_RULES if rule.permission is not Permission.CAPITAL_MANAGE), capital)
 
 
 def default_senders(pm: pluggy.PluginManager, settings: Settings) -> dict[Channel, MessageSender]:

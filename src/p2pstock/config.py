@@ -8,6 +8,8 @@
 - ``P2PSTOCK_SQLITE_SYNCHRONOUS``: SQLite durability, ``FULL`` for money (default ``FULL``)
 - ``P2PSTOCK_REFUSE_WITHDRAWAL_WHILE_ALLOCATION_FROZEN``: refuse every withdrawal while the customer has
   funds frozen in an allocation (default ``false``)
+- ``P2PSTOCK_CAPITAL_FOUR_EYES_FROM``: capital pool movements from this amount (yuan) wait for a second
+  administrator (default ``5,000,000``)
 
 Text messages (the provider is chosen by name among those the plugins offer, see ``p2pstock.plugin``):
 
@@ -62,6 +64,8 @@ import attrs
 import sqlalchemy as sa
 
 from p2pstock.core.errors import InvalidInput
+from p2pstock.core.money import Money
+from p2pstock.core.people.four_eyes import CAPITAL_FOUR_EYES_FROM
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -83,6 +87,13 @@ def _port(value: str, name: str) -> int:
     return port
 
 
+def _yuan(value: str, name: str) -> int:
+    try:
+        return Money.parse(value).minor
+    except InvalidInput as error:
+        raise InvalidInput(f"{name} must be an amount in yuan, not {value!r:.40} ({error})") from None
+
+
 def _names(value: str | Iterable[str]) -> tuple[str, ...]:
     """Names from ``"a, b"`` or an iterable of names: stripped, empty ones dropped, order kept."""
     items = value.split(",") if isinstance(value, str) else value
@@ -100,6 +111,8 @@ class Settings:
     currency: str = "CNY"
     sqlite_synchronous: str = "FULL"
     refuse_withdrawal_while_allocation_frozen: bool = False
+    capital_four_eyes_from: int = CAPITAL_FOUR_EYES_FROM
+    """Capital pool movements from this many minor units wait for a second administrator."""
     sms_provider: str = "console"
     sms_http_url: str = ""
     sms_http_api_key: str = attrs.field(default="", repr=False)
@@ -183,6 +196,7 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "currency": lambda v, _n: v,
     "sqlite_synchronous": lambda v, _n: v.upper(),
     "refuse_withdrawal_while_allocation_frozen": _flag,
+    "capital_four_eyes_from": _yuan,
     "sms_provider": lambda v, _n: v.strip(),
     "sms_http_url": lambda v, _n: v.strip(),
     "sms_http_api_key": lambda v, _n: v,

@@ -29,16 +29,13 @@ from p2pstock.bootstrap import App, bootstrap
 from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.local_api import LocalBotApi, LocalUser
 from p2pstock.config import Settings
-from p2pstock.core.allocation.products import LeverageRate, Mode, Product
-from p2pstock.core.lending.products import LoanProduct
-from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.jobs import run_jobs
 
 Say = Callable[[str], None]
-CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2 = 1001, 2001, 3001, 4001, 4002
+CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2, BOSS = 1001, 2001, 3001, 4001, 4002, 5001
 REVIEWER_2, WANG, ZHANG = 2002, 1002, 1003
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 NAMES = {
@@ -50,35 +47,36 @@ NAMES = {
     REVIEWER_2: "review-2",
     WANG: "Wang Fang",
     ZHANG: "Zhang Min",
+    BOSS: "boss",
 }
-PRODUCT = Product(
-    code="daily",
-    version=1,
-    name="按天配资",
-    mode=Mode.DAILY,
-    rates=(LeverageRate(3, 500), LeverageRate(5, 600)),
-    deposit_min=100_000,
-    deposit_max=100_000_000,
-    deposit_step=100_000,
-    term_min=2,
-    term_max=30,
-    risk_fund_ppm=5_000,
-)
-LOAN_PRODUCT = LoanProduct(
-    code="personal",
-    version=1,
-    name="个人信用借款",
-    amount_min=100_000,
-    amount_max=10_000_000,
-    months_min=1,
-    months_max=12,
-    rate_min_bp=600,
-    rate_max_bp=2_400,
-    methods=(Method.EQUAL_INSTALLMENTS, Method.BULLET),
-    bidding_days_max=3,
-    listing_fee_bp=200,
-    interest_fee_bp=1_000,
-)
+PRODUCTS = """\
+[[allocation_product]]
+code = "daily"
+name = "按天配资"
+mode = "daily"
+deposit_min = "1,000"
+deposit_max = "1,000,000"
+deposit_step = "1,000"
+term_min = 2
+term_max = 30
+rates = { 3 = "0.05%", 5 = "0.06%" }
+risk_fund = "0.5%"
+
+[[loan_product]]
+code = "personal"
+name = "个人信用借款"
+amount_min = "1,000"
+amount_max = "100,000"
+months_min = 1
+months_max = 12
+rate_min = "6%"
+rate_max = "24%"
+methods = ["equal_installments", "bullet"]
+bidding_days_max = 3
+listing_fee = "2%"
+interest_fee = "10%"
+"""
+"""The rate table's product and the loan product, as the operator writes them (``demo-products.toml``)."""
 
 
 @attrs.define
@@ -172,10 +170,16 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
     li, reviewer, finance = (
         LocalUser(talk.bot.bot, uid, NAMES[uid]) for uid in (CUSTOMER, REVIEWER, FINANCE)
     )
-    say("0. The operator enrols two administrators (p2pstock admin create …)")
-    for admin_id, role, telegram in (("reviewer-1", "reviewer", REVIEWER), ("finance-1", "finance", FINANCE)):
+    say("0. The operator enrols three administrators (p2pstock admin create …)")
+    enrolled = (
+        ("boss", "super_admin", BOSS),
+        ("reviewer-1", "reviewer", REVIEWER),
+        ("finance-1", "finance", FINANCE),
+    )
+    for admin_id, role, telegram in enrolled:
         app.staff.enrol_by_operator(admin_id, [role], telegram_user_id=telegram)
         say(f"   $ p2pstock admin create {admin_id} --telegram-user-id {telegram} --role {role}")
+    await _back_office(talk)
     say("\n1. Li Wei registers and verifies the phone by SMS code")
     await talk.send(li, "/start", li.command("/start"))
     await talk.tap(li, "📱 Verify phone")
@@ -218,20 +222,40 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
     await _lending(talk)
 
 
+async def _back_office(talk: Conversation) -> None:
+    """The super administrator publishes the products from a file and finance funds the capital pool, both
+    from the bot's /admin."""
+    bot, say = talk.bot.bot, talk.say
+    boss, finance = LocalUser(bot, BOSS, NAMES[BOSS]), LocalUser(bot, FINANCE, NAMES[FINANCE])
+    say("\n   The back office: boss sends demo-products.toml to the bot; finance funds the capital pool")
+    for line in PRODUCTS.splitlines():
+        say(f"   │ {line}")
+    await talk.send(boss, "/admin", boss.command("/admin"))
+    await talk.tap(boss, "🗂 Products")
+    await talk.tap(boss, "📤 Send a product file (TOML)")
+    talk.api.files["products"] = PRODUCTS.encode()
+    upload = boss.sends_document(
+        "products", len(talk.api.files["products"]), "application/toml", "demo-products.toml"
+    )
+    await talk.send(boss, "(sends demo-products.toml)", upload)
+    await talk.tap(boss, "✅ Publish as new versions")
+    await talk.send(finance, "/admin", finance.command("/admin"))
+    await talk.tap(finance, "🏦 Capital pool")
+    await talk.tap(finance, "➕ Fund")
+    await talk.send(finance, "500,000 seed", finance.says("500,000 seed"))
+    await talk.tap(finance, "✅ Confirm")
+
+
 async def _allocation(talk: Conversation) -> None:
     """Li Wei takes a stock fund allocation from the rate table to its settlement."""
     app, say, bot = talk.app, talk.say, talk.bot.bot
     li, reviewer, finance, risk, risk_2 = (
         LocalUser(bot, uid, NAMES[uid]) for uid in (CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2)
     )
-    say("\n6. A stock fund allocation (配资): the operator puts a product on the rate table, funds the pool")
+    say("\n6. A stock fund allocation (配资) from the rate table; two risk officers join")
     for admin_id, telegram in (("risk-1", RISK), ("risk-2", RISK_2)):
         app.staff.enrol_by_operator(admin_id, ["risk_officer"], telegram_user_id=telegram)
         say(f"   $ p2pstock admin create {admin_id} --telegram-user-id {telegram} --role risk_officer")
-    app.staff.enrol_by_operator("product-1", ["super_admin"])
-    app.products.define(PRODUCT, by="product-1")
-    app.capital.fund(50_000_000, reference="seed", by="finance-1")
-    say(f"   rate table: {PRODUCT.name}; capital pool {app.capital.balance()}")
     await _apply_and_pay(talk, li)
     say("\n7. The reviewer phones Li Wei and confirms; finance assigns the trading sub-account")
     await _review_and_assign(talk, reviewer, finance)
@@ -299,8 +323,7 @@ async def _lending(talk: Conversation) -> None:
     li, reviewer, reviewer_2, risk, wang, zhang = (
         LocalUser(bot, uid, NAMES[uid]) for uid in (CUSTOMER, REVIEWER, REVIEWER_2, RISK, WANG, ZHANG)
     )
-    say("\n9. P2P lending: a loan product, a second reviewer, and two verified investors with ¥3,000 each")
-    app.loan_products.define(LOAN_PRODUCT, by="product-1")
+    say("\n9. P2P lending under the loan product published above: a second reviewer, two verified investors")
     app.staff.enrol_by_operator("reviewer-2", ["reviewer"], telegram_user_id=REVIEWER_2)
     for customer_id, telegram in (("wang", WANG), ("zhang", ZHANG)):
         _verified_investor(app, customer_id, telegram)

@@ -12,6 +12,9 @@ the second time.
 - lending: work out penalty interest on overdue installments up to the business date, collect what has
   fallen due from the borrowers' available balances, remind borrowers of installments due within three
   days, and tell borrowers and the full reviewers of installments still unpaid after their due date
+- watch the trading calendar: a year it needs and nobody covers (this year; next year from 1 October) is
+  told weekly to the administrators who keep it, a day the sources disagree about told once; both are
+  printed every time
 - deliver the notifications that are due (last, so that what the jobs queued goes out at once)
 """
 
@@ -22,6 +25,7 @@ from datetime import date
 import attrs
 
 from p2pstock.bootstrap import App
+from p2pstock.core.allocation.calendar_watch import CalendarWatch, watch
 from p2pstock.core.dispatch import DispatchReport
 from p2pstock.core.errors import InvalidInput
 
@@ -38,6 +42,7 @@ class JobsReport:
     loans_collected: int
     installments_overdue: int
     reminders: int
+    calendar: CalendarWatch
     notifications: DispatchReport
 
     def lines(self) -> list[str]:
@@ -54,6 +59,7 @@ class JobsReport:
             f"  installments newly overdue (told): {self.installments_overdue}",
             f"  repayment reminders: {self.reminders}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
+            *(f"  {line}" for line in self.calendar.lines()),
         ]
 
 
@@ -76,6 +82,7 @@ def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
         loans_collected=_collect(app, day),
         installments_overdue=app.lending.tell_overdue(day),
         reminders=app.lending.remind(day),
+        calendar=watch(app.office, app.trading_days.sources, today),
         notifications=app.dispatcher.dispatch_now(),
     )
 

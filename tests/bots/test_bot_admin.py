@@ -92,6 +92,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
     assert button_data(finance) == [
         "a:menu:withdrawals",
         "a:menu:allocations",
+        "a:menu:capital",
         "a:menu:approvals",
         "a:menu:audit",
         "a:menu:stats",

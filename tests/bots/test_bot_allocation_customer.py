@@ -250,6 +250,27 @@ def test_an_application_by_buttons_and_typing_explains_each_bad_entry_and_applie
     assert toasts(bot)[-1] == "This button is outdated."
 
 
+def test_a_term_into_a_year_without_a_trading_calendar_is_refused_in_the_customers_language(
+    app: App, clock: ManualClock
+) -> None:
+    verified(app, language="zh")
+    move_to(clock, date(2026, 12, 7), hour=10)
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.presses("al:lev:5:monthly"))
+        await bot.send(user.says("10000"))
+        term = user.says("1")
+        await bot.send(term)
+        await bot.send(user.presses(f"al:apply:{term.message.message_id}"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text() == (
+        "该期限将延续到 2027 年，而交易所尚未公布 2027 年的休市安排，暂时无法计算交易日。"
+        "请选择较短的期限，或待 2027 年休市安排公布后再申请。"
+    )
+    assert app.allocations.of_customer("alice") == []
+
+
 def test_two_taps_on_apply_processed_at_once_apply_once(app: App) -> None:
     verified(app)
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
-from conftest import TEST_ENCRYPTION_KEY
+from conftest import HOLIDAY_SOURCES, TEST_ENCRYPTION_KEY
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
@@ -20,6 +21,7 @@ from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.backoffice import Tx
+from p2pstock.core.catalog_file import catalog_text
 from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
@@ -76,8 +78,12 @@ EXPECTED: dict[str, set[str]] = {
     "PlatformStatistics.overview": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
     "ProductCatalog.define": {"super_admin"},
     "ProductCatalog.withdraw": {"super_admin"},
-    "TradingDays.set_override": {"super_admin"},
-    "TradingDays.clear_override": {"super_admin"},
+    "ProductCatalog.catalogue": {"super_admin"},
+    "ProductFiles.publish": {"super_admin"},
+    "ProductFiles.export": {"super_admin"},
+    "TradingDays.set_override": {"super_admin", "risk_officer"},
+    "TradingDays.clear_override": {"super_admin", "risk_officer"},
+    "TradingDays.load_year": {"super_admin", "risk_officer"},
     "Staff.administrators": {"super_admin"},
     "Staff.appoint": {"super_admin"},
     "Staff.change_roles": {"super_admin"},
@@ -103,10 +109,12 @@ EXPECTED: dict[str, set[str]] = {
     "Allocations.timeline": FOLLOWING,
     "CapitalPool.fund": {"super_admin", "finance"},
     "CapitalPool.take_out": {"super_admin", "finance"},
+    "CapitalPool.position": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
     "Approvals.approve[allocation.settle]": {"super_admin", "risk_officer"},
     "Approvals.reject[allocation.settle]": {"super_admin", "risk_officer"},
     "LoanCatalog.define": {"super_admin"},
     "LoanCatalog.withdraw": {"super_admin"},
+    "LoanCatalog.catalogue": {"super_admin"},
     "Lending.queue": LOAN_REVIEWERS,
     "Lending.first_review": {"super_admin", "reviewer"},
     "Lending.final_review": {"super_admin", "reviewer"},
@@ -145,6 +153,8 @@ def with_product(app: App) -> str:
     return registered(app)
 
 
+PRODUCT_FILE = catalog_text([attrs.evolve(PRODUCT, code="daily.file")])
+"""A product file defining one allocation product."""
 CLOSED_DAY = date(2026, 9, 16)
 
 
@@ -393,6 +403,9 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "PlatformStatistics.overview": (registered, lambda app, _, by: app.statistics.overview(by=by)),
     "ProductCatalog.define": (registered, lambda app, _, by: app.products.define(PRODUCT, by=by)),
     "ProductCatalog.withdraw": (with_product, lambda app, _, by: app.products.withdraw("daily.basic", by=by)),
+    "ProductCatalog.catalogue": (with_product, lambda app, _, by: app.products.catalogue(by=by)),
+    "ProductFiles.publish": (registered, lambda app, _, by: app.product_files.publish(PRODUCT_FILE, by=by)),
+    "ProductFiles.export": (with_product, lambda app, _, by: app.product_files.export(by=by)),
     "TradingDays.set_override": (
         registered,
         lambda app, _, by: app.trading_days.set_override(CLOSED_DAY, trades=False, reason="closed", by=by),
@@ -400,6 +413,10 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "TradingDays.clear_override": (
         with_override,
         lambda app, _, by: app.trading_days.clear_override(CLOSED_DAY, by=by),
+    ),
+    "TradingDays.load_year": (
+        registered,
+        lambda app, _, by: app.trading_days.load_year("2031-01-01\n2031-02-10 ~ 2031-02-14", by=by),
     ),
     "Allocations.record_call": (
         paid_allocation,
@@ -454,6 +471,7 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         lambda app, allocation, by: app.allocations.timeline(allocation, by=by),
     ),
     "CapitalPool.fund": (registered, lambda app, _, by: app.capital.fund(1_000, reference="more", by=by)),
+    "CapitalPool.position": (registered, lambda app, _, by: app.capital.position(by=by)),
     "CapitalPool.take_out": (
         paid_allocation,
         lambda app, _, by: app.capital.take_out(1_000, reference="less", by=by),
@@ -467,6 +485,7 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         lambda app, request, by: app.approvals.reject(request, by=by, reason="check the statement"),
     ),
     "LoanCatalog.define": (registered, lambda app, _, by: app.loan_products.define(LOAN_PRODUCT, by=by)),
+    "LoanCatalog.catalogue": (registered, lambda app, _, by: app.loan_products.catalogue(by=by)),
     "LoanCatalog.withdraw": (
         with_loan_product,
         lambda app, _, by: app.loan_products.withdraw("personal", by=by),
@@ -517,6 +536,9 @@ def snapshot(app: App) -> object:
             uow.outbox.of_recipient(PHONE, 100),
             uow.allocations.of_customer(CUSTOMER),
             uow.side_requests.pending(100),
+            uow.calendar_overrides.all(),
+            uow.calendar_years.latest(),
+            uow.products.newest(),
         )
 
     return app.office.read(read), app.ledger.trial_balance()
@@ -541,6 +563,7 @@ def memory_app(tmp_path: Path) -> App:
         clock=ManualClock(),
         documents=MemoryDocumentStore(),
         senders={},
+        holidays=HOLIDAY_SOURCES,
     )
     for admin_id, role in ROSTER.items():
         app.staff.enrol_by_operator(admin_id, [role])

@@ -42,6 +42,7 @@ from allocation_world import (
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import CallOutcome, Risk, Status
+from p2pstock.core.allocation.calendar import TermBeyondCalendar
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.errors import IdempotencyConflict, InsufficientFunds, Refused
@@ -681,13 +682,14 @@ def test_confirmation_follows_the_last_call(app: App) -> None:
         app.allocations.confirm(allocation.id, by="reviewer-1")
 
 
-def test_a_monthly_term_into_a_year_without_holiday_data_cannot_start(app: App, clock: ManualClock) -> None:
+def test_a_monthly_term_into_a_year_without_holiday_data_is_refused_at_the_application(
+    app: App, clock: ManualClock
+) -> None:
     move_to(clock, date(2026, 10, 12), hour=10)
-    allocation = confirmed(app, MONTHLY, term=3)
 
-    with pytest.raises(Refused, match="2027"):
-        app.allocations.assign_account(allocation.id, by="finance-1", sub_account="S-1", password="pw")
-    assert pool(app) == POOL
+    with pytest.raises(TermBeyondCalendar, match="2027"):
+        applied(app, MONTHLY, term=3)
+    assert app.allocations.of_customer("alice") == [] and pool(app) == POOL
 
 
 def test_the_password_cannot_be_read_once_the_allocation_is_settled(app: App) -> None:

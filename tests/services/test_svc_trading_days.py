@@ -47,9 +47,9 @@ def test_clearing_an_override_lets_the_holiday_data_decide_again(app: App) -> No
     assert app.trading_days.calendar().is_trading_day(TYPHOON)
 
 
-def test_only_product_managers_change_the_calendar_and_a_reason_is_required(app: App) -> None:
+def test_only_calendar_keepers_change_the_calendar_and_a_reason_is_required(app: App) -> None:
     with pytest.raises(PermissionDenied):
-        app.trading_days.set_override(TYPHOON, trades=False, reason="typhoon", by="risk-1")
+        app.trading_days.set_override(TYPHOON, trades=False, reason="typhoon", by="reviewer-1")
     with pytest.raises(InvalidInput):
         app.trading_days.set_override(TYPHOON, trades=False, reason=" ", by="root")
 

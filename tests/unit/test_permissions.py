@@ -31,6 +31,7 @@ ALL = {
     "stats.view",
     "audit.view",
     "product.manage",
+    "calendar.manage",
 }
 
 EXPECTED: dict[str, set[str]] = {
@@ -42,6 +43,7 @@ EXPECTED: dict[str, set[str]] = {
         "loan.full_review",
         "stats.view",
         "audit.view",
+        "calendar.manage",
     },
     "finance": {
         "withdrawal.approve",

@@ -32,8 +32,10 @@ from p2pstock.adapters.memory_people import (
     MemoryApprovals,
     MemoryAuditLog,
     MemoryCalendarOverrides,
+    MemoryCalendarYears,
     MemoryCustomers,
     MemoryDocuments,
+    MemoryNoticeMarks,
     MemoryOutbox,
     MemoryPaymentOrders,
     MemoryPhoneCodes,
@@ -42,7 +44,7 @@ from p2pstock.adapters.memory_people import (
     MemoryUiState,
     put,
 )
-from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
@@ -83,6 +85,8 @@ class MemoryDatabase:
     ui_state: dict[str, str] = attrs.Factory(dict)
     products: dict[str, CatalogEntry] = attrs.Factory(dict)
     calendar_overrides: dict[str, DayOverride] = attrs.Factory(dict)
+    calendar_years: dict[str, YearLoad] = attrs.Factory(dict)
+    notice_marks: dict[str, int] = attrs.Factory(dict)
     allocation_tables: AllocationTables = attrs.Factory(AllocationTables)
     lending_tables: LendingTables = attrs.Factory(LendingTables)
     next_seq: int = 1
@@ -116,6 +120,8 @@ class MemoryUnitOfWork:
         self.ui_state = MemoryUiState(database.ui_state, self._undo)
         self.products = MemoryProducts(database.products, self._undo)
         self.calendar_overrides = MemoryCalendarOverrides(database.calendar_overrides, self._undo)
+        self.calendar_years = MemoryCalendarYears(database.calendar_years, self._undo)
+        self.notice_marks = MemoryNoticeMarks(database.notice_marks, self._undo)
         tables = database.allocation_tables
         self.allocations = MemoryAllocations(tables.allocations, tables.statuses, self._undo)
         self.side_requests = MemorySideRequests(tables.side_requests, self._undo)

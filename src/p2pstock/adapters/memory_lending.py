@@ -46,9 +46,11 @@ class MemoryLoanProducts:
         put(self._rows, f"{code}@{version}", attrs.evolve(entry, offered=offered), self._undo)
 
     def offered(self) -> list[LoanCatalogEntry]:
+        return [e for e in self.newest() if e.offered]
+
+    def newest(self) -> list[LoanCatalogEntry]:
         codes = sorted({e.product.code for e in self._rows.values()})
-        newest = [self.latest(code) for code in codes]
-        return [e for e in newest if e is not None and e.offered]
+        return [e for e in (self.latest(code) for code in codes) if e is not None]
 
 
 class MemoryLoans:

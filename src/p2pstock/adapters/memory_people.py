@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import attrs
 
-from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import DeliveryStatus, Notification
@@ -302,9 +302,11 @@ class MemoryProducts:
         put(self._rows, f"{code}@{version}", attrs.evolve(entry, offered=offered), self._undo)
 
     def offered(self) -> list[CatalogEntry]:
+        return [e for e in self.newest() if e.offered]
+
+    def newest(self) -> list[CatalogEntry]:
         codes = sorted({e.product.code for e in self._rows.values()})
-        newest = [self.latest(code) for code in codes]
-        return [e for e in newest if e is not None and e.offered]
+        return [e for e in (self.latest(code) for code in codes) if e is not None]
 
 
 class MemoryCalendarOverrides:
@@ -319,3 +321,36 @@ class MemoryCalendarOverrides:
 
     def delete(self, day: date) -> bool:
         return remove(self._rows, day.isoformat(), self._undo)
+
+
+class MemoryCalendarYears:
+    def __init__(self, rows: dict[str, YearLoad], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def latest(self) -> dict[int, YearLoad]:
+        newest: dict[int, YearLoad] = {}
+        for load in sorted(self._rows.values(), key=lambda load: (load.year, load.version)):
+            newest[load.year] = load
+        return newest
+
+    def versions(self, year: int) -> list[YearLoad]:
+        return sorted(
+            (load for load in self._rows.values() if load.year == year), key=lambda load: load.version
+        )
+
+    def add(self, load: YearLoad) -> None:
+        key = f"{load.year}@{load.version}"
+        if key in self._rows:
+            raise TransientConflict(f"calendar load {key} exists")
+        put(self._rows, key, load, self._undo)
+
+
+class MemoryNoticeMarks:
+    def __init__(self, rows: dict[str, int], undo: Undo) -> None:
+        self._rows, self._undo = rows, undo
+
+    def mark(self, key: str, at: int) -> bool:
+        if key in self._rows:
+            return False
+        put(self._rows, key, at, self._undo)
+        return True

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from p2pstock.bootstrap import App
-from p2pstock.cli.common import Commands, on_app
+from p2pstock.cli.common import Commands, on_app, read_text
 
 
 def register(commands: Commands) -> None:
@@ -23,12 +23,8 @@ def register(commands: Commands) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    try:
-        text = args.file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {args.file}: {error}", file=sys.stderr)
-        return 1
-    return on_app(lambda app: _import_text(app, text, args.by))
+    text = read_text(args.file)
+    return 1 if text is None else on_app(lambda app: _import_text(app, text, args.by))
 
 
 def _import_text(app: App, text: str, by: str) -> int:

@@ -16,7 +16,9 @@
     └── StorageError                   the storage could not complete the operation
         └── TransientConflict          a serialization failure or deadlock; the operation may be retried
 
-Frontends map these classes to texts in one table; embedders catch the branch they care about.
+Frontends map these classes to texts in one table; embedders catch the branch they care about. An error
+may also carry a ``code`` (a stable name of its reason, e.g. ``deposit_range``) and the ``values`` its
+text shows, so that a frontend can say it in the reader's language rather than pass the English on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,15 @@ from __future__ import annotations
 
 class P2PStockError(Exception):
     """Base class of every error raised by p2pstock."""
+
+    code: str = ""
+    values: dict[str, object]
+
+    def __init__(self, *args: object, code: str = "", **values: object) -> None:
+        super().__init__(*args)
+        if code:
+            self.code = code
+        self.values = values
 
 
 class InvalidInput(P2PStockError, ValueError):

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.notices import LOAN_TEMPLATES
 from p2pstock.core.validation import positive_int
@@ -222,6 +223,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             }
         ),
         **LOAN_TEMPLATES,
+        **CALENDAR_TEMPLATES,
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""
@@ -370,4 +372,13 @@ class Outbox(Protocol):
 
     def of_recipient(self, recipient: str, limit: int) -> list[Notification]:
         """The recipient's notifications, newest first."""
+        ...
+
+
+class NoticeMarks(Protocol):
+    """Marks of notices told once (a platform warning for a week, a dispute about a day), by key."""
+
+    def mark(self, key: str, at: int) -> bool:
+        """Mark ``key`` told at ``at``; False when it was marked already (then nothing changes). Two
+        transactions marking one key at once: one of them gets True."""
         ...

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 from p2pstock.core.allocation.ports import (
     AllocationRepository,
     CalendarOverrideRepository,
+    CalendarYearRepository,
     DailyStatusRepository,
     EventRepository,
     ProductRepository,
@@ -21,7 +22,7 @@ from p2pstock.core.lending.ports import (
     LoanProductRepository,
     LoanRepository,
 )
-from p2pstock.core.notifications import Outbox
+from p2pstock.core.notifications import NoticeMarks, Outbox
 from p2pstock.core.payments import PaymentOrderRepository, UiStateRepository
 from p2pstock.core.people.ports import (
     ApprovalRepository,
@@ -62,6 +63,10 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRepository: ...
     @property
     def calendar_overrides(self) -> CalendarOverrideRepository: ...
+    @property
+    def calendar_years(self) -> CalendarYearRepository: ...
+    @property
+    def notice_marks(self) -> NoticeMarks: ...
     @property
     def allocations(self) -> AllocationRepository: ...
     @property

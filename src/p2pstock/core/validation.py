@@ -100,4 +100,6 @@ def optional_telegram_user_id(value: object) -> int | None:
 def positive_int(_instance: object, attribute: Any, value: object) -> None:
     """An attrs validator: a whole number above zero (never a bool)."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput(f"{attribute.name} must be a positive integer")
+        raise InvalidInput(
+            f"{attribute.name} must be a positive integer", code="positive", field=attribute.name
+        )

@@ -37,8 +37,8 @@ _ADD_PRODUCT = (
     "INSERT INTO loan_product (code, version, data, defined_at, defined_by, offered) "
     "VALUES (:code, :version, :data, :defined_at, :defined_by, :offered)"
 )
-_OFFERED = (
-    f"SELECT {_PRODUCT} FROM loan_product p WHERE offered AND version = "
+_NEWEST = (
+    f"SELECT {_PRODUCT} FROM loan_product p WHERE version = "
     "(SELECT max(version) FROM loan_product q WHERE q.code = p.code) ORDER BY code"
 )
 
@@ -73,7 +73,10 @@ class SqlLoanProducts(SqlRepository):
         )
 
     def offered(self) -> list[LoanCatalogEntry]:
-        return [_entry(row) for row in self._rows(_OFFERED, {})]
+        return [entry for entry in self.newest() if entry.offered]
+
+    def newest(self) -> list[LoanCatalogEntry]:
+        return [_entry(row) for row in self._rows(_NEWEST, {})]
 
 
 def _entry(row: Row) -> LoanCatalogEntry:

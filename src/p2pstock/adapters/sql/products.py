@@ -1,5 +1,6 @@
-"""Allocation products (one row per version, the definition as canonical JSON) and trading-calendar
-overrides on SQLite and PostgreSQL."""
+"""Allocation products (one row per version, the definition as canonical JSON), trading-calendar overrides,
+the years of closures administrators loaded (a row per version), and marks of notices told once, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import date
 
 import attrs
 
-from p2pstock.adapters.sql.repository import Row, SqlRepository
-from p2pstock.core.allocation.ports import CatalogEntry, DayOverride
+from p2pstock.adapters.sql.repository import Row, SqlRepository, refusing_duplicates, split_list
+from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.allocation.products import from_json, to_json
 
 _COLUMNS = "definition, defined_at, defined_by, offered"
@@ -18,8 +19,8 @@ _ADD = (
     "INSERT INTO allocation_product (code, version, definition, defined_at, defined_by, offered) "
     "VALUES (:code, :version, :definition, :defined_at, :defined_by, :offered)"
 )
-_OFFERED = (
-    f"SELECT {_COLUMNS} FROM allocation_product p WHERE offered AND version = "
+_NEWEST = (
+    f"SELECT {_COLUMNS} FROM allocation_product p WHERE version = "
     "(SELECT max(version) FROM allocation_product q WHERE q.code = p.code) ORDER BY code"
 )
 
@@ -55,7 +56,10 @@ class SqlProducts(SqlRepository):
         )
 
     def offered(self) -> list[CatalogEntry]:
-        return [_entry(row) for row in self._rows(_OFFERED, {})]
+        return [entry for entry in self.newest() if entry.offered]
+
+    def newest(self) -> list[CatalogEntry]:
+        return [_entry(row) for row in self._rows(_NEWEST, {})]
 
 
 def _entry(row: Row) -> CatalogEntry:
@@ -82,4 +86,46 @@ class SqlCalendarOverrides(SqlRepository):
 
     def delete(self, day: date) -> bool:
         cursor = self._run("DELETE FROM calendar_override WHERE day = :day", {"day": day.isoformat()})
+        return int(cursor.rowcount) == 1
+
+
+_YEAR_COLUMNS = "year, version, closed, note, loaded_by, loaded_at"
+
+
+class SqlCalendarYears(SqlRepository):
+    def latest(self) -> dict[int, YearLoad]:
+        rows = self._rows(
+            f"SELECT {_YEAR_COLUMNS} FROM calendar_year c WHERE version = "
+            "(SELECT max(version) FROM calendar_year d WHERE d.year = c.year) ORDER BY year",
+            {},
+        )
+        return {load.year: load for load in map(_year_load, rows)}
+
+    def versions(self, year: int) -> list[YearLoad]:
+        rows = self._rows(
+            f"SELECT {_YEAR_COLUMNS} FROM calendar_year WHERE year = :year ORDER BY version", {"year": year}
+        )
+        return [_year_load(row) for row in rows]
+
+    def add(self, load: YearLoad) -> None:
+        closed = ",".join(day.isoformat() for day in sorted(load.closed))
+        with refusing_duplicates(f"calendar load {load.year}@{load.version}"):
+            self._insert(
+                "calendar_year",
+                _YEAR_COLUMNS.split(", "),
+                [(load.year, load.version, closed, load.note, load.loaded_by, load.loaded_at)],
+            )
+
+
+def _year_load(row: Row) -> YearLoad:
+    closed = frozenset(date.fromisoformat(day) for day in split_list(row[2]))
+    return YearLoad(row[0], row[1], closed, row[3], row[4], row[5])
+
+
+class SqlNoticeMarks(SqlRepository):
+    def mark(self, key: str, at: int) -> bool:
+        cursor = self._run(
+            "INSERT INTO notice_mark (key, at) VALUES (:key, :at) ON CONFLICT (key) DO NOTHING",
+            {"key": key, "at": at},
+        )
         return int(cursor.rowcount) == 1

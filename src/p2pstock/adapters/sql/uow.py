@@ -20,7 +20,12 @@ from p2pstock.adapters.sql.lending import SqlInstallments, SqlInvestments, SqlLo
 from p2pstock.adapters.sql.outbox import SqlOutbox
 from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
-from p2pstock.adapters.sql.products import SqlCalendarOverrides, SqlProducts
+from p2pstock.adapters.sql.products import (
+    SqlCalendarOverrides,
+    SqlCalendarYears,
+    SqlNoticeMarks,
+    SqlProducts,
+)
 from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
 
@@ -50,6 +55,8 @@ class SqlUnitOfWork:
     ui_state: SqlUiState
     products: SqlProducts
     calendar_overrides: SqlCalendarOverrides
+    calendar_years: SqlCalendarYears
+    notice_marks: SqlNoticeMarks
     allocations: SqlAllocations
     side_requests: SqlSideRequests
     daily_statuses: SqlDailyStatuses
@@ -87,6 +94,8 @@ class SqlUnitOfWork:
         self.ui_state = SqlUiState(cursor, self._dialect)
         self.products = SqlProducts(cursor, self._dialect)
         self.calendar_overrides = SqlCalendarOverrides(cursor, self._dialect)
+        self.calendar_years = SqlCalendarYears(cursor, self._dialect)
+        self.notice_marks = SqlNoticeMarks(cursor, self._dialect)
         self.allocations = SqlAllocations(cursor, self._dialect)
         self.side_requests = SqlSideRequests(cursor, self._dialect)
         self.daily_statuses = SqlDailyStatuses(cursor, self._dialect)

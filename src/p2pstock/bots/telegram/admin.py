@@ -32,7 +32,15 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import admin_roles, allocation_admin, lending_admin
+from p2pstock.bots.telegram import (
+    admin_calendar,
+    admin_capital,
+    admin_products,
+    admin_roles,
+    admin_steps,
+    allocation_admin,
+    lending_admin,
+)
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
     BotApplication,
@@ -48,7 +56,7 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.lending_customer import percent
+from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
@@ -76,6 +84,9 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
     "allocations": allocation_admin.MENU_PERMISSIONS,
     "loans": lending_admin.MENU_PERMISSIONS,
+    "products": Permission.PRODUCT_MANAGE,
+    "capital": Permission.CAPITAL_MANAGE,
+    "calendar": Permission.CALENDAR_MANAGE,
     "approvals": None,
     "audit": Permission.AUDIT_VIEW,
     "stats": Permission.STATS_VIEW,
@@ -92,7 +103,16 @@ REJECTIONS = (
     *sorted(allocation_admin.REJECTIONS),
     *sorted(lending_admin.REJECTIONS),
 )
-PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT, allocation_admin.STEP)
+BACK_OFFICE = (admin_products, admin_capital, admin_calendar)
+"""The back-office modules: each a table of ``STEPS`` by button verb under one ``PERMISSION``, its typed
+steps waiting under ``STEP`` in the user's state."""
+PENDING = (
+    "admin_rejection",
+    admin_roles.APPOINTMENT,
+    admin_roles.DRAFT,
+    allocation_admin.STEP,
+    *(module.STEP for module in BACK_OFFICE),
+)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
@@ -127,6 +147,7 @@ async def admin_button(update: Update, context: BotContext) -> object:
     admin, lang = found
     appointment = context.user_state.get(admin_roles.APPOINTMENT)
     draft = context.user_state.get(admin_roles.DRAFT)
+    waited = {module.STEP: context.user_state.get(module.STEP) for module in BACK_OFFICE}
     _drop_pending(context)
     if action.verb in admin_roles.VERBS:
         step = admin_roles.on_button(
@@ -137,6 +158,15 @@ async def admin_button(update: Update, context: BotContext) -> object:
         handled(await allocation_admin.on_button(update, context, admin, lang, action))
     if action.verb in lending_admin.VERBS:
         handled(await lending_admin.on_button(update, context, admin, lang, action))
+    for module in BACK_OFFICE:
+        if action.verb in module.STEPS:
+            press = admin_steps.Press(admin, lang, action.subject, waited[module.STEP])
+            steps, permission = module.STEPS, module.PERMISSION
+            handled(
+                await admin_steps.on_button(
+                    update, context, press, action.verb, steps=steps, permission=permission
+                )
+            )
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
@@ -410,6 +440,9 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "roles": admin_roles.show_roles,
     "allocations": allocation_admin.show_menu,
     "loans": lending_admin.show_menu,
+    "products": admin_products.show_menu,
+    "capital": admin_capital.show_menu,
+    "calendar": admin_calendar.show_menu,
 }
 
 
@@ -527,6 +560,9 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
                 admin_roles.ROLE_PERMISSIONS: [MessageHandler(_NEW_TEXT, admin_roles.use_buttons)],
                 admin_roles.ROLE_DESCRIPTION: [MessageHandler(_NEW_TEXT, admin_roles.got_role_description)],
                 **allocation_admin.states(),
+                **admin_products.states(),
+                **admin_capital.states(),
+                **admin_calendar.states(),
             },
             fallbacks=[
                 CommandHandler("cancel", cancel_step),

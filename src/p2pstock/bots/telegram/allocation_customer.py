@@ -33,7 +33,6 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import tzinfo
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -57,11 +56,16 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.product_cards import deposit_range as _deposit_range
+from p2pstock.bots.telegram.product_cards import per_period as _per
+from p2pstock.bots.telegram.product_cards import ppm_percent as _ppm_percent
+from p2pstock.bots.telegram.product_cards import rate_table_text
+from p2pstock.bots.telegram.product_cards import term_unit as _unit
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
 from p2pstock.core.allocation.ports import Event
-from p2pstock.core.allocation.products import Component, Mode, Product
+from p2pstock.core.allocation.products import Component, Product
 from p2pstock.core.allocation.risk import read_risk
 from p2pstock.core.allocation.service import Timeline, event_data
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, SideRequest
@@ -116,15 +120,12 @@ async def show_rate_table(update: Update, context: BotContext) -> int:
     if not products:
         await say(update, context, text("alloc.table.empty", lang))
         return END
-    parts = [text("alloc.table.title", lang)]
-    parts += [_product_text(product, lang) for product in products]
-    parts.append(text("alloc.table.legend", lang))
     rows = [
         [choice]
         for product in products
         if (choice := _button(product.name, cb.AllocationStep("prod", product.code))) is not None
     ]
-    await say(update, context, "\n\n".join(parts), InlineKeyboardMarkup(rows))
+    await say(update, context, rate_table_text(products, lang), InlineKeyboardMarkup(rows))
     return END
 
 
@@ -1124,50 +1125,8 @@ async def _draft_product(
     return draft, product
 
 
-def _product_text(product: Product, lang: str) -> str:
-    per = _per(product.mode, lang)
-    rates = "; ".join(
-        text("alloc.table.rate", lang, leverage=r.leverage, rate=_ppm_percent(r.rate_ppm), per=per)
-        for r in product.rates
-    )
-    lines = [
-        text(
-            "alloc.table.product",
-            lang,
-            name=product.name,
-            mode=text(f"alloc.mode.{product.mode.value}", lang),
-            rates=rates,
-            warning=product.warning_ratio_pct,
-            liquidation=product.liquidation_ratio_pct,
-            term_min=product.term_min,
-            term_max=product.term_max,
-            unit=_unit(product.mode, lang),
-            **_deposit_range(product),
-        )
-    ]
-    if product.risk_fund_ppm:
-        lines.append(text("alloc.table.risk_fund", lang, rate=_ppm_percent(product.risk_fund_ppm)))
-    if product.prepaid_periods:
-        lines.append(text("alloc.table.prepaid", lang, periods=product.prepaid_periods))
-    lines.append(text("alloc.table.deadline", lang, minutes=product.payment_deadline_minutes))
-    return "\n".join(lines)
-
-
-def _deposit_range(product: Product) -> dict[str, object]:
-    return {
-        "low": Money(product.deposit_min),
-        "high": Money(product.deposit_max),
-        "step": Money(product.deposit_step),
-    }
-
-
 def _term_range(product: Product, lang: str) -> dict[str, object]:
     return {"low": product.term_min, "high": product.term_max, "unit": _unit(product.mode, lang)}
-
-
-def _ppm_percent(ppm: int) -> str:
-    """Parts per million as a per-cent figure: 600 → "0.06", 15,000 → "1.5"."""
-    return f"{(Decimal(ppm) / 10_000).normalize():f}"
 
 
 def _basis_points(bp: int) -> str:
@@ -1187,14 +1146,6 @@ def _ratio(a: Allocation, assets: int) -> str:
         unpaid_fees=a.fees_unpaid,
     )
     return _basis_points(reading.ratio_bp)
-
-
-def _unit(mode: Mode, lang: str) -> str:
-    return text(f"alloc.unit.{mode.value}", lang)
-
-
-def _per(mode: Mode, lang: str) -> str:
-    return text(f"alloc.per.{mode.value}", lang)
 
 
 def _component(part: Component, lang: str) -> str:

@@ -159,6 +159,18 @@ ADMIN_VERBS = (
     "ln_full",  # pass the full review: disburse
     "ln_no",  # reject at a review (a reason is asked for)
     "ln_ref",  # refuse at the full review (a reason is asked for)
+    "cal_year",  # subject: a year, to show what the calendar knows of it
+    "cal_load",  # subject: "-", a notice of closures is asked for
+    "cal_ok",  # subject: the token of the notice read, to load it
+    "cal_day",  # subject: "-", a day's override is asked for
+    "pd_file",  # subject: "-", a product file is asked for
+    "pd_ok",  # subject: the token of the products previewed, to publish them
+    "pd_off",  # subject: a:<code> (allocation) or l:<code> (loan), to withdraw it
+    "pd_export",  # subject: "-", the products sent as a file
+    "pd_new",  # subject: a or l, a new product asked for field by field
+    "pd_edit",  # subject: a:<code> or l:<code>, a new version asked for field by field
+    "cap_move",  # subject: in or out, the amount and reference are asked for
+    "cap_ok",  # subject: the token of the movement shown, to carry it out
 )
 ADMIN_QUEUES = (
     "documents",
@@ -170,6 +182,9 @@ ADMIN_QUEUES = (
     "roles",
     "allocations",
     "loans",
+    "products",
+    "capital",
+    "calendar",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
@@ -222,6 +237,15 @@ _ADMIN_SUBJECTS = {
     "al_q": re.compile("|".join(ALLOCATION_QUEUES)),
     "ln_q": re.compile("|".join(LOAN_QUEUES)),
     "al_call": re.compile(f"(confirmed|no_answer|declined):{_ADMIN_ID}"),
+    "cal_year": re.compile(r"\d{4}"),
+    "cal_load": re.compile("-"),
+    "cal_day": re.compile("-"),
+    "pd_file": re.compile("-"),
+    "pd_export": re.compile("-"),
+    "pd_new": re.compile("[al]"),
+    "pd_off": re.compile(r"[al]:[a-z0-9_.]+"),
+    "pd_edit": re.compile(r"[al]:[a-z0-9_.]+"),
+    "cap_move": re.compile("in|out"),
 }
 """Verb → the exact shape of its subject (any other verb's subject is an id)."""
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import attrs
 
 from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.allocation.calendar import TermBeyondCalendar
 from p2pstock.core.errors import (
     AlreadyDecided,
     IdempotencyConflict,
@@ -74,6 +75,7 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(InsufficientFunds, "error.insufficient_funds"),
     Row(WithdrawalBlocked, "error.withdrawal_blocked"),
     Row(PermissionDenied, "error.permission"),
+    Row(TermBeyondCalendar, "error.term_beyond_calendar", lambda e: {"year": getattr(e, "year", "")}),
     Row(MakerCannotCheck, "error.maker_cannot_check"),
     Row(ApprovalExpired, "error.approval_expired"),
     Row(AlreadyDecided, "error.already_decided"),

@@ -17,7 +17,7 @@ from telegram.ext import ConversationHandler
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.lending_customer import percent
+from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.loans import Loan, LoanStatus

@@ -42,6 +42,7 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.product_cards import loan_products_text, percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending import bidding
@@ -255,25 +256,9 @@ async def show_products(update: Update, context: BotContext) -> int:
     if not products:
         await say(update, context, text("loan.products.empty", lang))
         return END
-    lines = [text("loan.products.title", lang)] + [_product_text(product, lang) for product in products]
     rows = [[button(product.name, cb.LoanStep("prod", product.code))] for product in products]
-    await say(update, context, "\n\n".join(lines), InlineKeyboardMarkup(rows))
+    await say(update, context, loan_products_text(products, lang), InlineKeyboardMarkup(rows))
     return END
-
-
-def _product_text(product: LoanProduct, lang: str) -> str:
-    return text(
-        "loan.product",
-        lang,
-        name=product.name,
-        low=Money(product.amount_min),
-        high=Money(product.amount_max),
-        months_min=product.months_min,
-        months_max=product.months_max,
-        rate_min=percent(product.rate_min_bp),
-        rate_max=percent(product.rate_max_bp),
-        fee=percent(product.listing_fee_bp),
-    )
 
 
 async def _choose_method(update: Update, context: BotContext, press: Press) -> object:
@@ -690,12 +675,6 @@ def _ranges(product: LoanProduct) -> dict[str, object]:
 def _token() -> str:
     """Names one confirmation: its buttons' taps are one request to core, another confirmation another."""
     return uuid.uuid4().hex[:12]
-
-
-def percent(bp: int) -> str:
-    """Basis points as a percentage with two decimals: 1200 → 12.00%."""
-    whole, part = divmod(bp, 100)
-    return f"{whole}.{part:02d}%"
 
 
 def _status(loan: Loan, lang: str) -> str:

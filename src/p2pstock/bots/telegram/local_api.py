@@ -160,6 +160,16 @@ class LocalUser:
         }
         return self.message(photo=[photo])
 
+    def sends_document(self, file_id: str, size: int, mime_type: str, name: str) -> Update:
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "mime_type": mime_type,
+            "file_size": size,
+        }
+        return self.message(document=document)
+
     def presses(self, data: str, message_id: int) -> Update:
         chat = {"id": self.id, "type": "private"}
         message = {

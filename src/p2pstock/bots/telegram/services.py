@@ -10,8 +10,10 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.service import Allocations
+from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.ledger.service import Ledger
@@ -23,6 +25,7 @@ from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.kyc_review import KycReview
 from p2pstock.core.people.registration import Customers
 from p2pstock.core.people.staff import Staff
+from p2pstock.core.product_files import ProductFiles
 from p2pstock.core.statistics import PlatformStatistics
 from p2pstock.core.wallet.service import Wallets
 
@@ -90,6 +93,12 @@ class Platform(Protocol):
     def loan_products(self) -> LoanCatalog: ...
     @property
     def lending(self) -> Lending: ...
+    @property
+    def trading_days(self) -> TradingDays: ...
+    @property
+    def product_files(self) -> ProductFiles: ...
+    @property
+    def capital(self) -> CapitalPool: ...
 
 
 @attrs.frozen
@@ -109,6 +118,9 @@ class BotServices:
     allocations: Allocations
     loan_products: LoanCatalog
     lending: Lending
+    trading_days: TradingDays
+    product_files: ProductFiles
+    capital: CapitalPool
     ui_state: UiStore
     payments: DepositLinks | None = None
 
@@ -128,6 +140,9 @@ class BotServices:
             allocations=platform.allocations,
             loan_products=platform.loan_products,
             lending=platform.lending,
+            trading_days=platform.trading_days,
+            product_files=platform.product_files,
+            capital=platform.capital,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
         )

@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
+from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
+from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 
 LANGUAGES = ("zh", "en")
@@ -462,6 +464,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.permission.stats.view": _t("查看统计", "Statistics"),
         "admin.permission.audit.view": _t("审计日志", "Audit trail"),
         "admin.permission.product.manage": _t("产品管理", "Products"),
+        "admin.permission.calendar.manage": _t("交易日历", "Trading calendar"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
@@ -480,12 +483,22 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "You opened this request; another administrator has to decide it.",
         ),
         "error.approval_expired": _t("该审批申请已过期。", "This approval request has expired."),
+        "error.term_beyond_calendar": _t(
+            "该期限将延续到 {year} 年，而交易所尚未公布 {year} 年的休市安排，暂时无法计算交易日。"
+            "请选择较短的期限，或待 {year} 年休市安排公布后再申请。",
+            "This term would run into {year}, whose exchange closures are not published yet, so its "
+            "trading days cannot be counted. Choose a shorter term, or apply again once {year}'s "
+            "closures are published.",
+        ),
         "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
         "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **LENDING_TEXTS,
+        **ADMIN_CALENDAR_TEXTS,
+        **PRODUCT_TEXTS,
+        **CAPITAL_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""

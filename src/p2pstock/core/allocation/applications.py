@@ -1,5 +1,9 @@
 """Applying for an allocation and paying for it, component by component.
 
+A term the trading calendar cannot count (it needs a year nobody has published yet) is refused when the
+customer applies and before each payment, so money is never frozen for an allocation that cannot start
+(``terms.require_countable``).
+
 Each component (deposit, risk fund, prepaid fee) is paid from the wallet's available balance and frozen at
 once as a ledger hold named after the allocation and the component, so paying twice freezes once. An
 application not fully paid by its deadline is cancelled by ``p2pstock jobs run``; the customer may cancel
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import attrs
 
+from p2pstock.core.allocation import terms
 from p2pstock.core.allocation.allocations import Allocation, Hold, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component
@@ -72,6 +77,7 @@ def apply(
         raise NotFound(f"no product {product_code} on offer")
     product = entry.product
     quote = product.quote(deposit, leverage, term)
+    terms.require_countable(desk, tx, product, term)
     allocation = Allocation(
         id=new_id,
         customer_id=customer_id,
@@ -103,6 +109,7 @@ def pay(desk: Desk, tx: Tx, allocation_id: str, component: Component, customer_i
         raise InvalidInput(f"this allocation has no {component.value.replace('_', ' ')} to pay")
     if tx.now >= allocation.deadline:
         raise Refused("the payment deadline has passed")
+    terms.require_countable(desk, tx, allocation.product, allocation.term)
     amount = allocation.due[component]
     credit = (
         chart.fee_income().id

@@ -4,16 +4,15 @@ applied under, so changing the table never changes the terms of a running alloca
 
 from __future__ import annotations
 
-import json
-
 import attrs
 
 from p2pstock.core.allocation.ports import CatalogEntry
 from p2pstock.core.allocation.products import Product, to_json
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.errors import InvalidInput, NotFound
-from p2pstock.core.people.permissions import Permission
+from p2pstock.core.people.permissions import Administrator, Permission
 from p2pstock.core.validation import check_code
+from p2pstock.core.versions import define_version
 
 
 @attrs.define
@@ -25,20 +24,7 @@ class ProductCatalog:
         if not isinstance(product, Product):
             raise InvalidInput("expected a Product")
 
-        def define(tx: Tx) -> Product:
-            admin = tx.admin(by, Permission.PRODUCT_MANAGE)
-            latest = tx.uow.products.latest(product.code, lock=True)
-            if latest is not None and attrs.evolve(product, version=latest.product.version) == latest.product:
-                return latest.product  # the same definition again: nothing new
-            version = 1 if latest is None else latest.product.version + 1
-            stored = attrs.evolve(product, version=version)
-            tx.uow.products.add(CatalogEntry(stored, tx.now, admin.id))
-            tx.audit(
-                admin.id, "product.define", f"{stored.code}@{version}", after=json.loads(to_json(stored))
-            )
-            return stored
-
-        return self.office.run(define)
+        return self.office.run(lambda tx: define_in(tx, product, tx.admin(by, Permission.PRODUCT_MANAGE))[0])
 
     def withdraw(self, code: str, *, by: str) -> None:
         """Stop offering ``code`` (running allocations keep their version)."""
@@ -54,6 +40,15 @@ class ProductCatalog:
 
         self.office.run(withdraw)
 
+    def catalogue(self, *, by: str) -> list[CatalogEntry]:
+        """The newest version of every product, offered or withdrawn (for administrators)."""
+
+        def read(tx: Tx) -> list[CatalogEntry]:
+            tx.admin(by, Permission.PRODUCT_MANAGE)
+            return tx.uow.products.newest()
+
+        return self.office.read(read)
+
     def rate_table(self) -> list[Product]:
         """What customers may apply for: the newest version of each offered product."""
         return [entry.product for entry in self.office.read(lambda tx: tx.uow.products.offered())]
@@ -63,3 +58,11 @@ class ProductCatalog:
         if entry is None:
             raise NotFound(f"no product {code} version {version}")
         return entry.product
+
+
+def define_in(tx: Tx, product: Product, admin: Administrator) -> tuple[Product, bool]:
+    """Store ``product`` as the next version of its code in ``tx``; whether anything changed
+    (``core.versions``)."""
+    return define_version(
+        tx, tx.uow.products, product, admin, kind="product", entry=CatalogEntry, to_json=to_json
+    )

@@ -23,6 +23,7 @@ import attrs
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.calendar import HolidaySource, TradingCalendar
 from p2pstock.core.allocation.ports import Event, SecretBox
+from p2pstock.core.allocation.trading_days import read_calendar
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import NotFound, P2PStockError
@@ -55,7 +56,7 @@ PLATFORM_ACCOUNTS = (
 class Desk:
     office: Backoffice
     ledger: Ledger
-    holidays: HolidaySource
+    sources: tuple[HolidaySource, ...]
     box: SecretBox | None = None
     shortfall: ShortfallPolicy = ShortfallPolicy.RECEIVABLE
 
@@ -64,8 +65,7 @@ class Desk:
         return self.ledger.timezone
 
     def calendar(self, tx: Tx) -> TradingCalendar:
-        overrides = tx.uow.calendar_overrides.all()
-        return TradingCalendar(self.holidays, {o.day: o.trades for o in overrides})
+        return read_calendar(tx, self.sources)
 
     def local(self, micros: int) -> datetime:
         return from_micros(micros).astimezone(self.timezone)

@@ -32,6 +32,10 @@ class ProductRepository(Protocol):
         """The newest version of every product still offered, by code."""
         ...
 
+    def newest(self) -> list[CatalogEntry]:
+        """The newest version of every product, offered or withdrawn, by code."""
+        ...
+
 
 @attrs.frozen
 class DayOverride:
@@ -52,6 +56,33 @@ class CalendarOverrideRepository(Protocol):
 
     def delete(self, day: date) -> bool:
         """Remove the day's override; False if there was none."""
+        ...
+
+
+@attrs.frozen
+class YearLoad:
+    """A year's closed weekdays as administrators loaded them from the exchanges' notice. A correction is
+    a new ``version``; every version is kept."""
+
+    year: int
+    version: int
+    closed: frozenset[date]
+    note: str
+    loaded_by: str
+    loaded_at: int
+
+
+class CalendarYearRepository(Protocol):
+    def latest(self) -> dict[int, YearLoad]:
+        """The newest load of every year loaded."""
+        ...
+
+    def versions(self, year: int) -> list[YearLoad]:
+        """Every load of ``year``, oldest first."""
+        ...
+
+    def add(self, load: YearLoad) -> None:
+        """Store a new version (never replaces one; a version stored already is a conflict)."""
         ...
 
 

@@ -67,7 +67,9 @@ class LeverageRate:
 
     def __attrs_post_init__(self) -> None:
         if self.leverage > MAX_LEVERAGE:
-            raise InvalidInput(f"leverage may be at most {MAX_LEVERAGE}")
+            raise InvalidInput(
+                f"leverage may be at most {MAX_LEVERAGE}", code="max_leverage", most=MAX_LEVERAGE
+            )
 
 
 @attrs.frozen
@@ -91,7 +93,7 @@ class Quote:
 def _check_ratios(product: Product) -> None:
     if not 0 < product.liquidation_ratio_pct < product.warning_ratio_pct <= 100:
         raise InvalidInput(
-            "the ratios must satisfy 0 < liquidation < warning ≤ 100 (per cent of the deposit)"
+            "the ratios must satisfy 0 < liquidation < warning ≤ 100 (per cent of the deposit)", code="ratios"
         )
 
 
@@ -122,17 +124,21 @@ class Product:
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
-            raise InvalidInput("a product needs a name")
+            raise InvalidInput("a product needs a name", code="product_name")
         if not self.rates or len({r.leverage for r in self.rates}) != len(self.rates):
-            raise InvalidInput("a product needs at least one leverage, each listed once")
+            raise InvalidInput("a product needs at least one leverage, each listed once", code="leverages")
         if self.deposit_min > self.deposit_max or self.deposit_min % self.deposit_step:
-            raise InvalidInput("the deposit range must start on a step and not end before it starts")
+            raise InvalidInput(
+                "the deposit range must start on a step and not end before it starts", code="deposit_range"
+            )
         if self.term_min > self.term_max:
-            raise InvalidInput("the term range must not end before it starts")
+            raise InvalidInput("the term range must not end before it starts", code="term_range")
         if self.risk_fund_ppm < 0 or self.prepaid_periods < 0:
-            raise InvalidInput("the risk fund and the prepaid periods cannot be negative")
+            raise InvalidInput("the risk fund and the prepaid periods cannot be negative", code="negative")
         if self.prepaid_periods > self.term_min:
-            raise InvalidInput("more periods cannot be prepaid than the shortest term has")
+            raise InvalidInput(
+                "more periods cannot be prepaid than the shortest term has", code="prepaid_periods"
+            )
         _check_ratios(self)
 
     def rate(self, leverage: int) -> LeverageRate:

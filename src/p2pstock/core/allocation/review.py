@@ -10,16 +10,15 @@ one ``term`` months (to the day before the same date, clamped to the month's end
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import attrs
 
 from p2pstock.core.allocation import fees
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, PhoneCall, Status
 from p2pstock.core.allocation.applications import close
-from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar, add_months
+from p2pstock.core.allocation.calendar import CalendarUnknown
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component, Mode
+from p2pstock.core.allocation.terms import end_date, start_date
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.ledger import chart, codes
@@ -99,12 +98,13 @@ def assign_and_start(
     if tx.uow.allocations.by_sub_account([code]):
         raise Refused(f"sub-account {code} is in use by another running allocation")
     calendar = desk.calendar(tx)
-    start = _start_date(desk, tx, allocation)
+    start = start_date(desk, tx, allocation.product, calendar)
     try:
         last_day = end_date(allocation.product.mode, start, allocation.term, calendar)
     except CalendarUnknown as unknown:
         raise Refused(
-            f"the allocation's term runs into {unknown.year}, whose trading days are not known yet"
+            f"the allocation's term runs into {unknown.year}, whose trading days are not known yet: load "
+            f"them (p2pstock calendar load, or the trading calendar in /admin)"
         ) from None
     _draw_capital(desk, tx, allocation)
     prepaid = allocation.holds.get(Component.PREPAID_FEE)
@@ -159,20 +159,6 @@ def reveal_password(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) ->
         kind="password_shown",
     )
     return password
-
-
-def end_date(mode: Mode, start: date, term: int, calendar: TradingCalendar) -> date:
-    if mode is Mode.DAILY:
-        return calendar.add_trading_days(start, term - 1)
-    calendar.next_trading_day(add_months(start, term))  # the last fee day must be known: else CalendarUnknown
-    return add_months(start, term) - timedelta(days=1)
-
-
-def _start_date(desk: Desk, tx: Tx, allocation: Allocation) -> date:
-    calendar, today = desk.calendar(tx), desk.today(tx)
-    if calendar.is_trading_day(today) and desk.time_of_day(tx) < allocation.product.same_day_cutoff:
-        return today
-    return calendar.next_trading_day(today, inclusive=False)
 
 
 def _draw_capital(desk: Desk, tx: Tx, allocation: Allocation) -> None:

@@ -3,16 +3,15 @@ again makes a new version; a loan keeps the version it was applied under."""
 
 from __future__ import annotations
 
-import json
-
 import attrs
 
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.errors import InvalidInput, NotFound
 from p2pstock.core.lending.ports import LoanCatalogEntry
 from p2pstock.core.lending.products import LoanProduct, to_json
-from p2pstock.core.people.permissions import Permission
+from p2pstock.core.people.permissions import Administrator, Permission
 from p2pstock.core.validation import check_code
+from p2pstock.core.versions import define_version
 
 
 @attrs.define
@@ -24,19 +23,7 @@ class LoanCatalog:
         if not isinstance(product, LoanProduct):
             raise InvalidInput("expected a LoanProduct")
 
-        def define(tx: Tx) -> LoanProduct:
-            admin = tx.admin(by, Permission.PRODUCT_MANAGE)
-            latest = tx.uow.loan_products.latest(product.code, lock=True)
-            if latest is not None and attrs.evolve(product, version=latest.product.version) == latest.product:
-                return latest.product
-            version = 1 if latest is None else latest.product.version + 1
-            stored = attrs.evolve(product, version=version)
-            tx.uow.loan_products.add(LoanCatalogEntry(stored, tx.now, admin.id))
-            target = f"{stored.code}@{version}"
-            tx.audit(admin.id, "loan_product.define", target, after=json.loads(to_json(stored)))
-            return stored
-
-        return self.office.run(define)
+        return self.office.run(lambda tx: define_in(tx, product, tx.admin(by, Permission.PRODUCT_MANAGE))[0])
 
     def withdraw(self, code: str, *, by: str) -> None:
         """Stop offering ``code`` (loans already applied for keep their version)."""
@@ -52,6 +39,23 @@ class LoanCatalog:
 
         self.office.run(withdraw)
 
+    def catalogue(self, *, by: str) -> list[LoanCatalogEntry]:
+        """The newest version of every loan product, offered or withdrawn (for administrators)."""
+
+        def read(tx: Tx) -> list[LoanCatalogEntry]:
+            tx.admin(by, Permission.PRODUCT_MANAGE)
+            return tx.uow.loan_products.newest()
+
+        return self.office.read(read)
+
     def offered(self) -> list[LoanProduct]:
         """What borrowers may apply under: the newest version of each offered product."""
         return [entry.product for entry in self.office.read(lambda tx: tx.uow.loan_products.offered())]
+
+
+def define_in(tx: Tx, product: LoanProduct, admin: Administrator) -> tuple[LoanProduct, bool]:
+    """Store ``product`` as the next version of its code in ``tx``; whether anything changed
+    (``core.versions``)."""
+    return define_version(
+        tx, tx.uow.loan_products, product, admin, kind="loan_product", entry=LoanCatalogEntry, to_json=to_json
+    )

@@ -32,6 +32,10 @@ class LoanProductRepository(Protocol):
         """The newest version of every product still offered, by code."""
         ...
 
+    def newest(self) -> list[LoanCatalogEntry]:
+        """The newest version of every product, offered or withdrawn, by code."""
+        ...
+
 
 @attrs.frozen
 class HallFilter:

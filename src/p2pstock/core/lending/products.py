@@ -23,12 +23,20 @@ BP = 10_000
 
 def _positive(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidInput(f"{attribute.name.replace('_', ' ')} must be a positive integer")
+        raise InvalidInput(
+            f"{attribute.name.replace('_', ' ')} must be a positive integer",
+            code="positive",
+            field=attribute.name,
+        )
 
 
 def _basis_points(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= BP:
-        raise InvalidInput(f"{attribute.name.replace('_', ' ')} must be 0 to {BP} basis points")
+        raise InvalidInput(
+            f"{attribute.name.replace('_', ' ')} must be 0 to {BP} basis points",
+            code="basis_points",
+            field=attribute.name,
+        )
 
 
 def _methods(value: object) -> tuple[Method, ...]:
@@ -84,17 +92,21 @@ class LoanProduct:
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
-            raise InvalidInput("a product needs a name")
+            raise InvalidInput("a product needs a name", code="product_name")
         if self.amount_min > self.amount_max or self.months_min > self.months_max:
-            raise InvalidInput("the amount and term ranges must not end before they start")
+            raise InvalidInput(
+                "the amount and term ranges must not end before they start", code="loan_ranges"
+            )
         if self.months_max > MAX_MONTHS:
-            raise InvalidInput(f"a loan runs at most {MAX_MONTHS} months")
+            raise InvalidInput(f"a loan runs at most {MAX_MONTHS} months", code="max_months", most=MAX_MONTHS)
         if self.rate_min_bp > self.rate_max_bp:
-            raise InvalidInput("the rate range must not end before it starts")
+            raise InvalidInput("the rate range must not end before it starts", code="rate_range")
         if not self.methods or len(set(self.methods)) != len(self.methods):
-            raise InvalidInput("a product needs at least one repayment method, each listed once")
+            raise InvalidInput(
+                "a product needs at least one repayment method, each listed once", code="methods"
+            )
         if self.min_bid > self.amount_min:
-            raise InvalidInput("the minimum bid cannot exceed the smallest loan")
+            raise InvalidInput("the minimum bid cannot exceed the smallest loan", code="min_bid")
 
     def check(self, terms: LoanTerms) -> LoanTerms:
         """Raise ``InvalidInput`` unless ``terms`` keep to this product."""

@@ -3,7 +3,7 @@
 ::
 
     FourEyesRule        a permission and the amount from which a second pair of eyes is needed
-    DEFAULT_RULES       large withdrawals, every role change and every settlement
+    DEFAULT_RULES       large withdrawals and capital movements, every role change and every settlement
     needs_second_pair   whether an action must wait for a checker
     ApprovalRequest     one action waiting for a checker:
 
@@ -67,12 +67,17 @@ class FourEyesRule:
         return amount is not None and amount >= self.threshold
 
 
+CAPITAL_FOUR_EYES_FROM = 500_000_000
+"""Capital pool movements from 5,000,000.00 CNY wait for a second administrator (a setting changes it)."""
+
 DEFAULT_RULES: tuple[FourEyesRule, ...] = (
     FourEyesRule(Permission.WITHDRAWAL_APPROVE, 5_000_000),
     FourEyesRule(Permission.ROLE_MANAGE, None),
     FourEyesRule(Permission.ALLOCATION_SETTLE, None),
+    FourEyesRule(Permission.CAPITAL_MANAGE, CAPITAL_FOUR_EYES_FROM),
 )
-"""Withdrawals from 50,000.00 CNY (5,000,000 fen), every role change, every settlement."""
+"""Withdrawals from 50,000.00 CNY (5,000,000 fen), every role change, every settlement, capital pool
+movements from 5,000,000.00 CNY."""
 
 
 def needs_second_pair(rules: Sequence[FourEyesRule], permission: Permission, amount: int | None) -> bool:

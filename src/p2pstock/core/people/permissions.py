@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     STATS_VIEW = "stats.view"
     AUDIT_VIEW = "audit.view"
     PRODUCT_MANAGE = "product.manage"
+    CALENDAR_MANAGE = "calendar.manage"
 
 
 _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
@@ -64,6 +65,7 @@ _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
         Permission.STATS_VIEW: "view statistics",
         Permission.AUDIT_VIEW: "view the audit log",
         Permission.PRODUCT_MANAGE: "manage products",
+        Permission.CALENDAR_MANAGE: "manage the trading calendar",
     }
 )
 """What each permission allows, worded for a message shown to whoever was refused."""
@@ -135,9 +137,11 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.LOAN_FULL_REVIEW,
                         Permission.STATS_VIEW,
                         Permission.AUDIT_VIEW,
+                        Permission.CALENDAR_MANAGE,
                     }
                 ),
-                "Follows allocations day by day, settles them and gives loans a full review.",
+                "Follows allocations day by day, settles them, keeps the trading calendar and gives loans a "
+                "full review.",
             ),
             Role(
                 "finance",

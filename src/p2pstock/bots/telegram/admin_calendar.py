@@ -1,0 +1,307 @@
+"""The trading calendar in the bot, for administrators holding ``calendar.manage`` (risk officers and
+super administrators by default): the "📅 Trading calendar" entry of the admin menu.
+
+- The entry shows this year and next (known or not, trading days, undecided disputes) with a button per
+  year, one to load a year and one to decide a day.
+- A year's button shows what the platform knows of it: the closures as ranges, each source's word, the
+  disputes, the overrides and every load.
+- Loading: the administrator sends the exchanges' notice as typed text or a .txt file
+  (``admin.cal_notice``); the bot answers what it read — the year, its closures as ranges, how it differs
+  from the sources — with a button that loads it (the text waits in the user's state until then); a
+  notice with bad lines is answered line by line and another is waited for.
+- Deciding a day (``admin.cal_day``): one line ``2027-02-12 休市 原因`` / ``2027-02-12 open reason``.
+
+Core checks ``calendar.manage`` on every change and audits it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import (
+    Press,
+    Step,
+    require,
+    take_confirmed,
+    token,
+    typed_or_sent,
+    waiting,
+)
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    handled,
+    message_of,
+    say,
+    tell_error,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
+from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
+from p2pstock.core.allocation.trading_days import YearView
+from p2pstock.core.clock import from_micros
+from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.validation import MAX_REASON
+
+END = ConversationHandler.END
+NOTICE = "admin.cal_notice"
+DAY = "admin.cal_day"
+STEP = "admin_calendar"
+"""The user-state key of what the calendar waits for: ``{"step": "notice"|"confirm"|"day", ...}`` (the
+notice read, while its load waits for the button)."""
+PERMISSION = Permission.CALENDAR_MANAGE
+PROBLEMS_TOLD = 20
+
+
+async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+    """This year and next, with their buttons."""
+    require(await call(context.services.staff.permissions, admin.id), PERMISSION)
+    today = context.services.ledger.clock.now().astimezone(context.services.ledger.timezone)
+    years = [today.year, today.year + 1]
+    views = [await call(context.services.trading_days.year, year) for year in years]
+    lines = [text("admin.cal.menu", lang)] + [_summary(view, lang) for view in views]
+    rows = [[button(str(year), cb.AdminAction("cal_year", str(year))) for year in years]]
+    rows += [
+        [button(text("admin.cal.load", lang), cb.AdminAction("cal_load", "-"))],
+        [button(text("admin.cal.decide", lang), cb.AdminAction("cal_day", "-"))],
+    ]
+    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+async def _show_year(update: Update, context: BotContext, press: Press) -> object:
+    view = await call(context.services.trading_days.year, int(press.subject))
+    await say(update, context, "\n".join(year_lines(context, view, press.lang)))
+    return END
+
+
+async def _ask_notice(update: Update, context: BotContext, press: Press) -> object:
+    context.user_state[STEP] = {"step": "notice"}
+    await say(update, context, text("admin.cal.ask_notice", press.lang))
+    return NOTICE
+
+
+async def _load(update: Update, context: BotContext, press: Press) -> object:
+    """The load button under a notice that was read: the notice waiting for it is loaded."""
+    waited = await take_confirmed(update, context, press)
+    if waited is None:
+        return END
+    notice, year = str(waited["notice"]), int(waited["year"])
+    load = await call(context.services.trading_days.load_year, notice, by=press.admin.id, year=year)
+    await say(update, context, text("admin.cal.loaded", press.lang, year=load.year, version=load.version))
+    return END
+
+
+async def _ask_day(update: Update, context: BotContext, press: Press) -> object:
+    context.user_state[STEP] = {"step": "day"}
+    await say(update, context, text("admin.cal.ask_day", press.lang))
+    return DAY
+
+
+async def got_notice(update: Update, context: BotContext) -> object:
+    """A notice, typed or as a file: what it reads as, with the button that loads it."""
+    found = await waiting(update, context, STEP, "notice")
+    if found is None:
+        return END
+    _admin, lang, _pending = found
+    notice_text = await typed_or_sent(update, context, lang, NOTICE)
+    trading_days = context.services.trading_days
+    try:
+        notice = await call(trading_days.read_notice, notice_text)
+    except InvalidInput as error:
+        await tell_error(update, context, error, lang)
+        handled(NOTICE)
+    if not notice.ok or notice.year is None:
+        await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
+        handled(NOTICE)
+    current = await call(trading_days.year, notice.year)
+    confirm = token()
+    context.user_state[STEP] = {
+        "step": "confirm",
+        "token": confirm,
+        "year": notice.year,
+        "notice": notice_text,
+    }
+    markup = InlineKeyboardMarkup(
+        [[button(text("admin.cal.confirm_load", lang), cb.AdminAction("cal_ok", confirm))]]
+    )
+    await say(update, context, "\n".join(preview_lines(notice, current, lang)), markup)
+    handled(END)
+
+
+async def got_day(update: Update, context: BotContext) -> object:
+    """One line deciding a day: the override is set."""
+    found = await waiting(update, context, STEP, "day")
+    if found is None:
+        return END
+    admin, lang, _pending = found
+    decided = read_day_line(message_of(update).text or "")
+    if decided is None:
+        await say(update, context, text("admin.cal.day_format", lang))
+        handled(DAY)
+    day, trades, reason = decided
+    try:
+        entry = await call(
+            context.services.trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
+        )
+    except P2PStockError as error:
+        context.user_state.pop(STEP, None)
+        await tell_error(update, context, error, lang)
+        handled(END)
+    context.user_state.pop(STEP, None)
+    state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", lang)
+    await say(update, context, text("admin.cal.decided", lang, day=entry.day.isoformat(), state=state))
+    handled(END)
+
+
+_OPEN = {"open", "trades", "trading", "交易", "开市", "交易日"}
+_CLOSED = {"closed", "close", "休市", "闭市", "休息"}
+
+
+def read_day_line(line: str) -> tuple[date, bool, str] | None:
+    """``2027-02-12 休市 原因`` → (the day, whether it trades, the reason); None when it is not that."""
+    parts = line.strip().split(maxsplit=2)
+    if len(parts) < 3 or parts[1].lower() not in _OPEN | _CLOSED or len(parts[2]) > MAX_REASON:
+        return None
+    try:
+        return date.fromisoformat(parts[0]), parts[1].lower() in _OPEN, parts[2]
+    except ValueError:
+        return None
+
+
+# -- what is shown ------------------------------------------------------------------------------------
+
+
+def _summary(view: YearView, lang: str) -> str:
+    if not view.known:
+        return text("admin.cal.year_unknown", lang, year=view.year)
+    open_disputes = sum(1 for dispute in view.disputes if not view.decided(dispute))
+    key = "admin.cal.year_disputed" if open_disputes else "admin.cal.year_known"
+    return text(key, lang, year=view.year, days=view.trading_days, disputes=open_disputes)
+
+
+def year_lines(context: BotContext, view: YearView, lang: str) -> list[str]:
+    """A year as administrators read it: closures, sources, disputes, overrides, loads."""
+    lines = [_summary(view, lang)]
+    if view.known:
+        lines.append(text("admin.cal.closures", lang, ranges=ranges_text(view.closed)))
+    for name, days in view.opinions:
+        shown = _source(name, lang)
+        if days is None:
+            lines.append(text("admin.cal.source_silent", lang, source=shown))
+        else:
+            lines.append(text("admin.cal.source_says", lang, source=shown, count=len(days)))
+    for dispute in view.disputes:
+        lines.append(
+            text(
+                "admin.cal.dispute_decided" if view.decided(dispute) else "admin.cal.dispute",
+                lang,
+                day=dispute.day.isoformat(),
+                closed_by=", ".join(_source(n, lang) for n in dispute.closed_by),
+                open_by=", ".join(_source(n, lang) for n in dispute.open_by),
+            )
+        )
+    for override in view.overrides:
+        state = text("admin.cal.trades" if override.trades else "admin.cal.closed", lang)
+        lines.append(
+            text(
+                "admin.cal.override",
+                lang,
+                day=override.day.isoformat(),
+                state=state,
+                reason=override.reason,
+                by=override.set_by,
+            )
+        )
+    for load in view.loads:
+        lines.append(
+            text(
+                "admin.cal.load_line",
+                lang,
+                version=load.version,
+                by=load.loaded_by,
+                at=_when(context, load.loaded_at),
+                days=len(load.closed),
+                note=load.note or "—",
+            )
+        )
+    return lines
+
+
+def preview_lines(notice: ClosingNotice, current: YearView, lang: str) -> list[str]:
+    """What loading ``notice`` would do to ``current``."""
+    lines = [
+        text("admin.cal.read", lang, year=notice.year, count=len(notice.closed)),
+        text("admin.cal.closures", lang, ranges=ranges_text(notice.closed)),
+    ]
+    sources = {name: days for name, days in current.opinions if days is not None and name != ADMINISTRATORS}
+    for name, days in sources.items():
+        extra, missing = sorted(notice.closed - days), sorted(days - notice.closed)
+        if extra or missing:
+            lines.append(
+                text(
+                    "admin.cal.differs",
+                    lang,
+                    source=_source(name, lang),
+                    extra=", ".join(d.isoformat() for d in extra) or "—",
+                    missing=", ".join(d.isoformat() for d in missing) or "—",
+                )
+            )
+    if current.loads:
+        lines.append(text("admin.cal.replaces", lang, version=current.loads[-1].version))
+    return lines
+
+
+def problem_lines(problems: tuple[NoticeProblem, ...], lang: str) -> list[str]:
+    lines = [text("admin.cal.unreadable", lang, count=len(problems))]
+    lines += [
+        text(
+            "admin.cal.bad_line",
+            lang,
+            line=p.line,
+            reason=text(f"admin.cal.problem.{p.code}", lang, **dict(p.values)),
+        )
+        for p in problems[:PROBLEMS_TOLD]
+    ]
+    lines.append(text("admin.cal.send_again", lang))
+    return lines
+
+
+def ranges_text(days: frozenset[date] | tuple[date, ...]) -> str:
+    shown = [f"{a:%m-%d}" if a == b else f"{a:%m-%d}~{b:%m-%d}" for a, b in closure_ranges(days)]
+    return ", ".join(shown) or "—"
+
+
+def _source(name: str, lang: str) -> str:
+    return text("admin.cal.administrators", lang) if name == ADMINISTRATORS else name
+
+
+def _when(context: BotContext, micros: int) -> str:
+    return from_micros(micros).astimezone(context.services.ledger.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+# -- wiring -------------------------------------------------------------------------------------------
+
+STEPS: dict[str, Step] = {
+    "cal_year": _show_year,
+    "cal_load": _ask_notice,
+    "cal_ok": _load,
+    "cal_day": _ask_day,
+}
+
+Handler = BaseHandler[Update, BotContext, object]
+_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+_NEW_TEXT = _NEW_MESSAGE & filters.TEXT
+
+
+def states() -> dict[object, list[Handler]]:
+    """The admin conversation's states for the calendar's typed steps."""
+    return {
+        NOTICE: [MessageHandler(_NEW_MESSAGE & (filters.TEXT | filters.Document.ALL), got_notice)],
+        DAY: [MessageHandler(_NEW_TEXT, got_day)],
+    }

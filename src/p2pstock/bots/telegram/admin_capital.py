@@ -1,0 +1,125 @@
+"""The capital pool in the bot, for administrators holding ``capital.manage`` (finance and super
+administrators by default): the "🏦 Capital pool" entry of the admin menu shows what the pool holds and
+what running allocations hold of it, by product mode, with buttons to fund the pool or take money out.
+
+A movement asks for one line, ``amount reference`` (``admin.cap_move``: ``1,000,000 2026-12-seed``), shows
+what it will do with a confirm button, and is carried out — or, from the four-eyes threshold on, waits
+in the approvals queue for a second administrator. The reference names the movement, so a repeated
+confirmation moves the money once.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, token, waiting
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    handled,
+    message_of,
+    say,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.money import Money
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.validation import check_name
+
+END = ConversationHandler.END
+MOVE = "admin.cap_move"
+STEP = "admin_capital"
+"""The user-state key: ``{"step": "move", "into"}`` while the line is asked for, then ``{"step":
+"confirm", "token", "into", "amount", "reference"}`` until the confirm button."""
+PERMISSION = Permission.CAPITAL_MANAGE
+
+
+async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+    """What the pool holds and has lent out, with the fund and withdraw buttons."""
+    position = await call(context.services.capital.position, by=admin.id)
+    lines = [text("admin.cap.menu", lang, available=position.available)]
+    lines += [
+        text(f"admin.cap.lent.{lent.mode.value}", lang, count=lent.allocations, amount=lent.amount)
+        for lent in position.lent
+    ]
+    lines.append(text("admin.cap.total", lang, amount=position.lent_total))
+    rows = [
+        [
+            button(text("admin.cap.fund", lang), cb.AdminAction("cap_move", "in")),
+            button(text("admin.cap.take_out", lang), cb.AdminAction("cap_move", "out")),
+        ]
+    ]
+    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+async def _ask_move(update: Update, context: BotContext, press: Press) -> object:
+    into = press.subject == "in"
+    context.user_state[STEP] = {"step": "move", "into": into}
+    await say(update, context, text("admin.cap.ask_in" if into else "admin.cap.ask_out", press.lang))
+    return MOVE
+
+
+async def got_move(update: Update, context: BotContext) -> object:
+    """``amount reference``: what will be done, with the confirm button."""
+    found = await waiting(update, context, STEP, "move")
+    if found is None:
+        return END
+    _admin, lang, pending = found
+    read = read_move(message_of(update).text or "")
+    if read is None:
+        await say(update, context, text("admin.cap.format", lang))
+        handled(MOVE)
+    amount, reference = read
+    confirm, into = token(), pending.get("into") is True
+    context.user_state[STEP] = {
+        "step": "confirm",
+        "token": confirm,
+        "into": into,
+        "amount": amount.minor,
+        "reference": reference,
+    }
+    key = "admin.cap.confirm_in" if into else "admin.cap.confirm_out"
+    markup = InlineKeyboardMarkup([[button(text("admin.cap.do", lang), cb.AdminAction("cap_ok", confirm))]])
+    await say(update, context, text(key, lang, amount=amount, reference=reference), markup)
+    handled(END)
+
+
+def read_move(line: str) -> tuple[Money, str] | None:
+    """``1,000,000 2026-12-seed`` → (the amount, the reference); None when it is not that."""
+    parts = line.strip().split()
+    if len(parts) != 2:
+        return None
+    try:
+        return Money.parse(parts[0]), check_name(parts[1], "reference")
+    except P2PStockError:
+        return None
+
+
+async def _move(update: Update, context: BotContext, press: Press) -> object:
+    waited = await take_confirmed(update, context, press)
+    if waited is None:
+        return END
+    capital = context.services.capital
+    move = capital.fund if waited.get("into") is True else capital.take_out
+    amount = int(waited["amount"])
+    done = await call(move, amount, reference=str(waited["reference"]), by=press.admin.id)
+    if isinstance(done, ApprovalRequest):
+        await say(
+            update, context, text("admin.cap.waiting", press.lang, amount=Money(amount), approval=done.id)
+        )
+    else:
+        await say(update, context, text("admin.cap.done", press.lang, available=done))
+    return END
+
+
+STEPS: dict[str, Step] = {"cap_move": _ask_move, "cap_ok": _move}
+
+Handler = BaseHandler[Update, BotContext, object]
+
+
+def states() -> dict[object, list[Handler]]:
+    return {MOVE: [MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, got_move)]}

@@ -1,0 +1,314 @@
+"""Products in the bot, for administrators holding ``product.manage``: the "🗂 Products" entry of the admin
+menu — allocation products (the rate table) and loan products, each with its version and whether it is
+offered.
+
+- A product file (TOML, ``p2pstock.core.catalog_file``) sent as a document or typed (``admin.pd_file``) is
+  read and shown exactly as customers will see it, with a button that publishes it: every product of the
+  file as its next version, in one transaction. A file with problems is answered problem by problem.
+- Step by step (``admin.pd_field``): a new product, or a new version of one on offer, is asked field by
+  field (``-`` keeps the default or the current value); each answer is read as the file would read it,
+  and the product ends in the same preview and publish button.
+- Withdraw stops offering a product; export sends the products as a file to edit and send back.
+
+What waits between messages is kept in the user's state under ``STEP``; core checks ``product.manage``
+on every call.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, token, typed_or_sent, waiting
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    chat_id_of,
+    drop_buttons,
+    handled,
+    message_of,
+    say,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
+from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.allocation.products import Product
+from p2pstock.core.catalog_file import (
+    KINDS,
+    CatalogFile,
+    CatalogUnreadable,
+    FileProblem,
+    build,
+    catalog_text,
+    read_field,
+)
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.people.permissions import Administrator, Permission
+
+END = ConversationHandler.END
+FILE = "admin.pd_file"
+FIELD = "admin.pd_field"
+STEP = "admin_products"
+"""The user-state key: ``{"step": "file"}``, ``{"step": "field", "kind", "index", "values", "current"}``
+or ``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
+PERMISSION = Permission.PRODUCT_MANAGE
+PROBLEMS_TOLD = 20
+KIND_LETTERS = {"a": "allocation_product", "l": "loan_product"}
+
+
+async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+    """Every product with its state, and the buttons to add, change, withdraw and export."""
+    services = context.services
+    allocation = await call(services.products.catalogue, by=admin.id)
+    loans = await call(services.loan_products.catalogue, by=admin.id)
+    lines = [text("admin.pd.menu", lang)]
+    rows = []
+    for letter, entries in (("a", allocation), ("l", loans)):
+        for entry in entries:
+            product = entry.product
+            state = text("admin.pd.offered" if entry.offered else "admin.pd.withdrawn", lang)
+            lines.append(
+                text(
+                    f"admin.pd.line.{letter}",
+                    lang,
+                    code=product.code,
+                    version=product.version,
+                    name=product.name,
+                    state=state,
+                )
+            )
+            subject = f"{letter}:{product.code}"
+            row = [button(text("admin.pd.edit", lang, code=product.code), cb.AdminAction("pd_edit", subject))]
+            if entry.offered:
+                row.append(button(text("admin.pd.withdraw", lang), cb.AdminAction("pd_off", subject)))
+            rows.append(row)
+    if len(lines) == 1:
+        lines.append(text("admin.pd.none", lang))
+    rows += [
+        [button(text("admin.pd.upload", lang), cb.AdminAction("pd_file", "-"))],
+        [
+            button(text("admin.pd.new.a", lang), cb.AdminAction("pd_new", "a")),
+            button(text("admin.pd.new.l", lang), cb.AdminAction("pd_new", "l")),
+        ],
+        [button(text("admin.pd.export", lang), cb.AdminAction("pd_export", "-"))],
+    ]
+    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+async def _ask_file(update: Update, context: BotContext, press: Press) -> object:
+    context.user_state[STEP] = {"step": "file"}
+    await say(update, context, text("admin.pd.ask_file", press.lang))
+    return FILE
+
+
+async def got_file(update: Update, context: BotContext) -> object:
+    """A product file, typed or as a document: shown as customers will see it, with its publish button."""
+    found = await waiting(update, context, STEP, "file")
+    if found is None:
+        return END
+    _admin, lang, _pending = found
+    content = await typed_or_sent(update, context, lang, FILE)
+    try:
+        products = await call(context.services.product_files.read, content)
+    except CatalogUnreadable as unreadable:
+        await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)))
+        handled(FILE)
+    await _preview(update, context, lang, products, content)
+    handled(END)
+
+
+async def _preview(
+    update: Update, context: BotContext, lang: str, products: CatalogFile, content: str
+) -> None:
+    """What customers will see, and the button that publishes it (the file waits for it)."""
+    confirm = token()
+    context.user_state[STEP] = {"step": "confirm", "token": confirm, "file": content}
+    parts = [text("admin.pd.preview", lang)]
+    if products.allocation_products:
+        parts.append(rate_table_text(products.allocation_products, lang))
+    if products.loan_products:
+        parts.append(loan_products_text(products.loan_products, lang))
+    markup = InlineKeyboardMarkup(
+        [[button(text("admin.pd.publish", lang), cb.AdminAction("pd_ok", confirm))]]
+    )
+    await say(update, context, "\n\n".join(parts), markup)
+
+
+async def _publish(update: Update, context: BotContext, press: Press) -> object:
+    waited = await take_confirmed(update, context, press)
+    if waited is None:
+        return END
+    done = await call(context.services.product_files.publish, str(waited["file"]), by=press.admin.id)
+    lines = [text("admin.pd.published", press.lang)]
+    lines += [
+        text(
+            "admin.pd.published_line" if item.changed else "admin.pd.unchanged_line",
+            press.lang,
+            code=item.code,
+            version=item.version,
+        )
+        for item in done
+    ]
+    await say(update, context, "\n".join(lines))
+    return END
+
+
+async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
+    letter, code = press.subject.split(":", 1)
+    catalog = context.services.products if letter == "a" else context.services.loan_products
+    await call(catalog.withdraw, code, by=press.admin.id)
+    await drop_buttons(update)
+    await say(update, context, text("admin.pd.withdrawn_now", press.lang, code=code))
+    return END
+
+
+async def _export(update: Update, context: BotContext, press: Press) -> object:
+    content = await call(context.services.product_files.export, by=press.admin.id)
+    document = io.BytesIO(content.encode())
+    await context.bot.send_document(
+        chat_id_of(update), document, filename="products.toml", caption=text("admin.pd.exported", press.lang)
+    )
+    return END
+
+
+# -- step by step -------------------------------------------------------------------------------------
+
+
+async def _start_new(update: Update, context: BotContext, press: Press) -> object:
+    return await _ask_field(
+        update,
+        context,
+        press.lang,
+        {"step": "field", "kind": KIND_LETTERS[press.subject], "index": 0, "values": {}, "current": {}},
+    )
+
+
+async def _start_edit(update: Update, context: BotContext, press: Press) -> object:
+    """A new version of a product on file: each field asked with its current value offered."""
+    letter, code = press.subject.split(":", 1)
+    kind = KIND_LETTERS[letter]
+    services = context.services
+    if letter == "a":
+        products: list[Product | LoanProduct] = [
+            entry.product for entry in await call(services.products.catalogue, by=press.admin.id)
+        ]
+    else:
+        products = [
+            entry.product for entry in await call(services.loan_products.catalogue, by=press.admin.id)
+        ]
+    product = next((found for found in products if found.code == code), None)
+    if product is None:
+        await say(update, context, text("outdated", press.lang))
+        return END
+    fields, _make = KINDS[kind]
+    current = {f.key: f.show(getattr(product, f.attribute)) for f in fields}
+    pending = {"step": "field", "kind": kind, "index": 1, "values": {"code": code}, "current": current}
+    return await _ask_field(update, context, press.lang, pending)
+
+
+async def _ask_field(update: Update, context: BotContext, lang: str, pending: dict[str, Any]) -> object:
+    fields, _make = KINDS[str(pending["kind"])]
+    field = fields[int(pending["index"])]
+    context.user_state[STEP] = pending
+    lines = [
+        text("admin.pd.step", lang, number=int(pending["index"]) + 1, count=len(fields)),
+        text(f"admin.pd.field.{field.key}", lang),
+    ]
+    current = pending["current"].get(field.key)
+    if current is not None:
+        lines.append(text("admin.pd.current", lang, value=current))
+    elif field.optional:
+        lines.append(text("admin.pd.default", lang))
+    await say(update, context, "\n".join(lines))
+    return FIELD
+
+
+async def got_field(update: Update, context: BotContext) -> object:
+    """One answer: read as the file would read it; the next field, or the product's preview."""
+    found = await waiting(update, context, STEP, "field")
+    if found is None:
+        return END
+    _admin, lang, pending = found
+    fields, _make = KINDS[str(pending["kind"])]
+    field = fields[int(pending["index"])]
+    typed = (message_of(update).text or "").strip()
+    values: dict[str, str] = dict(pending["values"])
+    if typed != "-":
+        values[field.key] = typed
+    elif field.key in pending["current"]:
+        values[field.key] = str(pending["current"][field.key])
+    elif not field.optional:
+        await say(update, context, text("admin.pd.required", lang))
+        handled(FIELD)
+    if field.key in values:
+        try:
+            read_field(field, values[field.key], field.key)
+        except CatalogUnreadable as unreadable:
+            await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[1:-1]))
+            handled(FIELD)
+    pending = {**pending, "values": values, "index": int(pending["index"]) + 1}
+    if pending["index"] < len(fields):
+        handled(await _ask_field(update, context, lang, pending))
+    await _finish(update, context, lang, str(pending["kind"]), values)
+    handled(END)
+
+
+async def _finish(update: Update, context: BotContext, lang: str, kind: str, values: dict[str, str]) -> None:
+    """The product the answers make, previewed with its publish button; a product rule it breaks told."""
+    fields, _make = KINDS[kind]
+    try:
+        read = {f.key: read_field(f, values[f.key], f.key) for f in fields if f.key in values}
+        product = build(kind, read, kind)
+    except CatalogUnreadable as unreadable:
+        context.user_state.pop(STEP, None)
+        await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[:-1]))
+        return
+    if isinstance(product, Product):
+        content = catalog_text(allocation_products=[product])
+    else:
+        content = catalog_text(loan_products=[product])
+    await _preview(update, context, lang, await call(context.services.product_files.read, content), content)
+
+
+# -- problems -----------------------------------------------------------------------------------------
+
+
+def problem_lines(problems: tuple[FileProblem, ...], lang: str) -> list[str]:
+    """A file's problems, each where it is and why, in ``lang``."""
+    lines = [text("admin.pd.unreadable", lang, count=len(problems))]
+    lines += [
+        text("admin.pd.problem", lang, where=p.where, why=_why(p, lang)) for p in problems[:PROBLEMS_TOLD]
+    ]
+    lines.append(text("admin.pd.send_again", lang))
+    return lines
+
+
+def _why(problem: FileProblem, lang: str) -> str:
+    key = f"admin.pd.why.{problem.code}"
+    return text(key, lang, **dict(problem.values)) if key in TEXTS else problem.text
+
+
+# -- wiring -------------------------------------------------------------------------------------------
+
+STEPS: dict[str, Step] = {
+    "pd_file": _ask_file,
+    "pd_ok": _publish,
+    "pd_off": _withdraw,
+    "pd_export": _export,
+    "pd_new": _start_new,
+    "pd_edit": _start_edit,
+}
+
+Handler = BaseHandler[Update, BotContext, object]
+_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+
+
+def states() -> dict[object, list[Handler]]:
+    return {
+        FILE: [MessageHandler(_NEW_MESSAGE & (filters.TEXT | filters.Document.ALL), got_file)],
+        FIELD: [MessageHandler(_NEW_MESSAGE & filters.TEXT, got_field)],
+    }
