@@ -19,7 +19,7 @@ from p2pstock.bootstrap import App
 from p2pstock.bots.telegram import BotServices, build_application
 from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.sender import TelegramSender
-from p2pstock.bots.web import build_web_app
+from p2pstock.bots.web import BadUpdate, build_web_app
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.notifications import Channel
 from p2pstock.jobs import run_jobs
@@ -73,7 +73,12 @@ def web_app(app: App, bot: BotApplication | None) -> web.Application:
 
 def _updates_to(bot: BotApplication) -> Any:
     async def on_update(data: dict[str, Any]) -> None:
-        await bot.process_update(Update.de_json(data, bot.bot))
+        try:
+            update = Update.de_json(data, bot.bot)
+        except (KeyError, TypeError, ValueError, RecursionError) as error:
+            log.warning("update %s could not be read: %s", data.get("update_id"), type(error).__name__)
+            raise BadUpdate(type(error).__name__) from None
+        await bot.process_update(update)
 
     return on_update
 

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.payments import SandboxGateway, SignedCallbackGateway, callback_body, sign
 from p2pstock.bootstrap import App
-from p2pstock.bots.web import _order_page, build_web_app
+from p2pstock.bots.web import BadUpdate, _order_page, build_web_app
 from p2pstock.core.clock import to_micros
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.payment_service import Payments
@@ -128,6 +128,50 @@ async def test_an_update_that_is_not_a_json_object_is_a_bad_request(client: Clie
         response = await client.post("/telegram", data=body, headers={TOKEN_HEADER: WEBHOOK_SECRET})
         assert response.status == 400
     assert updates.received == []
+
+
+def nested(depth: int) -> bytes:
+    """An update whose ``message`` nests ``depth`` JSON objects deep."""
+    return b'{"update_id": 1, "message": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{}", b'{"update_id": "7"}', b'{"update_id": true}', b'{"message": {"text": "/start"}}', nested(200)],
+    ids=["empty", "text-id", "boolean-id", "no-id", "nested-200"],
+)
+async def test_an_update_without_an_integer_id_or_nested_too_deep_is_a_bad_request(
+    client: Client, updates: Updates, body: bytes
+) -> None:
+    response = await client.post("/telegram", data=body, headers={TOKEN_HEADER: WEBHOOK_SECRET})
+
+    assert response.status == 400  # a 5xx would have Telegram send it again and again
+    assert updates.received == []
+
+
+async def test_json_nested_deeper_than_the_parser_goes_is_a_bad_request_without_a_traceback(
+    client: Client, updates: Updates, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await client.post("/telegram", data=nested(100_000), headers={TOKEN_HEADER: WEBHOOK_SECRET})
+
+    assert response.status == 400
+    assert updates.received == []
+    assert not [r for r in caplog.records if r.exc_info is not None]
+
+
+async def test_an_update_the_bot_cannot_read_is_a_bad_request(payments: Payments) -> None:
+    async def unreadable(_update: dict[str, Any]) -> None:
+        raise BadUpdate("the message has no chat")
+
+    web_app = build_web_app(
+        payments=payments, health=lambda: True, webhook_secret=WEBHOOK_SECRET, on_telegram_update=unreadable
+    )
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/telegram", json={"update_id": 1}, headers={TOKEN_HEADER: WEBHOOK_SECRET}
+        )
+
+    assert response.status == 400
 
 
 @pytest.mark.parametrize("given", ["", "anything"])

@@ -49,6 +49,14 @@ log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 MAX_BODY_BYTES = 1024 * 1024
 """The largest request body read (Telegram updates and callbacks are far smaller)."""
+MAX_UPDATE_DEPTH = 32
+"""The deepest nesting of JSON objects and arrays in an update handed to the bot (Telegram's go about ten
+deep; a deeper one would only make the bot's parser recurse)."""
+
+
+class BadUpdate(ValueError):
+    """Raised by a Telegram update handler for an update it cannot read: answered 400, not retried."""
+
 
 TelegramHandler = Callable[[dict[str, Any]], Awaitable[None]]
 """Takes one decoded Telegram update (a JSON object) and hands it to the bot."""
@@ -120,18 +128,48 @@ def _telegram_webhook(
             return _error(404, "no bot is served here")
         try:
             update = json.loads(await request.read())
-        except ValueError:
+        except (ValueError, RecursionError):
             return _error(400, "the update is not JSON")
-        if not isinstance(update, dict):
-            return _error(400, "the update is not a JSON object")
+        problem = _unreadable(update)
+        if problem:
+            return _error(400, problem)  # answered 4xx: Telegram would send a 5xx again and again
         try:
             await on_update(update)
+        except BadUpdate:
+            return _error(400, "the update could not be read")
         except Exception as error:
             log.error("the Telegram update handler raised %s", type(error).__name__)
             return _error(500, "the update could not be handled")
         return web.json_response({"ok": True})
 
     return telegram
+
+
+def _unreadable(update: object) -> str | None:
+    """Why ``update`` is not a Telegram update worth handing over, or ``None``."""
+    if not isinstance(update, dict):
+        return "the update is not a JSON object"
+    update_id = update.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return "the update has no update_id"
+    if _deeper_than(update, MAX_UPDATE_DEPTH):
+        return "the update is nested too deep"
+    return None
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether JSON ``value`` nests objects and arrays more than ``limit`` deep (walked without recursion)."""
+    level: list[object] = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 # -- payment callbacks
