@@ -5,8 +5,10 @@ a health check.
 
     POST /telegram                     Telegram's updates; X-Telegram-Bot-Api-Secret-Token checked first
     POST /payments/{provider}/callback a gateway's callback, verified by that gateway, applied once
-    GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given)
-    POST /sandbox/pay/{order_id}       the payer pressed Pay: the sandbox's signed callback is applied
+    GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given), opened by
+                                       the order's ``?token=`` from its payment link
+    POST /sandbox/pay/{order_id}       the payer pressed Pay (the token again, and the page's own Origin):
+                                       the sandbox's signed callback is applied
     GET  /healthz                      200 {"database": "ok"} or 503
 
 Wiring it (``p2pstock serve``)::
@@ -66,6 +68,12 @@ class SandboxPayer(Protocol):
     """What the sandbox's page needs of the sandbox gateway (``SandboxGateway`` is one)."""
 
     name: str
+    origin: str
+    """``scheme://host[:port]`` of the page as the payer's browser sees it (the ``Origin`` of its Pay)."""
+
+    def opens(self, order: PaymentOrder, token: str) -> bool:
+        """Whether ``token`` (from the page's link) opens ``order``'s page."""
+        ...
 
     def pay(self, order: PaymentOrder, now: int) -> tuple[dict[str, str], bytes]:
         """The signed callback (headers, body) that pays ``order`` in full at ``now`` (microseconds)."""
@@ -217,7 +225,7 @@ _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make the browser send the Pay with Origin: null
 }
 
 
@@ -227,11 +235,14 @@ class _SandboxPage:
         self.sandbox = sandbox
 
     async def _order(self, request: web.Request) -> PaymentOrder | None:
+        """The sandbox order of the page, when the link's token opens it."""
         try:
             order = await asyncio.to_thread(self.payments.order, request.match_info["order_id"])
         except (NotFound, InvalidInput):
             return None
-        return order if order.provider == self.sandbox.name else None
+        if order.provider != self.sandbox.name:
+            return None
+        return order if self.sandbox.opens(order, request.query.get("token", "")) else None
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         order = await self._order(request)
@@ -240,6 +251,8 @@ class _SandboxPage:
         return _order_page(order)
 
     async def pay(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Origin") != self.sandbox.origin:  # another site's form, or no browser
+            return _page(403, "Payment refused", "<p>Pay from the payment page itself.</p>")
         order = await self._order(request)
         if order is None:
             return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
@@ -247,7 +260,7 @@ class _SandboxPage:
         answer = await _apply(self.payments, self.sandbox.name, headers, body)
         if answer.status != 200:
             return _page(answer.status, "Payment refused", "<p>The payment could not be applied.</p>")
-        raise web.HTTPSeeOther(location=request.path)  # show the paid order; a reload pays nothing
+        raise web.HTTPSeeOther(location=request.path_qs)  # show the paid order; a reload pays nothing
 
 
 def _order_page(order: PaymentOrder) -> web.Response:
