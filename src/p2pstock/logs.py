@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
+from typing import TextIO
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class _UtcFormatter(logging.Formatter):
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", self.converter(record.created))
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
         return f"{stamp}.{int(record.msecs):03d}Z"
 
 
@@ -42,9 +42,25 @@ class JsonFormatter(_UtcFormatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of each line."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        return None
+
+
 def configure(level: str = "INFO", log_format: str = "text") -> None:
-    """Send the log to standard error at ``level`` in ``log_format`` (``text`` or ``json``), replacing any
-    handler configured before."""
-    handler = logging.StreamHandler()
+    """Send the log to standard error at ``level`` in ``log_format`` (``text`` or ``json``). Calling it
+    again replaces what it set up before and leaves other handlers (a test's, an embedder's) alone."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StandardError)]:
+        root.removeHandler(handler)
+    handler = _StandardError()
     handler.setFormatter(JsonFormatter() if log_format == "json" else _UtcFormatter(TEXT_FORMAT))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    root.addHandler(handler)
+    root.setLevel(level)
