@@ -27,6 +27,8 @@ from p2pstock.bots.telegram.texts import LANGUAGES, language_from_telegram, text
 
 log = logging.getLogger(__name__)
 
+TELEGRAM_API_URL = "https://api.telegram.org"
+
 COMMAND_MENU = (
     "start",
     "menu",
@@ -80,13 +82,21 @@ _COMMAND_TEXTS = {
 
 
 def build_application(
-    services: BotServices, token: str, *, request: BaseRequest | None = None, persistence: bool = True
+    services: BotServices,
+    token: str,
+    *,
+    request: BaseRequest | None = None,
+    persistence: bool = True,
+    api_url: str = TELEGRAM_API_URL,
 ) -> BotApplication:
     """The bot for ``token`` calling ``services``. ``request`` replaces the HTTP client (tests pass one
-    that never touches the network); ``persistence`` keeps conversation state in the platform storage."""
+    that never touches the network); ``persistence`` keeps conversation state in the platform storage;
+    ``api_url`` is the Bot API server (Telegram's, or a self-hosted ``telegram-bot-api``)."""
     builder = (
         Application.builder()
         .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
         .application_class(BotApplication, {"services": services})
         .context_types(ContextTypes(context=BotContext))
         .job_queue(None)
