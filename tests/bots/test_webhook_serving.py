@@ -73,6 +73,8 @@ async def test_the_server_registers_the_webhook_with_its_secret_and_stops_the_bo
         (webhook,) = [params for method, params in api.calls if method == "setWebhook"]
         assert webhook["url"] == f"{served.settings.public_url}/telegram"
         assert webhook["secret_token"] == SECRET
+        menus = [params.get("language_code") for method, params in api.calls if method == "setMyCommands"]
+        assert menus == ["zh", "en", None]  # the command menu, as the polling bot registers it
         user = TelegramUser(Bot(TOKEN), id=6006)
         assert await post_update(client, user.command("/start").to_dict(), SECRET) == 200
 
