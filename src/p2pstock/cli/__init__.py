@@ -3,7 +3,7 @@
 ::
 
     p2pstock db upgrade | demo | ledger … | admin create | bot | serve | jobs run | allocation import
-             | audit verify
+             | audit verify | backup DIR
 
 A module offers ``register(commands)``, which adds its parsers to ``commands`` and sets ``run`` on each
 to a function taking the parsed arguments and answering the exit status.
@@ -17,11 +17,11 @@ import sys
 from collections.abc import Sequence
 
 from p2pstock import logs
-from p2pstock.cli import allocations, auditing, database, ledger, people, running
+from p2pstock.cli import allocations, auditing, backup, database, ledger, people, running
 from p2pstock.config import Settings
 from p2pstock.core.errors import InvalidInput
 
-GROUPS = (database, running, ledger, people, allocations, auditing)
+GROUPS = (database, running, ledger, people, allocations, auditing, backup)
 """The modules whose commands make up the command line, in the order ``--help`` lists them."""
 
 
