@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+import p2pstock
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import current_revision, head_revision
@@ -356,9 +357,11 @@ def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith("P2PSTOCK_") or k.startswith("P2PSTOCK_TEST")
     }
+    source = str(Path(p2pstock.__file__).parents[1])  # these sources, whatever is installed
+    path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "p2pstock.cli", *args],
-        env={**clean, **env},
+        env={**clean, **env, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         timeout=timeout,
