@@ -75,13 +75,14 @@ def database_ok(app: App) -> bool:
 
 async def run_jobs_until(stop: asyncio.Event, app: App, every: float | None = None) -> None:
     """A round every ``every`` seconds (default ``P2PSTOCK_JOBS_EVERY_SECONDS``) until ``stop`` is set: the
-    scheduled jobs when this process gets the round's lease, then this process's notifications. Rounds
-    are numbered by the wall clock (``time // every``), so the processes sharing a database agree on
-    them. A round in progress is finished, never cut off; a failed one is logged and the next one comes."""
+    scheduled jobs when this process gets the round's lease, then this process's notifications. A round is
+    named by the wall-clock second it starts at (a multiple of ``every``), so the processes sharing a
+    database agree on them, and a later round always has a larger name, even after the interval was
+    changed. A round in progress is finished, never cut off; a failed one is logged and the next one comes."""
     every = every or app.settings.jobs_every_seconds
     leases = Leases(app.office)
     while not stop.is_set():
-        round_ = int(time.time() // every)
+        round_ = round_at(time.time(), every)
         try:
             await jobs_round(app, leases, round_)
         except Exception:
@@ -91,7 +92,12 @@ async def run_jobs_until(stop: asyncio.Event, app: App, every: float | None = No
         except Exception:
             log.exception("delivering notifications failed")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), max((round_ + 1) * every - time.time(), 0))
+            await asyncio.wait_for(stop.wait(), max(round_ + every - time.time(), 0))
+
+
+def round_at(now: float, every: float) -> int:
+    """The round of the scheduled jobs that the wall-clock time ``now`` falls in: the second it starts at."""
+    return int(now // every * every)
 
 
 async def jobs_round(app: App, leases: Leases, round_: int) -> JobsReport | None:

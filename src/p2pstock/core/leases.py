@@ -4,8 +4,8 @@ A lease is a row (``name``, ``holder``, ``expires_at``, ``round``). A process ta
 it, or the holder let it go, or the holder's time ran out (it died): nothing else is needed for a
 crashed holder to be replaced. Two uses:
 
-- **the scheduled jobs** (``jobs``): every worker wakes at each round (``p2pstock.serving``: the round is
-  the wall-clock time divided by the jobs interval) and asks for the lease *for that round*; the first
+- **the scheduled jobs** (``jobs``): every worker wakes at each round (``p2pstock.serving``: a round is
+  named by the wall-clock second it starts at) and asks for the lease *for that round*; the first
   takes it and records the round, the others are refused, also after it was let go, until the next round.
   The holder renews the lease while its round runs, so a long round is never run twice at once.
 - **a chat's turn** (``tg:turn:<chat id>``, ``p2pstock.bots.telegram.persistence``): a bot worker holds the

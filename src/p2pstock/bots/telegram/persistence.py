@@ -47,11 +47,12 @@ CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 """The shapes ``BasePersistence`` speaks in (as telegram.ext types them)."""
 
 
-TURN_SECONDS = 120
+TURN_SECONDS = 60
 """How long a chat's turn lasts: a process that died while handling an update frees the chat after it."""
-TURN_WAIT_SECONDS = 60
+TURN_WAIT_SECONDS = 75
 """How long an update waits for its chat's turn before it is given up with ``ChatBusy`` (the webhook then
-answers 500, and Telegram sends the update again later)."""
+answers 500, and Telegram sends the update again later): longer than a turn, so that the turn of a process
+that died always runs out while the next update of the chat waits."""
 _TURN_POLL_SECONDS = 0.05
 
 
