@@ -18,8 +18,9 @@ handled in its chat's turn (``turn``, which ``BotApplication.process_update`` en
 the chat's turn (waiting while another process holds it), reads the chat's state from the storage into the
 application — the user's and the chat's data and the chat's state in each persistent conversation —,
 handles the update and writes what changed back before it lets the turn go. Two updates of one chat
-reaching two processes at once are therefore handled one after the other, each on the state the other
-left. A process that dies inside a turn frees the chat when the turn runs out (``TURN_SECONDS``).
+reaching two processes at once — or one process, which takes them in turn with a lock of its own — are
+therefore handled one after the other, each on the state the other left. A process that dies inside a
+turn frees the chat when the turn runs out (``TURN_SECONDS``).
 
 A value equal to the one last read or written is not written again. Storage calls run off the event loop.
 Callback data is not stored (the bot writes its own short button data, see callbacks.py).
@@ -75,6 +76,7 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
         self.store = store
         self.prefix = prefix
         self._written: dict[str, str | None] = {}
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}
 
     # -- reading, when the application starts ------------------------------------------------------
 
@@ -173,13 +175,30 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
             yield
             return
         key = f"{self.prefix}turn:{chat.id}"
-        await self._wait_for_turn(key)
+        async with self._local_turn(key):  # the storage's turn is this process's: its updates take turns too
+            await self._wait_for_turn(key)
+            try:
+                await self._load_chat(application, update, chat.id, user.id)
+                yield
+                await application.update_persistence()
+            finally:
+                await asyncio.to_thread(self.store.end_turn, key)
+
+    @contextlib.asynccontextmanager
+    async def _local_turn(self, key: str) -> AsyncIterator[None]:
+        """One update of the chat ``key`` at a time in this process (a lock per chat, dropped when no
+        update of that chat is in or waiting)."""
+        lock, users = self._local.get(key, (asyncio.Lock(), 0))
+        self._local[key] = (lock, users + 1)
         try:
-            await self._load_chat(application, update, chat.id, user.id)
-            yield
-            await application.update_persistence()
+            async with lock:
+                yield
         finally:
-            await asyncio.to_thread(self.store.end_turn, key)
+            lock, users = self._local[key]
+            if users == 1:
+                del self._local[key]
+            else:
+                self._local[key] = (lock, users - 1)
 
     async def _wait_for_turn(self, key: str) -> None:
         deadline = time.monotonic() + TURN_WAIT_SECONDS
