@@ -3,12 +3,14 @@ lease is taken once per round. On memory, SQLite and PostgreSQL, raced with real
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from racing import at_once
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.core.backoffice import Backoffice
+from p2pstock.core.clock import SystemClock
 from p2pstock.core.leases import Leases
 from p2pstock.core.ports import UnitOfWorkFactory
 
@@ -81,3 +83,17 @@ def test_of_eight_workers_asking_for_a_round_at_once_exactly_one_gets_it(
         assert sorted(answers, key=bool) == [False] * 7 + [True]
         for worker in racers:
             worker.release("jobs")
+
+
+def test_a_lease_renewed_while_blocking_work_runs_outlives_its_time_and_is_let_go_after(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    office = Backoffice(uow_factory, SystemClock())
+    one, two = Leases(office, holder="worker-1"), Leases(office, holder="worker-2")
+    assert one.take("jobs", 1)
+
+    with one.renewed("jobs", 1):
+        threading.Event().wait(2.5)  # the work outlasts the lease's second twice over
+        assert not two.take("jobs", 1)
+
+    assert two.take("jobs", 1)

@@ -77,17 +77,12 @@ def _business_date(text: str) -> date:
 def _jobs(app: App, day: date | None) -> int:
     """The jobs under their lease, so that they never run beside a server's round (waiting for it)."""
     leases = Leases(app.office)
-    while not leases.take(serving.JOBS_LEASE, _CLI_JOBS_LEASE_SECONDS):
+    if not leases.take(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
         print("another process is running the scheduled jobs; waiting for it", file=sys.stderr)
-        time.sleep(2)
-    try:
+        while not leases.take(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
+            time.sleep(1)
+    with leases.renewed(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
         report = run_jobs(app, day)
-    finally:
-        leases.release(serving.JOBS_LEASE)
     for line in report.lines():
         print(line)
     return 0
-
-
-_CLI_JOBS_LEASE_SECONDS = 3600
-"""The lease ``jobs run`` takes: long enough for a large day's work, which it does not renew."""

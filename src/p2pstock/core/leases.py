@@ -18,9 +18,13 @@ the row taken) or an ``INSERT … ON CONFLICT DO NOTHING``; on SQLite the writer
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import socket
+import threading
 import uuid
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from p2pstock.core.backoffice import Backoffice
 
 _MICROS = 1_000_000
+log = logging.getLogger(__name__)
 
 
 class LeaseRepository(Protocol):
@@ -66,3 +71,23 @@ class Leases:
 
     def release(self, name: str) -> None:
         self.office.run(lambda tx: tx.uow.leases.release(name, self.holder))
+
+    @contextlib.contextmanager
+    def renewed(self, name: str, seconds: float) -> Iterator[None]:
+        """Inside the block, a thread renews the lease ``name`` (taken already) every third of ``seconds``;
+        it is let go when the block ends. For blocking work (``p2pstock jobs run``)."""
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(seconds / 3):
+                if not self.take(name, seconds):
+                    log.warning("the lease %s passed to another process", name)
+
+        renewer = threading.Thread(target=renew, name=f"lease {name}", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
+            renewer.join()
+            self.release(name)
