@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+import p2pstock
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import current_revision, head_revision
@@ -436,3 +441,111 @@ def test_a_large_capital_movement_from_the_command_line_waits_for_a_second_admin
     assert main(["approval", "approve", approval[1], "--by", "finance-2"]) == 0
     assert main(["capital", "show", "--by", "finance-2"]) == 0
     assert "in the pool: ¥6,000,000.00" in capsys.readouterr().out
+
+
+# -- starting up
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+
+    assert exit_.value.code == 0
+    assert re.fullmatch(r"p2pstock \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("P2PSTOCK_ALLOCATION_SHORTFALL", "bogus", "must be one of receivable, loss, not 'bogus'"),
+        ("P2PSTOCK_WEB_PORT", "eighty", "must be a port number"),
+        ("P2PSTOCK_LOG_FORMAT", "xml", "must be one of text, json"),
+        ("P2PSTOCK_JOBS_EVERY_SECONDS", "0", "must be at least 1"),
+    ],
+)
+def test_a_refused_setting_is_one_line_naming_it_and_nothing_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], variable: str, value: str, said: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    assert main(["jobs", "run"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"cannot start: {variable} ")
+    assert said in err
+    assert err.count("\n") == 1
+
+
+def run_cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``p2pstock ARGS`` in a process of its own, with only ``env`` among the P2PSTOCK_ variables."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("P2PSTOCK_") or k.startswith("P2PSTOCK_TEST")
+    }
+    source = str(Path(p2pstock.__file__).parents[1])  # these sources, whatever is installed
+    path = os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "p2pstock.cli", *args],
+        env={**clean, **env, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # nothing listens once the probe is closed
+
+
+def test_serve_with_telegram_unreachable_says_so_in_one_line_and_exits(tmp_path: Path) -> None:
+    token = "4242:never-shown-in-the-error"
+    env = {
+        "P2PSTOCK_DATA_DIR": str(tmp_path),
+        "P2PSTOCK_TELEGRAM_TOKEN": token,
+        "P2PSTOCK_WEBHOOK_SECRET": "s3cret",
+        "P2PSTOCK_ALLOW_SANDBOX": "true",
+        "P2PSTOCK_WEB_PORT": str(closed_port()),
+        "P2PSTOCK_TELEGRAM_API_URL": f"http://127.0.0.1:{closed_port()}",
+    }
+
+    finished = run_cli("serve", env=env)
+
+    assert finished.returncode == 1
+    last = finished.stderr.strip().splitlines()[-1]
+    assert last.startswith("cannot start: cannot reach Telegram's Bot API at http://127.0.0.1:")
+    assert "Traceback" not in finished.stderr
+    assert token not in finished.stderr
+
+
+def test_serve_refuses_the_sandbox_beside_a_bot_token_in_one_line(tmp_path: Path) -> None:
+    env = {
+        "P2PSTOCK_DATA_DIR": str(tmp_path),
+        "P2PSTOCK_TELEGRAM_TOKEN": "4242:real",
+        "P2PSTOCK_WEBHOOK_SECRET": "s3cret",
+    }
+
+    finished = run_cli("serve", env=env)
+
+    assert finished.returncode == 1
+    assert (
+        finished.stderr.strip()
+        .splitlines()[-1]
+        .startswith("cannot start: the sandbox payment gateway credits deposits with no money behind them")
+    )
+    assert "Traceback" not in finished.stderr
+
+
+def test_log_lines_carry_a_timestamp_and_can_be_json(tmp_path: Path) -> None:
+    env = {"P2PSTOCK_DATA_DIR": str(tmp_path)}
+    run_cli("db", "upgrade", env=env)  # the migrations' lines quote their notes, over several lines
+
+    text_lines = run_cli("ledger", "audit", env=env).stderr.splitlines()
+    json_lines = run_cli("ledger", "audit", env={**env, "P2PSTOCK_LOG_FORMAT": "json"}).stderr.splitlines()
+
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    assert text_lines and all(re.match(stamp + r" (INFO|WARNING) \S+: ", line) for line in text_lines)
+    records = [json.loads(line) for line in json_lines]
+    assert records and all(re.fullmatch(stamp, r["time"]) and r["level"] and r["logger"] for r in records)
+    assert any("sandbox" in r["message"] and r["level"] == "WARNING" for r in records)

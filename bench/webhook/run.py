@@ -100,6 +100,7 @@ def platform_on(directory: Path) -> App:
         telegram_token=TOKEN,
         webhook_secret=SECRET,
         document_store="memory",
+        allow_sandbox=True,  # the bot has a token, yet only the local Bot API hears it
     )
     return bootstrap(settings)
 

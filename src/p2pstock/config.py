@@ -46,6 +46,18 @@ Frontends and payments:
 - ``P2PSTOCK_PREVIOUS_ENCRYPTION_KEYS``: keys replaced by it, comma-separated; secrets sealed with them
   can still be opened (secret)
 
+Running the platform (see the README's deployment section):
+
+- ``P2PSTOCK_ALLOW_SANDBOX``: let the sandbox payment gateway, which credits deposits with no money behind
+  them, run although a bot token or an ``https`` public URL says this is a real deployment (default
+  ``false``: it refuses to start there)
+- ``P2PSTOCK_LOG_LEVEL``: ``DEBUG``, ``INFO`` (default), ``WARNING`` or ``ERROR``
+- ``P2PSTOCK_LOG_FORMAT``: ``text`` (a timestamped line; default) or ``json`` (one JSON object a line)
+- ``P2PSTOCK_JOBS_EVERY_SECONDS``: how often ``serve`` and ``bot`` run a round of the scheduled jobs, in
+  one of the processes sharing the database at a time (default ``60``)
+- ``P2PSTOCK_TELEGRAM_API_URL``: the Bot API server (default Telegram's, ``https://api.telegram.org``; a
+  self-hosted ``telegram-bot-api`` server, or a stand-in in tests)
+
 Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys as the names above
 in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
 
@@ -67,6 +79,7 @@ from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import CAPITAL_FOUR_EYES_FROM
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -92,6 +105,16 @@ def _yuan(value: str, name: str) -> int:
         return Money.parse(value).minor
     except InvalidInput as error:
         raise InvalidInput(f"{name} must be an amount in yuan, not {value!r:.40} ({error})") from None
+
+
+def _positive(value: str, name: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number, not {value!r:.40}") from None
+    if number < 1:
+        raise InvalidInput(f"{name} must be at least 1, not {number}")
+    return number
 
 
 def _names(value: str | Iterable[str]) -> tuple[str, ...]:
@@ -139,6 +162,11 @@ class Settings:
     payment_secret: str = attrs.field(default="", repr=False)
     encryption_key: str = attrs.field(default="", repr=False)
     previous_encryption_keys: tuple[str, ...] = attrs.field(default=(), converter=_names, repr=False)
+    allow_sandbox: bool = False
+    log_level: str = attrs.field(default="INFO", validator=attrs.validators.in_(LOG_LEVELS))
+    log_format: str = attrs.field(default="text", validator=attrs.validators.in_(("text", "json")))
+    jobs_every_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    telegram_api_url: str = "https://api.telegram.org"
 
     @property
     def effective_database_url(self) -> str:
@@ -166,7 +194,21 @@ class Settings:
             if raw is not None:
                 values[name] = convert(raw, f"P2PSTOCK_{name.upper()}")
         values.update(overrides)
-        return cls(**values)  # type: ignore[arg-type]
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except ValueError as error:
+            raise InvalidInput(_refusal(error)) from None
+
+
+def _refusal(error: ValueError) -> str:
+    """One line naming the variable a validator refused (attrs' ``in_`` and ``ge`` say which field)."""
+    field = getattr(error.args[1], "name", None) if len(error.args) > 1 else None
+    if field is None:
+        return str(error)
+    name = f"P2PSTOCK_{field.upper()}"
+    if len(error.args) >= 4 and isinstance(error.args[2], tuple):  # in_: (message, attribute, options, value)
+        return f"{name} must be one of {', '.join(map(str, error.args[2]))}, not {error.args[3]!r:.40}"
+    return f"{name}: {error.args[0]}"
 
 
 def _from_toml(path: Path) -> dict[str, object]:
@@ -219,4 +261,9 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "payment_secret": lambda v, _n: v,
     "encryption_key": lambda v, _n: v,
     "previous_encryption_keys": lambda v, _n: _names(v),
+    "allow_sandbox": _flag,
+    "log_level": lambda v, _n: v.strip().upper(),
+    "log_format": lambda v, _n: v.strip().lower(),
+    "jobs_every_seconds": _positive,
+    "telegram_api_url": lambda v, _n: v.strip().rstrip("/"),
 }

@@ -142,6 +142,7 @@ async def _demo(data_dir: Path, say: Say) -> App:
         webhook_secret="demo-webhook-secret",  # noqa: S106 - a loopback-only server
         public_url=f"http://127.0.0.1:{port}",
         payment_provider="sandbox",
+        allow_sandbox=True,  # the demo's bot has a token, yet only the local Bot API hears it
         sms_provider="console",
         document_store="filesystem",
         encryption_key=generate_key(),
@@ -390,7 +391,8 @@ async def _pay_on_the_sandbox_page(talk: Conversation, settings: Settings) -> No
     """The payer opens the link from the bot's "Pay now" button and presses Pay on the sandbox's page."""
     url = _payment_url(talk.api)
     talk.say(f"  {'payer':>8} ▸ opens {url.removeprefix(settings.public_url)} and presses Pay")
-    async with aiohttp.ClientSession() as session, session.post(url) as response:
+    pressed = {"Origin": settings.public_url}  # what the browser says when the page's own form posts
+    async with aiohttp.ClientSession() as session, session.post(url, headers=pressed) as response:
         talk.say(f"  {'sandbox':>8} ▸ calls back signed; the web server answers {response.status}")
     mark = len(talk.api.calls)
     await talk.deliver()

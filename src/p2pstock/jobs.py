@@ -63,10 +63,11 @@ class JobsReport:
         ]
 
 
-def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
+def run_jobs(app: App, business_date: date | None = None, *, deliver: bool = True) -> JobsReport:
     """Run every job once. ``business_date`` defaults to today in the platform's time zone; it may not be
     later than today (fees and penalty interest are never charged ahead); a later one is refused before
-    any job runs."""
+    any job runs. ``deliver=False`` leaves the notifications to the caller's dispatcher (the long-running
+    processes deliver on their event loop, through the bot they run)."""
     today = app.office.clock.now().astimezone(app.ledger.timezone).date()
     day = business_date or today
     if day > today:
@@ -83,7 +84,7 @@ def run_jobs(app: App, business_date: date | None = None) -> JobsReport:
         installments_overdue=app.lending.tell_overdue(day),
         reminders=app.lending.remind(day),
         calendar=watch(app.office, app.trading_days.sources, today),
-        notifications=app.dispatcher.dispatch_now(),
+        notifications=app.dispatcher.dispatch_now() if deliver else DispatchReport(),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from typing import Any
 
 import attrs
@@ -329,6 +329,7 @@ class DictUiStore:
     def __init__(self) -> None:
         self.rows: dict[str, str] = {}
         self.writes = 0
+        self.turns: set[str] = set()
 
     def get(self, key: str) -> str | None:
         return self.rows.get(key)
@@ -343,6 +344,18 @@ class DictUiStore:
 
     def items(self, prefix: str) -> dict[str, str]:
         return {k: v for k, v in self.rows.items() if k.startswith(prefix)}
+
+    def get_many(self, keys: Collection[str]) -> dict[str, str]:
+        return {k: self.rows[k] for k in keys if k in self.rows}
+
+    def take_turn(self, key: str, seconds: float) -> bool:
+        if key in self.turns:
+            return False
+        self.turns.add(key)
+        return True
+
+    def end_turn(self, key: str) -> None:
+        self.turns.discard(key)
 
 
 class BotHarness:

@@ -189,3 +189,47 @@ def test_the_command_list_is_described_in_both_languages(app: App) -> None:
     described = bot.request.of("setMyCommands")
     assert [d.get("language_code") for d in described] == ["zh", "en", None]
     assert described[0]["commands"][2] == {"command": "wallet", "description": "我的钱包"}
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "line"),
+    [
+        ("zh", "您可以使用以下命令：", "/wallet — 我的钱包"),
+        ("en", "Here is what you can do:", "/wallet — Your wallet"),
+    ],
+)
+def test_help_lists_what_the_user_can_do_in_their_language(
+    app: App, language: str, heading: str, line: str
+) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(bot.user(2002, language_code=language).command("/help"))
+
+    bot = play(app, scenario)
+    answer = bot.request.last_text()
+    assert answer.startswith(heading)
+    assert line in answer
+    assert "/admin" not in answer  # only administrators are shown the back office
+
+
+def test_help_shows_an_administrator_the_back_office_and_keeps_a_step_in_progress(app: App) -> None:
+    app.staff.enrol_by_operator("helpdesk", ["support"], telegram_user_id=1001)
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await verify_phone(app, bot, user)
+        await bot.send(user.command("/identity"))
+        await bot.send(user.command("/help"))
+        assert "/admin — 管理后台" in bot.request.last_text()
+        await bot.send(user.says("张三"))  # the name step is still waiting
+        assert bot.request.last_text().startswith("请输入您的 18 位居民身份证号码")
+
+    play(app, scenario)
+
+
+def test_the_command_menu_offers_help(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await describe_commands(bot.application)
+
+    bot = play(app, scenario)
+    (zh, en, _default) = bot.request.of("setMyCommands")
+    assert {"command": "help", "description": "帮助：我能做什么"} in zh["commands"]
+    assert {"command": "help", "description": "Help: what you can do"} in en["commands"]

@@ -73,10 +73,21 @@ async def test_the_server_registers_the_webhook_with_its_secret_and_stops_the_bo
         (webhook,) = [params for method, params in api.calls if method == "setWebhook"]
         assert webhook["url"] == f"{served.settings.public_url}/telegram"
         assert webhook["secret_token"] == SECRET
+        menus = [params.get("language_code") for method, params in api.calls if method == "setMyCommands"]
+        assert menus == ["zh", "en", None]  # the command menu, as the polling bot registers it
         user = TelegramUser(Bot(TOKEN), id=6006)
         assert await post_update(client, user.command("/start").to_dict(), SECRET) == 200
 
     assert served.customers.by_telegram(6006) is not None
+
+
+async def test_an_update_the_bot_cannot_parse_is_a_bad_request_not_a_server_error(served: App) -> None:
+    bot = serving.telegram_bot(served, request=RecordingRequest())
+    await bot.initialize()
+    unparseable = {"update_id": 9, "message": {"message_id": 1, "text": "/start"}}  # no date, no chat
+    async with TestClient(TestServer(serving.web_app(served, bot))) as client:
+        assert await post_update(client, unparseable, SECRET) == 400
+    await bot.shutdown()
 
 
 def test_a_bot_token_without_a_webhook_secret_is_refused(app: App) -> None:

@@ -136,12 +136,20 @@ def test_a_notification_fails_for_good_after_the_last_attempt(app: App, clock: M
     assert sms(app) == []
 
 
-def test_a_channel_without_a_sender_waits_for_one(app: App) -> None:
+def test_a_dispatcher_without_a_sender_for_a_channel_leaves_its_notifications_to_one_that_has(
+    app: App, clock: ManualClock
+) -> None:
     ask_for_code(app)
-    without_sms = Dispatcher(app.office, {})
+    without_sms = Dispatcher(app.office, {Channel.TELEGRAM: app.dispatcher.senders[Channel.TELEGRAM]})
 
-    assert without_sms.dispatch_now() == DispatchReport(retrying=1)
-    assert stored(app)[0].last_error == "LookupError"
+    for _ in range(app.dispatcher.policy.max_attempts + 1):  # as many rounds as would give it up
+        assert without_sms.dispatch_now() == DispatchReport()
+        clock.advance(hours=2)
+
+    (waiting,) = stored(app)
+    assert (waiting.status, waiting.attempts, waiting.last_error) == (DeliveryStatus.PENDING, 0, "")
+    assert Dispatcher(app.office, {}).dispatch_now() == DispatchReport()
+    assert app.dispatcher.dispatch_now() == DispatchReport(sent=1)
 
 
 def test_a_claimed_notification_is_left_alone_by_another_dispatcher_until_the_lease_ends(

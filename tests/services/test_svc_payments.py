@@ -4,6 +4,7 @@ signed callback credits the wallet exactly once — repeated, raced, forged, sta
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -105,7 +106,7 @@ def test_starting_a_deposit_records_an_order_and_answers_the_gateways_link(
 def test_a_deposit_through_a_named_provider_uses_its_link(payments: Payments) -> None:
     link = payments.start_deposit("alice", cny(5), provider="sandbox")
 
-    assert link.url == f"https://pay.example.com/sandbox/pay/{link.order_id}"
+    assert link.url.startswith(f"https://pay.example.com/sandbox/pay/{link.order_id}?token=")
     assert payments.order(link.order_id).provider == "sandbox"
 
 
@@ -530,10 +531,42 @@ def test_the_sandbox_pays_an_order_in_full_through_its_signed_callback(
     assert balance(app) == cny(42)
 
 
+@pytest.mark.parametrize(
+    "production",
+    [
+        {"telegram_token": "4242:real-bot"},
+        {"public_url": "https://pay.example.com"},
+        {"public_url": "HTTPS://pay.example.com"},
+    ],
+    ids=["bot-token", "https-url", "https-url-upper-case"],
+)
+def test_the_sandbox_refuses_to_start_in_a_production_configuration_unless_allowed(
+    production: dict[str, str],
+) -> None:
+    settings = Settings(**production)  # type: ignore[arg-type]
+    pm = build_plugin_manager(settings, load_entry_points=False)
+
+    with pytest.raises(InvalidInput, match="P2PSTOCK_ALLOW_SANDBOX=true"):
+        payment_gateway(pm, settings)
+
+
+def test_the_sandbox_warns_at_warning_level_whenever_it_runs(caplog: pytest.LogCaptureFixture) -> None:
+    for settings in (Settings(), Settings(telegram_token="4242:test-bot", allow_sandbox=True)):
+        caplog.clear()
+        pm = build_plugin_manager(settings, load_entry_points=False)
+
+        with caplog.at_level(logging.WARNING):
+            assert isinstance(payment_gateway(pm, settings), SandboxGateway)
+
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        (warning,) = [message for message in warnings if "sandbox" in message]
+        assert "without any money" in warning
+
+
 def test_the_builtin_plugin_offers_the_sandbox_at_the_public_url_signed_with_the_payment_secret(
     clock: ManualClock,
 ) -> None:
-    settings = Settings(public_url="https://pay.example.com", payment_secret=SECRET)
+    settings = Settings(public_url="https://pay.example.com", payment_secret=SECRET, allow_sandbox=True)
     pm = build_plugin_manager(settings, load_entry_points=False)
 
     gateway = payment_gateway(pm, settings)
@@ -543,7 +576,10 @@ def test_the_builtin_plugin_offers_the_sandbox_at_the_public_url_signed_with_the
     assert gateway.name == "sandbox"
     assert gateway.callback_url == "https://pay.example.com/payments/sandbox/callback"
     order = PaymentOrder("pay-1", "alice", 100, "CNY", "sandbox", 0)
-    assert gateway.payment_link(order).url == "https://pay.example.com/sandbox/pay/pay-1"
+    assert (
+        gateway.payment_link(order).url
+        == f"https://pay.example.com/sandbox/pay/pay-1?token={gateway.page_token(order)}"
+    )
     now = to_micros(clock.now())
     body = callback_body(PaymentCallback("pay-1", "T-1", 100, "CNY"))
     assert gateway.verify_callback(sign(SECRET, now // 1_000_000, body), body, now).order_id == "pay-1"

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.payments import SandboxGateway, SignedCallbackGateway, callback_body, sign
 from p2pstock.bootstrap import App
-from p2pstock.bots.web import _order_page, build_web_app
+from p2pstock.bots.web import BadUpdate, _order_page, build_web_app
 from p2pstock.core.clock import to_micros
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.payment_service import Payments
@@ -80,6 +80,15 @@ async def client(payments: Payments, sandbox: SandboxGateway, updates: Updates) 
         yield client
 
 
+SANDBOX_ORIGIN = "http://127.0.0.1:8080"
+"""Where the ``sandbox`` fixture says its pages are (``public_url``): a browser's Origin on its Pay button."""
+
+
+def page_of(sandbox: SandboxGateway, order: PaymentOrder) -> str:
+    """The path and query of ``order``'s payment link (the page the bot's Pay button opens)."""
+    return sandbox.payment_link(order).url.removeprefix(SANDBOX_ORIGIN)
+
+
 def balance(app: App) -> Money:
     return app.wallets.balance("alice").total
 
@@ -128,6 +137,50 @@ async def test_an_update_that_is_not_a_json_object_is_a_bad_request(client: Clie
         response = await client.post("/telegram", data=body, headers={TOKEN_HEADER: WEBHOOK_SECRET})
         assert response.status == 400
     assert updates.received == []
+
+
+def nested(depth: int) -> bytes:
+    """An update whose ``message`` nests ``depth`` JSON objects deep."""
+    return b'{"update_id": 1, "message": ' + b'{"a": ' * depth + b"1" + b"}" * depth + b"}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{}", b'{"update_id": "7"}', b'{"update_id": true}', b'{"message": {"text": "/start"}}', nested(200)],
+    ids=["empty", "text-id", "boolean-id", "no-id", "nested-200"],
+)
+async def test_an_update_without_an_integer_id_or_nested_too_deep_is_a_bad_request(
+    client: Client, updates: Updates, body: bytes
+) -> None:
+    response = await client.post("/telegram", data=body, headers={TOKEN_HEADER: WEBHOOK_SECRET})
+
+    assert response.status == 400  # a 5xx would have Telegram send it again and again
+    assert updates.received == []
+
+
+async def test_json_nested_deeper_than_the_parser_goes_is_a_bad_request_without_a_traceback(
+    client: Client, updates: Updates, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await client.post("/telegram", data=nested(100_000), headers={TOKEN_HEADER: WEBHOOK_SECRET})
+
+    assert response.status == 400
+    assert updates.received == []
+    assert not [r for r in caplog.records if r.exc_info is not None]
+
+
+async def test_an_update_the_bot_cannot_read_is_a_bad_request(payments: Payments) -> None:
+    async def unreadable(_update: dict[str, Any]) -> None:
+        raise BadUpdate("the message has no chat")
+
+    web_app = build_web_app(
+        payments=payments, health=lambda: True, webhook_secret=WEBHOOK_SECRET, on_telegram_update=unreadable
+    )
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        response = await client.post(
+            "/telegram", json={"update_id": 1}, headers={TOKEN_HEADER: WEBHOOK_SECRET}
+        )
+
+    assert response.status == 400
 
 
 @pytest.mark.parametrize("given", ["", "anything"])
@@ -292,10 +345,12 @@ async def test_a_callback_from_an_unknown_provider_is_not_found(
 # -- the sandbox
 
 
-async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(client: Client, payments: Payments) -> None:
+async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(
+    client: Client, payments: Payments, sandbox: SandboxGateway
+) -> None:
     order = order_of(payments, 1_234, provider="sandbox")
 
-    response = await client.get(f"/sandbox/pay/{order.id}")
+    response = await client.get(page_of(sandbox, order))
     page = await response.text()
 
     assert response.status == 200
@@ -306,12 +361,12 @@ async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(client: Client
 
 
 async def test_pressing_pay_in_the_sandbox_credits_the_wallet_once(
-    client: Client, app: App, payments: Payments
+    client: Client, app: App, payments: Payments, sandbox: SandboxGateway
 ) -> None:
     order = order_of(payments, 50, provider="sandbox")
 
-    response = await client.post(f"/sandbox/pay/{order.id}")
-    again = await client.post(f"/sandbox/pay/{order.id}")
+    response = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN})
+    again = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN})
 
     assert response.status == 200  # after the redirect to the page of the paid order
     assert "paid" in await response.text()
@@ -319,6 +374,34 @@ async def test_pressing_pay_in_the_sandbox_credits_the_wallet_once(
     assert balance(app) == Money(5_000, CNY)
     paid = payments.order(order.id)
     assert (paid.status, paid.transaction_id) == (OrderStatus.PAID, f"sandbox-{order.id}")
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1:8081", "null", None], ids=str)
+async def test_a_cross_site_post_to_the_sandbox_page_credits_nothing(
+    client: Client, app: App, payments: Payments, sandbox: SandboxGateway, origin: str | None
+) -> None:
+    order = order_of(payments, 400, provider="sandbox")
+
+    headers = {} if origin is None else {"Origin": origin}
+    response = await client.post(page_of(sandbox, order), headers=headers)
+
+    assert response.status == 403
+    assert balance(app) == Money(0, CNY)
+    assert payments.order(order.id).status is OrderStatus.CREATED
+
+
+async def test_the_sandbox_page_without_its_orders_token_neither_shows_nor_pays(
+    client: Client, app: App, payments: Payments, sandbox: SandboxGateway
+) -> None:
+    order = order_of(payments, 400, provider="sandbox")
+    other = order_of(payments, 1, provider="sandbox")
+    others_token = page_of(sandbox, other).split("?", 1)[1]
+
+    for query in ("", "?token=", "?token=0123456789abcdef0123456789abcdef", f"?{others_token}"):
+        path = f"/sandbox/pay/{order.id}{query}"
+        assert (await client.get(path)).status == 404
+        assert (await client.post(path, headers={"Origin": SANDBOX_ORIGIN})).status == 404
+    assert balance(app) == Money(0, CNY)
 
 
 async def test_the_sandbox_calls_back_over_http_like_a_real_gateway(
@@ -340,7 +423,7 @@ async def test_the_sandbox_page_of_an_unknown_order_or_another_providers_order_i
 
     for path in ("/sandbox/pay/pay-ghost", "/sandbox/pay/bad%20id", f"/sandbox/pay/{bank_order.id}"):
         assert (await client.get(path)).status == 404
-        assert (await client.post(path)).status == 404
+        assert (await client.post(path, headers={"Origin": SANDBOX_ORIGIN})).status == 404
     assert balance(app) == Money(0, CNY)
 
 

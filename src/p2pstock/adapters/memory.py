@@ -21,6 +21,7 @@ from p2pstock.adapters.memory_allocations import (
     MemoryEvents,
     MemorySideRequests,
 )
+from p2pstock.adapters.memory_leases import Lease, MemoryLeases
 from p2pstock.adapters.memory_lending import (
     LendingTables,
     MemoryInstallments,
@@ -89,6 +90,7 @@ class MemoryDatabase:
     notice_marks: dict[str, int] = attrs.Factory(dict)
     allocation_tables: AllocationTables = attrs.Factory(AllocationTables)
     lending_tables: LendingTables = attrs.Factory(LendingTables)
+    leases: dict[str, Lease] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -132,6 +134,7 @@ class MemoryUnitOfWork:
         self.loans = MemoryLoans(lending.loans, self._undo)
         self.investments = MemoryInvestments(lending.investments, self._undo)
         self.installments = MemoryInstallments(lending.installments, self._undo)
+        self.leases = MemoryLeases(database.leases, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -12,7 +12,7 @@ import attrs
 from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import NotFound, TransientConflict
-from p2pstock.core.notifications import DeliveryStatus, Notification
+from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 from p2pstock.core.payments import PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
@@ -228,9 +228,13 @@ class MemoryOutbox:
     def save(self, notification: Notification) -> None:
         put(self._rows, notification.id, notification, self._undo)
 
-    def due(self, now: int, limit: int) -> list[Notification]:
+    def due(self, now: int, limit: int, channels: Collection[Channel] | None = None) -> list[Notification]:
         found = [
-            n for n in self._rows.values() if n.status is DeliveryStatus.PENDING and n.next_attempt_at <= now
+            n
+            for n in self._rows.values()
+            if n.status is DeliveryStatus.PENDING
+            and n.next_attempt_at <= now
+            and (channels is None or n.channel in channels)
         ]
         return sorted(found, key=lambda n: (n.next_attempt_at, n.id))[:limit]
 

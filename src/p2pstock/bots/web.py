@@ -5,8 +5,10 @@ a health check.
 
     POST /telegram                     Telegram's updates; X-Telegram-Bot-Api-Secret-Token checked first
     POST /payments/{provider}/callback a gateway's callback, verified by that gateway, applied once
-    GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given)
-    POST /sandbox/pay/{order_id}       the payer pressed Pay: the sandbox's signed callback is applied
+    GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given), opened by
+                                       the order's ``?token=`` from its payment link
+    POST /sandbox/pay/{order_id}       the payer pressed Pay (the token again, and the page's own Origin):
+                                       the sandbox's signed callback is applied
     GET  /healthz                      200 {"database": "ok"} or 503
 
 Wiring it (``p2pstock serve``)::
@@ -49,6 +51,14 @@ log = logging.getLogger(__name__)
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 MAX_BODY_BYTES = 1024 * 1024
 """The largest request body read (Telegram updates and callbacks are far smaller)."""
+MAX_UPDATE_DEPTH = 32
+"""The deepest nesting of JSON objects and arrays in an update handed to the bot (Telegram's go about ten
+deep; a deeper one would only make the bot's parser recurse)."""
+
+
+class BadUpdate(ValueError):
+    """Raised by a Telegram update handler for an update it cannot read: answered 400, not retried."""
+
 
 TelegramHandler = Callable[[dict[str, Any]], Awaitable[None]]
 """Takes one decoded Telegram update (a JSON object) and hands it to the bot."""
@@ -58,6 +68,12 @@ class SandboxPayer(Protocol):
     """What the sandbox's page needs of the sandbox gateway (``SandboxGateway`` is one)."""
 
     name: str
+    origin: str
+    """``scheme://host[:port]`` of the page as the payer's browser sees it (the ``Origin`` of its Pay)."""
+
+    def opens(self, order: PaymentOrder, token: str) -> bool:
+        """Whether ``token`` (from the page's link) opens ``order``'s page."""
+        ...
 
     def pay(self, order: PaymentOrder, now: int) -> tuple[dict[str, str], bytes]:
         """The signed callback (headers, body) that pays ``order`` in full at ``now`` (microseconds)."""
@@ -120,18 +136,48 @@ def _telegram_webhook(
             return _error(404, "no bot is served here")
         try:
             update = json.loads(await request.read())
-        except ValueError:
+        except (ValueError, RecursionError):
             return _error(400, "the update is not JSON")
-        if not isinstance(update, dict):
-            return _error(400, "the update is not a JSON object")
+        problem = _unreadable(update)
+        if problem:
+            return _error(400, problem)  # answered 4xx: Telegram would send a 5xx again and again
         try:
             await on_update(update)
+        except BadUpdate:
+            return _error(400, "the update could not be read")
         except Exception as error:
             log.error("the Telegram update handler raised %s", type(error).__name__)
             return _error(500, "the update could not be handled")
         return web.json_response({"ok": True})
 
     return telegram
+
+
+def _unreadable(update: object) -> str | None:
+    """Why ``update`` is not a Telegram update worth handing over, or ``None``."""
+    if not isinstance(update, dict):
+        return "the update is not a JSON object"
+    update_id = update.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return "the update has no update_id"
+    if _deeper_than(update, MAX_UPDATE_DEPTH):
+        return "the update is nested too deep"
+    return None
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether JSON ``value`` nests objects and arrays more than ``limit`` deep (walked without recursion)."""
+    level: list[object] = [value]
+    for _ in range(limit + 1):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+        if not level:
+            return False
+    return True
 
 
 # -- payment callbacks
@@ -179,7 +225,7 @@ _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make the browser send the Pay with Origin: null
 }
 
 
@@ -189,11 +235,14 @@ class _SandboxPage:
         self.sandbox = sandbox
 
     async def _order(self, request: web.Request) -> PaymentOrder | None:
+        """The sandbox order of the page, when the link's token opens it."""
         try:
             order = await asyncio.to_thread(self.payments.order, request.match_info["order_id"])
         except (NotFound, InvalidInput):
             return None
-        return order if order.provider == self.sandbox.name else None
+        if order.provider != self.sandbox.name:
+            return None
+        return order if self.sandbox.opens(order, request.query.get("token", "")) else None
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         order = await self._order(request)
@@ -202,6 +251,8 @@ class _SandboxPage:
         return _order_page(order)
 
     async def pay(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Origin") != self.sandbox.origin:  # another site's form, or no browser
+            return _page(403, "Payment refused", "<p>Pay from the payment page itself.</p>")
         order = await self._order(request)
         if order is None:
             return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
@@ -209,7 +260,7 @@ class _SandboxPage:
         answer = await _apply(self.payments, self.sandbox.name, headers, body)
         if answer.status != 200:
             return _page(answer.status, "Payment refused", "<p>The payment could not be applied.</p>")
-        raise web.HTTPSeeOther(location=request.path)  # show the paid order; a reload pays nothing
+        raise web.HTTPSeeOther(location=request.path_qs)  # show the paid order; a reload pays nothing
 
 
 def _order_page(order: PaymentOrder) -> web.Response:

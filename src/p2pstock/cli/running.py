@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from p2pstock.cli.common import Commands, on_app
 from p2pstock.config import Settings
 from p2pstock.conversation_demo import run_conversation_demo
 from p2pstock.core.errors import P2PStockError
+from p2pstock.core.leases import Leases
 from p2pstock.demo import run_demo
 from p2pstock.jobs import run_jobs
 
@@ -47,14 +49,17 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _long_running(run: Callable[[App], None]) -> int:
+    """``run`` on the configured application; a start-up that cannot succeed (a setting refused, the
+    database or Telegram unreachable) is one line, ``cannot start: …``, and exit status 1."""
     try:
         app = bootstrap()
     except P2PStockError as error:
         print(f"cannot start: {error}", file=sys.stderr)
         return 1
     try:
+        serving.database_ok(app)
         run(app)
-    except P2PStockError as error:
+    except (P2PStockError, serving.CannotStart) as error:
         print(f"cannot start: {error}", file=sys.stderr)
         return 1
     finally:
@@ -70,6 +75,14 @@ def _business_date(text: str) -> date:
 
 
 def _jobs(app: App, day: date | None) -> int:
-    for line in run_jobs(app, day).lines():
+    """The jobs under their lease, so that they never run beside a server's round (waiting for it)."""
+    leases = Leases(app.office)
+    if not leases.take(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
+        print("another process is running the scheduled jobs; waiting for it", file=sys.stderr)
+        while not leases.take(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
+            time.sleep(1)
+    with leases.renewed(serving.JOBS_LEASE, serving.JOBS_LEASE_SECONDS):
+        report = run_jobs(app, day)
+    for line in report.lines():
         print(line)
     return 0

@@ -1,9 +1,11 @@
 """Delivering the outbox: notifications written by committed transactions leave through senders.
 
-Each round claims the due notifications for a lease (so two dispatchers never send the same one at the
-same time), sends them, and records each outcome: sent; rejected for good (``DeliveryRejected``,
-e.g. ``SmsRejected``) → failed at once; anything else → retried with backoff (``RetryPolicy``), later
-when the provider asked for a wait (``SmsUnavailable.retry_after``), until the attempts run out.
+Each round claims the due notifications of the channels it has senders for, for a lease (so two
+dispatchers never send the same one at the same time; one without a sender for a channel leaves that
+channel's to a process that has one), sends them, and records each outcome: sent; rejected for good
+(``DeliveryRejected``, e.g. ``SmsRejected``) → failed at once; anything else → retried with backoff
+(``RetryPolicy``), later when the provider asked for a wait (``SmsUnavailable.retry_after``), until the
+attempts run out.
 Delivery is at least once: a dispatcher that dies after sending and before recording sends again once
 its lease ran out. Database work runs off the event loop.
 """
@@ -69,8 +71,12 @@ class Dispatcher:
         return report
 
     def _claim(self, tx: Tx) -> list[Notification]:
+        """The due notifications of the channels this dispatcher has a sender for: one of another channel
+        waits for a process that can deliver it (a web worker without the bot leaves Telegram messages to
+        one with it) instead of failing here."""
         until = tx.now + self.lease_seconds * _MICROS
-        claimed = [n.claimed(until) for n in tx.uow.outbox.due(tx.now, self.batch)]
+        due = tx.uow.outbox.due(tx.now, self.batch, channels=frozenset(self.senders))
+        claimed = [n.claimed(until) for n in due]
         for notification in claimed:
             tx.uow.outbox.save(notification)
         return claimed

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Protocol
 
@@ -365,9 +365,10 @@ class Outbox(Protocol):
     def add(self, notifications: Sequence[Notification]) -> None: ...
     def get(self, notification_id: str, *, lock: bool = False) -> Notification | None: ...
     def save(self, notification: Notification) -> None: ...
-    def due(self, now: int, limit: int) -> list[Notification]:
+    def due(self, now: int, limit: int, channels: Collection[Channel] | None = None) -> list[Notification]:
         """Pending notifications whose next attempt time has come, oldest first, locked; rows another
-        transaction holds are skipped (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+        transaction holds are skipped (``FOR UPDATE SKIP LOCKED`` on PostgreSQL). With ``channels``, only
+        those of these channels (none for an empty collection)."""
         ...
 
     def of_recipient(self, recipient: str, limit: int) -> list[Notification]:

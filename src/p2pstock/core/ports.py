@@ -15,6 +15,7 @@ from p2pstock.core.allocation.ports import (
     SideRequestRepository,
 )
 from p2pstock.core.audit import AuditLog
+from p2pstock.core.leases import LeaseRepository
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.lending.ports import (
     InstallmentRepository,
@@ -83,6 +84,8 @@ class UnitOfWork(Protocol):
     def investments(self) -> InvestmentRepository: ...
     @property
     def installments(self) -> InstallmentRepository: ...
+    @property
+    def leases(self) -> LeaseRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -95,13 +95,23 @@ def sandbox_payments(settings: Settings) -> PaymentGateway:
     No money moves through it (see ``p2pstock.adapters.payments.sandbox``). With no
     ``P2PSTOCK_PAYMENT_SECRET`` it uses a random key made once per process — enough for the embedded
     default, where the web server that shows the Pay button also verifies the callback; several workers
-    need a shared ``P2PSTOCK_PAYMENT_SECRET``."""
+    need a shared ``P2PSTOCK_PAYMENT_SECRET``.
+
+    It refuses to start where customers could be using it — a bot token, or a public URL on ``https`` —
+    unless ``P2PSTOCK_ALLOW_SANDBOX=true`` says so (a staging deployment), and warns whenever it runs."""
     _require("sandbox payment", public_url=settings.public_url)
+    looks_real = bool(settings.telegram_token) or settings.public_url.lower().startswith("https://")
+    if looks_real and not settings.allow_sandbox:
+        raise InvalidInput(
+            "the sandbox payment gateway credits deposits with no money behind them, and this looks like a"
+            " real deployment (a bot token or an https public URL): set P2PSTOCK_PAYMENT_PROVIDER to a real"
+            " gateway, or P2PSTOCK_ALLOW_SANDBOX=true for a test deployment"
+        )
     secret = settings.payment_secret
     if not secret:
         logger.info("P2PSTOCK_PAYMENT_SECRET is not set: the sandbox signs with a random key of this process")
         secret = process_secret()
-    logger.info(
+    logger.warning(
         "payments go through the sandbox: deposits are credited without any money moving;"
         " set P2PSTOCK_PAYMENT_PROVIDER to a real gateway in production"
     )

@@ -5,8 +5,11 @@ Never offer it to real customers; set ``P2PSTOCK_PAYMENT_PROVIDER`` to a real ga
 
 It follows the signed-callback scheme of a real gateway (``signed.py``):
 
-- the payment link of an order is ``{public_url}/sandbox/pay/{order id}``, a page the web server shows
-  (amount and a Pay button);
+- the payment link of an order is ``{public_url}/sandbox/pay/{order id}?token={page token}``, a page the
+  web server shows (amount and a Pay button). The page token is an HMAC of the order id under the
+  gateway's secret: only whoever was given the link (the customer, through the bot) can open the page,
+  and the server refuses a Pay whose ``Origin`` is not ``public_url``'s, so another site cannot make a
+  visitor's browser pay;
 - pressing Pay makes the callback a real gateway would send — the order's amount, the transaction id
   ``sandbox-{order id}`` (so pressing twice pays once), signed with the shared secret at the current
   time — and hands its headers and bytes to the same verification as any callback. ``call_back`` sends
@@ -16,12 +19,15 @@ It follows the signed-callback scheme of a real gateway (``signed.py``):
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import secrets
+from urllib.parse import quote, urlsplit
 
 import aiohttp
 
 from p2pstock.adapters.payments.signed import TOLERANCE_SECONDS, SignedCallbackGateway
-from p2pstock.core.payments import PaymentCallback, PaymentOrder
+from p2pstock.core.payments import PaymentCallback, PaymentLink, PaymentOrder
 
 NAME = "sandbox"
 
@@ -48,6 +54,24 @@ class SandboxGateway(SignedCallbackGateway):
         base = public_url.rstrip("/")
         super().__init__(name, secret, f"{base}/sandbox/pay", tolerance_seconds=tolerance_seconds)
         self.callback_url = f"{base}/payments/{name}/callback"
+        parts = urlsplit(base)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        """What a browser sends as ``Origin`` when the sandbox's own page posts its Pay button."""
+        key = secret.encode() if isinstance(secret, str) else secret
+        self._page_key = hmac.new(key, b"p2pstock sandbox page", hashlib.sha256).digest()
+
+    def page_token(self, order: PaymentOrder) -> str:
+        """The token in ``order``'s payment link that opens its page (an HMAC of the order id)."""
+        return hmac.new(self._page_key, order.id.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def opens(self, order: PaymentOrder, token: str) -> bool:
+        """Whether ``token`` is ``order``'s page token (compared in constant time)."""
+        return hmac.compare_digest(self.page_token(order).encode(), token.encode("utf-8", "replace"))
+
+    def payment_link(self, order: PaymentOrder) -> PaymentLink:
+        """``{public_url}/sandbox/pay/{order id}?token={page token}``."""
+        url = f"{self.link_base}/{quote(order.id, safe='')}?token={self.page_token(order)}"
+        return PaymentLink(order.id, url)
 
     def transaction_id(self, order: PaymentOrder) -> str:
         """The sandbox's id for the payment of ``order``: one per order, so paying twice pays once."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from p2pstock.adapters.sql.repository import Row, SqlRepository
+from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 
 _NOTIFICATION = "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error"
@@ -17,7 +17,8 @@ _SAVE = (
     "last_error = :last_error WHERE id = :id"
 )
 _DUE = (
-    f"{_SELECT} WHERE status = :status AND next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit"
+    f"{_SELECT} WHERE status = :status AND next_attempt_at <= :now{{of_channels}} "
+    "ORDER BY next_attempt_at, id LIMIT :limit"
 )
 _OF_RECIPIENT = f"{_SELECT} WHERE recipient = :recipient ORDER BY created_at DESC, id DESC LIMIT :limit"
 
@@ -33,10 +34,17 @@ class SqlOutbox(SqlRepository):
     def save(self, notification: Notification) -> None:
         self._change(_SAVE, _row(notification), "notification")
 
-    def due(self, now: int, limit: int) -> list[Notification]:
+    def due(self, now: int, limit: int, channels: Collection[Channel] | None = None) -> list[Notification]:
         skip_locked = " FOR UPDATE SKIP LOCKED" if self._postgresql else ""
-        params = {"status": str(DeliveryStatus.PENDING), "now": now, "limit": limit}
-        return [_notification(row) for row in self._rows(_DUE + skip_locked, params)]
+        params: dict[str, Any] = {"status": str(DeliveryStatus.PENDING), "now": now, "limit": limit}
+        of_channels = ""
+        if channels is not None:
+            if not channels:
+                return []
+            names, named = placeholders("channel", sorted(str(channel) for channel in channels))
+            of_channels, params = f" AND channel IN ({names})", {**params, **named}
+        statement = _DUE.format(of_channels=of_channels) + skip_locked
+        return [_notification(row) for row in self._rows(statement, params)]
 
     def of_recipient(self, recipient: str, limit: int) -> list[Notification]:
         rows = self._rows(_OF_RECIPIENT, {"recipient": recipient, "limit": limit})

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from p2pstock.adapters.sql.allocations import SqlAllocations, SqlDailyStatuses, SqlEvents, SqlSideRequests
 from p2pstock.adapters.sql.audit import SqlAuditLog
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
+from p2pstock.adapters.sql.leases import SqlLeases
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.lending import SqlInstallments, SqlInvestments, SqlLoanProducts, SqlLoans
 from p2pstock.adapters.sql.outbox import SqlOutbox
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
     loans: SqlLoans
     investments: SqlInvestments
     installments: SqlInstallments
+    leases: SqlLeases
 
     def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
@@ -104,6 +106,7 @@ class SqlUnitOfWork:
         self.loans = SqlLoans(cursor, self._dialect)
         self.investments = SqlInvestments(cursor, self._dialect)
         self.installments = SqlInstallments(cursor, self._dialect)
+        self.leases = SqlLeases(cursor, self._dialect)
         return self
 
     def commit(self) -> None:

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 from telegram.request import BaseRequest
 
-from p2pstock.bots.telegram import admin, conversation
+from p2pstock.bots.telegram import admin, commands, conversation
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of, say
 from p2pstock.bots.telegram.persistence import UiStatePersistence
 from p2pstock.bots.telegram.services import BotServices
@@ -27,66 +27,25 @@ from p2pstock.bots.telegram.texts import LANGUAGES, language_from_telegram, text
 
 log = logging.getLogger(__name__)
 
-COMMAND_MENU = (
-    "start",
-    "menu",
-    "wallet",
-    "deposit",
-    "withdraw",
-    "statement",
-    "allocate",
-    "allocations",
-    "hall",
-    "borrow",
-    "loans",
-    "status",
-    "language",
-    "cancel",
-)
-_COMMAND_TEXTS = {
-    "zh": {
-        "start": "开始 / 主菜单",
-        "menu": "主菜单",
-        "wallet": "我的钱包",
-        "deposit": "充值",
-        "withdraw": "提现",
-        "statement": "资金动态",
-        "allocate": "申请配资",
-        "allocations": "我的配资",
-        "hall": "理财大厅",
-        "borrow": "我要借款",
-        "loans": "我的借贷",
-        "status": "认证状态",
-        "language": "切换语言",
-        "cancel": "取消当前操作",
-    },
-    "en": {
-        "start": "Start / main menu",
-        "menu": "Main menu",
-        "wallet": "Your wallet",
-        "deposit": "Deposit",
-        "withdraw": "Withdraw",
-        "statement": "Fund activity",
-        "allocate": "Apply for an allocation",
-        "allocations": "My allocations",
-        "hall": "Financing hall",
-        "borrow": "Apply for a loan",
-        "loans": "My loans and investments",
-        "status": "Verification status",
-        "language": "Change language",
-        "cancel": "Cancel the current step",
-    },
-}
+TELEGRAM_API_URL = "https://api.telegram.org"
 
 
 def build_application(
-    services: BotServices, token: str, *, request: BaseRequest | None = None, persistence: bool = True
+    services: BotServices,
+    token: str,
+    *,
+    request: BaseRequest | None = None,
+    persistence: bool = True,
+    api_url: str = TELEGRAM_API_URL,
 ) -> BotApplication:
     """The bot for ``token`` calling ``services``. ``request`` replaces the HTTP client (tests pass one
-    that never touches the network); ``persistence`` keeps conversation state in the platform storage."""
+    that never touches the network); ``persistence`` keeps conversation state in the platform storage;
+    ``api_url`` is the Bot API server (Telegram's, or a self-hosted ``telegram-bot-api``)."""
     builder = (
         Application.builder()
         .token(token)
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
         .application_class(BotApplication, {"services": services})
         .context_types(ContextTypes(context=BotContext))
         .job_queue(None)
@@ -145,10 +104,10 @@ async def report_error(update: object, context: BotContext) -> None:
 
 async def describe_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The command list in each language Telegram's apps show (the application's ``post_init``, run by
-    ``run_polling``/``run_webhook``; a custom webhook server calls it once after ``initialize``)."""
+    ``run_polling``; ``p2pstock serve`` runs it after ``initialize``)."""
     for lang in LANGUAGES:
-        commands = [BotCommand(name, _COMMAND_TEXTS[lang][name]) for name in COMMAND_MENU]
-        await application.bot.set_my_commands(commands, language_code=lang)
+        menu = [BotCommand(name, description) for name, description in commands.menu(lang)]
+        await application.bot.set_my_commands(menu, language_code=lang)
     await application.bot.set_my_commands(
-        [BotCommand(name, _COMMAND_TEXTS["en"][name]) for name in COMMAND_MENU]
+        [BotCommand(name, description) for name, description in commands.menu("en")]
     )

@@ -13,6 +13,7 @@ from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.persistence import UiStatePersistence
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.errors import P2PStockError
@@ -51,6 +52,16 @@ class BotApplication(Application[ExtBot[None], BotContext, Data, Data, Data, Non
     def __init__(self, *, services: BotServices, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+
+    async def process_update(self, update: object) -> None:
+        """Handle ``update``; with the state kept in the platform storage, in its chat's turn, on the
+        chat's stored state (``UiStatePersistence.turn``), so that any of the bot's processes may take it."""
+        persistence = self.persistence
+        if isinstance(persistence, UiStatePersistence) and isinstance(update, Update):
+            async with persistence.turn(self, update):
+                await super().process_update(update)
+        else:
+            await super().process_update(update)
 
 
 async def call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -29,7 +29,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import allocation_customer, customer, funds, lending_customer, onboarding
+from p2pstock.bots.telegram import (
+    allocation_customer,
+    commands,
+    customer,
+    funds,
+    lending_customer,
+    onboarding,
+)
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
 
@@ -142,6 +149,7 @@ def install(application: BotApplication, *, persistent: bool = True) -> None:
         CallbackQueryHandler(funds.answer_withdrawal, pattern=cb.accepts(cb.WithdrawalAnswer))
     )
     application.add_handler(CommandHandler("cancel", customer.cancel))
+    application.add_handler(CommandHandler("help", commands.show_help))
 
 
 def install_catch_alls(application: BotApplication) -> None:

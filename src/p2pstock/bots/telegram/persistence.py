@@ -1,4 +1,5 @@
-"""The bot's memory across restarts: which step each chat is in, kept as JSON in the platform storage.
+"""The bot's memory: which step each chat is in, kept as JSON in the platform storage, shared by every bot
+process on that storage.
 
 ``UiStatePersistence`` is a ``telegram.ext.BasePersistence`` over a ``UiStore`` (``uow.ui_state``).
 It keeps only UI state — conversation states and the small ``user_data``/``chat_data``/``bot_data``
@@ -9,19 +10,34 @@ live in the database's own tables. Keys::
     <prefix>chat:<chat id>        chat_data of one chat
     <prefix>bot                   bot_data
     <prefix>conv:<name>:<key>     the state of conversation ``name`` for ``key`` (a JSON list of ids)
+    <prefix>turn:<chat id>        the chat's turn (a lease, see ``p2pstock.core.leases``)
 
-The application hands changes over every ``update_interval`` seconds and when it shuts down; a value
-equal to the one last written is not written again. Storage calls run off the event loop. Callback
-data is not stored (the bot writes its own short button data, see callbacks.py).
+**Several processes.** python-telegram-bot reads the stored state once, when the application starts, and
+keeps it in memory. So that a conversation begun in one process goes on in another, each update is
+handled in its chat's turn (``turn``, which ``BotApplication.process_update`` enters): the process takes
+the chat's turn (waiting while another process holds it), reads the chat's state from the storage into the
+application — the user's and the chat's data and the chat's state in each persistent conversation —,
+handles the update and writes what changed back before it lets the turn go. Two updates of one chat
+reaching two processes at once — or one process, which takes them in turn with a lock of its own — are
+therefore handled one after the other, each on the state the other left. A process that dies inside a
+turn frees the chat when the turn runs out (``TURN_SECONDS``).
+
+A value equal to the one last read or written is not written again. Storage calls run off the event loop.
+Callback data is not stored (the bot writes its own short button data, see callbacks.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
+from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram import Update
+from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
+from telegram.ext._utils.trackingdict import TrackingDict
 
 from p2pstock.bots.telegram.services import UiStore
 
@@ -30,6 +46,19 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 """The shapes ``BasePersistence`` speaks in (as telegram.ext types them)."""
+
+
+TURN_SECONDS = 60
+"""How long a chat's turn lasts: a process that died while handling an update frees the chat after it."""
+TURN_WAIT_SECONDS = 75
+"""How long an update waits for its chat's turn before it is given up with ``ChatBusy`` (the webhook then
+answers 500, and Telegram sends the update again later): longer than a turn, so that the turn of a process
+that died always runs out while the next update of the chat waits."""
+_TURN_POLL_SECONDS = 0.05
+
+
+class ChatBusy(RuntimeError):
+    """Another process held the chat's turn for longer than an update waits."""
 
 
 def _dump(value: object) -> str:
@@ -47,6 +76,7 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
         self.store = store
         self.prefix = prefix
         self._written: dict[str, str | None] = {}
+        self._local: dict[str, tuple[asyncio.Lock, int]] = {}
 
     # -- reading, when the application starts ------------------------------------------------------
 
@@ -111,13 +141,13 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
         await self._put(f"{self.prefix}chat:{chat_id}", None)
 
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
-        """Nothing: one bot process owns its chats' UI state, which it loaded at start."""
+        """Nothing: ``turn`` read the user's data before the update was handled."""
 
     async def refresh_chat_data(self, chat_id: int, chat_data: Data) -> None:
         """Nothing (see ``refresh_user_data``)."""
 
     async def refresh_bot_data(self, bot_data: Data) -> None:
-        """Nothing (see ``refresh_user_data``)."""
+        """Nothing: the bot keeps no bot_data."""
 
     async def flush(self) -> None:
         """Nothing: every change is written when it is handed over."""
@@ -133,3 +163,93 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
         else:
             await asyncio.to_thread(self.store.put, key, value)
         self._written[key] = value
+
+    # -- one update at a time per chat, across processes ------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def turn(self, application: Application, update: Update) -> AsyncIterator[None]:  # type: ignore[type-arg]
+        """Handle ``update`` (inside the ``with`` block) in its chat's turn, on the chat's stored state;
+        what the handling changed is stored before the turn is let go."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            yield
+            return
+        key = f"{self.prefix}turn:{chat.id}"
+        async with self._local_turn(key):  # the storage's turn is this process's: its updates take turns too
+            await self._wait_for_turn(key)
+            try:
+                await self._load_chat(application, update, chat.id, user.id)
+                yield
+                await application.update_persistence()
+            finally:
+                await asyncio.to_thread(self.store.end_turn, key)
+
+    @contextlib.asynccontextmanager
+    async def _local_turn(self, key: str) -> AsyncIterator[None]:
+        """One update of the chat ``key`` at a time in this process (a lock per chat, dropped when no
+        update of that chat is in or waiting)."""
+        lock, users = self._local.get(key, (asyncio.Lock(), 0))
+        self._local[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._local[key]
+            if users == 1:
+                del self._local[key]
+            else:
+                self._local[key] = (lock, users - 1)
+
+    async def _wait_for_turn(self, key: str) -> None:
+        deadline = time.monotonic() + TURN_WAIT_SECONDS
+        while not await asyncio.to_thread(self.store.take_turn, key, TURN_SECONDS):
+            if time.monotonic() > deadline:
+                raise ChatBusy(f"{key} stayed busy for {TURN_WAIT_SECONDS} s")
+            await asyncio.sleep(_TURN_POLL_SECONDS)
+
+    async def _load_chat(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        update: Update,
+        chat_id: int,
+        user_id: int,
+    ) -> None:
+        """The chat's stored state into ``application``, replacing what it held in memory (another process
+        may have moved the conversation on since)."""
+        user_key, chat_key = f"{self.prefix}user:{user_id}", f"{self.prefix}chat:{chat_id}"
+        states = {
+            handler: (state_key, f"{self.prefix}conv:{handler.name}:{_dump(list(state_key))}")
+            for handler in _persistent_conversations(application)
+            for state_key in [handler._get_key(update)]
+        }
+        keys = [user_key, chat_key, *(row for _state_key, row in states.values())]
+        rows = await asyncio.to_thread(self.store.get_many, keys)
+        self._written.update({key: rows.get(key) for key in keys})
+        _replace(application.user_data[user_id], rows.get(user_key))
+        _replace(application.chat_data[chat_id], rows.get(chat_key))
+        for handler, (state_key, row) in states.items():
+            # PTB keeps each conversation's states in the handler's TrackingDict; set without marking them
+            # changed (they are what the storage holds).
+            conversations = handler._conversations
+            if not isinstance(conversations, TrackingDict):
+                raise TypeError("the conversation was not initialised with the persistence")
+            if row in rows:
+                conversations.update_no_track({state_key: json.loads(rows[row])})
+            else:
+                conversations.data.pop(state_key, None)  # UserDict: its dict, untracked
+
+
+def _persistent_conversations(application: Application) -> list[ConversationHandler]:  # type: ignore[type-arg]
+    return [
+        handler
+        for handlers in application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
+    ]
+
+
+def _replace(data: Data, stored: str | None) -> None:
+    """``data`` (the application's own dict for a user or a chat) made what ``stored`` holds."""
+    loaded = json.loads(stored) if stored is not None else {}
+    data.clear()
+    data.update(loaded if isinstance(loaded, dict) else {})

@@ -6,6 +6,7 @@ and ``BotServices.of(app)`` picks them from any object shaped like the wired pla
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 import attrs
@@ -15,7 +16,8 @@ from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
-from p2pstock.core.backoffice import Backoffice
+from p2pstock.core.backoffice import Backoffice, Tx
+from p2pstock.core.leases import Leases
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.lending.catalog import LoanCatalog
 from p2pstock.core.lending.service import Lending
@@ -37,22 +39,50 @@ class DepositLinks(Protocol):
 
 
 class UiStore(Protocol):
-    """Small JSON texts kept for the bot between restarts, by key (conversation state only)."""
+    """Small JSON texts kept for the bot between restarts and shared by the bot's processes, by key
+    (conversation state only); and turns, which one process at a time holds for a chat while it handles
+    that chat's update."""
 
     def get(self, key: str) -> str | None: ...
+    def get_many(self, keys: Collection[str]) -> dict[str, str]:
+        """The stored ones of ``keys``, read together."""
+        ...
+
     def put(self, key: str, value: str) -> None: ...
     def delete(self, key: str) -> None: ...
     def items(self, prefix: str) -> dict[str, str]: ...
+    def take_turn(self, key: str, seconds: float) -> bool:
+        """Hold the turn ``key`` for ``seconds`` unless another process holds it; whether this one does."""
+        ...
+
+    def end_turn(self, key: str) -> None: ...
 
 
 @attrs.frozen
 class OfficeUiStore:
-    """``UiStore`` on the platform's storage (``uow.ui_state``), one short transaction per call."""
+    """``UiStore`` on the platform's storage (``uow.ui_state``, turns as leases ``uow.leases``), one short
+    transaction per call."""
 
     office: Backoffice
+    leases: Leases = attrs.field(
+        default=attrs.Factory(lambda self: Leases(self.office), takes_self=True), repr=False
+    )
 
     def get(self, key: str) -> str | None:
         return self.office.read(lambda tx: tx.uow.ui_state.get(key))
+
+    def get_many(self, keys: Collection[str]) -> dict[str, str]:
+        def read(tx: Tx) -> dict[str, str]:
+            found = {key: tx.uow.ui_state.get(key) for key in keys}
+            return {key: value for key, value in found.items() if value is not None}
+
+        return self.office.read(read)
+
+    def take_turn(self, key: str, seconds: float) -> bool:
+        return self.leases.take(key, seconds)
+
+    def end_turn(self, key: str) -> None:
+        self.leases.release(key)
 
     def put(self, key: str, value: str) -> None:
         self.office.run(lambda tx: tx.uow.ui_state.put(key, value))

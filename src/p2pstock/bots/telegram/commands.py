@@ -1,0 +1,104 @@
+"""The bot's commands as its users see them: the menu Telegram's apps show beside the message field
+(``describe_commands`` registers it) and ``/help``, which lists what the user can do, in their language.
+
+``/help`` is answered outside the conversations, so a step in progress (a half-typed identity, an amount
+asked for) still waits for its answer afterwards.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from p2pstock.bots.telegram.context import BotContext, administrator_of, call, say, user_of
+from p2pstock.bots.telegram.texts import language_from_telegram
+
+COMMAND_MENU = (
+    "start",
+    "menu",
+    "wallet",
+    "deposit",
+    "withdraw",
+    "statement",
+    "allocate",
+    "allocations",
+    "hall",
+    "borrow",
+    "loans",
+    "status",
+    "language",
+    "help",
+    "cancel",
+)
+"""The commands in the menu, in its order."""
+
+_DESCRIPTIONS = {
+    "zh": {
+        "start": "开始 / 主菜单",
+        "menu": "主菜单",
+        "wallet": "我的钱包",
+        "deposit": "充值",
+        "withdraw": "提现",
+        "statement": "资金动态",
+        "allocate": "申请配资",
+        "allocations": "我的配资",
+        "hall": "理财大厅",
+        "borrow": "我要借款",
+        "loans": "我的借贷",
+        "status": "认证状态",
+        "language": "切换语言",
+        "help": "帮助：我能做什么",
+        "cancel": "取消当前操作",
+        "admin": "管理后台（按您的角色）",
+    },
+    "en": {
+        "start": "Start / main menu",
+        "menu": "Main menu",
+        "wallet": "Your wallet",
+        "deposit": "Deposit",
+        "withdraw": "Withdraw",
+        "statement": "Fund activity",
+        "allocate": "Apply for an allocation",
+        "allocations": "My allocations",
+        "hall": "Financing hall",
+        "borrow": "Apply for a loan",
+        "loans": "My loans and investments",
+        "status": "Verification status",
+        "language": "Change language",
+        "help": "Help: what you can do",
+        "cancel": "Cancel the current step",
+        "admin": "Back office (as your roles allow)",
+    },
+}
+_HELP = {
+    "zh": (
+        "您可以使用以下命令：",
+        "也可以直接点主菜单的按钮。正在办理的步骤可随时发送 /cancel 取消。",
+    ),
+    "en": (
+        "Here is what you can do:",
+        "The main menu's buttons do the same. Send /cancel at any time to leave the step you are in.",
+    ),
+}
+
+
+def menu(lang: str) -> list[tuple[str, str]]:
+    """``(command, description)`` of the menu in ``lang``."""
+    return [(name, _DESCRIPTIONS[lang][name]) for name in COMMAND_MENU]
+
+
+def help_text(lang: str, *, administrator: bool) -> str:
+    """What ``/help`` answers: every command of the menu with its description, ``/admin`` for an
+    administrator."""
+    heading, footer = _HELP[lang]
+    names = [*COMMAND_MENU, "admin"] if administrator else list(COMMAND_MENU)
+    lines = [f"/{name} — {_DESCRIPTIONS[lang][name]}" for name in names]
+    return "\n".join([heading, *lines, "", footer])
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """/help: what this user can do, in their language."""
+    user = user_of(update)
+    customer = await call(context.services.customers.by_telegram, user.id)
+    lang = customer.language if customer else language_from_telegram(user.language_code)
+    administrator = await administrator_of(update, context) is not None
+    await say(update, context, help_text(lang, administrator=administrator))
