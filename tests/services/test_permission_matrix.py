@@ -14,6 +14,8 @@ from conftest import TEST_ENCRYPTION_KEY
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
+from p2pstock.adapters.payments import callback_body, sign
+from p2pstock.adapters.payments.sandbox import process_secret
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
 from p2pstock.core.allocation.allocations import Status
@@ -24,6 +26,7 @@ from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.payments import PaymentCallback
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
@@ -114,6 +117,10 @@ EXPECTED: dict[str, set[str]] = {
     "Lending.approve_full": {"super_admin", "risk_officer"},
     "Lending.refuse_full": {"super_admin", "risk_officer"},
     "Lending.figures": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "Payments.to_resolve": {"super_admin", "finance"},
+    "Payments.resolve": {"super_admin", "finance"},
+    "Approvals.approve[payment.resolve]": {"super_admin", "finance"},
+    "Approvals.reject[payment.resolve]": {"super_admin", "finance"},
 }
 """Action → the columns allowed to call it; every other column must get ``PermissionDenied``."""
 
@@ -316,6 +323,23 @@ def full_loan(app: App) -> str:
     return loan
 
 
+def held_payment(app: App) -> str:
+    """A deposit order of ¥100.00 the sandbox gateway reported paid with ¥90.00: held for resolution."""
+    registered(app)
+    app.wallets.open(CUSTOMER)
+    link = app.payments.start_deposit(CUSTOMER, Money(10_000, CNY))
+    body = callback_body(PaymentCallback(link.order_id, "T-1", 9_000, "CNY"))
+    app.payments.confirm("sandbox", sign(process_secret(), app.payments.now() // 1_000_000, body), body)
+    return link.order_id
+
+
+def resolution_request(app: App) -> str:
+    """An approval request to credit a held payment, opened by root-2."""
+    request = app.payments.resolve(held_payment(app), "credit", by="root-2", reason="¥90 arrived")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
+
+
 STATEMENT = (
     "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
     "daily_pnl,floating_pnl\nS-1,2026-01-05,60000.00,50000.00,10000.00,0,0,0,0\n"
@@ -493,6 +517,19 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         lambda app, loan, by: app.lending.refuse_full(loan, by=by, reason="borrower unreachable"),
     ),
     "Lending.figures": (applied_loan, lambda app, _, by: app.lending.figures(by=by)),
+    "Payments.to_resolve": (held_payment, lambda app, _, by: app.payments.to_resolve(by=by)),
+    "Payments.resolve": (
+        held_payment,
+        lambda app, order, by: app.payments.resolve(order, "refund", by=by, reason="returned"),
+    ),
+    "Approvals.approve[payment.resolve]": (
+        resolution_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
+    "Approvals.reject[payment.resolve]": (
+        resolution_request,
+        lambda app, request, by: app.approvals.reject(request, by=by, reason="not what the bank shows"),
+    ),
 }
 
 
@@ -517,6 +554,7 @@ def snapshot(app: App) -> object:
             uow.outbox.of_recipient(PHONE, 100),
             uow.allocations.of_customer(CUSTOMER),
             uow.side_requests.pending(100),
+            uow.payments.of_customer(CUSTOMER, 100),
         )
 
     return app.office.read(read), app.ledger.trial_balance()
@@ -581,6 +619,8 @@ SPOT_CHECKS = [
     ("AuditTrail.verify_as", "unknown"),
     ("Lending.final_review", "reviewer"),
     ("Lending.approve_full", "reviewer"),
+    ("Payments.resolve", "finance"),
+    ("Payments.resolve", "risk_officer"),
 ]
 
 

@@ -31,6 +31,7 @@ ALL = {
     "stats.view",
     "audit.view",
     "product.manage",
+    "payment.resolve",
 }
 
 EXPECTED: dict[str, set[str]] = {
@@ -49,6 +50,7 @@ EXPECTED: dict[str, set[str]] = {
         "allocation.assign_account",
         "stats.view",
         "audit.view",
+        "payment.resolve",
     },
     "support": {"stats.view"},
     "customer": set(),

@@ -462,6 +462,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.permission.stats.view": _t("查看统计", "Statistics"),
         "admin.permission.audit.view": _t("审计日志", "Audit trail"),
         "admin.permission.product.manage": _t("产品管理", "Products"),
+        "admin.permission.payment.resolve": _t("支付异常处理", "Mismatched payments"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
