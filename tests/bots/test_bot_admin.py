@@ -95,6 +95,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
         "a:menu:approvals",
         "a:menu:audit",
         "a:menu:stats",
+        "a:menu:payments",
     ]
     assert admins.customers.by_telegram(REVIEWER) is None
 

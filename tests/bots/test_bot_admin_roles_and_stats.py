@@ -175,7 +175,7 @@ def test_a_super_admin_sees_the_administrators_and_what_can_be_done(admins: App)
 
     bot = play(admins, scenario)
     menu, listing = bot.request.of("sendMessage")
-    assert button_data(menu)[-2:] == ["a:menu:stats", "a:menu:roles"]
+    assert button_data(menu)[-3:] == ["a:menu:stats", "a:menu:roles", "a:menu:payments"]
     assert listing["text"].splitlines() == [
         "Administrators:",
         "· finance-1: finance (active)",

@@ -3,7 +3,7 @@
 ::
 
     p2pstock db upgrade | demo | ledger … | admin create | bot | serve | jobs run | allocation import
-             | audit verify
+             | audit verify | payment …
 
 A module offers ``register(commands)``, which adds its parsers to ``commands`` and sets ``run`` on each
 to a function taking the parsed arguments and answering the exit status.
@@ -15,9 +15,9 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from p2pstock.cli import allocations, auditing, database, ledger, people, running
+from p2pstock.cli import allocations, auditing, database, ledger, payments, people, running
 
-GROUPS = (database, running, ledger, people, allocations, auditing)
+GROUPS = (database, running, ledger, people, allocations, auditing, payments)
 """The modules whose commands make up the command line, in the order ``--help`` lists them."""
 
 

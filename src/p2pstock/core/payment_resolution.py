@@ -26,6 +26,8 @@ reports something else meanwhile, it can no longer be carried out (``ReportChang
 
 from __future__ import annotations
 
+import json
+
 import attrs
 
 from p2pstock.core.backoffice import Command, Tx
@@ -61,6 +63,15 @@ class OrderToResolve:
         """The resolution waiting for a second administrator."""
         return RESOLUTIONS.get(self.waiting.action) if self.waiting else None
 
+    @property
+    def reason(self) -> str:
+        """Why the waiting resolution was asked for, in its maker's words."""
+        try:
+            payload = json.loads(self.waiting.payload) if self.waiting and self.waiting.payload else {}
+        except ValueError:
+            return ""
+        return str(payload.get("reason", "")) if isinstance(payload, dict) else ""
+
 
 def shown(amount: int, currency: str) -> str:
     """An amount in minor units of ``currency`` as people read it (``¥900.00``); a currency p2pstock does
@@ -95,6 +106,15 @@ def queue(tx: Tx, by: str, limit: int) -> list[OrderToResolve]:
     tx.admin(by, Permission.PAYMENT_RESOLVE)
     held = tx.uow.payments.with_status(OrderStatus.MISMATCHED, limit)
     return [OrderToResolve(order, waiting_for(tx, order.id)) for order in held]
+
+
+def entry(tx: Tx, by: str, order_id: str) -> OrderToResolve:
+    """The order ``order_id`` (held or not), with the resolution waiting for it."""
+    tx.admin(by, Permission.PAYMENT_RESOLVE)
+    order = tx.uow.payments.get(check_id(order_id, "order id"))
+    if order is None:
+        raise NotFound(f"no payment order {order_id}")
+    return OrderToResolve(order, waiting_for(tx, order.id))
 
 
 def waiting_for(tx: Tx, order_id: str) -> ApprovalRequest | None:

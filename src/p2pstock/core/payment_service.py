@@ -6,7 +6,7 @@
     Payments.confirm(provider, headers, body)  a gateway's callback: verified by the gateway, then the
                                                order is credited to the wallet exactly once, or held
     Payments.order(order_id), .orders(customer)
-    Payments.to_resolve(by=…)                  the held (mismatched) orders, for ``payment.resolve``
+    Payments.to_resolve(by=…), .to_resolve_one  the held (mismatched) orders, for ``payment.resolve``
     Payments.resolve(order, credit|refund, …)  resolve a held order (four eyes; payment_resolution.py)
 
 A callback is handled in one transaction: the order is locked, the wallet credited through the ledger
@@ -229,6 +229,11 @@ class Payments:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ORDERS:
             raise InvalidInput(f"limit must be a whole number from 1 to {MAX_ORDERS}")
         return self.office.read(lambda tx: resolutions.queue(tx, by, limit))
+
+    def to_resolve_one(self, order_id: str, *, by: str) -> OrderToResolve:
+        """The order ``order_id`` (held or not) with the resolution waiting for it, if any; ``by`` must
+        hold ``payment.resolve``."""
+        return self.office.read(lambda tx: resolutions.entry(tx, by, order_id))
 
     def resolve(
         self, order_id: str, resolution: Resolution | str, *, by: str, reason: str

@@ -1,6 +1,6 @@
 """Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
-the audit check, platform statistics, role management (``admin_roles.py``) and stock fund allocations
-(``allocation_admin.py``).
+the audit check, platform statistics, role management (``admin_roles.py``), stock fund allocations
+(``allocation_admin.py``) and held payments (``payments_admin.py``).
 
 Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
 command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from p2pstock.bots.telegram import admin_roles, allocation_admin, lending_admin
+from p2pstock.bots.telegram import admin_roles, allocation_admin, lending_admin, payments_admin
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
     BotApplication,
@@ -80,6 +80,7 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "audit": Permission.AUDIT_VIEW,
     "stats": Permission.STATS_VIEW,
     "roles": Permission.ROLE_MANAGE,
+    "payments": Permission.PAYMENT_RESOLVE,
 }
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
 again on use)."""
@@ -91,6 +92,7 @@ REJECTIONS = (
     "ap_no",
     *sorted(allocation_admin.REJECTIONS),
     *sorted(lending_admin.REJECTIONS),
+    *sorted(payments_admin.VERBS),
 )
 PENDING = ("admin_rejection", admin_roles.APPOINTMENT, admin_roles.DRAFT, allocation_admin.STEP)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
@@ -140,7 +142,7 @@ async def admin_button(update: Update, context: BotContext) -> object:
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
-        await say(update, context, text("admin.ask_reason", lang))
+        await say(update, context, text(payments_admin.PROMPTS.get(action.verb, "admin.ask_reason"), lang))
         handled(REASON)
     try:
         if action.verb == "menu":
@@ -410,6 +412,7 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "roles": admin_roles.show_roles,
     "allocations": allocation_admin.show_menu,
     "loans": lending_admin.show_menu,
+    "payments": payments_admin.show_queue,
 }
 
 
@@ -446,6 +449,8 @@ async def _reject(
         return await allocation_admin.reject(context, admin, lang, rejection, reason)
     if verb in lending_admin.REJECTIONS:
         return await lending_admin.reject(context, admin, lang, rejection, reason)
+    if verb in payments_admin.VERBS:
+        return await payments_admin.resolve(context, admin, lang, rejection, reason)
     if verb == "doc_no":
         document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
         return text("admin.document_rejected", lang, id=document.id, reason=document.reason)

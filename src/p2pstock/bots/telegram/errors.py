@@ -25,6 +25,7 @@ from p2pstock.core.errors import (
     WithdrawalBlocked,
 )
 from p2pstock.core.money import MoneyError
+from p2pstock.core.payments import CannotCredit, ReportChanged, ResolutionWaiting
 from p2pstock.core.people.four_eyes import ApprovalExpired, MakerCannotCheck
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.core.people.phone_codes import (
@@ -76,6 +77,9 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(PermissionDenied, "error.permission"),
     Row(MakerCannotCheck, "error.maker_cannot_check"),
     Row(ApprovalExpired, "error.approval_expired"),
+    Row(ResolutionWaiting, "error.payment.waiting"),
+    Row(ReportChanged, "error.payment.report_changed"),
+    Row(CannotCredit, "error.payment.cannot_credit"),
     Row(AlreadyDecided, "error.already_decided"),
     Row(IdempotencyConflict, "error.idempotency"),
     Row(NotFound, "error.not_found"),

@@ -18,6 +18,7 @@ from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.lending.catalog import LoanCatalog
 from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Money
+from p2pstock.core.payment_service import Payments
 from p2pstock.core.payments import PaymentLink
 from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.kyc_review import KycReview
@@ -90,6 +91,8 @@ class Platform(Protocol):
     def loan_products(self) -> LoanCatalog: ...
     @property
     def lending(self) -> Lending: ...
+    @property
+    def payments(self) -> Payments: ...
 
 
 @attrs.frozen
@@ -111,6 +114,8 @@ class BotServices:
     lending: Lending
     ui_state: UiStore
     payments: DepositLinks | None = None
+    held_payments: Payments | None = None
+    """Deposits a gateway paid with another amount, for the administrators who resolve them."""
 
     @classmethod
     def of(cls, platform: Platform, *, payments: DepositLinks | None = None) -> BotServices:
@@ -130,4 +135,5 @@ class BotServices:
             lending=platform.lending,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
+            held_payments=platform.payments,
         )

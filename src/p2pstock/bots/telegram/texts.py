@@ -16,6 +16,7 @@ from types import MappingProxyType
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
+from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -487,6 +488,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **LENDING_TEXTS,
+        **PAYMENT_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""
