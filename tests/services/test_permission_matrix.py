@@ -30,6 +30,7 @@ from p2pstock.core.payments import PaymentCallback
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
+from sample_documents import png
 
 ACTORS = {
     "super_admin": "root",
@@ -57,7 +58,7 @@ ROSTER = {
 CUSTOMER = "alice"
 PHONE = "+8613800138000"
 RESIDENT_ID = "11010519491231002X"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+PNG = png("id card")
 
 FOLLOWING = {"super_admin", "reviewer", "risk_officer", "finance"}
 """Any permission on allocations lets an administrator read them."""
@@ -176,7 +177,7 @@ def submitted_identity(app: App) -> str:
     app.customers.confirm_phone(CUSTOMER, PHONE, code.group(1))
     app.customers.submit_identity(CUSTOMER, "张三", RESIDENT_ID)
     for n, kind in enumerate(["id_card_front", "id_card_back"]):
-        document = app.customers.upload_document(CUSTOMER, kind, PNG + bytes([n]))
+        document = app.customers.upload_document(CUSTOMER, kind, png(f"id card {n}"))
         app.kyc.accept_document(document.id, by="reviewer-2")
     return CUSTOMER
 
