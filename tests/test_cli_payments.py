@@ -56,7 +56,7 @@ def test_a_held_order_is_listed_credited_by_one_administrator_and_approved_by_an
     assert listed[0].startswith(
         f"{order}  alice  ordered ¥100.00  sandbox reports ¥90.00 (transaction SBX-1)  "
     )
-    assert listed[-1] == "1 held orders"
+    assert listed[-1] == "held orders: 1"
 
     resolve = ["payment", "resolve", order, "--credit", "--reason", "bank shows ¥90", "--by", "finance-1"]
     assert main(resolve) == 0

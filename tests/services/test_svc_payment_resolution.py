@@ -25,8 +25,8 @@ from p2pstock.core.payments import (
     Resolution,
     ResolutionWaiting,
 )
-from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus, MakerCannotCheck
-from p2pstock.core.people.permissions import PermissionDenied
+from p2pstock.core.people.four_eyes import DEFAULT_RULES, ApprovalRequest, ApprovalStatus, MakerCannotCheck
+from p2pstock.core.people.permissions import Permission, PermissionDenied
 
 SECRET = "whsec-test-resolution"
 ALICE_CHAT = 1001
@@ -305,6 +305,23 @@ def test_a_payment_in_another_currency_can_only_be_refunded(
     app.approvals.approve(request.id, by="finance-2")
     assert payments.order(order.id).status is OrderStatus.REFUNDED
     assert balance(app) == Money(0, CNY)
+
+
+def test_where_no_four_eyes_rule_covers_payments_the_maker_resolves_at_once(
+    app: App, payments: Payments, clock: ManualClock
+) -> None:
+    app.office.rules = tuple(r for r in DEFAULT_RULES if r.permission is not Permission.PAYMENT_RESOLVE)
+    order = held(payments, clock)
+
+    credited = payments.resolve(order.id, "credit", by="finance-1", reason="¥90 arrived")
+
+    assert isinstance(credited, PaymentOrder)
+    assert (credited.status, credited.resolved_by, credited.approved_by) == (
+        OrderStatus.CREDITED,
+        "finance-1",
+        "",
+    )
+    assert balance(app) == Money(ARRIVED, CNY)
 
 
 # -- refused, changing nothing

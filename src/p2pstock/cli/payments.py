@@ -69,7 +69,7 @@ def _list(app: App, args: argparse.Namespace) -> int:
         print(_line(app, entry.order))
         if entry.waiting is not None and entry.asked is not None:
             print(f"    {entry.asked} asked by {entry.waiting.maker_id} ({entry.reason}): {entry.waiting.id}")
-    print(f"{len(held)} held orders")
+    print(f"held orders: {len(held)}")
     return 0
 
 
