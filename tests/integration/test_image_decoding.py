@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import random
+import zlib
 
 import pytest
 from PIL import Image, ImageFile
@@ -40,10 +41,25 @@ def test_an_image_is_read_only_as_the_format_its_first_bytes_promised() -> None:
     assert refusal(PillowImages(), png(), ContentType.PDF) == "type"
 
 
-def test_a_png_whose_chunk_fails_its_checksum_is_refused() -> None:
-    content = bytearray(png("checksum"))
-    text_chunk = content.index(b"tEXt")
-    content[text_chunk + 6] ^= 0x01  # one bit of the label changes; the chunk's CRC no longer matches
+def with_chunk_after_the_pixels(content: bytes, *, crc_flip: int) -> bytes:
+    """``content`` (a PNG) with a text chunk between its last pixel data and IEND, its CRC off by
+    ``crc_flip``."""
+    end = content.rindex(b"IEND") - 4
+    chunk = b"tEXt" + b"note\x00written after the pixels"
+    crc = zlib.crc32(chunk) ^ crc_flip
+    return (
+        content[:end] + (len(chunk) - 4).to_bytes(4, "big") + chunk + crc.to_bytes(4, "big") + content[end:]
+    )
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_png_whose_chunk_fails_its_checksum_is_refused_before_or_after_the_pixels(where: str) -> None:
+    if where == "before":
+        content = bytearray(png("checksum"))
+        content[content.index(b"tEXt") + 6] ^= 0x01  # the label changes; the chunk's CRC no longer matches
+    else:
+        PillowImages().check(with_chunk_after_the_pixels(png(), crc_flip=0), ContentType.PNG)
+        content = bytearray(with_chunk_after_the_pixels(png(), crc_flip=1))  # decoding never reads it
 
     assert refusal(PillowImages(), bytes(content), ContentType.PNG) == "image"
 
