@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.holidays import default_sources
+from p2pstock.adapters.images import PillowImages
 from p2pstock.adapters.secret_box import AesGcmBox
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
@@ -134,7 +135,7 @@ def bootstrap(
         office,
         ledger,
         wallets,
-        Customers(office, documents),
+        Customers(office, documents, PillowImages()),
         KycReview(office, documents),
         Staff(office),
         Approvals(office),

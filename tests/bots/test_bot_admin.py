@@ -15,11 +15,12 @@ from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
 from p2pstock.core.people.documents import CustomerDocument
 from p2pstock.core.wallet.withdrawals import WithdrawalStatus
+from sample_documents import jpeg, pdf, png
 
 RESIDENT = "11010519491231002X"
-FRONT = b"\xff\xd8\xff\xe0" + b"front of the card" * 10
-BACK = b"\x89PNG\r\n\x1a\n" + b"back of the card" * 10
-PDF = b"%PDF-1.7\n" + b"bank statement" * 10
+FRONT = jpeg("front of the card")
+BACK = png("back of the card")
+PDF = pdf("bank statement")
 REVIEWER, FINANCE, FINANCE_2, SUPPORT, RISK = 5001, 5002, 5003, 5004, 5005
 
 
@@ -91,6 +92,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
     ]
     assert button_data(finance) == [
         "a:menu:withdrawals",
+        "a:menu:payments",
         "a:menu:allocations",
         "a:menu:capital",
         "a:menu:approvals",

@@ -7,18 +7,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot_harness import BotHarness, TelegramUser, button_data, play, toasts
-from lending_bot_world import IRIS, IVAN, PNG, confirm_button, the_platform
+from lending_bot_world import IRIS, IVAN, confirm_button, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from sample_documents import png
 
 
 def listed(app: App, *, method: Method = Method.EQUAL_INSTALLMENTS, months: int = 12) -> Loan:
     """Bella's loan of ¥5,000 at 12 %, listed by two reviewers."""
-    document = app.customers.upload_document("bella", "house_certificate", PNG + str(months).encode())
+    document = app.customers.upload_document("bella", "house_certificate", png(f"house certificate {months}"))
     app.kyc.accept_document(document.id, by="reviewer-1")
     loan = app.lending.apply(
         "bella",

@@ -13,7 +13,7 @@ from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
-from p2pstock.core.payments import PaymentOrder
+from p2pstock.core.payments import OrderStatus, PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
@@ -263,6 +263,10 @@ class MemoryPaymentOrders:
     def of_customer(self, customer_id: str, limit: int) -> list[PaymentOrder]:
         found = [o for o in self._rows.values() if o.customer_id == customer_id]
         return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]
+
+    def with_status(self, status: OrderStatus, limit: int) -> list[PaymentOrder]:
+        found = [o for o in self._rows.values() if o.status is status]
+        return sorted(found, key=lambda o: (o.created_at, o.id))[:limit]
 
 
 class MemoryUiState:

@@ -21,6 +21,7 @@ import attrs
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.notices import LOAN_TEMPLATES
+from p2pstock.core.payment_notices import PAYMENT_TEMPLATES
 from p2pstock.core.validation import positive_int
 
 DEFAULT_LANGUAGE = "zh"
@@ -224,6 +225,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         **LOAN_TEMPLATES,
         **CALENDAR_TEMPLATES,
+        **PAYMENT_TEMPLATES,
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""

@@ -1,6 +1,6 @@
 """Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
-the audit check, platform statistics, role management (``admin_roles.py``) and stock fund allocations
-(``allocation_admin.py``).
+the audit check, platform statistics, role management (``admin_roles.py``), stock fund allocations
+(``allocation_admin.py``) and held payments (``payments_admin.py``).
 
 Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
 command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
@@ -40,6 +40,7 @@ from p2pstock.bots.telegram import (
     admin_steps,
     allocation_admin,
     lending_admin,
+    payments_admin,
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
@@ -82,6 +83,7 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "documents": Permission.DOCUMENT_REVIEW,
     "identities": Permission.KYC_REVIEW,
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
+    "payments": Permission.PAYMENT_RESOLVE,
     "allocations": allocation_admin.MENU_PERMISSIONS,
     "loans": lending_admin.MENU_PERMISSIONS,
     "products": Permission.PRODUCT_MANAGE,
@@ -102,6 +104,7 @@ REJECTIONS = (
     "ap_no",
     *sorted(allocation_admin.REJECTIONS),
     *sorted(lending_admin.REJECTIONS),
+    *sorted(payments_admin.VERBS),
 )
 BACK_OFFICE = (admin_products, admin_capital, admin_calendar)
 """The back-office modules: each a table of ``STEPS`` by button verb under one ``PERMISSION``, its typed
@@ -170,7 +173,7 @@ async def admin_button(update: Update, context: BotContext) -> object:
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
-        await say(update, context, text("admin.ask_reason", lang))
+        await say(update, context, text(payments_admin.PROMPTS.get(action.verb, "admin.ask_reason"), lang))
         handled(REASON)
     try:
         if action.verb == "menu":
@@ -443,6 +446,7 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "products": admin_products.show_menu,
     "capital": admin_capital.show_menu,
     "calendar": admin_calendar.show_menu,
+    "payments": payments_admin.show_queue,
 }
 
 
@@ -479,6 +483,8 @@ async def _reject(
         return await allocation_admin.reject(context, admin, lang, rejection, reason)
     if verb in lending_admin.REJECTIONS:
         return await lending_admin.reject(context, admin, lang, rejection, reason)
+    if verb in payments_admin.VERBS:
+        return await payments_admin.resolve(context, admin, lang, rejection, reason)
     if verb == "doc_no":
         document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
         return text("admin.document_rejected", lang, id=document.id, reason=document.reason)

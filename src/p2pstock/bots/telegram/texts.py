@@ -18,6 +18,7 @@ from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
+from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -159,6 +160,21 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "documents.too_large": _t(
             "文件过大，最大 {megabytes} MB。", "The file is too large; at most {megabytes} MB."
+        ),
+        "documents.refused.empty": _t("文件是空的，请重新发送。", "The file is empty; please send it again."),
+        "documents.refused.image": _t(
+            "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",
+            "This picture cannot be opened (the file is damaged or not really a JPEG or PNG image), so it"
+            " was not kept. Please take the photo again or export it anew, and send it.",
+        ),
+        "documents.refused.too_many_pixels": _t(
+            "图片像素过多，未保存。请发送普通尺寸的照片。",
+            "The picture has far too many pixels, so it was not kept. Please send a photo of ordinary size.",
+        ),
+        "documents.refused.pdf": _t(
+            "这个 PDF 文件已损坏或并非真正的 PDF，未保存。请重新导出后发送。",
+            "This PDF is damaged or not really a PDF, so it was not kept. Please export it again and"
+            " send it.",
         ),
         "documents.received": _t(
             "已收到{kind}，等待审核。还可以继续上传其他材料：",
@@ -465,6 +481,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.permission.audit.view": _t("审计日志", "Audit trail"),
         "admin.permission.product.manage": _t("产品管理", "Products"),
         "admin.permission.calendar.manage": _t("交易日历", "Trading calendar"),
+        "admin.permission.payment.resolve": _t("支付异常处理", "Mismatched payments"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
@@ -499,6 +516,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         **ADMIN_CALENDAR_TEXTS,
         **PRODUCT_TEXTS,
         **CAPITAL_TEXTS,
+        **PAYMENT_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""
