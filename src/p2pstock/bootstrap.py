@@ -26,6 +26,7 @@ from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
+from p2pstock.core.audit import AuditKey
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
@@ -105,7 +106,13 @@ def bootstrap(
         uow_factory = SqlUnitOfWorkFactory(engine)
     clock = clock or SystemClock()
     pm = build_plugin_manager(settings, plugins=plugins)
-    office = Backoffice(uow_factory, clock, vetoes=vetoes(pm), listeners=[event_listener(pm)])
+    office = Backoffice(
+        uow_factory,
+        clock,
+        vetoes=vetoes(pm),
+        listeners=[event_listener(pm)],
+        audit_key=AuditKey.from_text(settings.audit_key) if settings.audit_key else None,
+    )
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(
         refuse_while_allocation_frozen=settings.refuse_withdrawal_while_allocation_frozen

@@ -43,12 +43,15 @@ Frontends and payments:
 - ``P2PSTOCK_ENCRYPTION_KEY``: the key that encrypts secrets stored at rest (secret)
 - ``P2PSTOCK_PREVIOUS_ENCRYPTION_KEYS``: keys replaced by it, comma-separated; secrets sealed with them
   can still be opened (secret)
+- ``P2PSTOCK_AUDIT_KEY``: seals every audit record with an HMAC so that a rewritten trail is caught (at
+  least 32 characters; secret; unset: the trail is hash-chained only). Keep it: changing it fails the
+  earlier seals
 
 Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys as the names above
 in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
 
 Secrets (the database URL, the api key, the SMTP password, the bot token, the webhook secret, the payment
-secret, the encryption key) never appear in ``repr(settings)``.
+secret, the encryption key, the audit key) never appear in ``repr(settings)``.
 """
 
 from __future__ import annotations
@@ -126,6 +129,7 @@ class Settings:
     payment_secret: str = attrs.field(default="", repr=False)
     encryption_key: str = attrs.field(default="", repr=False)
     previous_encryption_keys: tuple[str, ...] = attrs.field(default=(), converter=_names, repr=False)
+    audit_key: str = attrs.field(default="", repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -205,4 +209,5 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "payment_secret": lambda v, _n: v,
     "encryption_key": lambda v, _n: v,
     "previous_encryption_keys": lambda v, _n: _names(v),
+    "audit_key": lambda v, _n: v,
 }

@@ -354,3 +354,20 @@ def test_a_reason_asked_for_before_a_restart_is_still_awaited_after_it(admins: A
     bot = play(admins, after)
     assert bot.request.last_text() == f"Document {front.id} rejected: blurred"
     assert documents_of(admins, customer_id)["id_card_front"].reason == "blurred"
+
+
+@pytest.mark.parametrize("backend", ["memory"], indirect=True)
+def test_a_broken_audit_trail_is_told_in_the_administrators_language(admins: App) -> None:
+    onboard(admins, documents=False)
+    admins.staff.enrol_by_operator("risk-zh", ["risk_officer"], telegram_user_id=5006)
+    trail = admins.office.uow_factory.database.audit  # type: ignore[attr-defined]
+    del trail[2]  # someone deleted record 3
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(bot.user(5006, first_name="风控", language_code="zh-hans").presses("a:menu:audit"))
+        await bot.send(as_admin(bot, RISK).presses("a:menu:audit"))
+
+    bot = play(admins, scenario)
+    zh, en = bot.request.texts()[-2:]
+    assert zh == "审计链在第 3 条记录处断开（序号不连续），此前 2 条完好。"
+    assert en == "The audit trail is broken at record 3 (sequence gap); the 2 before it hold."

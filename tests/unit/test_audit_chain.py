@@ -16,6 +16,7 @@ from p2pstock.core.audit import (
     SEQUENCE_GAP,
     AuditRecord,
     ChainCheck,
+    ChainHead,
     canonical,
     verify,
 )
@@ -67,11 +68,11 @@ def test_a_chain_of_several_records_verifies() -> None:
     assert [r.seq for r in records] == [1, 2, 3, 4, 5]
     assert records[0].previous_hash == GENESIS_HASH
     assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(records))
-    assert verify(records) == ChainCheck(ok=True, checked=5, first_broken=None, reason="")
+    assert verify(records) == ChainCheck(ok=True, checked=5, head=ChainHead(5, records[-1].hash))
 
 
 def test_an_empty_chain_verifies_with_nothing_checked() -> None:
-    assert verify([]) == ChainCheck(ok=True, checked=0, first_broken=None, reason="")
+    assert verify([]) == ChainCheck(ok=True, checked=0, head=ChainHead(0, GENESIS_HASH))
 
 
 @pytest.mark.parametrize("field", sorted(TAMPERINGS))
@@ -201,7 +202,7 @@ def test_any_chain_built_by_append_verifies(
     chain_steps: list[tuple[int, dict[str, object] | None, dict[str, object]]],
 ) -> None:
     records = build(chain_steps)
-    assert verify(records) == ChainCheck(ok=True, checked=len(records))
+    assert verify(records) == ChainCheck(ok=True, checked=len(records), head=ChainHead.of(records[-1]))
 
 
 @given(steps, st.data())
