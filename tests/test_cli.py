@@ -307,6 +307,47 @@ def test_allocation_import_of_a_bad_statement_names_each_bad_line_and_imports_no
     assert allocation.last_assets is None
 
 
+def test_allocation_import_run_again_after_it_committed_stores_nothing_twice(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first run committed and then its process died before it could say so: the operator runs it
+    again."""
+    running_allocation(monkeypatch)
+    statement = tmp_path / "statement.csv"
+    statement.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,0,-6000,0,\n")
+    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
+    capsys.readouterr()
+
+    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
+
+    out = capsys.readouterr().out
+    assert re.fullmatch(
+        r"already imported: statement sha256:[0-9a-f]{64} \(1 statuses\) by risk-1 "
+        r"at \d{4}-\d\d-\d\d \d\d:\d\d; nothing stored again\n",
+        out,
+    )
+    app = bootstrap()
+    [allocation] = app.allocations.of_customer("alice")
+    statuses = app.allocations.timeline(allocation.id, by="risk-1").statuses
+    app.close()
+    assert [(s.trade_date.isoformat(), s.revision) for s in statuses] == [("2026-01-05", 1)]
+
+
+def test_allocation_import_with_an_id_refuses_other_content_under_that_id(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running_allocation(monkeypatch)
+    first, corrected = tmp_path / "first.csv", tmp_path / "corrected.csv"
+    first.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,0,0,0,\n")
+    corrected.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,55000.00,44000.00,11000.00,0,0,0,0,\n")
+    assert main(["allocation", "import", str(first), "--by", "risk-1", "--id", "HOMS-0105"]) == 0
+
+    assert main(["allocation", "import", str(corrected), "--by", "risk-1", "--id", "HOMS-0105"]) == 1
+    assert "refused: statement HOMS-0105 was imported with other content" in capsys.readouterr().err
+    assert main(["allocation", "import", str(corrected), "--by", "risk-1", "--id", "HOMS-0105-fix"]) == 0
+    assert "1 statuses imported" in capsys.readouterr().out
+
+
 def test_jobs_run_refuses_a_business_date_in_the_future(capsys: pytest.CaptureFixture[str]) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
 
