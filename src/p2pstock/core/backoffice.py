@@ -33,7 +33,7 @@ import attrs
 from p2pstock.core.audit import AuditKey, AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render
+from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
@@ -278,11 +278,14 @@ class Tx:
     def notify(
         self, channel: Channel, recipient: str, key: str, language: str, **values: object
     ) -> Notification:
-        """Queue template ``key`` to ``recipient``; it is sent after this transaction commits."""
-        return self._queue(channel, recipient, render(key, language, **values))
+        """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
+        value such as a verification code is masked in the stored text once it was sent or given up)."""
+        return self._queue(channel, recipient, render(key, language, **values), secret_of(values))
 
-    def _queue(self, channel: Channel, recipient: str, text: str) -> Notification:
-        notification = Notification.new(uuid.uuid4().hex, channel, recipient, text, now=self.now)
+    def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
+        notification = Notification.new(
+            uuid.uuid4().hex, channel, recipient, text, now=self.now, secret=secret
+        )
         self._outgoing.append(notification)
         return notification
 
