@@ -510,6 +510,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "error.approval_expired": _t("该审批申请已过期。", "This approval request has expired."),
         "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
         "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
+        "error.unsafe_text": _t(
+            "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
+            "That text holds a control or invisible character (such as a zero-width or text-direction "
+            "character); please type it again without it.",
+        ),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,

@@ -251,6 +251,7 @@ def _plain_row(line: int, match: re.Match[str]) -> StatementRow | None:
         abs(assets - available - frozen - market) > TOLERANCE
         or withdrawable > available
         or len(note) > MAX_NOTE
+        or not note.isprintable()  # every character ``check_text`` refuses is unprintable
     ):
         return None
     try:
