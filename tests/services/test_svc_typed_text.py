@@ -10,7 +10,7 @@ from datetime import date
 
 import attrs
 import pytest
-from allocation_world import figures, open_platform, paid, running, verified_customer
+from allocation_world import confirmed, figures, open_platform, paid, running, verified_customer
 from lending_world import applied, full, open_lending, qualification
 
 from p2pstock.adapters.clock import ManualClock
@@ -164,6 +164,15 @@ def final_review_note(app: App, clock: ManualClock) -> Act:
     return lambda typed: app.lending.final_review(loan.id, by="reviewer-2", note=f"ok{typed}")
 
 
+def sub_account_code(app: App, clock: ManualClock) -> Act:
+    open_platform(app)
+    verified_customer(app)
+    allocation = confirmed(app)
+    return lambda typed: app.allocations.assign_account(
+        allocation.id, by="finance-1", sub_account=f"HOMS{typed}-1", password="Tr4de!pass"
+    )
+
+
 def ledger_reference(app: App, clock: ManualClock) -> Act:
     app.wallets.open("dave")
     app.wallets.confirm_deposit("dave", gateway="bank", transaction_id="T-9", amount=Money(10_000))
@@ -200,6 +209,7 @@ ENTRIES: dict[str, Callable[[App, ManualClock], Act]] = {
     "loan rejection reason": loan_rejection,
     "full-loan refusal reason": full_loan_refusal,
     "full-loan review note": full_loan_note,
+    "sub-account code": sub_account_code,
     "ledger reference": ledger_reference,
 }
 

@@ -28,7 +28,10 @@ def check_id(value: object, what: str) -> str:
 
 
 def check_name(value: object, what: str) -> str:
-    """A short name that is embedded in identifiers (customer ids, gateway names): no ``:``."""
+    """A short name that is embedded in identifiers (customer ids, gateway names, sub-account codes): no
+    ``:``. One typed with a hidden character is refused as ``check_text`` refuses it (``UnsafeText``)."""
+    if isinstance(value, str):
+        _refuse_hidden(value, what, lines=False)
     if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise InvalidInput(f"{what} must be 1–64 characters of letters, digits and _.- (got {value!r:.60})")
     return value
@@ -87,6 +90,12 @@ def _hidden(text: str, lines: bool) -> str | None:
     return None
 
 
+def _refuse_hidden(text: str, what: str, *, lines: bool) -> None:
+    hidden = _hidden(text, lines)
+    if hidden is not None:
+        raise UnsafeText(what, f"U+{ord(hidden):04X}")
+
+
 def check_text(value: object, what: str, max_length: int, *, min_length: int = 0, lines: bool = False) -> str:
     """Text a person typed, fit to store and to show: the one check every such text goes through.
 
@@ -95,9 +104,7 @@ def check_text(value: object, what: str, max_length: int, *, min_length: int = 0
     ``max_length`` characters (``InvalidInput``)."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text")
-    hidden = _hidden(value, lines)
-    if hidden is not None:
-        raise UnsafeText(what, f"U+{ord(hidden):04X}")
+    _refuse_hidden(value, what, lines=lines)
     text = value.strip()
     if not min_length <= len(text) <= max_length:
         bounds = f"{min_length}–{max_length}" if min_length else f"at most {max_length}"
