@@ -243,7 +243,7 @@ def test_a_statement_note_with_a_hidden_character_is_a_bad_row_and_nothing_is_st
     open_platform(app)
     verified_customer(app)
     allocation = running(app, sub_account="S-1")
-    row = "S-1,2026-01-05,58000.00,46400.00,11600.00,0,0,0,0,{note}\n"
+    row = "S-1,2026-01-05,58000.00,46400.00,11600.00,0.00,0.00,0.00,0.00,{note}\n"  # the usual shape
 
     for name, character in HIDDEN.items():
         report = app.allocations.import_statement(
