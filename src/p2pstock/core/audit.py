@@ -313,11 +313,11 @@ class _Walk:
         """What is wrong with where the chain ends (and the position it names), if anything."""
         if self.key is not None and self.checked and not self.sealed:
             return Fault.UNSEALED_HEAD, self.checked
-        if stored is not None and stored.seq > self.checked:
-            return Fault.MISSING, self.checked + 1
-        if stored is not None and stored.seq < self.checked:
-            return Fault.BEYOND_HEAD, stored.seq + 1
-        if stored is not None and stored.hash != self.head.hash:
+        if stored is not None and stored != self.head:
+            if stored.seq > self.checked:
+                return Fault.MISSING, self.checked + 1
+            if stored.seq < self.checked:
+                return Fault.BEYOND_HEAD, stored.seq + 1
             return Fault.HEAD, stored.seq
         if self.recorded is not None and not self.held_recorded:
             return Fault.NOT_HELD, self.recorded.seq

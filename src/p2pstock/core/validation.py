@@ -99,16 +99,17 @@ def _refuse_hidden(text: str, what: str, *, lines: bool) -> None:
 def check_text(value: object, what: str, max_length: int, *, min_length: int = 0, lines: bool = False) -> str:
     """Text a person typed, fit to store and to show: the one check every such text goes through.
 
-    Refuses (``UnsafeText``) any character of ``_HIDDEN`` — line breaks and tabs only when ``lines`` is
-    false — then answers the text without the blanks around it, which must be ``min_length`` to
-    ``max_length`` characters (``InvalidInput``)."""
+    Answers the text without the blanks around it, which must be ``min_length`` to ``max_length``
+    characters (``InvalidInput``; checked first, so that no long text is read character by character),
+    and holds no character of ``_HIDDEN`` — line breaks and tabs only when ``lines`` is false — anywhere,
+    the blanks around included (``UnsafeText``)."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text")
-    _refuse_hidden(value, what, lines=lines)
     text = value.strip()
     if not min_length <= len(text) <= max_length:
         bounds = f"{min_length}–{max_length}" if min_length else f"at most {max_length}"
         raise InvalidInput(f"{what} must be {bounds} characters")
+    _refuse_hidden(value, what, lines=lines)
     return text
 
 
