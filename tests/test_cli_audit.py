@@ -1,6 +1,7 @@
-"""``p2pstock audit verify`` against someone with write access to the database: deleting the newest
-records, rewinding the stored head, rewriting and re-hashing the trail; the head it prints for the
-operator to keep, the head given back to it, and the audit key kept out of every output."""
+"""``p2pstock audit verify`` against someone with write access to the database: changing or deleting a
+record, deleting the newest records, rewinding the stored head, rewriting and re-hashing the trail; the
+head it prints for the operator to keep, the head given back to it, and the audit key kept out of every
+output."""
 
 from __future__ import annotations
 
@@ -93,6 +94,40 @@ def rewrite_and_rehash(*, keep_seals: bool) -> None:
         f"UPDATE audit_head SET seq = {head.seq}, hash = '{head.hash}'",
         records=forged[1:],
     )
+
+
+def test_audit_verify_reports_an_intact_trail(capsys: pytest.CaptureFixture[str]) -> None:
+    some_audited_changes()
+    assert main(["audit", "verify"]) == 0
+    assert "audit trail intact: 4 records" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("tampering", "reason"),
+    [
+        ("UPDATE audit_record SET actor = 'someone-else' WHERE seq = 2", "hash does not match the record"),
+        ("DELETE FROM audit_record WHERE seq = 2", "sequence gap"),
+    ],
+    ids=["changed", "deleted"],
+)
+def test_audit_verify_finds_the_first_record_tampered_with(
+    capsys: pytest.CaptureFixture[str], tampering: str, reason: str
+) -> None:
+    """Someone with write access to the database drops the guard triggers and edits the trail."""
+    some_audited_changes()
+    on_the_database(tampering)
+
+    assert main(["audit", "verify"]) == 1
+    assert f"audit trail BROKEN at record 2: {reason} (1 records before it hold)" in capsys.readouterr().out
+
+
+def test_the_audit_trail_refuses_edits_while_its_guards_stand() -> None:
+    some_audited_changes()
+    engine = create_engine(Settings.from_env().effective_database_url)
+    with pytest.raises(sa.exc.DatabaseError), engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE audit_record SET actor = 'someone-else' WHERE seq = 2")
+    engine.dispose()
+    assert main(["audit", "verify"]) == 0
 
 
 def test_verify_prints_the_head_for_the_operator_to_keep(capsys: pytest.CaptureFixture[str]) -> None:
