@@ -28,6 +28,7 @@ from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
+from p2pstock.core.audit import AuditKey
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
@@ -113,7 +114,12 @@ def bootstrap(
     clock = clock or SystemClock()
     pm = build_plugin_manager(settings, plugins=plugins)
     office = Backoffice(
-        uow_factory, clock, four_eyes_rules(settings), vetoes=vetoes(pm), listeners=[event_listener(pm)]
+        uow_factory,
+        clock,
+        four_eyes_rules(settings),
+        vetoes=vetoes(pm),
+        listeners=[event_listener(pm)],
+        audit_key=AuditKey.from_text(settings.audit_key) if settings.audit_key else None,
     )
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(

@@ -157,6 +157,27 @@ def test_a_rejection_asks_for_the_reason_and_the_customer_is_told_it(admins: App
     assert telegram_to(admins, 1001) == ["您上传的身份证正面未通过审核，原因：照片模糊，请重新拍摄。"]
 
 
+def test_a_reason_with_a_hidden_character_is_refused_in_the_admins_language_and_asked_again(
+    admins: App,
+) -> None:
+    customer_id = onboard(admins)
+    front = documents_of(admins, customer_id)["id_card_front"]
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        reviewer = bot.user(REVIEWER, first_name="审核", language_code="zh-hans")
+        await bot.send(reviewer.presses(f"a:doc_no:{front.id}"))
+        await bot.send(reviewer.says("照片\u200b模糊"))
+        assert documents_of(admins, customer_id)["id_card_front"].status.value == "pending"
+        await bot.send(reviewer.says("照片模糊"))
+
+    bot = play(admins, scenario)
+    assert bot.request.texts()[1:] == [
+        "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
+        f"材料 {front.id} 已驳回：照片模糊",
+    ]
+    assert documents_of(admins, customer_id)["id_card_front"].reason == "照片模糊"
+
+
 def test_cancel_or_another_command_leaves_the_reason_unasked_and_nothing_is_rejected(admins: App) -> None:
     customer_id = onboard(admins)
     front = documents_of(admins, customer_id)["id_card_front"]
@@ -357,3 +378,20 @@ def test_a_reason_asked_for_before_a_restart_is_still_awaited_after_it(admins: A
     bot = play(admins, after)
     assert bot.request.last_text() == f"Document {front.id} rejected: blurred"
     assert documents_of(admins, customer_id)["id_card_front"].reason == "blurred"
+
+
+@pytest.mark.parametrize("backend", ["memory"], indirect=True)
+def test_a_broken_audit_trail_is_told_in_the_administrators_language(admins: App) -> None:
+    onboard(admins, documents=False)
+    admins.staff.enrol_by_operator("risk-zh", ["risk_officer"], telegram_user_id=5006)
+    trail = admins.office.uow_factory.database.audit  # type: ignore[attr-defined]
+    del trail[2]  # someone deleted record 3
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(bot.user(5006, first_name="风控", language_code="zh-hans").presses("a:menu:audit"))
+        await bot.send(as_admin(bot, RISK).presses("a:menu:audit"))
+
+    bot = play(admins, scenario)
+    zh, en = bot.request.texts()[-2:]
+    assert zh == "审计链在第 3 条记录处断开（序号不连续），此前 2 条完好。"
+    assert en == "The audit trail is broken at record 3 (sequence gap); the 2 before it hold."

@@ -218,3 +218,27 @@ def test_an_amount_outside_the_bid_range_is_asked_for_again_and_a_closed_loan_en
 
     play(app, scenario)
     assert app.wallets.balance("iris").frozen.minor == 0
+
+
+def test_a_purpose_with_a_hidden_character_is_refused_before_anything_is_shown_back(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    app.customers.upload_document("bella", "house_certificate", png())
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses("ln:prod:personal"))
+        await bot.send(bella.presses("ln:meth:equal_installments:personal"))
+        await bot.send(bella.says("5000 2 12 shop\u202eevitaroced"))
+        assert bot.request.last_text() == (
+            "That text holds a control or invisible character (such as a zero-width or text-direction "
+            "character); please type it again without it."
+        )
+        await bot.send(bella.says("5000 2 12 shop decoration"))
+        assert "shop decoration" in bot.request.last_text()
+        await bot.send(bella.presses(confirm_button(bot)))
+
+    bot = play(app, scenario)
+    assert not any("\u202e" in text for text in bot.request.texts())
+    [loan] = app.lending.loans_of("bella")
+    assert loan.purpose == "shop decoration"

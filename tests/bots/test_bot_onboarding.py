@@ -185,6 +185,32 @@ def test_identity_is_submitted_and_the_id_number_is_never_shown_back_in_full(app
     assert not any(RESIDENT[6:14] in text for text in bot.request.texts())
 
 
+def test_a_name_with_a_hidden_character_is_refused_in_the_customers_language_and_not_kept(
+    app: App,
+) -> None:
+    kept: list[object] = []
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await verify_phone(app, bot, user)
+        await bot.send(user.command("/identity"))
+        await bot.send(user.says("张\u202e三"))  # a right-to-left override
+        kept.append(bot.application.user_data[user.id].get("real_name"))
+        await bot.send(user.says("张\u200b三"))  # a zero-width space
+        await bot.send(user.says("张三"))
+        await bot.send(user.says(RESIDENT))
+
+    bot = play(app, scenario)
+    refusal = "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。"
+    assert bot.request.texts()[-5:-1] == [
+        "请输入您的真实姓名：",
+        refusal,
+        refusal,
+        "请输入您的 18 位居民身份证号码：",
+    ]
+    assert kept == [None]
+    assert customer_of(app).real_name == "张三"
+
+
 def test_a_mistyped_id_number_is_asked_again_and_a_taken_one_is_refused(app: App) -> None:
     app.customers.register(customer_id="holder")
     app.customers.request_phone_code("holder", "+8613900001111")

@@ -10,7 +10,7 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
-from p2pstock.core.audit import AuditRecord
+from p2pstock.core.audit import AuditRecord, ChainHead
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 from p2pstock.core.payments import OrderStatus, PaymentOrder
@@ -210,6 +210,9 @@ class MemoryAuditLog:
 
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return self._records[after_seq : after_seq + limit]
+
+    def stored_head(self) -> ChainHead:
+        return ChainHead.of(self.head())
 
 
 class MemoryOutbox:

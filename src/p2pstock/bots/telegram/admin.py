@@ -59,6 +59,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
+from p2pstock.core.audit import Fault
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.views import LendingFigures
@@ -353,8 +354,9 @@ async def check_audit(update: Update, context: BotContext, admin: Administrator,
     if check.ok:
         await say(update, context, text("admin.audit_ok", lang, checked=check.checked))
     else:
+        reason = text(f"admin.audit.fault.{Fault(check.reason).name.lower()}", lang)
         message = text(
-            "admin.audit_broken", lang, seq=check.first_broken, reason=check.reason, checked=check.checked
+            "admin.audit_broken", lang, seq=check.first_broken, reason=reason, checked=check.checked
         )
         await say(update, context, message)
 

@@ -23,6 +23,7 @@ from p2pstock.core.errors import (
     P2PStockError,
     Refused,
     StorageError,
+    UnsafeText,
     WithdrawalBlocked,
 )
 from p2pstock.core.money import MoneyError
@@ -100,6 +101,7 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(AlreadyDecided, "error.already_decided"),
     Row(IdempotencyConflict, "error.idempotency"),
     Row(NotFound, "error.not_found"),
+    Row(UnsafeText, "error.unsafe_text"),
     Row(InvalidInput, "error.invalid", _detail),
     Row(Refused, "error.refused", _detail),
     Row(StorageError, "error.busy"),

@@ -331,6 +331,34 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "审计链在第 {seq} 条记录处断开（{reason}），此前 {checked} 条完好。",
             "The audit trail is broken at record {seq} ({reason}); the {checked} before it hold.",
         ),
+        "admin.audit.fault.hash": _t("记录内容与其哈希不符", "hash does not match the record"),
+        "admin.audit.fault.previous": _t("与前一条记录的哈希不衔接", "previous hash does not match"),
+        "admin.audit.fault.gap": _t("序号不连续", "sequence gap"),
+        "admin.audit.fault.seal": _t(
+            "签章与记录不符（未用审计密钥写入）",
+            "seal does not match the record (written without the audit key)",
+        ),
+        "admin.audit.fault.unsealed": _t(
+            "此前的记录有签章，这条却没有", "record is not sealed, though one before it is"
+        ),
+        "admin.audit.fault.unsealed_head": _t(
+            "最新记录没有签章：签章被去除，或设置审计密钥后尚无新记录",
+            "the newest record is not sealed: the seals were stripped, or nothing was audited since the "
+            "audit key was set",
+        ),
+        "admin.audit.fault.missing": _t(
+            "链头指向更后的记录：最新的记录不见了",
+            "the stored head names a later record: the newest records are missing",
+        ),
+        "admin.audit.fault.head": _t(
+            "链头与最新记录不符", "the stored head does not match the newest record"
+        ),
+        "admin.audit.fault.beyond_head": _t(
+            "链头之后还有记录：链头被回退", "records follow the stored head: the head was rewound"
+        ),
+        "admin.audit.fault.not_held": _t(
+            "审计链中没有先前记下的链头", "the trail does not hold the head recorded earlier"
+        ),
         # -- statistics ------------------------------------------------------------------------------
         "admin.stats": _t(
             "📊 平台统计\n客户总数：{customers}\n{statuses}\n待审材料：{documents}\n待审实名：{identities}\n"
@@ -509,6 +537,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
         "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
+        "error.unsafe_text": _t(
+            "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
+            "That text holds a control or invisible character (such as a zero-width or text-direction "
+            "character); please type it again without it.",
+        ),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,

@@ -36,7 +36,7 @@ def record_call(
     admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
     allocation = desk.load(tx, allocation_id)
     allocation.require(Status.UNDER_REVIEW)
-    call = PhoneCall(admin.id, tx.now, CallOutcome(outcome), check_text(note, "note", 500))
+    call = PhoneCall(admin.id, tx.now, CallOutcome(outcome), check_text(note, "note", 500, lines=True))
     called = attrs.evolve(allocation, calls=(*allocation.calls, call))
     return desk.change(
         tx, allocation, called, actor=admin.id, kind="call", outcome=call.outcome.value, note=call.note

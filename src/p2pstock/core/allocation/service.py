@@ -183,10 +183,13 @@ class Allocations:
             lambda tx: monitoring.record(self.desk, tx, allocation_id, day=day, figures=figures, by=by)
         )
 
-    def import_statement(self, text: str, *, by: str) -> ImportReport:
+    def import_statement(self, text: str, *, by: str, statement_id: str | None = None) -> ImportReport:
+        """Apply a CSV statement of daily statuses, all rows or none. The statement is known by
+        ``statement_id`` (the caller's) or else by its content: imported again it answers
+        ``already_imported`` and stores nothing; the same id with other content is refused."""
         if not isinstance(text, str):
             raise InvalidInput("a statement is text")
-        return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by))
+        return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by, statement_id))
 
     def decide(self, request_id: str, *, by: str, approve: bool, reason: str = "") -> SideRequest:
         return self._run(

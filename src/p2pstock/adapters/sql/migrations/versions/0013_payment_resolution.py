@@ -2,7 +2,7 @@
 who resolved the order (the maker and the checker), when and why; the queue of held orders by status.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 
 _COLUMNS = (
     ("reported_amount", sa.BigInteger, True, None),
