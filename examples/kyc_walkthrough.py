@@ -8,18 +8,29 @@ standing in for an SMS provider; documents are kept content-addressed under DIRE
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 import tempfile
 from pathlib import Path
+
+from PIL import Image
 
 from p2pstock.bootstrap import bootstrap
 from p2pstock.config import Settings
 from p2pstock.core.errors import Refused
 from p2pstock.core.notifications import Channel
 
-JPEG = b"\xff\xd8\xff\xe0" + b"front of the card" * 10
-PNG = b"\x89PNG\r\n\x1a\n" + b"back of the card" * 10
+
+def photo(format: str, label: str) -> bytes:
+    """A small image that decodes (uploads must): ``format`` is JPEG or PNG; ``label`` sets its shade."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 40), (len(label) * 3 % 256, 120, 200)).save(out, format=format)
+    return out.getvalue()
+
+
+JPEG = photo("JPEG", "front of the card")
+PNG = photo("PNG", "back of the card")
 
 
 class PrintedMessages:
@@ -61,7 +72,7 @@ def main(directory: Path) -> None:
     except Refused as refusal:
         print("refused for now:", refusal)
     app.kyc.reject_document(back.id, by="reviewer-1", reason="the photo is blurred")
-    back = app.customers.upload_document(customer.id, "id_card_back", PNG + b"sharper")
+    back = app.customers.upload_document(customer.id, "id_card_back", photo("PNG", "back, sharper"))
     for document in (front, back):
         app.kyc.accept_document(document.id, by="reviewer-1")
     customer = app.kyc.verify_identity(customer.id, by="reviewer-1")

@@ -19,8 +19,9 @@ figures or risk, move the allocations on, keep their timelines, audit or queue a
 A second, wider baseline (``write_bulk``, for information) writes every row the library's import writes,
 with those rows prepared beforehand and written as the library writes them: the status rows; the risk
 state of every allocation whose state changed (``UPDATE allocation SET risk = ?, version = ? WHERE id = ?
-AND version = ?``, as one ``executemany``); their ``risk`` events; and the audit records (with the trail's
-head moved on) and the queued alerts, as a run of the library on another copy of the database wrote them.
+AND version = ?``, as one ``executemany``); their ``risk`` events; the audit records (with the trail's
+head moved on), the queued alerts and the statement remembered as imported, as a run of the library on
+another copy of the database wrote them.
 It leaves out the reads and all of the library's Python work.
 
 A third side (``read_statement``, then ``write_bulk`` with the sub-accounts looked up first, for
@@ -76,7 +77,9 @@ UpdateRow = tuple[Any, ...]
 EventRow = tuple[Any, ...]
 """(allocation_id, seq, at, kind, actor, data)"""
 EVENT_COLUMNS = ("allocation_id", "seq", "at", "kind", "actor", "data")
-AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash")
+AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash", "seal")
+STATEMENT_COLUMNS = ("id", "sha256", "row_count", "imported_by", "imported_at")
+"""The columns of ``allocation_statement`` (revision 0012): the statement remembered as imported."""
 NOTIFICATION_COLUMNS = (
     "id",
     "channel",
@@ -92,12 +95,13 @@ NOTIFICATION_COLUMNS = (
 
 @dataclass(frozen=True)
 class Extra:
-    """The audit records and alerts an import wrote, read back from a run of the library, and the audit
-    head (seq, hash) it left."""
+    """The audit records, alerts and statement row an import wrote, read back from a run of the library,
+    and the audit head (seq, hash) it left."""
 
     audit: list[tuple[Any, ...]]
     notifications: list[tuple[Any, ...]]
     head: tuple[int, str]
+    statements: list[tuple[Any, ...]]
 
 
 class RawStatuses:
@@ -158,6 +162,7 @@ class RawStatuses:
             cursor.execute(self._head, extra.head)
             self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
             self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
+            self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
         return found
 
     @contextlib.contextmanager

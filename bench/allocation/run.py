@@ -53,6 +53,7 @@ import sqlalchemy as sa
 from raw import (
     AUDIT_COLUMNS,
     NOTIFICATION_COLUMNS,
+    STATEMENT_COLUMNS,
     EventRow,
     Extra,
     RawStatuses,
@@ -451,9 +452,11 @@ def capture_extra(backend: Backend, day: Day) -> Day:
             columns = ", ".join(NOTIFICATION_COLUMNS)
             alerts = raw.rows(f"SELECT {columns} FROM notification WHERE created_at = ? ORDER BY id", day.now)
             seq, digest = raw.rows("SELECT seq, hash FROM audit_head WHERE id = 1")[0]
+            remembered = f"SELECT {', '.join(STATEMENT_COLUMNS)} FROM allocation_statement"
+            statements = raw.rows(f"{remembered} WHERE imported_at = ?", day.now)
         finally:
             raw.close()
-    return dataclasses.replace(day, extra=Extra(audit, alerts, (seq, digest)))
+    return dataclasses.replace(day, extra=Extra(audit, alerts, (seq, digest), statements))
 
 
 def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
@@ -484,7 +487,7 @@ def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 
 def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
     """The day's status rows are exactly the planned ones; with ``full``, also the allocation rows and the
-    timeline events (exactly), the audit records and the alerts (their number)."""
+    timeline events (exactly), the audit records, the alerts and the statement remembered (their number)."""
     _same(f"{side}: status rows", raw.day(day.trade_date.isoformat()), day.rows)
     if full:
         _same(f"{side}: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
@@ -497,6 +500,10 @@ def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
             "alerts queued": (
                 raw.scalar("SELECT count(*) FROM notification WHERE created_at = ?", day.now),
                 ALERTS_PER_CROSSING * day.crossings,
+            ),
+            "statements remembered": (
+                raw.scalar("SELECT count(*) FROM allocation_statement WHERE imported_at = ?", day.now),
+                1,
             ),
         }
         for what, (found, expected) in counts.items():

@@ -12,7 +12,10 @@ fewer commits. ``Lending.approve_full`` (the risk officer's full review) then di
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime, timedelta
+
+from PIL import Image
 
 from p2pstock.bootstrap import App
 from p2pstock.core.backoffice import Tx
@@ -51,7 +54,16 @@ ADMIN = "bench-admin"
 REVIEWERS = ("bench-reviewer-1", "bench-reviewer-2")
 RISK_OFFICER = "bench-risk"
 BORROWER = "bench-borrower"
-PNG = b"\x89PNG\r\n\x1a\n" + b"bench house certificate"
+
+
+def _png() -> bytes:
+    """A small PNG that decodes (uploads must)."""
+    out = io.BytesIO()
+    Image.new("RGB", (32, 20), (200, 200, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 START = date(2026, 3, 2)
 """Monday: the loans are applied for, listed, filled and disbursed on it (the clock reads 10:00)."""

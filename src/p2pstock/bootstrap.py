@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.holidays import default_sources
+from p2pstock.adapters.images import PillowImages
 from p2pstock.adapters.secret_box import AesGcmBox
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
@@ -27,6 +28,7 @@ from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
+from p2pstock.core.audit import AuditKey
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
@@ -112,7 +114,12 @@ def bootstrap(
     clock = clock or SystemClock()
     pm = build_plugin_manager(settings, plugins=plugins)
     office = Backoffice(
-        uow_factory, clock, four_eyes_rules(settings), vetoes=vetoes(pm), listeners=[event_listener(pm)]
+        uow_factory,
+        clock,
+        four_eyes_rules(settings),
+        vetoes=vetoes(pm),
+        listeners=[event_listener(pm)],
+        audit_key=AuditKey.from_text(settings.audit_key) if settings.audit_key else None,
     )
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(
@@ -134,7 +141,7 @@ def bootstrap(
         office,
         ledger,
         wallets,
-        Customers(office, documents),
+        Customers(office, documents, PillowImages()),
         KycReview(office, documents),
         Staff(office),
         Approvals(office),

@@ -45,6 +45,9 @@ Frontends and payments:
 - ``P2PSTOCK_ENCRYPTION_KEY``: the key that encrypts secrets stored at rest (secret)
 - ``P2PSTOCK_PREVIOUS_ENCRYPTION_KEYS``: keys replaced by it, comma-separated; secrets sealed with them
   can still be opened (secret)
+- ``P2PSTOCK_AUDIT_KEY``: seals every audit record with an HMAC so that a rewritten trail is caught (at
+  least 32 characters; secret; unset: the trail is hash-chained only). Keep it: changing it fails the
+  earlier seals
 
 Running the platform (see the README's deployment section):
 
@@ -62,7 +65,7 @@ Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys 
 in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
 
 Secrets (the database URL, the api key, the SMTP password, the bot token, the webhook secret, the payment
-secret, the encryption key) never appear in ``repr(settings)``.
+secret, the encryption key, the audit key) never appear in ``repr(settings)``.
 """
 
 from __future__ import annotations
@@ -167,6 +170,7 @@ class Settings:
     log_format: str = attrs.field(default="text", validator=attrs.validators.in_(("text", "json")))
     jobs_every_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
     telegram_api_url: str = "https://api.telegram.org"
+    audit_key: str = attrs.field(default="", repr=False)
 
     @property
     def effective_database_url(self) -> str:
@@ -266,4 +270,5 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "log_format": lambda v, _n: v.strip().lower(),
     "jobs_every_seconds": _positive,
     "telegram_api_url": lambda v, _n: v.strip().rstrip("/"),
+    "audit_key": lambda v, _n: v,
 }

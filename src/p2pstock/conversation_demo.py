@@ -11,6 +11,7 @@ settlement, and borrows through P2P lending from two investors, repaying to the 
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import socket
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pathlib import Path
 import aiohttp
 import attrs
 from aiohttp import web
+from PIL import Image
 from telegram import Update
 
 from p2pstock import serving
@@ -37,7 +39,6 @@ from p2pstock.jobs import run_jobs
 Say = Callable[[str], None]
 CUSTOMER, REVIEWER, FINANCE, RISK, RISK_2, BOSS = 1001, 2001, 3001, 4001, 4002, 5001
 REVIEWER_2, WANG, ZHANG = 2002, 1002, 1003
-JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
 NAMES = {
     CUSTOMER: "Li Wei",
     REVIEWER: "reviewer",
@@ -195,7 +196,7 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
         await talk.tap(li, "📎 Documents")
         await talk.tap(li, side)
         file_id = f"photo-{len(talk.api.files)}"
-        talk.api.files[file_id] = JPEG + file_id.encode()
+        talk.api.files[file_id] = photo(file_id)
         await talk.send(li, "(sends a photo)", li.sends_photo(file_id, len(talk.api.files[file_id])))
     say("\n3. The reviewer accepts the documents and verifies the identity")
     for _ in range(2):
@@ -331,7 +332,7 @@ async def _lending(talk: Conversation) -> None:
     say("\n10. Li Wei uploads a house certificate and applies for a loan; two reviewers list it")
     await talk.send(li, "/documents", li.command("/documents"))
     await talk.tap(li, "House certificate")
-    talk.api.files["house"] = JPEG + b"house"
+    talk.api.files["house"] = photo("house")
     await talk.send(li, "(sends a photo)", li.sends_photo("house", len(talk.api.files["house"])))
     await talk.send(reviewer, "/admin", reviewer.command("/admin"))
     await talk.tap(reviewer, "📎 Documents to review")
@@ -444,3 +445,10 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def photo(label: str) -> bytes:
+    """A small JPEG that decodes, as a phone would send it; ``label`` (in a comment) makes it its own."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 40), (180, 190, 200)).save(out, format="JPEG", comment=label.encode())
+    return out.getvalue()

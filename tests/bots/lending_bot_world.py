@@ -13,10 +13,11 @@ from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer, KycStatus
+from sample_documents import png
 
 BORROWER, IVAN, IRIS = 1001, 2001, 2002
 REVIEWER_1, REVIEWER_2, RISK = 7101, 7102, 7103
-PNG = b"\x89PNG\r\n\x1a\n" + b"house certificate"
+PNG = png("house certificate")
 PRODUCT = LoanProduct(
     code="personal",
     version=1,

@@ -15,11 +15,12 @@ from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
 from p2pstock.core.people.documents import CustomerDocument
 from p2pstock.core.wallet.withdrawals import WithdrawalStatus
+from sample_documents import jpeg, pdf, png
 
 RESIDENT = "11010519491231002X"
-FRONT = b"\xff\xd8\xff\xe0" + b"front of the card" * 10
-BACK = b"\x89PNG\r\n\x1a\n" + b"back of the card" * 10
-PDF = b"%PDF-1.7\n" + b"bank statement" * 10
+FRONT = jpeg("front of the card")
+BACK = png("back of the card")
+PDF = pdf("bank statement")
 REVIEWER, FINANCE, FINANCE_2, SUPPORT, RISK = 5001, 5002, 5003, 5004, 5005
 
 
@@ -91,6 +92,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
     ]
     assert button_data(finance) == [
         "a:menu:withdrawals",
+        "a:menu:payments",
         "a:menu:allocations",
         "a:menu:capital",
         "a:menu:approvals",
@@ -153,6 +155,27 @@ def test_a_rejection_asks_for_the_reason_and_the_customer_is_told_it(admins: App
     rejected = documents_of(admins, customer_id)["id_card_front"]
     assert (rejected.status.value, rejected.reason) == ("rejected", "照片模糊，请重新拍摄")
     assert telegram_to(admins, 1001) == ["您上传的身份证正面未通过审核，原因：照片模糊，请重新拍摄。"]
+
+
+def test_a_reason_with_a_hidden_character_is_refused_in_the_admins_language_and_asked_again(
+    admins: App,
+) -> None:
+    customer_id = onboard(admins)
+    front = documents_of(admins, customer_id)["id_card_front"]
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        reviewer = bot.user(REVIEWER, first_name="审核", language_code="zh-hans")
+        await bot.send(reviewer.presses(f"a:doc_no:{front.id}"))
+        await bot.send(reviewer.says("照片\u200b模糊"))
+        assert documents_of(admins, customer_id)["id_card_front"].status.value == "pending"
+        await bot.send(reviewer.says("照片模糊"))
+
+    bot = play(admins, scenario)
+    assert bot.request.texts()[1:] == [
+        "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
+        f"材料 {front.id} 已驳回：照片模糊",
+    ]
+    assert documents_of(admins, customer_id)["id_card_front"].reason == "照片模糊"
 
 
 def test_cancel_or_another_command_leaves_the_reason_unasked_and_nothing_is_rejected(admins: App) -> None:
@@ -355,3 +378,20 @@ def test_a_reason_asked_for_before_a_restart_is_still_awaited_after_it(admins: A
     bot = play(admins, after)
     assert bot.request.last_text() == f"Document {front.id} rejected: blurred"
     assert documents_of(admins, customer_id)["id_card_front"].reason == "blurred"
+
+
+@pytest.mark.parametrize("backend", ["memory"], indirect=True)
+def test_a_broken_audit_trail_is_told_in_the_administrators_language(admins: App) -> None:
+    onboard(admins, documents=False)
+    admins.staff.enrol_by_operator("risk-zh", ["risk_officer"], telegram_user_id=5006)
+    trail = admins.office.uow_factory.database.audit  # type: ignore[attr-defined]
+    del trail[2]  # someone deleted record 3
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(bot.user(5006, first_name="风控", language_code="zh-hans").presses("a:menu:audit"))
+        await bot.send(as_admin(bot, RISK).presses("a:menu:audit"))
+
+    bot = play(admins, scenario)
+    zh, en = bot.request.texts()[-2:]
+    assert zh == "审计链在第 3 条记录处断开（序号不连续），此前 2 条完好。"
+    assert en == "The audit trail is broken at record 3 (sequence gap); the 2 before it hold."

@@ -27,10 +27,11 @@ from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
+from sample_documents import jpeg, png
 
 ROOT, ROOT_2, REVIEWER, SUPPORT, NEW = 6001, 6002, 6003, 6004, 6010
-FRONT = b"\xff\xd8\xff\xe0" + b"front of the card" * 10
-BACK = b"\x89PNG\r\n\x1a\n" + b"back of the card" * 10
+FRONT = jpeg("front of the card")
+BACK = png("back of the card")
 REFUSAL = "Sorry, you are not allowed to do that."
 OUTDATED = "This button is outdated."
 STATS_VALUES = ("day", "customers", "statuses", "documents", "identities", "withdrawals", "pending", "moved")

@@ -474,6 +474,32 @@ def test_a_statement_with_bad_rows_changes_nothing_and_a_good_one_is_applied(adm
     )
 
 
+def test_the_same_statement_sent_again_is_not_stored_twice_and_the_administrator_is_told_so(
+    admins: App,
+) -> None:
+    allocation = running(admins)
+    statement = HEADER + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,10800.00,0,0,close\n"
+    again = statement.replace("\n", "\r\n")  # saved once more by a spreadsheet
+    marks: dict[str, int] = {}
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        bot.request.files["first"] = statement.encode()
+        bot.request.files["again"] = again.encode()
+        risk = as_admin(bot, RISK)
+        await bot.send(risk.presses("a:al_q:import"))
+        await bot.send(risk.sends_document("first", len(statement), "text/csv", "statement.csv"))
+        root = as_admin(bot, ROOT, "zh-hans")
+        await bot.send(root.presses("a:al_q:import"))
+        marks["again"] = bot.request.mark()
+        await bot.send(root.sends_document("again", len(again), "text/csv", "statement.csv"))
+
+    bot = play(admins, scenario)
+    [told] = texts_in(bot, marks, "again")
+    assert re.fullmatch(r"该对账单已于 2026-01-05 \d\d:\d\d 由 risk-1 导入（1 行），本次未重复录入。", told)
+    statuses = admins.allocations.timeline(allocation.id, by="risk-1").statuses
+    assert [(s.trade_date, s.revision) for s in statuses] == [(date(2026, 1, 5), 1)]
+
+
 # -- chart --------------------------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ LABELS = {
     "audit.view": "Audit trail",
     "product.manage": "Products",
     "calendar.manage": "Trading calendar",
+    "payment.resolve": "Mismatched payments",
 }
 """Each permission's button label in English."""
 
@@ -107,13 +108,14 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         await bot.send(root.command("/admin"))
         await bot.send(root.presses("a:menu:roles"))
         await define(bot, root, "auditor", "audit.view", "kyc.review", "stats.view", "kyc.review")
-        assert keyboard(bot)[-7:] == [
+        assert keyboard(bot)[-8:] == [
             ("Capital", "a:rd_perm:capital.manage"),
             ("Roles", "a:rd_perm:role.manage"),
             ("✓ Statistics", "a:rd_perm:stats.view"),
             ("✓ Audit trail", "a:rd_perm:audit.view"),
             ("Products", "a:rd_perm:product.manage"),
             ("Trading calendar", "a:rd_perm:calendar.manage"),
+            ("Mismatched payments", "a:rd_perm:payment.resolve"),
             ("✅ Done", "a:rd_done:auditor"),
         ]
         assert keyboard(bot)[0] == ("Identities", "a:rd_perm:kyc.review")  # ticked, then unticked
@@ -144,7 +146,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         *((LABELS[p.value], f"a:rd_perm:{p.value}") for p in Permission),
         ("✅ Done", "a:rd_done:auditor"),
     ]
-    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 7 + [1, 1]
+    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 8 + [1]
     assert ask_description["text"] == ASK_DESCRIPTION
     assert button_data(ask_description) == ["a:rd_skip:auditor"]
     texts = bot.request.texts()

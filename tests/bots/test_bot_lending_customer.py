@@ -7,18 +7,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot_harness import BotHarness, TelegramUser, button_data, play, toasts
-from lending_bot_world import IRIS, IVAN, PNG, confirm_button, the_platform
+from lending_bot_world import IRIS, IVAN, confirm_button, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from sample_documents import png
 
 
 def listed(app: App, *, method: Method = Method.EQUAL_INSTALLMENTS, months: int = 12) -> Loan:
     """Bella's loan of ¥5,000 at 12 %, listed by two reviewers."""
-    document = app.customers.upload_document("bella", "house_certificate", PNG + str(months).encode())
+    document = app.customers.upload_document("bella", "house_certificate", png(f"house certificate {months}"))
     app.kyc.accept_document(document.id, by="reviewer-1")
     loan = app.lending.apply(
         "bella",
@@ -217,3 +218,27 @@ def test_an_amount_outside_the_bid_range_is_asked_for_again_and_a_closed_loan_en
 
     play(app, scenario)
     assert app.wallets.balance("iris").frozen.minor == 0
+
+
+def test_a_purpose_with_a_hidden_character_is_refused_before_anything_is_shown_back(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    app.customers.upload_document("bella", "house_certificate", png())
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.presses("ln:prod:personal"))
+        await bot.send(bella.presses("ln:meth:equal_installments:personal"))
+        await bot.send(bella.says("5000 2 12 shop\u202eevitaroced"))
+        assert bot.request.last_text() == (
+            "That text holds a control or invisible character (such as a zero-width or text-direction "
+            "character); please type it again without it."
+        )
+        await bot.send(bella.says("5000 2 12 shop decoration"))
+        assert "shop decoration" in bot.request.last_text()
+        await bot.send(bella.presses(confirm_button(bot)))
+
+    bot = play(app, scenario)
+    assert not any("\u202e" in text for text in bot.request.texts())
+    [loan] = app.lending.loans_of("bella")
+    assert loan.purpose == "shop decoration"

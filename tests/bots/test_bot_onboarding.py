@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
+import pytest
 from bot_harness import (
     PHONE,
     BotHarness,
@@ -20,12 +21,14 @@ from bot_harness import (
 
 from p2pstock.bootstrap import App
 from p2pstock.core.people.customers import KycStatus
+from p2pstock.core.people.documents import sha256_of
 from p2pstock.core.people.resident_id import check_digit
+from sample_documents import jpeg, pdf
 
 RESIDENT = "11010519491231002X"
 OTHER_RESIDENT = "11010519800101001" + check_digit("11010519800101001")
-JPEG = b"\xff\xd8\xff\xe0" + b"a photo of an ID card" * 20
-PDF = b"%PDF-1.7\n" + b"a scanned statement" * 20
+JPEG = jpeg("a photo of an ID card")
+PDF = pdf("a scanned statement")
 
 # -- /start and language ----------------------------------------------------------------------------
 
@@ -182,6 +185,32 @@ def test_identity_is_submitted_and_the_id_number_is_never_shown_back_in_full(app
     assert not any(RESIDENT[6:14] in text for text in bot.request.texts())
 
 
+def test_a_name_with_a_hidden_character_is_refused_in_the_customers_language_and_not_kept(
+    app: App,
+) -> None:
+    kept: list[object] = []
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await verify_phone(app, bot, user)
+        await bot.send(user.command("/identity"))
+        await bot.send(user.says("张\u202e三"))  # a right-to-left override
+        kept.append(bot.application.user_data[user.id].get("real_name"))
+        await bot.send(user.says("张\u200b三"))  # a zero-width space
+        await bot.send(user.says("张三"))
+        await bot.send(user.says(RESIDENT))
+
+    bot = play(app, scenario)
+    refusal = "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。"
+    assert bot.request.texts()[-5:-1] == [
+        "请输入您的真实姓名：",
+        refusal,
+        refusal,
+        "请输入您的 18 位居民身份证号码：",
+    ]
+    assert kept == [None]
+    assert customer_of(app).real_name == "张三"
+
+
 def test_a_mistyped_id_number_is_asked_again_and_a_taken_one_is_refused(app: App) -> None:
     app.customers.register(customer_id="holder")
     app.customers.request_phone_code("holder", "+8613900001111")
@@ -266,8 +295,40 @@ def test_a_file_whose_bytes_are_not_an_accepted_type_is_refused_by_the_store(app
         await bot.send(user.sends_document("fake", 19, "application/pdf"))
 
     bot = play(app, scenario)
-    assert bot.request.last_text() == "输入有误：only JPEG, PNG and PDF files are accepted"
+    assert bot.request.last_text() == "只接受 JPEG、PNG 或 PDF 文件。"
     assert app.customers.documents(customer_of(app).id) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "told"),
+    [
+        (
+            "zh-hans",
+            "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",
+        ),
+        (
+            "en",
+            "This picture cannot be opened (the file is damaged or not really a JPEG or PNG image), so it"
+            " was not kept. Please take the photo again or export it anew, and send it.",
+        ),
+    ],
+)
+def test_a_file_that_starts_as_a_png_and_goes_on_as_html_is_refused_in_the_customers_language(
+    app: App, language: str, told: str
+) -> None:
+    polyglot = b"\x89PNG\r\n\x1a\n<html><script>fetch('/steal')</script></html>"
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        customer = bot.user(language_code=language)
+        bot.request.files["polyglot"] = polyglot
+        await bot.send(customer.command("/start"))
+        await bot.send(customer.presses("doc:id_card_front"))
+        await bot.send(customer.sends_document("polyglot", len(polyglot), "image/png", "id.png"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text() == told
+    assert app.customers.documents(customer_of(app).id) == []
+    assert not app.customers.documents_store.exists(sha256_of(polyglot))
 
 
 # -- status -------------------------------------------------------------------------------------------

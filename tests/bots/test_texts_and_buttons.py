@@ -18,7 +18,8 @@ from p2pstock.core.errors import (
     TransientConflict,
 )
 from p2pstock.core.money import Money, MoneyError
-from p2pstock.core.people.documents import DocumentKind
+from p2pstock.core.payments import CannotCredit, ReportChanged, ResolutionWaiting
+from p2pstock.core.people.documents import DocumentKind, DocumentRefused
 from p2pstock.core.people.permissions import Permission, PermissionDenied
 from p2pstock.core.people.phone_codes import CodeExpired, ResendTooSoon, TooManyCodes
 from p2pstock.core.people.registration import WrongCode
@@ -92,6 +93,20 @@ def test_every_error_row_names_texts_that_exist() -> None:
         (NotFound("no account wallet:CNY:c1"), "未找到相关记录。", None),
         (InvalidInput("the file is empty"), "输入有误：the file is empty", None),
         (Refused("no way"), "操作未完成：no way", "That was refused: no way"),
+        (
+            DocumentRefused("image", "the file is not a readable PNG image"),
+            "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",
+            "This picture cannot be opened (the file is damaged or not really a JPEG or PNG image), so it"
+            " was not kept. Please take the photo again or export it anew, and send it.",
+        ),
+        (
+            DocumentRefused("too_large", "x"),
+            "文件过大，最大 10 MB。",
+            "The file is too large; at most 10 MB.",
+        ),
+        (ResolutionWaiting("x"), "该订单已有另一项处理申请在等待复核，请先同意或驳回它。", None),
+        (ReportChanged("x"), "申请之后支付渠道再次报告了该订单，请驳回原申请后重新申请。", None),
+        (CannotCredit("x"), "渠道报告的币种与钱包不同，只能退款。", None),
         (TransientConflict("deadlock"), "系统繁忙，请稍后再试。", None),
         (StorageError("disk"), "系统繁忙，请稍后再试。", None),
         (P2PStockError("odd"), "抱歉，系统出了点问题，请稍后再试。", None),
@@ -104,6 +119,17 @@ def test_the_error_table_tells_each_error_in_both_languages(
     if en is not None:
         assert error_text(error, "en") == en
     assert error_key(error) in TEXTS
+
+
+@pytest.mark.parametrize("reason", DocumentRefused.REASONS)
+def test_every_reason_a_document_is_refused_for_is_told_in_each_language_without_core_english(
+    reason: str,
+) -> None:
+    error = DocumentRefused(reason, "core's own english words")
+
+    assert error_key(error) in TEXTS
+    for lang in LANGUAGES:
+        assert "core's own english words" not in error_text(error, lang)
 
 
 def test_money_typed_wrongly_is_explained_by_its_reason() -> None:
@@ -141,6 +167,9 @@ WRITTEN = [
     cb.AdminAction("rd_done", "auditor"),
     cb.AdminAction("rd_done", "a" * 40),
     cb.AdminAction("rd_skip", "risk_auditor"),
+    cb.AdminAction("menu", "payments"),
+    cb.AdminAction("pay_cr", "pay-0123456789abcdef01234567"),
+    cb.AdminAction("pay_rf", "pay-0123456789abcdef01234567"),
 ]
 
 

@@ -1,11 +1,20 @@
-"""Payment orders and UI state round-trip through every storage, and a rolled-back change leaves nothing."""
+"""Payment orders (held and resolved ones too) and UI state round-trip through every storage, a rolled-back
+change leaves nothing, and the migration of held orders goes down and up again."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from p2pstock.adapters.sql.database import create_engine
+from p2pstock.adapters.sql.migrate import MIGRATIONS, current_revision, head_revision, upgrade
+from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.core.errors import NotFound
-from p2pstock.core.payments import OrderStatus, PaymentOrder
+from p2pstock.core.payments import OrderStatus, PaymentOrder, Resolution
 from p2pstock.core.ports import UnitOfWorkFactory
 
 ORDER = PaymentOrder("o-1", "alice", 12_345, "CNY", "sandbox", 1_000)
@@ -57,3 +66,58 @@ def test_a_rolled_back_unit_of_work_keeps_no_order_or_state(uow_factory: UnitOfW
     with uow_factory(readonly=True) as uow:
         assert uow.payments.get("o-1") is None
         assert uow.ui_state.get("k") is None
+
+
+def test_a_held_order_and_its_resolution_round_trip_and_held_orders_are_listed_oldest_first(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    later = PaymentOrder("o-2", "bob", 500, "CNY", "bank", 3_000)
+    held = ORDER.mismatched("txn-1", 2_000, amount=12_000, currency="CNY")
+    with uow_factory() as uow:
+        for order in (later, ORDER):
+            uow.payments.add(order)
+        uow.payments.save(held)
+        uow.payments.save(later.mismatched("txn-2", 4_000, amount=1, currency="USD"))
+        uow.commit()
+    refunded = held.resolved(
+        Resolution.REFUND, by="finance-1", approved_by="finance-2", reason="退回", at=5_000
+    )
+    with uow_factory() as uow:
+        assert [o.id for o in uow.payments.with_status(OrderStatus.MISMATCHED, 10)] == ["o-1", "o-2"]
+        uow.payments.save(refunded)
+        uow.commit()
+
+    with uow_factory(readonly=True) as uow:
+        assert uow.payments.get("o-1") == refunded
+        assert (refunded.reported_amount, refunded.reported_currency, refunded.reason) == (
+            12_000,
+            "CNY",
+            "退回",
+        )
+        assert [o.id for o in uow.payments.with_status(OrderStatus.MISMATCHED, 10)] == ["o-2"]
+        assert uow.payments.with_status(OrderStatus.REFUNDED, 1) == [refunded]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
+    engine = create_engine(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+    yield engine
+    engine.dispose()
+
+
+def test_revision_0013_can_be_downgraded_keeping_the_orders_and_upgraded_again(engine: sa.Engine) -> None:
+    units = SqlUnitOfWorkFactory(engine)
+    with units() as uow:
+        uow.payments.add(ORDER)
+        uow.commit()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+
+    command.downgrade(config, "-1")  # 0013 alone
+
+    assert "reported_amount" not in {c["name"] for c in sa.inspect(engine).get_columns("payment_order")}
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with units(readonly=True) as uow:
+        assert uow.payments.get("o-1") == ORDER

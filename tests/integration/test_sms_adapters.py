@@ -147,8 +147,21 @@ def test_console_sender_logs_a_masked_number_and_never_the_text(caplog: pytest.L
         first = asyncio.run(sender.send(PHONE, TEXT))
         second = asyncio.run(sender.send("+8613900001111", "hello"))
     assert (first, second) == ("console-1", "console-2")
-    assert console.outbox == [(PHONE, TEXT), ("+8613900001111", "hello")]
+    assert list(console.outbox) == [(PHONE, TEXT), ("+8613900001111", "hello")]
     messages = [record.getMessage() for record in caplog.records]
     assert f"SMS to ***5678: {len(TEXT)} characters" in messages
     assert all(TEXT not in m and "493817" not in m and PHONE not in m for m in messages)
     assert all(record.levelno == logging.INFO for record in caplog.records)
+
+
+def test_console_sender_prints_nothing_and_keeps_only_the_last_messages_in_memory(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    console = ConsoleSmsSender()
+    for n in range(ConsoleSmsSender.KEEP + 5):
+        asyncio.run(console.send(PHONE, f"code {n:06}"))
+
+    assert capsys.readouterr() == ("", "")
+    assert len(console.outbox) == ConsoleSmsSender.KEEP
+    assert console.outbox[0] == (PHONE, "code 000005")
+    assert console.outbox[-1] == (PHONE, f"code {ConsoleSmsSender.KEEP + 4:06}")

@@ -15,6 +15,7 @@ from p2pstock.core.audit import AuditRecord
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.plugin import hookimpl
+from sample_documents import pdf
 
 
 class NoReviewsOnSundays:
@@ -51,7 +52,7 @@ def platform(tmp_path: Path, *plugins: object) -> App:
 def test_a_veto_denies_an_action_the_roles_allow_and_only_that_one(tmp_path: Path) -> None:
     app = platform(tmp_path, NoReviewsOnSundays())
     customer = app.customers.register(customer_id="alice")
-    document = app.customers.upload_document(customer.id, "id_card_front", b"%PDF-1.7 scan")
+    document = app.customers.upload_document(customer.id, "id_card_front", pdf("scan"))
 
     with pytest.raises(PermissionDenied):
         app.kyc.accept_document(document.id, by="reviewer-1")

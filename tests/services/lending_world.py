@@ -14,6 +14,7 @@ from p2pstock.core.lending.loans import Loan
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.people.customers import Customer, KycStatus
+from sample_documents import png
 
 __all__ = ["assert_books_hold", "available", "credit", "frozen", "move_to"]
 
@@ -40,7 +41,7 @@ investors' interest, 1 % of the outstanding principal for repaying early."""
 
 AMOUNT = 500_000
 """The reference loan: ¥5,000 at 12 % over 18 months, equal installments."""
-PNG = b"\x89PNG\r\n\x1a\n" + b"house certificate scan"
+PNG = png("house certificate scan")
 START = date(2026, 3, 2)
 INVESTORS = ("ivan", "iris", "igor")
 
@@ -71,7 +72,9 @@ def open_lending(app: App, clock: ManualClock) -> None:
 
 
 def qualification(app: App, customer_id: str = "bella", *, accept: bool = True) -> str:
-    document = app.customers.upload_document(customer_id, "house_certificate", PNG + customer_id.encode())
+    document = app.customers.upload_document(
+        customer_id, "house_certificate", png(f"house certificate scan {customer_id}")
+    )
     if accept:
         app.kyc.accept_document(document.id, by="reviewer-1")
     return document.id

@@ -15,6 +15,8 @@ from conftest import HOLIDAY_SOURCES, TEST_ENCRYPTION_KEY
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
+from p2pstock.adapters.payments import callback_body, sign
+from p2pstock.adapters.payments.sandbox import process_secret
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.config import Settings
 from p2pstock.core.allocation.allocations import Status
@@ -26,9 +28,11 @@ from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.payments import PaymentCallback
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
+from sample_documents import png
 
 ACTORS = {
     "super_admin": "root",
@@ -56,7 +60,7 @@ ROSTER = {
 CUSTOMER = "alice"
 PHONE = "+8613800138000"
 RESIDENT_ID = "11010519491231002X"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+PNG = png("id card")
 
 FOLLOWING = {"super_admin", "reviewer", "risk_officer", "finance"}
 """Any permission on allocations lets an administrator read them."""
@@ -122,6 +126,10 @@ EXPECTED: dict[str, set[str]] = {
     "Lending.approve_full": {"super_admin", "risk_officer"},
     "Lending.refuse_full": {"super_admin", "risk_officer"},
     "Lending.figures": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "Payments.to_resolve": {"super_admin", "finance"},
+    "Payments.resolve": {"super_admin", "finance"},
+    "Approvals.approve[payment.resolve]": {"super_admin", "finance"},
+    "Approvals.reject[payment.resolve]": {"super_admin", "finance"},
 }
 """Action → the columns allowed to call it; every other column must get ``PermissionDenied``."""
 
@@ -179,7 +187,7 @@ def submitted_identity(app: App) -> str:
     app.customers.confirm_phone(CUSTOMER, PHONE, code.group(1))
     app.customers.submit_identity(CUSTOMER, "张三", RESIDENT_ID)
     for n, kind in enumerate(["id_card_front", "id_card_back"]):
-        document = app.customers.upload_document(CUSTOMER, kind, PNG + bytes([n]))
+        document = app.customers.upload_document(CUSTOMER, kind, png(f"id card {n}"))
         app.kyc.accept_document(document.id, by="reviewer-2")
     return CUSTOMER
 
@@ -324,6 +332,23 @@ def full_loan(app: App) -> str:
     app.lending.invest(loan, investor_id="iris", amount=LOAN_AMOUNT - 300_000)
     assert app.lending.get(loan).status is LoanStatus.FULL
     return loan
+
+
+def held_payment(app: App) -> str:
+    """A deposit order of ¥100.00 the sandbox gateway reported paid with ¥90.00: held for resolution."""
+    registered(app)
+    app.wallets.open(CUSTOMER)
+    link = app.payments.start_deposit(CUSTOMER, Money(10_000, CNY))
+    body = callback_body(PaymentCallback(link.order_id, "T-1", 9_000, "CNY"))
+    app.payments.confirm("sandbox", sign(process_secret(), app.payments.now() // 1_000_000, body), body)
+    return link.order_id
+
+
+def resolution_request(app: App) -> str:
+    """An approval request to credit a held payment, opened by root-2."""
+    request = app.payments.resolve(held_payment(app), "credit", by="root-2", reason="¥90 arrived")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
 
 
 STATEMENT = (
@@ -512,6 +537,19 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         lambda app, loan, by: app.lending.refuse_full(loan, by=by, reason="borrower unreachable"),
     ),
     "Lending.figures": (applied_loan, lambda app, _, by: app.lending.figures(by=by)),
+    "Payments.to_resolve": (held_payment, lambda app, _, by: app.payments.to_resolve(by=by)),
+    "Payments.resolve": (
+        held_payment,
+        lambda app, order, by: app.payments.resolve(order, "refund", by=by, reason="returned"),
+    ),
+    "Approvals.approve[payment.resolve]": (
+        resolution_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
+    "Approvals.reject[payment.resolve]": (
+        resolution_request,
+        lambda app, request, by: app.approvals.reject(request, by=by, reason="not what the bank shows"),
+    ),
 }
 
 
@@ -539,6 +577,7 @@ def snapshot(app: App) -> object:
             uow.calendar_overrides.all(),
             uow.calendar_years.latest(),
             uow.products.newest(),
+            uow.payments.of_customer(CUSTOMER, 100),
         )
 
     return app.office.read(read), app.ledger.trial_balance()
@@ -604,6 +643,8 @@ SPOT_CHECKS = [
     ("AuditTrail.verify_as", "unknown"),
     ("Lending.final_review", "reviewer"),
     ("Lending.approve_full", "reviewer"),
+    ("Payments.resolve", "finance"),
+    ("Payments.resolve", "risk_officer"),
 ]
 
 

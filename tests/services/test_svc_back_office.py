@@ -117,3 +117,15 @@ def test_the_pool_tells_what_running_allocations_hold_of_it_by_mode(app: App) ->
         Mode.MONTHLY: (0, Money(0)),
     }
     assert position.available + position.lent_total == Money(100_000_000)
+
+
+def test_a_product_name_with_a_hidden_character_is_refused_and_nothing_published(app: App) -> None:
+    hidden = FILE.replace('name = "按天配资"', 'name = "按天\u202e配资"')
+
+    with pytest.raises(CatalogUnreadable) as refused:
+        app.product_files.publish(hidden, by="root")
+
+    assert [(p.where, p.code) for p in refused.value.problems] == [
+        ("allocation_product[1].name", "unsafe_text")
+    ]
+    assert app.products.rate_table() == []

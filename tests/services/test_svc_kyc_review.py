@@ -20,6 +20,7 @@ from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.core.people.resident_id import check_digit
+from sample_documents import jpeg, png
 
 PHONE = "+8613812345678"
 BOB_PHONE = "+8613987654321"
@@ -29,9 +30,9 @@ BOB_RESIDENT = "11010519800101001" + check_digit("11010519800101001")
 CAROL_RESIDENT = "44030419900615002" + check_digit("44030419900615002")
 ALICE_TELEGRAM = 1001
 
-FRONT = b"\xff\xd8\xff\xe0" + b"front of the ID card"
-BACK = b"\x89PNG\r\n\x1a\n" + b"back of the ID card"
-SHARPER_BACK = b"\x89PNG\r\n\x1a\n" + b"back of the ID card, in focus"
+FRONT = jpeg("front of the ID card")
+BACK = png("back of the ID card")
+SHARPER_BACK = png("back of the ID card, in focus")
 
 REVIEWERS = ["reviewer-1", "root"]
 NOT_REVIEWERS = ["risk-1", "finance-1", "support-1", "nobody"]

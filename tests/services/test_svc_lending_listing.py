@@ -34,6 +34,7 @@ from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.jobs import run_jobs
+from sample_documents import jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -119,7 +120,7 @@ def test_an_unverified_borrower_or_a_foreign_or_identity_document_is_refused(app
     ivans = qualification(app, "ivan")
     with pytest.raises(NotFound, match="of yours"):
         app.lending.apply("bella", **ask, purpose="x", documents=[ivans])
-    card = app.customers.upload_document("bella", "id_card_front", b"\xff\xd8\xff card")
+    card = app.customers.upload_document("bella", "id_card_front", jpeg("card"))
     with pytest.raises(InvalidInput, match="identity document"):
         app.lending.apply("bella", **ask, purpose="x", documents=[card.id])
     with pytest.raises(InvalidInput, match="at least one qualification"):

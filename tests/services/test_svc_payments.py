@@ -219,18 +219,21 @@ def test_twenty_concurrent_identical_callbacks_credit_once(
     assert audit_actions(app).count("payment.paid") == 1
 
 
-def test_a_callback_for_another_amount_marks_the_order_mismatched_and_credits_nothing(
+def test_a_callback_for_another_amount_holds_the_order_and_credits_nothing(
     app: App, payments: Payments, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     order = start(payments, 100)
 
-    with pytest.raises(DepositMismatch):
-        payments.confirm("bank", *callback(order, clock, amount=1_000_000))
+    marked = payments.confirm("bank", *callback(order, clock, amount=1_000_000))
 
-    marked = payments.order(order.id)
-    assert (marked.status, marked.transaction_id) == (OrderStatus.MISMATCHED, "BANK-T-1")
+    assert (marked.status, marked.transaction_id, marked.reported_amount) == (
+        OrderStatus.MISMATCHED,
+        "BANK-T-1",
+        1_000_000,
+    )
+    assert payments.order(order.id) == marked
     assert balance(app) == Money(0, CNY)
-    assert told(app) == []
+    assert [n.text.startswith(f"Your deposit order {order.id} was for ¥100.00") for n in told(app)] == [True]
     assert audit_actions(app)[-1] == "payment.mismatch"
     assert "marked mismatched" in caplog.text
     assert SECRET not in caplog.text
@@ -241,28 +244,26 @@ def test_a_callback_in_another_currency_is_a_mismatch_too(
 ) -> None:
     order = start(payments, 100)
 
-    with pytest.raises(DepositMismatch):
-        payments.confirm("bank", *callback(order, clock, currency="USD"))
+    marked = payments.confirm("bank", *callback(order, clock, currency="USD"))
 
-    assert payments.order(order.id).status is OrderStatus.MISMATCHED
+    assert (marked.status, marked.reported_currency) == (OrderStatus.MISMATCHED, "USD")
     assert balance(app) == Money(0, CNY)
 
 
 @pytest.mark.parametrize("repeat_amount", [1_000_000, None], ids=["same-wrong-amount", "right-amount"])
-def test_a_mismatched_order_stays_refused_whatever_comes_next(
+def test_a_held_order_credits_nothing_whatever_comes_next(
     app: App, payments: Payments, clock: ManualClock, repeat_amount: int | None
 ) -> None:
     order = start(payments, 100)
-    with pytest.raises(DepositMismatch):
-        payments.confirm("bank", *callback(order, clock, amount=1_000_000))
-    marked = payments.order(order.id)
+    payments.confirm("bank", *callback(order, clock, amount=1_000_000))
 
-    with pytest.raises(DepositMismatch):
-        payments.confirm("bank", *callback(order, clock, amount=repeat_amount, transaction="BANK-T-2"))
+    again = payments.confirm("bank", *callback(order, clock, amount=repeat_amount, transaction="BANK-T-2"))
 
-    assert payments.order(order.id) == marked
+    assert payments.order(order.id) == again
+    assert (again.status, again.transaction_id) == (OrderStatus.MISMATCHED, "BANK-T-2")
     assert balance(app) == Money(0, CNY)
     assert audit_actions(app).count("payment.mismatch") == 1
+    assert audit_actions(app)[-1] == "payment.report"
 
 
 def test_a_repeated_callback_of_a_paid_order_with_another_amount_is_refused_and_changes_nothing(

@@ -28,6 +28,7 @@ from p2pstock.core.people.phone_codes import (
 )
 from p2pstock.core.people.registration import WrongCode
 from p2pstock.core.people.resident_id import check_digit
+from sample_documents import jpeg, pdf, png
 
 PHONE = "+8613812345678"
 LOCAL = "13812345678"
@@ -36,9 +37,9 @@ RESIDENT = "11010519491231002X"
 OTHER_RESIDENT = "11010519800101001" + check_digit("11010519800101001")
 BORN_IN_2030 = "11010520300101001" + check_digit("11010520300101001")  # the clock stands in 2026
 
-JPEG = b"\xff\xd8\xff\xe0" + b"a photo of an ID card"
-PNG = b"\x89PNG\r\n\x1a\n" + b"a scan of an ID card"
-PDF = b"%PDF-1.7\n" + b"a bank statement"
+JPEG = jpeg("a photo of an ID card")
+PNG = png("a scan of an ID card")
+PDF = pdf("a bank statement")
 
 
 # -- looking at what the services did

@@ -9,8 +9,9 @@ import pytest
 from p2pstock.bootstrap import App
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.people.permissions import PermissionDenied
+from sample_documents import pdf
 
-PDF = b"%PDF-1.7 scan"
+PDF = pdf("scan")
 
 
 def test_the_overview_counts_customers_queues_and_the_money_moved_today(app: App) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
@@ -179,3 +181,43 @@ def test_a_short_recipient_is_masked_entirely() -> None:
 def test_a_retry_policy_must_be_positive() -> None:
     with pytest.raises(InvalidInput):
         RetryPolicy(max_attempts=0)
+
+
+def coded() -> Notification:
+    return Notification.new("n-3", Channel.SMS, RECIPIENT, TEXT, now=NOW, secret="482913")
+
+
+def test_a_secret_is_masked_and_forgotten_once_the_text_is_sent() -> None:
+    sent = coded().sent(NOW + SECOND)
+
+    assert (sent.text, sent.secret) == (TEXT.replace("482913", "******"), "")
+    assert "482913" not in repr(coded())
+
+
+@pytest.mark.parametrize(
+    "done",
+    [
+        lambda n: n.given_up(NOW, "refused: " + TEXT),
+        lambda n: n.failed(NOW, "refused: " + TEXT, RetryPolicy(max_attempts=1)),
+    ],
+    ids=["given up", "out of attempts"],
+)
+def test_a_secret_is_masked_in_the_text_and_the_reason_once_the_text_is_given_up(
+    done: Callable[[Notification], Notification],
+) -> None:
+    failed = done(coded())
+
+    assert failed.status is DeliveryStatus.FAILED
+    assert "482913" not in failed.text + failed.last_error + failed.secret
+
+
+def test_a_secret_stays_while_the_text_waits_but_not_in_the_reason_kept() -> None:
+    waiting = coded().failed(NOW, "timed out on 482913", RetryPolicy())
+
+    assert (waiting.status, waiting.text, waiting.secret) == (DeliveryStatus.PENDING, TEXT, "482913")
+    assert waiting.last_error == "timed out on ******"
+
+
+def test_a_secret_that_is_not_in_the_text_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        Notification.new("n-4", Channel.SMS, RECIPIENT, TEXT, now=NOW, secret="000000")

@@ -32,6 +32,7 @@ ALL = {
     "audit.view",
     "product.manage",
     "calendar.manage",
+    "payment.resolve",
 }
 
 EXPECTED: dict[str, set[str]] = {
@@ -51,6 +52,7 @@ EXPECTED: dict[str, set[str]] = {
         "allocation.assign_account",
         "stats.view",
         "audit.view",
+        "payment.resolve",
     },
     "support": {"stats.view"},
     "customer": set(),

@@ -306,16 +306,19 @@ async def test_a_stale_callback_is_unauthorized(
     assert balance(app) == Money(0, CNY)
 
 
-async def test_a_callback_for_another_amount_is_a_conflict_and_credits_nothing(
+async def test_a_callback_for_another_amount_is_acknowledged_held_for_finance_and_credits_nothing(
     client: Client, app: App, payments: Payments, clock: ManualClock
 ) -> None:
     order = order_of(payments)
     headers, body = signed(order, clock, amount=1)
+    right = signed(order, clock)  # the same transaction, now reported for the right amount
 
     first = await client.post("/payments/bank/callback", data=body, headers=headers)
     again = await client.post("/payments/bank/callback", data=body, headers=headers)
+    corrected = await client.post("/payments/bank/callback", data=right[1], headers=right[0])
 
-    assert (first.status, again.status) == (409, 409)
+    assert (first.status, again.status, corrected.status) == (200, 200, 200)
+    assert await corrected.json() == {"ok": True, "order_id": order.id, "status": "mismatched"}
     assert payments.order(order.id).status is OrderStatus.MISMATCHED
     assert balance(app) == Money(0, CNY)
 

@@ -127,7 +127,7 @@ class MemoryUnitOfWork:
         tables = database.allocation_tables
         self.allocations = MemoryAllocations(tables.allocations, tables.statuses, self._undo)
         self.side_requests = MemorySideRequests(tables.side_requests, self._undo)
-        self.daily_statuses = MemoryDailyStatuses(tables.statuses, self._undo)
+        self.daily_statuses = MemoryDailyStatuses(tables.statuses, self._undo, tables.statements)
         self.allocation_events = MemoryEvents(tables.events, self._undo)
         lending = database.lending_tables
         self.loan_products = MemoryLoanProducts(lending.products, self._undo)

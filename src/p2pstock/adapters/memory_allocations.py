@@ -12,7 +12,7 @@ from p2pstock.adapters.memory_people import Undo, put
 from p2pstock.core.allocation.allocations import Allocation, Status, Watch
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
-from p2pstock.core.allocation.statuses import DailyStatus
+from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
 from p2pstock.core.errors import NotFound, TransientConflict
 
 T = TypeVar("T")
@@ -29,6 +29,7 @@ class AllocationTables:
     side_requests: dict[str, SideRequest] = attrs.Factory(dict)
     statuses: dict[str, list[DailyStatus]] = attrs.Factory(lambda: defaultdict(list))
     events: dict[str, list[Event]] = attrs.Factory(lambda: defaultdict(list))
+    statements: dict[str, ImportedStatement] = attrs.Factory(dict)
 
 
 class MemoryAllocations:
@@ -162,8 +163,10 @@ class MemorySideRequests:
 
 
 class MemoryDailyStatuses:
-    def __init__(self, rows: dict[str, list[DailyStatus]], undo: Undo) -> None:
-        self._rows, self._undo = rows, undo
+    def __init__(
+        self, rows: dict[str, list[DailyStatus]], undo: Undo, statements: dict[str, ImportedStatement]
+    ) -> None:
+        self._rows, self._undo, self._statements = rows, undo, statements
 
     def take_turn(self) -> None:
         """Nothing: memory storage runs one transaction at a time."""
@@ -181,6 +184,15 @@ class MemoryDailyStatuses:
 
     def history(self, allocation_id: str) -> list[DailyStatus]:
         return sorted(self._rows.get(allocation_id, ()), key=lambda s: (s.trade_date, s.revision))
+
+    def imported(self, statement_id: str, sha256: str) -> ImportedStatement | None:
+        found = self._statements.get(statement_id)
+        return found or next((s for s in self._statements.values() if s.sha256 == sha256), None)
+
+    def remember(self, statement: ImportedStatement) -> None:
+        if self.imported(statement.id, statement.sha256) is not None:
+            raise TransientConflict(f"statement {statement.id} was imported meanwhile")
+        put(self._statements, statement.id, statement, self._undo)
 
 
 class MemoryEvents:

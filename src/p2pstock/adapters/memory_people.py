@@ -10,10 +10,10 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
-from p2pstock.core.audit import AuditRecord
+from p2pstock.core.audit import AuditRecord, ChainHead
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
-from p2pstock.core.payments import PaymentOrder
+from p2pstock.core.payments import OrderStatus, PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
@@ -211,6 +211,9 @@ class MemoryAuditLog:
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return self._records[after_seq : after_seq + limit]
 
+    def stored_head(self) -> ChainHead:
+        return ChainHead.of(self.head())
+
 
 class MemoryOutbox:
     def __init__(self, rows: dict[str, Notification], undo: Undo) -> None:
@@ -263,6 +266,10 @@ class MemoryPaymentOrders:
     def of_customer(self, customer_id: str, limit: int) -> list[PaymentOrder]:
         found = [o for o in self._rows.values() if o.customer_id == customer_id]
         return sorted(found, key=lambda o: (o.created_at, o.id), reverse=True)[:limit]
+
+    def with_status(self, status: OrderStatus, limit: int) -> list[PaymentOrder]:
+        found = [o for o in self._rows.values() if o.status is status]
+        return sorted(found, key=lambda o: (o.created_at, o.id))[:limit]
 
 
 class MemoryUiState:

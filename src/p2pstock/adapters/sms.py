@@ -9,6 +9,7 @@ ever appears in a log line, an error or a repr.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 
@@ -23,11 +24,15 @@ _MAX_ERROR_CHARS = 200
 
 
 class ConsoleSmsSender:
-    """Logs that a message was sent (masked number, length only) and keeps it in ``outbox``."""
+    """Logs that a message was sent (masked number, length only: never the text, which may hold a code)
+    and keeps the last ``KEEP`` in ``outbox`` for a developer or the demo to read — in this process's
+    memory only, so a long-running server holds no trail of codes."""
+
+    KEEP = 20
 
     def __init__(self) -> None:
-        self.outbox: list[tuple[str, str]] = []
-        """``(phone, text)`` of every message sent, oldest first."""
+        self.outbox: collections.deque[tuple[str, str]] = collections.deque(maxlen=self.KEEP)
+        """``(phone, text)`` of the last ``KEEP`` messages sent, oldest first."""
         self._ids = itertools.count(1)
 
     def __repr__(self) -> str:

@@ -3,7 +3,7 @@
 ::
 
     p2pstock db upgrade | demo | ledger … | admin create | bot | serve | jobs run | allocation import
-             | product … | capital … | approval … | calendar … | audit verify | backup DIR
+             | product … | capital … | approval … | payment … | calendar … | audit verify | backup DIR
 
 A module offers ``register(commands)``, which adds its parsers to ``commands`` and sets ``run`` on each
 to a function taking the parsed arguments and answering the exit status.
@@ -26,6 +26,7 @@ from p2pstock.cli import (
     capital,
     database,
     ledger,
+    payments,
     people,
     products,
     running,
@@ -41,6 +42,7 @@ GROUPS = (
     products,
     capital,
     approvals,
+    payments,
     allocations,
     calendar,
     auditing,

@@ -1,4 +1,5 @@
-"""``p2pstock allocation import``: a statement of daily statuses, all rows or none."""
+"""``p2pstock allocation import``: a statement of daily statuses, all rows or none; a statement imported
+before (its content, or the ``--id`` given) is not stored again."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from p2pstock.bootstrap import App
 from p2pstock.cli.common import Commands, on_app, read_text
+from p2pstock.core.clock import from_micros
 
 
 def register(commands: Commands) -> None:
@@ -19,16 +21,27 @@ def register(commands: Commands) -> None:
     )
     statement.add_argument("file", type=Path, help="the CSV file (UTF-8, header row first)")
     statement.add_argument("--by", required=True, help="the administrator importing it")
+    statement.add_argument(
+        "--id", dest="statement_id", help="the statement's own id (default: known by its content)"
+    )
     statement.set_defaults(run=_import)
 
 
 def _import(args: argparse.Namespace) -> int:
     text = read_text(args.file)
-    return 1 if text is None else on_app(lambda app: _import_text(app, text, args.by))
+    return 1 if text is None else on_app(lambda app: _import_text(app, text, args.by, args.statement_id))
 
 
-def _import_text(app: App, text: str, by: str) -> int:
-    report = app.allocations.import_statement(text, by=by)
+def _import_text(app: App, text: str, by: str, statement_id: str | None) -> int:
+    report = app.allocations.import_statement(text, by=by, statement_id=statement_id)
+    if report.already_imported and report.statement is not None:
+        earlier = report.statement
+        when = from_micros(earlier.imported_at).astimezone(app.ledger.timezone).strftime("%Y-%m-%d %H:%M")
+        print(
+            f"already imported: statement {earlier.id} ({earlier.rows} statuses) by {earlier.imported_by} "
+            f"at {when}; nothing stored again"
+        )
+        return 0
     if not report.ok:
         for problem in report.errors:
             print(problem, file=sys.stderr)

@@ -3,20 +3,48 @@
 ::
 
     canonical       the one JSON text of a state: sorted keys, no spaces, no floats; "" for None
-    AuditRecord     who did what to which thing, when, the state before and after, and two hashes
+    AuditRecord     who did what to which thing, when, the state before and after, two hashes, and a
+                    seal when the trail is keyed
     GENESIS_HASH    the ``previous_hash`` of the first record (64 zeros)
-    ChainCheck      the answer of ``verify``: how many records held, and where the chain broke
-    verify          walks the records in order and stops at the first broken link
+    ChainHead       the newest record's sequence number and hash (``12:ab…``): what storage keeps beside
+                    the records, and what an operator records elsewhere
+    AuditKey        the secret that seals records (HMAC-SHA256); never shown in a repr
+    ChainCheck      the answer of ``verify``: how many records held, where the chain broke, and its head
+    verify          walks the records in order and stops at the first broken link; then compares the end
+                    with the stored head (and a head recorded elsewhere)
 
 Only the rules live here; storing the records is an adapter's business. Changing any field of a
 stored record changes its hash, and recomputing that hash breaks the link from the next record.
+
+What someone with write access to the database can and cannot do unnoticed:
+
+- change, insert, reorder or delete a record in the middle, leaving the rest: caught (its hash, or the
+  link from the next record, no longer holds);
+- delete the newest records: caught, the stored head names a record that is no longer there;
+- delete the newest records **and** rewind the stored head to the last one kept: not caught by anything
+  in the database. Only a head recorded elsewhere catches it — ``p2pstock audit verify`` prints the head
+  for an operator to keep, and checks a head given back to it (``--head``); an event listener that ships
+  each record's hash off the machine does the same continuously;
+- rewrite any record and re-hash everything after it (with the head): an unkeyed chain cannot tell, since
+  anyone can compute SHA-256. A **keyed** trail (``P2PSTOCK_AUDIT_KEY``) also seals each record with an
+  HMAC of its hash under a key kept out of the database; a record rewritten without the key has no valid
+  seal, and since each hash covers every record before it, the newest seal vouches for the whole trail.
+  Stripping the seals is caught too: with a key, an unsealed record after a sealed one, or an unsealed
+  newest record, breaks the check. What a key cannot stop is the truncation above, and anyone who holds
+  the key can forge a trail.
+
+Records written before the trail was keyed stay unsealed and keep verifying (the first sealed record
+vouches for them); a chain walked without the key checks the hashes and counts the seals it could not
+check. Changing the key makes every earlier seal fail: keep it.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -29,9 +57,28 @@ GENESIS_HASH = "0" * 64
 
 _HEX = frozenset("0123456789abcdef")
 
-HASH_MISMATCH = "hash does not match the record"
-PREVIOUS_MISMATCH = "previous hash does not match"
-SEQUENCE_GAP = "sequence gap"
+
+class Fault(enum.StrEnum):
+    """Why a chain check failed (the values are the English reasons; frontends tell them by name)."""
+
+    HASH = "hash does not match the record"
+    PREVIOUS = "previous hash does not match"
+    GAP = "sequence gap"
+    SEAL = "seal does not match the record (written without the audit key)"
+    UNSEALED = "record is not sealed, though one before it is"
+    UNSEALED_HEAD = (
+        "the newest record is not sealed: the seals were stripped, or nothing was audited since the audit "
+        "key was set"
+    )
+    MISSING = "the stored head names a later record: the newest records are missing"
+    HEAD = "the stored head does not match the newest record"
+    BEYOND_HEAD = "records follow the stored head: the head was rewound"
+    NOT_HELD = "the trail does not hold the head recorded earlier"
+
+
+HASH_MISMATCH = Fault.HASH
+PREVIOUS_MISMATCH = Fault.PREVIOUS
+SEQUENCE_GAP = Fault.GAP
 
 
 def _refuse_floats(value: object) -> None:
@@ -86,6 +133,65 @@ def _check_text(value: object, what: str) -> str:
     return value
 
 
+def _check_seal(value: object) -> str:
+    return "" if value == "" else _check_hash(value, "an audit seal")
+
+
+@attrs.frozen
+class ChainHead:
+    """The newest record of a chain: its sequence number and hash, written ``12:ab…`` (``0:000…`` for an
+    empty chain)."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChainHead:
+        """A head as ``str`` writes it; ``InvalidInput`` for anything else."""
+        seq, _, hash_ = text.strip().partition(":")
+        if not seq.isascii() or not seq.isdigit():
+            raise InvalidInput(f"a head is SEQ:HASH, such as 12:{GENESIS_HASH[:8]}… (got {text!r:.80})")
+        return cls(int(seq), _check_hash(hash_.lower(), "the head's hash"))
+
+    @classmethod
+    def of(cls, record: AuditRecord | None) -> ChainHead:
+        """The head of a chain ending at ``record`` (the empty chain's for ``None``)."""
+        return cls(0, GENESIS_HASH) if record is None else cls(record.seq, record.hash)
+
+
+@attrs.frozen
+class AuditKey:
+    """The secret that seals audit records: a seal is the HMAC-SHA256 of a record's hash under it."""
+
+    secret: bytes = attrs.field(repr=False)
+
+    MIN_LENGTH = 32
+    """Fewest characters of the key as configured (``secrets.token_urlsafe(32)`` makes 43)."""
+
+    @classmethod
+    def from_text(cls, text: str) -> AuditKey:
+        """The key from its configured text (at least ``MIN_LENGTH`` characters)."""
+        if not isinstance(text, str) or len(text.strip()) < cls.MIN_LENGTH:
+            raise InvalidInput(
+                f"the audit key must be at least {cls.MIN_LENGTH} characters; make one with "
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+            )
+        return cls(text.strip().encode("utf-8"))
+
+    def seal(self, record_hash: str) -> str:
+        """The seal of the record whose hash is ``record_hash``."""
+        return hmac.new(
+            self.secret, b"p2pstock audit seal:" + record_hash.encode(), hashlib.sha256
+        ).hexdigest()
+
+    def holds(self, record: AuditRecord) -> bool:
+        """Whether ``record``'s seal is the one this key makes for its hash."""
+        return hmac.compare_digest(self.seal(record.hash), record.seal)
+
+
 @attrs.frozen
 class AuditRecord:
     """One entry of the trail; build it with ``append`` so that ``seq`` and ``hash`` are right."""
@@ -99,6 +205,9 @@ class AuditRecord:
     after: str = attrs.field(validator=lambda _i, _a, v: _check_text(v, "the state after"))
     previous_hash: str = attrs.field(validator=lambda _i, _a, v: _check_hash(v, "the previous hash"))
     hash: str = attrs.field(validator=lambda _i, _a, v: _check_hash(v, "an audit hash"))
+    seal: str = attrs.field(default="", validator=lambda _i, _a, v: _check_seal(v))
+    """``AuditKey.seal(hash)`` when the trail is keyed, else empty; outside ``hash`` so that an unkeyed
+    chain and a keyed one are hashed alike."""
 
     @classmethod
     def append(
@@ -111,8 +220,10 @@ class AuditRecord:
         target: str,
         before: Mapping[str, object] | None = None,
         after: Mapping[str, object] | None = None,
+        key: AuditKey | None = None,
     ) -> AuditRecord:
-        """The record that follows ``previous`` (or starts the chain when it is ``None``)."""
+        """The record that follows ``previous`` (or starts the chain when it is ``None``), sealed with
+        ``key`` when one is given."""
         seq = 1 if previous is None else previous.seq + 1
         previous_hash = GENESIS_HASH if previous is None else previous.hash
         before_text, after_text = canonical(before), canonical(after)
@@ -126,59 +237,119 @@ class AuditRecord:
             "after": after_text,
             "previous_hash": previous_hash,
         }
-        return cls(seq, at, actor, action, target, before_text, after_text, previous_hash, _seal(fields))
+        hash_ = _hash(fields)
+        seal = "" if key is None else key.seal(hash_)
+        return cls(seq, at, actor, action, target, before_text, after_text, previous_hash, hash_, seal)
 
     def expected_hash(self) -> str:
-        """The hash this record's fields (all but ``hash``) call for."""
-        return _seal(attrs.asdict(self, filter=lambda attribute, _value: attribute.name != "hash"))
+        """The hash this record's fields (all but ``hash`` and ``seal``) call for."""
+        return _hash(attrs.asdict(self, filter=lambda attribute, _value: attribute.name not in _UNHASHED))
 
 
-def _seal(fields: Mapping[str, object]) -> str:
-    """The hash of a record's fields (all but ``hash``)."""
+_UNHASHED = frozenset({"hash", "seal"})
+
+
+def _hash(fields: Mapping[str, object]) -> str:
+    """The hash of a record's fields (all but ``hash`` and ``seal``)."""
     return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
 
 
 @attrs.frozen
 class ChainCheck:
-    """The verdict on a chain: ``first_broken`` is the position (expected seq) of the first bad link."""
+    """The verdict on a chain: ``first_broken`` is the position (expected seq) of the first bad link;
+    ``head`` is the newest record that held and ``sealed`` how many of those that held carry a seal."""
 
     ok: bool
     checked: int
     first_broken: int | None = None
     reason: str = ""
-
-    @classmethod
-    def intact(cls, checked: int) -> ChainCheck:
-        """Every one of ``checked`` records holds."""
-        return cls(ok=True, checked=checked)
-
-    @classmethod
-    def broken(cls, checked: int, at_seq: int, reason: str) -> ChainCheck:
-        """``checked`` records held; the one expected at ``at_seq`` did not, for ``reason``."""
-        return cls(ok=False, checked=checked, first_broken=at_seq, reason=reason)
+    head: ChainHead = attrs.field(factory=lambda: ChainHead.of(None))
+    sealed: int = 0
 
 
-def _fault(record: AuditRecord, seq: int, previous_hash: str) -> str:
+def _fault(record: AuditRecord, seq: int, previous_hash: str) -> Fault | None:
     if record.expected_hash() != record.hash:
-        return HASH_MISMATCH
+        return Fault.HASH
     if record.seq != seq:
-        return SEQUENCE_GAP
+        return Fault.GAP
     if record.previous_hash != previous_hash:
-        return PREVIOUS_MISMATCH
-    return ""
+        return Fault.PREVIOUS
+    return None
 
 
-def verify(records: Iterable[AuditRecord]) -> ChainCheck:
-    """Walk ``records`` from the first; report the first record that breaks the chain, if any."""
-    checked = 0
-    previous_hash = GENESIS_HASH
+@attrs.define
+class _Walk:
+    """The records walked so far: how many held, the newest of them, how many were sealed, and whether the
+    head recorded elsewhere was among them."""
+
+    key: AuditKey | None
+    recorded: ChainHead | None
+    checked: int = 0
+    head: ChainHead = attrs.field(factory=lambda: ChainHead.of(None))
+    sealed: int = 0
+    held_recorded: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        self.held_recorded = self.recorded == self.head
+
+    def take(self, record: AuditRecord) -> Fault | None:
+        """Add ``record``, or say why it breaks the chain."""
+        fault = _fault(record, self.checked + 1, self.head.hash) or self._seal_fault(record)
+        if fault is not None:
+            return fault
+        self.checked, self.head = self.checked + 1, ChainHead.of(record)
+        self.sealed += bool(record.seal)
+        self.held_recorded = self.held_recorded or self.head == self.recorded
+        return None
+
+    def _seal_fault(self, record: AuditRecord) -> Fault | None:
+        if not record.seal:
+            return Fault.UNSEALED if self.sealed else None
+        if self.key is not None and not self.key.holds(record):
+            return Fault.SEAL
+        return None
+
+    def end_fault(self, stored: ChainHead | None) -> tuple[Fault, int] | None:
+        """What is wrong with where the chain ends (and the position it names), if anything."""
+        if self.key is not None and self.checked and not self.sealed:
+            return Fault.UNSEALED_HEAD, self.checked
+        if stored is not None and stored != self.head:
+            if stored.seq > self.checked:
+                return Fault.MISSING, self.checked + 1
+            if stored.seq < self.checked:
+                return Fault.BEYOND_HEAD, stored.seq + 1
+            return Fault.HEAD, stored.seq
+        if self.recorded is not None and not self.held_recorded:
+            return Fault.NOT_HELD, self.recorded.seq
+        return None
+
+    def verdict(self, fault: tuple[Fault, int] | None) -> ChainCheck:
+        if fault is None:
+            return ChainCheck(ok=True, checked=self.checked, head=self.head, sealed=self.sealed)
+        reason, at_seq = fault
+        held = min(self.checked, max(at_seq - 1, 0))
+        return ChainCheck(False, held, at_seq, reason, self.head, self.sealed)
+
+
+def verify(
+    records: Iterable[AuditRecord],
+    *,
+    key: AuditKey | None = None,
+    stored_head: Callable[[], ChainHead] | None = None,
+    recorded: ChainHead | None = None,
+) -> ChainCheck:
+    """Walk ``records`` from the first and report the first record that breaks the chain, if any.
+
+    With ``key`` every seal is checked, and once seals start every later record, the newest above all,
+    must carry one. Then the end of the chain is held against ``stored_head()`` (the head storage keeps,
+    read after the last record) and against ``recorded`` (a head kept elsewhere, which the chain must
+    still hold)."""
+    walk = _Walk(key, recorded)
     for record in records:
-        fault = _fault(record, checked + 1, previous_hash)
-        if fault:
-            return ChainCheck.broken(checked, checked + 1, fault)
-        checked += 1
-        previous_hash = record.hash
-    return ChainCheck.intact(checked)
+        fault = walk.take(record)
+        if fault is not None:
+            return walk.verdict((fault, walk.checked + 1))
+    return walk.verdict(walk.end_fault(None if stored_head is None else stored_head()))
 
 
 class AuditLog(Protocol):
@@ -195,4 +366,9 @@ class AuditLog(Protocol):
 
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         """Up to ``limit`` records with ``seq`` above ``after_seq``, in order."""
+        ...
+
+    def stored_head(self) -> ChainHead:
+        """The head as storage keeps it beside the records (the newest record's seq and hash), read
+        without taking a turn."""
         ...

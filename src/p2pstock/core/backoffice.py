@@ -8,7 +8,7 @@ audit trail, the outbox and the listeners told after a commit.
     Tx.admin(by, p)          the administrator ``by``, loaded in this transaction, holding ``p`` (else raise)
     Tx.act(by, command)      an administrative action: done now, or opened as an ``ApprovalRequest`` when a
                              four-eyes rule applies; an approval replays it through the same executor
-    Tx.audit(...)            appends to the hash-chained trail
+    Tx.audit(...)            appends to the hash-chained trail (sealed with the audit key, if any)
     Tx.tell(customer, key)   queues a notification to the customer in the outbox, in their language
     Tx.alert(customer, key)  the same on every channel the customer has (bot and SMS)
 
@@ -30,10 +30,10 @@ from typing import TypeVar
 
 import attrs
 
-from p2pstock.core.audit import AuditRecord, canonical
+from p2pstock.core.audit import AuditKey, AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render
+from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
@@ -91,6 +91,8 @@ class Backoffice:
     listeners: list[Listener] = attrs.Factory(list)
     approval_ttl_seconds: int = DEFAULT_TTL_SECONDS
     executors: dict[str, Executor] = attrs.Factory(dict)
+    audit_key: AuditKey | None = None
+    """Seals every audit record written (a keyed trail); ``None`` leaves records unsealed."""
 
     def register(self, action: str, executor: Executor) -> None:
         """Name the function that carries out ``action`` (a later registration replaces an earlier one)."""
@@ -266,6 +268,7 @@ class Tx:
             target=target,
             before=before,
             after=after,
+            key=self.office.audit_key,
         )
         self._head = record
         self._unsaved.append(record)
@@ -275,11 +278,14 @@ class Tx:
     def notify(
         self, channel: Channel, recipient: str, key: str, language: str, **values: object
     ) -> Notification:
-        """Queue template ``key`` to ``recipient``; it is sent after this transaction commits."""
-        return self._queue(channel, recipient, render(key, language, **values))
+        """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
+        value such as a verification code is masked in the stored text once it was sent or given up)."""
+        return self._queue(channel, recipient, render(key, language, **values), secret_of(values))
 
-    def _queue(self, channel: Channel, recipient: str, text: str) -> Notification:
-        notification = Notification.new(uuid.uuid4().hex, channel, recipient, text, now=self.now)
+    def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
+        notification = Notification.new(
+            uuid.uuid4().hex, channel, recipient, text, now=self.now, secret=secret
+        )
         self._outgoing.append(notification)
         return notification
 

@@ -61,6 +61,7 @@ from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.validation import check_text
 
 MAX_PRODUCTS = 50
 """Products one file may hold."""
@@ -103,10 +104,22 @@ class _Bad(Exception):
 # -- reading one value ---------------------------------------------------------------------------------
 
 
+MAX_NAME = 60
+"""The longest product name (it heads the customers' rate table)."""
+
+
 def _text(value: object) -> str:
+    """A short line of text a person typed (a code, a name): one line, nothing hidden (``check_text``)."""
     if not isinstance(value, str) or not value.strip():
         raise _Bad("text", "must be text")
-    return value.strip()
+    try:
+        return check_text(value, "the text", MAX_NAME, min_length=1)
+    except InvalidInput as error:
+        raise _Bad(
+            "unsafe_text",
+            f"must be one line of at most {MAX_NAME} visible characters ({error})",
+            most=MAX_NAME,
+        ) from None
 
 
 def _whole(value: object) -> int:

@@ -7,7 +7,8 @@ channel's to a process that has one), sends them, and records each outcome: sent
 (``RetryPolicy``), later when the provider asked for a wait (``SmsUnavailable.retry_after``), until the
 attempts run out.
 Delivery is at least once: a dispatcher that dies after sending and before recording sends again once
-its lease ran out. Database work runs off the event loop.
+its lease ran out. Database work runs off the event loop. A verification code stays readable in the
+outbox only until its text is sent or given up, and is masked in every reason logged or stored.
 """
 
 from __future__ import annotations
@@ -88,9 +89,8 @@ class Dispatcher:
         try:
             await sender.send(notification.recipient, notification.text)
         except Exception as error:  # every failure is recorded; none may stop the round
-            log.warning(
-                "could not deliver %s to %s: %s", notification.id, mask(notification.recipient), _why(error)
-            )
+            why = notification.scrub(_why(error))
+            log.warning("could not deliver %s to %s: %s", notification.id, mask(notification.recipient), why)
             return error
         return None
 

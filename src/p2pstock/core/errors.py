@@ -4,7 +4,8 @@
 
     P2PStockError                      base of everything below; ``str(e)`` is safe to show a customer
     ├── InvalidInput                   bad input: a clear message, nothing changed
-    │   └── MoneyError                 an amount that cannot be parsed or combined (core.money)
+    │   ├── MoneyError                 an amount that cannot be parsed or combined (core.money)
+    │   └── UnsafeText                 typed text holding a character that cannot be shown as typed
     ├── NotFound                       the account, transfer or request does not exist
     ├── Refused                        a business rule said no; nothing changed
     │   ├── InsufficientFunds          not enough available balance
@@ -39,6 +40,21 @@ class P2PStockError(Exception):
 
 class InvalidInput(P2PStockError, ValueError):
     """The input is malformed or out of range; nothing was changed."""
+
+
+class UnsafeText(InvalidInput):
+    """Text a person typed holds a character that cannot be stored or shown as typed (a control
+    character such as NUL, a text-direction override, a zero-width or other invisible character, a line
+    separator, half of a surrogate pair); ``what`` names the text and ``character`` the first such
+    character (``U+202E``). See ``core.validation.check_text``."""
+
+    def __init__(self, what: str, character: str) -> None:
+        super().__init__(
+            f"{what} holds a control, invisible or text-direction character ({character}); "
+            "type it again without it"
+        )
+        self.what = what
+        self.character = character
 
 
 class NotFound(P2PStockError, LookupError):

@@ -5,7 +5,10 @@ transaction as the change it reports, and a sender later picks the ``due`` ones,
 and stores the result of ``sent`` or ``failed``. Times are microseconds since the epoch (UTC), passed
 in, as everywhere in p2pstock.
 A notification's text may hold a verification code, so it never appears in a repr, and the recipient
-is shown masked.
+is shown masked. A text rendered with a ``SECRET_VALUES`` value keeps it as the notification's ``secret``
+only while the notification waits to be sent: once delivered or given up, the secret is masked in the
+text (``******``) and forgotten, and any reason a provider gave for a failure is stored and logged with
+the secret masked too (``scrub``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import attrs
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.notices import LOAN_TEMPLATES
+from p2pstock.core.payment_notices import PAYMENT_TEMPLATES
 from p2pstock.core.validation import positive_int
 
 DEFAULT_LANGUAGE = "zh"
@@ -28,6 +32,14 @@ DEFAULT_LANGUAGE = "zh"
 
 _MASK = "***"
 _VISIBLE = 4
+
+SECRET_VALUES = frozenset({"code"})
+"""Template values a text may keep only until it is delivered or given up (a verification code)."""
+
+
+def secret_of(values: Mapping[str, object]) -> str:
+    """The value among ``values`` that is a secret (see ``SECRET_VALUES``), or ``""``."""
+    return next((str(values[name]) for name in sorted(SECRET_VALUES) if name in values), "")
 
 
 class Channel(enum.StrEnum):
@@ -224,6 +236,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         **LOAN_TEMPLATES,
         **CALENDAR_TEMPLATES,
+        **PAYMENT_TEMPLATES,
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""
@@ -302,13 +315,19 @@ class Notification:
     """Failed delivery attempts so far."""
     next_attempt_at: int = 0
     last_error: str = ""
-    """Why the last attempt failed; must hold no secret (no text, no code)."""
+    """Why the last attempt failed; holds no secret (``scrub``)."""
+    secret: str = attrs.field(default="", repr=False)
+    """What in ``text`` must not outlive the delivery (a verification code); ``""`` once it is done."""
 
     @classmethod
-    def new(cls, id: str, channel: Channel, recipient: str, text: str, *, now: int) -> Notification:
-        """A pending notification, due at once."""
+    def new(
+        cls, id: str, channel: Channel, recipient: str, text: str, *, now: int, secret: str = ""
+    ) -> Notification:
+        """A pending notification, due at once; ``secret`` is the part of ``text`` to mask once done."""
         if not recipient or not text:
             raise InvalidInput("a notification needs a recipient and a text")
+        if secret and secret not in text:
+            raise InvalidInput("a notification's secret must be part of its text")
         return cls(
             id=id,
             channel=Channel(channel),
@@ -316,7 +335,16 @@ class Notification:
             text=text,
             created_at=now,
             next_attempt_at=now,
+            secret=secret,
         )
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the secret masked (for a reason a provider gave, or a log line)."""
+        return text.replace(self.secret, "*" * len(self.secret)) if self.secret else text
+
+    def _forget(self) -> Notification:
+        """The notification, done, with no readable secret left in it."""
+        return attrs.evolve(self, text=self.scrub(self.text), secret="")
 
     def _pending(self) -> None:
         if self.status is not DeliveryStatus.PENDING:
@@ -325,18 +353,18 @@ class Notification:
     def sent(self, now: int) -> Notification:
         """The notification delivered at ``now``; final."""
         self._pending()
-        return attrs.evolve(self, status=DeliveryStatus.SENT, next_attempt_at=now)
+        return attrs.evolve(self, status=DeliveryStatus.SENT, next_attempt_at=now)._forget()
 
     def failed(self, now: int, error: str, policy: RetryPolicy) -> Notification:
         """The notification after a failed attempt at ``now``: rescheduled, or FAILED when out of attempts."""
         self._pending()
-        attempts = self.attempts + 1
+        attempts, why = self.attempts + 1, self.scrub(error)
         if attempts >= policy.max_attempts:
             return attrs.evolve(
-                self, status=DeliveryStatus.FAILED, attempts=attempts, next_attempt_at=now, last_error=error
-            )
+                self, status=DeliveryStatus.FAILED, attempts=attempts, next_attempt_at=now, last_error=why
+            )._forget()
         retry_at = now + policy.delay(attempts) * 1_000_000
-        return attrs.evolve(self, attempts=attempts, next_attempt_at=retry_at, last_error=error)
+        return attrs.evolve(self, attempts=attempts, next_attempt_at=retry_at, last_error=why)
 
     def given_up(self, now: int, error: str) -> Notification:
         """The notification after an attempt the provider refused for good: FAILED, not retried."""
@@ -346,8 +374,8 @@ class Notification:
             status=DeliveryStatus.FAILED,
             attempts=self.attempts + 1,
             next_attempt_at=now,
-            last_error=error,
-        )
+            last_error=self.scrub(error),
+        )._forget()
 
     def claimed(self, until: int) -> Notification:
         """The notification held by one dispatcher until ``until``: no other picks it up meanwhile."""

@@ -4,14 +4,18 @@
 
     Payments.start_deposit(customer, amount)   records a ``PaymentOrder``; answers the gateway's link
     Payments.confirm(provider, headers, body)  a gateway's callback: verified by the gateway, then the
-                                               order is credited to the wallet exactly once
+                                               order is credited to the wallet exactly once, or held
     Payments.order(order_id), .orders(customer)
+    Payments.to_resolve(by=…), .to_resolve_one  the held (mismatched) orders, for ``payment.resolve``
+    Payments.resolve(order, credit|refund, …)  resolve a held order (four eyes; payment_resolution.py)
 
 A callback is handled in one transaction: the order is locked, the wallet credited through the ledger
 with the order id as the deposit's transaction id (``deposit:{provider}:{order id}``), and the order
 marked paid. However often a gateway repeats its callback, and however many copies arrive at once, the
-wallet is credited once. A callback whose amount or currency disagrees with the order marks the order
-``mismatched`` (committed and audited, nothing credited) and raises ``DepositMismatch``; so do its repeats.
+wallet is credited once. A callback whose amount or currency disagrees with the order holds the order
+``mismatched`` (committed and audited, nothing credited; the customer and the administrators holding
+``payment.resolve`` told once) and is acknowledged like any callback that arrived: the gateway has nothing
+to retry. Later callbacks of a held or resolved order are acknowledged too and credit nothing.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from p2pstock.core.backoffice import Backoffice, Tx
+from p2pstock.core import payment_resolution as resolutions
+from p2pstock.core.backoffice import Backoffice, Command, Tx
 from p2pstock.core.clock import to_micros
 from p2pstock.core.errors import AlreadyDecided, DepositMismatch, InvalidInput, NotFound
 from p2pstock.core.money import MAX_MINOR, Money
+from p2pstock.core.payment_resolution import OrderToResolve, order_state
 from p2pstock.core.payments import (
     InvalidCallback,
     OrderStatus,
@@ -34,8 +40,11 @@ from p2pstock.core.payments import (
     PaymentGateway,
     PaymentLink,
     PaymentOrder,
+    Resolution,
 )
-from p2pstock.core.validation import check_id
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Administrator
+from p2pstock.core.validation import check_id, check_reason
 from p2pstock.core.wallet.service import Wallets, deposit_of
 
 log = logging.getLogger(__name__)
@@ -72,6 +81,8 @@ class Payments:
         self.wallets = wallets
         self.gateways: Mapping[str, PaymentGateway] = dict(gateways)
         self.default_provider = default_provider
+        for action in resolutions.ACTIONS.values():
+            office.register(action, self._carry_out)
 
     def __repr__(self) -> str:
         return f"Payments(providers={sorted(self.gateways)}, default={self.default_provider!r})"
@@ -139,9 +150,12 @@ class Payments:
         The gateway verifies them first (``InvalidCallback``: nothing changes). Then, in one transaction:
         an unknown order raises ``NotFound``; an order already paid by the same transaction is returned
         as it is (the callback is acknowledged, the wallet was credited once); a callback whose amount or
-        currency disagrees with the order marks it ``mismatched`` and raises ``DepositMismatch`` once that
-        mark is committed; otherwise the wallet is credited, the order marked paid, audited, and the
-        customer told."""
+        currency disagrees with the order holds it (``mismatched``, nothing credited, the customer and the
+        administrators holding ``payment.resolve`` told) and returns it; a callback of an order held or
+        resolved already is returned the order as it is (a held order keeps the gateway's latest report,
+        each new one audited); otherwise the wallet is credited, the order marked paid, audited, and the
+        customer told. A paid order reported again with another amount or by another transaction is
+        refused (``DepositMismatch``, ``AlreadyDecided``) and changes nothing."""
         gateway = self._gateway(provider, missing=NotFound)
         try:
             callback = gateway.verify_callback(headers, body, self.now())
@@ -157,7 +171,10 @@ class Payments:
             if order.status is OrderStatus.PAID:
                 return _already_paid(order, callback)
             if order.status is OrderStatus.MISMATCHED:
-                return _Refusal(DepositMismatch(f"payment order {order.id} was paid with another amount"))
+                return _reported_again(tx, order, callback)
+            if order.status is not OrderStatus.CREATED:
+                log.warning("payment order %s is %s; a callback was acknowledged", order.id, order.status)
+                return order
             if (callback.amount, callback.currency) != (order.amount, order.currency):
                 return self._mismatch(tx, order, callback)
             return self._credit(tx, order, callback)
@@ -184,16 +201,14 @@ class Payments:
         )
         return paid
 
-    def _mismatch(self, tx: Tx, order: PaymentOrder, callback: PaymentCallback) -> _Refusal:
-        marked = order.mismatched(callback.transaction_id, tx.now)
-        tx.uow.payments.save(marked)
-        reported = {**order_state(marked), "paid_amount": callback.amount, "paid_currency": callback.currency}
+    def _mismatch(self, tx: Tx, order: PaymentOrder, callback: PaymentCallback) -> PaymentOrder:
+        marked = resolutions.hold(tx, order, callback.transaction_id, callback.amount, callback.currency)
         tx.audit(
             f"gateway:{order.provider}",
             "payment.mismatch",
             order.id,
             before=order_state(order),
-            after=reported,
+            after=order_state(marked),
         )
         log.warning(
             "payment order %s: %s reported %d %s for an order of %d %s; marked mismatched, nothing credited",
@@ -204,7 +219,35 @@ class Payments:
             order.amount,
             order.currency,
         )
-        return _Refusal(DepositMismatch(f"payment order {order.id} was paid with another amount"))
+        return marked
+
+    # -- the administrators' side: held orders
+
+    def to_resolve(self, *, by: str, limit: int = 50) -> list[OrderToResolve]:
+        """The held (mismatched) orders, oldest first, each with the resolution waiting for a second
+        administrator, if any; ``by`` must hold ``payment.resolve``."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ORDERS:
+            raise InvalidInput(f"limit must be a whole number from 1 to {MAX_ORDERS}")
+        return self.office.read(lambda tx: resolutions.queue(tx, by, limit))
+
+    def to_resolve_one(self, order_id: str, *, by: str) -> OrderToResolve:
+        """The order ``order_id`` (held or not) with the resolution waiting for it, if any; ``by`` must
+        hold ``payment.resolve``."""
+        return self.office.read(lambda tx: resolutions.entry(tx, by, order_id))
+
+    def resolve(
+        self, order_id: str, resolution: Resolution | str, *, by: str, reason: str
+    ) -> PaymentOrder | ApprovalRequest:
+        """Resolve a held order: ``credit`` the wallet with what the gateway reported, or record its
+        ``refund`` through the gateway (nothing credited), saying why. ``by`` must hold ``payment.resolve``;
+        the answer is the ``ApprovalRequest`` that waits for a second administrator (four eyes), or the
+        order once resolved. Asking again answers the same request; see ``payment_resolution``."""
+        how = _resolution(resolution)
+        why = check_reason(reason)
+        return self.office.run(lambda tx: resolutions.ask(tx, self.wallets, order_id, how, by=by, reason=why))
+
+    def _carry_out(self, tx: Tx, command: Command, admin: Administrator) -> PaymentOrder:
+        return resolutions.carry_out(tx, command, admin, self.wallets)
 
     def _gateway(self, name: str, *, missing: type[Exception] = InvalidInput) -> PaymentGateway:
         gateway = self.gateways.get(name) if isinstance(name, str) else None
@@ -221,6 +264,27 @@ class Payments:
             raise InvalidInput("amount must be positive")
         if amount.minor > MAX_MINOR:
             raise InvalidInput(f"amount must be at most {Money(MAX_MINOR, amount.currency)}")
+
+
+def _reported_again(tx: Tx, order: PaymentOrder, callback: PaymentCallback) -> PaymentOrder:
+    """A callback of a held order: acknowledged; a report other than the one held replaces it, audited."""
+    if order.reports(callback.transaction_id, callback.amount, callback.currency):
+        return order  # the gateway repeating itself
+    again = order.reported_again(
+        callback.transaction_id, tx.now, amount=callback.amount, currency=callback.currency
+    )
+    tx.uow.payments.save(again)
+    actor = f"gateway:{order.provider}"
+    tx.audit(actor, "payment.report", order.id, before=order_state(order), after=order_state(again))
+    log.warning("payment order %s: %s reported again on a held order; kept for review", order.id, actor)
+    return again
+
+
+def _resolution(value: Resolution | str) -> Resolution:
+    try:
+        return Resolution(value)
+    except ValueError:
+        raise InvalidInput("a payment is resolved by credit or refund") from None
 
 
 def _already_paid(order: PaymentOrder, callback: PaymentCallback) -> PaymentOrder | _Refusal:
@@ -245,15 +309,3 @@ def _check_callback(callback: object) -> None:
         raise InvalidCallback("the callback's amount must be a positive whole number of minor units")
     if not isinstance(callback.currency, str) or not re.fullmatch(r"[A-Z]{3}", callback.currency):
         raise InvalidCallback("the callback's currency must be three capital letters")
-
-
-def order_state(order: PaymentOrder) -> dict[str, object]:
-    """What the audit trail keeps of a payment order."""
-    return {
-        "customer": order.customer_id,
-        "amount": order.amount,
-        "currency": order.currency,
-        "provider": order.provider,
-        "status": order.status.value,
-        "transaction": order.transaction_id,
-    }

@@ -1,11 +1,14 @@
-"""Small checks shared by the domain: identifiers and codes that arrive from callers."""
+"""Small checks shared by the domain: identifiers and codes that arrive from callers, and — in one place,
+``check_text`` — every text a person typed that is stored: names, reasons, notes, purposes, descriptions,
+references."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
-from p2pstock.core.errors import InvalidInput
+from p2pstock.core.errors import InvalidInput, UnsafeText
 
 _ID = re.compile(r"[A-Za-z0-9_.:@/+=-]{1,200}")
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
@@ -25,7 +28,10 @@ def check_id(value: object, what: str) -> str:
 
 
 def check_name(value: object, what: str) -> str:
-    """A short name that is embedded in identifiers (customer ids, gateway names): no ``:``."""
+    """A short name that is embedded in identifiers (customer ids, gateway names, sub-account codes): no
+    ``:``. One typed with a hidden character is refused as ``check_text`` refuses it (``UnsafeText``)."""
+    if isinstance(value, str):
+        _refuse_hidden(value, what, lines=False)
     if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise InvalidInput(f"{what} must be 1–64 characters of letters, digits and _.- (got {value!r:.60})")
     return value
@@ -63,22 +69,56 @@ def check_flags(value: object, known: int, what: str) -> int:
     return value
 
 
-def check_text(value: object, what: str, max_length: int) -> str:
-    """Free text stored with a record (a reference, a reason) of at most ``max_length`` characters."""
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+"""Unicode categories never stored from typed text: controls (NUL among them), format characters
+(text-direction overrides and isolates, zero-width characters, the byte order mark, soft hyphens, tags),
+surrogates (half a character; UTF-8 cannot hold one), and the line and paragraph separators."""
+_LINE_BREAKS = frozenset("\n\r\t")
+"""Kept in text of several lines (a reason, a note), refused on one line (a name)."""
+_ASCII_HIDDEN = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_HIDDEN_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _hidden(text: str, lines: bool) -> str | None:
+    """The first character of ``text`` that cannot be shown as typed, if any."""
+    if text.isascii():  # the usual case, and the ledger's references: one regular expression
+        found = (_ASCII_HIDDEN_IN_LINES if lines else _ASCII_HIDDEN).search(text)
+        return None if found is None else found.group()
+    for character in text:
+        if unicodedata.category(character) in _HIDDEN and not (lines and character in _LINE_BREAKS):
+            return character
+    return None
+
+
+def _refuse_hidden(text: str, what: str, *, lines: bool) -> None:
+    hidden = _hidden(text, lines)
+    if hidden is not None:
+        raise UnsafeText(what, f"U+{ord(hidden):04X}")
+
+
+def check_text(value: object, what: str, max_length: int, *, min_length: int = 0, lines: bool = False) -> str:
+    """Text a person typed, fit to store and to show: the one check every such text goes through.
+
+    Answers the text without the blanks around it, which must be ``min_length`` to ``max_length``
+    characters (``InvalidInput``; checked first, so that no long text is read character by character),
+    and holds no character of ``_HIDDEN`` — line breaks and tabs only when ``lines`` is false — anywhere,
+    the blanks around included (``UnsafeText``)."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text")
-    if len(value) > max_length:
-        raise InvalidInput(f"{what} must be at most {max_length} characters")
-    return value
+    text = value.strip()
+    if not min_length <= len(text) <= max_length:
+        bounds = f"{min_length}–{max_length}" if min_length else f"at most {max_length}"
+        raise InvalidInput(f"{what} must be {bounds} characters")
+    _refuse_hidden(value, what, lines=lines)
+    return text
 
 
 def check_reason(reason: object) -> str:
-    """A rejection's reason, as the customer will read it: 1 to ``MAX_REASON`` characters after stripping."""
+    """A rejection's reason, as the customer will read it: 1 to ``MAX_REASON`` characters after stripping,
+    one line or several."""
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInput("a rejection needs a reason")
-    if len(reason.strip()) > MAX_REASON:
-        raise InvalidInput(f"the rejection reason must be at most {MAX_REASON} characters")
-    return reason.strip()
+    return check_text(reason, "the rejection reason", MAX_REASON, lines=True)
 
 
 MAX_TELEGRAM_USER_ID = 2**53

@@ -2,7 +2,7 @@
 
 The manager registers this module under the plugin name ``builtin``:
 
-- SMS: ``console`` (logs a masked number and the length, keeps the text in memory), ``http`` (an HTTP
+- SMS: ``console`` (logs a masked number and the length, keeps the last texts in memory), ``http`` (an HTTP
   provider: ``P2PSTOCK_SMS_HTTP_URL``, ``P2PSTOCK_SMS_HTTP_API_KEY``) and ``smtp`` (mail to an
   email-to-SMS gateway: ``P2PSTOCK_SMTP_*``);
 - documents: ``filesystem`` (under ``<P2PSTOCK_DATA_DIR>/documents``) and ``memory``;

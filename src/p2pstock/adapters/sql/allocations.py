@@ -15,11 +15,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import attrs
+
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch, from_json, to_json
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
-from p2pstock.core.allocation.statuses import DailyStatus, Figures, Source
+from p2pstock.core.allocation.statuses import DailyStatus, Figures, ImportedStatement, Source
 from p2pstock.core.errors import TransientConflict
 
 # -- allocations
@@ -342,6 +344,21 @@ class SqlDailyStatuses(SqlRepository):
 
     def history(self, allocation_id: str) -> list[DailyStatus]:
         return [_status(row) for row in self._rows(_HISTORY, {"allocation_id": allocation_id})]
+
+    def imported(self, statement_id: str, sha256: str) -> ImportedStatement | None:
+        rows = self._rows(_IMPORTED, {"id": statement_id, "sha256": sha256})
+        row = next((r for r in rows if r[0] == statement_id), rows[0] if rows else None)
+        return None if row is None else ImportedStatement(*row)
+
+    def remember(self, statement: ImportedStatement) -> None:
+        with refusing_duplicates(f"statement {statement.id}"):
+            self._insert("allocation_statement", _STATEMENT_COLUMNS, [attrs.astuple(statement)])
+
+
+_STATEMENT_COLUMNS = ("id", "sha256", "row_count", "imported_by", "imported_at")
+_IMPORTED = (
+    f"SELECT {', '.join(_STATEMENT_COLUMNS)} FROM allocation_statement WHERE id = :id OR sha256 = :sha256"
+)
 
 
 # -- events

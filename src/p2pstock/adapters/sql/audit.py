@@ -1,5 +1,6 @@
 """The audit trail on SQLite and PostgreSQL: ``audit_record`` rows that triggers keep from changing, and
-the single ``audit_head`` row (the last sequence number and hash) that appenders lock to take turns.
+the single ``audit_head`` row (the last sequence number and hash) that appenders lock to take turns and
+``verify`` compares the chain's end with. A record's ``seal`` is empty unless the trail is keyed.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository
 from p2pstock.core import trusted
-from p2pstock.core.audit import AuditRecord
+from p2pstock.core.audit import AuditRecord, ChainHead
 from p2pstock.core.errors import StorageError, TransientConflict
 
-_RECORD = "seq, at, actor, action, target, before, after, previous_hash, hash"
+_RECORD = "seq, at, actor, action, target, before, after, previous_hash, hash, seal"
 _HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1"
 _RECORD_AT = f"SELECT {_RECORD} FROM audit_record WHERE seq = :seq"
 _RECORDS_AFTER = f"SELECT {_RECORD} FROM audit_record WHERE seq > :after ORDER BY seq LIMIT :limit"
@@ -25,7 +26,8 @@ _ADVANCE = (
 
 
 class SqlAuditLog(SqlRepository):
-    """``head`` and ``append`` write (``head`` takes the lock); a read-only unit of work has ``records`` only."""
+    """``head`` and ``append`` write (``head`` takes the lock); a read-only unit of work has ``records`` and
+    ``stored_head`` only."""
 
     def __init__(self, cursor: Any, dialect: str, *, readonly: bool = False) -> None:
         super().__init__(cursor, dialect)
@@ -63,6 +65,12 @@ class SqlAuditLog(SqlRepository):
     def records(self, after_seq: int, limit: int) -> list[AuditRecord]:
         return [_record(row) for row in self._rows(_RECORDS_AFTER, {"after": after_seq, "limit": limit})]
 
+    def stored_head(self) -> ChainHead:
+        row = self._first(_HEAD, {})
+        if row is None:
+            raise StorageError("the audit head row is missing (revision 0002 inserts it)")
+        return ChainHead(int(row[0]), str(row[1]))
+
     def _writing(self, operation: str) -> None:
         if self._readonly:
             raise RuntimeError(
@@ -78,7 +86,7 @@ def _check_chain(records: Sequence[AuditRecord]) -> None:
 
 
 def _values(r: AuditRecord) -> Row:
-    return (r.seq, r.at, r.actor, r.action, r.target, r.before, r.after, r.previous_hash, r.hash)
+    return (r.seq, r.at, r.actor, r.action, r.target, r.before, r.after, r.previous_hash, r.hash, r.seal)
 
 
 def _record(row: Row) -> AuditRecord:

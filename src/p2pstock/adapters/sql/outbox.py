@@ -1,4 +1,5 @@
-"""The notification outbox on SQLite and PostgreSQL."""
+"""The notification outbox on SQLite and PostgreSQL. ``secret`` holds what of a text must not outlive its
+delivery (a verification code) while it waits; saving it done leaves it empty and the text masked."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 
-_NOTIFICATION = "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error"
+_NOTIFICATION = (
+    "id, channel, recipient, text, created_at, status, attempts, next_attempt_at, last_error, secret"
+)
 _SELECT = f"SELECT {_NOTIFICATION} FROM notification"
 _COLUMNS = tuple(_NOTIFICATION.split(", "))
 _SAVE = (
     "UPDATE notification SET channel = :channel, recipient = :recipient, text = :text, "
     "created_at = :created_at, status = :status, attempts = :attempts, next_attempt_at = :next_attempt_at, "
-    "last_error = :last_error WHERE id = :id"
+    "last_error = :last_error, secret = :secret WHERE id = :id"
 )
 _DUE = (
     f"{_SELECT} WHERE status = :status AND next_attempt_at <= :now{{of_channels}} "
@@ -62,6 +65,7 @@ def _row(n: Notification) -> dict[str, Any]:
         "attempts": n.attempts,
         "next_attempt_at": n.next_attempt_at,
         "last_error": n.last_error,
+        "secret": n.secret,
     }
 
 
@@ -81,4 +85,5 @@ def _notification(row: Row) -> Notification:
         attempts=row[6],
         next_attempt_at=row[7],
         last_error=row[8],
+        secret=row[9],
     )

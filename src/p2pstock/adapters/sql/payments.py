@@ -7,17 +7,32 @@ from typing import Any
 from p2pstock.adapters.sql.repository import Row, SqlRepository
 from p2pstock.core.payments import OrderStatus, PaymentOrder
 
-_ORDER = "id, customer_id, amount, currency, provider, created_at, status, transaction_id, paid_at"
+_COLUMNS = (
+    "id",
+    "customer_id",
+    "amount",
+    "currency",
+    "provider",
+    "created_at",
+    "status",
+    "transaction_id",
+    "paid_at",
+    "reported_amount",
+    "reported_currency",
+    "resolved_by",
+    "approved_by",
+    "resolved_at",
+    "reason",
+)
+"""The columns in the order of ``PaymentOrder``'s fields."""
+_CHANGING = _COLUMNS[6:]
+"""What a callback or a resolution changes."""
+_ORDER = ", ".join(_COLUMNS)
 _SELECT = f"SELECT {_ORDER} FROM payment_order"
-_ADD = (
-    f"INSERT INTO payment_order ({_ORDER}) VALUES (:id, :customer_id, :amount, :currency, :provider, "
-    ":created_at, :status, :transaction_id, :paid_at)"
-)
-_SAVE = (
-    "UPDATE payment_order SET status = :status, transaction_id = :transaction_id, paid_at = :paid_at "
-    "WHERE id = :id"
-)
+_ADD = f"INSERT INTO payment_order ({_ORDER}) VALUES ({', '.join(':' + c for c in _COLUMNS)})"
+_SAVE = f"UPDATE payment_order SET {', '.join(f'{c} = :{c}' for c in _CHANGING)} WHERE id = :id"
 _OF_CUSTOMER = f"{_SELECT} WHERE customer_id = :customer_id ORDER BY created_at DESC, id DESC LIMIT :limit"
+_WITH_STATUS = f"{_SELECT} WHERE status = :status ORDER BY created_at, id LIMIT :limit"
 
 
 class SqlPaymentOrders(SqlRepository):
@@ -34,23 +49,19 @@ class SqlPaymentOrders(SqlRepository):
     def of_customer(self, customer_id: str, limit: int) -> list[PaymentOrder]:
         return [_order(r) for r in self._rows(_OF_CUSTOMER, {"customer_id": customer_id, "limit": limit})]
 
+    def with_status(self, status: OrderStatus, limit: int) -> list[PaymentOrder]:
+        return [_order(r) for r in self._rows(_WITH_STATUS, {"status": str(status), "limit": limit})]
+
 
 def _row(order: PaymentOrder) -> dict[str, Any]:
-    return {
-        "id": order.id,
-        "customer_id": order.customer_id,
-        "amount": order.amount,
-        "currency": order.currency,
-        "provider": order.provider,
-        "created_at": order.created_at,
-        "status": str(order.status),
-        "transaction_id": order.transaction_id,
-        "paid_at": order.paid_at,
-    }
+    row = {column: getattr(order, column) for column in _COLUMNS}
+    row["status"] = str(order.status)
+    return row
 
 
 def _order(row: Row) -> PaymentOrder:
-    return PaymentOrder(row[0], row[1], row[2], row[3], row[4], row[5], OrderStatus(row[6]), row[7], row[8])
+    fields = dict(zip(_COLUMNS, row, strict=True))
+    return PaymentOrder(**{**fields, "status": OrderStatus(fields["status"])})
 
 
 _PUT_STATE = (

@@ -1,6 +1,6 @@
 """Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
-the audit check, platform statistics, role management (``admin_roles.py``) and stock fund allocations
-(``allocation_admin.py``).
+the audit check, platform statistics, role management (``admin_roles.py``), stock fund allocations
+(``allocation_admin.py``) and held payments (``payments_admin.py``).
 
 Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
 command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
@@ -40,6 +40,7 @@ from p2pstock.bots.telegram import (
     admin_steps,
     allocation_admin,
     lending_admin,
+    payments_admin,
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
@@ -58,6 +59,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
+from p2pstock.core.audit import Fault
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.views import LendingFigures
@@ -82,6 +84,7 @@ QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
     "documents": Permission.DOCUMENT_REVIEW,
     "identities": Permission.KYC_REVIEW,
     "withdrawals": Permission.WITHDRAWAL_APPROVE,
+    "payments": Permission.PAYMENT_RESOLVE,
     "allocations": allocation_admin.MENU_PERMISSIONS,
     "loans": lending_admin.MENU_PERMISSIONS,
     "products": Permission.PRODUCT_MANAGE,
@@ -102,6 +105,7 @@ REJECTIONS = (
     "ap_no",
     *sorted(allocation_admin.REJECTIONS),
     *sorted(lending_admin.REJECTIONS),
+    *sorted(payments_admin.VERBS),
 )
 BACK_OFFICE = (admin_products, admin_capital, admin_calendar)
 """The back-office modules: each a table of ``STEPS`` by button verb under one ``PERMISSION``, its typed
@@ -170,7 +174,7 @@ async def admin_button(update: Update, context: BotContext) -> object:
     await query.answer()
     if action.verb in REJECTIONS:
         context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
-        await say(update, context, text("admin.ask_reason", lang))
+        await say(update, context, text(payments_admin.PROMPTS.get(action.verb, "admin.ask_reason"), lang))
         handled(REASON)
     try:
         if action.verb == "menu":
@@ -350,8 +354,9 @@ async def check_audit(update: Update, context: BotContext, admin: Administrator,
     if check.ok:
         await say(update, context, text("admin.audit_ok", lang, checked=check.checked))
     else:
+        reason = text(f"admin.audit.fault.{Fault(check.reason).name.lower()}", lang)
         message = text(
-            "admin.audit_broken", lang, seq=check.first_broken, reason=check.reason, checked=check.checked
+            "admin.audit_broken", lang, seq=check.first_broken, reason=reason, checked=check.checked
         )
         await say(update, context, message)
 
@@ -443,6 +448,7 @@ QUEUE_VIEWS: dict[str, QueueView] = {
     "products": admin_products.show_menu,
     "capital": admin_capital.show_menu,
     "calendar": admin_calendar.show_menu,
+    "payments": payments_admin.show_queue,
 }
 
 
@@ -479,6 +485,8 @@ async def _reject(
         return await allocation_admin.reject(context, admin, lang, rejection, reason)
     if verb in lending_admin.REJECTIONS:
         return await lending_admin.reject(context, admin, lang, rejection, reason)
+    if verb in payments_admin.VERBS:
+        return await payments_admin.resolve(context, admin, lang, rejection, reason)
     if verb == "doc_no":
         document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
         return text("admin.document_rejected", lang, id=document.id, reason=document.reason)

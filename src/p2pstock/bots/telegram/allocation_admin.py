@@ -20,7 +20,7 @@ user's state under ``STEP``, dropped by any other administrator's button, comman
     admin.alloc_final        the final total assets of a settlement (which waits for a second
                              administrator in the approvals queue)
     admin.alloc_statement    a CSV statement sent as a file: all rows applied, or none and the bad rows
-                             listed by line
+                             listed by line; one imported before is not stored again
 
 A rejection of an allocation (``al_no``) or of a side request (``rq_no``) asks for its reason through the
 admin conversation's reason step (``admin.py``), which calls ``reject`` here.
@@ -895,7 +895,7 @@ async def got_statement(update: Update, context: BotContext) -> object:
             await say(update, context, chunk)
         handled(STATEMENT)
     context.user_state.pop(STEP, None)
-    await say(update, context, _imported(report, lang))
+    await say(update, context, _imported(context, report, lang))
     handled(END)
 
 
@@ -908,7 +908,11 @@ async def send_a_file(update: Update, context: BotContext) -> object:
     handled(STATEMENT)
 
 
-def _imported(report: ImportReport, lang: str) -> str:
+def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
+    if report.already_imported and report.statement is not None:
+        earlier = report.statement
+        when, by = _when(context, earlier.imported_at), earlier.imported_by
+        return text("admin.alloc.already_imported", lang, when=when, by=by, rows=earlier.rows)
     lines = [text("admin.alloc.imported", lang, applied=report.applied)]
     if report.changes:
         lines.append(text("admin.alloc.import_changes", lang))

@@ -303,6 +303,10 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.alloc.imported": _t(
             "对账单已导入：{applied} 行已录入。", "Statement imported: {applied} rows applied."
         ),
+        "admin.alloc.already_imported": _t(
+            "该对账单已于 {when} 由 {by} 导入（{rows} 行），本次未重复录入。",
+            "This statement was already imported on {when} by {by} ({rows} rows); nothing was stored again.",
+        ),
         "admin.alloc.import_change": _t("· {id}：{before} → {after}", "· {id}: {before} → {after}"),
         "admin.alloc.import_changes": _t("风险状态变化：", "Risk states changed:"),
         "admin.alloc.import_refused": _t(

@@ -23,7 +23,9 @@ is the customer's own (another customer's is "not found").
 
 The sub-account password is sent once, with ``protect_content``, and kept out of the logs: PTB logs the
 parameters of every Bot API call at DEBUG, so the send runs under a filter that blanks any record holding
-the password.
+the password. It counts as shown only once Telegram accepted the message (core's ``password_to_send`` /
+``password_sent``): a send Telegram refused is released at once, and a second press while it is on its
+way is told to wait.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 
 import attrs
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
@@ -64,6 +67,7 @@ from p2pstock.bots.telegram.product_cards import term_unit as _unit
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
+from p2pstock.core.allocation.password import PasswordOnItsWay
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component, Product
 from p2pstock.core.allocation.risk import read_risk
@@ -75,6 +79,7 @@ from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer, KycStatus
 
 END = ConversationHandler.END
+log = logging.getLogger(__name__)
 
 DEPOSIT = "allocation.deposit"
 TERM = "allocation.term"
@@ -606,13 +611,17 @@ async def _cancel(update: Update, context: BotContext, press: Press) -> object:
 
 
 async def _password(update: Update, context: BotContext, press: Press) -> object:
-    """The sub-account password, once; sent protected and never logged, then the advice to change it."""
+    """The sub-account password, once: sent protected and never logged, counted as shown only once Telegram
+    accepted the message (a refused send leaves it to be asked for again), then the advice to change it."""
     await query_of(update).answer()
-    lang = press.lang
+    lang, customer_id = press.lang, press.customer.id
     allocations = context.services.allocations
     try:
-        allocation = await call(allocations.get, press.subject, customer_id=press.customer.id)
-        password = await call(allocations.reveal_password, press.subject, customer_id=press.customer.id)
+        allocation = await call(allocations.get, press.subject, customer_id=customer_id)
+        delivery = await call(allocations.password_to_send, press.subject, customer_id=customer_id)
+    except PasswordOnItsWay:
+        await say(update, context, text("alloc.password.on_its_way", lang))
+        return END
     except Refused:
         await say(update, context, text("alloc.password.refused", lang))
         return END
@@ -620,10 +629,22 @@ async def _password(update: Update, context: BotContext, press: Press) -> object
         await tell_error(update, context, error, lang)
         return END
     message = text(
-        "alloc.password.show", lang, id=allocation.id, sub_account=allocation.sub_account, password=password
+        "alloc.password.show",
+        lang,
+        id=allocation.id,
+        sub_account=allocation.sub_account,
+        password=delivery.password,
     )
-    with unlogged(password):
-        await context.bot.send_message(chat_id=chat_id_of(update), text=message, protect_content=True)
+    try:
+        with unlogged(delivery.password):
+            await context.bot.send_message(chat_id=chat_id_of(update), text=message, protect_content=True)
+    except TelegramError as error:
+        log.warning("the password of allocation %s was not sent (%s)", allocation.id, type(error).__name__)
+        await call(allocations.password_not_sent, allocation.id, customer_id=customer_id, hold=delivery.hold)
+        with contextlib.suppress(TelegramError):  # the chat may refuse this too (the bot was blocked)
+            await say(update, context, text("alloc.password.not_sent", lang))
+        return END
+    await call(allocations.password_sent, allocation.id, customer_id=customer_id)
     await say(update, context, text("alloc.password.keep_safe", lang))
     await _show(update, context, press.customer, allocation.id)
     return END

@@ -216,6 +216,15 @@ ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "⚠️ This password is shown only this once. Log in to the trading app and change it now, keep it"
             " to yourself, and delete the message above.",
         ),
+        "alloc.password.on_its_way": _t(
+            "交易密码正在发送，请稍候查看对话中的消息。",
+            "The password is on its way; look for it in this chat in a moment.",
+        ),
+        "alloc.password.not_sent": _t(
+            "交易密码未能发出，因此未计为已查看。请稍后再点一次“查看交易密码”。",
+            "The password could not be sent, so it does not count as shown. Tap “Show the password”"
+            " again in a moment.",
+        ),
         "alloc.password.refused": _t(
             "交易密码只能在分配子账户后查看一次。如已遗失，请联系客服在券商处重置。",
             "The password can be shown once, after the sub-account is assigned. If you lost it, ask"

@@ -144,6 +144,10 @@ PRODUCT_TEXTS: Mapping[str, Mapping[str, str]] = {
         "Penalty interest a day on overdue principal, e.g. 0.05%",
     ),
     "admin.pd.why.text": _t("须为文字", "must be text"),
+    "admin.pd.why.unsafe_text": _t(
+        "须为一行可见文字，最多 {most} 个字，不含控制字符或不可见字符",
+        "must be one line of at most {most} visible characters, without control or invisible characters",
+    ),
     "admin.pd.why.whole": _t("须为大于零的整数", "must be a whole number above zero"),
     "admin.pd.why.float": _t(
         '请写成文字（如 "1,000.50" 或 "0.06%"），不要写小数',

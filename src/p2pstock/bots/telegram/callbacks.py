@@ -15,8 +15,8 @@ only names which of the user's own pending steps it confirms.
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
     al:<verb>:<subject>      a customer's allocation buttons (allocation_customer.py; ALLOCATION_VERBS)
     ln:<verb>:<subject>      a customer's lending buttons (lending_customer.py; LENDING_VERBS)
-    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py, allocation_admin.py;
-                             ADMIN_VERBS)
+    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py, allocation_admin.py,
+                             payments_admin.py; ADMIN_VERBS)
 """
 
 from __future__ import annotations
@@ -171,6 +171,8 @@ ADMIN_VERBS = (
     "pd_edit",  # subject: a:<code> or l:<code>, a new version asked for field by field
     "cap_move",  # subject: in or out, the amount and reference are asked for
     "cap_ok",  # subject: the token of the movement shown, to carry it out
+    "pay_cr",  # subject: a held payment order, to credit what arrived (a reason is asked for)
+    "pay_rf",  # subject: a held payment order, to record its refund (a reason is asked for)
 )
 ADMIN_QUEUES = (
     "documents",
@@ -185,6 +187,7 @@ ADMIN_QUEUES = (
     "products",
     "capital",
     "calendar",
+    "payments",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")

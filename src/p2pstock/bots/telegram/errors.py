@@ -23,9 +23,12 @@ from p2pstock.core.errors import (
     P2PStockError,
     Refused,
     StorageError,
+    UnsafeText,
     WithdrawalBlocked,
 )
 from p2pstock.core.money import MoneyError
+from p2pstock.core.payments import CannotCredit, ReportChanged, ResolutionWaiting
+from p2pstock.core.people.documents import MAX_DOCUMENT_BYTES, DocumentRefused
 from p2pstock.core.people.four_eyes import ApprovalExpired, MakerCannotCheck
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.core.people.phone_codes import (
@@ -60,6 +63,19 @@ def _money_key(error: P2PStockError) -> str:
     return key if key in TEXTS else "money.invalid"
 
 
+_DOCUMENT_KEYS = {"type": "documents.wrong_type", "too_large": "documents.too_large"}
+"""A refused document's reason → its text, where the upload step has one already."""
+
+
+def _document_key(error: P2PStockError) -> str:
+    reason = getattr(error, "reason", "")
+    return _DOCUMENT_KEYS.get(reason, f"documents.refused.{reason}")
+
+
+def _megabytes(_error: P2PStockError) -> Mapping[str, object]:
+    return {"megabytes": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+
+
 def _window_key(error: P2PStockError) -> str:
     return "code.too_many.day" if getattr(error, "window", "") == "day" else "code.too_many.hour"
 
@@ -72,15 +88,20 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(CodeAlreadyUsed, "code.used"),
     Row(TooManyAttempts, "code.too_many_attempts"),
     Row(MoneyError, _money_key),
+    Row(DocumentRefused, _document_key, _megabytes),
     Row(InsufficientFunds, "error.insufficient_funds"),
     Row(WithdrawalBlocked, "error.withdrawal_blocked"),
     Row(PermissionDenied, "error.permission"),
     Row(TermBeyondCalendar, "error.term_beyond_calendar", lambda e: {"year": getattr(e, "year", "")}),
     Row(MakerCannotCheck, "error.maker_cannot_check"),
     Row(ApprovalExpired, "error.approval_expired"),
+    Row(ResolutionWaiting, "error.payment.waiting"),
+    Row(ReportChanged, "error.payment.report_changed"),
+    Row(CannotCredit, "error.payment.cannot_credit"),
     Row(AlreadyDecided, "error.already_decided"),
     Row(IdempotencyConflict, "error.idempotency"),
     Row(NotFound, "error.not_found"),
+    Row(UnsafeText, "error.unsafe_text"),
     Row(InvalidInput, "error.invalid", _detail),
     Row(Refused, "error.refused", _detail),
     Row(StorageError, "error.busy"),

@@ -46,6 +46,7 @@ from p2pstock.bots.telegram.product_cards import loan_products_text, percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending import bidding
+from p2pstock.core.lending.applications import check_purpose
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
@@ -307,7 +308,12 @@ async def got_terms(update: Update, context: BotContext) -> object:
     if not documents:
         await say(update, context, text("loan.documents.none", lang))
         return END
-    amount, months, rate_bp, purpose = read
+    amount, months, rate_bp, typed_purpose = read
+    try:
+        purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
+    except InvalidInput as error:
+        await tell_error(update, context, error, lang)
+        return None
     token = _token()
     step.update(
         amount=amount,

@@ -20,9 +20,9 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.notifications import mask
-from p2pstock.core.people.customers import KycStatus
+from p2pstock.core.people.customers import KycStatus, check_real_name
 from p2pstock.core.people.documents import MAX_DOCUMENT_BYTES, ContentType, DocumentKind
 from p2pstock.core.people.phone_codes import (
     CodeAlreadyUsed,
@@ -149,8 +149,12 @@ async def got_name(update: Update, context: BotContext) -> str | None:
     """The real name; kept as UI state until the number follows."""
     customer = await customer_of(update, context)
     lang = customer.language
-    name = " ".join((message_of(update).text or "").split())
-    if not 2 <= len(name) <= 50:
+    try:
+        name = check_real_name(" ".join((message_of(update).text or "").split()))
+    except UnsafeText as error:  # nothing hidden is kept, not even in the conversation's state
+        await tell_error(update, context, error, lang)
+        return None
+    except InvalidInput:
         await say(update, context, text("identity.bad_name", lang))
         return None
     context.user_state["real_name"] = name

@@ -22,6 +22,7 @@ from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.lending.catalog import LoanCatalog
 from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Money
+from p2pstock.core.payment_service import Payments
 from p2pstock.core.payments import PaymentLink
 from p2pstock.core.people.approvals import Approvals
 from p2pstock.core.people.kyc_review import KycReview
@@ -129,6 +130,8 @@ class Platform(Protocol):
     def product_files(self) -> ProductFiles: ...
     @property
     def capital(self) -> CapitalPool: ...
+    @property
+    def payments(self) -> Payments: ...
 
 
 @attrs.frozen
@@ -153,6 +156,8 @@ class BotServices:
     capital: CapitalPool
     ui_state: UiStore
     payments: DepositLinks | None = None
+    held_payments: Payments | None = None
+    """Deposits a gateway paid with another amount, for the administrators who resolve them."""
 
     @classmethod
     def of(cls, platform: Platform, *, payments: DepositLinks | None = None) -> BotServices:
@@ -175,4 +180,5 @@ class BotServices:
             capital=platform.capital,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
+            held_payments=platform.payments,
         )

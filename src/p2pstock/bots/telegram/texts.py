@@ -18,6 +18,7 @@ from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
+from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -159,6 +160,21 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "documents.too_large": _t(
             "文件过大，最大 {megabytes} MB。", "The file is too large; at most {megabytes} MB."
+        ),
+        "documents.refused.empty": _t("文件是空的，请重新发送。", "The file is empty; please send it again."),
+        "documents.refused.image": _t(
+            "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",
+            "This picture cannot be opened (the file is damaged or not really a JPEG or PNG image), so it"
+            " was not kept. Please take the photo again or export it anew, and send it.",
+        ),
+        "documents.refused.too_many_pixels": _t(
+            "图片像素过多，未保存。请发送普通尺寸的照片。",
+            "The picture has far too many pixels, so it was not kept. Please send a photo of ordinary size.",
+        ),
+        "documents.refused.pdf": _t(
+            "这个 PDF 文件已损坏或并非真正的 PDF，未保存。请重新导出后发送。",
+            "This PDF is damaged or not really a PDF, so it was not kept. Please export it again and"
+            " send it.",
         ),
         "documents.received": _t(
             "已收到{kind}，等待审核。还可以继续上传其他材料：",
@@ -315,6 +331,34 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "审计链在第 {seq} 条记录处断开（{reason}），此前 {checked} 条完好。",
             "The audit trail is broken at record {seq} ({reason}); the {checked} before it hold.",
         ),
+        "admin.audit.fault.hash": _t("记录内容与其哈希不符", "hash does not match the record"),
+        "admin.audit.fault.previous": _t("与前一条记录的哈希不衔接", "previous hash does not match"),
+        "admin.audit.fault.gap": _t("序号不连续", "sequence gap"),
+        "admin.audit.fault.seal": _t(
+            "签章与记录不符（未用审计密钥写入）",
+            "seal does not match the record (written without the audit key)",
+        ),
+        "admin.audit.fault.unsealed": _t(
+            "此前的记录有签章，这条却没有", "record is not sealed, though one before it is"
+        ),
+        "admin.audit.fault.unsealed_head": _t(
+            "最新记录没有签章：签章被去除，或设置审计密钥后尚无新记录",
+            "the newest record is not sealed: the seals were stripped, or nothing was audited since the "
+            "audit key was set",
+        ),
+        "admin.audit.fault.missing": _t(
+            "链头指向更后的记录：最新的记录不见了",
+            "the stored head names a later record: the newest records are missing",
+        ),
+        "admin.audit.fault.head": _t(
+            "链头与最新记录不符", "the stored head does not match the newest record"
+        ),
+        "admin.audit.fault.beyond_head": _t(
+            "链头之后还有记录：链头被回退", "records follow the stored head: the head was rewound"
+        ),
+        "admin.audit.fault.not_held": _t(
+            "审计链中没有先前记下的链头", "the trail does not hold the head recorded earlier"
+        ),
         # -- statistics ------------------------------------------------------------------------------
         "admin.stats": _t(
             "📊 平台统计\n客户总数：{customers}\n{statuses}\n待审材料：{documents}\n待审实名：{identities}\n"
@@ -465,6 +509,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.permission.audit.view": _t("审计日志", "Audit trail"),
         "admin.permission.product.manage": _t("产品管理", "Products"),
         "admin.permission.calendar.manage": _t("交易日历", "Trading calendar"),
+        "admin.permission.payment.resolve": _t("支付异常处理", "Mismatched payments"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
@@ -492,6 +537,11 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
         "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
+        "error.unsafe_text": _t(
+            "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
+            "That text holds a control or invisible character (such as a zero-width or text-direction "
+            "character); please type it again without it.",
+        ),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
@@ -499,6 +549,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         **ADMIN_CALENDAR_TEXTS,
         **PRODUCT_TEXTS,
         **CAPITAL_TEXTS,
+        **PAYMENT_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""

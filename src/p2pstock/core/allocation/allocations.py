@@ -116,6 +116,9 @@ class Allocation:
     sub_account: str | None = None
     sealed_password: str = attrs.field(default="", repr=False)
     password_shown: bool = False
+    password_hold: str = ""
+    """The delivery the password is handed out for, until ``password_hold_until`` (see ``password.py``)."""
+    password_hold_until: int = 0
     start_date: date | None = None
     end_date: date | None = None
     next_fee_date: date | None = None

@@ -92,7 +92,7 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
         if request.status is wanted:
             return request
         raise AlreadyDecided(f"request {request_id} was already {request.status.value}")
-    why = check_text(reason, "reason", 500) if approve else check_reason(reason)
+    why = check_text(reason, "reason", 500, lines=True) if approve else check_reason(reason)
     allocation = desk.load(tx, request.allocation_id)
     if approve:
         allocation.require(Status.IN_PROGRESS)

@@ -14,13 +14,14 @@ moves just the allocations whose state changed.
 
 An import checks every row first. If any row is bad the statement is refused as a whole and nothing is
 stored: the report lists each bad row's line number and reason. Otherwise every row is applied in one
-transaction.
+transaction, which also remembers the statement under its identity (the caller's id, or its content hash).
+A statement imported before — by a run whose process died just after its commit, or by another importer
+at the same moment (importers take turns) — answers "already imported" and stores nothing.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -32,12 +33,21 @@ from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.risk import next_risk, ratio_bp
-from p2pstock.core.allocation.statuses import DailyStatus, Figures, RowError, Source, parse_csv
+from p2pstock.core.allocation.statuses import (
+    DailyStatus,
+    Figures,
+    ImportedStatement,
+    RowError,
+    Source,
+    parse_csv,
+    statement_digest,
+)
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import InvalidInput
+from p2pstock.core.errors import IdempotencyConflict, InvalidInput
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Permission
+from p2pstock.core.validation import check_id
 
 ALERTS = {
     Risk.WARNING: "allocation.warning",
@@ -48,11 +58,15 @@ ALERTS = {
 
 @attrs.frozen
 class ImportReport:
-    """What an import did: ``applied`` rows (0 when any row was bad), the bad rows, and the state changes."""
+    """What an import did: ``applied`` rows (0 when any row was bad), the bad rows, the state changes, and
+    the statement stored — or, when ``already_imported``, the earlier import of the same statement (and
+    nothing was stored)."""
 
     applied: int
     errors: tuple[RowError, ...]
     changes: tuple[tuple[str, Risk, Risk], ...] = ()
+    statement: ImportedStatement | None = None
+    already_imported: bool = False
 
     @property
     def ok(self) -> bool:
@@ -104,10 +118,17 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     return status
 
 
-def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
+def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str | None = None) -> ImportReport:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
+    digest = statement_digest(text)
+    identity = f"sha256:{digest}" if statement_id is None else check_id(statement_id, "statement id")
     rows, errors = parse_csv(text)  # every row's figures are checked here
     tx.uow.daily_statuses.take_turn()
+    earlier = tx.uow.daily_statuses.imported(identity, digest)
+    if earlier is not None:
+        if earlier.id == identity and earlier.sha256 != digest:
+            raise IdempotencyConflict(f"statement {identity} was imported with other content")
+        return ImportReport(0, (), statement=earlier, already_imported=True)
     running = tx.uow.allocations.watch(sorted({row.sub_account for row in rows}))
     when = _Day.of(desk, tx)
     accepted = []
@@ -124,10 +145,11 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str) -> ImportReport:
     if not accepted:
         return ImportReport(0, (RowError(1, "the statement has no rows"),))
     _, changes = _apply(tx, accepted, Source.CSV, admin.id)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    after = {"rows": len(accepted), "sha256": digest}
+    statement = ImportedStatement(identity, digest, len(accepted), admin.id, tx.now)
+    tx.uow.daily_statuses.remember(statement)
+    after = {"rows": len(accepted), "sha256": digest, "statement": identity}
     tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
-    return ImportReport(len(accepted), (), tuple(changes))
+    return ImportReport(len(accepted), (), tuple(changes), statement)
 
 
 def _problem(when: _Day, allocation: Watch, day: date) -> str:

@@ -10,7 +10,7 @@ import attrs
 from p2pstock.core.allocation.allocations import Allocation, Status, Watch
 from p2pstock.core.allocation.products import Product
 from p2pstock.core.allocation.side_requests import SideRequest
-from p2pstock.core.allocation.statuses import DailyStatus
+from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
 
 
 @attrs.frozen
@@ -188,6 +188,15 @@ class DailyStatusRepository(Protocol):
 
     def history(self, allocation_id: str) -> list[DailyStatus]:
         """Every revision, by trade date then revision."""
+        ...
+
+    def imported(self, statement_id: str, sha256: str) -> ImportedStatement | None:
+        """The statement imported under ``statement_id``, or else with the content hash ``sha256``."""
+        ...
+
+    def remember(self, statement: ImportedStatement) -> None:
+        """Keep ``statement`` as imported; one imported already under its id or hash fails it
+        (``TransientConflict``)."""
         ...
 
 

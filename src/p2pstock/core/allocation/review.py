@@ -36,7 +36,7 @@ def record_call(
     admin = tx.admin(by, Permission.ALLOCATION_REVIEW)
     allocation = desk.load(tx, allocation_id)
     allocation.require(Status.UNDER_REVIEW)
-    call = PhoneCall(admin.id, tx.now, CallOutcome(outcome), check_text(note, "note", 500))
+    call = PhoneCall(admin.id, tx.now, CallOutcome(outcome), check_text(note, "note", 500, lines=True))
     called = attrs.evolve(allocation, calls=(*allocation.calls, call))
     return desk.change(
         tx, allocation, called, actor=admin.id, kind="call", outcome=call.outcome.value, note=call.note
@@ -139,26 +139,6 @@ def assign_and_start(
         start=start.isoformat(),
     )
     return saved
-
-
-def reveal_password(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> str:
-    """The sub-account password, once: a second request is refused."""
-    allocation = desk.load(tx, allocation_id)
-    if allocation.customer_id != customer_id or allocation.status is not Status.IN_PROGRESS:
-        raise Refused("there is no password to show for this allocation")
-    if allocation.password_shown:
-        raise Refused("the password was shown once already; ask support to reset it at the broker")
-    if desk.box is None:
-        raise Refused("sub-account passwords cannot be read: set P2PSTOCK_ENCRYPTION_KEY")
-    password = desk.box.open(allocation.sealed_password)
-    desk.change(
-        tx,
-        allocation,
-        attrs.evolve(allocation, password_shown=True),
-        actor=customer_id,
-        kind="password_shown",
-    )
-    return password
 
 
 def _draw_capital(desk: Desk, tx: Tx, allocation: Allocation) -> None:

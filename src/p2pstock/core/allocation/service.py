@@ -1,6 +1,6 @@
 """Stock fund allocations (配资) as embedders and the bot call them: one method per business step, each one
-transaction. See ``applications``, ``review``, ``monitoring``, ``fees``, ``customer_requests`` and
-``settlement`` for the rules of each step."""
+transaction. See ``applications``, ``review``, ``password``, ``monitoring``, ``fees``,
+``customer_requests`` and ``settlement`` for the rules of each step."""
 
 from __future__ import annotations
 
@@ -21,9 +21,11 @@ from p2pstock.core.allocation import (
     settlement,
     term_ends,
 )
+from p2pstock.core.allocation import password as passwords
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.monitoring import ImportReport
+from p2pstock.core.allocation.password import PasswordDelivery
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.allocation.side_requests import Kind, SideRequest
@@ -95,7 +97,22 @@ class Allocations:
         return self._run(lambda tx: applications.cancel(self.desk, tx, allocation_id, customer_id))
 
     def reveal_password(self, allocation_id: str, *, customer_id: str) -> str:
-        return self._run(lambda tx: review.reveal_password(self.desk, tx, allocation_id, customer_id))
+        """The sub-account password, counted as shown at once (a caller that hands it over in the same
+        step); a frontend that sends it uses ``password_to_send`` and ``password_sent``."""
+        return self._run(lambda tx: passwords.reveal(self.desk, tx, allocation_id, customer_id))
+
+    def password_to_send(self, allocation_id: str, *, customer_id: str) -> PasswordDelivery:
+        """The sub-account password, held for one delivery (``PasswordOnItsWay`` while another is held);
+        not counted as shown until ``password_sent``."""
+        return self._run(lambda tx: passwords.to_send(self.desk, tx, allocation_id, customer_id))
+
+    def password_sent(self, allocation_id: str, *, customer_id: str) -> Allocation:
+        """The delivery was accepted: the password is shown, for good."""
+        return self._run(lambda tx: passwords.sent(self.desk, tx, allocation_id, customer_id))
+
+    def password_not_sent(self, allocation_id: str, *, customer_id: str, hold: str) -> None:
+        """The delivery ``hold`` failed: the customer may ask for the password again at once."""
+        self._run(lambda tx: passwords.not_sent(self.desk, tx, allocation_id, customer_id, hold))
 
     def ask(
         self, allocation_id: str, kind: Kind | str, *, customer_id: str, amount: int = 0, periods: int = 0
@@ -166,10 +183,13 @@ class Allocations:
             lambda tx: monitoring.record(self.desk, tx, allocation_id, day=day, figures=figures, by=by)
         )
 
-    def import_statement(self, text: str, *, by: str) -> ImportReport:
+    def import_statement(self, text: str, *, by: str, statement_id: str | None = None) -> ImportReport:
+        """Apply a CSV statement of daily statuses, all rows or none. The statement is known by
+        ``statement_id`` (the caller's) or else by its content: imported again it answers
+        ``already_imported`` and stores nothing; the same id with other content is refused."""
         if not isinstance(text, str):
             raise InvalidInput("a statement is text")
-        return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by))
+        return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by, statement_id))
 
     def decide(self, request_id: str, *, by: str, approve: bool, reason: str = "") -> SideRequest:
         return self._run(

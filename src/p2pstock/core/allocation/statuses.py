@@ -8,6 +8,10 @@ the next revision and the earlier one is kept.
 CSV statements have a header row naming the columns of ``CSV_COLUMNS`` (any order; ``note`` optional) and
 amounts in yuan (``1050000.00``, ``-3,200.5``). ``parse_csv`` reads every row and reports each bad one
 with its line number and reason; importing applies the file only when no row is bad (all or none).
+
+A statement imported is remembered as an ``ImportedStatement`` under its identity: the caller's id, or
+``sha256:`` and the hash of its content (``statement_digest``: without a byte order mark, lines ended by
+``\n``), so that importing it again stores nothing twice.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import csv
 import enum
 import functools
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -99,6 +104,23 @@ class DailyStatus:
     ratio_bp: int
     risk_before: Risk
     risk_after: Risk
+
+
+@attrs.frozen
+class ImportedStatement:
+    """A statement whose rows were stored: its identity, its content's hash, how many rows, by whom, when."""
+
+    id: str
+    sha256: str
+    rows: int
+    imported_by: str
+    imported_at: int
+
+
+def statement_digest(text: str) -> str:
+    """The SHA-256 of a statement's content, whatever its byte order mark and line endings."""
+    content = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @attrs.frozen
@@ -229,6 +251,7 @@ def _plain_row(line: int, match: re.Match[str]) -> StatementRow | None:
         abs(assets - available - frozen - market) > TOLERANCE
         or withdrawable > available
         or len(note) > MAX_NOTE
+        or not note.isprintable()  # every character ``check_text`` refuses is unprintable
     ):
         return None
     try:

@@ -67,7 +67,7 @@ def apply(
         borrower_id=customer_id,
         product=entry.product,
         terms=entry.product.check(terms),
-        purpose=check_text(purpose.strip(), "purpose", MAX_PURPOSE) if purpose.strip() else _no_purpose(),
+        purpose=check_purpose(purpose),
         documents=_qualifications(tx, customer_id, documents),
         created_at=tx.now,
     )
@@ -78,8 +78,12 @@ def apply(
     return loan
 
 
-def _no_purpose() -> str:
-    raise InvalidInput("say what the loan is for")
+def check_purpose(purpose: object) -> str:
+    """What the loan is for, as the borrower typed it (``check_text``); it may not be left out."""
+    checked = check_text(purpose, "purpose", MAX_PURPOSE, lines=True)
+    if not checked:
+        raise InvalidInput("say what the loan is for")
+    return checked
 
 
 def _qualifications(tx: Tx, customer_id: str, documents: Sequence[str]) -> tuple[str, ...]:
@@ -119,7 +123,7 @@ def first_review(desk: LoanDesk, tx: Tx, loan_id_: str, *, by: str, note: str = 
     missing = _unauthenticated(tx, loan)
     if missing:
         raise Refused(f"not authenticated yet: {', '.join(missing)}")
-    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE))
+    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE, lines=True))
     passed = attrs.evolve(loan, status=LoanStatus.FIRST_REVIEWED, reviews=(*loan.reviews, review))
     return desk.change(tx, loan, passed, actor=admin.id, action="first_review")
 
@@ -144,7 +148,7 @@ def final_review(desk: LoanDesk, tx: Tx, loan_id_: str, *, by: str, note: str = 
     loan.require(LoanStatus.FIRST_REVIEWED)
     if loan.reviews[-1].by == admin.id:
         raise Refused("the final review needs another administrator than the first review")
-    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE))
+    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE, lines=True))
     deadline = desk.local(tx.now) + timedelta(days=loan.terms.bidding_days)
     listed = attrs.evolve(
         loan,

@@ -129,7 +129,7 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
     tx.uow.installments.add_all(
         [LoanInstallment(loan.id, i.number, i.due, i.principal, i.interest) for i in plan]
     )
-    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_NOTE))
+    review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_NOTE, lines=True))
     disbursed = attrs.evolve(
         loan,
         status=LoanStatus.REPAYING,

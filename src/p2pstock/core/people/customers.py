@@ -19,12 +19,11 @@ import attrs
 from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.people.phone_codes import normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
-from p2pstock.core.validation import check_id, check_reason
+from p2pstock.core.validation import check_id, check_reason, check_text
 
 LANGUAGES = ("zh", "en")
 """Languages a customer may choose."""
-
-"""Longest rejection reason, in characters."""
+MAX_REAL_NAME = 50
 
 
 class KycStatus(enum.StrEnum):
@@ -48,10 +47,9 @@ def _language(_instance: object, _attribute: object, value: object) -> None:
     check_language(value)
 
 
-def _check_real_name(real_name: object) -> str:
-    if not isinstance(real_name, str) or not 2 <= len(real_name.strip()) <= 50:
-        raise InvalidInput("the real name must be 2–50 characters")
-    return real_name.strip()
+def check_real_name(real_name: object) -> str:
+    """A real name as typed: 2–50 characters on one line, none hidden (``check_text``)."""
+    return check_text(real_name, "the real name", MAX_REAL_NAME, min_length=2)
 
 
 @attrs.frozen
@@ -96,7 +94,7 @@ class Customer:
             raise InvalidInput("the identity must be a parsed resident identity number")
         return attrs.evolve(
             self,
-            real_name=_check_real_name(real_name),
+            real_name=check_real_name(real_name),
             resident_id=resident_id,
             status=KycStatus.IDENTITY_SUBMITTED,
             rejection_reason="",

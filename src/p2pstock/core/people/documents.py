@@ -1,8 +1,13 @@
 """Documents a customer uploads for identity verification, kept by the hash of their bytes.
 
 Only JPEG, PNG and PDF are accepted, recognised by their first bytes (:func:`sniff`); the file name
-and extension a caller declares are never trusted. A document is stored once per content: its
-SHA-256 is its address, so storing the same bytes again yields the same :class:`StoredDocument`.
+and extension a caller declares are never trusted. The rest of the file must be what those bytes
+promise (:func:`check_whole`): an image must decode in full — through the :class:`ImageDecoder` port, as
+decoding needs an imaging library core does not import — and a PDF must have a sane structure (a
+``%PDF-x.y`` header, ``startxref`` and ``%%EOF`` at its end). A refusal is a :class:`DocumentRefused` whose
+``reason`` names what is wrong, for a frontend to tell in the customer's language. A document is stored
+once per content: its SHA-256 is its address, so storing the same bytes again yields the same
+:class:`StoredDocument`.
 """
 
 from __future__ import annotations
@@ -47,21 +52,65 @@ _MAGIC: tuple[tuple[bytes, ContentType], ...] = (
 )
 
 
+class DocumentRefused(InvalidInput):
+    """An upload that is not an acceptable document; ``reason`` is one of ``REASONS``."""
+
+    REASONS = ("empty", "too_large", "type", "image", "too_many_pixels", "pdf")
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class ImageDecoder(Protocol):
+    """Decodes a JPEG or PNG image in full (an imaging library, wired by the composition root)."""
+
+    def check(self, content: bytes, content_type: ContentType) -> None:
+        """Return if ``content`` decodes in full as ``content_type``; else raise ``DocumentRefused`` with
+        the reason ``image`` (it does not decode) or ``too_many_pixels`` (beyond the decoder's limit on
+        decompression bombs)."""
+        ...
+
+
 def sniff(content: bytes) -> ContentType:
-    """The content type of ``content`` judged by its first bytes; anything else raises ``InvalidInput``."""
+    """The content type of ``content`` judged by its first bytes; anything else raises ``DocumentRefused``."""
     for magic, content_type in _MAGIC:
         if content.startswith(magic):
             return content_type
-    raise InvalidInput("only JPEG, PNG and PDF files are accepted")
+    raise DocumentRefused("type", "only JPEG, PNG and PDF files are accepted")
 
 
 def check_size(content: bytes) -> int:
     """The size of ``content``, refusing an empty document or one over :data:`MAX_DOCUMENT_BYTES`."""
     if not content:
-        raise InvalidInput("the file is empty")
+        raise DocumentRefused("empty", "the file is empty")
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(f"a file may be at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")
+        raise DocumentRefused("too_large", f"a file may be at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB")
     return len(content)
+
+
+_PDF_HEADER = re.compile(rb"%PDF-[12]\.[0-9][\r\n]")
+_PDF_TAIL_BYTES = 1024
+"""How far from the end ``%%EOF`` may be (readers look within the last kilobyte)."""
+
+
+def check_pdf(content: bytes) -> None:
+    """A PDF's skeleton: the ``%PDF-x.y`` header line, and ``startxref`` then ``%%EOF`` at its end (a
+    reader finds the document from there). Its objects are not parsed."""
+    tail = content[-_PDF_TAIL_BYTES:].rstrip(b"\x00\t\n\f\r ")
+    if not _PDF_HEADER.match(content) or not tail.endswith(b"%%EOF") or b"startxref" not in tail:
+        raise DocumentRefused("pdf", "the PDF is damaged or not a PDF")
+
+
+def check_whole(content: bytes, images: ImageDecoder) -> StoredDocument:
+    """The record for ``content`` once it proved to be a whole document of the type its first bytes
+    show: an image decoded by ``images``, a PDF's skeleton checked here (``DocumentRefused`` if not)."""
+    record = StoredDocument.of(content)
+    if record.content_type is ContentType.PDF:
+        check_pdf(content)
+    else:
+        images.check(content, record.content_type)
+    return record
 
 
 def check_sha256(value: object) -> str:

@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     AUDIT_VIEW = "audit.view"
     PRODUCT_MANAGE = "product.manage"
     CALENDAR_MANAGE = "calendar.manage"
+    PAYMENT_RESOLVE = "payment.resolve"
 
 
 _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
@@ -66,6 +67,7 @@ _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
         Permission.AUDIT_VIEW: "view the audit log",
         Permission.PRODUCT_MANAGE: "manage products",
         Permission.CALENDAR_MANAGE: "manage the trading calendar",
+        Permission.PAYMENT_RESOLVE: "resolve mismatched payments",
     }
 )
 """What each permission allows, worded for a message shown to whoever was refused."""
@@ -152,9 +154,10 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.ALLOCATION_ASSIGN_ACCOUNT,
                         Permission.STATS_VIEW,
                         Permission.AUDIT_VIEW,
+                        Permission.PAYMENT_RESOLVE,
                     }
                 ),
-                "Moves money: approves withdrawals, manages capital, assigns accounts.",
+                "Moves money: approves withdrawals, manages capital, assigns accounts, resolves payments.",
             ),
             Role("support", frozenset({Permission.STATS_VIEW}), "Reads statistics to answer customers."),
         )

@@ -17,7 +17,13 @@ from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, NotFound, Refused
 from p2pstock.core.notifications import Channel, mask
 from p2pstock.core.people.customers import Customer, check_language
-from p2pstock.core.people.documents import CustomerDocument, DocumentKind, DocumentStore
+from p2pstock.core.people.documents import (
+    CustomerDocument,
+    DocumentKind,
+    DocumentStore,
+    ImageDecoder,
+    check_whole,
+)
 from p2pstock.core.people.phone_codes import CodeChallenge, CodePolicy, PhoneCodes, normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
 from p2pstock.core.validation import check_name, optional_telegram_user_id
@@ -54,6 +60,8 @@ def customer_state(customer: Customer) -> dict[str, object]:
 class Customers:
     office: Backoffice
     documents_store: DocumentStore
+    images: ImageDecoder
+    """Decodes uploaded images in full before anything is stored."""
     code_policy: CodePolicy = attrs.Factory(CodePolicy)
 
     # -- profile ---------------------------------------------------------------------------------------
@@ -191,9 +199,15 @@ class Customers:
     def upload_document(self, customer_id: str, kind: str, content: bytes) -> CustomerDocument:
         """Keep the file (JPEG, PNG or PDF, size-limited) and queue it for review.
 
-        The same file uploaded again for the same kind while still pending returns the first upload.
+        The file must be a whole document of the type its first bytes show (``check_whole``): an image
+        that does not decode, or a damaged PDF, is refused with ``DocumentRefused`` and nothing is
+        stored. The same file uploaded again for the same kind while still pending returns the first
+        upload.
         """
         document_kind = _kind(kind)
+        if not isinstance(content, bytes):
+            raise InvalidInput("a document must be bytes")
+        check_whole(content, self.images)
         stored = self.documents_store.put(content)  # content-addressed: keeping it twice is harmless
 
         def record(tx: Tx) -> CustomerDocument:
