@@ -8,6 +8,7 @@ dropped afterwards. Without a reachable server those tests are skipped with the 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -143,6 +144,24 @@ def uow_factory(database_url: str | None) -> Iterator[UnitOfWorkFactory]:
     engine = create_engine(database_url)
     yield SqlUnitOfWorkFactory(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def operator_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """The environment of a command the server's operator runs: no ``P2PSTOCK_*`` setting (but the test
+    settings) except a fresh data directory under the test's temporary path, which is answered. The log
+    set up by the command (``p2pstock.logs``) is taken down afterwards."""
+    for name in list(os.environ):
+        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
+            monkeypatch.delenv(name)
+    data = tmp_path / "data"
+    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(data))
+    root, alembic = logging.getLogger(), logging.getLogger("alembic")
+    handlers, level, alembic_level = list(root.handlers), root.level, alembic.level
+    yield data
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    alembic.setLevel(alembic_level)
 
 
 @pytest.fixture

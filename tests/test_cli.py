@@ -25,13 +25,7 @@ from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from services.allocation_world import open_platform, running, verified_customer
 
-
-@pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("operator_shell")
 
 
 def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_an_allocation_and_a_loan(

@@ -6,10 +6,8 @@ output."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import attrs
 import pytest
@@ -25,12 +23,7 @@ AUDIT_KEY = "audit-key-for-tests-only-0123456789abcdef"
 _HEAD_LINE = re.compile(r"^head: (\d+):([0-9a-f]{64})$", re.MULTILINE)
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("operator_shell")
 
 
 def some_audited_changes() -> None:

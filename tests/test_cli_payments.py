@@ -3,7 +3,6 @@ carried out or refused by a second one, from the command line."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,11 +18,7 @@ SECRET = "whsec-cli-test"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
+def _isolated_settings(operator_shell: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("P2PSTOCK_PAYMENT_SECRET", SECRET)
 
 

@@ -35,6 +35,7 @@ from p2pstock.core.backoffice import Tx
 from p2pstock.core.ledger import chart
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer, KycStatus
+from p2pstock.core.people.four_eyes import ApprovalRequest
 
 PRODUCT = Product(
     code="bench.daily",
@@ -79,15 +80,22 @@ def sub_account(i: int) -> str:
     return f"HOMS-{i:06d}"
 
 
+CHECKER = "bench-root-2"
+"""A second super administrator: approves the pool's funding (a movement that size waits for one)."""
+
+
 def platform(app: App) -> None:
     """Staff, the product and a capital pool that covers every allocation."""
     app.staff.enrol_by_operator(ADMIN, ["super_admin"])
+    app.staff.enrol_by_operator(CHECKER, ["super_admin"])
     app.staff.enrol_by_operator(RISK_OFFICER, ["risk_officer"], telegram_user_id=RISK_OFFICER_TELEGRAM)
     app.products.define(PRODUCT, by=ADMIN)
 
 
 def fund_pool(app: App, count: int) -> None:
-    app.capital.fund(max(count, 1) * ALLOCATED * 2, reference="bench-seed", by=ADMIN)
+    funded = app.capital.fund(max(count, 1) * ALLOCATED * 2, reference="bench-seed", by=ADMIN)
+    if isinstance(funded, ApprovalRequest):
+        app.approvals.approve(funded.id, by=CHECKER)
 
 
 def customers(app: App, count: int, batch: int) -> list[str]:

@@ -4,7 +4,6 @@ thread keeps writing; a PostgreSQL database is left to pg_dump."""
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -16,16 +15,12 @@ from p2pstock.bootstrap import bootstrap
 from p2pstock.cli import main
 from p2pstock.config import Settings
 from p2pstock.core.money import Money
+from sample_documents import jpeg
 
-JPEG = b"\xff\xd8\xff\xe0" + b"a photo of an ID card"
+JPEG = jpeg("a photo of an ID card")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in list(os.environ):
-        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(tmp_path / "data"))
+pytestmark = pytest.mark.usefixtures("operator_shell")
 
 
 def test_a_backup_taken_while_deposits_go_on_is_a_sound_database_with_its_documents(

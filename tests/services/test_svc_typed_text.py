@@ -21,6 +21,7 @@ from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer, KycStatus
+from sample_documents import jpeg
 
 HIDDEN = {
     "NUL": "\x00",
@@ -56,7 +57,7 @@ def identity_rejection(app: App, clock: ManualClock) -> Act:
 
 def document_rejection(app: App, clock: ManualClock) -> Act:
     phone_verified(app)
-    document = app.customers.upload_document("carol", "id_card_front", b"\xff\xd8\xff\xe0front")
+    document = app.customers.upload_document("carol", "id_card_front", jpeg("front"))
     return lambda typed: app.kyc.reject_document(document.id, by="reviewer-1", reason=f"blurred{typed}")
 
 
