@@ -104,3 +104,18 @@ def test_the_readme_permission_table_matches_the_default_roles() -> None:
     }
     assert {permission for permission, _ in rows} == {p.value for p in Permission}
     assert table == {(p.value, name) for name in columns for p in DEFAULT_ROLES[name].permissions}
+
+
+def test_the_back_office_example_publishes_loads_and_funds_with_four_eyes(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "back_office.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "published monthly version 1" in result.stdout
+    assert "calendar: 2031 loaded, 6 closed weekdays, version 1" in result.stdout
+    assert "the funding waits for a second administrator: approval-" in result.stdout
+    assert "capital pool: ¥8,000,000.00" in result.stdout
