@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -211,8 +212,14 @@ def _apply(
     tracks = _tracks(tx, rows)
     statuses, crossings = [], []
     for a, day, figures in rows:
-        revision, before, after = tracks[a.id].read(a, day, figures.total_assets)
-        ratio = ratio_bp(figures.total_assets, a.allocated, a.fees_unpaid)
+        assets = figures.total_assets
+        track = tracks.get(a.id)
+        if track is None:  # the allocation's one new status, for a day after its latest
+            revision, before = 1, a.risk
+            after = next_risk(before, assets, a.warning_line, a.liquidation_line)
+        else:
+            revision, before, after = track.read(a, day, assets)
+        ratio = ratio_bp(assets, a.allocated, a.fees_unpaid)
         status = DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after)
         statuses.append(status)
         if after is not before:
@@ -224,14 +231,16 @@ def _apply(
 
 
 def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _Track]:
-    """Where each allocation's statuses stand. A status for a day after the allocation's latest is read
-    from its risk state alone; one for that day or earlier (a correction, a day filled in late) also needs
-    the statuses stored since that day, which are read for those allocations only."""
-    tracks = {a.id: _Track(a.risk) for a, _, _ in rows}
+    """Where the statuses stand of the allocations that need more than their risk state to read their new
+    ones: those with several new rows, and those with one for the day of their latest status or earlier (a
+    correction, a day filled in late), which also need the statuses stored since that day — read for them
+    alone. Any other allocation's one new status is the first of a later day."""
     behind: dict[str, date] = {}
     for a, day, _ in rows:
         if a.last_status_date is not None and day <= a.last_status_date:
             behind[a.id] = min(day, behind.get(a.id, day))
+    counts = Counter(a.id for a, _, _ in rows)
+    tracks = {a.id: _Track(a.risk) for a, _, _ in rows if counts[a.id] > 1 or a.id in behind}
     if behind:
         for stored in tx.uow.daily_statuses.since(sorted(behind), min(behind.values())):
             tracks[stored.allocation_id].saw(stored)
