@@ -391,7 +391,9 @@ def import_library(backend: Backend, day: Day, tag: str, timing: Timing) -> None
             raise InvariantBroken(f"import: applied {report.applied} of {len(day.rows)}: {report.errors[:3]}")
         raised = sorted(c[0] for c in report.changes if c[2] is Risk.WARNING)
         if len(report.changes) != len(day.crossings) or raised != day.crossings:
-            raise InvariantBroken(f"import: {len(report.changes)} risk changes, {len(day.crossings)} expected")
+            raise InvariantBroken(
+                f"import: {len(report.changes)} risk changes, {len(day.crossings)} expected"
+            )
         raw = backend.raw(db)
         try:
             check_import(raw, day, "library", full=True)
@@ -465,8 +467,9 @@ def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> Non
 
 
 _ALLOCATIONS = (
-    "SELECT a.id, a.version, (SELECT s.risk_after FROM allocation_daily_status s WHERE s.allocation_id = a.id "
-    "ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1) FROM allocation a WHERE a.status = 'in_progress' "
+    "SELECT a.id, a.version, (SELECT s.risk_after FROM allocation_daily_status s "
+    "WHERE s.allocation_id = a.id ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1) "
+    "FROM allocation a WHERE a.status = 'in_progress' "
     "ORDER BY a.id"
 )
 """Every running allocation's version and risk state (its latest status's)."""
@@ -493,11 +496,17 @@ def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
     _same(f"{side}: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
     [(after,)] = raw.rows("SELECT after FROM audit_record WHERE at = ?", day.now)
     named = sorted(crossing["allocation"] for crossing in json.loads(after)["crossings"])
-    _same(f"{side}: crossings named by the audit record", [(a,) for a in named], [(a,) for a in day.crossings])
+    _same(
+        f"{side}: crossings named by the audit record", [(a,) for a in named], [(a,) for a in day.crossings]
+    )
     alerts = raw.rows("SELECT recipient, text FROM notification WHERE created_at = ?", day.now)
     digest = "\n".join(text for recipient, text in alerts if recipient == _OFFICER)
     told = sorted(a for a in day.crossings if digest.count(f" {a} ") == 1)
-    _same(f"{side}: crossings told to the risk officer once", [(a,) for a in told], [(a,) for a in day.crossings])
+    _same(
+        f"{side}: crossings told to the risk officer once",
+        [(a,) for a in told],
+        [(a,) for a in day.crossings],
+    )
     counts = {
         "timeline events": (raw.scalar(_EVENTS, day.now), 0),
         "customer alerts queued": (
@@ -595,8 +604,9 @@ def report(
     if results.library.wall:
         crossings = len(day.crossings)
         print(
-            f"import of {count:,} statuses for {day.trade_date}, {day.warning_pct:g} % crossing: {crossings:,} "
-            f"cross the warning line ({CUSTOMER_ALERTS_PER_CROSSING * crossings:,} customer alerts queued)"
+            f"import of {count:,} statuses for {day.trade_date}, {day.warning_pct:g} % crossing: "
+            f"{crossings:,} cross the warning line "
+            f"({CUSTOMER_ALERTS_PER_CROSSING * crossings:,} customer alerts queued)"
         )
         print(f"seconds, median (best) of {len(results.library.wall)}, each on a fresh copy of the template")
         header = f"{'side':<42} {'wall s':>17} {'rows/s':>10} {'client CPU s':>13}"

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 import attrs
 import pytest
 from allocation_world import (
-    B,
     CL,
     DEPOSIT,
     RISK_FUND,
     WL,
+    B,
     assert_books_hold,
     credit,
     event_data,
@@ -226,14 +226,25 @@ class OldRows:
 
 
 ASSETS = st.sampled_from(
-    [CL - 1, CL, CL * 102 // 100, CL * 102 // 100 + 1, WL - 1, WL, WL * 102 // 100, WL * 102 // 100 + 1, B * 2]
+    [
+        CL - 1,
+        CL,
+        CL * 102 // 100,
+        CL * 102 // 100 + 1,
+        WL - 1,
+        WL,
+        WL * 102 // 100,
+        WL * 102 // 100 + 1,
+        B * 2,
+    ]
 )
 DAYS = st.integers(min_value=0, max_value=4)
 """The first five trading days of the allocation, by number."""
 ENTRY = st.one_of(
     st.tuples(st.just("hand"), st.lists(st.tuples(DAYS, ASSETS), min_size=1, max_size=1)),
     st.tuples(
-        st.just("statement"), st.lists(st.tuples(DAYS, ASSETS), min_size=1, max_size=3, unique_by=lambda e: e[0])
+        st.just("statement"),
+        st.lists(st.tuples(DAYS, ASSETS), min_size=1, max_size=3, unique_by=lambda e: e[0]),
     ),
 )
 
@@ -264,7 +275,7 @@ def test_the_risk_state_read_from_the_statuses_is_what_the_stored_rows_said(
         for day, assets in statuses:
             old.store(days[day], assets)
         assert app.allocations.get(allocation.id, customer_id="alice").risk is old.risk
-        [watched] = app.office.read(lambda tx: tx.uow.allocations.watch([f"P-{n}"])).values()  # noqa: B023
+        [watched] = app.office.read(lambda tx: tx.uow.allocations.watch([f"P-{n}"])).values()
         assert watched.risk is old.risk
 
     assert event_data(app, allocation, "risk") == old.events

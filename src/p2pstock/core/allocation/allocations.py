@@ -261,8 +261,8 @@ def to_json(allocation: Allocation) -> str:
 
 def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
     """The allocation stored as ``text``, with the fields storage keeps apart from it: its ``risk`` (read
-    from the latest status), and any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that texts written by earlier
-    versions hold and the allocation no longer has are left out."""
+    from the latest status), and any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that
+    texts written by earlier versions hold and the allocation no longer has are left out."""
     stored: dict[str, Any] = json.loads(text)
     fields = {name: value for name, value in stored.items() if name in _FIELDS and name not in _APART}
     fields.update(apart)

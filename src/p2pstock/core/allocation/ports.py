@@ -113,8 +113,8 @@ class Event:
 class AllocationRepository(Protocol):
     """Allocations. Every allocation read carries its latest status's day, assets, withdrawable cash and
     risk state after it (``LATEST``), read from the stored statuses (by trade date, then revision; normal
-    risk before the first); saving an allocation never stores them. ``withdrawn_since_status`` is stored with the status day it was counted against and reads
-    as 0 once a later day's status is stored."""
+    risk before the first); saving an allocation never stores them. ``withdrawn_since_status`` is stored
+    with the status day it was counted against and reads as 0 once a later day's status is stored."""
 
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
         """The allocation; with ``lock``, locked for the transaction before its latest status is read."""

@@ -56,9 +56,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if "risk" not in _columns():
-        op.add_column(
-            "allocation", sa.Column("risk", sa.String(16), nullable=False, server_default="normal")
-        )
+        op.add_column("allocation", sa.Column("risk", sa.String(16), nullable=False, server_default="normal"))
     latest = (
         "(SELECT s.risk_after FROM allocation_daily_status s WHERE s.allocation_id = allocation.id "
         "ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1)"
@@ -113,10 +111,10 @@ def _store_risk_events() -> None:
             continue
         allocation_id, day, revision = key
         last[allocation_id] += 1
-        data = json.dumps({"before": before, "after": after, "day": day, "revision": revision}, sort_keys=True)
-        rows.append(
-            {"a": allocation_id, "seq": last[allocation_id], "at": at, "actor": by, "data": data}
+        data = json.dumps(
+            {"before": before, "after": after, "day": day, "revision": revision}, sort_keys=True
         )
+        rows.append({"a": allocation_id, "seq": last[allocation_id], "at": at, "actor": by, "data": data})
     insert = sa.text(
         "INSERT INTO allocation_event (allocation_id, seq, at, kind, actor, data) "
         "VALUES (:a, :seq, :at, 'risk', :actor, :data)"
