@@ -279,3 +279,19 @@ def test_the_risk_state_read_from_the_statuses_is_what_the_stored_rows_said(
         assert watched.risk is old.risk
 
     assert event_data(app, allocation, "risk") == old.events
+
+
+def test_notification_ids_are_unique_and_grow_with_time(
+    app: App, clock: ManualClock
+) -> None:
+    several_running(app, 3)
+    earlier = app.office.read(lambda tx: tx.uow.outbox.due(tx.now, 1000))
+    clock.advance(minutes=1)
+    statement = HEADER + "".join(row(f"S-{n}", MONDAY, WL - 1) for n in range(3))
+
+    app.allocations.import_statement(statement, by="risk-1")
+
+    queued = [n for n in app.office.read(lambda tx: tx.uow.outbox.due(tx.now, 1000)) if n not in earlier]
+    ids = [n.id for n in sorted(queued, key=lambda n: n.created_at)]
+    assert len(ids) == len(set(ids)) == 3 * 2 + len(OFFICERS)
+    assert min(ids) > max(n.id for n in earlier)
