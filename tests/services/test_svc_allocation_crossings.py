@@ -282,9 +282,7 @@ def test_the_risk_state_read_from_the_statuses_is_what_the_stored_rows_said(
     assert event_data(app, allocation, "risk") == old.events
 
 
-def test_notification_ids_are_unique_and_grow_with_time(
-    app: App, clock: ManualClock
-) -> None:
+def test_notification_ids_are_unique_and_grow_with_time(app: App, clock: ManualClock) -> None:
     several_running(app, 3)
     earlier = app.office.read(lambda tx: tx.uow.outbox.due(tx.now, 1000))
     clock.advance(minutes=1)
