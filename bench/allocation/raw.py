@@ -17,18 +17,18 @@ built before the clock starts: the baseline does not read the CSV, look up the a
 figures or risk, move the allocations on, keep their timelines, audit or queue alerts.
 
 A second, wider baseline (``write_bulk``, for information) writes every row the library's import writes,
-with those rows prepared beforehand and written as the library writes them: the status rows; the risk
-state of every allocation whose state changed (``UPDATE allocation SET risk = ?, version = ? WHERE id = ?
-AND version = ?``, as one ``executemany``); their ``risk`` events; the audit records (with the trail's
-head moved on), the queued alerts and the statement remembered as imported, as a run of the library on
-another copy of the database wrote them.
+with those rows prepared beforehand and written as the library writes them: the status rows (which carry
+each allocation's risk state: nothing else is written per allocation); the audit record (with the
+trail's head moved on), the queued alerts and the statement remembered as imported, as a run of the
+library on another copy of the database wrote them.
 It leaves out the reads and all of the library's Python work.
 
 A third side (``read_statement``, then ``write_bulk`` with the sub-accounts looked up first, for
 information) is the floor of any import written in Python: it reads each line of the CSV text with one
 regular expression (the columns in their usual order, no quoting) into a sub-account, a day and seven
 amounts in fen, checking only that assets equal cash plus market value; it looks the sub-accounts up (an
-import must refuse unknown ones and needs each allocation's lines); and it writes what raw+ writes. It
+import must refuse unknown ones and needs each allocation's lines, and its risk state: that of its latest
+status); and it writes what raw+ writes. It
 works out no risk and builds no row itself, and it reports nothing about bad rows beyond raising.
 """
 
@@ -66,17 +66,18 @@ COLUMNS = (
 """The columns of ``allocation_daily_status`` (revision 0006), in the order the library writes them."""
 
 _RUNNING = (
-    "id, sub_account, status, start_date, warning_line, liquidation_line, allocated, fees_unpaid, "
-    "version, risk"
+    "a.id, a.sub_account, a.status, a.start_date, a.warning_line, a.liquidation_line, a.allocated, "
+    "a.fees_unpaid, s.trade_date, s.risk_after"
 )
-"""What an import must know of each allocation a row names, at the least."""
+"""What an import must know of each allocation a row names, at the least (its risk state, and the day of
+its latest status, from that status)."""
+_LATEST = (
+    "LEFT JOIN allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
+    "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
+    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1)"
+)
 
 StatusRow = tuple[Any, ...]
-UpdateRow = tuple[Any, ...]
-"""(risk, version, id, old_version): the risk state a status moved (revision 0009)"""
-EventRow = tuple[Any, ...]
-"""(allocation_id, seq, at, kind, actor, data)"""
-EVENT_COLUMNS = ("allocation_id", "seq", "at", "kind", "actor", "data")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash", "seal")
 STATEMENT_COLUMNS = ("id", "sha256", "row_count", "imported_by", "imported_at")
 """The columns of ``allocation_statement`` (revision 0012): the statement remembered as imported."""
@@ -95,7 +96,7 @@ NOTIFICATION_COLUMNS = (
 
 @dataclass(frozen=True)
 class Extra:
-    """The audit records, alerts and statement row an import wrote, read back from a run of the library,
+    """The audit record, alerts and statement row an import wrote, read back from a run of the library,
     and the audit head (seq, hash) it left."""
 
     audit: list[tuple[Any, ...]]
@@ -111,13 +112,10 @@ class RawStatuses:
         self.connection = connection
         self.dialect = dialect
         mark = "?" if dialect == "sqlite" else "%s"
-        self._update = (
-            f"UPDATE allocation SET risk = {mark}, version = {mark} WHERE id = {mark} AND version = {mark}"
-        )
         self._head = f"UPDATE audit_head SET seq = {mark}, hash = {mark} WHERE id = 1"
         indexed = " INDEXED BY uq_allocation_sub_account" if dialect == "sqlite" else ""
-        where = "WHERE status = 'in_progress' AND sub_account "
-        self._lookup = f"SELECT {_RUNNING} FROM allocation{indexed} {where}"
+        where = "WHERE a.status = 'in_progress' AND a.sub_account "
+        self._lookup = f"SELECT {_RUNNING} FROM allocation a{indexed} {_LATEST} {where}"
 
     @classmethod
     def sqlite(cls, path: str, synchronous: str = "FULL") -> RawStatuses:
@@ -141,24 +139,12 @@ class RawStatuses:
         with self._transaction() as cursor:
             self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
 
-    def write_bulk(
-        self,
-        rows: list[StatusRow],
-        updates: list[UpdateRow],
-        events: list[EventRow],
-        extra: Extra,
-        *,
-        look_up: list[str] | None = None,
-    ) -> int:
+    def write_bulk(self, rows: list[StatusRow], extra: Extra, *, look_up: list[str] | None = None) -> int:
         """Every row the import writes, in one transaction; first, with ``look_up``, the running
         allocations on those sub-account codes (the number found is answered)."""
         with self._transaction() as cursor:
             found = self._look_up(cursor, look_up) if look_up is not None else 0
-            cursor.executemany(self._update, updates)
-            if cursor.rowcount != len(updates):
-                raise RuntimeError(f"{cursor.rowcount} of {len(updates)} allocation rows updated")
             self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
-            self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, events)
             cursor.execute(self._head, extra.head)
             self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
             self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)

@@ -6,12 +6,14 @@ Workloads, on ``count`` running daily allocations (ten per verified customer, se
 
 * ``import`` — ``Allocations.import_statement``: a CSV statement with one row per allocation for one
   trading day, every row validated, its risk read, and the ``--warning-pct`` that fell below the warning
-  line moved to ``warning`` and alerted (the allocation's risk state, a ``risk`` timeline event, an audit
-  record, the customer by bot and SMS, the risk officer by bot); side by side with the raw-driver baseline
-  of the target (``raw.py``), which inserts the same status rows in one transaction on sqlite3 / psycopg,
-  and, for information, a wider one (raw+) that writes every row the import writes (the risk states,
-  events, audit records and alerts too, as a library run wrote them), and the floor of a Python import
-  (each line read with one regular expression, the sub-accounts looked up, then raw+'s writes);
+  line moved to ``warning`` (their status rows carry the new state) and alerted (the customer by bot and
+  SMS, the risk officer by one digest), with one audit record naming the statement and every crossing;
+  side by side with the raw-driver baseline of the target (``raw.py``), which inserts the same status rows
+  in one transaction on sqlite3 / psycopg, and, for information, a wider one (raw+) that writes every row
+  the import writes (the audit record and the alerts too, as a library run wrote them), and the floor of a
+  Python import (each line read with one regular expression, the sub-accounts looked up, then raw+'s
+  writes). Each share of crossings given (``--warning-pct 5 0.5``, the default) is a statement of its own,
+  measured on the same template;
 * ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
@@ -54,11 +56,9 @@ from raw import (
     AUDIT_COLUMNS,
     NOTIFICATION_COLUMNS,
     STATEMENT_COLUMNS,
-    EventRow,
     Extra,
     RawStatuses,
     StatusRow,
-    UpdateRow,
     read_statement,
 )
 
@@ -78,10 +78,16 @@ from p2pstock.core.ledger import codes
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
 """Seals the sub-account passwords of the benchmark's allocations (a throwaway key)."""
-TARGET = 3.0
-"""The import may take at most this many times the baseline's time."""
-ALERTS_PER_CROSSING = 3
-"""Queued per allocation that crosses the warning line: the customer by bot and by SMS, the risk officer."""
+TARGETS = ((0.5, 3.0), (5.0, 4.0))
+"""(share of crossings in per cent, at most; the import's time at most this many times the baseline's)."""
+CUSTOMER_ALERTS_PER_CROSSING = 2
+"""Queued per allocation that crosses the warning line: the customer by bot and by SMS (the risk officer
+gets one digest of them all)."""
+
+
+def target_of(warning_pct: float) -> float | None:
+    """The target for a share of crossings (``None`` above the largest share with one)."""
+    return next((target for share, target in TARGETS if warning_pct <= share), None)
 
 
 class InvariantBroken(RuntimeError):
@@ -234,8 +240,6 @@ class Template:
     history_seconds: float = 0.0
     allocations: list[Allocation] = field(default_factory=list)
     """As the template holds them, by number (sub-account ``HOMS-{n:06d}``)."""
-    last_seq: dict[str, int] = field(default_factory=dict)
-    """The sequence number of each allocation's latest timeline event."""
 
 
 def build_template(backend: Backend, count: int, mode: str, batch: int) -> Template:
@@ -270,12 +274,6 @@ def build_template(backend: Backend, count: int, mode: str, batch: int) -> Templ
         template.allocations = [found[code] for code in codes_]
     finally:
         engine.dispose()
-    raw = backend.raw(db)
-    try:
-        last = raw.rows("SELECT allocation_id, max(seq) FROM allocation_event GROUP BY allocation_id")
-        template.last_seq = {allocation_id: int(seq) for allocation_id, seq in last}
-    finally:
-        raw.close()
     backend.seal_template()
     return template
 
@@ -287,33 +285,31 @@ def build_template(backend: Backend, count: int, mode: str, batch: int) -> Templ
 class Day:
     """What the measured import is: the statement, when it is imported and what it must leave behind."""
 
+    warning_pct: float
     trade_date: date
     text: str
     now: int
     """The import's time (16:00 in Shanghai on ``trade_date``), in microseconds: ``entered_at``."""
     rows: list[StatusRow]
     """The status rows the import must store, sorted by allocation id: also what the baseline inserts."""
-    updates: list[UpdateRow]
-    """The risk states the import must move (the wider baseline writes them)."""
     allocation_rows: list[tuple[str, int, str]]
-    """(id, version, risk) of every running allocation after the import, by id."""
-    events: list[EventRow]
-    """The timeline events the import must add, sorted (the wider baseline inserts them)."""
-    crossings: int
+    """(id, version, risk) of every running allocation after the import, by id: the version unchanged, the
+    risk state as its latest status gives it."""
+    crossings: list[str]
+    """The allocations that cross the warning line, by id."""
     extra: Extra | None = None
-    """The audit records and alerts of a library run (``capture_extra``; the wider baseline inserts them)."""
+    """The audit record and alerts of a library run (``capture_extra``; the wider baseline inserts them)."""
 
 
-def plan_day(template: Template, warning_every: int) -> Day:
+def plan_day(template: Template, warning_pct: float) -> Day:
     """The statement of ``MEASURED_DAY`` and the rows it must give (from the template's allocations,
     ``read_risk``, the library's own rule)."""
+    warning_every = round(100 / warning_pct) if warning_pct else 0
     day = setup.MEASURED_DAY
     now = to_micros(setup.shanghai(day, 16))
     rows: list[StatusRow] = []
-    updates: list[UpdateRow] = []
     states: list[tuple[str, int, str]] = []
-    events: list[EventRow] = []
-    crossings = 0
+    crossings = []
     for i, allocation in enumerate(template.allocations):
         amounts = setup.figures_of(setup.assets_of(i, day, warning_every))
         reading = read_risk(
@@ -324,13 +320,9 @@ def plan_day(template: Template, warning_every: int) -> Day:
             allocated=allocation.allocated,
             unpaid_fees=allocation.fees_unpaid,
         )
-        crossings += reading.changed
-        states.append((allocation.id, allocation.version + reading.changed, reading.after.value))
         if reading.changed:
-            updates.append((reading.after.value, allocation.version + 1, allocation.id, allocation.version))
-            risk = {"before": reading.before, "after": reading.after, "day": str(day), "revision": 1}
-            seq = template.last_seq[allocation.id] + 1
-            events.append((allocation.id, seq, now, "risk", setup.ADMIN, json.dumps(risk, sort_keys=True)))
+            crossings.append(allocation.id)
+        states.append((allocation.id, allocation.version, reading.after.value))
         rows.append(
             (
                 allocation.id,
@@ -347,9 +339,8 @@ def plan_day(template: Template, warning_every: int) -> Day:
             )
         )
     rows.sort()
-    events.sort()
     text = setup.statement(template.count, day, warning_every)
-    return Day(day, text, now, rows, updates, sorted(states), events, crossings)
+    return Day(warning_pct, day, text, now, rows, sorted(states), sorted(crossings))
 
 
 @dataclass
@@ -398,9 +389,11 @@ def import_library(backend: Backend, day: Day, tag: str, timing: Timing) -> None
             report = app.allocations.import_statement(day.text, by=setup.ADMIN)
         if not report.ok or report.applied != len(day.rows):
             raise InvariantBroken(f"import: applied {report.applied} of {len(day.rows)}: {report.errors[:3]}")
-        raised = [c for c in report.changes if c[2] is Risk.WARNING]
-        if len(report.changes) != day.crossings or len(raised) != day.crossings:
-            raise InvariantBroken(f"import: {len(report.changes)} risk changes, {day.crossings} expected")
+        raised = sorted(c[0] for c in report.changes if c[2] is Risk.WARNING)
+        if len(report.changes) != len(day.crossings) or raised != day.crossings:
+            raise InvariantBroken(
+                f"import: {len(report.changes)} risk changes, {len(day.crossings)} expected"
+            )
         raw = backend.raw(db)
         try:
             check_import(raw, day, "library", full=True)
@@ -429,7 +422,7 @@ def import_floor(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
         with timed(timing):
             read = read_statement(day.text)
             codes = [code for code, _, _ in read]
-            found = raw.write_bulk(day.rows, day.updates, day.events, day.extra, look_up=codes)
+            found = raw.write_bulk(day.rows, day.extra, look_up=codes)
         if len(read) != len(day.rows) or found != len(day.rows):
             raise InvariantBroken(f"floor: {len(read)} rows read, {found} found, {len(day.rows)} expected")
         check_import(raw, day, "floor", full=True)
@@ -466,15 +459,22 @@ def import_raw_bulk(backend: Backend, day: Day, tag: str, timing: Timing) -> Non
         if day.extra is None:
             raise InvariantBroken("raw+ needs the rows of a library run (capture_extra)")
         with timed(timing):
-            raw.write_bulk(day.rows, day.updates, day.events, day.extra)
+            raw.write_bulk(day.rows, day.extra)
         check_import(raw, day, "raw+", full=True)
     finally:
         raw.close()
         backend.drop(db)
 
 
-_ALLOCATIONS = "SELECT id, version, risk FROM allocation WHERE status = 'in_progress' ORDER BY id"
-_EVENTS = "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
+_ALLOCATIONS = (
+    "SELECT a.id, a.version, (SELECT s.risk_after FROM allocation_daily_status s "
+    "WHERE s.allocation_id = a.id ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1) "
+    "FROM allocation a WHERE a.status = 'in_progress' "
+    "ORDER BY a.id"
+)
+"""Every running allocation's version and risk state (its latest status's)."""
+_EVENTS = "SELECT count(*) FROM allocation_event WHERE at = ?"
+_OFFICER = str(setup.RISK_OFFICER_TELEGRAM)
 
 
 def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> None:
@@ -486,29 +486,41 @@ def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 
 
 def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
-    """The day's status rows are exactly the planned ones; with ``full``, also the allocation rows and the
-    timeline events (exactly), the audit records, the alerts and the statement remembered (their number)."""
+    """The day's status rows are exactly the planned ones; with ``full``, also every running allocation's
+    version and risk state, no timeline event, one audit record naming every crossing, two alerts per
+    crossing to its customer and a digest to the risk officer naming each crossing once, and the statement
+    remembered."""
     _same(f"{side}: status rows", raw.day(day.trade_date.isoformat()), day.rows)
-    if full:
-        _same(f"{side}: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
-        _same(f"{side}: events", raw.rows(_EVENTS, day.now), day.events)
-        counts = {
-            "audit records": (
-                raw.scalar("SELECT count(*) FROM audit_record WHERE at = ?", day.now),
-                day.crossings + 1,
-            ),
-            "alerts queued": (
-                raw.scalar("SELECT count(*) FROM notification WHERE created_at = ?", day.now),
-                ALERTS_PER_CROSSING * day.crossings,
-            ),
-            "statements remembered": (
-                raw.scalar("SELECT count(*) FROM allocation_statement WHERE imported_at = ?", day.now),
-                1,
-            ),
-        }
-        for what, (found, expected) in counts.items():
-            if int(found) != expected:
-                raise InvariantBroken(f"{side}: {found} {what}, {expected} expected")
+    if not full:
+        return
+    _same(f"{side}: allocation rows", raw.rows(_ALLOCATIONS), day.allocation_rows)
+    [(after,)] = raw.rows("SELECT after FROM audit_record WHERE at = ?", day.now)
+    named = sorted(crossing["allocation"] for crossing in json.loads(after)["crossings"])
+    _same(
+        f"{side}: crossings named by the audit record", [(a,) for a in named], [(a,) for a in day.crossings]
+    )
+    alerts = raw.rows("SELECT recipient, text FROM notification WHERE created_at = ?", day.now)
+    digest = "\n".join(text for recipient, text in alerts if recipient == _OFFICER)
+    told = sorted(a for a in day.crossings if digest.count(f" {a} ") == 1)
+    _same(
+        f"{side}: crossings told to the risk officer once",
+        [(a,) for a in told],
+        [(a,) for a in day.crossings],
+    )
+    counts = {
+        "timeline events": (raw.scalar(_EVENTS, day.now), 0),
+        "customer alerts queued": (
+            sum(recipient != _OFFICER for recipient, _ in alerts),
+            CUSTOMER_ALERTS_PER_CROSSING * len(day.crossings),
+        ),
+        "statements remembered": (
+            raw.scalar("SELECT count(*) FROM allocation_statement WHERE imported_at = ?", day.now),
+            1,
+        ),
+    }
+    for what, (found, expected) in counts.items():
+        if int(found) != expected:
+            raise InvariantBroken(f"{side}: {found} {what}, {expected} expected")
 
 
 def fee_job(backend: Backend, count: int, tag: str, timing: Timing) -> None:
@@ -590,9 +602,11 @@ def report(
     )
     met = True
     if results.library.wall:
+        crossings = len(day.crossings)
         print(
-            f"import of {count:,} statuses for {day.trade_date} ({day.crossings:,} cross the warning line: "
-            f"{ALERTS_PER_CROSSING * day.crossings:,} alerts queued)"
+            f"import of {count:,} statuses for {day.trade_date}, {day.warning_pct:g} % crossing: "
+            f"{crossings:,} cross the warning line "
+            f"({CUSTOMER_ALERTS_PER_CROSSING * crossings:,} customer alerts queued)"
         )
         print(f"seconds, median (best) of {len(results.library.wall)}, each on a fresh copy of the template")
         header = f"{'side':<42} {'wall s':>17} {'rows/s':>10} {'client CPU s':>13}"
@@ -609,11 +623,10 @@ def report(
                 f"{statistics.median(timing.cpu):>13.3f}"
             )
         ratio = results.library.median / results.raw.median
-        met = ratio <= TARGET
-        print(
-            f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}× "
-            f"  target ≤ {TARGET:g}×  {'met' if met else 'NOT MET'}"
-        )
+        target = target_of(day.warning_pct)
+        met = target is None or ratio <= target
+        verdict = "no target" if target is None else f"target ≤ {target:g}×  {'met' if met else 'NOT MET'}"
+        print(f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}×   {verdict}")
         wider = results.library.median / results.raw_bulk.median
         print(f"{'library ÷ raw+ (for information)':<42} {math.ceil(wider * 10) / 10:>16.1f}×")
         floor = results.floor.median / results.raw.median
@@ -702,8 +715,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--warning-pct",
         type=float,
-        default=5.0,
-        help="per cent of the allocations whose assets fall below the warning line (default %(default)s)",
+        nargs="+",
+        default=[5.0, 0.5],
+        help="per cent of the allocations whose assets fall below the warning line: one import measured "
+        "for each (default %(default)s)",
     )
     parser.add_argument(
         "--setup",
@@ -730,7 +745,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.count < 1 or args.reps < 1 or args.batch < 1:
         parser.error("--count, --reps and --batch must be at least 1")
-    if not 0 <= args.warning_pct <= 100:
+    if not all(0 <= pct <= 100 for pct in args.warning_pct):
         parser.error("--warning-pct must be between 0 and 100")
     return args
 
@@ -754,7 +769,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     print_environment()
     workloads = ["import", "fees"] if args.workload == "all" else [args.workload]
-    warning_every = round(100 / args.warning_pct) if args.warning_pct else 0
     started = time.perf_counter()
     missed: list[str] = []
     try:
@@ -762,15 +776,17 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 print(f"  {backend.name}: building {args.count:,} allocations …", file=sys.stderr, flush=True)
                 template = build_template(backend, args.count, args.setup, args.batch)
-                day = capture_extra(backend, plan_day(template, warning_every))
+                days = [capture_extra(backend, plan_day(template, pct)) for pct in args.warning_pct]
                 gc.collect()
                 gc.freeze()  # the template and the planned rows: the benchmark's, not any side's to scan
-                if args.profile:
-                    profile(backend, template, day, workloads)
-                    continue
-                results = measure(backend, template, day, args.reps, workloads)
-                if not report(backend, template, day, results, args):
-                    missed.append(f"{backend.name} import ≤ {TARGET:g}× raw")
+                for n, day in enumerate(days):
+                    todo = [w for w in workloads if w == "import" or n == 0]  # the fee job once
+                    if args.profile:
+                        profile(backend, template, day, todo)
+                        continue
+                    results = measure(backend, template, day, args.reps, todo)
+                    if not report(backend, template, day, results, args):
+                        missed.append(f"{backend.name} import at {day.warning_pct:g} %")
             finally:
                 gc.unfreeze()
                 backend.close()

@@ -114,7 +114,7 @@ def test_revision_0013_can_be_downgraded_keeping_the_orders_and_upgraded_again(e
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
 
-    command.downgrade(config, "-1")  # 0013 alone
+    command.downgrade(config, "0012")  # before 0013
 
     assert "reported_amount" not in {c["name"] for c in sa.inspect(engine).get_columns("payment_order")}
     upgrade(engine)

@@ -100,7 +100,8 @@ def running(allocation_id: str, sub_account: str, **changes: object) -> Allocati
 
 
 def full_allocation() -> Allocation:
-    """An allocation with every field away from its default."""
+    """An allocation with every field away from its default — but those read from its latest status
+    (``LATEST``: its day, assets, withdrawable cash and risk state), which it has none of."""
     return attrs.evolve(
         allocation("alloc-full", customer_id="客户-1", status=Status.SETTLED, sub_account="SUB-001"),
         holds={
@@ -124,7 +125,6 @@ def full_allocation() -> Allocation:
         fees_paid=240_000,
         fees_unpaid=120_000,
         overdue=True,
-        risk=Risk.WARNING,
         top_up_holds=(Hold("top-1", 500_000), Hold("top-2", 250_000)),
         profit_withdrawn=300_000,
         reason="到期结算",
@@ -328,22 +328,27 @@ def test_sub_accounts_are_looked_up_many_at_a_time(uow_factory: UnitOfWorkFactor
     assert all(a.id == f"a{code[4:]}" for code, a in found.items())
 
 
-def test_what_statuses_need_is_watched_by_sub_account_and_the_risk_state_moved_alone(
+def test_what_statuses_need_is_watched_by_sub_account_with_the_risk_state_of_the_latest_status(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
     stored = running("w1", "SUB-W", warning_line=5_500_000, liquidation_line=5_300_000, allocated=5_000_000)
     add_all(uow_factory, stored, allocation("w2"))
     [watch] = read(uow_factory, lambda uow: uow.allocations.watch(["SUB-W", "SUB-NONE"])).values()
     assert watch == Watch.of(stored)
+    assert (watch.risk, watch.last_status_date) == (Risk.NORMAL, None)
 
-    moved = attrs.evolve(watch, version=watch.version + 1, risk=Risk.WARNING)
-    write(uow_factory, lambda uow: uow.allocations.set_risk([moved]))
+    tuesday = MONDAY + timedelta(days=1)
+    statuses = [
+        daily_status("w1", tuesday),  # normal → warning
+        attrs.evolve(daily_status("w1", MONDAY), risk_before=Risk.WARNING, risk_after=Risk.LIQUIDATION),
+    ]
+    write(uow_factory, lambda uow: uow.daily_statuses.add(statuses))
 
-    assert read(uow_factory, lambda uow: uow.allocations.get("w1")) == attrs.evolve(
-        stored, risk=Risk.WARNING, version=moved.version
-    )
-    with pytest.raises(TransientConflict):
-        write(uow_factory, lambda uow: uow.allocations.set_risk([moved]))  # that version is stored already
+    [watch] = read(uow_factory, lambda uow: uow.allocations.watch(["SUB-W"])).values()
+    assert (watch.risk, watch.last_status_date) == (Risk.WARNING, tuesday)
+    found = read(uow_factory, lambda uow: uow.allocations.get("w1"))
+    assert found is not None
+    assert (found.risk, found.version) == (Risk.WARNING, stored.version)
 
 
 def test_an_allocation_reads_its_latest_status_by_day_then_revision(uow_factory: UnitOfWorkFactory) -> None:

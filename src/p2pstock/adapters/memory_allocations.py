@@ -9,7 +9,7 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.adapters.memory_people import Undo, put
-from p2pstock.core.allocation.allocations import Allocation, Status, Watch
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
@@ -61,19 +61,12 @@ class MemoryAllocations:
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         return {code: Watch.of(a) for code, a in self.by_sub_account(codes).items()}
 
-    def set_risk(self, watches: list[Watch]) -> None:
-        for watch in watches:
-            stored = self._rows.get(watch.id)
-            if stored is None or stored.version + 1 != watch.version:
-                raise TransientConflict(f"allocation {watch.id} changed meanwhile")
-            put(
-                self._rows, watch.id, attrs.evolve(stored, risk=watch.risk, version=watch.version), self._undo
-            )
-
     def _read(self, stored: Allocation) -> Allocation:
         history = self._statuses.get(stored.id)
         if not history:
-            return attrs.evolve(stored, last_status_date=None, last_assets=None, last_withdrawable=0)
+            return attrs.evolve(
+                stored, last_status_date=None, last_assets=None, last_withdrawable=0, risk=Risk.NORMAL
+            )
         latest = max(history, key=lambda s: (s.trade_date, s.revision))
         withdrawn = stored.withdrawn_since_status if stored.last_status_date == latest.trade_date else 0
         return attrs.evolve(
@@ -81,6 +74,7 @@ class MemoryAllocations:
             last_status_date=latest.trade_date,
             last_assets=latest.figures.total_assets,
             last_withdrawable=latest.figures.cash_withdrawable,
+            risk=latest.risk_after,
             withdrawn_since_status=withdrawn,
         )
 

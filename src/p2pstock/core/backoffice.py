@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
@@ -151,6 +152,8 @@ class Tx:
     _head_read: bool = attrs.field(default=False, init=False)
     _unsaved: list[AuditRecord] = attrs.field(factory=list, init=False)
     _outgoing: list[Notification] = attrs.field(factory=list, init=False)
+    _id_prefix: str = attrs.field(default="", init=False)
+    _ids_given: int = attrs.field(default=0, init=False)
 
     @property
     def pending(self) -> int:
@@ -203,6 +206,14 @@ class Tx:
         for chat in chats:
             self._queue(Channel.TELEGRAM, chat, text)
         return len(chats)
+
+    def tell_chats(self, chats: Sequence[str], texts: Sequence[str]) -> int:
+        """Queue each of ``texts``, in order, to each of the administrators' bot ``chats`` (read with
+        ``staff_chats``); how many messages were queued."""
+        for chat in chats:
+            for text in texts:
+                self._queue(Channel.TELEGRAM, chat, text)
+        return len(chats) * len(texts)
 
     def act(self, by: str, command: Command, result: type[T]) -> T | ApprovalRequest:
         """Carry out ``command`` for ``by`` now (its executor answers a ``result``), or return the
@@ -284,10 +295,20 @@ class Tx:
 
     def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
         notification = Notification.new(
-            uuid.uuid4().hex, channel, recipient, text, now=self.now, secret=secret
+            self._notification_id(), channel, recipient, text, now=self.now, secret=secret
         )
         self._outgoing.append(notification)
         return notification
+
+    def _notification_id(self) -> str:
+        """The id of the next notification: the transaction's time (hex microseconds), a random part of its
+        own and the notification's number in it. Ids grow with time, so that new notifications land at
+        the end of the outbox's key index (a random id dirtied a page of it per message); the random part
+        keeps transactions of the same microsecond apart."""
+        if not self._id_prefix:
+            self._id_prefix = f"{self.now:014x}{secrets.token_hex(5)}"
+        self._ids_given += 1
+        return f"{self._id_prefix}{self._ids_given:06x}"
 
     def tell(self, customer: Customer | None, key: str, **values: object) -> Notification | None:
         """Queue a message to the customer: by Telegram when linked, else by SMS to a verified phone."""

@@ -201,6 +201,18 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Recovered: allocation {id} assets {assets}.",
             }
         ),
+        "allocation.risk_digest.staff": MappingProxyType(
+            {
+                "zh": "风险变化 {count} 项{part}：",
+                "en": "{count} risk changes{part}:",
+            }
+        ),
+        "digest.part": MappingProxyType(
+            {
+                "zh": "（第 {n}/{of} 条）",
+                "en": " (message {n} of {of})",
+            }
+        ),
         "allocation.request_approved": MappingProxyType(
             {
                 "zh": "配资 {id} 的申请（{kind}）已批准。",
@@ -265,6 +277,32 @@ def render(key: str, language: str, **values: object) -> str:
     if extra:
         raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}")
     return template.format(**values)
+
+
+DIGEST_CHARS = 3_500
+"""The longest message a digest is packed into (a Telegram message holds at most 4,096 characters)."""
+
+
+def digest_messages(key: str, language: str, lines: Sequence[str], *, limit: int = DIGEST_CHARS) -> list[str]:
+    """``lines`` told as one digest: under the header of template ``key`` (rendered with ``count``, the
+    number of lines, and ``part``), packed in order into as few messages of at most ``limit`` characters as
+    hold them; with more than one message, ``part`` numbers them (template ``digest.part``)."""
+    count = len(lines)
+    widest = render(key, language, count=count, part=render("digest.part", language, n=count, of=count))
+    room = max(limit - len(widest) - 1, 1)
+    parts: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        if parts[-1] and size + 1 + len(line) > room:
+            parts.append([])
+            size = 0
+        parts[-1].append(line)
+        size += 1 + len(line)
+    messages = []
+    for n, part in enumerate(parts, start=1):
+        numbered = render("digest.part", language, n=n, of=len(parts)) if len(parts) > 1 else ""
+        messages.append("\n".join([render(key, language, count=count, part=numbered), *part]))
+    return messages
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -1,9 +1,9 @@
 """Allocations, their side requests, daily statuses and timelines on SQLite and PostgreSQL.
 
-An allocation is one row: the whole record as JSON plus the columns its queries filter on and its risk
-state; ``save`` only lands on the version it was read at. What the latest status tells of an allocation
-(``LATEST``) is read from ``allocation_daily_status`` after the allocation rows (and after their locks, so
-that it is current). Lists of keys (sub-accounts, ids) are looked up many at once, and lists of rows (a
+An allocation is one row: the whole record as JSON plus the columns its queries filter on; ``save`` only
+lands on the version it was read at. What the latest status tells of an allocation (``LATEST``, its risk
+state included) is read from ``allocation_daily_status`` after the allocation rows (and after their locks,
+so that it is current). Lists of keys (sub-accounts, ids) are looked up many at once, and lists of rows (a
 statement's statuses, events) are written together (``SqlRepository._insert``). A duplicate key raises
 ``TransientConflict`` on both databases, as in memory: it means another transaction got there first.
 """
@@ -28,32 +28,34 @@ from p2pstock.core.errors import TransientConflict
 
 _ALLOCATION = (
     "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
-    "warning_line, liquidation_line, allocated, fees_unpaid, risk, withdrawn_since_status, "
-    "withdrawn_status_date"
+    "warning_line, liquidation_line, allocated, fees_unpaid, withdrawn_since_status, withdrawn_status_date"
 )
-_SELECT = "SELECT id, data, version, risk, withdrawn_since_status, withdrawn_status_date FROM allocation"
+_SELECT = "SELECT id, data, version, withdrawn_since_status, withdrawn_status_date FROM allocation"
 _ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
 _SAVE = (
     "UPDATE allocation SET "
     + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _ALLOCATION.split(",") if c.strip() != "id")
     + " WHERE id = :id AND version = :old_version"
 )
-_LATEST = (
-    "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable FROM allocation a "
-    "JOIN allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
+_LATEST_OF_A = (
+    "allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
     "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
-    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1) WHERE a.id {in_keys}"
+    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1)"
 )
-"""The latest status of each allocation: one step down the status key's index from the allocation."""
+"""The latest status of allocation ``a``: one step down the status key's index from the allocation."""
+_LATEST = (
+    "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable, s.risk_after "
+    f"FROM allocation a JOIN {_LATEST_OF_A} WHERE a.id {{in_keys}}"
+)
 _WATCH = (
-    "SELECT id, customer_id, sub_account, status, start_date, warning_line, liquidation_line, allocated, "
-    "fees_unpaid, version, risk FROM allocation"
+    "SELECT a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line, a.liquidation_line, "
+    "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after FROM allocation a{by_code} "
+    f"LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' AND a.sub_account {{in_keys}}"
 )
 _RUNNING_ON = " WHERE status = 'in_progress' AND sub_account {in_keys}"
 _BY_CODE = " INDEXED BY uq_allocation_sub_account"
 """SQLite, without statistics, prefers an index on ``status`` (guessed at ten rows a value) to a lookup
 per code; on 10,000 running allocations that read every one of them once per list of codes."""
-_SET_RISK = "UPDATE allocation SET risk = :risk, version = :version WHERE id = :id AND version = :old_version"
 _OF_CUSTOMER = f"{_SELECT} WHERE customer_id = :customer_id ORDER BY created_at DESC, id DESC"
 _FEES_DUE = (
     f"{_SELECT} WHERE status = 'in_progress' AND next_fee_date IS NOT NULL AND next_fee_date <= :day "
@@ -81,7 +83,6 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "liquidation_line": allocation.liquidation_line,
         "allocated": allocation.allocated,
         "fees_unpaid": allocation.fees_unpaid,
-        "risk": allocation.risk.value,
         "withdrawn_since_status": allocation.withdrawn_since_status,
         "withdrawn_status_date": _day(allocation.last_status_date),
     }
@@ -89,12 +90,12 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
 
 def _read(row: Row, latest: Row | None) -> Allocation:
     """An allocation from a row of ``_SELECT`` and its row of ``_LATEST`` (``None``: no status yet)."""
-    _, data, version, risk, withdrawn, withdrawn_on = row
+    _, data, version, withdrawn, withdrawn_on = row
     day = None if latest is None else latest[1]
     return from_json(
         data,
         version=version,
-        risk=risk,
+        risk=Risk.NORMAL if latest is None else _RISKS[latest[4]],
         withdrawn_since_status=withdrawn if withdrawn_on == day else 0,
         last_status_date=_date(day),
         last_assets=None if latest is None else latest[2],
@@ -103,7 +104,7 @@ def _read(row: Row, latest: Row | None) -> Allocation:
 
 
 def _watch(row: Row) -> Watch:
-    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, version, risk) = row
+    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk) = row
     return Watch(
         id_,
         customer,
@@ -114,8 +115,8 @@ def _watch(row: Row) -> Watch:
         liquidation,
         allocated,
         unpaid,
-        version,
-        _RISKS[risk],
+        _date(last_day),
+        Risk.NORMAL if risk is None else _RISKS[risk],
     )
 
 
@@ -150,17 +151,9 @@ class SqlAllocations(SqlRepository):
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        watches = (_watch(row) for row in self._running_on(_WATCH, codes))
+        select = _WATCH.format(by_code="" if self._postgresql else _BY_CODE, in_keys="{in_keys}")
+        watches = (_watch(row) for row in self._in(select, sorted(set(codes))))
         return {w.sub_account: w for w in watches if w.sub_account is not None}
-
-    def set_risk(self, watches: list[Watch]) -> None:
-        rows = [
-            {"risk": w.risk.value, "id": w.id, "version": w.version, "old_version": w.version - 1}
-            for w in watches
-        ]
-        self._executemany(_SET_RISK, rows)
-        if rows and int(self._cursor.rowcount) != len(rows):
-            raise TransientConflict("an allocation changed meanwhile")
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
         found = self._with_latest(self._running_on(_SELECT, codes))

@@ -128,7 +128,8 @@ class Allocation:
     fees_unpaid: int = 0
     overdue: bool = False
     risk: Risk = Risk.NORMAL
-    """The risk state after the latest status (moved by the statuses that change it)."""
+    """The risk state after the latest status (its ``risk_after``; normal before the first): read from the
+    statuses like ``LATEST``, never stored with the allocation."""
     top_up_holds: tuple[Hold, ...] = ()
     profit_withdrawn: int = 0
     last_status_date: date | None = None
@@ -189,14 +190,15 @@ class Allocation:
             )
 
 
-LATEST = ("last_status_date", "last_assets", "last_withdrawable")
+LATEST = ("last_status_date", "last_assets", "last_withdrawable", "risk")
 """What storage reads from an allocation's latest status, never from the allocation's own record."""
 
 
 @attrs.frozen
 class Watch:
     """What a daily status needs of a running allocation — read without the rest of the record (a
-    statement reads thousands at once) — and its risk state, the one thing statuses move on it."""
+    statement reads thousands at once) — and where its statuses stand: the day of the latest and the risk
+    state after it."""
 
     id: str
     customer_id: str
@@ -207,7 +209,7 @@ class Watch:
     liquidation_line: int
     allocated: int
     fees_unpaid: int
-    version: int
+    last_status_date: date | None
     risk: Risk
 
     @classmethod
@@ -222,7 +224,7 @@ class Watch:
             a.liquidation_line,
             a.allocated,
             a.fees_unpaid,
-            a.version,
+            a.last_status_date,
             a.risk,
         )
 
@@ -232,7 +234,7 @@ def _names(statuses: tuple[Status, ...]) -> str:
 
 
 _DATES = ("start_date", "end_date", "next_fee_date")
-_APART = frozenset({"risk", "withdrawn_since_status", "version", *LATEST})
+_APART = frozenset({"withdrawn_since_status", "version", *LATEST})
 """Fields storage keeps beside the allocation's text (``from_json`` takes them as arguments)."""
 _NESTED = frozenset({"product", "due", "holds", "calls", "top_up_holds", "settlement", "status", *_DATES})
 _SCALARS = tuple(f.name for f in attrs.fields(Allocation) if f.name not in _NESTED | _APART)
@@ -258,9 +260,9 @@ def to_json(allocation: Allocation) -> str:
 
 
 def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
-    """The allocation stored as ``text``, with the fields storage keeps apart from it: its ``risk``, and
-    any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that texts written by earlier
-    versions hold and the allocation no longer has are left out."""
+    """The allocation stored as ``text``, with the fields storage keeps apart from it: its ``risk`` (read
+    from the latest status), and any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that
+    texts written by earlier versions hold and the allocation no longer has are left out."""
     stored: dict[str, Any] = json.loads(text)
     fields = {name: value for name, value in stored.items() if name in _FIELDS and name not in _APART}
     fields.update(apart)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
@@ -45,7 +46,7 @@ from p2pstock.core.allocation.statuses import (
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput
 from p2pstock.core.money import Money
-from p2pstock.core.people.customers import Customer
+from p2pstock.core.notifications import DEFAULT_LANGUAGE, digest_messages, render
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_id
 
@@ -112,8 +113,8 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     problem = _problem(_Day.of(desk, tx), allocation, day)
     if problem:
         raise InvalidInput(problem)
-    [status], _ = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
-    after = {"day": day.isoformat(), "assets": figures.total_assets}
+    [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
+    after = {"day": day.isoformat(), "assets": figures.total_assets, "crossings": crossings_named(crossings)}
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
     return status
 
@@ -144,12 +145,18 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str |
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
         return ImportReport(0, (RowError(1, "the statement has no rows"),))
-    _, changes = _apply(tx, accepted, Source.CSV, admin.id)
+    _, crossings = _apply(tx, accepted, Source.CSV, admin.id)
     statement = ImportedStatement(identity, digest, len(accepted), admin.id, tx.now)
     tx.uow.daily_statuses.remember(statement)
-    after = {"rows": len(accepted), "sha256": digest, "statement": identity}
+    after = {
+        "rows": len(accepted),
+        "sha256": digest,
+        "statement": identity,
+        "crossings": crossings_named(crossings),
+    }
     tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
-    return ImportReport(len(accepted), (), tuple(changes), statement)
+    changes = tuple((a.id, s.risk_before, s.risk_after) for a, s in crossings)
+    return ImportReport(len(accepted), (), changes, statement)
 
 
 def _problem(when: _Day, allocation: Watch, day: date) -> str:
@@ -194,84 +201,130 @@ class _Track:
         return revision, before, self.risk
 
 
+Crossing = tuple[Watch, DailyStatus]
+"""A status that changed its allocation's risk state (``risk_before`` → ``risk_after``)."""
+
+
 def _apply(
     tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str
-) -> tuple[list[DailyStatus], list[tuple[str, Risk, Risk]]]:
-    """Store the statuses, move the risk state of the allocations whose state changed, and tell each
-    change."""
-    loaded = {a.id: a for a, _, _ in rows}
-    tracks = {key: _Track(a.risk) for key, a in loaded.items()}
-    first = min(day for _, day, _ in rows)
-    for stored in tx.uow.daily_statuses.since(sorted(loaded), first):
-        tracks[stored.allocation_id].saw(stored)
+) -> tuple[list[DailyStatus], list[Crossing]]:
+    """Store the statuses (which carry each allocation's risk state from now on) and alert each change."""
+    tracks = _tracks(tx, rows)
     statuses, crossings = [], []
     for a, day, figures in rows:
-        revision, before, after = tracks[a.id].read(a, day, figures.total_assets)
-        ratio = ratio_bp(figures.total_assets, a.allocated, a.fees_unpaid)
+        assets = figures.total_assets
+        track = tracks.get(a.id)
+        if track is None:  # the allocation's one new status, for a day after its latest
+            revision, before = 1, a.risk
+            after = next_risk(before, assets, a.warning_line, a.liquidation_line)
+        else:
+            revision, before, after = track.read(a, day, assets)
+        ratio = ratio_bp(assets, a.allocated, a.fees_unpaid)
         status = DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after)
         statuses.append(status)
         if after is not before:
             crossings.append((a, status))
     tx.uow.daily_statuses.add(statuses)
-    moved = [
-        attrs.evolve(a, risk=tracks[key].risk, version=a.version + 1)
-        for key, a in loaded.items()
-        if tracks[key].risk is not a.risk
-    ]
-    tx.uow.allocations.set_risk(moved)
     if crossings:
-        _tell_crossings(tx, crossings, by)
-    return statuses, [(a.id, s.risk_before, s.risk_after) for a, s in crossings]
+        _alert_crossings(tx, crossings)
+    return statuses, crossings
 
 
-def _tell_crossings(tx: Tx, crossings: Sequence[tuple[Watch, DailyStatus]], by: str) -> None:
-    """A timeline event, an audit record and the alerts for each change of risk state."""
-    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS)
+def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _Track]:
+    """Where the statuses stand of the allocations that need more than their risk state to read their new
+    ones: those with several new rows, and those with one for the day of their latest status or earlier (a
+    correction, a day filled in late), which also need the statuses stored since that day — read for them
+    alone. Any other allocation's one new status is the first of a later day."""
+    behind: dict[str, date] = {}
+    for a, day, _ in rows:
+        if a.last_status_date is not None and day <= a.last_status_date:
+            behind[a.id] = min(day, behind.get(a.id, day))
+    counts = Counter(a.id for a, _, _ in rows)
+    tracks = {a.id: _Track(a.risk) for a, _, _ in rows if counts[a.id] > 1 or a.id in behind}
+    if behind:
+        for stored in tx.uow.daily_statuses.since(sorted(behind), min(behind.values())):
+            tracks[stored.allocation_id].saw(stored)
+    return tracks
+
+
+def crossings_named(crossings: Sequence[Crossing]) -> list[dict[str, object]]:
+    """What the audit record of the statuses keeps of each change of risk state they made."""
+    return [
+        {
+            "allocation": a.id,
+            "day": s.trade_date.isoformat(),
+            "revision": s.revision,
+            "before": s.risk_before.value,
+            "after": s.risk_after.value,
+            "assets": s.figures.total_assets,
+        }
+        for a, s in crossings
+    ]
+
+
+def _alert_crossings(tx: Tx, crossings: Sequence[Crossing]) -> None:
+    """Alert each customer of each change (bot and SMS), and tell every risk officer who uses the bot
+    once: the change itself, or one digest of all of them."""
     customers = tx.uow.customers.many(sorted({a.customer_id for a, _ in crossings}))
-    events = []
+    told = []
     for allocation, status in crossings:
-        day = status.trade_date.isoformat()
-        before, after = status.risk_before.value, status.risk_after.value
-        risk = {"before": before, "after": after, "day": day, "revision": status.revision}
-        events.append(Event(allocation.id, tx.now, "risk", by, json.dumps(risk, sort_keys=True)))
-        change = {"risk": after, "day": day, "assets": status.figures.total_assets}
-        tx.audit(by, "allocation.risk", allocation.id, before={"risk": before}, after=change)
-        _alert(tx, allocation, status, customers.get(allocation.customer_id), chats)
-    tx.uow.allocation_events.add(events)
+        key, values = _alert(allocation, status)
+        tx.alert(customers.get(allocation.customer_id), key, **values)
+        told.append((f"{key}.staff", values))
+    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS)
+    if not chats:
+        return
+    if len(told) == 1:
+        [(key, values)] = told
+        tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, key, chats=chats, **values)
+        return
+    lines = [render(key, DEFAULT_LANGUAGE, **values) for key, values in told]
+    tx.tell_chats(chats, digest_messages("allocation.risk_digest.staff", DEFAULT_LANGUAGE, lines))
 
 
-def _alert(
-    tx: Tx, allocation: Watch, status: DailyStatus, customer: Customer | None, chats: Sequence[str]
-) -> None:
+def _alert(allocation: Watch, status: DailyStatus) -> tuple[str, dict[str, object]]:
+    """The template of a change of risk state, and its values."""
     after = status.risk_after
-    key = ALERTS[after]
     line = allocation.liquidation_line if after is Risk.LIQUIDATION else allocation.warning_line
     values: dict[str, object] = {"id": allocation.id, "assets": Money(status.figures.total_assets)}
     if after is not Risk.NORMAL:
         values["line"] = Money(line)
-    tx.alert(customer, key, **values)
-    tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, f"{key}.staff", chats=chats, **values)
+    return ALERTS[after], values
 
 
 def timeline_events(
     allocation: Allocation, stored: Sequence[Event], statuses: Sequence[DailyStatus]
 ) -> list[Event]:
-    """The stored events with a line for each status among them. Statuses are not stored as events (their
-    own table holds all a line shows): each comes just before the risk change it raised, or else after
-    every event stored by its time. Lines stored as ``status`` events by earlier versions are left out."""
-    kept = [e for e in stored if e.kind != "status"]
+    """The stored events with a line for each status among them, and after a status that changed the risk
+    state a ``risk`` line for the change. Neither is stored as an event (the status table holds all they
+    show): a status comes after every event stored by its time. Lines stored as ``status`` events by
+    earlier versions are left out, and so are ``risk`` events stored for a status (revision 0014 removes
+    them)."""
+    changes = {_day_revision(s): s for s in statuses if s.risk_before is not s.risk_after}
+    kept = [e for e in stored if e.kind != "status" and not (e.kind == "risk" and _raised_by(e) in changes)]
     times = [e.at for e in kept]
-    raised = {_raised_by(e): i for i, e in enumerate(kept) if e.kind == "risk"}
     placed = [(2 * i + 1, e) for i, e in enumerate(kept)]
     for status in sorted(statuses, key=lambda s: s.entered_at):
-        i = raised.get((status.trade_date.isoformat(), status.revision))
-        place = 2 * i if i is not None else 2 * bisect.bisect_right(times, status.entered_at)
-        event = Event(
-            allocation.id, status.entered_at, "status", status.entered_by, _event_data(allocation, status)
-        )
-        placed.append((place, event))
+        place = 2 * bisect.bisect_right(times, status.entered_at)
+        line = _event_data(allocation, status)
+        placed.append((place, Event(allocation.id, status.entered_at, "status", status.entered_by, line)))
+        if status.risk_before is not status.risk_after:
+            change = risk_change(status)
+            placed.append((place, Event(allocation.id, status.entered_at, "risk", status.entered_by, change)))
     placed.sort(key=lambda pair: pair[0])
     return [event for _, event in placed]
+
+
+def risk_change(status: DailyStatus) -> str:
+    """The data of the ``risk`` line of a status that changed the risk state (as such events were stored
+    before revision 0014)."""
+    day, revision = _day_revision(status)
+    change = {"before": status.risk_before.value, "after": status.risk_after.value, "day": day}
+    return json.dumps({**change, "revision": revision}, sort_keys=True)
+
+
+def _day_revision(status: DailyStatus) -> tuple[object, object]:
+    return status.trade_date.isoformat(), status.revision
 
 
 def _raised_by(event: Event) -> tuple[object, object]:

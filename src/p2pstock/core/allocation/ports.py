@@ -111,10 +111,10 @@ class Event:
 
 
 class AllocationRepository(Protocol):
-    """Allocations. Every allocation read carries its latest status's day, assets and withdrawable cash
-    (``LATEST``), read from the stored statuses (by trade date, then revision); saving an allocation never
-    stores them. ``withdrawn_since_status`` is stored with the status day it was counted against and reads
-    as 0 once a later day's status is stored."""
+    """Allocations. Every allocation read carries its latest status's day, assets, withdrawable cash and
+    risk state after it (``LATEST``), read from the stored statuses (by trade date, then revision; normal
+    risk before the first); saving an allocation never stores them. ``withdrawn_since_status`` is stored
+    with the status day it was counted against and reads as 0 once a later day's status is stored."""
 
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
         """The allocation; with ``lock``, locked for the transaction before its latest status is read."""
@@ -127,12 +127,8 @@ class AllocationRepository(Protocol):
         ...
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
-        """What daily statuses need of the running allocations on these sub-account codes, by code."""
-        ...
-
-    def set_risk(self, watches: list[Watch]) -> None:
-        """Store each watch's ``risk``, its ``version`` one more than the stored one's; any that changed
-        meanwhile fails them all (``TransientConflict``)."""
+        """What daily statuses need of the running allocations on these sub-account codes (their latest
+        status's day and risk state among it), by code."""
         ...
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
