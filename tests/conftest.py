@@ -1,15 +1,18 @@
 """Shared fixtures: the same service tests run on in-memory storage, SQLite and PostgreSQL.
 
 PostgreSQL tests use ``P2PSTOCK_TEST_PG_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
-an account allowed to create databases). Each test gets a fresh database copied from a migrated template,
-dropped afterwards. Without a reachable server those tests are skipped with the reason shown, except under
-``CI=true``, where an unreachable server is an error.
+an account allowed to create databases). Each test process (``pytest -n``: each worker) migrates a template
+and clones one database from it that its tests share, reset to the template's state after each test;
+a test marked ``own_database`` gets a clone of its own, dropped afterwards (see ``pg_databases.py``).
+Without a reachable server those tests are skipped with the reason shown, except under ``CI=true``, where
+an unreachable server is an error.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -35,10 +38,11 @@ from p2pstock.core.notifications import Channel
 from p2pstock.core.people.staff import Staff
 from p2pstock.core.ports import UnitOfWorkFactory
 from p2pstock.core.wallet.service import Wallets
+from pg_databases import Databases
 
 PG_ADMIN_URL = os.environ.get("P2PSTOCK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-_pg_problem: list[str] = []
+PG_SKIPPED = re.compile(r"PostgreSQL not reachable \((.*)\); set P2PSTOCK_TEST_PG_URL")
 
 
 def pytest_report_header() -> list[str]:
@@ -46,9 +50,12 @@ def pytest_report_header() -> list[str]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _pg_problem:
+    # read from the skips reported, which reach this process from every worker under ``pytest -n``
+    skips = [report.longrepr for report in terminalreporter.stats.get("skipped", [])]
+    problems = [m[1] for skip in skips if isinstance(skip, tuple) and (m := PG_SKIPPED.search(skip[2]))]
+    if problems:
         terminalreporter.section("PostgreSQL tests SKIPPED", sep="!", red=True, bold=True)
-        terminalreporter.line(f"PostgreSQL was not reachable: {_pg_problem[0]}", red=True)
+        terminalreporter.line(f"PostgreSQL was not reachable: {problems[0]}", red=True)
         terminalreporter.line("Set P2PSTOCK_TEST_PG_URL to a server that allows CREATE DATABASE.", red=True)
 
 
@@ -86,7 +93,6 @@ def pg_admin() -> Iterator[sa.Engine]:
         reason = f"{type(error).__name__}: {str(error).splitlines()[0]}"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs PostgreSQL at {PG_ADMIN_URL}: {reason}")
-        _pg_problem.append(reason)
         pytest.skip(f"PostgreSQL not reachable ({reason}); set P2PSTOCK_TEST_PG_URL")
     yield engine
     engine.dispose()
@@ -109,15 +115,24 @@ def pg_template(pg_admin: sa.Engine) -> Iterator[str]:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def pg_databases(pg_admin: sa.Engine, pg_template: str) -> Iterator[Databases]:
+    """This process's PostgreSQL databases: the one its tests share, and clones of their own."""
+    databases = Databases(pg_admin, pg_template, prefix=f"p2pstock_test_{os.getpid()}")
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def pg_url(pg_admin: sa.Engine, pg_template: str) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"p2pstock_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with pg_admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
-    yield _pg_url(name)
-    with pg_admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def pg_url(pg_databases: Databases, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database holding what the template holds, for this test alone: the shared
+    database, reset after the test, or with ``@pytest.mark.own_database`` a fresh clone, dropped after."""
+    if request.node.get_closest_marker("own_database"):
+        with pg_databases.fresh() as url:
+            yield url
+        return
+    yield pg_databases.take_shared()
+    pg_databases.reset()
 
 
 # -- the backend every service test runs on

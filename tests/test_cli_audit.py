@@ -267,6 +267,7 @@ def test_the_audit_key_appears_in_no_output_log_or_repr(
 
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.own_database  # the guards switched off on it
 def test_deleting_the_newest_records_is_caught_on_every_database(
     database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -85,6 +85,7 @@ def old_trail(engine: sa.Engine, count: int) -> list[AuditRecord]:
     return records
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_a_trail_written_before_the_migration_verifies_after_it(engine: sa.Engine, tmp_path: Path) -> None:
     written = old_trail(engine, 3)
     upgrade(engine)
@@ -96,6 +97,7 @@ def test_a_trail_written_before_the_migration_verifies_after_it(engine: sa.Engin
     assert [r.seal for r in app.office.read(lambda tx: tx.uow.audit.records(0, 10))] == ["", "", ""]
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_a_trail_keyed_after_the_migration_seals_what_follows_and_vouches_for_what_came_before(
     engine: sa.Engine, tmp_path: Path
 ) -> None:
@@ -115,6 +117,7 @@ def test_a_trail_keyed_after_the_migration_seals_what_follows_and_vouches_for_wh
     assert app.office.read(lambda tx: tx.uow.audit.stored_head()) == ChainHead.of(stored[-1])
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0012_can_be_downgraded_and_upgraded_again(engine: sa.Engine, tmp_path: Path) -> None:
     platform(engine, tmp_path, audit_key=AUDIT_KEY).staff.enrol_by_operator("root", ["super_admin"])
     config = Config()

@@ -57,6 +57,7 @@ def stored(engine: sa.Engine, notification_id: str) -> Notification:
     return found
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_codes_texted_before_the_migration_are_masked_once_sent_or_given_up(engine: sa.Engine) -> None:
     texts_stored_before_the_migration(engine)
 
@@ -68,6 +69,7 @@ def test_codes_texted_before_the_migration_are_masked_once_sent_or_given_up(engi
     assert stored(engine, "other").text == "Your deposit of ¥204,816.00 has been credited."
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_a_code_still_waiting_when_migrated_is_masked_once_it_is_sent(engine: sa.Engine) -> None:
     texts_stored_before_the_migration(engine)
     waiting = stored(engine, "waiting-en")

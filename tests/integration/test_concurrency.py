@@ -519,6 +519,7 @@ def withdraw_in_a_process(
 
 @pytest.mark.slow
 @backends()
+@pytest.mark.own_database  # other processes write to it
 def test_processes_racing_withdrawals_never_overdraw_the_wallet(
     ledger: Ledger, wallets: Wallets, url: str
 ) -> None:

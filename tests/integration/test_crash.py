@@ -206,6 +206,7 @@ def assert_database_sound(ledger: Ledger, engine: sa.Engine) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.own_database  # processes killed while writing to it
 def test_a_killed_writer_leaves_whole_batches_and_keeps_every_acknowledged_one(
     url: str, writer: ModuleType, tmp_path: Path
 ) -> None:

@@ -105,6 +105,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0013_can_be_downgraded_keeping_the_orders_and_upgraded_again(engine: sa.Engine) -> None:
     units = SqlUnitOfWorkFactory(engine)
     with units() as uow:

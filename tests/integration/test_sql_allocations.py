@@ -802,6 +802,7 @@ def test_a_second_writer_waits_for_the_first_then_reads_the_statuses_it_stored_o
 _TABLES = {"allocation", "allocation_side_request", "allocation_daily_status", "allocation_event"}
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0006_can_be_downgraded_to_0005_and_upgraded_again(engine: sa.Engine) -> None:
     units = SqlUnitOfWorkFactory(engine)
     config = Config()
@@ -821,6 +822,7 @@ def test_revision_0006_can_be_downgraded_to_0005_and_upgraded_again(engine: sa.E
     assert read(units, lambda uow: uow.allocations.get("alloc-full")) == full_allocation()
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0009_can_be_downgraded_with_the_latest_status_copied_back_and_upgraded_again(
     engine: sa.Engine,
 ) -> None:

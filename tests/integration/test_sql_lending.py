@@ -739,6 +739,7 @@ def test_a_writer_that_read_a_loan_without_a_lock_cannot_save_over_a_version_sav
 _TABLES = {"loan_product", "loan", "loan_investment", "loan_installment"}
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0008_can_be_downgraded_to_0007_and_upgraded_again(engine: sa.Engine) -> None:
     units = SqlUnitOfWorkFactory(engine)
     add_loans(units, loan("l1"))

@@ -536,6 +536,7 @@ def test_a_read_only_unit_of_work_may_read_the_audit_trail_but_not_append_to_it(
             uow.audit.append([chain[0]])
 
 
+@pytest.mark.own_database  # a guard switched off on it
 def test_a_tampered_audit_record_is_still_read_back_so_that_verify_can_report_it(
     engine: sa.Engine, units: SqlUnitOfWorkFactory
 ) -> None:
@@ -736,6 +737,7 @@ def test_reading_with_lock_holds_the_row_until_the_transaction_ends_on_postgres(
 # -- migrations
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0002_can_be_downgraded_to_0001_and_upgraded_again(engine: sa.Engine) -> None:
     wallets = Wallets(Ledger(SqlUnitOfWorkFactory(engine)))
     wallets.open("c1")

@@ -35,7 +35,7 @@ from p2pstock.config import Settings
 from p2pstock.core.notifications import Channel, DeliveryStatus, render
 from p2pstock.core.payments import OrderStatus
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.own_database]  # three processes on it
 
 TOKEN = "4242:loopback-token"
 SECRET = "webhook-secret"

@@ -45,7 +45,6 @@ import dataclasses
 import os
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -74,6 +73,7 @@ from p2pstock.core.ledger.results import AccountResult, TransferResult
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 from p2pstock.core.ports import UnitOfWorkFactory
+from pg_databases import Databases
 
 R = TransferResult
 F = TransferFlags
@@ -962,36 +962,23 @@ class SqliteLedgerMachine(LedgerMachine):
 
 
 class PostgresLedgerMachine(LedgerMachine):
+    """Each example on the shared PostgreSQL database of the test process, reset after the example."""
+
     audit_every = 3
 
-    def __init__(self, admin: sa.Engine, template: str, created: set[str]) -> None:
+    def __init__(self, databases: Databases) -> None:
         super().__init__()
-        self.admin, self.template, self.created = admin, template, created
-        self.database: str | None = None
+        self.databases = databases
         self.engine: sa.Engine | None = None
 
     def open_storage(self) -> UnitOfWorkFactory:
-        self.database = f"p2pstock_model_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        self.created.add(self.database)
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(
-                f'CREATE DATABASE "{self.database}" TEMPLATE "{self.template}" STRATEGY FILE_COPY'
-            )
-        url = self.admin.url.set(database=self.database).render_as_string(hide_password=False)
-        self.engine = create_engine(url)
+        self.engine = create_engine(self.databases.take_shared())
         return SqlUnitOfWorkFactory(self.engine)
 
     def close_storage(self) -> None:
         if self.engine is not None:
             self.engine.dispose()
-        if self.database is not None:
-            _drop(self.admin, self.database)
-            self.created.discard(self.database)
-
-
-def _drop(admin: sa.Engine, database: str) -> None:
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            self.databases.reset()
 
 
 def _settings(examples: int) -> settings:
@@ -1012,12 +999,5 @@ def test_ledger_matches_the_model_on_sqlite(sqlite_template: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_ledger_matches_the_model_on_postgres(pg_admin: sa.Engine, pg_template: str) -> None:
-    created: set[str] = set()
-    try:
-        run_state_machine_as_test(
-            lambda: PostgresLedgerMachine(pg_admin, pg_template, created), settings=_settings(50)
-        )
-    finally:
-        for database in sorted(created):  # normally dropped by each example's teardown already
-            _drop(pg_admin, database)
+def test_ledger_matches_the_model_on_postgres(pg_databases: Databases) -> None:
+    run_state_machine_as_test(lambda: PostgresLedgerMachine(pg_databases), settings=_settings(50))
