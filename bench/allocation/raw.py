@@ -30,6 +30,22 @@ regular expression (the columns in their usual order, no quoting) into a sub-acc
 amounts in fen, checking only that assets equal cash plus market value; it looks the sub-accounts up (an
 import must refuse unknown ones and needs each allocation's lines); and it writes what raw+ writes. It
 works out no risk and builds no row itself, and it reports nothing about bad rows beyond raising.
+
+The fee job's baseline (``charge_fees``) moves the same money as the library's fee job: one transfer per
+allocation, its period's fee from the customer's wallet to fee income, with the library's transfer ids,
+amounts and references, stored as the ledger stores them (a transfer row, two entry rows with the balances
+after, the accounts' balances and versions moved on), all in one transaction::
+
+    BEGIN IMMEDIATE                                                  (SQLite)
+    SELECT … FROM account WHERE id IN (…) ORDER BY id [FOR UPDATE]   -- the wallets and fee income
+    UPDATE account SET … WHERE id = ? AND version = ?                -- executemany, rowcount checked
+    INSERT INTO transfer (…)  or  COPY transfer (…) FROM STDIN        -- SQLite / PostgreSQL
+    INSERT INTO entry (…)     or  COPY entry (…) FROM STDIN
+    COMMIT
+
+It checks each wallet's limit (no overdraft) in plain Python and leaves out everything else the library
+does: reading and locking the allocations, the look-up that makes a transfer id idempotent (the unique key
+would refuse a repeated one anyway), the allocation rows, their timeline events and audit records.
 """
 
 from __future__ import annotations
@@ -91,6 +107,46 @@ NOTIFICATION_COLUMNS = (
     "next_attempt_at",
     "last_error",
 )
+
+
+FeeTransfer = tuple[str, str, int, str]
+"""(transfer id, wallet account, amount, allocation id): one fee, from the wallet to fee income."""
+TRANSFER_COLUMNS = (
+    "id",
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "code",
+    "currency",
+    "flags",
+    "pending_id",
+    "timeout",
+    "reference",
+    "ts",
+    "expires_at",
+    "day",
+)
+ENTRY_COLUMNS = (
+    "transfer_id",
+    "account_id",
+    "ts",
+    "day",
+    "code",
+    "kind",
+    "side",
+    "amount",
+    "reference",
+    "d_dp",
+    "d_dpo",
+    "d_cp",
+    "d_cpo",
+    "a_dp",
+    "a_dpo",
+    "a_cp",
+    "a_cpo",
+)
+_NO_OVERDRAFT = 1
+"""``AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS``"""
 
 
 @dataclass(frozen=True)
@@ -164,6 +220,61 @@ class RawStatuses:
             self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
             self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
         return found
+
+    def charge_fees(self, fees: list[FeeTransfer], *, income: str, code: str, now: int, day: str) -> None:
+        """Every transfer of ``fees`` (wallet → ``income``) in one transaction, stored as the ledger stores
+        it; a wallet that cannot cover its fee raises (and nothing is written)."""
+        with self._transaction() as cursor:
+            accounts = self._lock_accounts(cursor, sorted({wallet for _, wallet, _, _ in fees} | {income}))
+            versions = {account: balances[5] for account, balances in accounts.items()}
+            transfers, entries = [], []
+            credit = accounts[income]
+            for transfer_id, wallet, amount, reference in fees:
+                debit = accounts[wallet]
+                if debit[4] & _NO_OVERDRAFT and debit[0] + debit[1] + amount > debit[3]:
+                    raise RuntimeError(f"{wallet} cannot cover {amount}")
+                debit[1] += amount
+                credit[3] += amount
+                debit[5] += 1
+                credit[5] += 1
+                row = (transfer_id, wallet, income, amount, code, debit[6], 0, None, 0, reference, now)
+                transfers.append((*row, None, day))
+                common = (transfer_id, wallet, now, day, code, "posted", "debit", amount, reference)
+                entries.append((*common, 0, amount, 0, 0, *debit[:4]))
+                common = (transfer_id, income, now, day, code, "posted", "credit", amount, reference)
+                entries.append((*common, 0, 0, 0, amount, *credit[:4]))
+            mark = "?" if self.dialect == "sqlite" else "%s"
+            update = (
+                f"UPDATE account SET debits_pending = {mark}, debits_posted = {mark}, "
+                f"credits_pending = {mark}, credits_posted = {mark}, version = {mark} "
+                f"WHERE id = {mark} AND version = {mark}"
+            )
+            rows = [(*b[:4], b[5], account, versions[account]) for account, b in accounts.items()]
+            cursor.executemany(update, rows)
+            if cursor.rowcount != len(rows):
+                raise RuntimeError(f"{cursor.rowcount} of {len(rows)} accounts updated")
+            self._insert_rows(cursor, "transfer", TRANSFER_COLUMNS, transfers)
+            self._insert_rows(cursor, "entry", ENTRY_COLUMNS, entries)
+
+    def _lock_accounts(self, cursor: Any, ids: list[str]) -> dict[str, list[Any]]:
+        """[debits pending, debits posted, credits pending, credits posted, flags, version, currency] of
+        each account, locked (PostgreSQL) in id order, 500 ids a query on SQLite."""
+        select = (
+            "SELECT id, debits_pending, debits_posted, credits_pending, credits_posted, flags, version, "
+            "currency FROM account WHERE id "
+        )
+        if self.dialect != "sqlite":
+            cursor.execute(select + "= ANY(%s) ORDER BY id FOR UPDATE", (ids,))
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(select + f"IN ({', '.join('?' for _ in chunk)}) ORDER BY id", chunk)
+                rows += cursor.fetchall()
+        if len(rows) != len(ids):
+            raise RuntimeError(f"{len(rows)} of {len(ids)} accounts found")
+        return {row[0]: list(row[1:]) for row in rows}
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
