@@ -81,14 +81,21 @@ PREVIOUS_MISMATCH = Fault.PREVIOUS
 SEQUENCE_GAP = Fault.GAP
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+"""Types that are plain JSON as they are (looked up before anything else: most values are one of them)."""
+
+
 def _refuse_floats(value: object) -> None:
+    if type(value) in _PLAIN:
+        return
     if isinstance(value, float):
         raise InvalidInput("an audited state must not contain floats (money is counted in minor units)")
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise InvalidInput(f"an audited state must have text keys (got {key!r:.60})")
-            _refuse_floats(item)
+            if type(item) not in _PLAIN:
+                _refuse_floats(item)
     elif isinstance(value, list | tuple):
         for item in value:
             _refuse_floats(item)
