@@ -46,6 +46,12 @@ after, the accounts' balances and versions moved on), all in one transaction::
 It checks each wallet's limit (no overdraft) in plain Python and leaves out everything else the library
 does: reading and locking the allocations, the look-up that makes a transfer id idempotent (the unique key
 would refuse a repeated one anyway), the allocation rows, their timeline events and audit records.
+
+A wider fee baseline (``charge_fees`` with ``extra``, for information) also writes, in the same
+transaction, what else the fee job writes, as a library run wrote it: each allocation's changed columns
+(``UPDATE allocation SET data = ?, next_fee_date = ?, fees_unpaid = ?, version = ? WHERE id = ? AND
+version = ?``, one ``executemany``), the ``fee`` events and the audit records (with the trail's head moved
+on).
 """
 
 from __future__ import annotations
@@ -150,6 +156,18 @@ _NO_OVERDRAFT = 1
 
 
 @dataclass(frozen=True)
+class FeeExtra:
+    """What a fee job writes beside its transfers, read back from a run of the library: the allocations'
+    changed columns (data, next fee date, fees unpaid, version, id, old version), the events, the audit
+    records and the audit head (seq, hash) it left."""
+
+    allocations: list[tuple[Any, ...]]
+    events: list[EventRow]
+    audit: list[tuple[Any, ...]]
+    head: tuple[int, str]
+
+
+@dataclass(frozen=True)
 class Extra:
     """The audit records, alerts and statement row an import wrote, read back from a run of the library,
     and the audit head (seq, hash) it left."""
@@ -221,40 +239,68 @@ class RawStatuses:
             self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
         return found
 
-    def charge_fees(self, fees: list[FeeTransfer], *, income: str, code: str, now: int, day: str) -> None:
+    def charge_fees(
+        self,
+        fees: list[FeeTransfer],
+        *,
+        income: str,
+        code: str,
+        now: int,
+        day: str,
+        extra: FeeExtra | None = None,
+    ) -> None:
         """Every transfer of ``fees`` (wallet → ``income``) in one transaction, stored as the ledger stores
-        it; a wallet that cannot cover its fee raises (and nothing is written)."""
+        it; a wallet that cannot cover its fee raises (and nothing is written). With ``extra``, the rest of
+        what the fee job writes too."""
         with self._transaction() as cursor:
-            accounts = self._lock_accounts(cursor, sorted({wallet for _, wallet, _, _ in fees} | {income}))
-            versions = {account: balances[5] for account, balances in accounts.items()}
-            transfers, entries = [], []
-            credit = accounts[income]
-            for transfer_id, wallet, amount, reference in fees:
-                debit = accounts[wallet]
-                if debit[4] & _NO_OVERDRAFT and debit[0] + debit[1] + amount > debit[3]:
-                    raise RuntimeError(f"{wallet} cannot cover {amount}")
-                debit[1] += amount
-                credit[3] += amount
-                debit[5] += 1
-                credit[5] += 1
-                row = (transfer_id, wallet, income, amount, code, debit[6], 0, None, 0, reference, now)
-                transfers.append((*row, None, day))
-                common = (transfer_id, wallet, now, day, code, "posted", "debit", amount, reference)
-                entries.append((*common, 0, amount, 0, 0, *debit[:4]))
-                common = (transfer_id, income, now, day, code, "posted", "credit", amount, reference)
-                entries.append((*common, 0, 0, 0, amount, *credit[:4]))
-            mark = "?" if self.dialect == "sqlite" else "%s"
-            update = (
-                f"UPDATE account SET debits_pending = {mark}, debits_posted = {mark}, "
-                f"credits_pending = {mark}, credits_posted = {mark}, version = {mark} "
-                f"WHERE id = {mark} AND version = {mark}"
-            )
-            rows = [(*b[:4], b[5], account, versions[account]) for account, b in accounts.items()]
-            cursor.executemany(update, rows)
-            if cursor.rowcount != len(rows):
-                raise RuntimeError(f"{cursor.rowcount} of {len(rows)} accounts updated")
-            self._insert_rows(cursor, "transfer", TRANSFER_COLUMNS, transfers)
-            self._insert_rows(cursor, "entry", ENTRY_COLUMNS, entries)
+            self._fee_transfers(cursor, fees, income=income, code=code, now=now, day=day)
+            if extra is not None:
+                mark = "?" if self.dialect == "sqlite" else "%s"
+                update = (
+                    f"UPDATE allocation SET data = {mark}, next_fee_date = {mark}, fees_unpaid = {mark}, "
+                    f"version = {mark} WHERE id = {mark} AND version = {mark}"
+                )
+                cursor.executemany(update, extra.allocations)
+                if cursor.rowcount != len(extra.allocations):
+                    raise RuntimeError(f"{cursor.rowcount} of {len(extra.allocations)} allocations updated")
+                self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, extra.events)
+                cursor.execute(self._head, extra.head)
+                self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+
+    def _fee_transfers(
+        self, cursor: Any, fees: list[FeeTransfer], *, income: str, code: str, now: int, day: str
+    ) -> None:
+        """The fee transfers, their entries and the accounts' balances, on the open transaction."""
+        accounts = self._lock_accounts(cursor, sorted({wallet for _, wallet, _, _ in fees} | {income}))
+        versions = {account: balances[5] for account, balances in accounts.items()}
+        transfers, entries = [], []
+        credit = accounts[income]
+        for transfer_id, wallet, amount, reference in fees:
+            debit = accounts[wallet]
+            if debit[4] & _NO_OVERDRAFT and debit[0] + debit[1] + amount > debit[3]:
+                raise RuntimeError(f"{wallet} cannot cover {amount}")
+            debit[1] += amount
+            credit[3] += amount
+            debit[5] += 1
+            credit[5] += 1
+            row = (transfer_id, wallet, income, amount, code, debit[6], 0, None, 0, reference, now)
+            transfers.append((*row, None, day))
+            common = (transfer_id, wallet, now, day, code, "posted", "debit", amount, reference)
+            entries.append((*common, 0, amount, 0, 0, *debit[:4]))
+            common = (transfer_id, income, now, day, code, "posted", "credit", amount, reference)
+            entries.append((*common, 0, 0, 0, amount, *credit[:4]))
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        update = (
+            f"UPDATE account SET debits_pending = {mark}, debits_posted = {mark}, "
+            f"credits_pending = {mark}, credits_posted = {mark}, version = {mark} "
+            f"WHERE id = {mark} AND version = {mark}"
+        )
+        rows = [(*b[:4], b[5], account, versions[account]) for account, b in accounts.items()]
+        cursor.executemany(update, rows)
+        if cursor.rowcount != len(rows):
+            raise RuntimeError(f"{cursor.rowcount} of {len(rows)} accounts updated")
+        self._insert_rows(cursor, "transfer", TRANSFER_COLUMNS, transfers)
+        self._insert_rows(cursor, "entry", ENTRY_COLUMNS, entries)
 
     def _lock_accounts(self, cursor: Any, ids: list[str]) -> dict[str, list[Any]]:
         """[debits pending, debits posted, credits pending, credits posted, flags, version, currency] of

@@ -58,6 +58,7 @@ from raw import (
     STATEMENT_COLUMNS,
     EventRow,
     Extra,
+    FeeExtra,
     FeeTransfer,
     RawStatuses,
     StatusRow,
@@ -528,6 +529,8 @@ class Fees:
     """One per allocation, by allocation id: the library's transfer id, the wallet, the period's fee."""
     balances: list[tuple[Any, ...]]
     """(id, debits pending, debits posted, credits pending, credits posted) of every account after the job."""
+    extra: FeeExtra | None = None
+    """What a library run wrote beside the transfers (``capture_fee_rows``; the wider baseline writes it)."""
 
 
 _FEE_TRANSFERS = "SELECT id, debit_account_id, amount, reference FROM transfer WHERE code = ? AND day = ?"
@@ -599,10 +602,13 @@ def fee_job(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
             )
 
 
-def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
+def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing, *, wide: bool = False) -> None:
     db = backend.fresh(tag)
     raw = backend.raw(db)
+    side = "raw+" if wide else "raw"
     try:
+        if wide and fees.extra is None:
+            raise InvariantBroken("raw+ needs the rows of a library run (capture_fee_rows)")
         with timed(timing):
             raw.charge_fees(
                 fees.transfers,
@@ -610,11 +616,44 @@ def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
                 code=codes.ALLOCATION_FEE,
                 now=fees.now,
                 day=fees.day,
+                extra=fees.extra if wide else None,
             )
-        check_fees(raw, fees, "raw")
+        check_fees(raw, fees, side)
+        if wide and fees.extra is not None:
+            _same(f"{side}: events", raw.rows(_EVENTS, fees.now), fees.extra.events)
+            audited = raw.rows(
+                f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_record WHERE at = ? ORDER BY seq", fees.now
+            )
+            _same(f"{side}: audit records", audited, fees.extra.audit)
     finally:
         raw.close()
         backend.drop(db)
+
+
+def fee_raw_bulk(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
+    fee_raw(backend, fees, tag, timing, wide=True)
+
+
+def capture_fee_rows(backend: Backend, template: Template, fees: Fees) -> Fees:
+    """``fees`` with what one library run (untimed) wrote beside its transfers, read back for raw+."""
+    with library(backend, "capture_fees", 17) as (app, db):
+        app.allocations.charge_fees(setup.MEASURED_DAY)
+        raw = backend.raw(db)
+        try:
+            read = {a.id: a.version for a in template.allocations}
+            rows = raw.rows(
+                "SELECT data, next_fee_date, fees_unpaid, version, id FROM allocation "
+                "WHERE status = 'in_progress' ORDER BY id"
+            )
+            allocations = [(*row, read[row[4]]) for row in rows]
+            events = raw.rows(_EVENTS, fees.now)
+            audit = raw.rows(
+                f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_record WHERE at = ? ORDER BY seq", fees.now
+            )
+            seq, digest = raw.rows("SELECT seq, hash FROM audit_head WHERE id = 1")[0]
+        finally:
+            raw.close()
+    return dataclasses.replace(fees, extra=FeeExtra(allocations, events, audit, (seq, digest)))
 
 
 # -- measuring -----------------------------------------------------------------------------------------------
@@ -628,6 +667,7 @@ class Results:
     floor: Timing = field(default_factory=Timing)
     fees: Timing = field(default_factory=Timing)
     fees_raw: Timing = field(default_factory=Timing)
+    fees_raw_bulk: Timing = field(default_factory=Timing)
 
 
 def measure(backend: Backend, day: Day, fees: Fees | None, reps: int, workloads: list[str]) -> Results:
@@ -645,7 +685,11 @@ def measure(backend: Backend, day: Day, fees: Fees | None, reps: int, workloads:
         for side, tag, timing in sides[turn:] + sides[:turn]:
             side(backend, day, f"r{rep}_{tag}", timing)
         print(f"  {backend.name}: import repetition {rep + 1} of {reps} done", file=sys.stderr)
-    fee_sides = [(fee_job, "fees", results.fees), (fee_raw, "feesraw", results.fees_raw)]
+    fee_sides = [
+        (fee_job, "fees", results.fees),
+        (fee_raw, "feesraw", results.fees_raw),
+        (fee_raw_bulk, "feesrawbulk", results.fees_raw_bulk),
+    ]
     for rep in range(reps if fees is not None else 0):  # after the imports: its writes disturb no import
         turn = rep % len(fee_sides)
         for fee_side, tag, timing in fee_sides[turn:] + fee_sides[:turn]:
@@ -720,6 +764,7 @@ def report(
         for label, timing in (
             ("library  Allocations.charge_fees", results.fees),
             ("raw      the fee transfers (1 tx)", results.fees_raw),
+            ("raw+     every row the fee job writes (1 tx)", results.fees_raw_bulk),
         ):
             print(
                 f"{label:<42} {_s(timing.wall):>17} {count / timing.median:>13,.0f} "
@@ -733,6 +778,10 @@ def report(
             f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}× "
             f"  target ≤ {target:g}×  {'met' if met else 'NOT MET'}"
         )
+        wider = results.fees.median / results.fees_raw_bulk.median
+        print(f"{'library ÷ raw+ (for information)':<42} {math.ceil(wider * 10) / 10:>16.1f}×")
+        floor = results.fees_raw_bulk.median / results.fees_raw.median
+        print(f"{'raw+ ÷ raw (for information)':<42} {math.ceil(floor * 10) / 10:>16.1f}×")
     print("checks: every run's rows, events, audit records, alerts, fee transfers and balances as expected")
     return missed
 
@@ -872,7 +921,9 @@ def main(argv: list[str] | None = None) -> int:
                 day = plan_day(template, warning_every)
                 if "import" in workloads:
                     day = capture_extra(backend, day)
-                fees = plan_fees(backend, template, backend.template) if "fees" in workloads else None
+                fees = None
+                if "fees" in workloads:
+                    fees = capture_fee_rows(backend, template, plan_fees(backend, template, backend.template))
                 gc.collect()
                 gc.freeze()  # the template and the planned rows: the benchmark's, not any side's to scan
                 if args.profile:
