@@ -52,11 +52,22 @@ transaction, what else the fee job writes, as a library run wrote it: each alloc
 (``UPDATE allocation SET data = ?, next_fee_date = ?, fees_unpaid = ?, version = ? WHERE id = ? AND
 version = ?``, one ``executemany``), the ``fee`` events and the audit records (with the trail's head moved
 on).
+
+The floor of a fee job written in Python (``fee_floor``, for information) does, in one transaction, the
+least any fee job must do to leave the same rows, with the allocation stored as JSON text and the audit
+trail hash-chained: it reads the due allocations' rows (locked on PostgreSQL) and the audit head; for each
+allocation it decodes the text, moves its period, fees paid and next fee date on, encodes it again, builds
+the fee transfer, the event's JSON and the audit record (two JSON states, the JSON of the record, its
+SHA-256, chained from the head); it looks up each allocation's last event number; then it writes what raw+
+writes. It works out no calendar (each next fee date is taken from a library run), takes every fee from
+the wallet (a wallet that cannot cover it raises) and builds no objects beyond dicts and tuples.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -151,6 +162,7 @@ ENTRY_COLUMNS = (
     "a_cp",
     "a_cpo",
 )
+_LAST_SEQ = "SELECT allocation_id, max(seq) FROM allocation_event WHERE allocation_id {in_keys} GROUP BY 1"
 _NO_OVERDRAFT = 1
 """``AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS``"""
 
@@ -266,6 +278,76 @@ class RawStatuses:
                 self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, extra.events)
                 cursor.execute(self._head, extra.head)
                 self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+
+    def fee_floor(self, *, day: str, now: int, income: str, code: str, next_dates: dict[str, str]) -> int:
+        """The least a Python fee job does for the allocations due on ``day`` (see the module's docstring);
+        how many allocations it charged."""
+        lock = "" if self.dialect == "sqlite" else " FOR UPDATE"
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        with self._transaction() as cursor:
+            cursor.execute(
+                "SELECT id, customer_id, data, version, risk FROM allocation WHERE status = 'in_progress' "
+                f"AND next_fee_date IS NOT NULL AND next_fee_date <= {mark} ORDER BY id{lock}",
+                (day,),
+            )
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT seq, hash FROM audit_head WHERE id = 1{lock}")
+            seq, previous = cursor.fetchone()
+            fees, updates, events, audit = [], [], [], []
+            for allocation_id, customer, data, version, risk in rows:
+                stored = json.loads(data)
+                before = _summary(stored, risk)
+                period, fee = stored["periods_charged"] + 1, stored["fee_per_period"]
+                stored["periods_charged"] = period
+                stored["fees_paid"] += fee
+                stored["next_fee_date"] = next_date = next_dates[allocation_id]
+                text = json.dumps(stored, separators=(",", ":"), ensure_ascii=False)
+                updates.append((text, next_date, stored["fees_unpaid"], version + 1, allocation_id, version))
+                fees.append(
+                    (f"alloc:{allocation_id}:fee{period}", f"wallet:CNY:{customer}", fee, allocation_id)
+                )
+                moved = {"period": period, "day": day, "from_wallet": fee, "from_risk_fund": 0, "unpaid": 0}
+                events.append([allocation_id, 0, now, "fee", "system", json.dumps(moved, sort_keys=True)])
+                seq += 1
+                record = {
+                    "seq": seq,
+                    "at": now,
+                    "actor": "system",
+                    "action": "allocation.fee",
+                    "target": allocation_id,
+                    "before": _canonical(before),
+                    "after": _canonical(_summary(stored, risk)),
+                    "previous_hash": previous,
+                }
+                digest = hashlib.sha256(_canonical(record).encode()).hexdigest()
+                audit.append((*record.values(), digest, ""))
+                previous = digest
+            last = dict(self._rows_in(cursor, _LAST_SEQ, [row[0] for row in rows]))
+            for event in events:
+                event[1] = last.get(event[0], 0) + 1
+            self._fee_transfers(cursor, fees, income=income, code=code, now=now, day=day)
+            update = (
+                f"UPDATE allocation SET data = {mark}, next_fee_date = {mark}, fees_unpaid = {mark}, "
+                f"version = {mark} WHERE id = {mark} AND version = {mark}"
+            )
+            cursor.executemany(update, updates)
+            self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, [tuple(e) for e in events])
+            cursor.execute(self._head, (seq, previous))
+            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, audit)
+        return len(rows)
+
+    def _rows_in(self, cursor: Any, template: str, keys: list[str]) -> list[Any]:
+        """Rows of ``template`` (its ``{in_keys}``) for many keys: 400 a query on SQLite, all at once on
+        PostgreSQL, as the library looks them up."""
+        if self.dialect != "sqlite":
+            cursor.execute(template.format(in_keys="= ANY(%s)"), (keys,))
+            return list(cursor.fetchall())
+        rows: list[Any] = []
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            cursor.execute(template.format(in_keys=f"IN ({', '.join('?' for _ in chunk)})"), chunk)
+            rows += cursor.fetchall()
+        return rows
 
     def _fee_transfers(
         self, cursor: Any, fees: list[FeeTransfer], *, income: str, code: str, now: int, day: str
@@ -413,3 +495,23 @@ def read_statement(text: str) -> list[tuple[str, date, list[int]]]:
             raise ValueError(f"line {number}: assets differ from cash plus market value")
         rows.append((fields[0], date.fromisoformat(fields[1]), amounts))
     return rows
+
+
+def _summary(stored: dict[str, Any], risk: str) -> dict[str, object]:
+    """What the audit trail keeps of an allocation (``desk.summary``), from its stored text."""
+    holds = stored["holds"]
+    return {
+        "status": stored["status"],
+        "risk": risk,
+        "paid": sum(amount for _, amount in holds.values()),
+        "risk_fund": holds["risk_fund"][1] if "risk_fund" in holds else 0,
+        "top_ups": sum(amount for _, amount in stored["top_up_holds"]),
+        "fees_unpaid": stored["fees_unpaid"],
+        "overdue": stored["overdue"],
+        "sub_account": stored["sub_account"],
+        "term": stored["term"],
+    }
+
+
+def _canonical(value: dict[str, object]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -41,6 +41,7 @@ BATCH = 1000
 """Allocations the fee job reads (and locks) per transaction."""
 TRANSFERS = MAX_BATCH
 """Ledger transfers per transaction of the fee job, at most (unless one allocation alone needs more)."""
+_FEE_INCOME = chart.fee_income().id
 
 
 def period_date(allocation: Allocation, index: int, calendar: TradingCalendar) -> date:
@@ -106,6 +107,8 @@ class FeeRun:
     desk: Desk
     tx: Tx
     calendar: TradingCalendar
+    wallets: dict[str, str]
+    """The wallet account of each customer whose allocations the run charges."""
     available: dict[str, int]
     """Each locked wallet's available balance, less the fees this run has taken from it so far."""
     transfers: list[Transfer] = attrs.Factory(list)
@@ -118,15 +121,17 @@ class FeeRun:
     def lock(cls, desk: Desk, tx: Tx, allocations: list[Allocation], calendar: TradingCalendar) -> FeeRun:
         """A run for ``allocations``: their wallets and fee income locked, in id order (as the ledger
         locks accounts), and the wallets' available balances read."""
-        wallets = {chart.wallet_id(a.customer_id) for a in allocations}
-        locked = tx.uow.ledger.lock_accounts(sorted(wallets | {chart.fee_income().id})) if wallets else {}
-        return cls(desk, tx, calendar, {wallet: locked[wallet].available for wallet in wallets})
+        wallets = {customer: chart.wallet_id(customer) for customer in {a.customer_id for a in allocations}}
+        ids = sorted({*wallets.values(), _FEE_INCOME}) if wallets else []
+        locked = tx.uow.ledger.lock_accounts(ids) if ids else {}
+        available = {wallet: locked[wallet].available for wallet in wallets.values()}
+        return cls(desk, tx, calendar, wallets, available)
 
     def charge(self, allocation: Allocation, day: date, *, room: int | None = None) -> Allocation | None:
         """Every period of ``allocation`` due on or before ``day``, charged in this run, and the allocation
         as it will be stored; ``None``, charging nothing, when the run holds transfers already and this
         allocation's would take it past ``room``."""
-        wallet = chart.wallet_id(allocation.customer_id)
+        wallet = self.wallets[allocation.customer_id]
         periods, moves, taken = _periods(allocation, day, self.calendar, wallet, self.available[wallet])
         if room is not None and self.transfers and len(self.transfers) + len(moves) > room:
             return None
@@ -268,7 +273,7 @@ def _fee(transfer_id: str, debit: str, amount: int, allocation_id: str) -> Trans
     return Transfer.single(
         transfer_id,
         debit=debit,
-        credit=chart.fee_income().id,
+        credit=_FEE_INCOME,
         amount=amount,
         code=codes.ALLOCATION_FEE,
         reference=allocation_id,
