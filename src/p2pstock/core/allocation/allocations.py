@@ -254,7 +254,11 @@ def to_json(allocation: Allocation) -> str:
         "settlement": attrs.astuple(a.settlement) if a.settlement else None,
         "status": a.status.value,
     }
-    return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    return _TEXT.encode(fields)
+
+
+_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""``json.dumps`` with these settings, without building an encoder per allocation (it keeps no state)."""
 
 
 def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
@@ -267,7 +271,7 @@ def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
     fields["product"] = _product_of(fields["product"])
     fields["due"] = {_member(Component, k): v for k, v in fields["due"].items()}
     fields["holds"] = {_member(Component, k): Hold(*v) for k, v in fields["holds"].items()}
-    fields["calls"] = tuple(PhoneCall(*c) for c in fields["calls"])
+    fields["calls"] = tuple(_call(*c) for c in fields["calls"])
     fields["top_up_holds"] = tuple(Hold(*h) for h in fields["top_up_holds"])
     for name in _DATES:
         fields[name] = _date_of(fields[name]) if fields[name] else None
@@ -278,7 +282,7 @@ def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
 
 _E = TypeVar("_E", bound=enum.Enum)
 _MEMBERS: dict[type[enum.Enum], dict[object, enum.Enum]] = {
-    kind: {member.value: member for member in kind} for kind in (Component, Status, Risk)
+    kind: {member.value: member for member in kind} for kind in (Component, Status, Risk, CallOutcome)
 }
 """Members by stored value (calling an enum class costs more than the rest of reading a member)."""
 _STORED = _FIELDS - _APART
@@ -287,6 +291,10 @@ _STORED = _FIELDS - _APART
 def _member(kind: type[_E], value: object) -> _E:
     member = _MEMBERS[kind].get(value)
     return kind(value) if member is None else member  # type: ignore[return-value]
+
+
+def _call(by: str, at: int, outcome: str, note: str = "") -> PhoneCall:
+    return PhoneCall(by, at, _member(CallOutcome, outcome), note)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -118,7 +118,11 @@ class Desk:
 
 
 def _event(tx: Tx, allocation_id: str, kind: str, actor: str, data: dict[str, object]) -> Event:
-    return Event(allocation_id, tx.now, kind, actor, json.dumps(data, sort_keys=True, default=str))
+    return Event(allocation_id, tx.now, kind, actor, _DATA.encode(data))
+
+
+_DATA = json.JSONEncoder(sort_keys=True, default=str)
+"""``json.dumps(data, sort_keys=True, default=str)`` without building an encoder per event."""
 
 
 def summary(allocation: Allocation) -> dict[str, object]:
