@@ -14,7 +14,10 @@ Workloads, on ``count`` running daily allocations (ten per verified customer, se
   (each line read with one regular expression, the sub-accounts looked up, then raw+'s writes);
 * ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet; side by
   side with the raw-driver baseline of its target (``raw.py``), which posts the same fee transfers (the
-  same ids, wallets and amounts) in one transaction, stored as the ledger stores them.
+  same ids, wallets and amounts) in one transaction, stored as the ledger stores them, and, for
+  information, a wider one (raw+) that also writes the allocation rows, events and audit records a library
+  run wrote, and the floor of a Python fee job (each allocation's text decoded and encoded, the event and
+  audit JSON and hash chain computed, raw+'s writes).
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
 the allocations started, and a first day of history). Every repetition of every workload and side runs on
