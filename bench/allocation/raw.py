@@ -30,11 +30,44 @@ amounts in fen, checking only that assets equal cash plus market value; it looks
 import must refuse unknown ones and needs each allocation's lines, and its risk state: that of its latest
 status); and it writes what raw+ writes. It
 works out no risk and builds no row itself, and it reports nothing about bad rows beyond raising.
+
+The fee job's baseline (``charge_fees``) moves the same money as the library's fee job: one transfer per
+allocation, its period's fee from the customer's wallet to fee income, with the library's transfer ids,
+amounts and references, stored as the ledger stores them (a transfer row, two entry rows with the balances
+after, the accounts' balances and versions moved on), all in one transaction::
+
+    BEGIN IMMEDIATE                                                  (SQLite)
+    SELECT … FROM account WHERE id IN (…) ORDER BY id [FOR UPDATE]   -- the wallets and fee income
+    UPDATE account SET … WHERE id = ? AND version = ?                -- executemany, rowcount checked
+    INSERT INTO transfer (…)  or  COPY transfer (…) FROM STDIN        -- SQLite / PostgreSQL
+    INSERT INTO entry (…)     or  COPY entry (…) FROM STDIN
+    COMMIT
+
+It checks each wallet's limit (no overdraft) in plain Python and leaves out everything else the library
+does: reading and locking the allocations, the look-up that makes a transfer id idempotent (the unique key
+would refuse a repeated one anyway), the allocation rows, their timeline events and audit records.
+
+A wider fee baseline (``charge_fees`` with ``extra``, for information) also writes, in the same
+transaction, what else the fee job writes, as a library run wrote it: each allocation's changed columns
+(``UPDATE allocation SET data = ?, next_fee_date = ?, fees_unpaid = ?, version = ? WHERE id = ? AND
+version = ?``, one ``executemany``), the ``fee`` events and the audit records (with the trail's head moved
+on).
+
+The floor of a fee job written in Python (``fee_floor``, for information) does, in one transaction, the
+least any fee job must do to leave the same rows, with the allocation stored as JSON text and the audit
+trail hash-chained: it reads the due allocations' rows (locked on PostgreSQL) and the audit head; for each
+allocation it decodes the text, moves its period, fees paid and next fee date on, encodes it again, builds
+the fee transfer, the event's JSON and the audit record (two JSON states, the JSON of the record, its
+SHA-256, chained from the head); it looks up each allocation's last event number; then it writes what raw+
+writes. It works out no calendar (each next fee date is taken from a library run), takes every fee from
+the wallet (a wallet that cannot cover it raises) and builds no objects beyond dicts and tuples.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -78,6 +111,9 @@ _LATEST = (
 )
 
 StatusRow = tuple[Any, ...]
+EventRow = tuple[Any, ...]
+"""(allocation_id, seq, at, kind, actor, data): the fee job's events."""
+EVENT_COLUMNS = ("allocation_id", "seq", "at", "kind", "actor", "data")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "before", "after", "previous_hash", "hash", "seal")
 STATEMENT_COLUMNS = ("id", "sha256", "row_count", "imported_by", "imported_at")
 """The columns of ``allocation_statement`` (revision 0012): the statement remembered as imported."""
@@ -92,6 +128,64 @@ NOTIFICATION_COLUMNS = (
     "next_attempt_at",
     "last_error",
 )
+
+
+FeeTransfer = tuple[str, str, int, str]
+"""(transfer id, wallet account, amount, allocation id): one fee, from the wallet to fee income."""
+TRANSFER_COLUMNS = (
+    "id",
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "code",
+    "currency",
+    "flags",
+    "pending_id",
+    "timeout",
+    "reference",
+    "ts",
+    "expires_at",
+    "day",
+)
+ENTRY_COLUMNS = (
+    "transfer_id",
+    "account_id",
+    "ts",
+    "day",
+    "code",
+    "kind",
+    "side",
+    "amount",
+    "reference",
+    "d_dp",
+    "d_dpo",
+    "d_cp",
+    "d_cpo",
+    "a_dp",
+    "a_dpo",
+    "a_cp",
+    "a_cpo",
+)
+_RISK = (
+    "coalesce((SELECT s.risk_after FROM allocation_daily_status s WHERE s.allocation_id = allocation.id "
+    "ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1), 'normal')"
+)
+"""An allocation's risk state: its latest status's (revision 0014), normal before the first."""
+_LAST_SEQ = "SELECT allocation_id, max(seq) FROM allocation_event WHERE allocation_id {in_keys} GROUP BY 1"
+_NO_OVERDRAFT = 1
+"""``AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS``"""
+
+
+@dataclass(frozen=True)
+class FeeExtra:
+    """What a fee job writes beside its transfers, read back from a run of the library: the allocations'
+    changed columns (data, next fee date, fees unpaid, version, id, old version), the events, the audit
+    records and the audit head (seq, hash) it left."""
+
+    allocations: list[tuple[Any, ...]]
+    events: list[EventRow]
+    audit: list[tuple[Any, ...]]
+    head: tuple[int, str]
 
 
 @dataclass(frozen=True)
@@ -150,6 +244,159 @@ class RawStatuses:
             self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
             self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
         return found
+
+    def charge_fees(
+        self,
+        fees: list[FeeTransfer],
+        *,
+        income: str,
+        code: str,
+        now: int,
+        day: str,
+        extra: FeeExtra | None = None,
+    ) -> None:
+        """Every transfer of ``fees`` (wallet → ``income``) in one transaction, stored as the ledger stores
+        it; a wallet that cannot cover its fee raises (and nothing is written). With ``extra``, the rest of
+        what the fee job writes too."""
+        with self._transaction() as cursor:
+            self._fee_transfers(cursor, fees, income=income, code=code, now=now, day=day)
+            if extra is not None:
+                mark = "?" if self.dialect == "sqlite" else "%s"
+                update = (
+                    f"UPDATE allocation SET data = {mark}, next_fee_date = {mark}, fees_unpaid = {mark}, "
+                    f"version = {mark} WHERE id = {mark} AND version = {mark}"
+                )
+                cursor.executemany(update, extra.allocations)
+                if cursor.rowcount != len(extra.allocations):
+                    raise RuntimeError(f"{cursor.rowcount} of {len(extra.allocations)} allocations updated")
+                self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, extra.events)
+                cursor.execute(self._head, extra.head)
+                self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+
+    def fee_floor(self, *, day: str, now: int, income: str, code: str, next_dates: dict[str, str]) -> int:
+        """The least a Python fee job does for the allocations due on ``day`` (see the module's docstring);
+        how many allocations it charged."""
+        lock = "" if self.dialect == "sqlite" else " FOR UPDATE"
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        with self._transaction() as cursor:
+            cursor.execute(
+                f"SELECT id, customer_id, data, version, {_RISK} FROM allocation "
+                f"WHERE status = 'in_progress' AND next_fee_date IS NOT NULL AND next_fee_date <= {mark} ORDER BY id{lock}",
+                (day,),
+            )
+            rows = cursor.fetchall()
+            cursor.execute(f"SELECT seq, hash FROM audit_head WHERE id = 1{lock}")
+            seq, previous = cursor.fetchone()
+            fees, updates, events, audit = [], [], [], []
+            for allocation_id, customer, data, version, risk in rows:
+                stored = json.loads(data)
+                before = _summary(stored, risk)
+                period, fee = stored["periods_charged"] + 1, stored["fee_per_period"]
+                stored["periods_charged"] = period
+                stored["fees_paid"] += fee
+                stored["next_fee_date"] = next_date = next_dates[allocation_id]
+                text = json.dumps(stored, separators=(",", ":"), ensure_ascii=False)
+                updates.append((text, next_date, stored["fees_unpaid"], version + 1, allocation_id, version))
+                fees.append(
+                    (f"alloc:{allocation_id}:fee{period}", f"wallet:CNY:{customer}", fee, allocation_id)
+                )
+                moved = {"period": period, "day": day, "from_wallet": fee, "from_risk_fund": 0, "unpaid": 0}
+                events.append([allocation_id, 0, now, "fee", "system", json.dumps(moved, sort_keys=True)])
+                seq += 1
+                record = {
+                    "seq": seq,
+                    "at": now,
+                    "actor": "system",
+                    "action": "allocation.fee",
+                    "target": allocation_id,
+                    "before": _canonical(before),
+                    "after": _canonical(_summary(stored, risk)),
+                    "previous_hash": previous,
+                }
+                digest = hashlib.sha256(_canonical(record).encode()).hexdigest()
+                audit.append((*record.values(), digest, ""))
+                previous = digest
+            last = dict(self._rows_in(cursor, _LAST_SEQ, [row[0] for row in rows]))
+            for event in events:
+                event[1] = last.get(event[0], 0) + 1
+            self._fee_transfers(cursor, fees, income=income, code=code, now=now, day=day)
+            update = (
+                f"UPDATE allocation SET data = {mark}, next_fee_date = {mark}, fees_unpaid = {mark}, "
+                f"version = {mark} WHERE id = {mark} AND version = {mark}"
+            )
+            cursor.executemany(update, updates)
+            self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, [tuple(e) for e in events])
+            cursor.execute(self._head, (seq, previous))
+            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, audit)
+        return len(rows)
+
+    def _rows_in(self, cursor: Any, template: str, keys: list[str]) -> list[Any]:
+        """Rows of ``template`` (its ``{in_keys}``) for many keys: 400 a query on SQLite, all at once on
+        PostgreSQL, as the library looks them up."""
+        if self.dialect != "sqlite":
+            cursor.execute(template.format(in_keys="= ANY(%s)"), (keys,))
+            return list(cursor.fetchall())
+        rows: list[Any] = []
+        for start in range(0, len(keys), 400):
+            chunk = keys[start : start + 400]
+            cursor.execute(template.format(in_keys=f"IN ({', '.join('?' for _ in chunk)})"), chunk)
+            rows += cursor.fetchall()
+        return rows
+
+    def _fee_transfers(
+        self, cursor: Any, fees: list[FeeTransfer], *, income: str, code: str, now: int, day: str
+    ) -> None:
+        """The fee transfers, their entries and the accounts' balances, on the open transaction."""
+        accounts = self._lock_accounts(cursor, sorted({wallet for _, wallet, _, _ in fees} | {income}))
+        versions = {account: balances[5] for account, balances in accounts.items()}
+        transfers, entries = [], []
+        credit = accounts[income]
+        for transfer_id, wallet, amount, reference in fees:
+            debit = accounts[wallet]
+            if debit[4] & _NO_OVERDRAFT and debit[0] + debit[1] + amount > debit[3]:
+                raise RuntimeError(f"{wallet} cannot cover {amount}")
+            debit[1] += amount
+            credit[3] += amount
+            debit[5] += 1
+            credit[5] += 1
+            row = (transfer_id, wallet, income, amount, code, debit[6], 0, None, 0, reference, now)
+            transfers.append((*row, None, day))
+            common = (transfer_id, wallet, now, day, code, "posted", "debit", amount, reference)
+            entries.append((*common, 0, amount, 0, 0, *debit[:4]))
+            common = (transfer_id, income, now, day, code, "posted", "credit", amount, reference)
+            entries.append((*common, 0, 0, 0, amount, *credit[:4]))
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        update = (
+            f"UPDATE account SET debits_pending = {mark}, debits_posted = {mark}, "
+            f"credits_pending = {mark}, credits_posted = {mark}, version = {mark} "
+            f"WHERE id = {mark} AND version = {mark}"
+        )
+        rows = [(*b[:4], b[5], account, versions[account]) for account, b in accounts.items()]
+        cursor.executemany(update, rows)
+        if cursor.rowcount != len(rows):
+            raise RuntimeError(f"{cursor.rowcount} of {len(rows)} accounts updated")
+        self._insert_rows(cursor, "transfer", TRANSFER_COLUMNS, transfers)
+        self._insert_rows(cursor, "entry", ENTRY_COLUMNS, entries)
+
+    def _lock_accounts(self, cursor: Any, ids: list[str]) -> dict[str, list[Any]]:
+        """[debits pending, debits posted, credits pending, credits posted, flags, version, currency] of
+        each account, locked (PostgreSQL) in id order, 500 ids a query on SQLite."""
+        select = (
+            "SELECT id, debits_pending, debits_posted, credits_pending, credits_posted, flags, version, "
+            "currency FROM account WHERE id "
+        )
+        if self.dialect != "sqlite":
+            cursor.execute(select + "= ANY(%s) ORDER BY id FOR UPDATE", (ids,))
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(select + f"IN ({', '.join('?' for _ in chunk)}) ORDER BY id", chunk)
+                rows += cursor.fetchall()
+        if len(rows) != len(ids):
+            raise RuntimeError(f"{len(rows)} of {len(ids)} accounts found")
+        return {row[0]: list(row[1:]) for row in rows}
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -242,3 +489,23 @@ def read_statement(text: str) -> list[tuple[str, date, list[int]]]:
             raise ValueError(f"line {number}: assets differ from cash plus market value")
         rows.append((fields[0], date.fromisoformat(fields[1]), amounts))
     return rows
+
+
+def _summary(stored: dict[str, Any], risk: str) -> dict[str, object]:
+    """What the audit trail keeps of an allocation (``desk.summary``), from its stored text."""
+    holds = stored["holds"]
+    return {
+        "status": stored["status"],
+        "risk": risk,
+        "paid": sum(amount for _, amount in holds.values()),
+        "risk_fund": holds["risk_fund"][1] if "risk_fund" in holds else 0,
+        "top_ups": sum(amount for _, amount in stored["top_up_holds"]),
+        "fees_unpaid": stored["fees_unpaid"],
+        "overdue": stored["overdue"],
+        "sub_account": stored["sub_account"],
+        "term": stored["term"],
+    }
+
+
+def _canonical(value: dict[str, object]) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -14,7 +14,12 @@ Workloads, on ``count`` running daily allocations (ten per verified customer, se
   Python import (each line read with one regular expression, the sub-accounts looked up, then raw+'s
   writes). Each share of crossings given (``--warning-pct 5 0.5``, the default) is a statement of its own,
   measured on the same template;
-* ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet.
+* ``fees`` — ``Allocations.charge_fees``: one day's fee for every allocation, from its wallet; side by
+  side with the raw-driver baseline of its target (``raw.py``), which posts the same fee transfers (the
+  same ids, wallets and amounts) in one transaction, stored as the ledger stores them, and, for
+  information, a wider one (raw+) that also writes the allocation rows, events and audit records a library
+  run wrote, and the floor of a Python fee job (each allocation's text decoded and encoded, the event and
+  audit JSON and hash chain computed, raw+'s writes).
 
 The state is built once per backend (a template: migrated, then staff, product, capital pool, customers,
 the allocations started, and a first day of history). Every repetition of every workload and side runs on
@@ -57,6 +62,8 @@ from raw import (
     NOTIFICATION_COLUMNS,
     STATEMENT_COLUMNS,
     Extra,
+    FeeExtra,
+    FeeTransfer,
     RawStatuses,
     StatusRow,
     read_statement,
@@ -73,13 +80,15 @@ from p2pstock.core.allocation.allocations import Allocation, Risk, Status
 from p2pstock.core.allocation.risk import read_risk
 from p2pstock.core.allocation.statuses import Source
 from p2pstock.core.clock import to_micros
-from p2pstock.core.ledger import codes
+from p2pstock.core.ledger import chart, codes
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_KEY = "XqitpkaFRcLFh8L7qKmbTtzHmTn24l1feqK50pV0rgs="
 """Seals the sub-account passwords of the benchmark's allocations (a throwaway key)."""
 TARGETS = ((0.5, 3.0), (5.0, 4.0))
 """(share of crossings in per cent, at most; the import's time at most this many times the baseline's)."""
+FEE_TARGETS = {"sqlite": 4.0, "postgres": 3.0}
+"""The fee job may take at most this many times its baseline's time, by backend."""
 CUSTOMER_ALERTS_PER_CROSSING = 2
 """Queued per allocation that crosses the warning line: the customer by bot and by SMS (the risk officer
 gets one digest of them all)."""
@@ -474,6 +483,9 @@ _ALLOCATIONS = (
 )
 """Every running allocation's version and risk state (its latest status's)."""
 _EVENTS = "SELECT count(*) FROM allocation_event WHERE at = ?"
+_FEE_EVENTS = (
+    "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
+)
 _OFFICER = str(setup.RISK_OFFICER_TELEGRAM)
 
 
@@ -523,7 +535,64 @@ def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
             raise InvariantBroken(f"{side}: {found} {what}, {expected} expected")
 
 
-def fee_job(backend: Backend, count: int, tag: str, timing: Timing) -> None:
+@dataclass(frozen=True)
+class Fees:
+    """What the measured fee job must do: the fee transfers (what the baseline posts) and the balances
+    every account must have afterwards."""
+
+    day: str
+    now: int
+    """The job's time (17:00 in Shanghai on the measured day), in microseconds."""
+    transfers: list[FeeTransfer]
+    """One per allocation, by allocation id: the library's transfer id, the wallet, the period's fee."""
+    balances: list[tuple[Any, ...]]
+    """(id, debits pending, debits posted, credits pending, credits posted) of every account after the job."""
+    extra: FeeExtra | None = None
+    """What a library run wrote beside the transfers (``capture_fee_rows``; the wider baseline writes it)."""
+
+
+_FEE_TRANSFERS = "SELECT id, debit_account_id, amount, reference FROM transfer WHERE code = ? AND day = ?"
+_BALANCES = (
+    "SELECT id, debits_pending, debits_posted, credits_pending, credits_posted FROM account ORDER BY id"
+)
+
+
+def plan_fees(backend: Backend, template: Template, db: str) -> Fees:
+    """The measured day's fee of every allocation of the template (its next period, from its wallet), and
+    the balances of the template's accounts (read from ``db``, the template) moved on by them."""
+    transfers = [
+        (
+            f"alloc:{a.id}:fee{a.periods_charged + 1}",
+            chart.wallet_id(a.customer_id),
+            a.fee_per_period,
+            a.id,
+        )
+        for a in sorted(template.allocations, key=lambda a: a.id)
+    ]
+    raw = backend.raw(db)
+    try:
+        accounts = {row[0]: list(row[1:]) for row in raw.rows(_BALANCES)}
+    finally:
+        raw.close()
+    income = chart.fee_income().id
+    for _, wallet, amount, _ in transfers:
+        accounts[wallet][1] += amount
+        accounts[income][3] += amount
+    balances = [(account, *values) for account, values in sorted(accounts.items())]
+    now = to_micros(setup.shanghai(setup.MEASURED_DAY, 17))
+    return Fees(setup.MEASURED_DAY.isoformat(), now, transfers, balances)
+
+
+def check_fees(raw: RawStatuses, fees: Fees, side: str) -> None:
+    """The day's fee transfers are exactly the planned ones, and every account's balances as planned."""
+    expected = sorted((t[0], t[1], t[2], t[3]) for t in fees.transfers)
+    stored = sorted(raw.rows(_FEE_TRANSFERS, codes.ALLOCATION_FEE, fees.day))
+    _same(f"{side}: fee transfers", stored, expected)
+    _same(f"{side}: account balances", raw.rows(_BALANCES), fees.balances)
+
+
+def fee_job(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
+    count = len(fees.transfers)
     with library(backend, tag, 17) as (app, db):
         with timed(timing):
             charged = app.allocations.charge_fees(setup.MEASURED_DAY)
@@ -533,19 +602,100 @@ def fee_job(backend: Backend, count: int, tag: str, timing: Timing) -> None:
             raise InvariantBroken("fee job: the trial balance does not balance")
         raw = backend.raw(db)
         try:
-            fees = raw.scalar(
-                "SELECT count(*) FROM transfer WHERE code = ? AND day = ?",
-                codes.ALLOCATION_FEE,
-                setup.MEASURED_DAY.isoformat(),
-            )
+            check_fees(raw, fees, "library")
             moved = raw.scalar(
-                "SELECT count(*) FROM allocation WHERE status = 'in_progress' AND next_fee_date > ?",
-                setup.MEASURED_DAY.isoformat(),
+                "SELECT count(*) FROM allocation WHERE status = 'in_progress' AND next_fee_date > ?", fees.day
+            )
+            events = raw.scalar(
+                "SELECT count(*) FROM allocation_event WHERE kind = 'fee' AND at = ?", fees.now
+            )
+            audited = raw.scalar(
+                "SELECT count(*) FROM audit_record WHERE action = 'allocation.fee' AND at = ?", fees.now
             )
         finally:
             raw.close()
-        if int(fees) != count or int(moved) != count:
-            raise InvariantBroken(f"fee job: {fees} fee transfers, {moved} allocations moved on of {count}")
+        if (int(moved), int(events), int(audited)) != (count, count, count):
+            raise InvariantBroken(
+                f"fee job: {moved} allocations moved on, {events} events, {audited} audit records of {count}"
+            )
+
+
+def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing, *, wide: bool = False) -> None:
+    db = backend.fresh(tag)
+    raw = backend.raw(db)
+    side = "raw+" if wide else "raw"
+    try:
+        if wide and fees.extra is None:
+            raise InvariantBroken("raw+ needs the rows of a library run (capture_fee_rows)")
+        with timed(timing):
+            raw.charge_fees(
+                fees.transfers,
+                income=chart.fee_income().id,
+                code=codes.ALLOCATION_FEE,
+                now=fees.now,
+                day=fees.day,
+                extra=fees.extra if wide else None,
+            )
+        check_fees(raw, fees, side)
+        if wide and fees.extra is not None:
+            _same(f"{side}: events", raw.rows(_FEE_EVENTS, fees.now), fees.extra.events)
+            _same(f"{side}: audit records", raw.rows(_AUDITED, fees.now), fees.extra.audit)
+    finally:
+        raw.close()
+        backend.drop(db)
+
+
+def fee_raw_bulk(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
+    fee_raw(backend, fees, tag, timing, wide=True)
+
+
+_AUDITED = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_record WHERE at = ? ORDER BY seq"
+_CHARGED = (
+    "SELECT data, next_fee_date, fees_unpaid, version, id FROM allocation WHERE status = 'in_progress' "
+    "ORDER BY id"
+)
+
+
+def fee_floor(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
+    if fees.extra is None:
+        raise InvariantBroken("the floor needs the rows of a library run (capture_fee_rows)")
+    next_dates = {row[4]: row[1] for row in fees.extra.allocations}
+    db = backend.fresh(tag)
+    raw = backend.raw(db)
+    try:
+        with timed(timing):
+            charged = raw.fee_floor(
+                day=fees.day,
+                now=fees.now,
+                income=chart.fee_income().id,
+                code=codes.ALLOCATION_FEE,
+                next_dates=next_dates,
+            )
+        if charged != len(fees.transfers):
+            raise InvariantBroken(f"floor: {charged} allocations charged, {len(fees.transfers)} expected")
+        check_fees(raw, fees, "floor")
+        _same("floor: allocation rows", raw.rows(_CHARGED), [row[:5] for row in fees.extra.allocations])
+        _same("floor: events", raw.rows(_FEE_EVENTS, fees.now), fees.extra.events)
+        _same("floor: audit records", raw.rows(_AUDITED, fees.now), fees.extra.audit)
+    finally:
+        raw.close()
+        backend.drop(db)
+
+
+def capture_fee_rows(backend: Backend, template: Template, fees: Fees) -> Fees:
+    """``fees`` with what one library run (untimed) wrote beside its transfers, read back for raw+."""
+    with library(backend, "capture_fees", 17) as (app, db):
+        app.allocations.charge_fees(setup.MEASURED_DAY)
+        raw = backend.raw(db)
+        try:
+            read = {a.id: a.version for a in template.allocations}
+            allocations = [(*row, read[row[4]]) for row in raw.rows(_CHARGED)]
+            events = raw.rows(_FEE_EVENTS, fees.now)
+            audit = raw.rows(_AUDITED, fees.now)
+            seq, digest = raw.rows("SELECT seq, hash FROM audit_head WHERE id = 1")[0]
+        finally:
+            raw.close()
+    return dataclasses.replace(fees, extra=FeeExtra(allocations, events, audit, (seq, digest)))
 
 
 # -- measuring -----------------------------------------------------------------------------------------------
@@ -558,11 +708,14 @@ class Results:
     raw_bulk: Timing = field(default_factory=Timing)
     floor: Timing = field(default_factory=Timing)
     fees: Timing = field(default_factory=Timing)
+    fees_raw: Timing = field(default_factory=Timing)
+    fees_raw_bulk: Timing = field(default_factory=Timing)
+    fees_floor: Timing = field(default_factory=Timing)
 
 
-def measure(backend: Backend, template: Template, day: Day, reps: int, workloads: list[str]) -> Results:
+def measure(backend: Backend, day: Day, fees: Fees | None, reps: int, workloads: list[str]) -> Results:
     """``reps`` repetitions of the import, the library, the two baselines and the floor taking turns in an
-    order that rotates; then ``reps`` of the fee job."""
+    order that rotates; then ``reps`` of the fee job, the library and its baseline taking turns."""
     results = Results()
     sides: list[tuple[ImportSide, str, Timing]] = [
         (import_library, "lib", results.library),
@@ -575,8 +728,16 @@ def measure(backend: Backend, template: Template, day: Day, reps: int, workloads
         for side, tag, timing in sides[turn:] + sides[:turn]:
             side(backend, day, f"r{rep}_{tag}", timing)
         print(f"  {backend.name}: import repetition {rep + 1} of {reps} done", file=sys.stderr)
-    for rep in range(reps if "fees" in workloads else 0):  # after the imports: its writes disturb no import
-        fee_job(backend, template.count, f"r{rep}_fees", results.fees)
+    fee_sides = [
+        (fee_job, "fees", results.fees),
+        (fee_raw, "feesraw", results.fees_raw),
+        (fee_raw_bulk, "feesrawbulk", results.fees_raw_bulk),
+        (fee_floor, "feesfloor", results.fees_floor),
+    ]
+    for rep in range(reps if fees is not None else 0):  # after the imports: its writes disturb no import
+        turn = rep % len(fee_sides)
+        for fee_side, tag, timing in fee_sides[turn:] + fee_sides[:turn]:
+            fee_side(backend, fees, f"r{rep}_{tag}", timing)  # type: ignore[arg-type]
         print(f"  {backend.name}: fee job repetition {rep + 1} of {reps} done", file=sys.stderr)
     return results
 
@@ -590,8 +751,8 @@ def _s(values: list[float]) -> str:
 
 def report(
     backend: Backend, template: Template, day: Day, results: Results, args: argparse.Namespace
-) -> bool:
-    """Print the figures; True when the import met its target (or was not run)."""
+) -> list[str]:
+    """Print the figures; the targets missed."""
     count = template.count
     print()
     print(backend.title())
@@ -600,7 +761,7 @@ def report(
         f"{template.setup_seconds:.1f} s ({args.setup}, {args.batch} per transaction); "
         f"history day {setup.HISTORY_DAY} (statement + fee job) in {template.history_seconds:.1f} s"
     )
-    met = True
+    missed = []
     if results.library.wall:
         crossings = len(day.crossings)
         print(
@@ -625,6 +786,8 @@ def report(
         ratio = results.library.median / results.raw.median
         target = target_of(day.warning_pct)
         met = target is None or ratio <= target
+        if not met:
+            missed.append(f"{backend.name} import at {day.warning_pct:g} % ≤ {target:g}× raw")
         verdict = "no target" if target is None else f"target ≤ {target:g}×  {'met' if met else 'NOT MET'}"
         print(f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}×   {verdict}")
         wider = results.library.median / results.raw_bulk.median
@@ -634,13 +797,43 @@ def report(
         extra = (results.library.median - results.raw.median) / count * 1e6
         print(f"the library's extra wall time per row over raw: {extra:,.0f} µs")
     if results.fees.wall:
+        target = FEE_TARGETS[backend.name]
         print(
             f"fee job: charge_fees({setup.MEASURED_DAY}) for {count:,} allocations, one period each from the "
-            f"wallet: {_s(results.fees.wall)} s, {count / results.fees.median:,.0f} allocations/s, "
-            f"client CPU {statistics.median(results.fees.cpu):.3f} s"
+            "wallet"
         )
-    print("checks: every run's rows, events, audit records, alerts and fee transfers as expected")
-    return met
+        print(f"seconds, median (best) of {len(results.fees.wall)}, each on a fresh copy of the template")
+        header = f"{'side':<42} {'wall s':>17} {'allocations/s':>13} {'client CPU s':>13}"
+        print(header)
+        print("-" * len(header))
+        for label, timing in (
+            ("library  Allocations.charge_fees", results.fees),
+            ("raw      the fee transfers (1 tx)", results.fees_raw),
+            ("raw+     every row the fee job writes (1 tx)", results.fees_raw_bulk),
+            ("floor    read, JSON, audit chain, raw+'s writes", results.fees_floor),
+        ):
+            print(
+                f"{label:<42} {_s(timing.wall):>17} {count / timing.median:>13,.0f} "
+                f"{statistics.median(timing.cpu):>13.3f}"
+            )
+        ratio = results.fees.median / results.fees_raw.median
+        met = ratio <= target
+        if not met:
+            missed.append(f"{backend.name} fee job ≤ {target:g}× raw")
+        print(
+            f"{'library ÷ raw (medians)':<42} {math.ceil(ratio * 10) / 10:>16.1f}× "
+            f"  target ≤ {target:g}×  {'met' if met else 'NOT MET'}"
+        )
+        wider = results.fees.median / results.fees_raw_bulk.median
+        print(f"{'library ÷ raw+ (for information)':<42} {math.ceil(wider * 10) / 10:>16.1f}×")
+        wide = results.fees_raw_bulk.median / results.fees_raw.median
+        print(f"{'raw+ ÷ raw (for information)':<42} {math.ceil(wide * 10) / 10:>16.1f}×")
+        floor = results.fees_floor.median / results.fees_raw.median
+        print(f"{'floor ÷ raw (for information)':<42} {math.ceil(floor * 10) / 10:>16.1f}×")
+        beyond = results.fees.median / results.fees_floor.median
+        print(f"{'library ÷ floor (for information)':<42} {math.ceil(beyond * 10) / 10:>16.1f}×")
+    print("checks: every run's rows, events, audit records, alerts, fee transfers and balances as expected")
+    return missed
 
 
 def print_environment() -> None:
@@ -776,7 +969,12 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 print(f"  {backend.name}: building {args.count:,} allocations …", file=sys.stderr, flush=True)
                 template = build_template(backend, args.count, args.setup, args.batch)
-                days = [capture_extra(backend, plan_day(template, pct)) for pct in args.warning_pct]
+                days = [plan_day(template, pct) for pct in args.warning_pct]
+                if "import" in workloads:
+                    days = [capture_extra(backend, day) for day in days]
+                fees = None
+                if "fees" in workloads:
+                    fees = capture_fee_rows(backend, template, plan_fees(backend, template, backend.template))
                 gc.collect()
                 gc.freeze()  # the template and the planned rows: the benchmark's, not any side's to scan
                 for n, day in enumerate(days):
@@ -784,9 +982,8 @@ def main(argv: list[str] | None = None) -> int:
                     if args.profile:
                         profile(backend, template, day, todo)
                         continue
-                    results = measure(backend, template, day, args.reps, todo)
-                    if not report(backend, template, day, results, args):
-                        missed.append(f"{backend.name} import at {day.warning_pct:g} %")
+                    results = measure(backend, day, fees if "fees" in todo else None, args.reps, todo)
+                    missed += report(backend, template, day, results, args)
             finally:
                 gc.unfreeze()
                 backend.close()

@@ -15,6 +15,9 @@ transaction boundaries (traced from the library with ``sqlite3.Connection.set_tr
     INSERT INTO entry …                                          (executemany, two rows per transfer)
     COMMIT
 
+On PostgreSQL a batch's transfers and entries go in with ``COPY transfer / entry (…) FROM STDIN`` instead,
+from ``statements.COPY_FROM`` rows of a table, as the library writes them.
+
 The SQL text comes from ``p2pstock.adapters.sql.statements`` (``select_in`` and ``for_dialect``), so it is
 literally the library's. What the baseline leaves out is everything else: no SQLAlchemy connection pool,
 no attrs objects, no rule engine. New balances are computed inline in plain Python, and only the checks
@@ -23,6 +26,7 @@ that keep the result a valid ledger are made (no overdraft, nothing already ther
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -34,6 +38,10 @@ from p2pstock.adapters.sql.database import BUSY_TIMEOUT_MS
 LINKED, PENDING, POST_PENDING = 1, 2, 4
 NO_OVERDRAFT = 1  # AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
 _DAY = 86_400_000_000
+
+_TRANSFER_PARAMS = re.findall(r"(?<![:\w]):(\w+)", sql.INSERT_TRANSFER)
+_ENTRY_PARAMS = re.findall(r"(?<![:\w]):(\w+)", sql.INSERT_ENTRY)
+"""The parameters of the library's inserts, in the order of their columns."""
 
 Move = tuple[str, str, str, int, int]
 """A transfer request for the baseline: (id, debit account, credit account, amount, flags)."""
@@ -241,8 +249,24 @@ class RawLedger:
         self._cursor.executemany(self._update, updates)
         if self._cursor.rowcount != len(updates):
             raise BaselineError("an account changed while it was locked")
-        self._cursor.executemany(self._insert_transfer, transfers)
-        self._cursor.executemany(self._insert_entry, entries)
+        self._insert("transfer", sql.TRANSFER_INSERTED, self._insert_transfer, _TRANSFER_PARAMS, transfers)
+        self._insert("entry", sql.ENTRY_INSERTED, self._insert_entry, _ENTRY_PARAMS, entries)
+
+    def _insert(
+        self,
+        table: str,
+        columns: tuple[str, ...],
+        insert: str,
+        params: list[str],
+        rows: list[dict[str, Any]],
+    ) -> None:
+        """As ``SqlLedgerSession`` inserts them: ``COPY`` on PostgreSQL from ``COPY_FROM`` rows."""
+        if self.dialect == "postgresql" and len(rows) >= sql.COPY_FROM:
+            with self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in params])
+            return
+        self._cursor.executemany(insert, rows)
 
     def _now(self) -> tuple[int, str]:
         now = time.time_ns() // 1000

@@ -163,3 +163,13 @@ def allocation_account(allocation: Allocation) -> str:
 
 
 COMPONENTS = (Component.DEPOSIT, Component.RISK_FUND)
+
+
+def running_for(app: App, customer_id: str, sub_account: str, *, term: int = 5) -> Allocation:
+    """A running daily allocation of ``customer_id`` on ``sub_account``, every step through the services."""
+    allocation = paid(app, customer_id=customer_id, term=term)
+    app.allocations.record_call(allocation.id, by="reviewer-1", outcome=CallOutcome.CONFIRMED)
+    app.allocations.confirm(allocation.id, by="reviewer-1")
+    return app.allocations.assign_account(
+        allocation.id, by="finance-1", sub_account=sub_account, password=SUB_ACCOUNT_PASSWORD
+    )

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from allocation_world import (
+    DAILY_FEE,
     DEPOSIT,
     POOL,
     RISK_FUND,
@@ -15,6 +16,7 @@ from allocation_world import (
     B,
     applied,
     assert_books_hold,
+    available,
     credit,
     figures,
     frozen,
@@ -22,6 +24,7 @@ from allocation_world import (
     open_platform,
     pool,
     running,
+    running_for,
     verified_customer,
 )
 from racing import at_once
@@ -30,7 +33,7 @@ from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import Component
-from p2pstock.core.errors import P2PStockError
+from p2pstock.core.errors import InsufficientFunds, P2PStockError
 from p2pstock.core.people.four_eyes import ApprovalRequest
 
 pytestmark = pytest.mark.parametrize(
@@ -116,3 +119,32 @@ def test_statements_of_two_days_imported_at_once_leave_each_risk_state_with_its_
         latest = app.allocations.timeline(allocation.id, by="risk-1").statuses[-1]
         assert (latest.trade_date, now.last_status_date) == (date(2026, 1, 6), date(2026, 1, 6))
         assert now.risk is latest.risk_after
+
+
+def test_a_fee_job_and_a_payment_from_the_same_wallet_at_once_spend_it_once(app: App) -> None:
+    verified_customer(app, "bob", wallet=3 * DEPOSIT + 2 * RISK_FUND + DAILY_FEE)
+    first, second = (running_for(app, "bob", f"B-{n}") for n in (1, 2))
+    third = applied(app, customer_id="bob")  # its deposit and one day's fee are what the wallet has left
+    jobs = [
+        lambda: app.allocations.charge_fees(date(2026, 1, 5)),
+        lambda: app.allocations.pay(third.id, Component.DEPOSIT, customer_id="bob"),
+    ]
+
+    _, errors = at_once(2, lambda i: jobs[i]())
+
+    charged = [app.allocations.get(a.id, customer_id="bob") for a in (first, second)]
+    assert [(a.fees_paid, a.fees_unpaid, a.overdue) for a in charged] == [(DAILY_FEE, 0, False)] * 2
+    from_funds = 2 * RISK_FUND - sum(a.risk_fund for a in charged)
+    if errors:  # the fee job first: both fees from the wallet, which then cannot cover the deposit
+        assert [type(error) for error in errors] == [InsufficientFunds]
+        assert (available(app, "bob"), frozen(app, "bob"), from_funds) == (
+            DEPOSIT - DAILY_FEE,
+            2 * (DEPOSIT + RISK_FUND),
+            0,
+        )
+    else:  # the payment first: one fee from the wallet, the other from its allocation's risk fund
+        assert (available(app, "bob"), frozen(app, "bob"), from_funds) == (
+            0,
+            3 * DEPOSIT + 2 * RISK_FUND - DAILY_FEE,
+            DAILY_FEE,
+        )

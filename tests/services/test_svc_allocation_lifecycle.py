@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from allocation_world import (
@@ -36,11 +37,13 @@ from allocation_world import (
     paid,
     pool,
     running,
+    running_for,
     verified_customer,
 )
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
+from p2pstock.core.allocation import fees
 from p2pstock.core.allocation.allocations import CallOutcome, Risk, Status
 from p2pstock.core.allocation.calendar import TermBeyondCalendar
 from p2pstock.core.allocation.ports import Event
@@ -301,6 +304,43 @@ def test_unpaid_fees_are_collected_once_the_wallet_has_money_again(app: App, clo
     caught_up = app.allocations.get(allocation.id, customer_id="bob")
     assert (caught_up.fees_unpaid, caught_up.overdue) == (0, False)
     assert available(app, "bob") == 100_000 - 5_000
+
+
+def test_allocations_sharing_a_wallet_that_covers_one_fee_take_the_other_from_a_risk_fund(app: App) -> None:
+    verified_customer(app, "bob", wallet=2 * (DEPOSIT + RISK_FUND) + DAILY_FEE)
+    allocations = [running_for(app, "bob", f"B-{n}") for n in (1, 2)]
+
+    assert app.allocations.charge_fees(date(2026, 1, 5)) == 2
+
+    charged = [app.allocations.get(a.id, customer_id="bob") for a in allocations]
+    assert [(a.fees_paid, a.fees_unpaid, a.overdue) for a in charged] == [(DAILY_FEE, 0, False)] * 2
+    assert sorted(a.risk_fund for a in charged) == [RISK_FUND - DAILY_FEE, RISK_FUND]
+    assert available(app, "bob") == 0
+    assert balance_of(app, chart.fee_income().id) == 2 * DAILY_FEE
+
+
+def test_a_fee_job_ends_each_transaction_at_its_size_or_transfer_limit_and_goes_on_after_it(
+    app: App, clock: ManualClock
+) -> None:
+    verified_customer(app, "bob", wallet=5 * (DEPOSIT + RISK_FUND))
+    allocations = sorted((running_for(app, "bob", f"B-{n}") for n in range(5)), key=lambda a: a.id)
+    move_to(clock, date(2026, 1, 6))
+    desk = app.allocations.desk
+
+    def batch(after: str, size: int, transfers: int) -> tuple[int, str, bool]:
+        day = date(2026, 1, 6)
+        return app.office.run(
+            partial(fees.charge_fees, desk, day=day, after=after, size=size, transfers=transfers)
+        )
+
+    assert batch("", 2, 100) == (2, allocations[1].id, True)  # two read, two charged (two days each)
+    assert batch(allocations[1].id, 3, 3) == (1, allocations[2].id, True)  # a second would pass 3 transfers
+    assert batch(allocations[2].id, 5, 1) == (1, allocations[3].id, True)  # the first always goes in
+    assert batch(allocations[3].id, 5, 100) == (1, allocations[4].id, False)
+    assert batch(allocations[4].id, 5, 100) == (0, allocations[4].id, False)
+    charged = [app.allocations.get(a.id, customer_id="bob") for a in allocations]
+    assert [a.periods_charged for a in charged] == [2] * 5
+    assert app.allocations.charge_fees(date(2026, 1, 6)) == 0
 
 
 # -- monthly fees

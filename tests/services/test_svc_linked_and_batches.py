@@ -30,10 +30,22 @@ def funded(ledger: Ledger) -> Ledger:
 
 
 def pay(
-    transfer_id: str, amount: int, *, debit: str = "alice", credit: str = "bob", linked: bool = False
+    transfer_id: str,
+    amount: int,
+    *,
+    debit: str = "alice",
+    credit: str = "bob",
+    linked: bool = False,
+    reference: str = "",
 ) -> Transfer:
     return Transfer.single(
-        transfer_id, debit=debit, credit=credit, amount=amount, code="investment", linked=linked
+        transfer_id,
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        code="investment",
+        linked=linked,
+        reference=reference,
     )
 
 
@@ -244,6 +256,25 @@ def test_a_batch_larger_than_the_limit_is_refused_before_anything_happens(funded
     with pytest.raises(InvalidInput):
         funded.create_transfers(too_many)
     assert snapshot(funded) == before
+
+
+def test_a_large_batch_stores_every_transfer_and_entry_as_small_ones_would(funded: Ledger) -> None:
+    frozen = Transfer.pending("hold", debit="alice", credit="bob", amount=100, code="freeze", timeout=60)
+    batch = [frozen, *(pay(f"t{n}", 1, linked=n % 2 == 0, reference=f"r{n}") for n in range(100))]
+
+    outcomes = funded.create_transfers(batch)
+
+    assert [o.result for o in outcomes] == [R.CREATED] * len(batch)
+    assert [funded.lookup_transfer(t.id) for t in batch] == [o.transfer for o in outcomes]
+    stored_hold = funded.lookup_transfer("hold")
+    assert stored_hold is not None and stored_hold.expires_at == stored_hold.timestamp + 60_000_000
+    bob = funded.statement("bob", limit=1000).entries
+    assert [(e.transfer_id, e.after.credits_pending, e.after.credits_posted) for e in bob] == [
+        ("hold", 100, 0),
+        *((f"t{n}", 100, n + 1) for n in range(100)),
+    ]
+    assert [e.reference for e in bob[1:4]] == ["r0", "r1", "r2"]
+    assert funded.audit().ok
 
 
 # -- a full loan in one chain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -57,6 +58,15 @@ class MemoryAllocations:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
         self._check_sub_account(allocation)
         put(self._rows, allocation.id, allocation, self._undo)
+
+    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
+        for allocation, read in changed:
+            stored = self._rows.get(allocation.id)
+            if stored is None or stored.version != read:
+                raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
+        for allocation, _ in changed:
+            self._check_sub_account(allocation)
+            put(self._rows, allocation.id, allocation, self._undo)
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         return {code: Watch.of(a) for code, a in self.by_sub_account(codes).items()}

@@ -49,6 +49,7 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core import trusted
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.validation import check_code, check_id
 
@@ -81,21 +82,32 @@ PREVIOUS_MISMATCH = Fault.PREVIOUS
 SEQUENCE_GAP = Fault.GAP
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+"""Types that are plain JSON as they are (looked up before anything else: most values are one of them)."""
+
+
 def _refuse_floats(value: object) -> None:
+    if type(value) in _PLAIN:
+        return
     if isinstance(value, float):
         raise InvalidInput("an audited state must not contain floats (money is counted in minor units)")
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise InvalidInput(f"an audited state must have text keys (got {key!r:.60})")
-            _refuse_floats(item)
+            if type(item) not in _PLAIN:
+                _refuse_floats(item)
     elif isinstance(value, list | tuple):
         for item in value:
             _refuse_floats(item)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""``json.dumps`` with these settings, without building an encoder per call (it keeps no state)."""
+
+
 def _json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def canonical(value: Mapping[str, object] | None) -> str:
@@ -224,6 +236,10 @@ class AuditRecord:
     ) -> AuditRecord:
         """The record that follows ``previous`` (or starts the chain when it is ``None``), sealed with
         ``key`` when one is given."""
+        _check_micros(at)
+        check_id(actor, "audit actor")
+        check_code(action, "audit action")
+        check_id(target, "audit target")
         seq = 1 if previous is None else previous.seq + 1
         previous_hash = GENESIS_HASH if previous is None else previous.hash
         before_text, after_text = canonical(before), canonical(after)
@@ -239,7 +255,10 @@ class AuditRecord:
         }
         hash_ = _hash(fields)
         seal = "" if key is None else key.seal(hash_)
-        return cls(seq, at, actor, action, target, before_text, after_text, previous_hash, hash_, seal)
+        # The caller's fields are checked above; the rest is the chain's own arithmetic on a stored record.
+        return trusted.build(
+            cls, seq, at, actor, action, target, before_text, after_text, previous_hash, hash_, seal
+        )
 
     def expected_hash(self) -> str:
         """The hash this record's fields (all but ``hash`` and ``seal``) call for."""

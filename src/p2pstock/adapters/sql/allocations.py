@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -149,6 +150,13 @@ class SqlAllocations(SqlRepository):
             changed = int(self._run(_SAVE, params).rowcount)
         if changed != 1:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
+
+    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
+        rows = [{**_allocation_row(allocation), "old_version": read} for allocation, read in changed]
+        with refusing_duplicates("a running allocation on one of these sub-accounts"):
+            self._executemany(_SAVE, rows)
+        if rows and int(self._cursor.rowcount) != len(rows):
+            raise TransientConflict("an allocation changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         select = _WATCH.format(by_code="" if self._postgresql else _BY_CODE, in_keys="{in_keys}")

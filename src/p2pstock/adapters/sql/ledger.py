@@ -67,9 +67,11 @@ class SqlLedgerSession:
             if self._executemany(sql.UPDATE_ACCOUNT, updates) != len(updates):
                 raise TransientConflict("an account changed while it was locked")
         if changes.transfers:
-            self._executemany(sql.INSERT_TRANSFER, [_transfer_row(t, changes) for t in changes.transfers])
+            transfers = [_transfer_row(t, changes.day) for t in changes.transfers]
+            self._insert("transfer", sql.TRANSFER_INSERTED, sql.INSERT_TRANSFER, transfers)
         if changes.entries:
-            self._executemany(sql.INSERT_ENTRY, [_entry_row(e) for e in changes.entries])
+            entries = [_entry_row(e) for e in changes.entries]
+            self._insert("entry", sql.ENTRY_INSERTED, sql.INSERT_ENTRY, entries)
         if changes.failures:
             self._executemany(sql.INSERT_FAILURE, [{"id": i, "result": str(r)} for i, r in changes.failures])
 
@@ -133,6 +135,16 @@ class SqlLedgerSession:
     def _execute(self, statement: str, params: dict[str, Any]) -> None:
         self._cursor.execute(sql.for_dialect(statement, self._dialect), params)
 
+    def _insert(self, table: str, columns: tuple[str, ...], insert: str, rows: list[Row]) -> None:
+        """``rows`` (tuples in the order of ``columns``) into ``table``: with ``COPY`` on PostgreSQL from
+        ``COPY_FROM`` rows, else ``insert`` (its parameters in the order of ``columns``) for each."""
+        if self._dialect == "postgresql" and len(rows) >= sql.COPY_FROM:
+            with self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        self._cursor.executemany(sql.positional_from_named(insert, self._dialect), rows)
+
     def _executemany(self, statement: str, rows: list[dict[str, Any]]) -> int:
         if not rows:
             return 0
@@ -171,22 +183,23 @@ def _transfer(row: Row) -> Transfer:
     return trusted.build(Transfer, *row[:6], flags, pending_id, *row[8:12])
 
 
-def _transfer_row(t: Transfer, changes: LedgerChanges) -> dict[str, Any]:
-    return {
-        "id": t.id,
-        "debit": t.debit_account_id,
-        "credit": t.credit_account_id,
-        "amount": t.amount,
-        "code": t.code,
-        "currency": t.currency,
-        "flags": int(t.flags),
-        "pending_id": t.pending_id or None,
-        "timeout": t.timeout,
-        "reference": t.reference,
-        "ts": t.timestamp,
-        "expires_at": t.expires_at,
-        "day": changes.day,
-    }
+def _transfer_row(t: Transfer, day: str) -> Row:
+    """The values of ``INSERT_TRANSFER``, in ``TRANSFER_INSERTED`` order."""
+    return (
+        t.id,
+        t.debit_account_id,
+        t.credit_account_id,
+        t.amount,
+        t.code,
+        t.currency,
+        int(t.flags),
+        t.pending_id or None,
+        t.timeout,
+        t.reference,
+        t.timestamp,
+        t.expires_at,
+        day,
+    )
 
 
 def _entry(row: Row) -> Entry:
@@ -206,24 +219,25 @@ def _entry(row: Row) -> Entry:
     )
 
 
-def _entry_row(e: Entry) -> dict[str, Any]:
+def _entry_row(e: Entry) -> Row:
+    """The values of ``INSERT_ENTRY``, in ``ENTRY_INSERTED`` order."""
     d, a = e.delta, e.after
-    return {
-        "transfer_id": e.transfer_id,
-        "account_id": e.account_id,
-        "ts": e.timestamp,
-        "day": e.day,
-        "code": e.code,
-        "kind": str(e.kind),
-        "side": str(e.side),
-        "amount": e.amount,
-        "reference": e.reference,
-        "d_dp": d.debits_pending,
-        "d_dpo": d.debits_posted,
-        "d_cp": d.credits_pending,
-        "d_cpo": d.credits_posted,
-        "a_dp": a.debits_pending,
-        "a_dpo": a.debits_posted,
-        "a_cp": a.credits_pending,
-        "a_cpo": a.credits_posted,
-    }
+    return (
+        e.transfer_id,
+        e.account_id,
+        e.timestamp,
+        e.day,
+        e.code,
+        str(e.kind),
+        str(e.side),
+        e.amount,
+        e.reference,
+        d.debits_pending,
+        d.debits_posted,
+        d.credits_pending,
+        d.credits_posted,
+        a.debits_pending,
+        a.debits_posted,
+        a.credits_pending,
+        a.credits_posted,
+    )

@@ -37,6 +37,46 @@ INSERT_ENTRY = (
     "d_dp, d_dpo, d_cp, d_cpo, a_dp, a_dpo, a_cp, a_cpo) VALUES (:transfer_id, :account_id, :ts, :day, :code, "
     ":kind, :side, :amount, :reference, :d_dp, :d_dpo, :d_cp, :d_cpo, :a_dp, :a_dpo, :a_cp, :a_cpo)"
 )
+TRANSFER_INSERTED = (
+    "id",
+    "debit_account_id",
+    "credit_account_id",
+    "amount",
+    "code",
+    "currency",
+    "flags",
+    "pending_id",
+    "timeout",
+    "reference",
+    "ts",
+    "expires_at",
+    "day",
+)
+"""The columns ``INSERT_TRANSFER`` writes, in its order (rows written in bulk are tuples in this order)."""
+ENTRY_INSERTED = (
+    "transfer_id",
+    "account_id",
+    "ts",
+    "day",
+    "code",
+    "kind",
+    "side",
+    "amount",
+    "reference",
+    "d_dp",
+    "d_dpo",
+    "d_cp",
+    "d_cpo",
+    "a_dp",
+    "a_dpo",
+    "a_cp",
+    "a_cpo",
+)
+"""The columns ``INSERT_ENTRY`` writes, in its order."""
+COPY_FROM = 64
+"""Rows of one table from which a batch's transfers and entries go in with ``COPY`` on PostgreSQL: one
+statement for all of them, against one per row for ``executemany`` (which psycopg pipelines); below it
+``COPY``'s extra round trip costs more than it saves."""
 INSERT_FAILURE = "INSERT INTO failed_transfer (id, result) VALUES (:id, :result)"
 
 _UNRESOLVED = "NOT EXISTS (SELECT 1 FROM transfer r WHERE r.pending_id = t.id)"
@@ -93,6 +133,13 @@ def for_dialect(sql: str, dialect: str) -> str:
     if dialect == "sqlite":
         return sql
     return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+@functools.cache
+def positional_from_named(sql: str, dialect: str) -> str:
+    """SQL with ``:name`` parameters turned into positional ones in the driver's style, for rows bound as
+    tuples in the order the names appear."""
+    return positional(_NAMED.sub("?", sql), dialect)
 
 
 @functools.cache

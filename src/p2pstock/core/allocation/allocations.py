@@ -17,7 +17,7 @@ import functools
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -256,7 +256,11 @@ def to_json(allocation: Allocation) -> str:
         "settlement": attrs.astuple(a.settlement) if a.settlement else None,
         "status": a.status.value,
     }
-    return json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    return _TEXT.encode(fields)
+
+
+_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""``json.dumps`` with these settings, without building an encoder per allocation (it keeps no state)."""
 
 
 def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
@@ -264,18 +268,41 @@ def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
     from the latest status), and any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that
     texts written by earlier versions hold and the allocation no longer has are left out."""
     stored: dict[str, Any] = json.loads(text)
-    fields = {name: value for name, value in stored.items() if name in _FIELDS and name not in _APART}
+    fields = {name: value for name, value in stored.items() if name in _STORED}
     fields.update(apart)
     fields["product"] = _product_of(fields["product"])
-    fields["due"] = {Component(k): v for k, v in fields["due"].items()}
-    fields["holds"] = {Component(k): Hold(*v) for k, v in fields["holds"].items()}
-    fields["calls"] = tuple(PhoneCall(*c) for c in fields["calls"])
+    fields["due"] = {_member(Component, k): v for k, v in fields["due"].items()}
+    fields["holds"] = {_member(Component, k): Hold(*v) for k, v in fields["holds"].items()}
+    fields["calls"] = tuple(_call(*c) for c in fields["calls"])
     fields["top_up_holds"] = tuple(Hold(*h) for h in fields["top_up_holds"])
     for name in _DATES:
-        fields[name] = date.fromisoformat(fields[name]) if fields[name] else None
+        fields[name] = _date_of(fields[name]) if fields[name] else None
     fields["settlement"] = Settlement(*fields["settlement"]) if fields["settlement"] else None
-    fields["status"], fields["risk"] = Status(fields["status"]), Risk(risk)
+    fields["status"], fields["risk"] = _member(Status, fields["status"]), _member(Risk, risk)
     return Allocation(**fields)
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+_MEMBERS: dict[type[enum.Enum], dict[object, enum.Enum]] = {
+    kind: {member.value: member for member in kind} for kind in (Component, Status, Risk, CallOutcome)
+}
+"""Members by stored value (calling an enum class costs more than the rest of reading a member)."""
+_STORED = _FIELDS - _APART
+
+
+def _member(kind: type[_E], value: object) -> _E:
+    member = _MEMBERS[kind].get(value)
+    return kind(value) if member is None else member  # type: ignore[return-value]
+
+
+def _call(by: str, at: int, outcome: str, note: str = "") -> PhoneCall:
+    return PhoneCall(by, at, _member(CallOutcome, outcome), note)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of(text: str) -> date:
+    """A stored ISO day (many allocations share a few)."""
+    return date.fromisoformat(text)
 
 
 def _day(value: date | None) -> str | None:

@@ -16,7 +16,7 @@ import attrs
 
 from p2pstock.core.allocation.allocations import Allocation, Hold, Risk, Status
 from p2pstock.core.allocation.desk import Desk
-from p2pstock.core.allocation.fees import schedule_next
+from p2pstock.core.allocation.fee_periods import schedule_next
 from p2pstock.core.allocation.risk import RECOVERY_PCT
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, RequestStatus, SideRequest
 from p2pstock.core.allocation.terms import end_date

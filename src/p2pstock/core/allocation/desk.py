@@ -100,14 +100,29 @@ class Desk:
         """Save ``after`` over ``before``, with a timeline event and an audit record."""
         saved = attrs.evolve(after, version=before.version + 1)
         tx.uow.allocations.save(saved)
-        self.event(tx, saved.id, kind, actor, **data)
-        tx.audit(actor, f"allocation.{kind}", saved.id, before=summary(before), after=summary(saved))
+        tx.uow.allocation_events.add([self.record(tx, before, saved, actor=actor, kind=kind, **data)])
         return saved
 
+    def record(
+        self, tx: Tx, before: Allocation, saved: Allocation, *, actor: str, kind: str, **data: object
+    ) -> Event:
+        """The audit record of a change (``saved`` over ``before``), and its timeline event for the caller
+        to store with the allocation (``change`` does both; a caller changing many stores them together)."""
+        tx.audit(actor, f"allocation.{kind}", saved.id, before=summary(before), after=summary(saved))
+        return _event(tx, saved.id, kind, actor, data)
+
     def event(self, tx: Tx, allocation_id: str, kind: str, actor: str, **data: object) -> Event:
-        event = Event(allocation_id, tx.now, kind, actor, json.dumps(data, sort_keys=True, default=str))
+        event = _event(tx, allocation_id, kind, actor, data)
         tx.uow.allocation_events.add([event])
         return event
+
+
+def _event(tx: Tx, allocation_id: str, kind: str, actor: str, data: dict[str, object]) -> Event:
+    return Event(allocation_id, tx.now, kind, actor, _DATA.encode(data))
+
+
+_DATA = json.JSONEncoder(sort_keys=True, default=str)
+"""``json.dumps(data, sort_keys=True, default=str)`` without building an encoder per event."""
 
 
 def summary(allocation: Allocation) -> dict[str, object]:

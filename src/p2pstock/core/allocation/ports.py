@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
@@ -124,6 +125,12 @@ class AllocationRepository(Protocol):
     def save(self, allocation: Allocation) -> None:
         """Store a changed allocation; ``allocation.version`` is one more than the stored one's, else the
         adapter raises ``TransientConflict`` (someone else changed it first)."""
+        ...
+
+    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
+        """Store changed allocations, each given with the version it was read at (its ``version`` may be
+        more than one past it); any stored at another version meanwhile fails them all
+        (``TransientConflict``)."""
         ...
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:

@@ -224,12 +224,11 @@ class Allocations:
         today = self.desk.office.read(self.desk.today)
         if day > today:
             raise InvalidInput(f"fees cannot be charged ahead: {day} is after today ({today})")
-        total, after = 0, ""
-        while True:
-            count, after = self._run(partial(fees.charge_fees, self.desk, day=day, after=after))
+        total, after, more = 0, "", True
+        while more:
+            count, after, more = self._run(partial(fees.charge_fees, self.desk, day=day, after=after))
             total += count
-            if count < fees.BATCH:
-                return total
+        return total
 
     def tell_term_ends(self, day: date) -> int:
         """Tell the customer and the risk officers, once, of each running allocation whose term ended

@@ -23,7 +23,7 @@ from p2pstock.core.allocation import fees
 from p2pstock.core.allocation.allocations import Allocation, Hold, Settlement, Status
 from p2pstock.core.allocation.customer_requests import release_pending
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
-from p2pstock.core.allocation.fees import take_risk_fund
+from p2pstock.core.allocation.fee_periods import take_risk_fund
 from p2pstock.core.allocation.products import Component, RefundPolicy
 from p2pstock.core.backoffice import Command, Tx
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
