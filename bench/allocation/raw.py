@@ -281,7 +281,8 @@ class RawStatuses:
         with self._transaction() as cursor:
             cursor.execute(
                 f"SELECT id, customer_id, data, version, {_RISK} FROM allocation "
-                f"WHERE status = 'in_progress' AND next_fee_date IS NOT NULL AND next_fee_date <= {mark} ORDER BY id{lock}",
+                "WHERE status = 'in_progress' AND next_fee_date IS NOT NULL "
+                f"AND next_fee_date <= {mark} ORDER BY id{lock}",
                 (day,),
             )
             rows = cursor.fetchall()
