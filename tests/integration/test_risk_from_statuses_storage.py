@@ -56,6 +56,7 @@ def rows(engine: sa.Engine, statement: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in connection.execute(sa.text(statement))]
 
 
+@pytest.mark.own_database  # migrations run down and up on it
 def test_revision_0014_reads_each_state_and_change_from_the_statuses_and_can_be_downgraded(
     engine: sa.Engine,
 ) -> None:
