@@ -699,7 +699,9 @@ def profile(backend: Backend, templates: Templates, threads: int) -> None:
             app.lending.get(template.loan_id)
             profiler = cProfile.Profile()
             started = time.perf_counter()
-            profiler.runcall(app.lending.repay, template.loan_id, customer_id=setup.BORROWER)
+            profiler.runcall(
+                app.lending.repay, template.loan_id, customer_id=setup.BORROWER, request_id=REQUEST_ID
+            )
             elapsed = time.perf_counter() - started
             check_distribution(app, template)
         title = f"{backend.title()}: repay to {template.holders:,} holders"
