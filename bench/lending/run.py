@@ -32,6 +32,7 @@ import argparse
 import collections
 import contextlib
 import cProfile
+import gc
 import logging
 import os
 import platform
@@ -261,6 +262,9 @@ class Timing:
 
 @contextlib.contextmanager
 def timed(into: Timing) -> Iterator[None]:
+    """Wall and CPU time of the block, which starts with no garbage left from before (a full collection
+    of the setup's and earlier runs' objects would land in whichever side comes next)."""
+    gc.collect()
     cpu, start = time.process_time(), time.perf_counter()
     yield
     into.add(time.perf_counter() - start, time.process_time() - cpu)
