@@ -23,6 +23,7 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.core.errors import StorageError, TransientConflict
 from p2pstock.core.ledger.accounts import Account
+from p2pstock.core.ledger.results import AccountResult
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 
@@ -198,6 +199,25 @@ def test_writers_waiting_for_another_process_all_get_in_once_it_commits(
     commit.join()
     elsewhere.close()
     assert accounts(factory) == {"w0", "w1", "w2", "w3"}
+
+
+def test_opening_accounts_that_exist_answers_while_another_process_writes(
+    engines: Callable[..., sa.Engine], sqlite_url: str
+) -> None:
+    ledger = Ledger(SqlUnitOfWorkFactory(engines(impatient=True)))
+    wallet = Account.open("wallet", code="wallet")
+    ledger.create_accounts([wallet, Account.open("bank", code="bank")])
+    elsewhere = sqlite3.connect(sa.engine.make_url(sqlite_url).database or "", isolation_level=None)
+    elsewhere.execute("BEGIN IMMEDIATE")  # a writer of another process: no write could start now
+
+    again = ledger.create_accounts([wallet, Account.open("bank", code="fees")])
+
+    elsewhere.execute("ROLLBACK")
+    elsewhere.close()
+    assert [(o.result, o.account) for o in again] == [
+        (AccountResult.EXISTS, ledger.account("wallet")),
+        (AccountResult.EXISTS_WITH_DIFFERENT_CODE, None),
+    ]
 
 
 # -- several processes

@@ -147,9 +147,10 @@ class SqlUnitOfWork:
                 raise
             connection.invalidate()  # a connection that cannot roll back is not handed out again
         finally:
-            try:
-                connection.close()
-            finally:
-                held, self._held = self._held, None
-                if held is not None:
-                    held.release()
+            self._let_writers_in()  # the transaction is over: the next writer need not wait for the pool
+            connection.close()
+
+    def _let_writers_in(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()
