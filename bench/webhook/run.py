@@ -19,7 +19,8 @@ A client on loopback keeps ``C`` requests in flight, for every ``C`` of ``--conc
 sides take turns, ``--reps`` times, and every bot run starts on a fresh database. The figures are updates
 per second (the median of the runs, and each run) and the p50 / p99 / max latency of all the runs' updates,
 and the ratio bot ÷ baseline. After every bot run each ``/start`` must have registered exactly one
-customer; otherwise the benchmark exits with status 1.
+customer; otherwise the benchmark exits with status 1. The PostgreSQL databases are dropped afterwards, and
+the data directory removed unless ``--dir`` named it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -294,6 +296,9 @@ async def main(args: Any) -> int:
     except InvariantBroken as broken:
         print(f"INVARIANT BROKEN: {broken}")
         return 1
+    finally:
+        if not args.dir:  # a directory of its own: nothing in it is needed afterwards
+            shutil.rmtree(base, ignore_errors=True)
     return 0
 
 
