@@ -18,10 +18,12 @@ transaction boundaries (traced from the library with ``sqlite3.Connection.set_tr
 On PostgreSQL a batch's transfers and entries go in with ``COPY transfer / entry (…) FROM STDIN`` instead,
 from ``statements.COPY_FROM`` rows of a table, as the library writes them.
 
-The SQL text comes from ``p2pstock.adapters.sql.statements`` (``select_in`` and ``for_dialect``), so it is
-literally the library's. What the baseline leaves out is everything else: no SQLAlchemy connection pool,
-no attrs objects, no rule engine. New balances are computed inline in plain Python, and only the checks
-that keep the result a valid ledger are made (no overdraft, nothing already there, versions matched).
+The SQL text comes from ``p2pstock.adapters.sql.statements`` (``select_in``, ``select_any`` and
+``for_dialect``), so it is literally the library's, and so is the way keys are split: ``IN`` lists of up to
+``IN_CHUNK`` keys, and above that one ``= ANY`` array on PostgreSQL. What the baseline leaves out is
+everything else: no SQLAlchemy connection pool, no attrs objects, no rule engine. New balances are computed
+inline in plain Python, and only the checks that keep the result a valid ledger are made (no overdraft,
+nothing already there, versions matched).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 
 from p2pstock.adapters.sql import statements as sql
 from p2pstock.adapters.sql.database import BUSY_TIMEOUT_MS
+from p2pstock.adapters.sql.ledger import IN_CHUNK
 
 LINKED, PENDING, POST_PENDING = 1, 2, 4
 NO_OVERDRAFT = 1  # AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS
@@ -231,12 +234,22 @@ class RawLedger:
         return {r[0]: [r[4], r[5], r[6], r[7], r[8], r[8], r[3], r[1]] for r in rows}
 
     def _select(self, column: str, template: str, keys: list[str]) -> list[Any]:
-        text = self._texts.get((template, column, len(keys)))
-        if text is None:
-            text = sql.for_dialect(sql.select_in(template, column, len(keys)), self.dialect)
-            self._texts[template, column, len(keys)] = text
-        self._cursor.execute(text, {f"k{i}": key for i, key in enumerate(keys)})
-        return self._cursor.fetchall()
+        """As ``SqlLedgerSession._select_in``: lists of up to ``IN_CHUNK`` keys; more, one array on
+        PostgreSQL."""
+        if len(keys) > IN_CHUNK and self.dialect == "postgresql":
+            text = sql.for_dialect(sql.select_any(template, column), self.dialect)
+            self._cursor.execute(text, {"keys": keys}, prepare=False)
+            return self._cursor.fetchall()
+        rows: list[Any] = []
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            text = self._texts.get((template, column, len(chunk)))
+            if text is None:
+                text = sql.for_dialect(sql.select_in(template, column, len(chunk)), self.dialect)
+                self._texts[template, column, len(chunk)] = text
+            self._cursor.execute(text, {f"k{i}": key for i, key in enumerate(chunk)})
+            rows += self._cursor.fetchall()
+        return rows
 
     def _write(
         self, accounts: dict[str, list[Any]], transfers: list[dict[str, Any]], entries: list[dict[str, Any]]

@@ -32,6 +32,7 @@ import argparse
 import collections
 import contextlib
 import cProfile
+import gc
 import logging
 import os
 import platform
@@ -261,6 +262,9 @@ class Timing:
 
 @contextlib.contextmanager
 def timed(into: Timing) -> Iterator[None]:
+    """Wall and CPU time of the block, which starts with no garbage left from before (a full collection
+    of the setup's and earlier runs' objects would land in whichever side comes next)."""
+    gc.collect()
     cpu, start = time.process_time(), time.perf_counter()
     yield
     into.add(time.perf_counter() - start, time.process_time() - cpu)
@@ -699,7 +703,9 @@ def profile(backend: Backend, templates: Templates, threads: int) -> None:
             app.lending.get(template.loan_id)
             profiler = cProfile.Profile()
             started = time.perf_counter()
-            profiler.runcall(app.lending.repay, template.loan_id, customer_id=setup.BORROWER)
+            profiler.runcall(
+                app.lending.repay, template.loan_id, customer_id=setup.BORROWER, request_id=REQUEST_ID
+            )
             elapsed = time.perf_counter() - started
             check_distribution(app, template)
         title = f"{backend.title()}: repay to {template.holders:,} holders"

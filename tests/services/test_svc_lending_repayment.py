@@ -100,6 +100,25 @@ def test_repaying_the_first_installment_pays_each_investor_their_share_less_the_
     assert app.lending.get(loan.id).payments == 1
 
 
+def test_a_repayment_tells_the_borrower_what_is_left_and_each_investor_what_reached_their_wallet(
+    app: App, clock: ManualClock
+) -> None:
+    loan = disbursed(app)
+    move_to(clock, date(2026, 4, 2), 9)
+
+    app.lending.repay(loan.id, customer_id="bella", request_id="r-told")
+
+    def told(chat: int) -> list[str]:
+        return [n.text for n in app.office.read(lambda tx: tx.uow.outbox.of_recipient(str(chat), 50))]
+
+    [to_bella] = [t for t in told(8001) if t.startswith("You repaid")]
+    assert to_bella.startswith(f"You repaid ¥305.00 on loan {loan.id}; ¥5,") and "is left" in to_bella
+    for chat, got in ((9001, "¥150.00"), (9002, "¥90.00"), (9003, "¥60.00")):  # less a tenth of the interest
+        assert [t for t in told(chat) if "is in your wallet" in t] == [
+            f"{got} from loan {loan.id} is in your wallet."
+        ]
+
+
 def test_the_jobs_collect_an_installment_on_its_due_date_and_running_them_twice_changes_nothing(
     app: App, clock: ManualClock
 ) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
+from p2pstock.core.ledger.results import AccountResult
 from p2pstock.core.ledger.results import TransferResult as R
 from p2pstock.core.ledger.service import MAX_BATCH, Ledger
 from p2pstock.core.ledger.transfers import Transfer
@@ -274,6 +275,29 @@ def test_a_large_batch_stores_every_transfer_and_entry_as_small_ones_would(funde
         *((f"t{n}", 100, n + 1) for n in range(100)),
     ]
     assert [e.reference for e in bob[1:4]] == ["r0", "r1", "r2"]
+
+
+def test_a_batch_touching_more_records_than_one_look_up_list_holds_finds_every_one_of_them(
+    funded: Ledger,
+) -> None:
+    """Storage looks many keys up in lists of a few hundred (``IN_CHUNK``), or as one array on PostgreSQL:
+    600 accounts, holds, posts and failures are each found, whichever way they were looked up."""
+    many = [f"w{n:03}" for n in range(600)]
+    wallets = [Account.open(i, code="wallet") for i in many]
+    holds = [Transfer.pending(f"h-{i}", debit="bank", credit=i, amount=2, code="investment") for i in many]
+    posts = [Transfer.post(f"p-{i}", pending_id=f"h-{i}", amount=1) for i in many]
+    again = [Transfer.post(f"again-{i}", pending_id=f"h-{i}") for i in many]  # each hold resolved already
+    unfunded = [pay(f"u-{i}", 1, debit="bob", credit=i) for i in many]  # bob holds nothing
+
+    assert {o.result for o in funded.create_accounts(wallets)} == {AccountResult.CREATED}
+    assert {o.result for o in funded.create_transfers(holds)} == {R.CREATED}
+    assert {o.result for o in funded.create_transfers(posts)} == {R.CREATED}
+    assert {o.result for o in funded.create_accounts(wallets)} == {AccountResult.EXISTS}
+    assert {o.result for o in funded.create_transfers(holds + posts)} == {R.EXISTS}
+    assert {o.result for o in funded.create_transfers(again)} == {R.PENDING_TRANSFER_ALREADY_POSTED}
+    assert {o.result for o in funded.create_transfers(unfunded)} == {R.EXCEEDS_CREDITS}
+    assert {o.result for o in funded.create_transfers(unfunded)} == {R.ID_ALREADY_FAILED}
+    assert {funded.account(i).balances.credits_posted for i in many} == {1}
     assert funded.audit().ok
 
 

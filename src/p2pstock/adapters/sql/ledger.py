@@ -119,8 +119,14 @@ class SqlLedgerSession:
     # -- the cursor ----------------------------------------------------------------------------------------
 
     def _select_in(self, template: str, column: str, keys: list[str]) -> list[Row]:
-        """Rows whose ``column`` is one of ``keys``, looked up ``IN_CHUNK`` keys at a time: SQLite finds a
-        named parameter by scanning the statement's names, so one list of thousands costs quadratically."""
+        """Rows whose ``column`` is one of ``keys``: up to ``IN_CHUNK`` of them in one ``IN`` list (a text
+        psycopg prepares once it recurs); more, on PostgreSQL, as one array (``= ANY``, planned for the keys
+        at hand, as ``SqlRepository._in`` does), and on SQLite ``IN_CHUNK`` at a time: it finds a named
+        parameter by scanning the statement's names, so one list of thousands costs quadratically."""
+        if len(keys) > IN_CHUNK and self._dialect == "postgresql":
+            statement = sql.for_dialect(sql.select_any(template, column), self._dialect)
+            self._cursor.execute(statement, {"keys": keys}, prepare=False)
+            return list(self._cursor.fetchall())
         rows: list[Row] = []
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]

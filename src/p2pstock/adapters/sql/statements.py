@@ -120,6 +120,13 @@ def select_in(template: str, column: str, count: int) -> str:
     return template.format(where=f"{column} IN ({keys})")
 
 
+@functools.cache
+def select_any(template: str, column: str) -> str:
+    """``template`` with ``{where}`` replaced by ``column = ANY(:keys)``: every key in one array parameter
+    (PostgreSQL), one statement however many keys there are."""
+    return template.format(where=f"{column} = ANY(:keys)")
+
+
 FIND_ACCOUNTS = f"SELECT {ACCOUNT_COLUMNS} FROM account WHERE {{where}} ORDER BY id"
 FIND_TRANSFERS = f"SELECT {TRANSFER_COLUMNS} FROM transfer WHERE {{where}}"
 FIND_FAILURES = "SELECT id, result FROM failed_transfer WHERE {where}"

@@ -7,6 +7,7 @@ runs plain SQL on the driver's cursor (see ``statements.py``).
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 from typing import Any, Self
 
@@ -29,6 +30,7 @@ from p2pstock.adapters.sql.products import (
 )
 from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
+from p2pstock.adapters.sql.writers import take, writer_lock
 
 
 class SqlUnitOfWorkFactory:
@@ -37,9 +39,10 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.writer_lock = writer_lock(engine)  # SQLite: one writer at a time in the process (writers.py)
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.dialect, readonly)
+        return SqlUnitOfWork(self.engine, self.dialect, readonly, None if readonly else self.writer_lock)
 
 
 class SqlUnitOfWork:
@@ -68,17 +71,24 @@ class SqlUnitOfWork:
     installments: SqlInstallments
     leases: SqlLeases
 
-    def __init__(self, engine: Engine, dialect: str, readonly: bool) -> None:
+    def __init__(
+        self, engine: Engine, dialect: str, readonly: bool, writer_lock: threading.Lock | None = None
+    ) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
         self._connection: Any = None
+        self._writer_lock = writer_lock
+        self._held: threading.Lock | None = None
 
     def __enter__(self) -> Self:
         try:
             self._connection = self._engine.raw_connection()
             cursor = self._connection.cursor()
+            if self._writer_lock is not None:
+                take(self._writer_lock)
+                self._held = self._writer_lock
             if self._dialect == "sqlite":
                 cursor.execute("BEGIN" if self._readonly else "BEGIN IMMEDIATE")
-        except Exception as error:
+        except BaseException as error:  # an interrupted begin leaves neither the connection nor the lock held
             self._release(error)
             if is_database_error(error):
                 raise translate(error) from error
@@ -122,7 +132,8 @@ class SqlUnitOfWork:
             raise translate(exc) from exc
 
     def _release(self, error: BaseException | None) -> None:
-        """Roll back whatever was not committed and hand the connection back (or drop it if it broke)."""
+        """Roll back whatever was not committed, hand the connection back (or drop it if it broke) and let
+        the next writer of the process in."""
         connection, self._connection = self._connection, None
         if connection is None:
             return
@@ -136,4 +147,10 @@ class SqlUnitOfWork:
                 raise
             connection.invalidate()  # a connection that cannot roll back is not handed out again
         finally:
+            self._let_writers_in()  # the transaction is over: the next writer need not wait for the pool
             connection.close()
+
+    def _let_writers_in(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.release()

@@ -40,7 +40,13 @@ class Ledger:
     # -- writing ---------------------------------------------------------------------------------------
 
     def create_accounts(self, accounts: Sequence[Account]) -> list[AccountOutcome]:
-        """Create accounts; an id that exists answers ``EXISTS`` (or how it differs) and changes nothing."""
+        """Create accounts; an id that exists answers ``EXISTS`` (or how it differs) and changes nothing.
+        When every one exists already (opening a wallet again), the answer comes from a read, and no
+        writer waits for it."""
+        ids = {account.id for account in accounts}
+        stored = self._read(lambda session: session.find_accounts(ids))
+        if accounts and stored.keys() == ids:
+            return [_outcome_of_existing(account, stored[account.id]) for account in accounts]
         return in_transaction(self.uow_factory, lambda uow: self.create_accounts_in(uow.ledger, accounts))
 
     def create_accounts_in(self, session: LedgerSession, accounts: Sequence[Account]) -> list[AccountOutcome]:
@@ -51,10 +57,13 @@ class Ledger:
         new: dict[str, Account] = {}
         for account in accounts:
             found = existing.get(account.id) or new.get(account.id)
-            result = _compare_account(account, found) if found else _check_new_account(account)
+            if found is not None:
+                outcomes.append(_outcome_of_existing(account, found))
+                continue
+            result = _check_new_account(account)
             if result is AccountResult.CREATED:
                 found = new[account.id] = attrs.evolve(account, created_at=now)
-            outcomes.append(AccountOutcome(account.id, result, found if result.ok else None))
+            outcomes.append(AccountOutcome(account.id, result, found))
         session.insert_accounts(list(new.values()))
         return outcomes
 
@@ -188,6 +197,11 @@ def _check_new_account(account: Account) -> AccountResult:
     if account.balances != Balances():
         return AccountResult.BALANCES_MUST_BE_ZERO
     return AccountResult.CREATED
+
+
+def _outcome_of_existing(asked: Account, found: Account) -> AccountOutcome:
+    result = _compare_account(asked, found)
+    return AccountOutcome(asked.id, result, found if result.ok else None)
 
 
 def _compare_account(asked: Account, found: Account) -> AccountResult:

@@ -176,21 +176,19 @@ def _save_changed(tx: Tx, loan: Loan, plan: list[LoanInstallment]) -> None:
 def _tell_payment(
     tx: Tx, loan: Loan, amount: int, plan: list[LoanInstallment], split_: Sequence[repayments.Share]
 ) -> None:
-    borrower = tx.uow.customers.get(loan.borrower_id)
+    """The borrower is told what is left, each investor paid what reached their wallet (their customer
+    records read at once: an installment may reach thousands)."""
+    paid = [share for share in split_ if share.parts.total]
+    people = tx.uow.customers.many([loan.borrower_id, *(share.investment.investor_id for share in paid)])
+    borrower = people.get(loan.borrower_id)
     if loan.status is LoanStatus.REPAID:
         tx.tell(borrower, "loan.repaid", id=loan.id)
     else:
         left = sum(owed(i).total for i in plan if not i.settled)
         tx.tell(borrower, "loan.repayment", id=loan.id, amount=Money(amount), left=Money(left))
-    for share in split_:
-        got = share.parts.total
-        if got:
-            tx.tell(
-                tx.uow.customers.get(share.investment.investor_id),
-                "loan.received",
-                id=loan.id,
-                amount=Money(got),
-            )
+    for share in paid:
+        investor = people.get(share.investment.investor_id)
+        tx.tell(investor, "loan.received", id=loan.id, amount=Money(share.parts.total))
 
 
 def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:
