@@ -120,6 +120,8 @@ def bootstrap(
         vetoes=vetoes(pm),
         listeners=[event_listener(pm)],
         audit_key=AuditKey.from_text(settings.audit_key) if settings.audit_key else None,
+        brand=settings.brand,
+        sms_signature=settings.sms_signature,
     )
     ledger = Ledger(uow_factory, clock, ZoneInfo(settings.timezone))
     policy = WithdrawalPolicy(

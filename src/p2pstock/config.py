@@ -58,6 +58,10 @@ Running the platform (see the README's deployment section):
 - ``P2PSTOCK_LOG_FORMAT``: ``text`` (a timestamped line; default) or ``json`` (one JSON object a line)
 - ``P2PSTOCK_JOBS_EVERY_SECONDS``: how often ``serve`` and ``bot`` run a round of the scheduled jobs, in
   one of the processes sharing the database at a time (default ``60``)
+- ``P2PSTOCK_BRAND``: the platform's name in what customers read (the welcome, verification codes;
+  default ``p2pstock``)
+- ``P2PSTOCK_SMS_SIGNATURE``: the signature every text message starts with, as 【签名】 (Chinese carriers
+  and providers refuse messages without the one registered with them; default none)
 - ``P2PSTOCK_TELEGRAM_API_URL``: the Bot API server (default Telegram's, ``https://api.telegram.org``; a
   self-hosted ``telegram-bot-api`` server, or a stand-in in tests)
 
@@ -171,6 +175,8 @@ class Settings:
     jobs_every_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
     telegram_api_url: str = "https://api.telegram.org"
     audit_key: str = attrs.field(default="", repr=False)
+    brand: str = attrs.field(default="p2pstock", validator=attrs.validators.min_len(1))
+    sms_signature: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -271,4 +277,6 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "jobs_every_seconds": _positive,
     "telegram_api_url": lambda v, _n: v.strip().rstrip("/"),
     "audit_key": lambda v, _n: v,
+    "brand": lambda v, _n: v.strip(),
+    "sms_signature": lambda v, _n: v.strip().removeprefix("【").removesuffix("】"),
 }

@@ -277,7 +277,11 @@ def test_a_large_withdrawal_waits_for_a_second_administrator_who_approves_it(adm
         "Nothing is waiting.",
         "You opened this request; another administrator has to decide it.",
     ]
-    assert texts[3].splitlines()[1:4] == ["Action: withdrawal.approve", "Target: W-big", "Amount: ¥60,000.00"]
+    assert texts[3].splitlines()[1:4] == [
+        "Action: approve a withdrawal",
+        "Target: W-big",
+        "Amount: ¥60,000.00",
+    ]
     assert texts[4].endswith("approved; the action was carried out.")
     assert admins.wallets.withdrawals()[0].status is WithdrawalStatus.APPROVED
 

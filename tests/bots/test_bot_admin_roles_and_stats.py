@@ -232,7 +232,7 @@ def test_an_appointed_finance_admin_waits_for_a_second_super_admin_then_sees_the
     assert texts[4].startswith("I did not understand")
     assert texts[5] == "You opened this request; another administrator has to decide it."
     approval = next(t for t in texts if t.startswith("Approval "))
-    assert approval.splitlines()[1:4] == ["Action: admin.appoint", "Target: fin-new", "Amount: —"]
+    assert approval.splitlines()[1:4] == ["Action: appoint an administrator", "Target: fin-new", "Amount: —"]
     new_menu = bot.request.of("sendMessage")[-1]
     assert new_menu["text"] == "Administration (fin-new):"
     assert "a:menu:withdrawals" in button_data(new_menu)

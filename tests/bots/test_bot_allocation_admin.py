@@ -290,7 +290,7 @@ def test_a_reviewer_using_the_bot_in_chinese_rejects_an_allocation(admins: App) 
     menu, card, ask, done = bot.request.texts()
     assert menu == "📈 配资管理：请选择列表。"
     assert card.splitlines()[:2] == [f"配资 {allocation.id}：待审核", "客户：alice 张三 ***8000"]
-    assert "支付：保证金 ¥10,000.00 ✓，风险金 ¥250.00 ✓" in card.splitlines()
+    assert "支付：保证金 ¥10,000.00 ✓，风险保证金 ¥250.00 ✓" in card.splitlines()
     assert ask.startswith("请输入驳回原因")
     assert done == f"配资 {allocation.id} 已驳回：保证金未到账。客户已支付的款项均已解冻。"
     assert current(admins, allocation).status is Status.REJECTED

@@ -606,7 +606,7 @@ def test_the_timeline_tells_each_event_in_words_at_shanghai_time(app: App, clock
         "2026-01-05 09:30 applied (product daily@1)",
         "2026-01-05 09:30 paid the deposit ¥10,000.00",
         "2026-01-05 09:30 paid the risk fund ¥250.00",
-        "2026-01-05 09:30 phone call: the customer confirmed",
+        "2026-01-05 09:30 phone call: confirmed by the customer",
         "2026-01-05 09:30 confirmed; warning line ¥55,000.00, liquidation line ¥53,000.00",
         "2026-01-05 09:30 sub-account HOMS-001 assigned",
         "2026-01-05 09:30 trading from 2026-01-05 with ¥50,000.00",
@@ -805,7 +805,7 @@ def test_a_chinese_customer_applies_pays_and_reads_the_detail_in_chinese(app: Ap
     detail = last_edit(bot)
     lines = str(detail["text"]).splitlines()
     assert lines[1:3] == ["状态：部分支付，待补缴", "保证金 D ¥10,000.00 × 5 倍 = 配资金额 B ¥50,000.00"]
-    assert "· 预付费用 ¥750.00 ✅ 已付" in lines
+    assert "· 预付管理费 ¥750.00 ✅ 已付" in lines
     assert [b["text"] for b in buttons(detail)][:3] == [
         "💳 补缴保证金 ¥10,000.00",
         "💳 补缴风险保证金 ¥250.00",

@@ -24,6 +24,7 @@ from bot_harness import (
 
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
+from p2pstock.core.names import name_of
 from p2pstock.core.people.permissions import DEFAULT_ROLES, Permission, Role
 
 ROOT, ROOT_2, REVIEWER, SUPPORT = 6101, 6102, 6103, 6104
@@ -152,7 +153,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
     texts = bot.request.texts()
     assert "You opened this request; another administrator has to decide it." in texts
     approval = next(t for t in texts if t.startswith("Approval "))
-    assert approval.splitlines()[1:4] == ["Action: role.define", "Target: auditor", "Amount: —"]
+    assert approval.splitlines()[1:4] == ["Action: define a role", "Target: auditor", "Amount: —"]
 
     [overview] = [p for p in sent if str(p["text"]).startswith("Administrators:") and p is not listing]
     assert overview["text"].splitlines()[-3:] == [
@@ -365,9 +366,7 @@ def test_defining_and_giving_a_role_speak_both_languages(admins: App, language: 
     bot = play(admins, scenario)
     sent = bot.request.of("sendMessage")
     [change] = admins.approvals.pending(by="root-2")
-    permissions = ", ".join(
-        f"{text(f'admin.permission.{p}', language)} ({p})" for p in ("stats.view", "audit.view")
-    )
+    permissions = ", ".join(f"{name_of(Permission(p), language)} ({p})" for p in ("stats.view", "audit.view"))
     texts = [str(p["text"]) for p in sent]
     assert texts[:9] == [
         text("admin.define.ask_name", language, max=40),
@@ -393,6 +392,6 @@ def test_defining_and_giving_a_role_speak_both_languages(admins: App, language: 
     for key in ("admin.roles.define", "admin.define.done_button", "admin.define.skip"):
         assert text(key, language) in labels
     for permission in Permission:
-        assert text(f"admin.permission.{permission.value}", language) in labels
+        assert name_of(permission, language) in labels
     ticked = [label for label, _data in keyboard(bot) if label[0] == "✓"]
-    assert ticked == [f"✓ {text(f'admin.permission.{p}', language)}" for p in ("stats.view", "audit.view")]
+    assert ticked == [f"✓ {name_of(Permission(p), language)}" for p in ("stats.view", "audit.view")]

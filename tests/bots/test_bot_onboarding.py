@@ -47,6 +47,16 @@ def test_start_registers_a_new_user_greets_them_in_their_apps_language_and_shows
     assert str(app.wallets.balance(customer.id)) == "available ¥0.00, frozen ¥0.00"
 
 
+def test_the_greeting_names_the_platform_the_operator_set(app: App) -> None:
+    app.office.brand = "鑫盛配资"
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+
+    [greeting] = play(app, scenario).request.of("sendMessage")
+    assert greeting["text"].startswith("欢迎使用 鑫盛配资，Li")
+
+
 def test_a_user_whose_app_is_not_chinese_is_greeted_in_english(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(bot.user(2002, language_code="en-GB").command("/start"))

@@ -18,6 +18,7 @@ from p2pstock.core.errors import (
     TransientConflict,
 )
 from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.names import name_of
 from p2pstock.core.payments import CannotCredit, ReportChanged, ResolutionWaiting
 from p2pstock.core.people.documents import DocumentKind, DocumentRefused
 from p2pstock.core.people.permissions import Permission, PermissionDenied
@@ -34,8 +35,10 @@ def test_every_text_exists_in_both_languages_with_the_same_placeholders(key: str
 
 
 def test_every_permission_has_a_label_for_its_toggle_button() -> None:
-    labels = {key.removeprefix("admin.permission.") for key in TEXTS if key.startswith("admin.permission.")}
-    assert labels == {permission.value for permission in Permission}
+    for lang in LANGUAGES:
+        labels = {name_of(permission, lang) for permission in Permission}
+        assert len(labels) == len(Permission)
+        assert not labels & {permission.value for permission in Permission}
 
 
 def test_a_text_is_filled_in_and_an_unknown_language_reads_chinese() -> None:
@@ -45,7 +48,7 @@ def test_a_text_is_filled_in_and_an_unknown_language_reads_chinese() -> None:
 
 def test_what_a_user_typed_is_never_read_as_a_placeholder() -> None:
     assert (
-        text("welcome", "en", name="{0}{name!r}")
+        text("welcome", "en", name="{0}{name!r}", brand="p2pstock")
         == "Welcome to p2pstock, {0}{name!r}! What would you like to do?"
     )
 

@@ -34,7 +34,7 @@ import attrs
 from p2pstock.core.audit import AuditKey, AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
+from p2pstock.core.notifications import BRAND, DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
@@ -94,6 +94,10 @@ class Backoffice:
     executors: dict[str, Executor] = attrs.Factory(dict)
     audit_key: AuditKey | None = None
     """Seals every audit record written (a keyed trail); ``None`` leaves records unsealed."""
+    brand: str = BRAND
+    """The platform's name in the texts that name it (``{brand}``)."""
+    sms_signature: str = ""
+    """What every text message starts with, in 【】 (``""``: none)."""
 
     def register(self, action: str, executor: Executor) -> None:
         """Name the function that carries out ``action`` (a later registration replaces an earlier one)."""
@@ -202,7 +206,7 @@ class Tx:
         """Queue ``key`` to every active administrator holding ``permission`` who uses the bot (``chats``,
         when the caller has read them already with ``staff_chats``)."""
         chats = self.staff_chats(permission) if chats is None else chats
-        text = render(key, DEFAULT_LANGUAGE, **values) if chats else ""
+        text = render(key, DEFAULT_LANGUAGE, brand=self.office.brand, **values) if chats else ""
         for chat in chats:
             self._queue(Channel.TELEGRAM, chat, text)
         return len(chats)
@@ -291,9 +295,12 @@ class Tx:
     ) -> Notification:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
         value such as a verification code is masked in the stored text once it was sent or given up)."""
-        return self._queue(channel, recipient, render(key, language, **values), secret_of(values))
+        text = render(key, language, brand=self.office.brand, **values)
+        return self._queue(channel, recipient, text, secret_of(values))
 
     def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
+        if channel is Channel.SMS and self.office.sms_signature:
+            text = f"【{self.office.sms_signature}】{text}"
         notification = Notification.new(
             self._notification_id(), channel, recipient, text, now=self.now, secret=secret
         )
@@ -327,7 +334,7 @@ class Tx:
         verified phone."""
         if customer is None:
             return []
-        text = render(key, customer.language, **values)
+        text = render(key, customer.language, brand=self.office.brand, **values)
         sent = []
         if customer.telegram_user_id is not None:
             sent.append(self._queue(Channel.TELEGRAM, str(customer.telegram_user_id), text))

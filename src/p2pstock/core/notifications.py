@@ -24,11 +24,14 @@ import attrs
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.notices import LOAN_TEMPLATES
+from p2pstock.core.names import shown
 from p2pstock.core.payment_notices import PAYMENT_TEMPLATES
 from p2pstock.core.validation import positive_int
 
 DEFAULT_LANGUAGE = "zh"
 """The language used when a text is asked for in a language without templates."""
+BRAND = "p2pstock"
+"""The platform's name where a template names it (``{brand}``) and the operator named none."""
 
 _MASK = "***"
 _VISIBLE = 4
@@ -54,8 +57,8 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         "phone.code": MappingProxyType(
             {
-                "zh": "您的 p2pstock 验证码是 {code}，{minutes} 分钟内有效。",
-                "en": "Your p2pstock verification code is {code}. It expires in {minutes} minutes.",
+                "zh": "您的 {brand} 验证码是 {code}，{minutes} 分钟内有效。",
+                "en": "Your {brand} verification code is {code}. It expires in {minutes} minutes.",
             }
         ),
         "deposit.credited": MappingProxyType(
@@ -97,7 +100,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "document.rejected": MappingProxyType(
             {
                 "zh": "您上传的{kind}未通过审核，原因：{reason}。",
-                "en": "Your {kind} document was rejected: {reason}.",
+                "en": "Your document ({kind}) was rejected: {reason}.",
             }
         ),
         "allocation.applied": MappingProxyType(
@@ -262,21 +265,24 @@ def placeholders(template: str) -> frozenset[str]:
 def render(key: str, language: str, **values: object) -> str:
     """The text of template ``key`` in ``language`` (``zh`` when that language has none).
 
-    ``values`` must name exactly the template's placeholders; otherwise ``InvalidInput`` is raised,
-    as it is for an unknown key.
+    ``values`` must name exactly the template's placeholders, but for ``brand``, the platform's name
+    (``BRAND`` when not given), filled in where the template has it; otherwise ``InvalidInput`` is
+    raised, as it is for an unknown key. An enum value is shown by its name in ``language``
+    (``core.names``).
     """
     languages = TEMPLATES.get(key)
     if languages is None:
         raise InvalidInput(f"there is no notification template {key!r}")
     template = languages.get(language, languages[DEFAULT_LANGUAGE])
-    expected = placeholders(template)
+    brand = values.pop("brand", BRAND)
+    expected = placeholders(template) - {"brand"}
     missing = sorted(expected - values.keys())
     if missing:
         raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}")
     extra = sorted(values.keys() - expected)
     if extra:
         raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}")
-    return template.format(**values)
+    return template.format(brand=brand, **{key: shown(value, language) for key, value in values.items()})
 
 
 DIGEST_CHARS = 3_500

@@ -58,12 +58,14 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.product_cards import percent
-from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
+from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.audit import Fault
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.views import LendingFigures
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.names import code_name, name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument
@@ -263,7 +265,7 @@ async def _send_document(
         lang,
         id=document.id,
         customer=document.customer_id,
-        kind=text(f"documents.kind.{document.kind.value}", lang),
+        kind=document.kind,
         uploaded=_when(context, document.uploaded_at),
     )
     markup = _decision(lang, "doc", document.id)
@@ -340,7 +342,7 @@ def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
         "admin.approval",
         lang,
         id=request.id,
-        action=request.action,
+        action=code_name("action", request.action, lang),
         target=request.target,
         amount=_money(context, request.amount) if request.amount is not None else "—",
         maker=request.maker_id,
@@ -370,7 +372,7 @@ async def show_statistics(update: Update, context: BotContext, admin: Administra
 
 def _lending(figures: LendingFigures, lang: str) -> str:
     loans = ", ".join(
-        f"{text(f'loan.status.{status}', lang)} {count}"
+        f"{name_of(LoanStatus(status), lang)} {count}"
         for status, count in sorted(figures.loans_by_status.items())
     )
     income = ", ".join(
@@ -393,7 +395,7 @@ def _statistics(overview: PlatformOverview, lang: str) -> str:
         text(
             "admin.stats.status",
             lang,
-            status=text(f"status.{status.value}", lang),
+            status=status,
             count=counts.pop(status, 0),
         )
         for status in KycStatus
@@ -429,9 +431,8 @@ def _counted(found: int) -> str:
 
 
 def _code(code: str, lang: str) -> str:
-    """A transfer code by its name in ``lang`` where the bot has one, else as it is."""
-    key = f"ledger.{code}"
-    return text(key, lang) if key in TEXTS else code
+    """A transfer code by its name in ``lang``."""
+    return code_name("ledger", code, lang)
 
 
 QueueView = Callable[[Update, BotContext, Administrator, str], Coroutine[Any, Any, None]]

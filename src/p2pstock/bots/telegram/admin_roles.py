@@ -50,6 +50,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.names import name_of
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import (
     DEFAULT_ROLES,
@@ -601,7 +602,7 @@ def _in_order(permissions: Iterable[Permission]) -> list[Permission]:
 
 def _permissions(permissions: Iterable[Permission], lang: str) -> str:
     """A role's permissions, each by its label and code: ``Statistics (stats.view), …``."""
-    named = (f"{text(f'admin.permission.{p.value}', lang)} ({p.value})" for p in _in_order(permissions))
+    named = (f"{name_of(p, lang)} ({p.value})" for p in _in_order(permissions))
     return ", ".join(named) or "—"
 
 
@@ -613,8 +614,7 @@ def _permission_buttons(draft: _Draft, lang: str) -> InlineKeyboardMarkup:
     """Every permission as a toggle button, two in a row (the chosen ones ticked), then "done"."""
     toggles = [
         button(
-            ("✓ " if permission in draft.permissions else "")
-            + text(f"admin.permission.{permission.value}", lang),
+            ("✓ " if permission in draft.permissions else "") + name_of(permission, lang),
             cb.AdminAction("rd_perm", permission.value),
         )
         for permission in Permission

@@ -57,12 +57,14 @@ from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Risk, Status
 from p2pstock.core.allocation.monitoring import ImportReport
+from p2pstock.core.allocation.products import Component
 from p2pstock.core.allocation.service import VIEW, Timeline
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
 from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.names import name_of, value_name
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator, Permission, PermissionDenied
@@ -248,7 +250,7 @@ def _card(context: BotContext, timeline: Timeline, lang: str, who: tuple[str, st
     a = timeline.allocation
     name, phone = who
     lines = [
-        text("admin.alloc.card.head", lang, id=a.id, status=text(f"admin.alloc.status.{a.status}", lang)),
+        text("admin.alloc.card.head", lang, id=a.id, status=a.status),
         text("admin.alloc.card.customer", lang, customer=a.customer_id, name=name, phone=phone).rstrip(),
         text(
             "admin.alloc.card.product",
@@ -272,7 +274,7 @@ def _card(context: BotContext, timeline: Timeline, lang: str, who: tuple[str, st
         text(
             "admin.alloc.card.component_paid" if part in a.holds else "admin.alloc.card.component_due",
             lang,
-            component=text(f"admin.alloc.component.{part}", lang),
+            component=part,
             amount=Money(amount),
         )
         for part, amount in a.due.items()
@@ -335,7 +337,7 @@ def _calls(context: BotContext, a: Allocation, lang: str) -> list[str]:
             lang,
             when=_when(context, phone.at),
             by=phone.by,
-            outcome=text(f"admin.alloc.outcome.{phone.outcome}", lang),
+            outcome=value_name(CallOutcome, phone.outcome, lang),
             note=f" — {phone.note}" if phone.note else "",
         )
         for phone in a.calls
@@ -399,7 +401,7 @@ def _card_buttons(
     if a.status is Status.UNDER_REVIEW and REVIEW in permissions:
         calls = [
             (
-                text("admin.alloc.b.call", lang, outcome=text(f"admin.alloc.outcome.{o}", lang)),
+                text("admin.alloc.b.call", lang, outcome=value_name(CallOutcome, o, lang)),
                 cb.AdminAction("al_call", f"{o}:{a.id}"),
             )
             for o in CallOutcome
@@ -442,7 +444,7 @@ async def _ask_note(
     timeline = await _timeline(context, admin, allocation_id)
     timeline.allocation.require(Status.UNDER_REVIEW)
     context.user_state[STEP] = {"step": "note", "id": allocation_id, "outcome": outcome}
-    said = text(f"admin.alloc.outcome.{outcome}", lang)
+    said = value_name(CallOutcome, outcome, lang)
     await say(update, context, text("admin.alloc.ask_note", lang, id=allocation_id, outcome=said))
     return NOTE
 
@@ -464,7 +466,7 @@ async def got_note(update: Update, context: BotContext) -> object:
     except P2PStockError as error:
         handled(await _failed(update, context, error, lang, NOTE))
     context.user_state.pop(STEP, None)
-    said = text(f"admin.alloc.outcome.{step['outcome']}", lang)
+    said = value_name(CallOutcome, step["outcome"], lang)
     await say(update, context, text("admin.alloc.call_recorded", lang, id=allocation.id, outcome=said))
     await _send_card(update, context, admin, lang, timeline)
     handled(END)
@@ -749,12 +751,12 @@ def _event_detail(data: str, lang: str) -> str:
         shown: object = value
         if name in MONEY_DATA and isinstance(value, int) and not isinstance(value, bool):
             shown = Money(value)
-        elif name == "outcome" and f"admin.alloc.outcome.{value}" in TEXTS:
-            shown = text(f"admin.alloc.outcome.{value}", lang)
+        elif name == "outcome":
+            shown = value_name(CallOutcome, value, lang)
         elif name in ("before", "after") and f"admin.alloc.risk.{value}" in TEXTS:
             shown = text(f"admin.alloc.risk.{value}", lang)
-        elif name == "component" and f"admin.alloc.component.{value}" in TEXTS:
-            shown = text(f"admin.alloc.component.{value}", lang)
+        elif name == "component":
+            shown = value_name(Component, value, lang)
         parts.append(f"{name} {shown}")
     return " | " + ", ".join(parts) if parts else ""
 
@@ -969,7 +971,7 @@ def _risk(risk: Risk, lang: str) -> str:
 
 
 def _kind(request: SideRequest, lang: str) -> str:
-    return text(f"admin.alloc.kind.{request.kind}", lang)
+    return name_of(request.kind, lang)
 
 
 def _ratio(ratio_bp: int) -> str:

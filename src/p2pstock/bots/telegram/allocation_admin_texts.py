@@ -41,14 +41,6 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.alloc.separator": _t("，", ", "),
         "admin.alloc.overdue_mark": _t("｜⚠️ 欠费", " | ⚠️ overdue"),
         # -- names -----------------------------------------------------------------------------------
-        "admin.alloc.status.applied": _t("已申请", "applied"),
-        "admin.alloc.status.partially_paid": _t("部分支付", "partially paid"),
-        "admin.alloc.status.under_review": _t("待审核", "under review"),
-        "admin.alloc.status.confirmed": _t("已确认，待分配子账户", "confirmed, awaiting its sub-account"),
-        "admin.alloc.status.in_progress": _t("进行中", "in progress"),
-        "admin.alloc.status.settled": _t("已结算", "settled"),
-        "admin.alloc.status.rejected": _t("已驳回", "rejected"),
-        "admin.alloc.status.cancelled": _t("已取消", "cancelled"),
         "admin.alloc.risk.normal": _t("🟢 正常", "🟢 normal"),
         "admin.alloc.risk.warning": _t("🟠 预警", "🟠 warning"),
         "admin.alloc.risk.liquidation": _t("🔴 平仓", "🔴 liquidation"),
@@ -56,16 +48,6 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.alloc.term.monthly": _t("{term} 个月（按月）", "{term} months (monthly)"),
         "admin.alloc.period.daily": _t("交易日", "trading day"),
         "admin.alloc.period.monthly": _t("月", "month"),
-        "admin.alloc.component.deposit": _t("保证金", "deposit"),
-        "admin.alloc.component.risk_fund": _t("风险金", "risk fund"),
-        "admin.alloc.component.prepaid_fee": _t("预付管理费", "prepaid fee"),
-        "admin.alloc.outcome.confirmed": _t("客户已确认", "confirmed by the customer"),
-        "admin.alloc.outcome.no_answer": _t("无人接听", "no answer"),
-        "admin.alloc.outcome.declined": _t("客户拒绝", "declined by the customer"),
-        "admin.alloc.kind.top_up": _t("追加保证金", "margin top-up"),
-        "admin.alloc.kind.extension": _t("续期", "extension"),
-        "admin.alloc.kind.profit": _t("提取盈利", "profit withdrawal"),
-        "admin.alloc.kind.termination": _t("终止配资", "termination"),
         # -- the card --------------------------------------------------------------------------------
         "admin.alloc.card.head": _t("配资 {id}：{status}", "Allocation {id}: {status}"),
         "admin.alloc.card.customer": _t(
@@ -89,7 +71,7 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.alloc.card.calls": _t("电话确认：", "Phone calls:"),
         "admin.alloc.card.call": _t("· {when} {by}：{outcome}{note}", "· {when} {by}: {outcome}{note}"),
         "admin.alloc.card.lines": _t(
-            "预警线 {warning}，平仓线 {liquidation}", "Warning line {warning}, liquidation line {liquidation}"
+            "警戒线 {warning}，平仓线 {liquidation}", "Warning line {warning}, liquidation line {liquidation}"
         ),
         "admin.alloc.card.account": _t(
             "子账户：{sub_account}，{start} 至 {end}", "Sub-account: {sub_account}, {start} to {end}"
@@ -106,7 +88,7 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "admin.alloc.card.next_fee": _t("下次扣费：{day}", "Next fee: {day}"),
         "admin.alloc.card.funds": _t(
-            "风险金 {risk_fund}；追加保证金 {top_ups}；已提盈利 {profit}",
+            "风险保证金 {risk_fund}；追加保证金 {top_ups}；已提盈利 {profit}",
             "Risk fund {risk_fund}; top-ups {top_ups}; profit withdrawn {profit}",
         ),
         "admin.alloc.card.overdue": _t("⚠️ 管理费欠缴（已逾期）", "⚠️ Overdue: fees are unpaid"),
@@ -116,7 +98,7 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "admin.alloc.card.requests": _t("待处理申请：{requests}", "Pending requests: {requests}"),
         "admin.alloc.card.reason": _t("原因：{reason}", "Reason: {reason}"),
         "admin.alloc.card.settlement": _t(
-            "结算：最终总资产 {final}，应付客户 {payout}，收取管理费 {fees}，风险金承担 {fund}，"
+            "结算：最终总资产 {final}，应付客户 {payout}，收取管理费 {fees}，风险保证金承担 {fund}，"
             "应收 {receivable}，平台损失 {loss}，退还预付费 {refund}",
             "Settlement: final assets {final}, payout {payout}, fees collected {fees}, from the risk fund "
             "{fund}, receivable {receivable}, platform loss {loss}, prepaid fees refunded {refund}",
@@ -140,7 +122,7 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "已记录配资 {id} 的电话确认：{outcome}。", "Call recorded for {id}: {outcome}."
         ),
         "admin.alloc.confirmed": _t(
-            "配资 {id} 已确认。预警线 {warning}，平仓线 {liquidation}。下一步：分配子账户。",
+            "配资 {id} 已确认。警戒线 {warning}，平仓线 {liquidation}。下一步：分配子账户。",
             "Allocation {id} confirmed. Warning line {warning}, liquidation line {liquidation}. "
             "Next: its sub-account is assigned.",
         ),
@@ -211,11 +193,11 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         # -- chart and timeline ----------------------------------------------------------------------
         "admin.alloc.chart.assets": _t("总资产", "Total assets"),
-        "admin.alloc.chart.warning": _t("预警线", "Warning line"),
+        "admin.alloc.chart.warning": _t("警戒线", "Warning line"),
         "admin.alloc.chart.liquidation": _t("平仓线", "Liquidation line"),
         "admin.alloc.chart.no_data": _t("暂无日状态", "No daily status yet"),
         "admin.alloc.chart_caption": _t(
-            "配资 {id}（子账户 {sub_account}）：总资产与预警线 {warning}、平仓线 {liquidation}，"
+            "配资 {id}（子账户 {sub_account}）：总资产与警戒线 {warning}、平仓线 {liquidation}，"
             "共 {days} 个交易日。",
             "Allocation {id} (sub-account {sub_account}): total assets against the warning line "
             "{warning} and the liquidation line {liquidation}, {days} trading days.",

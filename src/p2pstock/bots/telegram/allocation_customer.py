@@ -31,6 +31,7 @@ way is told to wait.
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -65,7 +66,7 @@ from p2pstock.bots.telegram.product_cards import ppm_percent as _ppm_percent
 from p2pstock.bots.telegram.product_cards import rate_table_text
 from p2pstock.bots.telegram.product_cards import term_unit as _unit
 from p2pstock.bots.telegram.texts import TEXTS, text
-from p2pstock.core.allocation.allocations import Allocation, Status
+from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
 from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
 from p2pstock.core.allocation.password import PasswordOnItsWay
 from p2pstock.core.allocation.ports import Event
@@ -76,6 +77,7 @@ from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, SideR
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
 from p2pstock.core.money import Money
+from p2pstock.core.names import name_of, value_name
 from p2pstock.core.people.customers import Customer, KycStatus
 
 END = ConversationHandler.END
@@ -233,7 +235,7 @@ async def got_term(update: Update, context: BotContext) -> object:
         "alloc.quote",
         lang,
         name=product.name,
-        mode=text(f"alloc.mode.{product.mode.value}", lang),
+        mode=name_of(product.mode, lang),
         deposit=Money(quote.deposit),
         leverage=quote.leverage,
         allocated=Money(quote.allocated),
@@ -433,7 +435,7 @@ def detail_text(allocation: Allocation, lang: str, zone: tzinfo) -> str:
             lang,
             id=a.id,
             name=a.product.name,
-            mode=text(f"alloc.mode.{a.mode.value}", lang),
+            mode=name_of(a.mode, lang),
         ),
         text("alloc.detail.status", lang, status=_status(a, lang)),
         *_state_lines(a, lang),
@@ -804,10 +806,10 @@ def _event_values(kind: str, data: dict[str, object], lang: str) -> dict[str, ob
     values: dict[str, Callable[[], dict[str, object]]] = {
         "applied": lambda: {"product": read.plain("product")},
         "paid": lambda: {
-            "component": read.named("alloc.component", "component"),
+            "component": read.member(Component, "component"),
             "amount": read.money("amount"),
         },
-        "call": lambda: {"outcome": read.named("alloc.call", "outcome")},
+        "call": lambda: {"outcome": read.member(CallOutcome, "outcome")},
         "confirmed": lambda: {
             "warning": read.money("warning_line"),
             "liquidation": read.money("liquidation_line"),
@@ -831,7 +833,7 @@ def _event_values(kind: str, data: dict[str, object], lang: str) -> dict[str, ob
             "unpaid": read.money("unpaid"),
         },
         "request.approved": lambda: {
-            "kind": read.named("alloc.kind", "request_kind"),
+            "kind": read.member(Kind, "request_kind"),
             "reason": read.plain("reason"),
         },
         "settled": lambda: {
@@ -867,6 +869,9 @@ class _EventData:
     def plain(self, name: str) -> str:
         return str(self.data.get(name, ""))
 
+    def member(self, kind: type[enum.Enum], name: str) -> str:
+        return value_name(kind, self.data.get(name, ""), self.lang)
+
     def named(self, prefix: str, name: str) -> str:
         key = f"{prefix}.{self.data.get(name, '')}"
         return text(key, self.lang) if key in TEXTS else self.plain(name)
@@ -877,10 +882,10 @@ def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
     return text(
         "alloc.timeline.request",
         lang,
-        kind=text(f"alloc.kind.{request.kind.value}", lang),
+        kind=request.kind,
         amount=amount,
         at=_local(request.requested_at, zone),
-        status=text(f"alloc.request.{request.status.value}", lang),
+        status=request.status,
     )
 
 
@@ -1054,7 +1059,7 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict
             await tell_error(update, context, error, lang)
             return END
         ask["done"] = request.id
-    asked = text("alloc.asked", lang, kind=text(f"alloc.kind.{kind.value}", lang), request=ask["done"])
+    asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
     await edit(update, asked)
     return END
 
@@ -1170,11 +1175,11 @@ def _ratio(a: Allocation, assets: int) -> str:
 
 
 def _component(part: Component, lang: str) -> str:
-    return text(f"alloc.component.{part.value}", lang)
+    return name_of(part, lang)
 
 
 def _status(a: Allocation, lang: str) -> str:
-    return text(f"alloc.status.{a.status.value}", lang)
+    return name_of(a.status, lang)
 
 
 def _local(micros: int, zone: tzinfo) -> str:

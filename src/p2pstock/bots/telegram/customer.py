@@ -22,11 +22,12 @@ from p2pstock.bots.telegram.context import (
     tell_error,
     user_of,
 )
-from p2pstock.bots.telegram.texts import TEXTS, language_from_telegram, text
+from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.money import Currency, Money
+from p2pstock.core.names import code_name, name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
@@ -45,7 +46,10 @@ async def start(update: Update, context: BotContext) -> int:
     _forget_steps(context)
     name = user_of(update).first_name or ""
     await say(
-        update, context, text("welcome", customer.language, name=name), keyboards.main_menu(customer.language)
+        update,
+        context,
+        text("welcome", customer.language, name=name, brand=context.services.brand),
+        keyboards.main_menu(customer.language),
     )
     return END
 
@@ -182,8 +186,7 @@ async def _statement_page(
 
 def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
     """One change to the wallet: the day, what it was, the change and the balances after it."""
-    names = (f"ledger.{entry.code}", f"ledger.{entry.code.split('.')[0]}", "ledger.other")
-    what = text(next(key for key in names if key in TEXTS), lang)
+    what = code_name("ledger", entry.code, lang)
     if entry.kind is not EntryKind.POSTED:
         what += text(f"entry.{entry.kind.value}", lang)
     change = Money(entry.delta.posted or entry.delta.available, currency)
@@ -206,7 +209,7 @@ async def show_status(update: Update, context: BotContext) -> int:
     customer = await customer_of(update, context)
     lang = customer.language
     documents = await call(context.services.customers.documents, customer.id)
-    lines = [text("status.title", lang, status=text(f"status.{customer.status.value}", lang))]
+    lines = [text("status.title", lang, status=customer.status)]
     if customer.rejection_reason:
         lines.append(text("status.reason", lang, reason=customer.rejection_reason))
     if customer.phone:
@@ -222,8 +225,8 @@ async def show_status(update: Update, context: BotContext) -> int:
 
 
 def _document_line(document: CustomerDocument, lang: str) -> str:
-    kind = text(f"documents.kind.{document.kind.value}", lang)
-    review = text(f"review.{document.status.value}", lang)
+    kind = name_of(document.kind, lang)
+    review = name_of(document.status, lang)
     if document.status is ReviewStatus.REJECTED:
         return text("status.document_rejected", lang, kind=kind, review=review, reason=document.reason)
     return text("status.document", lang, kind=kind, review=review)

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.texts import text
+from p2pstock.core.names import name_of
 from p2pstock.core.people.documents import DocumentKind
 
 
@@ -54,10 +55,7 @@ def share_contact(lang: str) -> ReplyKeyboardMarkup:
 
 def document_kinds(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [
-            [button(text(f"documents.kind.{kind.value}", lang), cb.ChooseDocument(kind))]
-            for kind in DocumentKind
-        ]
+        [[button(name_of(kind, lang), cb.ChooseDocument(kind))] for kind in DocumentKind]
     )
 
 

@@ -88,9 +88,9 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
             amount=Money(loan.amount),
             months=loan.terms.months,
             rate=percent(loan.terms.rate_bp),
-            method=text(f"loan.method.{loan.terms.method.value}", lang),
+            method=loan.terms.method,
             purpose=loan.purpose,
-            status=text(f"loan.status.{loan.status.value}", lang),
+            status=loan.status,
             funded=Money(loan.funded),
             investors=loan.investors,
         )
@@ -100,8 +100,8 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
             "admin.loan.document",
             lang,
             id=d.id,
-            kind=text(f"documents.kind.{d.kind.value}", lang),
-            status=text(f"admin.doc_status.{d.status.value}", lang),
+            kind=d.kind,
+            status=d.status,
         )
         for d in named
     ]

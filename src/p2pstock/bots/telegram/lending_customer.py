@@ -54,8 +54,9 @@ from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Installment, Method, total_interest
 from p2pstock.core.lending.views import Holding, InstallmentView
 from p2pstock.core.money import Money
+from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.customers import Customer
-from p2pstock.core.people.documents import ReviewStatus
+from p2pstock.core.people.documents import DocumentKind, ReviewStatus
 
 END = ConversationHandler.END
 INVEST_AMOUNT = "loan.invest_amount"
@@ -143,7 +144,7 @@ def _hall_line(loan: Loan, lang: str) -> str:
         amount=Money(loan.amount),
         rate=percent(loan.terms.rate_bp),
         months=loan.terms.months,
-        method=text(f"loan.method.{loan.terms.method.value}", lang),
+        method=loan.terms.method,
         progress=percent(loan.funded * 10_000 // loan.amount),
         left=Money(loan.remainder),
     )
@@ -165,7 +166,7 @@ async def _show_loan(update: Update, context: BotContext, press: Press) -> objec
 
 def _page_text(page: LoanPage, lang: str) -> str:
     loan, facts = page.loan, page.borrower
-    kinds = ", ".join(text(f"documents.kind.{kind}", lang) for kind in facts.qualifications) or "—"
+    kinds = ", ".join(name_of(DocumentKind(kind), lang) for kind in facts.qualifications) or "—"
     low, high = loan.bid_range()
     return "\n".join(
         [
@@ -269,7 +270,7 @@ async def _choose_method(update: Update, context: BotContext, press: Press) -> o
         return None
     await query_of(update).answer()
     rows = [
-        [button(text(f"loan.method.{m.value}", press.lang), cb.LoanStep("meth", f"{m.value}:{product.code}"))]
+        [button(name_of(m, press.lang), cb.LoanStep("meth", f"{m.value}:{product.code}"))]
         for m in product.methods
     ]
     await edit(update, text("loan.method.ask", press.lang, name=product.name), InlineKeyboardMarkup(rows))
@@ -330,7 +331,7 @@ async def got_terms(update: Update, context: BotContext) -> object:
         amount=Money(amount),
         months=months,
         rate=percent(rate_bp),
-        method=text(f"loan.method.{step['method']}", lang),
+        method=Method(step["method"]),
         purpose=purpose,
         documents=len(documents),
         days=product.bidding_days_max,
@@ -402,7 +403,7 @@ def _holding_line(holding: Holding, lang: str) -> str:
         status=_status(holding.loan, lang),
         received=Money(i.principal_received + i.interest_received + i.penalty_received),
         expected=Money(expected),
-        bucket=holding.bucket,
+        bucket=code_name("bucket", holding.bucket, lang),
     )
 
 
@@ -434,7 +435,9 @@ async def _show_own_loan(update: Update, context: BotContext, press: Press) -> o
 def _installment_line(view: InstallmentView, lang: str) -> str:
     i = view.installment
     late = (
-        text("loan.own.late", lang, days=view.days_overdue, bucket=view.bucket) if view.days_overdue else ""
+        text("loan.own.late", lang, days=view.days_overdue, bucket=code_name("bucket", view.bucket, lang))
+        if view.days_overdue
+        else ""
     )
     return text(
         "loan.own.installment", lang, number=i.number, due=str(i.due), owed=Money(view.owed), late=late
@@ -684,7 +687,7 @@ def _token() -> str:
 
 
 def _status(loan: Loan, lang: str) -> str:
-    return text(f"loan.status.{loan.status.value}", lang)
+    return name_of(loan.status, lang)
 
 
 def _confirm(lang: str, token: str, label: str) -> InlineKeyboardMarkup:

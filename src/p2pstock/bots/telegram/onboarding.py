@@ -21,6 +21,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
+from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import KycStatus, check_real_name
 from p2pstock.core.people.documents import MAX_DOCUMENT_BYTES, ContentType, DocumentKind
@@ -208,7 +209,7 @@ async def choose_document_kind(update: Update, context: BotContext) -> str | int
         return None
     await query.answer()
     context.user_state["document_kind"] = choice.kind.value
-    kind = text(f"documents.kind.{choice.kind.value}", lang)
+    kind = name_of(choice.kind, lang)
     await say(update, context, text("documents.send_file", lang, kind=kind, megabytes=_MEGABYTES))
     return DOCUMENT_FILE
 
@@ -242,7 +243,7 @@ async def got_document(update: Update, context: BotContext) -> str | int | None:
         await tell_error(update, context, error, lang)
         return None
     context.user_state.pop("document_kind", None)
-    name = text(f"documents.kind.{kind.value}", lang)
+    name = name_of(kind, lang)
     await say(update, context, text("documents.received", lang, kind=name), keyboards.document_kinds(lang))
     return END
 

@@ -24,8 +24,6 @@ PAYMENT_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "已申请{outcome}（发起人 {maker}，原因：{reason}），等待另一位管理员复核（{approval}）。",
             "{outcome} asked for by {maker} ({reason}); waits for a second administrator ({approval}).",
         ),
-        "admin.payment.outcome.credit": _t("入账", "Credit"),
-        "admin.payment.outcome.refund": _t("退款", "Refund"),
         "admin.payment.credit": _t("✅ 入账 {paid}", "✅ Credit {paid}"),
         "admin.payment.refund": _t("↩️ 原路退款", "↩️ Refund"),
         "admin.payment.ask_reason.pay_cr": _t(

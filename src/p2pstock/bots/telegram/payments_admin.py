@@ -23,6 +23,7 @@ from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput
+from p2pstock.core.names import name_of
 from p2pstock.core.payment_resolution import OrderToResolve, shown
 from p2pstock.core.payments import OrderStatus, PaymentOrder, Resolution
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -74,7 +75,7 @@ def _waiting(entry: OrderToResolve, request: ApprovalRequest, asked: Resolution,
     return text(
         "admin.payment.waiting",
         lang,
-        outcome=text(f"admin.payment.outcome.{asked.value}", lang),
+        outcome=asked,
         maker=request.maker_id,
         reason=entry.reason,
         approval=request.id,
@@ -108,7 +109,7 @@ async def resolve(
         raise InvalidInput(f"unknown administrator action {action.verb}")
     done = await call(payments.resolve, action.subject, outcome, by=admin.id, reason=reason)
     if isinstance(done, ApprovalRequest):
-        named = text(f"admin.payment.outcome.{outcome.value}", lang)
+        named = name_of(outcome, lang)
         return text("admin.payment.asked", lang, id=action.subject, outcome=named, approval=done.id)
     if done.status is OrderStatus.CREDITED:
         return text("admin.payment.credited", lang, id=done.id, paid=_paid(done))

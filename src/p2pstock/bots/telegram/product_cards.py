@@ -32,7 +32,7 @@ def allocation_product_text(product: Product, lang: str) -> str:
             "alloc.table.product",
             lang,
             name=product.name,
-            mode=text(f"alloc.mode.{product.mode.value}", lang),
+            mode=product.mode,
             rates=rates,
             warning=product.warning_ratio_pct,
             liquidation=product.liquidation_ratio_pct,

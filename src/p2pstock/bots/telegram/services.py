@@ -158,6 +158,8 @@ class BotServices:
     payments: DepositLinks | None = None
     held_payments: Payments | None = None
     """Deposits a gateway paid with another amount, for the administrators who resolve them."""
+    brand: str = "p2pstock"
+    """The platform's name in the welcome."""
 
     @classmethod
     def of(cls, platform: Platform, *, payments: DepositLinks | None = None) -> BotServices:
@@ -181,4 +183,5 @@ class BotServices:
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
             held_payments=platform.payments,
+            brand=platform.office.brand,
         )

@@ -19,6 +19,7 @@ from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXT
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
+from p2pstock.core.names import shown
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -32,8 +33,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
         # -- general ---------------------------------------------------------------------------------
         "welcome": _t(
-            "欢迎使用 p2pstock，{name}！请选择您要办理的业务：",
-            "Welcome to p2pstock, {name}! What would you like to do?",
+            "欢迎使用 {brand}，{name}！请选择您要办理的业务：",
+            "Welcome to {brand}, {name}! What would you like to do?",
         ),
         "menu.title": _t("请选择您要办理的业务：", "What would you like to do?"),
         "menu.wallet": _t("💰 我的钱包", "💰 Wallet"),
@@ -143,11 +144,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         # -- documents -------------------------------------------------------------------------------
         "documents.choose": _t("请选择要上传的材料：", "Which document would you like to upload?"),
-        "documents.kind.id_card_front": _t("身份证正面", "ID card (front)"),
-        "documents.kind.id_card_back": _t("身份证反面", "ID card (back)"),
-        "documents.kind.house_certificate": _t("房产证", "House certificate"),
-        "documents.kind.bank_statement": _t("银行流水", "Bank statement"),
-        "documents.kind.other": _t("其他材料", "Other"),
         "documents.send_file": _t(
             "请发送{kind}的照片或文件（JPEG、PNG 或 PDF，不超过 {megabytes} MB）：",
             "Please send a photo or file of your {kind} (JPEG, PNG or PDF, at most {megabytes} MB):",
@@ -182,11 +178,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         # -- status ----------------------------------------------------------------------------------
         "status.title": _t("认证状态：{status}", "Verification status: {status}"),
-        "status.registered": _t("已注册，待验证手机", "registered, phone not verified yet"),
-        "status.phone_verified": _t("手机已验证，待实名认证", "phone verified, identity not submitted yet"),
-        "status.identity_submitted": _t("实名信息审核中", "identity under review"),
-        "status.verified": _t("已完成认证", "verified"),
-        "status.rejected": _t("未通过审核", "rejected"),
         "status.reason": _t("原因：{reason}", "Reason: {reason}"),
         "status.phone": _t("手机号：{phone}", "Phone: {phone}"),
         "status.identity": _t("实名：{name}（{masked}）", "Identity: {name} ({masked})"),
@@ -194,9 +185,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "status.no_documents": _t("尚未上传材料。", "No documents uploaded yet."),
         "status.document": _t("· {kind}：{review}", "· {kind}: {review}"),
         "status.document_rejected": _t("· {kind}：{review}（{reason}）", "· {kind}: {review} ({reason})"),
-        "review.pending": _t("待审核", "pending review"),
-        "review.accepted": _t("已通过", "accepted"),
-        "review.rejected": _t("未通过", "rejected"),
         # -- wallet ----------------------------------------------------------------------------------
         "wallet.show": _t(
             "💰 我的钱包\n可用余额：{available}\n冻结金额：{frozen}\n总额：{total}",
@@ -236,14 +224,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         ),
         "statement.previous": _t("◀ 上一页", "◀ Previous"),
         "statement.next": _t("下一页 ▶", "Next ▶"),
-        "ledger.deposit": _t("充值", "deposit"),
-        "ledger.withdrawal": _t("提现", "withdrawal"),
-        "ledger.fee": _t("手续费", "fee"),
-        "ledger.interest": _t("利息", "interest"),
-        "ledger.investment": _t("投资", "investment"),
-        "ledger.repayment": _t("还款", "repayment"),
-        "ledger.allocation": _t("配资", "allocation"),
-        "ledger.other": _t("其他", "other"),
         "entry.pending": _t("（冻结）", "(frozen)"),
         "entry.post": _t("（完成）", "(completed)"),
         "entry.void": _t("（解冻）", "(released)"),
@@ -494,22 +474,6 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             " (request {approval}); have it approved or rejected first.",
         ),
         # -- permissions, as buttons and in lists of a role's permissions ----------------------------
-        "admin.permission.kyc.review": _t("实名审核", "Identities"),
-        "admin.permission.document.review": _t("材料审核", "Documents"),
-        "admin.permission.withdrawal.approve": _t("提现审批", "Withdrawals"),
-        "admin.permission.allocation.review": _t("配资审核", "Allocation review"),
-        "admin.permission.allocation.assign_account": _t("配资账户分配", "Allocation accounts"),
-        "admin.permission.allocation.daily_status": _t("配资日状态", "Allocation daily status"),
-        "admin.permission.allocation.settle": _t("配资结算", "Allocation settlement"),
-        "admin.permission.loan.review": _t("借款审核", "Loan review"),
-        "admin.permission.loan.full_review": _t("借款全面审核", "Loan full review"),
-        "admin.permission.capital.manage": _t("资金管理", "Capital"),
-        "admin.permission.role.manage": _t("角色管理", "Roles"),
-        "admin.permission.stats.view": _t("查看统计", "Statistics"),
-        "admin.permission.audit.view": _t("审计日志", "Audit trail"),
-        "admin.permission.product.manage": _t("产品管理", "Products"),
-        "admin.permission.calendar.manage": _t("交易日历", "Trading calendar"),
-        "admin.permission.payment.resolve": _t("支付异常处理", "Mismatched payments"),
         # -- refusals (the error table in errors.py) -------------------------------------------------
         "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
         "error.withdrawal_blocked": _t(
@@ -566,6 +530,9 @@ def placeholders(template: str) -> frozenset[str]:
 
 
 def text(key: str, lang: str, **values: object) -> str:
-    """The text ``key`` in ``lang`` (Chinese for a language the bot has no texts in), filled in."""
+    """The text ``key`` in ``lang`` (Chinese for a language the bot has no texts in), filled in; an enum
+    value is shown by its name in ``lang`` (``core.names``)."""
     versions = TEXTS[key]
-    return versions.get(lang, versions[DEFAULT_LANGUAGE]).format(**values)
+    return versions.get(lang, versions[DEFAULT_LANGUAGE]).format(
+        **{name: shown(value, lang) for name, value in values.items()}
+    )

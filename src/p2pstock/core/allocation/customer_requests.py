@@ -113,9 +113,7 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
     )
     reasons = {} if approve else {"reason": why}
     customer = tx.uow.customers.get(request.customer_id)
-    tx.tell(
-        customer, f"allocation.request_{wanted.value}", id=allocation.id, kind=request.kind.value, **reasons
-    )
+    tx.tell(customer, f"allocation.request_{wanted.value}", id=allocation.id, kind=request.kind, **reasons)
     return decided
 
 
@@ -129,7 +127,7 @@ def release_pending(desk: Desk, tx: Tx, allocation: Allocation, by: str, reason:
             desk.event(tx, allocation.id, "request.rejected", by, request=request.id, reason=reason)
             tx.audit(by, "allocation.request.reject", request.id, after={"reason": reason})
             key = "allocation.request_rejected"
-            tx.tell(customer, key, id=allocation.id, kind=request.kind.value, reason=reason)
+            tx.tell(customer, key, id=allocation.id, kind=request.kind, reason=reason)
     return allocation
 
 

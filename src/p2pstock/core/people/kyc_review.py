@@ -23,23 +23,6 @@ from p2pstock.core.people.permissions import Permission
 from p2pstock.core.people.registration import customer_state, document_state, locked_customer
 from p2pstock.core.validation import check_id, check_reason
 
-_KIND_NAMES = {
-    "zh": {
-        DocumentKind.ID_CARD_FRONT: "身份证正面",
-        DocumentKind.ID_CARD_BACK: "身份证反面",
-        DocumentKind.HOUSE_CERTIFICATE: "房产证",
-        DocumentKind.BANK_STATEMENT: "银行流水",
-        DocumentKind.OTHER: "其他材料",
-    },
-    "en": {
-        DocumentKind.ID_CARD_FRONT: "ID card (front)",
-        DocumentKind.ID_CARD_BACK: "ID card (back)",
-        DocumentKind.HOUSE_CERTIFICATE: "house certificate",
-        DocumentKind.BANK_STATEMENT: "bank statement",
-        DocumentKind.OTHER: "other",
-    },
-}
-
 
 def missing_documents(documents: list[CustomerDocument]) -> set[DocumentKind]:
     """The required kinds without an accepted upload."""
@@ -95,9 +78,7 @@ class KycReview:
             )
             if status is ReviewStatus.REJECTED:
                 customer = tx.uow.customers.get(document.customer_id)
-                language = customer.language if customer else "zh"
-                kind = _KIND_NAMES.get(language, _KIND_NAMES["zh"])[document.kind]
-                tx.tell(customer, "document.rejected", kind=kind, reason=reason)
+                tx.tell(customer, "document.rejected", kind=document.kind, reason=reason)
             return document
 
         return self.office.run(review)
