@@ -158,6 +158,7 @@ class Tx:
     _outgoing: list[Notification] = attrs.field(factory=list, init=False)
     _id_prefix: str = attrs.field(default="", init=False)
     _ids_given: int = attrs.field(default=0, init=False)
+    _chat_languages: dict[str, str] = attrs.field(factory=dict, init=False)
 
     @property
     def pending(self) -> int:
@@ -204,12 +205,24 @@ class Tx:
         self, permission: Permission, key: str, *, chats: Sequence[str] | None = None, **values: object
     ) -> int:
         """Queue ``key`` to every active administrator holding ``permission`` who uses the bot (``chats``,
-        when the caller has read them already with ``staff_chats``)."""
+        when the caller has read them already with ``staff_chats``), each in their language
+        (``chat_language``)."""
         chats = self.staff_chats(permission) if chats is None else chats
-        text = render(key, DEFAULT_LANGUAGE, brand=self.office.brand, **values) if chats else ""
+        texts: dict[str, str] = {}
         for chat in chats:
-            self._queue(Channel.TELEGRAM, chat, text)
+            language = self.chat_language(chat)
+            if language not in texts:
+                texts[language] = render(key, language, brand=self.office.brand, **values)
+            self._queue(Channel.TELEGRAM, chat, texts[language])
         return len(chats)
+
+    def chat_language(self, chat: str) -> str:
+        """The language an administrator reads in the bot chat ``chat``: the one stored with the customer
+        of the same Telegram account (as the bot answers them), else ``DEFAULT_LANGUAGE``."""
+        if chat not in self._chat_languages:
+            customer = self.uow.customers.by_telegram(int(chat)) if chat.isdigit() else None
+            self._chat_languages[chat] = customer.language if customer else DEFAULT_LANGUAGE
+        return self._chat_languages[chat]
 
     def tell_chats(self, chats: Sequence[str], texts: Sequence[str]) -> int:
         """Queue each of ``texts``, in order, to each of the administrators' bot ``chats`` (read with
