@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 from collections.abc import Awaitable, Callable, Collection, Iterator
 from typing import Any
 
 import attrs
+import language_check
 from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.request import BaseRequest, RequestData
@@ -24,10 +26,11 @@ from telegram.request import BaseRequest, RequestData
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram import BotServices, build_application
 from p2pstock.bots.telegram.services import DepositLinks, UiStore
+from p2pstock.bots.telegram.texts import language_from_telegram
 from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel
 from p2pstock.core.payments import PaymentLink
-from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.permissions import Administrator
 
 TOKEN = "4242:AAsecret-test-token-never-logged"
@@ -371,6 +374,7 @@ class BotHarness:
         ui_state: UiStore | None = None,
     ) -> None:
         self.request = RecordingRequest()
+        self.platform = platform
         self.services = services or BotServices.of(platform, payments=payments)
         if ui_state is not None:
             self.services = attrs.evolve(self.services, ui_state=ui_state)
@@ -379,6 +383,13 @@ class BotHarness:
         )
         self.errors: list[BaseException] = []
         self.pressed: list[str] = []
+        self.typed: list[str] = []
+        """What users wrote (texts, captions, names, files' names): it may come back in any language."""
+        self.heard: list[tuple[int, str, str]] = []
+        """(chat, the language its reader reads, text) of everything a user read: messages, captions,
+        button labels, toasts."""
+        self._apps: dict[int, str | None] = {}
+        self._pressers: dict[str, int] = {}
 
         async def collect(update: object, context: Any) -> None:
             if context.error is not None:
@@ -403,13 +414,64 @@ class BotHarness:
     async def send(self, update: Update) -> None:
         if update.callback_query is not None:
             self.pressed.append(update.callback_query.id)
+            self._pressers[update.callback_query.id] = update.callback_query.from_user.id
+        if update.effective_user is not None:
+            self._apps[update.effective_user.id] = update.effective_user.language_code
+            self.typed.append(update.effective_user.first_name)
+        if update.message is not None:
+            document = update.message.document
+            self.typed += [update.message.text or "", update.message.caption or ""]
+            self.typed.append(document.file_name or "" if document else "")
+        mark = self.request.mark()
         await self.application.process_update(update)
+        self._hear(self.request.since(mark))
+
+    def _hear(self, calls: list[tuple[str, dict[str, Any]]]) -> None:
+        for _method, parameters in calls:
+            chat = parameters.get("chat_id") or self._pressers.get(str(parameters.get("callback_query_id")))
+            lang = self._reads(int(chat)) if chat is not None else None
+            if lang is None:
+                continue
+            texts = [
+                parameters.get("text"),
+                parameters.get("caption"),
+                *(b["text"] for b in buttons(parameters)),
+            ]
+            self.heard += [(int(chat), lang, text) for text in texts if isinstance(text, str)]
+
+    def _reads(self, chat: int) -> str | None:
+        """The language the user of private chat ``chat`` reads now (None for a group or a stranger)."""
+        customer = self.platform.customers.by_telegram(chat) if chat > 0 else None
+        if customer is not None:
+            return customer.language
+        return language_from_telegram(self._apps[chat]) if chat in self._apps else None
+
+    def names(self) -> list[str]:
+        """The names and codes of things, which users read as they were given: products (name, code),
+        customers (id, real name), administrators and custom roles."""
+
+        def read(tx: Any) -> list[str]:
+            products = [*tx.uow.products.newest(), *tx.uow.loan_products.newest()]
+            customers = [c for status in KycStatus for c in tx.uow.customers.in_status(status, 1000)]
+            return [
+                *(name for e in products for name in (e.product.name, e.product.code)),
+                *(name for c in customers for name in (c.id, c.real_name)),
+                *(admin.id for admin in tx.uow.staff.all()),
+                *tx.uow.staff.custom_roles(),
+            ]
+
+        return self.platform.office.read(read)
 
     def check(self) -> None:
         """No exception escaped a handler, and every button press was answered (Telegram refuses a
         second answer)."""
         assert self.errors == []
         assert sorted(self.request.answered) == sorted(self.pressed)
+        report = os.environ.get("P2PSTOCK_LANGUAGE_REPORT")
+        if report:
+            with open(report, "a", encoding="utf-8") as out:
+                for problem in language_check.problems(self.heard, [*self.typed, *self.names()]):
+                    out.write(f"{problem}\n")
 
 
 Scenario = Callable[[BotHarness, TelegramUser], Awaitable[None]]

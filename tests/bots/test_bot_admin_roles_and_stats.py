@@ -26,6 +26,7 @@ from bot_harness import (
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.money import Money
+from p2pstock.core.names import code_name
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from sample_documents import jpeg, png
 
@@ -184,9 +185,9 @@ def test_a_super_admin_sees_the_administrators_and_what_can_be_done(admins: App)
         "· old-1: reviewer (deactivated)",
         "· reviewer-1: reviewer (active)",
         "· reviewer-2: reviewer (active)",
-        "· risk-1: risk_officer (active)",
-        "· root: super_admin (active)",
-        "· root-2: super_admin (active)",
+        "· risk-1: risk officer (active)",
+        "· root: super administrator (active)",
+        "· root-2: super administrator (active)",
         "· support-1: support (active)",
     ]
     assert button_data(listing) == [
@@ -305,8 +306,8 @@ def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_oth
     assert [(b["text"], b["callback_data"]) for b in buttons(roles_shown)] == [
         ("finance", "a:ro_set:finance:support-1"),
         ("reviewer", "a:ro_set:reviewer:support-1"),
-        ("risk_officer", "a:ro_set:risk_officer:support-1"),
-        ("super_admin", "a:ro_set:super_admin:support-1"),
+        ("risk officer", "a:ro_set:risk_officer:support-1"),
+        ("super administrator", "a:ro_set:super_admin:support-1"),
         ("✓ support", "a:ro_set:support:support-1"),
     ]
     assert button_data(support_menu) == [
@@ -321,8 +322,8 @@ def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_oth
     assert [b["text"] for b in buttons(roles_again)] == [
         "finance",
         "✓ reviewer",
-        "risk_officer",
-        "super_admin",
+        "risk officer",
+        "super administrator",
         "✓ support",
     ]
 
@@ -490,10 +491,20 @@ def test_role_management_and_statistics_speak_both_languages(admins: App, langua
         text("admin.appoint.choose_role", language, admin="fin-new", telegram=NEW),
         waiting[0],
         text("admin.change.choose_admin", language),
-        text("admin.change.choose_role", language, admin="support-1", roles="support"),
+        text(
+            "admin.change.choose_role",
+            language,
+            admin="support-1",
+            roles=code_name("role", "support", language),
+        ),
         waiting[1],
         text("admin.deactivate.choose_admin", language),
-        text("admin.deactivate.confirm", language, admin="risk-1", roles="risk_officer"),
+        text(
+            "admin.deactivate.confirm",
+            language,
+            admin="risk-1",
+            roles=code_name("role", "risk_officer", language),
+        ),
         waiting[2],
     ]
     assert waiting == [

@@ -524,6 +524,7 @@ def test_the_password_is_shown_once_protected_and_never_logged(
     caplog.set_level(logging.DEBUG)
 
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        bot.typed.append(password)  # typed by the administrator who assigned the sub-account
         await bot.send(user.presses(f"al:show:{aid}"))
         mark = bot.request.mark()
         await bot.send(user.presses(f"al:pw:{aid}"))

@@ -24,7 +24,7 @@ from bot_harness import (
 
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.names import name_of
+from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.permissions import DEFAULT_ROLES, Permission, Role
 
 ROOT, ROOT_2, REVIEWER, SUPPORT = 6101, 6102, 6103, 6104
@@ -384,7 +384,9 @@ def test_defining_and_giving_a_role_speak_both_languages(admins: App, language: 
         text("admin.roles.custom_line", language, role="auditor", permissions=permissions),
     ]
     assert texts[10:] == [
-        text("admin.change.last_role", language, role="support", admin="support-1"),
+        text(
+            "admin.change.last_role", language, role=code_name("role", "support", language), admin="support-1"
+        ),
         text("admin.roles.waiting", language, admin="support-1", approval=change.id),
         text("admin.roles.other_waiting", language, admin="support-1", approval=change.id),
     ]

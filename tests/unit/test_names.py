@@ -27,6 +27,7 @@ from p2pstock.core.names import (
     name_of,
 )
 from p2pstock.core.notifications import TEMPLATES, render
+from p2pstock.core.people.permissions import DEFAULT_ROLES
 
 UNREAD = {
     "ledger.accounts.AccountFlags",
@@ -80,10 +81,11 @@ def test_an_enum_the_glossary_does_not_know_is_shown_by_its_value() -> None:
     assert name_of(Colour.RED, "zh") == "red"
 
 
-def test_every_ledger_code_and_overdue_bucket_has_a_name_of_its_own() -> None:
+def test_every_ledger_code_overdue_bucket_and_shipped_role_has_a_name_of_its_own() -> None:
     ledger_codes = {value for name, value in vars(codes).items() if name.isupper() and isinstance(value, str)}
     assert ledger_codes <= set(CODE_NAMES["ledger"])
     assert {name for _, name in BUCKETS} | {"M3+"} <= set(CODE_NAMES["bucket"])
+    assert set(DEFAULT_ROLES) == set(CODE_NAMES["role"])
 
 
 def test_a_code_without_a_name_falls_back_to_its_prefix_then_its_family() -> None:

@@ -4,7 +4,8 @@
   product mode, a permission …). ``render`` (notifications) and the bot's ``text`` show every enum value
   they are given by this name, so no ``in_progress`` or ``termination`` reaches a reader.
 - ``code_name(family, code, lang)``: the name of a code kept as text: a ledger code (``ledger``), an
-  overdue bucket (``bucket``), an action waiting for a second administrator (``action``).
+  overdue bucket (``bucket``), a role shipped with p2pstock (``role``; a custom role is shown by the name
+  it was given), an action waiting for a second administrator (``action``).
 - ``CONCEPTS``: the one word of each concept per language, and ``SYNONYMS`` the words the texts must not
   use for it (a test reads every text against them), so that a reader meets one name for one thing.
 
@@ -141,6 +142,15 @@ CODE_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
                 "M2": ("逾期 M2", "overdue M2"),
                 "M3": ("逾期 M3", "overdue M3"),
                 "M3+": ("逾期 M3+", "overdue M3+"),
+            }
+        ),
+        "role": MappingProxyType(
+            {
+                "super_admin": ("超级管理员", "super administrator"),
+                "reviewer": ("审核员", "reviewer"),
+                "risk_officer": ("风控专员", "risk officer"),
+                "finance": ("财务", "finance"),
+                "support": ("客服", "support"),
             }
         ),
         "action": MappingProxyType(

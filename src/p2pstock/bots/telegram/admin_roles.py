@@ -50,7 +50,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.names import name_of
+from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import (
     DEFAULT_ROLES,
@@ -167,7 +167,7 @@ async def show_roles(update: Update, context: BotContext, admin: Administrator, 
             "admin.roles.line",
             lang,
             admin=each.id,
-            roles=_roles(each),
+            roles=_roles(each, lang),
             state=text("admin.roles.active" if each.active else "admin.roles.inactive", lang),
         )
         for each in sorted(admins, key=lambda a: a.id)
@@ -302,7 +302,7 @@ def _choose_admin(staff: _Staff, step: str) -> Step:
     active = [a for a in sorted(staff.admins.values(), key=lambda a: a.id) if a.active]
 
     async def choose(update: Update, context: BotContext, admin: Administrator, lang: str) -> object:
-        choices = ((f"{a.id} ({_roles(a)})", cb.AdminAction(verb, a.id)) for a in active)
+        choices = ((f"{a.id} ({_roles(a, lang)})", cb.AdminAction(verb, a.id)) for a in active)
         await _offer(update, context, lang, text(f"admin.{step}.choose_admin", lang), choices)
         return END
 
@@ -314,10 +314,10 @@ def _choose_role(staff: _Staff, target: Administrator) -> Step:
 
     async def choose(update: Update, context: BotContext, admin: Administrator, lang: str) -> object:
         choices = (
-            (f"✓ {name}" if name in target.roles else name, cb.AdminAction("ro_set", f"{name}:{target.id}"))
+            (_ticked(name, name in target.roles, lang), cb.AdminAction("ro_set", f"{name}:{target.id}"))
             for name in sorted(staff.roles)
         )
-        intro = text("admin.change.choose_role", lang, admin=target.id, roles=_roles(target))
+        intro = text("admin.change.choose_role", lang, admin=target.id, roles=_roles(target, lang))
         await _offer(update, context, lang, intro, choices)
         return END
 
@@ -340,7 +340,9 @@ def _toggle_role(target: Administrator, role: str) -> Step:
 
     async def toggle(update: Update, context: BotContext, admin: Administrator, lang: str) -> object:
         if not roles:
-            await say(update, context, text("admin.change.last_role", lang, role=role, admin=target.id))
+            await say(
+                update, context, text("admin.change.last_role", lang, role=_role(role, lang), admin=target.id)
+            )
             return END
         done = await call(context.services.staff.change_roles, target.id, roles, by=admin.id)
         await _done(update, context, lang, done, "admin.change.done", roles=roles)
@@ -359,7 +361,7 @@ def _confirm_deactivation(target: Administrator) -> Step:
                 ]
             ]
         )
-        message = text("admin.deactivate.confirm", lang, admin=target.id, roles=_roles(target))
+        message = text("admin.deactivate.confirm", lang, admin=target.id, roles=_roles(target, lang))
         await say(update, context, message, markup)
         return END
 
@@ -504,7 +506,7 @@ async def got_new_telegram(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.appoint.telegram_taken", lang, admin=holder.id))
         handled(APPOINT_TELEGRAM)
     context.user_state[APPOINTMENT] = {"id": new_id, "telegram": telegram}
-    choices = ((name, cb.AdminAction("new_role", name)) for name in sorted(roles))
+    choices = ((_role(name, lang), cb.AdminAction("new_role", name)) for name in sorted(roles))
     intro = text("admin.appoint.choose_role", lang, admin=new_id, telegram=telegram)
     await _offer(update, context, lang, intro, choices)
     handled(END)
@@ -590,8 +592,17 @@ async def got_role_description(update: Update, context: BotContext) -> object:
 # -- helpers ------------------------------------------------------------------------------------------
 
 
-def _roles(admin: Administrator) -> str:
-    return ", ".join(sorted(admin.roles)) or "—"
+def _roles(admin: Administrator, lang: str) -> str:
+    return ", ".join(sorted(_role(name, lang) for name in admin.roles)) or "—"
+
+
+def _role(name: str, lang: str) -> str:
+    """A role by its name in ``lang`` (a custom role by the name it was given)."""
+    return code_name("role", name, lang)
+
+
+def _ticked(name: str, held: bool, lang: str) -> str:
+    return f"✓ {_role(name, lang)}" if held else _role(name, lang)
 
 
 def _in_order(permissions: Iterable[Permission]) -> list[Permission]:
@@ -668,7 +679,7 @@ async def _done(
         waiting = "admin.roles.waiting" if done.carries(**asked) else "admin.roles.other_waiting"
         await say(update, context, text(waiting, lang, admin=done.target, approval=done.id))
     else:
-        await say(update, context, text(key, lang, admin=done.id, roles=_roles(done)))
+        await say(update, context, text(key, lang, admin=done.id, roles=_roles(done, lang)))
 
 
 def _chunks(lines: list[str]) -> list[str]:

@@ -66,7 +66,7 @@ PRODUCT_TEXTS: Mapping[str, Mapping[str, str]] = {
     "admin.pd.field.name": _t(
         "客户看到的名称，例如 按天配资", "The name customers see, e.g. Daily allocation"
     ),
-    "admin.pd.field.mode": _t("按天（daily）或按月（monthly）", "daily (按天) or monthly (按月)"),
+    "admin.pd.field.mode": _t("按天（daily）或按月（monthly）", "daily or monthly"),
     "admin.pd.field.deposit_min": _t(
         "最低保证金（元），例如 1,000", "The smallest deposit (yuan), e.g. 1,000"
     ),
