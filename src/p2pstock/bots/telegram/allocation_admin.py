@@ -39,7 +39,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import chart
+from p2pstock.bots.telegram.allocation_chart import send_chart
 from p2pstock.bots.telegram.context import (
     BotContext,
     administrator_of,
@@ -667,38 +667,9 @@ async def _send_chart(
     update: Update, context: BotContext, admin: Administrator, lang: str, allocation_id: str
 ) -> object:
     timeline = await _timeline(context, admin, allocation_id)
-    a = timeline.allocation
-    a.require(Status.IN_PROGRESS, Status.SETTLED)
-    points = chart.daily_points(timeline.statuses)
-    picture = await call(
-        chart.render_chart,
-        points,
-        warning_line=a.warning_line,
-        liquidation_line=a.liquidation_line,
-        title=f"{a.id} · {a.sub_account or ''}",
-        labels=_chart_labels(lang),
-    )
-    caption = text(
-        "admin.alloc.chart_caption",
-        lang,
-        id=a.id,
-        sub_account=a.sub_account or "—",
-        warning=Money(a.warning_line),
-        liquidation=Money(a.liquidation_line),
-        days=len(points),
-    )
-    await context.bot.send_photo(chat_id_of(update), picture, caption=caption, filename=f"{a.id}.png")
+    timeline.allocation.require(Status.IN_PROGRESS, Status.SETTLED)
+    await send_chart(update, context, timeline, lang, "admin.alloc.chart_caption")
     return END
-
-
-def _chart_labels(lang: str) -> chart.ChartLabels:
-    """The chart's words in ``lang`` when the font the chart is drawn with has their characters (a
-    machine without a CJK font would draw Chinese as "?"); else in English."""
-    keys = ("assets", "warning", "liquidation", "no_data")
-    words = {key: text(f"admin.alloc.chart.{key}", lang) for key in keys}
-    if lang != "en" and not all(chart.draws(word) for word in words.values()):
-        words = {key: text(f"admin.alloc.chart.{key}", "en") for key in keys}
-    return chart.ChartLabels(**words)
 
 
 async def _show_timeline(

@@ -192,10 +192,6 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "{ratio}, risk {before} → {after}.",
         ),
         # -- chart and timeline ----------------------------------------------------------------------
-        "admin.alloc.chart.assets": _t("总资产", "Total assets"),
-        "admin.alloc.chart.warning": _t("警戒线", "Warning line"),
-        "admin.alloc.chart.liquidation": _t("平仓线", "Liquidation line"),
-        "admin.alloc.chart.no_data": _t("暂无日状态", "No daily status yet"),
         "admin.alloc.chart_caption": _t(
             "配资 {id}（子账户 {sub_account}）：总资产与警戒线 {warning}、平仓线 {liquidation}，"
             "共 {days} 个交易日。",

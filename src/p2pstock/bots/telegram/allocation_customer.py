@@ -44,7 +44,7 @@ from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import chart
+from p2pstock.bots.telegram.allocation_chart import send_chart
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -699,53 +699,14 @@ class _Blank(logging.Filter):
 async def _chart(update: Update, context: BotContext, press: Press) -> object:
     """A PNG of total assets per trading day (the latest revision of each) against the lines."""
     await query_of(update).answer()
-    lang = press.lang
     timeline = await _timeline(update, context, press)
     if timeline is None:
         return END
-    allocation = timeline.allocation
-    if not allocation.warning_line:
-        await say(update, context, text("alloc.chart.no_lines", lang))
+    if not timeline.allocation.warning_line:
+        await say(update, context, text("alloc.chart.no_lines", press.lang))
         return END
-    points = chart.daily_points(timeline.statuses)
-    words = chart_words(allocation.id, lang)
-    png = await call(
-        chart.render_chart,
-        points,
-        warning_line=allocation.warning_line,
-        liquidation_line=allocation.liquidation_line,
-        title=words[0],
-        labels=words[1],
-    )
-    caption = text(
-        "alloc.chart.caption",
-        lang,
-        id=allocation.id,
-        days=len(points),
-        warning=Money(allocation.warning_line),
-        liquidation=Money(allocation.liquidation_line),
-    )
-    await context.bot.send_photo(chat_id=chat_id_of(update), photo=png, caption=caption)
+    await send_chart(update, context, timeline, press.lang, "alloc.chart.caption")
     return END
-
-
-def chart_words(allocation_id: str, lang: str) -> tuple[str, chart.ChartLabels]:
-    """The chart's title and labels in ``lang`` when the chart's font can draw them, else in English."""
-    title, labels = _chart_words(allocation_id, lang)
-    words = (title, labels.assets, labels.warning, labels.liquidation, labels.no_data)
-    if all(chart.draws(word) for word in words):
-        return title, labels
-    return _chart_words(allocation_id, "en")
-
-
-def _chart_words(allocation_id: str, lang: str) -> tuple[str, chart.ChartLabels]:
-    labels = chart.ChartLabels(
-        assets=text("alloc.chart.assets", lang),
-        warning=text("alloc.chart.warning", lang),
-        liquidation=text("alloc.chart.liquidation", lang),
-        no_data=text("alloc.chart.no_data", lang),
-    )
-    return text("alloc.chart.title", lang, id=allocation_id), labels
 
 
 async def _show_timeline(update: Update, context: BotContext, press: Press) -> object:
