@@ -27,10 +27,10 @@ from p2pstock.bots.telegram.admin_steps import (
     Step,
     require,
     take_confirmed,
-    token,
     typed_or_sent,
     waiting,
 )
+from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -120,7 +120,7 @@ async def got_notice(update: Update, context: BotContext) -> object:
         await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
         handled(NOTICE)
     current = await call(trading_days.year, notice.year)
-    confirm = token()
+    confirm = new_token()
     context.user_state[STEP] = {
         "step": "confirm",
         "token": confirm,

@@ -14,7 +14,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, token, waiting
+from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, waiting
+from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -74,7 +75,7 @@ async def got_move(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.cap.format", lang))
         handled(MOVE)
     amount, reference = read
-    confirm, into = token(), pending.get("into") is True
+    confirm, into = new_token(), pending.get("into") is True
     context.user_state[STEP] = {
         "step": "confirm",
         "token": confirm,

@@ -23,7 +23,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, token, typed_or_sent, waiting
+from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, typed_or_sent, waiting
+from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -125,7 +126,7 @@ async def _preview(
     update: Update, context: BotContext, lang: str, products: CatalogFile, content: str
 ) -> None:
     """What customers will see, and the button that publishes it (the file waits for it)."""
-    confirm = token()
+    confirm = new_token()
     context.user_state[STEP] = {"step": "confirm", "token": confirm, "file": content}
     parts = [text("admin.pd.preview", lang)]
     if products.allocation_products:

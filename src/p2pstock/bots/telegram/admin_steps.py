@@ -5,7 +5,6 @@ waits (any other button, command or /cancel drops it, see ``admin.py``)."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
@@ -80,11 +79,6 @@ def require(held: frozenset[Permission], needed: Permission) -> None:
     """Refuse, before asking for anything, a step whose action core would refuse anyway."""
     if needed not in held:
         raise PermissionDenied(needed, None)
-
-
-def token() -> str:
-    """A short random token naming one confirmation (its button and what waits for it)."""
-    return secrets.token_hex(6)
 
 
 MAX_FILE_BYTES = 64 * 1024

@@ -34,7 +34,7 @@ import contextlib
 import enum
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import tzinfo
 from typing import Any
 
@@ -45,6 +45,7 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_chart import send_chart
+from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -57,7 +58,6 @@ from p2pstock.bots.telegram.context import (
     say,
     tell_error,
     typed_amount,
-    user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.product_cards import deposit_range as _deposit_range
@@ -99,9 +99,6 @@ TIMELINE_EVENTS = 30
 """The timeline shows this many of the latest events."""
 _MAX_PAGE = 999
 _SECRET_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
-
-_in_flight: set[tuple[int, str]] = set()
-"""(user, token) of applications and side requests being sent to core right now (double-tap guard)."""
 
 
 @attrs.frozen
@@ -254,27 +251,10 @@ async def got_term(update: Update, context: BotContext) -> object:
 
 
 async def _apply(update: Update, context: BotContext, press: Press) -> object:
-    return await _confirmed_once(update, context, press, DRAFT, _apply_draft)
+    async def apply(draft: dict[str, Any]) -> object:
+        return await _apply_draft(update, context, press, draft)
 
-
-Confirmed = Callable[[Update, BotContext, Press, dict[str, Any]], Coroutine[Any, Any, object]]
-
-
-async def _confirmed_once(
-    update: Update, context: BotContext, press: Press, pending_key: str, then: Confirmed
-) -> object:
-    """✅ under a pending step (``user_state[pending_key]``, named by the button's token): ``then``, once
-    however often it is tapped; a button of another step is outdated."""
-    pending = context.user_state.get(pending_key)
-    if not isinstance(pending, dict) or str(pending.get("token")) != press.subject:
-        await outdated(update, press.lang)
-        return None
-    with _once(user_of(update).id, f"{pending_key}:{press.subject}") as first:
-        if not first:
-            await query_of(update).answer(text("alloc.busy", press.lang))
-            return None
-        await query_of(update).answer()
-        return await then(update, context, press, pending)
+    return await confirmed_once(update, context, press.lang, key=DRAFT, token=press.subject, then=apply)
 
 
 async def _apply_draft(update: Update, context: BotContext, press: Press, draft: dict[str, Any]) -> object:
@@ -295,7 +275,7 @@ async def _apply_draft(update: Update, context: BotContext, press: Press, draft:
             deposit=int(draft["deposit"]),
             leverage=int(draft["leverage"]),
             term=int(draft["term"]),
-            request_id=f"tg-{user_of(update).id}-{draft['token']}",
+            request_id=request_id(update, draft["token"]),
         )
     except Refused as error:
         if customer.status is not KycStatus.VERIFIED:
@@ -311,26 +291,11 @@ async def _apply_draft(update: Update, context: BotContext, press: Press, draft:
     return END
 
 
-@contextlib.contextmanager
-def _once(user_id: int, what: str) -> Iterator[bool]:
-    """True for the first press of a confirm button until its work is done; False for a press meanwhile
-    (updates may be processed concurrently, as a webhook server does)."""
-    flight = (user_id, what)
-    if flight in _in_flight:
-        yield False
-        return
-    _in_flight.add(flight)
-    try:
-        yield True
-    finally:
-        _in_flight.discard(flight)
-
-
 async def _drop(update: Update, context: BotContext, press: Press) -> object:
     """✖️ under a quote or a side request's confirmation: forget it."""
     for key, done in ((DRAFT, "applied"), (ASK, "done")):
-        pending = context.user_state.get(key)
-        if isinstance(pending, dict) and str(pending.get("token")) == press.subject and not pending.get(done):
+        step = pending(context, key, press.subject)
+        if step is not None and not step.get(done):
             context.user_state.pop(key, None)
             await query_of(update).answer()
             await edit(update, text("alloc.dropped", press.lang))
@@ -1000,7 +965,11 @@ async def _ask_termination(update: Update, context: BotContext, press: Press) ->
 
 async def _send_request(update: Update, context: BotContext, press: Press) -> object:
     """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
-    return await _confirmed_once(update, context, press, ASK, _send_ask)
+
+    async def send(ask: dict[str, Any]) -> object:
+        return await _send_ask(update, context, press, ask)
+
+    return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=send)
 
 
 async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict[str, Any]) -> object:
@@ -1160,14 +1129,8 @@ def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
 
 
 def _confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(text(label, lang), cb.AllocationStep(verb, str(token))),
-                button(text("alloc.drop.button", lang), cb.AllocationStep("drop", str(token))),
-            ]
-        ]
-    )
+    drop = cb.AllocationStep("drop", str(token))
+    return confirm_keyboard(lang, cb.AllocationStep(verb, str(token)), drop, label, "alloc.drop.button")
 
 
 def _verify_buttons(lang: str) -> InlineKeyboardMarkup:

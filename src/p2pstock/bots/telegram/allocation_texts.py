@@ -106,7 +106,6 @@ ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "alloc.quote.due": _t("· {component}：{amount}", "· {component}: {amount}"),
         "alloc.apply.button": _t("✅ 确认申请", "✅ Apply"),
         "alloc.drop.button": _t("✖️ 取消", "✖️ Cancel"),
-        "alloc.busy": _t("正在处理，请稍候。", "Working on it, one moment."),
         "alloc.verify_first": _t(
             "申请配资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。",
             "Please verify your identity before applying for an allocation: verify your phone, submit"

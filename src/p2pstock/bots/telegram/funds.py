@@ -11,6 +11,7 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
+from p2pstock.bots.telegram.confirming import pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -22,7 +23,6 @@ from p2pstock.bots.telegram.context import (
     say,
     tell_error,
     typed_amount,
-    user_of,
 )
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.texts import text
@@ -88,7 +88,7 @@ async def got_withdrawal_amount(update: Update, context: BotContext) -> int | No
     token = message.message_id
     context.user_state["withdrawal"] = {
         "token": token,
-        "request_id": f"tg-{user_of(update).id}-{token}",
+        "request_id": request_id(update, token),
         "amount": amount.minor,
         "done": False,
     }
@@ -107,12 +107,10 @@ async def answer_withdrawal(update: Update, context: BotContext) -> None:
     choice = cb.parse(query.data)
     customer = await customer_of(update, context)
     lang = customer.language
-    pending = context.user_state.get("withdrawal")
     if (
         not isinstance(choice, cb.WithdrawalAnswer)
-        or not isinstance(pending, dict)
-        or pending.get("token") != choice.token
-        or (pending.get("done") and not choice.confirm)
+        or (waiting := pending(context, "withdrawal", choice.token)) is None
+        or (waiting.get("done") and not choice.confirm)
     ):
         await outdated(update, lang)
         return
@@ -122,15 +120,15 @@ async def answer_withdrawal(update: Update, context: BotContext) -> None:
         await edit(update, text("withdraw.cancelled", lang))
         return
     wallets = context.services.wallets
-    amount = Money(int(pending["amount"]), wallets.currency)
+    amount = Money(int(waiting["amount"]), wallets.currency)
     try:
         request = await call(
-            wallets.request_withdrawal, customer.id, request_id=str(pending["request_id"]), amount=amount
+            wallets.request_withdrawal, customer.id, request_id=str(waiting["request_id"]), amount=amount
         )
     except P2PStockError as error:
         context.user_state.pop("withdrawal", None)
         await edit(update, text("withdraw.confirm", lang, amount=amount))
         await tell_error(update, context, error, lang)
         return
-    pending["done"] = True
+    waiting["done"] = True
     await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))

@@ -18,7 +18,6 @@ request, which core answers without doing it again, and next month's repayment i
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Any
@@ -28,6 +27,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, new_token, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -39,7 +39,6 @@ from p2pstock.bots.telegram.context import (
     say,
     tell_error,
     typed_amount,
-    user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.product_cards import loan_products_text, percent
@@ -224,7 +223,7 @@ async def got_invest_amount(update: Update, context: BotContext) -> object:
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
         return END
-    token = _token()
+    token = new_token()
     step.update(amount=amount.minor, token=token)
     interest = total_interest(page.schedule)
     fee = interest * page.loan.product.interest_fee_bp // 10_000
@@ -315,7 +314,7 @@ async def got_terms(update: Update, context: BotContext) -> object:
     except InvalidInput as error:
         await tell_error(update, context, error, lang)
         return None
-    token = _token()
+    token = new_token()
     step.update(
         amount=amount,
         months=months,
@@ -492,7 +491,7 @@ async def _ask_confirm(
     update: Update, context: BotContext, press: Press, loan: Loan, *, kind: str, amount: int
 ) -> object:
     """A repayment to confirm: core refuses it if the loan was repaid meanwhile or the amount changed."""
-    token = _token()
+    token = new_token()
     context.user_state[STEP] = {
         "kind": kind,
         "loan": loan.id,
@@ -522,19 +521,20 @@ async def _withdraw(update: Update, context: BotContext, press: Press) -> object
 
 async def _confirmed(update: Update, context: BotContext, press: Press) -> object:
     """✅ under the pending step named by the button's token: done once (core sees the same request id)."""
-    step = context.user_state.get(STEP)
-    if not isinstance(step, dict) or str(step.get("token")) != press.subject:
-        await outdated(update, press.lang)
-        return None
-    await query_of(update).answer()
-    request_id = f"tg-{user_of(update).id}-{step['kind']}-{press.subject}"
-    try:
-        message = await DONE[str(step["kind"])](context, press.customer, step, request_id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
+
+    async def carry_out(step: dict[str, Any]) -> object:
+        done = DONE[str(step["kind"])]
+        try:
+            message = await done(
+                context, press.customer, step, request_id(update, step["kind"], press.subject)
+            )
+        except P2PStockError as error:
+            await tell_error(update, context, error, press.lang)
+            return END
+        await edit(update, message)
         return END
-    await edit(update, message)
-    return END
+
+    return await confirmed_once(update, context, press.lang, key=STEP, token=press.subject, then=carry_out)
 
 
 async def _invest(context: BotContext, customer: Customer, step: dict[str, Any], request_id: str) -> str:
@@ -600,8 +600,7 @@ DONE: dict[str, Done] = {"invest": _invest, "apply": _apply, "repay": _repay, "e
 
 
 async def _drop(update: Update, context: BotContext, press: Press) -> object:
-    step = context.user_state.get(STEP)
-    if not isinstance(step, dict) or str(step.get("token")) != press.subject:
+    if pending(context, STEP, press.subject) is None:
         await outdated(update, press.lang)
         return None
     context.user_state.pop(STEP, None)
@@ -681,21 +680,11 @@ def _ranges(product: LoanProduct) -> dict[str, object]:
     }
 
 
-def _token() -> str:
-    """Names one confirmation: its buttons' taps are one request to core, another confirmation another."""
-    return uuid.uuid4().hex[:12]
-
-
 def _status(loan: Loan, lang: str) -> str:
     return name_of(loan.status, lang)
 
 
 def _confirm(lang: str, token: str, label: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(text(label, lang), cb.LoanStep("ok", token)),
-                button(text("loan.drop.button", lang), cb.LoanStep("drop", token)),
-            ]
-        ]
+    return confirm_keyboard(
+        lang, cb.LoanStep("ok", token), cb.LoanStep("drop", token), label, "loan.drop.button"
     )

@@ -48,6 +48,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "menu.language": _t("🌐 语言 / Language", "🌐 Language / 语言"),
         "outdated": _t("此按钮已失效。", "This button is outdated."),
         "cancelled": _t("已取消。", "Cancelled."),
+        "busy": _t("正在处理，请稍候。", "Working on it, one moment."),
         "unknown_message": _t(
             "没有理解您的消息。请使用下方菜单或发送 /menu。",
             "I did not understand that. Please use the menu below or send /menu.",
