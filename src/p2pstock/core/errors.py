@@ -48,6 +48,8 @@ class UnsafeText(InvalidInput):
     separator, half of a surrogate pair); ``what`` names the text and ``character`` the first such
     character (``U+202E``). See ``core.validation.check_text``."""
 
+    code = "unsafe_text"
+
     def __init__(self, what: str, character: str) -> None:
         super().__init__(
             f"{what} holds a control, invisible or text-direction character ({character}); "
@@ -68,9 +70,13 @@ class Refused(P2PStockError):
 class InsufficientFunds(Refused):
     """The available balance does not cover the amount."""
 
+    code = "insufficient_funds"
+
 
 class WithdrawalBlocked(Refused):
     """A platform policy forbids this withdrawal at the moment."""
+
+    code = "withdrawal_blocked"
 
 
 class AlreadyDecided(Refused):
@@ -84,9 +90,13 @@ class IdempotencyConflict(Refused):
 class DepositMismatch(IdempotencyConflict):
     """A payment gateway confirmed a transaction already credited, but with another amount."""
 
+    code = "deposit_mismatch"
+
 
 class LedgerRefused(P2PStockError):
     """A ledger operation failed; ``result`` names the precise reason."""
+
+    code = "ledger_refused"
 
     def __init__(self, message: str, result: object) -> None:
         super().__init__(message)
@@ -96,6 +106,10 @@ class LedgerRefused(P2PStockError):
 class StorageError(P2PStockError):
     """The storage could not complete the operation."""
 
+    code = "storage_failed"
+
 
 class TransientConflict(StorageError):
     """A serialization failure or deadlock; running the whole operation again is safe."""
+
+    code = "transient_conflict"
