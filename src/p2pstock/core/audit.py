@@ -284,7 +284,7 @@ _UNHASHED = frozenset({"hash", "seal"})
 
 def _hash(fields: Mapping[str, object]) -> str:
     """The hash of a record's fields (all but ``hash`` and ``seal``)."""
-    return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_json(fields).encode("utf-8", "surrogatepass")).hexdigest()  # tampered text too
 
 
 @attrs.frozen
