@@ -17,9 +17,12 @@
     └── StorageError                   the storage could not complete the operation
         └── TransientConflict          a serialization failure or deadlock; the operation may be retried
 
-Frontends map these classes to texts in one table; embedders catch the branch they care about. An error
-may also carry a ``code`` (a stable name of its reason, e.g. ``deposit_range``) and the ``values`` its
-text shows, so that a frontend can say it in the reader's language rather than pass the English on.
+Embedders catch the branch they care about. Every error core raises also carries a ``code``: a stable
+snake_case name of its reason (``term_days``, ``allocation_not_found``), given at the raise site or by a
+class of its own, with the ``values`` its reason needs as keywords (amounts as ``Money``, days as
+``date``, ids as text; never an enum). The English message stays for logs and embedders; a frontend
+says the code and its values in the reader's language (the bot's ``refusal.<code>`` texts) and never
+passes the English on. A test holds every raise in core to this.
 """
 
 from __future__ import annotations
