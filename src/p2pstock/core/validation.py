@@ -117,9 +117,15 @@ def check_text(value: object, what: str, max_length: int, *, min_length: int = 0
         raise InvalidInput(f"{what} must be text", code="wrong_type")
     text = value.strip()
     if not min_length <= len(text) <= max_length:
-        bounds = f"{min_length}–{max_length}" if min_length else f"at most {max_length}"
+        if not min_length:
+            raise InvalidInput(
+                f"{what} must be at most {max_length} characters", code="text_too_long", most=max_length
+            )
         raise InvalidInput(
-            f"{what} must be {bounds} characters", code="text_length", least=min_length, most=max_length
+            f"{what} must be {min_length}–{max_length} characters",
+            code="text_length",
+            least=min_length,
+            most=max_length,
         )
     _refuse_hidden(value, what, lines=lines)
     return text

@@ -490,6 +490,7 @@ _SYSTEM: Mapping[str, Mapping[str, str]] = {
     "refusal.text_length": _t(
         "文字长度须为 {least} 至 {most} 个字。", "The text must be {least} to {most} characters long."
     ),
+    "refusal.text_too_long": _t("文字最多 {most} 个字。", "The text may be at most {most} characters long."),
     "refusal.timeout_invalid": _t(
         "超时须为 0 至 {most} 秒的整数。", "The timeout must be a whole number of seconds from 0 to {most}."
     ),
