@@ -149,7 +149,7 @@ def test_a_rejection_asks_for_the_reason_and_the_customer_is_told_it(admins: App
     bot = play(admins, scenario)
     assert bot.request.texts() == [
         "Type the reason for the rejection (the customer or the maker will read it), or send /cancel:",
-        "That input is not valid: a rejection needs a reason",
+        "A rejection needs a reason.",
         f"Document {front.id} rejected: 照片模糊，请重新拍摄",
     ]
     rejected = documents_of(admins, customer_id)["id_card_front"]
@@ -221,7 +221,7 @@ def test_an_identity_is_verified_once_both_sides_of_the_card_are_accepted(admins
         "Phone: ***5678",
     ]
     assert RESIDENT not in listing
-    assert refused.startswith("That was refused: the identity cannot be verified before these documents")
+    assert refused == "The identity can be verified only once the documents are accepted."
     assert verified == f"The identity of {customer_id} is verified."
     assert admins.customers.get(customer_id).status is KycStatus.VERIFIED
 

@@ -217,7 +217,7 @@ def test_a_reviewer_records_the_phone_call_and_confirms_the_allocation(admins: A
         f"a:al_tl:{allocation.id}",
     ]
     assert texts_in(bot, marks, "early") == [
-        "That was refused: record a phone call in which the customer confirmed the application first"
+        "Record a phone call in which the customer confirmed the application first."
     ]
     ask, recorded, card_again = texts_in(bot, marks, "call")
     assert ask == (
@@ -265,7 +265,7 @@ def test_a_call_without_a_note_and_a_rejection_that_asks_for_its_reason(admins: 
     texts = bot.request.texts()
     assert f"Call recorded for {allocation.id}: no answer." in texts
     assert texts[-3].startswith("Type the reason for the rejection")
-    assert texts[-2] == "That input is not valid: a rejection needs a reason"
+    assert texts[-2] == "A rejection needs a reason."
     assert texts[-1] == (
         f"Allocation {allocation.id} rejected: the customer could not be reached. Everything the customer "
         "paid is unfrozen."
@@ -332,7 +332,7 @@ def test_finance_assigns_the_sub_account_and_its_password_is_deleted_and_never_r
     assert f"a:al_assign:{allocation.id}" in button_data(bot.request.of("sendMessage")[1])
     assert f"a:al_no:{allocation.id}" not in button_data(bot.request.of("sendMessage")[1])  # not finance's
     assert ask_code == f"Type the trading sub-account code for {allocation.id}, or send /cancel:"
-    assert bad_code.startswith("That input is not valid: sub-account code must be")
+    assert bad_code.startswith("A name must be 1 to 64 letters")
     assert ask_password.startswith("Type the password of sub-account HOMS-001.")
     assert cancelled == "Cancelled."
     assert rest[-1] == (
@@ -394,9 +394,9 @@ def test_a_risk_officer_types_a_daily_status_and_a_bad_line_is_asked_again(admin
     assert few.startswith("That line cannot be read: it needs 4 to 6 fields, not 3.")
     assert bad_date.startswith("That line cannot be read: the date must be written like 2026-01-05.")
     assert bad_amount.startswith("That line cannot be read: available cash: ")
-    assert mismatch.startswith("That input is not valid: total assets ¥58,000.00 differ from cash plus")
+    assert mismatch == "Total assets ¥58,000.00 differ from cash plus market value by ¥600.00."
     assert again == again_2 == "Type the corrected line, or send /cancel."
-    assert future == "That input is not valid: 2026-01-06 is in the future"
+    assert future.startswith("No status can be recorded for 2026-01-06 (")
     assert recorded == (
         f"Status of 2026-01-05 recorded for {allocation.id} (revision 1): total assets ¥58,000.00, risk "
         "ratio 116.00%, risk 🟢 normal → 🟢 normal."

@@ -504,7 +504,7 @@ def test_a_button_naming_another_customers_allocation_finds_nothing_and_changes_
         ):
             mark = bot.request.mark()
             await bot.send(user.presses(data))
-            assert bot.request.texts_since(mark) == ["Nothing was found."], data
+            assert bot.request.texts_since(mark) == [f"There is no allocation {data.split(':')[-1]}."], data
 
     play(app, scenario)
     assert app.allocations.get(theirs.id, customer_id="bob").status is Status.APPLIED

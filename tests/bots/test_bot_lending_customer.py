@@ -208,7 +208,7 @@ def test_an_amount_outside_the_bid_range_is_asked_for_again_and_a_closed_loan_en
         ivan, iris = bot.user(IVAN, language_code="en"), bot.user(IRIS, language_code="en")
         await bot.send(ivan.presses(f"ln:inv:{loan.id}"))
         await bot.send(ivan.says("10"))
-        assert "invest between ¥50.00 and ¥5,000.00" in bot.request.last_text()
+        assert "Invest between ¥50.00 and ¥5,000.00" in bot.request.last_text()
         await bot.send(ivan.says("50.50"))
         assert "steps of ¥1.00" in bot.request.last_text()
         await bot.send(iris.presses(f"ln:inv:{loan.id}"))

@@ -233,11 +233,11 @@ def test_a_mistyped_id_number_is_asked_again_and_a_taken_one_is_refused(app: App
         await bot.send(user.command("/identity"))
         await bot.send(user.says("张三"))
         await bot.send(user.says("110105194912310021"))
-        assert bot.request.last_text().startswith("身份证号码无效（")
+        assert bot.request.last_text().startswith("身份证号码有误：校验位不符")
         await bot.send(user.says(OTHER_RESIDENT))
 
     bot = play(app, scenario)
-    assert bot.request.last_text().startswith("操作未完成：this identity number is already registered")
+    assert bot.request.last_text() == "该身份证号码已被其他账户登记。"
     assert customer_of(app).status is KycStatus.PHONE_VERIFIED
 
 

@@ -94,8 +94,8 @@ def test_every_error_row_names_texts_that_exist() -> None:
         (PermissionDenied(Permission.KYC_REVIEW, "x"), "抱歉，您没有权限执行此操作。", None),
         (AlreadyDecided("x"), "该申请已处理过。", None),
         (NotFound("no account wallet:CNY:c1"), "未找到相关记录。", None),
-        (InvalidInput("the file is empty"), "输入有误：the file is empty", None),
-        (Refused("no way"), "操作未完成：no way", "That was refused: no way"),
+        (InvalidInput("the file is empty"), "输入有误，请检查后重试。", None),
+        (Refused("no way"), "操作未能完成。", "That was refused."),
         (
             DocumentRefused("image", "the file is not a readable PNG image"),
             "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",

@@ -345,6 +345,24 @@ async def test_a_callback_from_an_unknown_provider_is_not_found(
     assert response.status == 404
 
 
+async def test_a_refused_callback_names_the_reasons_code_beside_its_message(
+    client: Client, payments: Payments, clock: ManualClock
+) -> None:
+    ghost = PaymentOrder("pay-ghost", "alice", 100, "CNY", "bank", 0)
+    headers, body = signed(ghost, clock)
+    guessed, _same = signed(ghost, clock, secret="guessed")
+
+    unknown = await client.post("/payments/bank/callback", data=body, headers=headers)
+    forged = await client.post("/payments/bank/callback", data=body, headers=guessed)
+
+    assert await unknown.json() == {
+        "ok": False,
+        "error": "unknown payment order",
+        "code": "payment_order_not_found",
+    }
+    assert (await forged.json())["code"] == "invalid_callback"
+
+
 # -- the sandbox
 
 

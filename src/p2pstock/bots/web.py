@@ -190,7 +190,7 @@ class _Callbacks:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         provider = request.match_info["provider"]
         if provider not in self.payments.providers:
-            return _error(404, "unknown payment provider")
+            return _error(404, "unknown payment provider", "unknown_provider")
         body = await request.read()
         return await _apply(self.payments, provider, request.headers, body)
 
@@ -199,24 +199,25 @@ async def _apply(payments: Payments, provider: str, headers: Mapping[str, str], 
     """Apply a callback and answer the gateway: 200 when applied now or before, else why not."""
     try:
         order = await asyncio.to_thread(payments.confirm, provider, headers, body)
-    except InvalidCallback:
-        return _error(401, "invalid callback")
-    except DepositMismatch:
-        return _error(409, "the amount paid does not match the order")
-    except NotFound:
-        return _error(404, "unknown payment order")
+    except InvalidCallback as error:
+        return _error(401, "invalid callback", error.code)
+    except DepositMismatch as error:
+        return _error(409, "the amount paid does not match the order", error.code)
+    except NotFound as error:
+        return _error(404, "unknown payment order", error.code)
     except Refused as error:
-        return _error(409, str(error))
-    except InvalidInput:
-        return _error(400, "bad callback")
-    except StorageError:
+        return _error(409, str(error), error.code)
+    except InvalidInput as error:
+        return _error(400, "bad callback", error.code)
+    except StorageError as error:
         log.warning("a %s payment callback met a storage error; the gateway may retry", provider)
-        return _error(503, "try again later")
+        return _error(503, "try again later", error.code)
     return web.json_response({"ok": True, "order_id": order.id, "status": order.status.value})
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"ok": False, "error": message}, status=status)
+def _error(status: int, message: str, code: str = "") -> web.Response:
+    """A failure told to a machine: the stable ``code`` of the reason (when known) beside the message."""
+    return web.json_response({"ok": False, "error": message, "code": code}, status=status)
 
 
 # -- the sandbox's payment page

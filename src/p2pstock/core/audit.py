@@ -90,11 +90,16 @@ def _refuse_floats(value: object) -> None:
     if type(value) in _PLAIN:
         return
     if isinstance(value, float):
-        raise InvalidInput("an audited state must not contain floats (money is counted in minor units)")
+        raise InvalidInput(
+            "an audited state must not contain floats (money is counted in minor units)",
+            code="audit_malformed",
+        )
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise InvalidInput(f"an audited state must have text keys (got {key!r:.60})")
+                raise InvalidInput(
+                    f"an audited state must have text keys (got {key!r:.60})", code="audit_malformed"
+                )
             if type(item) not in _PLAIN:
                 _refuse_floats(item)
     elif isinstance(value, list | tuple):
@@ -118,30 +123,34 @@ def canonical(value: Mapping[str, object] | None) -> str:
     try:
         return _json(value)
     except (TypeError, ValueError) as error:
-        raise InvalidInput(f"an audited state must be plain JSON ({error})") from None
+        raise InvalidInput(f"an audited state must be plain JSON ({error})", code="audit_malformed") from None
 
 
 def _check_positive(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput(f"{what} must be a positive integer (got {value!r:.20})")
+        raise InvalidInput(f"{what} must be a positive integer (got {value!r:.20})", code="audit_malformed")
     return value
 
 
 def _check_micros(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"an audit time must be non-negative microseconds (got {value!r:.20})")
+        raise InvalidInput(
+            f"an audit time must be non-negative microseconds (got {value!r:.20})", code="audit_malformed"
+        )
     return value
 
 
 def _check_hash(value: object, what: str) -> str:
     if not isinstance(value, str) or len(value) != 64 or not set(value) <= _HEX:
-        raise InvalidInput(f"{what} must be 64 lowercase hex digits (got {value!r:.70})")
+        raise InvalidInput(
+            f"{what} must be 64 lowercase hex digits (got {value!r:.70})", code="audit_malformed"
+        )
     return value
 
 
 def _check_text(value: object, what: str) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text (got {type(value).__name__})")
+        raise InvalidInput(f"{what} must be text (got {type(value).__name__})", code="audit_malformed")
     return value
 
 
@@ -165,7 +174,10 @@ class ChainHead:
         """A head as ``str`` writes it; ``InvalidInput`` for anything else."""
         seq, _, hash_ = text.strip().partition(":")
         if not seq.isascii() or not seq.isdigit():
-            raise InvalidInput(f"a head is SEQ:HASH, such as 12:{GENESIS_HASH[:8]}… (got {text!r:.80})")
+            raise InvalidInput(
+                f"a head is SEQ:HASH, such as 12:{GENESIS_HASH[:8]}… (got {text!r:.80})",
+                code="audit_head_format",
+            )
         return cls(int(seq), _check_hash(hash_.lower(), "the head's hash"))
 
     @classmethod
@@ -189,7 +201,9 @@ class AuditKey:
         if not isinstance(text, str) or len(text.strip()) < cls.MIN_LENGTH:
             raise InvalidInput(
                 f"the audit key must be at least {cls.MIN_LENGTH} characters; make one with "
-                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`'
+                '`python -c "import secrets; print(secrets.token_urlsafe(32))"`',
+                code="audit_key_short",
+                least=cls.MIN_LENGTH,
             )
         return cls(text.strip().encode("utf-8"))
 
@@ -270,7 +284,7 @@ _UNHASHED = frozenset({"hash", "seal"})
 
 def _hash(fields: Mapping[str, object]) -> str:
     """The hash of a record's fields (all but ``hash`` and ``seal``)."""
-    return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_json(fields).encode("utf-8", "surrogatepass")).hexdigest()  # tampered text too
 
 
 @attrs.frozen

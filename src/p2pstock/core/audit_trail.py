@@ -22,7 +22,7 @@ class AuditTrail:
     def records(self, *, by: str, after_seq: int = 0, limit: int = 50) -> list[AuditRecord]:
         """Up to ``limit`` records after ``after_seq``, oldest first."""
         if isinstance(after_seq, bool) or not isinstance(after_seq, int) or after_seq < 0:
-            raise InvalidInput("after_seq must be a non-negative integer")
+            raise InvalidInput("after_seq must be a non-negative integer", code="after_seq_invalid")
 
         def look(tx: Tx) -> list[AuditRecord]:
             tx.admin(by, Permission.AUDIT_VIEW)

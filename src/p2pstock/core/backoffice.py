@@ -267,7 +267,9 @@ class Tx:
     def execute(self, command: Command, admin: Administrator) -> object:
         executor = self.office.executors.get(command.action)
         if executor is None:
-            raise NotFound(f"no service carries out {command.action}")
+            raise NotFound(
+                f"no service carries out {command.action}", code="no_service", action=command.action
+            )
         return executor(self, command, admin)
 
     def replay(self, request: ApprovalRequest, checker: Administrator) -> object:

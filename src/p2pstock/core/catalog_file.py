@@ -83,9 +83,11 @@ class FileProblem:
 class CatalogUnreadable(InvalidInput):
     """A product file with problems (``problems``); nothing was read."""
 
+    code = "catalog_unreadable"
+
     def __init__(self, problems: Sequence[FileProblem]) -> None:
         shown = "; ".join(str(p) for p in problems[:5])
-        super().__init__(f"the product file cannot be read: {shown}", code="catalog_unreadable")
+        super().__init__(f"the product file cannot be read: {shown}")
         self.problems = tuple(problems)
 
 

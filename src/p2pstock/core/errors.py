@@ -17,9 +17,12 @@
     └── StorageError                   the storage could not complete the operation
         └── TransientConflict          a serialization failure or deadlock; the operation may be retried
 
-Frontends map these classes to texts in one table; embedders catch the branch they care about. An error
-may also carry a ``code`` (a stable name of its reason, e.g. ``deposit_range``) and the ``values`` its
-text shows, so that a frontend can say it in the reader's language rather than pass the English on.
+Embedders catch the branch they care about. Every error core raises also carries a ``code``: a stable
+snake_case name of its reason (``term_days``, ``allocation_not_found``), given at the raise site or by a
+class of its own, with the ``values`` its reason needs as keywords (amounts as ``Money``, days as
+``date``, ids as text; never an enum). The English message stays for logs and embedders; a frontend
+says the code and its values in the reader's language (the bot's ``refusal.<code>`` texts) and never
+passes the English on. A test holds every raise in core to this.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class UnsafeText(InvalidInput):
     separator, half of a surrogate pair); ``what`` names the text and ``character`` the first such
     character (``U+202E``). See ``core.validation.check_text``."""
 
+    code = "unsafe_text"
+
     def __init__(self, what: str, character: str) -> None:
         super().__init__(
             f"{what} holds a control, invisible or text-direction character ({character}); "
@@ -68,9 +73,13 @@ class Refused(P2PStockError):
 class InsufficientFunds(Refused):
     """The available balance does not cover the amount."""
 
+    code = "insufficient_funds"
+
 
 class WithdrawalBlocked(Refused):
     """A platform policy forbids this withdrawal at the moment."""
+
+    code = "withdrawal_blocked"
 
 
 class AlreadyDecided(Refused):
@@ -84,9 +93,13 @@ class IdempotencyConflict(Refused):
 class DepositMismatch(IdempotencyConflict):
     """A payment gateway confirmed a transaction already credited, but with another amount."""
 
+    code = "deposit_mismatch"
+
 
 class LedgerRefused(P2PStockError):
     """A ledger operation failed; ``result`` names the precise reason."""
+
+    code = "ledger_refused"
 
     def __init__(self, message: str, result: object) -> None:
         super().__init__(message)
@@ -96,6 +109,10 @@ class LedgerRefused(P2PStockError):
 class StorageError(P2PStockError):
     """The storage could not complete the operation."""
 
+    code = "storage_failed"
+
 
 class TransientConflict(StorageError):
     """A serialization failure or deadlock; running the whole operation again is safe."""
+
+    code = "transient_conflict"

@@ -43,6 +43,8 @@ class MoneyError(InvalidInput):
     ``reason`` is a short stable code (``"too_many_decimals"``, ``"negative"``, ...) for programs.
     """
 
+    code = "money"
+
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason

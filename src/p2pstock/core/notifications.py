@@ -272,16 +272,16 @@ def render(key: str, language: str, **values: object) -> str:
     """
     languages = TEMPLATES.get(key)
     if languages is None:
-        raise InvalidInput(f"there is no notification template {key!r}")
+        raise InvalidInput(f"there is no notification template {key!r}", code="template_unknown")
     template = languages.get(language, languages[DEFAULT_LANGUAGE])
     brand = values.pop("brand", BRAND)
     expected = placeholders(template) - {"brand"}
     missing = sorted(expected - values.keys())
     if missing:
-        raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}")
+        raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}", code="template_values")
     extra = sorted(values.keys() - expected)
     if extra:
-        raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}")
+        raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}", code="template_values")
     return template.format(brand=brand, **{key: shown(value, language) for key, value in values.items()})
 
 
@@ -369,9 +369,9 @@ class Notification:
     ) -> Notification:
         """A pending notification, due at once; ``secret`` is the part of ``text`` to mask once done."""
         if not recipient or not text:
-            raise InvalidInput("a notification needs a recipient and a text")
+            raise InvalidInput("a notification needs a recipient and a text", code="notification_incomplete")
         if secret and secret not in text:
-            raise InvalidInput("a notification's secret must be part of its text")
+            raise InvalidInput("a notification's secret must be part of its text", code="notification_secret")
         return cls(
             id=id,
             channel=Channel(channel),
@@ -392,7 +392,9 @@ class Notification:
 
     def _pending(self) -> None:
         if self.status is not DeliveryStatus.PENDING:
-            raise AlreadyDecided(f"the notification is already {self.status.value}")
+            raise AlreadyDecided(
+                f"the notification is already {self.status.value}", code="notification_decided"
+            )
 
     def sent(self, now: int) -> Notification:
         """The notification delivered at ``now``; final."""

@@ -113,7 +113,7 @@ def entry(tx: Tx, by: str, order_id: str) -> OrderToResolve:
     tx.admin(by, Permission.PAYMENT_RESOLVE)
     order = tx.uow.payments.get(check_id(order_id, "order id"))
     if order is None:
-        raise NotFound(f"no payment order {order_id}")
+        raise NotFound(f"no payment order {order_id}", code="payment_order_not_found", order=order_id)
     return OrderToResolve(order, waiting_for(tx, order.id))
 
 
@@ -136,7 +136,11 @@ def ask(
     if order.status is resolution.status:
         return order  # resolved so already: a double tap
     if order.status is not OrderStatus.MISMATCHED:
-        raise AlreadyDecided(f"payment order {order.id} is {order.status.value}; there is nothing to resolve")
+        raise AlreadyDecided(
+            f"payment order {order.id} is {order.status.value}; there is nothing to resolve",
+            code="payment_order_settled",
+            order=order.id,
+        )
     check_resolution(order, resolution, wallets)
     report = _report(order)
     waiting = waiting_for(tx, order.id)
@@ -163,7 +167,11 @@ def carry_out(tx: Tx, command: Command, admin: Administrator, wallets: Wallets) 
     if order.status is resolution.status:
         return order
     if order.status is not OrderStatus.MISMATCHED:
-        raise AlreadyDecided(f"payment order {order.id} is already {order.status.value}")
+        raise AlreadyDecided(
+            f"payment order {order.id} is already {order.status.value}",
+            code="payment_order_decided",
+            order=order.id,
+        )
     payload = command.payload
     if {name: payload.get(name) for name in ("transaction", "amount", "currency")} != _report(order):
         raise ReportChanged(f"the gateway reported again on payment order {order.id}; ask again")
@@ -202,7 +210,7 @@ def check_resolution(order: PaymentOrder, resolution: Resolution, wallets: Walle
 def locked(tx: Tx, order_id: str) -> PaymentOrder:
     order = tx.uow.payments.get(check_id(order_id, "order id"), lock=True)
     if order is None:
-        raise NotFound(f"no payment order {order_id}")
+        raise NotFound(f"no payment order {order_id}", code="payment_order_not_found", order=order_id)
     return order
 
 

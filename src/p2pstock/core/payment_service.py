@@ -76,7 +76,11 @@ class Payments:
     ) -> None:
         if default_provider not in gateways:
             known = ", ".join(sorted(gateways)) or "none"
-            raise InvalidInput(f"unknown payment provider {default_provider!r}; known: {known}")
+            raise InvalidInput(
+                f"unknown payment provider {default_provider!r}; known: {known}",
+                code="unknown_provider",
+                provider=default_provider,
+            )
         self.office = office
         self.wallets = wallets
         self.gateways: Mapping[str, PaymentGateway] = dict(gateways)
@@ -111,7 +115,7 @@ class Payments:
 
         def record(tx: Tx) -> PaymentOrder:
             if tx.uow.customers.get(customer_id) is None:
-                raise NotFound(f"no customer {customer_id}")
+                raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
             order = PaymentOrder(
                 f"pay-{uuid.uuid4().hex[:24]}",
                 customer_id,
@@ -132,14 +136,16 @@ class Payments:
         check_id(order_id, "order id")
         order = self.office.read(lambda tx: tx.uow.payments.get(order_id))
         if order is None:
-            raise NotFound(f"no payment order {order_id}")
+            raise NotFound(f"no payment order {order_id}", code="payment_order_not_found", order=order_id)
         return order
 
     def orders(self, customer_id: str, limit: int = 20) -> list[PaymentOrder]:
         """The customer's orders, newest first (at most ``limit``, up to ``MAX_ORDERS``)."""
         check_id(customer_id, "customer id")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ORDERS:
-            raise InvalidInput(f"limit must be a whole number from 1 to {MAX_ORDERS}")
+            raise InvalidInput(
+                f"limit must be a whole number from 1 to {MAX_ORDERS}", code="limit_invalid", most=MAX_ORDERS
+            )
         return self.office.read(lambda tx: tx.uow.payments.of_customer(customer_id, limit))
 
     # -- the gateway's side
@@ -167,7 +173,11 @@ class Payments:
         def settle(tx: Tx) -> PaymentOrder | _Refusal:
             order = tx.uow.payments.get(callback.order_id, lock=True)
             if order is None or order.provider != provider:
-                raise NotFound(f"no {provider} payment order {callback.order_id}")
+                raise NotFound(
+                    f"no {provider} payment order {callback.order_id}",
+                    code="payment_order_not_found",
+                    order=callback.order_id,
+                )
             if order.status is OrderStatus.PAID:
                 return _already_paid(order, callback)
             if order.status is OrderStatus.MISMATCHED:
@@ -227,7 +237,9 @@ class Payments:
         """The held (mismatched) orders, oldest first, each with the resolution waiting for a second
         administrator, if any; ``by`` must hold ``payment.resolve``."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_ORDERS:
-            raise InvalidInput(f"limit must be a whole number from 1 to {MAX_ORDERS}")
+            raise InvalidInput(
+                f"limit must be a whole number from 1 to {MAX_ORDERS}", code="limit_invalid", most=MAX_ORDERS
+            )
         return self.office.read(lambda tx: resolutions.queue(tx, by, limit))
 
     def to_resolve_one(self, order_id: str, *, by: str) -> OrderToResolve:
@@ -257,13 +269,24 @@ class Payments:
 
     def _check_amount(self, amount: Money) -> None:
         if not isinstance(amount, Money):
-            raise InvalidInput("amount must be Money (use Money.parse for what people type)")
+            raise InvalidInput(
+                "amount must be Money (use Money.parse for what people type)", code="wrong_type"
+            )
         if amount.currency != self.wallets.currency:
-            raise InvalidInput(f"deposits are in {self.wallets.currency.code}, not {amount.currency.code}")
+            raise InvalidInput(
+                f"deposits are in {self.wallets.currency.code}, not {amount.currency.code}",
+                code="currency_not_accepted",
+                currency=amount.currency.code,
+                expected=self.wallets.currency.code,
+            )
         if amount.minor <= 0:
-            raise InvalidInput("amount must be positive")
+            raise InvalidInput("amount must be positive", code="amount_not_positive")
         if amount.minor > MAX_MINOR:
-            raise InvalidInput(f"amount must be at most {Money(MAX_MINOR, amount.currency)}")
+            raise InvalidInput(
+                f"amount must be at most {Money(MAX_MINOR, amount.currency)}",
+                code="amount_too_large",
+                most=Money(MAX_MINOR, amount.currency),
+            )
 
 
 def _reported_again(tx: Tx, order: PaymentOrder, callback: PaymentCallback) -> PaymentOrder:
@@ -284,7 +307,7 @@ def _resolution(value: Resolution | str) -> Resolution:
     try:
         return Resolution(value)
     except ValueError:
-        raise InvalidInput("a payment is resolved by credit or refund") from None
+        raise InvalidInput("a payment is resolved by credit or refund", code="resolution_kind") from None
 
 
 def _already_paid(order: PaymentOrder, callback: PaymentCallback) -> PaymentOrder | _Refusal:
@@ -294,7 +317,13 @@ def _already_paid(order: PaymentOrder, callback: PaymentCallback) -> PaymentOrde
         log.warning("payment order %s: a repeated callback reports another amount; refused", order.id)
         return _Refusal(DepositMismatch(f"payment order {order.id} was paid with another amount"))
     log.warning("payment order %s: paid again by another %s transaction; refused", order.id, order.provider)
-    return _Refusal(AlreadyDecided(f"payment order {order.id} was already paid by another transaction"))
+    return _Refusal(
+        AlreadyDecided(
+            f"payment order {order.id} was already paid by another transaction",
+            code="payment_order_paid",
+            order=order.id,
+        )
+    )
 
 
 def _check_callback(callback: object) -> None:

@@ -56,17 +56,25 @@ class Resolution(enum.StrEnum):
 class InvalidCallback(P2PStockError):
     """A gateway callback that cannot be trusted (bad or missing signature, stale timestamp, bad body)."""
 
+    code = "invalid_callback"
+
 
 class ResolutionWaiting(Refused):
     """Another resolution of this mismatched order waits for a second administrator."""
+
+    code = "resolution_waiting"
 
 
 class ReportChanged(Refused):
     """The gateway reported again since the resolution was asked for: it must be asked for afresh."""
 
+    code = "report_changed"
+
 
 class CannotCredit(Refused):
     """The gateway reported another currency than the wallets': only a refund can resolve the order."""
+
+    code = "cannot_credit"
 
 
 @attrs.frozen
@@ -96,13 +104,21 @@ class PaymentOrder:
 
     def paid(self, transaction_id: str, at: int) -> PaymentOrder:
         if self.status is not OrderStatus.CREATED:
-            raise AlreadyDecided(f"payment order {self.id} is already {self.status.value}")
+            raise AlreadyDecided(
+                f"payment order {self.id} is already {self.status.value}",
+                code="payment_order_decided",
+                order=self.id,
+            )
         return attrs.evolve(self, status=OrderStatus.PAID, transaction_id=transaction_id, paid_at=at)
 
     def mismatched(self, transaction_id: str, at: int, *, amount: int, currency: str) -> PaymentOrder:
         """Held: the gateway's transaction reported ``amount`` ``currency``, not the order's."""
         if self.status is not OrderStatus.CREATED:
-            raise AlreadyDecided(f"payment order {self.id} is already {self.status.value}")
+            raise AlreadyDecided(
+                f"payment order {self.id} is already {self.status.value}",
+                code="payment_order_decided",
+                order=self.id,
+            )
         return attrs.evolve(
             self,
             status=OrderStatus.MISMATCHED,
@@ -123,7 +139,11 @@ class PaymentOrder:
     def reported_again(self, transaction_id: str, at: int, *, amount: int, currency: str) -> PaymentOrder:
         """A mismatched order whose gateway reported something else since: the latest report is kept."""
         if self.status is not OrderStatus.MISMATCHED:
-            raise AlreadyDecided(f"payment order {self.id} is already {self.status.value}")
+            raise AlreadyDecided(
+                f"payment order {self.id} is already {self.status.value}",
+                code="payment_order_decided",
+                order=self.id,
+            )
         return attrs.evolve(
             self,
             transaction_id=transaction_id,
@@ -137,7 +157,11 @@ class PaymentOrder:
     ) -> PaymentOrder:
         """A mismatched order credited or refunded, by ``by`` with ``approved_by`` as the second pair."""
         if self.status is not OrderStatus.MISMATCHED:
-            raise AlreadyDecided(f"payment order {self.id} is already {self.status.value}")
+            raise AlreadyDecided(
+                f"payment order {self.id} is already {self.status.value}",
+                code="payment_order_decided",
+                order=self.id,
+            )
         return attrs.evolve(
             self,
             status=resolution.status,

@@ -22,7 +22,8 @@ def check_id(value: object, what: str) -> str:
     """An identifier chosen by a caller: 1–200 characters of ``A–Z a–z 0–9 _ . : @ / + = -``."""
     if not isinstance(value, str) or not _ID.fullmatch(value):
         raise InvalidInput(
-            f"{what} must be 1–200 characters of letters, digits and _.:@/+=- (got {value!r:.60})"
+            f"{what} must be 1–200 characters of letters, digits and _.:@/+=- (got {value!r:.60})",
+            code="id_invalid",
         )
     return value
 
@@ -33,7 +34,10 @@ def check_name(value: object, what: str) -> str:
     if isinstance(value, str):
         _refuse_hidden(value, what, lines=False)
     if not isinstance(value, str) or not _NAME.fullmatch(value):
-        raise InvalidInput(f"{what} must be 1–64 characters of letters, digits and _.- (got {value!r:.60})")
+        raise InvalidInput(
+            f"{what} must be 1–64 characters of letters, digits and _.- (got {value!r:.60})",
+            code="name_invalid",
+        )
     return value
 
 
@@ -41,7 +45,8 @@ def check_code(value: object, what: str) -> str:
     """A business code such as ``deposit`` or ``allocation.deposit`` (at most 48 characters)."""
     if not isinstance(value, str) or len(value) > 48 or not _CODE.fullmatch(value):
         raise InvalidInput(
-            f"{what} must be lowercase words joined by dots, at most 48 characters (got {value!r:.60})"
+            f"{what} must be lowercase words joined by dots, at most 48 characters (got {value!r:.60})",
+            code="code_invalid",
         )
     return value
 
@@ -49,23 +54,28 @@ def check_code(value: object, what: str) -> str:
 def check_amount(value: object, what: str = "amount") -> int:
     """A non-negative integer number of minor units (never a float or a bool)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be an integer number of minor units (got {type(value).__name__})")
+        raise InvalidInput(
+            f"{what} must be an integer number of minor units (got {type(value).__name__})",
+            code="whole_number",
+        )
     if value < 0:
-        raise InvalidInput(f"{what} must not be negative")
+        raise InvalidInput(f"{what} must not be negative", code="amount_negative")
     return value
 
 
 def check_currency(value: object) -> str:
     """An ISO 4217 currency code such as ``CNY``."""
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise InvalidInput(f"currency must be three capital letters such as CNY (got {value!r:.20})")
+        raise InvalidInput(
+            f"currency must be three capital letters such as CNY (got {value!r:.20})", code="currency_invalid"
+        )
     return value
 
 
 def check_flags(value: object, known: int, what: str) -> int:
     """Flag bits as an int, refusing bits the ledger does not define."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value & ~known:
-        raise InvalidInput(f"{what} has undefined bits (got {value!r:.20})")
+        raise InvalidInput(f"{what} has undefined bits (got {value!r:.20})", code="flags_invalid")
     return value
 
 
@@ -104,11 +114,19 @@ def check_text(value: object, what: str, max_length: int, *, min_length: int = 0
     and holds no character of ``_HIDDEN`` — line breaks and tabs only when ``lines`` is false — anywhere,
     the blanks around included (``UnsafeText``)."""
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text")
+        raise InvalidInput(f"{what} must be text", code="wrong_type")
     text = value.strip()
     if not min_length <= len(text) <= max_length:
-        bounds = f"{min_length}–{max_length}" if min_length else f"at most {max_length}"
-        raise InvalidInput(f"{what} must be {bounds} characters")
+        if not min_length:
+            raise InvalidInput(
+                f"{what} must be at most {max_length} characters", code="text_too_long", most=max_length
+            )
+        raise InvalidInput(
+            f"{what} must be {min_length}–{max_length} characters",
+            code="text_length",
+            least=min_length,
+            most=max_length,
+        )
     _refuse_hidden(value, what, lines=lines)
     return text
 
@@ -117,7 +135,7 @@ def check_reason(reason: object) -> str:
     """A rejection's reason, as the customer will read it: 1 to ``MAX_REASON`` characters after stripping,
     one line or several."""
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput("a rejection needs a reason")
+        raise InvalidInput("a rejection needs a reason", code="reason_missing")
     return check_text(reason, "the rejection reason", MAX_REASON, lines=True)
 
 
@@ -128,7 +146,9 @@ MAX_TELEGRAM_USER_ID = 2**53
 def check_telegram_user_id(value: object) -> int:
     """A Telegram user id: a positive integer below ``MAX_TELEGRAM_USER_ID``."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_TELEGRAM_USER_ID:
-        raise InvalidInput("a Telegram user id must be a positive integer of at most 52 bits")
+        raise InvalidInput(
+            "a Telegram user id must be a positive integer of at most 52 bits", code="telegram_id_invalid"
+        )
     return value
 
 

@@ -1,9 +1,12 @@
 """The one table from p2pstock's error classes to what the bot tells the user.
 
-The first row whose class matches wins, so the specific classes come before their bases. A row's
-``values`` picks from the error what its text shows (attempts left, seconds to wait, the core's own
-customer-safe message). Errors outside the tree are not here: the application's error handler logs them
-and tells the user something went wrong.
+An error raised with a ``code`` that has a ``refusal.<code>`` text (``refusal_texts.py``) is told with
+that text and the error's own ``values``. Any other error is told by the first row whose class matches,
+so the specific classes come before their bases; a row's ``values`` picks from the error what its text
+shows (attempts left, seconds to wait). The last rows are the generic fallbacks of the tree's branches:
+they never show core's English, and core raises nothing that reaches them (a test holds every raise in
+core to a code with a text). Errors outside the tree are not here: the application's error handler
+logs them and tells the user something went wrong.
 """
 
 from __future__ import annotations
@@ -43,10 +46,6 @@ from p2pstock.core.people.registration import WrongCode
 
 def _none(_error: P2PStockError) -> Mapping[str, object]:
     return {}
-
-
-def _detail(error: P2PStockError) -> Mapping[str, object]:
-    return {"detail": str(error)}
 
 
 @attrs.frozen
@@ -102,8 +101,8 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(IdempotencyConflict, "error.idempotency"),
     Row(NotFound, "error.not_found"),
     Row(UnsafeText, "error.unsafe_text"),
-    Row(InvalidInput, "error.invalid", _detail),
-    Row(Refused, "error.refused", _detail),
+    Row(InvalidInput, "error.invalid"),
+    Row(Refused, "error.refused"),
     Row(StorageError, "error.busy"),
     Row(P2PStockError, "error.generic"),
 )
@@ -112,13 +111,22 @@ ERROR_TABLE: tuple[Row, ...] = (
 
 def error_key(error: P2PStockError) -> str:
     """The text key ``error`` is told with."""
-    return _row(error)[1]
+    return _refusal_key(error) or _row(error)[1]
 
 
 def error_text(error: P2PStockError, lang: str) -> str:
     """What to tell a user about ``error``, in ``lang``."""
+    key = _refusal_key(error)
+    if key:
+        return text(key, lang, **error.values)
     row, key = _row(error)
     return text(key, lang, **row.values(error))
+
+
+def _refusal_key(error: P2PStockError) -> str:
+    """``refusal.<code>`` if the error's code has that text, else ""."""
+    key = f"refusal.{error.code}"
+    return key if error.code and key in TEXTS else ""
 
 
 def _row(error: P2PStockError) -> tuple[Row, str]:

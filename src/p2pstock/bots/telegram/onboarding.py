@@ -19,6 +19,7 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.customer import END
+from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
@@ -175,7 +176,7 @@ async def got_resident_id(update: Update, context: BotContext) -> str | int | No
     try:
         submitted = await call(context.services.customers.submit_identity, customer.id, name, number)
     except InvalidInput as error:
-        await say(update, context, text("identity.bad_number", lang, detail=str(error)))
+        await say(update, context, text("identity.bad_number", lang, detail=error_text(error, lang)))
         return None
     except P2PStockError as error:
         context.user_state.pop("real_name", None)

@@ -19,6 +19,7 @@ from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXT
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
+from p2pstock.bots.telegram.refusal_texts import REFUSAL_TEXTS
 from p2pstock.core.names import shown
 
 LANGUAGES = ("zh", "en")
@@ -134,8 +135,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "请输入您的 18 位居民身份证号码：", "Please type your 18-character resident ID number:"
         ),
         "identity.bad_number": _t(
-            "身份证号码无效（{detail}），请检查后重新输入，或发送 /cancel 取消。",
-            "That ID number is not valid ({detail}). Please check it and type it again, or send /cancel.",
+            "{detail}\n请检查身份证号码后重新输入，或发送 /cancel 取消。",
+            "{detail}\nPlease check the ID number and type it again, or send /cancel.",
         ),
         "identity.submitted": _t(
             "已提交实名信息：{name}，身份证号 {masked}。"
@@ -500,14 +501,17 @@ TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "trading days cannot be counted. Choose a shorter term, or apply again once {year}'s "
             "closures are published.",
         ),
-        "error.refused": _t("操作未完成：{detail}", "That was refused: {detail}"),
-        "error.invalid": _t("输入有误：{detail}", "That input is not valid: {detail}"),
+        "error.refused": _t("操作未能完成。", "That was refused."),
+        "error.invalid": _t(
+            "输入有误，请检查后重试。", "That input is not valid; please check it and try again."
+        ),
         "error.unsafe_text": _t(
             "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
             "That text holds a control or invisible character (such as a zero-width or text-direction "
             "character); please type it again without it.",
         ),
         "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
+        **REFUSAL_TEXTS,
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **LENDING_TEXTS,

@@ -186,7 +186,9 @@ class Allocation:
     def require(self, *statuses: Status) -> None:
         if self.status not in statuses:
             raise Refused(
-                f"allocation {self.id} is {self.status.value}; this needs it to be {_names(statuses)}"
+                f"allocation {self.id} is {self.status.value}; this needs it to be {_names(statuses)}",
+                code="allocation_status",
+                allocation=self.id,
             )
 
 

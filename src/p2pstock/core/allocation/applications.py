@@ -65,16 +65,18 @@ def apply(
     if known is not None:
         asked = (customer_id, product_code, deposit, leverage, term)
         if (known.customer_id, known.product.code, known.deposit, known.leverage, known.term) != asked:
-            raise IdempotencyConflict(f"request {request_id} was used for another application")
+            raise IdempotencyConflict(
+                f"request {request_id} was used for another application", code="request_reused"
+            )
         return known
     customer = tx.uow.customers.get(customer_id)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
     if customer.status is not KycStatus.VERIFIED:
-        raise Refused("verify your identity before applying for an allocation")
+        raise Refused("verify your identity before applying for an allocation", code="verify_identity_first")
     entry = tx.uow.products.latest(product_code)
     if entry is None or not entry.offered:
-        raise NotFound(f"no product {product_code} on offer")
+        raise NotFound(f"no product {product_code} on offer", code="product_not_found", product=product_code)
     product = entry.product
     quote = product.quote(deposit, leverage, term)
     terms.require_countable(desk, tx, product, term)
@@ -106,9 +108,11 @@ def pay(desk: Desk, tx: Tx, allocation_id: str, component: Component, customer_i
         return allocation
     allocation.require(Status.APPLIED, Status.PARTIALLY_PAID)
     if component not in allocation.due:
-        raise InvalidInput(f"this allocation has no {component.value.replace('_', ' ')} to pay")
+        raise InvalidInput(
+            f"this allocation has no {component.value.replace('_', ' ')} to pay", code="nothing_to_pay"
+        )
     if tx.now >= allocation.deadline:
-        raise Refused("the payment deadline has passed")
+        raise Refused("the payment deadline has passed", code="payment_deadline_passed")
     terms.require_countable(desk, tx, allocation.product, allocation.term)
     amount = allocation.due[component]
     credit = (
@@ -143,7 +147,10 @@ def cancel(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> Allocati
         return allocation
     allocation.require(Status.APPLIED, Status.PARTIALLY_PAID, Status.UNDER_REVIEW)
     if allocation.calls:
-        raise Refused("the review has started; ask the reviewer to reject the application instead")
+        raise Refused(
+            "the review has started; ask the reviewer to reject the application instead",
+            code="review_started",
+        )
     return close(
         desk, tx, allocation, Status.CANCELLED, actor=customer_id, reason="cancelled by the customer"
     )
@@ -177,5 +184,7 @@ def close(
 def _own(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> Allocation:
     allocation = desk.load(tx, allocation_id)
     if allocation.customer_id != customer_id:
-        raise NotFound(f"no allocation {allocation_id}")
+        raise NotFound(
+            f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
+        )
     return allocation

@@ -41,14 +41,20 @@ MAX_STEPS = 3660
 class CalendarUnknown(P2PStockError):
     """The holidays of ``year`` are not known yet; update the holiday data or add overrides."""
 
+    code = "calendar_unknown"
+
     def __init__(self, year: int) -> None:
-        super().__init__(f"the exchange holidays of {year} are not known; add them before using that year")
+        super().__init__(
+            f"the exchange holidays of {year} are not known; add them before using that year", year=year
+        )
         self.year = year
 
 
 class TermBeyondCalendar(Refused):
     """An allocation's term would need trading days of ``year``, which no source and no administrator
     covers yet: refused before any money is frozen."""
+
+    code = "term_beyond_calendar"
 
     def __init__(self, year: int) -> None:
         super().__init__(
@@ -142,7 +148,7 @@ class TradingCalendar:
 
     def is_trading_day(self, day: date) -> bool:
         if not isinstance(day, date):
-            raise InvalidInput("a trading day must be a date")
+            raise InvalidInput("a trading day must be a date", code="wrong_type")
         if day in self.overrides:
             return self.overrides[day]
         if day.weekday() >= 5:
@@ -159,12 +165,19 @@ class TradingCalendar:
             if self.is_trading_day(current):
                 return current
             current += _DAY
-        raise InvalidInput(f"no trading day within {MAX_STEPS} days of {day}")
+        raise InvalidInput(
+            f"no trading day within {MAX_STEPS} days of {day}",
+            code="no_trading_day_near",
+            days=MAX_STEPS,
+            day=day,
+        )
 
     def add_trading_days(self, day: date, count: int) -> date:
         """The ``count``-th trading day after ``day``; 0 is ``day`` itself rolled to a trading day."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise InvalidInput("the number of trading days must be a non-negative integer")
+            raise InvalidInput(
+                "the number of trading days must be a non-negative integer", code="bad_day_count"
+            )
         current = self.next_trading_day(day)
         for _ in range(count):
             current = self.next_trading_day(current, inclusive=False)
@@ -179,7 +192,11 @@ class TradingCalendar:
         if last < first:
             return []
         if (last - first).days > MAX_STEPS:
-            raise InvalidInput(f"a range of trading days may span at most {MAX_STEPS} days")
+            raise InvalidInput(
+                f"a range of trading days may span at most {MAX_STEPS} days",
+                code="day_range_too_long",
+                most=MAX_STEPS,
+            )
         days, current = [], first
         while current <= last:
             if self.is_trading_day(current):
@@ -191,7 +208,7 @@ class TradingCalendar:
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months, clamped to the end of the month (31 Jan + 1 → 28/29 Feb)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        raise InvalidInput("the number of months must be a non-negative integer")
+        raise InvalidInput("the number of months must be a non-negative integer", code="bad_month_count")
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     last = _calendar.monthrange(year, month + 1)[1]

@@ -101,7 +101,15 @@ class CapitalPool:
             code=codes.CAPITAL,
             reference=ref,
         )
-        self.desk.move(tx, [transfer], short=Refused(f"the capital pool holds less than {Money(minor)}"))
+        self.desk.move(
+            tx,
+            [transfer],
+            short=Refused(
+                f"the capital pool holds less than {Money(minor)}",
+                code="capital_pool_short",
+                amount=Money(minor),
+            ),
+        )
         tx.audit(admin.id, "capital.fund" if into else "capital.take_out", ref, after={"amount": minor})
         return _available(tx)
 

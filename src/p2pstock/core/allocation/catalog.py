@@ -22,7 +22,7 @@ class ProductCatalog:
     def define(self, product: Product, *, by: str) -> Product:
         """Store ``product`` as the next version of its code (its own ``version`` is replaced)."""
         if not isinstance(product, Product):
-            raise InvalidInput("expected a Product")
+            raise InvalidInput("expected a Product", code="wrong_type")
 
         return self.office.run(lambda tx: define_in(tx, product, tx.admin(by, Permission.PRODUCT_MANAGE))[0])
 
@@ -33,7 +33,7 @@ class ProductCatalog:
             admin = tx.admin(by, Permission.PRODUCT_MANAGE)
             latest = tx.uow.products.latest(check_code(code, "product code"), lock=True)
             if latest is None:
-                raise NotFound(f"no product {code}")
+                raise NotFound(f"no product {code}", code="product_not_found", product=code)
             if latest.offered:
                 tx.uow.products.set_offered(code, latest.product.version, False)
                 tx.audit(admin.id, "product.withdraw", f"{code}@{latest.product.version}")
@@ -56,7 +56,12 @@ class ProductCatalog:
     def version(self, code: str, version: int) -> Product:
         entry = self.office.read(lambda tx: tx.uow.products.get(code, version))
         if entry is None:
-            raise NotFound(f"no product {code} version {version}")
+            raise NotFound(
+                f"no product {code} version {version}",
+                code="product_version_not_found",
+                product=code,
+                version=version,
+            )
         return entry.product
 
 

@@ -66,6 +66,8 @@ class ClosingNotice:
 class NoticeUnreadable(InvalidInput):
     """A notice with bad lines: ``problems`` names each; nothing was loaded."""
 
+    code = "notice_unreadable"
+
     def __init__(self, problems: tuple[NoticeProblem, ...]) -> None:
         shown = "; ".join(str(problem) for problem in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""

@@ -48,13 +48,19 @@ def ask(
 ) -> SideRequest:
     allocation = desk.load(tx, allocation_id)
     if allocation.customer_id != customer_id:
-        raise NotFound(f"no allocation {allocation_id}")
+        raise NotFound(
+            f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
+        )
     allocation.require(Status.IN_PROGRESS)
     kind = Kind(kind)
     for known in tx.uow.side_requests.of_allocation(allocation_id):
         if known.kind is kind and known.status is RequestStatus.PENDING:
             if (amount or known.amount, periods or known.periods) != (known.amount, known.periods):
-                raise Refused(f"a {kind.value.replace('_', ' ')} request ({known.id}) is pending already")
+                raise Refused(
+                    f"a {kind.value.replace('_', ' ')} request ({known.id}) is pending already",
+                    code="request_pending",
+                    request=known.id,
+                )
             return known
     amount, periods = _check_ask(allocation, kind, amount, periods, desk.today(tx))
     request = SideRequest(
@@ -85,13 +91,17 @@ def ask(
 def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reason: str = "") -> SideRequest:
     request = tx.uow.side_requests.get(request_id, lock=True)
     if request is None:
-        raise NotFound(f"no request {request_id}")
+        raise NotFound(f"no request {request_id}", code="request_not_found", request=request_id)
     admin = tx.admin(by, DECIDED_UNDER[request.kind])
     wanted = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
     if request.status is not RequestStatus.PENDING:
         if request.status is wanted:
             return request
-        raise AlreadyDecided(f"request {request_id} was already {request.status.value}")
+        raise AlreadyDecided(
+            f"request {request_id} was already {request.status.value}",
+            code="request_already_decided",
+            request=request_id,
+        )
     why = check_text(reason, "reason", 500, lines=True) if approve else check_reason(reason)
     allocation = desk.load(tx, request.allocation_id)
     if approve:
@@ -145,7 +155,10 @@ def profit_available(allocation: Allocation) -> int:
 
 def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int, today: date) -> tuple[int, int]:
     if allocation.terminating:
-        raise Refused("the termination was approved already; the allocation waits for its settlement")
+        raise Refused(
+            "the termination was approved already; the allocation waits for its settlement",
+            code="termination_approved",
+        )
     if kind is Kind.TOP_UP:
         return check_amount(amount, "top-up"), 0
     if kind is Kind.EXTENSION:
@@ -154,18 +167,32 @@ def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int, to
     if kind is Kind.PROFIT:
         check_amount(amount, "profit withdrawal")
         if amount > profit_available(allocation):
-            raise Refused(f"at most {Money(profit_available(allocation))} of profit can be withdrawn now")
+            raise Refused(
+                f"at most {Money(profit_available(allocation))} of profit can be withdrawn now",
+                code="profit_available",
+                most=Money(profit_available(allocation)),
+            )
         return amount, 0
     return 0, 0
 
 
 def _check_extension(allocation: Allocation, periods: int, today: date) -> None:
     if isinstance(periods, bool) or not isinstance(periods, int) or not 1 <= periods <= MAX_EXTENSION:
-        raise InvalidInput(f"an extension is 1 to {MAX_EXTENSION} periods")
+        raise InvalidInput(
+            f"an extension is 1 to {MAX_EXTENSION} periods", code="extension_range", most=MAX_EXTENSION
+        )
     if allocation.term + periods > allocation.product.term_max:
-        raise Refused(f"the term can be at most {allocation.product.term_max} periods")
+        raise Refused(
+            f"the term can be at most {allocation.product.term_max} periods",
+            code="term_max",
+            most=allocation.product.term_max,
+        )
     if allocation.end_date is not None and allocation.end_date < today:
-        raise Refused(f"the term ended on {allocation.end_date}; it can no longer be extended")
+        raise Refused(
+            f"the term ended on {allocation.end_date}; it can no longer be extended",
+            code="term_ended",
+            day=allocation.end_date,
+        )
 
 
 def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> None:
@@ -183,7 +210,9 @@ def _freeze(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
 
 def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
     if allocation.terminating:
-        raise Refused("the termination was approved already; reject this request")
+        raise Refused(
+            "the termination was approved already; reject this request", code="termination_approved"
+        )
     if request.kind is Kind.EXTENSION:
         _check_extension(allocation, request.periods, desk.today(tx))
     if request.kind is Kind.TOP_UP:
@@ -200,7 +229,7 @@ def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest)
 
 def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
     if allocation.start_date is None:
-        raise Refused("the allocation has not started")
+        raise Refused("the allocation has not started", code="allocation_not_started")
     calendar = desk.calendar(tx)
     term = allocation.term + request.periods
     longer = attrs.evolve(
@@ -216,7 +245,11 @@ def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
 
 def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
     if request.amount > profit_available(allocation):
-        raise Refused(f"the latest status leaves at most {Money(profit_available(allocation))} to withdraw")
+        raise Refused(
+            f"the latest status leaves at most {Money(profit_available(allocation))} to withdraw",
+            code="profit_available",
+            most=Money(profit_available(allocation)),
+        )
     desk.move(
         tx,
         [

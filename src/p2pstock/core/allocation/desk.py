@@ -91,7 +91,9 @@ class Desk:
     def load(self, tx: Tx, allocation_id: str, *, lock: bool = True) -> Allocation:
         found = tx.uow.allocations.get(allocation_id, lock=lock)
         if found is None:
-            raise NotFound(f"no allocation {allocation_id}")
+            raise NotFound(
+                f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
+            )
         return found
 
     def change(

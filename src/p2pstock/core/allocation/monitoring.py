@@ -112,7 +112,7 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     figures.check()
     problem = _problem(_Day.of(desk, tx), allocation, day)
     if problem:
-        raise InvalidInput(problem)
+        raise InvalidInput(problem, code="status_day_refused", day=day)
     [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
     after = {"day": day.isoformat(), "assets": figures.total_assets, "crossings": crossings_named(crossings)}
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
@@ -128,7 +128,11 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str |
     earlier = tx.uow.daily_statuses.imported(identity, digest)
     if earlier is not None:
         if earlier.id == identity and earlier.sha256 != digest:
-            raise IdempotencyConflict(f"statement {identity} was imported with other content")
+            raise IdempotencyConflict(
+                f"statement {identity} was imported with other content",
+                code="statement_reused",
+                statement=identity,
+            )
         return ImportReport(0, (), statement=earlier, already_imported=True)
     running = tx.uow.allocations.watch(sorted({row.sub_account for row in rows}))
     when = _Day.of(desk, tx)

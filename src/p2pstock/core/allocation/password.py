@@ -39,6 +39,8 @@ HOLD_SECONDS = 120
 class PasswordOnItsWay(Refused):
     """The password is being sent already (another press a moment ago)."""
 
+    code = "password_on_its_way"
+
 
 @attrs.frozen
 class PasswordDelivery:
@@ -101,20 +103,25 @@ def reveal(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> str:
 def _own(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> Allocation:
     allocation = desk.load(tx, allocation_id)
     if allocation.customer_id != customer_id or allocation.status is not Status.IN_PROGRESS:
-        raise Refused("there is no password to show for this allocation")
+        raise Refused("there is no password to show for this allocation", code="no_password")
     return allocation
 
 
 def _showable(desk: Desk, tx: Tx, allocation_id: str, customer_id: str) -> Allocation:
     allocation = _own(desk, tx, allocation_id, customer_id)
     if allocation.password_shown:
-        raise Refused("the password was shown once already; ask support to reset it at the broker")
+        raise Refused(
+            "the password was shown once already; ask support to reset it at the broker",
+            code="password_shown",
+        )
     return allocation
 
 
 def _open(desk: Desk, allocation: Allocation) -> str:
     if desk.box is None:
-        raise Refused("sub-account passwords cannot be read: set P2PSTOCK_ENCRYPTION_KEY")
+        raise Refused(
+            "sub-account passwords cannot be read: set P2PSTOCK_ENCRYPTION_KEY", code="encryption_key_missing"
+        )
     return desk.box.open(allocation.sealed_password)
 
 

@@ -146,14 +146,24 @@ class Product:
             if choice.leverage == leverage:
                 return choice
         offered = ", ".join(str(r.leverage) for r in self.rates)
-        raise InvalidInput(f"this product offers leverage {offered}, not {leverage!r:.10}")
+        raise InvalidInput(
+            f"this product offers leverage {offered}, not {leverage!r:.10}",
+            code="leverage_not_offered",
+            offered=offered,
+        )
 
     def quote(self, deposit: int, leverage: int, term: int) -> Quote:
         """What an application for ``deposit`` at ``leverage`` over ``term`` periods costs, per component."""
         self._check_deposit(deposit)
         if isinstance(term, bool) or not isinstance(term, int) or not self.term_min <= term <= self.term_max:
-            unit = "trading days" if self.mode is Mode.DAILY else "months"
-            raise InvalidInput(f"the term must be {self.term_min}–{self.term_max} {unit}")
+            least, most = self.term_min, self.term_max
+            if self.mode is Mode.DAILY:
+                raise InvalidInput(
+                    f"the term must be {least}–{most} trading days", code="term_days", least=least, most=most
+                )
+            raise InvalidInput(
+                f"the term must be {least}–{most} months", code="term_months", least=least, most=most
+            )
         rate = self.rate(leverage)
         allocated = deposit * leverage
         fee = fee_of(allocated, rate.rate_ppm)
@@ -175,12 +185,21 @@ class Product:
 
     def _check_deposit(self, deposit: int) -> None:
         if isinstance(deposit, bool) or not isinstance(deposit, int):
-            raise InvalidInput("the deposit must be an integer number of minor units")
+            raise InvalidInput("the deposit must be an integer number of minor units", code="whole_number")
         if not self.deposit_min <= deposit <= self.deposit_max:
             low, high = Money(self.deposit_min), Money(self.deposit_max)
-            raise InvalidInput(f"the deposit must be between {low} and {high}")
+            raise InvalidInput(
+                f"the deposit must be between {low} and {high}",
+                code="deposit_out_of_range",
+                least=low,
+                most=high,
+            )
         if (deposit - self.deposit_min) % self.deposit_step:
-            raise InvalidInput(f"the deposit must go up in steps of {Money(self.deposit_step)}")
+            raise InvalidInput(
+                f"the deposit must go up in steps of {Money(self.deposit_step)}",
+                code="deposit_step",
+                step=Money(self.deposit_step),
+            )
 
 
 def to_json(product: Product) -> str:

@@ -51,7 +51,9 @@ def confirm(desk: Desk, tx: Tx, allocation_id: str, by: str) -> Allocation:
         return allocation  # confirmed already (a second tap)
     allocation.require(Status.UNDER_REVIEW)
     if not allocation.calls or allocation.calls[-1].outcome is not CallOutcome.CONFIRMED:
-        raise Refused("record a phone call in which the customer confirmed the application first")
+        raise Refused(
+            "record a phone call in which the customer confirmed the application first", code="call_first"
+        )
     quote = allocation.product.quote(allocation.deposit, allocation.leverage, allocation.term)
     confirmed = attrs.evolve(
         allocation,
@@ -87,16 +89,27 @@ def assign_and_start(
 ) -> Allocation:
     admin = tx.admin(by, Permission.ALLOCATION_ASSIGN_ACCOUNT)
     if desk.box is None:
-        raise Refused("sub-account passwords cannot be stored: set P2PSTOCK_ENCRYPTION_KEY")
+        raise Refused(
+            "sub-account passwords cannot be stored: set P2PSTOCK_ENCRYPTION_KEY",
+            code="encryption_key_missing",
+        )
     code = check_name(sub_account, "sub-account code")
     if not isinstance(password, str) or not 1 <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(f"the sub-account password must be 1–{MAX_PASSWORD} characters")
+        raise InvalidInput(
+            f"the sub-account password must be 1–{MAX_PASSWORD} characters",
+            code="password_length",
+            most=MAX_PASSWORD,
+        )
     allocation = desk.load(tx, allocation_id)
     if allocation.status is Status.IN_PROGRESS and allocation.sub_account == code:
         return allocation  # assigned already (a second tap)
     allocation.require(Status.CONFIRMED)
     if tx.uow.allocations.by_sub_account([code]):
-        raise Refused(f"sub-account {code} is in use by another running allocation")
+        raise Refused(
+            f"sub-account {code} is in use by another running allocation",
+            code="sub_account_in_use",
+            sub_account=code,
+        )
     calendar = desk.calendar(tx)
     start = start_date(desk, tx, allocation.product, calendar)
     try:
@@ -104,7 +117,9 @@ def assign_and_start(
     except CalendarUnknown as unknown:
         raise Refused(
             f"the allocation's term runs into {unknown.year}, whose trading days are not known yet: load "
-            f"them (p2pstock calendar load, or the trading calendar in /admin)"
+            f"them (p2pstock calendar load, or the trading calendar in /admin)",
+            code="calendar_not_loaded",
+            year=unknown.year,
         ) from None
     _draw_capital(desk, tx, allocation)
     prepaid = allocation.holds.get(Component.PREPAID_FEE)
@@ -155,4 +170,12 @@ def _draw_capital(desk: Desk, tx: Tx, allocation: Allocation) -> None:
     prepaid = allocation.holds.get(Component.PREPAID_FEE)
     if prepaid is not None:
         moves.append(Transfer.post(f"{prepaid.transfer_id}:post", pending_id=prepaid.transfer_id))
-    desk.move(tx, moves, short=Refused(f"the capital pool cannot cover {Money(allocation.allocated)} now"))
+    desk.move(
+        tx,
+        moves,
+        short=Refused(
+            f"the capital pool cannot cover {Money(allocation.allocated)} now",
+            code="capital_pool_short",
+            amount=Money(allocation.allocated),
+        ),
+    )

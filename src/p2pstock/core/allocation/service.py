@@ -130,7 +130,9 @@ class Allocations:
     def get(self, allocation_id: str, *, customer_id: str) -> Allocation:
         found = self.desk.office.read(lambda tx: tx.uow.allocations.get(allocation_id))
         if found is None or found.customer_id != customer_id:
-            raise NotFound(f"no allocation {allocation_id}")
+            raise NotFound(
+                f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
+            )
         return found
 
     def timeline(
@@ -143,7 +145,9 @@ class Allocations:
             if by is not None:
                 tx.admin_any(by, VIEW)
             elif allocation.customer_id != customer_id:
-                raise NotFound(f"no allocation {allocation_id}")
+                raise NotFound(
+                    f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
+                )
             statuses = tx.uow.daily_statuses.history(allocation_id)
             stored = tx.uow.allocation_events.of_allocation(allocation_id)
             return Timeline(
@@ -188,7 +192,7 @@ class Allocations:
         ``statement_id`` (the caller's) or else by its content: imported again it answers
         ``already_imported`` and stores nothing; the same id with other content is refused."""
         if not isinstance(text, str):
-            raise InvalidInput("a statement is text")
+            raise InvalidInput("a statement is text", code="wrong_type")
         return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by, statement_id))
 
     def decide(self, request_id: str, *, by: str, approve: bool, reason: str = "") -> SideRequest:
@@ -223,7 +227,12 @@ class Allocations:
         allocations were charged."""
         today = self.desk.office.read(self.desk.today)
         if day > today:
-            raise InvalidInput(f"fees cannot be charged ahead: {day} is after today ({today})")
+            raise InvalidInput(
+                f"fees cannot be charged ahead: {day} is after today ({today})",
+                code="day_ahead",
+                day=day,
+                today=today,
+            )
         total, after, more = 0, "", True
         while more:
             count, after, more = self._run(partial(fees.charge_fees, self.desk, day=day, after=after))
@@ -250,7 +259,7 @@ def _component(value: Component | str) -> Component:
     try:
         return Component(value)
     except ValueError:
-        raise InvalidInput(f"unknown payment component {value!r:.30}") from None
+        raise InvalidInput(f"unknown payment component {value!r:.30}", code="unknown_component") from None
 
 
 def event_data(event: Event) -> dict[str, object]:

@@ -40,7 +40,10 @@ def settle(
     desk: Desk, tx: Tx, allocation_id: str, final_assets: int, by: str
 ) -> Allocation | ApprovalRequest:
     if isinstance(final_assets, bool) or not isinstance(final_assets, int) or final_assets < 0:
-        raise InvalidInput("the final total assets must be a whole number of minor units, 0 or more")
+        raise InvalidInput(
+            "the final total assets must be a whole number of minor units, 0 or more",
+            code="final_assets_invalid",
+        )
     allocation = desk.load(tx, allocation_id, lock=False)
     if allocation.status is Status.SETTLED:
         tx.admin(by, Permission.ALLOCATION_SETTLE)
@@ -55,7 +58,7 @@ def settle(
 def carry_out(desk: Desk, tx: Tx, command: Command, admin: Administrator) -> Allocation:
     final = command.payload["final_assets"]
     if not isinstance(final, int):
-        raise InvalidInput("the settlement lacks its final assets")
+        raise InvalidInput("the settlement lacks its final assets", code="final_assets_missing")
     allocation = desk.load(tx, command.target)
     if allocation.status is Status.SETTLED:
         return _same(allocation, final)
@@ -86,7 +89,11 @@ def carry_out(desk: Desk, tx: Tx, command: Command, admin: Administrator) -> All
 def _same(allocation: Allocation, final_assets: int) -> Allocation:
     if allocation.settlement is not None and allocation.settlement.final_assets == final_assets:
         return allocation
-    raise AlreadyDecided(f"allocation {allocation.id} was settled already with other final assets")
+    raise AlreadyDecided(
+        f"allocation {allocation.id} was settled already with other final assets",
+        code="already_settled",
+        allocation=allocation.id,
+    )
 
 
 @attrs.frozen

@@ -76,16 +76,25 @@ class Figures:
         for name in AMOUNT_FIELDS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidInput(f"{name} must be an integer number of minor units")
+                raise InvalidInput(
+                    f"{name} must be an integer number of minor units", code="field_not_whole", field=name
+                )
             if name not in _SIGNED and value < 0:
-                raise InvalidInput(f"{name.replace('_', ' ')} cannot be negative")
+                raise InvalidInput(
+                    f"{name.replace('_', ' ')} cannot be negative", code="field_negative", field=name
+                )
         gap = self.total_assets - (self.cash_available + self.cash_frozen + self.market_value)
         if abs(gap) > TOLERANCE:
             raise InvalidInput(
-                f"total assets {Money(self.total_assets)} differ from cash plus market value by {Money(gap)}"
+                f"total assets {Money(self.total_assets)} differ from cash plus market value by {Money(gap)}",
+                code="assets_mismatch",
+                total=Money(self.total_assets),
+                gap=Money(gap),
             )
         if self.cash_withdrawable > self.cash_available:
-            raise InvalidInput("withdrawable cash cannot exceed available cash")
+            raise InvalidInput(
+                "withdrawable cash cannot exceed available cash", code="withdrawable_exceeds_available"
+            )
         check_text(self.note, "note", MAX_NOTE)
         return self
 
@@ -294,20 +303,24 @@ class _Columns:
         """The columns of ``header``; ``InvalidInput`` if it lacks any."""
         missing = [name for name in CSV_COLUMNS if name not in header]
         if missing:
-            raise InvalidInput(f"the header lacks {', '.join(missing)}")
+            raise InvalidInput(
+                f"the header lacks {', '.join(missing)}", code="header_missing", fields=", ".join(missing)
+            )
         return cls(header)
 
     def row(self, line: int, record: list[str]) -> StatementRow:
         if len(record) > self.width:
-            raise InvalidInput("the row has more fields than the header")
+            raise InvalidInput("the row has more fields than the header", code="row_too_long")
         record += [""] * (self.width - len(record))
         sub_account = record[self.sub_account].strip()
         if not sub_account:
-            raise InvalidInput("sub_account is empty")
+            raise InvalidInput("sub_account is empty", code="sub_account_empty")
         try:
             day = date.fromisoformat(record[self.trade_date].strip())
         except ValueError:
-            raise InvalidInput("trade_date must be a date such as 2026-01-05") from None
+            raise InvalidInput(
+                "trade_date must be a date such as 2026-01-05", code="trade_date_invalid"
+            ) from None
         assets, market, available, frozen, withdrawable, daily, floating = (
             _amount(name, record[at]) for name, at in self.amounts
         )
@@ -328,9 +341,9 @@ def _amount(name: str, text: str) -> int:
         return -fen if plain[1] else fen
     if not text.strip():
         if name in ("total_assets", "market_value", "cash_available"):
-            raise InvalidInput(f"{name} is empty")
+            raise InvalidInput(f"{name} is empty", code="field_empty", field=name)
         return 0
     try:
         return parse_minor(text, allow_zero=True, allow_negative=name in _SIGNED)
     except MoneyError as error:
-        raise InvalidInput(f"{name}: {error}") from None
+        raise InvalidInput(f"{name}: {error}", code="field_amount_invalid", field=name) from None

@@ -134,7 +134,9 @@ class TradingDays:
     def set_override(self, day: date, *, trades: bool, reason: str, by: str | None) -> DayOverride:
         """Declare that ``day`` trades (or does not), saying why."""
         if not isinstance(day, date) or not isinstance(trades, bool):
-            raise InvalidInput("an override needs a date and whether the day trades")
+            raise InvalidInput(
+                "an override needs a date and whether the day trades", code="override_incomplete"
+            )
         why = check_reason(reason)
 
         def override(tx: Tx) -> DayOverride:
@@ -161,7 +163,7 @@ class TradingDays:
 
 def _notice(text: str, year: int | None) -> ClosingNotice:
     if not isinstance(text, str):
-        raise InvalidInput("a notice is text")
+        raise InvalidInput("a notice is text", code="wrong_type")
     if year is not None:
         _check_year(year)
     notice = read_notice(text, year)
@@ -172,7 +174,12 @@ def _notice(text: str, year: int | None) -> ClosingNotice:
 
 def _check_year(year: object) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidInput(f"a calendar year must be from {FIRST_YEAR} to {LAST_YEAR}")
+        raise InvalidInput(
+            f"a calendar year must be from {FIRST_YEAR} to {LAST_YEAR}",
+            code="calendar_year_range",
+            least=FIRST_YEAR,
+            most=LAST_YEAR,
+        )
 
 
 def _actor(tx: Tx, by: str | None) -> str:

@@ -70,7 +70,9 @@ class Ledger:
     def create_transfers(self, transfers: Sequence[Transfer]) -> list[TransferOutcome]:
         """Apply a batch of transfers in one database transaction; one outcome per transfer, in order."""
         if len(transfers) > MAX_BATCH:
-            raise InvalidInput(f"a batch holds at most {MAX_BATCH} transfers")
+            raise InvalidInput(
+                f"a batch holds at most {MAX_BATCH} transfers", code="batch_too_large", most=MAX_BATCH
+            )
         return in_transaction(self.uow_factory, lambda uow: self.apply_in(uow.ledger, transfers))
 
     def create_transfer(self, transfer: Transfer) -> TransferOutcome:
@@ -123,7 +125,7 @@ class Ledger:
     def account(self, account_id: str) -> Account:
         found = self._read(lambda s: s.find_accounts([account_id]))
         if account_id not in found:
-            raise NotFound(f"no account {account_id}")
+            raise NotFound(f"no account {account_id}", code="account_not_found", account=account_id)
         return found[account_id]
 
     def lookup_transfer(self, transfer_id: str) -> Transfer | None:
@@ -144,7 +146,7 @@ class Ledger:
     ) -> reports.StatementPage:
         """The account's entries from ``start`` (inclusive) to ``end`` (exclusive), a page at a time."""
         if not 1 <= limit <= 1000:
-            raise InvalidInput("a statement page holds 1 to 1000 entries")
+            raise InvalidInput("a statement page holds 1 to 1000 entries", code="statement_page_size")
         lo = to_micros(start) if start else 0
         hi = to_micros(end) if end else 2**63 - 1
         rows = self._read(lambda s: s.entries(account_id, lo, hi, after, limit + 1))
@@ -163,7 +165,7 @@ class Ledger:
         """Posted money by code per day or month, from ``start`` to ``end`` inclusive; platform-wide, or
         for one account (its debits and credits)."""
         if period not in ("day", "month"):
-            raise InvalidInput("period must be 'day' or 'month'")
+            raise InvalidInput("period must be 'day' or 'month'", code="period_invalid")
         days = self.day_range(start, end)
         return self._read(lambda s: s.code_totals(period, days, account_id))
 

@@ -74,7 +74,11 @@ MAX_TIMEOUT = 10 * 366 * 86_400
 
 def _timeout(_inst: object, _attr: object, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TIMEOUT:
-        raise InvalidInput(f"timeout must be a whole number of seconds from 0 to {MAX_TIMEOUT}")
+        raise InvalidInput(
+            f"timeout must be a whole number of seconds from 0 to {MAX_TIMEOUT}",
+            code="timeout_invalid",
+            most=MAX_TIMEOUT,
+        )
 
 
 def _optional_currency(_inst: object, _attr: object, value: str) -> None:

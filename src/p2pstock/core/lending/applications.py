@@ -52,16 +52,22 @@ def apply(
     known = tx.uow.loans.get(new_id)
     if known is not None:
         if (known.borrower_id, known.product.code, known.terms) != (customer_id, product_code, terms):
-            raise IdempotencyConflict(f"request {request_id} was used for another application")
+            raise IdempotencyConflict(
+                f"request {request_id} was used for another application", code="request_reused"
+            )
         return known
     customer = tx.uow.customers.get(customer_id)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
     if customer.status is not KycStatus.VERIFIED or not customer.phone:
-        raise Refused("verify your identity and phone before applying for a loan")
+        raise Refused(
+            "verify your identity and phone before applying for a loan", code="verify_identity_and_phone"
+        )
     entry = tx.uow.loan_products.latest(product_code)
     if entry is None or not entry.offered:
-        raise NotFound(f"no loan product {product_code} on offer")
+        raise NotFound(
+            f"no loan product {product_code} on offer", code="loan_product_not_found", product=product_code
+        )
     loan = Loan(
         id=new_id,
         borrower_id=customer_id,
@@ -82,24 +88,35 @@ def check_purpose(purpose: object) -> str:
     """What the loan is for, as the borrower typed it (``check_text``); it may not be left out."""
     checked = check_text(purpose, "purpose", MAX_PURPOSE, lines=True)
     if not checked:
-        raise InvalidInput("say what the loan is for")
+        raise InvalidInput("say what the loan is for", code="purpose_missing")
     return checked
 
 
 def _qualifications(tx: Tx, customer_id: str, documents: Sequence[str]) -> tuple[str, ...]:
     if isinstance(documents, str) or not documents:
         raise InvalidInput(
-            "name at least one qualification document (house certificate, bank statement, other)"
+            "name at least one qualification document (house certificate, bank statement, other)",
+            code="qualification_missing",
         )
     named = tuple(dict.fromkeys(documents))
     for document_id in named:
         document = tx.uow.documents.get(document_id)
         if document is None or document.customer_id != customer_id:
-            raise NotFound(f"no document {document_id} of yours")
+            raise NotFound(
+                f"no document {document_id} of yours", code="document_not_found", document=document_id
+            )
         if document.kind not in QUALIFICATIONS:
-            raise InvalidInput(f"document {document_id} is an identity document, not a qualification")
+            raise InvalidInput(
+                f"document {document_id} is an identity document, not a qualification",
+                code="not_qualification",
+                document=document_id,
+            )
         if document.status is ReviewStatus.REJECTED:
-            raise Refused(f"document {document_id} was rejected; upload it again")
+            raise Refused(
+                f"document {document_id} was rejected; upload it again",
+                code="document_rejected",
+                document=document_id,
+            )
     return named
 
 
@@ -122,7 +139,7 @@ def first_review(desk: LoanDesk, tx: Tx, loan_id_: str, *, by: str, note: str = 
     loan.require(LoanStatus.APPLIED)
     missing = _unauthenticated(tx, loan)
     if missing:
-        raise Refused(f"not authenticated yet: {', '.join(missing)}")
+        raise Refused(f"not authenticated yet: {', '.join(missing)}", code="documents_not_authenticated")
     review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE, lines=True))
     passed = attrs.evolve(loan, status=LoanStatus.FIRST_REVIEWED, reviews=(*loan.reviews, review))
     return desk.change(tx, loan, passed, actor=admin.id, action="first_review")
@@ -147,7 +164,10 @@ def final_review(desk: LoanDesk, tx: Tx, loan_id_: str, *, by: str, note: str = 
         return loan
     loan.require(LoanStatus.FIRST_REVIEWED)
     if loan.reviews[-1].by == admin.id:
-        raise Refused("the final review needs another administrator than the first review")
+        raise Refused(
+            "the final review needs another administrator than the first review",
+            code="second_reviewer_needed",
+        )
     review = Review(admin.id, tx.now, True, check_text(note, "note", MAX_PURPOSE, lines=True))
     deadline = desk.local(tx.now) + timedelta(days=loan.terms.bidding_days)
     listed = attrs.evolve(
@@ -181,5 +201,5 @@ def reject(desk: LoanDesk, tx: Tx, loan_id_: str, *, by: str, reason: str) -> Lo
 def _own(desk: LoanDesk, tx: Tx, loan_id_: str, customer_id: str) -> Loan:
     loan = desk.load(tx, loan_id_)
     if loan.borrower_id != customer_id:
-        raise NotFound(f"no loan {loan_id_}")
+        raise NotFound(f"no loan {loan_id_}", code="loan_not_found", loan=loan_id_)
     return loan

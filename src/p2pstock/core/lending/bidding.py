@@ -56,7 +56,9 @@ def invest(
     known = tx.uow.investments.get(new_id)
     if known is not None:
         if (known.loan_id, known.investor_id, known.amount) != (loan_id, investor_id, amount):
-            raise IdempotencyConflict(f"request {request_id} was used for another investment")
+            raise IdempotencyConflict(
+                f"request {request_id} was used for another investment", code="request_reused"
+            )
         return known
     loan = desk.load(tx, loan_id)
     _check_bid(tx, loan, investor_id, amount)
@@ -76,14 +78,14 @@ def invest(
 
 def _check_bid(tx: Tx, loan: Loan, investor_id: str, amount: int) -> None:
     if loan.status is not LoanStatus.LISTED or loan.deadline is None or tx.now >= loan.deadline:
-        raise Refused(f"loan {loan.id} is not open for bidding")
+        raise Refused(f"loan {loan.id} is not open for bidding", code="loan_not_open", loan=loan.id)
     if investor_id == loan.borrower_id:
-        raise Refused("a borrower cannot invest in their own loan")
+        raise Refused("a borrower cannot invest in their own loan", code="own_loan")
     investor = tx.uow.customers.get(investor_id)
     if investor is None:
-        raise NotFound(f"no customer {investor_id}")
+        raise NotFound(f"no customer {investor_id}", code="customer_not_found", customer=investor_id)
     if investor.status is not KycStatus.VERIFIED:
-        raise Refused("verify your identity before investing")
+        raise Refused("verify your identity before investing", code="verify_identity_first")
     check_amount(loan, amount)
 
 
@@ -91,13 +93,23 @@ def check_amount(loan: Loan, amount: int) -> None:
     """Raise ``InvalidInput`` unless ``amount`` is a bid the loan accepts now: min(minimum bid, remainder)
     to the remainder, up from the lower bound in the product's steps (the remainder itself always)."""
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise InvalidInput("the amount must be a whole number of fen")
+        raise InvalidInput("the amount must be a whole number of fen", code="whole_number")
     low, high = loan.bid_range()
     if not low <= amount <= high:
-        raise InvalidInput(f"invest between {Money(low)} and {Money(high)}")
+        raise InvalidInput(
+            f"invest between {Money(low)} and {Money(high)}",
+            code="investment_range",
+            least=Money(low),
+            most=Money(high),
+        )
     step = loan.product.bid_step
     if amount != high and (amount - low) % step:
-        raise InvalidInput(f"investments go up from {Money(low)} in steps of {Money(step)}")
+        raise InvalidInput(
+            f"investments go up from {Money(low)} in steps of {Money(step)}",
+            code="investment_step",
+            least=Money(low),
+            step=Money(step),
+        )
 
 
 def _freeze(desk: LoanDesk, tx: Tx, investment: Investment) -> None:
@@ -153,7 +165,11 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
 def _disbursement(loan: Loan, investments: list[Investment], fee: int) -> list[Transfer]:
     """Every hold posted, the borrower paid and the listing fee taken: all or nothing (linked)."""
     if sum(i.amount for i in investments) != loan.amount:
-        raise Refused(f"loan {loan.id}'s investments do not add up to its amount")
+        raise Refused(
+            f"loan {loan.id}'s investments do not add up to its amount",
+            code="investments_mismatch",
+            loan=loan.id,
+        )
     escrow = chart.loan_escrow_id(loan.id)
     moves = [
         Transfer.post(f"{hold_id(i.id)}:post", pending_id=hold_id(i.id), linked=True) for i in investments

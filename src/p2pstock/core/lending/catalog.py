@@ -21,7 +21,7 @@ class LoanCatalog:
     def define(self, product: LoanProduct, *, by: str) -> LoanProduct:
         """Store ``product`` as the next version of its code (its own ``version`` is replaced)."""
         if not isinstance(product, LoanProduct):
-            raise InvalidInput("expected a LoanProduct")
+            raise InvalidInput("expected a LoanProduct", code="wrong_type")
 
         return self.office.run(lambda tx: define_in(tx, product, tx.admin(by, Permission.PRODUCT_MANAGE))[0])
 
@@ -32,7 +32,7 @@ class LoanCatalog:
             admin = tx.admin(by, Permission.PRODUCT_MANAGE)
             latest = tx.uow.loan_products.latest(check_code(code, "product code"), lock=True)
             if latest is None:
-                raise NotFound(f"no loan product {code}")
+                raise NotFound(f"no loan product {code}", code="loan_product_not_found", product=code)
             if latest.offered:
                 tx.uow.loan_products.set_offered(code, latest.product.version, False)
                 tx.audit(admin.id, "loan_product.withdraw", f"{code}@{latest.product.version}")

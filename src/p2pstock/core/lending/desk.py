@@ -30,7 +30,7 @@ class LoanDesk:
     def load(self, tx: Tx, loan_id: str, *, lock: bool = True) -> Loan:
         found = tx.uow.loans.get(loan_id, lock=lock)
         if found is None:
-            raise NotFound(f"no loan {loan_id}")
+            raise NotFound(f"no loan {loan_id}", code="loan_not_found", loan=loan_id)
         return found
 
     def change(self, tx: Tx, before: Loan, after: Loan, *, actor: str, action: str) -> Loan:

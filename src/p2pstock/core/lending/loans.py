@@ -100,7 +100,9 @@ class Loan:
 
     def require(self, *statuses: LoanStatus) -> None:
         if self.status not in statuses:
-            raise Refused(f"loan {self.id} is {self.status.value.replace('_', ' ')}")
+            raise Refused(
+                f"loan {self.id} is {self.status.value.replace('_', ' ')}", code="loan_status", loan=self.id
+            )
 
     def bid_range(self) -> tuple[int, int]:
         """The smallest and largest investment accepted now: min(minimum bid, remainder) to remainder."""

@@ -41,7 +41,7 @@ def _basis_points(_instance: object, attribute: attrs.Attribute[int], value: int
 
 def _methods(value: object) -> tuple[Method, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
-        raise InvalidInput("a product lists its repayment methods")
+        raise InvalidInput("a product lists its repayment methods", code="methods")
     return tuple(Method(m) for m in value)
 
 
@@ -110,24 +110,46 @@ class LoanProduct:
 
     def check(self, terms: LoanTerms) -> LoanTerms:
         """Raise ``InvalidInput`` unless ``terms`` keep to this product."""
-        _whole("amount", terms.amount, self.amount_min, self.amount_max, Money)
-        _whole("term", terms.months, self.months_min, self.months_max, lambda m: f"{m} months")
-        _whole("rate", terms.rate_bp, self.rate_min_bp, self.rate_max_bp, _percent)
+        low, high = self.amount_min, self.amount_max
+        if problem := _outside("amount", terms.amount, low, high, Money):
+            raise InvalidInput(problem, code="loan_amount_range", least=Money(low), most=Money(high))
+        if problem := _outside("term", terms.months, self.months_min, self.months_max, _months):
+            raise InvalidInput(problem, code="loan_term_range", least=self.months_min, most=self.months_max)
+        low, high = self.rate_min_bp, self.rate_max_bp
+        if problem := _outside("rate", terms.rate_bp, low, high, _percent):
+            raise InvalidInput(problem, code="loan_rate_range", least=_percent(low), most=_percent(high))
         if terms.method not in self.methods:
             offered = ", ".join(m.value for m in self.methods)
-            raise InvalidInput(f"this product is repaid by {offered}, not {terms.method}")
-        _whole("bidding period", terms.bidding_days, 1, self.bidding_days_max, lambda d: f"{d} days")
-        _whole("minimum bid", terms.min_bid, self.min_bid, terms.amount, Money)
+            raise InvalidInput(
+                f"this product is repaid by {offered}, not {terms.method}", code="method_not_offered"
+            )
+        if problem := _outside("bidding period", terms.bidding_days, 1, self.bidding_days_max, _days):
+            raise InvalidInput(problem, code="bidding_days_range", least=1, most=self.bidding_days_max)
+        low, high = self.min_bid, terms.amount
+        if problem := _outside("minimum bid", terms.min_bid, low, high, Money):
+            raise InvalidInput(problem, code="min_bid_range", least=Money(low), most=Money(high))
         if terms.amount % self.bid_step or (terms.min_bid - self.min_bid) % self.bid_step:
-            raise InvalidInput(f"the amount and the minimum bid must go in steps of {Money(self.bid_step)}")
+            raise InvalidInput(
+                f"the amount and the minimum bid must go in steps of {Money(self.bid_step)}",
+                code="bid_step",
+                step=Money(self.bid_step),
+            )
         return terms
 
 
-def _whole(what: str, value: object, low: int, high: int, show: Any) -> None:
+def _outside(what: str, value: object, low: int, high: int, show: Any) -> str:
+    """Why ``value`` is not from ``low`` to ``high`` ("" if it is); ``InvalidInput`` unless it is whole."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"the {what} must be a whole number")
-    if not low <= value <= high:
-        raise InvalidInput(f"the {what} must be between {show(low)} and {show(high)}")
+        raise InvalidInput(f"the {what} must be a whole number", code="whole_number")
+    return "" if low <= value <= high else f"the {what} must be between {show(low)} and {show(high)}"
+
+
+def _months(months: int) -> str:
+    return f"{months} months"
+
+
+def _days(days: int) -> str:
+    return f"{days} days"
 
 
 def _percent(bp: int) -> str:

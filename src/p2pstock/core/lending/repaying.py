@@ -75,7 +75,9 @@ def repay(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     wanted = repayments.due_now(plan, day) if asked.amount is None else asked.amount
     if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 < wanted <= most:
         raise InvalidInput(
-            f"repay between ¥0.01 and {Money(most)} now; to repay more, repay the whole loan early"
+            f"repay between ¥0.01 and {Money(most)} now; to repay more, repay the whole loan early",
+            code="repay_range",
+            most=Money(most),
         )
     return _pay(desk, tx, loan, plan, payable, amount=wanted, actor=asked.customer_id, key=key)
 
@@ -83,7 +85,11 @@ def repay(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
 def _still(asked: Request, loan: Loan, now: int) -> None:
     changed = asked.payments_seen is not None and asked.payments_seen != loan.payments
     if changed or (asked.expected is not None and asked.expected != now):
-        raise Refused(f"what is owed changed to {Money(now)} since it was shown; look at the loan again")
+        raise Refused(
+            f"what is owed changed to {Money(now)} since it was shown; look at the loan again",
+            code="owed_changed",
+            amount=Money(now),
+        )
 
 
 def payoff(loan: Loan, plan: Sequence[LoanInstallment], day: date) -> Payoff:
@@ -214,14 +220,16 @@ def _done(tx: Tx, loan: Loan, key: str, amount: int | None) -> bool:
     if booked is None:
         return False
     if amount is not None and booked.amount != amount:
-        raise IdempotencyConflict("this request id was used for a payment of another amount")
+        raise IdempotencyConflict(
+            "this request id was used for a payment of another amount", code="request_reused"
+        )
     return True
 
 
 def _own(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str) -> Loan:
     loan = desk.load(tx, loan_id)
     if loan.borrower_id != customer_id:
-        raise NotFound(f"no loan {loan_id}")
+        raise NotFound(f"no loan {loan_id}", code="loan_not_found", loan=loan_id)
     return loan
 
 

@@ -124,22 +124,30 @@ def _check_loan(
     principal: int, annual_rate_bp: int, months: int, method: Method, start: date, *, payment_unit: int
 ) -> None:
     if not _is_int(principal) or principal <= 0:
-        raise InvalidInput(f"the principal must be a positive whole number of fen, not {principal!r}")
+        raise InvalidInput(
+            f"the principal must be a positive whole number of fen, not {principal!r}",
+            code="schedule_input_invalid",
+        )
     if not _is_int(annual_rate_bp) or not 0 <= annual_rate_bp <= MAX_RATE_BP:
         raise InvalidInput(
             f"the annual rate must be a whole number of basis points from 0 to {MAX_RATE_BP}, "
-            f"not {annual_rate_bp!r}"
+            f"not {annual_rate_bp!r}",
+            code="schedule_input_invalid",
         )
     if not _is_int(months) or not 1 <= months <= MAX_MONTHS:
         raise InvalidInput(
-            f"the term must be a whole number of months from 1 to {MAX_MONTHS}, not {months!r}"
+            f"the term must be a whole number of months from 1 to {MAX_MONTHS}, not {months!r}",
+            code="schedule_input_invalid",
         )
     if not isinstance(method, Method):
-        raise InvalidInput(f"unknown repayment method {method!r}")
+        raise InvalidInput(f"unknown repayment method {method!r}", code="unknown_method")
     if not isinstance(start, date):
-        raise InvalidInput(f"the start of a loan must be a date, not {start!r}")
+        raise InvalidInput(f"the start of a loan must be a date, not {start!r}", code="wrong_type")
     if not _is_int(payment_unit) or payment_unit <= 0:
-        raise InvalidInput(f"the payment unit must be a positive whole number of fen, not {payment_unit!r}")
+        raise InvalidInput(
+            f"the payment unit must be a positive whole number of fen, not {payment_unit!r}",
+            code="schedule_input_invalid",
+        )
 
 
 def _is_int(value: object) -> bool:
@@ -221,11 +229,17 @@ def split(amount: int, weights: Mapping[str, int]) -> dict[str, int]:
     each is the floor or the ceiling of its exact share, and a zero weight gets nothing.
     """
     if not _is_int(amount) or amount < 0:
-        raise InvalidInput(f"the amount to split must be a non-negative whole number of fen, not {amount!r}")
+        raise InvalidInput(
+            f"the amount to split must be a non-negative whole number of fen, not {amount!r}",
+            code="schedule_input_invalid",
+        )
     keys = sorted(weights)
     values = [weights[key] for key in keys]
     if any(not _is_int(value) or value < 0 for value in values) or sum(values) <= 0:
-        raise InvalidInput("split weights must be non-negative whole numbers with a positive sum")
+        raise InvalidInput(
+            "split weights must be non-negative whole numbers with a positive sum",
+            code="schedule_input_invalid",
+        )
     shares = dict(zip(keys, split_amount(amount, values), strict=True))
     return {key: shares[key] for key in weights}
 
@@ -263,18 +277,29 @@ def investor_schedules(
 
 def _check_borrower(borrower: Sequence[Installment]) -> None:
     if not borrower or not all(isinstance(installment, Installment) for installment in borrower):
-        raise InvalidInput("a borrower's schedule must be a non-empty sequence of installments")
+        raise InvalidInput(
+            "a borrower's schedule must be a non-empty sequence of installments",
+            code="schedule_input_invalid",
+        )
     if any(installment.principal < 0 or installment.interest < 0 for installment in borrower):
-        raise InvalidInput("a borrower's installment cannot have negative principal or interest")
+        raise InvalidInput(
+            "a borrower's installment cannot have negative principal or interest",
+            code="schedule_input_invalid",
+        )
 
 
 def _check_holdings(borrower: Sequence[Installment], holdings: Mapping[str, int]) -> None:
     _check_borrower(borrower)
     if not holdings or any(not _is_int(held) or held <= 0 for held in holdings.values()):
-        raise InvalidInput("every holding must be a positive whole number of fen")
+        raise InvalidInput(
+            "every holding must be a positive whole number of fen", code="schedule_input_invalid"
+        )
     lent, held = sum(installment.principal for installment in borrower), sum(holdings.values())
     if held != lent:
-        raise InvalidInput(f"the holdings add up to {held} fen, but the loan's principal is {lent} fen")
+        raise InvalidInput(
+            f"the holdings add up to {held} fen, but the loan's principal is {lent} fen",
+            code="holdings_mismatch",
+        )
 
 
 def share_schedule(borrower: Sequence[Installment], amount: int) -> tuple[Installment, ...]:
@@ -290,6 +315,8 @@ def share_schedule(borrower: Sequence[Installment], amount: int) -> tuple[Instal
     _check_borrower(borrower)
     lent = sum(installment.principal for installment in borrower)
     if not _is_int(amount) or not 0 < amount <= lent:
-        raise InvalidInput(f"the amount invested must be from 1 to {lent} fen, not {amount!r}")
+        raise InvalidInput(
+            f"the amount invested must be from 1 to {lent} fen, not {amount!r}", code="schedule_input_invalid"
+        )
     holdings = {_INVESTOR: amount} | ({_OTHERS: lent - amount} if amount < lent else {})
     return investor_schedules(borrower, holdings)[_INVESTOR]

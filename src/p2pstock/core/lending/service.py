@@ -90,7 +90,11 @@ class Lending:
     def hall(self, where: HallFilter | None = None, *, page: int = 0, size: int = 10) -> list[Loan]:
         """A page of the loans open for bidding, the newest listing first."""
         if not 1 <= size <= MAX_PAGE or page < 0:
-            raise InvalidInput(f"a page holds 1 to {MAX_PAGE} loans and pages count from 0")
+            raise InvalidInput(
+                f"a page holds 1 to {MAX_PAGE} loans and pages count from 0",
+                code="page_invalid",
+                most=MAX_PAGE,
+            )
         return self.desk.office.read(lambda tx: tx.uow.loans.listed(where or HallFilter(), page * size, size))
 
     def loan_page(self, loan_id: str, *, amount: int | None = None) -> LoanPage:
@@ -99,7 +103,9 @@ class Lending:
         def page(tx: Tx) -> LoanPage:
             loan = self.desk.load(tx, loan_id, lock=False)
             if loan.listed_at is None:
-                raise NotFound(f"no loan {loan_id} in the financing hall")
+                raise NotFound(
+                    f"no loan {loan_id} in the financing hall", code="loan_not_in_hall", loan=loan_id
+                )
             plan = hall.planned_schedule(loan, self.desk.today(tx))
             mine = schedules.share_schedule(plan, amount) if amount is not None else ()
             return LoanPage(loan, hall.borrower_facts(tx, loan), mine)
@@ -285,7 +291,12 @@ class Lending:
     def _not_ahead(self, day: date) -> None:
         today = self.desk.office.read(self.desk.today)
         if day > today:
-            raise InvalidInput(f"the lending jobs cannot run ahead: {day} is after today ({today})")
+            raise InvalidInput(
+                f"the lending jobs cannot run ahead: {day} is after today ({today})",
+                code="day_ahead",
+                day=day,
+                today=today,
+            )
 
     def _drain(self, step: Callable[[Tx], int]) -> int:
         """Run ``step`` until a batch comes back short (each batch one transaction)."""
@@ -308,4 +319,4 @@ def _method(value: Method | str) -> Method:
     try:
         return Method(value)
     except ValueError:
-        raise InvalidInput(f"unknown repayment method {value!r:.30}") from None
+        raise InvalidInput(f"unknown repayment method {value!r:.30}", code="unknown_method") from None

@@ -38,7 +38,7 @@ class Approvals:
     def get(self, request_id: str) -> ApprovalRequest:
         found = self.office.read(lambda tx: tx.uow.approvals.get(check_id(request_id, "approval request id")))
         if found is None:
-            raise NotFound(f"no approval request {request_id}")
+            raise NotFound(f"no approval request {request_id}", code="approval_not_found", request=request_id)
         return found
 
     def approve(self, request_id: str, *, by: str) -> ApprovalRequest:
@@ -90,7 +90,7 @@ class Approvals:
 def _locked(tx: Tx, request_id: str) -> ApprovalRequest:
     request = tx.uow.approvals.get(check_id(request_id, "approval request id"), lock=True)
     if request is None:
-        raise NotFound(f"no approval request {request_id}")
+        raise NotFound(f"no approval request {request_id}", code="approval_not_found", request=request_id)
     return request
 
 

@@ -39,7 +39,9 @@ class KycStatus(enum.StrEnum):
 def check_language(value: object) -> str:
     """One of ``LANGUAGES``."""
     if value not in LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(LANGUAGES)} (got {value!r:.20})")
+        raise InvalidInput(
+            f"language must be one of {', '.join(LANGUAGES)} (got {value!r:.20})", code="language_invalid"
+        )
     return str(value)
 
 
@@ -80,7 +82,9 @@ class Customer:
 
     def _require(self, action: str, *allowed: KycStatus) -> None:
         if self.status not in allowed:
-            raise Refused(f"cannot {action} while the customer's status is {self.status.value}")
+            raise Refused(
+                f"cannot {action} while the customer's status is {self.status.value}", code="customer_status"
+            )
 
     def phone_verified(self, phone: str) -> Customer:
         """The customer proved they own ``phone``; allowed again later to change the number."""
@@ -91,7 +95,7 @@ class Customer:
         """The customer sent their name and identity number; a rejected customer may try again."""
         self._require("submit an identity", KycStatus.PHONE_VERIFIED, KycStatus.REJECTED)
         if not isinstance(resident_id, ResidentId):
-            raise InvalidInput("the identity must be a parsed resident identity number")
+            raise InvalidInput("the identity must be a parsed resident identity number", code="wrong_type")
         return attrs.evolve(
             self,
             real_name=check_real_name(real_name),

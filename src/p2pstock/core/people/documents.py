@@ -55,6 +55,8 @@ _MAGIC: tuple[tuple[bytes, ContentType], ...] = (
 class DocumentRefused(InvalidInput):
     """An upload that is not an acceptable document; ``reason`` is one of ``REASONS``."""
 
+    code = "document_refused"
+
     REASONS = ("empty", "too_large", "type", "image", "too_many_pixels", "pdf")
 
     def __init__(self, reason: str, message: str) -> None:
@@ -116,7 +118,10 @@ def check_whole(content: bytes, images: ImageDecoder) -> StoredDocument:
 def check_sha256(value: object) -> str:
     """A document address: 64 lowercase hexadecimal digits (nothing that could name another path)."""
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        raise InvalidInput(f"a document hash must be 64 lowercase hex digits (got {value!r:.80})")
+        raise InvalidInput(
+            f"a document hash must be 64 lowercase hex digits (got {value!r:.80})",
+            code="document_hash_invalid",
+        )
     return value
 
 
@@ -137,7 +142,7 @@ class StoredDocument:
     def of(cls, content: bytes) -> StoredDocument:
         """The record for ``content``, after checking its size and type (``InvalidInput`` if refused)."""
         if not isinstance(content, bytes):
-            raise InvalidInput("a document must be bytes")
+            raise InvalidInput("a document must be bytes", code="wrong_type")
         size = check_size(content)
         return cls(sha256=sha256_of(content), size=size, content_type=sniff(content))
 
@@ -194,5 +199,5 @@ class CustomerDocument:
     def reviewed(self, status: ReviewStatus, *, by: str, at: int, reason: str = "") -> CustomerDocument:
         """The document after a reviewer's decision; only a pending document can be reviewed."""
         if self.status is not ReviewStatus.PENDING:
-            raise AlreadyDecided(f"this document was already {self.status.value}")
+            raise AlreadyDecided(f"this document was already {self.status.value}", code="document_decided")
         return attrs.evolve(self, status=status, reviewed_by=by, reviewed_at=at, reason=reason)

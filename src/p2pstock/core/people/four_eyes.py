@@ -40,9 +40,13 @@ _MICROSECONDS = 1_000_000
 class MakerCannotCheck(Refused):
     """The administrator who opened a request tried to approve or reject it."""
 
+    code = "maker_cannot_check"
+
 
 class ApprovalExpired(Refused):
     """The request waited too long for a checker and can no longer be decided."""
+
+    code = "approval_expired"
 
 
 def _threshold(value: object) -> int | None:
@@ -144,7 +148,7 @@ class ApprovalRequest:
     ) -> ApprovalRequest:
         """A pending request by ``maker``, who must hold ``permission``; it expires after the TTL."""
         if isinstance(ttl_seconds, bool) or not isinstance(ttl_seconds, int) or ttl_seconds <= 0:
-            raise InvalidInput("the time to live must be a positive number of seconds")
+            raise InvalidInput("the time to live must be a positive number of seconds", code="ttl_invalid")
         require(maker, permission, roles)
         return cls(
             id=id,
@@ -177,7 +181,7 @@ class ApprovalRequest:
         if checker.id == self.maker_id:
             raise MakerCannotCheck("the administrator who opened a request cannot decide it")
         if self.status is not ApprovalStatus.PENDING:
-            raise AlreadyDecided(f"this request is already {self.status.value}")
+            raise AlreadyDecided(f"this request is already {self.status.value}", code="approval_decided")
         if self.is_expired(now):
             raise ApprovalExpired("this request has expired; open a new one")
 

@@ -103,7 +103,10 @@ class KycReview:
             missing = missing_documents(tx.uow.documents.of_customer(before.id))
             if missing:
                 names = ", ".join(sorted(kind.value for kind in missing))
-                raise Refused(f"the identity cannot be verified before these documents are accepted: {names}")
+                raise Refused(
+                    f"the identity cannot be verified before these documents are accepted: {names}",
+                    code="documents_missing",
+                )
             customer = before.verify()
             tx.uow.customers.save(customer)
             tx.audit(
@@ -145,5 +148,5 @@ class KycReview:
 def _document(tx: Tx, document_id: str, *, lock: bool) -> CustomerDocument:
     document = tx.uow.documents.get(check_id(document_id, "document id"), lock=lock)
     if document is None:
-        raise NotFound(f"no document {document_id}")
+        raise NotFound(f"no document {document_id}", code="document_not_found", document=document_id)
     return document

@@ -76,6 +76,8 @@ _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
 class PermissionDenied(Refused):
     """The actor lacks ``permission`` (or a veto objected); ``str(e)`` names only the action."""
 
+    code = "permission_denied"
+
     def __init__(self, permission: Permission, actor_id: str | None) -> None:
         super().__init__(f"you are not allowed to {_ACTIONS[permission]}")
         self.permission = permission
@@ -87,7 +89,9 @@ def check_role_name(value: object) -> str:
     if not isinstance(value, str) or len(value) > MAX_ROLE_NAME or not _ROLE_NAME.fullmatch(value):
         raise InvalidInput(
             f"a role name must be lowercase words joined by _, at most {MAX_ROLE_NAME} characters"
-            f" (got {value!r:.60})"
+            f" (got {value!r:.60})",
+            code="role_name_invalid",
+            most=MAX_ROLE_NAME,
         )
     return value
 
@@ -96,7 +100,7 @@ def _permissions(values: Iterable[str]) -> frozenset[Permission]:
     try:
         return frozenset(Permission(value) for value in values)
     except ValueError as error:
-        raise InvalidInput(f"unknown permission ({error})") from None
+        raise InvalidInput(f"unknown permission ({error})", code="permission_unknown") from None
 
 
 def _role_names(values: Iterable[object]) -> frozenset[str]:

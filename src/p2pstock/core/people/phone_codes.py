@@ -35,6 +35,8 @@ _PREFIX = re.compile(r"(?:\+86|0086)?([0-9]+)")
 class ResendTooSoon(Refused):
     """A code was sent to this number moments ago; ``seconds_left`` says when another may be sent."""
 
+    code = "resend_too_soon"
+
     def __init__(self, seconds_left: int) -> None:
         super().__init__(f"please wait {seconds_left} seconds before asking for another code")
         self.seconds_left = seconds_left
@@ -42,6 +44,8 @@ class ResendTooSoon(Refused):
 
 class TooManyCodes(Refused):
     """This number received as many codes as the ``window`` (``"hour"`` or ``"day"``) allows."""
+
+    code = "too_many_codes"
 
     def __init__(self, window: Literal["hour", "day"]) -> None:
         super().__init__(f"too many codes were sent to this number in the last {window}; try again later")
@@ -51,6 +55,8 @@ class TooManyCodes(Refused):
 class CodeExpired(Refused):
     """The code is too old; ask for a new one."""
 
+    code = "code_expired"
+
     def __init__(self) -> None:
         super().__init__("the code has expired; please ask for a new one")
 
@@ -58,12 +64,16 @@ class CodeExpired(Refused):
 class CodeAlreadyUsed(Refused):
     """The code was already used once; a code confirms a number only once."""
 
+    code = "code_used"
+
     def __init__(self) -> None:
         super().__init__("the code has already been used; please ask for a new one")
 
 
 class TooManyAttempts(Refused):
     """Too many wrong codes were typed; the challenge is dead even for the right code."""
+
+    code = "too_many_attempts"
 
     def __init__(self) -> None:
         super().__init__("too many wrong codes were entered; please ask for a new one")
@@ -103,19 +113,22 @@ def normalise_phone(text: str) -> str:
     match = _PREFIX.fullmatch(compact)
     if match is None or not _MOBILE.fullmatch(match.group(1)):
         raise InvalidInput(
-            "a mobile number must be 11 digits starting with 13–19, optionally after +86 or 0086"
+            "a mobile number must be 11 digits starting with 13–19, optionally after +86 or 0086",
+            code="phone_invalid",
         )
     return "+86" + match.group(1)
 
 
 def _phone(_instance: object, _attribute: object, value: str) -> None:
     if normalise_phone(value) != value:
-        raise InvalidInput("the phone number must be normalised (+86 and 11 digits)")
+        raise InvalidInput(
+            "the phone number must be normalised (+86 and 11 digits)", code="phone_not_normalised"
+        )
 
 
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InvalidInput("times must be timezone-aware")
+        raise InvalidInput("times must be timezone-aware", code="naive_time")
     return moment
 
 

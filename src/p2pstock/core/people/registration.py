@@ -32,6 +32,8 @@ from p2pstock.core.validation import check_name, optional_telegram_user_id
 class WrongCode(Refused):
     """The code typed is not the one sent; ``attempts_left`` more tries are allowed."""
 
+    code = "wrong_code"
+
     def __init__(self, attempts_left: int) -> None:
         super().__init__(f"that code is not right; {attempts_left} attempts left")
         self.attempts_left = attempts_left
@@ -90,7 +92,7 @@ class Customers:
     def get(self, customer_id: str) -> Customer:
         customer = self.office.read(lambda tx: tx.uow.customers.get(customer_id))
         if customer is None:
-            raise NotFound(f"no customer {customer_id}")
+            raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
         return customer
 
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
@@ -127,7 +129,7 @@ class Customers:
             customer = locked_customer(tx, customer_id)
             owner = tx.uow.customers.by_phone(number)
             if owner is not None and owner.id != customer.id:
-                raise Refused("this phone number belongs to another account")
+                raise Refused("this phone number belongs to another account", code="phone_taken")
             record = tx.uow.phone_codes.get(number, lock=True)
             now = from_micros(tx.now)
             history = record.sent if record else ()
@@ -149,7 +151,9 @@ class Customers:
             customer = locked_customer(tx, customer_id)
             record = tx.uow.phone_codes.get(number, lock=True)
             if record is None or record.customer_id != customer.id:
-                raise Refused("no code was sent to this number for you; ask for one first")
+                raise Refused(
+                    "no code was sent to this number for you; ask for one first", code="no_code_sent"
+                )
             challenge, right = record.challenge.check(code, now=from_micros(tx.now), policy=self.code_policy)
             tx.uow.phone_codes.put(attrs.evolve(record, challenge=challenge))
             if not right:
@@ -182,7 +186,9 @@ class Customers:
             before = locked_customer(tx, customer_id)
             holder = tx.uow.customers.by_resident_id(number.number)
             if holder is not None and holder.id != before.id:
-                raise Refused("this identity number is already registered to another account")
+                raise Refused(
+                    "this identity number is already registered to another account", code="identity_taken"
+                )
             customer = before.submit_identity(real_name, number)
             tx.uow.customers.save(customer)
             tx.audit(
@@ -206,7 +212,7 @@ class Customers:
         """
         document_kind = _kind(kind)
         if not isinstance(content, bytes):
-            raise InvalidInput("a document must be bytes")
+            raise InvalidInput("a document must be bytes", code="wrong_type")
         check_whole(content, self.images)
         stored = self.documents_store.put(content)  # content-addressed: keeping it twice is harmless
 
@@ -254,12 +260,12 @@ def _kind(value: str) -> DocumentKind:
         return DocumentKind(value)
     except ValueError:
         kinds = ", ".join(kind.value for kind in DocumentKind)
-        raise InvalidInput(f"a document kind must be one of {kinds}") from None
+        raise InvalidInput(f"a document kind must be one of {kinds}", code="document_kind_invalid") from None
 
 
 def locked_customer(tx: Tx, customer_id: str) -> Customer:
     """The customer, read for update; ``NotFound`` if there is none."""
     customer = tx.uow.customers.get(customer_id, lock=True)
     if customer is None:
-        raise NotFound(f"no customer {customer_id}")
+        raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
     return customer

@@ -29,7 +29,9 @@ _FIRST17 = re.compile(r"[0-9]{17}")
 def check_digit(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character (``0–9`` or ``X``) for the first 17 digits of a number."""
     if not _FIRST17.fullmatch(first17):
-        raise InvalidInput("the check character is computed from exactly 17 digits")
+        raise InvalidInput(
+            "the check character is computed from exactly 17 digits", code="resident_id_check_input"
+        )
     total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS, strict=True))
     return _CHECK_CHARACTERS[total % 11]
 
@@ -40,24 +42,42 @@ def _birth_date(number: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidInput("the birth date in a resident identity number is not a real date") from None
+        raise InvalidInput(
+            "the birth date in a resident identity number is not a real date", code="resident_id_birth_date"
+        ) from None
 
 
 def _check(number: str, today: date | None) -> None:
     """Refuse ``number`` with one clear message per rule; ``today`` of None skips the future check."""
     if not isinstance(number, str) or len(number) != LENGTH:
-        raise InvalidInput(f"a resident identity number has exactly {LENGTH} characters")
+        raise InvalidInput(
+            f"a resident identity number has exactly {LENGTH} characters",
+            code="resident_id_length",
+            length=LENGTH,
+        )
     if not _SHAPE.fullmatch(number):
-        raise InvalidInput("a resident identity number is 17 digits followed by a digit or X")
+        raise InvalidInput(
+            "a resident identity number is 17 digits followed by a digit or X", code="resident_id_format"
+        )
     if check_digit(number[:17]) != number[17]:
-        raise InvalidInput("the resident identity number is mistyped: its check character does not match")
+        raise InvalidInput(
+            "the resident identity number is mistyped: its check character does not match",
+            code="resident_id_checksum",
+        )
     if number[0] == "0":
-        raise InvalidInput("the region code of a resident identity number cannot start with 0")
+        raise InvalidInput(
+            "the region code of a resident identity number cannot start with 0", code="resident_id_region"
+        )
     born = _birth_date(number)
     if born < EARLIEST_BIRTH_DATE:
-        raise InvalidInput("the birth date in a resident identity number cannot be before 1900-01-01")
+        raise InvalidInput(
+            "the birth date in a resident identity number cannot be before 1900-01-01",
+            code="resident_id_too_old",
+        )
     if today is not None and born > today:
-        raise InvalidInput("the birth date in a resident identity number cannot be in the future")
+        raise InvalidInput(
+            "the birth date in a resident identity number cannot be in the future", code="resident_id_future"
+        )
 
 
 def _mask(number: str) -> str:
@@ -78,7 +98,7 @@ class ResidentId:
     def parse(cls, text: str, *, today: date) -> ResidentId:
         """The number in ``text``: surrounding spaces removed, a lowercase check ``x`` read as ``X``."""
         if not isinstance(text, str):
-            raise InvalidInput("a resident identity number must be text")
+            raise InvalidInput("a resident identity number must be text", code="wrong_type")
         number = text.strip()
         if number.endswith("x"):
             number = number[:-1] + "X"

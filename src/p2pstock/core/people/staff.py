@@ -32,7 +32,11 @@ def check_admin_id(value: object) -> str:
     """An administrator id: any caller id except the reserved actors ``system`` and ``operator``."""
     admin_id = check_id(value, "administrator id")
     if admin_id in (SYSTEM, OPERATOR):
-        raise InvalidInput(f"{admin_id!r} is reserved and cannot be an administrator's id")
+        raise InvalidInput(
+            f"{admin_id!r} is reserved and cannot be an administrator's id",
+            code="admin_id_reserved",
+            admin=admin_id,
+        )
     return admin_id
 
 
@@ -128,7 +132,9 @@ class Staff:
             check_role_name(name), frozenset(permissions), check_text(description, "description", 200)
         )
         if role.name in DEFAULT_ROLES:
-            raise Refused(f"{role.name} is a default role and cannot be redefined")
+            raise Refused(
+                f"{role.name} is a default role and cannot be redefined", code="default_role", role=role.name
+            )
         payload = {"permissions": sorted(role.permissions), "description": role.description}
         command = Command("role.define", MANAGE, role.name, payload)
         return self.office.run(lambda tx: tx.act(by, command, Role))
@@ -143,7 +149,11 @@ class Staff:
         telegram = command.payload.get("telegram_user_id")
         before = tx.uow.staff.get(command.target, lock=True)
         if before is not None and before.active:
-            raise Refused(f"{command.target} is already an administrator; change their roles instead")
+            raise Refused(
+                f"{command.target} is already an administrator; change their roles instead",
+                code="already_admin",
+                admin=command.target,
+            )
         admin = Administrator(command.target, roles, True, telegram if isinstance(telegram, int) else None)
         return _store(tx, actor, command, before, admin)
 
@@ -178,27 +188,31 @@ class Staff:
 
 def _strings(value: object) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidInput("expected a list of names")
+        raise InvalidInput("expected a list of names", code="wrong_type")
     return value
 
 
 def _existing(tx: Tx, admin_id: str) -> Administrator:
     admin = tx.uow.staff.get(admin_id, lock=True)
     if admin is None:
-        raise NotFound(f"no administrator {admin_id}")
+        raise NotFound(f"no administrator {admin_id}", code="admin_not_found", admin=admin_id)
     return admin
 
 
 def _check_known_roles(tx: Tx, names: Iterable[str]) -> None:
     unknown = sorted(set(names) - tx.roles().keys())
     if unknown:
-        raise InvalidInput(f"unknown role: {', '.join(unknown)}")
+        raise InvalidInput(
+            f"unknown role: {', '.join(unknown)}", code="role_unknown", roles=", ".join(unknown)
+        )
 
 
 def _check_someone_can_manage(tx: Tx) -> None:
     roles = tx.roles()
     if not any(MANAGE in permissions_of(admin, roles) for admin in tx.uow.staff.all()):
-        raise Refused("this would leave no active administrator able to manage roles")
+        raise Refused(
+            "this would leave no active administrator able to manage roles", code="last_role_manager"
+        )
 
 
 def _store(

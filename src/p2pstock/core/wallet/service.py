@@ -91,7 +91,11 @@ class Wallets:
         """Open the customer's wallet (or return it if it is open)."""
         outcome = self.ledger.create_accounts([chart.wallet(customer_id, self.currency.code)])[0]
         if outcome.account is None:
-            raise Refused(f"account {outcome.id} exists with other settings: {outcome.result}")
+            raise Refused(
+                f"account {outcome.id} exists with other settings: {outcome.result}",
+                code="account_settings",
+                account=outcome.id,
+            )
         return outcome.account
 
     def balance(self, customer_id: str) -> WalletBalance:
@@ -141,7 +145,9 @@ class Wallets:
         request returns it unchanged."""
         self._check_amount(amount)
         if len(check_id(request_id, "request id")) > 150:
-            raise InvalidInput("request id must be at most 150 characters")
+            raise InvalidInput(
+                "request id must be at most 150 characters", code="request_id_too_long", most=150
+            )
         wallet = chart.wallet_id(customer_id, self.currency.code)
         transit = chart.withdrawals_in_transit(self.currency.code)
 
@@ -192,7 +198,11 @@ class Wallets:
                 tx.admin(by, Permission.WITHDRAWAL_APPROVE)
                 if request.status is WithdrawalStatus.APPROVED:
                     return request
-                raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
+                raise AlreadyDecided(
+                    f"withdrawal {withdrawal_id} was already {request.status}",
+                    code="withdrawal_decided",
+                    withdrawal=withdrawal_id,
+                )
             command = Command(APPROVE, Permission.WITHDRAWAL_APPROVE, request.id, amount=request.amount)
             return tx.act(by, command, Withdrawal)
 
@@ -233,15 +243,27 @@ class Wallets:
         if request.status is status:
             return request
         if request.status is not WithdrawalStatus.PENDING:
-            raise AlreadyDecided(f"withdrawal {withdrawal_id} was already {request.status}")
+            raise AlreadyDecided(
+                f"withdrawal {withdrawal_id} was already {request.status}",
+                code="withdrawal_decided",
+                withdrawal=withdrawal_id,
+            )
         make = Transfer.post if status is WithdrawalStatus.APPROVED else Transfer.void
         transfer = make(request.decision_id(status), pending_id=request.hold_id)
         outcome = self.ledger.apply_in(tx.uow.ledger, [transfer])[0]
         if not outcome.ok:
-            raise AlreadyDecided(f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}")
+            raise AlreadyDecided(
+                f"withdrawal {withdrawal_id} cannot be {status}: {outcome.result}",
+                code="withdrawal_decided",
+                withdrawal=withdrawal_id,
+            )
         decided = request.decide(status, at=tx.now, by=admin.id, reason=reason)
         if not tx.uow.withdrawals.decide(decided):
-            raise AlreadyDecided(f"withdrawal {withdrawal_id} was decided concurrently")
+            raise AlreadyDecided(
+                f"withdrawal {withdrawal_id} was decided concurrently",
+                code="withdrawal_decided",
+                withdrawal=withdrawal_id,
+            )
         tx.audit(admin.id, f"withdrawal.{status}", decided.id, before=_state(request), after=_state(decided))
         amount = self._money(decided.amount)
         customer = tx.uow.customers.get(decided.customer_id)
@@ -254,15 +276,24 @@ class Wallets:
     def _check_deposit(self, transaction_id: str, amount: Money) -> None:
         self._check_amount(amount)
         if len(check_id(transaction_id, "transaction id")) > 120:
-            raise InvalidInput("transaction id must be at most 120 characters")
+            raise InvalidInput(
+                "transaction id must be at most 120 characters", code="transaction_id_too_long", most=120
+            )
 
     def _check_amount(self, amount: Money) -> None:
         if not isinstance(amount, Money):
-            raise InvalidInput("amount must be Money (use Money.parse for what people type)")
+            raise InvalidInput(
+                "amount must be Money (use Money.parse for what people type)", code="wrong_type"
+            )
         if amount.currency != self.currency:
-            raise InvalidInput(f"this wallet holds {self.currency.code}, not {amount.currency.code}")
+            raise InvalidInput(
+                f"this wallet holds {self.currency.code}, not {amount.currency.code}",
+                code="currency_not_accepted",
+                currency=amount.currency.code,
+                expected=self.currency.code,
+            )
         if amount.minor <= 0:
-            raise InvalidInput("amount must be positive")
+            raise InvalidInput("amount must be positive", code="amount_not_positive")
 
     def _money(self, minor: int) -> Money:
         return Money(minor, self.currency)
@@ -288,7 +319,9 @@ def deposit_of(outcome: TransferOutcome, transaction_id: str) -> Deposit:
 
 def _same_request(known: Withdrawal, customer_id: str, amount: Money) -> Withdrawal:
     if (known.customer_id, known.amount, known.currency) != (customer_id, amount.minor, amount.currency.code):
-        raise IdempotencyConflict(f"request id {known.id} was used for another withdrawal")
+        raise IdempotencyConflict(
+            f"request id {known.id} was used for another withdrawal", code="request_reused"
+        )
     return known
 
 
@@ -306,7 +339,9 @@ def _state(request: Withdrawal) -> dict[str, object]:
 def _request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
     request = uow.withdrawals.get(check_id(withdrawal_id, "withdrawal id"))
     if request is None:
-        raise NotFound(f"no withdrawal request {withdrawal_id}")
+        raise NotFound(
+            f"no withdrawal request {withdrawal_id}", code="withdrawal_not_found", withdrawal=withdrawal_id
+        )
     return request
 
 
@@ -317,7 +352,9 @@ def _locked_request(uow: UnitOfWork, withdrawal_id: str) -> Withdrawal:
     uow.ledger.lock_accounts([wallet, chart.withdrawals_in_transit(request.currency).id])
     locked = uow.withdrawals.get(withdrawal_id)
     if locked is None:
-        raise NotFound(f"no withdrawal request {withdrawal_id}")
+        raise NotFound(
+            f"no withdrawal request {withdrawal_id}", code="withdrawal_not_found", withdrawal=withdrawal_id
+        )
     return locked
 
 
@@ -325,7 +362,9 @@ def _withdrawal_refusal(result: TransferResult, amount: Money) -> Exception:
     if result is R.EXCEEDS_CREDITS:
         return InsufficientFunds(f"available balance is less than {amount}")
     if result is R.DEBIT_ACCOUNT_NOT_FOUND:
-        return NotFound("the customer has no wallet")
+        return NotFound("the customer has no wallet", code="wallet_not_found")
     if result is R.ID_ALREADY_FAILED:
-        return Refused("this withdrawal request failed before; make a new request")
+        return Refused(
+            "this withdrawal request failed before; make a new request", code="withdrawal_failed_before"
+        )
     return LedgerRefused(f"withdrawal refused: {result}", result)

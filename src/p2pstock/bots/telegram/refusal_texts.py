@@ -1,0 +1,520 @@
+"""What the bot says when core refuses, by the refusal's stable code, in Chinese and English.
+
+``refusal.<code>`` is the text of every error raised with that ``code``; its placeholders are exactly
+the values the raise sites pass (a test holds them to it). Amounts show as the ``Money`` shows itself
+(¥1,000.00), days as ISO dates. Errors whose class has a row of its own in ``errors.ERROR_TABLE``
+(a wrong code, an amount that cannot be read, a refused document, ...) are told by that row instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+def _t(zh: str, en: str) -> Mapping[str, str]:
+    return MappingProxyType({"zh": zh, "en": en})
+
+
+_NOT_FOUND: Mapping[str, Mapping[str, str]] = {
+    "refusal.account_not_found": _t("未找到账户 {account}。", "There is no account {account}."),
+    "refusal.admin_not_found": _t("未找到管理员 {admin}。", "There is no administrator {admin}."),
+    "refusal.allocation_not_found": _t("未找到配资 {allocation}。", "There is no allocation {allocation}."),
+    "refusal.approval_not_found": _t("未找到审批申请 {request}。", "There is no approval request {request}."),
+    "refusal.customer_not_found": _t("未找到客户 {customer}。", "There is no customer {customer}."),
+    "refusal.document_not_found": _t(
+        "未找到您的材料 {document}。", "There is no document {document} of yours."
+    ),
+    "refusal.loan_not_found": _t("未找到借款 {loan}。", "There is no loan {loan}."),
+    "refusal.loan_not_in_hall": _t(
+        "借款 {loan} 不在投资大厅中。", "Loan {loan} is not in the financing hall."
+    ),
+    "refusal.loan_product_not_found": _t(
+        "没有在售的借款产品 {product}。", "There is no loan product {product} on offer."
+    ),
+    "refusal.no_service": _t("没有可执行“{action}”的服务。", "No service carries out {action}."),
+    "refusal.payment_order_not_found": _t("未找到支付订单 {order}。", "There is no payment order {order}."),
+    "refusal.product_not_found": _t(
+        "没有在售的配资产品 {product}。", "There is no product {product} on offer."
+    ),
+    "refusal.product_version_not_found": _t(
+        "未找到产品 {product} 的第 {version} 版。", "There is no version {version} of product {product}."
+    ),
+    "refusal.request_not_found": _t("未找到申请 {request}。", "There is no request {request}."),
+    "refusal.wallet_not_found": _t("您还没有钱包账户。", "You have no wallet yet."),
+    "refusal.withdrawal_not_found": _t(
+        "未找到提现申请 {withdrawal}。", "There is no withdrawal request {withdrawal}."
+    ),
+}
+
+_DECIDED: Mapping[str, Mapping[str, str]] = {
+    "refusal.already_settled": _t(
+        "配资 {allocation} 已按另一个期末总资产结算过。",
+        "Allocation {allocation} was settled already with other final assets.",
+    ),
+    "refusal.approval_decided": _t("该审批申请已处理过。", "This approval request has been decided already."),
+    "refusal.document_decided": _t("该材料已审核过。", "This document has been reviewed already."),
+    "refusal.notification_decided": _t("该通知已处理过。", "This notification has been handled already."),
+    "refusal.payment_order_decided": _t(
+        "支付订单 {order} 已处理过。", "Payment order {order} has been handled already."
+    ),
+    "refusal.payment_order_paid": _t(
+        "支付订单 {order} 已由另一笔交易支付。", "Payment order {order} was paid by another transaction."
+    ),
+    "refusal.payment_order_settled": _t(
+        "支付订单 {order} 已处理完毕，无需再处理。",
+        "Payment order {order} is settled; there is nothing to resolve.",
+    ),
+    "refusal.request_already_decided": _t(
+        "申请 {request} 已处理过。", "Request {request} has been decided already."
+    ),
+    "refusal.withdrawal_decided": _t(
+        "提现申请 {withdrawal} 已处理过。", "Withdrawal {withdrawal} has been decided already."
+    ),
+}
+
+_REUSED: Mapping[str, Mapping[str, str]] = {
+    "refusal.deposit_mismatch": _t(
+        "该笔交易已入账，但金额与本次不同。", "This transaction was credited already with another amount."
+    ),
+    "refusal.request_reused": _t(
+        "该申请编号已用于另一笔不同的操作，请重新发起。",
+        "This request was already used for something else; please start again.",
+    ),
+    "refusal.statement_reused": _t(
+        "对账单 {statement} 已导入过，且内容不同。",
+        "Statement {statement} was imported already with other content.",
+    ),
+}
+
+_CUSTOMER: Mapping[str, Mapping[str, str]] = {
+    "refusal.customer_status": _t(
+        "您当前的认证状态不允许此操作。", "Your verification status does not allow this now."
+    ),
+    "refusal.documents_missing": _t(
+        "相关材料审核通过后才能完成实名认证。",
+        "The identity can be verified only once the documents are accepted.",
+    ),
+    "refusal.identity_taken": _t(
+        "该身份证号码已被其他账户登记。", "This identity number is already registered to another account."
+    ),
+    "refusal.no_code_sent": _t(
+        "尚未向该号码发送验证码，请先获取验证码。",
+        "No code was sent to this number for you; ask for one first.",
+    ),
+    "refusal.phone_invalid": _t(
+        "手机号码应为 11 位数字，以 13–19 开头（可带 +86 或 0086）。",
+        "A mobile number is 11 digits starting with 13–19, optionally after +86 or 0086.",
+    ),
+    "refusal.phone_not_normalised": _t(
+        "手机号码格式不正确（应为 +86 加 11 位数字）。", "The phone number must be +86 and 11 digits."
+    ),
+    "refusal.phone_taken": _t("该手机号已绑定其他账户。", "This phone number belongs to another account."),
+    "refusal.verify_identity_and_phone": _t(
+        "请先完成手机验证和实名认证，再申请借款。",
+        "Verify your phone and identity before applying for a loan.",
+    ),
+    "refusal.verify_identity_first": _t("请先完成实名认证。", "Please verify your identity first."),
+    "refusal.resident_id_birth_date": _t(
+        "身份证号码中的出生日期不存在，请检查。",
+        "The birth date in the ID number is not a real date; please check it.",
+    ),
+    "refusal.resident_id_check_input": _t(
+        "校验位须由 17 位数字计算。", "The check character is computed from exactly 17 digits."
+    ),
+    "refusal.resident_id_checksum": _t(
+        "身份证号码有误：校验位不符，请检查是否输错。",
+        "The ID number is mistyped: its check character does not match.",
+    ),
+    "refusal.resident_id_format": _t(
+        "身份证号码应为 17 位数字加 1 位数字或 X。",
+        "An ID number is 17 digits followed by a digit or X.",
+    ),
+    "refusal.resident_id_future": _t(
+        "身份证号码中的出生日期不能晚于今天。", "The birth date in the ID number cannot be in the future."
+    ),
+    "refusal.resident_id_length": _t(
+        "身份证号码应为 {length} 位。", "An ID number has exactly {length} characters."
+    ),
+    "refusal.resident_id_region": _t(
+        "身份证号码的地区码不能以 0 开头。", "The region code of an ID number cannot start with 0."
+    ),
+    "refusal.resident_id_too_old": _t(
+        "身份证号码中的出生日期不能早于 1900-01-01。",
+        "The birth date in the ID number cannot be before 1900-01-01.",
+    ),
+}
+
+_ALLOCATION: Mapping[str, Mapping[str, str]] = {
+    "refusal.allocation_not_started": _t("该配资尚未开始。", "The allocation has not started."),
+    "refusal.allocation_status": _t(
+        "配资 {allocation} 当前的状态不允许此操作。",
+        "Allocation {allocation} is not in a state that allows this.",
+    ),
+    "refusal.calendar_not_loaded": _t(
+        "该配资的期限延续到 {year} 年，而 {year} 年的交易日尚未导入，请先导入交易日历。",
+        "The allocation's term runs into {year}, whose trading days are not loaded yet; load them first.",
+    ),
+    "refusal.call_first": _t(
+        "请先记录一次客户确认申请的电话回访。",
+        "Record a phone call in which the customer confirmed the application first.",
+    ),
+    "refusal.capital_pool_short": _t(
+        "资金池余额不足以覆盖 {amount}。", "The capital pool cannot cover {amount}."
+    ),
+    "refusal.deposit_out_of_range": _t(
+        "保证金须在 {least} 至 {most} 之间。", "The deposit must be between {least} and {most}."
+    ),
+    "refusal.deposit_step": _t("保证金须按 {step} 递增。", "The deposit must go up in steps of {step}."),
+    "refusal.encryption_key_missing": _t(
+        "系统未配置加密密钥，暂时无法处理子账户密码，请联系技术人员。",
+        "Sub-account passwords cannot be handled: the encryption key is not set; ask the operators.",
+    ),
+    "refusal.extension_range": _t("每次可展期 1 至 {most} 期。", "An extension is 1 to {most} periods."),
+    "refusal.leverage_not_offered": _t(
+        "该产品提供的杠杆倍数为：{offered}。", "This product offers leverage {offered}."
+    ),
+    "refusal.no_password": _t(
+        "该配资没有可查看的密码。", "There is no password to show for this allocation."
+    ),
+    "refusal.nothing_to_pay": _t(
+        "该配资没有这项需要支付的费用。", "This allocation has nothing of this kind to pay."
+    ),
+    "refusal.password_length": _t(
+        "子账户密码须为 1 至 {most} 个字符。", "The sub-account password must be 1 to {most} characters."
+    ),
+    "refusal.password_on_its_way": _t(
+        "密码正在发送中，请稍后查看聊天记录。", "The password is being sent; look at the chat in a moment."
+    ),
+    "refusal.password_shown": _t(
+        "密码已查看过一次，如需重置请联系客服。",
+        "The password was shown once already; ask support to reset it at the broker.",
+    ),
+    "refusal.payment_deadline_passed": _t("付款期限已过。", "The payment deadline has passed."),
+    "refusal.profit_available": _t(
+        "目前最多可提取盈利 {most}。", "At most {most} of profit can be withdrawn now."
+    ),
+    "refusal.request_pending": _t(
+        "已有一笔同类申请（{request}）正在处理中。", "A request of this kind ({request}) is pending already."
+    ),
+    "refusal.review_started": _t(
+        "审核已开始，请联系审核人员驳回该申请。",
+        "The review has started; ask the reviewer to reject the application instead.",
+    ),
+    "refusal.sub_account_in_use": _t(
+        "子账户 {sub_account} 正被另一笔进行中的配资使用。",
+        "Sub-account {sub_account} is in use by another running allocation.",
+    ),
+    "refusal.term_days": _t(
+        "期限须为 {least} 至 {most} 个交易日。", "The term must be {least} to {most} trading days."
+    ),
+    "refusal.term_ended": _t(
+        "配资期限已于 {day} 结束，无法再展期。", "The term ended on {day}; it can no longer be extended."
+    ),
+    "refusal.term_max": _t("期限最长为 {most} 期。", "The term can be at most {most} periods."),
+    "refusal.term_months": _t(
+        "期限须为 {least} 至 {most} 个月。", "The term must be {least} to {most} months."
+    ),
+    "refusal.termination_approved": _t(
+        "终止申请已获批准，该配资正在等待结算。",
+        "The termination was approved already; the allocation waits for its settlement.",
+    ),
+}
+
+_SETTLING: Mapping[str, Mapping[str, str]] = {
+    "refusal.assets_mismatch": _t(
+        "总资产 {total} 与现金加市值相差 {gap}。",
+        "Total assets {total} differ from cash plus market value by {gap}.",
+    ),
+    "refusal.calendar_unknown": _t(
+        "{year} 年的交易所休市安排尚未导入，请先导入后再使用该年份。",
+        "The exchange holidays of {year} are not known; load them before using that year.",
+    ),
+    "refusal.calendar_year_range": _t(
+        "日历年份须在 {least} 至 {most} 之间。", "A calendar year must be from {least} to {most}."
+    ),
+    "refusal.day_ahead": _t(
+        "不能提前执行：{day} 晚于今天（{today}）。", "This cannot run ahead: {day} is after today ({today})."
+    ),
+    "refusal.field_amount_invalid": _t("{field} 的金额无法识别。", "{field} is not an amount."),
+    "refusal.field_empty": _t("{field} 不能为空。", "{field} is empty."),
+    "refusal.field_negative": _t("{field} 不能为负数。", "{field} cannot be negative."),
+    "refusal.field_not_whole": _t("{field} 须为以分计的整数。", "{field} must be a whole number of fen."),
+    "refusal.final_assets_invalid": _t(
+        "期末总资产须为以分计、不小于 0 的整数。",
+        "The final total assets must be a whole number of fen, 0 or more.",
+    ),
+    "refusal.final_assets_missing": _t("结算缺少期末总资产。", "The settlement lacks its final assets."),
+    "refusal.header_missing": _t("表头缺少：{fields}。", "The header lacks {fields}."),
+    "refusal.no_trading_day_near": _t(
+        "{day} 前后 {days} 天内没有交易日。", "There is no trading day within {days} days of {day}."
+    ),
+    "refusal.notice_unreadable": _t(
+        "休市通知无法读取，未导入任何内容。", "The notice cannot be read; nothing was loaded."
+    ),
+    "refusal.override_incomplete": _t(
+        "调整须写明日期以及当天是否交易。", "An override needs a date and whether the day trades."
+    ),
+    "refusal.row_too_long": _t("该行的字段比表头多。", "The row has more fields than the header."),
+    "refusal.status_day_refused": _t(
+        "{day} 无法录入每日状态（非交易日、日历未导入或日期未到）。",
+        "No status can be recorded for {day} (not a trading day, its calendar is not loaded, or it is "
+        "still to come).",
+    ),
+    "refusal.sub_account_empty": _t("子账户不能为空。", "The sub-account is empty."),
+    "refusal.trade_date_invalid": _t(
+        "交易日期须为日期，例如 2026-01-05。", "The trade date must be a date such as 2026-01-05."
+    ),
+    "refusal.withdrawable_exceeds_available": _t(
+        "可取现金不能超过可用现金。", "Withdrawable cash cannot exceed available cash."
+    ),
+}
+
+_LENDING: Mapping[str, Mapping[str, str]] = {
+    "refusal.bid_step": _t(
+        "借款金额和最低投标额须按 {step} 递增。", "The amount and the minimum bid must go in steps of {step}."
+    ),
+    "refusal.bidding_days_range": _t(
+        "招标期须为 {least} 至 {most} 天。", "The bidding period must be {least} to {most} days."
+    ),
+    "refusal.document_rejected": _t(
+        "材料 {document} 未通过审核，请重新上传。", "Document {document} was rejected; upload it again."
+    ),
+    "refusal.documents_not_authenticated": _t(
+        "借款人的认证尚未全部完成。", "The borrower is not fully authenticated yet."
+    ),
+    "refusal.holdings_mismatch": _t(
+        "各笔投资之和与借款本金不符。", "The holdings do not add up to the loan's principal."
+    ),
+    "refusal.investment_range": _t(
+        "投资金额须在 {least} 至 {most} 之间。", "Invest between {least} and {most}."
+    ),
+    "refusal.investment_step": _t(
+        "投资金额须从 {least} 起按 {step} 递增。", "Investments go up from {least} in steps of {step}."
+    ),
+    "refusal.investments_mismatch": _t(
+        "借款 {loan} 的投资总额与借款金额不符。", "Loan {loan}'s investments do not add up to its amount."
+    ),
+    "refusal.loan_amount_range": _t(
+        "借款金额须在 {least} 至 {most} 之间。", "The amount must be between {least} and {most}."
+    ),
+    "refusal.loan_not_open": _t("借款 {loan} 目前不在招标中。", "Loan {loan} is not open for bidding."),
+    "refusal.loan_rate_range": _t(
+        "年利率须在 {least} 至 {most} 之间。", "The rate must be between {least} and {most}."
+    ),
+    "refusal.loan_status": _t(
+        "借款 {loan} 当前的状态不允许此操作。", "Loan {loan} is not in a state that allows this."
+    ),
+    "refusal.loan_term_range": _t(
+        "借款期限须为 {least} 至 {most} 个月。", "The term must be {least} to {most} months."
+    ),
+    "refusal.method_not_offered": _t("该产品不提供这种还款方式。", "This product is not repaid this way."),
+    "refusal.min_bid_range": _t(
+        "最低投标额须在 {least} 至 {most} 之间。", "The minimum bid must be between {least} and {most}."
+    ),
+    "refusal.not_qualification": _t(
+        "材料 {document} 是身份证明，不是资质证明。",
+        "Document {document} is an identity document, not a qualification.",
+    ),
+    "refusal.owed_changed": _t(
+        "应还金额已变为 {amount}，请重新查看借款。",
+        "What is owed changed to {amount} since it was shown; look at the loan again.",
+    ),
+    "refusal.own_loan": _t("借款人不能投资自己的借款。", "A borrower cannot invest in their own loan."),
+    "refusal.purpose_missing": _t("请说明借款用途。", "Say what the loan is for."),
+    "refusal.qualification_missing": _t(
+        "请至少选择一份资质材料（房产证、银行流水或其他）。",
+        "Name at least one qualification document (house certificate, bank statement, other).",
+    ),
+    "refusal.repay_range": _t(
+        "本次还款须在 ¥0.01 至 {most} 之间；如需多还，请提前还清全部借款。",
+        "Repay between ¥0.01 and {most} now; to repay more, repay the whole loan early.",
+    ),
+    "refusal.schedule_input_invalid": _t(
+        "还款计划的参数无效。", "The figures for the repayment schedule are not valid."
+    ),
+    "refusal.second_reviewer_needed": _t(
+        "终审须由初审以外的另一位管理员进行。",
+        "The final review needs another administrator than the first review.",
+    ),
+    "refusal.unknown_method": _t("不认识该还款方式。", "That repayment method is not known."),
+}
+
+_MONEY: Mapping[str, Mapping[str, str]] = {
+    "refusal.account_settings": _t(
+        "账户 {account} 已存在，但设置不同。", "Account {account} exists with other settings."
+    ),
+    "refusal.amount_negative": _t("金额不能为负数。", "The amount must not be negative."),
+    "refusal.amount_not_positive": _t("金额须大于零。", "The amount must be positive."),
+    "refusal.amount_too_large": _t("金额最多为 {most}。", "The amount must be at most {most}."),
+    "refusal.currency_not_accepted": _t(
+        "只接受 {expected}，不接受 {currency}。", "Only {expected} is accepted, not {currency}."
+    ),
+    "refusal.invalid_callback": _t(
+        "支付渠道的回调内容无效。", "The payment gateway's callback is not valid."
+    ),
+    "refusal.ledger_refused": _t(
+        "账务系统拒绝了此操作，资金未变动。", "The ledger refused this; no money moved."
+    ),
+    "refusal.resolution_kind": _t("支付订单只能入账或退款。", "A payment is resolved by credit or refund."),
+    "refusal.unknown_component": _t("不认识该费用项目。", "That payment component is not known."),
+    "refusal.unknown_provider": _t("不认识支付渠道 {provider}。", "Unknown payment provider {provider}."),
+    "refusal.withdrawal_failed_before": _t(
+        "该提现申请此前已失败，请重新发起。", "This withdrawal request failed before; make a new request."
+    ),
+}
+
+_STAFF: Mapping[str, Mapping[str, str]] = {
+    "refusal.admin_id_reserved": _t(
+        "{admin} 为保留名称，不能用作管理员编号。", "{admin} is reserved and cannot be an administrator's id."
+    ),
+    "refusal.already_admin": _t(
+        "{admin} 已是管理员，请改为调整其角色。",
+        "{admin} is already an administrator; change their roles instead.",
+    ),
+    "refusal.default_role": _t(
+        "{role} 是默认角色，不能重新定义。", "{role} is a default role and cannot be redefined."
+    ),
+    "refusal.last_role_manager": _t(
+        "此操作会导致没有任何在职管理员可以管理角色。",
+        "This would leave no active administrator able to manage roles.",
+    ),
+    "refusal.permission_unknown": _t("不认识该权限。", "That permission is not known."),
+    "refusal.reason_missing": _t("驳回时须填写理由。", "A rejection needs a reason."),
+    "refusal.role_name_invalid": _t(
+        "角色名须为以 _ 连接的小写英文单词，最多 {most} 个字符。",
+        "A role name must be lowercase words joined by _, at most {most} characters.",
+    ),
+    "refusal.role_unknown": _t("不认识的角色：{roles}。", "Unknown role: {roles}."),
+}
+
+_PRODUCT: Mapping[str, Mapping[str, str]] = {
+    "refusal.basis_points": _t("{field} 须在 0% 到 100% 之间。", "{field} must be from 0% to 100%."),
+    "refusal.catalog_unreadable": _t(
+        "产品文件无法读取，未导入任何内容。", "The product file cannot be read; nothing was read."
+    ),
+    "refusal.deposit_range": _t(
+        "保证金范围须从递增单位的整数倍开始，且上限不低于下限。",
+        "The deposit range must start on a step and not end before it starts.",
+    ),
+    "refusal.file_size": _t("产品文件过大。", "The product file is too large."),
+    "refusal.leverages": _t(
+        "产品至少须有一个杠杆倍数，且不能重复。", "A product needs at least one leverage, each listed once."
+    ),
+    "refusal.loan_ranges": _t(
+        "金额和期限的上限不能低于下限。", "The amount and term ranges must not end before they start."
+    ),
+    "refusal.max_leverage": _t("杠杆最多 {most} 倍。", "Leverage may be at most {most}."),
+    "refusal.max_months": _t("借款期限最多 {most} 个月。", "A loan runs at most {most} months."),
+    "refusal.methods": _t(
+        "产品至少须有一种还款方式，且不能重复。",
+        "A product needs at least one repayment method, each listed once.",
+    ),
+    "refusal.min_bid": _t(
+        "最低投标额不能高于最低借款额。", "The smallest bid cannot exceed the smallest loan."
+    ),
+    "refusal.negative": _t(
+        "风险保证金和预付期数不能为负。", "The risk fund and the prepaid periods cannot be negative."
+    ),
+    "refusal.positive": _t("{field} 须为大于零的整数。", "{field} must be a whole number above zero."),
+    "refusal.prepaid_periods": _t(
+        "预付期数不能多于最短期限。", "More periods cannot be prepaid than the shortest term has."
+    ),
+    "refusal.product_name": _t("产品须有名称。", "A product needs a name."),
+    "refusal.rate_range": _t("利率上限不能低于下限。", "The rate range must not end before it starts."),
+    "refusal.ratios": _t(
+        "须满足 0 < 平仓线 < 警戒线 ≤ 100%。", "The lines must satisfy 0 < liquidation < warning ≤ 100%."
+    ),
+    "refusal.term_range": _t("期限上限不能低于下限。", "The term range must not end before it starts."),
+}
+
+_SYSTEM: Mapping[str, Mapping[str, str]] = {
+    "refusal.after_seq_invalid": _t("起始序号须为非负整数。", "The starting sequence must be 0 or more."),
+    "refusal.audit_head_format": _t("审计链头的格式应为 序号:哈希。", "An audit head is written SEQ:HASH."),
+    "refusal.audit_key_short": _t(
+        "审计密钥至少须有 {least} 个字符。", "The audit key must be at least {least} characters."
+    ),
+    "refusal.audit_malformed": _t("审计记录的格式不正确。", "The audit record is malformed."),
+    "refusal.bad_day_count": _t("交易日数须为非负整数。", "The number of trading days must be 0 or more."),
+    "refusal.bad_month_count": _t("月数须为非负整数。", "The number of months must be 0 or more."),
+    "refusal.batch_too_large": _t("每批最多 {most} 笔转账。", "A batch holds at most {most} transfers."),
+    "refusal.code_invalid": _t(
+        "编码须为以点连接的小写英文单词，最多 48 个字符。",
+        "A code must be lowercase words joined by dots, at most 48 characters.",
+    ),
+    "refusal.currency_invalid": _t(
+        "币种须为三个大写字母，例如 CNY。", "A currency is three capital letters such as CNY."
+    ),
+    "refusal.day_range_too_long": _t(
+        "交易日区间最多跨 {most} 天。", "A range of trading days may span at most {most} days."
+    ),
+    "refusal.document_hash_invalid": _t(
+        "材料的哈希值须为 64 位小写十六进制数。", "A document hash is 64 lowercase hex digits."
+    ),
+    "refusal.document_kind_invalid": _t("不认识该材料类型。", "That document kind is not known."),
+    "refusal.flags_invalid": _t("标志位中含有未定义的位。", "The flags hold undefined bits."),
+    "refusal.id_invalid": _t(
+        "编号须为 1 至 200 个字母、数字或 _.:@/+=- 字符。",
+        "An id must be 1 to 200 letters, digits or _.:@/+=- characters.",
+    ),
+    "refusal.language_invalid": _t("不支持该语言。", "That language is not supported."),
+    "refusal.limit_invalid": _t(
+        "数量须为 1 至 {most} 的整数。", "The limit must be a whole number from 1 to {most}."
+    ),
+    "refusal.naive_time": _t("时间须带时区。", "Times must carry their time zone."),
+    "refusal.name_invalid": _t(
+        "名称须为 1 至 64 个字母、数字或 _.- 字符。",
+        "A name must be 1 to 64 letters, digits or _.- characters.",
+    ),
+    "refusal.notification_incomplete": _t(
+        "通知须有收件人和内容。", "A notification needs a recipient and a text."
+    ),
+    "refusal.notification_secret": _t(
+        "通知中的密文须包含在通知内容里。", "A notification's secret must be part of its text."
+    ),
+    "refusal.page_invalid": _t(
+        "每页 1 至 {most} 条，页码从 0 开始。", "A page holds 1 to {most} loans and pages count from 0."
+    ),
+    "refusal.period_invalid": _t("统计周期须为按日或按月。", "The period must be a day or a month."),
+    "refusal.request_id_too_long": _t(
+        "申请编号最多 {most} 个字符。", "A request id is at most {most} characters."
+    ),
+    "refusal.statement_page_size": _t(
+        "每页流水为 1 至 1000 条。", "A statement page holds 1 to 1000 entries."
+    ),
+    "refusal.telegram_id_invalid": _t("Telegram 用户编号无效。", "That is not a Telegram user id."),
+    "refusal.template_unknown": _t("没有该通知模板。", "There is no such notification template."),
+    "refusal.template_values": _t(
+        "通知模板的参数与模板不符。", "The values do not fit the notification template."
+    ),
+    "refusal.text_length": _t(
+        "文字长度须为 {least} 至 {most} 个字。", "The text must be {least} to {most} characters long."
+    ),
+    "refusal.text_too_long": _t("文字最多 {most} 个字。", "The text may be at most {most} characters long."),
+    "refusal.timeout_invalid": _t(
+        "超时须为 0 至 {most} 秒的整数。", "The timeout must be a whole number of seconds from 0 to {most}."
+    ),
+    "refusal.transaction_id_too_long": _t(
+        "交易编号最多 {most} 个字符。", "A transaction id is at most {most} characters."
+    ),
+    "refusal.ttl_invalid": _t(
+        "有效期须为正的秒数。", "The time to live must be a positive number of seconds."
+    ),
+    "refusal.whole_number": _t("数值须为整数。", "The value must be a whole number."),
+    "refusal.wrong_type": _t("输入的数据类型不正确。", "The input is of the wrong type."),
+}
+
+REFUSAL_TEXTS: Mapping[str, Mapping[str, str]] = {
+    **_NOT_FOUND,
+    **_DECIDED,
+    **_REUSED,
+    **_CUSTOMER,
+    **_ALLOCATION,
+    **_SETTLING,
+    **_LENDING,
+    **_MONEY,
+    **_STAFF,
+    **_PRODUCT,
+    **_SYSTEM,
+}
+"""``refusal.<code>`` → its text, for every code core raises with (a test holds them to one another)."""
