@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 from collections.abc import Awaitable, Callable, Collection, Iterator
 from typing import Any
@@ -389,6 +388,7 @@ class BotHarness:
         """(chat, the language its reader reads, text) of everything a user read: messages, captions,
         button labels, toasts."""
         self._apps: dict[int, str | None] = {}
+        self._names: list[str] = []
         self._pressers: dict[str, int] = {}
 
         async def collect(update: object, context: Any) -> None:
@@ -422,6 +422,8 @@ class BotHarness:
             document = update.message.document
             self.typed += [update.message.text or "", update.message.caption or ""]
             self.typed.append(document.file_name or "" if document else "")
+        if not self._names:  # the names things had before the scenario changed any
+            self._names = await asyncio.to_thread(self.names)
         mark = self.request.mark()
         await self.application.process_update(update)
         self._hear(self.request.since(mark))
@@ -463,15 +465,13 @@ class BotHarness:
         return self.platform.office.read(read)
 
     def check(self) -> None:
-        """No exception escaped a handler, and every button press was answered (Telegram refuses a
-        second answer)."""
+        """No exception escaped a handler, every button press was answered (Telegram refuses a second
+        answer), and every message reads in its reader's language (``language_check``)."""
         assert self.errors == []
         assert sorted(self.request.answered) == sorted(self.pressed)
-        report = os.environ.get("P2PSTOCK_LANGUAGE_REPORT")
-        if report:
-            with open(report, "a", encoding="utf-8") as out:
-                for problem in language_check.problems(self.heard, [*self.typed, *self.names()]):
-                    out.write(f"{problem}\n")
+        data = [*self.typed, *self._names, *self.names()]
+        foreign = [str(problem) for problem in language_check.problems(self.heard, data)]
+        assert not foreign, "read in the wrong language:\n" + "\n".join(foreign)
 
 
 Scenario = Callable[[BotHarness, TelegramUser], Awaitable[None]]
