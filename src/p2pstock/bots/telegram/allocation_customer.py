@@ -48,6 +48,7 @@ from p2pstock.bots.telegram.allocation_chart import send_chart
 from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     chat_id_of,
     customer_of,
@@ -553,26 +554,29 @@ async def _pay(update: Update, context: BotContext, press: Press) -> object:
         return None
     await query_of(update).answer()
     services = context.services
-    try:
-        allocation = await call(
-            services.allocations.pay, allocation_id, Component(part), customer_id=press.customer.id
-        )
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    allocation = await attempt(
+        update,
+        context,
+        press.lang,
+        services.allocations.pay,
+        allocation_id,
+        Component(part),
+        customer_id=press.customer.id,
+    )
     await _render(update, context, allocation, press.lang)
     return END
 
 
 async def _cancel(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    try:
-        allocation = await call(
-            context.services.allocations.cancel, press.subject, customer_id=press.customer.id
-        )
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    allocation = await attempt(
+        update,
+        context,
+        press.lang,
+        context.services.allocations.cancel,
+        press.subject,
+        customer_id=press.customer.id,
+    )
     await _render(update, context, allocation, press.lang, header="alloc.cancelled")
     return END
 
@@ -875,13 +879,14 @@ async def got_extension(update: Update, context: BotContext) -> object:
     if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
         await say(update, context, text("alloc.extension.bad", lang, max=MAX_EXTENSION))
         return None
-    try:
-        allocation = await call(
-            context.services.allocations.get, str(ask["allocation"]), customer_id=customer.id
-        )
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return END
+    allocation = await attempt(
+        update,
+        context,
+        lang,
+        context.services.allocations.get,
+        str(ask["allocation"]),
+        customer_id=customer.id,
+    )
     periods, token = int(typed), message_of(update).message_id
     amount = Money(periods * allocation.fee_per_period)
     ask.update(token=token, amount=0, periods=periods, done=None)
@@ -924,13 +929,14 @@ async def got_profit(update: Update, context: BotContext) -> object:
     amount = await typed_amount(update, context, lang)
     if amount is None:
         return None
-    try:
-        allocation = await call(
-            context.services.allocations.get, str(ask["allocation"]), customer_id=customer.id
-        )
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return END
+    allocation = await attempt(
+        update,
+        context,
+        lang,
+        context.services.allocations.get,
+        str(ask["allocation"]),
+        customer_id=customer.id,
+    )
     available = profit_available(allocation)
     if amount.minor > available:
         await say(update, context, text("alloc.profit.too_much", lang, available=Money(available)))
@@ -976,18 +982,17 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict
     lang = press.lang
     kind = Kind(str(ask["kind"]))
     if not isinstance(ask.get("done"), str):
-        try:
-            request = await call(
-                context.services.allocations.ask,
-                str(ask["allocation"]),
-                kind,
-                customer_id=press.customer.id,
-                amount=int(ask.get("amount") or 0),
-                periods=int(ask.get("periods") or 0),
-            )
-        except P2PStockError as error:
-            await tell_error(update, context, error, lang)
-            return END
+        request = await attempt(
+            update,
+            context,
+            lang,
+            context.services.allocations.ask,
+            str(ask["allocation"]),
+            kind,
+            customer_id=press.customer.id,
+            amount=int(ask.get("amount") or 0),
+            periods=int(ask.get("periods") or 0),
+        )
         ask["done"] = request.id
     asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
     await edit(update, asked)

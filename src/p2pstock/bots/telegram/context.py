@@ -10,7 +10,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ConversationHandler, ExtBot
 
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.persistence import UiStatePersistence
@@ -67,6 +67,24 @@ class BotApplication(Application[ExtBot[None], BotContext, Data, Data, Data, Non
 async def call(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """A synchronous service call, run off the event loop."""
     return await asyncio.to_thread(function, *args, **kwargs)
+
+
+async def attempt(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    function: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``call``, and should core refuse, the refusal told to the user in ``lang`` and this step ended (the
+    conversation's END): a handler reads as its way through, its one way out said once here."""
+    try:
+        return await call(function, *args, **kwargs)
+    except P2PStockError as error:
+        await tell_error(update, context, error, lang)
+        handled(ConversationHandler.END)
 
 
 def user_of(update: Update) -> User:

@@ -14,6 +14,7 @@ from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.confirming import pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     customer_of,
     edit,
@@ -55,11 +56,7 @@ async def got_deposit_amount(update: Update, context: BotContext) -> str | int |
     amount = await typed_amount(update, context, lang)
     if amount is None:
         return None
-    try:
-        link = await call(payments.start_deposit, customer.id, amount)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return END
+    link = await attempt(update, context, lang, payments.start_deposit, customer.id, amount)
     await say(update, context, text("deposit.link", lang, amount=amount), keyboards.pay(lang, link.url))
     return END
 
@@ -68,11 +65,7 @@ async def ask_withdrawal(update: Update, context: BotContext) -> str | int:
     """Ask how much to withdraw, showing what is available."""
     customer = await customer_of(update, context)
     lang = customer.language
-    try:
-        balance = await call(context.services.wallets.balance, customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return END
+    balance = await attempt(update, context, lang, context.services.wallets.balance, customer.id)
     await say(update, context, text("withdraw.ask", lang, available=balance.available))
     return WITHDRAWAL_AMOUNT
 

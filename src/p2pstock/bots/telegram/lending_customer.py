@@ -30,6 +30,7 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, new_token, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     customer_of,
     edit,
@@ -151,11 +152,7 @@ def _hall_line(loan: Loan, lang: str) -> str:
 
 async def _show_loan(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    try:
-        page = await call(context.services.lending.loan_page, press.subject)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    page = await attempt(update, context, press.lang, context.services.lending.loan_page, press.subject)
     rows = []
     if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
         rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
@@ -187,11 +184,7 @@ def _page_text(page: LoanPage, lang: str) -> str:
 
 async def _ask_amount(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    try:
-        loan = await call(context.services.lending.get, press.subject)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    loan = await attempt(update, context, press.lang, context.services.lending.get, press.subject)
     low, high = loan.bid_range()
     context.user_state[STEP] = {"kind": "invest", "loan": loan.id}
     await say(
@@ -479,11 +472,9 @@ async def _ask_early(update: Update, context: BotContext, press: Press) -> objec
     if loan is None:
         return END
     await query_of(update).answer()
-    try:
-        payoff = await call(context.services.lending.payoff, loan.id, customer_id=press.customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    payoff = await attempt(
+        update, context, press.lang, context.services.lending.payoff, loan.id, customer_id=press.customer.id
+    )
     return await _ask_confirm(update, context, press, loan, kind="early", amount=payoff.total)
 
 
@@ -507,11 +498,14 @@ async def _ask_confirm(
 
 async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    try:
-        loan = await call(context.services.lending.withdraw, press.subject, customer_id=press.customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return END
+    loan = await attempt(
+        update,
+        context,
+        press.lang,
+        context.services.lending.withdraw,
+        press.subject,
+        customer_id=press.customer.id,
+    )
     await edit(update, text("loan.withdrawn", press.lang, id=loan.id))
     return END
 
