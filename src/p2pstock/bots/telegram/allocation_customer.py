@@ -374,11 +374,8 @@ async def _show_detail(update: Update, context: BotContext, press: Press) -> obj
 async def _show(
     update: Update, context: BotContext, customer: Customer, allocation_id: str, *, header: str = ""
 ) -> None:
-    try:
-        allocation = await call(context.services.allocations.get, allocation_id, customer_id=customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, customer.language)
-        return
+    allocations, lang = context.services.allocations, customer.language
+    allocation = await attempt(update, context, lang, allocations.get, allocation_id, customer_id=customer.id)
     await _render(update, context, allocation, customer.language, header=header)
 
 
@@ -669,8 +666,6 @@ async def _chart(update: Update, context: BotContext, press: Press) -> object:
     """A PNG of total assets per trading day (the latest revision of each) against the lines."""
     await query_of(update).answer()
     timeline = await _timeline(update, context, press)
-    if timeline is None:
-        return END
     if not timeline.allocation.warning_line:
         await say(update, context, text("alloc.chart.no_lines", press.lang))
         return END
@@ -683,8 +678,6 @@ async def _show_timeline(update: Update, context: BotContext, press: Press) -> o
     await query_of(update).answer()
     lang = press.lang
     timeline = await _timeline(update, context, press)
-    if timeline is None:
-        return END
     zone = context.services.ledger.timezone
     events = timeline.events[-TIMELINE_EVENTS:]
     lines = [
@@ -707,12 +700,9 @@ async def _show_timeline(update: Update, context: BotContext, press: Press) -> o
     return END
 
 
-async def _timeline(update: Update, context: BotContext, press: Press) -> Timeline | None:
-    try:
-        return await call(context.services.allocations.timeline, press.subject, customer_id=press.customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return None
+async def _timeline(update: Update, context: BotContext, press: Press) -> Timeline:
+    timelines = context.services.allocations.timeline
+    return await attempt(update, context, press.lang, timelines, press.subject, customer_id=press.customer.id)
 
 
 def event_text(event: Event, lang: str) -> str:
@@ -1002,13 +992,10 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict
 async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
     """The allocation the button names, once it is the customer's and in progress (else they are told)."""
     await query_of(update).answer()
-    try:
-        allocation = await call(
-            context.services.allocations.get, press.subject, customer_id=press.customer.id
-        )
-    except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return None
+    allocations = context.services.allocations
+    allocation = await attempt(
+        update, context, press.lang, allocations.get, press.subject, customer_id=press.customer.id
+    )
     if not allocation.running:
         await say(update, context, text("alloc.not_running", press.lang, id=allocation.id))
         return None
