@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from operator_shell import operator_shell as shell_of_operator
+from operator_environment import operator_environment
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.holidays import default_sources
@@ -163,9 +163,9 @@ def uow_factory(database_url: str | None) -> Iterator[UnitOfWorkFactory]:
 
 @pytest.fixture
 def operator_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """The environment of a command the server's operator runs (``operator_shell.operator_shell``), with a
+    """The environment of a command the server's operator runs (``operator_environment``), with a
     fresh data directory under the test's temporary path."""
-    with shell_of_operator(monkeypatch, tmp_path / "data") as data:
+    with operator_environment(monkeypatch, tmp_path / "data") as data:
         yield data
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 import p2pstock
 from bots.language_check import foreign_words
-from operator_shell import operator_shell
+from operator_environment import operator_environment
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import current_revision, head_revision
@@ -45,7 +45,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
             out = io.StringIO()
             with (
                 pytest.MonkeyPatch.context() as monkeypatch,
-                operator_shell(monkeypatch, data),
+                operator_environment(monkeypatch, data),
                 contextlib.redirect_stdout(out),
             ):
                 assert main(["demo", "--lang", lang]) == 0

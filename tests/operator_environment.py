@@ -12,7 +12,7 @@ import pytest
 
 
 @contextlib.contextmanager
-def operator_shell(monkeypatch: pytest.MonkeyPatch, data: Path) -> Iterator[Path]:
+def operator_environment(monkeypatch: pytest.MonkeyPatch, data: Path) -> Iterator[Path]:
     """No ``P2PSTOCK_*`` setting (but the test settings) except the data directory ``data``, which is
     answered (the environment is set through ``monkeypatch``, which undoes it). The log set up by the
     command (``p2pstock.logs``) is taken down afterwards."""
