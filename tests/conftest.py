@@ -10,7 +10,6 @@ an unreachable server is an error.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from operator_environment import operator_environment
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.holidays import default_sources
@@ -163,20 +163,10 @@ def uow_factory(database_url: str | None) -> Iterator[UnitOfWorkFactory]:
 
 @pytest.fixture
 def operator_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """The environment of a command the server's operator runs: no ``P2PSTOCK_*`` setting (but the test
-    settings) except a fresh data directory under the test's temporary path, which is answered. The log
-    set up by the command (``p2pstock.logs``) is taken down afterwards."""
-    for name in list(os.environ):
-        if name.startswith("P2PSTOCK_") and not name.startswith("P2PSTOCK_TEST"):
-            monkeypatch.delenv(name)
-    data = tmp_path / "data"
-    monkeypatch.setenv("P2PSTOCK_DATA_DIR", str(data))
-    root, alembic = logging.getLogger(), logging.getLogger("alembic")
-    handlers, level, alembic_level = list(root.handlers), root.level, alembic.level
-    yield data
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    alembic.setLevel(alembic_level)
+    """The environment of a command the server's operator runs (``operator_environment``), with a
+    fresh data directory under the test's temporary path."""
+    with operator_environment(monkeypatch, tmp_path / "data") as data:
+        yield data
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Each message is read in the language of its reader at the time (the customer's, 
 an administrator without one). In a Chinese message every run of Latin letters must
 be something a Chinese reader meets as it is: an id or a number-like token (holding a digit or one of
 ``-_./@:#``, like ``a5cdee136b7a``, ``W-big``, ``/cancel``, ``https://…``), a word the user typed (a
-reason, a name), or a name on the allow-list (``p2pstock``, ``Telegram``, the formula letters D, B, A).
+reason, a name), or a name on the allow-list (``p2pstock``, ``Telegram``, the formula letters D, B, A, R).
 An English message must hold no CJK character but in what a user typed or the name of a thing (a Chinese
 product or person's name).
 """
@@ -42,6 +42,7 @@ ALLOWED = frozenset(
         "w",
         "c",
         "m",
+        "r",
         "xshg",
         "xshe",
         "jpeg",

@@ -13,7 +13,7 @@ from p2pstock import serving
 from p2pstock.bootstrap import App, bootstrap
 from p2pstock.cli.common import Commands, on_app
 from p2pstock.config import Settings
-from p2pstock.conversation_demo import run_conversation_demo
+from p2pstock.conversation_demo import LANGUAGES, run_conversation_demo
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.leases import Leases
 from p2pstock.demo import run_demo
@@ -22,10 +22,17 @@ from p2pstock.jobs import run_jobs
 
 def register(commands: Commands) -> None:
     demo = commands.add_parser(
-        "demo", help="a customer and two administrators through the Telegram bot, on a SQLite file"
+        "demo",
+        help="a customer and the administrators through the Telegram bot, on a SQLite file",
     )
     demo.add_argument(
         "--data-dir", type=Path, default=None, help="where demo.db goes (default: the data dir)"
+    )
+    demo.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="zh",
+        help="the language of the walk-through: the Telegram apps, the narration, the report (default: zh)",
     )
     demo.add_argument("--kernel", action="store_true", help="walk through the fund kernel instead")
     demo.set_defaults(run=_demo)
@@ -44,7 +51,8 @@ def register(commands: Commands) -> None:
 def _demo(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or Settings.from_env().data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    (run_demo if args.kernel else run_conversation_demo)(data_dir).close()
+    app = run_demo(data_dir) if args.kernel else run_conversation_demo(data_dir, lang=args.lang)
+    app.close()
     return 0
 
 

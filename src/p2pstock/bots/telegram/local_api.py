@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.request import BaseRequest, RequestData
 
+MEDIA = MappingProxyType({"sendPhoto": "[photo]", "sendDocument": "[file]"})
+"""How ``LocalBotApi.texts`` shows a photo or a file the bot sent (before its caption)."""
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "p2pstock", "username": "p2pstock_bot"}
 """The bot's own account as ``getMe`` answers it."""
 
@@ -60,17 +64,16 @@ class LocalBotApi(BaseRequest):
             self.message_ids.append((len(self.calls) - 1, int(result["message_id"])))
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
-    def texts(self, since: int = 0) -> list[tuple[int, str]]:
+    def texts(self, since: int = 0, media: Mapping[str, str] = MEDIA) -> list[tuple[int, str]]:
         """``(chat id, text)`` of every message the bot sent or edited, from call ``since`` on; a photo or a
-        file shows as ``[photo]`` or ``[file]`` before its caption."""
+        file shows as ``media`` names it (``[photo]`` or ``[file]``) before its caption."""
         shown = []
         for name, parameters in self.calls[since:]:
             chat = int(parameters.get("chat_id", 0))
             if name in ("sendMessage", "editMessageText") and "text" in parameters:
                 shown.append((chat, str(parameters["text"])))
-            elif name in ("sendPhoto", "sendDocument"):
-                kind = "[photo]" if name == "sendPhoto" else "[file]"
-                shown.append((chat, f"{kind} {parameters.get('caption', '')}".rstrip()))
+            elif name in media:
+                shown.append((chat, f"{media[name]} {parameters.get('caption', '')}".rstrip()))
         return shown
 
     def buttons(self, since: int = 0) -> list[tuple[int, str, str]]:
