@@ -81,6 +81,11 @@ Listener = Callable[[AuditRecord], None]
 """Told about each audit record after its transaction committed (plugins' event listeners)."""
 
 
+CHAT_LANGUAGE = "chat-language:"
+"""Prefix of the UI-state key (``chat-language:<chat>``) under which a frontend keeps the language it
+answers a chat in; notices to the staff in that chat follow it (``Tx.chat_language``)."""
+
+
 @attrs.define
 class Backoffice:
     """Shared by every service of one p2pstock instance."""
@@ -217,11 +222,13 @@ class Tx:
         return len(chats)
 
     def chat_language(self, chat: str) -> str:
-        """The language an administrator reads in the bot chat ``chat``: the one stored with the customer
-        of the same Telegram account (as the bot answers them), else ``DEFAULT_LANGUAGE``."""
+        """The language an administrator reads in the bot chat ``chat``: the one the bot answers the chat in
+        (kept under ``CHAT_LANGUAGE``), else the one stored with the customer of the same Telegram account,
+        else ``DEFAULT_LANGUAGE``."""
         if chat not in self._chat_languages:
-            customer = self.uow.customers.by_telegram(int(chat)) if chat.isdigit() else None
-            self._chat_languages[chat] = customer.language if customer else DEFAULT_LANGUAGE
+            kept = self.uow.ui_state.get(CHAT_LANGUAGE + chat)
+            customer = None if kept or not chat.isdigit() else self.uow.customers.by_telegram(int(chat))
+            self._chat_languages[chat] = kept or (customer.language if customer else DEFAULT_LANGUAGE)
         return self._chat_languages[chat]
 
     def tell_chats(self, chats: Sequence[str], texts: Sequence[str]) -> int:

@@ -14,8 +14,9 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, C
 
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.persistence import UiStatePersistence
-from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.services import BotServices, UiStore
 from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.core.backoffice import CHAT_LANGUAGE
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money, MoneyError
 from p2pstock.core.people.customers import Customer
@@ -133,7 +134,16 @@ async def administrator_of(update: Update, context: BotContext) -> tuple[Adminis
     if admin is None or not admin.active:
         return None
     customer = await call(context.services.customers.by_telegram, user.id)
-    return admin, customer.language if customer else language_from_telegram(user.language_code)
+    language = customer.language if customer else language_from_telegram(user.language_code)
+    await call(_remember_language, context.services.ui_state, user.id, language)
+    return admin, language
+
+
+def _remember_language(ui_state: UiStore, chat: int, language: str) -> None:
+    """Keep the language the bot answers an administrator's chat in: staff notices follow it."""
+    key = f"{CHAT_LANGUAGE}{chat}"
+    if ui_state.get(key) != language:
+        ui_state.put(key, language)
 
 
 def handled(state: object = None) -> NoReturn:
