@@ -47,7 +47,7 @@ class OtherProcess:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.wait(timeout=30)
+        self.process.communicate(timeout=30)  # and its pipes closed
 
 
 @pytest.fixture
