@@ -12,6 +12,9 @@ thread or a holder, so the table keeps two holders of one process apart, and let
 name on it is held any more. Every ``FileLocks`` on one path (symlinks resolved) shares one table and one
 descriptor, which stays open while anything holds it (closing a descriptor of the file would let go every
 lock of the process on it).
+
+Processes of an earlier version took a chat's turn as a lease row, which these locks do not see: upgrade
+every worker on one SQLite file together (stop them all, then start them).
 """
 
 from __future__ import annotations
