@@ -11,7 +11,8 @@ PostgreSQL database of its own):
                   (``LocalBotApi``): each update is a new customer's ``/start`` (registers them and
                   opens their wallet: write transactions with their audit records) or that customer
                   pressing the main menu's wallet button (reads the balance), each handled in its chat's
-                  turn (a lease taken and let go: two more write transactions);
+                  turn (on SQLite a lock of the machine; on PostgreSQL a lease taken and let go: two more
+                  write transactions);
 * ``baseline``  — the same web server whose webhook hands the update to a function that does nothing:
                   HTTP, the secret check and JSON decoding only.
 

@@ -97,3 +97,17 @@ def test_a_lease_renewed_while_blocking_work_runs_outlives_its_time_and_is_let_g
         assert not two.take("jobs", 1)
 
     assert two.take("jobs", 1)
+
+
+def test_a_turn_is_held_by_one_worker_at_a_time_and_can_be_taken_again_once_let_go(
+    uow_factory: UnitOfWorkFactory, clock: ManualClock
+) -> None:
+    one, two = workers(uow_factory, clock, 2)
+
+    assert one.take_turn("tg:turn:1", 60)
+    assert not two.take_turn("tg:turn:1", 60)
+    two.end_turn("tg:turn:1")  # not its turn: nothing happens
+    assert not two.take_turn("tg:turn:1", 60)
+    assert two.take_turn("tg:turn:2", 60)
+    one.end_turn("tg:turn:1")
+    assert two.take_turn("tg:turn:1", 60)

@@ -47,6 +47,7 @@ from p2pstock.adapters.memory_people import (
 )
 from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
+from p2pstock.core.leases import LocalLocks
 from p2pstock.core.ledger.accounts import Account, Balances
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
@@ -97,6 +98,9 @@ class MemoryDatabase:
 
 class MemoryUnitOfWorkFactory:
     """Opens units of work on one ``MemoryDatabase``."""
+
+    local_locks: LocalLocks | None = None
+    """None: a turn is a lease (the memory storage is this process's alone, and its leases are cheap)."""
 
     def __init__(self, database: MemoryDatabase | None = None) -> None:
         self.database = database or MemoryDatabase()

@@ -9,11 +9,18 @@ crashed holder to be replaced. Two uses:
   takes it and records the round, the others are refused, also after it was let go, until the next round.
   The holder renews the lease while its round runs, so a long round is never run twice at once.
 - **a chat's turn** (``tg:turn:<chat id>``, ``p2pstock.bots.telegram.persistence``): a bot worker holds the
-  chat's lease while it reads the chat's conversation state, handles the update and writes the state
-  back, so two updates of one chat reaching two workers at once are handled one after the other.
+  chat's turn (``take_turn``) while it reads the chat's conversation state, handles the update and writes
+  the state back, so two updates of one chat reaching two workers at once are handled one after the other.
 
 On PostgreSQL the take is one conditional ``UPDATE`` (a concurrent one waits for the first and then finds
 the row taken) or an ``INSERT … ON CONFLICT DO NOTHING``; on SQLite the writer lock serialises takes.
+
+**Turns on one machine.** A turn is short, never renewed and has no round. Where only the processes of
+one machine can open the storage (a SQLite file: its WAL needs memory they share), a turn is not a row but
+a lock of that machine (``UnitOfWorkFactory.local_locks``): taking and letting it go writes nothing, so a
+turn costs the database's one writer no transaction, and the operating system lets go the locks of a
+process the moment it ends, however it ends. A process that hangs keeps its turns (a lease would run out
+after ``seconds``, while it might still be at work). Elsewhere a turn is a lease of ``seconds``.
 """
 
 from __future__ import annotations
@@ -50,6 +57,19 @@ class LeaseRepository(Protocol):
         ...
 
 
+class LocalLocks(Protocol):
+    """Named locks among the processes of one machine, each held by one holder at a time; the operating
+    system lets go those of a process that ends."""
+
+    def take(self, name: str, holder: str) -> bool:
+        """Hold ``name`` for ``holder`` if nobody else holds it; whether ``holder`` holds it now."""
+        ...
+
+    def release(self, name: str, holder: str) -> None:
+        """Let ``name`` go if ``holder`` holds it."""
+        ...
+
+
 def this_process() -> str:
     """A holder name unique to this process: host, process id and a random part (pids are reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -71,6 +91,19 @@ class Leases:
 
     def release(self, name: str) -> None:
         self.office.run(lambda tx: tx.uow.leases.release(name, self.holder))
+
+    def take_turn(self, name: str, seconds: float) -> bool:
+        """Hold the turn ``name``: a lock of this machine where the storage has them, else the lease
+        ``name`` for ``seconds`` (see "Turns on one machine" above)."""
+        local = self.office.uow_factory.local_locks
+        return local.take(name, self.holder) if local is not None else self.take(name, seconds)
+
+    def end_turn(self, name: str) -> None:
+        local = self.office.uow_factory.local_locks
+        if local is not None:
+            local.release(name, self.holder)
+        else:
+            self.release(name)
 
     @contextlib.contextmanager
     def renewed(self, name: str, seconds: float) -> Iterator[None]:

@@ -15,7 +15,7 @@ from p2pstock.core.allocation.ports import (
     SideRequestRepository,
 )
 from p2pstock.core.audit import AuditLog
-from p2pstock.core.leases import LeaseRepository
+from p2pstock.core.leases import LeaseRepository, LocalLocks
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.lending.ports import (
     InstallmentRepository,
@@ -98,3 +98,8 @@ class UnitOfWorkFactory(Protocol):
     """Opens units of work. ``readonly`` ones may run beside writers and must not write."""
 
     def __call__(self, *, readonly: bool = False) -> UnitOfWork: ...
+    @property
+    def local_locks(self) -> LocalLocks | None:
+        """Locks among the processes of this machine, where only this machine's processes can open the
+        storage (a SQLite file); ``None`` elsewhere (see ``p2pstock.core.leases``)."""
+        ...

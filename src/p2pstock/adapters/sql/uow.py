@@ -19,6 +19,7 @@ from p2pstock.adapters.sql.database import is_database_error, is_disconnect, tra
 from p2pstock.adapters.sql.leases import SqlLeases
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.lending import SqlInstallments, SqlInvestments, SqlLoanProducts, SqlLoans
+from p2pstock.adapters.sql.local_locks import local_locks
 from p2pstock.adapters.sql.outbox import SqlOutbox
 from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
@@ -40,6 +41,9 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.writer_lock = writer_lock(engine)  # SQLite: one writer at a time in the process (writers.py)
+        self.local_locks = local_locks(
+            engine
+        )  # SQLite: a chat's turn is a lock of the machine (local_locks.py)
 
     def __call__(self, *, readonly: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.dialect, readonly, None if readonly else self.writer_lock)

@@ -114,16 +114,22 @@ def query_of(update: Update) -> CallbackQuery:
     return query
 
 
-async def customer_of(update: Update, context: BotContext) -> Customer:
+async def customer_of(update: Update, context: BotContext, *, open_wallet: bool = False) -> Customer:
     """The customer behind the update; a Telegram user seen for the first time is registered (in the
-    language of their Telegram app) and gets a wallet."""
+    language of their Telegram app) and gets a wallet; with ``open_wallet``, a known customer's wallet is
+    opened too (if it is open, nothing changes). One hand-off to a worker thread."""
     user = user_of(update)
-    services = context.services
-    customer = await call(services.customers.by_telegram, user.id)
+    language = language_from_telegram(user.language_code)
+    return await call(_customer, context.services, user.id, language, open_wallet=open_wallet)
+
+
+def _customer(services: BotServices, telegram_user_id: int, language: str, *, open_wallet: bool) -> Customer:
+    customer = services.customers.by_telegram(telegram_user_id)
     if customer is None:
-        language = language_from_telegram(user.language_code)
-        customer = await call(services.customers.register, telegram_user_id=user.id, language=language)
-        await call(services.wallets.open, customer.id)
+        customer = services.customers.register(telegram_user_id=telegram_user_id, language=language)
+    elif not open_wallet:
+        return customer
+    services.wallets.open(customer.id)
     return customer
 
 

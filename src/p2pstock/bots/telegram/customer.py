@@ -41,8 +41,7 @@ TRANSIENT = ("phone", "real_name", "document_kind", "allocation_draft", "allocat
 
 async def start(update: Update, context: BotContext) -> int:
     """Register (or find) the customer, open their wallet, greet them and show the menu."""
-    customer = await customer_of(update, context)
-    await call(context.services.wallets.open, customer.id)
+    customer = await customer_of(update, context, open_wallet=True)
     _forget_steps(context)
     name = user_of(update).first_name or ""
     await say(

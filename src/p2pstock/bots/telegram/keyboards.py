@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
@@ -29,10 +31,12 @@ MAIN_MENU_ROWS = (
 )
 
 
+@functools.cache  # one per language: a keyboard is immutable, and the main menu goes with most replies
 def main_menu(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_menu_button(item, lang) for item in row] for row in MAIN_MENU_ROWS])
 
 
+@functools.cache
 def wallet_actions(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_menu_button("deposit", lang), _menu_button("withdraw", lang)], [_menu_button("statement", lang)]]

@@ -10,17 +10,19 @@ live in the database's own tables. Keys::
     <prefix>chat:<chat id>        chat_data of one chat
     <prefix>bot                   bot_data
     <prefix>conv:<name>:<key>     the state of conversation ``name`` for ``key`` (a JSON list of ids)
-    <prefix>turn:<chat id>        the chat's turn (a lease, see ``p2pstock.core.leases``)
+    <prefix>turn:<chat id>        the chat's turn (``Leases.take_turn``: a lease, or on a SQLite file a lock
+                                  of the machine; see ``p2pstock.core.leases``)
 
 **Several processes.** python-telegram-bot reads the stored state once, when the application starts, and
 keeps it in memory. So that a conversation begun in one process goes on in another, each update is
 handled in its chat's turn (``turn``, which ``BotApplication.process_update`` enters): the process takes
-the chat's turn (waiting while another process holds it), reads the chat's state from the storage into the
-application — the user's and the chat's data and the chat's state in each persistent conversation —,
-handles the update and writes what changed back before it lets the turn go. Two updates of one chat
-reaching two processes at once — or one process, which takes them in turn with a lock of its own — are
-therefore handled one after the other, each on the state the other left. A process that dies inside a
-turn frees the chat when the turn runs out (``TURN_SECONDS``).
+the chat's turn (waiting while another process holds it) and reads the chat's state from the storage into
+the application — the user's and the chat's data and the chat's state in each persistent conversation;
+both in one hand-off to a worker thread —, handles the update and writes what changed back before it lets
+the turn go. Two updates of one chat reaching two processes at once — or one process, which takes them in
+turn with a lock of its own — are therefore handled one after the other, each on the state the other left.
+A process that dies inside a turn frees the chat: at once on a SQLite file (the operating system lets its
+lock go), else when its lease runs out (``TURN_SECONDS``).
 
 A value equal to the one last read or written is not written again. Storage calls run off the event loop.
 Callback data is not stored (the bot writes its own short button data, see callbacks.py).
@@ -46,10 +48,13 @@ ConversationKey = tuple[int | str, ...]
 ConversationDict = dict[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 """The shapes ``BasePersistence`` speaks in (as telegram.ext types them)."""
+States = dict[str, tuple[ConversationHandler, ConversationKey]]  # type: ignore[type-arg]
+"""A chat's state in each persistent conversation: its row, the conversation and the chat's key there."""
 
 
 TURN_SECONDS = 60
-"""How long a chat's turn lasts: a process that died while handling an update frees the chat after it."""
+"""How long a chat's turn lasts where it is a lease: a process that died while handling an update frees the
+chat after it."""
 TURN_WAIT_SECONDS = 75
 """How long an update waits for its chat's turn before it is given up with ``ChatBusy`` (the webhook then
 answers 500, and Telegram sends the update again later): longer than a turn, so that the turn of a process
@@ -175,10 +180,15 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
             yield
             return
         key = f"{self.prefix}turn:{chat.id}"
+        states = self._conversation_rows(application, update)
+        keys = [f"{self.prefix}user:{user.id}", f"{self.prefix}chat:{chat.id}", *states]
         async with self._local_turn(key):  # the storage's turn is this process's: its updates take turns too
-            await self._wait_for_turn(key)
+            rows = await self._wait_for_turn(key, keys)
             try:
-                await self._load_chat(application, update, chat.id, user.id)
+                self._written.update({each: rows.get(each) for each in keys})
+                _replace(application.user_data[user.id], rows.get(keys[0]))
+                _replace(application.chat_data[chat.id], rows.get(keys[1]))
+                _load_states(states, rows)
                 yield
                 await application.update_persistence()
             finally:
@@ -200,43 +210,32 @@ class UiStatePersistence(BasePersistence[Data, Data, Data]):
             else:
                 self._local[key] = (lock, users - 1)
 
-    async def _wait_for_turn(self, key: str) -> None:
+    async def _wait_for_turn(self, key: str, keys: list[str]) -> dict[str, str]:
+        """The turn ``key`` taken, and the stored ones of ``keys`` (the chat's state) read in it."""
         deadline = time.monotonic() + TURN_WAIT_SECONDS
-        while not await asyncio.to_thread(self.store.take_turn, key, TURN_SECONDS):
+        while (rows := await asyncio.to_thread(self._take_and_read, key, keys)) is None:
             if time.monotonic() > deadline:
                 raise ChatBusy(f"{key} stayed busy for {TURN_WAIT_SECONDS} s")
             await asyncio.sleep(_TURN_POLL_SECONDS)
+        return rows
 
-    async def _load_chat(
-        self,
-        application: Application,  # type: ignore[type-arg]
-        update: Update,
-        chat_id: int,
-        user_id: int,
-    ) -> None:
-        """The chat's stored state into ``application``, replacing what it held in memory (another process
-        may have moved the conversation on since)."""
-        user_key, chat_key = f"{self.prefix}user:{user_id}", f"{self.prefix}chat:{chat_id}"
-        states = {
-            handler: (state_key, f"{self.prefix}conv:{handler.name}:{_dump(list(state_key))}")
+    def _take_and_read(self, key: str, keys: list[str]) -> dict[str, str] | None:
+        """In a worker thread (one hand-off): the turn ``key`` if it is free, then ``keys`` read."""
+        if not self.store.take_turn(key, TURN_SECONDS):
+            return None
+        try:
+            return self.store.get_many(keys)
+        except BaseException:
+            self.store.end_turn(key)
+            raise
+
+    def _conversation_rows(self, application: Application, update: Update) -> States:  # type: ignore[type-arg]
+        """The row of ``update``'s chat's state in each persistent conversation."""
+        return {
+            f"{self.prefix}conv:{handler.name}:{_dump(list(state_key))}": (handler, state_key)
             for handler in _persistent_conversations(application)
             for state_key in [handler._get_key(update)]
         }
-        keys = [user_key, chat_key, *(row for _state_key, row in states.values())]
-        rows = await asyncio.to_thread(self.store.get_many, keys)
-        self._written.update({key: rows.get(key) for key in keys})
-        _replace(application.user_data[user_id], rows.get(user_key))
-        _replace(application.chat_data[chat_id], rows.get(chat_key))
-        for handler, (state_key, row) in states.items():
-            # PTB keeps each conversation's states in the handler's TrackingDict; set without marking them
-            # changed (they are what the storage holds).
-            conversations = handler._conversations
-            if not isinstance(conversations, TrackingDict):
-                raise TypeError("the conversation was not initialised with the persistence")
-            if row in rows:
-                conversations.update_no_track({state_key: json.loads(rows[row])})
-            else:
-                conversations.data.pop(state_key, None)  # UserDict: its dict, untracked
 
 
 def _persistent_conversations(application: Application) -> list[ConversationHandler]:  # type: ignore[type-arg]
@@ -246,6 +245,21 @@ def _persistent_conversations(application: Application) -> list[ConversationHand
         for handler in handlers
         if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
     ]
+
+
+def _load_states(states: States, rows: dict[str, str]) -> None:
+    """Each conversation's state for the chat made what ``rows`` hold, replacing what the application held
+    in memory (another process may have moved the conversation on since)."""
+    for row, (handler, state_key) in states.items():
+        # PTB keeps each conversation's states in the handler's TrackingDict; set without marking them
+        # changed (they are what the storage holds).
+        conversations = handler._conversations
+        if not isinstance(conversations, TrackingDict):
+            raise TypeError("the conversation was not initialised with the persistence")
+        if row in rows:
+            conversations.update_no_track({state_key: json.loads(rows[row])})
+        else:
+            conversations.data.pop(state_key, None)  # UserDict: its dict, untracked
 
 
 def _replace(data: Data, stored: str | None) -> None:

@@ -61,8 +61,8 @@ class UiStore(Protocol):
 
 @attrs.frozen
 class OfficeUiStore:
-    """``UiStore`` on the platform's storage (``uow.ui_state``, turns as leases ``uow.leases``), one short
-    transaction per call."""
+    """``UiStore`` on the platform's storage (``uow.ui_state``; turns as ``Leases.take_turn`` takes them), one
+    short transaction per call."""
 
     office: Backoffice
     leases: Leases = attrs.field(
@@ -80,10 +80,10 @@ class OfficeUiStore:
         return self.office.read(read)
 
     def take_turn(self, key: str, seconds: float) -> bool:
-        return self.leases.take(key, seconds)
+        return self.leases.take_turn(key, seconds)
 
     def end_turn(self, key: str) -> None:
-        self.leases.release(key)
+        self.leases.end_turn(key)
 
     def put(self, key: str, value: str) -> None:
         self.office.run(lambda tx: tx.uow.ui_state.put(key, value))
