@@ -14,6 +14,7 @@ the secret masked too (``scrub``).
 from __future__ import annotations
 
 import enum
+import functools
 import string
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
@@ -39,7 +40,13 @@ SECRET_VALUES = frozenset({"code"})
 
 def secret_of(values: Mapping[str, object]) -> str:
     """The value among ``values`` that is a secret (see ``SECRET_VALUES``), or ``""``."""
-    return next((str(values[name]) for name in sorted(SECRET_VALUES) if name in values), "")
+    for name in _SECRET_ORDER:
+        if name in values:
+            return str(values[name])
+    return ""
+
+
+_SECRET_ORDER = tuple(sorted(SECRET_VALUES))
 
 
 class Channel(enum.StrEnum):
@@ -265,18 +272,25 @@ def render(key: str, language: str, **values: object) -> str:
     ``values`` must name exactly the template's placeholders; otherwise ``InvalidInput`` is raised,
     as it is for an unknown key.
     """
+    return template_for(key, language, frozenset(values)).format(**values)
+
+
+@functools.lru_cache(maxsize=1024)
+def template_for(key: str, language: str, names: frozenset[str]) -> str:
+    """The template ``render`` fills for ``key`` in ``language`` with values of these ``names`` (checked
+    once for each key, language and names: a message to each of a thousand investors fills one)."""
     languages = TEMPLATES.get(key)
     if languages is None:
         raise InvalidInput(f"there is no notification template {key!r}")
     template = languages.get(language, languages[DEFAULT_LANGUAGE])
     expected = placeholders(template)
-    missing = sorted(expected - values.keys())
+    missing = sorted(expected - names)
     if missing:
         raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}")
-    extra = sorted(values.keys() - expected)
+    extra = sorted(names - expected)
     if extra:
         raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}")
-    return template.format(**values)
+    return template
 
 
 DIGEST_CHARS = 3_500

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository, split_list
+from p2pstock.core import trusted
 from p2pstock.core.clock import from_micros, to_micros
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument, DocumentKind, ReviewStatus
@@ -82,17 +83,13 @@ def _customer_row(c: Customer) -> dict[str, Any]:
 
 
 def _customer(row: Row) -> Customer:
-    return Customer(
-        id=row[0],
-        telegram_user_id=row[1],
-        language=row[2],
-        phone=row[3],
-        real_name=row[4],
-        resident_id=None if row[5] is None else ResidentId(row[5]),
-        status=KycStatus(row[6]),
-        rejection_reason=row[7],
-        created_at=row[8],
-    )
+    """A customer as stored: checked when it was saved, so not again (an installment's notices read a
+    thousand at once)."""
+    resident_id = None if row[5] is None else trusted.build(ResidentId, row[5])
+    return trusted.build(Customer, *row[:5], resident_id, _KYC[row[6]], row[7], row[8])
+
+
+_KYC = {status.value: status for status in KycStatus}
 
 
 # -- phone codes
