@@ -34,7 +34,14 @@ import attrs
 from p2pstock.core.audit import AuditKey, AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
+from p2pstock.core.notifications import (
+    DEFAULT_LANGUAGE,
+    Channel,
+    Notification,
+    render,
+    render_values,
+    secret_of,
+)
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
@@ -291,7 +298,12 @@ class Tx:
     ) -> Notification:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
         value such as a verification code is masked in the stored text once it was sent or given up)."""
-        return self._queue(channel, recipient, render(key, language, **values), secret_of(values))
+        return self._notify(channel, recipient, key, language, values)
+
+    def _notify(
+        self, channel: Channel, recipient: str, key: str, language: str, values: Mapping[str, object]
+    ) -> Notification:
+        return self._queue(channel, recipient, render_values(key, language, values), secret_of(values))
 
     def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
         notification = Notification.new(
@@ -315,11 +327,11 @@ class Tx:
         if customer is None:
             return None
         if customer.telegram_user_id is not None:
-            return self.notify(
-                Channel.TELEGRAM, str(customer.telegram_user_id), key, customer.language, **values
+            return self._notify(
+                Channel.TELEGRAM, str(customer.telegram_user_id), key, customer.language, values
             )
         if customer.phone:
-            return self.notify(Channel.SMS, customer.phone, key, customer.language, **values)
+            return self._notify(Channel.SMS, customer.phone, key, customer.language, values)
         return None
 
     def alert(self, customer: Customer | None, key: str, **values: object) -> list[Notification]:

@@ -272,7 +272,12 @@ def render(key: str, language: str, **values: object) -> str:
     ``values`` must name exactly the template's placeholders; otherwise ``InvalidInput`` is raised,
     as it is for an unknown key.
     """
-    return template_for(key, language, frozenset(values)).format(**values)
+    return render_values(key, language, values)
+
+
+def render_values(key: str, language: str, values: Mapping[str, object]) -> str:
+    """``render`` with the values in one mapping."""
+    return template_for(key, language, frozenset(values)).format_map(values)
 
 
 @functools.lru_cache(maxsize=1024)
