@@ -26,7 +26,7 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import attrs
@@ -298,10 +298,10 @@ class Tx:
     ) -> Notification:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
         value such as a verification code is masked in the stored text once it was sent or given up)."""
-        return self._notify(channel, recipient, key, language, values)
+        return self._notify(channel, recipient, language, key, values)
 
     def _notify(
-        self, channel: Channel, recipient: str, key: str, language: str, values: Mapping[str, object]
+        self, channel: Channel, recipient: str, language: str, key: str, values: Mapping[str, object]
     ) -> Notification:
         return self._queue(channel, recipient, render_values(key, language, values), secret_of(values))
 
@@ -324,15 +324,27 @@ class Tx:
 
     def tell(self, customer: Customer | None, key: str, **values: object) -> Notification | None:
         """Queue a message to the customer: by Telegram when linked, else by SMS to a verified phone."""
-        if customer is None:
-            return None
-        if customer.telegram_user_id is not None:
-            return self._notify(
-                Channel.TELEGRAM, str(customer.telegram_user_id), key, customer.language, values
-            )
-        if customer.phone:
-            return self._notify(Channel.SMS, customer.phone, key, customer.language, values)
-        return None
+        reach = _reach(customer)
+        return None if reach is None else self._notify(*reach, key, values)
+
+    def tell_each(self, key: str, told: Iterable[tuple[Customer | None, Mapping[str, object]]]) -> int:
+        """``tell`` each customer ``key`` with their own values (text, numbers, ``Money``), in order; each
+        text is rendered once for a language and values alike (an installment paid to a thousand
+        investors says much the same to each). How many messages were queued."""
+        texts: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[str, str]] = {}
+        queued = 0
+        for customer, values in told:
+            reach = _reach(customer)
+            if reach is None:
+                continue
+            channel, recipient, language = reach
+            alike = (language, tuple(values.items()))
+            text = texts.get(alike)
+            if text is None:
+                text = texts[alike] = (render_values(key, language, values), secret_of(values))
+            self._queue(channel, recipient, *text)
+            queued += 1
+        return queued
 
     def alert(self, customer: Customer | None, key: str, **values: object) -> list[Notification]:
         """Queue a message to the customer on every channel they have: the bot when linked, and SMS to a
@@ -346,6 +358,18 @@ class Tx:
         if customer.phone:
             sent.append(self._queue(Channel.SMS, customer.phone, text))
         return sent
+
+
+def _reach(customer: Customer | None) -> tuple[Channel, str, str] | None:
+    """How a customer is told something, and in which language: by Telegram when linked, else by SMS to
+    a verified phone (none when neither)."""
+    if customer is None:
+        return None
+    if customer.telegram_user_id is not None:
+        return Channel.TELEGRAM, str(customer.telegram_user_id), customer.language
+    if customer.phone:
+        return Channel.SMS, customer.phone, customer.language
+    return None
 
 
 def expire_request(tx: Tx, request: ApprovalRequest) -> ApprovalRequest:

@@ -385,15 +385,8 @@ class Notification:
             raise InvalidInput("a notification needs a recipient and a text")
         if secret and secret not in text:
             raise InvalidInput("a notification's secret must be part of its text")
-        return cls(
-            id=id,
-            channel=Channel(channel),
-            recipient=recipient,
-            text=text,
-            created_at=now,
-            next_attempt_at=now,
-            secret=secret,
-        )
+        channel = channel if type(channel) is Channel else Channel(channel)
+        return cls(id, channel, recipient, text, now, DeliveryStatus.PENDING, 0, now, "", secret)
 
     def scrub(self, text: str) -> str:
         """``text`` with the secret masked (for a reason a provider gave, or a log line)."""

@@ -186,9 +186,11 @@ def _tell_payment(
     else:
         left = sum(owed(i).total for i in plan if not i.settled)
         tx.tell(borrower, "loan.repayment", id=loan.id, amount=Money(amount), left=Money(left))
-    for share in paid:
-        investor = people.get(share.investment.investor_id)
-        tx.tell(investor, "loan.received", id=loan.id, amount=Money(share.parts.total))
+    told = (
+        (people.get(share.investment.investor_id), {"id": loan.id, "amount": Money(share.parts.total)})
+        for share in paid
+    )
+    tx.tell_each("loan.received", told)
 
 
 def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:

@@ -158,11 +158,17 @@ def distribute(investments: Sequence[Investment], settled: Parts, fee_bp: int) -
 def received(share: Share) -> Investment:
     """The investment after receiving its share."""
     i, p = share.investment, share.parts
-    return trusted.evolve(
-        i,
-        principal_received=i.principal_received + p.principal,
-        interest_received=i.interest_received + p.interest,
-        penalty_received=i.penalty_received + p.penalty,
+    return trusted.build(
+        Investment,
+        i.id,
+        i.loan_id,
+        i.investor_id,
+        i.amount,
+        i.at,
+        i.status,
+        i.principal_received + p.principal,
+        i.interest_received + p.interest,
+        i.penalty_received + p.penalty,
     )
 
 
