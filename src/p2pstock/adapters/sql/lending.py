@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from p2pstock.adapters.sql.people import CUSTOMER_COLUMNS, customer_of
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.lending import products
@@ -27,6 +28,7 @@ from p2pstock.core.lending.loans import (
     to_json,
 )
 from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
+from p2pstock.core.people.customers import Customer
 
 # -- loan products
 
@@ -205,6 +207,13 @@ amount and time never change). One statement for all of them on PostgreSQL, the 
 pipeline of one statement per row costs the client and the server more); one prepared statement stepped
 through them on SQLite."""
 _STATUSES = {status.value: status for status in InvestmentStatus}
+_HOLDERS = (
+    f"SELECT {', '.join('i.' + c.strip() for c in _INVESTMENT.split(','))}, "
+    f"{', '.join('c.' + c.strip() for c in CUSTOMER_COLUMNS.split(','))} "
+    "FROM loan_investment i LEFT JOIN customer c ON c.id = i.investor_id "
+    "WHERE i.loan_id = :loan_id ORDER BY i.at, i.id"
+)
+_INVESTMENT_WIDTH = len(_INVESTMENT.split(","))
 
 
 def _investment_row(investment: Investment) -> dict[str, Any]:
@@ -244,6 +253,14 @@ class SqlInvestments(SqlRepository):
     def of_loan(self, loan_id: str) -> list[Investment]:
         statement = f"{_SELECT_INVESTMENT} WHERE loan_id = :loan_id ORDER BY at, id"
         return [_investment(row) for row in self._rows(statement, {"loan_id": loan_id})]
+
+    def holders(self, loan_id: str) -> list[tuple[Investment, Customer | None]]:
+        rows = self._rows(_HOLDERS, {"loan_id": loan_id})
+        width = _INVESTMENT_WIDTH
+        return [
+            (_investment(row[:width]), None if row[width] is None else customer_of(row[width:]))
+            for row in rows
+        ]
 
     def of_investor(self, investor_id: str) -> list[Investment]:
         statement = f"{_SELECT_INVESTMENT} WHERE investor_id = :investor_id ORDER BY at DESC, id"
