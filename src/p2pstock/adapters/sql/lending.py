@@ -16,6 +16,7 @@ import attrs
 
 from p2pstock.adapters.sql.people import CUSTOMER_COLUMNS, customer_of
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
+from p2pstock.core import trusted
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.lending import products
 from p2pstock.core.lending.loans import (
@@ -221,8 +222,7 @@ def _investment_row(investment: Investment) -> dict[str, Any]:
 
 
 def _investment(row: Row) -> Investment:
-    id_, loan_id, investor_id, amount, at, status, principal, interest, penalty = row
-    return Investment(id_, loan_id, investor_id, amount, at, _STATUSES[status], principal, interest, penalty)
+    return trusted.build(Investment, *row[:5], _STATUSES[row[5]], *row[6:9])
 
 
 def _saved(i: Investment) -> Row:
