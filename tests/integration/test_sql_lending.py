@@ -32,6 +32,7 @@ from p2pstock.core.lending.loans import (
 from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
 from p2pstock.core.lending.products import LoanProduct, LoanTerms
 from p2pstock.core.lending.schedules import Method
+from p2pstock.core.people.customers import Customer
 from p2pstock.core.ports import UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
@@ -477,6 +478,27 @@ def test_a_loans_investments_come_in_the_order_made_and_an_investors_newest_firs
     assert ids(read(uow_factory, lambda uow: uow.investments.of_investor("i2"))) == ["v0", "v2", "v1"]
     assert read(uow_factory, lambda uow: uow.investments.of_loan("l3")) == []
     assert read(uow_factory, lambda uow: uow.investments.of_investor("i3")) == []
+
+
+def test_a_loans_holders_come_in_the_order_made_each_with_the_investors_record(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    people = [Customer("i1", telegram_user_id=7001, language="en"), Customer("i2", phone="+8613800138000")]
+    made = [
+        investment("v2", at=NOW + SECOND, investor_id="i2"),
+        investment("v1", at=NOW),
+        investment("v3", at=NOW + 2 * SECOND, investor_id="gone"),  # no customer record
+        investment("v4", "l2", at=NOW),
+    ]
+    write(
+        uow_factory,
+        lambda uow: [uow.customers.add(c) for c in people] + [uow.investments.add(i) for i in made],
+    )
+
+    holders = read(uow_factory, lambda uow: uow.investments.holders("l1"))
+
+    assert holders == [(made[1], people[0]), (made[0], people[1]), (made[2], None)]
+    assert read(uow_factory, lambda uow: uow.investments.holders("l3")) == []
 
 
 def test_many_investments_are_saved_in_one_go(uow_factory: UnitOfWorkFactory) -> None:

@@ -9,7 +9,9 @@ from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.dispatch import Dispatcher, DispatchReport
+from p2pstock.core.money import Money
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
+from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.phone_codes import ResendTooSoon
 from p2pstock.core.sms import SmsRejected, SmsUnavailable
 
@@ -170,3 +172,29 @@ def test_texts_follow_the_customer_language(app: App) -> None:
     app.dispatcher.dispatch_now()
 
     assert sms(app)[0][1].startswith("您的 p2pstock 验证码是 ")
+
+
+def test_telling_each_of_many_queues_what_telling_them_one_by_one_does(app: App) -> None:
+    people = [
+        Customer("zh-bot", telegram_user_id=7001, language="zh"),
+        Customer("en-bot", telegram_user_id=7002, language="en"),
+        Customer("sms-only", phone=PHONE, language="en"),
+        Customer("unreachable"),
+        None,
+    ]
+    told = [(who, {"id": "L1", "amount": Money(8_885 + n % 2)}) for n, who in enumerate(people * 2)]
+
+    def one_by_one(tx: Tx) -> list[tuple[str, str, str]]:
+        queued = [tx.tell(who, "loan.received", **values) for who, values in told]
+        return [(n.channel, n.recipient, n.text) for n in queued if n is not None]
+
+    def each(tx: Tx) -> tuple[int, list[tuple[str, str, str]]]:
+        count = tx.tell_each("loan.received", told)
+        return count, [(n.channel, n.recipient, n.text) for n in tx._outgoing]
+
+    expected = app.office.run(one_by_one)
+    count, queued = app.office.run(each)
+
+    assert queued == expected
+    assert count == len(expected) == 6
+    assert queued[1] == (Channel.TELEGRAM, "7002", "¥88.86 from loan L1 is in your wallet.")

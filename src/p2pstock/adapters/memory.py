@@ -136,7 +136,7 @@ class MemoryUnitOfWork:
         lending = database.lending_tables
         self.loan_products = MemoryLoanProducts(lending.products, self._undo)
         self.loans = MemoryLoans(lending.loans, self._undo)
-        self.investments = MemoryInvestments(lending.investments, self._undo)
+        self.investments = MemoryInvestments(lending.investments, self._undo, database.customers)
         self.installments = MemoryInstallments(lending.installments, self._undo)
         self.leases = MemoryLeases(database.leases, self._undo)
 

@@ -12,6 +12,7 @@ from p2pstock.adapters.memory_people import Undo, put
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
+from p2pstock.core.people.customers import Customer
 
 
 @attrs.define
@@ -99,8 +100,8 @@ class MemoryLoans:
 
 
 class MemoryInvestments:
-    def __init__(self, rows: dict[str, Investment], undo: Undo) -> None:
-        self._rows, self._undo = rows, undo
+    def __init__(self, rows: dict[str, Investment], undo: Undo, customers: dict[str, Customer]) -> None:
+        self._rows, self._undo, self._customers = rows, undo, customers
 
     def get(self, investment_id: str) -> Investment | None:
         return self._rows.get(investment_id)
@@ -119,6 +120,9 @@ class MemoryInvestments:
     def of_loan(self, loan_id: str) -> list[Investment]:
         found = [i for i in self._rows.values() if i.loan_id == loan_id]
         return sorted(found, key=lambda i: (i.at, i.id))
+
+    def holders(self, loan_id: str) -> list[tuple[Investment, Customer | None]]:
+        return [(i, self._customers.get(i.investor_id)) for i in self.of_loan(loan_id)]
 
     def of_investor(self, investor_id: str) -> list[Investment]:
         found = [i for i in self._rows.values() if i.investor_id == investor_id]

@@ -26,7 +26,7 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 import attrs
@@ -34,7 +34,14 @@ import attrs
 from p2pstock.core.audit import AuditKey, AuditRecord, canonical
 from p2pstock.core.clock import Clock, SystemClock, to_micros
 from p2pstock.core.errors import NotFound
-from p2pstock.core.notifications import BRAND, DEFAULT_LANGUAGE, Channel, Notification, render, secret_of
+from p2pstock.core.notifications import (
+    BRAND,
+    DEFAULT_LANGUAGE,
+    Channel,
+    Notification,
+    render_values,
+    secret_of,
+)
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.four_eyes import DEFAULT_RULES, DEFAULT_TTL_SECONDS, ApprovalRequest, FourEyesRule
 from p2pstock.core.people.four_eyes import needs_second_pair as _needs_second_pair
@@ -217,7 +224,7 @@ class Tx:
         for chat in chats:
             language = self.chat_language(chat)
             if language not in texts:
-                texts[language] = render(key, language, brand=self.office.brand, **values)
+                texts[language] = self._render(key, language, values)
             self._queue(Channel.TELEGRAM, chat, texts[language])
         return len(chats)
 
@@ -317,8 +324,16 @@ class Tx:
     ) -> Notification:
         """Queue template ``key`` to ``recipient``; it is sent after this transaction commits (a secret
         value such as a verification code is masked in the stored text once it was sent or given up)."""
-        text = render(key, language, brand=self.office.brand, **values)
-        return self._queue(channel, recipient, text, secret_of(values))
+        return self._notify(channel, recipient, language, key, values)
+
+    def _notify(
+        self, channel: Channel, recipient: str, language: str, key: str, values: Mapping[str, object]
+    ) -> Notification:
+        return self._queue(channel, recipient, self._render(key, language, values), secret_of(values))
+
+    def _render(self, key: str, language: str, values: Mapping[str, object]) -> str:
+        """Template ``key`` in ``language``, naming the platform as its operator set it."""
+        return render_values(key, language, {"brand": self.office.brand, **values})
 
     def _queue(self, channel: Channel, recipient: str, text: str, secret: str = "") -> Notification:
         if channel is Channel.SMS and self.office.sms_signature:
@@ -341,28 +356,52 @@ class Tx:
 
     def tell(self, customer: Customer | None, key: str, **values: object) -> Notification | None:
         """Queue a message to the customer: by Telegram when linked, else by SMS to a verified phone."""
-        if customer is None:
-            return None
-        if customer.telegram_user_id is not None:
-            return self.notify(
-                Channel.TELEGRAM, str(customer.telegram_user_id), key, customer.language, **values
-            )
-        if customer.phone:
-            return self.notify(Channel.SMS, customer.phone, key, customer.language, **values)
-        return None
+        reach = _reach(customer)
+        return None if reach is None else self._notify(*reach, key, values)
+
+    def tell_each(self, key: str, told: Iterable[tuple[Customer | None, Mapping[str, object]]]) -> int:
+        """``tell`` each customer ``key`` with their own values (text, numbers, ``Money``), in order; each
+        text is rendered once for a language and values alike (an installment paid to a thousand
+        investors says much the same to each). How many messages were queued."""
+        texts: dict[tuple[str, tuple[tuple[str, object], ...]], tuple[str, str]] = {}
+        queued = 0
+        for customer, values in told:
+            reach = _reach(customer)
+            if reach is None:
+                continue
+            channel, recipient, language = reach
+            alike = (language, tuple(values.items()))
+            text = texts.get(alike)
+            if text is None:
+                text = texts[alike] = (self._render(key, language, values), secret_of(values))
+            self._queue(channel, recipient, *text)
+            queued += 1
+        return queued
 
     def alert(self, customer: Customer | None, key: str, **values: object) -> list[Notification]:
         """Queue a message to the customer on every channel they have: the bot when linked, and SMS to a
         verified phone."""
         if customer is None:
             return []
-        text = render(key, customer.language, brand=self.office.brand, **values)
+        text = self._render(key, customer.language, values)
         sent = []
         if customer.telegram_user_id is not None:
             sent.append(self._queue(Channel.TELEGRAM, str(customer.telegram_user_id), text))
         if customer.phone:
             sent.append(self._queue(Channel.SMS, customer.phone, text))
         return sent
+
+
+def _reach(customer: Customer | None) -> tuple[Channel, str, str] | None:
+    """How a customer is told something, and in which language: by Telegram when linked, else by SMS to
+    a verified phone (none when neither)."""
+    if customer is None:
+        return None
+    if customer.telegram_user_id is not None:
+        return Channel.TELEGRAM, str(customer.telegram_user_id), customer.language
+    if customer.phone:
+        return Channel.SMS, customer.phone, customer.language
+    return None
 
 
 def expire_request(tx: Tx, request: ApprovalRequest) -> ApprovalRequest:

@@ -14,6 +14,7 @@ the secret masked too (``scrub``).
 from __future__ import annotations
 
 import enum
+import functools
 import string
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
@@ -42,7 +43,13 @@ SECRET_VALUES = frozenset({"code"})
 
 def secret_of(values: Mapping[str, object]) -> str:
     """The value among ``values`` that is a secret (see ``SECRET_VALUES``), or ``""``."""
-    return next((str(values[name]) for name in sorted(SECRET_VALUES) if name in values), "")
+    for name in _SECRET_ORDER:
+        if name in values:
+            return str(values[name])
+    return ""
+
+
+_SECRET_ORDER = tuple(sorted(SECRET_VALUES))
 
 
 class Channel(enum.StrEnum):
@@ -270,19 +277,33 @@ def render(key: str, language: str, **values: object) -> str:
     raised, as it is for an unknown key. An enum value is shown by its name in ``language``
     (``core.names``).
     """
+    return render_values(key, language, values)
+
+
+def render_values(key: str, language: str, values: Mapping[str, object]) -> str:
+    """``render`` with the values in one mapping."""
+    template = template_for(key, language, frozenset(values) - {"brand"})
+    filled = {name: shown(value, language) for name, value in values.items()}
+    filled.setdefault("brand", BRAND)
+    return template.format_map(filled)
+
+
+@functools.lru_cache(maxsize=1024)
+def template_for(key: str, language: str, names: frozenset[str]) -> str:
+    """The template ``render`` fills for ``key`` in ``language`` with values of these ``names`` (checked
+    once for each key, language and names: a message to each of a thousand investors fills one)."""
     languages = TEMPLATES.get(key)
     if languages is None:
         raise InvalidInput(f"there is no notification template {key!r}", code="template_unknown")
     template = languages.get(language, languages[DEFAULT_LANGUAGE])
-    brand = values.pop("brand", BRAND)
     expected = placeholders(template) - {"brand"}
-    missing = sorted(expected - values.keys())
+    missing = sorted(expected - names)
     if missing:
         raise InvalidInput(f"template {key!r} needs values for {', '.join(missing)}", code="template_values")
-    extra = sorted(values.keys() - expected)
+    extra = sorted(names - expected)
     if extra:
         raise InvalidInput(f"template {key!r} has no place for {', '.join(extra)}", code="template_values")
-    return template.format(brand=brand, **{key: shown(value, language) for key, value in values.items()})
+    return template
 
 
 DIGEST_CHARS = 3_500
@@ -372,15 +393,8 @@ class Notification:
             raise InvalidInput("a notification needs a recipient and a text", code="notification_incomplete")
         if secret and secret not in text:
             raise InvalidInput("a notification's secret must be part of its text", code="notification_secret")
-        return cls(
-            id=id,
-            channel=Channel(channel),
-            recipient=recipient,
-            text=text,
-            created_at=now,
-            next_attempt_at=now,
-            secret=secret,
-        )
+        channel = channel if type(channel) is Channel else Channel(channel)
+        return cls(id, channel, recipient, text, now, DeliveryStatus.PENDING, 0, now, "", secret)
 
     def scrub(self, text: str) -> str:
         """``text`` with the secret masked (for a reason a provider gave, or a log line)."""

@@ -14,7 +14,9 @@ from typing import Any
 
 import attrs
 
+from p2pstock.adapters.sql.people import CUSTOMER_COLUMNS, customer_of
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
+from p2pstock.core import trusted
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.lending import products
 from p2pstock.core.lending.loans import (
@@ -27,6 +29,7 @@ from p2pstock.core.lending.loans import (
     to_json,
 )
 from p2pstock.core.lending.ports import HallFilter, LoanCatalogEntry
+from p2pstock.core.people.customers import Customer
 
 # -- loan products
 
@@ -191,10 +194,27 @@ _ADD_INVESTMENT = (
     f"VALUES ({', '.join(':' + c.strip() for c in _INVESTMENT.split(','))})"
 )
 _SAVE_INVESTMENT = (
-    "UPDATE loan_investment SET "
-    + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _INVESTMENT.split(",") if c.strip() != "id")
-    + " WHERE id = :id"
+    "UPDATE loan_investment SET status = ?, principal_received = ?, interest_received = ?, penalty_received = ? "
+    "WHERE id = ?"
 )
+_SAVE_INVESTMENTS = (
+    "UPDATE loan_investment AS i SET status = v.status, principal_received = v.principal, "
+    "interest_received = v.interest, penalty_received = v.penalty "
+    "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+    "AS v(id, status, principal, interest, penalty) WHERE i.id = v.id"
+)
+"""What saving investments writes: their status and what they received (an investment's loan, investor,
+amount and time never change). One statement for all of them on PostgreSQL, the rows as arrays (a
+pipeline of one statement per row costs the client and the server more); one prepared statement stepped
+through them on SQLite."""
+_STATUSES = {status.value: status for status in InvestmentStatus}
+_HOLDERS = (
+    f"SELECT {', '.join('i.' + c.strip() for c in _INVESTMENT.split(','))}, "
+    f"{', '.join('c.' + c.strip() for c in CUSTOMER_COLUMNS.split(','))} "
+    "FROM loan_investment i LEFT JOIN customer c ON c.id = i.investor_id "
+    "WHERE i.loan_id = :loan_id ORDER BY i.at, i.id"
+)
+_INVESTMENT_WIDTH = len(_INVESTMENT.split(","))
 
 
 def _investment_row(investment: Investment) -> dict[str, Any]:
@@ -202,10 +222,11 @@ def _investment_row(investment: Investment) -> dict[str, Any]:
 
 
 def _investment(row: Row) -> Investment:
-    id_, loan_id, investor_id, amount, at, status, principal, interest, penalty = row
-    return Investment(
-        id_, loan_id, investor_id, amount, at, InvestmentStatus(status), principal, interest, penalty
-    )
+    return trusted.build(Investment, *row[:5], _STATUSES[row[5]], *row[6:9])
+
+
+def _saved(i: Investment) -> Row:
+    return (i.status.value, i.principal_received, i.interest_received, i.penalty_received, i.id)
 
 
 class SqlInvestments(SqlRepository):
@@ -218,14 +239,28 @@ class SqlInvestments(SqlRepository):
             self._run(_ADD_INVESTMENT, _investment_row(investment))
 
     def save_all(self, investments: Sequence[Investment]) -> None:
-        rows = [_investment_row(i) for i in investments]
-        self._executemany(_SAVE_INVESTMENT, rows)
-        if rows and int(self._cursor.rowcount) != len(rows):
+        rows = [_saved(i) for i in {i.id: i for i in investments}.values()]  # the last of an id wins
+        if not rows:
+            return
+        if self._postgresql:
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            self._cursor.execute(_SAVE_INVESTMENTS, (columns[4], *columns[:4]), prepare=False)
+        else:
+            self._cursor.executemany(_SAVE_INVESTMENT, rows)
+        if int(self._cursor.rowcount) != len(rows):
             raise NotFound("an investment saved is not stored")
 
     def of_loan(self, loan_id: str) -> list[Investment]:
         statement = f"{_SELECT_INVESTMENT} WHERE loan_id = :loan_id ORDER BY at, id"
         return [_investment(row) for row in self._rows(statement, {"loan_id": loan_id})]
+
+    def holders(self, loan_id: str) -> list[tuple[Investment, Customer | None]]:
+        rows = self._rows(_HOLDERS, {"loan_id": loan_id})
+        width = _INVESTMENT_WIDTH
+        return [
+            (_investment(row[:width]), None if row[width] is None else customer_of(row[width:]))
+            for row in rows
+        ]
 
     def of_investor(self, investor_id: str) -> list[Investment]:
         statement = f"{_SELECT_INVESTMENT} WHERE investor_id = :investor_id ORDER BY at DESC, id"

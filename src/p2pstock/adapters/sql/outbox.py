@@ -70,8 +70,19 @@ def _row(n: Notification) -> dict[str, Any]:
 
 
 def _values(n: Notification) -> Row:
-    row = _row(n)
-    return tuple(row[name] for name in _COLUMNS)
+    """The values of a new row, in the order of ``_COLUMNS``."""
+    return (
+        n.id,
+        str(n.channel),
+        n.recipient,
+        n.text,
+        n.created_at,
+        str(n.status),
+        n.attempts,
+        n.next_attempt_at,
+        n.last_error,
+        n.secret,
+    )
 
 
 def _notification(row: Row) -> Notification:

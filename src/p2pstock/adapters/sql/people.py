@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository, split_list
+from p2pstock.core import trusted
 from p2pstock.core.clock import from_micros, to_micros
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument, DocumentKind, ReviewStatus
@@ -13,12 +14,12 @@ from p2pstock.core.people.resident_id import ResidentId
 
 # -- customers
 
-_CUSTOMER = (
+CUSTOMER_COLUMNS = (
     "id, telegram_user_id, language, phone, real_name, resident_id, status, rejection_reason, created_at"
 )
-_SELECT_CUSTOMER = f"SELECT {_CUSTOMER} FROM customer"
+_SELECT_CUSTOMER = f"SELECT {CUSTOMER_COLUMNS} FROM customer"
 _ADD_CUSTOMER = (
-    f"INSERT INTO customer ({_CUSTOMER}) VALUES (:id, :telegram_user_id, :language, :phone, :real_name, "
+    f"INSERT INTO customer ({CUSTOMER_COLUMNS}) VALUES (:id, :telegram_user_id, :language, :phone, :real_name, "
     ":resident_id, :status, :rejection_reason, :created_at)"
 )
 _SAVE_CUSTOMER = (
@@ -35,7 +36,7 @@ class SqlCustomers(SqlRepository):
 
     def many(self, customer_ids: list[str]) -> dict[str, Customer]:
         rows = self._in(f"{_SELECT_CUSTOMER} WHERE id {{in_keys}}", sorted(set(customer_ids)))
-        return {row[0]: _customer(row) for row in rows}
+        return {row[0]: customer_of(row) for row in rows}
 
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
         return self._one(f"{_SELECT_CUSTOMER} WHERE telegram_user_id = :key", telegram_user_id)
@@ -56,7 +57,7 @@ class SqlCustomers(SqlRepository):
 
     def in_status(self, status: str, limit: int) -> list[Customer]:
         rows = self._rows(_CUSTOMERS_IN_STATUS, {"status": str(status), "limit": limit})
-        return [_customer(row) for row in rows]
+        return [customer_of(row) for row in rows]
 
     def count_by_status(self) -> dict[str, int]:
         rows = self._rows("SELECT status, count(*) FROM customer GROUP BY status", {})
@@ -64,7 +65,7 @@ class SqlCustomers(SqlRepository):
 
     def _one(self, statement: str, key: object) -> Customer | None:
         row = self._first(statement, {"key": key})
-        return None if row is None else _customer(row)
+        return None if row is None else customer_of(row)
 
 
 def _customer_row(c: Customer) -> dict[str, Any]:
@@ -81,18 +82,14 @@ def _customer_row(c: Customer) -> dict[str, Any]:
     }
 
 
-def _customer(row: Row) -> Customer:
-    return Customer(
-        id=row[0],
-        telegram_user_id=row[1],
-        language=row[2],
-        phone=row[3],
-        real_name=row[4],
-        resident_id=None if row[5] is None else ResidentId(row[5]),
-        status=KycStatus(row[6]),
-        rejection_reason=row[7],
-        created_at=row[8],
-    )
+def customer_of(row: Row) -> Customer:
+    """A customer as stored: checked when it was saved, so not again (an installment's notices read a
+    thousand at once)."""
+    resident_id = None if row[5] is None else trusted.build(ResidentId, row[5])
+    return trusted.build(Customer, *row[:5], resident_id, _KYC[row[6]], row[7], row[8])
+
+
+_KYC = {status.value: status for status in KycStatus}
 
 
 # -- phone codes

@@ -11,6 +11,7 @@ import attrs
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
+from p2pstock.core.people.customers import Customer
 
 
 @attrs.frozen
@@ -92,6 +93,11 @@ class InvestmentRepository(Protocol):
     def save_all(self, investments: Sequence[Investment]) -> None: ...
     def of_loan(self, loan_id: str) -> list[Investment]:
         """A loan's investments in the order they were made."""
+        ...
+
+    def holders(self, loan_id: str) -> list[tuple[Investment, Customer | None]]:
+        """A loan's investments in the order they were made, each with its investor's customer record
+        (read together: an installment tells each investor what reached their wallet)."""
         ...
 
     def of_investor(self, investor_id: str) -> list[Investment]:

@@ -11,7 +11,7 @@ from the wallet's available balance as far as it goes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 import attrs
@@ -31,6 +31,7 @@ from p2pstock.core.lending.loans import Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import share_of
 from p2pstock.core.lending.repayments import accrued, owed
 from p2pstock.core.money import Money
+from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_id
 
@@ -164,13 +165,14 @@ def _pay(
     changed, _ = repayments.apply(targets, amount - early_fee, tx.now)
     after = {i.number: i for i in (*plan, *changed)}
     settled = repayments.settled_parts(plan, list(after.values()))
-    investments = tx.uow.investments.of_loan(loan.id)
-    out = repayments.distribute(investments, settled, loan.product.interest_fee_bp)
+    holders = tx.uow.investments.holders(loan.id)
+    out = repayments.distribute([i for i, _ in holders], settled, loan.product.interest_fee_bp)
     desk.move(tx, repayments.transfers(loan, key, amount, out, early_fee), short=wallet_short(amount))
     tx.uow.investments.save_all([repayments.received(share) for share in out.shares])
     _save_changed(tx, loan, list(after.values()))
     saved = desk.change(tx, loan, repayments.finish(loan, list(after.values())), actor=actor, action="repay")
-    _tell_payment(tx, saved, amount, list(after.values()), out.shares)
+    investors = {i.investor_id: investor for i, investor in holders}
+    _tell_payment(tx, saved, amount, list(after.values()), out.shares, investors=investors)
     return saved
 
 
@@ -180,21 +182,28 @@ def _save_changed(tx: Tx, loan: Loan, plan: list[LoanInstallment]) -> None:
 
 
 def _tell_payment(
-    tx: Tx, loan: Loan, amount: int, plan: list[LoanInstallment], split_: Sequence[repayments.Share]
+    tx: Tx,
+    loan: Loan,
+    amount: int,
+    plan: list[LoanInstallment],
+    split_: Sequence[repayments.Share],
+    *,
+    investors: Mapping[str, Customer | None],
 ) -> None:
-    """The borrower is told what is left, each investor paid what reached their wallet (their customer
-    records read at once: an installment may reach thousands)."""
-    paid = [share for share in split_ if share.parts.total]
-    people = tx.uow.customers.many([loan.borrower_id, *(share.investment.investor_id for share in paid)])
-    borrower = people.get(loan.borrower_id)
+    """The borrower is told what is left, each investor paid what reached their wallet (``investors``: their
+    customer records, read with the investments)."""
+    borrower = tx.uow.customers.get(loan.borrower_id)
     if loan.status is LoanStatus.REPAID:
         tx.tell(borrower, "loan.repaid", id=loan.id)
     else:
         left = sum(owed(i).total for i in plan if not i.settled)
         tx.tell(borrower, "loan.repayment", id=loan.id, amount=Money(amount), left=Money(left))
-    for share in paid:
-        investor = people.get(share.investment.investor_id)
-        tx.tell(investor, "loan.received", id=loan.id, amount=Money(share.parts.total))
+    told = (
+        (investors.get(share.investment.investor_id), {"id": loan.id, "amount": Money(share.parts.total)})
+        for share in split_
+        if share.parts.total
+    )
+    tx.tell_each("loan.received", told)
 
 
 def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:

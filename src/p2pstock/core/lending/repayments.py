@@ -22,11 +22,13 @@ from datetime import date
 
 import attrs
 
+from p2pstock.core import trusted
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 from p2pstock.core.lending.loans import Investment, InvestmentStatus, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import BP, LoanProduct, share_of
 from p2pstock.core.lending.schedules import split
+from p2pstock.core.validation import check_amount, check_id
 
 
 @attrs.frozen
@@ -144,8 +146,10 @@ def distribute(investments: Sequence[Investment], settled: Parts, fee_bp: int) -
     if settled.total == 0 or not holding:
         return Distribution((), fee if holding else 0)
     weights = {i.id: i.outstanding for i in holding}
+    nothing = dict.fromkeys(weights, 0)
     penalty, interest, principal = (
-        split(part, weights) for part in (settled.penalty, settled.interest - fee, settled.principal)
+        split(part, weights) if part else nothing
+        for part in (settled.penalty, settled.interest - fee, settled.principal)
     )
     shares = (Share(i, Parts(penalty[i.id], interest[i.id], principal[i.id])) for i in holding)
     return Distribution(tuple(share for share in shares if share.parts.total), fee)
@@ -154,17 +158,28 @@ def distribute(investments: Sequence[Investment], settled: Parts, fee_bp: int) -
 def received(share: Share) -> Investment:
     """The investment after receiving its share."""
     i, p = share.investment, share.parts
-    return attrs.evolve(
-        i,
-        principal_received=i.principal_received + p.principal,
-        interest_received=i.interest_received + p.interest,
-        penalty_received=i.penalty_received + p.penalty,
+    return trusted.build(
+        Investment,
+        i.id,
+        i.loan_id,
+        i.investor_id,
+        i.amount,
+        i.at,
+        i.status,
+        i.principal_received + p.principal,
+        i.interest_received + p.interest,
+        i.penalty_received + p.penalty,
     )
 
 
 def transfers(loan: Loan, key: str, amount: int, out: Distribution, early_fee: int) -> list[Transfer]:
-    """The payment in from the borrower and out to the investors and the platform, linked."""
-    escrow, prefix = chart.loan_escrow_id(loan.id), f"loan:{loan.id}:{key}"
+    """The payment in from the borrower and out to the investors and the platform, linked.
+
+    Built without ``Transfer``'s validators (two or three per investor, they cost as much as the rest of
+    the payment's own work): every id is checked here, every amount is a positive whole number of fen, and
+    the accounts, codes and reference are the loan's own. What the ledger decides (accounts that exist and
+    cover the debits) it decides."""
+    escrow, prefix, fee_income = chart.loan_escrow_id(loan.id), f"loan:{loan.id}:{key}", chart.fee_income().id
     moves = [(f"{prefix}:in", chart.wallet_id(loan.borrower_id), escrow, amount, codes.LOAN_REPAYMENT)]
     for share in out.shares:
         wallet, to, p = chart.wallet_id(share.investment.investor_id), share.investment.id, share.parts
@@ -174,22 +189,32 @@ def transfers(loan: Loan, key: str, amount: int, out: Distribution, early_fee: i
             (f"{prefix}:{to}:penalty", escrow, wallet, p.penalty, codes.LOAN_PENALTY),
         ]
     moves += [
-        (f"{prefix}:fee", escrow, chart.fee_income().id, out.fee, codes.LOAN_INTEREST_FEE),
-        (f"{prefix}:early", escrow, chart.fee_income().id, early_fee, codes.LOAN_EARLY_FEE),
+        (f"{prefix}:fee", escrow, fee_income, out.fee, codes.LOAN_INTEREST_FEE),
+        (f"{prefix}:early", escrow, fee_income, early_fee, codes.LOAN_EARLY_FEE),
     ]
     moving = [m for m in moves if m[3] > 0]
+    last = len(moving) - 1
     return [
-        Transfer.single(
-            id_,
-            debit=debit,
-            credit=credit,
-            amount=value,
-            code=code,
-            reference=loan.id,
-            linked=n < len(moving) - 1,
+        trusted.build(
+            Transfer,
+            check_id(id_, "transfer id"),
+            debit,
+            credit,
+            check_amount(value),
+            code,
+            "",
+            _LINKED if n < last else _ALONE,
+            "",
+            0,
+            loan.id,
+            0,
+            None,
         )
         for n, (id_, debit, credit, value, code) in enumerate(moving)
     ]
+
+
+_LINKED, _ALONE = TransferFlags.LINKED, TransferFlags.NONE
 
 
 def finish(loan: Loan, installments: Sequence[LoanInstallment]) -> Loan:
