@@ -14,6 +14,7 @@ the secret masked too (``scrub``).
 from __future__ import annotations
 
 import enum
+import functools
 import string
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
@@ -254,8 +255,10 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def placeholders(template: str) -> frozenset[str]:
-    """The names of the ``{name}`` fields in ``template``."""
+    """The names of the ``{name}`` fields in ``template`` (worked out once per template: a statement's
+    crossings render hundreds of alerts)."""
     return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 
