@@ -264,8 +264,10 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""
 
 
+@functools.lru_cache(maxsize=1024)
 def placeholders(template: str) -> frozenset[str]:
-    """The names of the ``{name}`` fields in ``template``."""
+    """The names of the ``{name}`` fields in ``template`` (worked out once per template: a statement's
+    crossings render hundreds of alerts)."""
     return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
 
 

@@ -160,8 +160,7 @@ class SqlAllocations(SqlRepository):
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         select = _WATCH.format(by_code="" if self._postgresql else _BY_CODE, in_keys="{in_keys}")
-        watches = (_watch(row) for row in self._in(select, sorted(set(codes))))
-        return {w.sub_account: w for w in watches if w.sub_account is not None}
+        return {row[2]: _watch(row) for row in self._in(select, sorted(set(codes)))}  # by sub-account
 
     def by_sub_account(self, codes: list[str]) -> dict[str, Allocation]:
         found = self._with_latest(self._running_on(_SELECT, codes))

@@ -17,7 +17,7 @@ import functools
 import json
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -196,11 +196,11 @@ LATEST = ("last_status_date", "last_assets", "last_withdrawable", "risk")
 """What storage reads from an allocation's latest status, never from the allocation's own record."""
 
 
-@attrs.frozen
-class Watch:
+class Watch(NamedTuple):
     """What a daily status needs of a running allocation — read without the rest of the record (a
     statement reads thousands at once) — and where its statuses stand: the day of the latest and the risk
-    state after it."""
+    state after it. A named tuple: built for every row of a statement, in half the time of a frozen attrs
+    instance."""
 
     id: str
     customer_id: str

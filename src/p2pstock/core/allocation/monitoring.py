@@ -74,24 +74,21 @@ class ImportReport:
         return not self.errors
 
 
-@attrs.define
-class _Day:
-    """What a status is checked against: the calendar and today, read once per call; each day's verdict
-    worked out once."""
+class _Day(dict[date, str]):
+    """What a status is checked against: the calendar and today, read once per call. ``when[day]`` is why
+    no status can be taken for ``day`` ("" if one can), worked out once per day."""
 
-    calendar: TradingCalendar
-    today: date
-    verdicts: dict[date, str] = attrs.Factory(dict)
+    def __init__(self, calendar: TradingCalendar, today: date) -> None:
+        super().__init__()
+        self.calendar = calendar
+        self.today = today
 
     @classmethod
     def of(cls, desk: Desk, tx: Tx) -> _Day:
         return cls(desk.calendar(tx), desk.today(tx))
 
-    def problem(self, day: date) -> str:
-        """Why no status can be taken for ``day`` ("" if one can)."""
-        verdict = self.verdicts.get(day)
-        if verdict is None:
-            verdict = self.verdicts[day] = self._verdict(day)
+    def __missing__(self, day: date) -> str:
+        verdict = self[day] = self._verdict(day)
         return verdict
 
     def _verdict(self, day: date) -> str:
@@ -166,7 +163,7 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str |
 def _problem(when: _Day, allocation: Watch, day: date) -> str:
     if allocation.status is not Status.IN_PROGRESS or allocation.start_date is None:
         return f"allocation {allocation.id} is not running"
-    if problem := when.problem(day):
+    if problem := when[day]:
         return problem
     if day < allocation.start_date:
         return f"{day} is before the allocation started ({allocation.start_date})"
@@ -214,17 +211,17 @@ def _apply(
 ) -> tuple[list[DailyStatus], list[Crossing]]:
     """Store the statuses (which carry each allocation's risk state from now on) and alert each change."""
     tracks = _tracks(tx, rows)
-    statuses, crossings = [], []
+    statuses, crossings, now = [], [], tx.now
     for a, day, figures in rows:
         assets = figures.total_assets
-        track = tracks.get(a.id)
+        track = tracks.get(a.id) if tracks else None
         if track is None:  # the allocation's one new status, for a day after its latest
             revision, before = 1, a.risk
             after = next_risk(before, assets, a.warning_line, a.liquidation_line)
         else:
             revision, before, after = track.read(a, day, assets)
         ratio = ratio_bp(assets, a.allocated, a.fees_unpaid)
-        status = DailyStatus(a.id, day, revision, figures, source, by, tx.now, ratio, before, after)
+        status = DailyStatus(a.id, day, revision, figures, source, by, now, ratio, before, after)
         statuses.append(status)
         if after is not before:
             crossings.append((a, status))
@@ -243,8 +240,11 @@ def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _T
     for a, day, _ in rows:
         if a.last_status_date is not None and day <= a.last_status_date:
             behind[a.id] = min(day, behind.get(a.id, day))
-    counts = Counter(a.id for a, _, _ in rows)
-    tracks = {a.id: _Track(a.risk) for a, _, _ in rows if counts[a.id] > 1 or a.id in behind}
+    ids = [a.id for a, _, _ in rows]
+    several = set() if len(set(ids)) == len(ids) else {i for i, n in Counter(ids).items() if n > 1}
+    if not several and not behind:
+        return {}
+    tracks = {a.id: _Track(a.risk) for a, _, _ in rows if a.id in several or a.id in behind}
     if behind:
         for stored in tx.uow.daily_statuses.since(sorted(behind), min(behind.values())):
             tracks[stored.allocation_id].saw(stored)
