@@ -452,7 +452,7 @@ def test_a_statement_with_bad_rows_changes_nothing_and_a_good_one_is_applied(adm
     lines = refused.splitlines()
     assert lines[0] == "24 rows are wrong; nothing was applied:"
     assert lines[1] == "· line 3: repeats line 2 (same sub-account and day)"
-    assert lines[2].startswith("· line 4: total assets ¥58,000.00 differ from cash plus market value")
+    assert lines[2].startswith("· line 4: Total assets ¥58,000.00 differ from cash plus market value")
     assert lines[3] == "· line 5: no running allocation uses sub-account NOPE-00"
     assert len(lines) == 1 + 20 + 2
     assert lines[-2:] == ["… and 4 more", "Correct the file and send it again, or send /cancel."]

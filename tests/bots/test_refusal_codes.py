@@ -49,6 +49,8 @@ def _modules() -> Iterator[tuple[Path, object]]:
 def _sites() -> Iterator[Site]:
     for path, module in _modules():
         for node in ast.walk(ast.parse(path.read_text())):
+            if _refuses_a_row(node):
+                yield _row_site(path, node)  # type: ignore[arg-type]
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             kind = getattr(module, node.func.id, None)
@@ -58,6 +60,23 @@ def _sites() -> Iterator[Site]:
                 literal = code.value if isinstance(code, ast.Constant) else None
                 where = f"{path.relative_to(CORE.parents[1])}:{node.lineno}"
                 yield Site(where, kind, literal if code else None, frozenset(keywords))
+
+
+def _refuses_a_row(node: ast.AST) -> bool:
+    """``RowError.refused(line, reason, "code", **values)``: a statement's row refused with a code."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "refused"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "RowError"
+    )
+
+
+def _row_site(path: Path, node: ast.Call) -> Site:
+    code = node.args[2].value if len(node.args) > 2 and isinstance(node.args[2], ast.Constant) else None
+    where = f"{path.relative_to(CORE.parents[1])}:{node.lineno}"
+    return Site(where, InvalidInput, code, frozenset(k.arg for k in node.keywords if k.arg))
 
 
 SITES = tuple(_sites())

@@ -60,7 +60,7 @@ from p2pstock.core.allocation.monitoring import ImportReport
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.allocation.service import VIEW, Timeline
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
-from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures
+from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.money import Money, MoneyError
@@ -896,10 +896,16 @@ def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _row_reason(row: RowError, lang: str) -> str:
+    """Why a statement's row was refused, in ``lang`` (core's reason stays in the logs)."""
+    key = f"refusal.{row.code}"
+    return text(key, lang, **dict(row.values)) if key in TEXTS else text("error.invalid", lang)
+
+
 def _refused(report: ImportReport, lang: str) -> list[str]:
     lines = [text("admin.alloc.import_refused", lang, count=len(report.errors))]
     lines += [
-        text("admin.alloc.import_row", lang, line=row.line, reason=row.reason)
+        text("admin.alloc.import_row", lang, line=row.line, reason=_row_reason(row, lang))
         for row in report.errors[:ROWS_TOLD]
     ]
     if len(report.errors) > ROWS_TOLD:

@@ -256,6 +256,21 @@ _SETTLING: Mapping[str, Mapping[str, str]] = {
         "调整须写明日期以及当天是否交易。", "An override needs a date and whether the day trades."
     ),
     "refusal.row_too_long": _t("该行的字段比表头多。", "The row has more fields than the header."),
+    # a statement's rows, told after "第 N 行：" / "line N: "
+    "refusal.statement_too_long": _t("一份对账单最多 {most} 行", "a statement holds at most {most} rows"),
+    "refusal.row_repeats": _t(
+        "与第 {first} 行重复（同一子账户、同一日）", "repeats line {first} (same sub-account and day)"
+    ),
+    "refusal.header_unreadable": _t("无法读取表头", "the header cannot be read"),
+    "refusal.csv_unreadable": _t("此处起无法按 CSV 读取", "unreadable CSV"),
+    "refusal.sub_account_unknown": _t(
+        "没有进行中的配资使用子账户 {sub_account}", "no running allocation uses sub-account {sub_account}"
+    ),
+    "refusal.statement_empty": _t("对账单没有数据行", "the statement has no rows"),
+    "refusal.allocation_not_running": _t("配资 {id} 不在交易中", "allocation {id} is not running"),
+    "refusal.status_before_start": _t(
+        "{day} 早于配资起始日 {start}", "{day} is before the allocation started ({start})"
+    ),
     "refusal.status_day_refused": _t(
         "{day} 无法录入每日状态（非交易日、日历未导入或日期未到）。",
         "No status can be recorded for {day} (not a trading day, its calendar is not loaded, or it is "

@@ -107,9 +107,9 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     tx.uow.daily_statuses.take_turn()
     allocation = Watch.of(desk.load(tx, allocation_id))
     figures.check()
-    problem = _problem(_Day.of(desk, tx), allocation, day)
+    problem = _problem(_Day.of(desk, tx), allocation, day, 0)
     if problem:
-        raise InvalidInput(problem, code="status_day_refused", day=day)
+        raise InvalidInput(problem.reason, code="status_day_refused", day=day)
     [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
     after = {"day": day.isoformat(), "assets": figures.total_assets, "crossings": crossings_named(crossings)}
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
@@ -137,15 +137,18 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str |
     for row in rows:
         allocation = running.get(row.sub_account)
         if allocation is None:
-            errors.append(RowError(row.line, f"no running allocation uses sub-account {row.sub_account}"))
-        elif problem := _problem(when, allocation, row.trade_date):
-            errors.append(RowError(row.line, problem))
+            reason = f"no running allocation uses sub-account {row.sub_account}"
+            errors.append(
+                RowError.refused(row.line, reason, "sub_account_unknown", sub_account=row.sub_account)
+            )
+        elif problem := _problem(when, allocation, row.trade_date, row.line):
+            errors.append(problem)
         else:
             accepted.append((allocation, row.trade_date, row.figures))
     if errors:
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
-        return ImportReport(0, (RowError(1, "the statement has no rows"),))
+        return ImportReport(0, (RowError.refused(1, "the statement has no rows", "statement_empty"),))
     _, crossings = _apply(tx, accepted, Source.CSV, admin.id)
     statement = ImportedStatement(identity, digest, len(accepted), admin.id, tx.now)
     tx.uow.daily_statuses.remember(statement)
@@ -160,14 +163,17 @@ def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str |
     return ImportReport(len(accepted), (), changes, statement)
 
 
-def _problem(when: _Day, allocation: Watch, day: date) -> str:
+def _problem(when: _Day, allocation: Watch, day: date, line: int) -> RowError | None:
+    """Why line ``line``'s status of ``allocation`` for ``day`` is refused, if it is."""
     if allocation.status is not Status.IN_PROGRESS or allocation.start_date is None:
-        return f"allocation {allocation.id} is not running"
+        reason = f"allocation {allocation.id} is not running"
+        return RowError.refused(line, reason, "allocation_not_running", id=allocation.id)
     if problem := when[day]:
-        return problem
+        return RowError.refused(line, problem, "status_day_refused", day=day)
     if day < allocation.start_date:
-        return f"{day} is before the allocation started ({allocation.start_date})"
-    return ""
+        reason = f"{day} is before the allocation started ({allocation.start_date})"
+        return RowError.refused(line, reason, "status_before_start", day=day, start=allocation.start_date)
+    return None
 
 
 @attrs.define

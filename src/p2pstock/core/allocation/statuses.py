@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from p2pstock.core.allocation.allocations import Risk
-from p2pstock.core.errors import InvalidInput
+from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.money import Money, MoneyError, parse_minor
 from p2pstock.core.validation import check_text
 
@@ -145,8 +145,22 @@ class StatementRow(NamedTuple):
 
 @attrs.frozen
 class RowError:
+    """Why line ``line`` was refused: ``reason`` in English (for logs and embedders), and the stable
+    ``code`` with the ``values`` its text shows, for a frontend to say it in the reader's language."""
+
     line: int
     reason: str
+    code: str = ""
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def refused(cls, line: int, reason: str, code: str, **values: object) -> RowError:
+        return cls(line, reason, code, tuple(values.items()))
+
+    @classmethod
+    def of(cls, line: int, error: P2PStockError) -> RowError:
+        """Line ``line`` refused for ``error``."""
+        return cls(line, str(error), error.code, tuple(error.values.items()))
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
@@ -176,15 +190,17 @@ class _Rows:
     def full(self, line: int) -> bool:
         """Whether ``line`` is past the last a statement may hold (refused, and the reading stops)."""
         if line > MAX_ROWS + 1:
-            self.errors.append(RowError(line, f"a statement holds at most {MAX_ROWS} rows"))
+            reason = f"a statement holds at most {MAX_ROWS} rows"
+            self.errors.append(RowError.refused(line, reason, "statement_too_long", most=MAX_ROWS))
             return True
         return False
 
     def add(self, row: StatementRow) -> None:
         key = (row.sub_account, row.trade_date)
         if key in self.seen:
-            reason = f"repeats line {self.seen[key]} (same sub-account and day)"
-            self.errors.append(RowError(row.line, reason))
+            first = self.seen[key]
+            reason = f"repeats line {first} (same sub-account and day)"
+            self.errors.append(RowError.refused(row.line, reason, "row_repeats", first=first))
         else:
             self.seen[key] = row.line
             self.rows.append(row)
@@ -193,7 +209,7 @@ class _Rows:
         try:
             self.add(columns.row(line, record))
         except InvalidInput as error:
-            self.errors.append(RowError(line, str(error)))
+            self.errors.append(RowError.of(line, error))
 
     def lines(self, columns: _Columns, text: str, line: int) -> int | None:
         """Read each line of ``text`` (numbered from ``line``; blank ones skipped) field by field: the
@@ -212,9 +228,9 @@ def _read_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
         header = next(reader, [])
         columns = _Columns.of(header)
     except csv.Error as error:
-        return [], [RowError(1, f"the header cannot be read: {error}")]
+        return [], [RowError.refused(1, f"the header cannot be read: {error}", "header_unreadable")]
     except InvalidInput as error:
-        return [], [RowError(1, str(error))]
+        return [], [RowError.of(1, error)]
     found = _Rows()
     for record in _records(reader, found.errors):
         if found.full(reader.line_num):
@@ -231,7 +247,7 @@ def _read_lines(text: str) -> tuple[list[StatementRow], list[RowError]]:
     try:
         columns = _Columns.of(header.split(","))
     except InvalidInput as error:
-        return [], [RowError(1, str(error))]
+        return [], [RowError.of(1, error)]
     plain = _PLAIN_ROWS.get(columns.header)
     found = _Rows()
     line, at = 2, 0  # the number of the next line, and where it begins in ``body``
@@ -300,7 +316,7 @@ def _records(reader: Reader, errors: list[RowError]) -> Iterator[list[str]]:
             if record:
                 yield record
     except csv.Error as error:
-        errors.append(RowError(reader.line_num, f"unreadable CSV: {error}"))
+        errors.append(RowError.refused(reader.line_num, f"unreadable CSV: {error}", "csv_unreadable"))
 
 
 class _Columns:
