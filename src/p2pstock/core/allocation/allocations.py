@@ -71,11 +71,16 @@ class Hold:
     amount: int
 
 
+def _outcome(value: str) -> CallOutcome:
+    """``CallOutcome(value)``, at once for a member."""
+    return value if type(value) is CallOutcome else CallOutcome(value)
+
+
 @attrs.frozen
 class PhoneCall:
     by: str
     at: int
-    outcome: CallOutcome = attrs.field(converter=CallOutcome)
+    outcome: CallOutcome = attrs.field(converter=_outcome)
     note: str = ""
 
 
@@ -349,6 +354,7 @@ _KEPT = operator.attrgetter(*sorted(_STORED.keys() - {name for name, _ in _REWRI
 
 
 def _member(kind: type[_E], value: object) -> _E:
+    """The member of ``kind`` that ``value`` is or names (``kind(value)``, faster)."""
     member = _MEMBERS[kind].get(value)
     return kind(value) if member is None else member  # type: ignore[return-value]
 
