@@ -7,23 +7,31 @@ database work. Nothing built from caller input may come through here.
 
 from __future__ import annotations
 
+import inspect
 import operator
+import types
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
 
 T = TypeVar("T")
 
+Setter = Callable[[Any, Any], None]
+
 
 @attrs.frozen
 class _Shape:
     names: tuple[str, ...]
-    values: operator.attrgetter[Any]
-    """Every field's value of an instance, in field order."""
     positions: dict[str, int]
+    values: Callable[[Any], tuple[Any, ...]]
+    """Every field's value of an instance, in field order."""
+    setters: tuple[Setter, ...]
+    """What stores each field's value on a new instance: its slot's own setter (a frozen class refuses
+    ``setattr``), half the cost of ``object.__setattr__``."""
     plain: bool
     """Whether the class's ``__init__`` only stores what it is given, in field order (no validator,
-    converter or ``__attrs_post_init__``): then it is the fastest way to build one."""
+    converter or ``__attrs_post_init__``): then it is the fastest way to build one of many fields."""
 
 
 _SHAPES: dict[type, _Shape] = {}
@@ -34,36 +42,44 @@ def _shape(cls: type) -> _Shape:
     if shape is None:
         fields = attrs.fields(cls)
         names = tuple(field.name for field in fields)
-        plain = len(names) > 1 and not hasattr(cls, "__attrs_post_init__")  # one name: its value alone
-        plain = plain and all(
+        getter = operator.attrgetter(*names)
+        values = getter if len(names) > 1 else lambda instance: (getter(instance),)
+        positions = {name: i for i, name in enumerate(names)}
+        setters = tuple(_setter(cls, name) for name in names)
+        plain = not hasattr(cls, "__attrs_post_init__") and all(
             f.validator is None and f.converter is None and f.init and not f.kw_only for f in fields
         )
-        positions = {name: i for i, name in enumerate(names)}
-        shape = _SHAPES[cls] = _Shape(names, operator.attrgetter(*names), positions, plain)
+        shape = _SHAPES[cls] = _Shape(names, positions, values, setters, plain)
     return shape
+
+
+def _setter(cls: type, name: str) -> Setter:
+    slot = inspect.getattr_static(cls, name, None)
+    if isinstance(slot, types.MemberDescriptorType):
+        return slot.__set__
+    return lambda instance, value: object.__setattr__(instance, name, value)
 
 
 def build(cls: type[T], *values: Any) -> T:
     """An instance of the attrs class ``cls`` from every field's value, in field order."""
-    names = _shape(cls).names
-    if len(values) != len(names):
-        raise TypeError(f"{cls.__name__} needs {len(names)} values, got {len(values)}")
+    setters = _shape(cls).setters
+    if len(values) != len(setters):
+        raise TypeError(f"{cls.__name__} needs {len(setters)} values, got {len(values)}")
     instance = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(instance, name, value)
+    for store, value in zip(setters, values, strict=True):
+        store(instance, value)
     return instance
 
 
 def evolve(instance: T, **changes: Any) -> T:
     """A copy of ``instance`` with ``changes`` applied."""
-    cls = type(instance)
-    shape = _shape(cls)
+    shape = _shape(type(instance))
+    values = list(shape.values(instance))
+    for name, value in changes.items():
+        values[shape.positions[name]] = value
     if shape.plain:
-        values = list(shape.values(instance))
-        for name, value in changes.items():
-            values[shape.positions[name]] = value
-        return cls(*values)
-    copy = object.__new__(cls)
-    for name in shape.names:
-        object.__setattr__(copy, name, changes[name] if name in changes else getattr(instance, name))
+        return type(instance)(*values)
+    copy = object.__new__(type(instance))
+    for store, value in zip(shape.setters, values, strict=True):
+        store(copy, value)
     return copy
