@@ -271,25 +271,28 @@ def rewrite_json(text: str, before: Allocation, after: Allocation) -> str:
     afresh."""
     if _KEPT(before) != _KEPT(after):
         return to_json(after)
+    pieces: list[str] = []
+    done = 0
     for name, marker in _REWRITTEN:
         value = getattr(after, name)
         if value == getattr(before, name):
             continue
-        start = text.find(marker) + len(marker)
+        start = text.find(marker, done) + len(marker)
         end = text.find(",", start)
         scalar = _SCALAR.get(type(value))
         if start < len(marker) or end < 0 or scalar is None:
             return to_json(after)
-        text = f"{text[:start]}{scalar(value)}{text[end:]}"
-    return text
+        pieces += (text[done:start], scalar(value))
+        done = end
+    return "".join((*pieces, text[done:]))
 
 
 _REWRITTEN = tuple(
     (name, f',"{name}":')
     for name in ("periods_charged", "prepaid_left", "fees_paid", "fees_unpaid", "overdue", "next_fee_date")
 )
-"""The fields a fee period changes, where each one's value starts in a text: a top-level name, since a
-string's quotes are escaped. Their values hold no comma."""
+"""The fields a fee period changes, in the order of a text, where each one's value starts in it: a
+top-level name, since a string's quotes are escaped. Their values hold no comma."""
 _SCALAR: dict[type, Callable[[Any], str]] = {
     int: int.__repr__,
     bool: lambda value: "true" if value else "false",
