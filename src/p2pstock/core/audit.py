@@ -251,7 +251,7 @@ class AuditRecord:
         previous_hash = GENESIS_HASH if previous is None else previous.hash
         before_text = canonical(before)
         after_text = before_text if after is before else canonical(after)
-        text = hashed_text(
+        text = _hashed_text(
             seq=seq,
             at=at,
             actor=actor,
@@ -281,7 +281,7 @@ def _hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(_json(fields).encode("utf-8")).hexdigest()
 
 
-def hashed_text(
+def _hashed_text(
     *, seq: int, at: int, actor: str, action: str, target: str, before: str, after: str, previous_hash: str
 ) -> str:
     """What ``_hash`` hashes of a new record's fields (two numbers, the rest text), written out: the names

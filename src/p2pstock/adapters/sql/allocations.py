@@ -48,13 +48,15 @@ _SAVE = (
     + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _ALLOCATION.split(",") if c.strip() != "id")
     + " WHERE id = :id AND version = :old_version"
 )
-_SAVE_CHANGING = (
-    "UPDATE allocation SET data = ?, next_fee_date = ?, fees_unpaid = ?, version = ?, withdrawn_since_status = ?, "
-    "withdrawn_status_date = ? WHERE id = ? AND version = ?"
+_CHANGING = (
+    "data",
+    "next_fee_date",
+    "fees_unpaid",
+    "version",
+    "withdrawn_since_status",
+    "withdrawn_status_date",
 )
-"""``_SAVE`` of an allocation whose other columns (``_FIXED``) are as read: an indexed column set, even to
-its own value, costs SQLite an update of the index."""
-_FIXED = operator.attrgetter(
+_FIXED_COLUMNS = (
     "customer_id",
     "status",
     "sub_account",
@@ -65,6 +67,14 @@ _FIXED = operator.attrgetter(
     "liquidation_line",
     "allocated",
 )
+"""The columns besides ``id`` that hold a field of the allocation by its own name, and that a fee period
+leaves as they are."""
+_SAVE_CHANGING = (
+    f"UPDATE allocation SET {', '.join(f'{c} = ?' for c in _CHANGING)} WHERE id = ? AND version = ?"
+)
+"""``_SAVE`` of an allocation whose other columns are as read: an indexed column set, even to its own
+value, costs SQLite an update of the index."""
+_FIXED = operator.attrgetter(*_FIXED_COLUMNS)
 _LATEST_OF_A = (
     "allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
     "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
