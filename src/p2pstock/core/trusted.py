@@ -1,8 +1,9 @@
 """Building records without re-running their validators.
 
-Validators guard what callers hand in. Records the ledger reads back from its own storage, or derives by
-its own arithmetic from records already validated, skip them: on the hot path they cost more than the
-database work. Nothing built from caller input may come through here.
+Validators guard what callers hand in. Records read back from the platform's own storage, or derived by
+its own arithmetic from records already validated (the ledger's transfers and accounts, an allocation
+moved on by a fee period), skip them: on the hot path they cost more than the database work. Nothing
+built from caller input may come through here.
 """
 
 from __future__ import annotations
