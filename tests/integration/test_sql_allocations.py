@@ -472,6 +472,41 @@ def test_fees_are_due_from_running_allocations_whose_next_fee_day_has_come(
     ]
 
 
+def test_allocations_charged_together_are_stored_exactly_each_at_its_next_versions(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    add_all(uow_factory, *(running(f"a{n}", f"S{n}", next_fee_date=MONDAY) for n in range(1, 4)))
+    charged = {
+        "a1": {"periods_charged": 1, "fees_paid": 120_000, "next_fee_date": MONDAY + timedelta(days=1)},
+        "a2": {"periods_charged": 2, "fees_unpaid": 120_000, "overdue": True, "next_fee_date": None},
+        "a3": {"status": Status.SETTLED, "reason": "到期", "holds": {Component.DEPOSIT: Hold("h", 1)}},
+    }
+
+    with uow_factory() as uow:
+        due = uow.allocations.fees_due(MONDAY, 10)
+        after = [attrs.evolve(a, version=a.version + 2, **charged[a.id]) for a in due]
+        uow.allocations.save_all(list(zip(due, after, strict=True)))
+        uow.commit()
+
+    assert read(uow_factory, lambda uow: [uow.allocations.get(a.id) for a in after]) == after
+    assert ids(read(uow_factory, lambda uow: uow.allocations.fees_due(MONDAY, 10))) == []
+
+
+def test_allocations_charged_together_fail_together_if_one_changed_meanwhile(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    add_all(uow_factory, running("a1", "S1", next_fee_date=MONDAY), running("a2", "S2", next_fee_date=MONDAY))
+    due = read(uow_factory, lambda uow: uow.allocations.fees_due(MONDAY, 10))
+    saved(uow_factory, attrs.evolve(due[1], reason="changed meanwhile"))
+    after = [attrs.evolve(a, version=a.version + 1, fees_paid=1) for a in due]
+
+    with pytest.raises(TransientConflict), uow_factory() as uow:
+        uow.allocations.save_all(list(zip(due, after, strict=True)))
+        uow.commit()
+
+    assert read(uow_factory, lambda uow: uow.allocations.get("a1")) == due[0]
+
+
 def test_unpaid_applications_past_their_deadline_come_earliest_deadline_first(
     uow_factory: UnitOfWorkFactory,
 ) -> None:

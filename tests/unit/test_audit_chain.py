@@ -214,6 +214,15 @@ def test_any_chain_built_by_append_verifies(
     assert verify(records) == ChainCheck(ok=True, checked=len(records), head=ChainHead.of(records[-1]))
 
 
+@given(states)
+def test_one_state_given_as_before_and_after_is_both_and_verifies(state: dict[str, object]) -> None:
+    record = AuditRecord.append(
+        None, at=T0, actor="system", action="audit.test", target="t:1", before=state, after=state
+    )
+    assert record.before == record.after == canonical(state)
+    assert record.expected_hash() == record.hash
+
+
 @given(steps, st.data())
 def test_flipping_any_character_of_any_after_breaks_the_chain_at_that_record(
     chain_steps: list[tuple[int, dict[str, object] | None, dict[str, object]]], data: st.DataObject

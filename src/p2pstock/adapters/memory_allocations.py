@@ -59,12 +59,12 @@ class MemoryAllocations:
         self._check_sub_account(allocation)
         put(self._rows, allocation.id, allocation, self._undo)
 
-    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
-        for allocation, read in changed:
+    def save_all(self, changed: Sequence[tuple[Allocation, Allocation]]) -> None:
+        for read, allocation in changed:
             stored = self._rows.get(allocation.id)
-            if stored is None or stored.version != read:
+            if stored is None or stored.version != read.version:
                 raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
-        for allocation, _ in changed:
+        for _, allocation in changed:
             self._check_sub_account(allocation)
             put(self._rows, allocation.id, allocation, self._undo)
 

@@ -84,11 +84,18 @@ SEQUENCE_GAP = Fault.GAP
 
 _PLAIN = frozenset({str, int, bool, type(None)})
 """Types that are plain JSON as they are (looked up before anything else: most values are one of them)."""
+_TEXT = frozenset({str})
 
 
 def _refuse_floats(value: object) -> None:
     if type(value) in _PLAIN:
         return
+    if (
+        type(value) is dict
+        and _PLAIN.issuperset(map(type, value.values()))
+        and _TEXT.issuperset(map(type, value))
+    ):
+        return  # a flat state, as most are: checked without a step in Python per value
     if isinstance(value, float):
         raise InvalidInput(
             "an audited state must not contain floats (money is counted in minor units)",
@@ -256,18 +263,19 @@ class AuditRecord:
         check_id(target, "audit target")
         seq = 1 if previous is None else previous.seq + 1
         previous_hash = GENESIS_HASH if previous is None else previous.hash
-        before_text, after_text = canonical(before), canonical(after)
-        fields = {
-            "seq": seq,
-            "at": at,
-            "actor": actor,
-            "action": action,
-            "target": target,
-            "before": before_text,
-            "after": after_text,
-            "previous_hash": previous_hash,
-        }
-        hash_ = _hash(fields)
+        before_text = canonical(before)
+        after_text = before_text if after is before else canonical(after)
+        text = _hashed_text(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            target=target,
+            before=before_text,
+            after=after_text,
+            previous_hash=previous_hash,
+        )
+        hash_ = hashlib.sha256(text.encode("utf-8")).hexdigest()
         seal = "" if key is None else key.seal(hash_)
         # The caller's fields are checked above; the rest is the chain's own arithmetic on a stored record.
         return trusted.build(
@@ -285,6 +293,22 @@ _UNHASHED = frozenset({"hash", "seal"})
 def _hash(fields: Mapping[str, object]) -> str:
     """The hash of a record's fields (all but ``hash`` and ``seal``)."""
     return hashlib.sha256(_json(fields).encode("utf-8", "surrogatepass")).hexdigest()  # tampered text too
+
+
+def _hashed_text(
+    *, seq: int, at: int, actor: str, action: str, target: str, before: str, after: str, previous_hash: str
+) -> str:
+    """What ``_hash`` hashes of a new record's fields (two numbers, the rest text), written out: the names
+    in order, each text as the encoder writes it, without its walk through a mapping."""
+    s = _string
+    return (
+        f'{{"action":{s(action)},"actor":{s(actor)},"after":{s(after)},"at":{at:d},"before":{s(before)},'
+        f'"previous_hash":{s(previous_hash)},"seq":{seq:d},"target":{s(target)}}}'
+    )
+
+
+_string: Callable[[str], str] = json.encoder.encode_basestring
+"""A text as JSON, as ``_ENCODER`` writes it (``ensure_ascii=False``)."""
 
 
 @attrs.frozen

@@ -11,6 +11,7 @@ statement's statuses, events) are written together (``SqlRepository._insert``). 
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -19,7 +20,16 @@ from typing import Any
 import attrs
 
 from p2pstock.adapters.sql.repository import Row, SqlRepository, placeholders, refusing_duplicates
-from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch, from_json, to_json
+from p2pstock.adapters.sql.statements import positional
+from p2pstock.core.allocation.allocations import (
+    Allocation,
+    Risk,
+    Status,
+    Watch,
+    from_json,
+    rewrite_json,
+    to_json,
+)
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, ImportedStatement, Source
@@ -38,6 +48,33 @@ _SAVE = (
     + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _ALLOCATION.split(",") if c.strip() != "id")
     + " WHERE id = :id AND version = :old_version"
 )
+_CHANGING = (
+    "data",
+    "next_fee_date",
+    "fees_unpaid",
+    "version",
+    "withdrawn_since_status",
+    "withdrawn_status_date",
+)
+_FIXED_COLUMNS = (
+    "customer_id",
+    "status",
+    "sub_account",
+    "deadline",
+    "created_at",
+    "start_date",
+    "warning_line",
+    "liquidation_line",
+    "allocated",
+)
+"""The columns besides ``id`` that hold a field of the allocation by its own name, and that a fee period
+leaves as they are."""
+_SAVE_CHANGING = (
+    f"UPDATE allocation SET {', '.join(f'{c} = ?' for c in _CHANGING)} WHERE id = ? AND version = ?"
+)
+"""``_SAVE`` of an allocation whose other columns are as read: an indexed column set, even to its own
+value, costs SQLite an update of the index."""
+_FIXED = operator.attrgetter(*_FIXED_COLUMNS)
 _LATEST_OF_A = (
     "allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
     "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
@@ -89,6 +126,20 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
     }
 
 
+def _changing_row(read: Allocation, allocation: Allocation, text: str | None) -> Row:
+    """The values of ``_SAVE_CHANGING`` for ``allocation``, ``read`` from ``text`` (if known)."""
+    return (
+        to_json(allocation) if text is None else rewrite_json(text, read, allocation),
+        _day(allocation.next_fee_date),
+        allocation.fees_unpaid,
+        allocation.version,
+        allocation.withdrawn_since_status,
+        _day(allocation.last_status_date),
+        allocation.id,
+        read.version,
+    )
+
+
 def _read(row: Row, latest: Row | None) -> Allocation:
     """An allocation from a row of ``_SELECT`` and its row of ``_LATEST`` (``None``: no status yet)."""
     _, data, version, withdrawn, withdrawn_on = row
@@ -136,6 +187,12 @@ def _day(day: date | None) -> str | None:
 
 
 class SqlAllocations(SqlRepository):
+    def __init__(self, cursor: Any, dialect: str) -> None:
+        super().__init__(cursor, dialect)
+        self._texts: dict[str, tuple[Allocation, str]] = {}
+        """Each allocation ``fees_due`` read in this transaction, and its text (which ``save_all``
+        rewrites rather than encoding the allocation again)."""
+
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
         rows = self._allocations(f"{_SELECT} WHERE id = :id{self._for_update(lock)}", {"id": allocation_id})
         return rows[0] if rows else None
@@ -151,11 +208,30 @@ class SqlAllocations(SqlRepository):
         if changed != 1:
             raise TransientConflict(f"allocation {allocation.id} changed meanwhile")
 
-    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
-        rows = [{**_allocation_row(allocation), "old_version": read} for allocation, read in changed]
-        with refusing_duplicates("a running allocation on one of these sub-accounts"):
-            self._executemany(_SAVE, rows)
-        if rows and int(self._cursor.rowcount) != len(rows):
+    def save_all(self, changed: Sequence[tuple[Allocation, Allocation]]) -> None:
+        wide: list[dict[str, Any]] = []
+        narrow: list[Row] = []
+        for read, saved in changed:
+            if _FIXED(read) == _FIXED(saved):
+                narrow.append(_changing_row(read, saved, self._text_of(read)))
+            else:
+                wide.append({**_allocation_row(saved), "old_version": read.version})
+        if wide:
+            with refusing_duplicates("a running allocation on one of these sub-accounts"):
+                self._executemany(_SAVE, wide)
+            self._saved(len(wide))
+        if narrow:
+            self._cursor.executemany(positional(_SAVE_CHANGING, self._dialect), narrow)
+            self._saved(len(narrow))
+
+    def _text_of(self, allocation: Allocation) -> str | None:
+        """The text ``allocation`` was read from, if ``fees_due`` read it in this transaction."""
+        known = self._texts.get(allocation.id)
+        return known[1] if known is not None and known[0] is allocation else None
+
+    def _saved(self, rows: int) -> None:
+        """Whether the last ``executemany`` updated all its ``rows`` (each at the version it was read at)."""
+        if int(self._cursor.rowcount) != rows:
             raise TransientConflict("an allocation changed meanwhile")
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
@@ -178,7 +254,10 @@ class SqlAllocations(SqlRepository):
 
     def fees_due(self, day: date, limit: int, *, after: str = "") -> list[Allocation]:
         params = {"day": day.isoformat(), "after": after, "limit": limit}
-        return self._allocations(_FEES_DUE + self._for_update(True), params)
+        rows = self._rows(_FEES_DUE + self._for_update(True), params)
+        found = self._with_latest(rows)
+        self._texts.update((a.id, (a, row[1])) for a, row in zip(found, rows, strict=True))
+        return found
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         return self._allocations(_UNPAID_PAST, {"deadline": deadline, "limit": limit})

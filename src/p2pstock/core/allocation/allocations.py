@@ -15,7 +15,8 @@ from __future__ import annotations
 import enum
 import functools
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
@@ -70,11 +71,16 @@ class Hold:
     amount: int
 
 
+def _outcome(value: str) -> CallOutcome:
+    """``CallOutcome(value)``, at once for a member."""
+    return value if type(value) is CallOutcome else CallOutcome(value)
+
+
 @attrs.frozen
 class PhoneCall:
     by: str
     at: int
-    outcome: CallOutcome = attrs.field(converter=CallOutcome)
+    outcome: CallOutcome = attrs.field(converter=_outcome)
     note: str = ""
 
 
@@ -261,6 +267,43 @@ def to_json(allocation: Allocation) -> str:
     return _TEXT.encode(fields)
 
 
+def rewrite_json(text: str, before: Allocation, after: Allocation) -> str:
+    """``to_json(after)`` from ``text``, the text ``before`` was read from: when no more than the fields a
+    fee period changes (``_REWRITTEN``) differ, their values rewritten in ``text``; else ``after`` encoded
+    afresh."""
+    if _KEPT(before) != _KEPT(after):
+        return to_json(after)
+    pieces: list[str] = []
+    done = 0
+    for name, marker in _REWRITTEN:
+        value = getattr(after, name)
+        if value == getattr(before, name):
+            continue
+        start = text.find(marker, done) + len(marker)
+        end = text.find(",", start)
+        scalar = _SCALAR.get(type(value))
+        if start < len(marker) or end < 0 or scalar is None:
+            return to_json(after)
+        pieces += (text[done:start], scalar(value))
+        done = end
+    return "".join((*pieces, text[done:]))
+
+
+_REWRITTEN = tuple(
+    (name, f',"{name}":')
+    for name in ("periods_charged", "prepaid_left", "fees_paid", "fees_unpaid", "overdue", "next_fee_date")
+)
+"""The fields a fee period changes, in the order of a text, where each one's value starts in it: a
+top-level name, since a string's quotes are escaped. Their values hold no comma."""
+_SCALAR: dict[type, Callable[[Any], str]] = {
+    int: int.__repr__,
+    bool: lambda value: "true" if value else "false",
+    date: lambda value: f'"{value.isoformat()}"',
+    type(None): lambda _value: "null",
+}
+"""How ``to_json`` writes a value of these types."""
+
+
 _TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 """``json.dumps`` with these settings, without building an encoder per allocation (it keeps no state)."""
 
@@ -269,10 +312,10 @@ def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
     """The allocation stored as ``text``, with the fields storage keeps apart from it: its ``risk`` (read
     from the latest status), and any of ``version``, ``withdrawn_since_status`` and ``LATEST``. Names that
     texts written by earlier versions hold and the allocation no longer has are left out."""
-    stored: dict[str, Any] = json.loads(text)
-    fields = {name: value for name, value in stored.items() if name in _STORED}
+    rest, product = _apart_from_product(text)
+    fields: dict[str, Any] = {_STORED[k]: v for k, v in json.loads(rest).items() if k in _STORED}
     fields.update(apart)
-    fields["product"] = _product_of(fields["product"])
+    fields["product"] = product or _product_of(fields["product"])
     fields["due"] = {_member(Component, k): v for k, v in fields["due"].items()}
     fields["holds"] = {_member(Component, k): Hold(*v) for k, v in fields["holds"].items()}
     fields["calls"] = tuple(_call(*c) for c in fields["calls"])
@@ -284,15 +327,39 @@ def from_json(text: str, *, risk: Risk | str, **apart: object) -> Allocation:
     return Allocation(**fields)
 
 
+_PRODUCT_AT, _DUE_AT = ',"product":"', '","due":'
+"""Where ``to_json`` puts the product's text: a string just before ``due``."""
+
+
+def _apart_from_product(text: str) -> tuple[str, Product | None]:
+    """``text`` without its product, and the product, when ``text`` holds it where ``to_json`` puts it;
+    else ``text`` and ``None``. The product's string is looked up as it is stored, not decoded again: the
+    allocations of a product version share it."""
+    start = text.find(_PRODUCT_AT)
+    end = text.find(_DUE_AT, start) if start >= 0 else -1
+    if end < 0:
+        return text, None
+    try:
+        product = _product_of_string(text[start + len(_PRODUCT_AT) : end])
+    except ValueError:  # not the product's string alone: read the whole text
+        return text, None
+    return text[:start] + text[end + 1 :], product
+
+
 _E = TypeVar("_E", bound=enum.Enum)
 _MEMBERS: dict[type[enum.Enum], dict[object, enum.Enum]] = {
     kind: {member.value: member for member in kind} for kind in (Component, Status, Risk, CallOutcome)
 }
 """Members by stored value (calling an enum class costs more than the rest of reading a member)."""
-_STORED = _FIELDS - _APART
+_STORED = {name: name for name in _FIELDS - _APART}
+"""The names a text holds, each to the field's own name: keyword arguments whose names are the very
+strings the class was built with are matched at once, others by comparing them with every name."""
+_KEPT = operator.attrgetter(*sorted(_STORED.keys() - {name for name, _ in _REWRITTEN}))
+"""The fields of a text that ``rewrite_json`` keeps as they are."""
 
 
 def _member(kind: type[_E], value: object) -> _E:
+    """The member of ``kind`` that ``value`` is or names (``kind(value)``, faster)."""
     member = _MEMBERS[kind].get(value)
     return kind(value) if member is None else member  # type: ignore[return-value]
 
@@ -319,3 +386,13 @@ def _product_text(product: Product) -> str:
 @functools.lru_cache(maxsize=256)
 def _product_of(text: str) -> Product:
     return product_from_json(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _product_of_string(escaped: str) -> Product:
+    """The product whose text is the JSON string ``"escaped"``; ``ValueError`` if that is not one JSON
+    string."""
+    text = json.loads(f'"{escaped}"')
+    if not isinstance(text, str):
+        raise ValueError("not a string")
+    return _product_of(text)

@@ -145,6 +145,8 @@ class TradingCalendar:
 
     source: HolidaySource
     overrides: Mapping[date, bool] = attrs.field(factory=dict)
+    _counted: dict[tuple[date, int], date] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    """``add_trading_days`` as answered (a fee job asks the same of many allocations)."""
 
     def is_trading_day(self, day: date) -> bool:
         if not isinstance(day, date):
@@ -178,9 +180,12 @@ class TradingCalendar:
             raise InvalidInput(
                 "the number of trading days must be a non-negative integer", code="bad_day_count"
             )
-        current = self.next_trading_day(day)
-        for _ in range(count):
-            current = self.next_trading_day(current, inclusive=False)
+        current = self._counted.get((day, count))
+        if current is None:
+            current = self.next_trading_day(day)
+            for _ in range(count):
+                current = self.next_trading_day(current, inclusive=False)
+            self._counted[day, count] = current
         return current
 
     def known(self, year: int) -> bool:

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, tzinfo
 
 import attrs
 
-from p2pstock.core.allocation.allocations import Allocation
+from p2pstock.core.allocation.allocations import Allocation, Risk, Status
 from p2pstock.core.allocation.calendar import HolidaySource, TradingCalendar
 from p2pstock.core.allocation.ports import Event, SecretBox
 from p2pstock.core.allocation.trading_days import read_calendar
@@ -110,7 +110,10 @@ class Desk:
     ) -> Event:
         """The audit record of a change (``saved`` over ``before``), and its timeline event for the caller
         to store with the allocation (``change`` does both; a caller changing many stores them together)."""
-        tx.audit(actor, f"allocation.{kind}", saved.id, before=summary(before), after=summary(saved))
+        state, after = summary(before), summary(saved)
+        tx.audit(
+            actor, f"allocation.{kind}", saved.id, before=state, after=state if after == state else after
+        )
         return _event(tx, saved.id, kind, actor, data)
 
     def event(self, tx: Tx, allocation_id: str, kind: str, actor: str, **data: object) -> Event:
@@ -130,8 +133,8 @@ _DATA = json.JSONEncoder(sort_keys=True, default=str)
 def summary(allocation: Allocation) -> dict[str, object]:
     """What the audit trail keeps of an allocation's state (never the sealed password)."""
     return {
-        "status": allocation.status.value,
-        "risk": allocation.risk.value,
+        "status": _VALUES[allocation.status],
+        "risk": _VALUES[allocation.risk],
         "paid": allocation.paid,
         "risk_fund": allocation.risk_fund,
         "top_ups": allocation.top_ups,
@@ -140,3 +143,7 @@ def summary(allocation: Allocation) -> dict[str, object]:
         "sub_account": allocation.sub_account,
         "term": allocation.term,
     }
+
+
+_VALUES: dict[Status | Risk, str] = {member: member.value for member in (*Status, *Risk)}
+"""Each state's text (``.value`` is a property: slow on every record of a fee job)."""

@@ -18,7 +18,7 @@ from p2pstock.core.allocation.allocations import Allocation, Hold
 from p2pstock.core.allocation.calendar import TradingCalendar, monthly_due_day
 from p2pstock.core.allocation.products import Component, Mode
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.ledger.transfers import Transfer, TransferFlags
 
 FEE_INCOME = chart.fee_income().id
 """The account every fee is paid into."""
@@ -106,7 +106,7 @@ def _charge_period(
     unpaid = changes.get("fees_unpaid", allocation.fees_unpaid)
     changes["next_fee_date"] = _next_due(allocation, period, bool(unpaid), calendar, day)
     charged = trusted.evolve(allocation, **changes)  # the stored allocation moved on by the rules above
-    return charged, {"period": period, "day": day, **moved}, moves, from_wallet
+    return charged, {"period": period, "day": day.isoformat(), **moved}, moves, from_wallet
 
 
 def _collect(
@@ -160,11 +160,23 @@ def take_risk_fund(
 
 
 def _fee(transfer_id: str, debit: str, amount: int, allocation_id: str) -> Transfer:
-    return Transfer.single(
+    """``Transfer.single`` of a fee, built from a stored allocation's ids and a positive amount: the ledger
+    checks it as it checks any request."""
+    return trusted.build(
+        Transfer,
         transfer_id,
-        debit=debit,
-        credit=FEE_INCOME,
-        amount=amount,
-        code=codes.ALLOCATION_FEE,
-        reference=allocation_id,
+        debit,
+        FEE_INCOME,
+        amount,
+        _FEE_CODE,
+        "",
+        _SINGLE,
+        "",
+        0,
+        allocation_id,
+        0,
+        None,
     )
+
+
+_FEE_CODE, _SINGLE = codes.ALLOCATION_FEE, TransferFlags.NONE

@@ -83,8 +83,8 @@ class FeeRun:
     available: dict[str, int]
     """Each locked wallet's available balance, less the fees this run has taken from it so far."""
     transfers: list[Transfer] = attrs.Factory(list)
-    changed: list[tuple[Allocation, int]] = attrs.Factory(list)
-    """Each allocation charged, and the version it was read at."""
+    changed: list[tuple[Allocation, Allocation]] = attrs.Factory(list)
+    """Each allocation charged: as it was read, and as it will be stored."""
     events: list[Event] = attrs.Factory(list)
     overdue: list[Allocation] = attrs.Factory(list)
 
@@ -123,7 +123,7 @@ class FeeRun:
         if not periods:
             return allocation
         charged = periods[-1][1]
-        self.changed.append((charged, allocation.version))
+        self.changed.append((allocation, charged))
         return charged
 
     def finish(self) -> None:

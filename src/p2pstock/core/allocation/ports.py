@@ -127,9 +127,9 @@ class AllocationRepository(Protocol):
         adapter raises ``TransientConflict`` (someone else changed it first)."""
         ...
 
-    def save_all(self, changed: Sequence[tuple[Allocation, int]]) -> None:
-        """Store changed allocations, each given with the version it was read at (its ``version`` may be
-        more than one past it); any stored at another version meanwhile fails them all
+    def save_all(self, changed: Sequence[tuple[Allocation, Allocation]]) -> None:
+        """Store changed allocations, each given as it was read and as it is to be stored (its ``version``
+        may be more than one past the read one's); any stored at another version meanwhile fails them all
         (``TransientConflict``)."""
         ...
 

@@ -167,14 +167,15 @@ class _Batch:
         amount = request.amount or 0
         pending = bool(int(request.flags) & _PENDING)
         kind = EntryKind.PENDING if pending else EntryKind.POSTED
-        d_delta = Balances(debits_pending=amount) if pending else Balances(debits_posted=amount)
-        c_delta = Balances(credits_pending=amount) if pending else Balances(credits_posted=amount)
-        failure = _check_limits(debit, d_delta, credit, c_delta)
+        d_delta = Balances(amount, 0, 0, 0) if pending else Balances(0, amount, 0, 0)
+        c_delta = Balances(0, 0, amount, 0) if pending else Balances(0, 0, 0, amount)
+        d_after, c_after = debit.balances + d_delta, credit.balances + c_delta
+        failure = _check_limits(debit, d_after, credit, c_after)
         if failure is not None:
             return failure
         expires = self.now + request.timeout * 1_000_000 if pending and request.timeout else None
         stored = trusted.evolve(request, currency=debit.currency, timestamp=self.now, expires_at=expires)
-        self._record(stored, kind, amount, (debit, d_delta), (credit, c_delta))
+        self._record(stored, kind, amount, (debit, d_delta, d_after), (credit, c_delta, c_after))
         return stored
 
     def _resolve(self, request: Transfer) -> Transfer | TransferResult:
@@ -199,7 +200,8 @@ class _Batch:
         d_delta = Balances(debits_pending=-held, debits_posted=posted)
         c_delta = Balances(credits_pending=-held, credits_posted=posted)
         debit, credit = self.accounts[pending.debit_account_id], self.accounts[pending.credit_account_id]
-        failure = _check_limits(debit, d_delta, credit, c_delta)
+        d_after, c_after = debit.balances + d_delta, credit.balances + c_delta
+        failure = _check_limits(debit, d_after, credit, c_after)
         if failure is not None:
             return failure
         stored = trusted.evolve(
@@ -212,7 +214,7 @@ class _Batch:
             reference=request.reference or pending.reference,
             timestamp=self.now,
         )
-        self._record(stored, kind, posted or held, (debit, d_delta), (credit, c_delta))
+        self._record(stored, kind, posted or held, (debit, d_delta, d_after), (credit, c_delta, c_after))
         self.resolutions[pending.id] = stored
         return stored
 
@@ -227,13 +229,23 @@ class _Batch:
         return R.PENDING_TRANSFER_EXPIRED
 
     def _record(
-        self, stored: Transfer, kind: EntryKind, amount: int, *changes: tuple[Account, Balances]
+        self, stored: Transfer, kind: EntryKind, amount: int, *changes: tuple[Account, Balances, Balances]
     ) -> None:
+        """Store ``stored`` and move each account by its change (the account, the change, the balances
+        after it)."""
         self.transfers[stored.id] = stored
         self.new_transfers.append(stored)
-        for (account, delta), side in zip(changes, (Side.DEBIT, Side.CREDIT), strict=True):
-            after = account.balances + delta
-            self.accounts[account.id] = trusted.evolve(account, balances=after, version=account.version + 1)
+        for (account, delta, after), side in zip(changes, (Side.DEBIT, Side.CREDIT), strict=True):
+            self.accounts[account.id] = trusted.build(
+                Account,
+                account.id,
+                account.currency,
+                account.code,
+                account.flags,
+                after,
+                account.version + 1,
+                account.created_at,
+            )
             self.entries.append(
                 Entry(
                     stored.id,
@@ -335,9 +347,9 @@ def _posted_amount(request: Transfer, held: int) -> int | TransferResult:
 
 
 def _check_limits(
-    debit: Account, d_delta: Balances, credit: Account, c_delta: Balances
+    debit: Account, d_after: Balances, credit: Account, c_after: Balances
 ) -> TransferResult | None:
-    d_after, c_after = debit.balances + d_delta, credit.balances + c_delta
+    """Whether the accounts may hold these balances after a transfer."""
     if max(_totals(d_after) + _totals(c_after)) > MAX_TOTAL:
         return R.OVERFLOWS
     if int(debit.flags) & _NO_OVERDRAFT and _debits(d_after) > d_after.credits_posted:
