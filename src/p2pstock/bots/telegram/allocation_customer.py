@@ -869,14 +869,7 @@ async def got_extension(update: Update, context: BotContext) -> object:
     if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
         await say(update, context, text("alloc.extension.bad", lang, max=MAX_EXTENSION))
         return None
-    allocation = await attempt(
-        update,
-        context,
-        lang,
-        context.services.allocations.get,
-        str(ask["allocation"]),
-        customer_id=customer.id,
-    )
+    allocation = await _asked_about(update, context, customer, ask)
     periods, token = int(typed), message_of(update).message_id
     amount = Money(periods * allocation.fee_per_period)
     ask.update(token=token, amount=0, periods=periods, done=None)
@@ -919,14 +912,7 @@ async def got_profit(update: Update, context: BotContext) -> object:
     amount = await typed_amount(update, context, lang)
     if amount is None:
         return None
-    allocation = await attempt(
-        update,
-        context,
-        lang,
-        context.services.allocations.get,
-        str(ask["allocation"]),
-        customer_id=customer.id,
-    )
+    allocation = await _asked_about(update, context, customer, ask)
     available = profit_available(allocation)
     if amount.minor > available:
         await say(update, context, text("alloc.profit.too_much", lang, available=Money(available)))
@@ -987,6 +973,16 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict
     asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
     await edit(update, asked)
     return END
+
+
+async def _asked_about(
+    update: Update, context: BotContext, customer: Customer, ask: dict[str, Any]
+) -> Allocation:
+    """The allocation a side request being typed is about (as it is now)."""
+    allocations, lang = context.services.allocations, customer.language
+    return await attempt(
+        update, context, lang, allocations.get, str(ask["allocation"]), customer_id=customer.id
+    )
 
 
 async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
