@@ -39,6 +39,7 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     administrator_of,
     call,
+    chunks,
     drop_buttons,
     handled,
     message_of,
@@ -95,8 +96,6 @@ DRAFT_VERBS = frozenset({"rd_perm", "rd_done", "rd_skip"})
 """The buttons of the role being defined: one of them outdated leaves the draft as it was."""
 LISTED = 50
 """Administrators offered as buttons at once (Telegram takes at most 100 buttons in a message)."""
-MESSAGE_CHARS = 3500
-"""A listing longer than this is sent in several messages (Telegram's limit is 4096)."""
 
 
 class _Outdated(Exception):
@@ -183,7 +182,7 @@ async def show_roles(update: Update, context: BotContext, admin: Administrator, 
     steps = [
         [button(text(f"admin.roles.{step}", lang), cb.AdminAction("roles", step))] for step in cb.ROLE_STEPS
     ]
-    *first, last = _chunks(lines)
+    *first, last = chunks(lines)
     for chunk in first:
         await say(update, context, chunk)
     await say(update, context, last, InlineKeyboardMarkup(steps))
@@ -680,14 +679,3 @@ async def _done(
         await say(update, context, text(waiting, lang, admin=done.target, approval=done.id))
     else:
         await say(update, context, text(key, lang, admin=done.id, roles=_roles(done, lang)))
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    """``lines`` joined into messages of at most ``MESSAGE_CHARS`` characters (a line is never split)."""
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= MESSAGE_CHARS:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks

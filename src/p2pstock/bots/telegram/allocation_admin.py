@@ -45,6 +45,7 @@ from p2pstock.bots.telegram.context import (
     administrator_of,
     call,
     chat_id_of,
+    chunks,
     drop_buttons,
     handled,
     message_of,
@@ -90,8 +91,6 @@ ROWS_TOLD = 20
 """Bad rows of a statement listed at most; the rest are counted."""
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 """Largest statement file (what the Bot API lets a bot download)."""
-MESSAGE_CHARS = 3500
-"""A longer text is sent in several messages (Telegram's limit is 4096)."""
 
 REVIEW = Permission.ALLOCATION_REVIEW
 ASSIGN = Permission.ALLOCATION_ASSIGN_ACCOUNT
@@ -239,7 +238,7 @@ async def _send_card(
     permissions = await call(services.staff.permissions, admin.id)
     body = _card(context, timeline, lang, who)
     markup = _card_buttons(timeline.allocation, permissions, lang)
-    *first, last = _chunks(body.splitlines())
+    *first, last = chunks(body.splitlines())
     for chunk in first:
         await say(update, context, chunk)
     await say(update, context, last, markup)
@@ -697,7 +696,7 @@ async def _show_timeline(
                 detail=_event_detail(event.data, lang),
             )
         )
-    for chunk in _chunks(lines):
+    for chunk in chunks(lines):
         await say(update, context, chunk)
     return END
 
@@ -864,7 +863,7 @@ async def got_statement(update: Update, context: BotContext) -> object:
     except P2PStockError as error:
         handled(await _failed(update, context, error, lang, STATEMENT))
     if not report.ok:
-        for chunk in _chunks(_refused(report, lang)):
+        for chunk in chunks(_refused(report, lang)):
             await say(update, context, chunk)
         handled(STATEMENT)
     context.user_state.pop(STEP, None)
@@ -978,17 +977,6 @@ def _markup(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> InlineKeybo
 
 def _one_per_row(choices: Iterable[tuple[str, cb.AdminAction]]) -> InlineKeyboardMarkup | None:
     return _markup([choice] for choice in choices)
-
-
-def _chunks(lines: list[str]) -> list[str]:
-    """``lines`` joined into messages of at most ``MESSAGE_CHARS`` characters (a line is never split)."""
-    chunks: list[str] = []
-    for line in lines:
-        if chunks and len(chunks[-1]) + 1 + len(line) <= MESSAGE_CHARS:
-            chunks[-1] += "\n" + line
-        else:
-            chunks.append(line)
-    return chunks
 
 
 # -- wiring -------------------------------------------------------------------------------------------

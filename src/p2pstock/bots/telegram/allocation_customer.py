@@ -51,6 +51,7 @@ from p2pstock.bots.telegram.context import (
     attempt,
     call,
     chat_id_of,
+    chunks,
     customer_of,
     edit,
     message_of,
@@ -696,7 +697,8 @@ async def _show_timeline(update: Update, context: BotContext, press: Press) -> o
     if timeline.requests:
         lines.append(text("alloc.timeline.requests", lang))
         lines += [_request_line(request, lang, zone) for request in timeline.requests[-10:]]
-    await say(update, context, "\n".join(lines))
+    for chunk in chunks(lines):
+        await say(update, context, chunk)
     return END
 
 

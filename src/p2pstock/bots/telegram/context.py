@@ -158,6 +158,21 @@ def handled(state: object = None) -> NoReturn:
     raise ApplicationHandlerStop(state)
 
 
+MESSAGE_CHARS = 3500
+"""The longest message the bot writes from lines (Telegram takes 4,096 characters at most)."""
+
+
+def chunks(lines: list[str]) -> list[str]:
+    """``lines`` joined into messages of at most ``MESSAGE_CHARS`` characters (a line is never split)."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and len(joined[-1]) + 1 + len(line) <= MESSAGE_CHARS:
+            joined[-1] += "\n" + line
+        else:
+            joined.append(line)
+    return joined
+
+
 async def say(update: Update, context: BotContext, message: str, markup: Any = None) -> Message:
     """Send ``message`` (plain text) to the update's chat."""
     return await context.bot.send_message(chat_id=chat_id_of(update), text=message, reply_markup=markup)
