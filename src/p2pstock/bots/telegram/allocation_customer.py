@@ -43,9 +43,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
+from p2pstock.bots.telegram import allocation_requests as requests
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_chart import send_chart
-from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, pending, request_id
+from p2pstock.bots.telegram.allocation_press import ASK, DEPOSIT, DRAFT, TERM, Press, confirm
+from p2pstock.bots.telegram.confirming import confirmed_once, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
@@ -69,13 +71,12 @@ from p2pstock.bots.telegram.product_cards import rate_table_text
 from p2pstock.bots.telegram.product_cards import term_unit as _unit
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
-from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
 from p2pstock.core.allocation.password import PasswordOnItsWay
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component, Product
 from p2pstock.core.allocation.risk import read_risk
 from p2pstock.core.allocation.service import Timeline, event_data
-from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, SideRequest
+from p2pstock.core.allocation.side_requests import Kind, SideRequest
 from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
 from p2pstock.core.money import Money
@@ -85,34 +86,12 @@ from p2pstock.core.people.customers import Customer, KycStatus
 END = ConversationHandler.END
 log = logging.getLogger(__name__)
 
-DEPOSIT = "allocation.deposit"
-TERM = "allocation.term"
-TOP_UP = "allocation.top_up"
-EXTENSION = "allocation.extension"
-PROFIT = "allocation.profit"
-STATES = (DEPOSIT, TERM, TOP_UP, EXTENSION, PROFIT)
-"""The steps that wait for typing."""
-
-DRAFT = "allocation_draft"
-ASK = "allocation_ask"
 LIST_PAGE = 8
 """Allocations on one page of the list."""
 TIMELINE_EVENTS = 30
 """The timeline shows this many of the latest events."""
 _MAX_PAGE = 999
 _SECRET_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
-
-
-@attrs.frozen
-class Press:
-    """An allocation button pressed by ``customer``: its verb's ``subject``."""
-
-    customer: Customer
-    subject: str
-
-    @property
-    def lang(self) -> str:
-        return self.customer.language
 
 
 # -- the rate table and an application ----------------------------------------------------------------
@@ -248,7 +227,7 @@ async def got_term(update: Update, context: BotContext) -> object:
         total=Money(quote.total_due),
         minutes=product.payment_deadline_minutes,
     )
-    await say(update, context, message, _confirm(lang, "apply", token, "alloc.apply.button"))
+    await say(update, context, message, confirm(lang, "apply", token, "alloc.apply.button"))
     return END
 
 
@@ -811,205 +790,6 @@ def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
     )
 
 
-# -- side requests -------------------------------------------------------------------------------------
-
-
-async def _ask_top_up(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
-    balance = await call(context.services.wallets.balance, press.customer.id)
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.TOP_UP.value}
-    await say(
-        update, context, text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
-    )
-    return TOP_UP
-
-
-async def got_top_up(update: Update, context: BotContext) -> object:
-    """The top-up amount typed: confirm it."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.TOP_UP, lang)
-    if ask is None:
-        return END
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    token = message_of(update).message_id
-    ask.update(token=token, amount=amount.minor, periods=0, done=None)
-    message = text("alloc.top_up.confirm", lang, id=ask["allocation"], amount=amount)
-    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
-
-
-async def _ask_extension(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.EXTENSION.value}
-    message = text(
-        "alloc.extension.ask",
-        press.lang,
-        id=allocation.id,
-        max=MAX_EXTENSION,
-        per=_per(allocation.mode, press.lang),
-        fee=Money(allocation.fee_per_period),
-    )
-    await say(update, context, message)
-    return EXTENSION
-
-
-async def got_extension(update: Update, context: BotContext) -> object:
-    """The number of periods typed: confirm them with their fees."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.EXTENSION, lang)
-    if ask is None:
-        return END
-    typed = (message_of(update).text or "").strip()
-    if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
-        await say(update, context, text("alloc.extension.bad", lang, max=MAX_EXTENSION))
-        return None
-    allocation = await _asked_about(update, context, customer, ask)
-    periods, token = int(typed), message_of(update).message_id
-    amount = Money(periods * allocation.fee_per_period)
-    ask.update(token=token, amount=0, periods=periods, done=None)
-    message = text(
-        "alloc.extension.confirm",
-        lang,
-        id=allocation.id,
-        periods=periods,
-        unit=_unit(allocation.mode, lang),
-        amount=amount,
-    )
-    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
-
-
-async def _ask_profit(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
-    available = profit_available(allocation)
-    if available <= 0:
-        await say(
-            update, context, text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
-        )
-        return END
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.PROFIT.value}
-    await say(
-        update, context, text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
-    )
-    return PROFIT
-
-
-async def got_profit(update: Update, context: BotContext) -> object:
-    """The profit amount typed: at most what can be withdrawn now; confirm it."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.PROFIT, lang)
-    if ask is None:
-        return END
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    allocation = await _asked_about(update, context, customer, ask)
-    available = profit_available(allocation)
-    if amount.minor > available:
-        await say(update, context, text("alloc.profit.too_much", lang, available=Money(available)))
-        return None
-    token = message_of(update).message_id
-    ask.update(token=token, amount=amount.minor, periods=0, done=None)
-    message = text("alloc.profit.confirm", lang, id=allocation.id, amount=amount)
-    await say(update, context, message, _confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
-
-
-async def _ask_termination(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
-    if allocation.terminating:
-        await say(update, context, text("alloc.detail.terminating", press.lang))
-        return END
-    token = message_of(update).message_id
-    context.user_state[ASK] = {
-        "allocation": allocation.id,
-        "kind": Kind.TERMINATION.value,
-        "token": token,
-        "amount": 0,
-        "periods": 0,
-        "done": None,
-    }
-    message = text("alloc.termination.confirm", press.lang, id=allocation.id)
-    await say(update, context, message, _confirm(press.lang, "ask", token, "alloc.ask.button"))
-    return END
-
-
-async def _send_request(update: Update, context: BotContext, press: Press) -> object:
-    """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
-
-    async def send(ask: dict[str, Any]) -> object:
-        return await _send_ask(update, context, press, ask)
-
-    return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=send)
-
-
-async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict[str, Any]) -> object:
-    lang = press.lang
-    kind = Kind(str(ask["kind"]))
-    if not isinstance(ask.get("done"), str):
-        request = await attempt(
-            update,
-            context,
-            lang,
-            context.services.allocations.ask,
-            str(ask["allocation"]),
-            kind,
-            customer_id=press.customer.id,
-            amount=int(ask.get("amount") or 0),
-            periods=int(ask.get("periods") or 0),
-        )
-        ask["done"] = request.id
-    asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
-    await edit(update, asked)
-    return END
-
-
-async def _asked_about(
-    update: Update, context: BotContext, customer: Customer, ask: dict[str, Any]
-) -> Allocation:
-    """The allocation a side request being typed is about (as it is now)."""
-    allocations, lang = context.services.allocations, customer.language
-    return await attempt(
-        update, context, lang, allocations.get, str(ask["allocation"]), customer_id=customer.id
-    )
-
-
-async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
-    """The allocation the button names, once it is the customer's and in progress (else they are told)."""
-    await query_of(update).answer()
-    allocations = context.services.allocations
-    allocation = await attempt(
-        update, context, press.lang, allocations.get, press.subject, customer_id=press.customer.id
-    )
-    if not allocation.running:
-        await say(update, context, text("alloc.not_running", press.lang, id=allocation.id))
-        return None
-    return allocation
-
-
-async def _waiting(update: Update, context: BotContext, kind: Kind, lang: str) -> dict[str, Any] | None:
-    """The side request of ``kind`` waiting for what the customer typed, or ``None`` once they were told
-    it was lost."""
-    ask = context.user_state.get(ASK)
-    if isinstance(ask, dict) and ask.get("kind") == kind.value and isinstance(ask.get("allocation"), str):
-        return ask
-    await say(update, context, text("alloc.draft.lost", lang))
-    return None
-
-
 # -- the buttons -----------------------------------------------------------------------------------------
 
 Action = Callable[[Update, BotContext, Press], Awaitable[object]]
@@ -1026,11 +806,11 @@ ACTIONS: dict[str, Action] = {
     "pw": _password,
     "chart": _chart,
     "tl": _show_timeline,
-    "top": _ask_top_up,
-    "ext": _ask_extension,
-    "pro": _ask_profit,
-    "end": _ask_termination,
-    "ask": _send_request,
+    "top": requests.ask_top_up,
+    "ext": requests.ask_extension,
+    "pro": requests.ask_profit,
+    "end": requests.ask_termination,
+    "ask": requests.send_request,
 }
 """Verb → what its button does (every verb of ``callbacks.ALLOCATION_VERBS``)."""
 
@@ -1116,11 +896,6 @@ def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
         return button(label, step)
     except ValueError:
         return None
-
-
-def _confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
-    drop = cb.AllocationStep("drop", str(token))
-    return confirm_keyboard(lang, cb.AllocationStep(verb, str(token)), drop, label, "alloc.drop.button")
 
 
 def _verify_buttons(lang: str) -> InlineKeyboardMarkup:

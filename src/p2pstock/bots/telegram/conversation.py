@@ -31,6 +31,8 @@ from telegram.warnings import PTBUserWarning
 
 from p2pstock.bots.telegram import (
     allocation_customer,
+    allocation_press,
+    allocation_requests,
     commands,
     customer,
     funds,
@@ -115,11 +117,11 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         ],
         funds.DEPOSIT_AMOUNT: [MessageHandler(_new(TEXT), funds.got_deposit_amount)],
         funds.WITHDRAWAL_AMOUNT: [MessageHandler(_new(TEXT), funds.got_withdrawal_amount)],
-        allocation_customer.DEPOSIT: [MessageHandler(_new(TEXT), allocation_customer.got_deposit)],
-        allocation_customer.TERM: [MessageHandler(_new(TEXT), allocation_customer.got_term)],
-        allocation_customer.TOP_UP: [MessageHandler(_new(TEXT), allocation_customer.got_top_up)],
-        allocation_customer.EXTENSION: [MessageHandler(_new(TEXT), allocation_customer.got_extension)],
-        allocation_customer.PROFIT: [MessageHandler(_new(TEXT), allocation_customer.got_profit)],
+        allocation_press.DEPOSIT: [MessageHandler(_new(TEXT), allocation_customer.got_deposit)],
+        allocation_press.TERM: [MessageHandler(_new(TEXT), allocation_customer.got_term)],
+        allocation_press.TOP_UP: [MessageHandler(_new(TEXT), allocation_requests.got_top_up)],
+        allocation_press.EXTENSION: [MessageHandler(_new(TEXT), allocation_requests.got_extension)],
+        allocation_press.PROFIT: [MessageHandler(_new(TEXT), allocation_requests.got_profit)],
         lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
         lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
     }

@@ -1,0 +1,38 @@
+"""What the customer's allocation handlers share: the typing steps, what waits in the user's state, a
+pressed allocation button, and the confirm keyboard of an application or a side request."""
+
+from __future__ import annotations
+
+import attrs
+from telegram import InlineKeyboardMarkup
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.confirming import confirm_keyboard
+from p2pstock.core.people.customers import Customer
+
+DEPOSIT = "allocation.deposit"
+TERM = "allocation.term"
+TOP_UP = "allocation.top_up"
+EXTENSION = "allocation.extension"
+PROFIT = "allocation.profit"
+"""The steps that wait for typing."""
+
+DRAFT = "allocation_draft"
+ASK = "allocation_ask"
+
+
+@attrs.frozen
+class Press:
+    """An allocation button pressed by ``customer``: its verb's ``subject``."""
+
+    customer: Customer
+    subject: str
+
+    @property
+    def lang(self) -> str:
+        return self.customer.language
+
+
+def confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
+    drop = cb.AllocationStep("drop", str(token))
+    return confirm_keyboard(lang, cb.AllocationStep(verb, str(token)), drop, label, "alloc.drop.button")
