@@ -15,7 +15,7 @@ from bot_harness import BotHarness, TelegramUser, button_data, buttons, play, to
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.bots.telegram import allocation_chart, allocation_customer, chart
+from p2pstock.bots.telegram import allocation_chart, allocation_customer, allocation_timeline, chart
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.ports import Event
@@ -639,7 +639,7 @@ def test_the_timeline_shows_only_the_latest_events(app: App, clock: ManualClock)
 
 def test_event_texts_cover_every_kind_core_writes() -> None:
     def event(kind: str, **data: object) -> str:
-        return allocation_customer.event_text(Event("a1", 0, kind, "x", json.dumps(data)), "en")
+        return allocation_timeline.event_text(Event("a1", 0, kind, "x", json.dumps(data)), "en")
 
     assert event("fee", period=2, day="2026-01-06", prepaid=True) == "fee of period 2 (2026-01-06): prepaid"
     assert (

@@ -31,29 +31,35 @@ way is told to wait.
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import tzinfo
 from typing import Any
 
-import attrs
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import allocation_requests as requests
+from p2pstock.bots.telegram import allocation_timeline
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.allocation_chart import send_chart
-from p2pstock.bots.telegram.allocation_press import ASK, DEPOSIT, DRAFT, TERM, Press, confirm
+from p2pstock.bots.telegram.allocation_press import (
+    ASK,
+    DEPOSIT,
+    DRAFT,
+    TERM,
+    Press,
+    basis_points,
+    confirm,
+    local_time,
+)
 from p2pstock.bots.telegram.confirming import confirmed_once, pending, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
     call,
     chat_id_of,
-    chunks,
     customer_of,
     edit,
     message_of,
@@ -69,18 +75,14 @@ from p2pstock.bots.telegram.product_cards import per_period as _per
 from p2pstock.bots.telegram.product_cards import ppm_percent as _ppm_percent
 from p2pstock.bots.telegram.product_cards import rate_table_text
 from p2pstock.bots.telegram.product_cards import term_unit as _unit
-from p2pstock.bots.telegram.texts import TEXTS, text
-from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.password import PasswordOnItsWay
-from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component, Product
 from p2pstock.core.allocation.risk import read_risk
-from p2pstock.core.allocation.service import Timeline, event_data
-from p2pstock.core.allocation.side_requests import Kind, SideRequest
-from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
 from p2pstock.core.money import Money
-from p2pstock.core.names import name_of, value_name
+from p2pstock.core.names import name_of
 from p2pstock.core.people.customers import Customer, KycStatus
 
 END = ConversationHandler.END
@@ -88,8 +90,6 @@ log = logging.getLogger(__name__)
 
 LIST_PAGE = 8
 """Allocations on one page of the list."""
-TIMELINE_EVENTS = 30
-"""The timeline shows this many of the latest events."""
 _MAX_PAGE = 999
 _SECRET_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "httpx", "httpcore")
 
@@ -513,7 +513,7 @@ def detail_buttons(allocation: Allocation, lang: str) -> InlineKeyboardMarkup:
 
 
 def _due_lines(a: Allocation, lang: str, zone: tzinfo) -> list[str]:
-    lines = [text("alloc.detail.due_title", lang, deadline=_local(a.deadline, zone))]
+    lines = [text("alloc.detail.due_title", lang, deadline=local_time(a.deadline, zone))]
     for part, amount in a.due.items():
         key = "alloc.detail.due_paid" if part in a.holds else "alloc.detail.due_open"
         lines.append(text(key, lang, component=_component(part, lang), amount=Money(amount)))
@@ -639,157 +639,6 @@ class _Blank(logging.Filter):
         return True
 
 
-# -- chart and timeline ----------------------------------------------------------------------------------
-
-
-async def _chart(update: Update, context: BotContext, press: Press) -> object:
-    """A PNG of total assets per trading day (the latest revision of each) against the lines."""
-    await query_of(update).answer()
-    timeline = await _timeline(update, context, press)
-    if not timeline.allocation.warning_line:
-        await say(update, context, text("alloc.chart.no_lines", press.lang))
-        return END
-    await send_chart(update, context, timeline, press.lang, "alloc.chart.caption")
-    return END
-
-
-async def _show_timeline(update: Update, context: BotContext, press: Press) -> object:
-    """The latest events, oldest first, in the platform's time zone; and the side requests."""
-    await query_of(update).answer()
-    lang = press.lang
-    timeline = await _timeline(update, context, press)
-    zone = context.services.ledger.timezone
-    events = timeline.events[-TIMELINE_EVENTS:]
-    lines = [
-        text(
-            "alloc.timeline.title",
-            lang,
-            id=timeline.allocation.id,
-            shown=len(events),
-            total=len(timeline.events),
-        )
-    ]
-    lines += [
-        text("alloc.timeline.line", lang, at=_local(event.at, zone), what=event_text(event, lang))
-        for event in events
-    ]
-    if timeline.requests:
-        lines.append(text("alloc.timeline.requests", lang))
-        lines += [_request_line(request, lang, zone) for request in timeline.requests[-10:]]
-    for chunk in chunks(lines):
-        await say(update, context, chunk)
-    return END
-
-
-async def _timeline(update: Update, context: BotContext, press: Press) -> Timeline:
-    timelines = context.services.allocations.timeline
-    return await attempt(update, context, press.lang, timelines, press.subject, customer_id=press.customer.id)
-
-
-def event_text(event: Event, lang: str) -> str:
-    """One timeline event in words."""
-    data = event_data(event)
-    values = _event_values(event.kind, data, lang)
-    key = f"alloc.event.{event.kind}"
-    if event.kind == "fee" and data.get("prepaid"):
-        key = "alloc.event.fee_prepaid"
-    if key not in TEXTS or values is None:
-        return text("alloc.event.other", lang, kind=event.kind)
-    try:
-        return text(key, lang, **values)
-    except (KeyError, IndexError, ValueError):
-        return text("alloc.event.other", lang, kind=event.kind)
-
-
-def _event_values(kind: str, data: dict[str, object], lang: str) -> dict[str, object] | None:
-    """The values of the text of an event of ``kind`` (None for a kind without a text of its own)."""
-    read = _EventData(data, lang)
-    values: dict[str, Callable[[], dict[str, object]]] = {
-        "applied": lambda: {"product": read.plain("product")},
-        "paid": lambda: {
-            "component": read.member(Component, "component"),
-            "amount": read.money("amount"),
-        },
-        "call": lambda: {"outcome": read.member(CallOutcome, "outcome")},
-        "confirmed": lambda: {
-            "warning": read.money("warning_line"),
-            "liquidation": read.money("liquidation_line"),
-        },
-        "account_assigned": lambda: {"sub_account": read.plain("sub_account")},
-        "started": lambda: {"start": read.plain("start"), "capital": read.money("capital")},
-        "status": lambda: {
-            "day": read.plain("day"),
-            "assets": read.money("assets"),
-            "ratio": _basis_points(read.number("ratio_bp")),
-        },
-        "risk": lambda: {
-            "before": read.named("alloc.risk", "before"),
-            "after": read.named("alloc.risk", "after"),
-        },
-        "fee": lambda: {
-            "period": read.plain("period"),
-            "day": read.plain("day"),
-            "wallet": read.money("from_wallet"),
-            "fund": read.money("from_risk_fund"),
-            "unpaid": read.money("unpaid"),
-        },
-        "request.approved": lambda: {
-            "kind": read.member(Kind, "request_kind"),
-            "reason": read.plain("reason"),
-        },
-        "settled": lambda: {
-            "final": read.money("final_assets"),
-            "payout": Money(max(read.number("payout"), 0)),
-        },
-        "cancelled": lambda: {"reason": read.plain("reason")},
-        "password_shown": dict,
-    }
-    values["request.rejected"] = values["request.approved"]
-    values["rejected"] = values["cancelled"]
-    for asked in Kind:
-        values[f"request.{asked.value}"] = lambda: {
-            "amount": read.money("amount"),
-            "periods": read.plain("periods"),
-        }
-    make = values.get(kind)
-    return make() if make is not None else None
-
-
-@attrs.frozen
-class _EventData:
-    data: dict[str, object]
-    lang: str
-
-    def number(self, name: str) -> int:
-        value = self.data.get(name, 0)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-    def money(self, name: str) -> Money:
-        return Money(self.number(name))
-
-    def plain(self, name: str) -> str:
-        return str(self.data.get(name, ""))
-
-    def member(self, kind: type[enum.Enum], name: str) -> str:
-        return value_name(kind, self.data.get(name, ""), self.lang)
-
-    def named(self, prefix: str, name: str) -> str:
-        key = f"{prefix}.{self.data.get(name, '')}"
-        return text(key, self.lang) if key in TEXTS else self.plain(name)
-
-
-def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
-    amount = Money(request.amount) if request.kind is not Kind.TERMINATION else ""
-    return text(
-        "alloc.timeline.request",
-        lang,
-        kind=request.kind,
-        amount=amount,
-        at=_local(request.requested_at, zone),
-        status=request.status,
-    )
-
-
 # -- the buttons -----------------------------------------------------------------------------------------
 
 Action = Callable[[Update, BotContext, Press], Awaitable[object]]
@@ -804,8 +653,8 @@ ACTIONS: dict[str, Action] = {
     "pay": _pay,
     "cancel": _cancel,
     "pw": _password,
-    "chart": _chart,
-    "tl": _show_timeline,
+    "chart": allocation_timeline.chart,
+    "tl": allocation_timeline.show_timeline,
     "top": requests.ask_top_up,
     "ext": requests.ask_extension,
     "pro": requests.ask_profit,
@@ -855,12 +704,6 @@ def _term_range(product: Product, lang: str) -> dict[str, object]:
     return {"low": product.term_min, "high": product.term_max, "unit": _unit(product.mode, lang)}
 
 
-def _basis_points(bp: int) -> str:
-    """Basis points as a per-cent figure with two decimals: 11,500 → "115.00"."""
-    sign = "-" if bp < 0 else ""
-    return f"{sign}{abs(bp) // 100}.{abs(bp) % 100:02d}"
-
-
 def _ratio(a: Allocation, assets: int) -> str:
     """R = A / (B + unpaid fees), as core reads it."""
     reading = read_risk(
@@ -871,7 +714,7 @@ def _ratio(a: Allocation, assets: int) -> str:
         allocated=a.allocated,
         unpaid_fees=a.fees_unpaid,
     )
-    return _basis_points(reading.ratio_bp)
+    return basis_points(reading.ratio_bp)
 
 
 def _component(part: Component, lang: str) -> str:
@@ -880,10 +723,6 @@ def _component(part: Component, lang: str) -> str:
 
 def _status(a: Allocation, lang: str) -> str:
     return name_of(a.status, lang)
-
-
-def _local(micros: int, zone: tzinfo) -> str:
-    return f"{from_micros(micros).astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def _step(verb: str, allocation: Allocation) -> cb.AllocationStep:

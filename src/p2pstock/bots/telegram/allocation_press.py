@@ -3,11 +3,14 @@ pressed allocation button, and the confirm keyboard of an application or a side 
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 import attrs
 from telegram import InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import confirm_keyboard
+from p2pstock.core.clock import from_micros
 from p2pstock.core.people.customers import Customer
 
 DEPOSIT = "allocation.deposit"
@@ -36,3 +39,13 @@ class Press:
 def confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
     drop = cb.AllocationStep("drop", str(token))
     return confirm_keyboard(lang, cb.AllocationStep(verb, str(token)), drop, label, "alloc.drop.button")
+
+
+def basis_points(bp: int) -> str:
+    """Basis points as a per-cent figure with two decimals: 11,500 → "115.00"."""
+    sign = "-" if bp < 0 else ""
+    return f"{sign}{abs(bp) // 100}.{abs(bp) % 100:02d}"
+
+
+def local_time(micros: int, zone: tzinfo) -> str:
+    return f"{from_micros(micros).astimezone(zone):%Y-%m-%d %H:%M}"
