@@ -76,6 +76,7 @@ from datetime import date
 from typing import Any
 
 from p2pstock.adapters.sql.database import BUSY_TIMEOUT_MS
+from p2pstock.adapters.sql.statements import ENTRY_INSERTED, TRANSFER_INSERTED
 
 COLUMNS = (
     "allocation_id",
@@ -132,40 +133,6 @@ NOTIFICATION_COLUMNS = (
 
 FeeTransfer = tuple[str, str, int, str]
 """(transfer id, wallet account, amount, allocation id): one fee, from the wallet to fee income."""
-TRANSFER_COLUMNS = (
-    "id",
-    "debit_account_id",
-    "credit_account_id",
-    "amount",
-    "code",
-    "currency",
-    "flags",
-    "pending_id",
-    "timeout",
-    "reference",
-    "ts",
-    "expires_at",
-    "day",
-)
-ENTRY_COLUMNS = (
-    "transfer_id",
-    "account_id",
-    "ts",
-    "day",
-    "code",
-    "kind",
-    "side",
-    "amount",
-    "reference",
-    "d_dp",
-    "d_dpo",
-    "d_cp",
-    "d_cpo",
-    "a_dp",
-    "a_dpo",
-    "a_cp",
-    "a_cpo",
-)
 _RISK = (
     "coalesce((SELECT s.risk_after FROM allocation_daily_status s WHERE s.allocation_id = allocation.id "
     "ORDER BY s.trade_date DESC, s.revision DESC LIMIT 1), 'normal')"
@@ -376,8 +343,8 @@ class RawStatuses:
         cursor.executemany(update, rows)
         if cursor.rowcount != len(rows):
             raise RuntimeError(f"{cursor.rowcount} of {len(rows)} accounts updated")
-        self._insert_rows(cursor, "transfer", TRANSFER_COLUMNS, transfers)
-        self._insert_rows(cursor, "entry", ENTRY_COLUMNS, entries)
+        self._insert_rows(cursor, "transfer", TRANSFER_INSERTED, transfers)
+        self._insert_rows(cursor, "entry", ENTRY_INSERTED, entries)
 
     def _lock_accounts(self, cursor: Any, ids: list[str]) -> dict[str, list[Any]]:
         """[debits pending, debits posted, credits pending, credits posted, flags, version, currency] of

@@ -14,7 +14,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, C
 
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.persistence import UiStatePersistence
-from p2pstock.bots.telegram.services import BotServices, UiStore
+from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.backoffice import CHAT_LANGUAGE
 from p2pstock.core.errors import P2PStockError
@@ -134,22 +134,24 @@ def _customer(services: BotServices, telegram_user_id: int, language: str, *, op
 
 
 async def administrator_of(update: Update, context: BotContext) -> tuple[Administrator, str] | None:
-    """The active administrator using this Telegram account and the language to answer in, or None."""
+    """The active administrator using this Telegram account and the language to answer in, or None (one
+    hand-off to a worker thread)."""
     user = user_of(update)
-    admin = await call(context.services.staff.by_telegram, user.id)
+    return await call(_administrator, context.services, user.id, language_from_telegram(user.language_code))
+
+
+def _administrator(
+    services: BotServices, user_id: int, app_language: str
+) -> tuple[Administrator, str] | None:
+    admin = services.staff.by_telegram(user_id)
     if admin is None or not admin.active:
         return None
-    customer = await call(context.services.customers.by_telegram, user.id)
-    language = customer.language if customer else language_from_telegram(user.language_code)
-    await call(_remember_language, context.services.ui_state, user.id, language)
+    customer = services.customers.by_telegram(user_id)
+    language = customer.language if customer else app_language
+    key = f"{CHAT_LANGUAGE}{user_id}"  # staff notices follow the language the bot answers them in
+    if services.ui_state.get(key) != language:
+        services.ui_state.put(key, language)
     return admin, language
-
-
-def _remember_language(ui_state: UiStore, chat: int, language: str) -> None:
-    """Keep the language the bot answers an administrator's chat in: staff notices follow it."""
-    key = f"{CHAT_LANGUAGE}{chat}"
-    if ui_state.get(key) != language:
-        ui_state.put(key, language)
 
 
 def handled(state: object = None) -> NoReturn:
