@@ -57,6 +57,7 @@ from p2pstock.bots.telegram.context import (
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.audit import Fault
@@ -166,7 +167,7 @@ async def admin_button(update: Update, context: BotContext) -> object:
         handled(await lending_admin.on_button(update, context, admin, lang, action))
     for module in BACK_OFFICE:
         if action.verb in module.STEPS:
-            press = admin_steps.Press(admin, lang, action.subject, waited[module.STEP])
+            press = Press(admin, lang, action.subject, waited[module.STEP])
             steps, permission = module.STEPS, module.PERMISSION
             handled(
                 await admin_steps.on_button(

@@ -23,8 +23,6 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
-    Press,
-    Step,
     require,
     take_confirmed,
     typed_or_sent,
@@ -40,6 +38,7 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, waiting
+from p2pstock.bots.telegram.admin_steps import take_confirmed, waiting
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -24,6 +24,7 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money

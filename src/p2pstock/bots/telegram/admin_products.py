@@ -23,7 +23,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Press, Step, take_confirmed, typed_or_sent, waiting
+from p2pstock.bots.telegram.admin_steps import take_confirmed, typed_or_sent, waiting
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -35,6 +35,7 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.products import Product

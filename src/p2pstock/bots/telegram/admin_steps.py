@@ -5,10 +5,8 @@ waits (any other button, command or /cancel drops it, see ``admin.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
-import attrs
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -23,23 +21,10 @@ from p2pstock.bots.telegram.context import (
     say,
     tell_error,
 )
+from p2pstock.bots.telegram.press import Press, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.permissions import Administrator, Permission, PermissionDenied
-
-
-@attrs.frozen
-class Press:
-    """A back-office button pressed: by whom, in which language, on what subject, and what the module's
-    typed step waited with when it was pressed."""
-
-    admin: Administrator
-    lang: str
-    subject: str
-    waiting: object
-
-
-Step = Callable[[Update, BotContext, Press], Coroutine[Any, Any, object]]
 
 
 async def on_button(
@@ -48,7 +33,7 @@ async def on_button(
     press: Press,
     verb: str,
     *,
-    steps: Mapping[str, Step],
+    steps: Steps,
     permission: Permission,
 ) -> object:
     """Answer the press, check ``permission``, run the step of ``verb``; a refusal is told. The

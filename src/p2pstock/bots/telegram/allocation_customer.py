@@ -49,7 +49,6 @@ from p2pstock.bots.telegram.allocation_press import (
     DEPOSIT,
     DRAFT,
     TERM,
-    Press,
     basis_points,
     confirm,
     local_time,
@@ -70,6 +69,7 @@ from p2pstock.bots.telegram.context import (
     typed_amount,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import deposit_range as _deposit_range
 from p2pstock.bots.telegram.product_cards import per_period as _per
 from p2pstock.bots.telegram.product_cards import ppm_percent as _ppm_percent
@@ -673,7 +673,7 @@ async def on_button(update: Update, context: BotContext) -> object:
     if not isinstance(step, cb.AllocationStep) or step.verb not in ACTIONS:
         await outdated(update, customer.language)
         return None
-    return await ACTIONS[step.verb](update, context, Press(customer, step.subject))
+    return await ACTIONS[step.verb](update, context, Press.of_customer(customer, step.subject))
 
 
 # -- helpers ---------------------------------------------------------------------------------------------

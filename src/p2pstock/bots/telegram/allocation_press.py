@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-import attrs
 from telegram import InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import confirm_keyboard
 from p2pstock.core.clock import from_micros
-from p2pstock.core.people.customers import Customer
 
 DEPOSIT = "allocation.deposit"
 TERM = "allocation.term"
@@ -22,18 +20,6 @@ PROFIT = "allocation.profit"
 
 DRAFT = "allocation_draft"
 ASK = "allocation_ask"
-
-
-@attrs.frozen
-class Press:
-    """An allocation button pressed by ``customer``: its verb's ``subject``."""
-
-    customer: Customer
-    subject: str
-
-    @property
-    def lang(self) -> str:
-        return self.customer.language
 
 
 def confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:

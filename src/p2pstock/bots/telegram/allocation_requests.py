@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from p2pstock.bots.telegram.allocation_press import ASK, EXTENSION, PROFIT, TOP_UP, Press, confirm
+from p2pstock.bots.telegram.allocation_press import ASK, EXTENSION, PROFIT, TOP_UP, confirm
 from p2pstock.bots.telegram.confirming import confirmed_once
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -22,6 +22,7 @@ from p2pstock.bots.telegram.context import (
     say,
     typed_amount,
 )
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import per_period as _per
 from p2pstock.bots.telegram.product_cards import term_unit as _unit
 from p2pstock.bots.telegram.texts import text

@@ -13,7 +13,6 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram.allocation_chart import send_chart
 from p2pstock.bots.telegram.allocation_press import (
-    Press,
     basis_points,
     local_time,
 )
@@ -24,6 +23,7 @@ from p2pstock.bots.telegram.context import (
     query_of,
     say,
 )
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.allocations import CallOutcome
 from p2pstock.core.allocation.ports import Event

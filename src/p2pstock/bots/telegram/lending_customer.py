@@ -22,7 +22,6 @@ from collections.abc import Callable, Coroutine
 from datetime import date
 from typing import Any
 
-import attrs
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
@@ -42,6 +41,7 @@ from p2pstock.bots.telegram.context import (
     typed_amount,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
@@ -66,16 +66,6 @@ STEP = "loan_step"
 HALL_PAGE = 5
 SHOWN_INSTALLMENTS = 6
 QUALIFICATIONS = ("house_certificate", "bank_statement", "other")
-
-
-@attrs.frozen
-class Press:
-    customer: Customer
-    subject: str
-
-    @property
-    def lang(self) -> str:
-        return self.customer.language
 
 
 # -- the financing hall ------------------------------------------------------------------------------------
@@ -637,7 +627,7 @@ async def on_button(update: Update, context: BotContext) -> object:
     if not isinstance(step, cb.LoanStep) or step.verb not in ACTIONS:
         await outdated(update, customer.language)
         return None
-    return await ACTIONS[step.verb](update, context, Press(customer, step.subject))
+    return await ACTIONS[step.verb](update, context, Press.of_customer(customer, step.subject))
 
 
 async def _offered(context: BotContext, code: str) -> LoanProduct | None:
