@@ -7,6 +7,7 @@ server is aiohttp's ``TestServer`` on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -81,6 +82,7 @@ async def client(payments: Payments, sandbox: SandboxGateway, updates: Updates) 
 
 
 SANDBOX_ORIGIN = "http://127.0.0.1:8080"
+ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}
 """Where the ``sandbox`` fixture says its pages are (``public_url``): a browser's Origin on its Pay button."""
 
 
@@ -371,7 +373,7 @@ async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(
 ) -> None:
     order = order_of(payments, 1_234, provider="sandbox")
 
-    response = await client.get(page_of(sandbox, order))
+    response = await client.get(page_of(sandbox, order), headers=ENGLISH)
     page = await response.text()
 
     assert response.status == 200
@@ -381,13 +383,31 @@ async def test_the_sandbox_page_shows_the_amount_and_a_pay_button(
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("accepted", [None, "zh-CN,zh;q=0.9,en;q=0.8", "zh-TW"], ids=str)
+async def test_the_sandbox_page_speaks_chinese_unless_the_browser_prefers_another_language(
+    client: Client, payments: Payments, sandbox: SandboxGateway, accepted: str | None
+) -> None:
+    order = order_of(payments, 1_234, provider="sandbox")
+    headers = {} if accepted is None else {"Accept-Language": accepted}
+
+    page = await (await client.get(page_of(sandbox, order), headers=headers)).text()
+    refused = await (await client.post(page_of(sandbox, order), headers=headers)).text()
+
+    assert '<html lang="zh-CN">' in page
+    assert "沙箱支付" in page and "金额：¥1,234.00" in page and ">支付</button>" in page
+    assert "支付被拒绝" in refused
+    for shown in (page, refused):
+        body = shown.split("<body>", 1)[1]
+        assert re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|pay-\w+", "", body)) == []
+
+
 async def test_pressing_pay_in_the_sandbox_credits_the_wallet_once(
     client: Client, app: App, payments: Payments, sandbox: SandboxGateway
 ) -> None:
     order = order_of(payments, 50, provider="sandbox")
 
-    response = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN})
-    again = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN})
+    response = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN, **ENGLISH})
+    again = await client.post(page_of(sandbox, order), headers={"Origin": SANDBOX_ORIGIN, **ENGLISH})
 
     assert response.status == 200  # after the redirect to the page of the paid order
     assert "paid" in await response.text()
@@ -459,7 +479,7 @@ async def test_without_a_sandbox_there_is_no_sandbox_page(payments: Payments) ->
 def test_the_sandbox_page_escapes_what_it_shows() -> None:
     order = PaymentOrder('pay-<script>"x"</script>', "alice", 100, "CNY", "sandbox", 0)
 
-    page = _order_page(order).text or ""
+    page = _order_page(order, "en").text or ""
 
     assert "<script>" not in page
     assert "&lt;script&gt;&quot;x&quot;&lt;/script&gt;" in page

@@ -8,7 +8,8 @@ a health check.
     GET  /sandbox/pay/{order_id}       the sandbox's payment page (only when a sandbox is given), opened by
                                        the order's ``?token=`` from its payment link
     POST /sandbox/pay/{order_id}       the payer pressed Pay (the token again, and the page's own Origin):
-                                       the sandbox's signed callback is applied
+                                       the sandbox's signed callback is applied (the page is in Chinese
+                                       unless the browser's Accept-Language prefers another language)
     GET  /healthz                      200 {"database": "ok"} or 503
 
 Wiring it (``p2pstock serve``)::
@@ -246,56 +247,91 @@ class _SandboxPage:
         return order if self.sandbox.opens(order, request.query.get("token", "")) else None
 
     async def show(self, request: web.Request) -> web.StreamResponse:
+        lang = page_language(request)
         order = await self._order(request)
         if order is None:
-            return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
-        return _order_page(order)
+            return _page(404, lang, "unknown", "unknown_text")
+        return _order_page(order, lang)
 
     async def pay(self, request: web.Request) -> web.StreamResponse:
+        lang = page_language(request)
         if request.headers.get("Origin") != self.sandbox.origin:  # another site's form, or no browser
-            return _page(403, "Payment refused", "<p>Pay from the payment page itself.</p>")
+            return _page(403, lang, "refused", "from_page")
         order = await self._order(request)
         if order is None:
-            return _page(404, "Unknown payment", "<p>There is no such sandbox payment.</p>")
+            return _page(404, lang, "unknown", "unknown_text")
         headers, body = self.sandbox.pay(order, self.payments.now())
         answer = await _apply(self.payments, self.sandbox.name, headers, body)
         if answer.status != 200:
-            return _page(answer.status, "Payment refused", "<p>The payment could not be applied.</p>")
+            return _page(answer.status, lang, "refused", "not_applied")
         raise web.HTTPSeeOther(location=request.path_qs)  # show the paid order; a reload pays nothing
 
 
-def _order_page(order: PaymentOrder) -> web.Response:
-    amount = escape(_shown(order))
-    order_id = escape(order.id)
+PAGE_TEXTS: Mapping[str, tuple[str, str]] = {
+    "title": ("沙箱支付", "Sandbox payment"),
+    "order": ("订单 {order}", "Order {order}"),
+    "amount": ("金额：{amount}", "Amount: {amount}"),
+    "pay": ("支付", "Pay"),
+    "no_money": ("沙箱环境：不会发生真实资金划转。", "Sandbox: no money moves."),
+    "paid": ("已支付", "Paid"),
+    "paid_text": ("订单 {order}：已支付 {amount}。", "Order {order}: {amount} paid."),
+    "mismatched": (
+        "订单 {order} 的支付金额不符，未入账。",
+        "Order {order} was paid with another amount; nothing was credited.",
+    ),
+    "refused": ("支付被拒绝", "Payment refused"),
+    "from_page": ("请在支付页面上支付。", "Pay from the payment page itself."),
+    "not_applied": ("这笔支付未能入账。", "The payment could not be applied."),
+    "unknown": ("未知的支付", "Unknown payment"),
+    "unknown_text": ("没有这笔沙箱支付。", "There is no such sandbox payment."),
+}
+"""The payment page's texts, Chinese and English; values are escaped before they are filled in."""
+
+
+def page_language(request: web.Request) -> str:
+    """Chinese unless the browser prefers another language first (``Accept-Language``)."""
+    preferred = request.headers.get("Accept-Language", "").split(",")[0].strip().lower()
+    return "en" if preferred and not preferred.startswith("zh") else "zh"
+
+
+def _said(key: str, lang: str, **values: str) -> str:
+    zh, en = PAGE_TEXTS[key]
+    return (zh if lang == "zh" else en).format(**{name: escape(value) for name, value in values.items()})
+
+
+def _order_page(order: PaymentOrder, lang: str) -> web.Response:
+    shown = {"order": order.id, "amount": _shown(order)}
     if order.status is OrderStatus.PAID:
-        content = f"<p>Order <code>{order_id}</code>: <strong>{amount}</strong> paid.</p>"
-        return _page(200, "Paid", content)
+        return _page(200, lang, "paid", "paid_text", **shown)
     if order.status is OrderStatus.MISMATCHED:
-        content = f"<p>Order <code>{order_id}</code> was paid with another amount; nothing was credited.</p>"
-        return _page(200, "Payment refused", content)
+        return _page(200, lang, "refused", "mismatched", **shown)
     content = (
-        f"<p>Order <code>{order_id}</code></p>"
-        f"<p>Amount: <strong>{amount}</strong></p>"
-        '<form method="post"><button type="submit">Pay</button></form>'
-        "<p><small>Sandbox: no money moves.</small></p>"
+        f"<p>{_said('order', lang, **shown)}</p><p><strong>{_said('amount', lang, **shown)}</strong></p>"
+        f'<form method="post"><button type="submit">{_said("pay", lang)}</button></form>'
+        f"<p><small>{_said('no_money', lang)}</small></p>"
     )
-    return _page(200, "Sandbox payment", content)
+    return _html(200, lang, _said("title", lang), content)
 
 
 def _shown(order: PaymentOrder) -> str:
     try:
         return str(Money(order.amount, Currency.of(order.currency)))
     except (InvalidInput, ValueError, TypeError):
-        return f"{order.amount} {order.currency} (minor units)"
+        return f"{order.amount} {order.currency}"
 
 
-def _page(status: int, title: str, content: str) -> web.Response:
-    """An HTML page; ``title`` is escaped here, ``content`` must be escaped by the caller."""
+def _page(status: int, lang: str, title: str, paragraph: str, **values: str) -> web.Response:
+    """A page of one paragraph: ``title`` and ``paragraph`` are keys of ``PAGE_TEXTS``."""
+    return _html(status, lang, _said(title, lang), f"<p>{_said(paragraph, lang, **values)}</p>")
+
+
+def _html(status: int, lang: str, title: str, content: str) -> web.Response:
+    """An HTML page; ``title`` and ``content`` are escaped by the caller."""
     text = (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title></head>"
-        f"<body><h1>{escape(title)}</h1>{content}</body></html>"
+        f"<title>{title}</title></head>"
+        f"<body><h1>{title}</h1>{content}</body></html>"
     )
     return web.Response(status=status, text=text, content_type="text/html", headers=_PAGE_HEADERS)
 
