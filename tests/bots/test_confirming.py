@@ -25,6 +25,12 @@ def test_a_button_of_another_confirmation_or_of_nothing_pending_names_no_step() 
     assert pending(context_with({"withdrawal": "a1"}), "withdrawal", "a1") is None
 
 
+def test_a_step_still_being_typed_is_confirmed_by_no_button_even_one_forged_to_name_none() -> None:
+    typing = context_with({"loan_step": {"kind": "invest", "loan": "L1"}})
+    for forged in ("None", None, ""):
+        assert pending(typing, "loan_step", forged) is None
+
+
 def test_a_second_tap_while_the_first_is_at_work_is_turned_away_and_a_later_one_goes_through() -> None:
     with (
         in_flight(1001, "draft:a1") as first,

@@ -39,7 +39,9 @@ def request_id(update: Update, *parts: object) -> str:
 def pending(context: BotContext, key: str, token: object) -> dict[str, Any] | None:
     """The step waiting under ``key`` when it is the one ``token`` names, else None."""
     step = context.user_state.get(key)
-    return step if isinstance(step, dict) and str(step.get("token")) == str(token) else None
+    if not isinstance(step, dict) or step.get("token") is None:
+        return None  # nothing waits, or a step still being typed: no button confirms it yet
+    return step if str(step["token"]) == str(token) else None
 
 
 def confirm_keyboard(
