@@ -106,12 +106,11 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
 
 
 def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
-    choices = DECISIONS.get(loan.status)
-    if choices is None:
-        return None
-    return InlineKeyboardMarkup(
-        [[button(text(label, lang), cb.AdminAction(verb, loan.id)) for verb, label in choices]]
-    )
+    row = [
+        button(text(label, lang), cb.AdminAction(verb, loan.id))
+        for verb, label in DECISIONS.get(loan.status, ())
+    ]
+    return InlineKeyboardMarkup([row]) if row else None
 
 
 def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
@@ -128,10 +127,14 @@ def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
 STEPS: Steps = {
     "ln_q": _show_queue,
     "ln_first": _decision(
-        lambda lending, loan, by: lending.first_review(loan, by=by), "admin.loan.first_done"
+        lambda lending, loan_id, by: lending.first_review(loan_id, by=by), "admin.loan.first_done"
     ),
-    "ln_final": _decision(lambda lending, loan, by: lending.final_review(loan, by=by), "admin.loan.listed"),
-    "ln_full": _decision(lambda lending, loan, by: lending.approve_full(loan, by=by), "admin.loan.disbursed"),
+    "ln_final": _decision(
+        lambda lending, loan_id, by: lending.final_review(loan_id, by=by), "admin.loan.listed"
+    ),
+    "ln_full": _decision(
+        lambda lending, loan_id, by: lending.approve_full(loan_id, by=by), "admin.loan.disbursed"
+    ),
 }
 VERBS = frozenset(STEPS)
 
@@ -140,9 +143,7 @@ async def reject(
     context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
 ) -> str:
     """A rejection at a review (``ln_no``) or at the full review (``ln_ref``), with its reason."""
-    lending, loan_id = context.services.lending, rejection.subject
-    if rejection.verb == "ln_ref":
-        loan = await call(lending.refuse_full, loan_id, by=admin.id, reason=reason)
-    else:
-        loan = await call(lending.reject, loan_id, by=admin.id, reason=reason)
+    lending = context.services.lending
+    turn_down = lending.refuse_full if rejection.verb == "ln_ref" else lending.reject
+    loan = await call(turn_down, rejection.subject, by=admin.id, reason=reason)
     return text("admin.loan.rejected", lang, id=loan.id, reason=loan.reason)

@@ -99,5 +99,5 @@ async def dropped(update: Update, context: BotContext, press: Press) -> object:
         return None
     context.user_state.pop(STEP, None)
     await query_of(update).answer()
-    await edit(update, text("loan.dropped", press.lang))
+    await edit(update, text("cancelled", press.lang))
     return END

@@ -136,7 +136,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "loan.done.apply": _t("✅ 借款申请 {id} 已提交。", "✅ Loan application {id} sent."),
         "loan.done.repay": _t("✅ 借款 {id} 已还款 {amount}。", "✅ {amount} repaid on loan {id}."),
         "loan.drop.button": _t("✖️ 取消", "✖️ Cancel"),
-        "loan.dropped": _t("已取消。", "Cancelled."),
         "loan.step.lost": _t(
             "这一步已失效，请从菜单重新开始。", "That step has expired; start again from the menu."
         ),
