@@ -36,7 +36,10 @@ from p2pstock.bots.telegram import (
     commands,
     customer,
     funds,
+    lending_borrowing,
     lending_customer,
+    lending_hall,
+    lending_mine,
     onboarding,
 )
 from p2pstock.bots.telegram import callbacks as cb
@@ -61,9 +64,9 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "language": customer.ask_language,
         "allocate": allocation_customer.show_rate_table,
         "allocations": allocation_customer.show_list,
-        "hall": lending_customer.show_hall,
-        "borrow": lending_customer.show_products,
-        "loans": lending_customer.show_mine,
+        "hall": lending_hall.show_hall,
+        "borrow": lending_borrowing.show_products,
+        "loans": lending_mine.show_mine,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""
@@ -122,8 +125,8 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         allocation_press.TOP_UP: [MessageHandler(_new(TEXT), allocation_requests.got_top_up)],
         allocation_press.EXTENSION: [MessageHandler(_new(TEXT), allocation_requests.got_extension)],
         allocation_press.PROFIT: [MessageHandler(_new(TEXT), allocation_requests.got_profit)],
-        lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
-        lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
+        lending_hall.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_hall.got_invest_amount)],
+        lending_borrowing.TERMS: [MessageHandler(_new(TEXT), lending_borrowing.got_terms)],
     }
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.

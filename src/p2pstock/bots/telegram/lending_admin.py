@@ -11,17 +11,20 @@ Core checks every permission and state again; a button of a loan that moved on g
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import P2PStockError
 from p2pstock.core.lending.loans import Loan, LoanStatus
-from p2pstock.core.lending.service import VIEW
+from p2pstock.core.lending.service import VIEW, Lending
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Administrator
 
@@ -40,7 +43,6 @@ DECISIONS = {
     LoanStatus.FULL: (("ln_full", "admin.loan.full"), ("ln_ref", "admin.reject")),
 }
 REJECTIONS = frozenset({"ln_no", "ln_ref"})
-VERBS = frozenset({"ln_q", "ln_first", "ln_final", "ln_full"})
 
 
 async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
@@ -51,34 +53,30 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
 async def on_button(
     update: Update, context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction
 ) -> object:
-    """A loan queue, or a decision on a loan; the conversation ends either way."""
+    """A loan queue, or a decision on a loan (the step of ``STEPS``); the conversation ends either way."""
     await query_of(update).answer()
     try:
-        if action.verb == "ln_q":
-            await _show_queue(update, context, admin, lang, STATUSES[action.subject])
-        else:
-            await say(update, context, await _decide(context, admin, lang, action))
+        await STEPS[action.verb](update, context, Press(admin, lang, action.subject))
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
     return END
 
 
-async def _show_queue(
-    update: Update, context: BotContext, admin: Administrator, lang: str, status: LoanStatus
-) -> None:
-    loans = await call(context.services.lending.queue, [status], by=admin.id, limit=SHOWN + 1)
+async def _show_queue(update: Update, context: BotContext, press: Press) -> object:
+    """The first loans of a queue, a card each with the decisions its state allows."""
+    queue = [STATUSES[press.subject]]
+    loans = await call(context.services.lending.queue, queue, by=press.admin.id, limit=SHOWN + 1)
     if not loans:
-        await say(update, context, text("admin.loans.empty", lang))
-        return
+        await say(update, context, text("admin.loans.empty", press.lang))
     for loan in loans[:SHOWN]:
-        await say(update, context, await card(context, loan, lang), _decision(loan, lang))
+        await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
     if len(loans) > SHOWN:
-        await say(update, context, text("admin.more", lang, shown=SHOWN))
+        await say(update, context, text("admin.more", press.lang, shown=SHOWN))
+    return END
 
 
 async def card(context: BotContext, loan: Loan, lang: str) -> str:
     documents = await call(context.services.customers.documents, loan.borrower_id)
-    named = [d for d in documents if d.id in loan.documents]
     lines = [
         text(
             "admin.loan.card",
@@ -96,14 +94,9 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
         )
     ]
     lines += [
-        text(
-            "admin.loan.document",
-            lang,
-            id=d.id,
-            kind=d.kind,
-            status=d.status,
-        )
-        for d in named
+        text("admin.loan.document", lang, id=d.id, kind=d.kind, status=d.status)
+        for d in documents
+        if d.id in loan.documents
     ]
     lines += [
         text("admin.loan.review", lang, by=r.by, outcome=text("loan.yes" if r.approved else "loan.no", lang))
@@ -112,36 +105,45 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _decision(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
-    choices = DECISIONS.get(loan.status)
-    if choices is None:
-        return None
-    return InlineKeyboardMarkup(
-        [[button(text(label, lang), cb.AdminAction(verb, loan.id)) for verb, label in choices]]
-    )
+def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
+    row = [
+        button(text(label, lang), cb.AdminAction(verb, loan.id))
+        for verb, label in DECISIONS.get(loan.status, ())
+    ]
+    return InlineKeyboardMarkup([row]) if row else None
 
 
-async def _decide(context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction) -> str:
-    lending, loan_id = context.services.lending, action.subject
-    if action.verb == "ln_first":
-        loan = await call(lending.first_review, loan_id, by=admin.id)
-        return text("admin.loan.first_done", lang, id=loan.id)
-    if action.verb == "ln_final":
-        loan = await call(lending.final_review, loan_id, by=admin.id)
-        return text("admin.loan.listed", lang, id=loan.id)
-    if action.verb == "ln_full":
-        loan = await call(lending.approve_full, loan_id, by=admin.id)
-        return text("admin.loan.disbursed", lang, id=loan.id, amount=Money(loan.amount))
-    raise InvalidInput(f"unknown administrator action {action.verb}")
+def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
+    """The step of a decision that moves a loan on: ``decide(lending, loan id, by)``, then ``done`` told."""
+
+    async def step(update: Update, context: BotContext, press: Press) -> object:
+        loan = await call(decide, context.services.lending, press.subject, press.admin.id)
+        await say(update, context, text(done, press.lang, id=loan.id, amount=Money(loan.amount)))
+        return END
+
+    return step
+
+
+STEPS: Steps = {
+    "ln_q": _show_queue,
+    "ln_first": _decision(
+        lambda lending, loan_id, by: lending.first_review(loan_id, by=by), "admin.loan.first_done"
+    ),
+    "ln_final": _decision(
+        lambda lending, loan_id, by: lending.final_review(loan_id, by=by), "admin.loan.listed"
+    ),
+    "ln_full": _decision(
+        lambda lending, loan_id, by: lending.approve_full(loan_id, by=by), "admin.loan.disbursed"
+    ),
+}
+VERBS = frozenset(STEPS)
 
 
 async def reject(
     context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
 ) -> str:
     """A rejection at a review (``ln_no``) or at the full review (``ln_ref``), with its reason."""
-    lending, loan_id = context.services.lending, rejection.subject
-    if rejection.verb == "ln_ref":
-        loan = await call(lending.refuse_full, loan_id, by=admin.id, reason=reason)
-    else:
-        loan = await call(lending.reject, loan_id, by=admin.id, reason=reason)
+    lending = context.services.lending
+    turn_down = lending.refuse_full if rejection.verb == "ln_ref" else lending.reject
+    loan = await call(turn_down, rejection.subject, by=admin.id, reason=reason)
     return text("admin.loan.rejected", lang, id=loan.id, reason=loan.reason)

@@ -18,7 +18,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "menu.loans": _t("📒 我的借贷", "📒 My loans"),
         "loan.yes": _t("是", "yes"),
         "loan.no": _t("否", "no"),
-        # -- names -----------------------------------------------------------------------------------
         # -- the financing hall ------------------------------------------------------------------------
         "loan.hall.empty": _t(
             "暂无符合条件的可投借款。", "No loans of this kind are open for bidding right now."
@@ -115,7 +114,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "借款 {id}：投资 {amount}，{status}；已回款 {received}，待回款 {expected}（{bucket}）",
             "Loan {id}: {amount} invested, {status}; received {received}, expected {expected} ({bucket})",
         ),
-        "loan.own.title": _t("借款 {id}：{amount}，{status}", "Loan {id}: {amount}, {status}"),
         "loan.own.reason": _t("原因：{reason}", "Reason: {reason}"),
         "loan.own.installment": _t(
             "第 {number} 期 {due}：待还 {owed}{late}", "Installment {number}, {due}: {owed} to pay{late}"
@@ -138,7 +136,6 @@ LENDING_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "loan.done.apply": _t("✅ 借款申请 {id} 已提交。", "✅ Loan application {id} sent."),
         "loan.done.repay": _t("✅ 借款 {id} 已还款 {amount}。", "✅ {amount} repaid on loan {id}."),
         "loan.drop.button": _t("✖️ 取消", "✖️ Cancel"),
-        "loan.dropped": _t("已取消。", "Cancelled."),
         "loan.step.lost": _t(
             "这一步已失效，请从菜单重新开始。", "That step has expired; start again from the menu."
         ),

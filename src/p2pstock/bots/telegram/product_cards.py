@@ -57,17 +57,20 @@ def loan_products_text(products: Sequence[LoanProduct], lang: str) -> str:
 
 def loan_product_text(product: LoanProduct, lang: str) -> str:
     return text(
-        "loan.product",
-        lang,
-        name=product.name,
-        low=Money(product.amount_min),
-        high=Money(product.amount_max),
-        months_min=product.months_min,
-        months_max=product.months_max,
-        rate_min=percent(product.rate_min_bp),
-        rate_max=percent(product.rate_max_bp),
-        fee=percent(product.listing_fee_bp),
+        "loan.product", lang, name=product.name, fee=percent(product.listing_fee_bp), **loan_ranges(product)
     )
+
+
+def loan_ranges(product: LoanProduct) -> dict[str, object]:
+    """The amounts, terms and rates a loan product takes."""
+    return {
+        "low": Money(product.amount_min),
+        "high": Money(product.amount_max),
+        "months_min": product.months_min,
+        "months_max": product.months_max,
+        "rate_min": percent(product.rate_min_bp),
+        "rate_max": percent(product.rate_max_bp),
+    }
 
 
 def deposit_range(product: Product) -> dict[str, object]:

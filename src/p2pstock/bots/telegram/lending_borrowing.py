@@ -1,0 +1,167 @@
+"""Borrowing: the loan products offered, a product's repayment methods, the terms typed in one message, and
+the application confirmed with the qualification documents it rests on.
+
+::
+
+    💴 m:borrow   products ──ln:prod:<code>──► methods ──ln:meth:<method>:<code>──► "amount months rate%
+                  purpose" typed ──► the application with ln:ok / ln:drop ──► lending.apply
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    call,
+    customer_of,
+    edit,
+    message_of,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm, keep, kept_for
+from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.product_cards import loan_products_text, loan_ranges, percent
+from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending.applications import check_purpose
+from p2pstock.core.lending.products import LoanProduct
+from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
+from p2pstock.core.names import name_of
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.documents import ReviewStatus
+
+TERMS = "loan.terms"
+QUALIFICATIONS = ("house_certificate", "bank_statement", "other")
+
+
+async def show_products(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    lang = customer.language
+    products = await call(context.services.loan_products.offered)
+    if not products:
+        await say(update, context, text("loan.products.empty", lang))
+        return END
+    rows = [[button(product.name, cb.LoanStep("prod", product.code))] for product in products]
+    await say(update, context, loan_products_text(products, lang), InlineKeyboardMarkup(rows))
+    return END
+
+
+async def choose_method(update: Update, context: BotContext, press: Press) -> object:
+    product = await call(_offered, context.services, press.subject)
+    if product is None:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    rows = [
+        [button(name_of(m, press.lang), cb.LoanStep("meth", f"{m.value}:{product.code}"))]
+        for m in product.methods
+    ]
+    await edit(update, text("loan.method.ask", press.lang, name=product.name), InlineKeyboardMarkup(rows))
+    return END
+
+
+async def ask_terms(update: Update, context: BotContext, press: Press) -> object:
+    method, _, code = press.subject.partition(":")
+    product = await call(_offered, context.services, code)
+    if product is None or method not in {m.value for m in product.methods}:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    keep(context, APPLYING, product=code, method=method)
+    await say(update, context, text("loan.terms.ask", press.lang, **loan_ranges(product)))
+    return TERMS
+
+
+async def got_terms(update: Update, context: BotContext) -> object:
+    """ "amount months rate% purpose" typed: the application to confirm, with the documents it rests on."""
+    found = await kept_for(update, context, APPLYING)
+    if found is None:
+        return END
+    customer, step = found
+    lang = customer.language
+    product = await call(_offered, context.services, str(step["product"]))
+    read = _read_terms(message_of(update).text or "")
+    if product is None:
+        await say(update, context, text("loan.product.gone", lang))
+        return END
+    if read is None:
+        await say(update, context, text("loan.terms.bad", lang, **loan_ranges(product)))
+        return None
+    documents = await _qualifications(context, customer)
+    if not documents:
+        await say(update, context, text("loan.documents.none", lang))
+        return END
+    amount, months, rate_bp, typed_purpose = read
+    try:
+        purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
+    except InvalidInput as error:
+        await tell_error(update, context, error, lang)
+        return None
+    message = text(
+        "loan.apply.confirm",
+        lang,
+        name=product.name,
+        amount=Money(amount),
+        months=months,
+        rate=percent(rate_bp),
+        method=Method(step["method"]),
+        purpose=purpose,
+        documents=len(documents),
+        days=product.bidding_days_max,
+    )
+    terms = {"amount": amount, "months": months, "rate": rate_bp, "purpose": purpose, "documents": documents}
+    return await ask_to_confirm(
+        update, context, lang, APPLYING, message, product=step["product"], method=step["method"], **terms
+    )
+
+
+def _read_terms(typed: str) -> tuple[int, int, int, str] | None:
+    """(amount in fen, months, rate in basis points, purpose) from "5000 18 12 shop", or None."""
+    parts = typed.split(maxsplit=3)
+    if len(parts) != 4 or not parts[1].isdecimal() or len(parts[1]) > 3:
+        return None
+    try:
+        amount = Money.parse(parts[0]).minor
+        rate = Money.parse(parts[2].removesuffix("%")).minor  # a percentage with two decimals: basis points
+    except P2PStockError:
+        return None
+    return amount, int(parts[1]), rate, parts[3].strip()
+
+
+async def _qualifications(context: BotContext, customer: Customer) -> list[str]:
+    documents = await call(context.services.customers.documents, customer.id)
+    return [
+        d.id for d in documents if d.kind.value in QUALIFICATIONS and d.status is not ReviewStatus.REJECTED
+    ]
+
+
+def _offered(services: BotServices, code: str) -> LoanProduct | None:
+    return next((product for product in services.loan_products.offered() if product.code == code), None)
+
+
+def _apply(services: BotServices, customer: Customer, step: Kept, request_id: str) -> str:
+    product = _offered(services, str(step["product"]))
+    loan = services.lending.apply(
+        customer.id,
+        product=str(step["product"]),
+        amount=int(step["amount"]),
+        months=int(step["months"]),
+        rate_bp=int(step["rate"]),
+        method=Method(str(step["method"])),
+        purpose=str(step["purpose"]),
+        documents=[str(d) for d in step["documents"]],
+        bidding_days=product.bidding_days_max if product else 1,
+        request_id=request_id,
+    )
+    return text("loan.done.apply", customer.language, id=loan.id)
+
+
+APPLYING = Confirmation("apply", "loan.apply.button", _apply)

@@ -1,0 +1,202 @@
+"""The financing hall, for investors: pages of open loans by filter, a loan's page with its borrower, and
+investing in it (the amount typed, the expected returns confirmed, the money frozen).
+
+::
+
+    🏦 m:hall  a page ──ln:hall:<page>:<filter>──► another ──ln:show:<id>──► the loan ──ln:inv:<id>──►
+               amount typed ──► expected returns, ln:ok:<token> / ln:drop:<token> ──► lending.invest
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    attempt,
+    call,
+    customer_of,
+    edit,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+    typed_amount,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm, keep, kept_for
+from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.product_cards import percent
+from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.lending import bidding
+from p2pstock.core.lending.hall import LoanPage
+from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.ports import HallFilter
+from p2pstock.core.lending.schedules import Installment, Method, total_interest
+from p2pstock.core.money import Money
+from p2pstock.core.names import name_of
+from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.documents import DocumentKind
+
+INVEST_AMOUNT = "loan.invest_amount"
+HALL_PAGE = 5
+
+HALL_FILTERS: dict[str, HallFilter] = {
+    "all": HallFilter(),
+    "short": HallFilter(months_max=6),
+    "mid": HallFilter(months_min=7, months_max=12),
+    "long": HallFilter(months_min=13),
+    "r10": HallFilter(rate_min_bp=1_000),
+    **{method.value: HallFilter(method=method) for method in Method},
+}
+"""The filters the hall offers: by term, by rate, by repayment method."""
+
+
+async def show_hall(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    await say(update, context, *await _hall_page(context, customer.language, 0, "all"))
+    return END
+
+
+async def turn_hall(update: Update, context: BotContext, press: Press) -> object:
+    """◀ ▶ or a filter under the hall: ``<page>`` or ``<page>:<filter>``."""
+    page, _, shown = press.subject.partition(":")
+    shown = shown or "all"
+    if not page.isdigit() or len(page) > 3 or shown not in HALL_FILTERS:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    await edit(update, *await _hall_page(context, press.lang, int(page), shown))
+    return END
+
+
+async def _hall_page(
+    context: BotContext, lang: str, page: int, shown: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    loans = await call(context.services.lending.hall, HALL_FILTERS[shown], page=page, size=HALL_PAGE + 1)
+    lines = [text("loan.hall.title", lang, page=page + 1, filter=text(f"loan.filter.{shown}", lang))]
+    lines += [_hall_line(loan, lang) for loan in loans[:HALL_PAGE]] or [text("loan.hall.empty", lang)]
+    rows = [
+        [button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))]
+        for loan in loans[:HALL_PAGE]
+    ]
+    turns = []
+    if page > 0:
+        turns.append(button(text("statement.previous", lang), cb.LoanStep("hall", f"{page - 1}:{shown}")))
+    if len(loans) > HALL_PAGE:
+        turns.append(button(text("statement.next", lang), cb.LoanStep("hall", f"{page + 1}:{shown}")))
+    filters = [
+        button(text(f"loan.filter.{name}", lang), cb.LoanStep("hall", f"0:{name}"))
+        for name in HALL_FILTERS
+        if name != shown
+    ]
+    threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, *([turns] if turns else []), *threes])
+
+
+def _hall_line(loan: Loan, lang: str) -> str:
+    return text(
+        "loan.hall.line",
+        lang,
+        id=loan.id,
+        amount=Money(loan.amount),
+        rate=percent(loan.terms.rate_bp),
+        months=loan.terms.months,
+        method=loan.terms.method,
+        progress=percent(loan.funded * 10_000 // loan.amount),
+        left=Money(loan.remainder),
+    )
+
+
+async def show_loan(update: Update, context: BotContext, press: Press) -> object:
+    """A loan as investors see it, with 💰 unless it is the customer's own or no longer listed."""
+    await query_of(update).answer()
+    page = await attempt(update, context, press.lang, context.services.lending.loan_page, press.subject)
+    rows = []
+    if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
+        rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
+    await say(update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None)
+    return END
+
+
+def _page_text(page: LoanPage, lang: str) -> str:
+    loan, facts = page.loan, page.borrower
+    kinds = ", ".join(name_of(DocumentKind(kind), lang) for kind in facts.qualifications) or "—"
+    low, high = loan.bid_range()
+    borrower = text(
+        "loan.page.borrower",
+        lang,
+        name=facts.name,
+        identity=text("loan.yes" if facts.identity_verified else "loan.no", lang),
+        phone=text("loan.yes" if facts.phone_verified else "loan.no", lang),
+        documents=kinds,
+        repaid=facts.loans_repaid,
+    )
+    bids = text("loan.page.bids", lang, low=Money(low), high=Money(high), step=Money(loan.product.bid_step))
+    return "\n".join(
+        [_hall_line(loan, lang), text("loan.page.purpose", lang, purpose=loan.purpose), bids, borrower]
+    )
+
+
+async def ask_amount(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    loan = await attempt(update, context, press.lang, context.services.lending.get, press.subject)
+    low, high = loan.bid_range()
+    keep(context, INVESTING, loan=loan.id)
+    await say(
+        update, context, text("loan.invest.ask", press.lang, id=loan.id, low=Money(low), high=Money(high))
+    )
+    return INVEST_AMOUNT
+
+
+async def got_invest_amount(update: Update, context: BotContext) -> object:
+    """The amount typed: what it would bring, to confirm."""
+    found = await kept_for(update, context, INVESTING)
+    if found is None:
+        return END
+    customer, step = found
+    lang = customer.language
+    amount = await typed_amount(update, context, lang)
+    if amount is None:
+        return None
+    try:
+        page = await call(context.services.lending.loan_page, str(step["loan"]), amount=amount.minor)
+        if page.loan.status is not LoanStatus.LISTED:
+            await say(update, context, text("loan.invest.closed", lang, id=page.loan.id))
+            return END
+        bidding.check_amount(page.loan, amount.minor)
+    except P2PStockError as error:  # an amount out of range is asked for again
+        await tell_error(update, context, error, lang)
+        return None if isinstance(error, InvalidInput) else END
+    interest = total_interest(page.schedule)
+    fee = interest * page.loan.product.interest_fee_bp // 10_000
+    offer = text("loan.invest.confirm", lang, id=page.loan.id, amount=amount, interest=Money(interest - fee))
+    shown = page.schedule[:3] + page.schedule[-1:] if len(page.schedule) > 4 else page.schedule
+    message = "\n".join([offer, *(_expected_line(installment, lang) for installment in shown)])
+    return await ask_to_confirm(
+        update, context, lang, INVESTING, message, loan=step["loan"], amount=amount.minor
+    )
+
+
+def _expected_line(installment: Installment, lang: str) -> str:
+    return text(
+        "loan.invest.row",
+        lang,
+        number=installment.number,
+        due=str(installment.due),
+        principal=Money(installment.principal),
+        interest=Money(installment.interest),
+    )
+
+
+def _invest(services: BotServices, customer: Customer, step: Kept, request_id: str) -> str:
+    investment = services.lending.invest(
+        str(step["loan"]), investor_id=customer.id, amount=int(step["amount"]), request_id=request_id
+    )
+    return text("loan.done.invest", customer.language, id=investment.loan_id, amount=Money(investment.amount))
+
+
+INVESTING = Confirmation("invest", "loan.invest.button", _invest)

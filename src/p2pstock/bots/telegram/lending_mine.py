@@ -1,0 +1,210 @@
+"""A customer's own loans and investments: what they invested in, and what they borrowed — its unpaid
+installments, repaying what is due or everything early, withdrawing an application not yet listed.
+
+::
+
+    📒 m:loans   loans and investments ──ln:loan:<id>──► installments, with ln:pay:<id> (what is due) /
+                 ln:early:<id> (everything) ──► confirm ln:ok / ln:drop, or ln:wd:<id> (withdrawn)
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardMarkup, Update
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    attempt,
+    call,
+    customer_of,
+    edit,
+    outdated,
+    query_of,
+    say,
+    tell_error,
+)
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm
+from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.views import Holding, InstallmentView
+from p2pstock.core.money import Money
+from p2pstock.core.names import code_name
+from p2pstock.core.people.customers import Customer
+
+SHOWN_INSTALLMENTS = 6
+_WITHDRAW = (("wd", "loan.withdraw.button"),)
+OWN_BUTTONS = {
+    LoanStatus.REPAYING: (("pay", "loan.pay.button"), ("early", "loan.early.button")),
+    LoanStatus.APPLIED: _WITHDRAW,
+    LoanStatus.FIRST_REVIEWED: _WITHDRAW,
+}
+"""What a borrower may do with their loan in each state: (verb, label)."""
+
+
+async def show_mine(update: Update, context: BotContext) -> int:
+    customer = await customer_of(update, context)
+    await say(update, context, *await _mine(context, customer))
+    return END
+
+
+async def turn_mine(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    await say(update, context, *await _mine(context, press.customer))
+    return END
+
+
+async def _mine(context: BotContext, customer: Customer) -> tuple[str, InlineKeyboardMarkup | None]:
+    lang = customer.language
+    loans = await call(context.services.lending.loans_of, customer.id)
+    holdings = await call(context.services.lending.holdings, customer.id)
+    if not loans and not holdings:
+        return text("loan.mine.empty", lang), None
+    lines, rows = [], []
+    if loans:
+        lines.append(text("loan.mine.borrowed", lang))
+        lines += [_loan_line(loan, lang) for loan in loans]
+        rows = [
+            [button(text("loan.mine.button", lang, id=loan.id), cb.LoanStep("loan", loan.id))]
+            for loan in loans
+        ]
+    if holdings:
+        lines.append(text("loan.mine.invested", lang))
+        lines += [_holding_line(holding, lang) for holding in holdings]
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
+
+
+def _loan_line(loan: Loan, lang: str) -> str:
+    return text("loan.mine.loan", lang, id=loan.id, amount=Money(loan.amount), status=loan.status)
+
+
+def _holding_line(holding: Holding, lang: str) -> str:
+    i = holding.investment
+    return text(
+        "loan.mine.holding",
+        lang,
+        id=holding.loan.id,
+        amount=Money(i.amount),
+        status=holding.loan.status,
+        received=Money(i.principal_received + i.interest_received + i.penalty_received),
+        expected=Money(sum(row.total for row in holding.expected)),
+        bucket=code_name("bucket", holding.bucket, lang),
+    )
+
+
+def _installment_line(view: InstallmentView, lang: str) -> str:
+    i, late = view.installment, ""
+    if view.days_overdue:
+        bucket = code_name("bucket", view.bucket, lang)
+        late = text("loan.own.late", lang, days=view.days_overdue, bucket=bucket)
+    return text(
+        "loan.own.installment", lang, number=i.number, due=str(i.due), owed=Money(view.owed), late=late
+    )
+
+
+async def show_own_loan(update: Update, context: BotContext, press: Press) -> object:
+    """The borrower's loan: its state, why it was turned down, its next unpaid installments."""
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
+    lines = [_loan_line(loan, press.lang)]
+    if loan.reason:
+        lines.append(text("loan.own.reason", press.lang, reason=loan.reason))
+    if loan.status is LoanStatus.REPAYING:
+        unpaid = await _unpaid(context, loan)
+        lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
+    choices = OWN_BUTTONS.get(loan.status, ())
+    row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
+    await say(update, context, "\n".join(lines), InlineKeyboardMarkup([row]) if row else None)
+    return END
+
+
+async def ask_repay(update: Update, context: BotContext, press: Press) -> object:
+    """What is due now (or the next installment), to confirm."""
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
+    unpaid = await _unpaid(context, loan)
+    today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
+    return await _ask_to_repay(
+        update, context, press, loan, repaying=REPAYING, amount=sum(view.owed for view in today)
+    )
+
+
+async def ask_early(update: Update, context: BotContext, press: Press) -> object:
+    """What repaying everything today costs, to confirm."""
+    loan = await _own_loan(update, context, press)
+    if loan is None:
+        return END
+    lending = context.services.lending
+    payoff = await attempt(
+        update, context, press.lang, lending.payoff, loan.id, customer_id=press.customer.id
+    )
+    return await _ask_to_repay(update, context, press, loan, repaying=REPAYING_EARLY, amount=payoff.total)
+
+
+async def _ask_to_repay(
+    update: Update, context: BotContext, press: Press, loan: Loan, *, repaying: Confirmation, amount: int
+) -> object:
+    """A repayment to confirm: core refuses it if the loan was repaid meanwhile or the amount changed."""
+    key = "loan.early.confirm" if repaying is REPAYING_EARLY else "loan.pay.confirm"
+    message = text(key, press.lang, id=loan.id, amount=Money(amount))
+    return await ask_to_confirm(
+        update, context, press.lang, repaying, message, loan=loan.id, amount=amount, payments=loan.payments
+    )
+
+
+async def withdraw(update: Update, context: BotContext, press: Press) -> object:
+    await query_of(update).answer()
+    lending, customer_id = context.services.lending, press.customer.id
+    loan = await attempt(
+        update, context, press.lang, lending.withdraw, press.subject, customer_id=customer_id
+    )
+    await edit(update, text("loan.withdrawn", press.lang, id=loan.id))
+    return END
+
+
+async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan | None:
+    """The customer's own loan the button names, the press answered; None if it is not (told so)."""
+    try:
+        loan = await call(context.services.lending.get, press.subject)
+    except P2PStockError as error:
+        await query_of(update).answer()
+        await tell_error(update, context, error, press.lang)
+        return None
+    if loan.borrower_id != press.customer.id:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    return loan
+
+
+async def _unpaid(context: BotContext, loan: Loan) -> list[InstallmentView]:
+    plan = await call(context.services.lending.schedule, loan.id)
+    return [view for view in plan if not view.installment.settled]
+
+
+def _today(context: BotContext) -> date:
+    return context.services.ledger.clock.now().astimezone(context.services.ledger.timezone).date()
+
+
+def _repay(services: BotServices, customer: Customer, step: Kept, rid: str) -> str:
+    """What is due (``repay``: the amount shown) or everything (``early``), as long as nothing changed."""
+    loan_id, amount, seen = str(step["loan"]), int(step["amount"]), int(step["payments"])
+    lending, who = services.lending, customer.id
+    if step["kind"] == REPAYING_EARLY.kind:
+        lending.repay_early(loan_id, customer_id=who, request_id=rid, expected=amount, payments_seen=seen)
+    else:
+        lending.repay(
+            loan_id, customer_id=who, request_id=rid, amount=amount, expected=amount, payments_seen=seen
+        )
+    return text("loan.done.repay", customer.language, id=loan_id, amount=Money(amount))
+
+
+REPAYING = Confirmation("repay", "loan.confirm.button", _repay)
+REPAYING_EARLY = Confirmation("early", "loan.confirm.button", _repay)
