@@ -23,10 +23,13 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    Desk,
+    asking,
     require,
     take_confirmed,
     typed_or_sent,
     waiting,
+    when,
 )
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
@@ -38,14 +41,13 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
 from p2pstock.core.allocation.trading_days import YearView
-from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
 END = ConversationHandler.END
@@ -58,9 +60,10 @@ PERMISSION = Permission.CALENDAR_MANAGE
 PROBLEMS_TOLD = 20
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """This year and next, with their buttons."""
-    require(await call(context.services.staff.permissions, admin.id), PERMISSION)
+    lang = press.lang
+    require(await call(context.services.staff.permissions, press.admin.id), PERMISSION)
     today = context.services.ledger.clock.now().astimezone(context.services.ledger.timezone)
     years = [today.year, today.year + 1]
     views = [await call(context.services.trading_days.year, year) for year in years]
@@ -71,18 +74,13 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         [button(text("admin.cal.decide", lang), cb.AdminAction("cal_day", "-"))],
     ]
     await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+    return END
 
 
 async def _show_year(update: Update, context: BotContext, press: Press) -> object:
     view = await call(context.services.trading_days.year, int(press.subject))
     await say(update, context, "\n".join(year_lines(context, view, press.lang)))
     return END
-
-
-async def _ask_notice(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "notice"}
-    await say(update, context, text("admin.cal.ask_notice", press.lang))
-    return NOTICE
 
 
 async def _load(update: Update, context: BotContext, press: Press) -> object:
@@ -94,12 +92,6 @@ async def _load(update: Update, context: BotContext, press: Press) -> object:
     load = await call(context.services.trading_days.load_year, notice, by=press.admin.id, year=year)
     await say(update, context, text("admin.cal.loaded", press.lang, year=load.year, version=load.version))
     return END
-
-
-async def _ask_day(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "day"}
-    await say(update, context, text("admin.cal.ask_day", press.lang))
-    return DAY
 
 
 async def got_notice(update: Update, context: BotContext) -> object:
@@ -224,7 +216,7 @@ def year_lines(context: BotContext, view: YearView, lang: str) -> list[str]:
                 lang,
                 version=load.version,
                 by=load.loaded_by,
-                at=_when(context, load.loaded_at),
+                at=when(context, load.loaded_at),
                 days=len(load.closed),
                 note=load.note or "—",
             )
@@ -280,18 +272,18 @@ def _source(name: str, lang: str) -> str:
     return text("admin.cal.administrators", lang) if name == ADMINISTRATORS else name
 
 
-def _when(context: BotContext, micros: int) -> str:
-    return from_micros(micros).astimezone(context.services.ledger.timezone).strftime("%Y-%m-%d %H:%M")
-
-
 # -- wiring -------------------------------------------------------------------------------------------
 
-STEPS: dict[str, Step] = {
-    "cal_year": _show_year,
-    "cal_load": _ask_notice,
-    "cal_ok": _load,
-    "cal_day": _ask_day,
-}
+DESK = Desk(
+    {
+        "cal_year": _show_year,
+        "cal_load": asking(STEP, "notice", NOTICE, "admin.cal.ask_notice"),
+        "cal_ok": _load,
+        "cal_day": asking(STEP, "day", DAY, "admin.cal.ask_day"),
+    },
+    PERMISSION,
+    STEP,
+)
 
 Handler = BaseHandler[Update, BotContext, object]
 _NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND

@@ -23,7 +23,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import take_confirmed, typed_or_sent, waiting
+from p2pstock.bots.telegram.admin_steps import Desk, asking, take_confirmed, typed_or_sent, waiting
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -35,7 +35,7 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.core.allocation.products import Product
@@ -49,7 +49,7 @@ from p2pstock.core.catalog_file import (
     read_field,
 )
 from p2pstock.core.lending.products import LoanProduct
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.people.permissions import Permission
 
 END = ConversationHandler.END
 FILE = "admin.pd_file"
@@ -57,14 +57,13 @@ FIELD = "admin.pd_field"
 STEP = "admin_products"
 """The user-state key: ``{"step": "file"}``, ``{"step": "field", "kind", "index", "values", "current"}``
 or ``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
-PERMISSION = Permission.PRODUCT_MANAGE
 PROBLEMS_TOLD = 20
 KIND_LETTERS = {"a": "allocation_product", "l": "loan_product"}
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """Every product with its state, and the buttons to add, change, withdraw and export."""
-    services = context.services
+    services, admin, lang = context.services, press.admin, press.lang
     allocation = await call(services.products.catalogue, by=admin.id)
     loans = await call(services.loan_products.catalogue, by=admin.id)
     lines = [text("admin.pd.menu", lang)]
@@ -99,12 +98,7 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         [button(text("admin.pd.export", lang), cb.AdminAction("pd_export", "-"))],
     ]
     await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-async def _ask_file(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "file"}
-    await say(update, context, text("admin.pd.ask_file", press.lang))
-    return FILE
+    return END
 
 
 async def got_file(update: Update, context: BotContext) -> object:
@@ -296,14 +290,18 @@ def _why(problem: FileProblem, lang: str) -> str:
 
 # -- wiring -------------------------------------------------------------------------------------------
 
-STEPS: dict[str, Step] = {
-    "pd_file": _ask_file,
-    "pd_ok": _publish,
-    "pd_off": _withdraw,
-    "pd_export": _export,
-    "pd_new": _start_new,
-    "pd_edit": _start_edit,
-}
+DESK = Desk(
+    {
+        "pd_file": asking(STEP, "file", FILE, "admin.pd.ask_file"),
+        "pd_ok": _publish,
+        "pd_off": _withdraw,
+        "pd_export": _export,
+        "pd_new": _start_new,
+        "pd_edit": _start_edit,
+    },
+    Permission.PRODUCT_MANAGE,
+    STEP,
+)
 
 Handler = BaseHandler[Update, BotContext, object]
 _NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
