@@ -1,20 +1,13 @@
 """Administrators in the bot: the admin menu, and every administrator's button and typed reply reaching
-its desk — the review queues (``admin_review.py``), the platform's audit check and statistics
-(``admin_statistics.py``), administrators and their roles (``staff_appointments.py``, ``staff_roles.py``),
-stock fund allocations (``allocation_admin.py``), loans (``lending_admin.py``), held payments
-(``payments_admin.py``) and the back office (``admin_products.py``, ``admin_capital.py``,
-``admin_calendar.py``).
+its desk — review queues (``admin_review``), audit and statistics (``admin_statistics``), staff
+(``staff_appointments``, ``staff_roles``), allocations (``allocation_admin``), loans (``lending_admin``),
+held payments (``payments_admin``) and the back office (``admin_products``, ``admin_capital``,
+``admin_calendar``). A rejection or a payment's resolution asks for its reason here (``admin.reason``).
 
-Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
-command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
-administrator may do is decided by core on every call: a refusal comes back as ``PermissionDenied``
-and is told politely through the error table. Buttons name their subject by id; the service checks it
-again. A rejection asks for its reason in a follow-up message (the state ``admin.reason`` of the admin
-conversation, drawn in ``admin.mmd`` with the states of the desks' typed steps), which any other command
-or button leaves.
-
-The admin handlers run in a group before the customer's: what they handle stops there
-(``ApplicationHandlerStop``); what they do not handle goes on to the customer's handlers.
+Only an active administrator (``Staff.by_telegram``) gets past the entry points; anyone else's /admin and
+buttons fall through to the customer's handlers (unknown, outdated). Core checks every call's permission
+and its refusal is told through the error table. The handlers run in a group before the customer's: what
+they handle stops there; any other command or button leaves a typed step (drawn in ``admin.mmd``).
 """
 
 from __future__ import annotations
@@ -115,6 +108,27 @@ REJECTIONS: dict[str, Rejection] = {
     **dict.fromkeys(payments_admin.VERBS, payments_admin.resolve),
 }
 """The buttons that ask for a reason, and what is done with it once typed."""
+
+
+async def got_reason(update: Update, context: BotContext) -> object:
+    """The reason for the rejection asked for: the rejection is made."""
+    found = await waiting(update, context, REJECTION, "reason")
+    if found is None:
+        return END  # the customer's handlers take the message
+    admin, lang, pending = found
+    reason = (message_of(update).text or "").strip()
+    verb = str(pending["verb"])
+    try:
+        message = await REJECTIONS[verb](
+            context, admin, lang, cb.AdminAction(verb, str(pending["subject"])), reason
+        )
+    except P2PStockError as error:
+        await refused(update, context, lang, error, key=REJECTION, again=REASON)
+    context.user_state.pop(REJECTION, None)
+    await say(update, context, message)
+    handled(END)
+
+
 DESKS = (
     Desk({"menu": _open, **admin_review.ACCEPTANCES}),
     Desk(
@@ -129,6 +143,7 @@ DESKS = (
             for verb in REJECTIONS
         },
         waits=REJECTION,
+        typed={REASON: got_reason},
     ),
     staff_appointments.DESK,
     staff_roles.DESK,
@@ -184,25 +199,6 @@ async def admin_button(update: Update, context: BotContext) -> object:
     handled(await on_button(update, context, desk, action.verb, press))
 
 
-async def got_reason(update: Update, context: BotContext) -> object:
-    """The reason for the rejection asked for: the rejection is made."""
-    found = await waiting(update, context, REJECTION, "reason")
-    if found is None:
-        return END  # the customer's handlers take the message
-    admin, lang, pending = found
-    reason = (message_of(update).text or "").strip()
-    verb = str(pending["verb"])
-    try:
-        message = await REJECTIONS[verb](
-            context, admin, lang, cb.AdminAction(verb, str(pending["subject"])), reason
-        )
-    except P2PStockError as error:
-        await refused(update, context, lang, error, key=REJECTION, again=REASON)
-    context.user_state.pop(REJECTION, None)
-    await say(update, context, message)
-    handled(END)
-
-
 async def cancel_step(update: Update, context: BotContext) -> object:
     """/cancel while a message is asked for: nothing is done."""
     _drop_pending(context)
@@ -234,12 +230,21 @@ def _drop_pending(context: BotContext) -> None:
 
 Handler = BaseHandler[Update, BotContext, object]
 _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+_NEW_FILE = filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
+
+
+def _typed_states() -> dict[object, list[Handler]]:
+    """The desks' typed steps: text, or a file as well where the desk takes one."""
+    return {
+        state: [MessageHandler(_NEW_FILE if state in desk.files else _NEW_TEXT, reply)]
+        for desk in DESKS
+        for state, reply in desk.typed.items()
+    }
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
-    """The administrators' conversation: menus and decisions, the reason a rejection waits for, the id
-    and Telegram user id an appointment waits for, the name, permissions and description of a role
-    being defined, and what the allocations' steps wait for (``allocation_admin.states``)."""
+    """The administrators' conversation: /admin and every administrator's button, the typed steps of
+    the desks and of the allocations (``allocation_admin.states``), and what leaves them."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
@@ -249,20 +254,7 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
-            states={
-                REASON: [MessageHandler(_NEW_TEXT, got_reason)],
-                staff_appointments.APPOINT_ID: [MessageHandler(_NEW_TEXT, staff_appointments.got_new_id)],
-                staff_appointments.APPOINT_TELEGRAM: [
-                    MessageHandler(_NEW_TEXT, staff_appointments.got_new_telegram)
-                ],
-                staff_roles.ROLE_NAME: [MessageHandler(_NEW_TEXT, staff_roles.got_role_name)],
-                staff_roles.ROLE_PERMISSIONS: [MessageHandler(_NEW_TEXT, staff_roles.use_buttons)],
-                staff_roles.ROLE_DESCRIPTION: [MessageHandler(_NEW_TEXT, staff_roles.got_role_description)],
-                **allocation_admin.states(),
-                **admin_products.states(),
-                **admin_capital.states(),
-                **admin_calendar.states(),
-            },
+            states={**allocation_admin.states(), **_typed_states()},
             fallbacks=[
                 CommandHandler("cancel", cancel_step),
                 MessageHandler(filters.COMMAND, leave_step),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
@@ -27,11 +27,11 @@ from p2pstock.bots.telegram.admin_steps import (
     asking,
     require,
     take_confirmed,
+    to_confirm,
     typed_or_sent,
     waiting,
     when,
 )
-from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -111,17 +111,11 @@ async def got_notice(update: Update, context: BotContext) -> object:
         await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
         handled(NOTICE)
     current = await call(trading_days.year, notice.year)
-    confirm = new_token()
-    context.user_state[STEP] = {
-        "step": "confirm",
-        "token": confirm,
-        "year": notice.year,
-        "notice": notice_text,
-    }
-    markup = InlineKeyboardMarkup(
-        [[button(text("admin.cal.confirm_load", lang), cb.AdminAction("cal_ok", confirm))]]
+    preview = "\n".join(preview_lines(notice, current, lang))
+    confirm = ("admin.cal.confirm_load", "cal_ok")
+    await to_confirm(
+        update, context, lang, preview, key=STEP, confirm=confirm, year=notice.year, notice=notice_text
     )
-    await say(update, context, "\n".join(preview_lines(notice, current, lang)), markup)
     handled(END)
 
 
@@ -283,16 +277,6 @@ DESK = Desk(
     },
     PERMISSION,
     STEP,
+    typed={NOTICE: got_notice, DAY: got_day},
+    files=frozenset({NOTICE}),
 )
-
-Handler = BaseHandler[Update, BotContext, object]
-_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
-_NEW_TEXT = _NEW_MESSAGE & filters.TEXT
-
-
-def states() -> dict[object, list[Handler]]:
-    """The admin conversation's states for the calendar's typed steps."""
-    return {
-        NOTICE: [MessageHandler(_NEW_MESSAGE & (filters.TEXT | filters.Document.ALL), got_notice)],
-        DAY: [MessageHandler(_NEW_TEXT, got_day)],
-    }

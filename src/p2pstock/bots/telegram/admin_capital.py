@@ -11,11 +11,10 @@ confirmation moves the money once.
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, waiting
-from p2pstock.bots.telegram.confirming import new_token
+from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, to_confirm, waiting
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -76,17 +75,10 @@ async def got_move(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.cap.format", lang))
         handled(MOVE)
     amount, reference = read
-    confirm, into = new_token(), pending.get("subject") == "in"
-    context.user_state[STEP] = {
-        "step": "confirm",
-        "token": confirm,
-        "into": into,
-        "amount": amount.minor,
-        "reference": reference,
-    }
-    key = "admin.cap.confirm_in" if into else "admin.cap.confirm_out"
-    markup = InlineKeyboardMarkup([[button(text("admin.cap.do", lang), cb.AdminAction("cap_ok", confirm))]])
-    await say(update, context, text(key, lang, amount=amount, reference=reference), markup)
+    into = pending.get("subject") == "in"
+    message = text(f"admin.cap.confirm_{pending['subject']}", lang, amount=amount, reference=reference)
+    kept = {"into": into, "amount": amount.minor, "reference": reference}
+    await to_confirm(update, context, lang, message, key=STEP, confirm=("admin.cap.do", "cap_ok"), **kept)
     handled(END)
 
 
@@ -118,10 +110,4 @@ async def _move(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-DESK = Desk({"cap_move": _ask_move, "cap_ok": _move}, Permission.CAPITAL_MANAGE, STEP)
-
-Handler = BaseHandler[Update, BotContext, object]
-
-
-def states() -> dict[object, list[Handler]]:
-    return {MOVE: [MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, got_move)]}
+DESK = Desk({"cap_move": _ask_move, "cap_ok": _move}, Permission.CAPITAL_MANAGE, STEP, typed={MOVE: got_move})

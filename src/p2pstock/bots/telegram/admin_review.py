@@ -1,13 +1,10 @@
-"""The review queues of administrators in the bot: customers' documents (the image or PDF itself),
-identities, withdrawals and the requests waiting for a second pair of eyes (four-eyes approvals), each
-item with its accept and reject buttons. An acceptance is carried out at once; a rejection asks for its
-reason first (``admin.py``) and is carried out by ``reject``. Core checks the permission of every queue
-and decision again on every call.
-"""
+"""Administrators' review queues in the bot: documents (the image or PDF itself), identities, withdrawals
+and four-eyes approvals, each item with accept and reject buttons. An acceptance is carried out at once; a
+rejection once its reason is typed (``admin.py``, then ``reject``). Core checks every call's permission."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -149,50 +146,49 @@ def _decision(lang: str, what: str, subject: str) -> InlineKeyboardMarkup | None
 # -- decisions ----------------------------------------------------------------------------------------
 
 
-async def _accept_document(context: BotContext, admin: Administrator, lang: str, subject: str) -> str:
-    document = await call(context.services.kyc.accept_document, subject, by=admin.id)
-    return text("admin.document_accepted", lang, id=document.id)
+async def _accept_document(update: Update, context: BotContext, press: Press) -> object:
+    document = await call(context.services.kyc.accept_document, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.document_accepted", press.lang, id=document.id))
 
 
-async def _verify_identity(context: BotContext, admin: Administrator, lang: str, subject: str) -> str:
-    customer = await call(context.services.kyc.verify_identity, subject, by=admin.id)
-    return text("admin.identity_verified", lang, customer=customer.id)
+async def _verify_identity(update: Update, context: BotContext, press: Press) -> object:
+    customer = await call(context.services.kyc.verify_identity, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.identity_verified", press.lang, customer=customer.id))
 
 
-async def _approve_withdrawal(context: BotContext, admin: Administrator, lang: str, subject: str) -> str:
-    decided = await call(context.services.wallets.approve_withdrawal, subject, by=admin.id)
+async def _approve_withdrawal(update: Update, context: BotContext, press: Press) -> object:
+    decided, lang = (
+        await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id),
+        press.lang,
+    )
     if isinstance(decided, ApprovalRequest):
         amount = _money(context, decided.amount or 0)
-        return text("admin.withdrawal_waiting", lang, id=subject, amount=amount, approval=decided.id)
-    return text("admin.withdrawal_approved", lang, id=decided.id, amount=_money(context, decided.amount))
+        message = text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
+    else:
+        amount = _money(context, decided.amount)
+        message = text("admin.withdrawal_approved", lang, id=decided.id, amount=amount)
+    return await _decided(update, context, message)
 
 
-async def _approve(context: BotContext, admin: Administrator, lang: str, subject: str) -> str:
-    approved = await call(context.services.approvals.approve, subject, by=admin.id)
-    return text("admin.approval_approved", lang, id=approved.id)
+async def _approve(update: Update, context: BotContext, press: Press) -> object:
+    approved = await call(context.services.approvals.approve, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.approval_approved", press.lang, id=approved.id))
 
 
-Decision = Callable[[BotContext, Administrator, str, str], Awaitable[str]]
-_ACCEPTANCES: dict[str, Decision] = {
+async def _decided(update: Update, context: BotContext, message: str) -> object:
+    """The item's buttons taken off, and what was decided told."""
+    await drop_buttons(update)
+    await say(update, context, message)
+    return END
+
+
+ACCEPTANCES: dict[str, Step] = {
     "doc_ok": _accept_document,
     "id_ok": _verify_identity,
     "wd_ok": _approve_withdrawal,
     "ap_ok": _approve,
 }
-
-
-def _accepting(decide: Decision) -> Step:
-    async def accept(update: Update, context: BotContext, press: Press) -> object:
-        message = await decide(context, press.admin, press.lang, press.subject)
-        await drop_buttons(update)
-        await say(update, context, message)
-        return END
-
-    return accept
-
-
-ACCEPTANCES: dict[str, Step] = {verb: _accepting(decide) for verb, decide in _ACCEPTANCES.items()}
-"""The accept buttons of the queues: carried out at once, the item's buttons taken off."""
+"""The accept buttons of the queues: carried out at once."""
 REJECTIONS = frozenset({"doc_no", "id_no", "wd_no", "ap_no"})
 """The reject buttons of the queues: a reason is asked for, then ``reject``."""
 

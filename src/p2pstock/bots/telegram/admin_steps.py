@@ -2,18 +2,20 @@
 permission they need and the user-state key its typed steps wait under (a message is for that step only
 while it waits: any other button, command or /cancel drops it, see ``admin.py``); ``on_button`` is the
 one way a press reaches a step; ``asking``, ``waiting`` and ``refused`` are how a typed step opens, is
-found again and ends refused; ``listed`` shows a review queue."""
+found again and ends refused; ``to_confirm`` and ``take_confirmed`` hold what a typed step read for its
+confirm button; ``listed`` shows a review queue."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any, NoReturn, TypeVar
 
 import attrs
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     administrator_of,
@@ -26,6 +28,7 @@ from p2pstock.bots.telegram.context import (
     say,
     tell_error,
 )
+from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.clock import from_micros
@@ -36,7 +39,6 @@ END = ConversationHandler.END
 SHOWN = 5
 """Items of a review queue shown at once."""
 T = TypeVar("T")
-NOTHING: Mapping[str, object] = MappingProxyType({})
 
 
 class Outdated(Exception):
@@ -48,6 +50,8 @@ class Outdated(Exception):
         self.state = state
 
 
+Reply = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+"""A typed step: what a message the step waits for does (the conversation's next state)."""
 Check = Callable[[BotContext, Press, str], Awaitable[Press]]
 """What a desk looks up for a press of a verb before the press is answered (else ``Outdated``): the press
 the step is given."""
@@ -57,12 +61,15 @@ the step is given."""
 class Desk:
     """An administrator's desk: its buttons (verb → step); the permission all of them need, checked
     first (``None``: core checks on every call); the user-state key its typed steps wait under (what
-    waited there is the press's ``waiting``); what is looked up before the press is answered."""
+    waited there is the press's ``waiting``); what is looked up before the press is answered; its typed
+    steps by the conversation's state, those of ``files`` taking a text file as well as text."""
 
     steps: Steps
     permission: Permission | None = None
     waits: str | None = None
     check: Check | None = None
+    typed: Mapping[str, Reply] = attrs.field(factory=dict)
+    files: frozenset[str] = frozenset()
 
 
 async def on_button(update: Update, context: BotContext, desk: Desk, verb: str, press: Press) -> object:
@@ -98,13 +105,19 @@ def require(held: frozenset[Permission], needed: Permission) -> None:
 
 
 def asking(
-    key: str, step: str, state: str, prompt: str, *, kept: Mapping[str, object] = NOTHING, **values: object
+    key: str,
+    step: str,
+    state: str,
+    prompt: str,
+    *,
+    kept: Mapping[str, object] | None = None,
+    **values: object,
 ) -> Step:
     """The step that asks for a message: ``prompt`` said (with ``values``), and the typed step ``step``
     waits in ``state`` under ``key`` with the press's subject and ``kept``."""
 
     async def ask(update: Update, context: BotContext, press: Press) -> object:
-        context.user_state[key] = {"step": step, "subject": press.subject, **kept}
+        context.user_state[key] = {"step": step, "subject": press.subject, **(kept or {})}
         await say(update, context, text(prompt, press.lang, **values))
         return state
 
@@ -174,6 +187,29 @@ async def typed_or_sent(update: Update, context: BotContext, lang: str, state: o
     except UnicodeDecodeError:
         await say(update, context, text("admin.file.not_utf8", lang))
         handled(state)
+
+
+async def to_confirm(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    message: str,
+    *,
+    key: str,
+    confirm: tuple[str, str],
+    **kept: object,
+) -> None:
+    """``message`` with the one button that confirms it (``confirm``: its label and verb); what it confirms
+    waits under ``key`` with a new token the button names (``take_confirmed``)."""
+    token = new_token()
+    context.user_state[key] = {"step": "confirm", "token": token, **kept}
+    label, verb = confirm
+    await say(
+        update,
+        context,
+        message,
+        InlineKeyboardMarkup([[button(text(label, lang), cb.AdminAction(verb, token))]]),
+    )
 
 
 async def take_confirmed(update: Update, context: BotContext, press: Press) -> dict[str, Any] | None:

@@ -65,19 +65,18 @@ def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
         )
     ]
     if entry.waiting is not None and entry.asked is not None:
-        lines.append(_waiting(entry, entry.waiting, entry.asked, lang))
+        request, asked = entry.waiting, entry.asked
+        lines.append(
+            text(
+                "admin.payment.waiting",
+                lang,
+                outcome=asked,
+                maker=request.maker_id,
+                reason=entry.reason,
+                approval=request.id,
+            )
+        )
     return "\n".join(lines)
-
-
-def _waiting(entry: OrderToResolve, request: ApprovalRequest, asked: Resolution, lang: str) -> str:
-    return text(
-        "admin.payment.waiting",
-        lang,
-        outcome=asked,
-        maker=request.maker_id,
-        reason=entry.reason,
-        approval=request.id,
-    )
 
 
 def _buttons(entry: OrderToResolve, admin: Administrator, lang: str) -> InlineKeyboardMarkup | None:

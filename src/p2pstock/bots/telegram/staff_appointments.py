@@ -1,23 +1,13 @@
-"""Administrators and their appointments in the bot, for administrators holding ``role.manage``: the
-administrators with their roles and the custom roles with their permissions (the "🛡 Administrators and
-roles" entry), appointing an administrator, giving one a role or taking it away, and deactivating one
-(defining a role: ``staff_roles.py``).
+"""Administrators in the bot, for administrators holding ``role.manage``: the administrators with their
+roles and the custom roles (the "🛡 Administrators and roles" entry); appointing one (id and Telegram user
+id typed in ``admin.appoint_id`` and ``admin.appoint_telegram``, kept under ``APPOINTMENT``, then the role
+chosen with buttons); giving one a role or taking it away (a toggle; the last role is not taken away:
+that is deactivating); deactivating one. Defining a role: ``staff_roles.py``.
 
-Every change goes to ``Staff`` in the acting administrator's name: core checks ``role.manage`` and, by the
-default four-eyes rules, answers an ``ApprovalRequest`` waiting for a second administrator (who approves it
-in the approvals queue) instead of the changed ``Administrator``. Asking again while a request for the same
-administrator waits answers that request: when it holds another change than the one asked for, the user is
-told to have it decided first. Before a button is answered, the bot reads the administrators through
-``Staff.administrators(by=)`` (which core refuses without ``role.manage``) and the roles through
-``Staff.roles()``: a button naming an administrator who is not (or no longer) active, or a role that does
-not exist, is answered as outdated and does nothing.
-
-Changing roles is a toggle: the roles are offered as buttons, those held ticked, and pressing one asks for
-the administrator's roles with it added, or taken away (the last one is not: that is deactivating).
-
-Appointing asks for the new administrator's id and Telegram user id in two messages (the states
-``admin.appoint_id`` and ``admin.appoint_telegram``), then for the role with buttons; the answers wait in
-the user's state (``APPOINTMENT``) until a role is chosen.
+Before a button is answered the administrators (``Staff.administrators(by=)``, which core refuses without
+``role.manage``) and the roles are read: a button naming an administrator not (or no longer) active, or
+no role, is outdated. Core answers a change by the four-eyes rules with an ``ApprovalRequest`` for a
+second administrator; one already waiting for another change is told to be decided first.
 """
 
 from __future__ import annotations
@@ -228,21 +218,6 @@ async def _keep(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-DESK = Desk(
-    {
-        "roles": _start,
-        "new_role": _appoint,
-        "ro_admin": _choose_role,
-        "ro_set": _toggle_role,
-        "off_ask": _confirm_deactivation,
-        "off_ok": _deactivate,
-        "off_keep": _keep,
-    },
-    waits=APPOINTMENT,
-    check=_check,
-)
-
-
 # -- the appointment's id and Telegram user id, typed ---------------------------------------------------
 
 
@@ -311,14 +286,11 @@ async def _offer(
     left_out = 0
     for label, action in choices:
         try:
-            choice = button(label, action)
+            rows.append([button(label, action)])
         except ValueError:
             left_out += 1
-            continue
-        if len(rows) < LISTED:
-            rows.append([choice])
-        else:
-            left_out += 1
+    left_out += max(0, len(rows) - LISTED)
+    rows = rows[:LISTED]
     if not rows:
         await say(update, context, text("admin.empty", lang))
         return
@@ -343,3 +315,19 @@ async def _done(
         await say(update, context, text(told, lang, admin=done.target, approval=done.id))
     else:
         await say(update, context, text(key, lang, admin=done.id, roles=roles_of(done, lang)))
+
+
+DESK = Desk(
+    {
+        "roles": _start,
+        "new_role": _appoint,
+        "ro_admin": _choose_role,
+        "ro_set": _toggle_role,
+        "off_ask": _confirm_deactivation,
+        "off_ok": _deactivate,
+        "off_keep": _keep,
+    },
+    waits=APPOINTMENT,
+    check=_check,
+    typed={APPOINT_ID: got_new_id, APPOINT_TELEGRAM: got_new_telegram},
+)

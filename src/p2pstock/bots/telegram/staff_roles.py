@@ -1,16 +1,9 @@
-"""Staff roles in the bot, for administrators holding ``role.manage``: defining a custom role, and how roles
-and permissions read (``staff_appointments.py`` gives the roles to administrators).
-
-Defining a role (``a:roles:define``) asks for its name in a message (``admin.role_name``; a default role's
-name or a malformed one is asked again), then for its permissions with toggle buttons
-(``admin.role_permissions``) and a "done" button, then for an optional description
-(``admin.role_description``, or "skip"); the draft waits in the user's state (``DRAFT``). Any other
-administrator's button, command or /cancel drops it — but one of the draft's own buttons that does not fit
-it (a double tap on "done", a button of the step before) is outdated and leaves the draft as it was.
-
-Core checks ``role.manage`` and, by the default four-eyes rules, answers an ``ApprovalRequest`` waiting for
-a second administrator instead of the ``Role``; asking again while a request for the same role waits
-answers that request, told apart when it holds another definition.
+"""Staff roles in the bot, for administrators holding ``role.manage``: how roles and permissions read, and
+defining a custom role — its name typed (``admin.role_name``), its permissions ticked with buttons
+(``admin.role_permissions``), an optional description typed or skipped (``admin.role_description``); the
+draft waits under ``DRAFT``. Another button, command or /cancel drops it; one of the draft's own buttons
+that does not fit it (a double tap, a button of the step before) is outdated and keeps it. Core may answer
+with an ``ApprovalRequest`` for a second administrator (four eyes) instead of the ``Role``.
 """
 
 from __future__ import annotations
@@ -184,14 +177,6 @@ async def _skip_description(update: Update, context: BotContext, press: Press) -
     return END
 
 
-DESK = Desk(
-    {"rd_perm": _toggle_permission, "rd_done": _ask_description, "rd_skip": _skip_description},
-    Permission.ROLE_MANAGE,
-    DRAFT,
-    _check,
-)
-
-
 async def _define(
     update: Update, context: BotContext, admin: Administrator, lang: str, *, draft: _Draft, description: str
 ) -> None:
@@ -288,3 +273,12 @@ def _permission_buttons(draft: _Draft, lang: str) -> InlineKeyboardMarkup:
     rows = [toggles[i : i + 2] for i in range(0, len(toggles), 2)]
     rows.append([button(text("admin.define.done_button", lang), cb.AdminAction("rd_done", draft.name))])
     return InlineKeyboardMarkup(rows)
+
+
+DESK = Desk(
+    {"rd_perm": _toggle_permission, "rd_done": _ask_description, "rd_skip": _skip_description},
+    Permission.ROLE_MANAGE,
+    DRAFT,
+    _check,
+    typed={ROLE_NAME: got_role_name, ROLE_PERMISSIONS: use_buttons, ROLE_DESCRIPTION: got_role_description},
+)
