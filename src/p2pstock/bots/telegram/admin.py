@@ -1,5 +1,5 @@
 """Administrators in the bot: the admin menu, and every administrator's button and typed reply reaching
-its desk — review queues (``admin_review``), audit and statistics (``admin_statistics``), staff
+its desk — review queues, audit check and statistics (``admin_review``), staff
 (``staff_appointments``, ``staff_roles``), allocations (``allocation_admin``), loans (``lending_admin``),
 held payments (``payments_admin``) and the back office (``admin_products``, ``admin_capital``,
 ``admin_calendar``). A rejection or a payment's resolution asks for its reason here (``admin.reason``).
@@ -31,7 +31,6 @@ from p2pstock.bots.telegram import (
     admin_capital,
     admin_products,
     admin_review,
-    admin_statistics,
     allocation_admin,
     lending_admin,
     payments_admin,
@@ -88,8 +87,8 @@ MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
     "capital": (Permission.CAPITAL_MANAGE, admin_capital.show_menu),
     "calendar": (Permission.CALENDAR_MANAGE, admin_calendar.show_menu),
     "approvals": (None, admin_review.show_queue),
-    "audit": (Permission.AUDIT_VIEW, admin_statistics.check_audit),
-    "stats": (Permission.STATS_VIEW, admin_statistics.show_statistics),
+    "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
+    "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
     "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
 }
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks

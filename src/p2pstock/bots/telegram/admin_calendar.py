@@ -34,6 +34,7 @@ from p2pstock.bots.telegram.admin_steps import (
 )
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     handled,
     message_of,
@@ -46,7 +47,7 @@ from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
 from p2pstock.core.allocation.trading_days import YearView
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import InvalidInput
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
@@ -130,15 +131,11 @@ async def got_day(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.cal.day_format", lang))
         handled(DAY)
     day, trades, reason = decided
-    try:
-        entry = await call(
-            context.services.trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
-        )
-    except P2PStockError as error:
-        context.user_state.pop(STEP, None)
-        await tell_error(update, context, error, lang)
-        handled(END)
     context.user_state.pop(STEP, None)
+    trading_days = context.services.trading_days
+    entry = await attempt(
+        update, context, lang, trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
+    )
     state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", lang)
     await say(update, context, text("admin.cal.decided", lang, day=entry.day.isoformat(), state=state))
     handled(END)

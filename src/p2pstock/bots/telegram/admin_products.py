@@ -81,16 +81,8 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         for entry in entries:
             product = entry.product
             state = text("admin.pd.offered" if entry.offered else "admin.pd.withdrawn", lang)
-            lines.append(
-                text(
-                    f"admin.pd.line.{letter}",
-                    lang,
-                    code=product.code,
-                    version=product.version,
-                    name=product.name,
-                    state=state,
-                )
-            )
+            named = {"code": product.code, "version": product.version, "name": product.name}
+            lines.append(text(f"admin.pd.line.{letter}", lang, state=state, **named))
             subject = f"{letter}:{product.code}"
             row = [button(text("admin.pd.edit", lang, code=product.code), cb.AdminAction("pd_edit", subject))]
             if entry.offered:
@@ -185,12 +177,9 @@ async def _export(update: Update, context: BotContext, press: Press) -> object:
 
 
 async def _start_new(update: Update, context: BotContext, press: Press) -> object:
-    return await _ask_field(
-        update,
-        context,
-        press.lang,
-        {"step": "field", "kind": KIND_LETTERS[press.subject], "index": 0, "values": {}, "current": {}},
-    )
+    kind = KIND_LETTERS[press.subject]
+    pending = {"step": "field", "kind": kind, "index": 0, "values": {}, "current": {}}
+    return await _ask_field(update, context, press.lang, pending)
 
 
 async def _start_edit(update: Update, context: BotContext, press: Press) -> object:

@@ -113,11 +113,9 @@ _STEPS = {"rd_perm": "permissions", "rd_done": "permissions", "rd_skip": "descri
 
 def _draft(press: Press, verb: str) -> _Draft:
     """The draft the button ``verb`` is for — at its step, named as the button names it (``rd_perm``
-    names a permission instead) — else ``Outdated``."""
+    names a permission, one of ``Permission`` as ``cb.parse`` checked) — else ``Outdated``."""
     draft = _read(press.waiting, _STEPS[verb])
     if draft is None or (verb != "rd_perm" and draft.name != press.subject):
-        raise Outdated
-    if verb == "rd_perm" and press.subject not in {permission.value for permission in Permission}:
         raise Outdated
     return draft
 
