@@ -179,39 +179,17 @@ def year_lines(context: BotContext, view: YearView, lang: str) -> list[str]:
         else:
             lines.append(text("admin.cal.source_says", lang, source=shown, count=len(days)))
     for dispute in view.disputes:
-        lines.append(
-            text(
-                "admin.cal.dispute_decided" if view.decided(dispute) else "admin.cal.dispute",
-                lang,
-                day=dispute.day.isoformat(),
-                closed_by=", ".join(_source(n, lang) for n in dispute.closed_by),
-                open_by=", ".join(_source(n, lang) for n in dispute.open_by),
-            )
-        )
+        key = "admin.cal.dispute_decided" if view.decided(dispute) else "admin.cal.dispute"
+        closed_by, open_by = _sources(dispute.closed_by, lang), _sources(dispute.open_by, lang)
+        lines.append(text(key, lang, day=dispute.day.isoformat(), closed_by=closed_by, open_by=open_by))
     for override in view.overrides:
         state = text("admin.cal.trades" if override.trades else "admin.cal.closed", lang)
-        lines.append(
-            text(
-                "admin.cal.override",
-                lang,
-                day=override.day.isoformat(),
-                state=state,
-                reason=override.reason,
-                by=override.set_by,
-            )
-        )
+        said = {"day": override.day.isoformat(), "reason": override.reason, "by": override.set_by}
+        lines.append(text("admin.cal.override", lang, state=state, **said))
     for load in view.loads:
-        lines.append(
-            text(
-                "admin.cal.load_line",
-                lang,
-                version=load.version,
-                by=load.loaded_by,
-                at=when(context, load.loaded_at),
-                days=len(load.closed),
-                note=load.note or "—",
-            )
-        )
+        at, closed = when(context, load.loaded_at), len(load.closed)
+        said = {"by": load.loaded_by, "note": load.note or "—"}
+        lines.append(text("admin.cal.load_line", lang, version=load.version, at=at, days=closed, **said))
     return lines
 
 
@@ -225,15 +203,8 @@ def preview_lines(notice: ClosingNotice, current: YearView, lang: str) -> list[s
     for name, days in sources.items():
         extra, missing = sorted(notice.closed - days), sorted(days - notice.closed)
         if extra or missing:
-            lines.append(
-                text(
-                    "admin.cal.differs",
-                    lang,
-                    source=_source(name, lang),
-                    extra=", ".join(d.isoformat() for d in extra) or "—",
-                    missing=", ".join(d.isoformat() for d in missing) or "—",
-                )
-            )
+            said = {"source": _source(name, lang), "extra": _days(extra), "missing": _days(missing)}
+            lines.append(text("admin.cal.differs", lang, **said))
     if current.loads:
         lines.append(text("admin.cal.replaces", lang, version=current.loads[-1].version))
     return lines
@@ -257,6 +228,14 @@ def problem_lines(problems: tuple[NoticeProblem, ...], lang: str) -> list[str]:
 def ranges_text(days: frozenset[date] | tuple[date, ...]) -> str:
     shown = [f"{a:%m-%d}" if a == b else f"{a:%m-%d}~{b:%m-%d}" for a, b in closure_ranges(days)]
     return ", ".join(shown) or "—"
+
+
+def _days(days: list[date]) -> str:
+    return ", ".join(day.isoformat() for day in days) or "—"
+
+
+def _sources(names: tuple[str, ...], lang: str) -> str:
+    return ", ".join(_source(name, lang) for name in names)
 
 
 def _source(name: str, lang: str) -> str:
