@@ -1,27 +1,21 @@
-"""Administrators in the bot: review queues (documents, identities, withdrawals), four-eyes approvals,
-the audit check, platform statistics, role management (``admin_roles.py``), stock fund allocations
-(``allocation_admin.py``) and held payments (``payments_admin.py``).
+"""Administrators in the bot: the admin menu, and every administrator's button and typed reply reaching
+its desk — review queues, audit check and statistics (``admin_review``), staff
+(``staff_appointments``, ``staff_roles``), allocations (``allocation_admin``), loans (``lending_admin``),
+held payments (``payments_admin``) and the back office (``admin_products``, ``admin_capital``,
+``admin_calendar``). A rejection or a payment's resolution asks for its reason here (``admin.reason``).
 
-Who is an administrator is the platform's answer (``Staff.by_telegram``); to anyone else the admin
-command and buttons do not exist (the customer's handlers answer them as unknown or outdated). What an
-administrator may do is decided by core on every call: a refusal comes back as ``PermissionDenied``
-and is told politely through the error table. Buttons name their subject by id; the service checks it
-again. A rejection asks for its reason in a follow-up message (the state ``admin.reason`` of the admin
-conversation, drawn in ``admin.mmd`` with the states of an appointment, of a role being defined and of
-the allocations' typed steps), which any other command or button leaves.
-
-The admin handlers run in a group before the customer's: what they handle stops there
-(``ApplicationHandlerStop``); what they do not handle goes on to the customer's handlers.
+Only an active administrator (``Staff.by_telegram``) gets past the entry points; anyone else's /admin and
+buttons fall through to the customer's handlers (unknown, outdated). Core checks every call's permission
+and its refusal is told through the error table. The handlers run in a group before the customer's: what
+they handle stops there; any other command or button leaves a typed step (drawn in ``admin.mmd``).
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -36,94 +30,133 @@ from p2pstock.bots.telegram import (
     admin_calendar,
     admin_capital,
     admin_products,
-    admin_roles,
-    admin_steps,
+    admin_review,
     allocation_admin,
     lending_admin,
     payments_admin,
+    staff_appointments,
+    staff_roles,
 )
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import Desk, asking, on_button, refused, waiting
 from p2pstock.bots.telegram.context import (
     BotApplication,
     BotContext,
     administrator_of,
     call,
-    drop_buttons,
     handled,
     message_of,
+    outdated,
     query_of,
     say,
-    tell_error,
     user_of,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import percent
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import language_from_telegram, text
-from p2pstock.core.audit import Fault
-from p2pstock.core.clock import from_micros
-from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.lending.loans import LoanStatus
-from p2pstock.core.lending.views import LendingFigures
-from p2pstock.core.money import CNY, Money
-from p2pstock.core.names import code_name, name_of
-from p2pstock.core.notifications import mask
-from p2pstock.core.people.customers import Customer, KycStatus
-from p2pstock.core.people.documents import ContentType, CustomerDocument
-from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.permissions import Administrator, Permission
-from p2pstock.core.statistics import QUEUE_LIMIT, PlatformOverview
-from p2pstock.core.wallet.withdrawals import Withdrawal
 
 NAME = "admin"
 REASON = "admin.reason"
+REJECTION = "admin_rejection"
+"""The user-state key of the rejection waiting for its reason: ``{"step": "reason", "verb", "subject"}``."""
 END = ConversationHandler.END
 GROUP = -1
 """The handler group of the administrators' handlers (before the customer's, group 0)."""
-SHOWN = 5
-"""Items of a queue shown at once."""
 
-QUEUES: dict[str, Permission | frozenset[Permission] | None] = {
-    "documents": Permission.DOCUMENT_REVIEW,
-    "identities": Permission.KYC_REVIEW,
-    "withdrawals": Permission.WITHDRAWAL_APPROVE,
-    "payments": Permission.PAYMENT_RESOLVE,
-    "allocations": allocation_admin.MENU_PERMISSIONS,
-    "loans": lending_admin.MENU_PERMISSIONS,
-    "products": Permission.PRODUCT_MANAGE,
-    "capital": Permission.CAPITAL_MANAGE,
-    "calendar": Permission.CALENDAR_MANAGE,
-    "approvals": None,
-    "audit": Permission.AUDIT_VIEW,
-    "stats": Permission.STATS_VIEW,
-    "roles": Permission.ROLE_MANAGE,
+
+def _by_admin(view: Callable[[Update, BotContext, Administrator, str], Awaitable[None]]) -> Step:
+    """A menu entry of a module whose views take the administrator and their language."""
+
+    async def show(update: Update, context: BotContext, press: Press) -> object:
+        await view(update, context, press.admin, press.lang)
+        return END
+
+    return show
+
+
+MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
+    "documents": (Permission.DOCUMENT_REVIEW, admin_review.show_documents),
+    "identities": (Permission.KYC_REVIEW, admin_review.show_queue),
+    "withdrawals": (Permission.WITHDRAWAL_APPROVE, admin_review.show_queue),
+    "payments": (Permission.PAYMENT_RESOLVE, payments_admin.show_queue),
+    "allocations": (allocation_admin.MENU_PERMISSIONS, _by_admin(allocation_admin.show_menu)),
+    "loans": (lending_admin.MENU_PERMISSIONS, _by_admin(lending_admin.show_menu)),
+    "products": (Permission.PRODUCT_MANAGE, admin_products.show_menu),
+    "capital": (Permission.CAPITAL_MANAGE, admin_capital.show_menu),
+    "calendar": (Permission.CALENDAR_MANAGE, admin_calendar.show_menu),
+    "approvals": (None, admin_review.show_queue),
+    "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
+    "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
+    "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
 }
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
-again on use)."""
+again on use), and what it shows."""
 
-REJECTIONS = (
-    "doc_no",
-    "id_no",
-    "wd_no",
-    "ap_no",
-    *sorted(allocation_admin.REJECTIONS),
-    *sorted(lending_admin.REJECTIONS),
-    *sorted(payments_admin.VERBS),
+
+async def _open(update: Update, context: BotContext, press: Press) -> object:
+    return await MENU[press.subject][1](update, context, press)
+
+
+Rejection = Callable[[BotContext, Administrator, str, cb.AdminAction, str], Awaitable[str]]
+REJECTIONS: dict[str, Rejection] = {
+    **dict.fromkeys(admin_review.REJECTIONS, admin_review.reject),
+    **dict.fromkeys(allocation_admin.REJECTIONS, allocation_admin.reject),
+    **dict.fromkeys(lending_admin.REJECTIONS, lending_admin.reject),
+    **dict.fromkeys(payments_admin.VERBS, payments_admin.resolve),
+}
+"""The buttons that ask for a reason, and what is done with it once typed."""
+
+
+async def got_reason(update: Update, context: BotContext) -> object:
+    """The reason for the rejection asked for: the rejection is made."""
+    found = await waiting(update, context, REJECTION, "reason")
+    if found is None:
+        return END  # the customer's handlers take the message
+    admin, lang, pending = found
+    reason = (message_of(update).text or "").strip()
+    verb = str(pending["verb"])
+    try:
+        message = await REJECTIONS[verb](
+            context, admin, lang, cb.AdminAction(verb, str(pending["subject"])), reason
+        )
+    except P2PStockError as error:
+        await refused(update, context, lang, error, key=REJECTION, again=REASON)
+    context.user_state.pop(REJECTION, None)
+    await say(update, context, message)
+    handled(END)
+
+
+DESKS = (
+    Desk({"menu": _open, **admin_review.ACCEPTANCES}),
+    Desk(
+        {
+            verb: asking(
+                REJECTION,
+                "reason",
+                REASON,
+                payments_admin.PROMPTS.get(verb, "admin.ask_reason"),
+                kept={"verb": verb},
+            )
+            for verb in REJECTIONS
+        },
+        waits=REJECTION,
+        typed={REASON: got_reason},
+    ),
+    staff_appointments.DESK,
+    staff_roles.DESK,
+    admin_products.DESK,
+    admin_capital.DESK,
+    admin_calendar.DESK,
 )
-BACK_OFFICE = (admin_products, admin_capital, admin_calendar)
-"""The back-office modules: each a table of ``STEPS`` by button verb under one ``PERMISSION``, its typed
-steps waiting under ``STEP`` in the user's state."""
-PENDING = (
-    "admin_rejection",
-    admin_roles.APPOINTMENT,
-    admin_roles.DRAFT,
-    allocation_admin.STEP,
-    *(module.STEP for module in BACK_OFFICE),
-)
+"""The administrators' desks this module dispatches to (allocations and loans dispatch their own)."""
+BY_VERB = {verb: desk for desk in DESKS for verb in desk.steps}
+PENDING = (allocation_admin.STEP, *(desk.waits for desk in DESKS if desk.waits is not None))
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
-# -- the menu -----------------------------------------------------------------------------------------
+# -- the menu and the buttons -------------------------------------------------------------------------
 
 
 async def admin_menu(update: Update, context: BotContext) -> object:
@@ -134,7 +167,7 @@ async def admin_menu(update: Update, context: BotContext) -> object:
     admin, lang = found
     _drop_pending(context)
     permissions = await call(context.services.staff.permissions, admin.id)
-    queues = [name for name, needed in QUEUES.items() if _offered(needed, permissions)]
+    queues = [name for name, (needed, _view) in MENU.items() if _offered(needed, permissions)]
     if not permissions:
         await say(update, context, text("admin.no_queues", lang))
         handled(END)
@@ -144,79 +177,29 @@ async def admin_menu(update: Update, context: BotContext) -> object:
 
 
 async def admin_button(update: Update, context: BotContext) -> object:
-    """Any administrator's button: a menu entry, an acceptance, a rejection (which asks for a reason),
-    or a step of role management."""
-    query = query_of(update)
-    action = cb.parse(query.data)
+    """Any administrator's button, to its desk: the press built with what the desk's typed step waited
+    with (any step waiting is dropped), answered, and its step run."""
+    action = cb.parse(query_of(update).data)
     found = await administrator_of(update, context)
     if found is None or not isinstance(action, cb.AdminAction):
         return None  # the customer's catch-all answers it as outdated
     admin, lang = found
-    appointment = context.user_state.get(admin_roles.APPOINTMENT)
-    draft = context.user_state.get(admin_roles.DRAFT)
-    waited = {module.STEP: context.user_state.get(module.STEP) for module in BACK_OFFICE}
+    waited = {key: context.user_state.get(key) for key in PENDING}
     _drop_pending(context)
-    if action.verb in admin_roles.VERBS:
-        step = admin_roles.on_button(
-            update, context, admin, lang, action, appointment=appointment, draft=draft
-        )
-        handled(await step)
     if action.verb in allocation_admin.VERBS:
         handled(await allocation_admin.on_button(update, context, admin, lang, action))
     if action.verb in lending_admin.VERBS:
         handled(await lending_admin.on_button(update, context, admin, lang, action))
-    for module in BACK_OFFICE:
-        if action.verb in module.STEPS:
-            press = Press(admin, lang, action.subject, waited[module.STEP])
-            steps, permission = module.STEPS, module.PERMISSION
-            handled(
-                await admin_steps.on_button(
-                    update, context, press, action.verb, steps=steps, permission=permission
-                )
-            )
-    await query.answer()
-    if action.verb in REJECTIONS:
-        context.user_state["admin_rejection"] = {"verb": action.verb, "subject": action.subject}
-        await say(update, context, text(payments_admin.PROMPTS.get(action.verb, "admin.ask_reason"), lang))
-        handled(REASON)
-    try:
-        if action.verb == "menu":
-            await QUEUE_VIEWS[action.subject](update, context, admin, lang)
-        else:
-            message = await _accept(context, admin, lang, action)
-            await drop_buttons(update)
-            await say(update, context, message)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-    handled(END)
-
-
-async def got_reason(update: Update, context: BotContext) -> object:
-    """The reason for the rejection asked for: the rejection is made."""
-    found = await administrator_of(update, context)
-    pending = context.user_state.get("admin_rejection")
-    if found is None or not isinstance(pending, dict):
-        context.user_state.pop("admin_rejection", None)
-        return END  # the customer's handlers take the message
-    admin, lang = found
-    reason = (message_of(update).text or "").strip()
-    try:
-        rejection = cb.AdminAction(str(pending["verb"]), str(pending["subject"]))
-        message = await _reject(context, admin, lang, rejection, reason)
-    except InvalidInput as error:
-        await tell_error(update, context, error, lang)
-        handled(REASON)
-    except P2PStockError as error:
-        context.user_state.pop("admin_rejection", None)
-        await tell_error(update, context, error, lang)
+    desk = BY_VERB.get(action.verb)
+    if desk is None:
+        await outdated(update, lang)
         handled(END)
-    context.user_state.pop("admin_rejection", None)
-    await say(update, context, message)
-    handled(END)
+    press = Press(admin, lang, action.subject, waited.get(desk.waits) if desk.waits else None)
+    handled(await on_button(update, context, desk, action.verb, press))
 
 
 async def cancel_step(update: Update, context: BotContext) -> object:
-    """/cancel while a reason, an appointment's detail or a role's detail is asked for: nothing is done."""
+    """/cancel while a message is asked for: nothing is done."""
     _drop_pending(context)
     found = await administrator_of(update, context)
     lang = found[1] if found else language_from_telegram(user_of(update).language_code)
@@ -242,317 +225,25 @@ def _drop_pending(context: BotContext) -> None:
         context.user_state.pop(key, None)
 
 
-# -- queues -------------------------------------------------------------------------------------------
-
-
-async def show_documents(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """Each pending document as the image or PDF itself, with accept/reject buttons."""
-    kyc = context.services.kyc
-    documents = await call(kyc.pending_documents, by=admin.id, limit=SHOWN + 1)
-    if not documents:
-        await say(update, context, text("admin.empty", lang))
-        return
-    for document in documents[:SHOWN]:
-        stored, content = await call(kyc.document_content, document.id, by=admin.id)
-        await _send_document(update, context, stored, content, lang)
-    await _more(update, context, lang, len(documents))
-
-
-async def _send_document(
-    update: Update, context: BotContext, document: CustomerDocument, content: bytes, lang: str
-) -> None:
-    caption = text(
-        "admin.document",
-        lang,
-        id=document.id,
-        customer=document.customer_id,
-        kind=document.kind,
-        uploaded=_when(context, document.uploaded_at),
-    )
-    markup = _decision(lang, "doc", document.id)
-    if markup is None:
-        caption += "\n" + text("admin.no_buttons", lang)
-    chat_id = user_of(update).id
-    filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
-    if document.content_type is not ContentType.PDF:
-        try:
-            await context.bot.send_photo(chat_id, content, caption=caption, reply_markup=markup)
-            return
-        except BadRequest:  # a picture Telegram will not show as a photo (size, proportions): as a file
-            pass
-    await context.bot.send_document(chat_id, content, filename=filename, caption=caption, reply_markup=markup)
-
-
-async def show_identities(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """Each submitted identity, with verify/reject buttons."""
-    customers = await call(context.services.kyc.identities_to_review, by=admin.id, limit=SHOWN + 1)
-    if not customers:
-        await say(update, context, text("admin.empty", lang))
-        return
-    for customer in customers[:SHOWN]:
-        await _item(update, context, lang, _identity(customer, lang), ("id", customer.id))
-    await _more(update, context, lang, len(customers))
-
-
-def _identity(customer: Customer, lang: str) -> str:
-    return text(
-        "admin.identity",
-        lang,
-        customer=customer.id,
-        name=customer.real_name,
-        masked=customer.resident_id.masked if customer.resident_id else "",
-        phone=mask(customer.phone) if customer.phone else "",
-    )
-
-
-async def show_withdrawals(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """Each pending withdrawal, oldest first, with approve/reject buttons."""
-    requests = await call(context.services.wallets.withdrawal_queue, by=admin.id, limit=SHOWN + 1)
-    if not requests:
-        await say(update, context, text("admin.empty", lang))
-        return
-    for request in requests[:SHOWN]:
-        await _item(update, context, lang, _withdrawal(context, request, lang), ("wd", request.id))
-    await _more(update, context, lang, len(requests))
-
-
-def _withdrawal(context: BotContext, request: Withdrawal, lang: str) -> str:
-    return text(
-        "admin.withdrawal",
-        lang,
-        id=request.id,
-        customer=request.customer_id,
-        amount=_money(context, request.amount),
-        requested=_when(context, request.requested_at),
-    )
-
-
-async def show_approvals(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """Each request this administrator could decide as the second pair of eyes."""
-    requests = await call(context.services.approvals.pending, by=admin.id, limit=SHOWN + 1)
-    if not requests:
-        await say(update, context, text("admin.empty", lang))
-        return
-    for request in requests[:SHOWN]:
-        await _item(update, context, lang, _approval(context, request, lang), ("ap", request.id))
-    await _more(update, context, lang, len(requests))
-
-
-def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
-    return text(
-        "admin.approval",
-        lang,
-        id=request.id,
-        action=code_name("action", request.action, lang),
-        target=request.target,
-        amount=_money(context, request.amount) if request.amount is not None else "—",
-        maker=request.maker_id,
-        expires=_when(context, request.expires_at),
-    )
-
-
-async def check_audit(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """Walk the audit trail's hash chain."""
-    check = await call(context.services.audit.verify_as, by=admin.id)
-    if check.ok:
-        await say(update, context, text("admin.audit_ok", lang, checked=check.checked))
-    else:
-        reason = text(f"admin.audit.fault.{Fault(check.reason).name.lower()}", lang)
-        message = text(
-            "admin.audit_broken", lang, seq=check.first_broken, reason=reason, checked=check.checked
-        )
-        await say(update, context, message)
-
-
-async def show_statistics(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
-    """The platform at a glance: customers by status, what waits for review, money moved today."""
-    overview = await call(context.services.statistics.overview, by=admin.id)
-    figures = await call(context.services.lending.figures, by=admin.id)
-    await say(update, context, f"{_statistics(overview, lang)}\n\n{_lending(figures, lang)}")
-
-
-def _lending(figures: LendingFigures, lang: str) -> str:
-    loans = ", ".join(
-        f"{name_of(LoanStatus(status), lang)} {count}"
-        for status, count in sorted(figures.loans_by_status.items())
-    )
-    income = ", ".join(
-        f"{_code(code, lang)} {Money(amount, CNY)}" for code, amount in sorted(figures.income.items())
-    )
-    return text(
-        "admin.stats.lending",
-        lang,
-        outstanding=Money(figures.outstanding_principal, CNY),
-        overdue=Money(figures.overdue_principal, CNY),
-        ratio=percent(figures.overdue_ratio_bp),
-        loans=loans or "0",
-        income=income or "—",
-    )
-
-
-def _statistics(overview: PlatformOverview, lang: str) -> str:
-    counts = dict(overview.customers)
-    statuses = [
-        text(
-            "admin.stats.status",
-            lang,
-            status=status,
-            count=counts.pop(status, 0),
-        )
-        for status in KycStatus
-    ]
-    statuses += [text("admin.stats.status", lang, status=name, count=n) for name, n in sorted(counts.items())]
-    moved = [
-        text(
-            "admin.stats.moved",
-            lang,
-            code=_code(total.code, lang),
-            count=total.count,
-            amount=Money(total.debits, CNY),
-        )
-        for total in overview.moved
-    ]
-    return text(
-        "admin.stats",
-        lang,
-        day=overview.day.isoformat(),
-        customers=sum(overview.customers.values()),
-        statuses="\n".join(statuses),
-        documents=_counted(overview.documents_to_review),
-        identities=_counted(overview.identities_to_review),
-        withdrawals=_counted(overview.withdrawals_pending),
-        pending=Money(overview.withdrawals_pending_amount, CNY),
-        moved="\n".join(moved) or text("admin.stats.nothing_moved", lang),
-    )
-
-
-def _counted(found: int) -> str:
-    """A queue's length; one counted up to ``QUEUE_LIMIT`` shows it was cut short."""
-    return f"{found}+" if found >= QUEUE_LIMIT else str(found)
-
-
-def _code(code: str, lang: str) -> str:
-    """A transfer code by its name in ``lang``."""
-    return code_name("ledger", code, lang)
-
-
-QueueView = Callable[[Update, BotContext, Administrator, str], Coroutine[Any, Any, None]]
-QUEUE_VIEWS: dict[str, QueueView] = {
-    "documents": show_documents,
-    "identities": show_identities,
-    "withdrawals": show_withdrawals,
-    "approvals": show_approvals,
-    "audit": check_audit,
-    "stats": show_statistics,
-    "roles": admin_roles.show_roles,
-    "allocations": allocation_admin.show_menu,
-    "loans": lending_admin.show_menu,
-    "products": admin_products.show_menu,
-    "capital": admin_capital.show_menu,
-    "calendar": admin_calendar.show_menu,
-    "payments": payments_admin.show_queue,
-}
-
-
-# -- decisions ----------------------------------------------------------------------------------------
-
-
-async def _accept(context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction) -> str:
-    """Carry out an acceptance; what to tell the administrator."""
-    services, subject = context.services, action.subject
-    if action.verb == "doc_ok":
-        document = await call(services.kyc.accept_document, subject, by=admin.id)
-        return text("admin.document_accepted", lang, id=document.id)
-    if action.verb == "id_ok":
-        customer = await call(services.kyc.verify_identity, subject, by=admin.id)
-        return text("admin.identity_verified", lang, customer=customer.id)
-    if action.verb == "wd_ok":
-        decided = await call(services.wallets.approve_withdrawal, subject, by=admin.id)
-        if isinstance(decided, ApprovalRequest):
-            amount = _money(context, decided.amount or 0)
-            return text("admin.withdrawal_waiting", lang, id=subject, amount=amount, approval=decided.id)
-        return text("admin.withdrawal_approved", lang, id=decided.id, amount=_money(context, decided.amount))
-    if action.verb == "ap_ok":
-        approved = await call(services.approvals.approve, subject, by=admin.id)
-        return text("admin.approval_approved", lang, id=approved.id)
-    raise InvalidInput(f"unknown administrator action {action.verb}")
-
-
-async def _reject(
-    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
-) -> str:
-    """Carry out a rejection with its reason; what to tell the administrator."""
-    services, verb, subject = context.services, rejection.verb, rejection.subject
-    if verb in allocation_admin.REJECTIONS:
-        return await allocation_admin.reject(context, admin, lang, rejection, reason)
-    if verb in lending_admin.REJECTIONS:
-        return await lending_admin.reject(context, admin, lang, rejection, reason)
-    if verb in payments_admin.VERBS:
-        return await payments_admin.resolve(context, admin, lang, rejection, reason)
-    if verb == "doc_no":
-        document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
-        return text("admin.document_rejected", lang, id=document.id, reason=document.reason)
-    if verb == "id_no":
-        customer = await call(services.kyc.reject_identity, subject, by=admin.id, reason=reason)
-        return text("admin.identity_rejected", lang, customer=customer.id, reason=customer.rejection_reason)
-    if verb == "wd_no":
-        request = await call(services.wallets.reject_withdrawal, subject, by=admin.id, reason=reason)
-        amount = _money(context, request.amount)
-        return text("admin.withdrawal_rejected", lang, id=request.id, amount=amount, reason=request.reason)
-    if verb == "ap_no":
-        rejected = await call(services.approvals.reject, subject, by=admin.id, reason=reason)
-        return text("admin.approval_rejected", lang, id=rejected.id, reason=rejected.reason)
-    raise InvalidInput(f"unknown administrator action {verb}")
-
-
-# -- helpers ------------------------------------------------------------------------------------------
-
-
-def _decision(lang: str, what: str, subject: str) -> InlineKeyboardMarkup | None:
-    """Accept/reject buttons for ``subject``, or None when its id does not fit in button data."""
-    yes = text("admin.approve" if what == "ap" else "admin.accept", lang)
-    try:
-        return InlineKeyboardMarkup(
-            [
-                [
-                    button(yes, cb.AdminAction(f"{what}_ok", subject)),
-                    button(text("admin.reject", lang), cb.AdminAction(f"{what}_no", subject)),
-                ]
-            ]
-        )
-    except ValueError:
-        return None
-
-
-async def _item(update: Update, context: BotContext, lang: str, body: str, decision: tuple[str, str]) -> None:
-    """One item of a queue, with its decision buttons: ``decision`` is (``doc``/``id``/``wd``/``ap``, id)."""
-    markup = _decision(lang, *decision)
-    await say(update, context, body if markup else f"{body}\n{text('admin.no_buttons', lang)}", markup)
-
-
-async def _more(update: Update, context: BotContext, lang: str, found: int) -> None:
-    if found > SHOWN:
-        await say(update, context, text("admin.more", lang, shown=SHOWN))
-
-
-def _money(context: BotContext, minor: int) -> Money:
-    return Money(minor, context.services.wallets.currency)
-
-
-def _when(context: BotContext, micros: int) -> str:
-    return from_micros(micros).astimezone(context.services.ledger.timezone).strftime("%Y-%m-%d %H:%M")
-
-
 # -- wiring -------------------------------------------------------------------------------------------
 
 Handler = BaseHandler[Update, BotContext, object]
 _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+_NEW_FILE = filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
+
+
+def _typed_states() -> dict[object, list[Handler]]:
+    """The desks' typed steps: text, or a file as well where the desk takes one."""
+    return {
+        state: [MessageHandler(_NEW_FILE if state in desk.files else _NEW_TEXT, reply)]
+        for desk in DESKS
+        for state, reply in desk.typed.items()
+    }
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
-    """The administrators' conversation: menus and decisions, the reason a rejection waits for, the id
-    and Telegram user id an appointment waits for, the name, permissions and description of a role
-    being defined, and what the allocations' steps wait for (``allocation_admin.states``)."""
+    """The administrators' conversation: /admin and every administrator's button, the typed steps of
+    the desks and of the allocations (``allocation_admin.states``), and what leaves them."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
@@ -562,18 +253,7 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
-            states={
-                REASON: [MessageHandler(_NEW_TEXT, got_reason)],
-                admin_roles.APPOINT_ID: [MessageHandler(_NEW_TEXT, admin_roles.got_new_id)],
-                admin_roles.APPOINT_TELEGRAM: [MessageHandler(_NEW_TEXT, admin_roles.got_new_telegram)],
-                admin_roles.ROLE_NAME: [MessageHandler(_NEW_TEXT, admin_roles.got_role_name)],
-                admin_roles.ROLE_PERMISSIONS: [MessageHandler(_NEW_TEXT, admin_roles.use_buttons)],
-                admin_roles.ROLE_DESCRIPTION: [MessageHandler(_NEW_TEXT, admin_roles.got_role_description)],
-                **allocation_admin.states(),
-                **admin_products.states(),
-                **admin_capital.states(),
-                **admin_calendar.states(),
-            },
+            states={**allocation_admin.states(), **_typed_states()},
             fallbacks=[
                 CommandHandler("cancel", cancel_step),
                 MessageHandler(filters.COMMAND, leave_step),

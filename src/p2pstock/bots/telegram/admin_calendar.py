@@ -19,18 +19,22 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    Desk,
+    asking,
     require,
     take_confirmed,
+    to_confirm,
     typed_or_sent,
     waiting,
+    when,
 )
-from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     handled,
     message_of,
@@ -38,14 +42,13 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
 from p2pstock.core.allocation.trading_days import YearView
-from p2pstock.core.clock import from_micros
-from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
 END = ConversationHandler.END
@@ -58,9 +61,10 @@ PERMISSION = Permission.CALENDAR_MANAGE
 PROBLEMS_TOLD = 20
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """This year and next, with their buttons."""
-    require(await call(context.services.staff.permissions, admin.id), PERMISSION)
+    lang = press.lang
+    require(await call(context.services.staff.permissions, press.admin.id), PERMISSION)
     today = context.services.ledger.clock.now().astimezone(context.services.ledger.timezone)
     years = [today.year, today.year + 1]
     views = [await call(context.services.trading_days.year, year) for year in years]
@@ -71,18 +75,13 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         [button(text("admin.cal.decide", lang), cb.AdminAction("cal_day", "-"))],
     ]
     await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+    return END
 
 
 async def _show_year(update: Update, context: BotContext, press: Press) -> object:
     view = await call(context.services.trading_days.year, int(press.subject))
     await say(update, context, "\n".join(year_lines(context, view, press.lang)))
     return END
-
-
-async def _ask_notice(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "notice"}
-    await say(update, context, text("admin.cal.ask_notice", press.lang))
-    return NOTICE
 
 
 async def _load(update: Update, context: BotContext, press: Press) -> object:
@@ -94,12 +93,6 @@ async def _load(update: Update, context: BotContext, press: Press) -> object:
     load = await call(context.services.trading_days.load_year, notice, by=press.admin.id, year=year)
     await say(update, context, text("admin.cal.loaded", press.lang, year=load.year, version=load.version))
     return END
-
-
-async def _ask_day(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "day"}
-    await say(update, context, text("admin.cal.ask_day", press.lang))
-    return DAY
 
 
 async def got_notice(update: Update, context: BotContext) -> object:
@@ -119,17 +112,11 @@ async def got_notice(update: Update, context: BotContext) -> object:
         await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
         handled(NOTICE)
     current = await call(trading_days.year, notice.year)
-    confirm = new_token()
-    context.user_state[STEP] = {
-        "step": "confirm",
-        "token": confirm,
-        "year": notice.year,
-        "notice": notice_text,
-    }
-    markup = InlineKeyboardMarkup(
-        [[button(text("admin.cal.confirm_load", lang), cb.AdminAction("cal_ok", confirm))]]
+    preview = "\n".join(preview_lines(notice, current, lang))
+    confirm = ("admin.cal.confirm_load", "cal_ok")
+    await to_confirm(
+        update, context, lang, preview, key=STEP, confirm=confirm, year=notice.year, notice=notice_text
     )
-    await say(update, context, "\n".join(preview_lines(notice, current, lang)), markup)
     handled(END)
 
 
@@ -144,15 +131,11 @@ async def got_day(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.cal.day_format", lang))
         handled(DAY)
     day, trades, reason = decided
-    try:
-        entry = await call(
-            context.services.trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
-        )
-    except P2PStockError as error:
-        context.user_state.pop(STEP, None)
-        await tell_error(update, context, error, lang)
-        handled(END)
     context.user_state.pop(STEP, None)
+    trading_days = context.services.trading_days
+    entry = await attempt(
+        update, context, lang, trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
+    )
     state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", lang)
     await say(update, context, text("admin.cal.decided", lang, day=entry.day.isoformat(), state=state))
     handled(END)
@@ -196,39 +179,17 @@ def year_lines(context: BotContext, view: YearView, lang: str) -> list[str]:
         else:
             lines.append(text("admin.cal.source_says", lang, source=shown, count=len(days)))
     for dispute in view.disputes:
-        lines.append(
-            text(
-                "admin.cal.dispute_decided" if view.decided(dispute) else "admin.cal.dispute",
-                lang,
-                day=dispute.day.isoformat(),
-                closed_by=", ".join(_source(n, lang) for n in dispute.closed_by),
-                open_by=", ".join(_source(n, lang) for n in dispute.open_by),
-            )
-        )
+        key = "admin.cal.dispute_decided" if view.decided(dispute) else "admin.cal.dispute"
+        closed_by, open_by = _sources(dispute.closed_by, lang), _sources(dispute.open_by, lang)
+        lines.append(text(key, lang, day=dispute.day.isoformat(), closed_by=closed_by, open_by=open_by))
     for override in view.overrides:
         state = text("admin.cal.trades" if override.trades else "admin.cal.closed", lang)
-        lines.append(
-            text(
-                "admin.cal.override",
-                lang,
-                day=override.day.isoformat(),
-                state=state,
-                reason=override.reason,
-                by=override.set_by,
-            )
-        )
+        said = {"day": override.day.isoformat(), "reason": override.reason, "by": override.set_by}
+        lines.append(text("admin.cal.override", lang, state=state, **said))
     for load in view.loads:
-        lines.append(
-            text(
-                "admin.cal.load_line",
-                lang,
-                version=load.version,
-                by=load.loaded_by,
-                at=_when(context, load.loaded_at),
-                days=len(load.closed),
-                note=load.note or "—",
-            )
-        )
+        at, closed = when(context, load.loaded_at), len(load.closed)
+        said = {"by": load.loaded_by, "note": load.note or "—"}
+        lines.append(text("admin.cal.load_line", lang, version=load.version, at=at, days=closed, **said))
     return lines
 
 
@@ -242,15 +203,8 @@ def preview_lines(notice: ClosingNotice, current: YearView, lang: str) -> list[s
     for name, days in sources.items():
         extra, missing = sorted(notice.closed - days), sorted(days - notice.closed)
         if extra or missing:
-            lines.append(
-                text(
-                    "admin.cal.differs",
-                    lang,
-                    source=_source(name, lang),
-                    extra=", ".join(d.isoformat() for d in extra) or "—",
-                    missing=", ".join(d.isoformat() for d in missing) or "—",
-                )
-            )
+            said = {"source": _source(name, lang), "extra": _days(extra), "missing": _days(missing)}
+            lines.append(text("admin.cal.differs", lang, **said))
     if current.loads:
         lines.append(text("admin.cal.replaces", lang, version=current.loads[-1].version))
     return lines
@@ -276,31 +230,29 @@ def ranges_text(days: frozenset[date] | tuple[date, ...]) -> str:
     return ", ".join(shown) or "—"
 
 
+def _days(days: list[date]) -> str:
+    return ", ".join(day.isoformat() for day in days) or "—"
+
+
+def _sources(names: tuple[str, ...], lang: str) -> str:
+    return ", ".join(_source(name, lang) for name in names)
+
+
 def _source(name: str, lang: str) -> str:
     return text("admin.cal.administrators", lang) if name == ADMINISTRATORS else name
 
 
-def _when(context: BotContext, micros: int) -> str:
-    return from_micros(micros).astimezone(context.services.ledger.timezone).strftime("%Y-%m-%d %H:%M")
-
-
 # -- wiring -------------------------------------------------------------------------------------------
 
-STEPS: dict[str, Step] = {
-    "cal_year": _show_year,
-    "cal_load": _ask_notice,
-    "cal_ok": _load,
-    "cal_day": _ask_day,
-}
-
-Handler = BaseHandler[Update, BotContext, object]
-_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
-_NEW_TEXT = _NEW_MESSAGE & filters.TEXT
-
-
-def states() -> dict[object, list[Handler]]:
-    """The admin conversation's states for the calendar's typed steps."""
-    return {
-        NOTICE: [MessageHandler(_NEW_MESSAGE & (filters.TEXT | filters.Document.ALL), got_notice)],
-        DAY: [MessageHandler(_NEW_TEXT, got_day)],
-    }
+DESK = Desk(
+    {
+        "cal_year": _show_year,
+        "cal_load": asking(STEP, "notice", NOTICE, "admin.cal.ask_notice"),
+        "cal_ok": _load,
+        "cal_day": asking(STEP, "day", DAY, "admin.cal.ask_day"),
+    },
+    PERMISSION,
+    STEP,
+    typed={NOTICE: got_notice, DAY: got_day},
+    files=frozenset({NOTICE}),
+)

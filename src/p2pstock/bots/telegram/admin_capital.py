@@ -11,11 +11,10 @@ confirmation moves the money once.
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import take_confirmed, waiting
-from p2pstock.bots.telegram.confirming import new_token
+from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, to_confirm, waiting
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -24,25 +23,25 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_name
 
 END = ConversationHandler.END
 MOVE = "admin.cap_move"
 STEP = "admin_capital"
-"""The user-state key: ``{"step": "move", "into"}`` while the line is asked for, then ``{"step":
-"confirm", "token", "into", "amount", "reference"}`` until the confirm button."""
-PERMISSION = Permission.CAPITAL_MANAGE
+"""The user-state key: ``{"step": "move", "subject": "in" | "out"}`` while the line is asked for, then
+``{"step": "confirm", "token", "into", "amount", "reference"}`` until the confirm button."""
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """What the pool holds and has lent out, with the fund and withdraw buttons."""
-    position = await call(context.services.capital.position, by=admin.id)
+    lang = press.lang
+    position = await call(context.services.capital.position, by=press.admin.id)
     lines = [text("admin.cap.menu", lang, available=position.available)]
     lines += [
         text(f"admin.cap.lent.{lent.mode.value}", lang, count=lent.allocations, amount=lent.amount)
@@ -56,12 +55,12 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         ]
     ]
     await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
+    return END
 
 
 async def _ask_move(update: Update, context: BotContext, press: Press) -> object:
-    into = press.subject == "in"
-    context.user_state[STEP] = {"step": "move", "into": into}
-    await say(update, context, text("admin.cap.ask_in" if into else "admin.cap.ask_out", press.lang))
+    context.user_state[STEP] = {"step": "move", "subject": press.subject}
+    await say(update, context, text(f"admin.cap.ask_{press.subject}", press.lang))
     return MOVE
 
 
@@ -76,17 +75,10 @@ async def got_move(update: Update, context: BotContext) -> object:
         await say(update, context, text("admin.cap.format", lang))
         handled(MOVE)
     amount, reference = read
-    confirm, into = new_token(), pending.get("into") is True
-    context.user_state[STEP] = {
-        "step": "confirm",
-        "token": confirm,
-        "into": into,
-        "amount": amount.minor,
-        "reference": reference,
-    }
-    key = "admin.cap.confirm_in" if into else "admin.cap.confirm_out"
-    markup = InlineKeyboardMarkup([[button(text("admin.cap.do", lang), cb.AdminAction("cap_ok", confirm))]])
-    await say(update, context, text(key, lang, amount=amount, reference=reference), markup)
+    into = pending.get("subject") == "in"
+    message = text(f"admin.cap.confirm_{pending['subject']}", lang, amount=amount, reference=reference)
+    kept = {"into": into, "amount": amount.minor, "reference": reference}
+    await to_confirm(update, context, lang, message, key=STEP, confirm=("admin.cap.do", "cap_ok"), **kept)
     handled(END)
 
 
@@ -118,10 +110,4 @@ async def _move(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-STEPS: dict[str, Step] = {"cap_move": _ask_move, "cap_ok": _move}
-
-Handler = BaseHandler[Update, BotContext, object]
-
-
-def states() -> dict[object, list[Handler]]:
-    return {MOVE: [MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, got_move)]}
+DESK = Desk({"cap_move": _ask_move, "cap_ok": _move}, Permission.CAPITAL_MANAGE, STEP, typed={MOVE: got_move})

@@ -20,11 +20,17 @@ import io
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import take_confirmed, typed_or_sent, waiting
-from p2pstock.bots.telegram.confirming import new_token
+from p2pstock.bots.telegram.admin_steps import (
+    Desk,
+    asking,
+    take_confirmed,
+    to_confirm,
+    typed_or_sent,
+    waiting,
+)
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
@@ -35,9 +41,11 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
 from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.ports import CatalogEntry
 from p2pstock.core.allocation.products import Product
 from p2pstock.core.catalog_file import (
     KINDS,
@@ -48,8 +56,9 @@ from p2pstock.core.catalog_file import (
     catalog_text,
     read_field,
 )
-from p2pstock.core.lending.products import LoanProduct
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.lending.catalog import LoanCatalog
+from p2pstock.core.lending.ports import LoanCatalogEntry
+from p2pstock.core.people.permissions import Permission
 
 END = ConversationHandler.END
 FILE = "admin.pd_file"
@@ -57,14 +66,13 @@ FIELD = "admin.pd_field"
 STEP = "admin_products"
 """The user-state key: ``{"step": "file"}``, ``{"step": "field", "kind", "index", "values", "current"}``
 or ``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
-PERMISSION = Permission.PRODUCT_MANAGE
 PROBLEMS_TOLD = 20
 KIND_LETTERS = {"a": "allocation_product", "l": "loan_product"}
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """Every product with its state, and the buttons to add, change, withdraw and export."""
-    services = context.services
+    services, admin, lang = context.services, press.admin, press.lang
     allocation = await call(services.products.catalogue, by=admin.id)
     loans = await call(services.loan_products.catalogue, by=admin.id)
     lines = [text("admin.pd.menu", lang)]
@@ -73,16 +81,8 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         for entry in entries:
             product = entry.product
             state = text("admin.pd.offered" if entry.offered else "admin.pd.withdrawn", lang)
-            lines.append(
-                text(
-                    f"admin.pd.line.{letter}",
-                    lang,
-                    code=product.code,
-                    version=product.version,
-                    name=product.name,
-                    state=state,
-                )
-            )
+            named = {"code": product.code, "version": product.version, "name": product.name}
+            lines.append(text(f"admin.pd.line.{letter}", lang, state=state, **named))
             subject = f"{letter}:{product.code}"
             row = [button(text("admin.pd.edit", lang, code=product.code), cb.AdminAction("pd_edit", subject))]
             if entry.offered:
@@ -99,12 +99,7 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
         [button(text("admin.pd.export", lang), cb.AdminAction("pd_export", "-"))],
     ]
     await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-
-
-async def _ask_file(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "file"}
-    await say(update, context, text("admin.pd.ask_file", press.lang))
-    return FILE
+    return END
 
 
 async def got_file(update: Update, context: BotContext) -> object:
@@ -127,17 +122,14 @@ async def _preview(
     update: Update, context: BotContext, lang: str, products: CatalogFile, content: str
 ) -> None:
     """What customers will see, and the button that publishes it (the file waits for it)."""
-    confirm = new_token()
-    context.user_state[STEP] = {"step": "confirm", "token": confirm, "file": content}
     parts = [text("admin.pd.preview", lang)]
     if products.allocation_products:
         parts.append(rate_table_text(products.allocation_products, lang))
     if products.loan_products:
         parts.append(loan_products_text(products.loan_products, lang))
-    markup = InlineKeyboardMarkup(
-        [[button(text("admin.pd.publish", lang), cb.AdminAction("pd_ok", confirm))]]
-    )
-    await say(update, context, "\n\n".join(parts), markup)
+    message = "\n\n".join(parts)
+    confirm = ("admin.pd.publish", "pd_ok")
+    await to_confirm(update, context, lang, message, key=STEP, confirm=confirm, file=content)
 
 
 async def _publish(update: Update, context: BotContext, press: Press) -> object:
@@ -161,11 +153,15 @@ async def _publish(update: Update, context: BotContext, press: Press) -> object:
 
 async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
     letter, code = press.subject.split(":", 1)
-    catalog = context.services.products if letter == "a" else context.services.loan_products
-    await call(catalog.withdraw, code, by=press.admin.id)
+    await call(_catalog(context, letter).withdraw, code, by=press.admin.id)
     await drop_buttons(update)
     await say(update, context, text("admin.pd.withdrawn_now", press.lang, code=code))
     return END
+
+
+def _catalog(context: BotContext, letter: str) -> ProductCatalog | LoanCatalog:
+    """The allocation products (``a``) or the loan products (``l``)."""
+    return context.services.products if letter == "a" else context.services.loan_products
 
 
 async def _export(update: Update, context: BotContext, press: Press) -> object:
@@ -181,28 +177,19 @@ async def _export(update: Update, context: BotContext, press: Press) -> object:
 
 
 async def _start_new(update: Update, context: BotContext, press: Press) -> object:
-    return await _ask_field(
-        update,
-        context,
-        press.lang,
-        {"step": "field", "kind": KIND_LETTERS[press.subject], "index": 0, "values": {}, "current": {}},
-    )
+    kind = KIND_LETTERS[press.subject]
+    pending = {"step": "field", "kind": kind, "index": 0, "values": {}, "current": {}}
+    return await _ask_field(update, context, press.lang, pending)
 
 
 async def _start_edit(update: Update, context: BotContext, press: Press) -> object:
     """A new version of a product on file: each field asked with its current value offered."""
     letter, code = press.subject.split(":", 1)
     kind = KIND_LETTERS[letter]
-    services = context.services
-    if letter == "a":
-        products: list[Product | LoanProduct] = [
-            entry.product for entry in await call(services.products.catalogue, by=press.admin.id)
-        ]
-    else:
-        products = [
-            entry.product for entry in await call(services.loan_products.catalogue, by=press.admin.id)
-        ]
-    product = next((found for found in products if found.code == code), None)
+    entries: list[CatalogEntry] | list[LoanCatalogEntry] = await call(
+        _catalog(context, letter).catalogue, by=press.admin.id
+    )
+    product = next((entry.product for entry in entries if entry.product.code == code), None)
     if product is None:
         await say(update, context, text("outdated", press.lang))
         return END
@@ -296,21 +283,17 @@ def _why(problem: FileProblem, lang: str) -> str:
 
 # -- wiring -------------------------------------------------------------------------------------------
 
-STEPS: dict[str, Step] = {
-    "pd_file": _ask_file,
-    "pd_ok": _publish,
-    "pd_off": _withdraw,
-    "pd_export": _export,
-    "pd_new": _start_new,
-    "pd_edit": _start_edit,
-}
-
-Handler = BaseHandler[Update, BotContext, object]
-_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
-
-
-def states() -> dict[object, list[Handler]]:
-    return {
-        FILE: [MessageHandler(_NEW_MESSAGE & (filters.TEXT | filters.Document.ALL), got_file)],
-        FIELD: [MessageHandler(_NEW_MESSAGE & filters.TEXT, got_field)],
-    }
+DESK = Desk(
+    {
+        "pd_file": asking(STEP, "file", FILE, "admin.pd.ask_file"),
+        "pd_ok": _publish,
+        "pd_off": _withdraw,
+        "pd_export": _export,
+        "pd_new": _start_new,
+        "pd_edit": _start_edit,
+    },
+    Permission.PRODUCT_MANAGE,
+    STEP,
+    typed={FILE: got_file, FIELD: got_field},
+    files=frozenset({FILE}),
+)

@@ -1,15 +1,21 @@
-"""What the back-office modules of the admin bot share (calendar, products, capital pool): a button
-press dispatched to the module's table of steps once the permission is checked, and typed steps whose
-state is kept in the user's state under the module's key — a message is for that step only while it
-waits (any other button, command or /cancel drops it, see ``admin.py``)."""
+"""What the administrators' desks of the bot share: a desk declares its buttons (verb → step), the
+permission they need and the user-state key its typed steps wait under (a message is for that step only
+while it waits: any other button, command or /cancel drops it, see ``admin.py``); ``on_button`` is the
+one way a press reaches a step; ``asking``, ``waiting`` and ``refused`` are how a typed step opens, is
+found again and ends refused; ``to_confirm`` and ``take_confirmed`` hold what a typed step read for its
+confirm button; ``listed`` shows a review queue."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import Any, NoReturn, TypeVar
 
-from telegram import Update
+import attrs
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
     administrator_of,
@@ -17,34 +23,105 @@ from p2pstock.bots.telegram.context import (
     drop_buttons,
     handled,
     message_of,
+    outdated,
     query_of,
     say,
     tell_error,
 )
-from p2pstock.bots.telegram.press import Press, Steps
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import P2PStockError
+from p2pstock.core.clock import from_micros
+from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.people.permissions import Administrator, Permission, PermissionDenied
 
+END = ConversationHandler.END
+SHOWN = 5
+"""Items of a review queue shown at once."""
+T = TypeVar("T")
 
-async def on_button(
-    update: Update,
-    context: BotContext,
-    press: Press,
-    verb: str,
-    *,
-    steps: Steps,
-    permission: Permission,
-) -> object:
-    """Answer the press, check ``permission``, run the step of ``verb``; a refusal is told. The
-    conversation's next state."""
+
+class Outdated(Exception):
+    """The button names what is not (or no longer) there: answered as outdated, nothing done; ``state``
+    is the conversation's next state."""
+
+    def __init__(self, state: object = END) -> None:
+        super().__init__("outdated button")
+        self.state = state
+
+
+Reply = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+"""A typed step: what a message the step waits for does (the conversation's next state)."""
+Check = Callable[[BotContext, Press, str], Awaitable[Press]]
+"""What a desk looks up for a press of a verb before the press is answered (else ``Outdated``): the press
+the step is given."""
+
+
+@attrs.frozen
+class Desk:
+    """An administrator's desk: its buttons (verb → step); the permission all of them need, checked
+    first (``None``: core checks on every call); the user-state key its typed steps wait under (what
+    waited there is the press's ``waiting``); what is looked up before the press is answered; its typed
+    steps by the conversation's state, those of ``files`` taking a text file as well as text."""
+
+    steps: Steps
+    permission: Permission | None = None
+    waits: str | None = None
+    check: Check | None = None
+    typed: Mapping[str, Reply] = attrs.field(factory=dict)
+    files: frozenset[str] = frozenset()
+
+
+async def on_button(update: Update, context: BotContext, desk: Desk, verb: str, press: Press) -> object:
+    """Check the desk's permission and what the press names, answer it, run the step of ``verb``; an
+    outdated button is answered as such, a refusal told. The conversation's next state."""
+    try:
+        if desk.permission is not None:
+            require(await call(context.services.staff.permissions, press.admin.id), desk.permission)
+        if desk.check is not None:
+            press = await desk.check(context, press, verb)
+    except Outdated as stale:
+        await outdated(update, press.lang)
+        return stale.state
+    except P2PStockError as error:
+        await query_of(update).answer()
+        return await _told(update, context, error, press.lang)
     await query_of(update).answer()
     try:
-        require(await call(context.services.staff.permissions, press.admin.id), permission)
-        return await steps[verb](update, context, press)
+        return await desk.steps[verb](update, context, press)
     except P2PStockError as error:
-        await tell_error(update, context, error, press.lang)
-        return ConversationHandler.END
+        return await _told(update, context, error, press.lang)
+
+
+async def _told(update: Update, context: BotContext, error: P2PStockError, lang: str) -> object:
+    await tell_error(update, context, error, lang)
+    return END
+
+
+def require(held: frozenset[Permission], needed: Permission) -> None:
+    """Refuse, before asking for anything, a step whose action core would refuse anyway."""
+    if needed not in held:
+        raise PermissionDenied(needed, None)
+
+
+def asking(
+    key: str,
+    step: str,
+    state: str,
+    prompt: str,
+    *,
+    kept: Mapping[str, object] | None = None,
+    **values: object,
+) -> Step:
+    """The step that asks for a message: ``prompt`` said (with ``values``), and the typed step ``step``
+    waits in ``state`` under ``key`` with the press's subject and ``kept``."""
+
+    async def ask(update: Update, context: BotContext, press: Press) -> object:
+        context.user_state[key] = {"step": step, "subject": press.subject, **(kept or {})}
+        await say(update, context, text(prompt, press.lang, **values))
+        return state
+
+    return ask
 
 
 async def waiting(
@@ -60,10 +137,35 @@ async def waiting(
     return found[0], found[1], pending
 
 
-def require(held: frozenset[Permission], needed: Permission) -> None:
-    """Refuse, before asking for anything, a step whose action core would refuse anyway."""
-    if needed not in held:
-        raise PermissionDenied(needed, None)
+async def refused(
+    update: Update, context: BotContext, lang: str, error: P2PStockError, *, key: str, again: object
+) -> NoReturn:
+    """A typed step refused: what core finds invalid is told and asked for again (``again``); any other
+    refusal is told and drops the step (kept under ``key``)."""
+    await tell_error(update, context, error, lang)
+    if isinstance(error, InvalidInput):
+        handled(again)
+    context.user_state.pop(key, None)
+    handled(END)
+
+
+async def listed(
+    update: Update, context: BotContext, lang: str, items: Sequence[T], show: Callable[[T], Awaitable[object]]
+) -> None:
+    """A review queue read with ``limit=SHOWN + 1``: its first ``SHOWN`` items, each shown by ``show``, and
+    whether there are more; or that it is empty."""
+    if not items:
+        await say(update, context, text("admin.empty", lang))
+        return
+    for item in items[:SHOWN]:
+        await show(item)
+    if len(items) > SHOWN:
+        await say(update, context, text("admin.more", lang, shown=SHOWN))
+
+
+def when(context: BotContext, micros: int) -> str:
+    """A moment as administrators read it: the platform's local time, to the minute."""
+    return from_micros(micros).astimezone(context.services.ledger.timezone).strftime("%Y-%m-%d %H:%M")
 
 
 MAX_FILE_BYTES = 64 * 1024
@@ -85,6 +187,29 @@ async def typed_or_sent(update: Update, context: BotContext, lang: str, state: o
     except UnicodeDecodeError:
         await say(update, context, text("admin.file.not_utf8", lang))
         handled(state)
+
+
+async def to_confirm(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    message: str,
+    *,
+    key: str,
+    confirm: tuple[str, str],
+    **kept: object,
+) -> None:
+    """``message`` with the one button that confirms it (``confirm``: its label and verb); what it confirms
+    waits under ``key`` with a new token the button names (``take_confirmed``)."""
+    token = new_token()
+    context.user_state[key] = {"step": "confirm", "token": token, **kept}
+    label, verb = confirm
+    await say(
+        update,
+        context,
+        message,
+        InlineKeyboardMarkup([[button(text(label, lang), cb.AdminAction(verb, token))]]),
+    )
 
 
 async def take_confirmed(update: Update, context: BotContext, press: Press) -> dict[str, Any] | None:

@@ -39,7 +39,6 @@ PRODUCT_TEXTS: Mapping[str, Mapping[str, str]] = {
         "Send the product file (a .toml file, or paste its text). “Export the products” gives the current "
         "ones as a template. Send /cancel to stop.",
     ),
-    "admin.pd.too_big": _t("文件太大（最多 {kb} KB）。", "The file is too large (at most {kb} KB)."),
     "admin.pd.preview": _t(
         "客户将看到（发布前请核对）：", "Customers will see this (check it before publishing):"
     ),

@@ -12,63 +12,27 @@ from telegram import Update
 from p2pstock.bots.telegram.context import BotContext, administrator_of, call, say, user_of
 from p2pstock.bots.telegram.texts import language_from_telegram
 
-COMMAND_MENU = (
-    "start",
-    "menu",
-    "wallet",
-    "deposit",
-    "withdraw",
-    "statement",
-    "allocate",
-    "allocations",
-    "hall",
-    "borrow",
-    "loans",
-    "status",
-    "language",
-    "help",
-    "cancel",
-)
-"""The commands in the menu, in its order."""
-
 _DESCRIPTIONS = {
-    "zh": {
-        "start": "开始 / 主菜单",
-        "menu": "主菜单",
-        "wallet": "我的钱包",
-        "deposit": "充值",
-        "withdraw": "提现",
-        "statement": "资金动态",
-        "allocate": "申请配资",
-        "allocations": "我的配资",
-        "hall": "理财大厅",
-        "borrow": "我要借款",
-        "loans": "我的借贷",
-        "status": "认证状态",
-        "language": "切换语言",
-        "help": "帮助：我能做什么",
-        "cancel": "取消当前操作",
-        "admin": "管理后台（按您的角色）",
-    },
-    "en": {
-        "start": "Start / main menu",
-        "menu": "Main menu",
-        "wallet": "Your wallet",
-        "deposit": "Deposit",
-        "withdraw": "Withdraw",
-        "statement": "Fund activity",
-        "allocate": "Apply for an allocation",
-        "allocations": "My allocations",
-        "hall": "Financing hall",
-        "borrow": "Apply for a loan",
-        "loans": "My loans and investments",
-        "status": "Verification status",
-        "language": "Change language",
-        "help": "Help: what you can do",
-        "cancel": "Cancel the current step",
-        "admin": "Back office (as your roles allow)",
-    },
+    "start": ("开始 / 主菜单", "Start / main menu"),
+    "menu": ("主菜单", "Main menu"),
+    "wallet": ("我的钱包", "Your wallet"),
+    "deposit": ("充值", "Deposit"),
+    "withdraw": ("提现", "Withdraw"),
+    "statement": ("资金动态", "Fund activity"),
+    "allocate": ("申请配资", "Apply for an allocation"),
+    "allocations": ("我的配资", "My allocations"),
+    "hall": ("理财大厅", "Financing hall"),
+    "borrow": ("我要借款", "Apply for a loan"),
+    "loans": ("我的借贷", "My loans and investments"),
+    "status": ("认证状态", "Verification status"),
+    "language": ("切换语言", "Change language"),
+    "help": ("帮助：我能做什么", "Help: what you can do"),
+    "cancel": ("取消当前操作", "Cancel the current step"),
+    "admin": ("管理后台（按您的角色）", "Back office (as your roles allow)"),
 }
+"""Command → its description in Chinese and in English; the menu lists them in this order (``/admin``
+only for administrators)."""
+COMMAND_MENU = tuple(name for name in _DESCRIPTIONS if name != "admin")
 _HELP = {
     "zh": (
         "您可以使用以下命令：",
@@ -83,7 +47,7 @@ _HELP = {
 
 def menu(lang: str) -> list[tuple[str, str]]:
     """``(command, description)`` of the menu in ``lang``."""
-    return [(name, _DESCRIPTIONS[lang][name]) for name in COMMAND_MENU]
+    return [(name, _described(name, lang)) for name in COMMAND_MENU]
 
 
 def help_text(lang: str, *, administrator: bool) -> str:
@@ -91,8 +55,13 @@ def help_text(lang: str, *, administrator: bool) -> str:
     administrator."""
     heading, footer = _HELP[lang]
     names = [*COMMAND_MENU, "admin"] if administrator else list(COMMAND_MENU)
-    lines = [f"/{name} — {_DESCRIPTIONS[lang][name]}" for name in names]
+    lines = [f"/{name} — {_described(name, lang)}" for name in names]
     return "\n".join([heading, *lines, "", footer])
+
+
+def _described(name: str, lang: str) -> str:
+    zh, en = _DESCRIPTIONS[name]
+    return zh if lang == "zh" else en
 
 
 async def show_help(update: Update, context: BotContext) -> None:

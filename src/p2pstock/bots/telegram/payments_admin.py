@@ -18,10 +18,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import END, SHOWN, listed, when
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.clock import from_micros
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.names import name_of
 from p2pstock.core.payment_resolution import OrderToResolve, shown
@@ -29,7 +30,6 @@ from p2pstock.core.payments import OrderStatus, PaymentOrder, Resolution
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator
 
-SHOWN = 5
 OUTCOMES = {"pay_cr": Resolution.CREDIT, "pay_rf": Resolution.REFUND}
 """The buttons that ask for a resolution (its reason is typed next)."""
 VERBS = frozenset(OUTCOMES)
@@ -37,22 +37,20 @@ PROMPTS = {verb: f"admin.payment.ask_reason.{verb}" for verb in VERBS}
 """What each button asks for, instead of a rejection's reason."""
 
 
-async def show_queue(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_queue(update: Update, context: BotContext, press: Press) -> object:
     """The held orders, oldest first, each a card with its buttons."""
-    payments = context.services.held_payments
-    held = [] if payments is None else await call(payments.to_resolve, by=admin.id, limit=SHOWN + 1)
-    if not held:
-        await say(update, context, text("admin.empty", lang))
-        return
-    for entry in held[:SHOWN]:
+    admin, lang, payments = press.admin, press.lang, context.services.held_payments
+
+    async def show(entry: OrderToResolve) -> None:
         await say(update, context, card(context, entry, lang), _buttons(entry, admin, lang))
-    if len(held) > SHOWN:
-        await say(update, context, text("admin.more", lang, shown=SHOWN))
+
+    held = [] if payments is None else await call(payments.to_resolve, by=admin.id, limit=SHOWN + 1)
+    await listed(update, context, lang, held, show)
+    return END
 
 
 def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
     order = entry.order
-    at = from_micros(order.created_at).astimezone(context.services.ledger.timezone)
     lines = [
         text(
             "admin.payment.card",
@@ -63,23 +61,22 @@ def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
             transaction=order.transaction_id,
             asked=shown(order.amount, order.currency),
             paid=_paid(order),
-            at=at.strftime("%Y-%m-%d %H:%M"),
+            at=when(context, order.created_at),
         )
     ]
     if entry.waiting is not None and entry.asked is not None:
-        lines.append(_waiting(entry, entry.waiting, entry.asked, lang))
+        request, asked = entry.waiting, entry.asked
+        lines.append(
+            text(
+                "admin.payment.waiting",
+                lang,
+                outcome=asked,
+                maker=request.maker_id,
+                reason=entry.reason,
+                approval=request.id,
+            )
+        )
     return "\n".join(lines)
-
-
-def _waiting(entry: OrderToResolve, request: ApprovalRequest, asked: Resolution, lang: str) -> str:
-    return text(
-        "admin.payment.waiting",
-        lang,
-        outcome=asked,
-        maker=request.maker_id,
-        reason=entry.reason,
-        approval=request.id,
-    )
 
 
 def _buttons(entry: OrderToResolve, admin: Administrator, lang: str) -> InlineKeyboardMarkup | None:

@@ -1,0 +1,307 @@
+"""Administrators' review queues in the bot: documents (the image or PDF itself), identities, withdrawals
+and four-eyes approvals, each item with accept and reject buttons (an acceptance is carried out at once, a
+rejection once its reason is typed: ``admin.py``, then ``reject``); and the platform as a whole: the audit
+trail's hash chain checked, the statistics. Core checks every call's permission."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import END, SHOWN, listed, when
+from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say, user_of
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.product_cards import percent
+from p2pstock.bots.telegram.services import BotServices
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.audit import Fault
+from p2pstock.core.lending.loans import LoanStatus
+from p2pstock.core.lending.views import LendingFigures
+from p2pstock.core.money import CNY, Money
+from p2pstock.core.names import code_name, name_of
+from p2pstock.core.notifications import mask
+from p2pstock.core.people.customers import Customer, KycStatus
+from p2pstock.core.people.documents import ContentType, CustomerDocument
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import Administrator
+from p2pstock.core.statistics import QUEUE_LIMIT, PlatformOverview
+from p2pstock.core.wallet.withdrawals import Withdrawal
+
+# -- the queues ---------------------------------------------------------------------------------------
+
+
+async def show_documents(update: Update, context: BotContext, press: Press) -> object:
+    """Each pending document as the image or PDF itself, with accept/reject buttons."""
+    kyc = context.services.kyc
+
+    async def send(document: CustomerDocument) -> None:
+        stored, content = await call(kyc.document_content, document.id, by=press.admin.id)
+        await _send_document(update, context, stored, content, press.lang)
+
+    documents = await call(kyc.pending_documents, by=press.admin.id, limit=SHOWN + 1)
+    await listed(update, context, press.lang, documents, send)
+    return END
+
+
+async def _send_document(
+    update: Update, context: BotContext, document: CustomerDocument, content: bytes, lang: str
+) -> None:
+    caption = text(
+        "admin.document",
+        lang,
+        id=document.id,
+        customer=document.customer_id,
+        kind=document.kind,
+        uploaded=when(context, document.uploaded_at),
+    )
+    markup = _decision(lang, "doc", document.id)
+    if markup is None:
+        caption += "\n" + text("admin.no_buttons", lang)
+    chat_id = user_of(update).id
+    filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
+    if document.content_type is not ContentType.PDF:
+        try:
+            await context.bot.send_photo(chat_id, content, caption=caption, reply_markup=markup)
+            return
+        except BadRequest:  # a picture Telegram will not show as a photo (size, proportions): as a file
+            pass
+    await context.bot.send_document(chat_id, content, filename=filename, caption=caption, reply_markup=markup)
+
+
+def _identity(context: BotContext, customer: Customer, lang: str) -> str:
+    return text(
+        "admin.identity",
+        lang,
+        customer=customer.id,
+        name=customer.real_name,
+        masked=customer.resident_id.masked if customer.resident_id else "",
+        phone=mask(customer.phone) if customer.phone else "",
+    )
+
+
+def _withdrawal(context: BotContext, request: Withdrawal, lang: str) -> str:
+    return text(
+        "admin.withdrawal",
+        lang,
+        id=request.id,
+        customer=request.customer_id,
+        amount=_money(context, request.amount),
+        requested=when(context, request.requested_at),
+    )
+
+
+def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
+    return text(
+        "admin.approval",
+        lang,
+        id=request.id,
+        action=code_name("action", request.action, lang),
+        target=request.target,
+        amount=_money(context, request.amount) if request.amount is not None else "—",
+        maker=request.maker_id,
+        expires=when(context, request.expires_at),
+    )
+
+
+_QUEUES: dict[str, tuple[str, Callable[[BotServices], Callable[..., Any]], Callable[..., str]]] = {
+    "identities": ("id", lambda services: services.kyc.identities_to_review, _identity),
+    "withdrawals": ("wd", lambda services: services.wallets.withdrawal_queue, _withdrawal),
+    "approvals": ("ap", lambda services: services.approvals.pending, _approval),
+}
+"""Menu entry → its decision buttons' prefix, the service call that reads it (oldest first: submitted
+identities, pending withdrawals, requests this administrator could decide) and how an item reads."""
+
+
+async def show_queue(update: Update, context: BotContext, press: Press) -> object:
+    """The queue ``press.subject`` names (``_QUEUES``): each item with its decision buttons."""
+    prefix, reads, body = _QUEUES[press.subject]
+    lang = press.lang
+
+    async def show(item: Any) -> None:
+        markup = _decision(lang, prefix, item.id)
+        shown = body(context, item, lang)
+        await say(update, context, shown if markup else f"{shown}\n{text('admin.no_buttons', lang)}", markup)
+
+    await listed(
+        update, context, lang, await call(reads(context.services), by=press.admin.id, limit=SHOWN + 1), show
+    )
+    return END
+
+
+def _decision(lang: str, what: str, subject: str) -> InlineKeyboardMarkup | None:
+    """Accept/reject buttons for ``subject``, or None when its id does not fit in button data."""
+    yes = text("admin.approve" if what == "ap" else "admin.accept", lang)
+    try:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    button(yes, cb.AdminAction(f"{what}_ok", subject)),
+                    button(text("admin.reject", lang), cb.AdminAction(f"{what}_no", subject)),
+                ]
+            ]
+        )
+    except ValueError:
+        return None
+
+
+# -- decisions ----------------------------------------------------------------------------------------
+
+
+async def _accept_document(update: Update, context: BotContext, press: Press) -> object:
+    document = await call(context.services.kyc.accept_document, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.document_accepted", press.lang, id=document.id))
+
+
+async def _verify_identity(update: Update, context: BotContext, press: Press) -> object:
+    customer = await call(context.services.kyc.verify_identity, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.identity_verified", press.lang, customer=customer.id))
+
+
+async def _approve_withdrawal(update: Update, context: BotContext, press: Press) -> object:
+    decided, lang = (
+        await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id),
+        press.lang,
+    )
+    if isinstance(decided, ApprovalRequest):
+        amount = _money(context, decided.amount or 0)
+        message = text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
+    else:
+        amount = _money(context, decided.amount)
+        message = text("admin.withdrawal_approved", lang, id=decided.id, amount=amount)
+    return await _decided(update, context, message)
+
+
+async def _approve(update: Update, context: BotContext, press: Press) -> object:
+    approved = await call(context.services.approvals.approve, press.subject, by=press.admin.id)
+    return await _decided(update, context, text("admin.approval_approved", press.lang, id=approved.id))
+
+
+async def _decided(update: Update, context: BotContext, message: str) -> object:
+    """The item's buttons taken off, and what was decided told."""
+    await drop_buttons(update)
+    await say(update, context, message)
+    return END
+
+
+ACCEPTANCES: dict[str, Step] = {
+    "doc_ok": _accept_document,
+    "id_ok": _verify_identity,
+    "wd_ok": _approve_withdrawal,
+    "ap_ok": _approve,
+}
+"""The accept buttons of the queues: carried out at once."""
+REJECTIONS = frozenset({"doc_no", "id_no", "wd_no", "ap_no"})
+"""The reject buttons of the queues: a reason is asked for, then ``reject``."""
+
+
+async def reject(
+    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
+) -> str:
+    """Carry out a rejection (``REJECTIONS``) with its reason; what to tell the administrator."""
+    services, verb, subject = context.services, rejection.verb, rejection.subject
+    if verb == "doc_no":
+        document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
+        return text("admin.document_rejected", lang, id=document.id, reason=document.reason)
+    if verb == "id_no":
+        customer = await call(services.kyc.reject_identity, subject, by=admin.id, reason=reason)
+        return text("admin.identity_rejected", lang, customer=customer.id, reason=customer.rejection_reason)
+    if verb == "wd_no":
+        request = await call(services.wallets.reject_withdrawal, subject, by=admin.id, reason=reason)
+        amount = _money(context, request.amount)
+        return text("admin.withdrawal_rejected", lang, id=request.id, amount=amount, reason=request.reason)
+    rejected = await call(services.approvals.reject, subject, by=admin.id, reason=reason)
+    return text("admin.approval_rejected", lang, id=rejected.id, reason=rejected.reason)
+
+
+def _money(context: BotContext, minor: int) -> Money:
+    return Money(minor, context.services.wallets.currency)
+
+
+# -- the platform as a whole --------------------------------------------------------------------------
+
+
+async def check_audit(update: Update, context: BotContext, press: Press) -> object:
+    """Walk the audit trail's hash chain."""
+    lang = press.lang
+    check = await call(context.services.audit.verify_as, by=press.admin.id)
+    if check.ok:
+        await say(update, context, text("admin.audit_ok", lang, checked=check.checked))
+    else:
+        reason = text(f"admin.audit.fault.{Fault(check.reason).name.lower()}", lang)
+        message = text(
+            "admin.audit_broken", lang, seq=check.first_broken, reason=reason, checked=check.checked
+        )
+        await say(update, context, message)
+    return END
+
+
+async def show_statistics(update: Update, context: BotContext, press: Press) -> object:
+    """The platform at a glance: customers by status, what waits for review, money moved today."""
+    overview = await call(context.services.statistics.overview, by=press.admin.id)
+    figures = await call(context.services.lending.figures, by=press.admin.id)
+    await say(update, context, f"{_statistics(overview, press.lang)}\n\n{_lending(figures, press.lang)}")
+    return END
+
+
+def _lending(figures: LendingFigures, lang: str) -> str:
+    loans = ", ".join(
+        f"{name_of(LoanStatus(status), lang)} {count}"
+        for status, count in sorted(figures.loans_by_status.items())
+    )
+    income = ", ".join(
+        f"{_code(code, lang)} {Money(amount, CNY)}" for code, amount in sorted(figures.income.items())
+    )
+    return text(
+        "admin.stats.lending",
+        lang,
+        outstanding=Money(figures.outstanding_principal, CNY),
+        overdue=Money(figures.overdue_principal, CNY),
+        ratio=percent(figures.overdue_ratio_bp),
+        loans=loans or "0",
+        income=income or "—",
+    )
+
+
+def _statistics(overview: PlatformOverview, lang: str) -> str:
+    counts = dict(overview.customers)
+    statuses = [
+        text("admin.stats.status", lang, status=status, count=counts.pop(status, 0)) for status in KycStatus
+    ]
+    statuses += [text("admin.stats.status", lang, status=name, count=n) for name, n in sorted(counts.items())]
+    moved = [
+        text(
+            "admin.stats.moved",
+            lang,
+            code=_code(total.code, lang),
+            count=total.count,
+            amount=Money(total.debits, CNY),
+        )
+        for total in overview.moved
+    ]
+    return text(
+        "admin.stats",
+        lang,
+        day=overview.day.isoformat(),
+        customers=sum(overview.customers.values()),
+        statuses="\n".join(statuses),
+        documents=_counted(overview.documents_to_review),
+        identities=_counted(overview.identities_to_review),
+        withdrawals=_counted(overview.withdrawals_pending),
+        pending=Money(overview.withdrawals_pending_amount, CNY),
+        moved="\n".join(moved) or text("admin.stats.nothing_moved", lang),
+    )
+
+
+def _counted(found: int) -> str:
+    """A queue's length; one counted up to ``QUEUE_LIMIT`` shows it was cut short."""
+    return f"{found}+" if found >= QUEUE_LIMIT else str(found)
+
+
+def _code(code: str, lang: str) -> str:
+    """A transfer code by its name in ``lang``."""
+    return code_name("ledger", code, lang)

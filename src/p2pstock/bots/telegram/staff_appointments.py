@@ -1,0 +1,333 @@
+"""Administrators in the bot, for administrators holding ``role.manage``: the administrators with their
+roles and the custom roles (the "🛡 Administrators and roles" entry); appointing one (id and Telegram user
+id typed in ``admin.appoint_id`` and ``admin.appoint_telegram``, kept under ``APPOINTMENT``, then the role
+chosen with buttons); giving one a role or taking it away (a toggle; the last role is not taken away:
+that is deactivating); deactivating one. Defining a role: ``staff_roles.py``.
+
+Before a button is answered the administrators (``Staff.administrators(by=)``, which core refuses without
+``role.manage``) and the roles are read: a button naming an administrator not (or no longer) active, or
+no role, is outdated. Core answers a change by the four-eyes rules with an ``ApprovalRequest`` for a
+second administrator; one already waiting for another change is told to be decided first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import attrs
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import staff_roles
+from p2pstock.bots.telegram.admin_steps import END, Desk, Outdated, asking, refused, waiting
+from p2pstock.bots.telegram.context import BotContext, call, chunks, drop_buttons, handled, message_of, say
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.staff_roles import permissions_text, role_name, roles_of
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.people.four_eyes import ApprovalRequest
+from p2pstock.core.people.permissions import DEFAULT_ROLES, Administrator, Role
+from p2pstock.core.people.staff import check_admin_id
+from p2pstock.core.validation import check_telegram_user_id
+
+APPOINT_ID = "admin.appoint_id"
+APPOINT_TELEGRAM = "admin.appoint_telegram"
+APPOINTMENT = "admin_appoint"
+"""The user-state key of the appointment being made: ``{"step": "id"}``, ``{"step": "telegram", "id"}``,
+then ``{"step": "role", "id", "telegram"}`` while its role is chosen."""
+LISTED = 50
+"""Administrators offered as buttons at once (Telegram takes at most 100 buttons in a message)."""
+
+
+@attrs.frozen
+class _Staff:
+    """What a button is checked against, read before it is answered: the administrators (read with the
+    acting administrator's authority), the roles, and the appointment waiting for its role."""
+
+    admins: dict[str, Administrator]
+    roles: dict[str, Role]
+    appointment: object
+
+    def active(self, admin_id: str) -> Administrator:
+        admin = self.admins.get(admin_id)
+        if admin is None or not admin.active:
+            raise Outdated
+        return admin
+
+    def role(self, name: str) -> str:
+        if name not in self.roles:
+            raise Outdated
+        return name
+
+    def role_and_admin(self, subject: str) -> tuple[str, Administrator]:
+        """The role and the administrator an ``ro_set`` button names."""
+        name, admin_id = cb.role_and_admin(subject)
+        return self.role(name), self.active(admin_id)
+
+    def appointed(self, name: str) -> tuple[str, int, str]:
+        """The id and Telegram user id typed for the appointment, and the role ``name`` it is to get."""
+        value = self.appointment
+        if not isinstance(value, dict) or value.get("step") != "role":
+            raise Outdated
+        new_id, telegram = value.get("id"), value.get("telegram")
+        if not isinstance(new_id, str) or not isinstance(telegram, int):
+            raise Outdated
+        return new_id, telegram, self.role(name)
+
+
+def _staff(press: Press) -> _Staff:
+    if not isinstance(press.waiting, _Staff):
+        raise TypeError("the staff is read before the press is answered")
+    return press.waiting
+
+
+_NAMED: dict[str, Callable[[_Staff, str], object]] = {
+    "new_role": _Staff.appointed,
+    "ro_admin": _Staff.active,
+    "ro_set": _Staff.role_and_admin,
+    "off_ask": _Staff.active,
+    "off_ok": _Staff.active,
+}
+"""What each button names, found in the staff (else ``Outdated``)."""
+
+
+async def _check(context: BotContext, press: Press, verb: str) -> Press:
+    """The staff read for the press (its ``waiting``), and what the button names found in it."""
+    admins = await call(context.services.staff.administrators, by=press.admin.id)
+    roles = await call(context.services.staff.roles)
+    staff = _Staff({a.id: a for a in admins}, roles, press.waiting)
+    if verb in _NAMED:
+        _NAMED[verb](staff, press.subject)
+    return attrs.evolve(press, waiting=staff)
+
+
+# -- the list of administrators -----------------------------------------------------------------------
+
+
+async def show_staff(update: Update, context: BotContext, press: Press) -> object:
+    """Every administrator with their roles and whether they are active, and the custom roles with their
+    permissions; what can be done about it."""
+    lang = press.lang
+    admins = await call(context.services.staff.administrators, by=press.admin.id)
+    roles = await call(context.services.staff.roles)
+    lines = [text("admin.roles.title", lang)]
+    for each in sorted(admins, key=lambda a: a.id):
+        state = text("admin.roles.active" if each.active else "admin.roles.inactive", lang)
+        lines.append(text("admin.roles.line", lang, admin=each.id, roles=roles_of(each, lang), state=state))
+    custom = [role for name, role in sorted(roles.items()) if name not in DEFAULT_ROLES]
+    if custom:
+        lines.append(text("admin.roles.custom_title", lang))
+    for role in custom:
+        permissions = permissions_text(role.permissions, lang)
+        lines.append(text("admin.roles.custom_line", lang, role=role.name, permissions=permissions))
+        if role.description:
+            lines.append(text("admin.roles.custom_description", lang, description=role.description))
+    steps = [
+        [button(text(f"admin.roles.{step}", lang), cb.AdminAction("roles", step))] for step in cb.ROLE_STEPS
+    ]
+    *first, last = chunks(lines)
+    for chunk in first:
+        await say(update, context, chunk)
+    await say(update, context, last, InlineKeyboardMarkup(steps))
+    return END
+
+
+# -- buttons ------------------------------------------------------------------------------------------
+
+
+async def _choose_admin(update: Update, context: BotContext, press: Press) -> object:
+    """The active administrators as buttons: whose role to change, or whom to deactivate."""
+    verb, lang = "ro_admin" if press.subject == "change" else "off_ask", press.lang
+    active = [a for a in sorted(_staff(press).admins.values(), key=lambda a: a.id) if a.active]
+    choices = ((f"{a.id} ({roles_of(a, lang)})", cb.AdminAction(verb, a.id)) for a in active)
+    await _offer(update, context, lang, text(f"admin.{press.subject}.choose_admin", lang), choices)
+    return END
+
+
+_ROLE_STEPS: dict[str, Step] = {
+    "appoint": asking(APPOINTMENT, "id", APPOINT_ID, "admin.appoint.ask_id"),
+    "change": _choose_admin,
+    "deactivate": _choose_admin,
+    "define": staff_roles.start_definition,
+}
+
+
+async def _start(update: Update, context: BotContext, press: Press) -> object:
+    """A step of role management, from the list of administrators (``cb.ROLE_STEPS``)."""
+    return await _ROLE_STEPS[press.subject](update, context, press)
+
+
+async def _choose_role(update: Update, context: BotContext, press: Press) -> object:
+    """The roles as buttons (the ones the administrator holds ticked): the one to give or take away."""
+    staff, lang = _staff(press), press.lang
+    target = staff.active(press.subject)
+    choices = (
+        (
+            f"✓ {role_name(name, lang)}" if name in target.roles else role_name(name, lang),
+            cb.AdminAction("ro_set", f"{name}:{target.id}"),
+        )
+        for name in sorted(staff.roles)
+    )
+    intro = text("admin.change.choose_role", lang, admin=target.id, roles=roles_of(target, lang))
+    await _offer(update, context, lang, intro, choices)
+    return END
+
+
+async def _appoint(update: Update, context: BotContext, press: Press) -> object:
+    new_id, telegram, role = _staff(press).appointed(press.subject)
+    staff = context.services.staff
+    done = await call(staff.appoint, new_id, [role], by=press.admin.id, telegram_user_id=telegram)
+    await _done(update, context, press.lang, done, "admin.appoint.done", roles=[role])
+    return END
+
+
+async def _toggle_role(update: Update, context: BotContext, press: Press) -> object:
+    """Ask for the administrator's roles with the role added if missing, taken away if held (not the
+    last)."""
+    role, target = _staff(press).role_and_admin(press.subject)
+    roles, lang = sorted(target.roles ^ {role}), press.lang
+    if not roles:
+        message = text("admin.change.last_role", lang, role=role_name(role, lang), admin=target.id)
+        await say(update, context, message)
+        return END
+    done = await call(context.services.staff.change_roles, target.id, roles, by=press.admin.id)
+    await _done(update, context, lang, done, "admin.change.done", roles=roles)
+    return END
+
+
+async def _confirm_deactivation(update: Update, context: BotContext, press: Press) -> object:
+    target, lang = _staff(press).active(press.subject), press.lang
+    yes = button(text("admin.deactivate.yes", lang), cb.AdminAction("off_ok", target.id))
+    no = button(text("admin.deactivate.no", lang), cb.AdminAction("off_keep", target.id))
+    message = text("admin.deactivate.confirm", lang, admin=target.id, roles=roles_of(target, lang))
+    await say(update, context, message, InlineKeyboardMarkup([[yes, no]]))
+    return END
+
+
+async def _deactivate(update: Update, context: BotContext, press: Press) -> object:
+    target = _staff(press).active(press.subject)
+    done = await call(context.services.staff.deactivate, target.id, by=press.admin.id)
+    await _done(update, context, press.lang, done, "admin.deactivate.done")
+    return END
+
+
+async def _keep(update: Update, context: BotContext, press: Press) -> object:
+    await drop_buttons(update)
+    await say(update, context, text("cancelled", press.lang))
+    return END
+
+
+# -- the appointment's id and Telegram user id, typed ---------------------------------------------------
+
+
+async def got_new_id(update: Update, context: BotContext) -> object:
+    """The id of the administrator to appoint: next, their Telegram user id."""
+    found = await waiting(update, context, APPOINTMENT, "id")
+    if found is None:
+        return END  # the customer's handlers take the message
+    admin, lang, _pending = found
+    try:
+        new_id = check_admin_id((message_of(update).text or "").strip())
+        admins = await call(context.services.staff.administrators, by=admin.id)
+    except P2PStockError as error:
+        await refused(update, context, lang, error, key=APPOINTMENT, again=APPOINT_ID)
+    if any(a.id == new_id and a.active for a in admins):
+        await say(update, context, text("admin.appoint.exists", lang, admin=new_id))
+        handled(APPOINT_ID)
+    context.user_state[APPOINTMENT] = {"step": "telegram", "id": new_id}
+    await say(update, context, text("admin.appoint.ask_telegram", lang, admin=new_id))
+    handled(APPOINT_TELEGRAM)
+
+
+async def got_new_telegram(update: Update, context: BotContext) -> object:
+    """The Telegram user id of the administrator to appoint: next, their role (buttons)."""
+    found = await waiting(update, context, APPOINTMENT, "telegram")
+    if found is None or not isinstance(found[2].get("id"), str):
+        context.user_state.pop(APPOINTMENT, None)
+        return END
+    _admin, lang, pending = found
+    new_id, staff = str(pending["id"]), context.services.staff
+    try:
+        telegram = _telegram_user_id((message_of(update).text or "").strip())
+        holder = await call(staff.by_telegram, telegram)
+        roles = await call(staff.roles)
+    except P2PStockError as error:
+        await refused(update, context, lang, error, key=APPOINTMENT, again=APPOINT_TELEGRAM)
+    if holder is not None and holder.id != new_id:
+        await say(update, context, text("admin.appoint.telegram_taken", lang, admin=holder.id))
+        handled(APPOINT_TELEGRAM)
+    context.user_state[APPOINTMENT] = {"step": "role", "id": new_id, "telegram": telegram}
+    choices = ((role_name(name, lang), cb.AdminAction("new_role", name)) for name in sorted(roles))
+    intro = text("admin.appoint.choose_role", lang, admin=new_id, telegram=telegram)
+    await _offer(update, context, lang, intro, choices)
+    handled(END)
+
+
+def _telegram_user_id(typed: str) -> int:
+    """A Telegram user id typed as ASCII digits (core checks its range)."""
+    digits = typed.isascii() and typed.isdigit() and len(typed) <= 20
+    return check_telegram_user_id(int(typed) if digits else typed)
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+async def _offer(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    intro: str,
+    choices: Iterable[tuple[str, cb.AdminAction]],
+) -> None:
+    """``intro`` with one button per choice (at most ``LISTED``; a choice whose data does not fit in a
+    button is left out, and said so)."""
+    rows: list[list[InlineKeyboardButton]] = []
+    left_out = 0
+    for label, action in choices:
+        try:
+            rows.append([button(label, action)])
+        except ValueError:
+            left_out += 1
+    left_out += max(0, len(rows) - LISTED)
+    rows = rows[:LISTED]
+    if not rows:
+        await say(update, context, text("admin.empty", lang))
+        return
+    if left_out:
+        intro += "\n" + text("admin.roles.left_out", lang, count=left_out)
+    await say(update, context, intro, InlineKeyboardMarkup(rows))
+
+
+async def _done(
+    update: Update,
+    context: BotContext,
+    lang: str,
+    done: Administrator | ApprovalRequest,
+    key: str,
+    **asked: object,
+) -> None:
+    """The change carried out, or the request it waits in for a second administrator (``asked``: what the
+    request holds when it is the one for this change)."""
+    await drop_buttons(update)
+    if isinstance(done, ApprovalRequest):
+        told = "admin.roles.waiting" if done.carries(**asked) else "admin.roles.other_waiting"
+        await say(update, context, text(told, lang, admin=done.target, approval=done.id))
+    else:
+        await say(update, context, text(key, lang, admin=done.id, roles=roles_of(done, lang)))
+
+
+DESK = Desk(
+    {
+        "roles": _start,
+        "new_role": _appoint,
+        "ro_admin": _choose_role,
+        "ro_set": _toggle_role,
+        "off_ask": _confirm_deactivation,
+        "off_ok": _deactivate,
+        "off_keep": _keep,
+    },
+    waits=APPOINTMENT,
+    check=_check,
+    typed={APPOINT_ID: got_new_id, APPOINT_TELEGRAM: got_new_telegram},
+)
