@@ -7,15 +7,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import TelegramError
 
-from p2pstock.bots.telegram.allocation_admin_steps import (
-    END,
-    PASSWORD,
-    SUB_ACCOUNT,
-    allocation_in,
-    day,
-    wait,
-    waited,
-)
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, message_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -25,16 +17,16 @@ from p2pstock.core.validation import check_name
 
 async def ask_sub_account(update: Update, context: BotContext, press: Press) -> object:
     """🔐 Assign: the sub-account's code is asked for."""
-    await allocation_in(context, press, Status.CONFIRMED)
+    await kit.allocation_in(context, press, Status.CONFIRMED)
     await say(update, context, text("admin.alloc.ask_sub_account", press.lang, id=press.subject))
-    return wait(context, SUB_ACCOUNT, press.subject)
+    return kit.wait(context, kit.SUB_ACCOUNT, press.subject)
 
 
 async def got_sub_account(update: Update, context: BotContext, press: Press) -> object:
     """The sub-account's code: next, its password."""
     code = check_name((message_of(update).text or "").strip(), "sub-account code")
     await say(update, context, text("admin.alloc.ask_password", press.lang, sub_account=code))
-    return wait(context, PASSWORD, press.subject, sub_account=code)
+    return kit.wait(context, kit.PASSWORD, press.subject, sub_account=code)
 
 
 async def got_password(update: Update, context: BotContext, press: Press) -> object:
@@ -49,9 +41,9 @@ async def got_password(update: Update, context: BotContext, press: Press) -> obj
     if not deleted:
         await say(update, context, text("admin.alloc.password_left", press.lang))
     assign = context.services.allocations.assign_account
-    code = waited(press, "sub_account")
+    code = kit.waited(press, "sub_account")
     started = await call(assign, press.subject, by=press.admin.id, sub_account=code, password=password)
-    start, end = day(started.start_date), day(started.end_date)
+    start, end = kit.day(started.start_date), kit.day(started.end_date)
     said = text(
         "admin.alloc.assigned",
         press.lang,
@@ -61,4 +53,4 @@ async def got_password(update: Update, context: BotContext, press: Press) -> obj
         end=end,
     )
     await say(update, context, said)
-    return END
+    return kit.END

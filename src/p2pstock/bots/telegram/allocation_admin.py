@@ -1,11 +1,10 @@
 """Stock fund allocations (配资) in the bot, for administrators: the "📈 Allocations" entry of the admin
 menu, its lists (under review, to assign a sub-account, running with their risk state, side requests
-pending, importing a statement), and the table of its buttons (``STEPS``) and typed steps (``states``).
-
-The steps live by business concept: the card (``allocation_admin_card``), reviewing and side requests
+pending, importing a statement), and the tables of its buttons (``STEPS``) and typed steps (``states``),
+whose steps live by concept: the card (``allocation_admin_card``), review and side requests
 (``allocation_review``), the sub-account (``allocation_account``), daily statuses and statements
-(``allocation_monitoring``), settlement (``allocation_settlement``), and the chart and timeline, one
-renderer for customers and staff (``allocation_timeline``).
+(``allocation_monitoring``), settlement (``allocation_settlement``), chart and timeline
+(``allocation_timeline``, one renderer for customers and staff).
 
 Every action goes to ``Allocations`` in the acting administrator's name and core checks the permission
 (review → ``allocation.review``; the sub-account → ``allocation.assign_account``; statuses and imports →
@@ -36,30 +35,13 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import allocation_account as account
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_settlement as settlement
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_admin_card import show_card
-from p2pstock.bots.telegram.allocation_admin_steps import (
-    ASSIGN,
-    DAILY,
-    END,
-    FINAL,
-    NOTE,
-    PASSWORD,
-    REVIEW,
-    SETTLE,
-    STATEMENT,
-    STATUS,
-    STEP,
-    SUB_ACCOUNT,
-    markup,
-    risk_name,
-    typed,
-)
-from p2pstock.bots.telegram.allocation_review import REJECTIONS, reject
 from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Steps
@@ -70,28 +52,20 @@ from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Administrator, Permission
 
-__all__ = [
-    "MENU_PERMISSIONS",
-    "REJECTIONS",
-    "STEP",
-    "STEPS",
-    "VERBS",
-    "on_button",
-    "reject",
-    "show_menu",
-    "states",
-]
-
+STEP = kit.STEP
+"""The user-state key of the typed step waiting."""
+REJECTIONS = review.REJECTIONS
+reject = review.reject
 LISTED = 20
 """Allocations listed (and offered as buttons) at once."""
 MENU_PERMISSIONS = frozenset(VIEW)
 """Holding any of these makes the "📈 Allocations" entry worth showing."""
 LISTS: dict[str, frozenset[Permission]] = {
-    "review": frozenset({REVIEW}),
-    "confirmed": frozenset({ASSIGN, REVIEW}),
+    "review": frozenset({kit.REVIEW}),
+    "confirmed": frozenset({kit.ASSIGN, kit.REVIEW}),
     "running": frozenset(VIEW),
-    "requests": frozenset({REVIEW, SETTLE}),
-    "import": frozenset({DAILY}),
+    "requests": frozenset({kit.REVIEW, kit.SETTLE}),
+    "import": frozenset({kit.DAILY}),
 }
 """A list of the allocations menu (``cb.ALLOCATION_QUEUES``) → the permissions that make it worth showing."""
 STATUSES = {"review": Status.UNDER_REVIEW, "confirmed": Status.CONFIRMED, "running": Status.IN_PROGRESS}
@@ -124,7 +98,7 @@ async def show_list(update: Update, context: BotContext, press: Press) -> object
     found = await call(queue, [STATUSES[name]], by=press.admin.id, limit=LISTED + 1)
     if not found:
         await say(update, context, text("admin.empty", lang))
-        return END
+        return kit.END
     shown = found[:LISTED]
     key = "admin.alloc.listed_more" if len(found) > LISTED else "admin.alloc.listed"
     lines = [text(key, lang, queue=text(f"admin.alloc.q.{name}", lang), count=len(shown))]
@@ -133,8 +107,8 @@ async def show_list(update: Update, context: BotContext, press: Press) -> object
         [(text("admin.alloc.open", lang, id=a.id, customer=a.customer_id), cb.AdminAction("al_show", a.id))]
         for a in shown
     ]
-    await say(update, context, "\n".join(lines), markup(choices))
-    return END
+    await say(update, context, "\n".join(lines), kit.markup(choices))
+    return kit.END
 
 
 def _line(allocation: Allocation, lang: str) -> str:
@@ -146,7 +120,7 @@ def _line(allocation: Allocation, lang: str) -> str:
             id=allocation.id,
             sub_account=allocation.sub_account or "—",
             assets=Money(assets) if assets is not None else text("admin.alloc.no_assets", lang),
-            risk=risk_name(allocation.risk, lang),
+            risk=kit.risk_name(allocation.risk, lang),
             overdue=text("admin.alloc.overdue_mark", lang) if allocation.overdue else "",
         )
     return text(
@@ -195,18 +169,19 @@ async def on_button(
     except P2PStockError as error:
         context.user_state.pop(STEP, None)
         await tell_error(update, context, error, lang)
-        return END
+        return kit.END
 
 
 Handler = BaseHandler[Update, BotContext, object]
 _NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 _NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+_NEW_FILE = filters.UpdateType.MESSAGE & filters.Document.ALL
 TYPED: Steps = {
-    NOTE: review.got_note,
-    SUB_ACCOUNT: account.got_sub_account,
-    PASSWORD: account.got_password,
-    STATUS: monitoring.got_status,
-    FINAL: settlement.got_final_assets,
+    kit.NOTE: review.got_note,
+    kit.SUB_ACCOUNT: account.got_sub_account,
+    kit.PASSWORD: account.got_password,
+    kit.STATUS: monitoring.got_status,
+    kit.FINAL: settlement.got_final_assets,
 }
 """The typed steps that wait for a line of text: state → what it does with the line."""
 
@@ -214,12 +189,10 @@ TYPED: Steps = {
 def states() -> dict[object, list[Handler]]:
     """The admin conversation's states for the typed steps of the allocations."""
     found: dict[object, list[Handler]] = {
-        state: [MessageHandler(_NEW_TEXT, typed(state, step))] for state, step in TYPED.items()
+        state: [MessageHandler(_NEW_TEXT, kit.typed(state, step))] for state, step in TYPED.items()
     }
-    found[STATEMENT] = [
-        MessageHandler(
-            filters.UpdateType.MESSAGE & filters.Document.ALL, typed(STATEMENT, monitoring.got_statement)
-        ),
-        MessageHandler(_NEW_MESSAGE, typed(STATEMENT, monitoring.send_a_file)),
+    found[kit.STATEMENT] = [
+        MessageHandler(_NEW_FILE, kit.typed(kit.STATEMENT, monitoring.got_statement)),
+        MessageHandler(_NEW_MESSAGE, kit.typed(kit.STATEMENT, monitoring.send_a_file)),
     ]
     return found

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.allocation_admin_steps import (
-    ASSIGN,
-    DAILY,
-    END,
-    REVIEW,
-    SETTLE,
-    day,
-    kind_name,
-    markup,
-    permissions_of,
-    risk_name,
-    timeline_of,
-    when,
-)
 from p2pstock.bots.telegram.allocation_press import basis_points
 from p2pstock.bots.telegram.context import BotContext, call, chunks, say
 from p2pstock.bots.telegram.press import Press
@@ -38,8 +25,8 @@ Row = list[tuple[str, cb.AdminAction]]
 
 async def show_card(update: Update, context: BotContext, press: Press) -> object:
     """The card of the pressed allocation."""
-    await send_card(update, context, press, await timeline_of(context, press))
-    return END
+    await send_card(update, context, press, await kit.timeline_of(context, press))
+    return kit.END
 
 
 async def send_card(update: Update, context: BotContext, press: Press, timeline: Timeline) -> None:
@@ -49,7 +36,7 @@ async def send_card(update: Update, context: BotContext, press: Press, timeline:
         who = (customer.real_name or "", mask(customer.phone) if customer.phone else "")
     except NotFound:
         who = ("", "")
-    buttons = card_buttons(timeline.allocation, await permissions_of(context, press), press.lang)
+    buttons = card_buttons(timeline.allocation, await kit.permissions_of(context, press), press.lang)
     *first, last = chunks(card(context, timeline, press.lang, who))
     for chunk in first:
         await say(update, context, chunk)
@@ -57,54 +44,54 @@ async def send_card(update: Update, context: BotContext, press: Press, timeline:
 
 
 def card(context: BotContext, timeline: Timeline, lang: str, who: tuple[str, str]) -> list[str]:
-    """The card's lines: the allocation, its customer (name and masked phone), payments, calls, lines,
-    sub-account, running figures, pending requests, reason and settlement."""
-    a, (name, phone) = timeline.allocation, who
-    lines = [
-        text("admin.alloc.card.head", lang, id=a.id, status=a.status),
-        text("admin.alloc.card.customer", lang, customer=a.customer_id, name=name, phone=phone).rstrip(),
-        text(
-            "admin.alloc.card.product",
-            lang,
-            product=f"{a.product.name} [{a.product.code}]",
-            version=a.product.version,
-            term=text(f"admin.alloc.term.{a.mode}", lang, term=a.term),
-        ),
-        text(
-            "admin.alloc.card.money",
-            lang,
-            deposit=Money(a.deposit),
-            leverage=a.leverage,
-            allocated=Money(a.allocated),
-        ),
-    ]
-    if a.status.awaiting_payment:
-        applied, deadline = when(context, a.created_at), when(context, a.deadline)
-        lines.append(text("admin.alloc.card.applied", lang, applied=applied, deadline=deadline))
-    components = [
-        text(
-            f"admin.alloc.card.component_{'paid' if part in a.holds else 'due'}",
-            lang,
-            component=part,
-            amount=Money(amount),
-        )
-        for part, amount in a.due.items()
-    ]
-    lines.append(text("admin.alloc.card.paid", lang, components=_listed(components, lang)))
-    lines += _calls(context, a, lang)
+    """The card's lines: the allocation and its customer (name and masked phone), payments, phone calls,
+    lines and sub-account, running figures, pending requests, reason and settlement."""
+    a = timeline.allocation
+    lines = _terms(context, a, lang, who) + _calls(context, a, lang)
     if a.warning_line:
         warning, liquidation = Money(a.warning_line), Money(a.liquidation_line)
         lines.append(text("admin.alloc.card.lines", lang, warning=warning, liquidation=liquidation))
     if a.sub_account:
-        start, end = day(a.start_date), day(a.end_date)
+        start, end = kit.day(a.start_date), kit.day(a.end_date)
         lines.append(text("admin.alloc.card.account", lang, sub_account=a.sub_account, start=start, end=end))
     if a.status in (Status.IN_PROGRESS, Status.SETTLED):
         lines += _running(timeline, lang)
+    return lines + _decided(timeline, lang)
+
+
+def _terms(context: BotContext, a: Allocation, lang: str, who: tuple[str, str]) -> list[str]:
+    """Whose allocation it is, of which product and how much, and what was paid for it."""
+    (name, phone), product = who, f"{a.product.name} [{a.product.code}]"
+    term = text(f"admin.alloc.term.{a.mode}", lang, term=a.term)
+    deposit, allocated = Money(a.deposit), Money(a.allocated)
+    lines = [
+        text("admin.alloc.card.head", lang, id=a.id, status=a.status),
+        text("admin.alloc.card.customer", lang, customer=a.customer_id, name=name, phone=phone).rstrip(),
+        text("admin.alloc.card.product", lang, product=product, version=a.product.version, term=term),
+        text("admin.alloc.card.money", lang, deposit=deposit, leverage=a.leverage, allocated=allocated),
+    ]
+    if a.status.awaiting_payment:
+        applied, deadline = kit.when(context, a.created_at), kit.when(context, a.deadline)
+        lines.append(text("admin.alloc.card.applied", lang, applied=applied, deadline=deadline))
+    paid = [
+        text(
+            f"admin.alloc.card.component_{'paid' if part in a.holds else 'due'}",
+            lang,
+            component=part,
+            amount=Money(due),
+        )
+        for part, due in a.due.items()
+    ]
+    return [*lines, text("admin.alloc.card.paid", lang, components=_listed(paid, lang))]
+
+
+def _decided(timeline: Timeline, lang: str) -> list[str]:
+    """The side requests waiting for a decision, and what was decided about the allocation."""
+    a, lines = timeline.allocation, []
     pending = [r for r in timeline.requests if r.status is RequestStatus.PENDING]
     if pending:
-        listed = [
-            f"{kind_name(r, lang)} {Money(r.amount)}" if r.amount else kind_name(r, lang) for r in pending
-        ]
+        kinds = [(kit.kind_name(r, lang), r.amount) for r in pending]
+        listed = [f"{kind} {Money(amount)}" if amount else kind for kind, amount in kinds]
         lines.append(text("admin.alloc.card.requests", lang, requests=_listed(listed, lang)))
     if a.reason:
         lines.append(text("admin.alloc.card.reason", lang, reason=a.reason))
@@ -137,7 +124,7 @@ def _calls(context: BotContext, a: Allocation, lang: str) -> list[str]:
         text(
             "admin.alloc.card.call",
             lang,
-            when=when(context, phone.at),
+            when=kit.when(context, phone.at),
             by=phone.by,
             outcome=value_name(CallOutcome, phone.outcome, lang),
             note=f" — {phone.note}" if phone.note else "",
@@ -149,18 +136,12 @@ def _calls(context: BotContext, a: Allocation, lang: str) -> list[str]:
 def _running(timeline: Timeline, lang: str) -> list[str]:
     """The lines of a running (or settled) allocation: its latest status, fees and reserves."""
     a = timeline.allocation
-    risk = risk_name(a.risk, lang)
+    risk = kit.risk_name(a.risk, lang)
+    latest = [s for s in timeline.statuses if s.trade_date == a.last_status_date]
     if a.last_assets is not None and a.last_status_date is not None:
-        latest = [s for s in timeline.statuses if s.trade_date == a.last_status_date]
+        day, assets = a.last_status_date.isoformat(), Money(a.last_assets)
         ratio = f"{basis_points(latest[-1].ratio_bp)}%" if latest else "—"
-        status = text(
-            "admin.alloc.card.last_status",
-            lang,
-            day=a.last_status_date.isoformat(),
-            assets=Money(a.last_assets),
-            ratio=ratio,
-            risk=risk,
-        )
+        status = text("admin.alloc.card.last_status", lang, day=day, assets=assets, ratio=ratio, risk=risk)
     else:
         status = text("admin.alloc.card.no_status", lang, risk=risk)
     fees = text(
@@ -194,7 +175,7 @@ def card_buttons(a: Allocation, permissions: frozenset[Permission], lang: str) -
         return [(text(f"admin.alloc.b.{label}", lang), cb.AdminAction(verb, a.id))]
 
     rows: list[Row] = []
-    if a.status is Status.UNDER_REVIEW and REVIEW in permissions:
+    if a.status is Status.UNDER_REVIEW and kit.REVIEW in permissions:
         calls = [
             (
                 text("admin.alloc.b.call", lang, outcome=value_name(CallOutcome, outcome, lang)),
@@ -204,9 +185,9 @@ def card_buttons(a: Allocation, permissions: frozenset[Permission], lang: str) -
         ]
         rows += [calls[:1], calls[1:], offered("al_ok", "confirm") + offered("al_no", "reject")]
     if a.status is Status.CONFIRMED:
-        rows.append(offered("al_assign", "assign", ASSIGN) + offered("al_no", "reject", REVIEW))
+        rows.append(offered("al_assign", "assign", kit.ASSIGN) + offered("al_no", "reject", kit.REVIEW))
     if a.status is Status.IN_PROGRESS:
-        rows.append(offered("al_status", "status", DAILY) + offered("al_settle", "settle", SETTLE))
+        rows.append(offered("al_status", "status", kit.DAILY) + offered("al_settle", "settle", kit.SETTLE))
     charted = a.status in (Status.IN_PROGRESS, Status.SETTLED)
     rows.append((offered("al_chart", "chart") if charted else []) + offered("al_tl", "timeline"))
-    return markup(rows)
+    return kit.markup(rows)

@@ -8,17 +8,7 @@ from datetime import date
 
 from telegram import Update
 
-from p2pstock.bots.telegram.allocation_admin_steps import (
-    DAILY,
-    END,
-    STATEMENT,
-    STATUS,
-    allocation_in,
-    permissions_of,
-    risk_name,
-    wait,
-    when,
-)
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram.allocation_press import basis_points
 from p2pstock.bots.telegram.context import BotContext, call, chunks, message_of, say, tell_error
 from p2pstock.bots.telegram.errors import error_text
@@ -43,9 +33,9 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 
 async def ask_status(update: Update, context: BotContext, press: Press) -> object:
     """📝 Daily status: its line is asked for."""
-    a = await allocation_in(context, press, Status.IN_PROGRESS)
+    a = await kit.allocation_in(context, press, Status.IN_PROGRESS)
     await say(update, context, text("admin.alloc.ask_status", press.lang, id=a.id, sub_account=a.sub_account))
-    return wait(context, STATUS, a.id)
+    return kit.wait(context, kit.STATUS, a.id)
 
 
 class BadLine(Exception):
@@ -90,16 +80,16 @@ async def got_status(update: Update, context: BotContext, press: Press) -> objec
         day, figures = read_status_line(message_of(update).text or "", lang)
     except BadLine as bad:
         await say(update, context, text("admin.alloc.bad_status", lang, problem=bad.problem))
-        return STATUS
+        return kit.STATUS
     record = context.services.allocations.record_status
     try:
         status = await call(record, press.subject, day, figures, by=press.admin.id)
     except InvalidInput as error:
         await tell_error(update, context, error, lang)
         await say(update, context, text("admin.alloc.status_again", lang))
-        return STATUS
+        return kit.STATUS
     await say(update, context, _recorded(status, lang))
-    return END
+    return kit.END
 
 
 def _recorded(status: DailyStatus, lang: str) -> str:
@@ -111,8 +101,8 @@ def _recorded(status: DailyStatus, lang: str) -> str:
         revision=status.revision,
         assets=Money(status.figures.total_assets),
         ratio=f"{basis_points(status.ratio_bp)}%",
-        before=risk_name(status.risk_before, lang),
-        after=risk_name(status.risk_after, lang),
+        before=kit.risk_name(status.risk_before, lang),
+        after=kit.risk_name(status.risk_after, lang),
     )
 
 
@@ -121,10 +111,10 @@ def _recorded(status: DailyStatus, lang: str) -> str:
 
 async def ask_statement(update: Update, context: BotContext, press: Press) -> object:
     """📥 Import: the statement file is asked for (of an administrator who may import it)."""
-    if DAILY not in await permissions_of(context, press):
-        raise PermissionDenied(DAILY, press.admin.id)  # no file asked for that could not be imported
+    if kit.DAILY not in await kit.permissions_of(context, press):
+        raise PermissionDenied(kit.DAILY, press.admin.id)  # no file asked for that could not be imported
     await say(update, context, text("admin.alloc.ask_statement", press.lang, columns=", ".join(CSV_COLUMNS)))
-    return wait(context, STATEMENT, "")
+    return kit.wait(context, kit.STATEMENT, "")
 
 
 async def got_statement(update: Update, context: BotContext, press: Press) -> object:
@@ -135,38 +125,44 @@ async def got_statement(update: Update, context: BotContext, press: Press) -> ob
         return await send_a_file(update, context, press)
     if document.file_size is not None and document.file_size > MAX_STATEMENT_BYTES:
         await say(update, context, text("admin.alloc.file_too_big", lang, mb=MAX_STATEMENT_BYTES >> 20))
-        return STATEMENT
+        return kit.STATEMENT
     content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
     try:
         statement = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         await say(update, context, text("admin.alloc.not_utf8", lang))
-        return STATEMENT
+        return kit.STATEMENT
     report = await call(context.services.allocations.import_statement, statement, by=press.admin.id)
     if not report.ok:
         for chunk in chunks(_refused(report, lang)):
             await say(update, context, chunk)
-        return STATEMENT
+        return kit.STATEMENT
     await say(update, context, _imported(context, report, lang))
-    return END
+    return kit.END
 
 
 async def send_a_file(update: Update, context: BotContext, press: Press) -> object:
     """Anything but a file while a statement is waited for."""
     await say(update, context, text("admin.alloc.send_a_file", press.lang))
-    return STATEMENT
+    return kit.STATEMENT
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
     if report.already_imported and report.statement is not None:
         earlier = report.statement
-        imported, by = when(context, earlier.imported_at), earlier.imported_by
+        imported, by = kit.when(context, earlier.imported_at), earlier.imported_by
         return text("admin.alloc.already_imported", lang, when=imported, by=by, rows=earlier.rows)
     lines = [text("admin.alloc.imported", lang, applied=report.applied)]
     if report.changes:
         lines.append(text("admin.alloc.import_changes", lang))
         lines += [
-            text("admin.alloc.import_change", lang, id=i, before=risk_name(b, lang), after=risk_name(a, lang))
+            text(
+                "admin.alloc.import_change",
+                lang,
+                id=i,
+                before=kit.risk_name(b, lang),
+                after=kit.risk_name(a, lang),
+            )
             for i, b, a in report.changes
         ]
     return "\n".join(lines)

@@ -9,19 +9,9 @@ from __future__ import annotations
 
 from telegram import Update
 
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_admin_card import send_card
-from p2pstock.bots.telegram.allocation_admin_steps import (
-    END,
-    NOTE,
-    allocation_in,
-    kind_name,
-    markup,
-    timeline_of,
-    wait,
-    waited,
-    when,
-)
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, message_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -44,26 +34,26 @@ NO_NOTE = frozenset({"-", "—", "－"})
 async def ask_note(update: Update, context: BotContext, press: Press) -> object:
     """A call outcome pressed (``<outcome>:<allocation id>``): its note is asked for."""
     outcome, allocation_id = press.subject.split(":", 1)
-    await allocation_in(context, press, Status.UNDER_REVIEW, allocation_id)
+    await kit.allocation_in(context, press, Status.UNDER_REVIEW, allocation_id)
     said = value_name(CallOutcome, outcome, press.lang)
     await say(update, context, text("admin.alloc.ask_note", press.lang, id=allocation_id, outcome=said))
-    return wait(context, NOTE, allocation_id, outcome=outcome)
+    return kit.wait(context, kit.NOTE, allocation_id, outcome=outcome)
 
 
 async def got_note(update: Update, context: BotContext, press: Press) -> object:
     """The note of the phone call ("-" for none): the call is recorded, and the card shown again."""
     typed = (message_of(update).text or "").strip()
-    outcome = waited(press, "outcome")
+    outcome = kit.waited(press, "outcome")
     allocations = context.services.allocations
     note = "" if typed in NO_NOTE else typed
     recorded = await call(
         allocations.record_call, press.subject, by=press.admin.id, outcome=outcome, note=note
     )
-    timeline = await timeline_of(context, press, recorded.id)
+    timeline = await kit.timeline_of(context, press, recorded.id)
     said = value_name(CallOutcome, outcome, press.lang)
     await say(update, context, text("admin.alloc.call_recorded", press.lang, id=recorded.id, outcome=said))
     await send_card(update, context, press, timeline)
-    return END
+    return kit.END
 
 
 async def confirm(update: Update, context: BotContext, press: Press) -> object:
@@ -75,7 +65,7 @@ async def confirm(update: Update, context: BotContext, press: Press) -> object:
         "admin.alloc.confirmed", press.lang, id=confirmed.id, warning=warning, liquidation=liquidation
     )
     await say(update, context, said)
-    return END
+    return kit.END
 
 
 async def reject(
@@ -100,21 +90,21 @@ async def show_requests(update: Update, context: BotContext, press: Press) -> ob
     requests = await call(pending, by=press.admin.id, limit=SHOWN + 1)
     if not requests:
         await say(update, context, text("admin.empty", lang))
-        return END
+        return kit.END
     for request in requests[:SHOWN]:
         body = text(
             "admin.alloc.request",
             lang,
             id=request.id,
-            kind=kind_name(request, lang),
+            kind=kit.kind_name(request, lang),
             allocation=request.allocation_id,
             customer=request.customer_id,
             amount=Money(request.amount) if request.amount else "—",
             periods=request.periods or "—",
-            asked=when(context, request.requested_at),
+            asked=kit.when(context, request.requested_at),
         )
         opened = text("admin.alloc.b.open", lang, id=request.allocation_id)
-        buttons = markup(
+        buttons = kit.markup(
             [
                 [
                     (text("admin.approve", lang), cb.AdminAction("rq_ok", request.id)),
@@ -126,7 +116,7 @@ async def show_requests(update: Update, context: BotContext, press: Press) -> ob
         await say(update, context, body if buttons else f"{body}\n{text('admin.no_buttons', lang)}", buttons)
     if len(requests) > SHOWN:
         await say(update, context, text("admin.more", lang, shown=SHOWN))
-    return END
+    return kit.END
 
 
 async def approve_request(update: Update, context: BotContext, press: Press) -> object:
@@ -135,9 +125,9 @@ async def approve_request(update: Update, context: BotContext, press: Press) -> 
     request = await call(decide, press.subject, by=press.admin.id, approve=True)
     await drop_buttons(update)
     await say(update, context, _decided("admin.alloc.request_approved", request, press.lang))
-    return END
+    return kit.END
 
 
 def _decided(key: str, request: SideRequest, lang: str, **values: object) -> str:
-    kind = kind_name(request, lang)
+    kind = kit.kind_name(request, lang)
     return text(key, lang, id=request.id, kind=kind, allocation=request.allocation_id, **values)

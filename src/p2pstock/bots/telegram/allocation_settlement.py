@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from p2pstock.bots.telegram.allocation_admin_steps import END, FINAL, allocation_in, wait
+from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram.context import BotContext, call, message_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -16,9 +16,9 @@ from p2pstock.core.people.four_eyes import ApprovalRequest
 
 async def ask_final(update: Update, context: BotContext, press: Press) -> object:
     """🧾 Settle: the final total assets are asked for."""
-    a = await allocation_in(context, press, Status.IN_PROGRESS)
+    a = await kit.allocation_in(context, press, Status.IN_PROGRESS)
     await say(update, context, text("admin.alloc.ask_final", press.lang, id=a.id, sub_account=a.sub_account))
-    return wait(context, FINAL, a.id)
+    return kit.wait(context, kit.FINAL, a.id)
 
 
 async def got_final_assets(update: Update, context: BotContext, press: Press) -> object:
@@ -36,9 +36,9 @@ async def got_final_assets(update: Update, context: BotContext, press: Press) ->
         )
         assets = Money(done.amount if done.amount is not None else final)
         await say(update, context, text(key, lang, id=done.target, assets=assets, approval=done.id))
-        return END
+        return kit.END
     payout = Money(max(done.settlement.payout if done.settlement else 0, 0))
     await say(
         update, context, text("admin.alloc.settled", lang, id=done.id, assets=Money(final), payout=payout)
     )
-    return END
+    return kit.END

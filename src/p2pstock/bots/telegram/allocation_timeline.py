@@ -113,25 +113,9 @@ def audience_of(press: Press) -> Audience:
 # -- an event in words -----------------------------------------------------------------------------------
 
 MONEY_DATA = frozenset(
-    {
-        "amount",
-        "assets",
-        "capital",
-        "warning_line",
-        "liquidation_line",
-        "final_assets",
-        "payout",
-        "fees_collected",
-        "from_risk_fund",
-        "from_wallet",
-        "unpaid",
-        "receivable",
-        "loss",
-        "fees_waived",
-        "refund",
-        "to_warning",
-        "to_liquidation",
-    }
+    {"amount", "assets", "capital", "payout", "unpaid", "receivable", "loss", "refund", "fees_waived"}
+    | {"warning_line", "liquidation_line", "to_warning", "to_liquidation", "final_assets"}
+    | {"fees_collected", "from_risk_fund", "from_wallet"}
 )
 """Event fields that are amounts in minor units."""
 NAMED: dict[str, type[enum.Enum]] = {"outcome": CallOutcome, "component": Component, "request_kind": Kind}
