@@ -14,12 +14,8 @@ from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.validation import check_name
 
-
-async def ask_sub_account(update: Update, context: BotContext, press: Press) -> object:
-    """🔐 Assign: the sub-account's code is asked for."""
-    await kit.allocation_in(context, press, Status.CONFIRMED)
-    await say(update, context, text("admin.alloc.ask_sub_account", press.lang, id=press.subject))
-    return kit.wait(context, kit.SUB_ACCOUNT, press.subject)
+ask_sub_account = kit.asking(kit.SUB_ACCOUNT, Status.CONFIRMED)
+"""🔐 Assign: the sub-account's code is asked for."""
 
 
 async def got_sub_account(update: Update, context: BotContext, press: Press) -> object:

@@ -16,7 +16,7 @@ from p2pstock.core.allocation.service import Timeline
 from p2pstock.core.allocation.side_requests import RequestStatus
 from p2pstock.core.errors import NotFound
 from p2pstock.core.money import Money
-from p2pstock.core.names import value_name
+from p2pstock.core.names import name_of, value_name
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.permissions import Permission
 
@@ -90,7 +90,7 @@ def _decided(timeline: Timeline, lang: str) -> list[str]:
     a, lines = timeline.allocation, []
     pending = [r for r in timeline.requests if r.status is RequestStatus.PENDING]
     if pending:
-        kinds = [(kit.kind_name(r, lang), r.amount) for r in pending]
+        kinds = [(name_of(r.kind, lang), r.amount) for r in pending]
         listed = [f"{kind} {Money(amount)}" if amount else kind for kind, amount in kinds]
         lines.append(text("admin.alloc.card.requests", lang, requests=_listed(listed, lang)))
     if a.reason:

@@ -17,15 +17,13 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_press import local_time
-from p2pstock.bots.telegram.context import BotContext, administrator_of, call, handled, tell_error
+from p2pstock.bots.telegram.context import BotContext, administrator_of, call, handled, say, tell_error
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status
 from p2pstock.core.allocation.service import Timeline
-from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.names import name_of
 from p2pstock.core.people.permissions import Permission
 
 END = ConversationHandler.END
@@ -80,6 +78,19 @@ def typed(state: str, act: Step) -> Reply:
     return reply
 
 
+def asking(state: str, needs: Status) -> Step:
+    """The button asking for typed step ``state`` about the pressed allocation, refused unless the
+    allocation is in ``needs``: text ``admin.alloc.ask_<step>`` (with its id and sub-account) is said."""
+
+    async def ask(update: Update, context: BotContext, press: Press) -> object:
+        a = await allocation_in(context, press, needs)
+        asked = text(f"admin.alloc.ask_{_name(state)}", press.lang, id=a.id, sub_account=a.sub_account)
+        await say(update, context, asked)
+        return wait(context, state, a.id)
+
+    return ask
+
+
 def waited(press: Press, name: str) -> str:
     """What the typed step of ``press`` waits with under ``name``."""
     waiting = press.waiting
@@ -124,10 +135,6 @@ def markup(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> InlineKeyboa
 
 def risk_name(risk: Risk, lang: str) -> str:
     return text(f"admin.alloc.risk.{risk}", lang)
-
-
-def kind_name(request: SideRequest, lang: str) -> str:
-    return name_of(request.kind, lang)
 
 
 def day(value: date | None) -> str:

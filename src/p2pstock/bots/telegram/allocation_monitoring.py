@@ -31,11 +31,8 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 # -- a daily status typed -----------------------------------------------------------------------------
 
 
-async def ask_status(update: Update, context: BotContext, press: Press) -> object:
-    """📝 Daily status: its line is asked for."""
-    a = await kit.allocation_in(context, press, Status.IN_PROGRESS)
-    await say(update, context, text("admin.alloc.ask_status", press.lang, id=a.id, sub_account=a.sub_account))
-    return kit.wait(context, kit.STATUS, a.id)
+ask_status = kit.asking(kit.STATUS, Status.IN_PROGRESS)
+"""📝 Daily status: its line is asked for."""
 
 
 class BadLine(Exception):

@@ -96,7 +96,7 @@ async def show_requests(update: Update, context: BotContext, press: Press) -> ob
             "admin.alloc.request",
             lang,
             id=request.id,
-            kind=kit.kind_name(request, lang),
+            kind=request.kind,
             allocation=request.allocation_id,
             customer=request.customer_id,
             amount=Money(request.amount) if request.amount else "—",
@@ -129,5 +129,4 @@ async def approve_request(update: Update, context: BotContext, press: Press) -> 
 
 
 def _decided(key: str, request: SideRequest, lang: str, **values: object) -> str:
-    kind = kit.kind_name(request, lang)
-    return text(key, lang, id=request.id, kind=kind, allocation=request.allocation_id, **values)
+    return text(key, lang, id=request.id, kind=request.kind, allocation=request.allocation_id, **values)

@@ -13,12 +13,8 @@ from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
 
-
-async def ask_final(update: Update, context: BotContext, press: Press) -> object:
-    """🧾 Settle: the final total assets are asked for."""
-    a = await kit.allocation_in(context, press, Status.IN_PROGRESS)
-    await say(update, context, text("admin.alloc.ask_final", press.lang, id=a.id, sub_account=a.sub_account))
-    return kit.wait(context, kit.FINAL, a.id)
+ask_final = kit.asking(kit.FINAL, Status.IN_PROGRESS)
+"""🧾 Settle: the final total assets are asked for."""
 
 
 async def got_final_assets(update: Update, context: BotContext, press: Press) -> object:
