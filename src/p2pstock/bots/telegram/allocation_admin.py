@@ -55,6 +55,7 @@ from p2pstock.core.people.permissions import Administrator, Permission
 STEP = kit.STEP
 """The user-state key of the typed step waiting."""
 REJECTIONS = review.REJECTIONS
+"""Buttons whose reason admin.py asks for, then hands to ``reject``."""
 reject = review.reject
 LISTED = 20
 """Allocations listed (and offered as buttons) at once."""
@@ -69,6 +70,8 @@ LISTS: dict[str, frozenset[Permission]] = {
 }
 """A list of the allocations menu (``cb.ALLOCATION_QUEUES``) → the permissions that make it worth showing."""
 STATUSES = {"review": Status.UNDER_REVIEW, "confirmed": Status.CONFIRMED, "running": Status.IN_PROGRESS}
+OTHER_LISTS: Steps = {"requests": review.show_requests, "import": monitoring.ask_statement}
+"""The lists of the menu that are not allocations of one status."""
 
 
 # -- the menu and its lists ---------------------------------------------------------------------------
@@ -133,10 +136,6 @@ def _line(allocation: Allocation, lang: str) -> str:
         leverage=allocation.leverage,
         allocated=Money(allocation.allocated),
     )
-
-
-OTHER_LISTS: Steps = {"requests": review.show_requests, "import": monitoring.ask_statement}
-"""The lists of the menu that are not allocations of one status."""
 
 
 # -- wiring -------------------------------------------------------------------------------------------
