@@ -1,9 +1,15 @@
-"""An allocation's history as its customer reads it: the chart of its total assets against the lines, and
-the timeline of its events and side requests in words, at the platform's time."""
+"""An allocation's history for whoever pressed the button: the chart of its total assets against the lines,
+and the timeline of its events at the platform's time. One renderer, two audiences: a customer reads each
+event in a sentence, and the side requests after them; staff read each event's name, who did it and its
+data (``Audience``).
+
+``chart`` and ``show_timeline`` are the customer's buttons (they answer the press); ``draw_chart`` and
+``tell_timeline`` the same for a dispatch that answered it already (the administrator's)."""
 
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable
 from datetime import tzinfo
 
@@ -12,169 +18,165 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram.allocation_chart import send_chart
-from p2pstock.bots.telegram.allocation_press import (
-    basis_points,
-    local_time,
-)
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    chunks,
-    query_of,
-    say,
-)
+from p2pstock.bots.telegram.allocation_press import basis_points, local_time
+from p2pstock.bots.telegram.context import BotContext, attempt, chunks, query_of, say
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.texts import TEXTS, text
-from p2pstock.core.allocation.allocations import CallOutcome
+from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
+from p2pstock.core.allocation.allocations import CallOutcome, Status
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
-from p2pstock.core.allocation.service import Timeline, event_data
+from p2pstock.core.allocation.service import Timeline
 from p2pstock.core.allocation.side_requests import Kind, SideRequest
 from p2pstock.core.money import Money
 from p2pstock.core.names import value_name
+from p2pstock.core.people.customers import Customer
 
 END = ConversationHandler.END
 TIMELINE_EVENTS = 30
 """The timeline shows this many of the latest events."""
+REQUESTS_SHOWN = 10
+"""A customer's timeline ends with this many of the latest side requests."""
 
 
-# -- chart and timeline ----------------------------------------------------------------------------------
+@attrs.frozen
+class Audience:
+    """How an audience reads an allocation's history: the texts of the timeline's title and the chart's
+    caption, one event as a line, whether the side requests follow, and the statuses the chart needs
+    (any, when empty: the chart then needs the lines)."""
+
+    title: str
+    caption: str
+    line: Callable[[Event, str, str], str]
+    """(event, its local time, language) → the event's line."""
+    requests: bool
+    chart_needs: tuple[Status, ...] = ()
+
+
+# -- the buttons -----------------------------------------------------------------------------------------
 
 
 async def chart(update: Update, context: BotContext, press: Press) -> object:
-    """A PNG of total assets per trading day (the latest revision of each) against the lines."""
+    """The customer's 📈 button: answered, then the chart (``draw_chart``)."""
     await query_of(update).answer()
-    timeline = await _timeline(update, context, press)
-    if not timeline.allocation.warning_line:
-        await say(update, context, text("alloc.chart.no_lines", press.lang))
-        return END
-    await send_chart(update, context, timeline, press.lang, "alloc.chart.caption")
-    return END
+    return await draw_chart(update, context, press)
 
 
 async def show_timeline(update: Update, context: BotContext, press: Press) -> object:
-    """The latest events, oldest first, in the platform's time zone; and the side requests."""
+    """The customer's 🕘 button: answered, then the timeline (``tell_timeline``)."""
     await query_of(update).answer()
-    lang = press.lang
-    timeline = await _timeline(update, context, press)
+    return await tell_timeline(update, context, press)
+
+
+async def draw_chart(update: Update, context: BotContext, press: Press) -> object:
+    """A PNG of total assets per trading day (the latest revision of each) against the lines."""
+    audience = audience_of(press)
+    timeline = await read_timeline(update, context, press)
+    if audience.chart_needs:
+        timeline.allocation.require(*audience.chart_needs)
+    elif not timeline.allocation.warning_line:
+        await say(update, context, text("alloc.chart.no_lines", press.lang))
+        return END
+    await send_chart(update, context, timeline, press.lang, audience.caption)
+    return END
+
+
+async def tell_timeline(update: Update, context: BotContext, press: Press) -> object:
+    """The latest events, oldest first, in the platform's time zone (and a customer's side requests)."""
+    audience, lang = audience_of(press), press.lang
+    timeline = await read_timeline(update, context, press)
     zone = context.services.ledger.timezone
     events = timeline.events[-TIMELINE_EVENTS:]
-    lines = [
-        text(
-            "alloc.timeline.title",
-            lang,
-            id=timeline.allocation.id,
-            shown=len(events),
-            total=len(timeline.events),
-        )
-    ]
-    lines += [
-        text("alloc.timeline.line", lang, at=local_time(event.at, zone), what=event_text(event, lang))
-        for event in events
-    ]
-    if timeline.requests:
+    total = len(timeline.events)
+    lines = [text(audience.title, lang, id=timeline.allocation.id, shown=len(events), total=total)]
+    lines += [audience.line(event, local_time(event.at, zone), lang) for event in events]
+    if audience.requests and timeline.requests:
         lines.append(text("alloc.timeline.requests", lang))
-        lines += [_request_line(request, lang, zone) for request in timeline.requests[-10:]]
+        lines += [_request_line(request, lang, zone) for request in timeline.requests[-REQUESTS_SHOWN:]]
     for chunk in chunks(lines):
         await say(update, context, chunk)
     return END
 
 
-async def _timeline(update: Update, context: BotContext, press: Press) -> Timeline:
-    timelines = context.services.allocations.timeline
-    return await attempt(update, context, press.lang, timelines, press.subject, customer_id=press.customer.id)
+async def read_timeline(update: Update, context: BotContext, press: Press) -> Timeline:
+    """The timeline of the pressed allocation: a customer's own, or any in an administrator's name (a
+    refusal told and the step ended)."""
+    timelines, lang, allocation_id = context.services.allocations.timeline, press.lang, press.subject
+    if isinstance(press.by, Customer):
+        return await attempt(update, context, lang, timelines, allocation_id, customer_id=press.by.id)
+    return await attempt(update, context, lang, timelines, allocation_id, by=press.admin.id)
+
+
+def audience_of(press: Press) -> Audience:
+    return CUSTOMER if isinstance(press.by, Customer) else STAFF
+
+
+# -- an event in words -----------------------------------------------------------------------------------
+
+MONEY_DATA = frozenset(
+    {"amount", "assets", "capital", "payout", "unpaid", "receivable", "loss", "refund", "fees_waived"}
+    | {"warning_line", "liquidation_line", "to_warning", "to_liquidation", "final_assets"}
+    | {"fees_collected", "from_risk_fund", "from_wallet"}
+)
+"""Event fields that are amounts in minor units."""
+NAMED: dict[str, type[enum.Enum]] = {"outcome": CallOutcome, "component": Component, "request_kind": Kind}
+"""Event fields that are members of an enum, shown by the bot's name for them."""
+RISKS = frozenset({"before", "after"})
+"""Event fields that are risk states."""
+ALIASES = {
+    "warning": "warning_line",
+    "liquidation": "liquidation_line",
+    "wallet": "from_wallet",
+    "fund": "from_risk_fund",
+    "final": "final_assets",
+    "kind": "request_kind",
+    "ratio": "ratio_bp",
+}
+"""A placeholder of a customer's event text → the event field it shows, where the names differ."""
+_HIDDEN_DATA = frozenset({"by", "at", "ratio_bp", "revision"})
+"""Event fields staff do not need to read."""
+
+
+def shown(name: str, value: object, lang: str, risks: str) -> object:
+    """The value of an event's field ``name`` as a person reads it: amounts as money, enum members and
+    risk states (text keys ``<risks>.<state>``) by name, anything else as it is."""
+    if name in MONEY_DATA and isinstance(value, int) and not isinstance(value, bool):
+        return Money(value)
+    if name in NAMED:
+        return value_name(NAMED[name], value, lang)
+    if name in RISKS and f"{risks}.{value}" in TEXTS:
+        return text(f"{risks}.{value}", lang)
+    return value
 
 
 def event_text(event: Event, lang: str) -> str:
-    """One timeline event in words."""
-    data = event_data(event)
-    values = _event_values(event.kind, data, lang)
+    """One timeline event in words, as its customer reads it."""
+    fields = _fields(event)
     key = f"alloc.event.{event.kind}"
-    if event.kind == "fee" and data.get("prepaid"):
+    if event.kind == "fee" and fields.get("prepaid"):
         key = "alloc.event.fee_prepaid"
-    if key not in TEXTS or values is None:
+    if key not in TEXTS:
         return text("alloc.event.other", lang, kind=event.kind)
+    names = placeholders(TEXTS[key]["en"])
     try:
-        return text(key, lang, **values)
+        return text(
+            key, lang, **{name: _customer_value(ALIASES.get(name, name), fields, lang) for name in names}
+        )
     except (KeyError, IndexError, ValueError):
         return text("alloc.event.other", lang, kind=event.kind)
 
 
-def _event_values(kind: str, data: dict[str, object], lang: str) -> dict[str, object] | None:
-    """The values of the text of an event of ``kind`` (None for a kind without a text of its own)."""
-    read = _EventData(data, lang)
-    values: dict[str, Callable[[], dict[str, object]]] = {
-        "applied": lambda: {"product": read.plain("product")},
-        "paid": lambda: {
-            "component": read.member(Component, "component"),
-            "amount": read.money("amount"),
-        },
-        "call": lambda: {"outcome": read.member(CallOutcome, "outcome")},
-        "confirmed": lambda: {
-            "warning": read.money("warning_line"),
-            "liquidation": read.money("liquidation_line"),
-        },
-        "account_assigned": lambda: {"sub_account": read.plain("sub_account")},
-        "started": lambda: {"start": read.plain("start"), "capital": read.money("capital")},
-        "status": lambda: {
-            "day": read.plain("day"),
-            "assets": read.money("assets"),
-            "ratio": basis_points(read.number("ratio_bp")),
-        },
-        "risk": lambda: {
-            "before": read.named("alloc.risk", "before"),
-            "after": read.named("alloc.risk", "after"),
-        },
-        "fee": lambda: {
-            "period": read.plain("period"),
-            "day": read.plain("day"),
-            "wallet": read.money("from_wallet"),
-            "fund": read.money("from_risk_fund"),
-            "unpaid": read.money("unpaid"),
-        },
-        "request.approved": lambda: {
-            "kind": read.member(Kind, "request_kind"),
-            "reason": read.plain("reason"),
-        },
-        "settled": lambda: {
-            "final": read.money("final_assets"),
-            "payout": Money(max(read.number("payout"), 0)),
-        },
-        "cancelled": lambda: {"reason": read.plain("reason")},
-        "password_shown": dict,
-    }
-    values["request.rejected"] = values["request.approved"]
-    values["rejected"] = values["cancelled"]
-    for asked in Kind:
-        values[f"request.{asked.value}"] = lambda: {
-            "amount": read.money("amount"),
-            "periods": read.plain("periods"),
-        }
-    make = values.get(kind)
-    return make() if make is not None else None
+def _customer_value(name: str, fields: dict[str, object], lang: str) -> object:
+    value = fields.get(name, "")
+    if name in MONEY_DATA or name == "ratio_bp":
+        number = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        if name == "ratio_bp":
+            return basis_points(number)
+        value = max(number, 0) if name == "payout" else number  # a customer is never paid out less than 0
+    return shown(name, value, lang, "alloc.risk")
 
 
-@attrs.frozen
-class _EventData:
-    data: dict[str, object]
-    lang: str
-
-    def number(self, name: str) -> int:
-        value = self.data.get(name, 0)
-        return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-    def money(self, name: str) -> Money:
-        return Money(self.number(name))
-
-    def plain(self, name: str) -> str:
-        return str(self.data.get(name, ""))
-
-    def member(self, kind: type[enum.Enum], name: str) -> str:
-        return value_name(kind, self.data.get(name, ""), self.lang)
-
-    def named(self, prefix: str, name: str) -> str:
-        key = f"{prefix}.{self.data.get(name, '')}"
-        return text(key, self.lang) if key in TEXTS else self.plain(name)
+def _customer_line(event: Event, at: str, lang: str) -> str:
+    return text("alloc.timeline.line", lang, at=at, what=event_text(event, lang))
 
 
 def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
@@ -187,3 +189,35 @@ def _request_line(request: SideRequest, lang: str, zone: tzinfo) -> str:
         at=local_time(request.requested_at, zone),
         status=request.status,
     )
+
+
+def _staff_line(event: Event, at: str, lang: str) -> str:
+    """The event's name, who did it, and its data: briefly, amounts as money, names as the bot calls them."""
+    key = f"admin.alloc.event.{event.kind}"
+    name = text(key, lang) if key in TEXTS else event.kind
+    data = [
+        f"{field} {shown(field, value, lang, 'admin.alloc.risk')}"
+        for field, value in sorted(_fields(event).items())
+        if field not in _HIDDEN_DATA and value not in (None, "", False)
+    ]
+    detail = " | " + ", ".join(data) if data else ""
+    return text("admin.alloc.timeline_line", lang, when=at, what=name, actor=event.actor, detail=detail)
+
+
+def _fields(event: Event) -> dict[str, object]:
+    """An event's data (nothing, should it not be a JSON object)."""
+    try:
+        fields = json.loads(event.data)
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
+CUSTOMER = Audience("alloc.timeline.title", "alloc.chart.caption", _customer_line, requests=True)
+STAFF = Audience(
+    "admin.alloc.timeline",
+    "admin.alloc.chart_caption",
+    _staff_line,
+    requests=False,
+    chart_needs=(Status.IN_PROGRESS, Status.SETTLED),
+)

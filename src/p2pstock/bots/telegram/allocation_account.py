@@ -1,0 +1,52 @@
+"""The trading sub-account of a confirmed allocation, for administrators: its code typed, then its
+password — deleted from the chat once read, never echoed, logged or kept in the user's state — and the
+allocation starts trading."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from p2pstock.bots.telegram import allocation_admin_steps as kit
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, message_of, say
+from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.allocation.allocations import Status
+from p2pstock.core.validation import check_name
+
+ask_sub_account = kit.asking(kit.SUB_ACCOUNT, Status.CONFIRMED)
+"""🔐 Assign: the sub-account's code is asked for."""
+
+
+async def got_sub_account(update: Update, context: BotContext, press: Press) -> object:
+    """The sub-account's code: next, its password."""
+    code = check_name((message_of(update).text or "").strip(), "sub-account code")
+    await say(update, context, text("admin.alloc.ask_password", press.lang, sub_account=code))
+    return kit.wait(context, kit.PASSWORD, press.subject, sub_account=code)
+
+
+async def got_password(update: Update, context: BotContext, press: Press) -> object:
+    """The sub-account's password: the message is deleted, the sub-account assigned and the allocation
+    started. The password is never repeated, logged or kept."""
+    message = message_of(update)
+    password = message.text or ""
+    try:
+        deleted = await context.bot.delete_message(chat_id_of(update), message.message_id)
+    except TelegramError:
+        deleted = False
+    if not deleted:
+        await say(update, context, text("admin.alloc.password_left", press.lang))
+    assign = context.services.allocations.assign_account
+    code = kit.waited(press, "sub_account")
+    started = await call(assign, press.subject, by=press.admin.id, sub_account=code, password=password)
+    start, end = kit.day(started.start_date), kit.day(started.end_date)
+    said = text(
+        "admin.alloc.assigned",
+        press.lang,
+        id=started.id,
+        sub_account=started.sub_account,
+        start=start,
+        end=end,
+    )
+    await say(update, context, said)
+    return kit.END

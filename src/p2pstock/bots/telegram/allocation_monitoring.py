@@ -1,0 +1,183 @@
+"""Monitoring running allocations, for administrators: a daily status typed on one line, or a broker's
+statement imported from a CSV file — all its rows applied, or none and the bad rows listed by line (a
+statement imported before is not stored again)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Update
+
+from p2pstock.bots.telegram import allocation_admin_steps as kit
+from p2pstock.bots.telegram.allocation_press import basis_points
+from p2pstock.bots.telegram.context import BotContext, call, chunks, message_of, say, tell_error
+from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.core.allocation.allocations import Status
+from p2pstock.core.allocation.monitoring import ImportReport
+from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.people.permissions import PermissionDenied
+
+STATUS_FIELDS = ("total_assets", "market_value", "cash_available", "cash_frozen", "cash_withdrawable")
+ROWS_TOLD = 20
+"""Bad rows of a statement listed at most; the rest are counted."""
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+"""Largest statement file (what the Bot API lets a bot download)."""
+
+
+# -- a daily status typed -----------------------------------------------------------------------------
+
+
+ask_status = kit.asking(kit.STATUS, Status.IN_PROGRESS)
+"""📝 Daily status: its line is asked for."""
+
+
+class BadLine(Exception):
+    """A status line that cannot be read; ``problem`` says why in the administrator's language."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def read_status_line(line: str, lang: str) -> tuple[date, Figures]:
+    """``date total market cash_available [cash_frozen] [cash_withdrawable]``, amounts in yuan; else
+    ``BadLine`` saying what is wrong in ``lang``."""
+    fields = line.split()
+    if not 4 <= len(fields) <= len(STATUS_FIELDS) + 1:
+        raise BadLine(text("admin.alloc.problem.count", lang, count=len(fields)))
+    try:
+        day = date.fromisoformat(fields[0])
+    except ValueError:
+        raise BadLine(text("admin.alloc.problem.date", lang)) from None
+    amounts: dict[str, int] = {}
+    for name, typed in zip(STATUS_FIELDS, fields[1:], strict=False):
+        try:
+            amounts[name] = Money.parse(typed, allow_zero=True).minor
+        except MoneyError as error:
+            field = text(f"admin.alloc.field.{name}", lang)
+            problem = text("admin.alloc.problem.amount", lang, field=field, detail=error_text(error, lang))
+            raise BadLine(problem) from None
+    return day, Figures(
+        total_assets=amounts["total_assets"],
+        market_value=amounts["market_value"],
+        cash_available=amounts["cash_available"],
+        cash_frozen=amounts.get("cash_frozen", 0),
+        cash_withdrawable=amounts.get("cash_withdrawable", 0),
+    )
+
+
+async def got_status(update: Update, context: BotContext, press: Press) -> object:
+    """The line of a daily status: recorded, or what is wrong with it told (and the line asked again)."""
+    lang = press.lang
+    try:
+        day, figures = read_status_line(message_of(update).text or "", lang)
+    except BadLine as bad:
+        await say(update, context, text("admin.alloc.bad_status", lang, problem=bad.problem))
+        return kit.STATUS
+    record = context.services.allocations.record_status
+    try:
+        status = await call(record, press.subject, day, figures, by=press.admin.id)
+    except InvalidInput as error:
+        await tell_error(update, context, error, lang)
+        await say(update, context, text("admin.alloc.status_again", lang))
+        return kit.STATUS
+    await say(update, context, _recorded(status, lang))
+    return kit.END
+
+
+def _recorded(status: DailyStatus, lang: str) -> str:
+    return text(
+        "admin.alloc.status_recorded",
+        lang,
+        id=status.allocation_id,
+        day=status.trade_date.isoformat(),
+        revision=status.revision,
+        assets=Money(status.figures.total_assets),
+        ratio=f"{basis_points(status.ratio_bp)}%",
+        before=kit.risk_name(status.risk_before, lang),
+        after=kit.risk_name(status.risk_after, lang),
+    )
+
+
+# -- a statement imported -----------------------------------------------------------------------------
+
+
+async def ask_statement(update: Update, context: BotContext, press: Press) -> object:
+    """📥 Import: the statement file is asked for (of an administrator who may import it)."""
+    if kit.DAILY not in await kit.permissions_of(context, press):
+        raise PermissionDenied(kit.DAILY, press.admin.id)  # no file asked for that could not be imported
+    await say(update, context, text("admin.alloc.ask_statement", press.lang, columns=", ".join(CSV_COLUMNS)))
+    return kit.wait(context, kit.STATEMENT, "")
+
+
+async def got_statement(update: Update, context: BotContext, press: Press) -> object:
+    """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
+    file waited for)."""
+    lang, document = press.lang, message_of(update).document
+    if document is None:
+        return await send_a_file(update, context, press)
+    if document.file_size is not None and document.file_size > MAX_STATEMENT_BYTES:
+        await say(update, context, text("admin.alloc.file_too_big", lang, mb=MAX_STATEMENT_BYTES >> 20))
+        return kit.STATEMENT
+    content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
+    try:
+        statement = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        await say(update, context, text("admin.alloc.not_utf8", lang))
+        return kit.STATEMENT
+    report = await call(context.services.allocations.import_statement, statement, by=press.admin.id)
+    if not report.ok:
+        for chunk in chunks(_refused(report, lang)):
+            await say(update, context, chunk)
+        return kit.STATEMENT
+    await say(update, context, _imported(context, report, lang))
+    return kit.END
+
+
+async def send_a_file(update: Update, context: BotContext, press: Press) -> object:
+    """Anything but a file while a statement is waited for."""
+    await say(update, context, text("admin.alloc.send_a_file", press.lang))
+    return kit.STATEMENT
+
+
+def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
+    if report.already_imported and report.statement is not None:
+        earlier = report.statement
+        imported, by = kit.when(context, earlier.imported_at), earlier.imported_by
+        return text("admin.alloc.already_imported", lang, when=imported, by=by, rows=earlier.rows)
+    lines = [text("admin.alloc.imported", lang, applied=report.applied)]
+    if report.changes:
+        lines.append(text("admin.alloc.import_changes", lang))
+        lines += [
+            text(
+                "admin.alloc.import_change",
+                lang,
+                id=i,
+                before=kit.risk_name(b, lang),
+                after=kit.risk_name(a, lang),
+            )
+            for i, b, a in report.changes
+        ]
+    return "\n".join(lines)
+
+
+def _row_reason(row: RowError, lang: str) -> str:
+    """Why a statement's row was refused, in ``lang`` (core's reason stays in the logs)."""
+    key = f"refusal.{row.code}"
+    return text(key, lang, **dict(row.values)) if key in TEXTS else text("error.invalid", lang)
+
+
+def _refused(report: ImportReport, lang: str) -> list[str]:
+    lines = [text("admin.alloc.import_refused", lang, count=len(report.errors))]
+    lines += [
+        text("admin.alloc.import_row", lang, line=row.line, reason=_row_reason(row, lang))
+        for row in report.errors[:ROWS_TOLD]
+    ]
+    if len(report.errors) > ROWS_TOLD:
+        lines.append(text("admin.alloc.import_more", lang, count=len(report.errors) - ROWS_TOLD))
+    lines.append(text("admin.alloc.import_again", lang))
+    return lines
