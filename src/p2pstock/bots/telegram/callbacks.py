@@ -15,8 +15,7 @@ only names which of the user's own pending steps it confirms.
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
     al:<verb>:<subject>      a customer's allocation buttons (allocation_customer.py; ALLOCATION_VERBS)
     ln:<verb>:<subject>      a customer's lending buttons (lending_customer.py; LENDING_VERBS)
-    a:<verb>:<subject>       administrators' buttons (admin.py, admin_roles.py, allocation_admin.py,
-                             payments_admin.py; ADMIN_VERBS)
+    a:<verb>:<subject>       administrators' buttons (the desks admin.py dispatches to; ADMIN_VERBS)
 """
 
 from __future__ import annotations
