@@ -30,17 +30,20 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from p2pstock.bots.telegram import (
+    allocation_apply,
     allocation_customer,
-    allocation_press,
+    allocation_detail,
     allocation_requests,
     commands,
     customer,
     funds,
     lending_customer,
     onboarding,
+    typed,
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
+from p2pstock.bots.telegram.typed import TEXT
 
 NAME = "customer"
 """The conversation's name in the persisted UI state."""
@@ -59,8 +62,8 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "documents": onboarding.ask_document_kind,
         "status": customer.show_status,
         "language": customer.ask_language,
-        "allocate": allocation_customer.show_rate_table,
-        "allocations": allocation_customer.show_list,
+        "allocate": allocation_apply.show_rate_table,
+        "allocations": allocation_detail.show_list,
         "hall": lending_customer.show_hall,
         "borrow": lending_customer.show_products,
         "loans": lending_customer.show_mine,
@@ -87,7 +90,8 @@ def _new(messages: filters.BaseFilter) -> filters.BaseFilter:
     return filters.UpdateType.MESSAGE & messages
 
 
-TEXT = filters.TEXT & ~filters.COMMAND
+TYPED = (*onboarding.TYPED, *funds.TYPED, *allocation_apply.TYPED, *allocation_requests.TYPED)
+"""The steps that wait for text (typed.py)."""
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
@@ -100,31 +104,22 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         CallbackQueryHandler(allocation_customer.on_button, pattern=cb.accepts(cb.AllocationStep)),
         CallbackQueryHandler(lending_customer.on_button, pattern=cb.accepts(cb.LoanStep)),
     ]
-    states: dict[object, list[Handler]] = {
-        onboarding.PHONE_CONTACT: [
-            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
-            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact),
-        ],
-        onboarding.PHONE_CODE: [
-            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
-            MessageHandler(_new(TEXT), onboarding.got_code),
-        ],
-        onboarding.IDENTITY_NAME: [MessageHandler(_new(TEXT), onboarding.got_name)],
-        onboarding.IDENTITY_NUMBER: [MessageHandler(_new(TEXT), onboarding.got_resident_id)],
-        onboarding.DOCUMENT_FILE: [
-            MessageHandler(_new(filters.PHOTO | filters.Document.ALL), onboarding.got_document),
-            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document),
-        ],
-        funds.DEPOSIT_AMOUNT: [MessageHandler(_new(TEXT), funds.got_deposit_amount)],
-        funds.WITHDRAWAL_AMOUNT: [MessageHandler(_new(TEXT), funds.got_withdrawal_amount)],
-        allocation_press.DEPOSIT: [MessageHandler(_new(TEXT), allocation_customer.got_deposit)],
-        allocation_press.TERM: [MessageHandler(_new(TEXT), allocation_customer.got_term)],
-        allocation_press.TOP_UP: [MessageHandler(_new(TEXT), allocation_requests.got_top_up)],
-        allocation_press.EXTENSION: [MessageHandler(_new(TEXT), allocation_requests.got_extension)],
-        allocation_press.PROFIT: [MessageHandler(_new(TEXT), allocation_requests.got_profit)],
-        lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
-        lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
-    }
+    states = typed.states(
+        TYPED,
+        {
+            onboarding.PHONE_CONTACT: [
+                MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
+                MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact),
+            ],
+            onboarding.PHONE_CODE: [MessageHandler(_new(filters.CONTACT), onboarding.got_contact)],
+            onboarding.DOCUMENT_FILE: [
+                MessageHandler(_new(filters.PHOTO | filters.Document.ALL), onboarding.got_document),
+                MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document),
+            ],
+            lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
+            lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
+        },
+    )
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)

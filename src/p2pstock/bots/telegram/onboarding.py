@@ -21,6 +21,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Retype, Typed, TypedStep, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
@@ -38,6 +39,9 @@ PHONE_CODE = "phone.code"
 IDENTITY_NAME = "identity.name"
 IDENTITY_NUMBER = "identity.number"
 DOCUMENT_FILE = "document.file"
+PHONE = "phone"
+REAL_NAME = "real_name"
+"""What the code and the number wait with in the user's state."""
 
 _MEGABYTES = MAX_DOCUMENT_BYTES // (1024 * 1024)
 _ACCEPTED_TYPES = frozenset(content_type.value for content_type in ContentType)
@@ -77,7 +81,7 @@ async def got_contact(update: Update, context: BotContext) -> str | None:
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
         return None
-    context.user_state["phone"] = phone
+    context.user_state[PHONE] = phone
     minutes = context.services.customers.code_policy.expiry_seconds // 60 or 1
     await say(
         update,
@@ -99,32 +103,33 @@ async def not_a_contact(update: Update, context: BotContext) -> None:
     )
 
 
-async def got_code(update: Update, context: BotContext) -> str | int | None:
+async def _phone(typed: Typed) -> str:
+    """The number the code was texted to; without it the number is asked again."""
+    if not isinstance(phone := typed.stored, str):
+        await typed.lost("phone.ask", PHONE_CONTACT, keyboards.share_contact(typed.lang))
+    return phone
+
+
+def _code(typed: Typed, _: str) -> str | Retype:
+    policy = typed.context.services.customers.code_policy
+    code = typed.text.strip()
+    return code if policy.well_formed(code) else Retype("phone.code_format", {"length": policy.length})
+
+
+async def _confirm_phone(typed: Typed, phone: str, code: str) -> object:
     """The code typed back: right → verified; wrong → attempts left; dead → ask for a new one."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    policy = context.services.customers.code_policy
-    code = (message_of(update).text or "").strip()
-    phone = context.user_state.get("phone")
-    if not isinstance(phone, str):
-        await say(update, context, text("phone.ask", lang), keyboards.share_contact(lang))
-        return PHONE_CONTACT
-    if not policy.well_formed(code):
-        await say(update, context, text("phone.code_format", lang, length=policy.length))
-        return None
+    lang = typed.lang
     try:
-        verified = await call(context.services.customers.confirm_phone, customer.id, phone, code)
+        verified = await call(typed.context.services.customers.confirm_phone, typed.customer.id, phone, code)
     except _CODE_IS_DEAD as error:
-        context.user_state.pop("phone", None)
-        await tell_error(update, context, error, lang)
+        typed.forget()
+        await typed.say(error_text(error, lang))
         return END
     except P2PStockError as error:
-        await tell_error(update, context, error, lang)
+        await typed.say(error_text(error, lang))
         return None
-    context.user_state.pop("phone", None)
-    await say(
-        update, context, text("phone.verified", lang, phone=mask(verified.phone)), keyboards.main_menu(lang)
-    )
+    typed.forget()
+    await typed.say(text("phone.verified", lang, phone=mask(verified.phone)), keyboards.main_menu(lang))
     return END
 
 
@@ -147,45 +152,56 @@ async def ask_identity(update: Update, context: BotContext) -> str | int:
     return IDENTITY_NAME
 
 
-async def got_name(update: Update, context: BotContext) -> str | None:
-    """The real name; kept as UI state until the number follows."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+def _name(typed: Typed, _: None) -> str | Retype:
     try:
-        name = check_real_name(" ".join((message_of(update).text or "").split()))
+        return check_real_name(" ".join(typed.text.split()))
     except UnsafeText as error:  # nothing hidden is kept, not even in the conversation's state
-        await tell_error(update, context, error, lang)
-        return None
+        return Retype(error=error)
     except InvalidInput:
-        await say(update, context, text("identity.bad_name", lang))
-        return None
-    context.user_state["real_name"] = name
-    await say(update, context, text("identity.ask_number", lang))
+        return Retype("identity.bad_name")
+
+
+async def _ask_number(typed: Typed, _: None, name: str) -> object:
+    """The real name, kept as UI state until the number follows."""
+    typed.state[REAL_NAME] = name
+    await typed.say(text("identity.ask_number", typed.lang))
     return IDENTITY_NUMBER
 
 
-async def got_resident_id(update: Update, context: BotContext) -> str | int | None:
-    """The resident ID number: submitted with the name; only its masked form is ever shown back."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    name = context.user_state.get("real_name")
-    if not isinstance(name, str):
-        await say(update, context, text("identity.ask_name", lang))
-        return IDENTITY_NAME
-    number = (message_of(update).text or "").strip()
+async def _real_name(typed: Typed) -> str:
+    if not isinstance(name := typed.stored, str):
+        await typed.lost("identity.ask_name", IDENTITY_NAME)
+    return name
+
+
+def _number(typed: Typed, _: str) -> str:
+    return typed.text.strip()
+
+
+async def _submit_identity(typed: Typed, name: str, number: str) -> object:
+    """The resident ID number, submitted with the name; only its masked form is ever shown back."""
+    lang, customers = typed.lang, typed.context.services.customers
     try:
-        submitted = await call(context.services.customers.submit_identity, customer.id, name, number)
+        submitted = await call(customers.submit_identity, typed.customer.id, name, number)
     except InvalidInput as error:
-        await say(update, context, text("identity.bad_number", lang, detail=error_text(error, lang)))
+        await typed.say(text("identity.bad_number", lang, detail=error_text(error, lang)))
         return None
     except P2PStockError as error:
-        context.user_state.pop("real_name", None)
-        await tell_error(update, context, error, lang)
+        typed.forget()
+        await typed.say(error_text(error, lang))
         return END
-    context.user_state.pop("real_name", None)
+    typed.forget()
     masked = submitted.resident_id.masked if submitted.resident_id else ""
-    await say(update, context, text("identity.submitted", lang, name=submitted.real_name, masked=masked))
+    await typed.say(text("identity.submitted", lang, name=submitted.real_name, masked=masked))
     return END
+
+
+TYPED = (
+    TypedStep(PHONE_CODE, PHONE, _phone, _code, _confirm_phone),
+    TypedStep(IDENTITY_NAME, None, nothing, _name, _ask_number),
+    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, _number, _submit_identity),
+)
+"""The code, the name and the number typed."""
 
 
 # -- documents ----------------------------------------------------------------------------------------

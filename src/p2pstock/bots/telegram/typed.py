@@ -1,0 +1,177 @@
+"""Steps that wait for typing, declared as data.
+
+Every such step opens the same way: who typed it, what the step waits with (still there, still valid), the
+text read into a value or refused with the reason (and the step keeps waiting), then what the value is
+for: the next question, a preview kept pending under a token with its ✅ / ✖️ keyboard (confirming.py),
+or a call. A module declares its steps as ``TypedStep``s; the conversation turns the list into its states
+(``states``)::
+
+    TypedStep(state, key, waiting, parse, then)
+        text ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
+                  (lost: told, END          (Retype: told,
+                   or a state to re-ask)     the state kept)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, Generic, NoReturn, ParamSpec, TypeVar
+
+import attrs
+from telegram import Update
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
+
+from p2pstock.bots.telegram.confirming import pending
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    Data,
+    attempt,
+    customer_of,
+    edit,
+    handled,
+    message_of,
+    query_of,
+    say,
+)
+from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.texts import text
+from p2pstock.core.errors import P2PStockError
+from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.people.customers import Customer
+
+W = TypeVar("W")
+T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
+END = ConversationHandler.END
+TEXT = filters.TEXT & ~filters.COMMAND
+"""What a typed step reads: text that is not a command."""
+
+
+@attrs.frozen
+class Typed:
+    """A message a customer typed in a step that waits under ``key`` of their UI state."""
+
+    update: Update
+    context: BotContext
+    customer: Customer
+    key: str | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.customer.language
+
+    @property
+    def text(self) -> str:
+        return message_of(self.update).text or ""
+
+    @property
+    def token(self) -> int:
+        """The id of the message typed: the token of what it completes."""
+        return message_of(self.update).message_id
+
+    @property
+    def state(self) -> Data:
+        return self.context.user_state
+
+    @property
+    def stored(self) -> object:
+        """What the step waits with (None when it waits with nothing)."""
+        return self.state.get(self.key) if self.key else None
+
+    def forget(self) -> None:
+        if self.key:
+            self.state.pop(self.key, None)
+
+    async def say(self, message: str, markup: Any = None) -> None:
+        await say(self.update, self.context, message, markup)
+
+    async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """``context.attempt`` for this customer: a refusal is told and the step ended."""
+        return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
+
+    async def lost(self, key: str, state: object = END, markup: Any = None, **values: object) -> NoReturn:
+        """What the step waited with is gone: say so (text ``key``) and go to ``state``."""
+        await self.say(text(key, self.lang, **values), markup)
+        handled(state)
+
+    async def to_confirm(self, step: Mapping[str, object], message: str, markup: Any) -> object:
+        """Keep ``step`` pending under the key, named by this message's token; show it with ✅ / ✖️."""
+        self.state[str(self.key)] = {**step, "token": self.token}
+        await self.say(message, markup)
+        return END
+
+
+@attrs.frozen
+class Retype:
+    """Why a text cannot be taken (a text and its values, or a core refusal); the step keeps waiting."""
+
+    key: str = ""
+    values: Mapping[str, object] = attrs.field(factory=dict)
+    error: P2PStockError | None = None
+
+    def told(self, lang: str) -> str:
+        return error_text(self.error, lang) if self.error else text(self.key, lang, **self.values)
+
+
+async def nothing(typed: Typed) -> None:
+    """A step that waits with nothing."""
+
+
+@attrs.frozen
+class TypedStep(Generic[W, T]):
+    """A step of the conversation that waits in ``state`` for text, with what is kept under ``key``:
+    ``waiting`` reads that (or tells the customer it was lost and leaves the step), ``parse`` reads the
+    text (or refuses it), ``then`` does what the value is for and answers the next state."""
+
+    state: str
+    key: str | None
+    waiting: Callable[[Typed], Awaitable[W]]
+    parse: Callable[[Typed, W], T | Retype]
+    then: Callable[[Typed, W, T], Awaitable[object]]
+
+    async def on_text(self, update: Update, context: BotContext) -> object:
+        typed = Typed(update, context, await customer_of(update, context), self.key)
+        waiting = await self.waiting(typed)
+        value = self.parse(typed, waiting)
+        if isinstance(value, Retype):
+            await typed.say(value.told(typed.lang))
+            return None
+        return await self.then(typed, waiting, value)
+
+
+Handler = BaseHandler[Update, BotContext, object]
+
+
+def states(
+    steps: Iterable[TypedStep[Any, Any]], others: Mapping[object, list[Handler]]
+) -> dict[object, list[Handler]]:
+    """The conversation's states: ``others``, and the text each typed step waits for in its state."""
+    built = {state: list(handlers) for state, handlers in others.items()}
+    for step in steps:
+        built.setdefault(step.state, []).append(
+            MessageHandler(filters.UpdateType.MESSAGE & TEXT, step.on_text)
+        )
+    return built
+
+
+def amount(typed: Typed, _: object = None) -> Money | Retype:
+    """The amount typed, in the wallet's currency."""
+    try:
+        return Money.parse(typed.text, typed.context.services.wallets.currency)
+    except MoneyError as error:
+        return Retype(error=error)
+
+
+async def dropped(
+    update: Update, context: BotContext, lang: str, key: str, token: object, *, done: str, said: str
+) -> bool:
+    """✖️ under the preview pending as ``key`` and named by ``token``, while it is not ``done``: forgotten,
+    and its message says so (text ``said``); False when there is none such."""
+    step = pending(context, key, token)
+    if step is None or step.get(done):
+        return False
+    context.user_state.pop(key, None)
+    await query_of(update).answer()
+    await edit(update, text(said, lang))
+    return True
