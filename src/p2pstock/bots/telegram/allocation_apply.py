@@ -36,7 +36,7 @@ from p2pstock.bots.telegram.product_cards import (
     term_unit,
 )
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Retype, Typed, TypedStep, amount
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.allocation.products import Product, Quote
 from p2pstock.core.errors import InvalidInput, P2PStockError, Refused
 from p2pstock.core.money import Money
@@ -118,7 +118,7 @@ async def _draft(typed: Typed) -> Draft:
     return draft, product
 
 
-def _deposit(typed: Typed, waiting: Draft) -> Money | Retype:
+def _deposit(typed: Typed, waiting: Draft) -> Money | Again:
     """Money, within what the product takes."""
     draft, product = waiting
     deposit = amount(typed)
@@ -126,14 +126,14 @@ def _deposit(typed: Typed, waiting: Draft) -> Money | Retype:
         try:
             product.quote(deposit.minor, int(draft["leverage"]), product.term_min)
         except InvalidInput:
-            return Retype("alloc.deposit.bad", deposit_range(product))
+            return Again("alloc.deposit.bad", deposit_range(product))
     return deposit
 
 
 async def _ask_term(typed: Typed, waiting: Draft, deposit: Money) -> object:
     draft, product = waiting
     draft.update(deposit=deposit.minor, term=None, token=None)
-    await typed.say(text("alloc.term.ask", typed.lang, deposit=deposit, **_term_range(product, typed.lang)))
+    await typed.tell("alloc.term.ask", deposit=deposit, **_term_range(product, typed.lang))
     return TERM
 
 
@@ -145,7 +145,7 @@ async def _quoted(typed: Typed) -> Draft:
     return draft, product
 
 
-def _term(typed: Typed, waiting: Draft) -> Quote | Retype:
+def _term(typed: Typed, waiting: Draft) -> Quote | Again:
     """A number of periods within the product's; read as the quote of the application."""
     draft, product = waiting
     term = typed.text.strip()
@@ -153,7 +153,7 @@ def _term(typed: Typed, waiting: Draft) -> Quote | Retype:
     try:
         return product.quote(int(draft["deposit"]), int(draft["leverage"]), periods)
     except InvalidInput:
-        return Retype("alloc.term.bad", _term_range(product, typed.lang))
+        return Again("alloc.term.bad", _term_range(product, typed.lang))
 
 
 async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
@@ -185,7 +185,7 @@ async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
     return await typed.to_confirm({**draft, "term": quote.term, "applied": None}, message, markup)
 
 
-TYPED = (
+TYPED: TypedSteps = (
     TypedStep(DEPOSIT, DRAFT, _draft, _deposit, _ask_term),
     TypedStep(TERM, DRAFT, _quoted, _term, _show_quote),
 )

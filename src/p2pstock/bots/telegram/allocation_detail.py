@@ -113,13 +113,7 @@ def detail_text(allocation: Allocation, lang: str, zone: tzinfo) -> str:
     """Everything the customer may know of ``allocation``, a line each."""
     a = allocation
     lines = [
-        text(
-            "alloc.detail.title",
-            lang,
-            id=a.id,
-            name=a.product.name,
-            mode=name_of(a.mode, lang),
-        ),
+        text("alloc.detail.title", lang, id=a.id, name=a.product.name, mode=name_of(a.mode, lang)),
         text("alloc.detail.status", lang, status=name_of(a.status, lang)),
         *_state_lines(a, lang),
         text(

@@ -15,7 +15,7 @@ from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, mess
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import per_period, term_unit
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Retype, Typed, TypedStep, amount
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind
@@ -49,11 +49,11 @@ async def ask_extension(update: Update, context: BotContext, press: Press) -> ob
     return await _asking(update, context, allocation, asked, kind=Kind.EXTENSION, state=EXTENSION)
 
 
-def _periods(typed: Typed, _: Ask) -> int | Retype:
+def _periods(typed: Typed, _: Ask) -> int | Again:
     periods = typed.text.strip()
     if periods.isdecimal() and len(periods) <= 3 and 1 <= int(periods) <= MAX_EXTENSION:
         return int(periods)
-    return Retype("alloc.extension.bad", {"max": MAX_EXTENSION})
+    return Again("alloc.extension.bad", {"max": MAX_EXTENSION})
 
 
 async def _confirm_extension(typed: Typed, ask: Ask, periods: int) -> object:
@@ -84,7 +84,7 @@ async def _confirm_profit(typed: Typed, ask: Ask, money: Money) -> object:
     allocation = await _asked_about(typed, ask)
     available = profit_available(allocation)
     if money.minor > available:
-        await typed.say(text("alloc.profit.too_much", typed.lang, available=Money(available)))
+        await typed.tell("alloc.profit.too_much", available=Money(available))
         return None
     message = text("alloc.profit.confirm", typed.lang, id=allocation.id, amount=money)
     return await _to_confirm(typed, ask, message, amount=money.minor)
@@ -104,7 +104,7 @@ def _waiting(kind: Kind) -> Callable[[Typed], Awaitable[Ask]]:
     return waiting
 
 
-TYPED = (
+TYPED: TypedSteps = (
     TypedStep(TOP_UP, ASK, _waiting(Kind.TOP_UP), amount, _confirm_top_up),
     TypedStep(EXTENSION, ASK, _waiting(Kind.EXTENSION), _periods, _confirm_extension),
     TypedStep(PROFIT, ASK, _waiting(Kind.PROFIT), amount, _confirm_profit),

@@ -90,8 +90,13 @@ def _new(messages: filters.BaseFilter) -> filters.BaseFilter:
     return filters.UpdateType.MESSAGE & messages
 
 
-TYPED = (*onboarding.TYPED, *funds.TYPED, *allocation_apply.TYPED, *allocation_requests.TYPED)
-"""The steps that wait for text (typed.py)."""
+TYPED: typed.TypedSteps = (
+    *onboarding.TYPED,
+    *funds.TYPED,
+    *allocation_apply.TYPED,
+    *allocation_requests.TYPED,
+)
+"""The steps that wait for what the customer sends (typed.py)."""
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
@@ -107,15 +112,8 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
     states = typed.states(
         TYPED,
         {
-            onboarding.PHONE_CONTACT: [
-                MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
-                MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact),
-            ],
-            onboarding.PHONE_CODE: [MessageHandler(_new(filters.CONTACT), onboarding.got_contact)],
-            onboarding.DOCUMENT_FILE: [
-                MessageHandler(_new(filters.PHOTO | filters.Document.ALL), onboarding.got_document),
-                MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document),
-            ],
+            onboarding.PHONE_CONTACT: [MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact)],
+            onboarding.DOCUMENT_FILE: [MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document)],
             lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
             lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
         },

@@ -27,7 +27,7 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.services import DepositLinks
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Typed, TypedStep, amount, dropped, nothing
+from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount, dropped, nothing
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 
@@ -58,7 +58,7 @@ async def _payments(typed: Typed) -> DepositLinks:
 async def _deposit_link(typed: Typed, payments: DepositLinks, money: Money) -> object:
     """A payment order is opened and its link sent as a button."""
     link = await typed.attempt(payments.start_deposit, typed.customer.id, money)
-    await typed.say(text("deposit.link", typed.lang, amount=money), keyboards.pay(typed.lang, link.url))
+    await typed.tell("deposit.link", keyboards.pay(typed.lang, link.url), amount=money)
     return END
 
 
@@ -85,7 +85,7 @@ async def _to_confirm(typed: Typed, _: None, money: Money) -> object:
     return await typed.to_confirm(step, text("withdraw.confirm", lang, amount=money), markup)
 
 
-TYPED = (
+TYPED: TypedSteps = (
     TypedStep(DEPOSIT_AMOUNT, None, _payments, amount, _deposit_link),
     TypedStep(WITHDRAWAL_AMOUNT, WITHDRAWAL, nothing, amount, _to_confirm),
 )

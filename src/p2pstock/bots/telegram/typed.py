@@ -1,24 +1,24 @@
-"""Steps that wait for typing, declared as data.
+"""Steps that wait for what a customer sends — an amount, a name, a code typed; a contact shared; a file —
+declared as data.
 
-Every such step opens the same way: who typed it, what the step waits with (still there, still valid), the
-text read into a value or refused with the reason (and the step keeps waiting), then what the value is
-for: the next question, a preview kept pending under a token with its ✅ / ✖️ keyboard (confirming.py),
-or a call. A module declares its steps as ``TypedStep``s; the conversation turns the list into its states
-(``states``)::
+Every such step opens the same way: who sent it, what the step waits with (still there, still valid), the
+message read into a value or refused with the reason (the step waits again), then what the value is for:
+the next question, a preview kept pending under a token with its ✅ / ✖️ keyboard (confirming.py), or a
+call. A module declares its steps as ``TypedStep``s; the conversation turns the list into its states::
 
-    TypedStep(state, key, waiting, parse, then)
-        text ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
-                  (lost: told, END          (Retype: told,
-                   or a state to re-ask)     the state kept)
+    TypedStep(state, key, waiting, parse, then, reads=TEXT)
+        message ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
+                     (lost: told, END         (Again: told,
+                      or a state to re-ask)    the state kept)
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, NoReturn, ParamSpec, TypeVar
 
 import attrs
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram.confirming import pending
@@ -62,13 +62,17 @@ class Typed:
         return self.customer.language
 
     @property
+    def message(self) -> Message:
+        return message_of(self.update)
+
+    @property
     def text(self) -> str:
-        return message_of(self.update).text or ""
+        return self.message.text or ""
 
     @property
     def token(self) -> int:
         """The id of the message typed: the token of what it completes."""
-        return message_of(self.update).message_id
+        return self.message.message_id
 
     @property
     def state(self) -> Data:
@@ -86,13 +90,17 @@ class Typed:
     async def say(self, message: str, markup: Any = None) -> None:
         await say(self.update, self.context, message, markup)
 
+    async def tell(self, key: str, markup: Any = None, **values: object) -> None:
+        """Say text ``key`` in the customer's language."""
+        await self.say(text(key, self.lang, **values), markup)
+
     async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """``context.attempt`` for this customer: a refusal is told and the step ended."""
         return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
 
     async def lost(self, key: str, state: object = END, markup: Any = None, **values: object) -> NoReturn:
         """What the step waited with is gone: say so (text ``key``) and go to ``state``."""
-        await self.say(text(key, self.lang, **values), markup)
+        await self.tell(key, markup, **values)
         handled(state)
 
     async def to_confirm(self, step: Mapping[str, object], message: str, markup: Any) -> object:
@@ -103,15 +111,19 @@ class Typed:
 
 
 @attrs.frozen
-class Retype:
-    """Why a text cannot be taken (a text and its values, or a core refusal); the step keeps waiting."""
+class Again:
+    """Why what was sent cannot be taken: a text and its values (with the keyboard ``markup`` makes in the
+    customer's language), or a core refusal. The customer is told, and the step waits again."""
 
     key: str = ""
     values: Mapping[str, object] = attrs.field(factory=dict)
     error: P2PStockError | None = None
+    markup: Callable[[str], Any] | None = None
 
-    def told(self, lang: str) -> str:
-        return error_text(self.error, lang) if self.error else text(self.key, lang, **self.values)
+    async def tell(self, typed: Typed) -> None:
+        lang = typed.lang
+        told = error_text(self.error, lang) if self.error else text(self.key, lang, **self.values)
+        await typed.say(told, self.markup(lang) if self.markup else None)
 
 
 async def nothing(typed: Typed) -> None:
@@ -120,47 +132,52 @@ async def nothing(typed: Typed) -> None:
 
 @attrs.frozen
 class TypedStep(Generic[W, T]):
-    """A step of the conversation that waits in ``state`` for text, with what is kept under ``key``:
-    ``waiting`` reads that (or tells the customer it was lost and leaves the step), ``parse`` reads the
-    text (or refuses it), ``then`` does what the value is for and answers the next state."""
+    """A step of the conversation that waits in ``state`` for a message that ``reads`` (text that is not a
+    command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the customer
+    it was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
+    value is for and answers the next state."""
 
     state: str
     key: str | None
     waiting: Callable[[Typed], Awaitable[W]]
-    parse: Callable[[Typed, W], T | Retype]
+    parse: Callable[[Typed, W], T | Again]
     then: Callable[[Typed, W, T], Awaitable[object]]
+    reads: filters.BaseFilter = TEXT
 
-    async def on_text(self, update: Update, context: BotContext) -> object:
+    async def on_message(self, update: Update, context: BotContext) -> object:
         typed = Typed(update, context, await customer_of(update, context), self.key)
         waiting = await self.waiting(typed)
         value = self.parse(typed, waiting)
-        if isinstance(value, Retype):
-            await typed.say(value.told(typed.lang))
+        if isinstance(value, Again):
+            await value.tell(typed)
             return None
         return await self.then(typed, waiting, value)
 
 
+TypedSteps = tuple[TypedStep[Any, Any], ...]
+"""A module's typed steps."""
+
 Handler = BaseHandler[Update, BotContext, object]
 
 
-def states(
-    steps: Iterable[TypedStep[Any, Any]], others: Mapping[object, list[Handler]]
-) -> dict[object, list[Handler]]:
-    """The conversation's states: ``others``, and the text each typed step waits for in its state."""
-    built = {state: list(handlers) for state, handlers in others.items()}
+def states(steps: TypedSteps, others: Mapping[object, list[Handler]]) -> dict[object, list[Handler]]:
+    """The conversation's states: in each, the messages its typed steps read, then its ``others``."""
+    built: dict[object, list[Handler]] = {}
     for step in steps:
         built.setdefault(step.state, []).append(
-            MessageHandler(filters.UpdateType.MESSAGE & TEXT, step.on_text)
+            MessageHandler(filters.UpdateType.MESSAGE & step.reads, step.on_message)
         )
+    for state, handlers in others.items():
+        built.setdefault(state, []).extend(handlers)
     return built
 
 
-def amount(typed: Typed, _: object = None) -> Money | Retype:
+def amount(typed: Typed, _: object = None) -> Money | Again:
     """The amount typed, in the wallet's currency."""
     try:
         return Money.parse(typed.text, typed.context.services.wallets.currency)
     except MoneyError as error:
-        return Retype(error=error)
+        return Again(error=error)
 
 
 async def dropped(
