@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
 from p2pstock.bots.telegram.allocation_press import DEPOSIT, DRAFT, TERM, confirm, keyboard, offered
 from p2pstock.bots.telegram.confirming import confirmed_once, request_id
@@ -28,13 +29,7 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import (
-    deposit_range,
-    per_period,
-    ppm_percent,
-    rate_table_text,
-    term_unit,
-)
+from p2pstock.bots.telegram.product_cards import deposit_range, per_period, ppm_percent, term_unit
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.allocation.products import Product, Quote
@@ -56,7 +51,7 @@ async def show_rate_table(update: Update, context: BotContext) -> int:
         await say(update, context, text("alloc.table.empty", lang))
         return END
     rows = [[(product.name, cb.AllocationStep("prod", product.code))] for product in products]
-    await say(update, context, rate_table_text(products, lang), keyboard(rows))
+    await say(update, context, product_cards.rate_table_text(products, lang), keyboard(rows))
     return END
 
 
@@ -68,17 +63,12 @@ async def choose_product(update: Update, context: BotContext, press: Press) -> o
         return None
     await query_of(update).answer()
     per = per_period(product.mode, lang)
-    rows = [
-        [
-            (
-                text(
-                    "alloc.leverage.button", lang, leverage=r.leverage, rate=ppm_percent(r.rate_ppm), per=per
-                ),
-                cb.AllocationStep("lev", f"{r.leverage}:{product.code}"),
-            )
-        ]
-        for r in product.rates
-    ]
+    rows = []
+    for r in product.rates:
+        label = text(
+            "alloc.leverage.button", lang, leverage=r.leverage, rate=ppm_percent(r.rate_ppm), per=per
+        )
+        rows.append([(label, cb.AllocationStep("lev", f"{r.leverage}:{product.code}"))])
     await say(update, context, text("alloc.leverage.choose", lang, name=product.name), keyboard(rows))
     return END
 
@@ -228,14 +218,11 @@ async def _apply(update: Update, context: BotContext, press: Press, draft: dict[
             term=int(draft["term"]),
             request_id=request_id(update, draft["token"]),
         )
-    except Refused as error:
-        if customer.status is not KycStatus.VERIFIED:
+    except P2PStockError as error:
+        if isinstance(error, Refused) and customer.status is not KycStatus.VERIFIED:
             await say(update, context, text("alloc.verify_first", lang), _verify_buttons(lang))
         else:
             await tell_error(update, context, error, lang)
-        return END
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
         return END
     draft["applied"] = allocation.id
     await render(update, context, allocation, lang, header="alloc.applied")

@@ -6,6 +6,7 @@ the customer's own (another customer's is "not found"). Paying and cancelling ar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup, Update
@@ -109,104 +110,75 @@ async def render(
     await edit(update, shown, detail_buttons(allocation, lang))
 
 
+Line = tuple[str, dict[str, object]]
+"""A line of the detail card: text ``alloc.detail.<key>`` and its values."""
+
+
 def detail_text(allocation: Allocation, lang: str, zone: tzinfo) -> str:
     """Everything the customer may know of ``allocation``, a line each."""
-    a = allocation
-    lines = [
-        text("alloc.detail.title", lang, id=a.id, name=a.product.name, mode=name_of(a.mode, lang)),
-        text("alloc.detail.status", lang, status=name_of(a.status, lang)),
-        *_state_lines(a, lang),
-        text(
-            "alloc.detail.funds",
-            lang,
-            deposit=Money(a.deposit),
-            leverage=a.leverage,
-            allocated=Money(a.allocated),
-        ),
-        text(
-            "alloc.detail.term",
-            lang,
-            term=a.term,
-            unit=term_unit(a.mode, lang),
-            fee=Money(a.fee_per_period),
-            per=per_period(a.mode, lang),
-        ),
-    ]
-    if a.status.awaiting_payment:
-        lines += _due_lines(a, lang, zone)
-    lines += _trading_lines(a, lang)
-    lines += _closing_lines(a, lang)
-    return "\n".join(lines)
+    lines = (*_terms(allocation, lang, zone), *_trading(allocation), *_closing(allocation))
+    return "\n".join(text(f"alloc.detail.{key}", lang, **values) for key, values in lines)
 
 
-def _state_lines(a: Allocation, lang: str) -> list[str]:
-    lines = []
+def _terms(a: Allocation, lang: str, zone: tzinfo) -> Iterator[Line]:
+    """What the allocation is, where it stands, and what is due while it awaits payment."""
+    yield "title", {"id": a.id, "name": a.product.name, "mode": name_of(a.mode, lang)}
+    yield "status", {"status": name_of(a.status, lang)}
     if a.running:
-        lines.append(text("alloc.detail.risk", lang, risk=text(f"alloc.risk.{a.risk.value}", lang)))
+        yield "risk", {"risk": text(f"alloc.risk.{a.risk.value}", lang)}
     if a.overdue:
-        lines.append(text("alloc.detail.overdue", lang, amount=Money(a.fees_unpaid)))
+        yield "overdue", {"amount": Money(a.fees_unpaid)}
     if a.terminating and a.status is Status.IN_PROGRESS:
-        lines.append(text("alloc.detail.terminating", lang))
-    return lines
+        yield "terminating", {}
+    yield "funds", {"deposit": Money(a.deposit), "leverage": a.leverage, "allocated": Money(a.allocated)}
+    unit, per, fee = term_unit(a.mode, lang), per_period(a.mode, lang), Money(a.fee_per_period)
+    yield "term", {"term": a.term, "unit": unit, "fee": fee, "per": per}
+    if a.status.awaiting_payment:
+        yield "due_title", {"deadline": local_time(a.deadline, zone)}
+        for part, minor in a.due.items():
+            paid = "due_paid" if part in a.holds else "due_open"
+            yield paid, {"component": name_of(part, lang), "amount": Money(minor)}
+        yield "due_total", {"total": Money(sum(a.due.values())), "paid": Money(a.paid)}
 
 
-def _trading_lines(a: Allocation, lang: str) -> list[str]:
+def _trading(a: Allocation) -> Iterator[Line]:
     """Dates, sub-account, lines, the latest assets and the money of a confirmed or running allocation."""
-    lines = []
     if a.start_date is not None and a.end_date is not None:
-        lines.append(
-            text("alloc.detail.dates", lang, start=a.start_date.isoformat(), end=a.end_date.isoformat())
-        )
+        yield "dates", {"start": a.start_date.isoformat(), "end": a.end_date.isoformat()}
     if a.sub_account:
-        lines.append(text("alloc.detail.sub_account", lang, sub_account=a.sub_account))
+        yield "sub_account", {"sub_account": a.sub_account}
     if a.warning_line:
-        lines.append(
-            text(
-                "alloc.detail.lines",
-                lang,
-                warning=Money(a.warning_line),
-                liquidation=Money(a.liquidation_line),
-            )
-        )
+        yield "lines", {"warning": Money(a.warning_line), "liquidation": Money(a.liquidation_line)}
     if a.last_assets is not None and a.last_status_date is not None:
-        lines.append(
-            text("alloc.detail.assets", lang, assets=Money(a.last_assets), day=a.last_status_date.isoformat())
-        )
+        yield "assets", {"assets": Money(a.last_assets), "day": a.last_status_date.isoformat()}
         if a.warning_line:
-            lines.append(text("alloc.detail.ratio", lang, ratio=_ratio(a, a.last_assets)))
+            yield "ratio", {"ratio": _ratio(a, a.last_assets)}
     if a.start_date is not None:
-        lines.append(text("alloc.detail.fees", lang, paid=Money(a.fees_paid), unpaid=Money(a.fees_unpaid)))
+        yield "fees", {"paid": Money(a.fees_paid), "unpaid": Money(a.fees_unpaid)}
         if Component.RISK_FUND in a.due:
-            lines.append(text("alloc.detail.risk_fund", lang, amount=Money(a.risk_fund)))
-        lines.append(
-            text("alloc.detail.extras", lang, top_ups=Money(a.top_ups), profit=Money(a.profit_withdrawn))
-        )
-    return lines
+            yield "risk_fund", {"amount": Money(a.risk_fund)}
+        yield "extras", {"top_ups": Money(a.top_ups), "profit": Money(a.profit_withdrawn)}
 
 
-def _closing_lines(a: Allocation, lang: str) -> list[str]:
+def _closing(a: Allocation) -> Iterator[Line]:
     """The settlement, or why the allocation was rejected or cancelled."""
-    lines = []
-    if a.settlement is not None:
-        s = a.settlement
-        lines.append(
-            text(
-                "alloc.detail.settlement",
-                lang,
-                final=Money(s.final_assets),
-                payout=Money(max(s.payout, 0)),
-                fees=Money(s.fees_collected),
-                from_fund=Money(s.from_risk_fund),
-                refund=Money(s.refund),
-            )
+    if (s := a.settlement) is not None:
+        yield (
+            "settlement",
+            {
+                "final": Money(s.final_assets),
+                "payout": Money(max(s.payout, 0)),
+                "fees": Money(s.fees_collected),
+                "from_fund": Money(s.from_risk_fund),
+                "refund": Money(s.refund),
+            },
         )
         if s.receivable:
-            lines.append(text("alloc.detail.receivable", lang, amount=Money(s.receivable)))
+            yield "receivable", {"amount": Money(s.receivable)}
         if s.loss:
-            lines.append(text("alloc.detail.loss", lang, amount=Money(s.loss)))
+            yield "loss", {"amount": Money(s.loss)}
     if a.reason and a.status in (Status.REJECTED, Status.CANCELLED):
-        lines.append(text("alloc.detail.reason", lang, reason=a.reason))
-    return lines
+        yield "reason", {"reason": a.reason}
 
 
 def detail_buttons(allocation: Allocation, lang: str) -> InlineKeyboardMarkup:
@@ -231,15 +203,6 @@ def detail_buttons(allocation: Allocation, lang: str) -> InlineKeyboardMarkup:
         rows.append([act("profit", "pro")] + ([] if a.terminating else [act("termination", "end")]))
     rows.append([act("refresh", "show"), (text("alloc.button.list", lang), cb.AllocationStep("list", "0"))])
     return keyboard(rows)
-
-
-def _due_lines(a: Allocation, lang: str, zone: tzinfo) -> list[str]:
-    lines = [text("alloc.detail.due_title", lang, deadline=local_time(a.deadline, zone))]
-    for part, amount in a.due.items():
-        key = "alloc.detail.due_paid" if part in a.holds else "alloc.detail.due_open"
-        lines.append(text(key, lang, component=name_of(part, lang), amount=Money(amount)))
-    lines.append(text("alloc.detail.due_total", lang, total=Money(sum(a.due.values())), paid=Money(a.paid)))
-    return lines
 
 
 async def pay(update: Update, context: BotContext, press: Press) -> object:

@@ -11,7 +11,7 @@ from telegram import Update
 
 from p2pstock.bots.telegram.allocation_press import ASK, EXTENSION, PROFIT, TOP_UP, confirm
 from p2pstock.bots.telegram.confirming import confirmed_once
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, message_of, query_of, say
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, handled, message_of, query_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -27,8 +27,6 @@ Ask = dict[str, Any]
 
 async def ask_top_up(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     balance = await call(context.services.wallets.balance, press.customer.id)
     asked = text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
     return await _asking(update, context, allocation, asked, kind=Kind.TOP_UP, state=TOP_UP)
@@ -41,8 +39,6 @@ async def _confirm_top_up(typed: Typed, ask: Ask, money: Money) -> object:
 
 async def ask_extension(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     lang, fee = press.lang, Money(allocation.fee_per_period)
     per = per_period(allocation.mode, lang)
     asked = text("alloc.extension.ask", lang, id=allocation.id, max=MAX_EXTENSION, per=per, fee=fee)
@@ -68,8 +64,6 @@ async def _confirm_extension(typed: Typed, ask: Ask, periods: int) -> object:
 
 async def ask_profit(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     available = profit_available(allocation)
     if available <= 0:
         none = text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
@@ -122,26 +116,22 @@ async def _asking(
 
 
 async def _to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
-    step = {**ask, "amount": amount, "periods": periods, "done": None}
+    step = _pending(ask, typed.token, amount=amount, periods=periods)
     return await typed.to_confirm(step, message, confirm(typed.lang, "ask", typed.token, "alloc.ask.button"))
+
+
+def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
+    """``ask`` completed, to be confirmed under the token."""
+    return {**ask, "token": token, "amount": amount, "periods": periods, "done": None}
 
 
 async def ask_termination(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     if allocation.terminating:
         await say(update, context, text("alloc.detail.terminating", press.lang))
         return END
     token = message_of(update).message_id
-    context.user_state[ASK] = {
-        "allocation": allocation.id,
-        "kind": Kind.TERMINATION.value,
-        "token": token,
-        "amount": 0,
-        "periods": 0,
-        "done": None,
-    }
+    context.user_state[ASK] = _pending({"allocation": allocation.id, "kind": Kind.TERMINATION.value}, token)
     message = text("alloc.termination.confirm", press.lang, id=allocation.id)
     await say(update, context, message, confirm(press.lang, "ask", token, "alloc.ask.button"))
     return END
@@ -183,8 +173,9 @@ async def _asked_about(typed: Typed, ask: Ask) -> Allocation:
     return await typed.attempt(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
 
 
-async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
-    """The allocation the button names, once it is the customer's and in progress (else they are told)."""
+async def _running(update: Update, context: BotContext, press: Press) -> Allocation:
+    """The allocation the button names, once it is the customer's and in progress (else they are told,
+    and the step ends)."""
     await query_of(update).answer()
     allocations = context.services.allocations
     allocation = await attempt(
@@ -192,5 +183,5 @@ async def _running(update: Update, context: BotContext, press: Press) -> Allocat
     )
     if not allocation.running:
         await say(update, context, text("alloc.not_running", press.lang, id=allocation.id))
-        return None
+        handled(END)
     return allocation

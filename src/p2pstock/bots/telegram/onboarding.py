@@ -74,11 +74,7 @@ def _own_phone(typed: Typed, _: None) -> str | Again:
 async def _send_code(typed: Typed, _: None, phone: str) -> object:
     """A code texted to the number, to be typed back."""
     customers = typed.context.services.customers
-    try:
-        sent = await call(customers.request_phone_code, typed.customer.id, phone)
-    except P2PStockError as error:
-        await typed.say(error_text(error, typed.lang))
-        return None
+    sent = await typed.again(customers.request_phone_code, typed.customer.id, phone)
     typed.state[PHONE] = phone
     minutes = customers.code_policy.expiry_seconds // 60 or 1
     await typed.tell("phone.code_sent", ReplyKeyboardRemove(), phone=sent.phone, minutes=minutes)
@@ -87,13 +83,8 @@ async def _send_code(typed: Typed, _: None, phone: str) -> object:
 
 async def not_a_contact(update: Update, context: BotContext) -> None:
     """Anything but the contact button while a number is awaited."""
-    customer = await customer_of(update, context)
-    await say(
-        update,
-        context,
-        text("phone.use_button", customer.language),
-        keyboards.share_contact(customer.language),
-    )
+    lang = (await customer_of(update, context)).language
+    await say(update, context, text("phone.use_button", lang), keyboards.share_contact(lang))
 
 
 async def _phone(typed: Typed) -> str:
@@ -244,11 +235,7 @@ async def _upload(typed: Typed, kind: DocumentKind, file_id: str) -> object:
     """The file, downloaded through the Bot API and handed to the document store."""
     lang, context = typed.lang, typed.context
     content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
-    try:
-        await call(context.services.customers.upload_document, typed.customer.id, kind.value, content)
-    except P2PStockError as error:
-        await typed.say(error_text(error, lang))
-        return None
+    await typed.again(context.services.customers.upload_document, typed.customer.id, kind.value, content)
     typed.forget()
     await typed.tell("documents.received", keyboards.document_kinds(lang), kind=name_of(kind, lang))
     return END

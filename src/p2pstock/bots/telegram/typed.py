@@ -26,6 +26,7 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     Data,
     attempt,
+    call,
     customer_of,
     edit,
     handled,
@@ -50,7 +51,7 @@ TEXT = filters.TEXT & ~filters.COMMAND
 
 @attrs.frozen
 class Typed:
-    """A message a customer typed in a step that waits under ``key`` of their UI state."""
+    """A message a customer sent in a step that waits under ``key`` of their UI state."""
 
     update: Update
     context: BotContext
@@ -97,6 +98,14 @@ class Typed:
     async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """``context.attempt`` for this customer: a refusal is told and the step ended."""
         return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
+
+    async def again(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """``call``; should core refuse, the refusal is told and the step waits again."""
+        try:
+            return await call(function, *args, **kwargs)
+        except P2PStockError as error:
+            await self.say(error_text(error, self.lang))
+            handled(None)
 
     async def lost(self, key: str, state: object = END, markup: Any = None, **values: object) -> NoReturn:
         """What the step waited with is gone: say so (text ``key``) and go to ``state``."""
