@@ -150,16 +150,19 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask)
     lang = press.lang
     kind = Kind(str(ask["kind"]))
     if not isinstance(ask.get("done"), str):
+        amount, periods = int(ask.get("amount") or 0), int(ask.get("periods") or 0)
+        allocation, customer_id = str(ask["allocation"]), press.customer.id
+        send = context.services.allocations.ask
         request = await attempt(
             update,
             context,
             lang,
-            context.services.allocations.ask,
-            str(ask["allocation"]),
+            send,
+            allocation,
             kind,
-            customer_id=press.customer.id,
-            amount=int(ask.get("amount") or 0),
-            periods=int(ask.get("periods") or 0),
+            customer_id=customer_id,
+            amount=amount,
+            periods=periods,
         )
         ask["done"] = request.id
     asked = text("alloc.asked", lang, kind=kind, request=ask["done"])

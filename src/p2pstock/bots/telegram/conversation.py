@@ -112,8 +112,6 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
     states = typed.states(
         TYPED,
         {
-            onboarding.PHONE_CONTACT: [MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact)],
-            onboarding.DOCUMENT_FILE: [MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document)],
             lending_customer.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_customer.got_invest_amount)],
             lending_customer.TERMS: [MessageHandler(_new(TEXT), lending_customer.got_terms)],
         },
@@ -134,15 +132,12 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
 def install(application: BotApplication, *, persistent: bool = True) -> None:
     """Add the customer's handlers to ``application`` (group 0)."""
     application.add_handler(conversation(persistent=persistent))
-    application.add_handler(
-        CallbackQueryHandler(customer.choose_language, pattern=cb.accepts(cb.ChooseLanguage))
-    )
-    application.add_handler(
-        CallbackQueryHandler(customer.turn_statement_page, pattern=cb.accepts(cb.StatementPage))
-    )
-    application.add_handler(
-        CallbackQueryHandler(funds.answer_withdrawal, pattern=cb.accepts(cb.WithdrawalAnswer))
-    )
+    for step, data in (
+        (customer.choose_language, cb.ChooseLanguage),
+        (customer.turn_statement_page, cb.StatementPage),
+        (funds.answer_withdrawal, cb.WithdrawalAnswer),
+    ):
+        application.add_handler(CallbackQueryHandler(step, pattern=cb.accepts(data)))
     application.add_handler(CommandHandler("cancel", customer.cancel))
     application.add_handler(CommandHandler("help", commands.show_help))
 

@@ -110,13 +110,9 @@ async def answer_withdrawal(update: Update, context: BotContext) -> None:
     async def withdraw(step: dict[str, Any]) -> None:
         wallets = context.services.wallets
         money = Money(int(step["amount"]), wallets.currency)
+        asked = request_id(update, step["token"])  # tg-<user>-<message the amount was typed in>
         try:
-            request = await call(
-                wallets.request_withdrawal,
-                customer.id,
-                request_id=request_id(update, step["token"]),
-                amount=money,
-            )
+            request = await call(wallets.request_withdrawal, customer.id, request_id=asked, amount=money)
         except P2PStockError as error:
             context.user_state.pop(WITHDRAWAL, None)
             await edit(update, text("withdraw.confirm", lang, amount=money))

@@ -41,8 +41,8 @@ DOCUMENT_KIND = "document_kind"
 _MEGABYTES = MAX_DOCUMENT_BYTES // (1024 * 1024)
 _ACCEPTED_TYPES = frozenset(content_type.value for content_type in ContentType)
 _CODE_IS_DEAD = (CodeExpired, CodeAlreadyUsed, TooManyAttempts)
-_SHARING = (PHONE_CONTACT, PHONE_CODE)
-"""The states in which a contact shared is taken."""
+_FILES = filters.PHOTO | filters.Document.ALL
+_USE_BUTTON = Again("phone.use_button", markup=keyboards.share_contact)
 
 
 # -- phone --------------------------------------------------------------------------------------------
@@ -79,12 +79,6 @@ async def _send_code(typed: Typed, _: None, phone: str) -> object:
     minutes = customers.code_policy.expiry_seconds // 60 or 1
     await typed.tell("phone.code_sent", ReplyKeyboardRemove(), phone=sent.phone, minutes=minutes)
     return PHONE_CODE
-
-
-async def not_a_contact(update: Update, context: BotContext) -> None:
-    """Anything but the contact button while a number is awaited."""
-    lang = (await customer_of(update, context)).language
-    await say(update, context, text("phone.use_button", lang), keyboards.share_contact(lang))
 
 
 async def _phone(typed: Typed) -> str:
@@ -241,20 +235,13 @@ async def _upload(typed: Typed, kind: DocumentKind, file_id: str) -> object:
     return END
 
 
-async def not_a_document(update: Update, context: BotContext) -> None:
-    """Anything but a photo or a file while a document is awaited."""
-    customer = await customer_of(update, context)
-    await say(update, context, text("documents.need_file", customer.language))
-
-
 TYPED: TypedSteps = (
-    *(TypedStep(state, None, nothing, _own_phone, _send_code, reads=filters.CONTACT) for state in _SHARING),
+    TypedStep(PHONE_CONTACT, None, nothing, _own_phone, _send_code, filters.CONTACT, _USE_BUTTON),
+    TypedStep(PHONE_CODE, None, nothing, _own_phone, _send_code, filters.CONTACT),
     TypedStep(PHONE_CODE, PHONE, _phone, _code, _confirm_phone),
     TypedStep(IDENTITY_NAME, None, nothing, _name, _ask_number),
     TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, _number, _submit_identity),
-    TypedStep(
-        DOCUMENT_FILE, DOCUMENT_KIND, _kind, _file, _upload, reads=filters.PHOTO | filters.Document.ALL
-    ),
+    TypedStep(DOCUMENT_FILE, DOCUMENT_KIND, _kind, _file, _upload, _FILES, Again("documents.need_file")),
 )
-"""The number shared (again, while the code is awaited), the code, the name, the number and the document
-sent."""
+"""The number shared (and shared again while the code is awaited), the code, the name, the resident ID
+number and the document sent."""

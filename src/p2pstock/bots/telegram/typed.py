@@ -152,6 +152,8 @@ class TypedStep(Generic[W, T]):
     parse: Callable[[Typed, W], T | Again]
     then: Callable[[Typed, W, T], Awaitable[object]]
     reads: filters.BaseFilter = TEXT
+    otherwise: Again | None = None
+    """What any other message (not a command) is told while the step waits."""
 
     async def on_message(self, update: Update, context: BotContext) -> object:
         typed = Typed(update, context, await customer_of(update, context), self.key)
@@ -162,6 +164,10 @@ class TypedStep(Generic[W, T]):
             return None
         return await self.then(typed, waiting, value)
 
+    async def on_other(self, update: Update, context: BotContext) -> None:
+        if self.otherwise is not None:
+            await self.otherwise.tell(Typed(update, context, await customer_of(update, context)))
+
 
 TypedSteps = tuple[TypedStep[Any, Any], ...]
 """A module's typed steps."""
@@ -170,12 +176,15 @@ Handler = BaseHandler[Update, BotContext, object]
 
 
 def states(steps: TypedSteps, others: Mapping[object, list[Handler]]) -> dict[object, list[Handler]]:
-    """The conversation's states: in each, the messages its typed steps read, then its ``others``."""
+    """The conversation's states: in each, the messages its typed steps read, what they tell any other
+    message, then its ``others``."""
     built: dict[object, list[Handler]] = {}
+    new = filters.UpdateType.MESSAGE
     for step in steps:
-        built.setdefault(step.state, []).append(
-            MessageHandler(filters.UpdateType.MESSAGE & step.reads, step.on_message)
-        )
+        built.setdefault(step.state, []).append(MessageHandler(new & step.reads, step.on_message))
+    for step in steps:
+        if step.otherwise is not None:
+            built[step.state].append(MessageHandler(new & ~filters.COMMAND, step.on_other))
     for state, handlers in others.items():
         built.setdefault(state, []).extend(handlers)
     return built
