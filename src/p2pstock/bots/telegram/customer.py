@@ -42,13 +42,9 @@ async def start(update: Update, context: BotContext) -> int:
     """Register (or find) the customer, open their wallet, greet them and show the menu."""
     customer = await customer_of(update, context, open_wallet=True)
     _forget_steps(context)
-    name = user_of(update).first_name or ""
-    await say(
-        update,
-        context,
-        text("welcome", customer.language, name=name, brand=context.services.brand),
-        keyboards.main_menu(customer.language),
-    )
+    name, lang = user_of(update).first_name or "", customer.language
+    welcome = text("welcome", lang, name=name, brand=context.services.brand)
+    await say(update, context, welcome, keyboards.main_menu(lang))
     return END
 
 

@@ -114,7 +114,9 @@ class Typed:
 
     async def to_confirm(self, step: Mapping[str, object], message: str, markup: Any) -> object:
         """Keep ``step`` pending under the key, named by this message's token; show it with ✅ / ✖️."""
-        self.state[str(self.key)] = {**step, "token": self.token}
+        if self.key is None:
+            raise TypeError("a step that keeps nothing has nothing to confirm")
+        self.state[self.key] = {**step, "token": self.token}
         await self.say(message, markup)
         return END
 
