@@ -15,7 +15,13 @@ from bot_harness import BotHarness, TelegramUser, button_data, buttons, play, to
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.bots.telegram import allocation_chart, allocation_customer, allocation_timeline, chart
+from p2pstock.bots.telegram import (
+    allocation_chart,
+    allocation_customer,
+    allocation_detail,
+    allocation_timeline,
+    chart,
+)
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.ports import Event
@@ -467,7 +473,7 @@ def test_the_list_is_paged_and_a_customer_without_allocations_is_offered_the_rat
     verified(app)
     verified(app, "bob", BOB)
     made = []
-    for _ in range(allocation_customer.LIST_PAGE + 1):
+    for _ in range(allocation_detail.LIST_PAGE + 1):
         made.append(applied(app).id)
         clock.advance(seconds=1)
 

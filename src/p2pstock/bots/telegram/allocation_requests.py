@@ -4,165 +4,134 @@ once; an administrator decides it (``allocation_admin``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram.allocation_press import ASK, EXTENSION, PROFIT, TOP_UP, confirm
 from p2pstock.bots.telegram.confirming import confirmed_once
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    call,
-    customer_of,
-    edit,
-    message_of,
-    query_of,
-    say,
-    typed_amount,
-)
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, handled, message_of, query_of, say
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import per_period as _per
-from p2pstock.bots.telegram.product_cards import term_unit as _unit
+from p2pstock.bots.telegram.product_cards import per_period, term_unit
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.customer_requests import MAX_EXTENSION, profit_available
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind
 from p2pstock.core.money import Money
-from p2pstock.core.people.customers import Customer
 
-END = ConversationHandler.END
+Ask = dict[str, Any]
+"""A side request pending in the user's state."""
 
 
 async def ask_top_up(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     balance = await call(context.services.wallets.balance, press.customer.id)
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.TOP_UP.value}
-    await say(
-        update, context, text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
-    )
-    return TOP_UP
+    asked = text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
+    return await _asking(update, context, allocation, asked, kind=Kind.TOP_UP, state=TOP_UP)
 
 
-async def got_top_up(update: Update, context: BotContext) -> object:
-    """The top-up amount typed: confirm it."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.TOP_UP, lang)
-    if ask is None:
-        return END
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    token = message_of(update).message_id
-    ask.update(token=token, amount=amount.minor, periods=0, done=None)
-    message = text("alloc.top_up.confirm", lang, id=ask["allocation"], amount=amount)
-    await say(update, context, message, confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
+async def _confirm_top_up(typed: Typed, ask: Ask, money: Money) -> object:
+    message = text("alloc.top_up.confirm", typed.lang, id=ask["allocation"], amount=money)
+    return await _to_confirm(typed, ask, message, amount=money.minor)
 
 
 async def ask_extension(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.EXTENSION.value}
-    message = text(
-        "alloc.extension.ask",
-        press.lang,
-        id=allocation.id,
-        max=MAX_EXTENSION,
-        per=_per(allocation.mode, press.lang),
-        fee=Money(allocation.fee_per_period),
-    )
-    await say(update, context, message)
-    return EXTENSION
+    lang, fee = press.lang, Money(allocation.fee_per_period)
+    per = per_period(allocation.mode, lang)
+    asked = text("alloc.extension.ask", lang, id=allocation.id, max=MAX_EXTENSION, per=per, fee=fee)
+    return await _asking(update, context, allocation, asked, kind=Kind.EXTENSION, state=EXTENSION)
 
 
-async def got_extension(update: Update, context: BotContext) -> object:
-    """The number of periods typed: confirm them with their fees."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.EXTENSION, lang)
-    if ask is None:
-        return END
-    typed = (message_of(update).text or "").strip()
-    if not (typed.isdecimal() and len(typed) <= 3 and 1 <= int(typed) <= MAX_EXTENSION):
-        await say(update, context, text("alloc.extension.bad", lang, max=MAX_EXTENSION))
-        return None
-    allocation = await _asked_about(update, context, customer, ask)
-    periods, token = int(typed), message_of(update).message_id
-    amount = Money(periods * allocation.fee_per_period)
-    ask.update(token=token, amount=0, periods=periods, done=None)
+def _periods(typed: Typed, _: Ask) -> int | Again:
+    periods = typed.text.strip()
+    if periods.isdecimal() and len(periods) <= 3 and 1 <= int(periods) <= MAX_EXTENSION:
+        return int(periods)
+    return Again("alloc.extension.bad", {"max": MAX_EXTENSION})
+
+
+async def _confirm_extension(typed: Typed, ask: Ask, periods: int) -> object:
+    """The periods with their fees."""
+    allocation = await _asked_about(typed, ask)
+    unit, fees = term_unit(allocation.mode, typed.lang), Money(periods * allocation.fee_per_period)
     message = text(
-        "alloc.extension.confirm",
-        lang,
-        id=allocation.id,
-        periods=periods,
-        unit=_unit(allocation.mode, lang),
-        amount=amount,
+        "alloc.extension.confirm", typed.lang, id=allocation.id, periods=periods, unit=unit, amount=fees
     )
-    await say(update, context, message, confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
+    return await _to_confirm(typed, ask, message, periods=periods)
 
 
 async def ask_profit(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     available = profit_available(allocation)
     if available <= 0:
-        await say(
-            update, context, text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
-        )
+        none = text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
+        await say(update, context, none)
         return END
-    context.user_state[ASK] = {"allocation": allocation.id, "kind": Kind.PROFIT.value}
-    await say(
-        update, context, text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
-    )
-    return PROFIT
+    asked = text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
+    return await _asking(update, context, allocation, asked, kind=Kind.PROFIT, state=PROFIT)
 
 
-async def got_profit(update: Update, context: BotContext) -> object:
-    """The profit amount typed: at most what can be withdrawn now; confirm it."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    ask = await _waiting(update, context, Kind.PROFIT, lang)
-    if ask is None:
-        return END
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    allocation = await _asked_about(update, context, customer, ask)
+async def _confirm_profit(typed: Typed, ask: Ask, money: Money) -> object:
+    """At most what can be withdrawn now."""
+    allocation = await _asked_about(typed, ask)
     available = profit_available(allocation)
-    if amount.minor > available:
-        await say(update, context, text("alloc.profit.too_much", lang, available=Money(available)))
+    if money.minor > available:
+        await typed.tell("alloc.profit.too_much", available=Money(available))
         return None
-    token = message_of(update).message_id
-    ask.update(token=token, amount=amount.minor, periods=0, done=None)
-    message = text("alloc.profit.confirm", lang, id=allocation.id, amount=amount)
-    await say(update, context, message, confirm(lang, "ask", token, "alloc.ask.button"))
-    return END
+    message = text("alloc.profit.confirm", typed.lang, id=allocation.id, amount=money)
+    return await _to_confirm(typed, ask, message, amount=money.minor)
+
+
+def _waiting(kind: Kind) -> Callable[[Typed], Awaitable[Ask]]:
+    """The side request of ``kind`` waiting for what the customer types."""
+
+    async def waiting(typed: Typed) -> Ask:
+        ask = typed.stored
+        if not (
+            isinstance(ask, dict) and ask.get("kind") == kind.value and isinstance(ask.get("allocation"), str)
+        ):
+            await typed.lost("alloc.draft.lost")
+        return ask
+
+    return waiting
+
+
+TYPED: TypedSteps = (
+    TypedStep(TOP_UP, ASK, _waiting(Kind.TOP_UP), amount, _confirm_top_up),
+    TypedStep(EXTENSION, ASK, _waiting(Kind.EXTENSION), _periods, _confirm_extension),
+    TypedStep(PROFIT, ASK, _waiting(Kind.PROFIT), amount, _confirm_profit),
+)
+"""The amount or the periods of a side request typed."""
+
+
+async def _asking(
+    update: Update, context: BotContext, allocation: Allocation, asked: str, *, kind: Kind, state: str
+) -> str:
+    """A side request of ``kind`` on ``allocation`` waits for what the customer types in ``state``."""
+    context.user_state[ASK] = {"allocation": allocation.id, "kind": kind.value}
+    await say(update, context, asked)
+    return state
+
+
+async def _to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
+    step = _pending(ask, typed.token, amount=amount, periods=periods)
+    return await typed.to_confirm(step, message, confirm(typed.lang, "ask", typed.token, "alloc.ask.button"))
+
+
+def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
+    """``ask`` completed, to be confirmed under the token."""
+    return {**ask, "token": token, "amount": amount, "periods": periods, "done": None}
 
 
 async def ask_termination(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
-    if allocation is None:
-        return END
     if allocation.terminating:
         await say(update, context, text("alloc.detail.terminating", press.lang))
         return END
     token = message_of(update).message_id
-    context.user_state[ASK] = {
-        "allocation": allocation.id,
-        "kind": Kind.TERMINATION.value,
-        "token": token,
-        "amount": 0,
-        "periods": 0,
-        "done": None,
-    }
+    context.user_state[ASK] = _pending({"allocation": allocation.id, "kind": Kind.TERMINATION.value}, token)
     message = text("alloc.termination.confirm", press.lang, id=allocation.id)
     await say(update, context, message, confirm(press.lang, "ask", token, "alloc.ask.button"))
     return END
@@ -171,26 +140,29 @@ async def ask_termination(update: Update, context: BotContext, press: Press) -> 
 async def send_request(update: Update, context: BotContext, press: Press) -> object:
     """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
 
-    async def send(ask: dict[str, Any]) -> object:
+    async def send(ask: Ask) -> object:
         return await _send_ask(update, context, press, ask)
 
     return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=send)
 
 
-async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict[str, Any]) -> object:
+async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask) -> object:
     lang = press.lang
     kind = Kind(str(ask["kind"]))
     if not isinstance(ask.get("done"), str):
+        amount, periods = int(ask.get("amount") or 0), int(ask.get("periods") or 0)
+        allocation, customer_id = str(ask["allocation"]), press.customer.id
+        send = context.services.allocations.ask
         request = await attempt(
             update,
             context,
             lang,
-            context.services.allocations.ask,
-            str(ask["allocation"]),
+            send,
+            allocation,
             kind,
-            customer_id=press.customer.id,
-            amount=int(ask.get("amount") or 0),
-            periods=int(ask.get("periods") or 0),
+            customer_id=customer_id,
+            amount=amount,
+            periods=periods,
         )
         ask["done"] = request.id
     asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
@@ -198,18 +170,15 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: dict
     return END
 
 
-async def _asked_about(
-    update: Update, context: BotContext, customer: Customer, ask: dict[str, Any]
-) -> Allocation:
+async def _asked_about(typed: Typed, ask: Ask) -> Allocation:
     """The allocation a side request being typed is about (as it is now)."""
-    allocations, lang = context.services.allocations, customer.language
-    return await attempt(
-        update, context, lang, allocations.get, str(ask["allocation"]), customer_id=customer.id
-    )
+    allocations = typed.context.services.allocations
+    return await typed.attempt(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
 
 
-async def _running(update: Update, context: BotContext, press: Press) -> Allocation | None:
-    """The allocation the button names, once it is the customer's and in progress (else they are told)."""
+async def _running(update: Update, context: BotContext, press: Press) -> Allocation:
+    """The allocation the button names, once it is the customer's and in progress (else they are told,
+    and the step ends)."""
     await query_of(update).answer()
     allocations = context.services.allocations
     allocation = await attempt(
@@ -217,15 +186,5 @@ async def _running(update: Update, context: BotContext, press: Press) -> Allocat
     )
     if not allocation.running:
         await say(update, context, text("alloc.not_running", press.lang, id=allocation.id))
-        return None
+        handled(END)
     return allocation
-
-
-async def _waiting(update: Update, context: BotContext, kind: Kind, lang: str) -> dict[str, Any] | None:
-    """The side request of ``kind`` waiting for what the customer typed, or ``None`` once they were told
-    it was lost."""
-    ask = context.user_state.get(ASK)
-    if isinstance(ask, dict) and ask.get("kind") == kind.value and isinstance(ask.get("allocation"), str):
-        return ask
-    await say(update, context, text("alloc.draft.lost", lang))
-    return None

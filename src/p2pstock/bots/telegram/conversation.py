@@ -30,8 +30,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from p2pstock.bots.telegram import (
+    allocation_apply,
     allocation_customer,
-    allocation_press,
+    allocation_detail,
     allocation_requests,
     commands,
     customer,
@@ -41,9 +42,11 @@ from p2pstock.bots.telegram import (
     lending_hall,
     lending_mine,
     onboarding,
+    typed,
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
+from p2pstock.bots.telegram.typed import TEXT
 
 NAME = "customer"
 """The conversation's name in the persisted UI state."""
@@ -62,8 +65,8 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "documents": onboarding.ask_document_kind,
         "status": customer.show_status,
         "language": customer.ask_language,
-        "allocate": allocation_customer.show_rate_table,
-        "allocations": allocation_customer.show_list,
+        "allocate": allocation_apply.show_rate_table,
+        "allocations": allocation_detail.show_list,
         "hall": lending_hall.show_hall,
         "borrow": lending_borrowing.show_products,
         "loans": lending_mine.show_mine,
@@ -90,7 +93,13 @@ def _new(messages: filters.BaseFilter) -> filters.BaseFilter:
     return filters.UpdateType.MESSAGE & messages
 
 
-TEXT = filters.TEXT & ~filters.COMMAND
+TYPED: typed.TypedSteps = (
+    *onboarding.TYPED,
+    *funds.TYPED,
+    *allocation_apply.TYPED,
+    *allocation_requests.TYPED,
+)
+"""The steps that wait for what the customer sends (typed.py)."""
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
@@ -103,31 +112,13 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         CallbackQueryHandler(allocation_customer.on_button, pattern=cb.accepts(cb.AllocationStep)),
         CallbackQueryHandler(lending_customer.on_button, pattern=cb.accepts(cb.LoanStep)),
     ]
-    states: dict[object, list[Handler]] = {
-        onboarding.PHONE_CONTACT: [
-            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
-            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_contact),
-        ],
-        onboarding.PHONE_CODE: [
-            MessageHandler(_new(filters.CONTACT), onboarding.got_contact),
-            MessageHandler(_new(TEXT), onboarding.got_code),
-        ],
-        onboarding.IDENTITY_NAME: [MessageHandler(_new(TEXT), onboarding.got_name)],
-        onboarding.IDENTITY_NUMBER: [MessageHandler(_new(TEXT), onboarding.got_resident_id)],
-        onboarding.DOCUMENT_FILE: [
-            MessageHandler(_new(filters.PHOTO | filters.Document.ALL), onboarding.got_document),
-            MessageHandler(_new(~filters.COMMAND), onboarding.not_a_document),
-        ],
-        funds.DEPOSIT_AMOUNT: [MessageHandler(_new(TEXT), funds.got_deposit_amount)],
-        funds.WITHDRAWAL_AMOUNT: [MessageHandler(_new(TEXT), funds.got_withdrawal_amount)],
-        allocation_press.DEPOSIT: [MessageHandler(_new(TEXT), allocation_customer.got_deposit)],
-        allocation_press.TERM: [MessageHandler(_new(TEXT), allocation_customer.got_term)],
-        allocation_press.TOP_UP: [MessageHandler(_new(TEXT), allocation_requests.got_top_up)],
-        allocation_press.EXTENSION: [MessageHandler(_new(TEXT), allocation_requests.got_extension)],
-        allocation_press.PROFIT: [MessageHandler(_new(TEXT), allocation_requests.got_profit)],
-        lending_hall.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_hall.got_invest_amount)],
-        lending_borrowing.TERMS: [MessageHandler(_new(TEXT), lending_borrowing.got_terms)],
-    }
+    states = typed.states(
+        TYPED,
+        {
+            lending_hall.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_hall.got_invest_amount)],
+            lending_borrowing.TERMS: [MessageHandler(_new(TEXT), lending_borrowing.got_terms)],
+        },
+    )
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
@@ -144,15 +135,12 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
 def install(application: BotApplication, *, persistent: bool = True) -> None:
     """Add the customer's handlers to ``application`` (group 0)."""
     application.add_handler(conversation(persistent=persistent))
-    application.add_handler(
-        CallbackQueryHandler(customer.choose_language, pattern=cb.accepts(cb.ChooseLanguage))
-    )
-    application.add_handler(
-        CallbackQueryHandler(customer.turn_statement_page, pattern=cb.accepts(cb.StatementPage))
-    )
-    application.add_handler(
-        CallbackQueryHandler(funds.answer_withdrawal, pattern=cb.accepts(cb.WithdrawalAnswer))
-    )
+    for step, data in (
+        (customer.choose_language, cb.ChooseLanguage),
+        (customer.turn_statement_page, cb.StatementPage),
+        (funds.answer_withdrawal, cb.WithdrawalAnswer),
+    ):
+        application.add_handler(CallbackQueryHandler(step, pattern=cb.accepts(data)))
     application.add_handler(CommandHandler("cancel", customer.cancel))
     application.add_handler(CommandHandler("help", commands.show_help))
 

@@ -13,17 +13,16 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.context import (
     BotContext,
+    attempt,
     call,
     customer_of,
     edit,
     outdated,
     query_of,
     say,
-    tell_error,
     user_of,
 )
 from p2pstock.bots.telegram.texts import language_from_telegram, text
-from p2pstock.core.errors import P2PStockError
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.money import Currency, Money
@@ -43,13 +42,9 @@ async def start(update: Update, context: BotContext) -> int:
     """Register (or find) the customer, open their wallet, greet them and show the menu."""
     customer = await customer_of(update, context, open_wallet=True)
     _forget_steps(context)
-    name = user_of(update).first_name or ""
-    await say(
-        update,
-        context,
-        text("welcome", customer.language, name=name, brand=context.services.brand),
-        keyboards.main_menu(customer.language),
-    )
+    name, lang = user_of(update).first_name or "", customer.language
+    welcome = text("welcome", lang, name=name, brand=context.services.brand)
+    await say(update, context, welcome, keyboards.main_menu(lang))
     return END
 
 
@@ -105,11 +100,10 @@ async def choose_language(update: Update, context: BotContext) -> None:
         await outdated(update, customer.language)
         return
     await query.answer()
-    try:
-        customer = await call(context.services.customers.set_language, customer.id, choice.language)
-    except P2PStockError as error:
-        await tell_error(update, context, error, customer.language)
-        return
+    customers = context.services.customers
+    customer = await attempt(
+        update, context, customer.language, customers.set_language, customer.id, choice.language
+    )
     lang = customer.language
     await edit(update, text("language.set", lang))
     await say(update, context, text("menu.title", lang), keyboards.main_menu(lang))
@@ -122,11 +116,7 @@ async def show_wallet(update: Update, context: BotContext) -> int:
     """Available, frozen and total."""
     customer = await customer_of(update, context)
     lang = customer.language
-    try:
-        balance = await call(context.services.wallets.balance, customer.id)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return END
+    balance = await attempt(update, context, lang, context.services.wallets.balance, customer.id)
     message = text(
         "wallet.show", lang, available=balance.available, frozen=balance.frozen, total=balance.total
     )

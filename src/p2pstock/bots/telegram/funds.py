@@ -7,31 +7,34 @@ or on two devices, asks the wallet for the same request, which it answers once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.confirming import pending, request_id
+from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
     call,
     customer_of,
     edit,
-    message_of,
     outdated,
     query_of,
     say,
     tell_error,
-    typed_amount,
 )
-from p2pstock.bots.telegram.customer import END
+from p2pstock.bots.telegram.services import DepositLinks
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount, dropped, nothing
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 
 DEPOSIT_AMOUNT = "deposit.amount"
 WITHDRAWAL_AMOUNT = "withdrawal.amount"
+WITHDRAWAL = "withdrawal"
+"""The withdrawal waiting for its ✅ in the user's state."""
 
 
 async def ask_deposit(update: Update, context: BotContext) -> str | int:
@@ -45,19 +48,17 @@ async def ask_deposit(update: Update, context: BotContext) -> str | int:
     return DEPOSIT_AMOUNT
 
 
-async def got_deposit_amount(update: Update, context: BotContext) -> str | int | None:
-    """The amount: a payment order is opened and its link sent as a button."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    payments = context.services.payments
+async def _payments(typed: Typed) -> DepositLinks:
+    payments = typed.context.services.payments
     if payments is None:
-        await say(update, context, text("deposit.unavailable", lang))
-        return END
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    link = await attempt(update, context, lang, payments.start_deposit, customer.id, amount)
-    await say(update, context, text("deposit.link", lang, amount=amount), keyboards.pay(lang, link.url))
+        await typed.lost("deposit.unavailable")
+    return payments
+
+
+async def _deposit_link(typed: Typed, payments: DepositLinks, money: Money) -> object:
+    """A payment order is opened and its link sent as a button."""
+    link = await typed.attempt(payments.start_deposit, typed.customer.id, money)
+    await typed.tell("deposit.link", keyboards.pay(typed.lang, link.url), amount=money)
     return END
 
 
@@ -70,58 +71,54 @@ async def ask_withdrawal(update: Update, context: BotContext) -> str | int:
     return WITHDRAWAL_AMOUNT
 
 
-async def got_withdrawal_amount(update: Update, context: BotContext) -> int | None:
-    """The amount: kept as the pending withdrawal, to be confirmed with a button."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
-    message = message_of(update)
-    token = message.message_id
-    context.user_state["withdrawal"] = {
-        "token": token,
-        "request_id": request_id(update, token),
-        "amount": amount.minor,
-        "done": False,
-    }
-    await say(
-        update,
-        context,
-        text("withdraw.confirm", lang, amount=amount),
-        keyboards.confirm_withdrawal(lang, token),
+async def _to_confirm(typed: Typed, _: None, money: Money) -> object:
+    """The amount kept as the pending withdrawal, to be confirmed with a button."""
+    lang, token = typed.lang, typed.token
+    markup = confirm_keyboard(
+        lang,
+        cb.WithdrawalAnswer(True, token),
+        cb.WithdrawalAnswer(False, token),
+        "withdraw.confirm_button",
+        "withdraw.cancel_button",
     )
-    return END
+    step = {"amount": money.minor, "done": False}
+    return await typed.to_confirm(step, text("withdraw.confirm", lang, amount=money), markup)
+
+
+TYPED: TypedSteps = (
+    TypedStep(DEPOSIT_AMOUNT, None, _payments, amount, _deposit_link),
+    TypedStep(WITHDRAWAL_AMOUNT, WITHDRAWAL, nothing, amount, _to_confirm),
+)
+"""The amounts typed."""
 
 
 async def answer_withdrawal(update: Update, context: BotContext) -> None:
     """✅ or ✖️ under a pending withdrawal; a button of any other withdrawal is outdated."""
-    query = query_of(update)
-    choice = cb.parse(query.data)
+    choice = cb.parse(query_of(update).data)
     customer = await customer_of(update, context)
     lang = customer.language
-    if (
-        not isinstance(choice, cb.WithdrawalAnswer)
-        or (waiting := pending(context, "withdrawal", choice.token)) is None
-        or (waiting.get("done") and not choice.confirm)
-    ):
+    if not isinstance(choice, cb.WithdrawalAnswer):
         await outdated(update, lang)
         return
-    await query.answer()
     if not choice.confirm:
-        context.user_state.pop("withdrawal", None)
-        await edit(update, text("withdraw.cancelled", lang))
+        if not await dropped(
+            update, context, lang, WITHDRAWAL, choice.token, done="done", said="withdraw.cancelled"
+        ):
+            await outdated(update, lang)
         return
-    wallets = context.services.wallets
-    amount = Money(int(waiting["amount"]), wallets.currency)
-    try:
-        request = await call(
-            wallets.request_withdrawal, customer.id, request_id=str(waiting["request_id"]), amount=amount
-        )
-    except P2PStockError as error:
-        context.user_state.pop("withdrawal", None)
-        await edit(update, text("withdraw.confirm", lang, amount=amount))
-        await tell_error(update, context, error, lang)
-        return
-    waiting["done"] = True
-    await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
+
+    async def withdraw(step: dict[str, Any]) -> None:
+        wallets = context.services.wallets
+        money = Money(int(step["amount"]), wallets.currency)
+        asked = request_id(update, step["token"])  # tg-<user>-<message the amount was typed in>
+        try:
+            request = await call(wallets.request_withdrawal, customer.id, request_id=asked, amount=money)
+        except P2PStockError as error:
+            context.user_state.pop(WITHDRAWAL, None)
+            await edit(update, text("withdraw.confirm", lang, amount=money))
+            await tell_error(update, context, error, lang)
+            return
+        step["done"] = True
+        await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
+
+    await confirmed_once(update, context, lang, key=WITHDRAWAL, token=choice.token, then=withdraw)

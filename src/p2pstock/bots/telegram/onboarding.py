@@ -4,6 +4,7 @@ the documents, one step of the conversation each (states in conversation.py)."""
 from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import filters
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
@@ -11,37 +12,37 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     call,
     customer_of,
-    message_of,
     outdated,
     query_of,
     say,
-    tell_error,
     user_of,
 )
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Again, Typed, TypedStep, TypedSteps, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import KycStatus, check_real_name
 from p2pstock.core.people.documents import MAX_DOCUMENT_BYTES, ContentType, DocumentKind
-from p2pstock.core.people.phone_codes import (
-    CodeAlreadyUsed,
-    CodeExpired,
-    TooManyAttempts,
-    normalise_phone,
-)
+from p2pstock.core.people.phone_codes import CodeAlreadyUsed, CodeExpired, TooManyAttempts, normalise_phone
 
 PHONE_CONTACT = "phone.contact"
 PHONE_CODE = "phone.code"
 IDENTITY_NAME = "identity.name"
 IDENTITY_NUMBER = "identity.number"
 DOCUMENT_FILE = "document.file"
+PHONE = "phone"
+REAL_NAME = "real_name"
+DOCUMENT_KIND = "document_kind"
+"""What the code, the number and the document wait with in the user's state."""
 
 _MEGABYTES = MAX_DOCUMENT_BYTES // (1024 * 1024)
 _ACCEPTED_TYPES = frozenset(content_type.value for content_type in ContentType)
 _CODE_IS_DEAD = (CodeExpired, CodeAlreadyUsed, TooManyAttempts)
+_FILES = filters.PHOTO | filters.Document.ALL
+_USE_BUTTON = Again("phone.use_button", markup=keyboards.share_contact)
 
 
 # -- phone --------------------------------------------------------------------------------------------
@@ -58,73 +59,55 @@ async def ask_phone(update: Update, context: BotContext) -> str | int:
     return PHONE_CONTACT
 
 
-async def got_contact(update: Update, context: BotContext) -> str | None:
-    """A shared contact: only the user's own number is accepted; a code is texted to it."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    contact = message_of(update).contact
-    if contact is None or contact.user_id != user_of(update).id:
-        await say(update, context, text("phone.not_own", lang), keyboards.share_contact(lang))
-        return None
+def _own_phone(typed: Typed, _: None) -> str | Again:
+    """The customer's own number, from a shared contact, if it is a mainland mobile number."""
+    contact = typed.message.contact
+    if contact is None or contact.user_id != user_of(typed.update).id:
+        return Again("phone.not_own", markup=keyboards.share_contact)
     digits = contact.phone_number.strip()
     try:  # Telegram gives the full international number, usually without the "+"
-        phone = normalise_phone(digits if digits.startswith("+") else f"+{digits}")
+        return normalise_phone(digits if digits.startswith("+") else f"+{digits}")
     except InvalidInput:
-        await say(update, context, text("phone.not_mainland", lang), ReplyKeyboardRemove())
-        return None
-    try:
-        sent = await call(context.services.customers.request_phone_code, customer.id, phone)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return None
-    context.user_state["phone"] = phone
-    minutes = context.services.customers.code_policy.expiry_seconds // 60 or 1
-    await say(
-        update,
-        context,
-        text("phone.code_sent", lang, phone=sent.phone, minutes=minutes),
-        ReplyKeyboardRemove(),
-    )
+        return Again("phone.not_mainland", markup=lambda _: ReplyKeyboardRemove())
+
+
+async def _send_code(typed: Typed, _: None, phone: str) -> object:
+    """A code texted to the number, to be typed back."""
+    customers = typed.context.services.customers
+    sent = await typed.again(customers.request_phone_code, typed.customer.id, phone)
+    typed.state[PHONE] = phone
+    minutes = customers.code_policy.expiry_seconds // 60 or 1
+    await typed.tell("phone.code_sent", ReplyKeyboardRemove(), phone=sent.phone, minutes=minutes)
     return PHONE_CODE
 
 
-async def not_a_contact(update: Update, context: BotContext) -> None:
-    """Anything but the contact button while a number is awaited."""
-    customer = await customer_of(update, context)
-    await say(
-        update,
-        context,
-        text("phone.use_button", customer.language),
-        keyboards.share_contact(customer.language),
-    )
+async def _phone(typed: Typed) -> str:
+    """The number the code was texted to; without it the number is asked again."""
+    if not isinstance(phone := typed.stored, str):
+        await typed.lost("phone.ask", PHONE_CONTACT, keyboards.share_contact(typed.lang))
+    return phone
 
 
-async def got_code(update: Update, context: BotContext) -> str | int | None:
+def _code(typed: Typed, _: str) -> str | Again:
+    policy = typed.context.services.customers.code_policy
+    code = typed.text.strip()
+    return code if policy.well_formed(code) else Again("phone.code_format", {"length": policy.length})
+
+
+async def _confirm_phone(typed: Typed, phone: str, code: str) -> object:
     """The code typed back: right → verified; wrong → attempts left; dead → ask for a new one."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    policy = context.services.customers.code_policy
-    code = (message_of(update).text or "").strip()
-    phone = context.user_state.get("phone")
-    if not isinstance(phone, str):
-        await say(update, context, text("phone.ask", lang), keyboards.share_contact(lang))
-        return PHONE_CONTACT
-    if not policy.well_formed(code):
-        await say(update, context, text("phone.code_format", lang, length=policy.length))
-        return None
+    lang = typed.lang
     try:
-        verified = await call(context.services.customers.confirm_phone, customer.id, phone, code)
+        verified = await call(typed.context.services.customers.confirm_phone, typed.customer.id, phone, code)
     except _CODE_IS_DEAD as error:
-        context.user_state.pop("phone", None)
-        await tell_error(update, context, error, lang)
+        typed.forget()
+        await typed.say(error_text(error, lang))
         return END
     except P2PStockError as error:
-        await tell_error(update, context, error, lang)
+        await typed.say(error_text(error, lang))
         return None
-    context.user_state.pop("phone", None)
-    await say(
-        update, context, text("phone.verified", lang, phone=mask(verified.phone)), keyboards.main_menu(lang)
-    )
+    typed.forget()
+    await typed.tell("phone.verified", keyboards.main_menu(lang), phone=mask(verified.phone))
     return END
 
 
@@ -147,44 +130,47 @@ async def ask_identity(update: Update, context: BotContext) -> str | int:
     return IDENTITY_NAME
 
 
-async def got_name(update: Update, context: BotContext) -> str | None:
-    """The real name; kept as UI state until the number follows."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+def _name(typed: Typed, _: None) -> str | Again:
     try:
-        name = check_real_name(" ".join((message_of(update).text or "").split()))
+        return check_real_name(" ".join(typed.text.split()))
     except UnsafeText as error:  # nothing hidden is kept, not even in the conversation's state
-        await tell_error(update, context, error, lang)
-        return None
+        return Again(error=error)
     except InvalidInput:
-        await say(update, context, text("identity.bad_name", lang))
-        return None
-    context.user_state["real_name"] = name
-    await say(update, context, text("identity.ask_number", lang))
+        return Again("identity.bad_name")
+
+
+async def _ask_number(typed: Typed, _: None, name: str) -> object:
+    """The real name, kept as UI state until the number follows."""
+    typed.state[REAL_NAME] = name
+    await typed.tell("identity.ask_number")
     return IDENTITY_NUMBER
 
 
-async def got_resident_id(update: Update, context: BotContext) -> str | int | None:
-    """The resident ID number: submitted with the name; only its masked form is ever shown back."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    name = context.user_state.get("real_name")
-    if not isinstance(name, str):
-        await say(update, context, text("identity.ask_name", lang))
-        return IDENTITY_NAME
-    number = (message_of(update).text or "").strip()
+async def _real_name(typed: Typed) -> str:
+    if not isinstance(name := typed.stored, str):
+        await typed.lost("identity.ask_name", IDENTITY_NAME)
+    return name
+
+
+def _number(typed: Typed, _: str) -> str:
+    return typed.text.strip()
+
+
+async def _submit_identity(typed: Typed, name: str, number: str) -> object:
+    """The resident ID number, submitted with the name; only its masked form is ever shown back."""
+    lang, customers = typed.lang, typed.context.services.customers
     try:
-        submitted = await call(context.services.customers.submit_identity, customer.id, name, number)
+        submitted = await call(customers.submit_identity, typed.customer.id, name, number)
     except InvalidInput as error:
-        await say(update, context, text("identity.bad_number", lang, detail=error_text(error, lang)))
+        await typed.tell("identity.bad_number", detail=error_text(error, lang))
         return None
     except P2PStockError as error:
-        context.user_state.pop("real_name", None)
-        await tell_error(update, context, error, lang)
+        typed.forget()
+        await typed.say(error_text(error, lang))
         return END
-    context.user_state.pop("real_name", None)
+    typed.forget()
     masked = submitted.resident_id.masked if submitted.resident_id else ""
-    await say(update, context, text("identity.submitted", lang, name=submitted.real_name, masked=masked))
+    await typed.tell("identity.submitted", name=submitted.real_name, masked=masked)
     return END
 
 
@@ -209,47 +195,53 @@ async def choose_document_kind(update: Update, context: BotContext) -> str | int
         await outdated(update, lang)
         return None
     await query.answer()
-    context.user_state["document_kind"] = choice.kind.value
+    context.user_state[DOCUMENT_KIND] = choice.kind.value
     kind = name_of(choice.kind, lang)
     await say(update, context, text("documents.send_file", lang, kind=kind, megabytes=_MEGABYTES))
     return DOCUMENT_FILE
 
 
-async def got_document(update: Update, context: BotContext) -> str | int | None:
-    """A photo or a file: downloaded through the Bot API and handed to the document store."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    message = message_of(update)
+async def _kind(typed: Typed) -> DocumentKind:
+    """The kind of document chosen; without it the kinds are offered again."""
     try:
-        kind = DocumentKind(str(context.user_state.get("document_kind")))
+        return DocumentKind(str(typed.stored))
     except ValueError:
-        return await ask_document_kind(update, context)
+        await typed.lost("documents.choose", END, keyboards.document_kinds(typed.lang))
+
+
+def _file(typed: Typed, _: DocumentKind) -> str | Again:
+    """The id of the photo or file sent, if the document store takes its type and size."""
+    message = typed.message
     if message.photo:
         file_id, size = message.photo[-1].file_id, message.photo[-1].file_size
-    elif message.document is not None:
-        if message.document.mime_type not in _ACCEPTED_TYPES:
-            await say(update, context, text("documents.wrong_type", lang))
-            return None
-        file_id, size = message.document.file_id, message.document.file_size
+    elif message.document is None:
+        return Again("documents.need_file")
+    elif message.document.mime_type not in _ACCEPTED_TYPES:
+        return Again("documents.wrong_type")
     else:
-        await say(update, context, text("documents.need_file", lang))
-        return None
+        file_id, size = message.document.file_id, message.document.file_size
     if size is not None and size > MAX_DOCUMENT_BYTES:
-        await say(update, context, text("documents.too_large", lang, megabytes=_MEGABYTES))
-        return None
+        return Again("documents.too_large", {"megabytes": _MEGABYTES})
+    return file_id
+
+
+async def _upload(typed: Typed, kind: DocumentKind, file_id: str) -> object:
+    """The file, downloaded through the Bot API and handed to the document store."""
+    lang, context = typed.lang, typed.context
     content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
-    try:
-        await call(context.services.customers.upload_document, customer.id, kind.value, content)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-        return None
-    context.user_state.pop("document_kind", None)
-    name = name_of(kind, lang)
-    await say(update, context, text("documents.received", lang, kind=name), keyboards.document_kinds(lang))
+    await typed.again(context.services.customers.upload_document, typed.customer.id, kind.value, content)
+    typed.forget()
+    await typed.tell("documents.received", keyboards.document_kinds(lang), kind=name_of(kind, lang))
     return END
 
 
-async def not_a_document(update: Update, context: BotContext) -> None:
-    """Anything but a photo or a file while a document is awaited."""
-    customer = await customer_of(update, context)
-    await say(update, context, text("documents.need_file", customer.language))
+TYPED: TypedSteps = (
+    TypedStep(PHONE_CONTACT, None, nothing, _own_phone, _send_code, filters.CONTACT, _USE_BUTTON),
+    TypedStep(PHONE_CODE, None, nothing, _own_phone, _send_code, filters.CONTACT),
+    TypedStep(PHONE_CODE, PHONE, _phone, _code, _confirm_phone),
+    TypedStep(IDENTITY_NAME, None, nothing, _name, _ask_number),
+    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, _number, _submit_identity),
+    TypedStep(DOCUMENT_FILE, DOCUMENT_KIND, _kind, _file, _upload, _FILES, Again("documents.need_file")),
+)
+"""The number shared (and shared again while the code is awaited), the code, the name, the resident ID
+number and the document sent."""
