@@ -16,7 +16,6 @@ from bot_harness import BotHarness, TelegramUser, button_data, buttons, play, to
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram import (
-    allocation_chart,
     allocation_customer,
     allocation_detail,
     allocation_timeline,
@@ -588,13 +587,13 @@ def test_an_allocation_without_lines_has_no_chart_yet(app: App) -> None:
 
 
 def test_the_charts_words_are_in_the_customers_language_only_when_its_font_can_draw_them() -> None:
-    title, labels = allocation_chart.chart_words("a1", "zh")
+    title, labels = allocation_timeline.chart_words("a1", "zh")
     chinese = all(chart.draws(word) for word in ("配资 a1 总资产", "总资产", "暂无每日状态"))
     if chinese:
         assert (title, labels.assets) == ("配资 a1 总资产", "总资产")
     else:
         assert (title, labels) == ("Allocation a1: total assets", chart.ChartLabels())
-    assert allocation_chart.chart_words("a1", "en") == ("Allocation a1: total assets", chart.ChartLabels())
+    assert allocation_timeline.chart_words("a1", "en") == ("Allocation a1: total assets", chart.ChartLabels())
 
 
 def test_the_timeline_tells_each_event_in_words_at_shanghai_time(app: App, clock: ManualClock) -> None:

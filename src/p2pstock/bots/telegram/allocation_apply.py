@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
-from p2pstock.bots.telegram.allocation_press import DEPOSIT, DRAFT, TERM, confirm, keyboard, offered
+from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
 from p2pstock.bots.telegram.confirming import confirmed_once, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -171,7 +171,7 @@ async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
         total=Money(quote.total_due),
         minutes=product.payment_deadline_minutes,
     )
-    markup = confirm(lang, "apply", typed.token, "alloc.apply.button")
+    markup = CONFIRM.keyboard(lang, "apply", typed.token, "alloc.apply.button")
     return await typed.to_confirm({**draft, "term": quote.term, "applied": None}, message, markup)
 
 

@@ -22,8 +22,6 @@ them), so a button of an earlier one is outdated.
 
 from __future__ import annotations
 
-from telegram import Update
-
 from p2pstock.bots.telegram import allocation_apply as apply
 from p2pstock.bots.telegram import allocation_detail as detail
 from p2pstock.bots.telegram import allocation_requests as requests
@@ -31,25 +29,15 @@ from p2pstock.bots.telegram import allocation_timeline
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.allocation_password import password
 from p2pstock.bots.telegram.allocation_press import ASK, DRAFT
-from p2pstock.bots.telegram.context import BotContext, customer_of, outdated, query_of
-from p2pstock.bots.telegram.press import Press, Steps
-from p2pstock.bots.telegram.typed import END, dropped
-
-
-async def drop(update: Update, context: BotContext, press: Press) -> object:
-    """✖️ under a quote or a side request's confirmation: forget it."""
-    for key, done in ((DRAFT, "applied"), (ASK, "done")):
-        if await dropped(update, context, press.lang, key, press.subject, done=done, said="alloc.dropped"):
-            return END
-    await outdated(update, press.lang)
-    return None
-
+from p2pstock.bots.telegram.confirming import dropping
+from p2pstock.bots.telegram.press import Steps, customer_buttons, verb_and_subject
+from p2pstock.bots.telegram.typed import TypedSteps
 
 ACTIONS: Steps = {
     "prod": apply.choose_product,
     "lev": apply.choose_leverage,
     "apply": apply.apply,
-    "drop": drop,
+    "drop": dropping((DRAFT, "applied"), (ASK, "done"), said="alloc.dropped"),
     "list": detail.turn_list,
     "show": detail.show_detail,
     "pay": detail.pay,
@@ -63,15 +51,12 @@ ACTIONS: Steps = {
     "end": requests.ask_termination,
     "ask": requests.send_request,
 }
-"""Verb → what its button does (every verb of ``callbacks.ALLOCATION_VERBS``)."""
+"""Verb → what its button does (every verb of ``callbacks.ALLOCATION_VERBS``); ✖️ under a quote or a side
+request's confirmation forgets it."""
 
+on_button = customer_buttons(cb.AllocationStep, verb_and_subject, ACTIONS)
+"""Any ``al:`` button: the step of its verb. The next state of the conversation: a typing step, ``END``,
+or ``None`` (unchanged) for a button that was outdated."""
 
-async def on_button(update: Update, context: BotContext) -> object:
-    """Any ``al:`` button: the step of its verb. The next state of the conversation: a typing step,
-    ``END``, or ``None`` (unchanged) for a button that was outdated."""
-    step = cb.parse(query_of(update).data)
-    customer = await customer_of(update, context)
-    if not isinstance(step, cb.AllocationStep) or step.verb not in ACTIONS:
-        await outdated(update, customer.language)
-        return None
-    return await ACTIONS[step.verb](update, context, Press.of_customer(customer, step.subject))
+TYPED: TypedSteps = (*apply.TYPED, *requests.TYPED)
+"""The deposit and the term of an application, the amount or the periods of a side request typed."""

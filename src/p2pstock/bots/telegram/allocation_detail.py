@@ -12,7 +12,7 @@ from datetime import tzinfo
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.allocation_press import Row, basis_points, keyboard, local_time, verb_on
+from p2pstock.bots.telegram.allocation_press import Row, keyboard, local_time, verb_on
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
@@ -25,7 +25,7 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import per_period, term_unit
+from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END
 from p2pstock.core.allocation.allocations import Allocation, Status

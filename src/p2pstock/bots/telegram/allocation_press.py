@@ -1,5 +1,5 @@
 """What the customer's allocation handlers share: the typing steps, what waits in the user's state, the
-allocation buttons, the confirm keyboard of an application or a side request, and the products on offer."""
+allocation buttons and keyboards, the products on offer, and how times and basis points read."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from datetime import tzinfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.confirming import confirm_keyboard
+from p2pstock.bots.telegram.confirming import ConfirmButtons
 from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.product_cards import basis_points as basis_points  # noqa: PLC0414 - read here by the back office's cards
+from p2pstock.bots.telegram.product_cards import by_code
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import Product
 from p2pstock.core.clock import from_micros
@@ -24,11 +26,8 @@ PROFIT = "allocation.profit"
 
 DRAFT = "allocation_draft"
 ASK = "allocation_ask"
-
-
-def confirm(lang: str, verb: str, token: int, label: str) -> InlineKeyboardMarkup:
-    drop = cb.AllocationStep("drop", str(token))
-    return confirm_keyboard(lang, cb.AllocationStep(verb, str(token)), drop, label, "alloc.drop.button")
+CONFIRM = ConfirmButtons(cb.AllocationStep, "alloc.drop.button")
+"""✅ / ✖️ under a quote or a side request."""
 
 
 def verb_on(verb: str, allocation: Allocation) -> cb.AllocationStep:
@@ -56,14 +55,7 @@ def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
 
 async def offered(context: BotContext, code: str) -> Product | None:
     """The product ``code`` as the rate table offers it now, or None."""
-    products = await call(context.services.products.rate_table)
-    return next((product for product in products if product.code == code), None)
-
-
-def basis_points(bp: int) -> str:
-    """Basis points as a per-cent figure with two decimals: 11,500 → "115.00"."""
-    sign = "-" if bp < 0 else ""
-    return f"{sign}{abs(bp) // 100}.{abs(bp) % 100:02d}"
+    return by_code(await call(context.services.products.rate_table), code)
 
 
 def local_time(micros: int, zone: tzinfo) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import Update
 
-from p2pstock.bots.telegram.allocation_press import ASK, EXTENSION, PROFIT, TOP_UP, confirm
+from p2pstock.bots.telegram.allocation_press import ASK, CONFIRM, EXTENSION, PROFIT, TOP_UP
 from p2pstock.bots.telegram.confirming import confirmed_once
 from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, handled, message_of, query_of, say
 from p2pstock.bots.telegram.press import Press
@@ -117,7 +117,9 @@ async def _asking(
 
 async def _to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
     step = _pending(ask, typed.token, amount=amount, periods=periods)
-    return await typed.to_confirm(step, message, confirm(typed.lang, "ask", typed.token, "alloc.ask.button"))
+    return await typed.to_confirm(
+        step, message, CONFIRM.keyboard(typed.lang, "ask", typed.token, "alloc.ask.button")
+    )
 
 
 def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
@@ -133,7 +135,7 @@ async def ask_termination(update: Update, context: BotContext, press: Press) -> 
     token = message_of(update).message_id
     context.user_state[ASK] = _pending({"allocation": allocation.id, "kind": Kind.TERMINATION.value}, token)
     message = text("alloc.termination.confirm", press.lang, id=allocation.id)
-    await say(update, context, message, confirm(press.lang, "ask", token, "alloc.ask.button"))
+    await say(update, context, message, CONFIRM.keyboard(press.lang, "ask", token, "alloc.ask.button"))
     return END
 
 

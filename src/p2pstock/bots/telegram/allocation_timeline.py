@@ -1,7 +1,8 @@
-"""An allocation's history for whoever pressed the button: the chart of its total assets against the lines,
-and the timeline of its events at the platform's time. One renderer, two audiences: a customer reads each
-event in a sentence, and the side requests after them; staff read each event's name, who did it and its
-data (``Audience``).
+"""An allocation's history for whoever pressed the button: the chart of its total assets against the lines
+(one picture, its words in the reader's language) and the timeline of its events at the platform's time.
+One renderer, two audiences: a customer reads each event in a sentence, and the side requests after them;
+staff read each event's name, who did it and its data, and each has a chart caption of its own
+(``Audience``).
 
 ``chart`` and ``show_timeline`` are the customer's buttons (they answer the press); ``draw_chart`` and
 ``tell_timeline`` the same for a dispatch that answered it already (the administrator's)."""
@@ -17,10 +18,11 @@ import attrs
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from p2pstock.bots.telegram.allocation_chart import send_chart
-from p2pstock.bots.telegram.allocation_press import basis_points, local_time
-from p2pstock.bots.telegram.context import BotContext, attempt, chunks, query_of, say
+from p2pstock.bots.telegram import chart as charts
+from p2pstock.bots.telegram.allocation_press import local_time
+from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, query_of, say
 from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
 from p2pstock.core.allocation.allocations import CallOutcome, Status
 from p2pstock.core.allocation.ports import Event
@@ -68,15 +70,36 @@ async def show_timeline(update: Update, context: BotContext, press: Press) -> ob
 
 
 async def draw_chart(update: Update, context: BotContext, press: Press) -> object:
-    """A PNG of total assets per trading day (the latest revision of each) against the lines."""
-    audience = audience_of(press)
+    """A PNG of total assets per trading day (the latest revision of each) against the lines, captioned
+    with the audience's text (it may show the id, sub-account, days and both lines)."""
+    audience, lang = audience_of(press), press.lang
     timeline = await read_timeline(update, context, press)
+    a = timeline.allocation
     if audience.chart_needs:
-        timeline.allocation.require(*audience.chart_needs)
-    elif not timeline.allocation.warning_line:
-        await say(update, context, text("alloc.chart.no_lines", press.lang))
+        a.require(*audience.chart_needs)
+    elif not a.warning_line:
+        await say(update, context, text("alloc.chart.no_lines", lang))
         return END
-    await send_chart(update, context, timeline, press.lang, audience.caption)
+    points = charts.daily_points(timeline.statuses)
+    title, labels = chart_words(a.id, lang)
+    picture = await call(
+        charts.render_chart,
+        points,
+        warning_line=a.warning_line,
+        liquidation_line=a.liquidation_line,
+        title=title,
+        labels=labels,
+    )
+    said = text(
+        audience.caption,
+        lang,
+        id=a.id,
+        sub_account=a.sub_account or "—",
+        days=len(points),
+        warning=Money(a.warning_line),
+        liquidation=Money(a.liquidation_line),
+    )
+    await context.bot.send_photo(chat_id_of(update), picture, caption=said, filename=f"{a.id}.png")
     return END
 
 
@@ -108,6 +131,29 @@ async def read_timeline(update: Update, context: BotContext, press: Press) -> Ti
 
 def audience_of(press: Press) -> Audience:
     return CUSTOMER if isinstance(press.by, Customer) else STAFF
+
+
+# -- the chart ---------------------------------------------------------------------------------------------
+
+
+def chart_words(allocation_id: str, lang: str) -> tuple[str, charts.ChartLabels]:
+    """The chart's title and labels in ``lang`` when the chart's font can draw them (a machine without a
+    CJK font would draw Chinese as "?"), else in English."""
+    title, labels = _chart_words(allocation_id, lang)
+    words = (title, labels.assets, labels.warning, labels.liquidation, labels.no_data)
+    if all(charts.draws(word) for word in words):
+        return title, labels
+    return _chart_words(allocation_id, "en")
+
+
+def _chart_words(allocation_id: str, lang: str) -> tuple[str, charts.ChartLabels]:
+    labels = charts.ChartLabels(
+        assets=text("alloc.chart.assets", lang),
+        warning=text("alloc.chart.warning", lang),
+        liquidation=text("alloc.chart.liquidation", lang),
+        no_data=text("alloc.chart.no_data", lang),
+    )
+    return text("alloc.chart.title", lang, id=allocation_id), labels
 
 
 # -- an event in words -----------------------------------------------------------------------------------

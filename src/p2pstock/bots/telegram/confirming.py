@@ -2,10 +2,10 @@
 one guard against a second tap while the first is still at work, and one request id for core.
 
 A typed step ends by storing what it asks for (``user_state[key]``, with its ``token``) and showing
-``confirm_keyboard``; the ✅ press runs ``confirmed_once``. Buttons of any other confirmation are outdated,
-a tap while the first is being carried out is told to wait (updates may be processed concurrently, as a
-webhook server does), and a tap after it reaches core with the same ``request_id``, which core answers
-once.
+``ConfirmButtons.keyboard``; ✅ runs ``confirmed_once``, ✖️ a step made by ``dropping``. Buttons of any
+other confirmation are outdated, a tap while the first is being carried out is told to wait (updates may
+be processed concurrently, as a webhook server does), and a tap after it reaches core with the same
+``request_id``, which core answers once.
 """
 
 from __future__ import annotations
@@ -15,11 +15,14 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+import attrs
 from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, outdated, query_of, user_of
+from p2pstock.bots.telegram.context import BotContext, edit, outdated, query_of, user_of
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
 
 _in_flight: set[tuple[int, str]] = set()
@@ -44,11 +47,39 @@ def pending(context: BotContext, key: str, token: object) -> dict[str, Any] | No
     return step if str(step["token"]) == str(token) else None
 
 
-def confirm_keyboard(
-    lang: str, ok: cb.Callback, drop: cb.Callback, label: str, drop_label: str
-) -> InlineKeyboardMarkup:
-    """✅ ``label`` and ✖️ ``drop_label`` side by side."""
-    return InlineKeyboardMarkup([[button(text(label, lang), ok), button(text(drop_label, lang), drop)]])
+@attrs.frozen
+class ConfirmButtons:
+    """A kind of a customer's ✅ / ✖️ buttons: the data of one — (verb, token) → ``cb.AllocationStep``,
+    ``cb.LoanStep`` … — and the ✖️ label."""
+
+    data: Callable[[str, str], cb.Callback]
+    drop_label: str
+
+    def keyboard(self, lang: str, verb: str, token: object, label: str) -> InlineKeyboardMarkup:
+        """✅ ``label`` (``verb`` on ``token``) and ✖️ (``drop`` on it) side by side."""
+        ok, drop = self.data(verb, str(token)), self.data("drop", str(token))
+        return InlineKeyboardMarkup(
+            [[button(text(label, lang), ok), button(text(self.drop_label, lang), drop)]]
+        )
+
+
+def dropping(*waiting: tuple[str, str], said: str) -> Step:
+    """✖️ under a preview pending as one of ``waiting`` — (its key, what it holds once done) — named by the
+    press's token, while it is not done: forgotten, and its message says so (text ``said``); any other ✖️
+    is outdated."""
+
+    async def drop(update: Update, context: BotContext, press: Press) -> object:
+        for key, done in waiting:
+            step = pending(context, key, press.subject)
+            if step is not None and not step.get(done):
+                context.user_state.pop(key, None)
+                await query_of(update).answer()
+                await edit(update, text(said, press.lang))
+                return ConversationHandler.END
+        await outdated(update, press.lang)
+        return None
+
+    return drop
 
 
 @contextlib.contextmanager

@@ -18,7 +18,6 @@ from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.backoffice import CHAT_LANGUAGE
 from p2pstock.core.errors import P2PStockError
-from p2pstock.core.money import Money, MoneyError
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Administrator
 
@@ -204,11 +203,3 @@ async def outdated(update: Update, lang: str) -> None:
     """Answer a button press the bot cannot act on, and do nothing else."""
     await query_of(update).answer(text("outdated", lang))
 
-
-async def typed_amount(update: Update, context: BotContext, lang: str) -> Money | None:
-    """The amount the user typed, or ``None`` once they were told why it cannot be read."""
-    try:
-        return Money.parse(message_of(update).text or "", context.services.wallets.currency)
-    except MoneyError as error:
-        await tell_error(update, context, error, lang)
-        return None

@@ -1,6 +1,6 @@
 """How the customer's handlers are wired: one persistent conversation for the steps that wait for
 typing, and global handlers for the buttons that act on the spot. The state diagram is
-``conversation.mmd`` beside this file.
+``conversation.mmd`` beside this file; its states are the typed steps the modules declare (typed.py).
 
 Order matters within the group: the conversation sees each update first (its entry points may be
 re-entered from any step: a command, a menu button or an allocation button leaves a half-finished
@@ -33,7 +33,6 @@ from p2pstock.bots.telegram import (
     allocation_apply,
     allocation_customer,
     allocation_detail,
-    allocation_requests,
     commands,
     customer,
     funds,
@@ -46,7 +45,6 @@ from p2pstock.bots.telegram import (
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
-from p2pstock.bots.telegram.typed import TEXT
 
 NAME = "customer"
 """The conversation's name in the persisted UI state."""
@@ -88,16 +86,11 @@ async def menu_choice(update: Update, context: BotContext) -> object:
     return await MENU[choice.item](update, context)
 
 
-def _new(messages: filters.BaseFilter) -> filters.BaseFilter:
-    """New messages (never edits of old ones) that pass ``messages``."""
-    return filters.UpdateType.MESSAGE & messages
-
-
 TYPED: typed.TypedSteps = (
     *onboarding.TYPED,
     *funds.TYPED,
-    *allocation_apply.TYPED,
-    *allocation_requests.TYPED,
+    *allocation_customer.TYPED,
+    *lending_customer.TYPED,
 )
 """The steps that wait for what the customer sends (typed.py)."""
 
@@ -112,13 +105,7 @@ def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
         CallbackQueryHandler(allocation_customer.on_button, pattern=cb.accepts(cb.AllocationStep)),
         CallbackQueryHandler(lending_customer.on_button, pattern=cb.accepts(cb.LoanStep)),
     ]
-    states = typed.states(
-        TYPED,
-        {
-            lending_hall.INVEST_AMOUNT: [MessageHandler(_new(TEXT), lending_hall.got_invest_amount)],
-            lending_borrowing.TERMS: [MessageHandler(_new(TEXT), lending_borrowing.got_terms)],
-        },
-    )
+    states = typed.states(TYPED)
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)

@@ -22,6 +22,7 @@ from p2pstock.bots.telegram.context import (
     say,
     user_of,
 )
+from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.entries import Entry, EntryKind
@@ -91,22 +92,19 @@ async def ask_language(update: Update, context: BotContext) -> int:
     return END
 
 
-async def choose_language(update: Update, context: BotContext) -> None:
+async def _set_language(update: Update, context: BotContext, press: Press) -> None:
     """Store the language chosen and show the menu in it."""
-    query = query_of(update)
-    choice = cb.parse(query.data)
-    customer = await customer_of(update, context)
-    if not isinstance(choice, cb.ChooseLanguage):
-        await outdated(update, customer.language)
-        return
-    await query.answer()
+    await query_of(update).answer()
     customers = context.services.customers
     customer = await attempt(
-        update, context, customer.language, customers.set_language, customer.id, choice.language
+        update, context, press.lang, customers.set_language, press.customer.id, press.subject
     )
     lang = customer.language
     await edit(update, text("language.set", lang))
     await say(update, context, text("menu.title", lang), keyboards.main_menu(lang))
+
+
+choose_language = customer_buttons(cb.ChooseLanguage, lambda c: ("set", c.language), {"set": _set_language})
 
 
 # -- wallet and fund activity ---------------------------------------------------------------------------
@@ -134,23 +132,21 @@ async def show_statement(update: Update, context: BotContext) -> int:
     return END
 
 
-async def turn_statement_page(update: Update, context: BotContext) -> None:
+async def _turn_statement_page(update: Update, context: BotContext, press: Press) -> None:
     """◀ ▶ on a page of fund activity: the page is replaced in place."""
-    query = query_of(update)
-    choice = cb.parse(query.data)
-    customer = await customer_of(update, context)
-    cursors = context.user_state.get("statement")
-    if (
-        not isinstance(choice, cb.StatementPage)
-        or not isinstance(cursors, list)
-        or choice.page >= len(cursors)
-    ):
-        await outdated(update, customer.language)
+    number, cursors = int(press.subject), context.user_state.get("statement")
+    if not isinstance(cursors, list) or number >= len(cursors):
+        await outdated(update, press.lang)
         return
-    await query.answer()
-    page = await _statement_page(context, customer, choice.page)
+    await query_of(update).answer()
+    page = await _statement_page(context, press.customer, number)
     if page is not None:
         await edit(update, *page)
+
+
+turn_statement_page = customer_buttons(
+    cb.StatementPage, lambda c: ("turn", str(c.page)), {"turn": _turn_statement_page}
+)
 
 
 async def _statement_page(

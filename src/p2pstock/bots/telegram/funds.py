@@ -13,21 +13,12 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, request_id
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    call,
-    customer_of,
-    edit,
-    outdated,
-    query_of,
-    say,
-    tell_error,
-)
+from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, request_id
+from p2pstock.bots.telegram.context import BotContext, attempt, call, customer_of, edit, say, tell_error
+from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.services import DepositLinks
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount, dropped, nothing
+from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount, nothing
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 
@@ -71,16 +62,22 @@ async def ask_withdrawal(update: Update, context: BotContext) -> str | int:
     return WITHDRAWAL_AMOUNT
 
 
+def _answer(verb: str, token: str) -> cb.WithdrawalAnswer:
+    """✅ (``ok``) or ✖️ (``drop``) under the withdrawal pending under ``token``."""
+    return cb.WithdrawalAnswer(verb == "ok", int(token))
+
+
+ANSWERS = ConfirmButtons(_answer, "withdraw.cancel_button")
+
+
+def _read_answer(answer: cb.WithdrawalAnswer) -> tuple[str, str]:
+    return "ok" if answer.confirm else "drop", str(answer.token)
+
+
 async def _to_confirm(typed: Typed, _: None, money: Money) -> object:
     """The amount kept as the pending withdrawal, to be confirmed with a button."""
-    lang, token = typed.lang, typed.token
-    markup = confirm_keyboard(
-        lang,
-        cb.WithdrawalAnswer(True, token),
-        cb.WithdrawalAnswer(False, token),
-        "withdraw.confirm_button",
-        "withdraw.cancel_button",
-    )
+    lang = typed.lang
+    markup = ANSWERS.keyboard(lang, "ok", typed.token, "withdraw.confirm_button")
     step = {"amount": money.minor, "done": False}
     return await typed.to_confirm(step, text("withdraw.confirm", lang, amount=money), markup)
 
@@ -92,27 +89,18 @@ TYPED: TypedSteps = (
 """The amounts typed."""
 
 
-async def answer_withdrawal(update: Update, context: BotContext) -> None:
-    """✅ or ✖️ under a pending withdrawal; a button of any other withdrawal is outdated."""
-    choice = cb.parse(query_of(update).data)
-    customer = await customer_of(update, context)
-    lang = customer.language
-    if not isinstance(choice, cb.WithdrawalAnswer):
-        await outdated(update, lang)
-        return
-    if not choice.confirm:
-        if not await dropped(
-            update, context, lang, WITHDRAWAL, choice.token, done="done", said="withdraw.cancelled"
-        ):
-            await outdated(update, lang)
-        return
+async def _withdraw(update: Update, context: BotContext, press: Press) -> None:
+    """✅ under the pending withdrawal: the amount frozen and a withdrawal requested, once."""
+    lang = press.lang
 
     async def withdraw(step: dict[str, Any]) -> None:
         wallets = context.services.wallets
         money = Money(int(step["amount"]), wallets.currency)
         asked = request_id(update, step["token"])  # tg-<user>-<message the amount was typed in>
         try:
-            request = await call(wallets.request_withdrawal, customer.id, request_id=asked, amount=money)
+            request = await call(
+                wallets.request_withdrawal, press.customer.id, request_id=asked, amount=money
+            )
         except P2PStockError as error:
             context.user_state.pop(WITHDRAWAL, None)
             await edit(update, text("withdraw.confirm", lang, amount=money))
@@ -121,4 +109,12 @@ async def answer_withdrawal(update: Update, context: BotContext) -> None:
         step["done"] = True
         await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
 
-    await confirmed_once(update, context, lang, key=WITHDRAWAL, token=choice.token, then=withdraw)
+    await confirmed_once(update, context, lang, key=WITHDRAWAL, token=press.subject, then=withdraw)
+
+
+answer_withdrawal = customer_buttons(
+    cb.WithdrawalAnswer,
+    _read_answer,
+    {"ok": _withdraw, "drop": dropping((WITHDRAWAL, "done"), said="withdraw.cancelled")},
+)
+"""✅ or ✖️ under a pending withdrawal; a button of any other withdrawal is outdated."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -63,23 +64,14 @@ def document_kinds(lang: str) -> InlineKeyboardMarkup:
     )
 
 
-def confirm_withdrawal(lang: str, token: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(text("withdraw.confirm_button", lang), cb.WithdrawalAnswer(True, token)),
-                button(text("withdraw.cancel_button", lang), cb.WithdrawalAnswer(False, token)),
-            ]
-        ]
-    )
+def turns(lang: str, page: int, more: bool, to: Callable[[int], cb.Callback]) -> list[InlineKeyboardButton]:
+    """◀ to the page before ``page`` (from 0), if any, and ▶ to the next, if there are ``more``."""
+    row = [button(text("statement.previous", lang), to(page - 1))] if page > 0 else []
+    return row + ([button(text("statement.next", lang), to(page + 1))] if more else [])
 
 
 def statement_pages(lang: str, page: int, *, more: bool) -> InlineKeyboardMarkup | None:
-    row = []
-    if page > 0:
-        row.append(button(text("statement.previous", lang), cb.StatementPage(page - 1)))
-    if more:
-        row.append(button(text("statement.next", lang), cb.StatementPage(page + 1)))
+    row = turns(lang, page, more, cb.StatementPage)
     return InlineKeyboardMarkup([row]) if row else None
 
 

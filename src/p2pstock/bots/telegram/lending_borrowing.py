@@ -12,23 +12,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    customer_of,
-    edit,
-    message_of,
-    outdated,
-    query_of,
-    say,
-    tell_error,
-)
+from p2pstock.bots.telegram.context import BotContext, call, customer_of, edit, outdated, query_of, say
+from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm, keep, kept_for
+from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import loan_products_text, loan_ranges, percent
+from p2pstock.bots.telegram.product_cards import by_code, loan_products_text, loan_ranges, percent
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.applications import check_purpose
 from p2pstock.core.lending.products import LoanProduct
@@ -75,35 +67,50 @@ async def ask_terms(update: Update, context: BotContext, press: Press) -> object
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
-    keep(context, APPLYING, product=code, method=method)
+    APPLYING.keep(context, product=code, method=method)
     await say(update, context, text("loan.terms.ask", press.lang, **loan_ranges(product)))
     return TERMS
 
 
-async def got_terms(update: Update, context: BotContext) -> object:
-    """ "amount months rate% purpose" typed: the application to confirm, with the documents it rests on."""
-    found = await kept_for(update, context, APPLYING)
-    if found is None:
-        return END
-    customer, step = found
-    lang = customer.language
-    product = await call(_offered, context.services, str(step["product"]))
-    read = _read_terms(message_of(update).text or "")
+Terms = tuple[int, int, int, str]
+"""(amount in fen, months, rate in basis points, purpose) of an application."""
+
+
+async def _applying(typed: Typed) -> tuple[Kept, LoanProduct]:
+    """The application being typed and its product, while the product is offered."""
+    step = await APPLYING.kept(typed)
+    product = await call(_offered, typed.context.services, str(step["product"]))
     if product is None:
-        await say(update, context, text("loan.product.gone", lang))
-        return END
-    if read is None:
-        await say(update, context, text("loan.terms.bad", lang, **loan_ranges(product)))
-        return None
-    documents = await _qualifications(context, customer)
+        await typed.lost("loan.product.gone")
+    return step, product
+
+
+def _terms(typed: Typed, waiting: tuple[Kept, LoanProduct]) -> Terms | Again:
+    """The terms from "5000 18 12 shop"."""
+    bad = Again("loan.terms.bad", loan_ranges(waiting[1]))
+    parts = typed.text.split(maxsplit=3)
+    if len(parts) != 4 or not parts[1].isdecimal() or len(parts[1]) > 3:
+        return bad
+    try:
+        amount = Money.parse(parts[0]).minor
+        rate = Money.parse(parts[2].removesuffix("%")).minor  # a percentage with two decimals: basis points
+    except P2PStockError:
+        return bad
+    return amount, int(parts[1]), rate, parts[3].strip()
+
+
+async def _to_confirm(typed: Typed, waiting: tuple[Kept, LoanProduct], terms: Terms) -> object:
+    """The application to confirm, with the documents it rests on."""
+    (step, product), lang = waiting, typed.lang
+    documents = await _qualifications(typed.context, typed.customer)
     if not documents:
-        await say(update, context, text("loan.documents.none", lang))
+        await typed.tell("loan.documents.none")
         return END
-    amount, months, rate_bp, typed_purpose = read
+    amount, months, rate_bp, typed_purpose = terms
     try:
         purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
     except InvalidInput as error:
-        await tell_error(update, context, error, lang)
+        await typed.say(error_text(error, lang))
         return None
     message = text(
         "loan.apply.confirm",
@@ -117,23 +124,10 @@ async def got_terms(update: Update, context: BotContext) -> object:
         documents=len(documents),
         days=product.bidding_days_max,
     )
-    terms = {"amount": amount, "months": months, "rate": rate_bp, "purpose": purpose, "documents": documents}
-    return await ask_to_confirm(
-        update, context, lang, APPLYING, message, product=step["product"], method=step["method"], **terms
+    kept = {"product": step["product"], "method": step["method"], "amount": amount, "months": months}
+    return await APPLYING.ask(
+        typed.update, typed.context, lang, message, **kept, rate=rate_bp, purpose=purpose, documents=documents
     )
-
-
-def _read_terms(typed: str) -> tuple[int, int, int, str] | None:
-    """(amount in fen, months, rate in basis points, purpose) from "5000 18 12 shop", or None."""
-    parts = typed.split(maxsplit=3)
-    if len(parts) != 4 or not parts[1].isdecimal() or len(parts[1]) > 3:
-        return None
-    try:
-        amount = Money.parse(parts[0]).minor
-        rate = Money.parse(parts[2].removesuffix("%")).minor  # a percentage with two decimals: basis points
-    except P2PStockError:
-        return None
-    return amount, int(parts[1]), rate, parts[3].strip()
 
 
 async def _qualifications(context: BotContext, customer: Customer) -> list[str]:
@@ -144,7 +138,7 @@ async def _qualifications(context: BotContext, customer: Customer) -> list[str]:
 
 
 def _offered(services: BotServices, code: str) -> LoanProduct | None:
-    return next((product for product in services.loan_products.offered() if product.code == code), None)
+    return by_code(services.loan_products.offered(), code)
 
 
 def _apply(services: BotServices, customer: Customer, step: Kept, request_id: str) -> str:
@@ -165,3 +159,5 @@ def _apply(services: BotServices, customer: Customer, step: Kept, request_id: st
 
 
 APPLYING = Confirmation("apply", "loan.apply.button", _apply)
+TYPED: TypedSteps = (TypedStep(TERMS, STEP, _applying, _terms, _to_confirm),)
+""" "amount months rate% purpose" typed."""

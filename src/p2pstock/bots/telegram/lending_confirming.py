@@ -13,18 +13,17 @@ from typing import Any
 
 import attrs
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.confirming import confirm_keyboard, confirmed_once, new_token, pending, request_id
-from p2pstock.bots.telegram.context import BotContext, attempt, customer_of, edit, outdated, query_of, say
+from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, new_token, request_id
+from p2pstock.bots.telegram.context import BotContext, attempt, edit, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
-from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END, Typed
 from p2pstock.core.people.customers import Customer
 
-END = ConversationHandler.END
 STEP = "loan_step"
+BUTTONS = ConfirmButtons(cb.LoanStep, "loan.drop.button")
 
 Kept = Mapping[str, Any]
 """A step as it waits in the user's state (JSON)."""
@@ -42,35 +41,24 @@ class Confirmation:
     button: str
     carry_out: CarryOut
 
+    def keep(self, context: BotContext, **step: object) -> None:
+        """``step`` of this kind waits in the user's state (the one lending step that does)."""
+        context.user_state[STEP] = {**step, "kind": self.kind}
 
-def keep(context: BotContext, confirmation: Confirmation, **step: object) -> None:
-    """``step`` of the kind ``confirmation`` confirms waits in the user's state (the one step that does)."""
-    context.user_state[STEP] = {**step, "kind": confirmation.kind}
+    async def kept(self, typed: Typed) -> dict[str, Any]:
+        """The step of this kind that what the customer typed is for (else they are told it expired)."""
+        step = typed.stored
+        if not isinstance(step, dict) or step.get("kind") != self.kind:
+            await typed.lost("loan.step.lost")
+        return step
 
-
-async def kept_for(
-    update: Update, context: BotContext, confirmation: Confirmation
-) -> tuple[Customer, dict[str, Any]] | None:
-    """The customer and the step their typed message is for (of the kind ``confirmation`` confirms); None
-    once told it expired."""
-    customer = await customer_of(update, context)
-    step = context.user_state.get(STEP)
-    if isinstance(step, dict) and step.get("kind") == confirmation.kind:
-        return customer, step
-    await say(update, context, text("loan.step.lost", customer.language))
-    return None
-
-
-async def ask_to_confirm(
-    update: Update, context: BotContext, lang: str, confirmation: Confirmation, message: str, **step: object
-) -> int:
-    """``message`` with ✅ / ✖️ under it; ``step`` waits for them."""
-    token = new_token()
-    keep(context, confirmation, **step, token=token)
-    ok, drop = cb.LoanStep("ok", token), cb.LoanStep("drop", token)
-    markup = confirm_keyboard(lang, ok, drop, confirmation.button, "loan.drop.button")
-    await say(update, context, message, markup)
-    return END
+    async def ask(self, update: Update, context: BotContext, lang: str, message: str, **step: object) -> int:
+        """``message`` with ✅ / ✖️ under it, naming a new token; ``step`` waits for them."""
+        token = new_token()
+        self.keep(context, **step, token=token)
+        markup = BUTTONS.keyboard(lang, "ok", token, self.button)
+        await say(update, context, message, markup)
+        return END
 
 
 async def confirmed(
@@ -92,12 +80,6 @@ async def confirmed(
     return await confirmed_once(update, context, press.lang, key=STEP, token=press.subject, then=carry_out)
 
 
-async def dropped(update: Update, context: BotContext, press: Press) -> object:
-    """✖️ under the pending step named by the button's token: forget it."""
-    if pending(context, STEP, press.subject) is None:
-        await outdated(update, press.lang)
-        return None
-    context.user_state.pop(STEP, None)
-    await query_of(update).answer()
-    await edit(update, text("cancelled", press.lang))
-    return END
+dropped = dropping((STEP, "done"), said="cancelled")
+"""✖️ under the pending step named by the button's token: forgotten (a lending step is never marked done:
+its ✅ leaves core to answer a second tap)."""

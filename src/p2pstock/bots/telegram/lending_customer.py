@@ -10,9 +10,10 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import lending_borrowing as borrowing
 from p2pstock.bots.telegram import lending_hall as hall
 from p2pstock.bots.telegram import lending_mine as mine
-from p2pstock.bots.telegram.context import BotContext, customer_of, outdated, query_of
+from p2pstock.bots.telegram.context import BotContext
 from p2pstock.bots.telegram.lending_confirming import confirmed, dropped
-from p2pstock.bots.telegram.press import Press, Steps
+from p2pstock.bots.telegram.press import Press, Steps, customer_buttons, verb_and_subject
+from p2pstock.bots.telegram.typed import TypedSteps
 
 CONFIRMATIONS = {c.kind: c for c in (hall.INVESTING, borrowing.APPLYING, mine.REPAYING, mine.REPAYING_EARLY)}
 """What ✅ carries out, by the kind of the step it confirms."""
@@ -37,12 +38,8 @@ STEPS: Steps = {
     "drop": dropped,
 }
 
+on_button = customer_buttons(cb.LoanStep, verb_and_subject, STEPS)
+"""Any ``ln:`` button: the step of its verb (a typing step, ``END``, or ``None`` if outdated)."""
 
-async def on_button(update: Update, context: BotContext) -> object:
-    """Any ``ln:`` button: the step of its verb (a typing step, ``END``, or ``None`` if outdated)."""
-    step = cb.parse(query_of(update).data)
-    customer = await customer_of(update, context)
-    if not isinstance(step, cb.LoanStep) or step.verb not in STEPS:
-        await outdated(update, customer.language)
-        return None
-    return await STEPS[step.verb](update, context, Press.of_customer(customer, step.subject))
+TYPED: TypedSteps = (*hall.TYPED, *borrowing.TYPED)
+"""The investment's amount and the application's terms typed."""

@@ -21,15 +21,15 @@ from p2pstock.bots.telegram.context import (
     outdated,
     query_of,
     say,
-    tell_error,
-    typed_amount,
 )
-from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm, keep, kept_for
+from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.keyboards import button, turns
+from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending import bidding
 from p2pstock.core.lending.hall import LoanPage
@@ -83,18 +83,14 @@ async def _hall_page(
         [button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))]
         for loan in loans[:HALL_PAGE]
     ]
-    turns = []
-    if page > 0:
-        turns.append(button(text("statement.previous", lang), cb.LoanStep("hall", f"{page - 1}:{shown}")))
-    if len(loans) > HALL_PAGE:
-        turns.append(button(text("statement.next", lang), cb.LoanStep("hall", f"{page + 1}:{shown}")))
+    pages = turns(lang, page, len(loans) > HALL_PAGE, lambda to: cb.LoanStep("hall", f"{to}:{shown}"))
     filters = [
         button(text(f"loan.filter.{name}", lang), cb.LoanStep("hall", f"0:{name}"))
         for name in HALL_FILTERS
         if name != shown
     ]
     threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    return "\n".join(lines), InlineKeyboardMarkup([*rows, *([turns] if turns else []), *threes])
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, *([pages] if pages else []), *threes])
 
 
 def _hall_line(loan: Loan, lang: str) -> str:
@@ -145,39 +141,32 @@ async def ask_amount(update: Update, context: BotContext, press: Press) -> objec
     await query_of(update).answer()
     loan = await attempt(update, context, press.lang, context.services.lending.get, press.subject)
     low, high = loan.bid_range()
-    keep(context, INVESTING, loan=loan.id)
+    INVESTING.keep(context, loan=loan.id)
     await say(
         update, context, text("loan.invest.ask", press.lang, id=loan.id, low=Money(low), high=Money(high))
     )
     return INVEST_AMOUNT
 
 
-async def got_invest_amount(update: Update, context: BotContext) -> object:
+async def _offer(typed: Typed, step: Kept, money: Money) -> object:
     """The amount typed: what it would bring, to confirm."""
-    found = await kept_for(update, context, INVESTING)
-    if found is None:
-        return END
-    customer, step = found
-    lang = customer.language
-    amount = await typed_amount(update, context, lang)
-    if amount is None:
-        return None
+    lang = typed.lang
     try:
-        page = await call(context.services.lending.loan_page, str(step["loan"]), amount=amount.minor)
+        page = await call(typed.context.services.lending.loan_page, str(step["loan"]), amount=money.minor)
         if page.loan.status is not LoanStatus.LISTED:
-            await say(update, context, text("loan.invest.closed", lang, id=page.loan.id))
+            await typed.tell("loan.invest.closed", id=page.loan.id)
             return END
-        bidding.check_amount(page.loan, amount.minor)
+        bidding.check_amount(page.loan, money.minor)
     except P2PStockError as error:  # an amount out of range is asked for again
-        await tell_error(update, context, error, lang)
+        await typed.say(error_text(error, lang))
         return None if isinstance(error, InvalidInput) else END
     interest = total_interest(page.schedule)
     fee = interest * page.loan.product.interest_fee_bp // 10_000
-    offer = text("loan.invest.confirm", lang, id=page.loan.id, amount=amount, interest=Money(interest - fee))
+    offer = text("loan.invest.confirm", lang, id=page.loan.id, amount=money, interest=Money(interest - fee))
     shown = page.schedule[:3] + page.schedule[-1:] if len(page.schedule) > 4 else page.schedule
     message = "\n".join([offer, *(_expected_line(installment, lang) for installment in shown)])
-    return await ask_to_confirm(
-        update, context, lang, INVESTING, message, loan=step["loan"], amount=amount.minor
+    return await INVESTING.ask(
+        typed.update, typed.context, lang, message, loan=step["loan"], amount=money.minor
     )
 
 
@@ -200,3 +189,5 @@ def _invest(services: BotServices, customer: Customer, step: Kept, request_id: s
 
 
 INVESTING = Confirmation("invest", "loan.invest.button", _invest)
+TYPED: TypedSteps = (TypedStep(INVEST_AMOUNT, STEP, INVESTING.kept, amount, _offer),)
+"""The amount of an investment typed."""

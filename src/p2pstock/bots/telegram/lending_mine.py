@@ -26,10 +26,11 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.lending_confirming import END, Confirmation, Kept, ask_to_confirm
+from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import END
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.views import Holding, InstallmentView
@@ -154,8 +155,8 @@ async def _ask_to_repay(
     """A repayment to confirm: core refuses it if the loan was repaid meanwhile or the amount changed."""
     key = "loan.early.confirm" if repaying is REPAYING_EARLY else "loan.pay.confirm"
     message = text(key, press.lang, id=loan.id, amount=Money(amount))
-    return await ask_to_confirm(
-        update, context, press.lang, repaying, message, loan=loan.id, amount=amount, payments=loan.payments
+    return await repaying.ask(
+        update, context, press.lang, message, loan=loan.id, amount=amount, payments=loan.payments
     )
 
 

@@ -8,17 +8,10 @@ from telegram.ext import filters
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    customer_of,
-    outdated,
-    query_of,
-    say,
-    user_of,
-)
+from p2pstock.bots.telegram.context import BotContext, call, customer_of, query_of, say, user_of
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import Again, Typed, TypedStep, TypedSteps, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
@@ -185,20 +178,18 @@ async def ask_document_kind(update: Update, context: BotContext) -> int:
     return END
 
 
-async def choose_document_kind(update: Update, context: BotContext) -> str | int | None:
+async def _wait_for_file(update: Update, context: BotContext, press: Press) -> str:
     """A kind was chosen: wait for its photo or file."""
-    query = query_of(update)
-    choice = cb.parse(query.data)
-    customer = await customer_of(update, context)
-    lang = customer.language
-    if not isinstance(choice, cb.ChooseDocument):
-        await outdated(update, lang)
-        return None
-    await query.answer()
-    context.user_state[DOCUMENT_KIND] = choice.kind.value
-    kind = name_of(choice.kind, lang)
-    await say(update, context, text("documents.send_file", lang, kind=kind, megabytes=_MEGABYTES))
+    await query_of(update).answer()
+    context.user_state[DOCUMENT_KIND] = press.subject
+    kind = name_of(DocumentKind(press.subject), press.lang)
+    await say(update, context, text("documents.send_file", press.lang, kind=kind, megabytes=_MEGABYTES))
     return DOCUMENT_FILE
+
+
+choose_document_kind = customer_buttons(
+    cb.ChooseDocument, lambda c: ("kind", c.kind.value), {"kind": _wait_for_file}
+)
 
 
 async def _kind(typed: Typed) -> DocumentKind:

@@ -5,12 +5,13 @@ step waited with) and handed to the step its verb names in the module's table (`
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from telegram import Update
 
-from p2pstock.bots.telegram.context import BotContext
+from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.context import BotContext, customer_of, outdated, query_of
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Administrator
 
@@ -48,3 +49,27 @@ Step = Callable[[Update, BotContext, Press], Coroutine[Any, Any, object]]
 
 Steps = Mapping[str, Step]
 """A module's buttons: verb → step."""
+
+D = TypeVar("D")
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+
+
+def customer_buttons(data: type[D], read: Callable[[D], tuple[str, str]], steps: Steps) -> Handler:
+    """The handler of a customer's buttons whose data is ``data``: ``read`` into (verb, subject), the step
+    of the verb run on the customer's ``Press``. Any other button is answered as outdated (``None``: the
+    conversation's state unchanged)."""
+
+    async def on_button(update: Update, context: BotContext) -> object:
+        parsed = cb.parse(query_of(update).data)
+        customer = await customer_of(update, context)
+        verb, subject = read(parsed) if isinstance(parsed, data) else ("", "")
+        if verb not in steps:
+            await outdated(update, customer.language)
+            return None
+        return await steps[verb](update, context, Press.of_customer(customer, subject))
+
+    return on_button
+
+
+def verb_and_subject(step: cb.AllocationStep | cb.LoanStep) -> tuple[str, str]:
+    return step.verb, step.subject

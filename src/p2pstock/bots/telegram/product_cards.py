@@ -4,13 +4,16 @@ use the same texts, so what an administrator approves is what customers will see
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TypeVar
 
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.products import Mode, Product
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.money import Money
+
+P = TypeVar("P", Product, LoanProduct)
 
 
 def rate_table_text(products: Sequence[Product], lang: str) -> str:
@@ -86,10 +89,20 @@ def ppm_percent(ppm: int) -> str:
     return f"{(Decimal(ppm) / 10_000).normalize():f}"
 
 
+def basis_points(bp: int) -> str:
+    """Basis points as a per-cent figure with two decimals: 11,500 → "115.00"."""
+    sign = "-" if bp < 0 else ""
+    return f"{sign}{abs(bp) // 100}.{abs(bp) % 100:02d}"
+
+
 def percent(bp: int) -> str:
     """Basis points as a percentage with two decimals: 1200 → 12.00%."""
-    whole, part = divmod(bp, 100)
-    return f"{whole}.{part:02d}%"
+    return f"{basis_points(bp)}%"
+
+
+def by_code(products: Iterable[P], code: str) -> P | None:
+    """The product ``code`` of ``products``, or None."""
+    return next((product for product in products if product.code == code), None)
 
 
 def term_unit(mode: Mode, lang: str) -> str:

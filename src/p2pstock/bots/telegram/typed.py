@@ -21,17 +21,14 @@ import attrs
 from telegram import Message, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
-from p2pstock.bots.telegram.confirming import pending
 from p2pstock.bots.telegram.context import (
     BotContext,
     Data,
     attempt,
     call,
     customer_of,
-    edit,
     handled,
     message_of,
-    query_of,
     say,
 )
 from p2pstock.bots.telegram.errors import error_text
@@ -177,9 +174,9 @@ TypedSteps = tuple[TypedStep[Any, Any], ...]
 Handler = BaseHandler[Update, BotContext, object]
 
 
-def states(steps: TypedSteps, others: Mapping[object, list[Handler]]) -> dict[object, list[Handler]]:
-    """The conversation's states: in each, the messages its typed steps read, what they tell any other
-    message, then its ``others``."""
+def states(steps: TypedSteps) -> dict[object, list[Handler]]:
+    """The conversation's states: in each, the messages its typed steps read, then what they tell any
+    other message."""
     built: dict[object, list[Handler]] = {}
     new = filters.UpdateType.MESSAGE
     for step in steps:
@@ -187,8 +184,6 @@ def states(steps: TypedSteps, others: Mapping[object, list[Handler]]) -> dict[ob
     for step in steps:
         if step.otherwise is not None:
             built[step.state].append(MessageHandler(new & ~filters.COMMAND, step.on_other))
-    for state, handlers in others.items():
-        built.setdefault(state, []).extend(handlers)
     return built
 
 
@@ -198,17 +193,3 @@ def amount(typed: Typed, _: object = None) -> Money | Again:
         return Money.parse(typed.text, typed.context.services.wallets.currency)
     except MoneyError as error:
         return Again(error=error)
-
-
-async def dropped(
-    update: Update, context: BotContext, lang: str, key: str, token: object, *, done: str, said: str
-) -> bool:
-    """✖️ under the preview pending as ``key`` and named by ``token``, while it is not ``done``: forgotten,
-    and its message says so (text ``said``); False when there is none such."""
-    step = pending(context, key, token)
-    if step is None or step.get(done):
-        return False
-    context.user_state.pop(key, None)
-    await query_of(update).answer()
-    await edit(update, text(said, lang))
-    return True
