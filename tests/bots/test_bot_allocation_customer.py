@@ -787,8 +787,8 @@ def test_a_chinese_customer_applies_pays_and_reads_the_detail_in_chinese(app: Ap
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(user.presses("m:allocate"))
         assert bot.request.last_text().startswith(
-            "📈 配资产品与费率\n\n【按天配资】按天\n· 杠杆与费率：3 倍 0.05 %/交易日"
-        )
+            "📈 配资产品与费率\n\n【按天配资】按天\n· 杠杆与费率：3 倍 0.05 %/交易日；5 倍 0.06 %/交易日\n"
+        )  # the rates are a Chinese list: no ASCII punctuation between them
         await bot.send(user.presses("al:prod:monthly"))
         await bot.send(user.presses("al:lev:5:monthly"))
         await bot.send(user.says("10000"))

@@ -8,12 +8,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
-from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.texts import DEFAULT_LANGUAGE, text
 from p2pstock.core.allocation.products import Mode, Product
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.money import Money
 
 P = TypeVar("P", Product, LoanProduct)
+SEPARATORS = {"zh": "；", "en": "; "}
+"""What separates the items of a list within a line, in each language's own punctuation."""
 
 
 def rate_table_text(products: Sequence[Product], lang: str) -> str:
@@ -26,7 +28,7 @@ def rate_table_text(products: Sequence[Product], lang: str) -> str:
 
 def allocation_product_text(product: Product, lang: str) -> str:
     per = per_period(product.mode, lang)
-    rates = "; ".join(
+    rates = SEPARATORS.get(lang, SEPARATORS[DEFAULT_LANGUAGE]).join(
         text("alloc.table.rate", lang, leverage=r.leverage, rate=ppm_percent(r.rate_ppm), per=per)
         for r in product.rates
     )
