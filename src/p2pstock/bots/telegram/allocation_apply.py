@@ -20,7 +20,6 @@ from p2pstock.bots.telegram.confirming import confirmed_once, request_id
 from p2pstock.bots.telegram.context import (
     BotContext,
     call,
-    customer_of,
     edit,
     outdated,
     query_of,
@@ -42,10 +41,9 @@ Draft = tuple[dict[str, Any], Product]
 """The pending application and its product as offered now."""
 
 
-async def show_rate_table(update: Update, context: BotContext) -> int:
+async def show_rate_table(update: Update, context: BotContext, press: Press) -> int:
     """Every product on offer with its terms, and a button per product."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+    lang = press.lang
     products = await call(context.services.products.rate_table)
     if not products:
         await say(update, context, text("alloc.table.empty", lang))

@@ -17,7 +17,6 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
     call,
-    customer_of,
     edit,
     outdated,
     query_of,
@@ -40,10 +39,9 @@ LIST_PAGE = 8
 _MAX_PAGE = 999
 
 
-async def show_list(update: Update, context: BotContext) -> int:
+async def show_list(update: Update, context: BotContext, press: Press) -> int:
     """The customer's allocations, newest first, a button each."""
-    customer = await customer_of(update, context)
-    message, markup = await _list_page(context, customer, 0)
+    message, markup = await _list_page(context, press.customer, 0)
     await say(update, context, message, markup)
     return END
 

@@ -202,4 +202,3 @@ async def tell_error(update: Update, context: BotContext, error: P2PStockError, 
 async def outdated(update: Update, lang: str) -> None:
     """Answer a button press the bot cannot act on, and do nothing else."""
     await query_of(update).answer(text("outdated", lang))
-

@@ -44,12 +44,12 @@ from p2pstock.bots.telegram import (
     typed,
 )
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotApplication, BotContext, query_of
+from p2pstock.bots.telegram.context import BotApplication, BotContext, customer_of, query_of
+from p2pstock.bots.telegram.press import Press, Step
 
 NAME = "customer"
 """The conversation's name in the persisted UI state."""
 
-Step = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
 Handler = BaseHandler[Update, BotContext, object]
 
 MENU: Mapping[str, Step] = MappingProxyType(
@@ -72,8 +72,6 @@ MENU: Mapping[str, Step] = MappingProxyType(
 )
 """Menu item → the step it opens (the same as the command of that name)."""
 
-COMMANDS: Mapping[str, Step] = MappingProxyType({"start": customer.start, "menu": customer.menu, **MENU})
-
 
 async def menu_choice(update: Update, context: BotContext) -> object:
     """A main-menu button: the step it names."""
@@ -83,7 +81,17 @@ async def menu_choice(update: Update, context: BotContext) -> object:
         await customer.stale_button(update, context)
         return None
     await query.answer()
-    return await MENU[choice.item](update, context)
+    press = Press.of_customer(await customer_of(update, context), choice.item)
+    return await MENU[choice.item](update, context, press)
+
+
+def command(step: Step) -> Callable[[Update, BotContext], Coroutine[Any, Any, object]]:
+    """The command that opens menu item ``step``."""
+
+    async def on_command(update: Update, context: BotContext) -> object:
+        return await step(update, context, Press.of_customer(await customer_of(update, context), ""))
+
+    return on_command
 
 
 TYPED: typed.TypedSteps = (
@@ -98,7 +106,9 @@ TYPED: typed.TypedSteps = (
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
     """The customer's conversation; persistent, a restart resumes each chat where it was."""
     entry_points: list[Handler] = [
-        *(CommandHandler(name, step) for name, step in COMMANDS.items()),
+        CommandHandler("start", customer.start),
+        CommandHandler("menu", customer.menu),
+        *(CommandHandler(name, command(step)) for name, step in MENU.items()),
         CallbackQueryHandler(menu_choice, pattern=cb.accepts(cb.Menu)),
         CallbackQueryHandler(onboarding.choose_document_kind, pattern=cb.accepts(cb.ChooseDocument)),
         # Every allocation button: those that ask for typing enter a state below, the others end any step.

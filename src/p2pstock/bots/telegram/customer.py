@@ -85,10 +85,9 @@ async def stale_button(update: Update, context: BotContext) -> None:
 # -- language -----------------------------------------------------------------------------------------
 
 
-async def ask_language(update: Update, context: BotContext) -> int:
+async def ask_language(update: Update, context: BotContext, press: Press) -> int:
     """Offer the two languages."""
-    customer = await customer_of(update, context)
-    await say(update, context, text("language.choose", customer.language), keyboards.languages())
+    await say(update, context, text("language.choose", press.lang), keyboards.languages())
     return END
 
 
@@ -110,11 +109,10 @@ choose_language = customer_buttons(cb.ChooseLanguage, lambda c: ("set", c.langua
 # -- wallet and fund activity ---------------------------------------------------------------------------
 
 
-async def show_wallet(update: Update, context: BotContext) -> int:
+async def show_wallet(update: Update, context: BotContext, press: Press) -> int:
     """Available, frozen and total."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    balance = await attempt(update, context, lang, context.services.wallets.balance, customer.id)
+    lang = press.lang
+    balance = await attempt(update, context, lang, context.services.wallets.balance, press.customer.id)
     message = text(
         "wallet.show", lang, available=balance.available, frozen=balance.frozen, total=balance.total
     )
@@ -122,11 +120,10 @@ async def show_wallet(update: Update, context: BotContext) -> int:
     return END
 
 
-async def show_statement(update: Update, context: BotContext) -> int:
+async def show_statement(update: Update, context: BotContext, press: Press) -> int:
     """The first page of the wallet's fund activity."""
-    customer = await customer_of(update, context)
     context.user_state["statement"] = [0]
-    page = await _statement_page(context, customer, 0)
+    page = await _statement_page(context, press.customer, 0)
     if page is not None:
         await say(update, context, *page)
     return END
@@ -189,10 +186,9 @@ def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
 # -- verification status ----------------------------------------------------------------------------
 
 
-async def show_status(update: Update, context: BotContext) -> int:
+async def show_status(update: Update, context: BotContext, press: Press) -> int:
     """Where the customer's verification stands, with each document's review."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+    customer, lang = press.customer, press.lang
     documents = await call(context.services.customers.documents, customer.id)
     lines = [text("status.title", lang, status=customer.status)]
     if customer.rejection_reason:

@@ -14,7 +14,7 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, request_id
-from p2pstock.bots.telegram.context import BotContext, attempt, call, customer_of, edit, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, say, tell_error
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.services import DepositLinks
 from p2pstock.bots.telegram.texts import text
@@ -28,10 +28,9 @@ WITHDRAWAL = "withdrawal"
 """The withdrawal waiting for its ✅ in the user's state."""
 
 
-async def ask_deposit(update: Update, context: BotContext) -> str | int:
+async def ask_deposit(update: Update, context: BotContext, press: Press) -> str | int:
     """Ask how much to deposit."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+    lang = press.lang
     if context.services.payments is None:
         await say(update, context, text("deposit.unavailable", lang))
         return END
@@ -53,11 +52,10 @@ async def _deposit_link(typed: Typed, payments: DepositLinks, money: Money) -> o
     return END
 
 
-async def ask_withdrawal(update: Update, context: BotContext) -> str | int:
+async def ask_withdrawal(update: Update, context: BotContext, press: Press) -> str | int:
     """Ask how much to withdraw, showing what is available."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    balance = await attempt(update, context, lang, context.services.wallets.balance, customer.id)
+    lang = press.lang
+    balance = await attempt(update, context, lang, context.services.wallets.balance, press.customer.id)
     await say(update, context, text("withdraw.ask", lang, available=balance.available))
     return WITHDRAWAL_AMOUNT
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, call, customer_of, edit, outdated, query_of, say
+from p2pstock.bots.telegram.context import BotContext, call, edit, outdated, query_of, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
@@ -34,9 +34,8 @@ TERMS = "loan.terms"
 QUALIFICATIONS = ("house_certificate", "bank_statement", "other")
 
 
-async def show_products(update: Update, context: BotContext) -> int:
-    customer = await customer_of(update, context)
-    lang = customer.language
+async def show_products(update: Update, context: BotContext, press: Press) -> int:
+    lang = press.lang
     products = await call(context.services.loan_products.offered)
     if not products:
         await say(update, context, text("loan.products.empty", lang))

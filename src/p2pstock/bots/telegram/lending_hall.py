@@ -16,7 +16,6 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
     call,
-    customer_of,
     edit,
     outdated,
     query_of,
@@ -55,9 +54,8 @@ HALL_FILTERS: dict[str, HallFilter] = {
 """The filters the hall offers: by term, by rate, by repayment method."""
 
 
-async def show_hall(update: Update, context: BotContext) -> int:
-    customer = await customer_of(update, context)
-    await say(update, context, *await _hall_page(context, customer.language, 0, "all"))
+async def show_hall(update: Update, context: BotContext, press: Press) -> int:
+    await say(update, context, *await _hall_page(context, press.lang, 0, "all"))
     return END
 
 

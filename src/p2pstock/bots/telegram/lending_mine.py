@@ -18,7 +18,6 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
     call,
-    customer_of,
     edit,
     outdated,
     query_of,
@@ -48,16 +47,14 @@ OWN_BUTTONS = {
 """What a borrower may do with their loan in each state: (verb, label)."""
 
 
-async def show_mine(update: Update, context: BotContext) -> int:
-    customer = await customer_of(update, context)
-    await say(update, context, *await _mine(context, customer))
+async def show_mine(update: Update, context: BotContext, press: Press) -> int:
+    await say(update, context, *await _mine(context, press.customer))
     return END
 
 
 async def turn_mine(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    await say(update, context, *await _mine(context, press.customer))
-    return END
+    return await show_mine(update, context, press)
 
 
 async def _mine(context: BotContext, customer: Customer) -> tuple[str, InlineKeyboardMarkup | None]:

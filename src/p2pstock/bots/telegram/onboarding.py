@@ -8,7 +8,7 @@ from telegram.ext import filters
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.context import BotContext, call, customer_of, query_of, say, user_of
+from p2pstock.bots.telegram.context import BotContext, call, query_of, say, user_of
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press, customer_buttons
@@ -41,11 +41,10 @@ _USE_BUTTON = Again("phone.use_button", markup=keyboards.share_contact)
 # -- phone --------------------------------------------------------------------------------------------
 
 
-async def ask_phone(update: Update, context: BotContext) -> str | int:
+async def ask_phone(update: Update, context: BotContext, press: Press) -> str | int:
     """Ask for the user's own number through the contact button."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    if customer.status not in (KycStatus.REGISTERED, KycStatus.PHONE_VERIFIED):
+    lang = press.lang
+    if press.customer.status not in (KycStatus.REGISTERED, KycStatus.PHONE_VERIFIED):
         await say(update, context, text("phone.locked", lang))
         return END
     await say(update, context, text("phone.ask", lang), keyboards.share_contact(lang))
@@ -107,15 +106,14 @@ async def _confirm_phone(typed: Typed, phone: str, code: str) -> object:
 # -- identity -----------------------------------------------------------------------------------------
 
 
-async def ask_identity(update: Update, context: BotContext) -> str | int:
+async def ask_identity(update: Update, context: BotContext, press: Press) -> str | int:
     """Ask for the real name, when the customer's status lets them submit an identity."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+    lang = press.lang
     refusal = {
         KycStatus.REGISTERED: "identity.need_phone",
         KycStatus.IDENTITY_SUBMITTED: "identity.already_submitted",
         KycStatus.VERIFIED: "identity.already_verified",
-    }.get(customer.status)
+    }.get(press.customer.status)
     if refusal is not None:
         await say(update, context, text(refusal, lang))
         return END
@@ -170,11 +168,9 @@ async def _submit_identity(typed: Typed, name: str, number: str) -> object:
 # -- documents ----------------------------------------------------------------------------------------
 
 
-async def ask_document_kind(update: Update, context: BotContext) -> int:
+async def ask_document_kind(update: Update, context: BotContext, press: Press) -> int:
     """Offer the kinds of document."""
-    customer = await customer_of(update, context)
-    lang = customer.language
-    await say(update, context, text("documents.choose", lang), keyboards.document_kinds(lang))
+    await say(update, context, text("documents.choose", press.lang), keyboards.document_kinds(press.lang))
     return END
 
 
