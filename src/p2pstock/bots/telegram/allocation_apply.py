@@ -10,23 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import product_cards
+from p2pstock.bots.telegram import keyboards, product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
 from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
 from p2pstock.bots.telegram.confirming import confirmed_once, request_id
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    edit,
-    outdated,
-    query_of,
-    say,
-    tell_error,
-)
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.context import BotContext, call, edit, outdated, query_of, say, tell_error
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import deposit_range, per_period, ppm_percent, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -218,18 +209,11 @@ async def _apply(update: Update, context: BotContext, press: Press, draft: dict[
         )
     except P2PStockError as error:
         if isinstance(error, Refused) and customer.status is not KycStatus.VERIFIED:
-            await say(update, context, text("alloc.verify_first", lang), _verify_buttons(lang))
+            verify = keyboards.menu(lang, ("phone", "identity"), ("documents", "status"))
+            await say(update, context, text("alloc.verify_first", lang), verify)
         else:
             await tell_error(update, context, error, lang)
         return END
     draft["applied"] = allocation.id
     await render(update, context, allocation, lang, header="alloc.applied")
     return END
-
-
-def _verify_buttons(lang: str) -> InlineKeyboardMarkup:
-    """The steps of proving who one is, from the menu."""
-    rows = (("phone", "identity"), ("documents", "status"))
-    return InlineKeyboardMarkup(
-        [[button(text(f"menu.{item}", lang), cb.Menu(item)) for item in row] for row in rows]
-    )

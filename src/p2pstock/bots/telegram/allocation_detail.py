@@ -12,17 +12,9 @@ from datetime import tzinfo
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.allocation_press import Row, keyboard, local_time, verb_on
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    call,
-    edit,
-    outdated,
-    query_of,
-    say,
-)
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -61,8 +53,7 @@ async def _list_page(context: BotContext, customer: Customer, page: int) -> tupl
     lang = customer.language
     mine = await call(context.services.allocations.of_customer, customer.id)
     if not mine:
-        allocate = button(text("menu.allocate", lang), cb.Menu("allocate"))
-        return text("alloc.list.empty", lang), InlineKeyboardMarkup([[allocate]])
+        return text("alloc.list.empty", lang), keyboards.menu(lang, ("allocate",))
     page = min(page, (len(mine) - 1) // LIST_PAGE)
     first = page * LIST_PAGE
     lines = [text("alloc.list.title", lang, page=page + 1)]
@@ -210,15 +201,9 @@ async def pay(update: Update, context: BotContext, press: Press) -> object:
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
-    services = context.services
+    paying, who = context.services.allocations.pay, press.customer.id
     allocation = await attempt(
-        update,
-        context,
-        press.lang,
-        services.allocations.pay,
-        allocation_id,
-        Component(part),
-        customer_id=press.customer.id,
+        update, context, press.lang, paying, allocation_id, Component(part), customer_id=who
     )
     await render(update, context, allocation, press.lang)
     return END
@@ -227,14 +212,8 @@ async def pay(update: Update, context: BotContext, press: Press) -> object:
 async def cancel(update: Update, context: BotContext, press: Press) -> object:
     """✖️ an application awaiting payment or review: cancelled."""
     await query_of(update).answer()
-    allocation = await attempt(
-        update,
-        context,
-        press.lang,
-        context.services.allocations.cancel,
-        press.subject,
-        customer_id=press.customer.id,
-    )
+    cancelling, who = context.services.allocations.cancel, press.customer.id
+    allocation = await attempt(update, context, press.lang, cancelling, press.subject, customer_id=who)
     await render(update, context, allocation, press.lang, header="alloc.cancelled")
     return END
 

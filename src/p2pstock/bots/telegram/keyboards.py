@@ -17,10 +17,6 @@ def button(label: str, callback: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=cb.write(callback))
 
 
-def _menu_button(item: str, lang: str) -> InlineKeyboardButton:
-    return button(text(f"menu.{item}", lang), cb.Menu(item))
-
-
 MAIN_MENU_ROWS = (
     ("wallet", "statement"),
     ("deposit", "withdraw"),
@@ -32,16 +28,21 @@ MAIN_MENU_ROWS = (
 )
 
 
+def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """Rows of main-menu items."""
+    return InlineKeyboardMarkup(
+        [[button(text(f"menu.{item}", lang), cb.Menu(item)) for item in row] for row in rows]
+    )
+
+
 @functools.cache  # one per language: a keyboard is immutable, and the main menu goes with most replies
 def main_menu(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_menu_button(item, lang) for item in row] for row in MAIN_MENU_ROWS])
+    return menu(lang, *MAIN_MENU_ROWS)
 
 
 @functools.cache
 def wallet_actions(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[_menu_button("deposit", lang), _menu_button("withdraw", lang)], [_menu_button("statement", lang)]]
-    )
+    return menu(lang, ("deposit", "withdraw"), ("statement",))
 
 
 def languages() -> InlineKeyboardMarkup:

@@ -12,15 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    call,
-    edit,
-    outdated,
-    query_of,
-    say,
-)
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button, turns
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
