@@ -8,6 +8,7 @@ the draft remembers the allocation it made, and a tap while the first is at work
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from telegram import Update
@@ -17,7 +18,7 @@ from p2pstock.bots.telegram import keyboards, product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
 from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
 from p2pstock.bots.telegram.confirming import confirmed_once, request_id
-from p2pstock.bots.telegram.context import BotContext, call, edit, outdated, query_of, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say, tell_error
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import deposit_range, per_period, ppm_percent, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -37,11 +38,9 @@ async def show_rate_table(update: Update, context: BotContext, press: Press) -> 
     lang = press.lang
     products = await call(context.services.products.rate_table)
     if not products:
-        await say(update, context, text("alloc.table.empty", lang))
-        return END
+        return await ended(update, context, text("alloc.table.empty", lang))
     rows = [[(product.name, cb.AllocationStep("prod", product.code))] for product in products]
-    await say(update, context, product_cards.rate_table_text(products, lang), keyboard(rows))
-    return END
+    return await ended(update, context, product_cards.rate_table_text(products, lang), keyboard(rows))
 
 
 async def choose_product(update: Update, context: BotContext, press: Press) -> object:
@@ -58,8 +57,9 @@ async def choose_product(update: Update, context: BotContext, press: Press) -> o
             "alloc.leverage.button", lang, leverage=r.leverage, rate=ppm_percent(r.rate_ppm), per=per
         )
         rows.append([(label, cb.AllocationStep("lev", f"{r.leverage}:{product.code}"))])
-    await say(update, context, text("alloc.leverage.choose", lang, name=product.name), keyboard(rows))
-    return END
+    return await ended(
+        update, context, text("alloc.leverage.choose", lang, name=product.name), keyboard(rows)
+    )
 
 
 async def choose_leverage(update: Update, context: BotContext, press: Press) -> object:
@@ -180,10 +180,7 @@ def _term_range(product: Product, lang: str) -> dict[str, object]:
 
 async def apply(update: Update, context: BotContext, press: Press) -> object:
     """✅ under a quote: the application sent to core, once however often it is tapped."""
-
-    async def then(draft: dict[str, Any]) -> object:
-        return await _apply(update, context, press, draft)
-
+    then = functools.partial(_apply, update, context, press)
     return await confirmed_once(update, context, press.lang, key=DRAFT, token=press.subject, then=then)
 
 

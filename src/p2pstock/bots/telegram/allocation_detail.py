@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.allocation_press import Row, keyboard, local_time, verb_on
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of, say
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, outdated, query_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -34,8 +34,7 @@ _MAX_PAGE = 999
 async def show_list(update: Update, context: BotContext, press: Press) -> int:
     """The customer's allocations, newest first, a button each."""
     message, markup = await _list_page(context, press.customer, 0)
-    await say(update, context, message, markup)
-    return END
+    return await ended(update, context, message, markup)
 
 
 async def turn_list(update: Update, context: BotContext, press: Press) -> object:

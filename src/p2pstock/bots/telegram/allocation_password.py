@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from p2pstock.bots.telegram.allocation_detail import show
-from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, query_of, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, ended, query_of, say, tell_error
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END
@@ -38,11 +38,9 @@ async def password(update: Update, context: BotContext, press: Press) -> object:
         allocation = await call(allocations.get, press.subject, customer_id=customer_id)
         delivery = await call(allocations.password_to_send, press.subject, customer_id=customer_id)
     except PasswordOnItsWay:
-        await say(update, context, text("alloc.password.on_its_way", lang))
-        return END
+        return await ended(update, context, text("alloc.password.on_its_way", lang))
     except Refused:
-        await say(update, context, text("alloc.password.refused", lang))
-        return END
+        return await ended(update, context, text("alloc.password.refused", lang))
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
         return END

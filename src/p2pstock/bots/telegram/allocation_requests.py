@@ -4,6 +4,7 @@ once; an administrator decides it (``allocation_admin``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,7 +12,17 @@ from telegram import Update
 
 from p2pstock.bots.telegram.allocation_press import ASK, CONFIRM, EXTENSION, PROFIT, TOP_UP
 from p2pstock.bots.telegram.confirming import confirmed_once
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, handled, message_of, query_of, say
+from p2pstock.bots.telegram.context import (
+    BotContext,
+    attempt,
+    call,
+    edit,
+    ended,
+    handled,
+    message_of,
+    query_of,
+    say,
+)
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -67,8 +78,7 @@ async def ask_profit(update: Update, context: BotContext, press: Press) -> objec
     available = profit_available(allocation)
     if available <= 0:
         none = text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
-        await say(update, context, none)
-        return END
+        return await ended(update, context, none)
     asked = text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
     return await _asking(update, context, allocation, asked, kind=Kind.PROFIT, state=PROFIT)
 
@@ -130,45 +140,30 @@ def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
 async def ask_termination(update: Update, context: BotContext, press: Press) -> object:
     allocation = await _running(update, context, press)
     if allocation.terminating:
-        await say(update, context, text("alloc.detail.terminating", press.lang))
-        return END
+        return await ended(update, context, text("alloc.detail.terminating", press.lang))
     token = message_of(update).message_id
     context.user_state[ASK] = _pending({"allocation": allocation.id, "kind": Kind.TERMINATION.value}, token)
     message = text("alloc.termination.confirm", press.lang, id=allocation.id)
-    await say(update, context, message, CONFIRM.keyboard(press.lang, "ask", token, "alloc.ask.button"))
-    return END
+    return await ended(
+        update, context, message, CONFIRM.keyboard(press.lang, "ask", token, "alloc.ask.button")
+    )
 
 
 async def send_request(update: Update, context: BotContext, press: Press) -> object:
     """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
-
-    async def send(ask: Ask) -> object:
-        return await _send_ask(update, context, press, ask)
-
-    return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=send)
+    then = functools.partial(_send_ask, update, context, press)
+    return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=then)
 
 
 async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask) -> object:
-    lang = press.lang
-    kind = Kind(str(ask["kind"]))
+    lang, kind = press.lang, Kind(str(ask["kind"]))
     if not isinstance(ask.get("done"), str):
         amount, periods = int(ask.get("amount") or 0), int(ask.get("periods") or 0)
-        allocation, customer_id = str(ask["allocation"]), press.customer.id
-        send = context.services.allocations.ask
-        request = await attempt(
-            update,
-            context,
-            lang,
-            send,
-            allocation,
-            kind,
-            customer_id=customer_id,
-            amount=amount,
-            periods=periods,
-        )
+        sending, allocation, who = context.services.allocations.ask, str(ask["allocation"]), press.customer.id
+        numbers = {"amount": amount, "periods": periods}
+        request = await attempt(update, context, lang, sending, allocation, kind, customer_id=who, **numbers)
         ask["done"] = request.id
-    asked = text("alloc.asked", lang, kind=kind, request=ask["done"])
-    await edit(update, asked)
+    await edit(update, text("alloc.asked", lang, kind=kind, request=ask["done"]))
     return END
 
 

@@ -20,7 +20,7 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import chart as charts
 from p2pstock.bots.telegram.allocation_press import local_time
-from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, query_of, say
+from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, ended, query_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
@@ -78,8 +78,7 @@ async def draw_chart(update: Update, context: BotContext, press: Press) -> objec
     if audience.chart_needs:
         a.require(*audience.chart_needs)
     elif not a.warning_line:
-        await say(update, context, text("alloc.chart.no_lines", lang))
-        return END
+        return await ended(update, context, text("alloc.chart.no_lines", lang))
     points = charts.daily_points(timeline.statuses)
     title, labels = chart_words(a.id, lang)
     picture = await call(

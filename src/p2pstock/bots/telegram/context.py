@@ -179,6 +179,12 @@ async def say(update: Update, context: BotContext, message: str, markup: Any = N
     return await context.bot.send_message(chat_id=chat_id_of(update), text=message, reply_markup=markup)
 
 
+async def ended(update: Update, context: BotContext, message: str, markup: Any = None) -> int:
+    """``say`` the last word of this step: the conversation's END."""
+    await say(update, context, message, markup)
+    return ConversationHandler.END
+
+
 async def edit(update: Update, message: str, markup: Any = None) -> None:
     """Replace the text of the message whose button was pressed (a double tap changes nothing)."""
     try:

@@ -17,6 +17,7 @@ from p2pstock.bots.telegram.context import (
     call,
     customer_of,
     edit,
+    ended,
     outdated,
     query_of,
     say,
@@ -45,15 +46,15 @@ async def start(update: Update, context: BotContext) -> int:
     _forget_steps(context)
     name, lang = user_of(update).first_name or "", customer.language
     welcome = text("welcome", lang, name=name, brand=context.services.brand)
-    await say(update, context, welcome, keyboards.main_menu(lang))
-    return END
+    return await ended(update, context, welcome, keyboards.main_menu(lang))
 
 
 async def menu(update: Update, context: BotContext) -> int:
     """Show the main menu."""
     customer = await customer_of(update, context)
-    await say(update, context, text("menu.title", customer.language), keyboards.main_menu(customer.language))
-    return END
+    return await ended(
+        update, context, text("menu.title", customer.language), keyboards.main_menu(customer.language)
+    )
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -87,8 +88,7 @@ async def stale_button(update: Update, context: BotContext) -> None:
 
 async def ask_language(update: Update, context: BotContext, press: Press) -> int:
     """Offer the two languages."""
-    await say(update, context, text("language.choose", press.lang), keyboards.languages())
-    return END
+    return await ended(update, context, text("language.choose", press.lang), keyboards.languages())
 
 
 async def _set_language(update: Update, context: BotContext, press: Press) -> None:
@@ -116,8 +116,7 @@ async def show_wallet(update: Update, context: BotContext, press: Press) -> int:
     message = text(
         "wallet.show", lang, available=balance.available, frozen=balance.frozen, total=balance.total
     )
-    await say(update, context, message, keyboards.wallet_actions(lang))
-    return END
+    return await ended(update, context, message, keyboards.wallet_actions(lang))
 
 
 async def show_statement(update: Update, context: BotContext, press: Press) -> int:
@@ -201,8 +200,7 @@ async def show_status(update: Update, context: BotContext, press: Press) -> int:
         )
     lines.append(text("status.documents", lang) if documents else text("status.no_documents", lang))
     lines += [_document_line(document, lang) for document in documents]
-    await say(update, context, "\n".join(lines), keyboards.main_menu(lang))
-    return END
+    return await ended(update, context, "\n".join(lines), keyboards.main_menu(lang))
 
 
 def _document_line(document: CustomerDocument, lang: str) -> str:

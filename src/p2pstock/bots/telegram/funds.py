@@ -14,11 +14,11 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, request_id
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, say, tell_error
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.services import DepositLinks
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount, nothing
+from p2pstock.bots.telegram.typed import Typed, TypedStep, TypedSteps, amount, nothing
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 
@@ -32,8 +32,7 @@ async def ask_deposit(update: Update, context: BotContext, press: Press) -> str 
     """Ask how much to deposit."""
     lang = press.lang
     if context.services.payments is None:
-        await say(update, context, text("deposit.unavailable", lang))
-        return END
+        return await ended(update, context, text("deposit.unavailable", lang))
     await say(update, context, text("deposit.ask", lang))
     return DEPOSIT_AMOUNT
 
@@ -48,8 +47,7 @@ async def _payments(typed: Typed) -> DepositLinks:
 async def _deposit_link(typed: Typed, payments: DepositLinks, money: Money) -> object:
     """A payment order is opened and its link sent as a button."""
     link = await typed.attempt(payments.start_deposit, typed.customer.id, money)
-    await typed.tell("deposit.link", keyboards.pay(typed.lang, link.url), amount=money)
-    return END
+    return await typed.ended("deposit.link", keyboards.pay(typed.lang, link.url), amount=money)
 
 
 async def ask_withdrawal(update: Update, context: BotContext, press: Press) -> str | int:

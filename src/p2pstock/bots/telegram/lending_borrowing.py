@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, call, edit, outdated, query_of, say
+from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
@@ -38,11 +38,9 @@ async def show_products(update: Update, context: BotContext, press: Press) -> in
     lang = press.lang
     products = await call(context.services.loan_products.offered)
     if not products:
-        await say(update, context, text("loan.products.empty", lang))
-        return END
+        return await ended(update, context, text("loan.products.empty", lang))
     rows = [[button(product.name, cb.LoanStep("prod", product.code))] for product in products]
-    await say(update, context, loan_products_text(products, lang), InlineKeyboardMarkup(rows))
-    return END
+    return await ended(update, context, loan_products_text(products, lang), InlineKeyboardMarkup(rows))
 
 
 async def choose_method(update: Update, context: BotContext, press: Press) -> object:
@@ -103,8 +101,7 @@ async def _to_confirm(typed: Typed, waiting: tuple[Kept, LoanProduct], terms: Te
     (step, product), lang = waiting, typed.lang
     documents = await _qualifications(typed.context, typed.customer)
     if not documents:
-        await typed.tell("loan.documents.none")
-        return END
+        return await typed.ended("loan.documents.none")
     amount, months, rate_bp, typed_purpose = terms
     try:
         purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step

@@ -16,7 +16,7 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, new_token, request_id
-from p2pstock.bots.telegram.context import BotContext, attempt, edit, say
+from p2pstock.bots.telegram.context import BotContext, attempt, edit, ended
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.typed import END, Typed
@@ -57,8 +57,7 @@ class Confirmation:
         token = new_token()
         self.keep(context, **step, token=token)
         markup = BUTTONS.keyboard(lang, "ok", token, self.button)
-        await say(update, context, message, markup)
-        return END
+        return await ended(update, context, message, markup)
 
 
 async def confirmed(

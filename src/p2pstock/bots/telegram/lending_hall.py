@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of, say
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, outdated, query_of, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button, turns
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
@@ -47,8 +47,7 @@ HALL_FILTERS: dict[str, HallFilter] = {
 
 
 async def show_hall(update: Update, context: BotContext, press: Press) -> int:
-    await say(update, context, *await _hall_page(context, press.lang, 0, "all"))
-    return END
+    return await ended(update, context, *await _hall_page(context, press.lang, 0, "all"))
 
 
 async def turn_hall(update: Update, context: BotContext, press: Press) -> object:
@@ -104,8 +103,9 @@ async def show_loan(update: Update, context: BotContext, press: Press) -> object
     rows = []
     if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
         rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
-    await say(update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None)
-    return END
+    return await ended(
+        update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None
+    )
 
 
 def _page_text(page: LoanPage, lang: str) -> str:
@@ -144,8 +144,7 @@ async def _offer(typed: Typed, step: Kept, money: Money) -> object:
     try:
         page = await call(typed.context.services.lending.loan_page, str(step["loan"]), amount=money.minor)
         if page.loan.status is not LoanStatus.LISTED:
-            await typed.tell("loan.invest.closed", id=page.loan.id)
-            return END
+            return await typed.ended("loan.invest.closed", id=page.loan.id)
         bidding.check_amount(page.loan, money.minor)
     except P2PStockError as error:  # an amount out of range is asked for again
         await typed.say(error_text(error, lang))

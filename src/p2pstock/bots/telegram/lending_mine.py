@@ -19,9 +19,10 @@ from p2pstock.bots.telegram.context import (
     attempt,
     call,
     edit,
+    ended,
+    handled,
     outdated,
     query_of,
-    say,
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
@@ -48,8 +49,7 @@ OWN_BUTTONS = {
 
 
 async def show_mine(update: Update, context: BotContext, press: Press) -> int:
-    await say(update, context, *await _mine(context, press.customer))
-    return END
+    return await ended(update, context, *await _mine(context, press.customer))
 
 
 async def turn_mine(update: Update, context: BotContext, press: Press) -> object:
@@ -108,8 +108,6 @@ def _installment_line(view: InstallmentView, lang: str) -> str:
 async def show_own_loan(update: Update, context: BotContext, press: Press) -> object:
     """The borrower's loan: its state, why it was turned down, its next unpaid installments."""
     loan = await _own_loan(update, context, press)
-    if loan is None:
-        return END
     lines = [_loan_line(loan, press.lang)]
     if loan.reason:
         lines.append(text("loan.own.reason", press.lang, reason=loan.reason))
@@ -118,15 +116,12 @@ async def show_own_loan(update: Update, context: BotContext, press: Press) -> ob
         lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
     choices = OWN_BUTTONS.get(loan.status, ())
     row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup([row]) if row else None)
-    return END
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup([row]) if row else None)
 
 
 async def ask_repay(update: Update, context: BotContext, press: Press) -> object:
     """What is due now (or the next installment), to confirm."""
     loan = await _own_loan(update, context, press)
-    if loan is None:
-        return END
     unpaid = await _unpaid(context, loan)
     today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
     return await _ask_to_repay(
@@ -137,12 +132,8 @@ async def ask_repay(update: Update, context: BotContext, press: Press) -> object
 async def ask_early(update: Update, context: BotContext, press: Press) -> object:
     """What repaying everything today costs, to confirm."""
     loan = await _own_loan(update, context, press)
-    if loan is None:
-        return END
-    lending = context.services.lending
-    payoff = await attempt(
-        update, context, press.lang, lending.payoff, loan.id, customer_id=press.customer.id
-    )
+    paying_off, who = context.services.lending.payoff, press.customer.id
+    payoff = await attempt(update, context, press.lang, paying_off, loan.id, customer_id=who)
     return await _ask_to_repay(update, context, press, loan, repaying=REPAYING_EARLY, amount=payoff.total)
 
 
@@ -159,25 +150,24 @@ async def _ask_to_repay(
 
 async def withdraw(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
-    lending, customer_id = context.services.lending, press.customer.id
-    loan = await attempt(
-        update, context, press.lang, lending.withdraw, press.subject, customer_id=customer_id
-    )
+    withdrawing, who = context.services.lending.withdraw, press.customer.id
+    loan = await attempt(update, context, press.lang, withdrawing, press.subject, customer_id=who)
     await edit(update, text("loan.withdrawn", press.lang, id=loan.id))
     return END
 
 
-async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan | None:
-    """The customer's own loan the button names, the press answered; None if it is not (told so)."""
+async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan:
+    """The customer's own loan the button names, the press answered (else they are told, and the step
+    ends)."""
     try:
         loan = await call(context.services.lending.get, press.subject)
     except P2PStockError as error:
         await query_of(update).answer()
         await tell_error(update, context, error, press.lang)
-        return None
+        handled(END)
     if loan.borrower_id != press.customer.id:
         await outdated(update, press.lang)
-        return None
+        handled(END)
     await query_of(update).answer()
     return loan
 

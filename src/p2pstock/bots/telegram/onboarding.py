@@ -8,7 +8,7 @@ from telegram.ext import filters
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.context import BotContext, call, query_of, say, user_of
+from p2pstock.bots.telegram.context import BotContext, call, ended, query_of, say, user_of
 from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press, customer_buttons
@@ -45,8 +45,7 @@ async def ask_phone(update: Update, context: BotContext, press: Press) -> str | 
     """Ask for the user's own number through the contact button."""
     lang = press.lang
     if press.customer.status not in (KycStatus.REGISTERED, KycStatus.PHONE_VERIFIED):
-        await say(update, context, text("phone.locked", lang))
-        return END
+        return await ended(update, context, text("phone.locked", lang))
     await say(update, context, text("phone.ask", lang), keyboards.share_contact(lang))
     return PHONE_CONTACT
 
@@ -99,8 +98,7 @@ async def _confirm_phone(typed: Typed, phone: str, code: str) -> object:
         await typed.say(error_text(error, lang))
         return None
     typed.forget()
-    await typed.tell("phone.verified", keyboards.main_menu(lang), phone=mask(verified.phone))
-    return END
+    return await typed.ended("phone.verified", keyboards.main_menu(lang), phone=mask(verified.phone))
 
 
 # -- identity -----------------------------------------------------------------------------------------
@@ -115,8 +113,7 @@ async def ask_identity(update: Update, context: BotContext, press: Press) -> str
         KycStatus.VERIFIED: "identity.already_verified",
     }.get(press.customer.status)
     if refusal is not None:
-        await say(update, context, text(refusal, lang))
-        return END
+        return await ended(update, context, text(refusal, lang))
     await say(update, context, text("identity.ask_name", lang))
     return IDENTITY_NAME
 
@@ -161,8 +158,7 @@ async def _submit_identity(typed: Typed, name: str, number: str) -> object:
         return END
     typed.forget()
     masked = submitted.resident_id.masked if submitted.resident_id else ""
-    await typed.tell("identity.submitted", name=submitted.real_name, masked=masked)
-    return END
+    return await typed.ended("identity.submitted", name=submitted.real_name, masked=masked)
 
 
 # -- documents ----------------------------------------------------------------------------------------
@@ -170,8 +166,9 @@ async def _submit_identity(typed: Typed, name: str, number: str) -> object:
 
 async def ask_document_kind(update: Update, context: BotContext, press: Press) -> int:
     """Offer the kinds of document."""
-    await say(update, context, text("documents.choose", press.lang), keyboards.document_kinds(press.lang))
-    return END
+    return await ended(
+        update, context, text("documents.choose", press.lang), keyboards.document_kinds(press.lang)
+    )
 
 
 async def _wait_for_file(update: Update, context: BotContext, press: Press) -> str:
@@ -218,8 +215,7 @@ async def _upload(typed: Typed, kind: DocumentKind, file_id: str) -> object:
     content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
     await typed.again(context.services.customers.upload_document, typed.customer.id, kind.value, content)
     typed.forget()
-    await typed.tell("documents.received", keyboards.document_kinds(lang), kind=name_of(kind, lang))
-    return END
+    return await typed.ended("documents.received", keyboards.document_kinds(lang), kind=name_of(kind, lang))
 
 
 TYPED: TypedSteps = (

@@ -92,6 +92,11 @@ class Typed:
         """Say text ``key`` in the customer's language."""
         await self.say(text(key, self.lang, **values), markup)
 
+    async def ended(self, key: str, markup: Any = None, **values: object) -> int:
+        """Tell text ``key``: the last word of this step (the conversation's END)."""
+        await self.tell(key, markup, **values)
+        return END
+
     async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """``context.attempt`` for this customer: a refusal is told and the step ended."""
         return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
