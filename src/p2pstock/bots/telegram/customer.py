@@ -51,10 +51,8 @@ async def start(update: Update, context: BotContext) -> int:
 
 async def menu(update: Update, context: BotContext) -> int:
     """Show the main menu."""
-    customer = await customer_of(update, context)
-    return await ended(
-        update, context, text("menu.title", customer.language), keyboards.main_menu(customer.language)
-    )
+    lang = (await customer_of(update, context)).language
+    return await ended(update, context, text("menu.title", lang), keyboards.main_menu(lang))
 
 
 async def cancel(update: Update, context: BotContext) -> int:
@@ -68,8 +66,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 
 async def not_understood(update: Update, context: BotContext) -> None:
     """A message outside any step: point to the menu."""
-    customer = await customer_of(update, context)
-    lang = customer.language
+    lang = (await customer_of(update, context)).language
     await say(update, context, text("unknown_message", lang), keyboards.main_menu(lang))
 
 

@@ -17,7 +17,7 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, new_token, request_id
 from p2pstock.bots.telegram.context import BotContext, attempt, edit, ended
-from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.typed import END, Typed
 from p2pstock.core.people.customers import Customer
@@ -60,23 +60,26 @@ class Confirmation:
         return await ended(update, context, message, markup)
 
 
-async def confirmed(
-    update: Update, context: BotContext, press: Press, confirmations: Mapping[str, Confirmation]
-) -> object:
-    """✅ under the pending step named by the button's token: carried out once (every tap reaches core with
-    the same request id)."""
+def confirming(*confirmations: Confirmation) -> Step:
+    """✅ under the pending step named by the button's token: what its kind's ``Confirmation`` carries out,
+    once (every tap reaches core with the same request id)."""
+    by_kind = {confirmation.kind: confirmation for confirmation in confirmations}
 
-    async def carry_out(step: dict[str, Any]) -> object:
-        kind = str(step["kind"])
-        done = confirmations[kind].carry_out
-        rid = request_id(update, kind, press.subject)
-        message = await attempt(
-            update, context, press.lang, done, context.services, press.customer, step, rid
+    async def confirmed(update: Update, context: BotContext, press: Press) -> object:
+        async def carry_out(step: dict[str, Any]) -> object:
+            kind = str(step["kind"])
+            rid, done = request_id(update, kind, press.subject), by_kind[kind].carry_out
+            message = await attempt(
+                update, context, press.lang, done, context.services, press.customer, step, rid
+            )
+            await edit(update, message)
+            return END
+
+        return await confirmed_once(
+            update, context, press.lang, key=STEP, token=press.subject, then=carry_out
         )
-        await edit(update, message)
-        return END
 
-    return await confirmed_once(update, context, press.lang, key=STEP, token=press.subject, then=carry_out)
+    return confirmed
 
 
 dropped = dropping((STEP, "done"), said="cancelled")

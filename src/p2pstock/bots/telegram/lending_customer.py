@@ -4,24 +4,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
-
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import lending_borrowing as borrowing
 from p2pstock.bots.telegram import lending_hall as hall
 from p2pstock.bots.telegram import lending_mine as mine
-from p2pstock.bots.telegram.context import BotContext
-from p2pstock.bots.telegram.lending_confirming import confirmed, dropped
-from p2pstock.bots.telegram.press import Press, Steps, customer_buttons, verb_and_subject
+from p2pstock.bots.telegram.lending_confirming import confirming, dropped
+from p2pstock.bots.telegram.press import Steps, customer_buttons, verb_and_subject
 from p2pstock.bots.telegram.typed import TypedSteps
-
-CONFIRMATIONS = {c.kind: c for c in (hall.INVESTING, borrowing.APPLYING, mine.REPAYING, mine.REPAYING_EARLY)}
-"""What ✅ carries out, by the kind of the step it confirms."""
-
-
-async def _confirmed(update: Update, context: BotContext, press: Press) -> object:
-    return await confirmed(update, context, press, CONFIRMATIONS)
-
 
 STEPS: Steps = {
     "hall": hall.turn_hall,
@@ -34,7 +23,7 @@ STEPS: Steps = {
     "pay": mine.ask_repay,
     "early": mine.ask_early,
     "wd": mine.withdraw,
-    "ok": _confirmed,
+    "ok": confirming(hall.INVESTING, borrowing.APPLYING, mine.REPAYING, mine.REPAYING_EARLY),
     "drop": dropped,
 }
 
