@@ -1,21 +1,19 @@
 """Administrators' review queues in the bot: documents (the image or PDF itself), identities, withdrawals
 and four-eyes approvals, each item with accept and reject buttons (an acceptance is carried out at once, a
-rejection once its reason is typed: ``admin.py``, then ``reject``); and the platform as a whole: the audit
-trail's hash chain checked, the statistics. Core checks every call's permission."""
+rejection once its reason is typed in ``admin.py``); and the platform as a whole: the audit trail's hash
+chain checked, the statistics. Core checks every call's permission."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, listed, when
+from p2pstock.bots.telegram.admin_steps import END, SHOWN, Desk, Rejection, decision, listed, when
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say, user_of
-from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
@@ -28,7 +26,6 @@ from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument
 from p2pstock.core.people.four_eyes import ApprovalRequest
-from p2pstock.core.people.permissions import Administrator
 from p2pstock.core.statistics import QUEUE_LIMIT, PlatformOverview
 from p2pstock.core.wallet.withdrawals import Withdrawal
 
@@ -59,9 +56,8 @@ async def _send_document(
         kind=document.kind,
         uploaded=when(context, document.uploaded_at),
     )
-    markup = _decision(lang, "doc", document.id)
-    if markup is None:
-        caption += "\n" + text("admin.no_buttons", lang)
+    markup, note = decision(lang, "doc", document.id)
+    caption += note
     chat_id = user_of(update).id
     filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
     if document.content_type is not ContentType.PDF:
@@ -123,30 +119,13 @@ async def show_queue(update: Update, context: BotContext, press: Press) -> objec
     lang = press.lang
 
     async def show(item: Any) -> None:
-        markup = _decision(lang, prefix, item.id)
-        shown = body(context, item, lang)
-        await say(update, context, shown if markup else f"{shown}\n{text('admin.no_buttons', lang)}", markup)
+        markup, note = decision(lang, prefix, item.id)
+        await say(update, context, body(context, item, lang) + note, markup)
 
     await listed(
         update, context, lang, await call(reads(context.services), by=press.admin.id, limit=SHOWN + 1), show
     )
     return END
-
-
-def _decision(lang: str, what: str, subject: str) -> InlineKeyboardMarkup | None:
-    """Accept/reject buttons for ``subject``, or None when its id does not fit in button data."""
-    yes = text("admin.approve" if what == "ap" else "admin.accept", lang)
-    try:
-        return InlineKeyboardMarkup(
-            [
-                [
-                    button(yes, cb.AdminAction(f"{what}_ok", subject)),
-                    button(text("admin.reject", lang), cb.AdminAction(f"{what}_no", subject)),
-                ]
-            ]
-        )
-    except ValueError:
-        return None
 
 
 # -- decisions ----------------------------------------------------------------------------------------
@@ -188,34 +167,41 @@ async def _decided(update: Update, context: BotContext, message: str) -> object:
     return END
 
 
-ACCEPTANCES: dict[str, Step] = {
-    "doc_ok": _accept_document,
-    "id_ok": _verify_identity,
-    "wd_ok": _approve_withdrawal,
-    "ap_ok": _approve,
-}
-"""The accept buttons of the queues: carried out at once."""
-REJECTIONS = frozenset({"doc_no", "id_no", "wd_no", "ap_no"})
-"""The reject buttons of the queues: a reason is asked for, then ``reject``."""
+async def _reject_document(context: BotContext, press: Press, reason: str) -> str:
+    reject = context.services.kyc.reject_document
+    document = await call(reject, press.subject, by=press.admin.id, reason=reason)
+    return text("admin.document_rejected", press.lang, id=document.id, reason=document.reason)
 
 
-async def reject(
-    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
-) -> str:
-    """Carry out a rejection (``REJECTIONS``) with its reason; what to tell the administrator."""
-    services, verb, subject = context.services, rejection.verb, rejection.subject
-    if verb == "doc_no":
-        document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
-        return text("admin.document_rejected", lang, id=document.id, reason=document.reason)
-    if verb == "id_no":
-        customer = await call(services.kyc.reject_identity, subject, by=admin.id, reason=reason)
-        return text("admin.identity_rejected", lang, customer=customer.id, reason=customer.rejection_reason)
-    if verb == "wd_no":
-        request = await call(services.wallets.reject_withdrawal, subject, by=admin.id, reason=reason)
-        amount = _money(context, request.amount)
-        return text("admin.withdrawal_rejected", lang, id=request.id, amount=amount, reason=request.reason)
-    rejected = await call(services.approvals.reject, subject, by=admin.id, reason=reason)
-    return text("admin.approval_rejected", lang, id=rejected.id, reason=rejected.reason)
+async def _reject_identity(context: BotContext, press: Press, reason: str) -> str:
+    customer = await call(
+        context.services.kyc.reject_identity, press.subject, by=press.admin.id, reason=reason
+    )
+    return text("admin.identity_rejected", press.lang, customer=customer.id, reason=customer.rejection_reason)
+
+
+async def _reject_withdrawal(context: BotContext, press: Press, reason: str) -> str:
+    reject = context.services.wallets.reject_withdrawal
+    request = await call(reject, press.subject, by=press.admin.id, reason=reason)
+    amount = _money(context, request.amount)
+    return text("admin.withdrawal_rejected", press.lang, id=request.id, amount=amount, reason=request.reason)
+
+
+async def _reject_approval(context: BotContext, press: Press, reason: str) -> str:
+    rejected = await call(context.services.approvals.reject, press.subject, by=press.admin.id, reason=reason)
+    return text("admin.approval_rejected", press.lang, id=rejected.id, reason=rejected.reason)
+
+
+DESK = Desk(
+    {"doc_ok": _accept_document, "id_ok": _verify_identity, "wd_ok": _approve_withdrawal, "ap_ok": _approve},
+    rejections={
+        "doc_no": Rejection(_reject_document),
+        "id_no": Rejection(_reject_identity),
+        "wd_no": Rejection(_reject_withdrawal),
+        "ap_no": Rejection(_reject_approval),
+    },
+)
+"""The queues' decisions: an acceptance carried out at once, a rejection once its reason is typed."""
 
 
 def _money(context: BotContext, minor: int) -> Money:

@@ -7,22 +7,25 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import TelegramError
 
-from p2pstock.bots.telegram import allocation_admin_steps as kit
+from p2pstock.bots.telegram.admin_steps import END, asking, typed_text, wait, waited
+from p2pstock.bots.telegram.allocation_admin_card import STEP, day, in_status
 from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, message_of, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.validation import check_name
 
-ask_sub_account = kit.asking(kit.SUB_ACCOUNT, Status.CONFIRMED)
+SUB_ACCOUNT = "admin.alloc_sub_account"
+PASSWORD = "admin.alloc_password"  # noqa: S105 - a conversation state, not a password
+ask_sub_account = asking(STEP, SUB_ACCOUNT, "admin.alloc.ask_sub_account", about=in_status(Status.CONFIRMED))
 """🔐 Assign: the sub-account's code is asked for."""
 
 
 async def got_sub_account(update: Update, context: BotContext, press: Press) -> object:
     """The sub-account's code: next, its password."""
-    code = check_name((message_of(update).text or "").strip(), "sub-account code")
+    code = check_name(typed_text(update), "sub-account code")
     await say(update, context, text("admin.alloc.ask_password", press.lang, sub_account=code))
-    return kit.wait(context, kit.PASSWORD, press.subject, sub_account=code)
+    return wait(context, STEP, PASSWORD, press.subject, sub_account=code)
 
 
 async def got_password(update: Update, context: BotContext, press: Press) -> object:
@@ -37,9 +40,9 @@ async def got_password(update: Update, context: BotContext, press: Press) -> obj
     if not deleted:
         await say(update, context, text("admin.alloc.password_left", press.lang))
     assign = context.services.allocations.assign_account
-    code = kit.waited(press, "sub_account")
+    code = str(waited(press).get("sub_account", ""))
     started = await call(assign, press.subject, by=press.admin.id, sub_account=code, password=password)
-    start, end = kit.day(started.start_date), kit.day(started.end_date)
+    start, end = day(started.start_date), day(started.end_date)
     said = text(
         "admin.alloc.assigned",
         press.lang,
@@ -49,4 +52,4 @@ async def got_password(update: Update, context: BotContext, press: Press) -> obj
         end=end,
     )
     await say(update, context, said)
-    return kit.END
+    return END

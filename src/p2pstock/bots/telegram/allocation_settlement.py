@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from telegram import Update
 
-from p2pstock.bots.telegram import allocation_admin_steps as kit
-from p2pstock.bots.telegram.context import BotContext, call, message_of, say
+from p2pstock.bots.telegram.admin_steps import END, asking, typed_text
+from p2pstock.bots.telegram.allocation_admin_card import STEP, in_status
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
 
-ask_final = kit.asking(kit.FINAL, Status.IN_PROGRESS)
+FINAL = "admin.alloc_final"
+ask_final = asking(STEP, FINAL, "admin.alloc.ask_final", about=in_status(Status.IN_PROGRESS))
 """🧾 Settle: the final total assets are asked for."""
 
 
 async def got_final_assets(update: Update, context: BotContext, press: Press) -> object:
     """The final total assets: the settlement is asked for (it waits for a second administrator)."""
     lang = press.lang
-    final = Money.parse((message_of(update).text or "").strip(), allow_zero=True).minor
+    final = Money.parse(typed_text(update), allow_zero=True).minor
     done = await call(
         context.services.allocations.settle, press.subject, final_assets=final, by=press.admin.id
     )
@@ -32,9 +34,9 @@ async def got_final_assets(update: Update, context: BotContext, press: Press) ->
         )
         assets = Money(done.amount if done.amount is not None else final)
         await say(update, context, text(key, lang, id=done.target, assets=assets, approval=done.id))
-        return kit.END
+        return END
     payout = Money(max(done.settlement.payout if done.settlement else 0, 0))
     await say(
         update, context, text("admin.alloc.settled", lang, id=done.id, assets=Money(final), payout=payout)
     )
-    return kit.END
+    return END
