@@ -1,33 +1,16 @@
 """Stock fund allocations (配资) in the bot, for administrators: the "📈 Allocations" entry of the admin
 menu, its lists (under review, to assign a sub-account, running with their risk state, side requests
-pending, importing a statement), and the tables of its buttons (``STEPS``) and typed steps (``states``),
-whose steps live by concept: the allocation and its card (``allocation_admin_card``), review and side requests
-(``allocation_review``), the sub-account (``allocation_account``), daily statuses and statements
-(``allocation_monitoring``), settlement (``allocation_settlement``), chart and timeline
-(``allocation_timeline``, one renderer for customers and staff).
+pending, importing a statement), and its desk (``DESK``), whose steps live by concept: the allocation
+and its card (``allocation_admin_card``), review and side requests (``allocation_review``), the
+sub-account from its start to its settlement (``allocation_account``), daily statuses and statements
+(``allocation_monitoring``), chart and timeline (``allocation_timeline``, one renderer for customers and
+staff). Each module says what its typed steps wait for; ``admin.mmd`` draws them.
 
 Every action goes to ``Allocations`` in the acting administrator's name and core checks the permission
 (review → ``allocation.review``; the sub-account → ``allocation.assign_account``; statuses and imports →
 ``allocation.daily_status``; settlement, profit withdrawals and terminations → ``allocation.settle``;
 top-ups and extensions → ``allocation.review``). A refusal is told through the error table. The bot
 only leaves out the buttons an administrator's roles would make useless.
-
-Typed steps (states of the admin conversation, drawn in ``admin.mmd``; what they wait for is kept in the
-user's state under ``allocation_admin_card.STEP``, dropped by any other administrator's button, command
-or /cancel):
-
-    admin.alloc_note         the note of a phone call whose outcome was pressed ("-" for none)
-    admin.alloc_sub_account  the trading sub-account code to assign
-    admin.alloc_password     its password: the message is deleted from the chat once read, never
-                             echoed, logged or kept in the user's state
-    admin.alloc_status       one line: ``date total market cash_available [cash_frozen] [withdrawable]``
-    admin.alloc_final        the final total assets of a settlement (which waits for a second
-                             administrator in the approvals queue)
-    admin.alloc_statement    a CSV statement sent as a file: all rows applied, or none and the bad rows
-                             listed by line; one imported before is not stored again
-
-A rejection of an allocation (``al_no``) or of a side request (``rq_no``) asks for its reason through the
-admin conversation's reason step (``admin.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +20,6 @@ from telegram import InlineKeyboardMarkup, Update
 from p2pstock.bots.telegram import allocation_account as account
 from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
-from p2pstock.bots.telegram import allocation_settlement as settlement
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import ANY_MESSAGE, END, Desk, markup
@@ -152,7 +134,7 @@ DESK = Desk(
         "al_ok": review.confirm,
         "al_assign": account.ask_sub_account,
         "al_status": monitoring.ask_status,
-        "al_settle": settlement.ask_final,
+        "al_settle": account.ask_final,
         "al_chart": history.draw_chart,
         "al_tl": history.tell_timeline,
         "rq_ok": review.approve_request,
@@ -163,7 +145,7 @@ DESK = Desk(
         account.SUB_ACCOUNT: account.got_sub_account,
         account.PASSWORD: account.got_password,
         monitoring.STATUS: monitoring.got_status,
-        settlement.FINAL: settlement.got_final_assets,
+        account.FINAL: account.got_final_assets,
         monitoring.STATEMENT: monitoring.got_statement,
     },
     takes={monitoring.STATEMENT: ANY_MESSAGE},
