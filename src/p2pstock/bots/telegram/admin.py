@@ -72,15 +72,15 @@ GROUP = -1
 
 MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
     "documents": (Permission.DOCUMENT_REVIEW, admin_review.show_documents),
-    "identities": (Permission.KYC_REVIEW, admin_review.show_queue),
-    "withdrawals": (Permission.WITHDRAWAL_APPROVE, admin_review.show_queue),
+    "identities": (Permission.KYC_REVIEW, admin_review.show_identities),
+    "withdrawals": (Permission.WITHDRAWAL_APPROVE, admin_review.show_withdrawals),
     "payments": (Permission.PAYMENT_RESOLVE, payments_admin.show_queue),
     "allocations": (allocation_admin.MENU_PERMISSIONS, allocation_admin.show_menu),
     "loans": (lending_admin.MENU_PERMISSIONS, lending_admin.show_menu),
     "products": (Permission.PRODUCT_MANAGE, admin_products.show_menu),
     "capital": (Permission.CAPITAL_MANAGE, admin_capital.show_menu),
     "calendar": (Permission.CALENDAR_MANAGE, admin_calendar.show_menu),
-    "approvals": (None, admin_review.show_queue),
+    "approvals": (None, admin_review.show_approvals),
     "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
     "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
     "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
@@ -160,14 +160,13 @@ async def admin_button(update: Update, context: BotContext) -> object:
     if found is None or not isinstance(action, cb.AdminAction):
         return None  # the customer's catch-all answers it as outdated
     admin, lang = found
-    waited = {key: context.user_state.get(key) for key in PENDING}
-    _drop_pending(context)
     desk = BY_VERB.get(action.verb)
+    waiting = context.user_state.get(desk.waits) if desk is not None and desk.waits else None
+    _drop_pending(context)
     if desk is None:
         await outdated(update, lang)
         handled(END)
-    press = Press(admin, lang, action.subject, waited.get(desk.waits) if desk.waits else None)
-    handled(await on_button(update, context, desk, action.verb, press))
+    handled(await on_button(update, context, desk, action.verb, Press(admin, lang, action.subject, waiting)))
 
 
 async def cancel_step(update: Update, context: BotContext) -> object:

@@ -11,11 +11,10 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, Desk, Rejection, decision, listed, when
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, Show, decision, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say, user_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
-from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.audit import Fault
 from p2pstock.core.lending.loans import LoanStatus
@@ -32,32 +31,16 @@ from p2pstock.core.wallet.withdrawals import Withdrawal
 # -- the queues ---------------------------------------------------------------------------------------
 
 
-async def show_documents(update: Update, context: BotContext, press: Press) -> object:
-    """Each pending document as the image or PDF itself, with accept/reject buttons."""
-    kyc = context.services.kyc
-
-    async def send(document: CustomerDocument) -> None:
-        stored, content = await call(kyc.document_content, document.id, by=press.admin.id)
-        await _send_document(update, context, stored, content, press.lang)
-
-    documents = await call(kyc.pending_documents, by=press.admin.id, limit=SHOWN + 1)
-    await listed(update, context, press.lang, documents, send)
-    return END
-
-
 async def _send_document(
-    update: Update, context: BotContext, document: CustomerDocument, content: bytes, lang: str
+    update: Update, context: BotContext, press: Press, pending: CustomerDocument
 ) -> None:
-    caption = text(
-        "admin.document",
-        lang,
-        id=document.id,
-        customer=document.customer_id,
-        kind=document.kind,
-        uploaded=when(context, document.uploaded_at),
-    )
+    """The document as the image or PDF itself, with accept/reject buttons."""
+    lang, kyc = press.lang, context.services.kyc
+    document, content = await call(kyc.document_content, pending.id, by=press.admin.id)
     markup, note = decision(lang, "doc", document.id)
-    caption += note
+    uploaded = when(context, document.uploaded_at)
+    said = {"id": document.id, "customer": document.customer_id, "kind": document.kind, "uploaded": uploaded}
+    caption = text("admin.document", lang, **said) + note
     chat_id = user_of(update).id
     filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
     if document.content_type is not ContentType.PDF:
@@ -67,6 +50,10 @@ async def _send_document(
         except BadRequest:  # a picture Telegram will not show as a photo (size, proportions): as a file
             pass
     await context.bot.send_document(chat_id, content, filename=filename, caption=caption, reply_markup=markup)
+
+
+show_documents = queue(lambda context, _press: context.services.kyc.pending_documents, _send_document)
+"""Each pending document, oldest first."""
 
 
 def _identity(context: BotContext, customer: Customer, lang: str) -> str:
@@ -104,28 +91,25 @@ def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
     )
 
 
-_QUEUES: dict[str, tuple[str, Callable[[BotServices], Callable[..., Any]], Callable[..., str]]] = {
-    "identities": ("id", lambda services: services.kyc.identities_to_review, _identity),
-    "withdrawals": ("wd", lambda services: services.wallets.withdrawal_queue, _withdrawal),
-    "approvals": ("ap", lambda services: services.approvals.pending, _approval),
-}
-"""Menu entry → its decision buttons' prefix, the service call that reads it (oldest first: submitted
-identities, pending withdrawals, requests this administrator could decide) and how an item reads."""
+def _item(prefix: str, body: Callable[[BotContext, Any, str], str]) -> Show:
+    """An item of a queue shown by ``body``, with its ``<prefix>_ok`` and ``<prefix>_no`` buttons."""
+
+    async def show(update: Update, context: BotContext, press: Press, item: Any) -> None:
+        markup, note = decision(press.lang, prefix, item.id)
+        await say(update, context, body(context, item, press.lang) + note, markup)
+
+    return show
 
 
-async def show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The queue ``press.subject`` names (``_QUEUES``): each item with its decision buttons."""
-    prefix, reads, body = _QUEUES[press.subject]
-    lang = press.lang
-
-    async def show(item: Any) -> None:
-        markup, note = decision(lang, prefix, item.id)
-        await say(update, context, body(context, item, lang) + note, markup)
-
-    await listed(
-        update, context, lang, await call(reads(context.services), by=press.admin.id, limit=SHOWN + 1), show
-    )
-    return END
+show_identities = queue(
+    lambda context, _press: context.services.kyc.identities_to_review, _item("id", _identity)
+)
+show_withdrawals = queue(
+    lambda context, _press: context.services.wallets.withdrawal_queue, _item("wd", _withdrawal)
+)
+show_approvals = queue(lambda context, _press: context.services.approvals.pending, _item("ap", _approval))
+"""The queues oldest first: submitted identities, pending withdrawals, requests this administrator could
+decide."""
 
 
 # -- decisions ----------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@ permission they need, the user-state key its typed steps wait under (a message i
 while it waits: any other button, command or /cancel drops it, see ``admin.py``) and the buttons that ask
 for a reason; ``on_button`` is the one way a press reaches a step and ``typed`` the one way a message
 does. ``asking``/``wait`` open a typed step; ``to_confirm``/``take_confirmed`` hold what a typed step
-read for its confirm button; ``listed``, ``said`` and ``decision`` show queues, lines and buttons."""
+read for its confirm button; ``queue``, ``said`` and ``decision`` show queues, lines and buttons."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -40,7 +40,6 @@ from p2pstock.core.people.permissions import Permission, PermissionDenied
 END = ConversationHandler.END
 SHOWN = 5
 """Items of a review queue shown at once."""
-T = TypeVar("T")
 TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 TEXT_OR_FILE = filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
 ANY_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
@@ -256,24 +255,28 @@ async def take_confirmed(update: Update, context: BotContext, press: Press) -> d
 # -- what is shown ------------------------------------------------------------------------------------
 
 
-async def listed(
-    update: Update,
-    context: BotContext,
-    lang: str,
-    items: Sequence[T],
-    show: Callable[[T], Awaitable[object]],
-    *,
-    empty: str = "admin.empty",
-) -> None:
-    """A review queue read with ``limit=SHOWN + 1``: its first ``SHOWN`` items, each shown by ``show``, and
-    whether there are more; or that it is empty (``empty``)."""
-    if not items:
-        await say(update, context, text(empty, lang))
-        return
-    for item in items[:SHOWN]:
-        await show(item)
-    if len(items) > SHOWN:
-        await say(update, context, text("admin.more", lang, shown=SHOWN))
+Read = Callable[[BotContext, Press], Callable[..., Sequence[Any]] | None]
+"""The call that reads a review queue (given ``by`` and ``limit``), or ``None`` for nothing to read."""
+Show = Callable[[Update, BotContext, Press, Any], Awaitable[None]]
+"""How one item of a review queue is shown: a message with its buttons."""
+
+
+def queue(read: Read, show: Show, *, empty: str = "admin.empty") -> Step:
+    """The step showing a review queue, read oldest first in the administrator's name: its first ``SHOWN``
+    items, each shown by ``show``, and whether there are more; or that it is empty (``empty``)."""
+
+    async def step(update: Update, context: BotContext, press: Press) -> object:
+        reads = read(context, press)
+        items = [] if reads is None else await call(reads, by=press.admin.id, limit=SHOWN + 1)
+        if not items:
+            await say(update, context, text(empty, press.lang))
+        for item in items[:SHOWN]:
+            await show(update, context, press, item)
+        if len(items) > SHOWN:
+            await say(update, context, text("admin.more", press.lang, shown=SHOWN))
+        return END
+
+    return step
 
 
 async def said(update: Update, context: BotContext, lines: list[str], markup: object = None) -> None:

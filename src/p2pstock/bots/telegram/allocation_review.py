@@ -12,10 +12,9 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     END,
-    SHOWN,
     Rejection,
     decision,
-    listed,
+    queue,
     typed_text,
     wait,
     waited,
@@ -94,31 +93,29 @@ REJECTIONS = {"al_no": Rejection(_reject), "rq_no": Rejection(_reject_request)}
 # -- side requests ------------------------------------------------------------------------------------
 
 
-async def show_requests(update: Update, context: BotContext, press: Press) -> object:
-    """Each pending side request, oldest first, with approve/reject buttons and a way to its card."""
+async def _show_request(update: Update, context: BotContext, press: Press, request: SideRequest) -> None:
+    """A pending side request, with approve/reject buttons and a way to its allocation's card."""
     lang = press.lang
+    body = text(
+        "admin.alloc.request",
+        lang,
+        id=request.id,
+        kind=request.kind,
+        allocation=request.allocation_id,
+        customer=request.customer_id,
+        amount=Money(request.amount) if request.amount else "—",
+        periods=request.periods or "—",
+        asked=when(context, request.requested_at),
+    )
+    opened = text("admin.alloc.b.open", lang, id=request.allocation_id)
+    buttons, note = decision(
+        lang, "rq", request.id, (opened, cb.AdminAction("al_show", request.allocation_id))
+    )
+    await say(update, context, body + note, buttons)
 
-    async def show(request: SideRequest) -> None:
-        body = text(
-            "admin.alloc.request",
-            lang,
-            id=request.id,
-            kind=request.kind,
-            allocation=request.allocation_id,
-            customer=request.customer_id,
-            amount=Money(request.amount) if request.amount else "—",
-            periods=request.periods or "—",
-            asked=when(context, request.requested_at),
-        )
-        opened = text("admin.alloc.b.open", lang, id=request.allocation_id)
-        buttons, note = decision(
-            lang, "rq", request.id, (opened, cb.AdminAction("al_show", request.allocation_id))
-        )
-        await say(update, context, body + note, buttons)
 
-    pending = context.services.allocations.pending_requests
-    await listed(update, context, lang, await call(pending, by=press.admin.id, limit=SHOWN + 1), show)
-    return END
+show_requests = queue(lambda context, _press: context.services.allocations.pending_requests, _show_request)
+"""Each pending side request, oldest first."""
 
 
 async def approve_request(update: Update, context: BotContext, press: Press) -> object:

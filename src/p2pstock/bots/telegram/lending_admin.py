@@ -12,11 +12,12 @@ Core checks every permission and state again; a button of a loan that moved on g
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, Desk, Rejection, listed, markup
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, markup, queue
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
@@ -47,16 +48,17 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
     return END
 
 
-async def _show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The first loans of a queue, a card each with the decisions its state allows."""
+async def _show(update: Update, context: BotContext, press: Press, loan: Loan) -> None:
+    """A loan's card with the decisions its state allows."""
+    await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
 
-    async def show(loan: Loan) -> None:
-        await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
 
-    queue = [STATUSES[press.subject]]
-    loans = await call(context.services.lending.queue, queue, by=press.admin.id, limit=SHOWN + 1)
-    await listed(update, context, press.lang, loans, show, empty="admin.loans.empty")
-    return END
+_show_queue = queue(
+    lambda context, press: partial(context.services.lending.queue, [STATUSES[press.subject]]),
+    _show,
+    empty="admin.loans.empty",
+)
+"""The first loans of a queue."""
 
 
 async def card(context: BotContext, loan: Loan, lang: str) -> str:

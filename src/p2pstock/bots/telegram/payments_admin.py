@@ -15,10 +15,12 @@ Core checks the permission (``payment.resolve``), the order's state and the four
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, Desk, Rejection, decision, listed, markup, when
+from p2pstock.bots.telegram.admin_steps import Desk, Rejection, decision, markup, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -30,16 +32,17 @@ from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator
 
 
-async def show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The held orders, oldest first, each a card with its buttons."""
-    admin, lang, payments = press.admin, press.lang, context.services.held_payments
+async def _show(update: Update, context: BotContext, press: Press, entry: OrderToResolve) -> None:
+    await say(update, context, card(context, entry, press.lang), _buttons(entry, press.admin, press.lang))
 
-    async def show(entry: OrderToResolve) -> None:
-        await say(update, context, card(context, entry, lang), _buttons(entry, admin, lang))
 
-    held = [] if payments is None else await call(payments.to_resolve, by=admin.id, limit=SHOWN + 1)
-    await listed(update, context, lang, held, show)
-    return END
+def _held(context: BotContext, _press: Press) -> Callable[..., Sequence[OrderToResolve]] | None:
+    payments = context.services.held_payments
+    return None if payments is None else payments.to_resolve
+
+
+show_queue = queue(_held, _show)
+"""The held orders, oldest first, each a card with its buttons."""
 
 
 def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
