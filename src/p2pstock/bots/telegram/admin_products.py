@@ -27,13 +27,14 @@ from p2pstock.bots.telegram.admin_steps import (
     TEXT_OR_FILE,
     Desk,
     asking,
+    deciding,
     take_confirmed,
     to_confirm,
     typed_or_sent,
     typed_text,
     waited,
 )
-from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, drop_buttons, say
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
@@ -141,12 +142,11 @@ async def _publish(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _withdraw(context: BotContext, press: Press) -> str:
     letter, code = press.subject.split(":", 1)
     await call(_catalog(context, letter).withdraw, code, by=press.admin.id)
-    await drop_buttons(update)
-    await say(update, context, text("admin.pd.withdrawn_now", press.lang, code=code))
-    return END
+    return text("admin.pd.withdrawn_now", press.lang, code=code)
 
 
 def _catalog(context: BotContext, letter: str) -> ProductCatalog | LoanCatalog:
@@ -238,8 +238,7 @@ async def _finish(update: Update, context: BotContext, lang: str, kind: str, val
     try:
         read = {f.key: read_field(f, values[f.key], f.key) for f in fields if f.key in values}
         product = build(kind, read, kind)
-    except CatalogUnreadable as unreadable:
-        context.user_state.pop(STEP, None)
+    except CatalogUnreadable as unreadable:  # told, and the step ends
         await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[:-1]))
         return
     if isinstance(product, Product):

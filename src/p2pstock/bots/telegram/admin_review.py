@@ -11,8 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, Show, decision, queue, when
-from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say, user_of
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, Show, deciding, decision, queue, when
+from p2pstock.bots.telegram.context import BotContext, call, say, user_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import text
@@ -115,40 +115,32 @@ decide."""
 # -- decisions ----------------------------------------------------------------------------------------
 
 
-async def _accept_document(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _accept_document(context: BotContext, press: Press) -> str:
     document = await call(context.services.kyc.accept_document, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.document_accepted", press.lang, id=document.id))
+    return text("admin.document_accepted", press.lang, id=document.id)
 
 
-async def _verify_identity(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _verify_identity(context: BotContext, press: Press) -> str:
     customer = await call(context.services.kyc.verify_identity, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.identity_verified", press.lang, customer=customer.id))
+    return text("admin.identity_verified", press.lang, customer=customer.id)
 
 
-async def _approve_withdrawal(update: Update, context: BotContext, press: Press) -> object:
-    decided, lang = (
-        await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id),
-        press.lang,
-    )
+@deciding
+async def _approve_withdrawal(context: BotContext, press: Press) -> str:
+    decided = await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id)
+    lang = press.lang
     if isinstance(decided, ApprovalRequest):
         amount = _money(context, decided.amount or 0)
-        message = text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
-    else:
-        amount = _money(context, decided.amount)
-        message = text("admin.withdrawal_approved", lang, id=decided.id, amount=amount)
-    return await _decided(update, context, message)
+        return text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
+    return text("admin.withdrawal_approved", lang, id=decided.id, amount=_money(context, decided.amount))
 
 
-async def _approve(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _approve(context: BotContext, press: Press) -> str:
     approved = await call(context.services.approvals.approve, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.approval_approved", press.lang, id=approved.id))
-
-
-async def _decided(update: Update, context: BotContext, message: str) -> object:
-    """The item's buttons taken off, and what was decided told."""
-    await drop_buttons(update)
-    await say(update, context, message)
-    return END
+    return text("admin.approval_approved", press.lang, id=approved.id)
 
 
 async def _reject_document(context: BotContext, press: Press, reason: str) -> str:

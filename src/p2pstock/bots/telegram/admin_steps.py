@@ -116,6 +116,19 @@ async def _told(update: Update, context: BotContext, desk: Desk, error: P2PStock
     return END
 
 
+def deciding(decide: Callable[[BotContext, Press], Awaitable[str]]) -> Step:
+    """The step of a decision taken at once: ``decide`` carried out, the item's buttons taken off, and
+    what it did told."""
+
+    async def step(update: Update, context: BotContext, press: Press) -> object:
+        message = await decide(context, press)
+        await drop_buttons(update)
+        await say(update, context, message)
+        return END
+
+    return step
+
+
 def require(held: frozenset[Permission], needed: Permission) -> None:
     """Refuse, before asking for anything, a step whose action core would refuse anyway."""
     if needed not in held:

@@ -13,6 +13,7 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     END,
     Rejection,
+    deciding,
     decision,
     queue,
     typed_text,
@@ -21,7 +22,7 @@ from p2pstock.bots.telegram.admin_steps import (
     when,
 )
 from p2pstock.bots.telegram.allocation_admin_card import STEP, allocation_in, send_card, timeline_of
-from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import CallOutcome, Status
@@ -61,16 +62,14 @@ async def got_note(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-async def confirm(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def confirm(context: BotContext, press: Press) -> str:
     """✅ Confirm: the allocation's lines are set; next, its sub-account."""
     confirmed = await call(context.services.allocations.confirm, press.subject, by=press.admin.id)
-    await drop_buttons(update)
     warning, liquidation = Money(confirmed.warning_line), Money(confirmed.liquidation_line)
-    said = text(
+    return text(
         "admin.alloc.confirmed", press.lang, id=confirmed.id, warning=warning, liquidation=liquidation
     )
-    await say(update, context, said)
-    return END
 
 
 async def _reject(context: BotContext, press: Press, reason: str) -> str:
@@ -118,13 +117,11 @@ show_requests = queue(lambda context, _press: context.services.allocations.pendi
 """Each pending side request, oldest first."""
 
 
-async def approve_request(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def approve_request(context: BotContext, press: Press) -> str:
     """✅ under a side request: approved (core checks whose kind it is to decide)."""
-    decide = context.services.allocations.decide
-    request = await call(decide, press.subject, by=press.admin.id, approve=True)
-    await drop_buttons(update)
-    await say(update, context, _decided("admin.alloc.request_approved", request, press.lang))
-    return END
+    request = await call(context.services.allocations.decide, press.subject, by=press.admin.id, approve=True)
+    return _decided("admin.alloc.request_approved", request, press.lang)
 
 
 def _decided(key: str, request: SideRequest, lang: str, **values: object) -> str:

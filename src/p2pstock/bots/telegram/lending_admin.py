@@ -92,14 +92,10 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
 
 
 def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
-    return markup(
-        [
-            [
-                (text(label, lang), cb.AdminAction(verb, loan.id))
-                for verb, label in DECISIONS.get(loan.status, ())
-            ]
-        ]
-    )
+    row = [
+        (text(label, lang), cb.AdminAction(verb, loan.id)) for verb, label in DECISIONS.get(loan.status, ())
+    ]
+    return markup([row])
 
 
 def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
@@ -126,21 +122,13 @@ def _turning_down(turn_down: Callable[[Lending, str, str, str], Loan]) -> Reject
 DESK = Desk(
     {
         "ln_q": _show_queue,
-        "ln_first": _decision(
-            lambda lending, loan, by: lending.first_review(loan, by=by), "admin.loan.first_done"
-        ),
-        "ln_final": _decision(
-            lambda lending, loan, by: lending.final_review(loan, by=by), "admin.loan.listed"
-        ),
-        "ln_full": _decision(
-            lambda lending, loan, by: lending.approve_full(loan, by=by), "admin.loan.disbursed"
-        ),
+        "ln_first": _decision(lambda lending, i, by: lending.first_review(i, by=by), "admin.loan.first_done"),
+        "ln_final": _decision(lambda lending, i, by: lending.final_review(i, by=by), "admin.loan.listed"),
+        "ln_full": _decision(lambda lending, i, by: lending.approve_full(i, by=by), "admin.loan.disbursed"),
     },
     rejections={
-        "ln_no": _turning_down(lambda lending, loan, by, reason: lending.reject(loan, by=by, reason=reason)),
-        "ln_ref": _turning_down(
-            lambda lending, loan, by, reason: lending.refuse_full(loan, by=by, reason=reason)
-        ),
+        "ln_no": _turning_down(lambda lending, i, by, why: lending.reject(i, by=by, reason=why)),
+        "ln_ref": _turning_down(lambda lending, i, by, why: lending.refuse_full(i, by=by, reason=why)),
     },
 )
 """The loans' buttons: the queues, and the decisions on a loan (a rejection at a review, ``ln_no``, or at
