@@ -13,7 +13,6 @@ they handle stops there; any other command or button leaves a typed step (drawn 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
@@ -38,14 +37,21 @@ from p2pstock.bots.telegram import (
     staff_roles,
 )
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Desk, asking, on_button, refused, waiting
+from p2pstock.bots.telegram.admin_steps import (
+    TEXT,
+    Desk,
+    asking,
+    on_button,
+    typed,
+    typed_text,
+    waited,
+)
 from p2pstock.bots.telegram.context import (
     BotApplication,
     BotContext,
     administrator_of,
     call,
     handled,
-    message_of,
     outdated,
     query_of,
     say,
@@ -54,39 +60,27 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import language_from_telegram, text
-from p2pstock.core.errors import P2PStockError
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.people.permissions import Permission
 
 NAME = "admin"
 REASON = "admin.reason"
 REJECTION = "admin_rejection"
-"""The user-state key of the rejection waiting for its reason: ``{"step": "reason", "verb", "subject"}``."""
+"""The user-state key of the rejection waiting for its reason (``kept``: its verb)."""
 END = ConversationHandler.END
 GROUP = -1
 """The handler group of the administrators' handlers (before the customer's, group 0)."""
 
-
-def _by_admin(view: Callable[[Update, BotContext, Administrator, str], Awaitable[None]]) -> Step:
-    """A menu entry of a module whose views take the administrator and their language."""
-
-    async def show(update: Update, context: BotContext, press: Press) -> object:
-        await view(update, context, press.admin, press.lang)
-        return END
-
-    return show
-
-
 MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
     "documents": (Permission.DOCUMENT_REVIEW, admin_review.show_documents),
-    "identities": (Permission.KYC_REVIEW, admin_review.show_queue),
-    "withdrawals": (Permission.WITHDRAWAL_APPROVE, admin_review.show_queue),
+    "identities": (Permission.KYC_REVIEW, admin_review.show_identities),
+    "withdrawals": (Permission.WITHDRAWAL_APPROVE, admin_review.show_withdrawals),
     "payments": (Permission.PAYMENT_RESOLVE, payments_admin.show_queue),
-    "allocations": (allocation_admin.MENU_PERMISSIONS, _by_admin(allocation_admin.show_menu)),
-    "loans": (lending_admin.MENU_PERMISSIONS, _by_admin(lending_admin.show_menu)),
+    "allocations": (allocation_admin.MENU_PERMISSIONS, allocation_admin.show_menu),
+    "loans": (lending_admin.MENU_PERMISSIONS, lending_admin.show_menu),
     "products": (Permission.PRODUCT_MANAGE, admin_products.show_menu),
     "capital": (Permission.CAPITAL_MANAGE, admin_capital.show_menu),
     "calendar": (Permission.CALENDAR_MANAGE, admin_calendar.show_menu),
-    "approvals": (None, admin_review.show_queue),
+    "approvals": (None, admin_review.show_approvals),
     "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
     "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
     "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
@@ -94,65 +88,47 @@ MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
 again on use), and what it shows."""
 
-
-async def _open(update: Update, context: BotContext, press: Press) -> object:
-    return await MENU[press.subject][1](update, context, press)
-
-
-Rejection = Callable[[BotContext, Administrator, str, cb.AdminAction, str], Awaitable[str]]
-REJECTIONS: dict[str, Rejection] = {
-    **dict.fromkeys(admin_review.REJECTIONS, admin_review.reject),
-    **dict.fromkeys(allocation_admin.REJECTIONS, allocation_admin.reject),
-    **dict.fromkeys(lending_admin.REJECTIONS, lending_admin.reject),
-    **dict.fromkeys(payments_admin.VERBS, payments_admin.resolve),
-}
-"""The buttons that ask for a reason, and what is done with it once typed."""
-
-
-async def got_reason(update: Update, context: BotContext) -> object:
-    """The reason for the rejection asked for: the rejection is made."""
-    found = await waiting(update, context, REJECTION, "reason")
-    if found is None:
-        return END  # the customer's handlers take the message
-    admin, lang, pending = found
-    reason = (message_of(update).text or "").strip()
-    verb = str(pending["verb"])
-    try:
-        message = await REJECTIONS[verb](
-            context, admin, lang, cb.AdminAction(verb, str(pending["subject"])), reason
-        )
-    except P2PStockError as error:
-        await refused(update, context, lang, error, key=REJECTION, again=REASON)
-    context.user_state.pop(REJECTION, None)
-    await say(update, context, message)
-    handled(END)
-
-
 DESKS = (
-    Desk({"menu": _open, **admin_review.ACCEPTANCES}),
-    Desk(
-        {
-            verb: asking(
-                REJECTION,
-                "reason",
-                REASON,
-                payments_admin.PROMPTS.get(verb, "admin.ask_reason"),
-                kept={"verb": verb},
-            )
-            for verb in REJECTIONS
-        },
-        waits=REJECTION,
-        typed={REASON: got_reason},
-    ),
+    admin_review.DESK,
+    payments_admin.DESK,
+    allocation_admin.DESK,
+    lending_admin.DESK,
     staff_appointments.DESK,
     staff_roles.DESK,
     admin_products.DESK,
     admin_capital.DESK,
     admin_calendar.DESK,
 )
-"""The administrators' desks this module dispatches to (allocations and loans dispatch their own)."""
-BY_VERB = {verb: desk for desk in DESKS for verb in desk.steps}
-PENDING = (allocation_admin.STEP, *(desk.waits for desk in DESKS if desk.waits is not None))
+REJECTIONS = {verb: rejection for desk in DESKS for verb, rejection in desk.rejections.items()}
+"""The buttons that ask for a reason, and what is done with it once typed."""
+
+
+async def _open(update: Update, context: BotContext, press: Press) -> object:
+    return await MENU[press.subject][1](update, context, press)
+
+
+async def got_reason(update: Update, context: BotContext, press: Press) -> object:
+    """The reason asked for: the rejection (or resolution) is carried out."""
+    message = await REJECTIONS[str(waited(press)["verb"])].carry(context, press, typed_text(update))
+    await say(update, context, message)
+    return END
+
+
+ALL_DESKS = (
+    Desk({"menu": _open}),
+    Desk(
+        {
+            verb: asking(REJECTION, REASON, rejection.prompt, kept={"verb": verb})
+            for verb, rejection in REJECTIONS.items()
+        },
+        waits=REJECTION,
+        typed={REASON: got_reason},
+    ),
+    *DESKS,
+)
+"""Every desk this module dispatches to: the menu, the reasons, and the desks of ``DESKS``."""
+BY_VERB = {verb: desk for desk in ALL_DESKS for verb in desk.steps}
+PENDING = tuple(desk.waits for desk in ALL_DESKS if desk.waits is not None)
 """The user-state keys of a step waiting for a message, dropped when the administrator moves on."""
 
 
@@ -184,18 +160,13 @@ async def admin_button(update: Update, context: BotContext) -> object:
     if found is None or not isinstance(action, cb.AdminAction):
         return None  # the customer's catch-all answers it as outdated
     admin, lang = found
-    waited = {key: context.user_state.get(key) for key in PENDING}
-    _drop_pending(context)
-    if action.verb in allocation_admin.VERBS:
-        handled(await allocation_admin.on_button(update, context, admin, lang, action))
-    if action.verb in lending_admin.VERBS:
-        handled(await lending_admin.on_button(update, context, admin, lang, action))
     desk = BY_VERB.get(action.verb)
+    waiting = context.user_state.get(desk.waits) if desk is not None and desk.waits else None
+    _drop_pending(context)
     if desk is None:
         await outdated(update, lang)
         handled(END)
-    press = Press(admin, lang, action.subject, waited.get(desk.waits) if desk.waits else None)
-    handled(await on_button(update, context, desk, action.verb, press))
+    handled(await on_button(update, context, desk, action.verb, Press(admin, lang, action.subject, waiting)))
 
 
 async def cancel_step(update: Update, context: BotContext) -> object:
@@ -228,32 +199,26 @@ def _drop_pending(context: BotContext) -> None:
 # -- wiring -------------------------------------------------------------------------------------------
 
 Handler = BaseHandler[Update, BotContext, object]
-_NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-_NEW_FILE = filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
-
-
-def _typed_states() -> dict[object, list[Handler]]:
-    """The desks' typed steps: text, or a file as well where the desk takes one."""
-    return {
-        state: [MessageHandler(_NEW_FILE if state in desk.files else _NEW_TEXT, reply)]
-        for desk in DESKS
-        for state, reply in desk.typed.items()
-    }
 
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
-    """The administrators' conversation: /admin and every administrator's button, the typed steps of
-    the desks and of the allocations (``allocation_admin.states``), and what leaves them."""
+    """The administrators' conversation: /admin and every administrator's button, the desks' typed steps
+    (text, or what the desk's state takes), and what leaves them."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
     ]
+    states: dict[object, list[Handler]] = {
+        state: [MessageHandler(desk.takes.get(state, TEXT), typed(desk.waits or "", state, step))]
+        for desk in ALL_DESKS
+        for state, step in desk.typed.items()
+    }
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
-            states={**allocation_admin.states(), **_typed_states()},
+            states=states,
             fallbacks=[
                 CommandHandler("cancel", cancel_step),
                 MessageHandler(filters.COMMAND, leave_step),

@@ -23,31 +23,23 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    TEXT_OR_FILE,
     Desk,
     asking,
     require,
     take_confirmed,
     to_confirm,
     typed_or_sent,
-    waiting,
+    typed_text,
     when,
 )
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    attempt,
-    call,
-    handled,
-    message_of,
-    say,
-    tell_error,
-)
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
 from p2pstock.core.allocation.trading_days import YearView
-from p2pstock.core.errors import InvalidInput
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
@@ -55,7 +47,7 @@ END = ConversationHandler.END
 NOTICE = "admin.cal_notice"
 DAY = "admin.cal_day"
 STEP = "admin_calendar"
-"""The user-state key of what the calendar waits for: ``{"step": "notice"|"confirm"|"day", ...}`` (the
+"""The user-state key of what the calendar waits for: ``{"step": NOTICE | DAY | "confirm", ...}`` (the
 notice read, while its load waits for the button)."""
 PERMISSION = Permission.CALENDAR_MANAGE
 PROBLEMS_TOLD = 20
@@ -95,50 +87,35 @@ async def _load(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-async def got_notice(update: Update, context: BotContext) -> object:
+async def got_notice(update: Update, context: BotContext, press: Press) -> object:
     """A notice, typed or as a file: what it reads as, with the button that loads it."""
-    found = await waiting(update, context, STEP, "notice")
-    if found is None:
-        return END
-    _admin, lang, _pending = found
-    notice_text = await typed_or_sent(update, context, lang, NOTICE)
-    trading_days = context.services.trading_days
-    try:
-        notice = await call(trading_days.read_notice, notice_text)
-    except InvalidInput as error:
-        await tell_error(update, context, error, lang)
-        handled(NOTICE)
+    lang, trading_days = press.lang, context.services.trading_days
+    notice_text = await typed_or_sent(update, context, press)
+    notice = await call(trading_days.read_notice, notice_text)
     if not notice.ok or notice.year is None:
         await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
-        handled(NOTICE)
+        return NOTICE
     current = await call(trading_days.year, notice.year)
     preview = "\n".join(preview_lines(notice, current, lang))
     confirm = ("admin.cal.confirm_load", "cal_ok")
     await to_confirm(
         update, context, lang, preview, key=STEP, confirm=confirm, year=notice.year, notice=notice_text
     )
-    handled(END)
+    return END
 
 
-async def got_day(update: Update, context: BotContext) -> object:
+async def got_day(update: Update, context: BotContext, press: Press) -> object:
     """One line deciding a day: the override is set."""
-    found = await waiting(update, context, STEP, "day")
-    if found is None:
-        return END
-    admin, lang, _pending = found
-    decided = read_day_line(message_of(update).text or "")
+    lang, decided = press.lang, read_day_line(typed_text(update))
     if decided is None:
         await say(update, context, text("admin.cal.day_format", lang))
-        handled(DAY)
+        return DAY
     day, trades, reason = decided
-    context.user_state.pop(STEP, None)
-    trading_days = context.services.trading_days
-    entry = await attempt(
-        update, context, lang, trading_days.set_override, day, trades=trades, reason=reason, by=admin.id
-    )
+    override = context.services.trading_days.set_override
+    entry = await call(override, day, trades=trades, reason=reason, by=press.admin.id)
     state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", lang)
     await say(update, context, text("admin.cal.decided", lang, day=entry.day.isoformat(), state=state))
-    handled(END)
+    return END
 
 
 _OPEN = {"open", "trades", "trading", "交易", "开市", "交易日"}
@@ -247,12 +224,12 @@ def _source(name: str, lang: str) -> str:
 DESK = Desk(
     {
         "cal_year": _show_year,
-        "cal_load": asking(STEP, "notice", NOTICE, "admin.cal.ask_notice"),
+        "cal_load": asking(STEP, NOTICE, "admin.cal.ask_notice"),
         "cal_ok": _load,
-        "cal_day": asking(STEP, "day", DAY, "admin.cal.ask_day"),
+        "cal_day": asking(STEP, DAY, "admin.cal.ask_day"),
     },
     PERMISSION,
     STEP,
     typed={NOTICE: got_notice, DAY: got_day},
-    files=frozenset({NOTICE}),
+    takes={NOTICE: TEXT_OR_FILE},
 )

@@ -14,14 +14,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, to_confirm, waiting
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    handled,
-    message_of,
-    say,
-)
+from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, to_confirm, typed_text, wait
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -34,7 +28,7 @@ from p2pstock.core.validation import check_name
 END = ConversationHandler.END
 MOVE = "admin.cap_move"
 STEP = "admin_capital"
-"""The user-state key: ``{"step": "move", "subject": "in" | "out"}`` while the line is asked for, then
+"""The user-state key: ``{"step": MOVE, "subject": "in" | "out"}`` while the line is asked for, then
 ``{"step": "confirm", "token", "into", "amount", "reference"}`` until the confirm button."""
 
 
@@ -59,27 +53,21 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
 
 
 async def _ask_move(update: Update, context: BotContext, press: Press) -> object:
-    context.user_state[STEP] = {"step": "move", "subject": press.subject}
     await say(update, context, text(f"admin.cap.ask_{press.subject}", press.lang))
-    return MOVE
+    return wait(context, STEP, MOVE, press.subject)
 
 
-async def got_move(update: Update, context: BotContext) -> object:
+async def got_move(update: Update, context: BotContext, press: Press) -> object:
     """``amount reference``: what will be done, with the confirm button."""
-    found = await waiting(update, context, STEP, "move")
-    if found is None:
-        return END
-    _admin, lang, pending = found
-    read = read_move(message_of(update).text or "")
+    read, lang = read_move(typed_text(update)), press.lang
     if read is None:
         await say(update, context, text("admin.cap.format", lang))
-        handled(MOVE)
+        return MOVE
     amount, reference = read
-    into = pending.get("subject") == "in"
-    message = text(f"admin.cap.confirm_{pending['subject']}", lang, amount=amount, reference=reference)
-    kept = {"into": into, "amount": amount.minor, "reference": reference}
+    message = text(f"admin.cap.confirm_{press.subject}", lang, amount=amount, reference=reference)
+    kept = {"into": press.subject == "in", "amount": amount.minor, "reference": reference}
     await to_confirm(update, context, lang, message, key=STEP, confirm=("admin.cap.do", "cap_ok"), **kept)
-    handled(END)
+    return END
 
 
 def read_move(line: str) -> tuple[Money, str] | None:

@@ -24,22 +24,17 @@ from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    TEXT_OR_FILE,
     Desk,
     asking,
+    deciding,
     take_confirmed,
     to_confirm,
     typed_or_sent,
-    waiting,
+    typed_text,
+    waited,
 )
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    chat_id_of,
-    drop_buttons,
-    handled,
-    message_of,
-    say,
-)
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
@@ -64,8 +59,8 @@ END = ConversationHandler.END
 FILE = "admin.pd_file"
 FIELD = "admin.pd_field"
 STEP = "admin_products"
-"""The user-state key: ``{"step": "file"}``, ``{"step": "field", "kind", "index", "values", "current"}``
-or ``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
+"""The user-state key: ``{"step": FILE}``, ``{"step": FIELD, "kind", "index", "values", "current"}`` or
+``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
 PROBLEMS_TOLD = 20
 KIND_LETTERS = {"a": "allocation_product", "l": "loan_product"}
 
@@ -102,20 +97,16 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
     return END
 
 
-async def got_file(update: Update, context: BotContext) -> object:
+async def got_file(update: Update, context: BotContext, press: Press) -> object:
     """A product file, typed or as a document: shown as customers will see it, with its publish button."""
-    found = await waiting(update, context, STEP, "file")
-    if found is None:
-        return END
-    _admin, lang, _pending = found
-    content = await typed_or_sent(update, context, lang, FILE)
+    content = await typed_or_sent(update, context, press)
     try:
         products = await call(context.services.product_files.read, content)
     except CatalogUnreadable as unreadable:
-        await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)))
-        handled(FILE)
-    await _preview(update, context, lang, products, content)
-    handled(END)
+        await say(update, context, "\n".join(problem_lines(unreadable.problems, press.lang)))
+        return FILE
+    await _preview(update, context, press.lang, products, content)
+    return END
 
 
 async def _preview(
@@ -151,12 +142,11 @@ async def _publish(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-async def _withdraw(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _withdraw(context: BotContext, press: Press) -> str:
     letter, code = press.subject.split(":", 1)
     await call(_catalog(context, letter).withdraw, code, by=press.admin.id)
-    await drop_buttons(update)
-    await say(update, context, text("admin.pd.withdrawn_now", press.lang, code=code))
-    return END
+    return text("admin.pd.withdrawn_now", press.lang, code=code)
 
 
 def _catalog(context: BotContext, letter: str) -> ProductCatalog | LoanCatalog:
@@ -178,7 +168,7 @@ async def _export(update: Update, context: BotContext, press: Press) -> object:
 
 async def _start_new(update: Update, context: BotContext, press: Press) -> object:
     kind = KIND_LETTERS[press.subject]
-    pending = {"step": "field", "kind": kind, "index": 0, "values": {}, "current": {}}
+    pending = {"step": FIELD, "kind": kind, "index": 0, "values": {}, "current": {}}
     return await _ask_field(update, context, press.lang, pending)
 
 
@@ -195,7 +185,7 @@ async def _start_edit(update: Update, context: BotContext, press: Press) -> obje
         return END
     fields, _make = KINDS[kind]
     current = {f.key: f.show(getattr(product, f.attribute)) for f in fields}
-    pending = {"step": "field", "kind": kind, "index": 1, "values": {"code": code}, "current": current}
+    pending = {"step": FIELD, "kind": kind, "index": 1, "values": {"code": code}, "current": current}
     return await _ask_field(update, context, press.lang, pending)
 
 
@@ -216,15 +206,11 @@ async def _ask_field(update: Update, context: BotContext, lang: str, pending: di
     return FIELD
 
 
-async def got_field(update: Update, context: BotContext) -> object:
+async def got_field(update: Update, context: BotContext, press: Press) -> object:
     """One answer: read as the file would read it; the next field, or the product's preview."""
-    found = await waiting(update, context, STEP, "field")
-    if found is None:
-        return END
-    _admin, lang, pending = found
+    lang, pending, typed = press.lang, waited(press), typed_text(update)
     fields, _make = KINDS[str(pending["kind"])]
     field = fields[int(pending["index"])]
-    typed = (message_of(update).text or "").strip()
     values: dict[str, str] = dict(pending["values"])
     if typed != "-":
         values[field.key] = typed
@@ -232,18 +218,18 @@ async def got_field(update: Update, context: BotContext) -> object:
         values[field.key] = str(pending["current"][field.key])
     elif not field.optional:
         await say(update, context, text("admin.pd.required", lang))
-        handled(FIELD)
+        return FIELD
     if field.key in values:
         try:
             read_field(field, values[field.key], field.key)
         except CatalogUnreadable as unreadable:
             await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[1:-1]))
-            handled(FIELD)
+            return FIELD
     pending = {**pending, "values": values, "index": int(pending["index"]) + 1}
     if pending["index"] < len(fields):
-        handled(await _ask_field(update, context, lang, pending))
+        return await _ask_field(update, context, lang, pending)
     await _finish(update, context, lang, str(pending["kind"]), values)
-    handled(END)
+    return END
 
 
 async def _finish(update: Update, context: BotContext, lang: str, kind: str, values: dict[str, str]) -> None:
@@ -252,8 +238,7 @@ async def _finish(update: Update, context: BotContext, lang: str, kind: str, val
     try:
         read = {f.key: read_field(f, values[f.key], f.key) for f in fields if f.key in values}
         product = build(kind, read, kind)
-    except CatalogUnreadable as unreadable:
-        context.user_state.pop(STEP, None)
+    except CatalogUnreadable as unreadable:  # told, and the step ends
         await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[:-1]))
         return
     if isinstance(product, Product):
@@ -285,7 +270,7 @@ def _why(problem: FileProblem, lang: str) -> str:
 
 DESK = Desk(
     {
-        "pd_file": asking(STEP, "file", FILE, "admin.pd.ask_file"),
+        "pd_file": asking(STEP, FILE, "admin.pd.ask_file"),
         "pd_ok": _publish,
         "pd_off": _withdraw,
         "pd_export": _export,
@@ -295,5 +280,5 @@ DESK = Desk(
     Permission.PRODUCT_MANAGE,
     STEP,
     typed={FILE: got_file, FIELD: got_field},
-    files=frozenset({FILE}),
+    takes={FILE: TEXT_OR_FILE},
 )

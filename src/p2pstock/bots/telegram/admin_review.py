@@ -1,23 +1,20 @@
 """Administrators' review queues in the bot: documents (the image or PDF itself), identities, withdrawals
 and four-eyes approvals, each item with accept and reject buttons (an acceptance is carried out at once, a
-rejection once its reason is typed: ``admin.py``, then ``reject``); and the platform as a whole: the audit
-trail's hash chain checked, the statistics. Core checks every call's permission."""
+rejection once its reason is typed in ``admin.py``); and the platform as a whole: the audit trail's hash
+chain checked, the statistics. Core checks every call's permission."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, listed, when
-from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say, user_of
-from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, Show, deciding, decision, queue, when
+from p2pstock.bots.telegram.context import BotContext, call, say, user_of
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
-from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.audit import Fault
 from p2pstock.core.lending.loans import LoanStatus
@@ -28,40 +25,22 @@ from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.documents import ContentType, CustomerDocument
 from p2pstock.core.people.four_eyes import ApprovalRequest
-from p2pstock.core.people.permissions import Administrator
 from p2pstock.core.statistics import QUEUE_LIMIT, PlatformOverview
 from p2pstock.core.wallet.withdrawals import Withdrawal
 
 # -- the queues ---------------------------------------------------------------------------------------
 
 
-async def show_documents(update: Update, context: BotContext, press: Press) -> object:
-    """Each pending document as the image or PDF itself, with accept/reject buttons."""
-    kyc = context.services.kyc
-
-    async def send(document: CustomerDocument) -> None:
-        stored, content = await call(kyc.document_content, document.id, by=press.admin.id)
-        await _send_document(update, context, stored, content, press.lang)
-
-    documents = await call(kyc.pending_documents, by=press.admin.id, limit=SHOWN + 1)
-    await listed(update, context, press.lang, documents, send)
-    return END
-
-
 async def _send_document(
-    update: Update, context: BotContext, document: CustomerDocument, content: bytes, lang: str
+    update: Update, context: BotContext, press: Press, pending: CustomerDocument
 ) -> None:
-    caption = text(
-        "admin.document",
-        lang,
-        id=document.id,
-        customer=document.customer_id,
-        kind=document.kind,
-        uploaded=when(context, document.uploaded_at),
-    )
-    markup = _decision(lang, "doc", document.id)
-    if markup is None:
-        caption += "\n" + text("admin.no_buttons", lang)
+    """The document as the image or PDF itself, with accept/reject buttons."""
+    lang, kyc = press.lang, context.services.kyc
+    document, content = await call(kyc.document_content, pending.id, by=press.admin.id)
+    markup, note = decision(lang, "doc", document.id)
+    uploaded = when(context, document.uploaded_at)
+    said = {"id": document.id, "customer": document.customer_id, "kind": document.kind, "uploaded": uploaded}
+    caption = text("admin.document", lang, **said) + note
     chat_id = user_of(update).id
     filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
     if document.content_type is not ContentType.PDF:
@@ -71,6 +50,10 @@ async def _send_document(
         except BadRequest:  # a picture Telegram will not show as a photo (size, proportions): as a file
             pass
     await context.bot.send_document(chat_id, content, filename=filename, caption=caption, reply_markup=markup)
+
+
+show_documents = queue(lambda context, _press: context.services.kyc.pending_documents, _send_document)
+"""Each pending document, oldest first."""
 
 
 def _identity(context: BotContext, customer: Customer, lang: str) -> str:
@@ -108,114 +91,93 @@ def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
     )
 
 
-_QUEUES: dict[str, tuple[str, Callable[[BotServices], Callable[..., Any]], Callable[..., str]]] = {
-    "identities": ("id", lambda services: services.kyc.identities_to_review, _identity),
-    "withdrawals": ("wd", lambda services: services.wallets.withdrawal_queue, _withdrawal),
-    "approvals": ("ap", lambda services: services.approvals.pending, _approval),
-}
-"""Menu entry → its decision buttons' prefix, the service call that reads it (oldest first: submitted
-identities, pending withdrawals, requests this administrator could decide) and how an item reads."""
+def _item(prefix: str, body: Callable[[BotContext, Any, str], str]) -> Show:
+    """An item of a queue shown by ``body``, with its ``<prefix>_ok`` and ``<prefix>_no`` buttons."""
+
+    async def show(update: Update, context: BotContext, press: Press, item: Any) -> None:
+        markup, note = decision(press.lang, prefix, item.id)
+        await say(update, context, body(context, item, press.lang) + note, markup)
+
+    return show
 
 
-async def show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The queue ``press.subject`` names (``_QUEUES``): each item with its decision buttons."""
-    prefix, reads, body = _QUEUES[press.subject]
-    lang = press.lang
-
-    async def show(item: Any) -> None:
-        markup = _decision(lang, prefix, item.id)
-        shown = body(context, item, lang)
-        await say(update, context, shown if markup else f"{shown}\n{text('admin.no_buttons', lang)}", markup)
-
-    await listed(
-        update, context, lang, await call(reads(context.services), by=press.admin.id, limit=SHOWN + 1), show
-    )
-    return END
-
-
-def _decision(lang: str, what: str, subject: str) -> InlineKeyboardMarkup | None:
-    """Accept/reject buttons for ``subject``, or None when its id does not fit in button data."""
-    yes = text("admin.approve" if what == "ap" else "admin.accept", lang)
-    try:
-        return InlineKeyboardMarkup(
-            [
-                [
-                    button(yes, cb.AdminAction(f"{what}_ok", subject)),
-                    button(text("admin.reject", lang), cb.AdminAction(f"{what}_no", subject)),
-                ]
-            ]
-        )
-    except ValueError:
-        return None
+show_identities = queue(
+    lambda context, _press: context.services.kyc.identities_to_review, _item("id", _identity)
+)
+show_withdrawals = queue(
+    lambda context, _press: context.services.wallets.withdrawal_queue, _item("wd", _withdrawal)
+)
+show_approvals = queue(lambda context, _press: context.services.approvals.pending, _item("ap", _approval))
+"""The queues oldest first: submitted identities, pending withdrawals, requests this administrator could
+decide."""
 
 
 # -- decisions ----------------------------------------------------------------------------------------
 
 
-async def _accept_document(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _accept_document(context: BotContext, press: Press) -> str:
     document = await call(context.services.kyc.accept_document, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.document_accepted", press.lang, id=document.id))
+    return text("admin.document_accepted", press.lang, id=document.id)
 
 
-async def _verify_identity(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _verify_identity(context: BotContext, press: Press) -> str:
     customer = await call(context.services.kyc.verify_identity, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.identity_verified", press.lang, customer=customer.id))
+    return text("admin.identity_verified", press.lang, customer=customer.id)
 
 
-async def _approve_withdrawal(update: Update, context: BotContext, press: Press) -> object:
-    decided, lang = (
-        await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id),
-        press.lang,
-    )
+@deciding
+async def _approve_withdrawal(context: BotContext, press: Press) -> str:
+    decided = await call(context.services.wallets.approve_withdrawal, press.subject, by=press.admin.id)
+    lang = press.lang
     if isinstance(decided, ApprovalRequest):
         amount = _money(context, decided.amount or 0)
-        message = text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
-    else:
-        amount = _money(context, decided.amount)
-        message = text("admin.withdrawal_approved", lang, id=decided.id, amount=amount)
-    return await _decided(update, context, message)
+        return text("admin.withdrawal_waiting", lang, id=press.subject, amount=amount, approval=decided.id)
+    return text("admin.withdrawal_approved", lang, id=decided.id, amount=_money(context, decided.amount))
 
 
-async def _approve(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _approve(context: BotContext, press: Press) -> str:
     approved = await call(context.services.approvals.approve, press.subject, by=press.admin.id)
-    return await _decided(update, context, text("admin.approval_approved", press.lang, id=approved.id))
+    return text("admin.approval_approved", press.lang, id=approved.id)
 
 
-async def _decided(update: Update, context: BotContext, message: str) -> object:
-    """The item's buttons taken off, and what was decided told."""
-    await drop_buttons(update)
-    await say(update, context, message)
-    return END
+async def _reject_document(context: BotContext, press: Press, reason: str) -> str:
+    reject = context.services.kyc.reject_document
+    document = await call(reject, press.subject, by=press.admin.id, reason=reason)
+    return text("admin.document_rejected", press.lang, id=document.id, reason=document.reason)
 
 
-ACCEPTANCES: dict[str, Step] = {
-    "doc_ok": _accept_document,
-    "id_ok": _verify_identity,
-    "wd_ok": _approve_withdrawal,
-    "ap_ok": _approve,
-}
-"""The accept buttons of the queues: carried out at once."""
-REJECTIONS = frozenset({"doc_no", "id_no", "wd_no", "ap_no"})
-"""The reject buttons of the queues: a reason is asked for, then ``reject``."""
+async def _reject_identity(context: BotContext, press: Press, reason: str) -> str:
+    customer = await call(
+        context.services.kyc.reject_identity, press.subject, by=press.admin.id, reason=reason
+    )
+    return text("admin.identity_rejected", press.lang, customer=customer.id, reason=customer.rejection_reason)
 
 
-async def reject(
-    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
-) -> str:
-    """Carry out a rejection (``REJECTIONS``) with its reason; what to tell the administrator."""
-    services, verb, subject = context.services, rejection.verb, rejection.subject
-    if verb == "doc_no":
-        document = await call(services.kyc.reject_document, subject, by=admin.id, reason=reason)
-        return text("admin.document_rejected", lang, id=document.id, reason=document.reason)
-    if verb == "id_no":
-        customer = await call(services.kyc.reject_identity, subject, by=admin.id, reason=reason)
-        return text("admin.identity_rejected", lang, customer=customer.id, reason=customer.rejection_reason)
-    if verb == "wd_no":
-        request = await call(services.wallets.reject_withdrawal, subject, by=admin.id, reason=reason)
-        amount = _money(context, request.amount)
-        return text("admin.withdrawal_rejected", lang, id=request.id, amount=amount, reason=request.reason)
-    rejected = await call(services.approvals.reject, subject, by=admin.id, reason=reason)
-    return text("admin.approval_rejected", lang, id=rejected.id, reason=rejected.reason)
+async def _reject_withdrawal(context: BotContext, press: Press, reason: str) -> str:
+    reject = context.services.wallets.reject_withdrawal
+    request = await call(reject, press.subject, by=press.admin.id, reason=reason)
+    amount = _money(context, request.amount)
+    return text("admin.withdrawal_rejected", press.lang, id=request.id, amount=amount, reason=request.reason)
+
+
+async def _reject_approval(context: BotContext, press: Press, reason: str) -> str:
+    rejected = await call(context.services.approvals.reject, press.subject, by=press.admin.id, reason=reason)
+    return text("admin.approval_rejected", press.lang, id=rejected.id, reason=rejected.reason)
+
+
+DESK = Desk(
+    {"doc_ok": _accept_document, "id_ok": _verify_identity, "wd_ok": _approve_withdrawal, "ap_ok": _approve},
+    rejections={
+        "doc_no": Rejection(_reject_document),
+        "id_no": Rejection(_reject_identity),
+        "wd_no": Rejection(_reject_withdrawal),
+        "ap_no": Rejection(_reject_approval),
+    },
+)
+"""The queues' decisions: an acceptance carried out at once, a rejection once its reason is typed."""
 
 
 def _money(context: BotContext, minor: int) -> Money:

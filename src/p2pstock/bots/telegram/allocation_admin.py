@@ -1,72 +1,56 @@
 """Stock fund allocations (配资) in the bot, for administrators: the "📈 Allocations" entry of the admin
 menu, its lists (under review, to assign a sub-account, running with their risk state, side requests
-pending, importing a statement), and the tables of its buttons (``STEPS``) and typed steps (``states``),
-whose steps live by concept: the card (``allocation_admin_card``), review and side requests
-(``allocation_review``), the sub-account (``allocation_account``), daily statuses and statements
-(``allocation_monitoring``), settlement (``allocation_settlement``), chart and timeline
-(``allocation_timeline``, one renderer for customers and staff).
+pending, importing a statement), and its desk (``DESK``), whose steps live by concept: the allocation
+and its card (``allocation_admin_card``), review and side requests (``allocation_review``), the
+sub-account from its start to its settlement (``allocation_account``), daily statuses and statements
+(``allocation_monitoring``), chart and timeline (``allocation_timeline``, one renderer for customers and
+staff). Each module says what its typed steps wait for; ``admin.mmd`` draws them.
 
 Every action goes to ``Allocations`` in the acting administrator's name and core checks the permission
 (review → ``allocation.review``; the sub-account → ``allocation.assign_account``; statuses and imports →
 ``allocation.daily_status``; settlement, profit withdrawals and terminations → ``allocation.settle``;
 top-ups and extensions → ``allocation.review``). A refusal is told through the error table. The bot
 only leaves out the buttons an administrator's roles would make useless.
-
-Typed steps (states of the admin conversation, drawn in ``admin.mmd``; what they wait for is kept in the
-user's state under ``STEP``, dropped by any other administrator's button, command or /cancel):
-
-    admin.alloc_note         the note of a phone call whose outcome was pressed ("-" for none)
-    admin.alloc_sub_account  the trading sub-account code to assign
-    admin.alloc_password     its password: the message is deleted from the chat once read, never
-                             echoed, logged or kept in the user's state
-    admin.alloc_status       one line: ``date total market cash_available [cash_frozen] [withdrawable]``
-    admin.alloc_final        the final total assets of a settlement (which waits for a second
-                             administrator in the approvals queue)
-    admin.alloc_statement    a CSV statement sent as a file: all rows applied, or none and the bad rows
-                             listed by line; one imported before is not stored again
-
-A rejection of an allocation (``al_no``) or of a side request (``rq_no``) asks for its reason through the
-admin conversation's reason step (``admin.py``), which calls ``reject``.
 """
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, MessageHandler, filters
 
 from p2pstock.bots.telegram import allocation_account as account
-from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
-from p2pstock.bots.telegram import allocation_settlement as settlement
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.allocation_admin_card import show_card
-from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
+from p2pstock.bots.telegram.admin_steps import ANY_MESSAGE, END, Desk, markup
+from p2pstock.bots.telegram.allocation_admin_card import (
+    ASSIGN,
+    DAILY,
+    REVIEW,
+    SETTLE,
+    STEP,
+    risk_name,
+    show_card,
+)
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, Status
 from p2pstock.core.allocation.service import VIEW
-from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
-from p2pstock.core.people.permissions import Administrator, Permission
+from p2pstock.core.people.permissions import Permission
 
-STEP = kit.STEP
-"""The user-state key of the typed step waiting."""
-REJECTIONS = review.REJECTIONS
-"""Buttons whose reason admin.py asks for, then hands to ``reject``."""
-reject = review.reject
 LISTED = 20
 """Allocations listed (and offered as buttons) at once."""
 MENU_PERMISSIONS = frozenset(VIEW)
 """Holding any of these makes the "📈 Allocations" entry worth showing."""
 LISTS: dict[str, frozenset[Permission]] = {
-    "review": frozenset({kit.REVIEW}),
-    "confirmed": frozenset({kit.ASSIGN, kit.REVIEW}),
+    "review": frozenset({REVIEW}),
+    "confirmed": frozenset({ASSIGN, REVIEW}),
     "running": frozenset(VIEW),
-    "requests": frozenset({kit.REVIEW, kit.SETTLE}),
-    "import": frozenset({kit.DAILY}),
+    "requests": frozenset({REVIEW, SETTLE}),
+    "import": frozenset({DAILY}),
 }
 """A list of the allocations menu (``cb.ALLOCATION_QUEUES``) → the permissions that make it worth showing."""
 STATUSES = {"review": Status.UNDER_REVIEW, "confirmed": Status.CONFIRMED, "running": Status.IN_PROGRESS}
@@ -77,9 +61,10 @@ OTHER_LISTS: Steps = {"requests": review.show_requests, "import": monitoring.ask
 # -- the menu and its lists ---------------------------------------------------------------------------
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
     """The allocations menu: the lists this administrator's permissions are for."""
-    permissions = await call(context.services.staff.permissions, admin.id)
+    lang = press.lang
+    permissions = await call(context.services.staff.permissions, press.admin.id)
     rows = [
         [button(text(f"admin.alloc.q.{name}", lang), cb.AdminAction("al_q", name))]
         for name in cb.ALLOCATION_QUEUES
@@ -87,8 +72,9 @@ async def show_menu(update: Update, context: BotContext, admin: Administrator, l
     ]
     if not rows:
         await say(update, context, text("admin.alloc.nothing", lang))
-        return
+        return END
     await say(update, context, text("admin.alloc.menu", lang), InlineKeyboardMarkup(rows))
+    return END
 
 
 async def show_list(update: Update, context: BotContext, press: Press) -> object:
@@ -101,7 +87,7 @@ async def show_list(update: Update, context: BotContext, press: Press) -> object
     found = await call(queue, [STATUSES[name]], by=press.admin.id, limit=LISTED + 1)
     if not found:
         await say(update, context, text("admin.empty", lang))
-        return kit.END
+        return END
     shown = found[:LISTED]
     key = "admin.alloc.listed_more" if len(found) > LISTED else "admin.alloc.listed"
     lines = [text(key, lang, queue=text(f"admin.alloc.q.{name}", lang), count=len(shown))]
@@ -110,8 +96,8 @@ async def show_list(update: Update, context: BotContext, press: Press) -> object
         [(text("admin.alloc.open", lang, id=a.id, customer=a.customer_id), cb.AdminAction("al_show", a.id))]
         for a in shown
     ]
-    await say(update, context, "\n".join(lines), kit.markup(choices))
-    return kit.END
+    await say(update, context, "\n".join(lines), markup(choices))
+    return END
 
 
 def _line(allocation: Allocation, lang: str) -> str:
@@ -123,7 +109,7 @@ def _line(allocation: Allocation, lang: str) -> str:
             id=allocation.id,
             sub_account=allocation.sub_account or "—",
             assets=Money(assets) if assets is not None else text("admin.alloc.no_assets", lang),
-            risk=kit.risk_name(allocation.risk, lang),
+            risk=risk_name(allocation.risk, lang),
             overdue=text("admin.alloc.overdue_mark", lang) if allocation.overdue else "",
         )
     return text(
@@ -140,58 +126,29 @@ def _line(allocation: Allocation, lang: str) -> str:
 
 # -- wiring -------------------------------------------------------------------------------------------
 
-STEPS: Steps = {
-    "al_q": show_list,
-    "al_show": show_card,
-    "al_call": review.ask_note,
-    "al_ok": review.confirm,
-    "al_assign": account.ask_sub_account,
-    "al_status": monitoring.ask_status,
-    "al_settle": settlement.ask_final,
-    "al_chart": history.draw_chart,
-    "al_tl": history.tell_timeline,
-    "rq_ok": review.approve_request,
-}
-"""The administrators' allocation buttons: verb → step."""
-VERBS = frozenset(STEPS)
-"""The administrators' button verbs handled here (``on_button``); ``REJECTIONS`` go through admin.py."""
-
-
-async def on_button(
-    update: Update, context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction
-) -> object:
-    """An allocation button (``VERBS``): answered, its step run; a refusal is told and ends the step. The
-    conversation's next state."""
-    await query_of(update).answer()
-    try:
-        return await STEPS[action.verb](update, context, Press(admin, lang, action.subject))
-    except P2PStockError as error:
-        context.user_state.pop(STEP, None)
-        await tell_error(update, context, error, lang)
-        return kit.END
-
-
-Handler = BaseHandler[Update, BotContext, object]
-_NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-_NEW_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
-_NEW_FILE = filters.UpdateType.MESSAGE & filters.Document.ALL
-TYPED: Steps = {
-    kit.NOTE: review.got_note,
-    kit.SUB_ACCOUNT: account.got_sub_account,
-    kit.PASSWORD: account.got_password,
-    kit.STATUS: monitoring.got_status,
-    kit.FINAL: settlement.got_final_assets,
-}
-"""The typed steps that wait for a line of text: state → what it does with the line."""
-
-
-def states() -> dict[object, list[Handler]]:
-    """The admin conversation's states for the typed steps of the allocations."""
-    found: dict[object, list[Handler]] = {
-        state: [MessageHandler(_NEW_TEXT, kit.typed(state, step))] for state, step in TYPED.items()
-    }
-    found[kit.STATEMENT] = [
-        MessageHandler(_NEW_FILE, kit.typed(kit.STATEMENT, monitoring.got_statement)),
-        MessageHandler(_NEW_MESSAGE, kit.typed(kit.STATEMENT, monitoring.send_a_file)),
-    ]
-    return found
+DESK = Desk(
+    {
+        "al_q": show_list,
+        "al_show": show_card,
+        "al_call": review.ask_note,
+        "al_ok": review.confirm,
+        "al_assign": account.ask_sub_account,
+        "al_status": monitoring.ask_status,
+        "al_settle": account.ask_final,
+        "al_chart": history.draw_chart,
+        "al_tl": history.tell_timeline,
+        "rq_ok": review.approve_request,
+    },
+    waits=STEP,
+    typed={
+        review.NOTE: review.got_note,
+        account.SUB_ACCOUNT: account.got_sub_account,
+        account.PASSWORD: account.got_password,
+        monitoring.STATUS: monitoring.got_status,
+        account.FINAL: account.got_final_assets,
+        monitoring.STATEMENT: monitoring.got_statement,
+    },
+    takes={monitoring.STATEMENT: ANY_MESSAGE},
+    rejections=review.REJECTIONS,
+)
+"""The administrators' allocation buttons (verb → step) and typed steps (state → step)."""

@@ -1,17 +1,21 @@
-"""The card of one allocation for an administrator: everything they need to know about it, one fact a
-line, and the buttons its status and their permissions make worth showing."""
+"""An allocation as an administrator reads it: found in their name (and in the status a step needs), and
+its card — everything they need to know about it, one fact a line, and the buttons its status and their
+permissions make worth showing. Typed steps about an allocation wait under ``STEP``."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+
 from telegram import InlineKeyboardMarkup, Update
 
-from p2pstock.bots.telegram import allocation_admin_steps as kit
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram.admin_steps import END, markup, said, when
 from p2pstock.bots.telegram.allocation_press import basis_points
-from p2pstock.bots.telegram.context import BotContext, call, chunks, say
+from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
+from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Risk, Status
 from p2pstock.core.allocation.service import Timeline
 from p2pstock.core.allocation.side_requests import RequestStatus
 from p2pstock.core.errors import NotFound
@@ -20,13 +24,53 @@ from p2pstock.core.names import name_of, value_name
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.permissions import Permission
 
+STEP = "admin_alloc"
+"""The user-state key of an allocation's typed step waiting (never holding a password)."""
+REVIEW = Permission.ALLOCATION_REVIEW
+ASSIGN = Permission.ALLOCATION_ASSIGN_ACCOUNT
+DAILY = Permission.ALLOCATION_DAILY_STATUS
+SETTLE = Permission.ALLOCATION_SETTLE
 Row = list[tuple[str, cb.AdminAction]]
+
+
+async def timeline_of(context: BotContext, press: Press, allocation_id: str | None = None) -> Timeline:
+    """The timeline of ``allocation_id`` (by default the press's subject), in the administrator's name."""
+    timelines = context.services.allocations.timeline
+    return await call(timelines, allocation_id or press.subject, by=press.admin.id)
+
+
+async def allocation_in(
+    context: BotContext, press: Press, status: Status, allocation_id: str = ""
+) -> Allocation:
+    """The allocation (the press's subject by default), refused unless it is in ``status``."""
+    allocation = (await timeline_of(context, press, allocation_id)).allocation
+    allocation.require(status)
+    return allocation
+
+
+def in_status(status: Status) -> Callable[[BotContext, Press], Awaitable[Mapping[str, object]]]:
+    """What a prompt about the pressed allocation says of it (its id and sub-account), refused unless the
+    allocation is in ``status``."""
+
+    async def about(context: BotContext, press: Press) -> Mapping[str, object]:
+        allocation = await allocation_in(context, press, status)
+        return {"id": allocation.id, "sub_account": allocation.sub_account}
+
+    return about
+
+
+def risk_name(risk: Risk, lang: str) -> str:
+    return text(f"admin.alloc.risk.{risk}", lang)
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value is not None else "—"
 
 
 async def show_card(update: Update, context: BotContext, press: Press) -> object:
     """The card of the pressed allocation."""
-    await send_card(update, context, press, await kit.timeline_of(context, press))
-    return kit.END
+    await send_card(update, context, press, await timeline_of(context, press))
+    return END
 
 
 async def send_card(update: Update, context: BotContext, press: Press, timeline: Timeline) -> None:
@@ -36,11 +80,9 @@ async def send_card(update: Update, context: BotContext, press: Press, timeline:
         who = (customer.real_name or "", mask(customer.phone) if customer.phone else "")
     except NotFound:
         who = ("", "")
-    buttons = card_buttons(timeline.allocation, await kit.permissions_of(context, press), press.lang)
-    *first, last = chunks(card(context, timeline, press.lang, who))
-    for chunk in first:
-        await say(update, context, chunk)
-    await say(update, context, last, buttons)
+    permissions = await call(context.services.staff.permissions, press.admin.id)
+    buttons = card_buttons(timeline.allocation, permissions, press.lang)
+    await said(update, context, card(context, timeline, press.lang, who), buttons)
 
 
 def card(context: BotContext, timeline: Timeline, lang: str, who: tuple[str, str]) -> list[str]:
@@ -52,7 +94,7 @@ def card(context: BotContext, timeline: Timeline, lang: str, who: tuple[str, str
         warning, liquidation = Money(a.warning_line), Money(a.liquidation_line)
         lines.append(text("admin.alloc.card.lines", lang, warning=warning, liquidation=liquidation))
     if a.sub_account:
-        start, end = kit.day(a.start_date), kit.day(a.end_date)
+        start, end = day(a.start_date), day(a.end_date)
         lines.append(text("admin.alloc.card.account", lang, sub_account=a.sub_account, start=start, end=end))
     if a.status in (Status.IN_PROGRESS, Status.SETTLED):
         lines += _running(timeline, lang)
@@ -71,7 +113,7 @@ def _terms(context: BotContext, a: Allocation, lang: str, who: tuple[str, str]) 
         text("admin.alloc.card.money", lang, deposit=deposit, leverage=a.leverage, allocated=allocated),
     ]
     if a.status.awaiting_payment:
-        applied, deadline = kit.when(context, a.created_at), kit.when(context, a.deadline)
+        applied, deadline = when(context, a.created_at), when(context, a.deadline)
         lines.append(text("admin.alloc.card.applied", lang, applied=applied, deadline=deadline))
     paid = [
         text(
@@ -124,7 +166,7 @@ def _calls(context: BotContext, a: Allocation, lang: str) -> list[str]:
         text(
             "admin.alloc.card.call",
             lang,
-            when=kit.when(context, phone.at),
+            when=when(context, phone.at),
             by=phone.by,
             outcome=value_name(CallOutcome, phone.outcome, lang),
             note=f" — {phone.note}" if phone.note else "",
@@ -136,7 +178,7 @@ def _calls(context: BotContext, a: Allocation, lang: str) -> list[str]:
 def _running(timeline: Timeline, lang: str) -> list[str]:
     """The lines of a running (or settled) allocation: its latest status, fees and reserves."""
     a = timeline.allocation
-    risk = kit.risk_name(a.risk, lang)
+    risk = risk_name(a.risk, lang)
     latest = [s for s in timeline.statuses if s.trade_date == a.last_status_date]
     if a.last_assets is not None and a.last_status_date is not None:
         day, assets = a.last_status_date.isoformat(), Money(a.last_assets)
@@ -175,7 +217,7 @@ def card_buttons(a: Allocation, permissions: frozenset[Permission], lang: str) -
         return [(text(f"admin.alloc.b.{label}", lang), cb.AdminAction(verb, a.id))]
 
     rows: list[Row] = []
-    if a.status is Status.UNDER_REVIEW and kit.REVIEW in permissions:
+    if a.status is Status.UNDER_REVIEW and REVIEW in permissions:
         calls = [
             (
                 text("admin.alloc.b.call", lang, outcome=value_name(CallOutcome, outcome, lang)),
@@ -185,9 +227,9 @@ def card_buttons(a: Allocation, permissions: frozenset[Permission], lang: str) -
         ]
         rows += [calls[:1], calls[1:], offered("al_ok", "confirm") + offered("al_no", "reject")]
     if a.status is Status.CONFIRMED:
-        rows.append(offered("al_assign", "assign", kit.ASSIGN) + offered("al_no", "reject", kit.REVIEW))
+        rows.append(offered("al_assign", "assign", ASSIGN) + offered("al_no", "reject", REVIEW))
     if a.status is Status.IN_PROGRESS:
-        rows.append(offered("al_status", "status", kit.DAILY) + offered("al_settle", "settle", kit.SETTLE))
+        rows.append(offered("al_status", "status", DAILY) + offered("al_settle", "settle", SETTLE))
     charted = a.status in (Status.IN_PROGRESS, Status.SETTLED)
     rows.append((offered("al_chart", "chart") if charted else []) + offered("al_tl", "timeline"))
-    return kit.markup(rows)
+    return markup(rows)

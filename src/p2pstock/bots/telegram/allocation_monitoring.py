@@ -8,9 +8,10 @@ from datetime import date
 
 from telegram import Update
 
-from p2pstock.bots.telegram import allocation_admin_steps as kit
+from p2pstock.bots.telegram.admin_steps import END, asking, require, said, typed_or_sent, wait, when
+from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
 from p2pstock.bots.telegram.allocation_press import basis_points
-from p2pstock.bots.telegram.context import BotContext, call, chunks, message_of, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, call, message_of, say, tell_error
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import TEXTS, text
@@ -19,8 +20,9 @@ from p2pstock.core.allocation.monitoring import ImportReport
 from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money, MoneyError
-from p2pstock.core.people.permissions import PermissionDenied
 
+STATUS = "admin.alloc_status"
+STATEMENT = "admin.alloc_statement"
 STATUS_FIELDS = ("total_assets", "market_value", "cash_available", "cash_frozen", "cash_withdrawable")
 ROWS_TOLD = 20
 """Bad rows of a statement listed at most; the rest are counted."""
@@ -31,7 +33,7 @@ MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 # -- a daily status typed -----------------------------------------------------------------------------
 
 
-ask_status = kit.asking(kit.STATUS, Status.IN_PROGRESS)
+ask_status = asking(STEP, STATUS, "admin.alloc.ask_status", about=in_status(Status.IN_PROGRESS))
 """📝 Daily status: its line is asked for."""
 
 
@@ -77,16 +79,16 @@ async def got_status(update: Update, context: BotContext, press: Press) -> objec
         day, figures = read_status_line(message_of(update).text or "", lang)
     except BadLine as bad:
         await say(update, context, text("admin.alloc.bad_status", lang, problem=bad.problem))
-        return kit.STATUS
+        return STATUS
     record = context.services.allocations.record_status
     try:
         status = await call(record, press.subject, day, figures, by=press.admin.id)
     except InvalidInput as error:
         await tell_error(update, context, error, lang)
         await say(update, context, text("admin.alloc.status_again", lang))
-        return kit.STATUS
+        return STATUS
     await say(update, context, _recorded(status, lang))
-    return kit.END
+    return END
 
 
 def _recorded(status: DailyStatus, lang: str) -> str:
@@ -98,8 +100,8 @@ def _recorded(status: DailyStatus, lang: str) -> str:
         revision=status.revision,
         assets=Money(status.figures.total_assets),
         ratio=f"{basis_points(status.ratio_bp)}%",
-        before=kit.risk_name(status.risk_before, lang),
-        after=kit.risk_name(status.risk_after, lang),
+        before=risk_name(status.risk_before, lang),
+        after=risk_name(status.risk_after, lang),
     )
 
 
@@ -108,46 +110,37 @@ def _recorded(status: DailyStatus, lang: str) -> str:
 
 async def ask_statement(update: Update, context: BotContext, press: Press) -> object:
     """📥 Import: the statement file is asked for (of an administrator who may import it)."""
-    if kit.DAILY not in await kit.permissions_of(context, press):
-        raise PermissionDenied(kit.DAILY, press.admin.id)  # no file asked for that could not be imported
+    require(await call(context.services.staff.permissions, press.admin.id), DAILY)
     await say(update, context, text("admin.alloc.ask_statement", press.lang, columns=", ".join(CSV_COLUMNS)))
-    return kit.wait(context, kit.STATEMENT, "")
+    return wait(context, STEP, STATEMENT, "")
 
 
 async def got_statement(update: Update, context: BotContext, press: Press) -> object:
     """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
     file waited for)."""
-    lang, document = press.lang, message_of(update).document
-    if document is None:
+    lang = press.lang
+    if message_of(update).document is None:
         return await send_a_file(update, context, press)
-    if document.file_size is not None and document.file_size > MAX_STATEMENT_BYTES:
-        await say(update, context, text("admin.alloc.file_too_big", lang, mb=MAX_STATEMENT_BYTES >> 20))
-        return kit.STATEMENT
-    content = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
-    try:
-        statement = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        await say(update, context, text("admin.alloc.not_utf8", lang))
-        return kit.STATEMENT
+    told = ("admin.alloc.file_too_big", "admin.alloc.not_utf8")
+    statement = await typed_or_sent(update, context, press, largest=MAX_STATEMENT_BYTES, told=told)
     report = await call(context.services.allocations.import_statement, statement, by=press.admin.id)
     if not report.ok:
-        for chunk in chunks(_refused(report, lang)):
-            await say(update, context, chunk)
-        return kit.STATEMENT
+        await said(update, context, _refused(report, lang))
+        return STATEMENT
     await say(update, context, _imported(context, report, lang))
-    return kit.END
+    return END
 
 
 async def send_a_file(update: Update, context: BotContext, press: Press) -> object:
     """Anything but a file while a statement is waited for."""
     await say(update, context, text("admin.alloc.send_a_file", press.lang))
-    return kit.STATEMENT
+    return STATEMENT
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
     if report.already_imported and report.statement is not None:
         earlier = report.statement
-        imported, by = kit.when(context, earlier.imported_at), earlier.imported_by
+        imported, by = when(context, earlier.imported_at), earlier.imported_by
         return text("admin.alloc.already_imported", lang, when=imported, by=by, rows=earlier.rows)
     lines = [text("admin.alloc.imported", lang, applied=report.applied)]
     if report.changes:
@@ -157,8 +150,8 @@ def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
                 "admin.alloc.import_change",
                 lang,
                 id=i,
-                before=kit.risk_name(b, lang),
-                after=kit.risk_name(a, lang),
+                before=risk_name(b, lang),
+                after=risk_name(a, lang),
             )
             for i, b, a in report.changes
         ]

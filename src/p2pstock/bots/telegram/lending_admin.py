@@ -12,25 +12,22 @@ Core checks every permission and state again; a button of a loan that moved on g
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, call, query_of, say, tell_error
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, markup, queue
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.press import Press, Step, Steps
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import P2PStockError
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.service import VIEW, Lending
 from p2pstock.core.money import Money
-from p2pstock.core.people.permissions import Administrator
 
-END = ConversationHandler.END
 MENU_PERMISSIONS = frozenset(VIEW)
-SHOWN = 5
 STATUSES = {
     "applied": LoanStatus.APPLIED,
     "reviewed": LoanStatus.FIRST_REVIEWED,
@@ -42,37 +39,26 @@ DECISIONS = {
     LoanStatus.FIRST_REVIEWED: (("ln_final", "admin.loan.final"), ("ln_no", "admin.reject")),
     LoanStatus.FULL: (("ln_full", "admin.loan.full"), ("ln_ref", "admin.reject")),
 }
-REJECTIONS = frozenset({"ln_no", "ln_ref"})
 
 
-async def show_menu(update: Update, context: BotContext, admin: Administrator, lang: str) -> None:
+async def show_menu(update: Update, context: BotContext, press: Press) -> object:
+    lang = press.lang
     rows = [[button(text(f"admin.loans.{name}", lang), cb.AdminAction("ln_q", name))] for name in STATUSES]
     await say(update, context, text("admin.loans.menu", lang), InlineKeyboardMarkup(rows))
-
-
-async def on_button(
-    update: Update, context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction
-) -> object:
-    """A loan queue, or a decision on a loan (the step of ``STEPS``); the conversation ends either way."""
-    await query_of(update).answer()
-    try:
-        await STEPS[action.verb](update, context, Press(admin, lang, action.subject))
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
     return END
 
 
-async def _show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The first loans of a queue, a card each with the decisions its state allows."""
-    queue = [STATUSES[press.subject]]
-    loans = await call(context.services.lending.queue, queue, by=press.admin.id, limit=SHOWN + 1)
-    if not loans:
-        await say(update, context, text("admin.loans.empty", press.lang))
-    for loan in loans[:SHOWN]:
-        await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
-    if len(loans) > SHOWN:
-        await say(update, context, text("admin.more", press.lang, shown=SHOWN))
-    return END
+async def _show(update: Update, context: BotContext, press: Press, loan: Loan) -> None:
+    """A loan's card with the decisions its state allows."""
+    await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
+
+
+_show_queue = queue(
+    lambda context, press: partial(context.services.lending.queue, [STATUSES[press.subject]]),
+    _show,
+    empty="admin.loans.empty",
+)
+"""The first loans of a queue."""
 
 
 async def card(context: BotContext, loan: Loan, lang: str) -> str:
@@ -107,10 +93,9 @@ async def card(context: BotContext, loan: Loan, lang: str) -> str:
 
 def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
     row = [
-        button(text(label, lang), cb.AdminAction(verb, loan.id))
-        for verb, label in DECISIONS.get(loan.status, ())
+        (text(label, lang), cb.AdminAction(verb, loan.id)) for verb, label in DECISIONS.get(loan.status, ())
     ]
-    return InlineKeyboardMarkup([row]) if row else None
+    return markup([row])
 
 
 def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
@@ -124,26 +109,27 @@ def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
     return step
 
 
-STEPS: Steps = {
-    "ln_q": _show_queue,
-    "ln_first": _decision(
-        lambda lending, loan_id, by: lending.first_review(loan_id, by=by), "admin.loan.first_done"
-    ),
-    "ln_final": _decision(
-        lambda lending, loan_id, by: lending.final_review(loan_id, by=by), "admin.loan.listed"
-    ),
-    "ln_full": _decision(
-        lambda lending, loan_id, by: lending.approve_full(loan_id, by=by), "admin.loan.disbursed"
-    ),
-}
-VERBS = frozenset(STEPS)
+def _turning_down(turn_down: Callable[[Lending, str, str, str], Loan]) -> Rejection:
+    """A rejection: ``turn_down(lending, loan id, by, reason)``, once the reason is typed."""
+
+    async def carry(context: BotContext, press: Press, reason: str) -> str:
+        loan = await call(turn_down, context.services.lending, press.subject, press.admin.id, reason)
+        return text("admin.loan.rejected", press.lang, id=loan.id, reason=loan.reason)
+
+    return Rejection(carry)
 
 
-async def reject(
-    context: BotContext, admin: Administrator, lang: str, rejection: cb.AdminAction, reason: str
-) -> str:
-    """A rejection at a review (``ln_no``) or at the full review (``ln_ref``), with its reason."""
-    lending = context.services.lending
-    turn_down = lending.refuse_full if rejection.verb == "ln_ref" else lending.reject
-    loan = await call(turn_down, rejection.subject, by=admin.id, reason=reason)
-    return text("admin.loan.rejected", lang, id=loan.id, reason=loan.reason)
+DESK = Desk(
+    {
+        "ln_q": _show_queue,
+        "ln_first": _decision(lambda lending, i, by: lending.first_review(i, by=by), "admin.loan.first_done"),
+        "ln_final": _decision(lambda lending, i, by: lending.final_review(i, by=by), "admin.loan.listed"),
+        "ln_full": _decision(lambda lending, i, by: lending.approve_full(i, by=by), "admin.loan.disbursed"),
+    },
+    rejections={
+        "ln_no": _turning_down(lambda lending, i, by, why: lending.reject(i, by=by, reason=why)),
+        "ln_ref": _turning_down(lambda lending, i, by, why: lending.refuse_full(i, by=by, reason=why)),
+    },
+)
+"""The loans' buttons: the queues, and the decisions on a loan (a rejection at a review, ``ln_no``, or at
+the full review, ``ln_ref``, once its reason is typed)."""

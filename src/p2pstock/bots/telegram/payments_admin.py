@@ -15,12 +15,13 @@ Core checks the permission (``payment.resolve``), the order's state and the four
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, SHOWN, listed, when
+from p2pstock.bots.telegram.admin_steps import Desk, Rejection, decision, markup, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, say
-from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput
@@ -30,23 +31,18 @@ from p2pstock.core.payments import OrderStatus, PaymentOrder, Resolution
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator
 
-OUTCOMES = {"pay_cr": Resolution.CREDIT, "pay_rf": Resolution.REFUND}
-"""The buttons that ask for a resolution (its reason is typed next)."""
-VERBS = frozenset(OUTCOMES)
-PROMPTS = {verb: f"admin.payment.ask_reason.{verb}" for verb in VERBS}
-"""What each button asks for, instead of a rejection's reason."""
+
+async def _show(update: Update, context: BotContext, press: Press, entry: OrderToResolve) -> None:
+    await say(update, context, card(context, entry, press.lang), _buttons(entry, press.admin, press.lang))
 
 
-async def show_queue(update: Update, context: BotContext, press: Press) -> object:
-    """The held orders, oldest first, each a card with its buttons."""
-    admin, lang, payments = press.admin, press.lang, context.services.held_payments
+def _held(context: BotContext, _press: Press) -> Callable[..., Sequence[OrderToResolve]] | None:
+    payments = context.services.held_payments
+    return None if payments is None else payments.to_resolve
 
-    async def show(entry: OrderToResolve) -> None:
-        await say(update, context, card(context, entry, lang), _buttons(entry, admin, lang))
 
-    held = [] if payments is None else await call(payments.to_resolve, by=admin.id, limit=SHOWN + 1)
-    await listed(update, context, lang, held, show)
-    return END
+show_queue = queue(_held, _show)
+"""The held orders, oldest first, each a card with its buttons."""
 
 
 def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
@@ -80,38 +76,44 @@ def card(context: BotContext, entry: OrderToResolve, lang: str) -> str:
 
 
 def _buttons(entry: OrderToResolve, admin: Administrator, lang: str) -> InlineKeyboardMarkup | None:
+    order, credit = entry.order, text("admin.payment.credit", lang, paid=_paid(entry.order))
     if entry.waiting is None:
-        order = entry.order
-        row = [
-            button(text("admin.payment.credit", lang, paid=_paid(order)), cb.AdminAction("pay_cr", order.id)),
-            button(text("admin.payment.refund", lang), cb.AdminAction("pay_rf", order.id)),
-        ]
-    elif entry.waiting.maker_id != admin.id:
-        row = [
-            button(text("admin.approve", lang), cb.AdminAction("ap_ok", entry.waiting.id)),
-            button(text("admin.reject", lang), cb.AdminAction("ap_no", entry.waiting.id)),
-        ]
-    else:
-        return None  # the maker waits for somebody else
-    return InlineKeyboardMarkup([row])
+        refund = text("admin.payment.refund", lang)
+        return markup(
+            [[(credit, cb.AdminAction("pay_cr", order.id)), (refund, cb.AdminAction("pay_rf", order.id))]]
+        )
+    if entry.waiting.maker_id != admin.id:
+        return decision(lang, "ap", entry.waiting.id)[0]
+    return None  # the maker waits for somebody else
 
 
-async def resolve(
-    context: BotContext, admin: Administrator, lang: str, action: cb.AdminAction, reason: str
-) -> str:
-    """The resolution a button asked for, now that its reason is typed; what to tell the administrator."""
-    payments = context.services.held_payments
-    outcome = OUTCOMES.get(action.verb)
-    if payments is None or outcome is None:
-        raise InvalidInput(f"unknown administrator action {action.verb}")
-    done = await call(payments.resolve, action.subject, outcome, by=admin.id, reason=reason)
-    if isinstance(done, ApprovalRequest):
-        named = name_of(outcome, lang)
-        return text("admin.payment.asked", lang, id=action.subject, outcome=named, approval=done.id)
-    if done.status is OrderStatus.CREDITED:
-        return text("admin.payment.credited", lang, id=done.id, paid=_paid(done))
-    return text("admin.payment.refunded", lang, id=done.id)
+def _resolving(verb: str, outcome: Resolution) -> Rejection:
+    """The button ``verb`` asking for ``outcome``: carried out once its reason is typed."""
+
+    async def resolve(context: BotContext, press: Press, reason: str) -> str:
+        payments, lang = context.services.held_payments, press.lang
+        if payments is None:
+            raise InvalidInput(f"unknown administrator action {verb}")
+        done = await call(payments.resolve, press.subject, outcome, by=press.admin.id, reason=reason)
+        if isinstance(done, ApprovalRequest):
+            named = name_of(outcome, lang)
+            return text("admin.payment.asked", lang, id=press.subject, outcome=named, approval=done.id)
+        if done.status is OrderStatus.CREDITED:
+            return text("admin.payment.credited", lang, id=done.id, paid=_paid(done))
+        return text("admin.payment.refunded", lang, id=done.id)
+
+    return Rejection(resolve, f"admin.payment.ask_reason.{verb}")
 
 
 def _paid(order: PaymentOrder) -> str:
     return shown(order.reported_amount or 0, order.reported_currency)
+
+
+DESK = Desk(
+    {},
+    rejections={
+        "pay_cr": _resolving("pay_cr", Resolution.CREDIT),
+        "pay_rf": _resolving("pay_rf", Resolution.REFUND),
+    },
+)
+"""The buttons asking for a resolution, its reason typed next (``admin.py``)."""

@@ -15,17 +15,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import attrs
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import staff_roles
-from p2pstock.bots.telegram.admin_steps import END, Desk, Outdated, asking, refused, waiting
-from p2pstock.bots.telegram.context import BotContext, call, chunks, drop_buttons, handled, message_of, say
+from p2pstock.bots.telegram.admin_steps import (
+    END,
+    Desk,
+    Outdated,
+    asking,
+    fitting,
+    said,
+    typed_text,
+    wait,
+    waited,
+)
+from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.staff_roles import permissions_text, role_name, roles_of
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import DEFAULT_ROLES, Administrator, Role
 from p2pstock.core.people.staff import check_admin_id
@@ -34,8 +43,8 @@ from p2pstock.core.validation import check_telegram_user_id
 APPOINT_ID = "admin.appoint_id"
 APPOINT_TELEGRAM = "admin.appoint_telegram"
 APPOINTMENT = "admin_appoint"
-"""The user-state key of the appointment being made: ``{"step": "id"}``, ``{"step": "telegram", "id"}``,
-then ``{"step": "role", "id", "telegram"}`` while its role is chosen."""
+"""The user-state key of the appointment being made: ``{"step": APPOINT_ID}``, ``{"step":
+APPOINT_TELEGRAM, "id"}``, then ``{"step": "role", "id", "telegram"}`` while its role is chosen."""
 LISTED = 50
 """Administrators offered as buttons at once (Telegram takes at most 100 buttons in a message)."""
 
@@ -126,10 +135,7 @@ async def show_staff(update: Update, context: BotContext, press: Press) -> objec
     steps = [
         [button(text(f"admin.roles.{step}", lang), cb.AdminAction("roles", step))] for step in cb.ROLE_STEPS
     ]
-    *first, last = chunks(lines)
-    for chunk in first:
-        await say(update, context, chunk)
-    await say(update, context, last, InlineKeyboardMarkup(steps))
+    await said(update, context, lines, InlineKeyboardMarkup(steps))
     return END
 
 
@@ -146,7 +152,7 @@ async def _choose_admin(update: Update, context: BotContext, press: Press) -> ob
 
 
 _ROLE_STEPS: dict[str, Step] = {
-    "appoint": asking(APPOINTMENT, "id", APPOINT_ID, "admin.appoint.ask_id"),
+    "appoint": asking(APPOINTMENT, APPOINT_ID, "admin.appoint.ask_id"),
     "change": _choose_admin,
     "deactivate": _choose_admin,
     "define": staff_roles.start_definition,
@@ -221,47 +227,33 @@ async def _keep(update: Update, context: BotContext, press: Press) -> object:
 # -- the appointment's id and Telegram user id, typed ---------------------------------------------------
 
 
-async def got_new_id(update: Update, context: BotContext) -> object:
+async def got_new_id(update: Update, context: BotContext, press: Press) -> object:
     """The id of the administrator to appoint: next, their Telegram user id."""
-    found = await waiting(update, context, APPOINTMENT, "id")
-    if found is None:
-        return END  # the customer's handlers take the message
-    admin, lang, _pending = found
-    try:
-        new_id = check_admin_id((message_of(update).text or "").strip())
-        admins = await call(context.services.staff.administrators, by=admin.id)
-    except P2PStockError as error:
-        await refused(update, context, lang, error, key=APPOINTMENT, again=APPOINT_ID)
+    new_id = check_admin_id(typed_text(update))
+    admins = await call(context.services.staff.administrators, by=press.admin.id)
     if any(a.id == new_id and a.active for a in admins):
-        await say(update, context, text("admin.appoint.exists", lang, admin=new_id))
-        handled(APPOINT_ID)
-    context.user_state[APPOINTMENT] = {"step": "telegram", "id": new_id}
-    await say(update, context, text("admin.appoint.ask_telegram", lang, admin=new_id))
-    handled(APPOINT_TELEGRAM)
+        await say(update, context, text("admin.appoint.exists", press.lang, admin=new_id))
+        return APPOINT_ID
+    await say(update, context, text("admin.appoint.ask_telegram", press.lang, admin=new_id))
+    return wait(context, APPOINTMENT, APPOINT_TELEGRAM, "", id=new_id)
 
 
-async def got_new_telegram(update: Update, context: BotContext) -> object:
+async def got_new_telegram(update: Update, context: BotContext, press: Press) -> object:
     """The Telegram user id of the administrator to appoint: next, their role (buttons)."""
-    found = await waiting(update, context, APPOINTMENT, "telegram")
-    if found is None or not isinstance(found[2].get("id"), str):
-        context.user_state.pop(APPOINTMENT, None)
+    new_id, staff, lang = waited(press).get("id"), context.services.staff, press.lang
+    if not isinstance(new_id, str):
         return END
-    _admin, lang, pending = found
-    new_id, staff = str(pending["id"]), context.services.staff
-    try:
-        telegram = _telegram_user_id((message_of(update).text or "").strip())
-        holder = await call(staff.by_telegram, telegram)
-        roles = await call(staff.roles)
-    except P2PStockError as error:
-        await refused(update, context, lang, error, key=APPOINTMENT, again=APPOINT_TELEGRAM)
+    telegram = _telegram_user_id(typed_text(update))
+    holder = await call(staff.by_telegram, telegram)
+    roles = await call(staff.roles)
     if holder is not None and holder.id != new_id:
         await say(update, context, text("admin.appoint.telegram_taken", lang, admin=holder.id))
-        handled(APPOINT_TELEGRAM)
+        return APPOINT_TELEGRAM
     context.user_state[APPOINTMENT] = {"step": "role", "id": new_id, "telegram": telegram}
     choices = ((role_name(name, lang), cb.AdminAction("new_role", name)) for name in sorted(roles))
     intro = text("admin.appoint.choose_role", lang, admin=new_id, telegram=telegram)
     await _offer(update, context, lang, intro, choices)
-    handled(END)
+    return END
 
 
 def _telegram_user_id(typed: str) -> int:
@@ -282,21 +274,15 @@ async def _offer(
 ) -> None:
     """``intro`` with one button per choice (at most ``LISTED``; a choice whose data does not fit in a
     button is left out, and said so)."""
-    rows: list[list[InlineKeyboardButton]] = []
-    left_out = 0
-    for label, action in choices:
-        try:
-            rows.append([button(label, action)])
-        except ValueError:
-            left_out += 1
-    left_out += max(0, len(rows) - LISTED)
-    rows = rows[:LISTED]
+    offered = list(choices)
+    rows = fitting([choice] for choice in offered)
+    left_out = len(offered) - min(len(rows), LISTED)
     if not rows:
         await say(update, context, text("admin.empty", lang))
         return
     if left_out:
         intro += "\n" + text("admin.roles.left_out", lang, count=left_out)
-    await say(update, context, intro, InlineKeyboardMarkup(rows))
+    await say(update, context, intro, InlineKeyboardMarkup(rows[:LISTED]))
 
 
 async def _done(

@@ -15,21 +15,12 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Outdated, asking, waiting
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    call,
-    drop_buttons,
-    handled,
-    message_of,
-    query_of,
-    say,
-    tell_error,
-)
+from p2pstock.bots.telegram.admin_steps import END, Desk, Outdated, asking, typed_text, waited
+from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, query_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import InvalidInput
 from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import (
@@ -44,10 +35,8 @@ ROLE_NAME = "admin.role_name"
 ROLE_PERMISSIONS = "admin.role_permissions"
 ROLE_DESCRIPTION = "admin.role_description"
 DRAFT = "admin_role"
-"""The user-state key of the role being defined: ``{"step": "name"}``, then ``{"step": "permissions" |
-"description", "name": ..., "permissions": [...]}``."""
-STATES = {"name": ROLE_NAME, "permissions": ROLE_PERMISSIONS, "description": ROLE_DESCRIPTION}
-"""The conversation's state of each step of the draft."""
+"""The user-state key of the role being defined: ``{"step": ROLE_NAME}``, then ``{"step": ROLE_PERMISSIONS
+| ROLE_DESCRIPTION, "name": ..., "permissions": [...]}``."""
 DESCRIPTION_CHARS = 200
 """Longest description of a role (core's limit)."""
 
@@ -87,7 +76,7 @@ class _Draft:
     name: str
     permissions: frozenset[Permission]
     step: str
-    """``permissions`` while they are being chosen, ``description`` once they are."""
+    """``ROLE_PERMISSIONS`` while they are being chosen, ``ROLE_DESCRIPTION`` once they are."""
 
     def state(self) -> dict[str, object]:
         chosen = [permission.value for permission in _in_order(self.permissions)]
@@ -107,7 +96,7 @@ def _read(value: object, step: str) -> _Draft | None:
         return None
 
 
-_STEPS = {"rd_perm": "permissions", "rd_done": "permissions", "rd_skip": "description"}
+_STEPS = {"rd_perm": ROLE_PERMISSIONS, "rd_done": ROLE_PERMISSIONS, "rd_skip": ROLE_DESCRIPTION}
 """The step of the draft each of its buttons is for."""
 
 
@@ -125,17 +114,17 @@ async def _check(context: BotContext, press: Press, verb: str) -> Press:
     try:
         _draft(press, verb)
     except Outdated:
-        step = press.waiting.get("step") if isinstance(press.waiting, dict) else None
-        if str(step) not in STATES:
+        step = waited(press).get("step")
+        if step not in DESK.typed:
             raise
         context.user_state[DRAFT] = press.waiting
-        raise Outdated(STATES[str(step)]) from None
+        raise Outdated(step) from None
     return press
 
 
 # -- the buttons --------------------------------------------------------------------------------------
 
-start_definition = asking(DRAFT, "name", ROLE_NAME, "admin.define.ask_name", max=MAX_ROLE_NAME)
+start_definition = asking(DRAFT, ROLE_NAME, "admin.define.ask_name", max=MAX_ROLE_NAME)
 """``a:roles:define``: the role's name is asked for."""
 
 
@@ -161,7 +150,7 @@ async def _ask_description(update: Update, context: BotContext, press: Press) ->
         await say(update, context, text("admin.define.no_permissions", lang))
         return ROLE_PERMISSIONS
     await drop_buttons(update)
-    context.user_state[DRAFT] = attrs.evolve(draft, step="description").state()
+    context.user_state[DRAFT] = attrs.evolve(draft, step=ROLE_DESCRIPTION).state()
     skip = button(text("admin.define.skip", lang), cb.AdminAction("rd_skip", draft.name))
     message = text("admin.define.ask_description", lang, role=draft.name, max=DESCRIPTION_CHARS)
     await say(update, context, message, InlineKeyboardMarkup([[skip]]))
@@ -171,14 +160,15 @@ async def _ask_description(update: Update, context: BotContext, press: Press) ->
 async def _skip_description(update: Update, context: BotContext, press: Press) -> object:
     draft = _draft(press, "rd_skip")
     await drop_buttons(update)
-    await _define(update, context, press.admin, press.lang, draft=draft, description="")
+    await _define(update, context, press, draft=draft, description="")
     return END
 
 
 async def _define(
-    update: Update, context: BotContext, admin: Administrator, lang: str, *, draft: _Draft, description: str
+    update: Update, context: BotContext, press: Press, *, draft: _Draft, description: str
 ) -> None:
     """Define the role: told as defined, or as waiting for a second administrator."""
+    admin, lang = press.admin, press.lang
     permissions = [permission.value for permission in _in_order(draft.permissions)]
     staff = context.services.staff
     done = await call(staff.define_role, draft.name, permissions, by=admin.id, description=description)
@@ -195,64 +185,45 @@ async def _define(
 # -- the role's name and description, typed -----------------------------------------------------------
 
 
-async def got_role_name(update: Update, context: BotContext) -> object:
+async def got_role_name(update: Update, context: BotContext, press: Press) -> object:
     """The name of the role to define: next, its permissions (toggle buttons)."""
-    found = await waiting(update, context, DRAFT, "name")
-    if found is None:
-        return END  # the customer's handlers take the message
-    admin, lang, _pending = found
+    lang = press.lang
     try:
-        name = check_role_name((message_of(update).text or "").strip())
+        name = check_role_name(typed_text(update))
     except InvalidInput:
         await say(update, context, text("admin.define.bad_name", lang, max=MAX_ROLE_NAME))
-        handled(ROLE_NAME)
+        return ROLE_NAME
     if name in DEFAULT_ROLES:
         await say(update, context, text("admin.define.default_name", lang, role=name))
-        handled(ROLE_NAME)
+        return ROLE_NAME
     staff = context.services.staff
-    try:
-        await call(staff.administrators, by=admin.id)  # still allowed to manage roles
-        existing = (await call(staff.roles)).get(name)
-    except P2PStockError as error:
-        context.user_state.pop(DRAFT, None)
-        await tell_error(update, context, error, lang)
-        handled(END)
-    draft = _Draft(name, existing.permissions if existing else frozenset(), "permissions")
+    await call(staff.administrators, by=press.admin.id)  # still allowed to manage roles
+    existing = (await call(staff.roles)).get(name)
+    draft = _Draft(name, existing.permissions if existing else frozenset(), ROLE_PERMISSIONS)
     context.user_state[DRAFT] = draft.state()
     intro = _choose_permissions(draft, lang)
     if existing is not None:
         intro = text("admin.define.redefine", lang, role=name) + "\n" + intro
     await say(update, context, intro, _permission_buttons(draft, lang))
-    handled(ROLE_PERMISSIONS)
+    return ROLE_PERMISSIONS
 
 
-async def use_buttons(update: Update, context: BotContext) -> object:
+async def use_buttons(update: Update, context: BotContext, press: Press) -> object:
     """A message while the role's permissions are being chosen: they are chosen with the buttons."""
-    found = await waiting(update, context, DRAFT, "permissions")
-    if found is None:
-        return END
-    await say(update, context, text("admin.define.use_buttons", found[1]))
-    handled(ROLE_PERMISSIONS)
+    await say(update, context, text("admin.define.use_buttons", press.lang))
+    return ROLE_PERMISSIONS
 
 
-async def got_role_description(update: Update, context: BotContext) -> object:
+async def got_role_description(update: Update, context: BotContext, press: Press) -> object:
     """The description of the role to define: the role is defined (or waits for a second admin)."""
-    found = await waiting(update, context, DRAFT, "description")
-    draft = _read(found[2], "description") if found else None
-    if found is None or draft is None:
-        context.user_state.pop(DRAFT, None)
+    draft, description = _read(press.waiting, ROLE_DESCRIPTION), typed_text(update)
+    if draft is None:
         return END
-    admin, lang, _pending = found
-    description = (message_of(update).text or "").strip()
     if not description or len(description) > DESCRIPTION_CHARS:
-        await say(update, context, text("admin.define.bad_description", lang, max=DESCRIPTION_CHARS))
-        handled(ROLE_DESCRIPTION)
-    context.user_state.pop(DRAFT, None)
-    try:
-        await _define(update, context, admin, lang, draft=draft, description=description)
-    except P2PStockError as error:
-        await tell_error(update, context, error, lang)
-    handled(END)
+        await say(update, context, text("admin.define.bad_description", press.lang, max=DESCRIPTION_CHARS))
+        return ROLE_DESCRIPTION
+    await _define(update, context, press, draft=draft, description=description)
+    return END
 
 
 def _choose_permissions(draft: _Draft, lang: str) -> str:
