@@ -3,153 +3,149 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
+from p2pstock.bots.telegram.bilingual import Texts, both
 
-
-def _t(zh: str, en: str) -> Mapping[str, str]:
-    return MappingProxyType({"zh": zh, "en": en})
-
-
-ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = {
-    "admin.queue.allocations": _t("📈 配资管理", "📈 Allocations"),
+ADMIN_ALLOCATION_TEXTS: Texts = {
+    "admin.queue.allocations": both("📈 配资管理", "📈 Allocations"),
     # -- the menu and its lists ------------------------------------------------------------------
-    "admin.alloc.menu": _t("📈 配资管理：请选择列表。", "📈 Allocations: choose a list."),
-    "admin.alloc.nothing": _t(
+    "admin.alloc.menu": both("📈 配资管理：请选择列表。", "📈 Allocations: choose a list."),
+    "admin.alloc.nothing": both(
         "您的角色没有可处理的配资列表。", "Your roles give you no allocation list to work on."
     ),
-    "admin.alloc.q.review": _t("🧐 待审核", "🧐 Under review"),
-    "admin.alloc.q.confirmed": _t("🔐 待分配子账户", "🔐 To assign a sub-account"),
-    "admin.alloc.q.running": _t("📊 进行中", "📊 Running"),
-    "admin.alloc.q.requests": _t("📨 待处理申请", "📨 Side requests pending"),
-    "admin.alloc.q.import": _t("📥 导入对账单（CSV）", "📥 Import a statement (CSV)"),
-    "admin.alloc.listed": _t("{queue}：{count} 项，点按查看：", "{queue}: {count}; tap one to open it:"),
-    "admin.alloc.listed_more": _t(
+    "admin.alloc.q.review": both("🧐 待审核", "🧐 Under review"),
+    "admin.alloc.q.confirmed": both("🔐 待分配子账户", "🔐 To assign a sub-account"),
+    "admin.alloc.q.running": both("📊 进行中", "📊 Running"),
+    "admin.alloc.q.requests": both("📨 待处理申请", "📨 Side requests pending"),
+    "admin.alloc.q.import": both("📥 导入对账单（CSV）", "📥 Import a statement (CSV)"),
+    "admin.alloc.listed": both("{queue}：{count} 项，点按查看：", "{queue}: {count}; tap one to open it:"),
+    "admin.alloc.listed_more": both(
         "{queue}：以下为前 {count} 项，点按查看：", "{queue}: the first {count}; tap one to open it:"
     ),
-    "admin.alloc.line": _t(
+    "admin.alloc.line": both(
         "· {id}｜{customer}｜{product}｜本金 {deposit} × {leverage} = {allocated}",
         "· {id} | {customer} | {product} | {deposit} × {leverage} = {allocated}",
     ),
-    "admin.alloc.line_running": _t(
+    "admin.alloc.line_running": both(
         "· {id}｜子账户 {sub_account}｜总资产 {assets}｜{risk}{overdue}",
         "· {id} | sub-account {sub_account} | assets {assets} | {risk}{overdue}",
     ),
-    "admin.alloc.open": _t("🔎 {id}（{customer}）", "🔎 {id} ({customer})"),
-    "admin.alloc.no_assets": _t("暂无", "none yet"),
-    "admin.alloc.separator": _t("，", ", "),
-    "admin.alloc.overdue_mark": _t("｜⚠️ 欠费", " | ⚠️ overdue"),
+    "admin.alloc.open": both("🔎 {id}（{customer}）", "🔎 {id} ({customer})"),
+    "admin.alloc.no_assets": both("暂无", "none yet"),
+    "admin.alloc.separator": both("，", ", "),
+    "admin.alloc.overdue_mark": both("｜⚠️ 欠费", " | ⚠️ overdue"),
     # -- names -----------------------------------------------------------------------------------
-    "admin.alloc.risk.normal": _t("🟢 正常", "🟢 normal"),
-    "admin.alloc.risk.warning": _t("🟠 预警", "🟠 warning"),
-    "admin.alloc.risk.liquidation": _t("🔴 平仓", "🔴 liquidation"),
-    "admin.alloc.term.daily": _t("{term} 个交易日（按天）", "{term} trading days (daily)"),
-    "admin.alloc.term.monthly": _t("{term} 个月（按月）", "{term} months (monthly)"),
-    "admin.alloc.period.daily": _t("交易日", "trading day"),
-    "admin.alloc.period.monthly": _t("月", "month"),
+    "admin.alloc.risk.normal": both("🟢 正常", "🟢 normal"),
+    "admin.alloc.risk.warning": both("🟠 预警", "🟠 warning"),
+    "admin.alloc.risk.liquidation": both("🔴 平仓", "🔴 liquidation"),
+    "admin.alloc.term.daily": both("{term} 个交易日（按天）", "{term} trading days (daily)"),
+    "admin.alloc.term.monthly": both("{term} 个月（按月）", "{term} months (monthly)"),
+    "admin.alloc.period.daily": both("交易日", "trading day"),
+    "admin.alloc.period.monthly": both("月", "month"),
     # -- the card --------------------------------------------------------------------------------
-    "admin.alloc.card.head": _t("配资 {id}：{status}", "Allocation {id}: {status}"),
-    "admin.alloc.card.customer": _t("客户：{customer} {name} {phone}", "Customer: {customer} {name} {phone}"),
-    "admin.alloc.card.product": _t(
+    "admin.alloc.card.head": both("配资 {id}：{status}", "Allocation {id}: {status}"),
+    "admin.alloc.card.customer": both(
+        "客户：{customer} {name} {phone}", "Customer: {customer} {name} {phone}"
+    ),
+    "admin.alloc.card.product": both(
         "产品：{product}（第 {version} 版），期限 {term}",
         "Product: {product} (version {version}), term {term}",
     ),
-    "admin.alloc.card.money": _t(
+    "admin.alloc.card.money": both(
         "保证金 D {deposit} × 杠杆 {leverage} = 配资 B {allocated}",
         "Deposit D {deposit} × leverage {leverage} = allocated B {allocated}",
     ),
-    "admin.alloc.card.applied": _t(
+    "admin.alloc.card.applied": both(
         "申请于 {applied}，支付截止 {deadline}", "Applied {applied}, to be paid by {deadline}"
     ),
-    "admin.alloc.card.paid": _t("支付：{components}", "Payments: {components}"),
-    "admin.alloc.card.component_paid": _t("{component} {amount} ✓", "{component} {amount} ✓"),
-    "admin.alloc.card.component_due": _t("{component} {amount} 未付", "{component} {amount} unpaid"),
-    "admin.alloc.card.no_calls": _t("电话确认：尚无", "Phone calls: none yet"),
-    "admin.alloc.card.calls": _t("电话确认：", "Phone calls:"),
-    "admin.alloc.card.call": _t("· {when} {by}：{outcome}{note}", "· {when} {by}: {outcome}{note}"),
-    "admin.alloc.card.lines": _t(
+    "admin.alloc.card.paid": both("支付：{components}", "Payments: {components}"),
+    "admin.alloc.card.component_paid": both("{component} {amount} ✓", "{component} {amount} ✓"),
+    "admin.alloc.card.component_due": both("{component} {amount} 未付", "{component} {amount} unpaid"),
+    "admin.alloc.card.no_calls": both("电话确认：尚无", "Phone calls: none yet"),
+    "admin.alloc.card.calls": both("电话确认：", "Phone calls:"),
+    "admin.alloc.card.call": both("· {when} {by}：{outcome}{note}", "· {when} {by}: {outcome}{note}"),
+    "admin.alloc.card.lines": both(
         "警戒线 {warning}，平仓线 {liquidation}", "Warning line {warning}, liquidation line {liquidation}"
     ),
-    "admin.alloc.card.account": _t(
+    "admin.alloc.card.account": both(
         "子账户：{sub_account}，{start} 至 {end}", "Sub-account: {sub_account}, {start} to {end}"
     ),
-    "admin.alloc.card.last_status": _t(
+    "admin.alloc.card.last_status": both(
         "最近日状态 {day}：总资产 {assets}，风险率 {ratio}，{risk}",
         "Last status {day}: total assets {assets}, risk ratio {ratio}, {risk}",
     ),
-    "admin.alloc.card.no_status": _t("尚无日状态，{risk}", "No daily status yet, {risk}"),
-    "admin.alloc.card.fees": _t(
+    "admin.alloc.card.no_status": both("尚无日状态，{risk}", "No daily status yet, {risk}"),
+    "admin.alloc.card.fees": both(
         "管理费：每{period} {fee}；已付 {paid}，未付 {unpaid}；已计 {charged} 期，预付剩余 {prepaid} 期",
         "Fees: {fee} a {period}; paid {paid}, unpaid {unpaid}; {charged} periods charged, "
         "{prepaid} prepaid left",
     ),
-    "admin.alloc.card.next_fee": _t("下次扣费：{day}", "Next fee: {day}"),
-    "admin.alloc.card.funds": _t(
+    "admin.alloc.card.next_fee": both("下次扣费：{day}", "Next fee: {day}"),
+    "admin.alloc.card.funds": both(
         "风险保证金 {risk_fund}；追加保证金 {top_ups}；已提盈利 {profit}",
         "Risk fund {risk_fund}; top-ups {top_ups}; profit withdrawn {profit}",
     ),
-    "admin.alloc.card.overdue": _t("⚠️ 管理费欠缴（已逾期）", "⚠️ Overdue: fees are unpaid"),
-    "admin.alloc.card.terminating": _t(
+    "admin.alloc.card.overdue": both("⚠️ 管理费欠缴（已逾期）", "⚠️ Overdue: fees are unpaid"),
+    "admin.alloc.card.terminating": both(
         "终止申请已批准，等待结算。", "Termination approved: waiting for the settlement."
     ),
-    "admin.alloc.card.requests": _t("待处理申请：{requests}", "Pending requests: {requests}"),
-    "admin.alloc.card.reason": _t("原因：{reason}", "Reason: {reason}"),
-    "admin.alloc.card.settlement": _t(
+    "admin.alloc.card.requests": both("待处理申请：{requests}", "Pending requests: {requests}"),
+    "admin.alloc.card.reason": both("原因：{reason}", "Reason: {reason}"),
+    "admin.alloc.card.settlement": both(
         "结算：最终总资产 {final}，应付客户 {payout}，收取管理费 {fees}，风险保证金承担 {fund}，"
         "应收 {receivable}，平台损失 {loss}，退还预付费 {refund}",
         "Settlement: final assets {final}, payout {payout}, fees collected {fees}, from the risk fund "
         "{fund}, receivable {receivable}, platform loss {loss}, prepaid fees refunded {refund}",
     ),
     # -- the card's buttons ----------------------------------------------------------------------
-    "admin.alloc.b.call": _t("📞 {outcome}", "📞 {outcome}"),
-    "admin.alloc.b.confirm": _t("✅ 确认", "✅ Confirm"),
-    "admin.alloc.b.reject": _t("✖️ 驳回", "✖️ Reject"),
-    "admin.alloc.b.assign": _t("🔐 分配子账户", "🔐 Assign the sub-account"),
-    "admin.alloc.b.status": _t("📝 录入日状态", "📝 Daily status"),
-    "admin.alloc.b.chart": _t("📈 走势图", "📈 Chart"),
-    "admin.alloc.b.settle": _t("🧾 结算", "🧾 Settle"),
-    "admin.alloc.b.timeline": _t("🕘 动态", "🕘 Timeline"),
-    "admin.alloc.b.open": _t("🔎 查看配资 {id}", "🔎 Open allocation {id}"),
+    "admin.alloc.b.call": both("📞 {outcome}", "📞 {outcome}"),
+    "admin.alloc.b.confirm": both("✅ 确认", "✅ Confirm"),
+    "admin.alloc.b.reject": both("✖️ 驳回", "✖️ Reject"),
+    "admin.alloc.b.assign": both("🔐 分配子账户", "🔐 Assign the sub-account"),
+    "admin.alloc.b.status": both("📝 录入日状态", "📝 Daily status"),
+    "admin.alloc.b.chart": both("📈 走势图", "📈 Chart"),
+    "admin.alloc.b.settle": both("🧾 结算", "🧾 Settle"),
+    "admin.alloc.b.timeline": both("🕘 动态", "🕘 Timeline"),
+    "admin.alloc.b.open": both("🔎 查看配资 {id}", "🔎 Open allocation {id}"),
     # -- review ----------------------------------------------------------------------------------
-    "admin.alloc.ask_note": _t(
+    "admin.alloc.ask_note": both(
         "配资 {id} 的电话确认结果：{outcome}。请输入备注（无备注请发送 -），或发送 /cancel 取消：",
         "Phone call about {id}: {outcome}. Type a note (- for none), or send /cancel:",
     ),
-    "admin.alloc.call_recorded": _t(
+    "admin.alloc.call_recorded": both(
         "已记录配资 {id} 的电话确认：{outcome}。", "Call recorded for {id}: {outcome}."
     ),
-    "admin.alloc.confirmed": _t(
+    "admin.alloc.confirmed": both(
         "配资 {id} 已确认。警戒线 {warning}，平仓线 {liquidation}。下一步：分配子账户。",
         "Allocation {id} confirmed. Warning line {warning}, liquidation line {liquidation}. "
         "Next: its sub-account is assigned.",
     ),
-    "admin.alloc.rejected": _t(
+    "admin.alloc.rejected": both(
         "配资 {id} 已驳回：{reason}。客户已支付的款项均已解冻。",
         "Allocation {id} rejected: {reason}. Everything the customer paid is unfrozen.",
     ),
     # -- assigning the sub-account ---------------------------------------------------------------
-    "admin.alloc.ask_sub_account": _t(
+    "admin.alloc.ask_sub_account": both(
         "请输入配资 {id} 的交易子账户代码，或发送 /cancel 取消：",
         "Type the trading sub-account code for {id}, or send /cancel:",
     ),
-    "admin.alloc.ask_password": _t(
+    "admin.alloc.ask_password": both(
         "请输入子账户 {sub_account} 的密码。读取后本机器人会从聊天中删除该消息；密码加密保存，"
         "只向客户显示一次。发送 /cancel 取消：",
         "Type the password of sub-account {sub_account}. The bot deletes your message from this chat "
         "once read; the password is stored encrypted and shown to the customer once. Send /cancel to "
         "stop:",
     ),
-    "admin.alloc.password_left": _t(
+    "admin.alloc.password_left": both(
         "⚠️ 无法从聊天中删除您的密码消息，请手动删除。",
         "⚠️ Your password message could not be deleted from the chat: please delete it yourself.",
     ),
-    "admin.alloc.assigned": _t(
+    "admin.alloc.assigned": both(
         "子账户 {sub_account} 已分配给配资 {id}，交易期 {start} 至 {end}。客户可在机器人中查看一次密码。",
         "Sub-account {sub_account} is assigned to {id}: it trades from {start} to {end}. The customer "
         "can read the password once in the bot.",
     ),
     # -- daily status ----------------------------------------------------------------------------
-    "admin.alloc.ask_status": _t(
+    "admin.alloc.ask_status": both(
         "请在一行中输入配资 {id}（子账户 {sub_account}）的日状态，金额单位为元：\n"
         "日期 总资产 持仓市值 可用资金 [冻结资金] [可取资金]\n"
         "例如：2026-01-05 58000 46400 11600\n"
@@ -160,136 +156,136 @@ ADMIN_ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = {
         "Total assets must equal cash plus market value; a frozen or withdrawable cash left out counts "
         "as 0. Send /cancel to stop.",
     ),
-    "admin.alloc.bad_status": _t(
+    "admin.alloc.bad_status": both(
         "无法读取这一行：{problem}\n格式：日期 总资产 持仓市值 可用资金 [冻结资金] [可取资金]，"
         "例如 2026-01-05 58000 46400 11600。请重新输入，或发送 /cancel 取消。",
         "That line cannot be read: {problem}\nThe format is: date total_assets market_value "
         "cash_available [cash_frozen] [cash_withdrawable], e.g. 2026-01-05 58000 46400 11600. Type it "
         "again, or send /cancel.",
     ),
-    "admin.alloc.problem.count": _t(
+    "admin.alloc.problem.count": both(
         "应有 4 至 6 项，实际为 {count} 项。", "it needs 4 to 6 fields, not {count}."
     ),
-    "admin.alloc.problem.date": _t(
+    "admin.alloc.problem.date": both(
         "日期应写作 2026-01-05 的形式。", "the date must be written like 2026-01-05."
     ),
-    "admin.alloc.problem.amount": _t("{field}：{detail}", "{field}: {detail}"),
-    "admin.alloc.field.total_assets": _t("总资产", "total assets"),
-    "admin.alloc.field.market_value": _t("持仓市值", "market value"),
-    "admin.alloc.field.cash_available": _t("可用资金", "available cash"),
-    "admin.alloc.field.cash_frozen": _t("冻结资金", "frozen cash"),
-    "admin.alloc.field.cash_withdrawable": _t("可取资金", "withdrawable cash"),
-    "admin.alloc.status_again": _t(
+    "admin.alloc.problem.amount": both("{field}：{detail}", "{field}: {detail}"),
+    "admin.alloc.field.total_assets": both("总资产", "total assets"),
+    "admin.alloc.field.market_value": both("持仓市值", "market value"),
+    "admin.alloc.field.cash_available": both("可用资金", "available cash"),
+    "admin.alloc.field.cash_frozen": both("冻结资金", "frozen cash"),
+    "admin.alloc.field.cash_withdrawable": both("可取资金", "withdrawable cash"),
+    "admin.alloc.status_again": both(
         "请更正后重新输入，或发送 /cancel 取消。", "Type the corrected line, or send /cancel."
     ),
-    "admin.alloc.status_recorded": _t(
+    "admin.alloc.status_recorded": both(
         "已录入配资 {id} {day} 的日状态（第 {revision} 版）：总资产 {assets}，风险率 {ratio}，"
         "风险状态 {before} → {after}。",
         "Status of {day} recorded for {id} (revision {revision}): total assets {assets}, risk ratio "
         "{ratio}, risk {before} → {after}.",
     ),
     # -- chart and timeline ----------------------------------------------------------------------
-    "admin.alloc.chart_caption": _t(
+    "admin.alloc.chart_caption": both(
         "配资 {id}（子账户 {sub_account}）：总资产与警戒线 {warning}、平仓线 {liquidation}，"
         "共 {days} 个交易日。",
         "Allocation {id} (sub-account {sub_account}): total assets against the warning line "
         "{warning} and the liquidation line {liquidation}, {days} trading days.",
     ),
-    "admin.alloc.timeline": _t(
+    "admin.alloc.timeline": both(
         "配资 {id} 的动态（最近 {shown} 条，共 {total} 条）：",
         "Timeline of {id} (the last {shown} of {total} events):",
     ),
-    "admin.alloc.timeline_line": _t(
+    "admin.alloc.timeline_line": both(
         "· {when}｜{what}｜{actor}{detail}", "· {when} | {what} | {actor}{detail}"
     ),
-    "admin.alloc.event.applied": _t("申请", "applied"),
-    "admin.alloc.event.paid": _t("支付", "paid"),
-    "admin.alloc.event.call": _t("电话确认", "phone call"),
-    "admin.alloc.event.confirmed": _t("确认", "confirmed"),
-    "admin.alloc.event.rejected": _t("驳回", "rejected"),
-    "admin.alloc.event.cancelled": _t("取消", "cancelled"),
-    "admin.alloc.event.account_assigned": _t("分配子账户", "sub-account assigned"),
-    "admin.alloc.event.started": _t("开始交易", "started"),
-    "admin.alloc.event.password_shown": _t("客户查看密码", "password shown to the customer"),
-    "admin.alloc.event.status": _t("日状态", "daily status"),
-    "admin.alloc.event.risk": _t("风险状态变化", "risk state changed"),
-    "admin.alloc.event.fee": _t("管理费", "fee"),
-    "admin.alloc.event.settled": _t("结算", "settled"),
-    "admin.alloc.event.request.top_up": _t("申请追加保证金", "top-up asked"),
-    "admin.alloc.event.request.extension": _t("申请续期", "extension asked"),
-    "admin.alloc.event.request.profit": _t("申请提取盈利", "profit withdrawal asked"),
-    "admin.alloc.event.request.termination": _t("申请终止", "termination asked"),
-    "admin.alloc.event.request.approved": _t("申请已批准", "request approved"),
-    "admin.alloc.event.request.rejected": _t("申请已驳回", "request rejected"),
+    "admin.alloc.event.applied": both("申请", "applied"),
+    "admin.alloc.event.paid": both("支付", "paid"),
+    "admin.alloc.event.call": both("电话确认", "phone call"),
+    "admin.alloc.event.confirmed": both("确认", "confirmed"),
+    "admin.alloc.event.rejected": both("驳回", "rejected"),
+    "admin.alloc.event.cancelled": both("取消", "cancelled"),
+    "admin.alloc.event.account_assigned": both("分配子账户", "sub-account assigned"),
+    "admin.alloc.event.started": both("开始交易", "started"),
+    "admin.alloc.event.password_shown": both("客户查看密码", "password shown to the customer"),
+    "admin.alloc.event.status": both("日状态", "daily status"),
+    "admin.alloc.event.risk": both("风险状态变化", "risk state changed"),
+    "admin.alloc.event.fee": both("管理费", "fee"),
+    "admin.alloc.event.settled": both("结算", "settled"),
+    "admin.alloc.event.request.top_up": both("申请追加保证金", "top-up asked"),
+    "admin.alloc.event.request.extension": both("申请续期", "extension asked"),
+    "admin.alloc.event.request.profit": both("申请提取盈利", "profit withdrawal asked"),
+    "admin.alloc.event.request.termination": both("申请终止", "termination asked"),
+    "admin.alloc.event.request.approved": both("申请已批准", "request approved"),
+    "admin.alloc.event.request.rejected": both("申请已驳回", "request rejected"),
     # -- settlement ------------------------------------------------------------------------------
-    "admin.alloc.ask_final": _t(
+    "admin.alloc.ask_final": both(
         "请输入配资 {id}（子账户 {sub_account}）的最终总资产（元，例如 57200.00），或发送 /cancel 取消。"
         "结算需第二位管理员复核。",
         "Type the final total assets of {id} (sub-account {sub_account}) in yuan, e.g. 57200.00, or "
         "send /cancel. The settlement waits for a second administrator.",
     ),
-    "admin.alloc.settle_waiting": _t(
+    "admin.alloc.settle_waiting": both(
         "配资 {id} 的结算（最终总资产 {assets}）需要第二位管理员复核，已提交复核申请 {approval}。",
         "The settlement of {id} with final assets {assets} waits for a second administrator: approval "
         "request {approval} is open.",
     ),
-    "admin.alloc.settle_other_waiting": _t(
+    "admin.alloc.settle_other_waiting": both(
         "配资 {id} 已有一笔结算（最终总资产 {assets}）在等待复核（{approval}），请先处理该申请。",
         "A settlement of {id} with final assets {assets} is already waiting (request {approval}); "
         "have it decided first.",
     ),
-    "admin.alloc.settled": _t(
+    "admin.alloc.settled": both(
         "配资 {id} 已结算：最终总资产 {assets}，应付客户 {payout}。",
         "Allocation {id} is settled: final assets {assets}, payout {payout}.",
     ),
     # -- side requests ---------------------------------------------------------------------------
-    "admin.alloc.request": _t(
+    "admin.alloc.request": both(
         "申请 {id}：{kind}\n配资：{allocation}（客户 {customer}）\n金额：{amount}\n期数：{periods}\n"
         "申请时间：{asked}",
         "Request {id}: {kind}\nAllocation: {allocation} (customer {customer})\nAmount: {amount}\n"
         "Periods: {periods}\nAsked: {asked}",
     ),
-    "admin.alloc.request_approved": _t(
+    "admin.alloc.request_approved": both(
         "配资 {allocation} 的申请 {id}（{kind}）已批准。",
         "Request {id} ({kind}) of {allocation} approved.",
     ),
-    "admin.alloc.request_rejected": _t(
+    "admin.alloc.request_rejected": both(
         "配资 {allocation} 的申请 {id}（{kind}）已驳回：{reason}",
         "Request {id} ({kind}) of {allocation} rejected: {reason}",
     ),
     # -- importing a statement -------------------------------------------------------------------
-    "admin.alloc.ask_statement": _t(
+    "admin.alloc.ask_statement": both(
         "请以文件形式发送对账单 CSV（UTF-8 编码）。首行为表头：{columns}（note 可选）；金额单位为元。"
         "全部行无误才会导入，否则一行也不导入。发送 /cancel 取消。",
         "Send the statement as a CSV file (UTF-8). Its first row names the columns: {columns} (note "
         "optional); amounts in yuan. Either every row is applied or none is. Send /cancel to stop.",
     ),
-    "admin.alloc.send_a_file": _t(
+    "admin.alloc.send_a_file": both(
         "请以文件形式发送 CSV 对账单，或发送 /cancel 取消。",
         "Please send the statement as a CSV file, or send /cancel.",
     ),
-    "admin.alloc.file_too_big": _t(
+    "admin.alloc.file_too_big": both(
         "文件超过 {mb} MB，无法导入。", "That file is larger than {mb} MB and cannot be imported."
     ),
-    "admin.alloc.not_utf8": _t(
+    "admin.alloc.not_utf8": both(
         "该文件不是 UTF-8 文本，请将 CSV 另存为 UTF-8 后重新发送。",
         "That file is not UTF-8 text: save the CSV as UTF-8 and send it again.",
     ),
-    "admin.alloc.imported": _t(
+    "admin.alloc.imported": both(
         "对账单已导入：{applied} 行已录入。", "Statement imported: {applied} rows applied."
     ),
-    "admin.alloc.already_imported": _t(
+    "admin.alloc.already_imported": both(
         "该对账单已于 {when} 由 {by} 导入（{rows} 行），本次未重复录入。",
         "This statement was already imported on {when} by {by} ({rows} rows); nothing was stored again.",
     ),
-    "admin.alloc.import_change": _t("· {id}：{before} → {after}", "· {id}: {before} → {after}"),
-    "admin.alloc.import_changes": _t("风险状态变化：", "Risk states changed:"),
-    "admin.alloc.import_refused": _t(
+    "admin.alloc.import_change": both("· {id}：{before} → {after}", "· {id}: {before} → {after}"),
+    "admin.alloc.import_changes": both("风险状态变化：", "Risk states changed:"),
+    "admin.alloc.import_refused": both(
         "对账单有 {count} 行有误，未导入任何数据：", "{count} rows are wrong; nothing was applied:"
     ),
-    "admin.alloc.import_row": _t("· 第 {line} 行：{reason}", "· line {line}: {reason}"),
-    "admin.alloc.import_more": _t("……另有 {count} 行", "… and {count} more"),
-    "admin.alloc.import_again": _t(
+    "admin.alloc.import_row": both("· 第 {line} 行：{reason}", "· line {line}: {reason}"),
+    "admin.alloc.import_more": both("……另有 {count} 行", "… and {count} more"),
+    "admin.alloc.import_again": both(
         "请更正后重新发送文件，或发送 /cancel 取消。",
         "Correct the file and send it again, or send /cancel.",
     ),

@@ -7,33 +7,29 @@ kinds are texts of their own (``alloc.status.<value>`` …), filled into the sen
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
 
+from p2pstock.bots.telegram.bilingual import Texts, both
 
-def _t(zh: str, en: str) -> Mapping[str, str]:
-    return MappingProxyType({"zh": zh, "en": en})
-
-
-ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+ALLOCATION_TEXTS: Texts = MappingProxyType(
     {
-        "menu.allocate": _t("📈 申请配资", "📈 Apply for an allocation"),
-        "menu.allocations": _t("📊 我的配资", "📊 My allocations"),
+        "menu.allocate": both("📈 申请配资", "📈 Apply for an allocation"),
+        "menu.allocations": both("📊 我的配资", "📊 My allocations"),
         # -- names -----------------------------------------------------------------------------------
-        "alloc.per.daily": _t("交易日", "trading day"),
-        "alloc.per.monthly": _t("月", "month"),
-        "alloc.unit.daily": _t("个交易日", "trading days"),
-        "alloc.unit.monthly": _t("个月", "months"),
-        "alloc.risk.normal": _t("正常", "normal"),
-        "alloc.risk.warning": _t("⚠️ 已触及警戒线", "⚠️ at the warning line"),
-        "alloc.risk.liquidation": _t("⛔ 已触及平仓线", "⛔ at the liquidation line"),
+        "alloc.per.daily": both("交易日", "trading day"),
+        "alloc.per.monthly": both("月", "month"),
+        "alloc.unit.daily": both("个交易日", "trading days"),
+        "alloc.unit.monthly": both("个月", "months"),
+        "alloc.risk.normal": both("正常", "normal"),
+        "alloc.risk.warning": both("⚠️ 已触及警戒线", "⚠️ at the warning line"),
+        "alloc.risk.liquidation": both("⛔ 已触及平仓线", "⛔ at the liquidation line"),
         # -- the rate table --------------------------------------------------------------------------
-        "alloc.table.title": _t("📈 配资产品与费率", "📈 Allocation products and rates"),
-        "alloc.table.empty": _t(
+        "alloc.table.title": both("📈 配资产品与费率", "📈 Allocation products and rates"),
+        "alloc.table.empty": both(
             "目前没有可申请的配资产品，请稍后再来。",
             "No allocation product is on offer right now; please come back later.",
         ),
-        "alloc.table.product": _t(
+        "alloc.table.product": both(
             "【{name}】{mode}\n"
             "· 杠杆与费率：{rates}\n"
             "· 保证金：{low} – {high}，按 {step} 递增\n"
@@ -45,48 +41,48 @@ ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "· Term: {term_min}–{term_max} {unit}\n"
             "· Warning line = B + {warning} % × D, liquidation line = B + {liquidation} % × D",
         ),
-        "alloc.table.rate": _t("{leverage} 倍 {rate} %/{per}", "{leverage}× {rate} % per {per}"),
-        "alloc.table.risk_fund": _t("· 风险保证金：B 的 {rate} %", "· Risk fund: {rate} % of B"),
-        "alloc.table.prepaid": _t(
+        "alloc.table.rate": both("{leverage} 倍 {rate} %/{per}", "{leverage}× {rate} % per {per}"),
+        "alloc.table.risk_fund": both("· 风险保证金：B 的 {rate} %", "· Risk fund: {rate} % of B"),
+        "alloc.table.prepaid": both(
             "· 申请时预付 {periods} 期费用", "· The fees of the first {periods} period(s) are paid upfront"
         ),
-        "alloc.table.deadline": _t(
+        "alloc.table.deadline": both(
             "· 申请后须在 {minutes} 分钟内付清", "· Pay within {minutes} minutes of applying"
         ),
-        "alloc.table.legend": _t(
+        "alloc.table.legend": both(
             "D 为保证金，B = D × 杠杆 为配资金额。请选择产品：",
             "D is your deposit, B = D × leverage the allocated funds. Choose a product:",
         ),
-        "alloc.product.gone": _t(
+        "alloc.product.gone": both(
             "该产品已不再提供或已更新，请重新查看费率表（/allocate）。",
             "That product is no longer offered or has changed; please look at the rates again (/allocate).",
         ),
-        "alloc.leverage.choose": _t("【{name}】请选择杠杆倍数：", "【{name}】 Choose the leverage:"),
-        "alloc.leverage.button": _t("{leverage} 倍 · {rate} %/{per}", "{leverage}× · {rate} % per {per}"),
+        "alloc.leverage.choose": both("【{name}】请选择杠杆倍数：", "【{name}】 Choose the leverage:"),
+        "alloc.leverage.button": both("{leverage} 倍 · {rate} %/{per}", "{leverage}× · {rate} % per {per}"),
         # -- applying --------------------------------------------------------------------------------
-        "alloc.deposit.ask": _t(
+        "alloc.deposit.ask": both(
             "【{name}】杠杆 {leverage} 倍。\n请输入保证金金额（{low} – {high}，按 {step} 递增）：",
             "【{name}】 leverage {leverage}×.\nHow much deposit? ({low} – {high}, in steps of {step})",
         ),
-        "alloc.deposit.bad": _t(
+        "alloc.deposit.bad": both(
             "保证金须在 {low} 至 {high} 之间，并按 {step} 递增。请重新输入，或发送 /cancel 取消：",
             "The deposit must be between {low} and {high}, in steps of {step}. Please type it again,"
             " or send /cancel:",
         ),
-        "alloc.term.ask": _t(
+        "alloc.term.ask": both(
             "保证金 {deposit}。请输入期限（{low}–{high} {unit}）：",
             "Deposit {deposit}. How long? ({low}–{high} {unit})",
         ),
-        "alloc.term.bad": _t(
+        "alloc.term.bad": both(
             "期限须为 {low} 到 {high} 之间的整数（{unit}）。请重新输入，或发送 /cancel 取消：",
             "The term is a whole number from {low} to {high} ({unit}). Please type it again, or send"
             " /cancel:",
         ),
-        "alloc.draft.lost": _t(
+        "alloc.draft.lost": both(
             "申请信息已失效，请重新选择产品（/allocate）。",
             "That application was lost; please choose a product again (/allocate).",
         ),
-        "alloc.quote": _t(
+        "alloc.quote": both(
             "📝 配资报价 · {name}（{mode}）\n"
             "保证金 D {deposit} × {leverage} 倍 = 配资金额 B {allocated}\n"
             "期限 {term} {unit}\n"
@@ -103,224 +99,228 @@ ALLOCATION_TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "Total {total}. Pay it within {minutes} minutes of applying; each part is frozen in your"
             " wallet as you pay it.",
         ),
-        "alloc.quote.due": _t("· {component}：{amount}", "· {component}: {amount}"),
-        "alloc.apply.button": _t("✅ 确认申请", "✅ Apply"),
-        "alloc.drop.button": _t("✖️ 取消", "✖️ Cancel"),
-        "alloc.verify_first": _t(
+        "alloc.quote.due": both("· {component}：{amount}", "· {component}: {amount}"),
+        "alloc.apply.button": both("✅ 确认申请", "✅ Apply"),
+        "alloc.drop.button": both("✖️ 取消", "✖️ Cancel"),
+        "alloc.verify_first": both(
             "申请配资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。",
             "Please verify your identity before applying for an allocation: verify your phone, submit"
             " your identity and your ID card photos; once they are accepted you can apply.",
         ),
-        "alloc.applied": _t(
+        "alloc.applied": both(
             "✅ 配资申请已提交。请逐项支付下列款项（补缴）：",
             "✅ Your application is in. Pay each part below (make-up):",
         ),
-        "alloc.dropped": _t("已取消。", "Cancelled."),
+        "alloc.dropped": both("已取消。", "Cancelled."),
         # -- my allocations --------------------------------------------------------------------------
-        "alloc.list.title": _t("📊 我的配资（第 {page} 页）", "📊 My allocations (page {page})"),
-        "alloc.list.empty": _t(
+        "alloc.list.title": both("📊 我的配资（第 {page} 页）", "📊 My allocations (page {page})"),
+        "alloc.list.empty": both(
             "您还没有配资。点击下方按钮查看产品并申请：",
             "You have no allocation yet. Tap below to see the products and apply:",
         ),
-        "alloc.list.line": _t(
+        "alloc.list.line": both(
             "{number}. {id} · {name} · B {allocated} · {status}",
             "{number}. {id} · {name} · B {allocated} · {status}",
         ),
-        "alloc.list.button": _t("{id} · {status}", "{id} · {status}"),
-        "alloc.detail.title": _t("📊 配资 {id} · {name}（{mode}）", "📊 Allocation {id} · {name} ({mode})"),
-        "alloc.detail.status": _t("状态：{status}", "Status: {status}"),
-        "alloc.detail.risk": _t("风险状态：{risk}", "Risk: {risk}"),
-        "alloc.detail.overdue": _t("⚠️ 费用逾期未缴：{amount}", "⚠️ Fees overdue: {amount}"),
-        "alloc.detail.funds": _t(
+        "alloc.list.button": both("{id} · {status}", "{id} · {status}"),
+        "alloc.detail.title": both("📊 配资 {id} · {name}（{mode}）", "📊 Allocation {id} · {name} ({mode})"),
+        "alloc.detail.status": both("状态：{status}", "Status: {status}"),
+        "alloc.detail.risk": both("风险状态：{risk}", "Risk: {risk}"),
+        "alloc.detail.overdue": both("⚠️ 费用逾期未缴：{amount}", "⚠️ Fees overdue: {amount}"),
+        "alloc.detail.funds": both(
             "保证金 D {deposit} × {leverage} 倍 = 配资金额 B {allocated}",
             "Deposit D {deposit} × {leverage} = allocated funds B {allocated}",
         ),
-        "alloc.detail.term": _t(
+        "alloc.detail.term": both(
             "期限 {term} {unit} · 费用 {fee}/{per}", "Term {term} {unit} · fee {fee} per {per}"
         ),
-        "alloc.detail.dates": _t("起止日期：{start} 至 {end}", "From {start} to {end}"),
-        "alloc.detail.sub_account": _t("交易子账户：{sub_account}", "Trading sub-account: {sub_account}"),
-        "alloc.detail.lines": _t(
+        "alloc.detail.dates": both("起止日期：{start} 至 {end}", "From {start} to {end}"),
+        "alloc.detail.sub_account": both("交易子账户：{sub_account}", "Trading sub-account: {sub_account}"),
+        "alloc.detail.lines": both(
             "警戒线 {warning} · 平仓线 {liquidation}",
             "Warning line {warning} · liquidation line {liquidation}",
         ),
-        "alloc.detail.assets": _t("最新总资产 {assets}（{day}）", "Latest total assets {assets} ({day})"),
-        "alloc.detail.ratio": _t("风险率 R = {ratio} %", "Risk ratio R = {ratio} %"),
-        "alloc.detail.fees": _t("已缴费用 {paid} · 未缴 {unpaid}", "Fees paid {paid} · unpaid {unpaid}"),
-        "alloc.detail.risk_fund": _t("风险保证金余额 {amount}", "Risk fund left {amount}"),
-        "alloc.detail.extras": _t(
+        "alloc.detail.assets": both("最新总资产 {assets}（{day}）", "Latest total assets {assets} ({day})"),
+        "alloc.detail.ratio": both("风险率 R = {ratio} %", "Risk ratio R = {ratio} %"),
+        "alloc.detail.fees": both("已缴费用 {paid} · 未缴 {unpaid}", "Fees paid {paid} · unpaid {unpaid}"),
+        "alloc.detail.risk_fund": both("风险保证金余额 {amount}", "Risk fund left {amount}"),
+        "alloc.detail.extras": both(
             "追加保证金 {top_ups} · 已提取盈利 {profit}", "Top-ups {top_ups} · profit withdrawn {profit}"
         ),
-        "alloc.detail.terminating": _t(
+        "alloc.detail.terminating": both(
             "🛑 终止申请已批准，等待结算。",
             "🛑 The termination was approved; the allocation awaits settlement.",
         ),
-        "alloc.detail.due_title": _t("应付款项（请于 {deadline} 前付清）：", "To pay (by {deadline}):"),
-        "alloc.detail.due_paid": _t("· {component} {amount} ✅ 已付", "· {component} {amount} ✅ paid"),
-        "alloc.detail.due_open": _t("· {component} {amount} ⏳ 待付", "· {component} {amount} ⏳ to pay"),
-        "alloc.detail.due_total": _t("合计 {total}，已付 {paid}", "Total {total}, paid {paid}"),
-        "alloc.detail.reason": _t("原因：{reason}", "Reason: {reason}"),
-        "alloc.detail.settlement": _t(
+        "alloc.detail.due_title": both("应付款项（请于 {deadline} 前付清）：", "To pay (by {deadline}):"),
+        "alloc.detail.due_paid": both("· {component} {amount} ✅ 已付", "· {component} {amount} ✅ paid"),
+        "alloc.detail.due_open": both("· {component} {amount} ⏳ 待付", "· {component} {amount} ⏳ to pay"),
+        "alloc.detail.due_total": both("合计 {total}，已付 {paid}", "Total {total}, paid {paid}"),
+        "alloc.detail.reason": both("原因：{reason}", "Reason: {reason}"),
+        "alloc.detail.settlement": both(
             "结算：最终总资产 {final}，返还给您 {payout}（收取费用 {fees}，风险保证金抵扣 {from_fund}，"
             "退还预付费用 {refund}）",
             "Settlement: final assets {final}, paid to you {payout} (fees collected {fees}, taken from the"
             " risk fund {from_fund}, prepaid fees refunded {refund})",
         ),
-        "alloc.detail.receivable": _t("穿仓欠款（需您偿还）：{amount}", "Shortfall you owe: {amount}"),
-        "alloc.detail.loss": _t("穿仓部分由平台承担：{amount}", "Shortfall borne by the platform: {amount}"),
-        "alloc.button.pay": _t("💳 补缴{component} {amount}", "💳 Pay the {component} {amount}"),
-        "alloc.button.cancel": _t("✖️ 撤销申请", "✖️ Cancel the application"),
-        "alloc.button.password": _t("🔑 查看交易密码", "🔑 Show the password"),
-        "alloc.button.chart": _t("📈 资产走势", "📈 Chart"),
-        "alloc.button.timeline": _t("🕘 配资动态", "🕘 Timeline"),
-        "alloc.button.top_up": _t("➕ 追加保证金", "➕ Top up"),
-        "alloc.button.extension": _t("⏩ 续期", "⏩ Extend"),
-        "alloc.button.profit": _t("💴 提取盈利", "💴 Withdraw profit"),
-        "alloc.button.termination": _t("🛑 申请终止", "🛑 End it"),
-        "alloc.button.refresh": _t("🔄 刷新", "🔄 Refresh"),
-        "alloc.button.list": _t("◀ 我的配资", "◀ My allocations"),
-        "alloc.cancelled": _t(
+        "alloc.detail.receivable": both("穿仓欠款（需您偿还）：{amount}", "Shortfall you owe: {amount}"),
+        "alloc.detail.loss": both(
+            "穿仓部分由平台承担：{amount}", "Shortfall borne by the platform: {amount}"
+        ),
+        "alloc.button.pay": both("💳 补缴{component} {amount}", "💳 Pay the {component} {amount}"),
+        "alloc.button.cancel": both("✖️ 撤销申请", "✖️ Cancel the application"),
+        "alloc.button.password": both("🔑 查看交易密码", "🔑 Show the password"),
+        "alloc.button.chart": both("📈 资产走势", "📈 Chart"),
+        "alloc.button.timeline": both("🕘 配资动态", "🕘 Timeline"),
+        "alloc.button.top_up": both("➕ 追加保证金", "➕ Top up"),
+        "alloc.button.extension": both("⏩ 续期", "⏩ Extend"),
+        "alloc.button.profit": both("💴 提取盈利", "💴 Withdraw profit"),
+        "alloc.button.termination": both("🛑 申请终止", "🛑 End it"),
+        "alloc.button.refresh": both("🔄 刷新", "🔄 Refresh"),
+        "alloc.button.list": both("◀ 我的配资", "◀ My allocations"),
+        "alloc.cancelled": both(
             "申请已撤销，已支付的款项均已解冻。", "The application is cancelled; everything paid is released."
         ),
         # -- password, chart, timeline ---------------------------------------------------------------
-        "alloc.password.show": _t(
+        "alloc.password.show": both(
             "配资 {id} 子账户 {sub_account} 的交易密码：{password}",
             "The password of sub-account {sub_account} (allocation {id}): {password}",
         ),
-        "alloc.password.keep_safe": _t(
+        "alloc.password.keep_safe": both(
             "⚠️ 此密码只显示这一次。请立即登录交易软件修改密码，妥善保管，不要告诉任何人，并删除上面的消息。",
             "⚠️ This password is shown only this once. Log in to the trading app and change it now, keep it"
             " to yourself, and delete the message above.",
         ),
-        "alloc.password.on_its_way": _t(
+        "alloc.password.on_its_way": both(
             "交易密码正在发送，请稍候查看对话中的消息。",
             "The password is on its way; look for it in this chat in a moment.",
         ),
-        "alloc.password.not_sent": _t(
+        "alloc.password.not_sent": both(
             "交易密码未能发出，因此未计为已查看。请稍后再点一次“查看交易密码”。",
             "The password could not be sent, so it does not count as shown. Tap “Show the password”"
             " again in a moment.",
         ),
-        "alloc.password.refused": _t(
+        "alloc.password.refused": both(
             "交易密码只能在分配子账户后查看一次。如已遗失，请联系客服在券商处重置。",
             "The password can be shown once, after the sub-account is assigned. If you lost it, ask"
             " support to reset it at the broker.",
         ),
-        "alloc.chart.no_lines": _t(
+        "alloc.chart.no_lines": both(
             "配资确认后才有警戒线和平仓线，届时可查看资产走势图。",
             "The chart is available once the allocation is confirmed and has its lines.",
         ),
-        "alloc.chart.title": _t("配资 {id} 总资产", "Allocation {id}: total assets"),
-        "alloc.chart.assets": _t("总资产", "Total assets"),
-        "alloc.chart.warning": _t("警戒线", "Warning line"),
-        "alloc.chart.liquidation": _t("平仓线", "Liquidation line"),
-        "alloc.chart.no_data": _t("暂无每日状态", "No daily status yet"),
-        "alloc.chart.caption": _t(
+        "alloc.chart.title": both("配资 {id} 总资产", "Allocation {id}: total assets"),
+        "alloc.chart.assets": both("总资产", "Total assets"),
+        "alloc.chart.warning": both("警戒线", "Warning line"),
+        "alloc.chart.liquidation": both("平仓线", "Liquidation line"),
+        "alloc.chart.no_data": both("暂无每日状态", "No daily status yet"),
+        "alloc.chart.caption": both(
             "配资 {id}：总资产走势（{days} 个交易日），警戒线 {warning}，平仓线 {liquidation}",
             "Allocation {id}: total assets over {days} trading day(s), warning line {warning},"
             " liquidation line {liquidation}",
         ),
-        "alloc.timeline.title": _t(
+        "alloc.timeline.title": both(
             "🕘 配资 {id} 的动态（最近 {shown} 条，共 {total} 条）：",
             "🕘 Timeline of allocation {id} (the last {shown} of {total}):",
         ),
-        "alloc.timeline.line": _t("{at} {what}", "{at} {what}"),
-        "alloc.timeline.requests": _t("申请：", "Requests:"),
-        "alloc.timeline.request": _t(
+        "alloc.timeline.line": both("{at} {what}", "{at} {what}"),
+        "alloc.timeline.requests": both("申请：", "Requests:"),
+        "alloc.timeline.request": both(
             "· {kind} {amount}（{at}）：{status}", "· {kind} {amount} ({at}): {status}"
         ),
-        "alloc.event.applied": _t("提交申请（产品 {product}）", "applied (product {product})"),
-        "alloc.event.paid": _t("支付{component} {amount}", "paid the {component} {amount}"),
-        "alloc.event.call": _t("电话确认：{outcome}", "phone call: {outcome}"),
-        "alloc.event.confirmed": _t(
+        "alloc.event.applied": both("提交申请（产品 {product}）", "applied (product {product})"),
+        "alloc.event.paid": both("支付{component} {amount}", "paid the {component} {amount}"),
+        "alloc.event.call": both("电话确认：{outcome}", "phone call: {outcome}"),
+        "alloc.event.confirmed": both(
             "审核通过，警戒线 {warning}，平仓线 {liquidation}",
             "confirmed; warning line {warning}, liquidation line {liquidation}",
         ),
-        "alloc.event.account_assigned": _t(
+        "alloc.event.account_assigned": both(
             "分配交易子账户 {sub_account}", "sub-account {sub_account} assigned"
         ),
-        "alloc.event.started": _t(
+        "alloc.event.started": both(
             "{start} 开始交易，配资金额 {capital}", "trading from {start} with {capital}"
         ),
-        "alloc.event.password_shown": _t("已查看交易密码", "password shown"),
-        "alloc.event.status": _t(
+        "alloc.event.password_shown": both("已查看交易密码", "password shown"),
+        "alloc.event.status": both(
             "{day} 日状态：总资产 {assets}，风险率 {ratio} %",
             "status of {day}: total assets {assets}, risk ratio {ratio} %",
         ),
-        "alloc.event.risk": _t("风险状态：{before} → {after}", "risk: {before} → {after}"),
-        "alloc.event.fee": _t(
+        "alloc.event.risk": both("风险状态：{before} → {after}", "risk: {before} → {after}"),
+        "alloc.event.fee": both(
             "第 {period} 期费用（{day}）：钱包扣 {wallet}，风险保证金扣 {fund}，未缴 {unpaid}",
             "fee of period {period} ({day}): {wallet} from the wallet, {fund} from the risk fund,"
             " {unpaid} unpaid",
         ),
-        "alloc.event.fee_prepaid": _t(
+        "alloc.event.fee_prepaid": both(
             "第 {period} 期费用（{day}）：已预付", "fee of period {period} ({day}): prepaid"
         ),
-        "alloc.event.request.top_up": _t("申请追加保证金 {amount}", "asked to top up {amount}"),
-        "alloc.event.request.extension": _t(
+        "alloc.event.request.top_up": both("申请追加保证金 {amount}", "asked to top up {amount}"),
+        "alloc.event.request.extension": both(
             "申请续期 {periods} 期（费用 {amount}）", "asked to extend by {periods} period(s) (fees {amount})"
         ),
-        "alloc.event.request.profit": _t("申请提取盈利 {amount}", "asked to withdraw {amount} of profit"),
-        "alloc.event.request.termination": _t("申请终止", "asked to end the allocation"),
-        "alloc.event.request.approved": _t("{kind}申请已批准", "{kind} request approved"),
-        "alloc.event.request.rejected": _t("{kind}申请被驳回：{reason}", "{kind} request rejected: {reason}"),
-        "alloc.event.settled": _t(
+        "alloc.event.request.profit": both("申请提取盈利 {amount}", "asked to withdraw {amount} of profit"),
+        "alloc.event.request.termination": both("申请终止", "asked to end the allocation"),
+        "alloc.event.request.approved": both("{kind}申请已批准", "{kind} request approved"),
+        "alloc.event.request.rejected": both(
+            "{kind}申请被驳回：{reason}", "{kind} request rejected: {reason}"
+        ),
+        "alloc.event.settled": both(
             "结算：最终总资产 {final}，返还 {payout}", "settled: final assets {final}, paid out {payout}"
         ),
-        "alloc.event.cancelled": _t("已撤销：{reason}", "cancelled: {reason}"),
-        "alloc.event.rejected": _t("未通过审核：{reason}", "rejected: {reason}"),
-        "alloc.event.other": _t("{kind}", "{kind}"),
+        "alloc.event.cancelled": both("已撤销：{reason}", "cancelled: {reason}"),
+        "alloc.event.rejected": both("未通过审核：{reason}", "rejected: {reason}"),
+        "alloc.event.other": both("{kind}", "{kind}"),
         # -- side requests ---------------------------------------------------------------------------
-        "alloc.not_running": _t(
+        "alloc.not_running": both(
             "配资 {id} 不在交易中，无法办理此项。",
             "Allocation {id} is not in progress; that is not possible now.",
         ),
-        "alloc.top_up.ask": _t(
+        "alloc.top_up.ask": both(
             "请输入为配资 {id} 追加的保证金金额（钱包可用余额 {available}）：",
             "How much margin to add to allocation {id}? ({available} available in your wallet)",
         ),
-        "alloc.top_up.confirm": _t(
+        "alloc.top_up.confirm": both(
             "确认为配资 {id} 追加保证金 {amount}？该金额将从钱包冻结，等待审核。",
             "Top up allocation {id} with {amount}? It is frozen in your wallet until an administrator"
             " decides.",
         ),
-        "alloc.extension.ask": _t(
+        "alloc.extension.ask": both(
             "配资 {id} 续期多少期？请输入 1 到 {max} 之间的整数（每期一{per}，费用 {fee}，提交时冻结）：",
             "Extend allocation {id} by how many periods? Type a whole number from 1 to {max} (a period is"
             " a {per}, its fee {fee}, frozen when you ask):",
         ),
-        "alloc.extension.bad": _t(
+        "alloc.extension.bad": both(
             "请输入 1 到 {max} 之间的整数，或发送 /cancel 取消：",
             "Please type a whole number from 1 to {max}, or send /cancel:",
         ),
-        "alloc.extension.confirm": _t(
+        "alloc.extension.confirm": both(
             "确认为配资 {id} 续期 {periods} {unit}？费用 {amount} 将从钱包冻结，等待审核。",
             "Extend allocation {id} by {periods} {unit}? Their fees, {amount}, are frozen in your wallet"
             " until an administrator decides.",
         ),
-        "alloc.profit.none": _t(
+        "alloc.profit.none": both(
             "配资 {id} 目前没有可提取的盈利（总资产须高于初始资金的 {floor} %，风险状态正常且无欠费）。",
             "Allocation {id} has no profit to withdraw now (the assets must be above {floor} % of the"
             " initial capital, the risk normal and no fee overdue).",
         ),
-        "alloc.profit.ask": _t(
+        "alloc.profit.ask": both(
             "配资 {id} 目前最多可提取 {available}。请输入提取金额：",
             "Up to {available} can be withdrawn from allocation {id} now. How much?",
         ),
-        "alloc.profit.too_much": _t(
+        "alloc.profit.too_much": both(
             "最多可提取 {available}，请重新输入，或发送 /cancel 取消：",
             "At most {available} can be withdrawn; please type it again, or send /cancel:",
         ),
-        "alloc.profit.confirm": _t(
+        "alloc.profit.confirm": both(
             "确认从配资 {id} 提取盈利 {amount}？审核通过后转入您的钱包。",
             "Withdraw {amount} of profit from allocation {id}? It comes to your wallet once approved.",
         ),
-        "alloc.termination.confirm": _t(
+        "alloc.termination.confirm": both(
             "确认申请终止配资 {id}？批准后管理员将按最终总资产为您结算。",
             "Ask to end allocation {id}? Once approved, an administrator settles it with the final assets.",
         ),
-        "alloc.ask.button": _t("✅ 确认提交", "✅ Send the request"),
-        "alloc.asked": _t(
+        "alloc.ask.button": both("✅ 确认提交", "✅ Send the request"),
+        "alloc.asked": both(
             "{kind}申请 {request} 已提交，等待管理员审核，结果会通知您。",
             "Your {kind} request {request} was sent; an administrator will decide it and we will tell you.",
         ),

@@ -10,12 +10,12 @@ so nothing a user typed can turn into markup.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
 from types import MappingProxyType
 
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
+from p2pstock.bots.telegram.bilingual import Texts, both
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
@@ -27,257 +27,257 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
 
-def _t(zh: str, en: str) -> Mapping[str, str]:
-    return MappingProxyType({"zh": zh, "en": en})
-
-
-TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+TEXTS: Texts = MappingProxyType(
     {
         # -- general ---------------------------------------------------------------------------------
-        "welcome": _t(
+        "welcome": both(
             "欢迎使用 {brand}，{name}！请选择您要办理的业务：",
             "Welcome to {brand}, {name}! What would you like to do?",
         ),
-        "menu.title": _t("请选择您要办理的业务：", "What would you like to do?"),
-        "menu.wallet": _t("💰 我的钱包", "💰 Wallet"),
-        "menu.statement": _t("📜 资金动态", "📜 Fund activity"),
-        "menu.deposit": _t("➕ 充值", "➕ Deposit"),
-        "menu.withdraw": _t("➖ 提现", "➖ Withdraw"),
-        "menu.phone": _t("📱 验证手机", "📱 Verify phone"),
-        "menu.identity": _t("🪪 实名认证", "🪪 Identity"),
-        "menu.documents": _t("📎 上传材料", "📎 Documents"),
-        "menu.status": _t("✅ 认证状态", "✅ Verification status"),
-        "menu.language": _t("🌐 语言 / Language", "🌐 Language / 语言"),
-        "outdated": _t("此按钮已失效。", "This button is outdated."),
-        "cancelled": _t("已取消。", "Cancelled."),
-        "busy": _t("正在处理，请稍候。", "Working on it, one moment."),
-        "unknown_message": _t(
+        "menu.title": both("请选择您要办理的业务：", "What would you like to do?"),
+        "menu.wallet": both("💰 我的钱包", "💰 Wallet"),
+        "menu.statement": both("📜 资金动态", "📜 Fund activity"),
+        "menu.deposit": both("➕ 充值", "➕ Deposit"),
+        "menu.withdraw": both("➖ 提现", "➖ Withdraw"),
+        "menu.phone": both("📱 验证手机", "📱 Verify phone"),
+        "menu.identity": both("🪪 实名认证", "🪪 Identity"),
+        "menu.documents": both("📎 上传材料", "📎 Documents"),
+        "menu.status": both("✅ 认证状态", "✅ Verification status"),
+        "menu.language": both("🌐 语言 / Language", "🌐 Language / 语言"),
+        "outdated": both("此按钮已失效。", "This button is outdated."),
+        "cancelled": both("已取消。", "Cancelled."),
+        "busy": both("正在处理，请稍候。", "Working on it, one moment."),
+        "unknown_message": both(
             "没有理解您的消息。请使用下方菜单或发送 /menu。",
             "I did not understand that. Please use the menu below or send /menu.",
         ),
-        "error.generic": _t(
+        "error.generic": both(
             "抱歉，系统出了点问题，请稍后再试。", "Sorry, something went wrong. Please try again later."
         ),
         # -- language --------------------------------------------------------------------------------
-        "language.choose": _t("请选择语言：", "Choose your language:"),
-        "language.set": _t("语言已设置为中文。", "Language set to English."),
+        "language.choose": both("请选择语言：", "Choose your language:"),
+        "language.set": both("语言已设置为中文。", "Language set to English."),
         # -- phone -----------------------------------------------------------------------------------
-        "phone.ask": _t(
+        "phone.ask": both(
             "请点击下方按钮分享您的手机号，我们会发送短信验证码。",
             "Please tap the button below to share your phone number; we will text you a code.",
         ),
-        "phone.button": _t("📱 分享我的手机号", "📱 Share my phone number"),
-        "phone.use_button": _t(
+        "phone.button": both("📱 分享我的手机号", "📱 Share my phone number"),
+        "phone.use_button": both(
             "请使用下方按钮分享手机号，或发送 /cancel 取消。",
             "Please use the button below to share your number, or send /cancel.",
         ),
-        "phone.not_own": _t(
+        "phone.not_own": both(
             "请分享您本人的手机号（使用下方按钮），不要转发他人的名片。",
             "Please share your own number with the button below, not someone else's contact.",
         ),
-        "phone.not_mainland": _t(
+        "phone.not_mainland": both(
             "目前仅支持中国大陆手机号。", "Only mainland China mobile numbers are supported for now."
         ),
-        "phone.locked": _t(
+        "phone.locked": both(
             "您的身份信息已提交，暂不能更换手机号。",
             "Your identity has been submitted; the phone number cannot be changed now.",
         ),
-        "phone.code_sent": _t(
+        "phone.code_sent": both(
             "验证码已发送至 {phone}，{minutes} 分钟内有效。请输入短信中的验证码：",
             "A code was sent to {phone}; it is valid for {minutes} minutes. Please type it here:",
         ),
-        "phone.code_format": _t(
+        "phone.code_format": both(
             "请输入短信中的 {length} 位数字验证码。如需新验证码，请发送 /phone。",
             "Please type the {length}-digit code from the text message. For a new code, send /phone.",
         ),
-        "phone.verified": _t("手机号 {phone} 已验证。", "Your phone number {phone} is verified."),
-        "code.wrong": _t(
+        "phone.verified": both("手机号 {phone} 已验证。", "Your phone number {phone} is verified."),
+        "code.wrong": both(
             "验证码不正确，您还可以尝试 {attempts} 次。",
             "That code is not right. You have {attempts} attempts left.",
         ),
-        "code.resend_too_soon": _t(
+        "code.resend_too_soon": both(
             "验证码刚刚发送过，请在 {seconds} 秒后再获取新的验证码。",
             "A code was sent moments ago; please wait {seconds} seconds before asking for another.",
         ),
-        "code.too_many.hour": _t(
+        "code.too_many.hour": both(
             "该号码在一小时内获取验证码次数过多，请稍后再试。",
             "Too many codes were sent to this number in the last hour; please try again later.",
         ),
-        "code.too_many.day": _t(
+        "code.too_many.day": both(
             "该号码今天获取验证码次数过多，请明天再试。",
             "Too many codes were sent to this number today; please try again tomorrow.",
         ),
-        "code.expired": _t(
+        "code.expired": both(
             "验证码已过期，请发送 /phone 获取新的验证码。",
             "The code has expired. Send /phone to get a new one.",
         ),
-        "code.used": _t(
+        "code.used": both(
             "该验证码已使用过，请发送 /phone 获取新的验证码。",
             "That code was already used. Send /phone to get a new one.",
         ),
-        "code.too_many_attempts": _t(
+        "code.too_many_attempts": both(
             "错误次数过多，该验证码已失效。请发送 /phone 获取新的验证码。",
             "Too many wrong codes; this code no longer works. Send /phone to get a new one.",
         ),
         # -- identity --------------------------------------------------------------------------------
-        "identity.need_phone": _t(
+        "identity.need_phone": both(
             "请先验证手机号（/phone），再进行实名认证。",
             "Please verify your phone number first (/phone), then your identity.",
         ),
-        "identity.already_submitted": _t(
+        "identity.already_submitted": both(
             "您的身份信息已提交，正在审核中。", "Your identity has been submitted and is being reviewed."
         ),
-        "identity.already_verified": _t("您已完成实名认证。", "Your identity is already verified."),
-        "identity.ask_name": _t("请输入您的真实姓名：", "Please type your real name:"),
-        "identity.bad_name": _t(
+        "identity.already_verified": both("您已完成实名认证。", "Your identity is already verified."),
+        "identity.ask_name": both("请输入您的真实姓名：", "Please type your real name:"),
+        "identity.bad_name": both(
             "姓名应为 2 到 50 个字符，请重新输入：", "A name has 2 to 50 characters; please type it again:"
         ),
-        "identity.ask_number": _t(
+        "identity.ask_number": both(
             "请输入您的 18 位居民身份证号码：", "Please type your 18-character resident ID number:"
         ),
-        "identity.bad_number": _t(
+        "identity.bad_number": both(
             "{detail}\n请检查身份证号码后重新输入，或发送 /cancel 取消。",
             "{detail}\nPlease check the ID number and type it again, or send /cancel.",
         ),
-        "identity.submitted": _t(
+        "identity.submitted": both(
             "已提交实名信息：{name}，身份证号 {masked}。"
             "请上传身份证正反面照片（/documents），我们会尽快审核。",
             "Identity submitted: {name}, ID number {masked}. Please upload both sides of your ID card"
             " (/documents); we will review them soon.",
         ),
         # -- documents -------------------------------------------------------------------------------
-        "documents.choose": _t("请选择要上传的材料：", "Which document would you like to upload?"),
-        "documents.send_file": _t(
+        "documents.choose": both("请选择要上传的材料：", "Which document would you like to upload?"),
+        "documents.send_file": both(
             "请发送{kind}的照片或文件（JPEG、PNG 或 PDF，不超过 {megabytes} MB）：",
             "Please send a photo or file of your {kind} (JPEG, PNG or PDF, at most {megabytes} MB):",
         ),
-        "documents.need_file": _t(
+        "documents.need_file": both(
             "请发送照片或文件，或发送 /cancel 取消。", "Please send a photo or a file, or send /cancel."
         ),
-        "documents.wrong_type": _t(
+        "documents.wrong_type": both(
             "只接受 JPEG、PNG 或 PDF 文件。", "Only JPEG, PNG and PDF files are accepted."
         ),
-        "documents.too_large": _t(
+        "documents.too_large": both(
             "文件过大，最大 {megabytes} MB。", "The file is too large; at most {megabytes} MB."
         ),
-        "documents.refused.empty": _t("文件是空的，请重新发送。", "The file is empty; please send it again."),
-        "documents.refused.image": _t(
+        "documents.refused.empty": both(
+            "文件是空的，请重新发送。", "The file is empty; please send it again."
+        ),
+        "documents.refused.image": both(
             "这张图片无法打开（文件已损坏或并非真正的 JPEG/PNG 图片），未保存。请重新拍照或导出后发送。",
             "This picture cannot be opened (the file is damaged or not really a JPEG or PNG image), so it"
             " was not kept. Please take the photo again or export it anew, and send it.",
         ),
-        "documents.refused.too_many_pixels": _t(
+        "documents.refused.too_many_pixels": both(
             "图片像素过多，未保存。请发送普通尺寸的照片。",
             "The picture has far too many pixels, so it was not kept. Please send a photo of ordinary size.",
         ),
-        "documents.refused.pdf": _t(
+        "documents.refused.pdf": both(
             "这个 PDF 文件已损坏或并非真正的 PDF，未保存。请重新导出后发送。",
             "This PDF is damaged or not really a PDF, so it was not kept. Please export it again and"
             " send it.",
         ),
-        "documents.received": _t(
+        "documents.received": both(
             "已收到{kind}，等待审核。还可以继续上传其他材料：",
             "Your {kind} was received and awaits review. You may upload another document:",
         ),
         # -- status ----------------------------------------------------------------------------------
-        "status.title": _t("认证状态：{status}", "Verification status: {status}"),
-        "status.reason": _t("原因：{reason}", "Reason: {reason}"),
-        "status.phone": _t("手机号：{phone}", "Phone: {phone}"),
-        "status.identity": _t("实名：{name}（{masked}）", "Identity: {name} ({masked})"),
-        "status.documents": _t("已上传材料：", "Documents:"),
-        "status.no_documents": _t("尚未上传材料。", "No documents uploaded yet."),
-        "status.document": _t("· {kind}：{review}", "· {kind}: {review}"),
-        "status.document_rejected": _t("· {kind}：{review}（{reason}）", "· {kind}: {review} ({reason})"),
+        "status.title": both("认证状态：{status}", "Verification status: {status}"),
+        "status.reason": both("原因：{reason}", "Reason: {reason}"),
+        "status.phone": both("手机号：{phone}", "Phone: {phone}"),
+        "status.identity": both("实名：{name}（{masked}）", "Identity: {name} ({masked})"),
+        "status.documents": both("已上传材料：", "Documents:"),
+        "status.no_documents": both("尚未上传材料。", "No documents uploaded yet."),
+        "status.document": both("· {kind}：{review}", "· {kind}: {review}"),
+        "status.document_rejected": both("· {kind}：{review}（{reason}）", "· {kind}: {review} ({reason})"),
         # -- wallet ----------------------------------------------------------------------------------
-        "wallet.show": _t(
+        "wallet.show": both(
             "💰 我的钱包\n可用余额：{available}\n冻结金额：{frozen}\n总额：{total}",
             "💰 Your wallet\nAvailable: {available}\nFrozen: {frozen}\nTotal: {total}",
         ),
-        "deposit.ask": _t(
+        "deposit.ask": both(
             "请输入充值金额（例如 1000 或 1,000.50）：",
             "How much would you like to deposit? (for example 1000 or 1,000.50)",
         ),
-        "deposit.unavailable": _t(
+        "deposit.unavailable": both(
             "暂时无法在线充值，请稍后再试。", "Deposits are not available right now; please try later."
         ),
-        "deposit.link": _t(
+        "deposit.link": both(
             "充值订单已创建：{amount}。请点击下方按钮完成支付，到账后我们会通知您。",
             "Your deposit order for {amount} is ready. Tap the button below to pay; we will tell you"
             " when it is credited.",
         ),
-        "deposit.button": _t("前往支付", "Pay now"),
-        "withdraw.ask": _t(
+        "deposit.button": both("前往支付", "Pay now"),
+        "withdraw.ask": both(
             "可用余额 {available}。请输入提现金额：",
             "You have {available} available. How much would you like to withdraw?",
         ),
-        "withdraw.confirm": _t("确认提现 {amount}？", "Withdraw {amount}?"),
-        "withdraw.confirm_button": _t("✅ 确认提现", "✅ Confirm"),
-        "withdraw.cancel_button": _t("✖️ 取消", "✖️ Cancel"),
-        "withdraw.requested": _t(
+        "withdraw.confirm": both("确认提现 {amount}？", "Withdraw {amount}?"),
+        "withdraw.confirm_button": both("✅ 确认提现", "✅ Confirm"),
+        "withdraw.cancel_button": both("✖️ 取消", "✖️ Cancel"),
+        "withdraw.requested": both(
             "提现申请已提交：{amount} 已冻结，等待审核。",
             "Withdrawal requested: {amount} is frozen and awaits review.",
         ),
-        "withdraw.cancelled": _t("已取消提现。", "Withdrawal cancelled."),
+        "withdraw.cancelled": both("已取消提现。", "Withdrawal cancelled."),
         # -- fund activity ---------------------------------------------------------------------------
-        "statement.title": _t("📜 资金动态（第 {page} 页）", "📜 Fund activity (page {page})"),
-        "statement.empty": _t("暂无资金动态。", "No fund activity yet."),
-        "statement.line": _t(
+        "statement.title": both("📜 资金动态（第 {page} 页）", "📜 Fund activity (page {page})"),
+        "statement.empty": both("暂无资金动态。", "No fund activity yet."),
+        "statement.line": both(
             "{day} {what} {change}\n    可用 {available}，冻结 {frozen}",
             "{day} {what} {change}\n    available {available}, frozen {frozen}",
         ),
-        "statement.previous": _t("◀ 上一页", "◀ Previous"),
-        "statement.next": _t("下一页 ▶", "Next ▶"),
-        "entry.pending": _t("（冻结）", "(frozen)"),
-        "entry.post": _t("（完成）", "(completed)"),
-        "entry.void": _t("（解冻）", "(released)"),
-        "entry.expire": _t("（到期解冻）", "(expired, released)"),
+        "statement.previous": both("◀ 上一页", "◀ Previous"),
+        "statement.next": both("下一页 ▶", "Next ▶"),
+        "entry.pending": both("（冻结）", "(frozen)"),
+        "entry.post": both("（完成）", "(completed)"),
+        "entry.void": both("（解冻）", "(released)"),
+        "entry.expire": both("（到期解冻）", "(expired, released)"),
         # -- amounts typed ---------------------------------------------------------------------------
-        "money.invalid": _t("金额无法识别，请重新输入：", "That amount is not clear; please type it again:"),
-        "money.too_many_decimals": _t("金额最多两位小数。", "An amount has at most two decimals."),
-        "money.negative": _t("金额不能为负数。", "The amount cannot be negative."),
-        "money.zero": _t("金额必须大于零。", "The amount must be more than zero."),
-        "money.too_large": _t("金额过大。", "The amount is too large."),
-        "money.empty": _t("请输入金额。", "Please type an amount."),
-        "money.bad_grouping": _t(
+        "money.invalid": both(
+            "金额无法识别，请重新输入：", "That amount is not clear; please type it again:"
+        ),
+        "money.too_many_decimals": both("金额最多两位小数。", "An amount has at most two decimals."),
+        "money.negative": both("金额不能为负数。", "The amount cannot be negative."),
+        "money.zero": both("金额必须大于零。", "The amount must be more than zero."),
+        "money.too_large": both("金额过大。", "The amount is too large."),
+        "money.empty": both("请输入金额。", "Please type an amount."),
+        "money.bad_grouping": both(
             "千位分隔符应每三位一组，例如 1,000.50。", "Thousands separators group three digits: 1,000.50."
         ),
-        "money.exponent": _t("请不要使用科学计数法。", "Please do not use exponent notation."),
-        "money.currency_mismatch": _t("请输入人民币金额。", "Please type an amount in yuan (CNY)."),
+        "money.exponent": both("请不要使用科学计数法。", "Please do not use exponent notation."),
+        "money.currency_mismatch": both("请输入人民币金额。", "Please type an amount in yuan (CNY)."),
         # -- refusals (the error table in errors.py) -------------------------------------------------
-        "error.insufficient_funds": _t("可用余额不足。", "Your available balance is not enough."),
-        "error.withdrawal_blocked": _t(
+        "error.insufficient_funds": both("可用余额不足。", "Your available balance is not enough."),
+        "error.withdrawal_blocked": both(
             "您有资金冻结在配资中，暂时无法提现。",
             "Withdrawals are paused while funds are frozen in an allocation.",
         ),
-        "error.already_decided": _t("该申请已处理过。", "This request has already been decided."),
-        "error.idempotency": _t(
+        "error.already_decided": both("该申请已处理过。", "This request has already been decided."),
+        "error.idempotency": both(
             "该申请编号已用于另一笔操作，请重新发起。",
             "This request was already used for something else; please start again.",
         ),
-        "error.not_found": _t("未找到相关记录。", "Nothing was found."),
-        "error.permission": _t("抱歉，您没有权限执行此操作。", "Sorry, you are not allowed to do that."),
-        "error.maker_cannot_check": _t(
+        "error.not_found": both("未找到相关记录。", "Nothing was found."),
+        "error.permission": both("抱歉，您没有权限执行此操作。", "Sorry, you are not allowed to do that."),
+        "error.maker_cannot_check": both(
             "发起人不能审批自己的申请，需由另一位管理员处理。",
             "You opened this request; another administrator has to decide it.",
         ),
-        "error.approval_expired": _t("该审批申请已过期。", "This approval request has expired."),
-        "error.term_beyond_calendar": _t(
+        "error.approval_expired": both("该审批申请已过期。", "This approval request has expired."),
+        "error.term_beyond_calendar": both(
             "该期限将延续到 {year} 年，而交易所尚未公布 {year} 年的休市安排，暂时无法计算交易日。"
             "请选择较短的期限，或待 {year} 年休市安排公布后再申请。",
             "This term would run into {year}, whose exchange closures are not published yet, so its "
             "trading days cannot be counted. Choose a shorter term, or apply again once {year}'s "
             "closures are published.",
         ),
-        "error.refused": _t("操作未能完成。", "That was refused."),
-        "error.invalid": _t(
+        "error.refused": both("操作未能完成。", "That was refused."),
+        "error.invalid": both(
             "输入有误，请检查后重试。", "That input is not valid; please check it and try again."
         ),
-        "error.unsafe_text": _t(
+        "error.unsafe_text": both(
             "输入中含有控制字符或不可见字符（如零宽字符、文字方向控制符），请删除后重新输入。",
             "That text holds a control or invisible character (such as a zero-width or text-direction "
             "character); please type it again without it.",
         ),
-        "error.busy": _t("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
+        "error.busy": both("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **REFUSAL_TEXTS,
         **STAFF_TEXTS,
         **ALLOCATION_TEXTS,
