@@ -1,5 +1,6 @@
-"""Steps that wait for what a customer sends — an amount, a name, a code typed; a contact shared; a file —
-declared as data.
+"""Steps that wait for what a customer or an administrator sends — an amount, a name, a code, a line
+typed; a contact shared; a photo or a file — declared as data, from which both conversations' states are
+built (``states``).
 
 Every such step opens the same way: who sent it, what the step waits with (still there, still valid), the
 message read into a value or refused with the reason (the step waits again), then what the value is for:
@@ -10,6 +11,11 @@ call. A module declares its steps as ``TypedStep``s; the conversation turns the 
         message ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
                      (lost: told, END         (Again: told,
                       or a state to re-ask)    the state kept)
+
+An administrator's step (``staff``) waits under ``key`` as ``{"step": state, "subject", ...}``: a message
+is for it only while it waits there (else the key is dropped and the customer's handlers take the
+message); a refusal core gives is told — invalid input asked again, any other ending the step; the step
+ends with its key dropped unless it left another waiting in its place.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 from p2pstock.bots.telegram.context import (
     BotContext,
     Data,
+    administrator_of,
     attempt,
     call,
     customer_of,
@@ -32,10 +39,12 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import P2PStockError
+from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.money import Money, MoneyError
 from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.permissions import Administrator
 
 W = TypeVar("W")
 T = TypeVar("T")
@@ -48,16 +57,29 @@ TEXT = filters.TEXT & ~filters.COMMAND
 
 @attrs.frozen
 class Typed:
-    """A message a customer sent in a step that waits under ``key`` of their UI state."""
+    """A message sent by a customer or an administrator (``by``), answered in ``lang``, in a step that waits
+    under ``key`` of their UI state."""
 
     update: Update
     context: BotContext
-    customer: Customer
+    by: Customer | Administrator
+    lang: str
     key: str | None = None
 
     @property
-    def lang(self) -> str:
-        return self.customer.language
+    def customer(self) -> Customer:
+        return self.press.customer
+
+    @property
+    def admin(self) -> Administrator:
+        return self.press.admin
+
+    @property
+    def press(self) -> Press:
+        """This message as a press: the sender, the subject the step waits about, what it waits with."""
+        stored = self.stored
+        subject = stored.get("subject", "") if isinstance(stored, dict) else ""
+        return Press(self.by, self.lang, str(subject), stored)
 
     @property
     def message(self) -> Message:
@@ -89,7 +111,7 @@ class Typed:
         await say(self.update, self.context, message, markup)
 
     async def tell(self, key: str, markup: Any = None, **values: object) -> None:
-        """Say text ``key`` in the customer's language."""
+        """Say text ``key`` in the sender's language."""
         await self.say(text(key, self.lang, **values), markup)
 
     async def ended(self, key: str, markup: Any = None, **values: object) -> int:
@@ -98,7 +120,7 @@ class Typed:
         return END
 
     async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        """``context.attempt`` for this customer: a refusal is told and the step ended."""
+        """``context.attempt`` for this sender: a refusal is told and the step ended."""
         return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
 
     async def again(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -126,7 +148,7 @@ class Typed:
 @attrs.frozen
 class Again:
     """Why what was sent cannot be taken: a text and its values (with the keyboard ``markup`` makes in the
-    customer's language), or a core refusal. The customer is told, and the step waits again."""
+    sender's language), or a core refusal. The sender is told, and the step waits again."""
 
     key: str = ""
     values: Mapping[str, object] = attrs.field(factory=dict)
@@ -143,12 +165,23 @@ async def nothing(typed: Typed) -> None:
     """A step that waits with nothing."""
 
 
+async def pending(typed: Typed) -> dict[str, Any]:
+    """What an administrator's step waits with (``{"step", "subject", ...}``)."""
+    stored = typed.stored
+    return stored if isinstance(stored, dict) else {}
+
+
+def line(typed: Typed, _: object = None) -> str:
+    """The text typed, stripped."""
+    return typed.text.strip()
+
+
 @attrs.frozen
 class TypedStep(Generic[W, T]):
     """A step of the conversation that waits in ``state`` for a message that ``reads`` (text that is not a
-    command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the customer
-    it was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
-    value is for and answers the next state."""
+    command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the sender it
+    was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
+    value is for and answers the next state. A customer's step unless ``staff``: an administrator's."""
 
     state: str
     key: str | None
@@ -158,19 +191,54 @@ class TypedStep(Generic[W, T]):
     reads: filters.BaseFilter = TEXT
     otherwise: Again | None = None
     """What any other message (not a command) is told while the step waits."""
+    staff: bool = False
 
     async def on_message(self, update: Update, context: BotContext) -> object:
-        typed = Typed(update, context, await customer_of(update, context), self.key)
-        waiting = await self.waiting(typed)
-        value = self.parse(typed, waiting)
-        if isinstance(value, Again):
-            await value.tell(typed)
-            return None
-        return await self.then(typed, waiting, value)
+        typed = await self._typed(update, context)
+        if typed is None:
+            return END
+        stored = typed.stored
+        try:
+            waiting = await self.waiting(typed)
+            value = self.parse(typed, waiting)
+            if isinstance(value, Again):
+                await value.tell(typed)
+                return self._next(None)
+            next_state = await self.then(typed, waiting, value)
+        except P2PStockError as error:
+            if not self.staff:
+                raise
+            await typed.say(error_text(error, typed.lang))
+            next_state = self.state if isinstance(error, InvalidInput) else END
+        if self.staff and next_state == END and typed.stored is stored:
+            typed.forget()
+        return self._next(next_state)
 
-    async def on_other(self, update: Update, context: BotContext) -> None:
-        if self.otherwise is not None:
-            await self.otherwise.tell(Typed(update, context, await customer_of(update, context)))
+    async def on_other(self, update: Update, context: BotContext) -> object:
+        typed = await self._typed(update, context)
+        if typed is None or self.otherwise is None:
+            return END
+        await self.otherwise.tell(typed)
+        return self._next(None)
+
+    async def _typed(self, update: Update, context: BotContext) -> Typed | None:
+        """The message as typed in this step; ``None`` (the key dropped) for an administrator's step
+        that does not wait for it, or a sender no longer an administrator."""
+        if not self.staff:
+            customer = await customer_of(update, context)
+            return Typed(update, context, customer, customer.language, self.key)
+        found, waits = await administrator_of(update, context), context.user_state.get(self.key or "")
+        if found is None or not isinstance(waits, dict) or waits.get("step") != self.state:
+            context.user_state.pop(self.key or "", None)
+            return None
+        return Typed(update, context, *found, self.key)
+
+    def _next(self, state: object) -> object:
+        """The next state: an administrator's message is handled here (the customer's handlers, in a
+        later group, do not see it)."""
+        if self.staff:
+            handled(state)
+        return state
 
 
 TypedSteps = tuple[TypedStep[Any, Any], ...]
