@@ -21,6 +21,7 @@ from p2pstock.bots.telegram.allocation_press import local_time
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
+    administrator_of,
     call,
     chunks,
     drop_buttons,
@@ -33,7 +34,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import TEXT, Again, Typed, TypedStep, TypedSteps, line, pending
+from p2pstock.bots.telegram.typed import TEXT, Again, NotWaiting, Typed, TypedStep, TypedSteps, line
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.permissions import Permission, PermissionDenied
 
@@ -176,7 +177,19 @@ def typing(
     """An administrator's typed step ``state``, waiting under ``key``: what ``reads`` (text by default)
     read by ``parse`` (the line typed by default) and handed to ``then``; any other message told
     ``otherwise``."""
-    return TypedStep(state, key, pending, parse, then, reads, otherwise, staff=True)
+    return TypedStep(state, key, _at(state), parse, then, reads, otherwise, administrator_of)
+
+
+def _at(state: str) -> Callable[[Typed], Awaitable[Kept]]:
+    """What waits for typed step ``state`` (``{"step": state, ...}``); else the message is not for it."""
+
+    async def waiting(typed: Typed) -> Kept:
+        stored = typed.stored
+        if not isinstance(stored, dict) or stored.get("step") != state:
+            raise NotWaiting
+        return stored
+
+    return waiting
 
 
 def waited(press: Press) -> dict[str, Any]:

@@ -12,10 +12,7 @@ call. A module declares its steps as ``TypedStep``s; the conversation turns the 
                      (lost: told, END         (Again: told,
                       or a state to re-ask)    the state kept)
 
-An administrator's step (``staff``) waits under ``key`` as ``{"step": state, "subject", ...}``: a message
-is for it only while it waits there (else the key is dropped and the customer's handlers take the
-message); a refusal core gives is told — invalid input asked again, any other ending the step; the step
-ends with its key dropped unless it left another waiting in its place.
+A step is a customer's unless its ``sender`` says otherwise (an administrator's: admin_steps.typing).
 """
 
 from __future__ import annotations
@@ -30,7 +27,6 @@ from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filte
 from p2pstock.bots.telegram.context import (
     BotContext,
     Data,
-    administrator_of,
     attempt,
     call,
     customer_of,
@@ -165,15 +161,24 @@ async def nothing(typed: Typed) -> None:
     """A step that waits with nothing."""
 
 
-async def pending(typed: Typed) -> dict[str, Any]:
-    """What an administrator's step waits with (``{"step", "subject", ...}``)."""
-    stored = typed.stored
-    return stored if isinstance(stored, dict) else {}
-
-
 def line(typed: Typed, _: object = None) -> str:
     """The text typed, stripped."""
     return typed.text.strip()
+
+
+class NotWaiting(Exception):
+    """The message is not for this step (nothing waits for it, or not from this sender): what the step
+    waited with is dropped, and the handlers of later groups take the message."""
+
+
+Sender = Callable[[Update, BotContext], Awaitable[tuple[Customer | Administrator, str] | None]]
+"""Who sent a message and the language to answer in; ``None``: no one a step is for."""
+
+
+async def a_customer(update: Update, context: BotContext) -> tuple[Customer, str]:
+    """The customer who sent it (registered the first time), in their language."""
+    customer = await customer_of(update, context)
+    return customer, customer.language
 
 
 @attrs.frozen
@@ -181,7 +186,8 @@ class TypedStep(Generic[W, T]):
     """A step of the conversation that waits in ``state`` for a message that ``reads`` (text that is not a
     command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the sender it
     was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
-    value is for and answers the next state. A customer's step unless ``staff``: an administrator's."""
+    value is for and answers the next state. A refusal core gives is told: invalid input is asked again,
+    any other ends the step; a step that ends drops its key unless it left something else there."""
 
     state: str
     key: str | None
@@ -191,54 +197,37 @@ class TypedStep(Generic[W, T]):
     reads: filters.BaseFilter = TEXT
     otherwise: Again | None = None
     """What any other message (not a command) is told while the step waits."""
-    staff: bool = False
+    sender: Sender = a_customer
+    """Who the step is for: a customer unless told (``administrator_of``)."""
 
     async def on_message(self, update: Update, context: BotContext) -> object:
-        typed = await self._typed(update, context)
-        if typed is None:
-            return END
-        stored = typed.stored
+        found = await self.sender(update, context)
         try:
-            waiting = await self.waiting(typed)
+            if found is None:
+                raise NotWaiting
+            typed = Typed(update, context, *found, self.key)
+            stored, waiting = typed.stored, await self.waiting(typed)
             value = self.parse(typed, waiting)
             if isinstance(value, Again):
                 await value.tell(typed)
-                return self._next(None)
+                handled(None)
             next_state = await self.then(typed, waiting, value)
+        except NotWaiting:
+            context.user_state.pop(self.key or "", None)
+            return END
         except P2PStockError as error:
-            if not self.staff:
-                raise
             await typed.say(error_text(error, typed.lang))
             next_state = self.state if isinstance(error, InvalidInput) else END
-        if self.staff and next_state == END and typed.stored is stored:
+        if next_state == END and typed.stored is stored:
             typed.forget()
-        return self._next(next_state)
+        handled(next_state)
 
     async def on_other(self, update: Update, context: BotContext) -> object:
-        typed = await self._typed(update, context)
-        if typed is None or self.otherwise is None:
+        found = await self.sender(update, context)
+        if found is None or self.otherwise is None:
             return END
-        await self.otherwise.tell(typed)
-        return self._next(None)
-
-    async def _typed(self, update: Update, context: BotContext) -> Typed | None:
-        """The message as typed in this step; ``None`` (the key dropped) for an administrator's step
-        that does not wait for it, or a sender no longer an administrator."""
-        if not self.staff:
-            customer = await customer_of(update, context)
-            return Typed(update, context, customer, customer.language, self.key)
-        found, waits = await administrator_of(update, context), context.user_state.get(self.key or "")
-        if found is None or not isinstance(waits, dict) or waits.get("step") != self.state:
-            context.user_state.pop(self.key or "", None)
-            return None
-        return Typed(update, context, *found, self.key)
-
-    def _next(self, state: object) -> object:
-        """The next state: an administrator's message is handled here (the customer's handlers, in a
-        later group, do not see it)."""
-        if self.staff:
-            handled(state)
-        return state
+        await self.otherwise.tell(Typed(update, context, *found, self.key))
+        handled(None)
 
 
 TypedSteps = tuple[TypedStep[Any, Any], ...]
