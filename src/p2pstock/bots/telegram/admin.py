@@ -102,7 +102,7 @@ async def _open(update: Update, context: BotContext, press: Press) -> object:
 
 async def got_reason(typed: Typed, kept: Kept, reason: str) -> object:
     """The reason asked for: the rejection (or resolution) is carried out."""
-    message = await REJECTIONS[str(kept["verb"])].carry(typed.context, typed.press, reason)
+    message = await REJECTIONS[str(kept["verb"])].carry(typed.context, typed, reason)
     await typed.say(message)
     return END
 

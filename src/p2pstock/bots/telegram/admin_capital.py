@@ -62,7 +62,7 @@ async def _ask_move(update: Update, context: BotContext, press: Press) -> object
 
 async def got_move(typed: Typed, kept: Kept, move: tuple[Money, str]) -> object:
     """``amount reference``: what will be done, with the confirm button."""
-    (amount, reference), into = move, kept["subject"]
+    (amount, reference), into = move, typed.subject
     message = text(f"admin.cap.confirm_{into}", typed.lang, amount=amount, reference=reference)
     confirm = ("admin.cap.do", "cap_ok")
     return await to_confirm(

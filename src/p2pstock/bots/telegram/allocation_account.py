@@ -29,7 +29,7 @@ async def got_sub_account(typed: Typed, kept: Kept, line: str) -> object:
     """The sub-account's code: next, its password."""
     code = check_name(line, "sub-account code")
     await typed.tell("admin.alloc.ask_password", sub_account=code)
-    return wait(typed.context, STEP, PASSWORD, kept["subject"], sub_account=code)
+    return wait(typed.context, STEP, PASSWORD, typed.subject, sub_account=code)
 
 
 async def got_password(typed: Typed, kept: Kept, _: str) -> object:
@@ -43,7 +43,7 @@ async def got_password(typed: Typed, kept: Kept, _: str) -> object:
     if not deleted:
         await typed.tell("admin.alloc.password_left")
     assign, code = context.services.allocations.assign_account, str(kept.get("sub_account", ""))
-    started = await call(assign, kept["subject"], by=typed.admin.id, sub_account=code, password=password)
+    started = await call(assign, typed.subject, by=typed.admin.id, sub_account=code, password=password)
     start, end = day(started.start_date), day(started.end_date)
     return await typed.ended(
         "admin.alloc.assigned", id=started.id, sub_account=started.sub_account, start=start, end=end
@@ -54,7 +54,7 @@ async def got_final_assets(typed: Typed, kept: Kept, line: str) -> object:
     """The final total assets: the settlement is asked for (it waits for a second administrator)."""
     final = Money.parse(line, allow_zero=True).minor
     settle = typed.context.services.allocations.settle
-    done = await call(settle, kept["subject"], final_assets=final, by=typed.admin.id)
+    done = await call(settle, typed.subject, final_assets=final, by=typed.admin.id)
     if isinstance(done, ApprovalRequest):
         key = "admin.alloc.settle_" + ("waiting" if done.carries(final_assets=final) else "other_waiting")
         assets = Money(done.amount if done.amount is not None else final)

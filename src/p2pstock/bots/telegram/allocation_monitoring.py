@@ -86,7 +86,7 @@ async def got_status(typed: Typed, kept: Kept, status_line: tuple[date, Figures]
     """The daily status: recorded, or core's refusal told (and the line asked again)."""
     record, lang = typed.context.services.allocations.record_status, typed.lang
     try:
-        status = await call(record, kept["subject"], *status_line, by=typed.admin.id)
+        status = await call(record, typed.subject, *status_line, by=typed.admin.id)
     except InvalidInput as error:
         await typed.say(error_text(error, lang))
         await typed.tell("admin.alloc.status_again")

@@ -50,14 +50,13 @@ async def ask_note(update: Update, context: BotContext, press: Press) -> object:
 
 async def got_note(typed: Typed, kept: Kept, line: str) -> object:
     """The note of the phone call ("-" for none): the call is recorded, and the card shown again."""
-    outcome, press, note = str(kept.get("outcome", "")), typed.press, "" if line in NO_NOTE else line
+    outcome, note = str(kept.get("outcome", "")), "" if line in NO_NOTE else line
     record = typed.context.services.allocations.record_call
-    recorded = await call(record, press.subject, by=press.admin.id, outcome=outcome, note=note)
-    timeline = await timeline_of(typed.context, press, recorded.id)
-    await typed.tell(
-        "admin.alloc.call_recorded", id=recorded.id, outcome=value_name(CallOutcome, outcome, typed.lang)
-    )
-    await send_card(typed.update, typed.context, press, timeline)
+    recorded = await call(record, typed.subject, by=typed.admin.id, outcome=outcome, note=note)
+    timeline = await timeline_of(typed.context, typed, recorded.id)
+    said = value_name(CallOutcome, outcome, typed.lang)
+    await typed.tell("admin.alloc.call_recorded", id=recorded.id, outcome=said)
+    await send_card(typed.update, typed.context, typed, timeline)
     return END
 
 

@@ -221,7 +221,7 @@ async def got_role_description(typed: Typed, kept: Kept, description: str) -> ob
     """The description of the role to define: the role is defined (or waits for a second admin)."""
     draft = _read(kept, ROLE_DESCRIPTION)
     if draft is not None:
-        await _define(typed.update, typed.context, typed.press, draft=draft, description=description)
+        await _define(typed.update, typed.context, typed, draft=draft, description=description)
     return END
 
 

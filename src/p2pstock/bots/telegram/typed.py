@@ -52,30 +52,13 @@ TEXT = filters.TEXT & ~filters.COMMAND
 
 
 @attrs.frozen
-class Typed:
-    """A message sent by a customer or an administrator (``by``), answered in ``lang``, in a step that waits
-    under ``key`` of their UI state."""
+class Typed(Press):
+    """A message sent in a step that waits under ``key`` of the sender's UI state: a press by the customer
+    or administrator who sent it, about the ``subject`` of what the step waits with (``waiting``)."""
 
-    update: Update
-    context: BotContext
-    by: Customer | Administrator
-    lang: str
-    key: str | None = None
-
-    @property
-    def customer(self) -> Customer:
-        return self.press.customer
-
-    @property
-    def admin(self) -> Administrator:
-        return self.press.admin
-
-    @property
-    def press(self) -> Press:
-        """This message as a press: the sender, the subject the step waits about, what it waits with."""
-        stored = self.stored
-        subject = stored.get("subject", "") if isinstance(stored, dict) else ""
-        return Press(self.by, self.lang, str(subject), stored)
+    update: Update = attrs.field(kw_only=True)
+    context: BotContext = attrs.field(kw_only=True)
+    key: str | None = attrs.field(kw_only=True)
 
     @property
     def message(self) -> Message:
@@ -171,8 +154,9 @@ class NotWaiting(Exception):
     waited with is dropped, and the handlers of later groups take the message."""
 
 
-Sender = Callable[[Update, BotContext], Awaitable[tuple[Customer | Administrator, str] | None]]
-"""Who sent a message and the language to answer in; ``None``: no one a step is for."""
+By = tuple[Customer | Administrator, str] | None
+"""Who sent a message and the language to answer in (``None``: no one a step is for)."""
+Sender = Callable[[Update, BotContext], Awaitable[By]]
 
 
 async def a_customer(update: Update, context: BotContext) -> tuple[Customer, str]:
@@ -203,9 +187,7 @@ class TypedStep(Generic[W, T]):
     async def on_message(self, update: Update, context: BotContext) -> object:
         found = await self.sender(update, context)
         try:
-            if found is None:
-                raise NotWaiting
-            typed = Typed(update, context, *found, self.key)
+            typed = self._typed(update, context, found)
             stored, waiting = typed.stored, await self.waiting(typed)
             value = self.parse(typed, waiting)
             if isinstance(value, Again):
@@ -226,8 +208,16 @@ class TypedStep(Generic[W, T]):
         found = await self.sender(update, context)
         if found is None or self.otherwise is None:
             return END
-        await self.otherwise.tell(Typed(update, context, *found, self.key))
+        await self.otherwise.tell(self._typed(update, context, found))
         handled(None)
+
+    def _typed(self, update: Update, context: BotContext, found: By) -> Typed:
+        """The message as sent in this step; ``NotWaiting`` when not from anyone the step is for."""
+        if found is None:
+            raise NotWaiting
+        stored = context.user_state.get(self.key) if self.key else None
+        subject = str(stored.get("subject", "")) if isinstance(stored, dict) else ""
+        return Typed(*found, subject, stored, update=update, context=context, key=self.key)
 
 
 TypedSteps = tuple[TypedStep[Any, Any], ...]
