@@ -60,14 +60,12 @@ async def _ask_move(update: Update, context: BotContext, press: Press) -> object
     return wait(context, STEP, MOVE, press.subject)
 
 
-async def got_move(typed: Typed, kept: Kept, move: tuple[Money, str]) -> object:
+async def got_move(typed: Typed, _: Kept, move: tuple[Money, str]) -> object:
     """``amount reference``: what will be done, with the confirm button."""
     (amount, reference), into = move, typed.subject
     message = text(f"admin.cap.confirm_{into}", typed.lang, amount=amount, reference=reference)
-    confirm = ("admin.cap.do", "cap_ok")
-    return await to_confirm(
-        typed, message, confirm=confirm, into=into == "in", amount=amount.minor, reference=reference
-    )
+    kept = {"into": into == "in", "amount": amount.minor, "reference": reference}
+    return await to_confirm(typed, message, confirm=("admin.cap.do", "cap_ok"), **kept)
 
 
 def read_move(typed: Typed, _: object = None) -> tuple[Money, str] | Again:

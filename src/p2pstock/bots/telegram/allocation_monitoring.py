@@ -39,32 +39,23 @@ ask_status = asking(STEP, STATUS, "admin.alloc.ask_status", about=in_status(Stat
 """📝 Daily status: its line is asked for."""
 
 
-class BadLine(Exception):
-    """A status line that cannot be read; ``problem`` says why in the administrator's language."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
-def read_status_line(line: str, lang: str) -> tuple[date, Figures]:
-    """``date total market cash_available [cash_frozen] [cash_withdrawable]``, amounts in yuan; else
-    ``BadLine`` saying what is wrong in ``lang``."""
-    fields = line.split()
+def status_line(typed: Typed, _: object = None) -> tuple[date, Figures] | Again:
+    """``date total market cash_available [cash_frozen] [cash_withdrawable]``, amounts in yuan; else what
+    is wrong with it."""
+    fields, lang = typed.text.split(), typed.lang
     if not 4 <= len(fields) <= len(STATUS_FIELDS) + 1:
-        raise BadLine(text("admin.alloc.problem.count", lang, count=len(fields)))
+        return _bad(text("admin.alloc.problem.count", lang, count=len(fields)))
     try:
         day = date.fromisoformat(fields[0])
     except ValueError:
-        raise BadLine(text("admin.alloc.problem.date", lang)) from None
+        return _bad(text("admin.alloc.problem.date", lang))
     amounts: dict[str, int] = {}
-    for name, typed in zip(STATUS_FIELDS, fields[1:], strict=False):
+    for name, figure in zip(STATUS_FIELDS, fields[1:], strict=False):
         try:
-            amounts[name] = Money.parse(typed, allow_zero=True).minor
+            amounts[name] = Money.parse(figure, allow_zero=True).minor
         except MoneyError as error:
             field = text(f"admin.alloc.field.{name}", lang)
-            problem = text("admin.alloc.problem.amount", lang, field=field, detail=error_text(error, lang))
-            raise BadLine(problem) from None
+            return _bad(text("admin.alloc.problem.amount", lang, field=field, detail=error_text(error, lang)))
     return day, Figures(
         total_assets=amounts["total_assets"],
         market_value=amounts["market_value"],
@@ -74,19 +65,15 @@ def read_status_line(line: str, lang: str) -> tuple[date, Figures]:
     )
 
 
-def status_line(typed: Typed, _: object = None) -> tuple[date, Figures] | Again:
-    """The line of a daily status, read; else what is wrong with it."""
-    try:
-        return read_status_line(typed.text, typed.lang)
-    except BadLine as bad:
-        return Again("admin.alloc.bad_status", {"problem": bad.problem})
+def _bad(problem: str) -> Again:
+    return Again("admin.alloc.bad_status", {"problem": problem})
 
 
-async def got_status(typed: Typed, kept: Kept, status_line: tuple[date, Figures]) -> object:
+async def got_status(typed: Typed, _: Kept, read: tuple[date, Figures]) -> object:
     """The daily status: recorded, or core's refusal told (and the line asked again)."""
     record, lang = typed.context.services.allocations.record_status, typed.lang
     try:
-        status = await call(record, typed.subject, *status_line, by=typed.admin.id)
+        status = await call(record, typed.subject, *read, by=typed.admin.id)
     except InvalidInput as error:
         await typed.say(error_text(error, lang))
         await typed.tell("admin.alloc.status_again")

@@ -20,7 +20,7 @@ from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, query
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import Again, Typed, TypedSteps
+from p2pstock.bots.telegram.typed import Again, Typed
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -116,7 +116,7 @@ async def _check(context: BotContext, press: Press, verb: str) -> Press:
         _draft(press, verb)
     except Outdated:
         step = waited(press).get("step")
-        if step not in {typed.state for typed in TYPED}:
+        if step not in {typed.state for typed in DESK.typed}:
             raise
         context.user_state[DRAFT] = press.waiting
         raise Outdated(step) from None
@@ -230,14 +230,6 @@ def use_buttons(typed: Typed, _: Kept) -> Again:
     return Again("admin.define.use_buttons")
 
 
-TYPED: TypedSteps = (
-    typing(DRAFT, ROLE_NAME, got_role_name, role_named),
-    typing(DRAFT, ROLE_PERMISSIONS, got_role_description, use_buttons),
-    typing(DRAFT, ROLE_DESCRIPTION, got_role_description, described),
-)
-"""The role's name typed; its description typed (a message between them: use the buttons)."""
-
-
 def _choose_permissions(draft: _Draft, lang: str) -> str:
     return text("admin.define.choose_permissions", lang, role=draft.name)
 
@@ -261,5 +253,9 @@ DESK = Desk(
     Permission.ROLE_MANAGE,
     DRAFT,
     _check,
-    typed=TYPED,
+    typed=(
+        typing(DRAFT, ROLE_NAME, got_role_name, role_named),
+        typing(DRAFT, ROLE_PERMISSIONS, got_role_description, use_buttons),  # the buttons choose them
+        typing(DRAFT, ROLE_DESCRIPTION, got_role_description, described),
+    ),
 )
