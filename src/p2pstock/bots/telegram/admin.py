@@ -37,15 +37,7 @@ from p2pstock.bots.telegram import (
     staff_roles,
 )
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import (
-    TEXT,
-    Desk,
-    asking,
-    on_button,
-    typed,
-    typed_text,
-    waited,
-)
+from p2pstock.bots.telegram.admin_steps import Desk, Kept, asking, on_button, typing
 from p2pstock.bots.telegram.context import (
     BotApplication,
     BotContext,
@@ -60,6 +52,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.bots.telegram.typed import Typed, states
 from p2pstock.core.people.permissions import Permission
 
 NAME = "admin"
@@ -107,10 +100,10 @@ async def _open(update: Update, context: BotContext, press: Press) -> object:
     return await MENU[press.subject][1](update, context, press)
 
 
-async def got_reason(update: Update, context: BotContext, press: Press) -> object:
+async def got_reason(typed: Typed, kept: Kept, reason: str) -> object:
     """The reason asked for: the rejection (or resolution) is carried out."""
-    message = await REJECTIONS[str(waited(press)["verb"])].carry(context, press, typed_text(update))
-    await say(update, context, message)
+    message = await REJECTIONS[str(kept["verb"])].carry(typed.context, typed, reason)
+    await typed.say(message)
     return END
 
 
@@ -122,7 +115,7 @@ ALL_DESKS = (
             for verb, rejection in REJECTIONS.items()
         },
         waits=REJECTION,
-        typed={REASON: got_reason},
+        typed=(typing(REJECTION, REASON, got_reason),),
     ),
     *DESKS,
 )
@@ -203,22 +196,17 @@ Handler = BaseHandler[Update, BotContext, object]
 
 def conversation(*, persistent: bool = True) -> ConversationHandler[BotContext]:
     """The administrators' conversation: /admin and every administrator's button, the desks' typed steps
-    (text, or what the desk's state takes), and what leaves them."""
+    (typed.py, as the customer's), and what leaves them."""
     entry_points: list[Handler] = [
         CommandHandler("admin", admin_menu),
         CallbackQueryHandler(admin_button, pattern=cb.accepts(cb.AdminAction)),
     ]
-    states: dict[object, list[Handler]] = {
-        state: [MessageHandler(desk.takes.get(state, TEXT), typed(desk.waits or "", state, step))]
-        for desk in ALL_DESKS
-        for state, step in desk.typed.items()
-    }
     with warnings.catch_warnings():
         # Buttons are meant to move the one conversation of the chat (per user), not one per message.
         warnings.filterwarnings("ignore", "If 'per_message=False'", PTBUserWarning)
         return ConversationHandler(
             entry_points=entry_points,
-            states=states,
+            states=states(tuple(step for desk in ALL_DESKS for step in desk.typed)),
             fallbacks=[
                 CommandHandler("cancel", cancel_step),
                 MessageHandler(filters.COMMAND, leave_step),

@@ -16,6 +16,7 @@ Core checks ``calendar.manage`` on every change and audits it.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
@@ -25,18 +26,20 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     TEXT_OR_FILE,
     Desk,
+    Kept,
     asking,
     require,
     take_confirmed,
     to_confirm,
     typed_or_sent,
-    typed_text,
+    typing,
     when,
 )
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Again, Typed
 from p2pstock.core.allocation.calendar import ADMINISTRATORS, closure_ranges
 from p2pstock.core.allocation.closing_notice import ClosingNotice, NoticeProblem
 from p2pstock.core.allocation.trading_days import YearView
@@ -87,50 +90,40 @@ async def _load(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-async def got_notice(update: Update, context: BotContext, press: Press) -> object:
+async def got_notice(typed: Typed, _: Kept, __: str) -> object:
     """A notice, typed or as a file: what it reads as, with the button that loads it."""
-    lang, trading_days = press.lang, context.services.trading_days
-    notice_text = await typed_or_sent(update, context, press)
+    lang, trading_days = typed.lang, typed.context.services.trading_days
+    notice_text = await typed_or_sent(typed)
     notice = await call(trading_days.read_notice, notice_text)
     if not notice.ok or notice.year is None:
-        await say(update, context, "\n".join(problem_lines(notice.problems, lang)))
+        await typed.say("\n".join(problem_lines(notice.problems, lang)))
         return NOTICE
     current = await call(trading_days.year, notice.year)
     preview = "\n".join(preview_lines(notice, current, lang))
     confirm = ("admin.cal.confirm_load", "cal_ok")
-    await to_confirm(
-        update, context, lang, preview, key=STEP, confirm=confirm, year=notice.year, notice=notice_text
-    )
-    return END
+    return await to_confirm(typed, preview, confirm=confirm, year=notice.year, notice=notice_text)
 
 
-async def got_day(update: Update, context: BotContext, press: Press) -> object:
+async def got_day(typed: Typed, _: Kept, decided: tuple[date, bool, str]) -> object:
     """One line deciding a day: the override is set."""
-    lang, decided = press.lang, read_day_line(typed_text(update))
-    if decided is None:
-        await say(update, context, text("admin.cal.day_format", lang))
-        return DAY
     day, trades, reason = decided
-    override = context.services.trading_days.set_override
-    entry = await call(override, day, trades=trades, reason=reason, by=press.admin.id)
-    state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", lang)
-    await say(update, context, text("admin.cal.decided", lang, day=entry.day.isoformat(), state=state))
-    return END
+    override = typed.context.services.trading_days.set_override
+    entry = await call(override, day, trades=trades, reason=reason, by=typed.admin.id)
+    state = text("admin.cal.trades" if entry.trades else "admin.cal.closed", typed.lang)
+    return await typed.ended("admin.cal.decided", day=entry.day.isoformat(), state=state)
 
 
 _OPEN = {"open", "trades", "trading", "交易", "开市", "交易日"}
 _CLOSED = {"closed", "close", "休市", "闭市", "休息"}
 
 
-def read_day_line(line: str) -> tuple[date, bool, str] | None:
-    """``2027-02-12 休市 原因`` → (the day, whether it trades, the reason); None when it is not that."""
-    parts = line.strip().split(maxsplit=2)
-    if len(parts) < 3 or parts[1].lower() not in _OPEN | _CLOSED or len(parts[2]) > MAX_REASON:
-        return None
-    try:
-        return date.fromisoformat(parts[0]), parts[1].lower() in _OPEN, parts[2]
-    except ValueError:
-        return None
+def read_day_line(typed: Typed, _: object = None) -> tuple[date, bool, str] | Again:
+    """``2027-02-12 休市 原因`` → (the day, whether it trades, the reason)."""
+    parts = typed.text.strip().split(maxsplit=2)
+    if len(parts) == 3 and parts[1].lower() in _OPEN | _CLOSED and len(parts[2]) <= MAX_REASON:
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(parts[0]), parts[1].lower() in _OPEN, parts[2]
+    return Again("admin.cal.day_format")
 
 
 # -- what is shown ------------------------------------------------------------------------------------
@@ -230,6 +223,5 @@ DESK = Desk(
     },
     PERMISSION,
     STEP,
-    typed={NOTICE: got_notice, DAY: got_day},
-    takes={NOTICE: TEXT_OR_FILE},
+    typed=(typing(STEP, NOTICE, got_notice, reads=TEXT_OR_FILE), typing(STEP, DAY, got_day, read_day_line)),
 )

@@ -10,15 +10,18 @@ confirmation moves the money once.
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Desk, take_confirmed, to_confirm, typed_text, wait
+from p2pstock.bots.telegram.admin_steps import Desk, Kept, take_confirmed, to_confirm, typing, wait
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Again, Typed
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -57,28 +60,21 @@ async def _ask_move(update: Update, context: BotContext, press: Press) -> object
     return wait(context, STEP, MOVE, press.subject)
 
 
-async def got_move(update: Update, context: BotContext, press: Press) -> object:
+async def got_move(typed: Typed, _: Kept, move: tuple[Money, str]) -> object:
     """``amount reference``: what will be done, with the confirm button."""
-    read, lang = read_move(typed_text(update)), press.lang
-    if read is None:
-        await say(update, context, text("admin.cap.format", lang))
-        return MOVE
-    amount, reference = read
-    message = text(f"admin.cap.confirm_{press.subject}", lang, amount=amount, reference=reference)
-    kept = {"into": press.subject == "in", "amount": amount.minor, "reference": reference}
-    await to_confirm(update, context, lang, message, key=STEP, confirm=("admin.cap.do", "cap_ok"), **kept)
-    return END
+    (amount, reference), into = move, typed.subject
+    message = text(f"admin.cap.confirm_{into}", typed.lang, amount=amount, reference=reference)
+    kept = {"into": into == "in", "amount": amount.minor, "reference": reference}
+    return await to_confirm(typed, message, confirm=("admin.cap.do", "cap_ok"), **kept)
 
 
-def read_move(line: str) -> tuple[Money, str] | None:
-    """``1,000,000 2026-12-seed`` → (the amount, the reference); None when it is not that."""
-    parts = line.strip().split()
-    if len(parts) != 2:
-        return None
-    try:
-        return Money.parse(parts[0]), check_name(parts[1], "reference")
-    except P2PStockError:
-        return None
+def read_move(typed: Typed, _: object = None) -> tuple[Money, str] | Again:
+    """``1,000,000 2026-12-seed`` → (the amount, the reference)."""
+    parts = typed.text.split()
+    if len(parts) == 2:
+        with contextlib.suppress(P2PStockError):
+            return Money.parse(parts[0]), check_name(parts[1], "reference")
+    return Again("admin.cap.format")
 
 
 async def _move(update: Update, context: BotContext, press: Press) -> object:
@@ -98,4 +94,9 @@ async def _move(update: Update, context: BotContext, press: Press) -> object:
     return END
 
 
-DESK = Desk({"cap_move": _ask_move, "cap_ok": _move}, Permission.CAPITAL_MANAGE, STEP, typed={MOVE: got_move})
+DESK = Desk(
+    {"cap_move": _ask_move, "cap_ok": _move},
+    Permission.CAPITAL_MANAGE,
+    STEP,
+    typed=(typing(STEP, MOVE, got_move, read_move),),
+)

@@ -26,19 +26,20 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     TEXT_OR_FILE,
     Desk,
+    Kept,
     asking,
     deciding,
     take_confirmed,
     to_confirm,
     typed_or_sent,
-    typed_text,
-    waited,
+    typing,
 )
 from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
 from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.bots.telegram.typed import Typed
 from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.ports import CatalogEntry
 from p2pstock.core.allocation.products import Product
@@ -97,30 +98,25 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
     return END
 
 
-async def got_file(update: Update, context: BotContext, press: Press) -> object:
+async def got_file(typed: Typed, _: Kept, __: str) -> object:
     """A product file, typed or as a document: shown as customers will see it, with its publish button."""
-    content = await typed_or_sent(update, context, press)
+    content = await typed_or_sent(typed)
     try:
-        products = await call(context.services.product_files.read, content)
+        products = await call(typed.context.services.product_files.read, content)
     except CatalogUnreadable as unreadable:
-        await say(update, context, "\n".join(problem_lines(unreadable.problems, press.lang)))
+        await typed.say("\n".join(problem_lines(unreadable.problems, typed.lang)))
         return FILE
-    await _preview(update, context, press.lang, products, content)
-    return END
+    return await _preview(typed, products, content)
 
 
-async def _preview(
-    update: Update, context: BotContext, lang: str, products: CatalogFile, content: str
-) -> None:
+async def _preview(typed: Typed, products: CatalogFile, content: str) -> object:
     """What customers will see, and the button that publishes it (the file waits for it)."""
-    parts = [text("admin.pd.preview", lang)]
+    parts, lang = [text("admin.pd.preview", typed.lang)], typed.lang
     if products.allocation_products:
         parts.append(rate_table_text(products.allocation_products, lang))
     if products.loan_products:
         parts.append(loan_products_text(products.loan_products, lang))
-    message = "\n\n".join(parts)
-    confirm = ("admin.pd.publish", "pd_ok")
-    await to_confirm(update, context, lang, message, key=STEP, confirm=confirm, file=content)
+    return await to_confirm(typed, "\n\n".join(parts), confirm=("admin.pd.publish", "pd_ok"), file=content)
 
 
 async def _publish(update: Update, context: BotContext, press: Press) -> object:
@@ -206,46 +202,45 @@ async def _ask_field(update: Update, context: BotContext, lang: str, pending: di
     return FIELD
 
 
-async def got_field(update: Update, context: BotContext, press: Press) -> object:
+async def got_field(typed: Typed, pending: Kept, answer: str) -> object:
     """One answer: read as the file would read it; the next field, or the product's preview."""
-    lang, pending, typed = press.lang, waited(press), typed_text(update)
+    lang = typed.lang
     fields, _make = KINDS[str(pending["kind"])]
     field = fields[int(pending["index"])]
     values: dict[str, str] = dict(pending["values"])
-    if typed != "-":
-        values[field.key] = typed
+    if answer != "-":
+        values[field.key] = answer
     elif field.key in pending["current"]:
         values[field.key] = str(pending["current"][field.key])
     elif not field.optional:
-        await say(update, context, text("admin.pd.required", lang))
+        await typed.tell("admin.pd.required")
         return FIELD
     if field.key in values:
         try:
             read_field(field, values[field.key], field.key)
         except CatalogUnreadable as unreadable:
-            await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[1:-1]))
+            await typed.say("\n".join(problem_lines(unreadable.problems, lang)[1:-1]))
             return FIELD
     pending = {**pending, "values": values, "index": int(pending["index"]) + 1}
     if pending["index"] < len(fields):
-        return await _ask_field(update, context, lang, pending)
-    await _finish(update, context, lang, str(pending["kind"]), values)
-    return END
+        return await _ask_field(typed.update, typed.context, lang, pending)
+    return await _finish(typed, str(pending["kind"]), values)
 
 
-async def _finish(update: Update, context: BotContext, lang: str, kind: str, values: dict[str, str]) -> None:
+async def _finish(typed: Typed, kind: str, values: dict[str, str]) -> object:
     """The product the answers make, previewed with its publish button; a product rule it breaks told."""
     fields, _make = KINDS[kind]
     try:
         read = {f.key: read_field(f, values[f.key], f.key) for f in fields if f.key in values}
         product = build(kind, read, kind)
     except CatalogUnreadable as unreadable:  # told, and the step ends
-        await say(update, context, "\n".join(problem_lines(unreadable.problems, lang)[:-1]))
-        return
+        await typed.say("\n".join(problem_lines(unreadable.problems, typed.lang)[:-1]))
+        return END
     if isinstance(product, Product):
         content = catalog_text(allocation_products=[product])
     else:
         content = catalog_text(loan_products=[product])
-    await _preview(update, context, lang, await call(context.services.product_files.read, content), content)
+    return await _preview(typed, await call(typed.context.services.product_files.read, content), content)
 
 
 # -- problems -----------------------------------------------------------------------------------------
@@ -279,6 +274,5 @@ DESK = Desk(
     },
     Permission.PRODUCT_MANAGE,
     STEP,
-    typed={FILE: got_file, FIELD: got_field},
-    takes={FILE: TEXT_OR_FILE},
+    typed=(typing(STEP, FILE, got_file, reads=TEXT_OR_FILE), typing(STEP, FIELD, got_field)),
 )

@@ -1,15 +1,16 @@
 """What the administrators' desks of the bot share: a desk declares its buttons (verb → step), the
 permission they need, the user-state key its typed steps wait under (a message is for that step only
-while it waits: any other button, command or /cancel drops it, see ``admin.py``) and the buttons that ask
-for a reason; ``on_button`` is the one way a press reaches a step and ``typed`` the one way a message
-does. ``asking``/``wait`` open a typed step; ``to_confirm``/``take_confirmed`` hold what a typed step
-read for its confirm button; ``queue``, ``said`` and ``decision`` show queues, lines and buttons."""
+while it waits: any other button, command or /cancel drops it, see ``admin.py``), those typed steps
+(typed.py, declared with ``typing``) and the buttons that ask for a reason; ``on_button`` is the one way
+a press reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``take_confirmed`` hold
+what a typed step read for its confirm button; ``queue``, ``said`` and ``decision`` show queues, lines
+and buttons."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -25,7 +26,6 @@ from p2pstock.bots.telegram.context import (
     chunks,
     drop_buttons,
     handled,
-    message_of,
     outdated,
     query_of,
     say,
@@ -34,15 +34,15 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.bots.telegram.typed import TEXT, Again, NotWaiting, Typed, TypedStep, TypedSteps, line
+from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.permissions import Permission, PermissionDenied
 
 END = ConversationHandler.END
+T = TypeVar("T")
 SHOWN = 5
 """Items of a review queue shown at once."""
-TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-TEXT_OR_FILE = filters.UpdateType.MESSAGE & ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
-ANY_MESSAGE = filters.UpdateType.MESSAGE & ~filters.COMMAND
+TEXT_OR_FILE = ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
 
 
 class Outdated(Exception):
@@ -54,8 +54,6 @@ class Outdated(Exception):
         self.state = state
 
 
-Reply = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
-"""What a message does (the conversation's next state)."""
 Check = Callable[[BotContext, Press, str], Awaitable[Press]]
 """What a desk looks up for a press of a verb before the press is answered (else ``Outdated``): the press
 the step is given."""
@@ -75,15 +73,13 @@ class Desk:
     """An administrator's desk: its buttons (verb → step); the permission all of them need, checked
     first (``None``: core checks on every call); the user-state key its typed steps wait under (what
     waited there is the press's ``waiting``); what is looked up before the press is answered; its typed
-    steps by the conversation's state, with the messages a state ``takes`` (text by default); its
-    buttons that ask for a reason."""
+    steps; its buttons that ask for a reason."""
 
     steps: Steps
     permission: Permission | None = None
     waits: str | None = None
     check: Check | None = None
-    typed: Steps = attrs.field(factory=dict)
-    takes: Mapping[str, filters.BaseFilter] = attrs.field(factory=dict)
+    typed: TypedSteps = ()
     rejections: Mapping[str, Rejection] = attrs.field(factory=dict)
 
 
@@ -165,40 +161,40 @@ def asking(
     return ask
 
 
-def typed(key: str, state: str, step: Step) -> Reply:
-    """The handler of typed step ``state``, waiting under ``key``. A message is for it while it waits
-    (else the step is dropped and the customer's handlers take the message); ``step`` gets it as a
-    ``Press``: the administrator, their language, the subject and what the step waits with. A refusal is
-    told: input core finds invalid is asked again, anything else ends the step. The step is over once
-    ``step`` returns ``END``, unless it left another waiting in its place."""
+Kept = dict[str, Any]
+"""What an administrator's typed step waits with: ``{"step", "subject", ...}``."""
 
-    async def reply(update: Update, context: BotContext) -> object:
-        found = await administrator_of(update, context)
-        pending = context.user_state.get(key)
-        if found is None or not isinstance(pending, dict) or pending.get("step") != state:
-            context.user_state.pop(key, None)
-            return END
-        press = Press(found[0], found[1], str(pending.get("subject", "")), pending)
-        try:
-            next_state = await step(update, context, press)
-        except P2PStockError as error:
-            await tell_error(update, context, error, press.lang)
-            next_state = state if isinstance(error, InvalidInput) else END
-        if next_state == END and context.user_state.get(key) is pending:
-            context.user_state.pop(key, None)
-        handled(next_state)
 
-    return reply
+def typing(
+    key: str,
+    state: str,
+    then: Callable[[Typed, Kept, T], Awaitable[object]],
+    parse: Callable[[Typed, Kept], T | Again] = line,  # type: ignore[assignment]
+    *,
+    reads: filters.BaseFilter = TEXT,
+    otherwise: Again | None = None,
+) -> TypedStep[Kept, T]:
+    """An administrator's typed step ``state``, waiting under ``key``: what ``reads`` (text by default)
+    read by ``parse`` (the line typed by default) and handed to ``then``; any other message told
+    ``otherwise``."""
+    return TypedStep(state, key, _at(state), parse, then, reads, otherwise, administrator_of)
+
+
+def _at(state: str) -> Callable[[Typed], Awaitable[Kept]]:
+    """What waits for typed step ``state`` (``{"step": state, ...}``); else the message is not for it."""
+
+    async def waiting(typed: Typed) -> Kept:
+        stored = typed.stored
+        if not isinstance(stored, dict) or stored.get("step") != state:
+            raise NotWaiting
+        return stored
+
+    return waiting
 
 
 def waited(press: Press) -> dict[str, Any]:
     """What the typed step (or confirm button) of ``press`` waits with."""
     return press.waiting if isinstance(press.waiting, dict) else {}
-
-
-def typed_text(update: Update) -> str:
-    """The message's text, stripped."""
-    return (message_of(update).text or "").strip()
 
 
 MAX_FILE_BYTES = 64 * 1024
@@ -207,51 +203,35 @@ FILE_TEXTS = ("admin.file.too_big", "admin.file.not_utf8")
 
 
 async def typed_or_sent(
-    update: Update,
-    context: BotContext,
-    press: Press,
-    *,
-    largest: int = MAX_FILE_BYTES,
-    told: tuple[str, str] = FILE_TEXTS,
+    typed: Typed, *, largest: int = MAX_FILE_BYTES, told: tuple[str, str] = FILE_TEXTS
 ) -> str:
     """The text of the message: typed, or a UTF-8 file sent as a document; a file larger than ``largest``
     bytes or not UTF-8 is told (``told``: those texts, with the limit in ``kb`` and ``mb``), and the step
     waits for another."""
-    message, (too_big, not_utf8) = message_of(update), told
-    if message.document is None:
-        return message.text or ""
-    if message.document.file_size is not None and message.document.file_size > largest:
-        await say(update, context, text(too_big, press.lang, kb=largest >> 10, mb=largest >> 20))
-        handled(waited(press).get("step"))
-    content = bytes(await (await context.bot.get_file(message.document.file_id)).download_as_bytearray())
+    document, (too_big, not_utf8) = typed.message.document, told
+    if document is None:
+        return typed.text
+    if document.file_size is not None and document.file_size > largest:
+        await typed.tell(too_big, kb=largest >> 10, mb=largest >> 20)
+        handled(None)
+    content = bytes(await (await typed.context.bot.get_file(document.file_id)).download_as_bytearray())
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        await say(update, context, text(not_utf8, press.lang))
-        handled(waited(press).get("step"))
+        await typed.tell(not_utf8)
+        handled(None)
 
 
-async def to_confirm(
-    update: Update,
-    context: BotContext,
-    lang: str,
-    message: str,
-    *,
-    key: str,
-    confirm: tuple[str, str],
-    **kept: object,
-) -> None:
+async def to_confirm(typed: Typed, message: str, *, confirm: tuple[str, str], **kept: object) -> object:
     """``message`` with the one button that confirms it (``confirm``: its label and verb); what it confirms
-    waits under ``key`` with a new token the button names (``take_confirmed``)."""
+    waits under the step's key with a new token the button names (``take_confirmed``). END."""
     token = new_token()
-    context.user_state[key] = {"step": "confirm", "token": token, **kept}
+    typed.state[typed.key or ""] = {"step": "confirm", "token": token, **kept}
     label, verb = confirm
-    await say(
-        update,
-        context,
-        message,
-        InlineKeyboardMarkup([[button(text(label, lang), cb.AdminAction(verb, token))]]),
+    await typed.say(
+        message, InlineKeyboardMarkup([[button(text(label, typed.lang), cb.AdminAction(verb, token))]])
     )
+    return END
 
 
 async def take_confirmed(update: Update, context: BotContext, press: Press) -> dict[str, Any] | None:

@@ -5,14 +5,12 @@ waits for a second administrator in the approvals queue."""
 
 from __future__ import annotations
 
-from telegram import Update
 from telegram.error import TelegramError
 
-from p2pstock.bots.telegram.admin_steps import END, asking, typed_text, wait, waited
+from p2pstock.bots.telegram.admin_steps import Kept, asking, typing, wait
 from p2pstock.bots.telegram.allocation_admin_card import STEP, day, in_status
-from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, message_of, say
-from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.context import call, chat_id_of
+from p2pstock.bots.telegram.typed import Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -27,46 +25,46 @@ ask_final = asking(STEP, FINAL, "admin.alloc.ask_final", about=in_status(Status.
 """🧾 Settle: the final total assets are asked for."""
 
 
-async def got_sub_account(update: Update, context: BotContext, press: Press) -> object:
+async def got_sub_account(typed: Typed, kept: Kept, line: str) -> object:
     """The sub-account's code: next, its password."""
-    code = check_name(typed_text(update), "sub-account code")
-    await say(update, context, text("admin.alloc.ask_password", press.lang, sub_account=code))
-    return wait(context, STEP, PASSWORD, press.subject, sub_account=code)
+    code = check_name(line, "sub-account code")
+    await typed.tell("admin.alloc.ask_password", sub_account=code)
+    return wait(typed.context, STEP, PASSWORD, typed.subject, sub_account=code)
 
 
-async def got_password(update: Update, context: BotContext, press: Press) -> object:
-    """The sub-account's password: the message is deleted, the sub-account assigned and the allocation
-    started. The password is never repeated, logged or kept."""
-    message = message_of(update)
-    password = message.text or ""
+async def got_password(typed: Typed, kept: Kept, _: str) -> object:
+    """The sub-account's password, as sent: the message is deleted, the sub-account assigned and the
+    allocation started. The password is never repeated, logged or kept."""
+    password, context = typed.text, typed.context
     try:
-        deleted = await context.bot.delete_message(chat_id_of(update), message.message_id)
+        deleted = await context.bot.delete_message(chat_id_of(typed.update), typed.token)
     except TelegramError:
         deleted = False
     if not deleted:
-        await say(update, context, text("admin.alloc.password_left", press.lang))
-    assign = context.services.allocations.assign_account
-    code = str(waited(press).get("sub_account", ""))
-    started = await call(assign, press.subject, by=press.admin.id, sub_account=code, password=password)
+        await typed.tell("admin.alloc.password_left")
+    assign, code = context.services.allocations.assign_account, str(kept.get("sub_account", ""))
+    started = await call(assign, typed.subject, by=typed.admin.id, sub_account=code, password=password)
     start, end = day(started.start_date), day(started.end_date)
-    account = started.sub_account
-    said = text("admin.alloc.assigned", press.lang, id=started.id, sub_account=account, start=start, end=end)
-    await say(update, context, said)
-    return END
+    return await typed.ended(
+        "admin.alloc.assigned", id=started.id, sub_account=started.sub_account, start=start, end=end
+    )
 
 
-async def got_final_assets(update: Update, context: BotContext, press: Press) -> object:
+async def got_final_assets(typed: Typed, kept: Kept, line: str) -> object:
     """The final total assets: the settlement is asked for (it waits for a second administrator)."""
-    lang, final = press.lang, Money.parse(typed_text(update), allow_zero=True).minor
-    settle = context.services.allocations.settle
-    done = await call(settle, press.subject, final_assets=final, by=press.admin.id)
+    final = Money.parse(line, allow_zero=True).minor
+    settle = typed.context.services.allocations.settle
+    done = await call(settle, typed.subject, final_assets=final, by=typed.admin.id)
     if isinstance(done, ApprovalRequest):
         key = "admin.alloc.settle_" + ("waiting" if done.carries(final_assets=final) else "other_waiting")
         assets = Money(done.amount if done.amount is not None else final)
-        await say(update, context, text(key, lang, id=done.target, assets=assets, approval=done.id))
-        return END
+        return await typed.ended(key, id=done.target, assets=assets, approval=done.id)
     payout = Money(max(done.settlement.payout if done.settlement else 0, 0))
-    await say(
-        update, context, text("admin.alloc.settled", lang, id=done.id, assets=Money(final), payout=payout)
-    )
-    return END
+    return await typed.ended("admin.alloc.settled", id=done.id, assets=Money(final), payout=payout)
+
+
+TYPED: TypedSteps = (
+    typing(STEP, SUB_ACCOUNT, got_sub_account),
+    typing(STEP, PASSWORD, got_password),
+    typing(STEP, FINAL, got_final_assets),
+)

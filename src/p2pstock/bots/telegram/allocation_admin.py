@@ -22,7 +22,7 @@ from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import ANY_MESSAGE, END, Desk, markup
+from p2pstock.bots.telegram.admin_steps import END, Desk, markup
 from p2pstock.bots.telegram.allocation_admin_card import (
     ASSIGN,
     DAILY,
@@ -140,15 +140,7 @@ DESK = Desk(
         "rq_ok": review.approve_request,
     },
     waits=STEP,
-    typed={
-        review.NOTE: review.got_note,
-        account.SUB_ACCOUNT: account.got_sub_account,
-        account.PASSWORD: account.got_password,
-        monitoring.STATUS: monitoring.got_status,
-        account.FINAL: account.got_final_assets,
-        monitoring.STATEMENT: monitoring.got_statement,
-    },
-    takes={monitoring.STATEMENT: ANY_MESSAGE},
+    typed=(*review.TYPED, *account.TYPED, *monitoring.TYPED),
     rejections=review.REJECTIONS,
 )
-"""The administrators' allocation buttons (verb → step) and typed steps (state → step)."""
+"""The administrators' allocation buttons (verb → step) and typed steps."""

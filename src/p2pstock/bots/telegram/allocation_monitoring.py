@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import Update
+from telegram.ext import filters
 
-from p2pstock.bots.telegram.admin_steps import END, asking, require, said, typed_or_sent, wait, when
+from p2pstock.bots.telegram.admin_steps import Kept, asking, require, said, typed_or_sent, typing, wait, when
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
 from p2pstock.bots.telegram.allocation_press import basis_points
-from p2pstock.bots.telegram.context import BotContext, call, message_of, say, tell_error
+from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.monitoring import ImportReport
 from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
@@ -37,32 +39,23 @@ ask_status = asking(STEP, STATUS, "admin.alloc.ask_status", about=in_status(Stat
 """📝 Daily status: its line is asked for."""
 
 
-class BadLine(Exception):
-    """A status line that cannot be read; ``problem`` says why in the administrator's language."""
-
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
-def read_status_line(line: str, lang: str) -> tuple[date, Figures]:
-    """``date total market cash_available [cash_frozen] [cash_withdrawable]``, amounts in yuan; else
-    ``BadLine`` saying what is wrong in ``lang``."""
-    fields = line.split()
+def status_line(typed: Typed, _: object = None) -> tuple[date, Figures] | Again:
+    """``date total market cash_available [cash_frozen] [cash_withdrawable]``, amounts in yuan; else what
+    is wrong with it."""
+    fields, lang = typed.text.split(), typed.lang
     if not 4 <= len(fields) <= len(STATUS_FIELDS) + 1:
-        raise BadLine(text("admin.alloc.problem.count", lang, count=len(fields)))
+        return _bad(text("admin.alloc.problem.count", lang, count=len(fields)))
     try:
         day = date.fromisoformat(fields[0])
     except ValueError:
-        raise BadLine(text("admin.alloc.problem.date", lang)) from None
+        return _bad(text("admin.alloc.problem.date", lang))
     amounts: dict[str, int] = {}
-    for name, typed in zip(STATUS_FIELDS, fields[1:], strict=False):
+    for name, figure in zip(STATUS_FIELDS, fields[1:], strict=False):
         try:
-            amounts[name] = Money.parse(typed, allow_zero=True).minor
+            amounts[name] = Money.parse(figure, allow_zero=True).minor
         except MoneyError as error:
             field = text(f"admin.alloc.field.{name}", lang)
-            problem = text("admin.alloc.problem.amount", lang, field=field, detail=error_text(error, lang))
-            raise BadLine(problem) from None
+            return _bad(text("admin.alloc.problem.amount", lang, field=field, detail=error_text(error, lang)))
     return day, Figures(
         total_assets=amounts["total_assets"],
         market_value=amounts["market_value"],
@@ -72,22 +65,20 @@ def read_status_line(line: str, lang: str) -> tuple[date, Figures]:
     )
 
 
-async def got_status(update: Update, context: BotContext, press: Press) -> object:
-    """The line of a daily status: recorded, or what is wrong with it told (and the line asked again)."""
-    lang = press.lang
+def _bad(problem: str) -> Again:
+    return Again("admin.alloc.bad_status", {"problem": problem})
+
+
+async def got_status(typed: Typed, _: Kept, read: tuple[date, Figures]) -> object:
+    """The daily status: recorded, or core's refusal told (and the line asked again)."""
+    record, lang = typed.context.services.allocations.record_status, typed.lang
     try:
-        day, figures = read_status_line(message_of(update).text or "", lang)
-    except BadLine as bad:
-        await say(update, context, text("admin.alloc.bad_status", lang, problem=bad.problem))
-        return STATUS
-    record = context.services.allocations.record_status
-    try:
-        status = await call(record, press.subject, day, figures, by=press.admin.id)
+        status = await call(record, typed.subject, *read, by=typed.admin.id)
     except InvalidInput as error:
-        await tell_error(update, context, error, lang)
-        await say(update, context, text("admin.alloc.status_again", lang))
+        await typed.say(error_text(error, lang))
+        await typed.tell("admin.alloc.status_again")
         return STATUS
-    await say(update, context, _recorded(status, lang))
+    await typed.say(_recorded(status, lang))
     return END
 
 
@@ -115,26 +106,18 @@ async def ask_statement(update: Update, context: BotContext, press: Press) -> ob
     return wait(context, STEP, STATEMENT, "")
 
 
-async def got_statement(update: Update, context: BotContext, press: Press) -> object:
+async def got_statement(typed: Typed, _: Kept, __: str) -> object:
     """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
     file waited for)."""
-    lang = press.lang
-    if message_of(update).document is None:
-        return await send_a_file(update, context, press)
+    lang, context = typed.lang, typed.context
     told = ("admin.alloc.file_too_big", "admin.alloc.not_utf8")
-    statement = await typed_or_sent(update, context, press, largest=MAX_STATEMENT_BYTES, told=told)
-    report = await call(context.services.allocations.import_statement, statement, by=press.admin.id)
+    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, told=told)
+    report = await call(context.services.allocations.import_statement, statement, by=typed.admin.id)
     if not report.ok:
-        await said(update, context, _refused(report, lang))
+        await said(typed.update, context, _refused(report, lang))
         return STATEMENT
-    await say(update, context, _imported(context, report, lang))
+    await typed.say(_imported(context, report, lang))
     return END
-
-
-async def send_a_file(update: Update, context: BotContext, press: Press) -> object:
-    """Anything but a file while a statement is waited for."""
-    await say(update, context, text("admin.alloc.send_a_file", press.lang))
-    return STATEMENT
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
@@ -174,3 +157,12 @@ def _refused(report: ImportReport, lang: str) -> list[str]:
         lines.append(text("admin.alloc.import_more", lang, count=len(report.errors) - ROWS_TOLD))
     lines.append(text("admin.alloc.import_again", lang))
     return lines
+
+
+TYPED: TypedSteps = (
+    typing(STEP, STATUS, got_status, status_line),
+    typing(
+        STEP, STATEMENT, got_statement, reads=filters.Document.ALL, otherwise=Again("admin.alloc.send_a_file")
+    ),
+)
+"""A daily status typed; a statement sent as a file (anything else: a file is asked for)."""

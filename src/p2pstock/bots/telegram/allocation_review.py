@@ -12,19 +12,20 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     END,
+    Kept,
     Rejection,
     deciding,
     decision,
     queue,
-    typed_text,
+    typing,
     wait,
-    waited,
     when,
 )
 from p2pstock.bots.telegram.allocation_admin_card import STEP, allocation_in, send_card, timeline_of
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Typed, TypedSteps
 from p2pstock.core.allocation.allocations import CallOutcome, Status
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.money import Money
@@ -47,19 +48,19 @@ async def ask_note(update: Update, context: BotContext, press: Press) -> object:
     return wait(context, STEP, NOTE, allocation_id, outcome=outcome)
 
 
-async def got_note(update: Update, context: BotContext, press: Press) -> object:
+async def got_note(typed: Typed, kept: Kept, line: str) -> object:
     """The note of the phone call ("-" for none): the call is recorded, and the card shown again."""
-    typed, outcome = typed_text(update), str(waited(press).get("outcome", ""))
-    allocations = context.services.allocations
-    note = "" if typed in NO_NOTE else typed
-    recorded = await call(
-        allocations.record_call, press.subject, by=press.admin.id, outcome=outcome, note=note
-    )
-    timeline = await timeline_of(context, press, recorded.id)
-    said = value_name(CallOutcome, outcome, press.lang)
-    await say(update, context, text("admin.alloc.call_recorded", press.lang, id=recorded.id, outcome=said))
-    await send_card(update, context, press, timeline)
+    outcome, note = str(kept.get("outcome", "")), "" if line in NO_NOTE else line
+    record = typed.context.services.allocations.record_call
+    recorded = await call(record, typed.subject, by=typed.admin.id, outcome=outcome, note=note)
+    timeline = await timeline_of(typed.context, typed, recorded.id)
+    said = value_name(CallOutcome, outcome, typed.lang)
+    await typed.tell("admin.alloc.call_recorded", id=recorded.id, outcome=said)
+    await send_card(typed.update, typed.context, typed, timeline)
     return END
+
+
+TYPED: TypedSteps = (typing(STEP, NOTE, got_note),)
 
 
 @deciding

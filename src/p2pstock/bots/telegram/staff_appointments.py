@@ -22,19 +22,20 @@ from p2pstock.bots.telegram import staff_roles
 from p2pstock.bots.telegram.admin_steps import (
     END,
     Desk,
+    Kept,
     Outdated,
     asking,
     fitting,
     said,
-    typed_text,
+    typing,
     wait,
-    waited,
 )
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.staff_roles import permissions_text, role_name, roles_of
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Typed
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import DEFAULT_ROLES, Administrator, Role
 from p2pstock.core.people.staff import check_admin_id
@@ -227,32 +228,32 @@ async def _keep(update: Update, context: BotContext, press: Press) -> object:
 # -- the appointment's id and Telegram user id, typed ---------------------------------------------------
 
 
-async def got_new_id(update: Update, context: BotContext, press: Press) -> object:
+async def got_new_id(typed: Typed, _: Kept, line: str) -> object:
     """The id of the administrator to appoint: next, their Telegram user id."""
-    new_id = check_admin_id(typed_text(update))
-    admins = await call(context.services.staff.administrators, by=press.admin.id)
+    new_id = check_admin_id(line)
+    admins = await call(typed.context.services.staff.administrators, by=typed.admin.id)
     if any(a.id == new_id and a.active for a in admins):
-        await say(update, context, text("admin.appoint.exists", press.lang, admin=new_id))
+        await typed.tell("admin.appoint.exists", admin=new_id)
         return APPOINT_ID
-    await say(update, context, text("admin.appoint.ask_telegram", press.lang, admin=new_id))
-    return wait(context, APPOINTMENT, APPOINT_TELEGRAM, "", id=new_id)
+    await typed.tell("admin.appoint.ask_telegram", admin=new_id)
+    return wait(typed.context, APPOINTMENT, APPOINT_TELEGRAM, "", id=new_id)
 
 
-async def got_new_telegram(update: Update, context: BotContext, press: Press) -> object:
+async def got_new_telegram(typed: Typed, kept: Kept, line: str) -> object:
     """The Telegram user id of the administrator to appoint: next, their role (buttons)."""
-    new_id, staff, lang = waited(press).get("id"), context.services.staff, press.lang
+    new_id, staff, lang = kept.get("id"), typed.context.services.staff, typed.lang
     if not isinstance(new_id, str):
         return END
-    telegram = _telegram_user_id(typed_text(update))
+    telegram = _telegram_user_id(line)
     holder = await call(staff.by_telegram, telegram)
     roles = await call(staff.roles)
     if holder is not None and holder.id != new_id:
-        await say(update, context, text("admin.appoint.telegram_taken", lang, admin=holder.id))
+        await typed.tell("admin.appoint.telegram_taken", admin=holder.id)
         return APPOINT_TELEGRAM
-    context.user_state[APPOINTMENT] = {"step": "role", "id": new_id, "telegram": telegram}
+    typed.state[APPOINTMENT] = {"step": "role", "id": new_id, "telegram": telegram}
     choices = ((role_name(name, lang), cb.AdminAction("new_role", name)) for name in sorted(roles))
     intro = text("admin.appoint.choose_role", lang, admin=new_id, telegram=telegram)
-    await _offer(update, context, lang, intro, choices)
+    await _offer(typed.update, typed.context, lang, intro, choices)
     return END
 
 
@@ -315,5 +316,8 @@ DESK = Desk(
     },
     waits=APPOINTMENT,
     check=_check,
-    typed={APPOINT_ID: got_new_id, APPOINT_TELEGRAM: got_new_telegram},
+    typed=(
+        typing(APPOINTMENT, APPOINT_ID, got_new_id),
+        typing(APPOINTMENT, APPOINT_TELEGRAM, got_new_telegram),
+    ),
 )

@@ -15,11 +15,12 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Outdated, asking, typed_text, waited
+from p2pstock.bots.telegram.admin_steps import END, Desk, Kept, Outdated, asking, typing, waited
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, query_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.typed import Again, Typed
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -115,7 +116,7 @@ async def _check(context: BotContext, press: Press, verb: str) -> Press:
         _draft(press, verb)
     except Outdated:
         step = waited(press).get("step")
-        if step not in DESK.typed:
+        if step not in {typed.state for typed in DESK.typed}:
             raise
         context.user_state[DRAFT] = press.waiting
         raise Outdated(step) from None
@@ -185,45 +186,48 @@ async def _define(
 # -- the role's name and description, typed -----------------------------------------------------------
 
 
-async def got_role_name(update: Update, context: BotContext, press: Press) -> object:
-    """The name of the role to define: next, its permissions (toggle buttons)."""
-    lang = press.lang
+def role_named(typed: Typed, _: Kept) -> str | Again:
+    """The name typed for a role to define: a name a role may have, not a default role's."""
     try:
-        name = check_role_name(typed_text(update))
+        name = check_role_name(typed.text.strip())
     except InvalidInput:
-        await say(update, context, text("admin.define.bad_name", lang, max=MAX_ROLE_NAME))
-        return ROLE_NAME
-    if name in DEFAULT_ROLES:
-        await say(update, context, text("admin.define.default_name", lang, role=name))
-        return ROLE_NAME
-    staff = context.services.staff
-    await call(staff.administrators, by=press.admin.id)  # still allowed to manage roles
+        return Again("admin.define.bad_name", {"max": MAX_ROLE_NAME})
+    return Again("admin.define.default_name", {"role": name}) if name in DEFAULT_ROLES else name
+
+
+async def got_role_name(typed: Typed, _: Kept, name: str) -> object:
+    """The name of the role to define: next, its permissions (toggle buttons)."""
+    lang, staff = typed.lang, typed.context.services.staff
+    await call(staff.administrators, by=typed.admin.id)  # still allowed to manage roles
     existing = (await call(staff.roles)).get(name)
     draft = _Draft(name, existing.permissions if existing else frozenset(), ROLE_PERMISSIONS)
-    context.user_state[DRAFT] = draft.state()
+    typed.state[DRAFT] = draft.state()
     intro = _choose_permissions(draft, lang)
     if existing is not None:
         intro = text("admin.define.redefine", lang, role=name) + "\n" + intro
-    await say(update, context, intro, _permission_buttons(draft, lang))
+    await typed.say(intro, _permission_buttons(draft, lang))
     return ROLE_PERMISSIONS
 
 
-async def use_buttons(update: Update, context: BotContext, press: Press) -> object:
-    """A message while the role's permissions are being chosen: they are chosen with the buttons."""
-    await say(update, context, text("admin.define.use_buttons", press.lang))
-    return ROLE_PERMISSIONS
-
-
-async def got_role_description(update: Update, context: BotContext, press: Press) -> object:
-    """The description of the role to define: the role is defined (or waits for a second admin)."""
-    draft, description = _read(press.waiting, ROLE_DESCRIPTION), typed_text(update)
-    if draft is None:
-        return END
+def described(typed: Typed, _: Kept) -> str | Again:
+    """A role's description: not empty, and not longer than ``DESCRIPTION_CHARS``."""
+    description = typed.text.strip()
     if not description or len(description) > DESCRIPTION_CHARS:
-        await say(update, context, text("admin.define.bad_description", press.lang, max=DESCRIPTION_CHARS))
-        return ROLE_DESCRIPTION
-    await _define(update, context, press, draft=draft, description=description)
+        return Again("admin.define.bad_description", {"max": DESCRIPTION_CHARS})
+    return description
+
+
+async def got_role_description(typed: Typed, kept: Kept, description: str) -> object:
+    """The description of the role to define: the role is defined (or waits for a second admin)."""
+    draft = _read(kept, ROLE_DESCRIPTION)
+    if draft is not None:
+        await _define(typed.update, typed.context, typed, draft=draft, description=description)
     return END
+
+
+def use_buttons(typed: Typed, _: Kept) -> Again:
+    """A message while the role's permissions are being chosen: they are chosen with the buttons."""
+    return Again("admin.define.use_buttons")
 
 
 def _choose_permissions(draft: _Draft, lang: str) -> str:
@@ -249,5 +253,9 @@ DESK = Desk(
     Permission.ROLE_MANAGE,
     DRAFT,
     _check,
-    typed={ROLE_NAME: got_role_name, ROLE_PERMISSIONS: use_buttons, ROLE_DESCRIPTION: got_role_description},
+    typed=(
+        typing(DRAFT, ROLE_NAME, got_role_name, role_named),
+        typing(DRAFT, ROLE_PERMISSIONS, got_role_description, use_buttons),  # the buttons choose them
+        typing(DRAFT, ROLE_DESCRIPTION, got_role_description, described),
+    ),
 )

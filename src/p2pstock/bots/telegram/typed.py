@@ -1,5 +1,6 @@
-"""Steps that wait for what a customer sends — an amount, a name, a code typed; a contact shared; a file —
-declared as data.
+"""Steps that wait for what a customer or an administrator sends — an amount, a name, a code, a line
+typed; a contact shared; a photo or a file — declared as data, from which both conversations' states are
+built (``states``).
 
 Every such step opens the same way: who sent it, what the step waits with (still there, still valid), the
 message read into a value or refused with the reason (the step waits again), then what the value is for:
@@ -10,6 +11,8 @@ call. A module declares its steps as ``TypedStep``s; the conversation turns the 
         message ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
                      (lost: told, END         (Again: told,
                       or a state to re-ask)    the state kept)
+
+A step is a customer's unless its ``sender`` says otherwise (an administrator's: admin_steps.typing).
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ from p2pstock.bots.telegram.context import (
     say,
 )
 from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.errors import P2PStockError
+from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.money import Money, MoneyError
 from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.permissions import Administrator
 
 W = TypeVar("W")
 T = TypeVar("T")
@@ -47,17 +52,13 @@ TEXT = filters.TEXT & ~filters.COMMAND
 
 
 @attrs.frozen
-class Typed:
-    """A message a customer sent in a step that waits under ``key`` of their UI state."""
+class Typed(Press):
+    """A message sent in a step that waits under ``key`` of the sender's UI state: a press by the customer
+    or administrator who sent it, about the ``subject`` of what the step waits with (``waiting``)."""
 
-    update: Update
-    context: BotContext
-    customer: Customer
-    key: str | None = None
-
-    @property
-    def lang(self) -> str:
-        return self.customer.language
+    update: Update = attrs.field(kw_only=True)
+    context: BotContext = attrs.field(kw_only=True)
+    key: str | None = attrs.field(kw_only=True)
 
     @property
     def message(self) -> Message:
@@ -89,7 +90,7 @@ class Typed:
         await say(self.update, self.context, message, markup)
 
     async def tell(self, key: str, markup: Any = None, **values: object) -> None:
-        """Say text ``key`` in the customer's language."""
+        """Say text ``key`` in the sender's language."""
         await self.say(text(key, self.lang, **values), markup)
 
     async def ended(self, key: str, markup: Any = None, **values: object) -> int:
@@ -98,7 +99,7 @@ class Typed:
         return END
 
     async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        """``context.attempt`` for this customer: a refusal is told and the step ended."""
+        """``context.attempt`` for this sender: a refusal is told and the step ended."""
         return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
 
     async def again(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -126,7 +127,7 @@ class Typed:
 @attrs.frozen
 class Again:
     """Why what was sent cannot be taken: a text and its values (with the keyboard ``markup`` makes in the
-    customer's language), or a core refusal. The customer is told, and the step waits again."""
+    sender's language), or a core refusal. The sender is told, and the step waits again."""
 
     key: str = ""
     values: Mapping[str, object] = attrs.field(factory=dict)
@@ -143,12 +144,34 @@ async def nothing(typed: Typed) -> None:
     """A step that waits with nothing."""
 
 
+def line(typed: Typed, _: object = None) -> str:
+    """The text typed, stripped."""
+    return typed.text.strip()
+
+
+class NotWaiting(Exception):
+    """The message is not for this step (nothing waits for it, or not from this sender): what the step
+    waited with is dropped, and the handlers of later groups take the message."""
+
+
+By = tuple[Customer | Administrator, str] | None
+"""Who sent a message and the language to answer in (``None``: no one a step is for)."""
+Sender = Callable[[Update, BotContext], Awaitable[By]]
+
+
+async def a_customer(update: Update, context: BotContext) -> tuple[Customer, str]:
+    """The customer who sent it (registered the first time), in their language."""
+    customer = await customer_of(update, context)
+    return customer, customer.language
+
+
 @attrs.frozen
 class TypedStep(Generic[W, T]):
     """A step of the conversation that waits in ``state`` for a message that ``reads`` (text that is not a
-    command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the customer
-    it was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
-    value is for and answers the next state."""
+    command unless told), with what is kept under ``key``: ``waiting`` reads that (or tells the sender it
+    was lost and leaves the step), ``parse`` reads the message (or refuses it), ``then`` does what the
+    value is for and answers the next state. A refusal core gives is told: invalid input is asked again,
+    any other ends the step; a step that ends drops its key unless it left something else there."""
 
     state: str
     key: str | None
@@ -158,19 +181,43 @@ class TypedStep(Generic[W, T]):
     reads: filters.BaseFilter = TEXT
     otherwise: Again | None = None
     """What any other message (not a command) is told while the step waits."""
+    sender: Sender = a_customer
+    """Who the step is for: a customer unless told (``administrator_of``)."""
 
     async def on_message(self, update: Update, context: BotContext) -> object:
-        typed = Typed(update, context, await customer_of(update, context), self.key)
-        waiting = await self.waiting(typed)
-        value = self.parse(typed, waiting)
-        if isinstance(value, Again):
-            await value.tell(typed)
-            return None
-        return await self.then(typed, waiting, value)
+        found = await self.sender(update, context)
+        try:
+            typed = self._typed(update, context, found)
+            stored, waiting = typed.stored, await self.waiting(typed)
+            value = self.parse(typed, waiting)
+            if isinstance(value, Again):
+                await value.tell(typed)
+                handled(None)
+            next_state = await self.then(typed, waiting, value)
+        except NotWaiting:
+            context.user_state.pop(self.key or "", None)
+            return END
+        except P2PStockError as error:
+            await typed.say(error_text(error, typed.lang))
+            next_state = self.state if isinstance(error, InvalidInput) else END
+        if next_state == END and typed.stored is stored:
+            typed.forget()
+        handled(next_state)
 
-    async def on_other(self, update: Update, context: BotContext) -> None:
-        if self.otherwise is not None:
-            await self.otherwise.tell(Typed(update, context, await customer_of(update, context)))
+    async def on_other(self, update: Update, context: BotContext) -> object:
+        found = await self.sender(update, context)
+        if found is None or self.otherwise is None:
+            return END
+        await self.otherwise.tell(self._typed(update, context, found))
+        handled(None)
+
+    def _typed(self, update: Update, context: BotContext, found: By) -> Typed:
+        """The message as sent in this step; ``NotWaiting`` when not from anyone the step is for."""
+        if found is None:
+            raise NotWaiting
+        stored = context.user_state.get(self.key) if self.key else None
+        subject = str(stored.get("subject", "")) if isinstance(stored, dict) else ""
+        return Typed(*found, subject, stored, update=update, context=context, key=self.key)
 
 
 TypedSteps = tuple[TypedStep[Any, Any], ...]
