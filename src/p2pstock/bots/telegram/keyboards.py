@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -63,17 +62,6 @@ def document_kinds(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[button(name_of(kind, lang), cb.ChooseDocument(kind))] for kind in DocumentKind]
     )
-
-
-def turns(lang: str, page: int, more: bool, to: Callable[[int], cb.Callback]) -> list[InlineKeyboardButton]:
-    """◀ to the page before ``page`` (from 0), if any, and ▶ to the next, if there are ``more``."""
-    row = [button(text("statement.previous", lang), to(page - 1))] if page > 0 else []
-    return row + ([button(text("statement.next", lang), to(page + 1))] if more else [])
-
-
-def statement_pages(lang: str, page: int, *, more: bool) -> InlineKeyboardMarkup | None:
-    row = turns(lang, page, more, cb.StatementPage)
-    return InlineKeyboardMarkup([row]) if row else None
 
 
 def pay(lang: str, url: str) -> InlineKeyboardMarkup:
