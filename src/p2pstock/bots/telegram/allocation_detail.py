@@ -13,10 +13,11 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.allocation_press import Row, keyboard, local_time, verb_on
+from p2pstock.bots.telegram.allocation_press import Row, keyboard, verb_on
 from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
+from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text

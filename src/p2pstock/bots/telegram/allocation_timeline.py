@@ -19,8 +19,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import chart as charts
-from p2pstock.bots.telegram.allocation_press import local_time
 from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, ended, query_of, say
+from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, placeholders, text

@@ -31,22 +31,17 @@ from p2pstock.core.people.permissions import Permission
 MAX_BYTES = 64
 """Telegram's limit on callback data."""
 
-MENU_ITEMS = (
-    "wallet",
-    "statement",
-    "deposit",
-    "withdraw",
-    "phone",
-    "identity",
-    "documents",
-    "status",
-    "language",
-    "allocate",
-    "allocations",
-    "hall",
-    "borrow",
-    "loans",
+MENU_ROWS = (
+    ("wallet", "statement"),
+    ("deposit", "withdraw"),
+    ("phone", "identity"),
+    ("documents", "status"),
+    ("allocate", "allocations"),
+    ("hall", "borrow"),
+    ("loans", "language"),
 )
+"""The main menu's items, in the rows it shows them in."""
+MENU_ITEMS = tuple(item for row in MENU_ROWS for item in row)
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
 _MESSAGE_ID = r"([1-9][0-9]{0,14})"

@@ -7,10 +7,9 @@ table, and replies. Handlers used as conversation entry points answer ``END`` (s
 from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import funds, keyboards, onboarding
+from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.allocation_press import ASK, DRAFT
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -24,10 +23,13 @@ from p2pstock.bots.telegram.context import (
     say,
     user_of,
 )
+from p2pstock.bots.telegram.funds import WITHDRAWAL
 from p2pstock.bots.telegram.lending_confirming import STEP
+from p2pstock.bots.telegram.onboarding import DOCUMENT_KIND, PHONE, REAL_NAME
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.bots.telegram.typed import END
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.money import Currency, Money
@@ -35,18 +37,9 @@ from p2pstock.core.names import code_name, name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 
-END = ConversationHandler.END
 STATEMENT_PAGE = 5
 """Entries on one page of fund activity."""
-PENDING = (
-    onboarding.PHONE,
-    onboarding.REAL_NAME,
-    onboarding.DOCUMENT_KIND,
-    DRAFT,
-    ASK,
-    STEP,
-    funds.WITHDRAWAL,
-)
+PENDING = (PHONE, REAL_NAME, DOCUMENT_KIND, DRAFT, ASK, STEP, WITHDRAWAL)
 """What a half-finished step of the customer's waits with in the user's state (a number typed, an
 application, a side request, a lending step or a withdrawal to confirm): forgotten by /start and /cancel,
 so that a button of it is outdated after them."""

@@ -16,17 +16,6 @@ def button(label: str, callback: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=cb.write(callback))
 
 
-MAIN_MENU_ROWS = (
-    ("wallet", "statement"),
-    ("deposit", "withdraw"),
-    ("phone", "identity"),
-    ("documents", "status"),
-    ("allocate", "allocations"),
-    ("hall", "borrow"),
-    ("loans", "language"),
-)
-
-
 def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
     """Rows of main-menu items."""
     return InlineKeyboardMarkup(
@@ -36,7 +25,7 @@ def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
 
 @functools.cache  # one per language: a keyboard is immutable, and the main menu goes with most replies
 def main_menu(lang: str) -> InlineKeyboardMarkup:
-    return menu(lang, *MAIN_MENU_ROWS)
+    return menu(lang, *cb.MENU_ROWS)
 
 
 @functools.cache

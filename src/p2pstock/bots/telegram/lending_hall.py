@@ -50,8 +50,9 @@ HALL_FILTERS: dict[str, HallFilter] = {
 async def _hall_page(context: BotContext, press: Press, number: int, shown: str) -> Shown:
     """Page ``number`` of the loans the filter ``shown`` (else all) lets through, the other filters below."""
     lang, shown = press.lang, shown or "all"
-    loans = await call(context.services.lending.hall, HALL_FILTERS[shown], page=number, size=HALL_PAGE + 1)
-    page = Page.fetched(loans, number, HALL_PAGE)
+    page = Page.fetched(
+        await call(_hall_read, context.services, HALL_FILTERS[shown], number), number, HALL_PAGE
+    )
     lines = [text("loan.hall.title", lang, page=number + 1, filter=text(f"loan.filter.{shown}", lang))]
     lines += [_hall_line(loan, lang) for loan in page.items] or [text("loan.hall.empty", lang)]
     rows = [
@@ -67,6 +68,12 @@ async def _hall_page(context: BotContext, press: Press, number: int, shown: str)
     return "\n".join(lines), page.keyboard(
         lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes
     )
+
+
+def _hall_read(services: BotServices, where: HallFilter, number: int) -> list[Loan]:
+    """Page ``number`` of the hall and the loan after it, if any (pages of one loan count loans)."""
+    hall = services.lending.hall
+    return hall(where, page=number, size=HALL_PAGE) + hall(where, page=(number + 1) * HALL_PAGE, size=1)
 
 
 HALL = Paged(_hall_page, ("", *HALL_FILTERS))

@@ -9,8 +9,6 @@ installments, repaying what is due or everything early, withdrawing an applicati
 
 from __future__ import annotations
 
-from datetime import date
-
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
@@ -28,6 +26,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
+from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
@@ -124,10 +123,10 @@ async def show_own_loan(update: Update, context: BotContext, press: Press) -> ob
 async def ask_repay(update: Update, context: BotContext, press: Press) -> object:
     """What is due now (or the next installment), to confirm."""
     loan = await _own_loan(update, context, press)
-    unpaid = await _unpaid(context, loan)
-    today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
+    unpaid, day = await _unpaid(context, loan), today(context)
+    due = [v for v in unpaid if v.installment.due <= day] or unpaid[:1]
     return await _ask_to_repay(
-        update, context, press, loan, repaying=REPAYING, amount=sum(view.owed for view in today)
+        update, context, press, loan, repaying=REPAYING, amount=sum(view.owed for view in due)
     )
 
 
@@ -177,10 +176,6 @@ async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan:
 async def _unpaid(context: BotContext, loan: Loan) -> list[InstallmentView]:
     plan = await call(context.services.lending.schedule, loan.id)
     return [view for view in plan if not view.installment.settled]
-
-
-def _today(context: BotContext) -> date:
-    return context.services.ledger.clock.now().astimezone(context.services.ledger.timezone).date()
 
 
 def _repay(services: BotServices, customer: Customer, step: Kept, rid: str) -> str:

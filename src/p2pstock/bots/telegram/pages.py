@@ -1,9 +1,6 @@
-"""A customer's lists shown a page at a time: the items of a page, its ◀ ▶ buttons on the list's own button
-data, and the one pair of steps — the first page said, another turned to in place — every such list has.
-
-A page button's subject is ``<page>`` (from 0) or ``<page>:<what>``, where ``what`` narrows the list (the
-hall's filter); anything else is outdated.
-"""
+"""A customer's lists a page at a time: the items of a page, its ◀ ▶ buttons on the list's own button data,
+and the one pair of steps of every such list — its first page said, another put in its place. A page
+button's subject is ``<page>`` (from 0) or ``<page>:<what>``, ``what`` narrowing the list (a filter)."""
 
 from __future__ import annotations
 
@@ -23,15 +20,13 @@ from p2pstock.bots.telegram.typed import END
 T = TypeVar("T")
 LAST_PAGE = 999
 """The highest page (from 0) a button may name."""
-
-Rows = Sequence[Sequence[InlineKeyboardButton]]
 Shown = tuple[str, InlineKeyboardMarkup | None]
-"""A page as the customer reads it: its text and its buttons."""
+Rows = Sequence[Sequence[InlineKeyboardButton]]
 
 
 @attrs.frozen
 class Page(Generic[T]):
-    """Page ``number`` (from 0) of a list of pages of ``size``: its ``items``, and whether ``more`` follow."""
+    """Page ``number`` (from 0) of a list in pages of ``size``: its ``items``, and whether ``more`` follow."""
 
     number: int
     size: int
@@ -54,44 +49,39 @@ class Page(Generic[T]):
         """The items with their places in the whole list, from 1."""
         return enumerate(self.items, start=self.number * self.size + 1)
 
-    def turns(self, lang: str, to: Callable[[int], cb.Callback]) -> list[InlineKeyboardButton]:
-        """◀ to the page before, if any, and ▶ to the next, if any."""
-        back = [button(text("statement.previous", lang), to(self.number - 1))] if self.number else []
-        return back + ([button(text("statement.next", lang), to(self.number + 1))] if self.more else [])
-
     def keyboard(
         self, lang: str, to: Callable[[int], cb.Callback], rows: Rows = (), after: Rows = ()
     ) -> InlineKeyboardMarkup | None:
-        """``rows``, the ◀ ▶ row and ``after`` (None without any button)."""
-        kept = [list(row) for row in (*rows, self.turns(lang, to), *after) if row]
+        """``rows``, then ◀ to the page before and ▶ to the next (those there are), then ``after``."""
+        turns = ((self.number > 0, "statement.previous", -1), (self.more, "statement.next", 1))
+        row = [button(text(label, lang), to(self.number + step)) for there, label, step in turns if there]
+        kept = [list(buttons) for buttons in (*rows, row, *after) if buttons]
         return InlineKeyboardMarkup(kept) if kept else None
 
 
 def page_and_what(subject: str, whats: Collection[str]) -> tuple[int, str] | None:
-    """The page a button names and what narrows the list (one of ``whats``), or None."""
+    """The page a button's subject names and what narrows the list (one of ``whats``), or None."""
     page, _, what = subject.partition(":")
     if not page.isdecimal() or int(page) > LAST_PAGE or what not in whats:
         return None
     return int(page), what
 
 
-Render = Callable[[BotContext, Press, int, str], Awaitable[Shown | None]]
-"""Page ``number`` of the list for the press, narrowed by ``what`` (None: that page cannot be shown)."""
-
-
 @attrs.frozen
 class Paged:
-    """A paged list: ``show`` says its first page, ``turn`` puts the page a button names in place of the one
-    whose button was pressed. ``whats`` are what may follow the page in a button."""
+    """A paged list: ``render`` reads page ``number`` for a press, narrowed by ``what`` (one of ``whats``),
+    or answers None for a page it cannot show (the button is outdated)."""
 
-    render: Render
+    render: Callable[[BotContext, Press, int, str], Awaitable[Shown | None]]
     whats: Collection[str] = ("",)
 
     async def show(self, update: Update, context: BotContext, press: Press) -> int:
+        """The first page, said."""
         shown = await self.render(context, press, 0, "")
         return await ended(update, context, *shown) if shown else END
 
     async def turn(self, update: Update, context: BotContext, press: Press) -> object:
+        """◀ ▶ (or a filter): the page the button names in place of the one it is under."""
         named = page_and_what(press.subject, self.whats)
         shown = await self.render(context, press, *named) if named else None
         if shown is None:
