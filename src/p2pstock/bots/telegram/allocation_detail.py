@@ -42,15 +42,9 @@ async def _list_page(context: BotContext, press: Press, number: int, _: str) -> 
     page = Page.of(mine, number, LIST_PAGE)
     lines, rows = [text("alloc.list.title", lang, page=page.number + 1)], []
     for place, a in page.numbered():
-        status, allocated = name_of(a.status, lang), Money(a.allocated)
-        values = {
-            "number": place,
-            "id": a.id,
-            "name": a.product.name,
-            "allocated": allocated,
-            "status": status,
-        }
-        lines.append(text("alloc.list.line", lang, **values))
+        status = name_of(a.status, lang)
+        shown = {"number": place, "id": a.id, "name": a.product.name, "status": status}
+        lines.append(text("alloc.list.line", lang, allocated=Money(a.allocated), **shown))
         rows.append([button(text("alloc.list.button", lang, id=a.id, status=status), verb_on("show", a))])
     return "\n".join(lines), page.keyboard(lang, lambda to: cb.AllocationStep("list", str(to)), rows)
 
