@@ -41,7 +41,7 @@ async def _list_page(context: BotContext, press: Press, number: int, _: str) -> 
         return text("alloc.list.empty", lang), keyboards.menu(lang, ("allocate",))
     page = Page.of(mine, number, LIST_PAGE)
     lines, rows = [text("alloc.list.title", lang, page=page.number + 1)], []
-    for place, a in page.numbered():
+    for place, a in enumerate(page.items, start=page.number * LIST_PAGE + 1):
         status = name_of(a.status, lang)
         shown = {"number": place, "id": a.id, "name": a.product.name, "status": status}
         lines.append(text("alloc.list.line", lang, allocated=Money(a.allocated), **shown))
@@ -201,12 +201,6 @@ async def cancel(update: Update, context: BotContext, press: Press) -> object:
 
 def _ratio(a: Allocation, assets: int) -> str:
     """R = A / (B + unpaid fees), as core reads it."""
-    reading = read_risk(
-        a.risk,
-        assets,
-        warning_line=a.warning_line,
-        liquidation_line=a.liquidation_line,
-        allocated=a.allocated,
-        unpaid_fees=a.fees_unpaid,
-    )
+    lines = {"warning_line": a.warning_line, "liquidation_line": a.liquidation_line}
+    reading = read_risk(a.risk, assets, allocated=a.allocated, unpaid_fees=a.fees_unpaid, **lines)
     return basis_points(reading.ratio_bp)

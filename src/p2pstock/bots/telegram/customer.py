@@ -135,7 +135,7 @@ async def _statement_page(context: BotContext, press: Press, number: int, _: str
     context.user_state["statement"] = seen if read.next_after is None else [*seen, read.next_after]
     if not read.entries and number == 0:
         return text("statement.empty", lang), None
-    page = Page(number, STATEMENT_PAGE, read.entries, more=read.next_after is not None)
+    page = Page(number, read.entries, more=read.next_after is not None)
     lines = [text("statement.title", lang, page=number + 1)]
     lines += [_entry_line(entry, services.wallets.currency, lang) for entry in page.items]
     return "\n".join(lines), page.keyboard(lang, cb.StatementPage)

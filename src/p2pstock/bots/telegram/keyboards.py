@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -14,6 +15,12 @@ from p2pstock.core.people.documents import DocumentKind
 
 def button(label: str, callback: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=cb.write(callback))
+
+
+def keyboard(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The ``rows`` of buttons there are (None without any)."""
+    kept = [list(row) for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:

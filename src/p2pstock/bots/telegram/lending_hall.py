@@ -9,12 +9,12 @@ investing in it (the amount typed, the expected returns confirmed, the money fro
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, query_of, say
 from p2pstock.bots.telegram.errors import error_text
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press
@@ -50,9 +50,7 @@ HALL_FILTERS: dict[str, HallFilter] = {
 async def _hall_page(context: BotContext, press: Press, number: int, shown: str) -> Shown:
     """Page ``number`` of the loans the filter ``shown`` (else all) lets through, the other filters below."""
     lang, shown = press.lang, shown or "all"
-    page = Page.fetched(
-        await call(_hall_read, context.services, HALL_FILTERS[shown], number), number, HALL_PAGE
-    )
+    page = await call(_hall_read, context.services, HALL_FILTERS[shown], number)
     lines = [text("loan.hall.title", lang, page=number + 1, filter=text(f"loan.filter.{shown}", lang))]
     lines += [_hall_line(loan, lang) for loan in page.items] or [text("loan.hall.empty", lang)]
     rows = [
@@ -65,15 +63,14 @@ async def _hall_page(context: BotContext, press: Press, number: int, shown: str)
         if name != shown
     ]
     threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    return "\n".join(lines), page.keyboard(
-        lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes
-    )
+    markup = page.keyboard(lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes)
+    return "\n".join(lines), markup
 
 
-def _hall_read(services: BotServices, where: HallFilter, number: int) -> list[Loan]:
-    """Page ``number`` of the hall and the loan after it, if any (pages of one loan count loans)."""
-    hall = services.lending.hall
-    return hall(where, page=number, size=HALL_PAGE) + hall(where, page=(number + 1) * HALL_PAGE, size=1)
+def _hall_read(services: BotServices, where: HallFilter, number: int) -> Page[Loan]:
+    """Page ``number`` of the hall, and whether a loan follows it (read in pages of one loan)."""
+    hall, after = services.lending.hall, (number + 1) * HALL_PAGE
+    return Page(number, hall(where, page=number, size=HALL_PAGE), bool(hall(where, page=after, size=1)))
 
 
 HALL = Paged(_hall_page, ("", *HALL_FILTERS))
@@ -99,12 +96,9 @@ async def show_loan(update: Update, context: BotContext, press: Press) -> object
     """A loan as investors see it, with 💰 unless it is the customer's own or no longer listed."""
     await query_of(update).answer()
     page = await attempt(update, context, press.lang, context.services.lending.loan_page, press.subject)
-    rows = []
-    if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
-        rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
-    return await ended(
-        update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None
-    )
+    invest = page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id
+    row = [button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))] if invest else []
+    return await ended(update, context, _page_text(page, press.lang), keyboard(row))
 
 
 def _page_text(page: LoanPage, lang: str) -> str:

@@ -9,7 +9,7 @@ installments, repaying what is due or everything early, withdrawing an applicati
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
@@ -23,7 +23,7 @@ from p2pstock.bots.telegram.context import (
     query_of,
     tell_error,
 )
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.platform_time import today
@@ -117,7 +117,7 @@ async def show_own_loan(update: Update, context: BotContext, press: Press) -> ob
         lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
     choices = OWN_BUTTONS.get(loan.status, ())
     row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
-    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup([row]) if row else None)
+    return await ended(update, context, "\n".join(lines), keyboard(row))
 
 
 async def ask_repay(update: Update, context: BotContext, press: Press) -> object:

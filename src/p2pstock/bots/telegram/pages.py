@@ -4,7 +4,7 @@ button's subject is ``<page>`` (from 0) or ``<page>:<what>``, ``what`` narrowing
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Generic, TypeVar
 
 import attrs
@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, edit, ended, outdated, query_of
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END
@@ -26,28 +26,18 @@ Rows = Sequence[Sequence[InlineKeyboardButton]]
 
 @attrs.frozen
 class Page(Generic[T]):
-    """Page ``number`` (from 0) of a list in pages of ``size``: its ``items``, and whether ``more`` follow."""
+    """Page ``number`` (from 0) of a list: its ``items``, and whether ``more`` follow."""
 
     number: int
-    size: int
     items: Sequence[T]
     more: bool
 
     @classmethod
     def of(cls, items: Sequence[T], number: int, size: int) -> Page[T]:
-        """Page ``number`` of all the ``items`` (the last page, for a number past it)."""
+        """Page ``number`` of all the ``items`` in pages of ``size`` (the last, for a number past it)."""
         number = min(number, max(len(items) - 1, 0) // size)
         first = number * size
-        return cls(number, size, items[first : first + size], len(items) > first + size)
-
-    @classmethod
-    def fetched(cls, items: Sequence[T], number: int, size: int) -> Page[T]:
-        """Page ``number`` from ``size + 1`` items read from its start: one more means a page follows."""
-        return cls(number, size, items[:size], len(items) > size)
-
-    def numbered(self) -> Iterator[tuple[int, T]]:
-        """The items with their places in the whole list, from 1."""
-        return enumerate(self.items, start=self.number * self.size + 1)
+        return cls(number, items[first : first + size], len(items) > first + size)
 
     def keyboard(
         self, lang: str, to: Callable[[int], cb.Callback], rows: Rows = (), after: Rows = ()
@@ -55,8 +45,7 @@ class Page(Generic[T]):
         """``rows``, then ◀ to the page before and ▶ to the next (those there are), then ``after``."""
         turns = ((self.number > 0, "statement.previous", -1), (self.more, "statement.next", 1))
         row = [button(text(label, lang), to(self.number + step)) for there, label, step in turns if there]
-        kept = [list(buttons) for buttons in (*rows, row, *after) if buttons]
-        return InlineKeyboardMarkup(kept) if kept else None
+        return keyboard(*rows, row, *after)
 
 
 def page_and_what(subject: str, whats: Collection[str]) -> tuple[int, str] | None:
