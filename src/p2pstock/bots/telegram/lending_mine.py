@@ -3,8 +3,9 @@ installments, repaying what is due or everything early, withdrawing an applicati
 
 ::
 
-    📒 m:loans   loans and investments ──ln:loan:<id>──► installments, with ln:pay:<id> (what is due) /
-                 ln:early:<id> (everything) ──► confirm ln:ok / ln:drop, or ln:wd:<id> (withdrawn)
+    📒 m:loans   loans and investments (◀ ▶ ln:mine:<page>) ──ln:loan:<id>──► installments, with
+                 ln:pay:<id> (what is due) / ln:early:<id> (everything) ──► confirm ln:ok / ln:drop,
+                 or ln:wd:<id> (withdrawn)
 """
 
 from __future__ import annotations
