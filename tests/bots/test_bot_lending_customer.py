@@ -11,6 +11,7 @@ from lending_bot_world import IRIS, IVAN, confirm_button, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
+from p2pstock.bots.telegram import lending_hall, lending_mine
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
@@ -95,6 +96,57 @@ def test_investing_shows_the_expected_schedule_and_freezes_only_when_confirmed(
     play(app, scenario)
     assert app.wallets.balance("ivan").frozen.minor == 100_000
     assert [i.amount for i in app.lending.investments(loan.id)] == [100_000]
+
+
+def test_an_investment_confirmed_after_cancel_is_outdated_and_freezes_nothing(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    loan = listed(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        ivan = bot.user(IVAN, language_code="en")
+        await bot.send(ivan.presses(f"ln:inv:{loan.id}"))
+        await bot.send(ivan.says("1,000"))
+        ok = confirm_button(bot)
+        await bot.send(ivan.command("/cancel"))
+        await bot.send(ivan.presses(ok))
+
+    bot = play(app, scenario)
+    assert toasts(bot)[-1] == "This button is outdated."
+    assert app.wallets.balance("ivan").frozen.minor == 0
+    assert app.lending.investments(loan.id) == []
+
+
+def test_the_hall_and_a_borrowers_loans_are_paged_in_place(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    loans = [listed(app, months=months).id for months in range(1, lending_mine.MINE_PAGE + 2)]
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        await bot.send(bella.command("/loans"))
+        first = last_message(bot)
+        assert [d for d in button_data(first) if not d.startswith("ln:loan:")] == ["ln:mine:1"]
+        assert len(button_data(first)) == lending_mine.MINE_PAGE + 1
+        await bot.send(bella.presses("ln:mine:1"))
+        second = last_message(bot)
+        assert str(second["text"]).splitlines()[0] == "📒 Your loans"
+        assert len(str(second["text"]).splitlines()) == 2
+        assert button_data(second)[-1] == "ln:mine:0"
+        shown = [d.removeprefix("ln:loan:") for d in button_data(first) + button_data(second)]
+        assert sorted(d for d in shown if not d.startswith("ln:mine:")) == sorted(loans)
+        ivan = bot.user(IVAN, language_code="en")
+        await bot.send(ivan.command("/hall"))
+        assert "ln:hall:1:all" in button_data(last_message(bot))
+        await bot.send(ivan.presses("ln:hall:1:all"))
+        hall = last_message(bot)
+        assert str(hall["text"]).startswith("🏦 Financing hall (page 2")
+        assert (
+            len([d for d in button_data(hall) if d.startswith("ln:show:")])
+            == len(loans) - lending_hall.HALL_PAGE
+        )
+        assert "ln:hall:0:all" in button_data(hall) and "ln:hall:2:all" not in button_data(hall)
+
+    play(app, scenario)
 
 
 def test_a_borrower_gets_no_invest_button_on_their_own_loan_and_core_refuses_it_anyway(

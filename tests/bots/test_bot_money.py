@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from bot_harness import BotHarness, FakePayments, TelegramUser, button_data, buttons, customer_of, play
 
 from p2pstock.bootstrap import App
@@ -109,6 +110,25 @@ def test_a_cancelled_withdrawal_freezes_nothing_and_its_confirm_button_is_then_o
     assert app.wallets.withdrawals() == []
     assert str(app.wallets.balance(customer_of(app).id)) == "available ¥1,000.00, frozen ¥0.00"
     assert bot.request.of("editMessageText")[-1]["text"] == "已取消提现。"
+    assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+
+
+@pytest.mark.parametrize("command", ["/cancel", "/start"])
+def test_a_withdrawal_confirmed_after_cancel_or_start_is_outdated_and_freezes_nothing(
+    app: App, command: str
+) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000")
+        await bot.send(user.command("/withdraw"))
+        amount = user.says("300")
+        await bot.send(amount)
+        await bot.send(user.command(command))
+        await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
+
+    bot = play(app, scenario)
+    assert app.wallets.withdrawals() == []
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥1,000.00, frozen ¥0.00"
     assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
 
 

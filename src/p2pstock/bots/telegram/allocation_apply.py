@@ -50,16 +50,13 @@ async def choose_product(update: Update, context: BotContext, press: Press) -> o
         await outdated(update, lang)
         return None
     await query_of(update).answer()
-    per = per_period(product.mode, lang)
-    rows = []
+    per, rows = per_period(product.mode, lang), []
     for r in product.rates:
-        label = text(
-            "alloc.leverage.button", lang, leverage=r.leverage, rate=ppm_percent(r.rate_ppm), per=per
-        )
+        rate = ppm_percent(r.rate_ppm)
+        label = text("alloc.leverage.button", lang, leverage=r.leverage, rate=rate, per=per)
         rows.append([(label, cb.AllocationStep("lev", f"{r.leverage}:{product.code}"))])
-    return await ended(
-        update, context, text("alloc.leverage.choose", lang, name=product.name), keyboard(rows)
-    )
+    chosen = text("alloc.leverage.choose", lang, name=product.name)
+    return await ended(update, context, chosen, keyboard(rows))
 
 
 async def choose_leverage(update: Update, context: BotContext, press: Press) -> object:
@@ -75,10 +72,8 @@ async def choose_leverage(update: Update, context: BotContext, press: Press) -> 
         "version": product.version,
         "leverage": int(leverage),
     }
-    asked = text(
-        "alloc.deposit.ask", press.lang, **deposit_range(product), name=product.name, leverage=leverage
-    )
-    await say(update, context, asked)
+    asked = {**deposit_range(product), "name": product.name, "leverage": leverage}
+    await say(update, context, text("alloc.deposit.ask", press.lang, **asked))
     return DEPOSIT
 
 

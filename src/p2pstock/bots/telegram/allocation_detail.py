@@ -13,8 +13,11 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.allocation_press import Row, keyboard, local_time, verb_on
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, outdated, query_of
+from p2pstock.bots.telegram.allocation_press import Row, keyboard, verb_on
+from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, outdated, query_of
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.pages import Page, Paged, Shown
+from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -28,49 +31,28 @@ from p2pstock.core.people.customers import Customer
 
 LIST_PAGE = 8
 """Allocations on one page of the list."""
-_MAX_PAGE = 999
 
 
-async def show_list(update: Update, context: BotContext, press: Press) -> int:
-    """The customer's allocations, newest first, a button each."""
-    message, markup = await _list_page(context, press.customer, 0)
-    return await ended(update, context, message, markup)
-
-
-async def turn_list(update: Update, context: BotContext, press: Press) -> object:
-    """◀ ▶ under the list: the page is replaced in place."""
-    if not press.subject.isdigit() or int(press.subject) > _MAX_PAGE:
-        await outdated(update, press.lang)
-        return None
-    await query_of(update).answer()
-    message, markup = await _list_page(context, press.customer, int(press.subject))
-    await edit(update, message, markup)
-    return END
-
-
-async def _list_page(context: BotContext, customer: Customer, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    lang = customer.language
-    mine = await call(context.services.allocations.of_customer, customer.id)
+async def _list_page(context: BotContext, press: Press, number: int, _: str) -> Shown:
+    """Page ``number`` of the customer's allocations, newest first, a button each."""
+    lang = press.lang
+    mine = await call(context.services.allocations.of_customer, press.customer.id)
     if not mine:
         return text("alloc.list.empty", lang), keyboards.menu(lang, ("allocate",))
-    page = min(page, (len(mine) - 1) // LIST_PAGE)
-    first = page * LIST_PAGE
-    lines = [text("alloc.list.title", lang, page=page + 1)]
-    rows: list[Row] = []
-    for number, a in enumerate(mine[first : first + LIST_PAGE], start=first + 1):
+    page = Page.of(mine, number, LIST_PAGE)
+    lines, rows = [text("alloc.list.title", lang, page=page.number + 1)], []
+    for place, a in enumerate(page.items, start=page.number * LIST_PAGE + 1):
         status = name_of(a.status, lang)
-        allocated = Money(a.allocated)
-        name = a.product.name
-        lines.append(
-            text(
-                "alloc.list.line", lang, number=number, id=a.id, name=name, allocated=allocated, status=status
-            )
-        )
-        rows.append([(text("alloc.list.button", lang, id=a.id, status=status), verb_on("show", a))])
-    turns = [(text("statement.previous", lang), cb.AllocationStep("list", str(page - 1)))] if page else []
-    if len(mine) > first + LIST_PAGE:
-        turns.append((text("statement.next", lang), cb.AllocationStep("list", str(page + 1))))
-    return "\n".join(lines), keyboard([*rows, turns])
+        shown = {"number": place, "id": a.id, "name": a.product.name, "status": status}
+        lines.append(text("alloc.list.line", lang, allocated=Money(a.allocated), **shown))
+        rows.append([button(text("alloc.list.button", lang, id=a.id, status=status), verb_on("show", a))])
+    return "\n".join(lines), page.keyboard(lang, lambda to: cb.AllocationStep("list", str(to)), rows)
+
+
+LIST = Paged(_list_page)
+show_list, turn_list = LIST.show, LIST.turn
+"""📊 the first page of the customer's allocations; ◀ ▶ under it (``al:list:<page>``), the page replaced in
+place (the last, for a page past it)."""
 
 
 async def show_detail(update: Update, context: BotContext, press: Press) -> object:
@@ -219,12 +201,6 @@ async def cancel(update: Update, context: BotContext, press: Press) -> object:
 
 def _ratio(a: Allocation, assets: int) -> str:
     """R = A / (B + unpaid fees), as core reads it."""
-    reading = read_risk(
-        a.risk,
-        assets,
-        warning_line=a.warning_line,
-        liquidation_line=a.liquidation_line,
-        allocated=a.allocated,
-        unpaid_fees=a.fees_unpaid,
-    )
+    lines = {"warning_line": a.warning_line, "liquidation_line": a.liquidation_line}
+    reading = read_risk(a.risk, assets, allocated=a.allocated, unpaid_fees=a.fees_unpaid, **lines)
     return basis_points(reading.ratio_bp)

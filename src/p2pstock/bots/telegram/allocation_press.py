@@ -1,9 +1,7 @@
 """What the customer's allocation handlers share: the typing steps, what waits in the user's state, the
-allocation buttons and keyboards, the products on offer, and how times and basis points read."""
+allocation buttons and keyboards, and the products on offer."""
 
 from __future__ import annotations
-
-from datetime import tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,11 +9,11 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import ConfirmButtons
 from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.platform_time import local_time as local_time  # noqa: PLC0414 - read by the back office
 from p2pstock.bots.telegram.product_cards import basis_points as basis_points  # noqa: PLC0414 - read here by the back office's cards
 from p2pstock.bots.telegram.product_cards import by_code
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import Product
-from p2pstock.core.clock import from_micros
 
 DEPOSIT = "allocation.deposit"
 TERM = "allocation.term"
@@ -56,7 +54,3 @@ def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
 async def offered(context: BotContext, code: str) -> Product | None:
     """The product ``code`` as the rate table offers it now, or None."""
     return by_code(await call(context.services.products.rate_table), code)
-
-
-def local_time(micros: int, zone: tzinfo) -> str:
-    return f"{from_micros(micros).astimezone(zone):%Y-%m-%d %H:%M}"

@@ -13,14 +13,15 @@ import enum
 import json
 from collections.abc import Callable
 from datetime import tzinfo
+from functools import partial
 
 import attrs
 from telegram import Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import chart as charts
-from p2pstock.bots.telegram.allocation_press import local_time
 from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, ended, query_of, say
+from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
@@ -81,23 +82,10 @@ async def draw_chart(update: Update, context: BotContext, press: Press) -> objec
         return await ended(update, context, text("alloc.chart.no_lines", lang))
     points = charts.daily_points(timeline.statuses)
     title, labels = chart_words(a.id, lang)
-    picture = await call(
-        charts.render_chart,
-        points,
-        warning_line=a.warning_line,
-        liquidation_line=a.liquidation_line,
-        title=title,
-        labels=labels,
-    )
-    said = text(
-        audience.caption,
-        lang,
-        id=a.id,
-        sub_account=a.sub_account or "—",
-        days=len(points),
-        warning=Money(a.warning_line),
-        liquidation=Money(a.liquidation_line),
-    )
+    drawn = partial(charts.render_chart, warning_line=a.warning_line, liquidation_line=a.liquidation_line)
+    picture = await call(drawn, points, title=title, labels=labels)
+    lines = {"warning": Money(a.warning_line), "liquidation": Money(a.liquidation_line)}
+    said = text(audience.caption, lang, id=a.id, sub_account=a.sub_account or "—", days=len(points), **lines)
     await context.bot.send_photo(chat_id_of(update), picture, caption=said, filename=f"{a.id}.png")
     return END
 

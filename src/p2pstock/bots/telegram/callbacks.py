@@ -31,22 +31,17 @@ from p2pstock.core.people.permissions import Permission
 MAX_BYTES = 64
 """Telegram's limit on callback data."""
 
-MENU_ITEMS = (
-    "wallet",
-    "statement",
-    "deposit",
-    "withdraw",
-    "phone",
-    "identity",
-    "documents",
-    "status",
-    "language",
-    "allocate",
-    "allocations",
-    "hall",
-    "borrow",
-    "loans",
+MENU_ROWS = (
+    ("wallet", "statement"),
+    ("deposit", "withdraw"),
+    ("phone", "identity"),
+    ("documents", "status"),
+    ("allocate", "allocations"),
+    ("hall", "borrow"),
+    ("loans", "language"),
 )
+"""The main menu's items, in the rows it shows them in."""
+MENU_ITEMS = tuple(item for row in MENU_ROWS for item in row)
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
 _MESSAGE_ID = r"([1-9][0-9]{0,14})"
@@ -120,59 +115,6 @@ _LANGUAGE = re.compile(r"lang:(zh|en)")
 _DOCUMENT = re.compile(f"doc:({'|'.join(kind.value for kind in DocumentKind)})")
 _STATEMENT = re.compile(f"st:{_NUMBER}")
 _WITHDRAWAL = re.compile(f"wd:(y|n):{_MESSAGE_ID}")
-ADMIN_VERBS = (
-    "menu",  # subject: a menu entry (ADMIN_QUEUES)
-    "doc_ok",
-    "doc_no",
-    "id_ok",
-    "id_no",
-    "wd_ok",
-    "wd_no",
-    "ap_ok",
-    "ap_no",
-    "roles",  # subject: a step of role management (ROLE_STEPS)
-    "new_role",  # subject: a role name, for the appointment being made
-    "ro_admin",  # subject: an administrator id, whose role is to change
-    "ro_set",  # subject: <role name>:<administrator id>, the role to give or take away
-    "off_ask",  # subject: an administrator id, to deactivate once confirmed
-    "off_ok",
-    "off_keep",
-    "rd_perm",  # subject: a permission (Permission), ticked or unticked in the role being defined
-    "rd_done",  # subject: the name of the role being defined, its permissions chosen
-    "rd_skip",  # subject: the name of the role being defined, without a description
-    "al_q",  # subject: a list of allocations (ALLOCATION_QUEUES)
-    "al_show",  # subject: an allocation id
-    "al_call",  # subject: <call outcome>:<allocation id>
-    "al_ok",  # confirm the allocation
-    "al_no",  # reject the allocation (a reason is asked for)
-    "al_assign",  # assign the sub-account (code and password are asked for)
-    "al_status",  # enter a daily status
-    "al_settle",  # settle (the final assets are asked for)
-    "al_chart",  # the chart of assets against the lines
-    "al_tl",  # the timeline (its last events)
-    "rq_ok",  # subject: a side request id
-    "rq_no",
-    "ln_q",  # subject: a list of loans (LOAN_QUEUES)
-    "ln_first",  # subject: a loan id, to pass its first review
-    "ln_final",  # list it (the final review)
-    "ln_full",  # pass the full review: disburse
-    "ln_no",  # reject at a review (a reason is asked for)
-    "ln_ref",  # refuse at the full review (a reason is asked for)
-    "cal_year",  # subject: a year, to show what the calendar knows of it
-    "cal_load",  # subject: "-", a notice of closures is asked for
-    "cal_ok",  # subject: the token of the notice read, to load it
-    "cal_day",  # subject: "-", a day's override is asked for
-    "pd_file",  # subject: "-", a product file is asked for
-    "pd_ok",  # subject: the token of the products previewed, to publish them
-    "pd_off",  # subject: a:<code> (allocation) or l:<code> (loan), to withdraw it
-    "pd_export",  # subject: "-", the products sent as a file
-    "pd_new",  # subject: a or l, a new product asked for field by field
-    "pd_edit",  # subject: a:<code> or l:<code>, a new version asked for field by field
-    "cap_move",  # subject: in or out, the amount and reference are asked for
-    "cap_ok",  # subject: the token of the movement shown, to carry it out
-    "pay_cr",  # subject: a held payment order, to credit what arrived (a reason is asked for)
-    "pay_rf",  # subject: a held payment order, to record its refund (a reason is asked for)
-)
 ADMIN_QUEUES = (
     "documents",
     "identities",
@@ -194,7 +136,7 @@ ALLOCATION_VERBS = (
     "prod",  # subject: a product code, to choose its leverage
     "lev",  # subject: <leverage>:<product code>
     "apply",  # subject: the token of the application being confirmed
-    "list",  # subject: "0"
+    "list",  # subject: a page of the customer's allocations
     "show",  # subject: an allocation id (so are the rest)
     "pay",  # subject: <component>:<allocation id>
     "cancel",
@@ -210,12 +152,12 @@ ALLOCATION_VERBS = (
 )
 _ALLOCATION = re.compile(f"al:({'|'.join(ALLOCATION_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
 LENDING_VERBS = (
-    "hall",  # subject: a page of the financing hall
+    "hall",  # subject: a page of the financing hall, and the filter it is shown with (<page>:<filter>)
     "show",  # subject: a loan id, as investors see it
     "inv",  # subject: a loan id, to invest in (the amount is asked for)
     "prod",  # subject: a product code, to borrow under (a method is chosen next)
     "meth",  # subject: <method>:<product code>
-    "mine",  # subject: "0", the customer's loans and investments
+    "mine",  # subject: a page of the customer's loans and investments
     "loan",  # subject: a loan id, as its borrower sees it
     "pay",  # subject: a loan id, to repay what is due
     "early",  # subject: a loan id, to repay in full
@@ -227,29 +169,63 @@ _LENDING = re.compile(f"ln:({'|'.join(LENDING_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})
 ROLE_STEPS = ("appoint", "change", "deactivate", "define")
 _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
-_ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):({_ADMIN_ID})")
-_ADMIN_SUBJECTS = {
-    "menu": re.compile("|".join(ADMIN_QUEUES)),
-    "roles": re.compile("|".join(ROLE_STEPS)),
-    "new_role": re.compile(_ROLE_NAME),
-    "ro_set": re.compile(f"{_ROLE_NAME}:.+"),
-    "rd_perm": re.compile("|".join(re.escape(permission.value) for permission in Permission)),
-    "rd_done": re.compile(_ROLE_NAME),
-    "rd_skip": re.compile(_ROLE_NAME),
-    "al_q": re.compile("|".join(ALLOCATION_QUEUES)),
-    "ln_q": re.compile("|".join(LOAN_QUEUES)),
-    "al_call": re.compile(f"(confirmed|no_answer|declined):{_ADMIN_ID}"),
-    "cal_year": re.compile(r"\d{4}"),
-    "cal_load": re.compile("-"),
-    "cal_day": re.compile("-"),
-    "pd_file": re.compile("-"),
-    "pd_export": re.compile("-"),
-    "pd_new": re.compile("[al]"),
-    "pd_off": re.compile(r"[al]:[a-z0-9_.]+"),
-    "pd_edit": re.compile(r"[al]:[a-z0-9_.]+"),
-    "cap_move": re.compile("in|out"),
+_PERMISSIONS = "|".join(re.escape(permission.value) for permission in Permission)
+ADMIN_VERBS = {
+    "menu": "|".join(ADMIN_QUEUES),  # subject: a menu entry
+    "doc_ok": _ADMIN_ID,
+    "doc_no": _ADMIN_ID,
+    "id_ok": _ADMIN_ID,
+    "id_no": _ADMIN_ID,
+    "wd_ok": _ADMIN_ID,
+    "wd_no": _ADMIN_ID,
+    "ap_ok": _ADMIN_ID,
+    "ap_no": _ADMIN_ID,
+    "roles": "|".join(ROLE_STEPS),  # subject: a step of role management
+    "new_role": _ROLE_NAME,  # subject: a role name, for the appointment being made
+    "ro_admin": _ADMIN_ID,  # subject: an administrator id, whose role is to change
+    "ro_set": f"{_ROLE_NAME}:.+",  # subject: <role name>:<administrator id>, a role to give or take
+    "off_ask": _ADMIN_ID,  # subject: an administrator id, to deactivate once confirmed
+    "off_ok": _ADMIN_ID,
+    "off_keep": _ADMIN_ID,
+    "rd_perm": _PERMISSIONS,  # subject: a permission, ticked or unticked in the role being defined
+    "rd_done": _ROLE_NAME,  # subject: the name of the role being defined, its permissions chosen
+    "rd_skip": _ROLE_NAME,  # subject: the name of the role being defined, without a description
+    "al_q": "|".join(ALLOCATION_QUEUES),  # subject: a list of allocations
+    "al_show": _ADMIN_ID,  # subject: an allocation id
+    "al_call": f"(confirmed|no_answer|declined):{_ADMIN_ID}",  # subject: <call outcome>:<allocation id>
+    "al_ok": _ADMIN_ID,  # confirm the allocation
+    "al_no": _ADMIN_ID,  # reject the allocation (a reason is asked for)
+    "al_assign": _ADMIN_ID,  # assign the sub-account (code and password are asked for)
+    "al_status": _ADMIN_ID,  # enter a daily status
+    "al_settle": _ADMIN_ID,  # settle (the final assets are asked for)
+    "al_chart": _ADMIN_ID,  # the chart of assets against the lines
+    "al_tl": _ADMIN_ID,  # the timeline (its last events)
+    "rq_ok": _ADMIN_ID,  # subject: a side request id
+    "rq_no": _ADMIN_ID,
+    "ln_q": "|".join(LOAN_QUEUES),  # subject: a list of loans
+    "ln_first": _ADMIN_ID,  # subject: a loan id, to pass its first review
+    "ln_final": _ADMIN_ID,  # list it (the final review)
+    "ln_full": _ADMIN_ID,  # pass the full review: disburse
+    "ln_no": _ADMIN_ID,  # reject at a review (a reason is asked for)
+    "ln_ref": _ADMIN_ID,  # refuse at the full review (a reason is asked for)
+    "cal_year": r"\d{4}",  # subject: a year, to show what the calendar knows of it
+    "cal_load": "-",  # subject: "-", a notice of closures is asked for
+    "cal_ok": _ADMIN_ID,  # subject: the token of the notice read, to load it
+    "cal_day": "-",  # subject: "-", a day's override is asked for
+    "pd_file": "-",  # subject: "-", a product file is asked for
+    "pd_ok": _ADMIN_ID,  # subject: the token of the products previewed, to publish them
+    "pd_off": r"[al]:[a-z0-9_.]+",  # subject: a:<code> (allocation) or l:<code> (loan), to withdraw it
+    "pd_export": "-",  # subject: "-", the products sent as a file
+    "pd_new": "[al]",  # subject: a or l, a new product asked for field by field
+    "pd_edit": r"[al]:[a-z0-9_.]+",  # subject: a:<code> or l:<code>, a new version asked field by field
+    "cap_move": "in|out",  # subject: in or out, the amount and reference are asked for
+    "cap_ok": _ADMIN_ID,  # subject: the token of the movement shown, to carry it out
+    "pay_cr": _ADMIN_ID,  # subject: a held payment order, to credit what arrived (a reason is asked)
+    "pay_rf": _ADMIN_ID,  # subject: a held payment order, to record its refund (a reason is asked)
 }
-"""Verb → the exact shape of its subject (any other verb's subject is an id)."""
+"""Verb → the exact shape of its subject (most are an id, which the service checks again)."""
+_ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):({_ADMIN_ID})")
+_ADMIN_SUBJECTS = {verb: re.compile(shape) for verb, shape in ADMIN_VERBS.items()}
 
 
 def role_and_admin(subject: str) -> tuple[str, str]:
@@ -278,10 +254,7 @@ def parse(data: object) -> Callback | None:
         return LoanStep(match[1], match[2])
     if match := _ADMIN.fullmatch(data):
         verb, subject = match[1], match[2]
-        shape = _ADMIN_SUBJECTS.get(verb)
-        if shape is not None and not shape.fullmatch(subject):
-            return None
-        return AdminAction(verb, subject)
+        return AdminAction(verb, subject) if _ADMIN_SUBJECTS[verb].fullmatch(subject) else None
     return None
 
 

@@ -6,11 +6,11 @@ table, and replies. Handlers used as conversation entry points answer ``END`` (s
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import ConversationHandler
+from telegram import ReplyKeyboardRemove, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
+from p2pstock.bots.telegram.allocation_press import ASK, DRAFT
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
@@ -23,21 +23,26 @@ from p2pstock.bots.telegram.context import (
     say,
     user_of,
 )
+from p2pstock.bots.telegram.funds import WITHDRAWAL
+from p2pstock.bots.telegram.lending_confirming import STEP
+from p2pstock.bots.telegram.onboarding import DOCUMENT_KIND, PHONE, REAL_NAME
+from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import language_from_telegram, text
+from p2pstock.bots.telegram.typed import END
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.money import Currency, Money
 from p2pstock.core.names import code_name, name_of
 from p2pstock.core.notifications import mask
-from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 
-END = ConversationHandler.END
 STATEMENT_PAGE = 5
 """Entries on one page of fund activity."""
-TRANSIENT = ("phone", "real_name", "document_kind", "allocation_draft", "allocation_ask")
-"""UI state of a half-finished step, forgotten by /start and /cancel."""
+PENDING = (PHONE, REAL_NAME, DOCUMENT_KIND, DRAFT, ASK, STEP, WITHDRAWAL)
+"""What a half-finished step of the customer's waits with in the user's state (a number typed, an
+application, a side request, a lending step or a withdrawal to confirm): forgotten by /start and /cancel,
+so that a button of it is outdated after them."""
 
 
 async def start(update: Update, context: BotContext) -> int:
@@ -116,50 +121,33 @@ async def show_wallet(update: Update, context: BotContext, press: Press) -> int:
     return await ended(update, context, message, keyboards.wallet_actions(lang))
 
 
-async def show_statement(update: Update, context: BotContext, press: Press) -> int:
-    """The first page of the wallet's fund activity."""
-    context.user_state["statement"] = [0]
-    page = await _statement_page(context, press.customer, 0)
-    if page is not None:
-        await say(update, context, *page)
-    return END
-
-
-async def _turn_statement_page(update: Update, context: BotContext, press: Press) -> None:
-    """◀ ▶ on a page of fund activity: the page is replaced in place."""
-    number, cursors = int(press.subject), context.user_state.get("statement")
+async def _statement_page(context: BotContext, press: Press, number: int, _: str) -> Shown | None:
+    """Page ``number`` (from 0) of the wallet's fund activity, or None for a page not reached. The cursors
+    of the pages seen so far stay in ``user_state['statement']`` (each page starts after the sequence
+    number of the previous one); the first page starts them again."""
+    cursors = context.user_state.get("statement") if number else [0]
     if not isinstance(cursors, list) or number >= len(cursors):
-        await outdated(update, press.lang)
-        return
-    await query_of(update).answer()
-    page = await _statement_page(context, press.customer, number)
-    if page is not None:
-        await edit(update, *page)
-
-
-turn_statement_page = customer_buttons(
-    cb.StatementPage, lambda c: ("turn", str(c.page)), {"turn": _turn_statement_page}
-)
-
-
-async def _statement_page(
-    context: BotContext, customer: Customer, number: int
-) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    """Page ``number`` (from 0) as text and its ◀ ▶ buttons; the cursors of the pages seen so far stay in
-    ``user_data['statement']`` (each page starts after the sequence number of the previous one)."""
-    lang = customer.language
-    services = context.services
-    cursors: list[int] = [int(cursor) for cursor in context.user_state.get("statement", [0])][: number + 1]
-    wallet = chart.wallet_id(customer.id, services.wallets.currency.code)
-    page = await call(services.ledger.statement, wallet, after=cursors[number], limit=STATEMENT_PAGE)
-    if page.next_after is not None:
-        cursors.append(page.next_after)
-    context.user_state["statement"] = cursors
-    if not page.entries and number == 0:
+        return None
+    lang, services = press.lang, context.services
+    wallet = chart.wallet_id(press.customer.id, services.wallets.currency.code)
+    seen = [int(cursor) for cursor in cursors[: number + 1]]
+    read = await call(services.ledger.statement, wallet, after=seen[number], limit=STATEMENT_PAGE)
+    context.user_state["statement"] = seen if read.next_after is None else [*seen, read.next_after]
+    if not read.entries and number == 0:
         return text("statement.empty", lang), None
+    page = Page(number, read.entries, more=read.next_after is not None)
     lines = [text("statement.title", lang, page=number + 1)]
-    lines += [_entry_line(entry, services.wallets.currency, lang) for entry in page.entries]
-    return "\n".join(lines), keyboards.statement_pages(lang, number, more=page.next_after is not None)
+    lines += [_entry_line(entry, services.wallets.currency, lang) for entry in page.items]
+    return "\n".join(lines), page.keyboard(lang, cb.StatementPage)
+
+
+STATEMENT = Paged(_statement_page)
+show_statement = STATEMENT.show
+turn_statement_page = customer_buttons(
+    cb.StatementPage, lambda c: ("turn", str(c.page)), {"turn": STATEMENT.turn}
+)
+"""📜 the first page of the wallet's fund activity; ◀ ▶ under it (``st:<page>``), the page replaced in
+place."""
 
 
 def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
@@ -209,5 +197,5 @@ def _document_line(document: CustomerDocument, lang: str) -> str:
 
 
 def _forget_steps(context: BotContext) -> None:
-    for key in TRANSIENT:
+    for key in PENDING:
         context.user_state.pop(key, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -17,15 +17,10 @@ def button(label: str, callback: cb.Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=cb.write(callback))
 
 
-MAIN_MENU_ROWS = (
-    ("wallet", "statement"),
-    ("deposit", "withdraw"),
-    ("phone", "identity"),
-    ("documents", "status"),
-    ("allocate", "allocations"),
-    ("hall", "borrow"),
-    ("loans", "language"),
-)
+def keyboard(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup | None:
+    """The ``rows`` of buttons there are (None without any)."""
+    kept = [list(row) for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -37,7 +32,7 @@ def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
 
 @functools.cache  # one per language: a keyboard is immutable, and the main menu goes with most replies
 def main_menu(lang: str) -> InlineKeyboardMarkup:
-    return menu(lang, *MAIN_MENU_ROWS)
+    return menu(lang, *cb.MENU_ROWS)
 
 
 @functools.cache
@@ -63,17 +58,6 @@ def document_kinds(lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[button(name_of(kind, lang), cb.ChooseDocument(kind))] for kind in DocumentKind]
     )
-
-
-def turns(lang: str, page: int, more: bool, to: Callable[[int], cb.Callback]) -> list[InlineKeyboardButton]:
-    """◀ to the page before ``page`` (from 0), if any, and ▶ to the next, if there are ``more``."""
-    row = [button(text("statement.previous", lang), to(page - 1))] if page > 0 else []
-    return row + ([button(text("statement.next", lang), to(page + 1))] if more else [])
-
-
-def statement_pages(lang: str, page: int, *, more: bool) -> InlineKeyboardMarkup | None:
-    row = turns(lang, page, more, cb.StatementPage)
-    return InlineKeyboardMarkup([row]) if row else None
 
 
 def pay(lang: str, url: str) -> InlineKeyboardMarkup:

@@ -9,13 +9,14 @@ investing in it (the amount typed, the expected returns confirmed, the money fro
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, outdated, query_of, say
+from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, query_of, say
 from p2pstock.bots.telegram.errors import error_text
-from p2pstock.bots.telegram.keyboards import button, turns
+from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
+from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.services import BotServices
@@ -46,40 +47,35 @@ HALL_FILTERS: dict[str, HallFilter] = {
 """The filters the hall offers: by term, by rate, by repayment method."""
 
 
-async def show_hall(update: Update, context: BotContext, press: Press) -> int:
-    return await ended(update, context, *await _hall_page(context, press.lang, 0, "all"))
-
-
-async def turn_hall(update: Update, context: BotContext, press: Press) -> object:
-    """◀ ▶ or a filter under the hall: ``<page>`` or ``<page>:<filter>``."""
-    page, _, shown = press.subject.partition(":")
-    shown = shown or "all"
-    if not page.isdigit() or len(page) > 3 or shown not in HALL_FILTERS:
-        await outdated(update, press.lang)
-        return None
-    await query_of(update).answer()
-    await edit(update, *await _hall_page(context, press.lang, int(page), shown))
-    return END
-
-
-async def _hall_page(
-    context: BotContext, lang: str, page: int, shown: str
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    loans = await call(context.services.lending.hall, HALL_FILTERS[shown], page=page, size=HALL_PAGE + 1)
-    lines = [text("loan.hall.title", lang, page=page + 1, filter=text(f"loan.filter.{shown}", lang))]
-    lines += [_hall_line(loan, lang) for loan in loans[:HALL_PAGE]] or [text("loan.hall.empty", lang)]
+async def _hall_page(context: BotContext, press: Press, number: int, shown: str) -> Shown:
+    """Page ``number`` of the loans the filter ``shown`` (else all) lets through, the other filters below."""
+    lang, shown = press.lang, shown or "all"
+    page = await call(_hall_read, context.services, HALL_FILTERS[shown], number)
+    lines = [text("loan.hall.title", lang, page=number + 1, filter=text(f"loan.filter.{shown}", lang))]
+    lines += [_hall_line(loan, lang) for loan in page.items] or [text("loan.hall.empty", lang)]
     rows = [
         [button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))]
-        for loan in loans[:HALL_PAGE]
+        for loan in page.items
     ]
-    pages = turns(lang, page, len(loans) > HALL_PAGE, lambda to: cb.LoanStep("hall", f"{to}:{shown}"))
     filters = [
         button(text(f"loan.filter.{name}", lang), cb.LoanStep("hall", f"0:{name}"))
         for name in HALL_FILTERS
         if name != shown
     ]
     threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    return "\n".join(lines), InlineKeyboardMarkup([*rows, *([pages] if pages else []), *threes])
+    markup = page.keyboard(lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes)
+    return "\n".join(lines), markup
+
+
+def _hall_read(services: BotServices, where: HallFilter, number: int) -> Page[Loan]:
+    """Page ``number`` of the hall, and whether a loan follows it (read in pages of one loan)."""
+    hall, after = services.lending.hall, (number + 1) * HALL_PAGE
+    return Page(number, hall(where, page=number, size=HALL_PAGE), bool(hall(where, page=after, size=1)))
+
+
+HALL = Paged(_hall_page, ("", *HALL_FILTERS))
+show_hall, turn_hall = HALL.show, HALL.turn
+"""🏦 the hall's first page; ◀ ▶ or a filter under it: ``<page>`` or ``<page>:<filter>``."""
 
 
 def _hall_line(loan: Loan, lang: str) -> str:
@@ -100,12 +96,9 @@ async def show_loan(update: Update, context: BotContext, press: Press) -> object
     """A loan as investors see it, with 💰 unless it is the customer's own or no longer listed."""
     await query_of(update).answer()
     page = await attempt(update, context, press.lang, context.services.lending.loan_page, press.subject)
-    rows = []
-    if page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id:
-        rows.append([button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))])
-    return await ended(
-        update, context, _page_text(page, press.lang), InlineKeyboardMarkup(rows) if rows else None
-    )
+    invest = page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id
+    row = [button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))] if invest else []
+    return await ended(update, context, _page_text(page, press.lang), keyboard(row))
 
 
 def _page_text(page: LoanPage, lang: str) -> str:

@@ -3,15 +3,14 @@ installments, repaying what is due or everything early, withdrawing an applicati
 
 ::
 
-    📒 m:loans   loans and investments ──ln:loan:<id>──► installments, with ln:pay:<id> (what is due) /
-                 ln:early:<id> (everything) ──► confirm ln:ok / ln:drop, or ln:wd:<id> (withdrawn)
+    📒 m:loans   loans and investments (◀ ▶ ln:mine:<page>) ──ln:loan:<id>──► installments, with
+                 ln:pay:<id> (what is due) / ln:early:<id> (everything) ──► confirm ln:ok / ln:drop,
+                 or ln:wd:<id> (withdrawn)
 """
 
 from __future__ import annotations
 
-from datetime import date
-
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import (
@@ -25,8 +24,10 @@ from p2pstock.bots.telegram.context import (
     query_of,
     tell_error,
 )
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
+from p2pstock.bots.telegram.pages import Page, Paged, Shown
+from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
@@ -39,6 +40,8 @@ from p2pstock.core.names import code_name
 from p2pstock.core.people.customers import Customer
 
 SHOWN_INSTALLMENTS = 6
+MINE_PAGE = 8
+"""Loans and investments on one page of the customer's."""
 _WITHDRAW = (("wd", "loan.withdraw.button"),)
 OWN_BUTTONS = {
     LoanStatus.REPAYING: (("pay", "loan.pay.button"), ("early", "loan.early.button")),
@@ -48,33 +51,32 @@ OWN_BUTTONS = {
 """What a borrower may do with their loan in each state: (verb, label)."""
 
 
-async def show_mine(update: Update, context: BotContext, press: Press) -> int:
-    return await ended(update, context, *await _mine(context, press.customer))
-
-
-async def turn_mine(update: Update, context: BotContext, press: Press) -> object:
-    await query_of(update).answer()
-    return await show_mine(update, context, press)
-
-
-async def _mine(context: BotContext, customer: Customer) -> tuple[str, InlineKeyboardMarkup | None]:
-    lang = customer.language
-    loans = await call(context.services.lending.loans_of, customer.id)
-    holdings = await call(context.services.lending.holdings, customer.id)
+async def _mine_page(context: BotContext, press: Press, number: int, _: str) -> Shown:
+    """Page ``number`` of the loans the customer borrowed (a button each), then those they invested in."""
+    lang, who = press.lang, press.customer.id
+    loans = await call(context.services.lending.loans_of, who)
+    holdings = await call(context.services.lending.holdings, who)
     if not loans and not holdings:
         return text("loan.mine.empty", lang), None
-    lines, rows = [], []
-    if loans:
-        lines.append(text("loan.mine.borrowed", lang))
-        lines += [_loan_line(loan, lang) for loan in loans]
-        rows = [
-            [button(text("loan.mine.button", lang, id=loan.id), cb.LoanStep("loan", loan.id))]
-            for loan in loans
-        ]
-    if holdings:
+    page = Page[Loan | Holding].of([*loans, *holdings], number, MINE_PAGE)
+    borrowed = [loan for loan in page.items if isinstance(loan, Loan)]
+    invested = [holding for holding in page.items if isinstance(holding, Holding)]
+    lines = (
+        [text("loan.mine.borrowed", lang)] + [_loan_line(loan, lang) for loan in borrowed] if borrowed else []
+    )
+    if invested:
         lines.append(text("loan.mine.invested", lang))
-        lines += [_holding_line(holding, lang) for holding in holdings]
-    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
+        lines += [_holding_line(holding, lang) for holding in invested]
+    rows = [
+        [button(text("loan.mine.button", lang, id=loan.id), cb.LoanStep("loan", loan.id))]
+        for loan in borrowed
+    ]
+    return "\n".join(lines), page.keyboard(lang, lambda to: cb.LoanStep("mine", str(to)), rows)
+
+
+MINE = Paged(_mine_page)
+show_mine, turn_mine = MINE.show, MINE.turn
+"""📒 the first page of the customer's loans and investments; ◀ ▶ under it: ``<page>``."""
 
 
 def _loan_line(loan: Loan, lang: str) -> str:
@@ -116,16 +118,16 @@ async def show_own_loan(update: Update, context: BotContext, press: Press) -> ob
         lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
     choices = OWN_BUTTONS.get(loan.status, ())
     row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
-    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup([row]) if row else None)
+    return await ended(update, context, "\n".join(lines), keyboard(row))
 
 
 async def ask_repay(update: Update, context: BotContext, press: Press) -> object:
     """What is due now (or the next installment), to confirm."""
     loan = await _own_loan(update, context, press)
-    unpaid = await _unpaid(context, loan)
-    today = [v for v in unpaid if v.installment.due <= _today(context)] or unpaid[:1]
+    unpaid, day = await _unpaid(context, loan), today(context)
+    due = [v for v in unpaid if v.installment.due <= day] or unpaid[:1]
     return await _ask_to_repay(
-        update, context, press, loan, repaying=REPAYING, amount=sum(view.owed for view in today)
+        update, context, press, loan, repaying=REPAYING, amount=sum(view.owed for view in due)
     )
 
 
@@ -175,10 +177,6 @@ async def _own_loan(update: Update, context: BotContext, press: Press) -> Loan:
 async def _unpaid(context: BotContext, loan: Loan) -> list[InstallmentView]:
     plan = await call(context.services.lending.schedule, loan.id)
     return [view for view in plan if not view.installment.settled]
-
-
-def _today(context: BotContext) -> date:
-    return context.services.ledger.clock.now().astimezone(context.services.ledger.timezone).date()
 
 
 def _repay(services: BotServices, customer: Customer, step: Kept, rid: str) -> str:

@@ -9,11 +9,10 @@ from telegram.ext import filters
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.context import BotContext, call, ended, query_of, say, user_of
-from p2pstock.bots.telegram.customer import END
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import Again, Typed, TypedStep, TypedSteps, nothing
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
