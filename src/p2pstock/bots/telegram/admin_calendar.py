@@ -37,6 +37,7 @@ from p2pstock.bots.telegram.admin_steps import (
 )
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import Again, Typed
@@ -60,8 +61,8 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
     """This year and next, with their buttons."""
     lang = press.lang
     require(await call(context.services.staff.permissions, press.admin.id), PERMISSION)
-    today = context.services.ledger.clock.now().astimezone(context.services.ledger.timezone)
-    years = [today.year, today.year + 1]
+    this_year = today(context).year
+    years = [this_year, this_year + 1]
     views = [await call(context.services.trading_days.year, year) for year in years]
     lines = [text("admin.cal.menu", lang)] + [_summary(view, lang) for view in views]
     rows = [[button(str(year), cb.AdminAction("cal_year", str(year))) for year in years]]

@@ -17,7 +17,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.allocation_press import local_time
 from p2pstock.bots.telegram.confirming import new_token
 from p2pstock.bots.telegram.context import (
     BotContext,
@@ -32,6 +31,7 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import TEXT, Again, NotWaiting, Typed, TypedStep, TypedSteps, line

@@ -11,9 +11,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, markup, said, when
-from p2pstock.bots.telegram.allocation_press import basis_points
 from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Risk, Status
 from p2pstock.core.allocation.service import Timeline

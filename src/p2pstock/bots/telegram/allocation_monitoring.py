@@ -11,10 +11,10 @@ from telegram.ext import filters
 
 from p2pstock.bots.telegram.admin_steps import Kept, asking, require, said, typed_or_sent, typing, wait, when
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
-from p2pstock.bots.telegram.allocation_press import basis_points
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, text
 from p2pstock.bots.telegram.typed import END, Again, Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status

@@ -9,8 +9,6 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import ConfirmButtons
 from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.platform_time import local_time as local_time  # noqa: PLC0414 - read by the back office
-from p2pstock.bots.telegram.product_cards import basis_points as basis_points  # noqa: PLC0414 - read here by the back office's cards
 from p2pstock.bots.telegram.product_cards import by_code
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import Product
