@@ -13,8 +13,10 @@ The kit every handler is written with:
   told in the reader's language, by its code, through ``errors``), ``say`` / ``edit``, ``chunks``;
 - ``press``: one ``Press`` per button (a customer or an administrator, their language, the subject) and
   one step signature ``(update, context, press)``; a module's buttons are a table verb → step;
-- ``typed`` (customers) and ``admin_steps`` (administrators' desks): steps that wait for typing,
-  declared as data, from which the conversations' states are built;
+- ``typed``: every step that waits for typing — a customer's or an administrator's — declared as data
+  (``TypedStep``: state, key, parser, what follows), from which both conversations' states are built;
+  ``admin_steps``: an administrator's desk (its buttons, permission and typed steps) and one dispatch;
+- ``pages``: one pager for every list; ``platform_time``: times and dates in the platform's zone;
 - ``confirming``: one pending confirmation per step, one in-flight guard, one request id for core, one
   ✅ / ✖️ keyboard;
 - ``texts`` and the ``*_texts`` tables (``bilingual.both``): every text in Chinese and English; enum
