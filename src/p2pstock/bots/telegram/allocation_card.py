@@ -1,8 +1,6 @@
-"""One allocation's facts, a fact a line, as its customer or an administrator reads them: what it is and
-where it stands, its money (D × leverage = B), what is due, its sub-account, dates and lines, its latest
-assets, fees and risk fund, and how it ended. The facts both read are written once; each audience's own
-(the customer's what-to-pay; the staff's customer identity, phone calls, fee periods and pending requests)
-are added by audience. The buttons under the card are the audience's modules' own."""
+"""One allocation's facts, a line each, as its customer or an administrator reads them: what both read is
+written once (money, term, lines, dates, fees, risk fund, settlement); each audience's own is added by
+audience (the customer's what-to-pay; the staff's customer, phone calls, fee periods, pending requests)."""
 
 from __future__ import annotations
 
@@ -48,7 +46,7 @@ class Reader:
 
 def card_lines(allocation: Allocation, reader: Reader) -> list[str]:
     """Everything ``reader`` may know of ``allocation``, a line each."""
-    sections = (_head, _standing, _money, _due, _calls, _account, _running, _closing)
+    sections = (_head, _money, _due, _calls, _account, _running, _closing)
     lines = (line for section in sections for line in section(allocation, reader))
     return [text(key, reader.lang, **values) for key, values in lines]
 
@@ -58,25 +56,22 @@ def day(value: date | None) -> str:
 
 
 def _head(a: Allocation, r: Reader) -> Iterator[Line]:
-    """Which allocation, in which status; whose and of which product, to the staff."""
-    if not r.staff:
+    """Which allocation, in which status (whose and of which product, to the staff); fees overdue and a
+    termination awaiting its settlement."""
+    if r.staff:
+        yield STAFF + "head", {"id": a.id, "status": a.status}
+        yield STAFF + "customer", {"customer": " ".join(filter(None, (a.customer_id, *r.who)))}
+        product, unit = f"{a.product.name} [{a.product.code}]", term_unit(a.mode, r.lang)
+        terms = {"term": a.term, "unit": unit, "mode": a.mode}
+        yield STAFF + "product", {"product": product, "version": a.product.version, **terms}
+    else:
         yield DETAIL + "title", {"id": a.id, "name": a.product.name, "mode": a.mode}
         yield DETAIL + "status", {"status": a.status}
-        if a.running:
-            yield DETAIL + "risk", {"risk": text(f"alloc.risk.{a.risk.value}", r.lang)}
-        return
-    yield STAFF + "head", {"id": a.id, "status": a.status}
-    yield STAFF + "customer", {"customer": " ".join(filter(None, (a.customer_id, *r.who)))}
-    product, unit = f"{a.product.name} [{a.product.code}]", term_unit(a.mode, r.lang)
-    terms = {"term": a.term, "unit": unit, "mode": a.mode}
-    yield STAFF + "product", {"product": product, "version": a.product.version, **terms}
-
-
-def _standing(a: Allocation, _: Reader) -> Iterator[Line]:
-    """Fees overdue, and a termination awaiting its settlement."""
+    if a.running and not r.staff:
+        yield DETAIL + "risk", {"risk": text(f"alloc.risk.{a.risk.value}", r.lang)}
     if a.overdue:
         yield DETAIL + "overdue", {"amount": Money(a.fees_unpaid)}
-    if a.terminating and a.status is Status.IN_PROGRESS:
+    if a.terminating and a.running:
         yield DETAIL + "terminating", {}
 
 
