@@ -8,7 +8,8 @@ from __future__ import annotations
 from telegram.error import TelegramError
 
 from p2pstock.bots.telegram.admin_steps import Kept, asking, typing, wait
-from p2pstock.bots.telegram.allocation_admin_card import STEP, day, in_status
+from p2pstock.bots.telegram.allocation_admin_card import STEP, in_status
+from p2pstock.bots.telegram.allocation_card import day
 from p2pstock.bots.telegram.context import call, chat_id_of
 from p2pstock.bots.telegram.typed import Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status

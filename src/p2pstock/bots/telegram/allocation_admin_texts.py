@@ -37,20 +37,14 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     "admin.alloc.risk.normal": both("🟢 正常", "🟢 normal"),
     "admin.alloc.risk.warning": both("🟠 预警", "🟠 warning"),
     "admin.alloc.risk.liquidation": both("🔴 平仓", "🔴 liquidation"),
-    "admin.alloc.term.daily": both("{term} 个交易日（按天）", "{term} trading days (daily)"),
-    "admin.alloc.term.monthly": both("{term} 个月（按月）", "{term} months (monthly)"),
-    "admin.alloc.period.daily": both("交易日", "trading day"),
-    "admin.alloc.period.monthly": both("月", "month"),
     # -- the card --------------------------------------------------------------------------------
     "admin.alloc.card.head": both("配资 {id}：{status}", "Allocation {id}: {status}"),
-    "admin.alloc.card.customer": both(
-        "客户：{customer} {name} {phone}", "Customer: {customer} {name} {phone}"
-    ),
+    "admin.alloc.card.customer": both("客户：{customer}", "Customer: {customer}"),
     "admin.alloc.card.product": both(
-        "产品：{product}（第 {version} 版），期限 {term}",
-        "Product: {product} (version {version}), term {term}",
+        "产品：{product}（第 {version} 版），期限 {term} {unit}（{mode}）",
+        "Product: {product} (version {version}), term {term} {unit} ({mode})",
     ),
-    "admin.alloc.card.money": both(
+    "admin.alloc.card.funds": both(
         "保证金 D {deposit} × 杠杆 {leverage} = 配资 B {allocated}",
         "Deposit D {deposit} × leverage {leverage} = allocated B {allocated}",
     ),
@@ -59,13 +53,10 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     ),
     "admin.alloc.card.paid": both("支付：{components}", "Payments: {components}"),
     "admin.alloc.card.component_paid": both("{component} {amount} ✓", "{component} {amount} ✓"),
-    "admin.alloc.card.component_due": both("{component} {amount} 未付", "{component} {amount} unpaid"),
+    "admin.alloc.card.component_open": both("{component} {amount} 未付", "{component} {amount} unpaid"),
     "admin.alloc.card.no_calls": both("电话确认：尚无", "Phone calls: none yet"),
     "admin.alloc.card.calls": both("电话确认：", "Phone calls:"),
     "admin.alloc.card.call": both("· {when} {by}：{outcome}{note}", "· {when} {by}: {outcome}{note}"),
-    "admin.alloc.card.lines": both(
-        "警戒线 {warning}，平仓线 {liquidation}", "Warning line {warning}, liquidation line {liquidation}"
-    ),
     "admin.alloc.card.account": both(
         "子账户：{sub_account}，{start} 至 {end}", "Sub-account: {sub_account}, {start} to {end}"
     ),
@@ -74,27 +65,16 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
         "Last status {day}: total assets {assets}, risk ratio {ratio}, {risk}",
     ),
     "admin.alloc.card.no_status": both("尚无日状态，{risk}", "No daily status yet, {risk}"),
-    "admin.alloc.card.fees": both(
-        "管理费：每{period} {fee}；已付 {paid}，未付 {unpaid}；已计 {charged} 期，预付剩余 {prepaid} 期",
-        "Fees: {fee} a {period}; paid {paid}, unpaid {unpaid}; {charged} periods charged, "
-        "{prepaid} prepaid left",
+    "admin.alloc.card.periods": both(
+        "已计费 {charged} 期，预付剩余 {prepaid} 期", "{charged} periods charged, {prepaid} prepaid left"
     ),
     "admin.alloc.card.next_fee": both("下次扣费：{day}", "Next fee: {day}"),
-    "admin.alloc.card.funds": both(
-        "风险保证金 {risk_fund}；追加保证金 {top_ups}；已提盈利 {profit}",
-        "Risk fund {risk_fund}; top-ups {top_ups}; profit withdrawn {profit}",
-    ),
-    "admin.alloc.card.overdue": both("⚠️ 管理费欠缴（已逾期）", "⚠️ Overdue: fees are unpaid"),
-    "admin.alloc.card.terminating": both(
-        "终止申请已批准，等待结算。", "Termination approved: waiting for the settlement."
-    ),
     "admin.alloc.card.requests": both("待处理申请：{requests}", "Pending requests: {requests}"),
-    "admin.alloc.card.reason": both("原因：{reason}", "Reason: {reason}"),
     "admin.alloc.card.settlement": both(
-        "结算：最终总资产 {final}，应付客户 {payout}，收取管理费 {fees}，风险保证金承担 {fund}，"
+        "结算：最终总资产 {final}，应付客户 {payout}，收取管理费 {fees}，风险保证金承担 {from_fund}，"
         "应收 {receivable}，平台损失 {loss}，退还预付费 {refund}",
         "Settlement: final assets {final}, payout {payout}, fees collected {fees}, from the risk fund "
-        "{fund}, receivable {receivable}, platform loss {loss}, prepaid fees refunded {refund}",
+        "{from_fund}, receivable {receivable}, platform loss {loss}, prepaid fees refunded {refund}",
     ),
     # -- the card's buttons ----------------------------------------------------------------------
     "admin.alloc.b.call": both("📞 {outcome}", "📞 {outcome}"),

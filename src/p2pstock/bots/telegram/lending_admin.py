@@ -20,8 +20,8 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, markup, queue
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text
 from p2pstock.bots.telegram.press import Press, Step
-from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.service import VIEW, Lending
@@ -50,7 +50,9 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
 
 async def _show(update: Update, context: BotContext, press: Press, loan: Loan) -> None:
     """A loan's card with the decisions its state allows."""
-    await say(update, context, await card(context, loan, press.lang), _decisions(loan, press.lang))
+    documents = await call(context.services.customers.documents, loan.borrower_id)
+    shown = loan_text(loan, Audience.STAFF, press.lang, Seen(documents=documents))
+    await say(update, context, shown, _decisions(loan, press.lang))
 
 
 _show_queue = queue(
@@ -59,36 +61,6 @@ _show_queue = queue(
     empty="admin.loans.empty",
 )
 """The first loans of a queue."""
-
-
-async def card(context: BotContext, loan: Loan, lang: str) -> str:
-    documents = await call(context.services.customers.documents, loan.borrower_id)
-    lines = [
-        text(
-            "admin.loan.card",
-            lang,
-            id=loan.id,
-            borrower=loan.borrower_id,
-            amount=Money(loan.amount),
-            months=loan.terms.months,
-            rate=percent(loan.terms.rate_bp),
-            method=loan.terms.method,
-            purpose=loan.purpose,
-            status=loan.status,
-            funded=Money(loan.funded),
-            investors=loan.investors,
-        )
-    ]
-    lines += [
-        text("admin.loan.document", lang, id=d.id, kind=d.kind, status=d.status)
-        for d in documents
-        if d.id in loan.documents
-    ]
-    lines += [
-        text("admin.loan.review", lang, by=r.by, outcome=text("loan.yes" if r.approved else "loan.no", lang))
-        for r in loan.reviews
-    ]
-    return "\n".join(lines)
 
 
 def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:

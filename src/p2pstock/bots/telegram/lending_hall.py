@@ -16,22 +16,19 @@ from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, que
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
+from p2pstock.bots.telegram.loan_card import Audience, Seen, hall_line, loan_text
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press
-from p2pstock.bots.telegram.product_cards import percent
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending import bidding
-from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.schedules import Installment, Method, total_interest
 from p2pstock.core.money import Money
-from p2pstock.core.names import name_of
 from p2pstock.core.people.customers import Customer
-from p2pstock.core.people.documents import DocumentKind
 
 INVEST_AMOUNT = "loan.invest_amount"
 HALL_PAGE = 5
@@ -52,7 +49,7 @@ async def _hall_page(context: BotContext, press: Press, number: int, shown: str)
     lang, shown = press.lang, shown or "all"
     page = await call(_hall_read, context.services, HALL_FILTERS[shown], number)
     lines = [text("loan.hall.title", lang, page=number + 1, filter=text(f"loan.filter.{shown}", lang))]
-    lines += [_hall_line(loan, lang) for loan in page.items] or [text("loan.hall.empty", lang)]
+    lines += [hall_line(loan, lang) for loan in page.items] or [text("loan.hall.empty", lang)]
     rows = [
         [button(text("loan.hall.button", lang, id=loan.id), cb.LoanStep("show", loan.id))]
         for loan in page.items
@@ -78,46 +75,14 @@ show_hall, turn_hall = HALL.show, HALL.turn
 """🏦 the hall's first page; ◀ ▶ or a filter under it: ``<page>`` or ``<page>:<filter>``."""
 
 
-def _hall_line(loan: Loan, lang: str) -> str:
-    return text(
-        "loan.hall.line",
-        lang,
-        id=loan.id,
-        amount=Money(loan.amount),
-        rate=percent(loan.terms.rate_bp),
-        months=loan.terms.months,
-        method=loan.terms.method,
-        progress=percent(loan.funded * 10_000 // loan.amount),
-        left=Money(loan.remainder),
-    )
-
-
 async def show_loan(update: Update, context: BotContext, press: Press) -> object:
     """A loan as investors see it, with 💰 unless it is the customer's own or no longer listed."""
     await query_of(update).answer()
     page = await attempt(update, context, press.lang, context.services.lending.loan_page, press.subject)
     invest = page.loan.status is LoanStatus.LISTED and page.loan.borrower_id != press.customer.id
     row = [button(text("loan.invest.button", press.lang), cb.LoanStep("inv", page.loan.id))] if invest else []
-    return await ended(update, context, _page_text(page, press.lang), keyboard(row))
-
-
-def _page_text(page: LoanPage, lang: str) -> str:
-    loan, facts = page.loan, page.borrower
-    kinds = ", ".join(name_of(DocumentKind(kind), lang) for kind in facts.qualifications) or "—"
-    low, high = loan.bid_range()
-    borrower = text(
-        "loan.page.borrower",
-        lang,
-        name=facts.name,
-        identity=text("loan.yes" if facts.identity_verified else "loan.no", lang),
-        phone=text("loan.yes" if facts.phone_verified else "loan.no", lang),
-        documents=kinds,
-        repaid=facts.loans_repaid,
-    )
-    bids = text("loan.page.bids", lang, low=Money(low), high=Money(high), step=Money(loan.product.bid_step))
-    return "\n".join(
-        [_hall_line(loan, lang), text("loan.page.purpose", lang, purpose=loan.purpose), bids, borrower]
-    )
+    shown = loan_text(page.loan, Audience.INVESTOR, press.lang, Seen(borrower=page.borrower))
+    return await ended(update, context, shown, keyboard(row))
 
 
 async def ask_amount(update: Update, context: BotContext, press: Press) -> object:

@@ -26,6 +26,7 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
+from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text, own_line
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
@@ -62,7 +63,7 @@ async def _mine_page(context: BotContext, press: Press, number: int, _: str) -> 
     borrowed = [loan for loan in page.items if isinstance(loan, Loan)]
     invested = [holding for holding in page.items if isinstance(holding, Holding)]
     lines = (
-        [text("loan.mine.borrowed", lang)] + [_loan_line(loan, lang) for loan in borrowed] if borrowed else []
+        [text("loan.mine.borrowed", lang)] + [own_line(loan, lang) for loan in borrowed] if borrowed else []
     )
     if invested:
         lines.append(text("loan.mine.invested", lang))
@@ -79,10 +80,6 @@ show_mine, turn_mine = MINE.show, MINE.turn
 """📒 the first page of the customer's loans and investments; ◀ ▶ under it: ``<page>``."""
 
 
-def _loan_line(loan: Loan, lang: str) -> str:
-    return text("loan.mine.loan", lang, id=loan.id, amount=Money(loan.amount), status=loan.status)
-
-
 def _holding_line(holding: Holding, lang: str) -> str:
     i = holding.investment
     return text(
@@ -97,28 +94,14 @@ def _holding_line(holding: Holding, lang: str) -> str:
     )
 
 
-def _installment_line(view: InstallmentView, lang: str) -> str:
-    i, late = view.installment, ""
-    if view.days_overdue:
-        bucket = code_name("bucket", view.bucket, lang)
-        late = text("loan.own.late", lang, days=view.days_overdue, bucket=bucket)
-    return text(
-        "loan.own.installment", lang, number=i.number, due=str(i.due), owed=Money(view.owed), late=late
-    )
-
-
 async def show_own_loan(update: Update, context: BotContext, press: Press) -> object:
     """The borrower's loan: its state, why it was turned down, its next unpaid installments."""
     loan = await _own_loan(update, context, press)
-    lines = [_loan_line(loan, press.lang)]
-    if loan.reason:
-        lines.append(text("loan.own.reason", press.lang, reason=loan.reason))
-    if loan.status is LoanStatus.REPAYING:
-        unpaid = await _unpaid(context, loan)
-        lines += [_installment_line(view, press.lang) for view in unpaid[:SHOWN_INSTALLMENTS]]
+    unpaid = await _unpaid(context, loan) if loan.status is LoanStatus.REPAYING else []
+    shown = loan_text(loan, Audience.BORROWER, press.lang, Seen(unpaid=unpaid[:SHOWN_INSTALLMENTS]))
     choices = OWN_BUTTONS.get(loan.status, ())
     row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
-    return await ended(update, context, "\n".join(lines), keyboard(row))
+    return await ended(update, context, shown, keyboard(row))
 
 
 async def ask_repay(update: Update, context: BotContext, press: Press) -> object:

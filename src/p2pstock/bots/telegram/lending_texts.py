@@ -30,10 +30,12 @@ LENDING_TEXTS: Texts = MappingProxyType(
         "loan.filter.equal_principal": both("等额本金", "equal principal"),
         "loan.filter.interest_only": both("先息后本", "interest only"),
         "loan.filter.bullet": both("到期还本付息", "all at maturity"),
+        "loan.card.terms": both(
+            "借款 {id}：{amount}，年化 {rate}，{months} 个月，{method}",
+            "Loan {id}: {amount} at {rate} a year over {months} months, {method}",
+        ),
         "loan.hall.line": both(
-            "借款 {id}：{amount}，年化 {rate}，{months} 个月，{method}；已投 {progress}，剩余可投 {left}",
-            "Loan {id}: {amount} at {rate} a year over {months} months, {method}; {progress} funded, "
-            "{left} left",
+            "{terms}；已投 {progress}，剩余可投 {left}", "{terms}; {progress} funded, {left} left"
         ),
         "loan.hall.button": both("查看 {id}", "Open {id}"),
         "loan.page.purpose": both("用途：{purpose}", "Purpose: {purpose}"),
@@ -150,10 +152,8 @@ LENDING_TEXTS: Texts = MappingProxyType(
             "Platform income: {income}",
         ),
         "admin.loan.card": both(
-            "借款 {id}（借款人 {borrower}）：{amount}，{months} 个月，年化 {rate}，{method}\n"
-            "用途：{purpose}\n状态：{status}；已投 {funded}（{investors} 人）",
-            "Loan {id} (borrower {borrower}): {amount} over {months} months at {rate}, {method}\n"
-            "Purpose: {purpose}\nStatus: {status}; funded {funded} by {investors} investor(s)",
+            "借款人 {borrower}；状态：{status}；已投 {funded}（{investors} 人）",
+            "Borrower {borrower}; status: {status}; funded {funded} by {investors} investor(s)",
         ),
         "admin.loan.document": both("材料 {id}：{kind}，{status}", "Document {id}: {kind}, {status}"),
         "admin.loan.review": both("审核：{by}，通过 {outcome}", "Review by {by}: approved {outcome}"),
