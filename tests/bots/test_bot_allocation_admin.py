@@ -200,11 +200,12 @@ def test_a_reviewer_records_the_phone_call_and_confirms_the_allocation(admins: A
     assert button_data(listing) == [f"a:al_show:{allocation.id}"]
     [card] = sent_in(bot, marks, "card")
     lines = card["text"].splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         f"Allocation {allocation.id}: under review",
         "Customer: alice 张三 ***8000",
-        "Product: 按天配资 [daily] (version 1), term 5 trading days (daily)",
+        "Product: 按天配资 [daily] (version 1, daily)",
         "Deposit D ¥10,000.00 × leverage 5 = allocated B ¥50,000.00",
+        "Term 5 trading days · fee ¥30.00 per trading day",
     ]
     assert "Payments: deposit ¥10,000.00 ✓, risk fund ¥250.00 ✓" in lines
     assert "Phone calls: none yet" in lines

@@ -41,8 +41,7 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     "admin.alloc.card.head": both("配资 {id}：{status}", "Allocation {id}: {status}"),
     "admin.alloc.card.customer": both("客户：{customer}", "Customer: {customer}"),
     "admin.alloc.card.product": both(
-        "产品：{product}（第 {version} 版），期限 {term} {unit}（{mode}）",
-        "Product: {product} (version {version}), term {term} {unit} ({mode})",
+        "产品：{product}（第 {version} 版，{mode}）", "Product: {product} (version {version}, {mode})"
     ),
     "admin.alloc.card.funds": both(
         "保证金 D {deposit} × 杠杆 {leverage} = 配资 B {allocated}",

@@ -61,9 +61,8 @@ def _head(a: Allocation, r: Reader) -> Iterator[Line]:
     if r.staff:
         yield STAFF + "head", {"id": a.id, "status": a.status}
         yield STAFF + "customer", {"customer": " ".join(filter(None, (a.customer_id, *r.who)))}
-        product, unit = f"{a.product.name} [{a.product.code}]", term_unit(a.mode, r.lang)
-        terms = {"term": a.term, "unit": unit, "mode": a.mode}
-        yield STAFF + "product", {"product": product, "version": a.product.version, **terms}
+        product = f"{a.product.name} [{a.product.code}]"
+        yield STAFF + "product", {"product": product, "version": a.product.version, "mode": a.mode}
     else:
         yield DETAIL + "title", {"id": a.id, "name": a.product.name, "mode": a.mode}
         yield DETAIL + "status", {"status": a.status}
