@@ -192,7 +192,7 @@ def problem_lines(problems: tuple[NoticeProblem, ...], lang: str) -> list[str]:
         )
         for p in problems[:PROBLEMS_TOLD]
     ]
-    lines.append(text("admin.cal.send_again", lang))
+    lines.append(text("file.send_again", lang))
     return lines
 
 
@@ -223,6 +223,5 @@ DESK = Desk(
         "cal_day": asking(STEP, DAY, "admin.cal.ask_day"),
     },
     PERMISSION,
-    STEP,
     typed=(typing(STEP, NOTICE, got_notice, reads=TEXT_OR_FILE), typing(STEP, DAY, got_day, read_day_line)),
 )

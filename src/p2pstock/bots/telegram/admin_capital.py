@@ -97,6 +97,5 @@ async def _move(update: Update, context: BotContext, press: Press) -> object:
 DESK = Desk(
     {"cap_move": _ask_move, "cap_ok": _move},
     Permission.CAPITAL_MANAGE,
-    STEP,
     typed=(typing(STEP, MOVE, got_move, read_move),),
 )

@@ -252,7 +252,7 @@ def problem_lines(problems: tuple[FileProblem, ...], lang: str) -> list[str]:
     lines += [
         text("admin.pd.problem", lang, where=p.where, why=_why(p, lang)) for p in problems[:PROBLEMS_TOLD]
     ]
-    lines.append(text("admin.pd.send_again", lang))
+    lines.append(text("file.send_again", lang))
     return lines
 
 
@@ -273,6 +273,5 @@ DESK = Desk(
         "pd_edit": _start_edit,
     },
     Permission.PRODUCT_MANAGE,
-    STEP,
     typed=(typing(STEP, FILE, got_file, reads=TEXT_OR_FILE), typing(STEP, FIELD, got_field)),
 )

@@ -110,8 +110,7 @@ async def got_statement(typed: Typed, _: Kept, __: str) -> object:
     """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
     file waited for)."""
     lang, context = typed.lang, typed.context
-    told = ("admin.alloc.file_too_big", "admin.alloc.not_utf8")
-    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, told=told)
+    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, not_utf8="admin.alloc.not_utf8")
     report = await call(context.services.allocations.import_statement, statement, by=typed.admin.id)
     if not report.ok:
         await said(typed.update, context, _refused(report, lang))

@@ -170,7 +170,7 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask)
 async def _asked_about(typed: Typed, ask: Ask) -> Allocation:
     """The allocation a side request being typed is about (as it is now)."""
     allocations = typed.context.services.allocations
-    return await typed.attempt(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
+    return await call(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
 
 
 async def _running(update: Update, context: BotContext, press: Press) -> Allocation:

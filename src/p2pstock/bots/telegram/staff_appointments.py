@@ -314,7 +314,6 @@ DESK = Desk(
         "off_ok": _deactivate,
         "off_keep": _keep,
     },
-    waits=APPOINTMENT,
     check=_check,
     typed=(
         typing(APPOINTMENT, APPOINT_ID, got_new_id),

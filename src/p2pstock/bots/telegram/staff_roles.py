@@ -225,11 +225,6 @@ async def got_role_description(typed: Typed, kept: Kept, description: str) -> ob
     return END
 
 
-def use_buttons(typed: Typed, _: Kept) -> Again:
-    """A message while the role's permissions are being chosen: they are chosen with the buttons."""
-    return Again("admin.define.use_buttons")
-
-
 def _choose_permissions(draft: _Draft, lang: str) -> str:
     return text("admin.define.choose_permissions", lang, role=draft.name)
 
@@ -251,11 +246,10 @@ def _permission_buttons(draft: _Draft, lang: str) -> InlineKeyboardMarkup:
 DESK = Desk(
     {"rd_perm": _toggle_permission, "rd_done": _ask_description, "rd_skip": _skip_description},
     Permission.ROLE_MANAGE,
-    DRAFT,
     _check,
     typed=(
         typing(DRAFT, ROLE_NAME, got_role_name, role_named),
-        typing(DRAFT, ROLE_PERMISSIONS, got_role_description, use_buttons),  # the buttons choose them
+        typing(DRAFT, ROLE_PERMISSIONS, otherwise=Again("admin.define.use_buttons")),  # chosen with buttons
         typing(DRAFT, ROLE_DESCRIPTION, got_role_description, described),
     ),
 )
