@@ -20,16 +20,16 @@ import contextlib
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    END,
     TEXT_OR_FILE,
     Desk,
     Kept,
     asking,
+    confirmed,
     require,
-    take_confirmed,
     to_confirm,
     typed_or_sent,
     typing,
@@ -47,7 +47,6 @@ from p2pstock.core.allocation.trading_days import YearView
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
-END = ConversationHandler.END
 NOTICE = "admin.cal_notice"
 DAY = "admin.cal_day"
 STEP = "admin_calendar"
@@ -80,15 +79,12 @@ async def _show_year(update: Update, context: BotContext, press: Press) -> objec
     return END
 
 
-async def _load(update: Update, context: BotContext, press: Press) -> object:
+@confirmed
+async def _load(context: BotContext, press: Press, waited: Kept) -> str:
     """The load button under a notice that was read: the notice waiting for it is loaded."""
-    waited = await take_confirmed(update, context, press)
-    if waited is None:
-        return END
     notice, year = str(waited["notice"]), int(waited["year"])
     load = await call(context.services.trading_days.load_year, notice, by=press.admin.id, year=year)
-    await say(update, context, text("admin.cal.loaded", press.lang, year=load.year, version=load.version))
-    return END
+    return text("admin.cal.loaded", press.lang, year=load.year, version=load.version)
 
 
 async def got_notice(typed: Typed, _: Kept, __: str) -> object:

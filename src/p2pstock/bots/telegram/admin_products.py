@@ -20,16 +20,16 @@ import io
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    END,
     TEXT_OR_FILE,
     Desk,
     Kept,
     asking,
+    confirmed,
     deciding,
-    take_confirmed,
     to_confirm,
     typed_or_sent,
     typing,
@@ -56,7 +56,6 @@ from p2pstock.core.lending.catalog import LoanCatalog
 from p2pstock.core.lending.ports import LoanCatalogEntry
 from p2pstock.core.people.permissions import Permission
 
-END = ConversationHandler.END
 FILE = "admin.pd_file"
 FIELD = "admin.pd_field"
 STEP = "admin_products"
@@ -119,10 +118,8 @@ async def _preview(typed: Typed, products: CatalogFile, content: str) -> object:
     return await to_confirm(typed, "\n\n".join(parts), confirm=("admin.pd.publish", "pd_ok"), file=content)
 
 
-async def _publish(update: Update, context: BotContext, press: Press) -> object:
-    waited = await take_confirmed(update, context, press)
-    if waited is None:
-        return END
+@confirmed
+async def _publish(context: BotContext, press: Press, waited: Kept) -> str:
     done = await call(context.services.product_files.publish, str(waited["file"]), by=press.admin.id)
     lines = [text("admin.pd.published", press.lang)]
     lines += [
@@ -134,8 +131,7 @@ async def _publish(update: Update, context: BotContext, press: Press) -> object:
         )
         for item in done
     ]
-    await say(update, context, "\n".join(lines))
-    return END
+    return "\n".join(lines)
 
 
 @deciding

@@ -241,15 +241,20 @@ async def to_confirm(typed: Typed, message: str, *, confirm: tuple[str, str], **
     return END
 
 
-async def take_confirmed(update: Update, context: BotContext, press: Press) -> dict[str, Any] | None:
-    """What a confirm button's step waited with, its buttons taken off; ``None`` (told as outdated) when
-    the button is not the one it waited for."""
-    kept = waited(press)
-    if kept.get("step") != "confirm" or kept.get("token") != press.subject:
-        await say(update, context, text("outdated", press.lang))
-        return None
-    await drop_buttons(update)
-    return kept
+def confirmed(carry: Callable[[BotContext, Press, Kept], Awaitable[str]]) -> Step:
+    """The step of the button ``to_confirm`` shows: its buttons taken off, ``carry(context, press, kept)``
+    done with what it kept and what it did told; any other button is told as outdated."""
+
+    async def step(update: Update, context: BotContext, press: Press) -> object:
+        kept = waited(press)
+        if kept.get("step") != "confirm" or kept.get("token") != press.subject:
+            await say(update, context, text("outdated", press.lang))
+            return END
+        await drop_buttons(update)
+        await say(update, context, await carry(context, press, kept))
+        return END
+
+    return step
 
 
 # -- what is shown ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from p2pstock.bots.telegram.admin_steps import (
     Kept,
     Outdated,
     asking,
+    deciding,
     fitting,
     said,
     typing,
@@ -181,12 +182,12 @@ async def _choose_role(update: Update, context: BotContext, press: Press) -> obj
     return END
 
 
-async def _appoint(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _appoint(context: BotContext, press: Press) -> str:
     new_id, telegram, role = _staff(press).appointed(press.subject)
     staff = context.services.staff
     done = await call(staff.appoint, new_id, [role], by=press.admin.id, telegram_user_id=telegram)
-    await _done(update, context, press.lang, done, "admin.appoint.done", roles=[role])
-    return END
+    return _done(press.lang, done, "admin.appoint.done", roles=[role])
 
 
 async def _toggle_role(update: Update, context: BotContext, press: Press) -> object:
@@ -199,7 +200,8 @@ async def _toggle_role(update: Update, context: BotContext, press: Press) -> obj
         await say(update, context, message)
         return END
     done = await call(context.services.staff.change_roles, target.id, roles, by=press.admin.id)
-    await _done(update, context, lang, done, "admin.change.done", roles=roles)
+    await drop_buttons(update)
+    await say(update, context, _done(lang, done, "admin.change.done", roles=roles))
     return END
 
 
@@ -212,17 +214,16 @@ async def _confirm_deactivation(update: Update, context: BotContext, press: Pres
     return END
 
 
-async def _deactivate(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _deactivate(context: BotContext, press: Press) -> str:
     target = _staff(press).active(press.subject)
     done = await call(context.services.staff.deactivate, target.id, by=press.admin.id)
-    await _done(update, context, press.lang, done, "admin.deactivate.done")
-    return END
+    return _done(press.lang, done, "admin.deactivate.done")
 
 
-async def _keep(update: Update, context: BotContext, press: Press) -> object:
-    await drop_buttons(update)
-    await say(update, context, text("cancelled", press.lang))
-    return END
+@deciding
+async def _keep(context: BotContext, press: Press) -> str:
+    return text("cancelled", press.lang)
 
 
 # -- the appointment's id and Telegram user id, typed ---------------------------------------------------
@@ -286,22 +287,13 @@ async def _offer(
     await say(update, context, intro, InlineKeyboardMarkup(rows[:LISTED]))
 
 
-async def _done(
-    update: Update,
-    context: BotContext,
-    lang: str,
-    done: Administrator | ApprovalRequest,
-    key: str,
-    **asked: object,
-) -> None:
-    """The change carried out, or the request it waits in for a second administrator (``asked``: what the
-    request holds when it is the one for this change)."""
-    await drop_buttons(update)
+def _done(lang: str, done: Administrator | ApprovalRequest, key: str, **asked: object) -> str:
+    """The change carried out (text ``key``), or the request it waits in for a second administrator
+    (``asked``: what the request holds when it is the one for this change)."""
     if isinstance(done, ApprovalRequest):
         told = "admin.roles.waiting" if done.carries(**asked) else "admin.roles.other_waiting"
-        await say(update, context, text(told, lang, admin=done.target, approval=done.id))
-    else:
-        await say(update, context, text(key, lang, admin=done.id, roles=roles_of(done, lang)))
+        return text(told, lang, admin=done.target, approval=done.id)
+    return text(key, lang, admin=done.id, roles=roles_of(done, lang))
 
 
 DESK = Desk(
