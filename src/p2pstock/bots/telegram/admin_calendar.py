@@ -23,7 +23,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
-    END,
     TEXT_OR_FILE,
     Desk,
     Kept,
@@ -35,7 +34,7 @@ from p2pstock.bots.telegram.admin_steps import (
     typing,
     when,
 )
-from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.context import BotContext, call, ended
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
@@ -69,14 +68,12 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         [button(text("admin.cal.load", lang), cb.AdminAction("cal_load", "-"))],
         [button(text("admin.cal.decide", lang), cb.AdminAction("cal_day", "-"))],
     ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 async def _show_year(update: Update, context: BotContext, press: Press) -> object:
     view = await call(context.services.trading_days.year, int(press.subject))
-    await say(update, context, "\n".join(year_lines(context, view, press.lang)))
-    return END
+    return await ended(update, context, "\n".join(year_lines(context, view, press.lang)))
 
 
 @confirmed

@@ -15,8 +15,8 @@ import contextlib
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Kept, confirmed, to_confirm, typing, wait
-from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.admin_steps import Desk, Kept, confirmed, to_confirm, typing, wait
+from p2pstock.bots.telegram.context import BotContext, call, ended, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -43,14 +43,9 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         for lent in position.lent
     ]
     lines.append(text("admin.cap.total", lang, amount=position.lent_total))
-    rows = [
-        [
-            button(text("admin.cap.fund", lang), cb.AdminAction("cap_move", "in")),
-            button(text("admin.cap.take_out", lang), cb.AdminAction("cap_move", "out")),
-        ]
-    ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    fund = button(text("admin.cap.fund", lang), cb.AdminAction("cap_move", "in"))
+    take_out = button(text("admin.cap.take_out", lang), cb.AdminAction("cap_move", "out"))
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup([[fund, take_out]]))
 
 
 async def _ask_move(update: Update, context: BotContext, press: Press) -> object:

@@ -34,7 +34,7 @@ from p2pstock.bots.telegram.admin_steps import (
     typed_or_sent,
     typing,
 )
-from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, say
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, ended, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
@@ -93,8 +93,7 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         ],
         [button(text("admin.pd.export", lang), cb.AdminAction("pd_export", "-"))],
     ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 async def got_file(typed: Typed, _: Kept, __: str) -> object:
@@ -173,8 +172,7 @@ async def _start_edit(update: Update, context: BotContext, press: Press) -> obje
     )
     product = next((entry.product for entry in entries if entry.product.code == code), None)
     if product is None:
-        await say(update, context, text("outdated", press.lang))
-        return END
+        return await ended(update, context, text("outdated", press.lang))
     fields, _make = KINDS[kind]
     current = {f.key: f.show(getattr(product, f.attribute)) for f in fields}
     pending = {"step": FIELD, "kind": kind, "index": 1, "values": {"code": code}, "current": current}

@@ -1,10 +1,10 @@
 """What the administrators' desks of the bot share: a desk declares its buttons (verb → step), the
-permission they need, the user-state key its typed steps wait under (a message is for that step only
-while it waits: any other button, command or /cancel drops it, see ``admin.py``), those typed steps
-(typed.py, declared with ``typing``) and the buttons that ask for a reason; ``on_button`` is the one way
-a press reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``take_confirmed`` hold
-what a typed step read for its confirm button; ``queue``, ``said`` and ``decision`` show queues, lines
-and buttons."""
+permission they need, its typed steps (typed.py, declared with ``typing``), all waiting under one
+user-state key (a message is for such a step only while it waits: any other button, command or /cancel
+drops it, see ``admin.py``), and the buttons that ask for a reason; ``on_button`` is the one way a press
+reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``confirmed`` hold what a typed
+step read for its confirm button and carry it out; ``deciding`` carries out a decision at once;
+``queue``, ``said`` and ``decision`` show queues, lines and buttons."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from p2pstock.bots.telegram.context import (
     call,
     chunks,
     drop_buttons,
+    ended,
     handled,
     outdated,
     query_of,
@@ -128,8 +129,7 @@ def deciding(decide: Callable[[BotContext, Press], Awaitable[str]]) -> Step:
     async def step(update: Update, context: BotContext, press: Press) -> object:
         message = await decide(context, press)
         await drop_buttons(update)
-        await say(update, context, message)
-        return END
+        return await ended(update, context, message)
 
     return step
 
@@ -231,7 +231,7 @@ async def typed_or_sent(
 
 async def to_confirm(typed: Typed, message: str, *, confirm: tuple[str, str], **kept: object) -> object:
     """``message`` with the one button that confirms it (``confirm``: its label and verb); what it confirms
-    waits under the step's key with a new token the button names (``take_confirmed``). END."""
+    waits under the step's key with a new token the button names (``confirmed``). END."""
     token = new_token()
     typed.state[typed.key or ""] = {"step": "confirm", "token": token, **kept}
     label, verb = confirm
@@ -248,11 +248,9 @@ def confirmed(carry: Callable[[BotContext, Press, Kept], Awaitable[str]]) -> Ste
     async def step(update: Update, context: BotContext, press: Press) -> object:
         kept = waited(press)
         if kept.get("step") != "confirm" or kept.get("token") != press.subject:
-            await say(update, context, text("outdated", press.lang))
-            return END
+            return await ended(update, context, text("outdated", press.lang))
         await drop_buttons(update)
-        await say(update, context, await carry(context, press, kept))
-        return END
+        return await ended(update, context, await carry(context, press, kept))
 
     return step
 

@@ -12,7 +12,7 @@ from p2pstock.bots.telegram.context import BotContext, call, ended, query_of, sa
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import file_size, text
-from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, nothing
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, line, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
@@ -138,10 +138,6 @@ async def _real_name(typed: Typed) -> str:
     return name
 
 
-def _number(typed: Typed, _: str) -> str:
-    return typed.text.strip()
-
-
 async def _submit_identity(typed: Typed, name: str, number: str) -> object:
     """The resident ID number, submitted with the name; only its masked form is ever shown back."""
     lang, customers = typed.lang, typed.context.services.customers
@@ -215,7 +211,7 @@ TYPED: TypedSteps = (
     TypedStep(PHONE_CODE, None, nothing, _own_phone, _send_code, filters.CONTACT),
     TypedStep(PHONE_CODE, PHONE, _phone, _code, _confirm_phone),
     TypedStep(IDENTITY_NAME, None, nothing, _name, _ask_number),
-    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, _number, _submit_identity),
+    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, line, _submit_identity),
     TypedStep(DOCUMENT_FILE, DOCUMENT_KIND, _kind, _file, _upload, _FILES, Again("documents.need_file")),
 )
 """The number shared (and shared again while the code is awaited), the code, the name, the resident ID
