@@ -114,7 +114,6 @@ ALL_DESKS = (
             verb: asking(REJECTION, REASON, rejection.prompt, kept={"verb": verb})
             for verb, rejection in REJECTIONS.items()
         },
-        waits=REJECTION,
         typed=(typing(REJECTION, REASON, got_reason),),
     ),
     *DESKS,

@@ -20,7 +20,6 @@ import contextlib
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
@@ -28,14 +27,14 @@ from p2pstock.bots.telegram.admin_steps import (
     Desk,
     Kept,
     asking,
+    confirmed,
     require,
-    take_confirmed,
     to_confirm,
     typed_or_sent,
     typing,
     when,
 )
-from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.context import BotContext, call, ended
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.platform_time import today
 from p2pstock.bots.telegram.press import Press
@@ -47,7 +46,6 @@ from p2pstock.core.allocation.trading_days import YearView
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import MAX_REASON
 
-END = ConversationHandler.END
 NOTICE = "admin.cal_notice"
 DAY = "admin.cal_day"
 STEP = "admin_calendar"
@@ -70,25 +68,20 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         [button(text("admin.cal.load", lang), cb.AdminAction("cal_load", "-"))],
         [button(text("admin.cal.decide", lang), cb.AdminAction("cal_day", "-"))],
     ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 async def _show_year(update: Update, context: BotContext, press: Press) -> object:
     view = await call(context.services.trading_days.year, int(press.subject))
-    await say(update, context, "\n".join(year_lines(context, view, press.lang)))
-    return END
+    return await ended(update, context, "\n".join(year_lines(context, view, press.lang)))
 
 
-async def _load(update: Update, context: BotContext, press: Press) -> object:
+@confirmed
+async def _load(context: BotContext, press: Press, waited: Kept) -> str:
     """The load button under a notice that was read: the notice waiting for it is loaded."""
-    waited = await take_confirmed(update, context, press)
-    if waited is None:
-        return END
     notice, year = str(waited["notice"]), int(waited["year"])
     load = await call(context.services.trading_days.load_year, notice, by=press.admin.id, year=year)
-    await say(update, context, text("admin.cal.loaded", press.lang, year=load.year, version=load.version))
-    return END
+    return text("admin.cal.loaded", press.lang, year=load.year, version=load.version)
 
 
 async def got_notice(typed: Typed, _: Kept, __: str) -> object:
@@ -192,7 +185,7 @@ def problem_lines(problems: tuple[NoticeProblem, ...], lang: str) -> list[str]:
         )
         for p in problems[:PROBLEMS_TOLD]
     ]
-    lines.append(text("admin.cal.send_again", lang))
+    lines.append(text("file.send_again", lang))
     return lines
 
 
@@ -223,6 +216,5 @@ DESK = Desk(
         "cal_day": asking(STEP, DAY, "admin.cal.ask_day"),
     },
     PERMISSION,
-    STEP,
     typed=(typing(STEP, NOTICE, got_notice, reads=TEXT_OR_FILE), typing(STEP, DAY, got_day, read_day_line)),
 )

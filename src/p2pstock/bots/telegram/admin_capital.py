@@ -13,11 +13,10 @@ from __future__ import annotations
 import contextlib
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import Desk, Kept, take_confirmed, to_confirm, typing, wait
-from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.admin_steps import Desk, Kept, confirmed, to_confirm, typing, wait
+from p2pstock.bots.telegram.context import BotContext, call, ended, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
@@ -28,7 +27,6 @@ from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_name
 
-END = ConversationHandler.END
 MOVE = "admin.cap_move"
 STEP = "admin_capital"
 """The user-state key: ``{"step": MOVE, "subject": "in" | "out"}`` while the line is asked for, then
@@ -45,14 +43,9 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         for lent in position.lent
     ]
     lines.append(text("admin.cap.total", lang, amount=position.lent_total))
-    rows = [
-        [
-            button(text("admin.cap.fund", lang), cb.AdminAction("cap_move", "in")),
-            button(text("admin.cap.take_out", lang), cb.AdminAction("cap_move", "out")),
-        ]
-    ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    fund = button(text("admin.cap.fund", lang), cb.AdminAction("cap_move", "in"))
+    take_out = button(text("admin.cap.take_out", lang), cb.AdminAction("cap_move", "out"))
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup([[fund, take_out]]))
 
 
 async def _ask_move(update: Update, context: BotContext, press: Press) -> object:
@@ -77,26 +70,19 @@ def read_move(typed: Typed, _: object = None) -> tuple[Money, str] | Again:
     return Again("admin.cap.format")
 
 
-async def _move(update: Update, context: BotContext, press: Press) -> object:
-    waited = await take_confirmed(update, context, press)
-    if waited is None:
-        return END
+@confirmed
+async def _move(context: BotContext, press: Press, waited: Kept) -> str:
     capital = context.services.capital
     move = capital.fund if waited.get("into") is True else capital.take_out
     amount = int(waited["amount"])
     done = await call(move, amount, reference=str(waited["reference"]), by=press.admin.id)
     if isinstance(done, ApprovalRequest):
-        await say(
-            update, context, text("admin.cap.waiting", press.lang, amount=Money(amount), approval=done.id)
-        )
-    else:
-        await say(update, context, text("admin.cap.done", press.lang, available=done))
-    return END
+        return text("admin.cap.waiting", press.lang, amount=Money(amount), approval=done.id)
+    return text("admin.cap.done", press.lang, available=done)
 
 
 DESK = Desk(
     {"cap_move": _ask_move, "cap_ok": _move},
     Permission.CAPITAL_MANAGE,
-    STEP,
     typed=(typing(STEP, MOVE, got_move, read_move),),
 )

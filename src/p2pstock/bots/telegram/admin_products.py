@@ -20,21 +20,21 @@ import io
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
+    END,
     TEXT_OR_FILE,
     Desk,
     Kept,
     asking,
+    confirmed,
     deciding,
-    take_confirmed,
     to_confirm,
     typed_or_sent,
     typing,
 )
-from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, say
+from p2pstock.bots.telegram.context import BotContext, call, chat_id_of, ended, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import loan_products_text, rate_table_text
@@ -56,7 +56,6 @@ from p2pstock.core.lending.catalog import LoanCatalog
 from p2pstock.core.lending.ports import LoanCatalogEntry
 from p2pstock.core.people.permissions import Permission
 
-END = ConversationHandler.END
 FILE = "admin.pd_file"
 FIELD = "admin.pd_field"
 STEP = "admin_products"
@@ -94,8 +93,7 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
         ],
         [button(text("admin.pd.export", lang), cb.AdminAction("pd_export", "-"))],
     ]
-    await say(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
-    return END
+    return await ended(update, context, "\n".join(lines), InlineKeyboardMarkup(rows))
 
 
 async def got_file(typed: Typed, _: Kept, __: str) -> object:
@@ -119,10 +117,8 @@ async def _preview(typed: Typed, products: CatalogFile, content: str) -> object:
     return await to_confirm(typed, "\n\n".join(parts), confirm=("admin.pd.publish", "pd_ok"), file=content)
 
 
-async def _publish(update: Update, context: BotContext, press: Press) -> object:
-    waited = await take_confirmed(update, context, press)
-    if waited is None:
-        return END
+@confirmed
+async def _publish(context: BotContext, press: Press, waited: Kept) -> str:
     done = await call(context.services.product_files.publish, str(waited["file"]), by=press.admin.id)
     lines = [text("admin.pd.published", press.lang)]
     lines += [
@@ -134,8 +130,7 @@ async def _publish(update: Update, context: BotContext, press: Press) -> object:
         )
         for item in done
     ]
-    await say(update, context, "\n".join(lines))
-    return END
+    return "\n".join(lines)
 
 
 @deciding
@@ -177,8 +172,7 @@ async def _start_edit(update: Update, context: BotContext, press: Press) -> obje
     )
     product = next((entry.product for entry in entries if entry.product.code == code), None)
     if product is None:
-        await say(update, context, text("outdated", press.lang))
-        return END
+        return await ended(update, context, text("outdated", press.lang))
     fields, _make = KINDS[kind]
     current = {f.key: f.show(getattr(product, f.attribute)) for f in fields}
     pending = {"step": FIELD, "kind": kind, "index": 1, "values": {"code": code}, "current": current}
@@ -252,7 +246,7 @@ def problem_lines(problems: tuple[FileProblem, ...], lang: str) -> list[str]:
     lines += [
         text("admin.pd.problem", lang, where=p.where, why=_why(p, lang)) for p in problems[:PROBLEMS_TOLD]
     ]
-    lines.append(text("admin.pd.send_again", lang))
+    lines.append(text("file.send_again", lang))
     return lines
 
 
@@ -273,6 +267,5 @@ DESK = Desk(
         "pd_edit": _start_edit,
     },
     Permission.PRODUCT_MANAGE,
-    STEP,
     typed=(typing(STEP, FILE, got_file, reads=TEXT_OR_FILE), typing(STEP, FIELD, got_field)),
 )

@@ -1,10 +1,10 @@
 """What the administrators' desks of the bot share: a desk declares its buttons (verb → step), the
-permission they need, the user-state key its typed steps wait under (a message is for that step only
-while it waits: any other button, command or /cancel drops it, see ``admin.py``), those typed steps
-(typed.py, declared with ``typing``) and the buttons that ask for a reason; ``on_button`` is the one way
-a press reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``take_confirmed`` hold
-what a typed step read for its confirm button; ``queue``, ``said`` and ``decision`` show queues, lines
-and buttons."""
+permission they need, its typed steps (typed.py, declared with ``typing``), all waiting under one
+user-state key (a message is for such a step only while it waits: any other button, command or /cancel
+drops it, see ``admin.py``), and the buttons that ask for a reason; ``on_button`` is the one way a press
+reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``confirmed`` hold what a typed
+step read for its confirm button and carry it out; ``deciding`` carries out a decision at once;
+``queue``, ``said`` and ``decision`` show queues, lines and buttons."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from p2pstock.bots.telegram.context import (
     call,
     chunks,
     drop_buttons,
+    ended,
     handled,
     outdated,
     query_of,
@@ -33,7 +34,7 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step, Steps
-from p2pstock.bots.telegram.texts import text
+from p2pstock.bots.telegram.texts import file_size, text
 from p2pstock.bots.telegram.typed import TEXT, Again, NotWaiting, Typed, TypedStep, TypedSteps, line
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.people.permissions import Permission, PermissionDenied
@@ -68,19 +69,28 @@ class Rejection:
     prompt: str = "admin.ask_reason"
 
 
+def _one_key(_desk: object, _attribute: object, typed: TypedSteps) -> None:
+    if len({step.key for step in typed}) > 1:
+        raise ValueError("a desk's typed steps wait under one key")
+
+
 @attrs.frozen
 class Desk:
     """An administrator's desk: its buttons (verb → step); the permission all of them need, checked
-    first (``None``: core checks on every call); the user-state key its typed steps wait under (what
-    waited there is the press's ``waiting``); what is looked up before the press is answered; its typed
-    steps; its buttons that ask for a reason."""
+    first (``None``: core checks on every call); what is looked up before the press is answered; its typed
+    steps, all waiting under one user-state key (``waits``); its buttons that ask for a reason."""
 
     steps: Steps
     permission: Permission | None = None
-    waits: str | None = None
     check: Check | None = None
-    typed: TypedSteps = ()
+    typed: TypedSteps = attrs.field(default=(), validator=_one_key)
     rejections: Mapping[str, Rejection] = attrs.field(factory=dict)
+
+    @property
+    def waits(self) -> str | None:
+        """The user-state key the desk's typed steps wait under (what waited there is a press's
+        ``waiting``)."""
+        return next((step.key for step in self.typed), None)
 
 
 async def on_button(update: Update, context: BotContext, desk: Desk, verb: str, press: Press) -> object:
@@ -119,8 +129,7 @@ def deciding(decide: Callable[[BotContext, Press], Awaitable[str]]) -> Step:
     async def step(update: Update, context: BotContext, press: Press) -> object:
         message = await decide(context, press)
         await drop_buttons(update)
-        await say(update, context, message)
-        return END
+        return await ended(update, context, message)
 
     return step
 
@@ -168,15 +177,15 @@ Kept = dict[str, Any]
 def typing(
     key: str,
     state: str,
-    then: Callable[[Typed, Kept, T], Awaitable[object]],
+    then: Callable[[Typed, Kept, T], Awaitable[object]] | None = None,
     parse: Callable[[Typed, Kept], T | Again] = line,  # type: ignore[assignment]
     *,
     reads: filters.BaseFilter = TEXT,
     otherwise: Again | None = None,
 ) -> TypedStep[Kept, T]:
     """An administrator's typed step ``state``, waiting under ``key``: what ``reads`` (text by default)
-    read by ``parse`` (the line typed by default) and handed to ``then``; any other message told
-    ``otherwise``."""
+    read by ``parse`` (the line typed by default) and handed to ``then`` (``None``: no message is read,
+    the step's answer is a button); any other message told ``otherwise``."""
     return TypedStep(state, key, _at(state), parse, then, reads, otherwise, administrator_of)
 
 
@@ -199,20 +208,18 @@ def waited(press: Press) -> dict[str, Any]:
 
 MAX_FILE_BYTES = 64 * 1024
 """The largest text file a back-office step reads (a notice of closures, a product file)."""
-FILE_TEXTS = ("admin.file.too_big", "admin.file.not_utf8")
 
 
 async def typed_or_sent(
-    typed: Typed, *, largest: int = MAX_FILE_BYTES, told: tuple[str, str] = FILE_TEXTS
+    typed: Typed, *, largest: int = MAX_FILE_BYTES, not_utf8: str = "file.not_utf8"
 ) -> str:
     """The text of the message: typed, or a UTF-8 file sent as a document; a file larger than ``largest``
-    bytes or not UTF-8 is told (``told``: those texts, with the limit in ``kb`` and ``mb``), and the step
-    waits for another."""
-    document, (too_big, not_utf8) = typed.message.document, told
+    bytes, or not UTF-8 (text ``not_utf8``), is told, and the step waits for another."""
+    document = typed.message.document
     if document is None:
         return typed.text
     if document.file_size is not None and document.file_size > largest:
-        await typed.tell(too_big, kb=largest >> 10, mb=largest >> 20)
+        await typed.tell("file.too_big", size=file_size(largest))
         handled(None)
     content = bytes(await (await typed.context.bot.get_file(document.file_id)).download_as_bytearray())
     try:
@@ -224,7 +231,7 @@ async def typed_or_sent(
 
 async def to_confirm(typed: Typed, message: str, *, confirm: tuple[str, str], **kept: object) -> object:
     """``message`` with the one button that confirms it (``confirm``: its label and verb); what it confirms
-    waits under the step's key with a new token the button names (``take_confirmed``). END."""
+    waits under the step's key with a new token the button names (``confirmed``). END."""
     token = new_token()
     typed.state[typed.key or ""] = {"step": "confirm", "token": token, **kept}
     label, verb = confirm
@@ -234,15 +241,18 @@ async def to_confirm(typed: Typed, message: str, *, confirm: tuple[str, str], **
     return END
 
 
-async def take_confirmed(update: Update, context: BotContext, press: Press) -> dict[str, Any] | None:
-    """What a confirm button's step waited with, its buttons taken off; ``None`` (told as outdated) when
-    the button is not the one it waited for."""
-    kept = waited(press)
-    if kept.get("step") != "confirm" or kept.get("token") != press.subject:
-        await say(update, context, text("outdated", press.lang))
-        return None
-    await drop_buttons(update)
-    return kept
+def confirmed(carry: Callable[[BotContext, Press, Kept], Awaitable[str]]) -> Step:
+    """The step of the button ``to_confirm`` shows: its buttons taken off, ``carry(context, press, kept)``
+    done with what it kept and what it did told; any other button is told as outdated."""
+
+    async def step(update: Update, context: BotContext, press: Press) -> object:
+        kept = waited(press)
+        if kept.get("step") != "confirm" or kept.get("token") != press.subject:
+            return await ended(update, context, text("outdated", press.lang))
+        await drop_buttons(update)
+        return await ended(update, context, await carry(context, press, kept))
+
+    return step
 
 
 # -- what is shown ------------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from p2pstock.bots.telegram.allocation_admin_card import (
     DAILY,
     REVIEW,
     SETTLE,
-    STEP,
     risk_name,
     show_card,
 )
@@ -139,7 +138,6 @@ DESK = Desk(
         "al_tl": history.tell_timeline,
         "rq_ok": review.approve_request,
     },
-    waits=STEP,
     typed=(*review.TYPED, *account.TYPED, *monitoring.TYPED),
     rejections=review.REJECTIONS,
 )

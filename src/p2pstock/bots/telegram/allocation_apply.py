@@ -94,13 +94,11 @@ async def _draft(typed: Typed) -> Draft:
 
 def _deposit(typed: Typed, waiting: Draft) -> Money | Again:
     """Money, within what the product takes."""
-    draft, product = waiting
-    deposit = amount(typed)
-    if isinstance(deposit, Money):
-        try:
-            product.quote(deposit.minor, int(draft["leverage"]), product.term_min)
-        except InvalidInput:
-            return Again("alloc.deposit.bad", deposit_range(product))
+    draft, product, deposit = *waiting, amount(typed)
+    try:
+        product.quote(deposit.minor, int(draft["leverage"]), product.term_min)
+    except InvalidInput:
+        return Again("alloc.deposit.bad", deposit_range(product))
     return deposit
 
 

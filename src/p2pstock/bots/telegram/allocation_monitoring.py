@@ -11,12 +11,12 @@ from telegram.ext import filters
 
 from p2pstock.bots.telegram.admin_steps import Kept, asking, require, said, typed_or_sent, typing, wait, when
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
-from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.context import BotContext, call, ended, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, text
-from p2pstock.bots.telegram.typed import END, Again, Typed, TypedSteps
+from p2pstock.bots.telegram.typed import Again, Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.monitoring import ImportReport
 from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
@@ -78,8 +78,7 @@ async def got_status(typed: Typed, _: Kept, read: tuple[date, Figures]) -> objec
         await typed.say(error_text(error, lang))
         await typed.tell("admin.alloc.status_again")
         return STATUS
-    await typed.say(_recorded(status, lang))
-    return END
+    return await ended(typed.update, typed.context, _recorded(status, lang))
 
 
 def _recorded(status: DailyStatus, lang: str) -> str:
@@ -110,14 +109,12 @@ async def got_statement(typed: Typed, _: Kept, __: str) -> object:
     """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
     file waited for)."""
     lang, context = typed.lang, typed.context
-    told = ("admin.alloc.file_too_big", "admin.alloc.not_utf8")
-    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, told=told)
+    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, not_utf8="admin.alloc.not_utf8")
     report = await call(context.services.allocations.import_statement, statement, by=typed.admin.id)
     if not report.ok:
         await said(typed.update, context, _refused(report, lang))
         return STATEMENT
-    await typed.say(_imported(context, report, lang))
-    return END
+    return await ended(typed.update, typed.context, _imported(context, report, lang))
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:

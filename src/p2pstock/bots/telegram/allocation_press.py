@@ -22,7 +22,7 @@ PROFIT = "allocation.profit"
 
 DRAFT = "allocation_draft"
 ASK = "allocation_ask"
-CONFIRM = ConfirmButtons(cb.AllocationStep, "alloc.drop.button")
+CONFIRM = ConfirmButtons(cb.AllocationStep)
 """✅ / ✖️ under a quote or a side request."""
 
 

@@ -126,10 +126,8 @@ async def _asking(
 
 
 async def _to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
-    step = _pending(ask, typed.token, amount=amount, periods=periods)
-    return await typed.to_confirm(
-        step, message, CONFIRM.keyboard(typed.lang, "ask", typed.token, "alloc.ask.button")
-    )
+    markup = CONFIRM.keyboard(typed.lang, "ask", typed.token, "alloc.ask.button")
+    return await typed.to_confirm(_pending(ask, typed.token, amount=amount, periods=periods), message, markup)
 
 
 def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
@@ -144,9 +142,8 @@ async def ask_termination(update: Update, context: BotContext, press: Press) -> 
     token = message_of(update).message_id
     context.user_state[ASK] = _pending({"allocation": allocation.id, "kind": Kind.TERMINATION.value}, token)
     message = text("alloc.termination.confirm", press.lang, id=allocation.id)
-    return await ended(
-        update, context, message, CONFIRM.keyboard(press.lang, "ask", token, "alloc.ask.button")
-    )
+    markup = CONFIRM.keyboard(press.lang, "ask", token, "alloc.ask.button")
+    return await ended(update, context, message, markup)
 
 
 async def send_request(update: Update, context: BotContext, press: Press) -> object:
@@ -170,7 +167,7 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask)
 async def _asked_about(typed: Typed, ask: Ask) -> Allocation:
     """The allocation a side request being typed is about (as it is now)."""
     allocations = typed.context.services.allocations
-    return await typed.attempt(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
+    return await call(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
 
 
 async def _running(update: Update, context: BotContext, press: Press) -> Allocation:

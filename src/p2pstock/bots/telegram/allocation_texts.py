@@ -101,7 +101,6 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         ),
         "alloc.quote.due": both("· {component}：{amount}", "· {component}: {amount}"),
         "alloc.apply.button": both("✅ 确认申请", "✅ Apply"),
-        "alloc.drop.button": both("✖️ 取消", "✖️ Cancel"),
         "alloc.verify_first": both(
             "申请配资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。",
             "Please verify your identity before applying for an allocation: verify your phone, submit"

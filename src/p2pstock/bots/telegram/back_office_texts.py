@@ -47,7 +47,6 @@ PRODUCT_TEXTS: Texts = {
     ),
     "admin.pd.unreadable": both("有 {count} 处问题，未读取任何产品：", "{count} problems; nothing was read:"),
     "admin.pd.problem": both("· {where}：{why}", "· {where}: {why}"),
-    "admin.pd.send_again": both("请修改后重新发送，或发送 /cancel。", "Send it again corrected, or /cancel."),
     "admin.pd.step": both("第 {number}/{count} 项", "Step {number} of {count}"),
     "admin.pd.current": both("当前：{value}（发送 - 保留）", "Now: {value} (send - to keep it)"),
     "admin.pd.default": both("发送 - 使用默认值", "Send - for the default"),

@@ -6,10 +6,6 @@ from __future__ import annotations
 from p2pstock.bots.telegram.bilingual import Texts, both
 
 ADMIN_CALENDAR_TEXTS: Texts = {
-    "admin.file.too_big": both("文件太大（最多 {kb} KB）。", "The file is too large (at most {kb} KB)."),
-    "admin.file.not_utf8": both(
-        "无法读取该文件：请用 UTF-8 文本。", "That file cannot be read: send UTF-8 text."
-    ),
     "admin.queue.calendar": both("📅 交易日历", "📅 Trading calendar"),
     "admin.cal.menu": both("交易日历：", "Trading calendar:"),
     "admin.cal.year_known": both("{year} 年：已知，{days} 个交易日", "{year}: known, {days} trading days"),
@@ -30,7 +26,6 @@ ADMIN_CALENDAR_TEXTS: Texts = {
         "2027-01-01\n2027-02-05 ~ 2027-02-11\nSpring Festival: 2027-02-05 to 2027-02-11\n"
         "Send /cancel to stop.",
     ),
-    "admin.cal.too_big": both("文件太大（最多 {kb} KB）。", "The file is too large (at most {kb} KB)."),
     "admin.cal.read": both(
         "读取到 {year} 年的 {count} 个休市工作日：", "Read {count} closed weekdays of {year}:"
     ),
@@ -52,9 +47,6 @@ ADMIN_CALENDAR_TEXTS: Texts = {
         "Not loaded: {count} lines are wrong; nothing was loaded.",
     ),
     "admin.cal.bad_line": both("第 {line} 行：{reason}", "Line {line}: {reason}"),
-    "admin.cal.send_again": both(
-        "请修改后重新发送，或发送 /cancel。", "Send it again corrected, or /cancel."
-    ),
     "admin.cal.problem.bad_date": both("无法识别的日期 {given}", "not a date: {given}"),
     "admin.cal.problem.bad_range": both("每行只能写一天或一个区间", "one day or one range a line"),
     "admin.cal.problem.reversed": both(

@@ -50,16 +50,15 @@ def pending(context: BotContext, key: str, token: object) -> dict[str, Any] | No
 @attrs.frozen
 class ConfirmButtons:
     """A kind of a customer's ✅ / ✖️ buttons: the data of one — (verb, token) → ``cb.AllocationStep``,
-    ``cb.LoanStep`` … — and the ✖️ label."""
+    ``cb.LoanStep`` …"""
 
     data: Callable[[str, str], cb.Callback]
-    drop_label: str
 
     def keyboard(self, lang: str, verb: str, token: object, label: str) -> InlineKeyboardMarkup:
         """✅ ``label`` (``verb`` on ``token``) and ✖️ (``drop`` on it) side by side."""
         ok, drop = self.data(verb, str(token)), self.data("drop", str(token))
         return InlineKeyboardMarkup(
-            [[button(text(label, lang), ok), button(text(self.drop_label, lang), drop)]]
+            [[button(text(label, lang), ok), button(text("drop.button", lang), drop)]]
         )
 
 

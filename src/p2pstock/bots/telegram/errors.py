@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.bots.telegram.texts import TEXTS, file_size, text
 from p2pstock.core.allocation.calendar import TermBeyondCalendar
 from p2pstock.core.errors import (
     AlreadyDecided,
@@ -62,7 +62,7 @@ def _money_key(error: P2PStockError) -> str:
     return key if key in TEXTS else "money.invalid"
 
 
-_DOCUMENT_KEYS = {"type": "documents.wrong_type", "too_large": "documents.too_large"}
+_DOCUMENT_KEYS = {"type": "documents.wrong_type", "too_large": "file.too_big"}
 """A refused document's reason → its text, where the upload step has one already."""
 
 
@@ -71,8 +71,8 @@ def _document_key(error: P2PStockError) -> str:
     return _DOCUMENT_KEYS.get(reason, f"documents.refused.{reason}")
 
 
-def _megabytes(_error: P2PStockError) -> Mapping[str, object]:
-    return {"megabytes": MAX_DOCUMENT_BYTES // (1024 * 1024)}
+def _size(_error: P2PStockError) -> Mapping[str, object]:
+    return {"size": file_size(MAX_DOCUMENT_BYTES)}
 
 
 def _window_key(error: P2PStockError) -> str:
@@ -87,7 +87,7 @@ ERROR_TABLE: tuple[Row, ...] = (
     Row(CodeAlreadyUsed, "code.used"),
     Row(TooManyAttempts, "code.too_many_attempts"),
     Row(MoneyError, _money_key),
-    Row(DocumentRefused, _document_key, _megabytes),
+    Row(DocumentRefused, _document_key, _size),
     Row(InsufficientFunds, "error.insufficient_funds"),
     Row(WithdrawalBlocked, "error.withdrawal_blocked"),
     Row(PermissionDenied, "error.permission"),

@@ -46,7 +46,7 @@ async def _payments(typed: Typed) -> DepositLinks:
 
 async def _deposit_link(typed: Typed, payments: DepositLinks, money: Money) -> object:
     """A payment order is opened and its link sent as a button."""
-    link = await typed.attempt(payments.start_deposit, typed.customer.id, money)
+    link = await call(payments.start_deposit, typed.customer.id, money)
     return await typed.ended("deposit.link", keyboards.pay(typed.lang, link.url), amount=money)
 
 
@@ -63,7 +63,7 @@ def _answer(verb: str, token: str) -> cb.WithdrawalAnswer:
     return cb.WithdrawalAnswer(verb == "ok", int(token))
 
 
-ANSWERS = ConfirmButtons(_answer, "withdraw.cancel_button")
+ANSWERS = ConfirmButtons(_answer)
 
 
 def _read_answer(answer: cb.WithdrawalAnswer) -> tuple[str, str]:

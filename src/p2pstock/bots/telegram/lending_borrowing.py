@@ -13,7 +13,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say
-from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.press import Press
@@ -21,7 +20,7 @@ from p2pstock.bots.telegram.product_cards import by_code, loan_products_text, lo
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import P2PStockError
 from p2pstock.core.lending.applications import check_purpose
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
@@ -103,11 +102,7 @@ async def _to_confirm(typed: Typed, waiting: tuple[Kept, LoanProduct], terms: Te
     if not documents:
         return await typed.ended("loan.documents.none")
     amount, months, rate_bp, typed_purpose = terms
-    try:
-        purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
-    except InvalidInput as error:
-        await typed.say(error_text(error, lang))
-        return None
+    purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
     message = text(
         "loan.apply.confirm",
         lang,

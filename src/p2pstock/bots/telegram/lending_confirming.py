@@ -23,7 +23,7 @@ from p2pstock.bots.telegram.typed import END, Typed
 from p2pstock.core.people.customers import Customer
 
 STEP = "loan_step"
-BUTTONS = ConfirmButtons(cb.LoanStep, "loan.drop.button")
+BUTTONS = ConfirmButtons(cb.LoanStep)
 
 Kept = Mapping[str, Any]
 """A step as it waits in the user's state (JSON)."""

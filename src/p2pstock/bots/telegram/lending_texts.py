@@ -133,7 +133,6 @@ LENDING_TEXTS: Texts = MappingProxyType(
         "loan.done.invest": both("✅ 已投资借款 {id}：{amount}。", "✅ {amount} invested in loan {id}."),
         "loan.done.apply": both("✅ 借款申请 {id} 已提交。", "✅ Loan application {id} sent."),
         "loan.done.repay": both("✅ 借款 {id} 已还款 {amount}。", "✅ {amount} repaid on loan {id}."),
-        "loan.drop.button": both("✖️ 取消", "✖️ Cancel"),
         "loan.step.lost": both(
             "这一步已失效，请从菜单重新开始。", "That step has expired; start again from the menu."
         ),

@@ -11,14 +11,15 @@ from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.context import BotContext, call, ended, query_of, say, user_of
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press, customer_buttons
-from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, nothing
+from p2pstock.bots.telegram.texts import file_size, text
+from p2pstock.bots.telegram.typed import END, Again, Typed, TypedStep, TypedSteps, line, nothing
 from p2pstock.core.errors import InvalidInput, P2PStockError, UnsafeText
 from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.customers import KycStatus, check_real_name
 from p2pstock.core.people.documents import MAX_DOCUMENT_BYTES, ContentType, DocumentKind
-from p2pstock.core.people.phone_codes import CodeAlreadyUsed, CodeExpired, TooManyAttempts, normalise_phone
+from p2pstock.core.people.phone_codes import normalise_phone
+from p2pstock.core.people.registration import WrongCode
 
 PHONE_CONTACT = "phone.contact"
 PHONE_CODE = "phone.code"
@@ -32,7 +33,6 @@ DOCUMENT_KIND = "document_kind"
 
 _MEGABYTES = MAX_DOCUMENT_BYTES // (1024 * 1024)
 _ACCEPTED_TYPES = frozenset(content_type.value for content_type in ContentType)
-_CODE_IS_DEAD = (CodeExpired, CodeAlreadyUsed, TooManyAttempts)
 _FILES = filters.PHOTO | filters.Document.ALL
 _USE_BUTTON = Again("phone.use_button", markup=keyboards.share_contact)
 
@@ -64,7 +64,11 @@ def _own_phone(typed: Typed, _: None) -> str | Again:
 async def _send_code(typed: Typed, _: None, phone: str) -> object:
     """A code texted to the number, to be typed back."""
     customers = typed.context.services.customers
-    sent = await typed.again(customers.request_phone_code, typed.customer.id, phone)
+    try:
+        sent = await call(customers.request_phone_code, typed.customer.id, phone)
+    except P2PStockError as error:  # too soon, too many: told, and a code sent before can still be typed
+        await typed.say(error_text(error, typed.lang))
+        return None
     typed.state[PHONE] = phone
     minutes = customers.code_policy.expiry_seconds // 60 or 1
     await typed.tell("phone.code_sent", ReplyKeyboardRemove(), phone=sent.phone, minutes=minutes)
@@ -89,14 +93,9 @@ async def _confirm_phone(typed: Typed, phone: str, code: str) -> object:
     lang = typed.lang
     try:
         verified = await call(typed.context.services.customers.confirm_phone, typed.customer.id, phone, code)
-    except _CODE_IS_DEAD as error:
-        typed.forget()
-        await typed.say(error_text(error, lang))
-        return END
-    except P2PStockError as error:
+    except WrongCode as error:  # the code is asked again
         await typed.say(error_text(error, lang))
         return None
-    typed.forget()
     return await typed.ended("phone.verified", keyboards.main_menu(lang), phone=mask(verified.phone))
 
 
@@ -120,8 +119,8 @@ async def ask_identity(update: Update, context: BotContext, press: Press) -> str
 def _name(typed: Typed, _: None) -> str | Again:
     try:
         return check_real_name(" ".join(typed.text.split()))
-    except UnsafeText as error:  # nothing hidden is kept, not even in the conversation's state
-        return Again(error=error)
+    except UnsafeText:  # told as core tells it: nothing hidden is kept, not even in the conversation's state
+        raise
     except InvalidInput:
         return Again("identity.bad_name")
 
@@ -139,10 +138,6 @@ async def _real_name(typed: Typed) -> str:
     return name
 
 
-def _number(typed: Typed, _: str) -> str:
-    return typed.text.strip()
-
-
 async def _submit_identity(typed: Typed, name: str, number: str) -> object:
     """The resident ID number, submitted with the name; only its masked form is ever shown back."""
     lang, customers = typed.lang, typed.context.services.customers
@@ -151,11 +146,6 @@ async def _submit_identity(typed: Typed, name: str, number: str) -> object:
     except InvalidInput as error:
         await typed.tell("identity.bad_number", detail=error_text(error, lang))
         return None
-    except P2PStockError as error:
-        typed.forget()
-        await typed.say(error_text(error, lang))
-        return END
-    typed.forget()
     masked = submitted.resident_id.masked if submitted.resident_id else ""
     return await typed.ended("identity.submitted", name=submitted.real_name, masked=masked)
 
@@ -204,7 +194,7 @@ def _file(typed: Typed, _: DocumentKind) -> str | Again:
     else:
         file_id, size = message.document.file_id, message.document.file_size
     if size is not None and size > MAX_DOCUMENT_BYTES:
-        return Again("documents.too_large", {"megabytes": _MEGABYTES})
+        return Again("file.too_big", {"size": file_size(MAX_DOCUMENT_BYTES)})
     return file_id
 
 
@@ -212,8 +202,7 @@ async def _upload(typed: Typed, kind: DocumentKind, file_id: str) -> object:
     """The file, downloaded through the Bot API and handed to the document store."""
     lang, context = typed.lang, typed.context
     content = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
-    await typed.again(context.services.customers.upload_document, typed.customer.id, kind.value, content)
-    typed.forget()
+    await call(context.services.customers.upload_document, typed.customer.id, kind.value, content)
     return await typed.ended("documents.received", keyboards.document_kinds(lang), kind=name_of(kind, lang))
 
 
@@ -222,7 +211,7 @@ TYPED: TypedSteps = (
     TypedStep(PHONE_CODE, None, nothing, _own_phone, _send_code, filters.CONTACT),
     TypedStep(PHONE_CODE, PHONE, _phone, _code, _confirm_phone),
     TypedStep(IDENTITY_NAME, None, nothing, _name, _ask_number),
-    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, _number, _submit_identity),
+    TypedStep(IDENTITY_NUMBER, REAL_NAME, _real_name, line, _submit_identity),
     TypedStep(DOCUMENT_FILE, DOCUMENT_KIND, _kind, _file, _upload, _FILES, Again("documents.need_file")),
 )
 """The number shared (and shared again while the code is awaited), the code, the name, the resident ID

@@ -25,12 +25,13 @@ from p2pstock.bots.telegram.admin_steps import (
     Kept,
     Outdated,
     asking,
+    deciding,
     fitting,
     said,
     typing,
     wait,
 )
-from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, say
+from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, ended
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.staff_roles import permissions_text, role_name, roles_of
@@ -148,8 +149,7 @@ async def _choose_admin(update: Update, context: BotContext, press: Press) -> ob
     verb, lang = "ro_admin" if press.subject == "change" else "off_ask", press.lang
     active = [a for a in sorted(_staff(press).admins.values(), key=lambda a: a.id) if a.active]
     choices = ((f"{a.id} ({roles_of(a, lang)})", cb.AdminAction(verb, a.id)) for a in active)
-    await _offer(update, context, lang, text(f"admin.{press.subject}.choose_admin", lang), choices)
-    return END
+    return await _offer(update, context, lang, text(f"admin.{press.subject}.choose_admin", lang), choices)
 
 
 _ROLE_STEPS: dict[str, Step] = {
@@ -177,16 +177,15 @@ async def _choose_role(update: Update, context: BotContext, press: Press) -> obj
         for name in sorted(staff.roles)
     )
     intro = text("admin.change.choose_role", lang, admin=target.id, roles=roles_of(target, lang))
-    await _offer(update, context, lang, intro, choices)
-    return END
+    return await _offer(update, context, lang, intro, choices)
 
 
-async def _appoint(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _appoint(context: BotContext, press: Press) -> str:
     new_id, telegram, role = _staff(press).appointed(press.subject)
     staff = context.services.staff
     done = await call(staff.appoint, new_id, [role], by=press.admin.id, telegram_user_id=telegram)
-    await _done(update, context, press.lang, done, "admin.appoint.done", roles=[role])
-    return END
+    return _done(press.lang, done, "admin.appoint.done", roles=[role])
 
 
 async def _toggle_role(update: Update, context: BotContext, press: Press) -> object:
@@ -196,11 +195,10 @@ async def _toggle_role(update: Update, context: BotContext, press: Press) -> obj
     roles, lang = sorted(target.roles ^ {role}), press.lang
     if not roles:
         message = text("admin.change.last_role", lang, role=role_name(role, lang), admin=target.id)
-        await say(update, context, message)
-        return END
+        return await ended(update, context, message)
     done = await call(context.services.staff.change_roles, target.id, roles, by=press.admin.id)
-    await _done(update, context, lang, done, "admin.change.done", roles=roles)
-    return END
+    await drop_buttons(update)
+    return await ended(update, context, _done(lang, done, "admin.change.done", roles=roles))
 
 
 async def _confirm_deactivation(update: Update, context: BotContext, press: Press) -> object:
@@ -208,21 +206,19 @@ async def _confirm_deactivation(update: Update, context: BotContext, press: Pres
     yes = button(text("admin.deactivate.yes", lang), cb.AdminAction("off_ok", target.id))
     no = button(text("admin.deactivate.no", lang), cb.AdminAction("off_keep", target.id))
     message = text("admin.deactivate.confirm", lang, admin=target.id, roles=roles_of(target, lang))
-    await say(update, context, message, InlineKeyboardMarkup([[yes, no]]))
-    return END
+    return await ended(update, context, message, InlineKeyboardMarkup([[yes, no]]))
 
 
-async def _deactivate(update: Update, context: BotContext, press: Press) -> object:
+@deciding
+async def _deactivate(context: BotContext, press: Press) -> str:
     target = _staff(press).active(press.subject)
     done = await call(context.services.staff.deactivate, target.id, by=press.admin.id)
-    await _done(update, context, press.lang, done, "admin.deactivate.done")
-    return END
+    return _done(press.lang, done, "admin.deactivate.done")
 
 
-async def _keep(update: Update, context: BotContext, press: Press) -> object:
-    await drop_buttons(update)
-    await say(update, context, text("cancelled", press.lang))
-    return END
+@deciding
+async def _keep(context: BotContext, press: Press) -> str:
+    return text("cancelled", press.lang)
 
 
 # -- the appointment's id and Telegram user id, typed ---------------------------------------------------
@@ -253,8 +249,7 @@ async def got_new_telegram(typed: Typed, kept: Kept, line: str) -> object:
     typed.state[APPOINTMENT] = {"step": "role", "id": new_id, "telegram": telegram}
     choices = ((role_name(name, lang), cb.AdminAction("new_role", name)) for name in sorted(roles))
     intro = text("admin.appoint.choose_role", lang, admin=new_id, telegram=telegram)
-    await _offer(typed.update, typed.context, lang, intro, choices)
-    return END
+    return await _offer(typed.update, typed.context, lang, intro, choices)
 
 
 def _telegram_user_id(typed: str) -> int:
@@ -267,41 +262,27 @@ def _telegram_user_id(typed: str) -> int:
 
 
 async def _offer(
-    update: Update,
-    context: BotContext,
-    lang: str,
-    intro: str,
-    choices: Iterable[tuple[str, cb.AdminAction]],
-) -> None:
+    update: Update, context: BotContext, lang: str, intro: str, choices: Iterable[tuple[str, cb.AdminAction]]
+) -> int:
     """``intro`` with one button per choice (at most ``LISTED``; a choice whose data does not fit in a
-    button is left out, and said so)."""
+    button is left out, and said so). END."""
     offered = list(choices)
     rows = fitting([choice] for choice in offered)
     left_out = len(offered) - min(len(rows), LISTED)
     if not rows:
-        await say(update, context, text("admin.empty", lang))
-        return
+        return await ended(update, context, text("admin.empty", lang))
     if left_out:
         intro += "\n" + text("admin.roles.left_out", lang, count=left_out)
-    await say(update, context, intro, InlineKeyboardMarkup(rows[:LISTED]))
+    return await ended(update, context, intro, InlineKeyboardMarkup(rows[:LISTED]))
 
 
-async def _done(
-    update: Update,
-    context: BotContext,
-    lang: str,
-    done: Administrator | ApprovalRequest,
-    key: str,
-    **asked: object,
-) -> None:
-    """The change carried out, or the request it waits in for a second administrator (``asked``: what the
-    request holds when it is the one for this change)."""
-    await drop_buttons(update)
+def _done(lang: str, done: Administrator | ApprovalRequest, key: str, **asked: object) -> str:
+    """The change carried out (text ``key``), or the request it waits in for a second administrator
+    (``asked``: what the request holds when it is the one for this change)."""
     if isinstance(done, ApprovalRequest):
         told = "admin.roles.waiting" if done.carries(**asked) else "admin.roles.other_waiting"
-        await say(update, context, text(told, lang, admin=done.target, approval=done.id))
-    else:
-        await say(update, context, text(key, lang, admin=done.id, roles=roles_of(done, lang)))
+        return text(told, lang, admin=done.target, approval=done.id)
+    return text(key, lang, admin=done.id, roles=roles_of(done, lang))
 
 
 DESK = Desk(
@@ -314,7 +295,6 @@ DESK = Desk(
         "off_ok": _deactivate,
         "off_keep": _keep,
     },
-    waits=APPOINTMENT,
     check=_check,
     typed=(
         typing(APPOINTMENT, APPOINT_ID, got_new_id),

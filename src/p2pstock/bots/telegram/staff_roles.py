@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Kept, Outdated, asking, typing, waited
+from p2pstock.bots.telegram.admin_steps import END, Desk, Kept, Outdated, asking, deciding, typing, waited
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, query_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.press import Press
@@ -158,29 +158,23 @@ async def _ask_description(update: Update, context: BotContext, press: Press) ->
     return ROLE_DESCRIPTION
 
 
-async def _skip_description(update: Update, context: BotContext, press: Press) -> object:
-    draft = _draft(press, "rd_skip")
-    await drop_buttons(update)
-    await _define(update, context, press, draft=draft, description="")
-    return END
+@deciding
+async def _skip_description(context: BotContext, press: Press) -> str:
+    return await _define(context, press, _draft(press, "rd_skip"), description="")
 
 
-async def _define(
-    update: Update, context: BotContext, press: Press, *, draft: _Draft, description: str
-) -> None:
-    """Define the role: told as defined, or as waiting for a second administrator."""
+async def _define(context: BotContext, press: Press, draft: _Draft, *, description: str) -> str:
+    """Define the role: what to tell — defined, or waiting for a second administrator."""
     admin, lang = press.admin, press.lang
     permissions = [permission.value for permission in _in_order(draft.permissions)]
     staff = context.services.staff
     done = await call(staff.define_role, draft.name, permissions, by=admin.id, description=description)
     if not isinstance(done, ApprovalRequest):
         named = permissions_text(done.permissions, lang)
-        message = text("admin.define.done", lang, role=done.name, permissions=named)
-    elif done.carries(permissions=sorted(permissions), description=description):
-        message = text("admin.define.waiting", lang, role=done.target, approval=done.id)
-    else:
-        message = text("admin.define.other_waiting", lang, role=done.target, approval=done.id)
-    await say(update, context, message)
+        return text("admin.define.done", lang, role=done.name, permissions=named)
+    told = done.carries(permissions=sorted(permissions), description=description)
+    key = "admin.define.waiting" if told else "admin.define.other_waiting"
+    return text(key, lang, role=done.target, approval=done.id)
 
 
 # -- the role's name and description, typed -----------------------------------------------------------
@@ -221,13 +215,8 @@ async def got_role_description(typed: Typed, kept: Kept, description: str) -> ob
     """The description of the role to define: the role is defined (or waits for a second admin)."""
     draft = _read(kept, ROLE_DESCRIPTION)
     if draft is not None:
-        await _define(typed.update, typed.context, typed, draft=draft, description=description)
+        await typed.say(await _define(typed.context, typed, draft, description=description))
     return END
-
-
-def use_buttons(typed: Typed, _: Kept) -> Again:
-    """A message while the role's permissions are being chosen: they are chosen with the buttons."""
-    return Again("admin.define.use_buttons")
 
 
 def _choose_permissions(draft: _Draft, lang: str) -> str:
@@ -251,11 +240,10 @@ def _permission_buttons(draft: _Draft, lang: str) -> InlineKeyboardMarkup:
 DESK = Desk(
     {"rd_perm": _toggle_permission, "rd_done": _ask_description, "rd_skip": _skip_description},
     Permission.ROLE_MANAGE,
-    DRAFT,
     _check,
     typed=(
         typing(DRAFT, ROLE_NAME, got_role_name, role_named),
-        typing(DRAFT, ROLE_PERMISSIONS, got_role_description, use_buttons),  # the buttons choose them
+        typing(DRAFT, ROLE_PERMISSIONS, otherwise=Again("admin.define.use_buttons")),  # chosen with buttons
         typing(DRAFT, ROLE_DESCRIPTION, got_role_description, described),
     ),
 )

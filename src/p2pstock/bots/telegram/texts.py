@@ -46,6 +46,7 @@ TEXTS: Texts = MappingProxyType(
         "menu.language": both("🌐 语言 / Language", "🌐 Language / 语言"),
         "outdated": both("此按钮已失效。", "This button is outdated."),
         "cancelled": both("已取消。", "Cancelled."),
+        "drop.button": both("✖️ 取消", "✖️ Cancel"),
         "busy": both("正在处理，请稍候。", "Working on it, one moment."),
         "unknown_message": both(
             "没有理解您的消息。请使用下方菜单或发送 /menu。",
@@ -153,9 +154,11 @@ TEXTS: Texts = MappingProxyType(
         "documents.wrong_type": both(
             "只接受 JPEG、PNG 或 PDF 文件。", "Only JPEG, PNG and PDF files are accepted."
         ),
-        "documents.too_large": both(
-            "文件过大，最大 {megabytes} MB。", "The file is too large; at most {megabytes} MB."
+        "file.too_big": both("文件过大，最大 {size}。", "The file is too large; at most {size}."),
+        "file.not_utf8": both(
+            "无法读取该文件：请用 UTF-8 文本。", "That file cannot be read: send UTF-8 text."
         ),
+        "file.send_again": both("请修改后重新发送，或发送 /cancel。", "Send it again corrected, or /cancel."),
         "documents.refused.empty": both(
             "文件是空的，请重新发送。", "The file is empty; please send it again."
         ),
@@ -210,7 +213,6 @@ TEXTS: Texts = MappingProxyType(
         ),
         "withdraw.confirm": both("确认提现 {amount}？", "Withdraw {amount}?"),
         "withdraw.confirm_button": both("✅ 确认提现", "✅ Confirm"),
-        "withdraw.cancel_button": both("✖️ 取消", "✖️ Cancel"),
         "withdraw.requested": both(
             "提现申请已提交：{amount} 已冻结，等待审核。",
             "Withdrawal requested: {amount} is frozen and awaits review.",
@@ -300,6 +302,11 @@ def language_from_telegram(language_code: str | None) -> str:
 def placeholders(template: str) -> frozenset[str]:
     """The names of the ``{name}`` fields in ``template``."""
     return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template) if name)
+
+
+def file_size(size: int) -> str:
+    """A file's size limit as people read it: in whole megabytes, or kilobytes below one."""
+    return f"{size >> 20} MB" if size >> 20 else f"{size >> 10} KB"
 
 
 def text(key: str, lang: str, **values: object) -> str:

@@ -9,8 +9,8 @@ call. A module declares its steps as ``TypedStep``s; the conversation turns the 
 
     TypedStep(state, key, waiting, parse, then, reads=TEXT)
         message ──► waiting(typed) ──► parse(typed, waiting) ──► then(typed, waiting, value) ──► next state
-                     (lost: told, END         (Again: told,
-                      or a state to re-ask)    the state kept)
+                     (lost: told, END         (Again, or core's refusal of the input: told, the state kept;
+                      or a state to re-ask)    any other refusal: told, END)
 
 A step is a customer's unless its ``sender`` says otherwise (an administrator's: admin_steps.typing).
 """
@@ -18,34 +18,23 @@ A step is a customer's unless its ``sender`` says otherwise (an administrator's:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, NoReturn, ParamSpec, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 import attrs
 from telegram import Message, Update
 from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
-from p2pstock.bots.telegram.context import (
-    BotContext,
-    Data,
-    attempt,
-    call,
-    customer_of,
-    handled,
-    message_of,
-    say,
-)
+from p2pstock.bots.telegram.context import BotContext, Data, customer_of, handled, message_of, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput, P2PStockError
-from p2pstock.core.money import Money, MoneyError
+from p2pstock.core.money import Money
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Administrator
 
 W = TypeVar("W")
 T = TypeVar("T")
-R = TypeVar("R")
-P = ParamSpec("P")
 END = ConversationHandler.END
 TEXT = filters.TEXT & ~filters.COMMAND
 """What a typed step reads: text that is not a command."""
@@ -98,18 +87,6 @@ class Typed(Press):
         await self.tell(key, markup, **values)
         return END
 
-    async def attempt(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        """``context.attempt`` for this sender: a refusal is told and the step ended."""
-        return await attempt(self.update, self.context, self.lang, function, *args, **kwargs)
-
-    async def again(self, function: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-        """``call``; should core refuse, the refusal is told and the step waits again."""
-        try:
-            return await call(function, *args, **kwargs)
-        except P2PStockError as error:
-            await self.say(error_text(error, self.lang))
-            handled(None)
-
     async def lost(self, key: str, state: object = END, markup: Any = None, **values: object) -> NoReturn:
         """What the step waited with is gone: say so (text ``key``) and go to ``state``."""
         await self.tell(key, markup, **values)
@@ -127,17 +104,14 @@ class Typed(Press):
 @attrs.frozen
 class Again:
     """Why what was sent cannot be taken: a text and its values (with the keyboard ``markup`` makes in the
-    sender's language), or a core refusal. The sender is told, and the step waits again."""
+    sender's language). The sender is told, and the step waits again."""
 
-    key: str = ""
+    key: str
     values: Mapping[str, object] = attrs.field(factory=dict)
-    error: P2PStockError | None = None
     markup: Callable[[str], Any] | None = None
 
     async def tell(self, typed: Typed) -> None:
-        lang = typed.lang
-        told = error_text(self.error, lang) if self.error else text(self.key, lang, **self.values)
-        await typed.say(told, self.markup(lang) if self.markup else None)
+        await typed.tell(self.key, self.markup(typed.lang) if self.markup else None, **self.values)
 
 
 async def nothing(typed: Typed) -> None:
@@ -177,7 +151,8 @@ class TypedStep(Generic[W, T]):
     key: str | None
     waiting: Callable[[Typed], Awaitable[W]]
     parse: Callable[[Typed, W], T | Again]
-    then: Callable[[Typed, W, T], Awaitable[object]]
+    then: Callable[[Typed, W, T], Awaitable[object]] | None
+    """``None``: the step reads no message (its answer is a button); any message is told ``otherwise``."""
     reads: filters.BaseFilter = TEXT
     otherwise: Again | None = None
     """What any other message (not a command) is told while the step waits."""
@@ -185,6 +160,8 @@ class TypedStep(Generic[W, T]):
     """Who the step is for: a customer unless told (``administrator_of``)."""
 
     async def on_message(self, update: Update, context: BotContext) -> object:
+        if self.then is None:
+            raise TypeError("a step that reads no message is given none")
         found = await self.sender(update, context)
         try:
             typed = self._typed(update, context, found)
@@ -232,16 +209,14 @@ def states(steps: TypedSteps) -> dict[object, list[Handler]]:
     built: dict[object, list[Handler]] = {}
     new = filters.UpdateType.MESSAGE
     for step in steps:
-        built.setdefault(step.state, []).append(MessageHandler(new & step.reads, step.on_message))
+        if step.then is not None:
+            built.setdefault(step.state, []).append(MessageHandler(new & step.reads, step.on_message))
     for step in steps:
         if step.otherwise is not None:
-            built[step.state].append(MessageHandler(new & ~filters.COMMAND, step.on_other))
+            built.setdefault(step.state, []).append(MessageHandler(new & ~filters.COMMAND, step.on_other))
     return built
 
 
-def amount(typed: Typed, _: object = None) -> Money | Again:
-    """The amount typed, in the wallet's currency."""
-    try:
-        return Money.parse(typed.text, typed.context.services.wallets.currency)
-    except MoneyError as error:
-        return Again(error=error)
+def amount(typed: Typed, _: object = None) -> Money:
+    """The amount typed, in the wallet's currency (core's refusal of it is told, and it is asked again)."""
+    return Money.parse(typed.text, typed.context.services.wallets.currency)
