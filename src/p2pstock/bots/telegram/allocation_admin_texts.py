@@ -243,9 +243,6 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
         "请以文件形式发送 CSV 对账单，或发送 /cancel 取消。",
         "Please send the statement as a CSV file, or send /cancel.",
     ),
-    "admin.alloc.file_too_big": both(
-        "文件超过 {mb} MB，无法导入。", "That file is larger than {mb} MB and cannot be imported."
-    ),
     "admin.alloc.not_utf8": both(
         "该文件不是 UTF-8 文本，请将 CSV 另存为 UTF-8 后重新发送。",
         "That file is not UTF-8 text: save the CSV as UTF-8 and send it again.",
