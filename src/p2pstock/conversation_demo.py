@@ -422,7 +422,7 @@ async def _back_office(talk: Conversation) -> None:
     await talk.tap(finance, "admin.queue.capital")
     await talk.tap(finance, "admin.cap.fund")
     await talk.types(finance, talk.line("typed.seed"))
-    await talk.tap(finance, "admin.cap.do")
+    await talk.tap(finance, "confirm.button")
 
 
 async def _allocation(talk: Conversation) -> None:

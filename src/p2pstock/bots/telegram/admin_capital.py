@@ -58,7 +58,7 @@ async def got_move(typed: Typed, _: Kept, move: tuple[Money, str]) -> object:
     (amount, reference), into = move, typed.subject
     message = text(f"admin.cap.confirm_{into}", typed.lang, amount=amount, reference=reference)
     kept = {"into": into == "in", "amount": amount.minor, "reference": reference}
-    return await to_confirm(typed, message, confirm=("admin.cap.do", "cap_ok"), **kept)
+    return await to_confirm(typed, message, confirm=("confirm.button", "cap_ok"), **kept)
 
 
 def read_move(typed: Typed, _: object = None) -> tuple[Money, str] | Again:

@@ -28,6 +28,8 @@ ASSIGN = Permission.ALLOCATION_ASSIGN_ACCOUNT
 DAILY = Permission.ALLOCATION_DAILY_STATUS
 SETTLE = Permission.ALLOCATION_SETTLE
 Row = list[tuple[str, cb.AdminAction]]
+B = "admin.alloc.b."
+"""The keys of the card's own button texts (its ✅ is everyone's ``confirm.button``)."""
 
 
 async def timeline_of(context: BotContext, press: Press, allocation_id: str | None = None) -> Timeline:
@@ -83,24 +85,25 @@ def card_buttons(a: Allocation, permissions: frozenset[Permission], lang: str) -
     """What can be done about the allocation now, by an administrator holding ``permissions``."""
 
     def offered(verb: str, label: str, needs: Permission | None = None) -> Row:
+        """The button ``verb`` labelled with the text ``label``, if ``permissions`` hold what it ``needs``."""
         if needs is not None and needs not in permissions:
             return []
-        return [(text(f"admin.alloc.b.{label}", lang), cb.AdminAction(verb, a.id))]
+        return [(text(label, lang), cb.AdminAction(verb, a.id))]
 
     rows: list[Row] = []
     if a.status is Status.UNDER_REVIEW and REVIEW in permissions:
         calls = [
             (
-                text("admin.alloc.b.call", lang, outcome=value_name(CallOutcome, outcome, lang)),
+                text(B + "call", lang, outcome=value_name(CallOutcome, outcome, lang)),
                 cb.AdminAction("al_call", f"{outcome}:{a.id}"),
             )
             for outcome in CallOutcome
         ]
-        rows += [calls[:1], calls[1:], offered("al_ok", "confirm") + offered("al_no", "reject")]
+        rows += [calls[:1], calls[1:], offered("al_ok", "confirm.button") + offered("al_no", B + "reject")]
     if a.status is Status.CONFIRMED:
-        rows.append(offered("al_assign", "assign", ASSIGN) + offered("al_no", "reject", REVIEW))
+        rows.append(offered("al_assign", B + "assign", ASSIGN) + offered("al_no", B + "reject", REVIEW))
     if a.status is Status.IN_PROGRESS:
-        rows.append(offered("al_status", "status", DAILY) + offered("al_settle", "settle", SETTLE))
+        rows.append(offered("al_status", B + "status", DAILY) + offered("al_settle", B + "settle", SETTLE))
     charted = a.status in (Status.IN_PROGRESS, Status.SETTLED)
-    rows.append((offered("al_chart", "chart") if charted else []) + offered("al_tl", "timeline"))
+    rows.append((offered("al_chart", B + "chart") if charted else []) + offered("al_tl", B + "timeline"))
     return markup(rows)

@@ -77,7 +77,6 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     ),
     # -- the card's buttons ----------------------------------------------------------------------
     "admin.alloc.b.call": both("📞 {outcome}", "📞 {outcome}"),
-    "admin.alloc.b.confirm": both("✅ 确认", "✅ Confirm"),
     "admin.alloc.b.reject": both("✖️ 驳回", "✖️ Reject"),
     "admin.alloc.b.assign": both("🔐 分配子账户", "🔐 Assign the sub-account"),
     "admin.alloc.b.status": both("📝 录入日状态", "📝 Daily status"),

@@ -173,7 +173,7 @@ def _closing(a: Allocation, r: Reader) -> Iterator[Line]:
         listed = [f"{kind} {Money(amount)}" if amount else kind for kind, amount in kinds]
         yield STAFF + "requests", {"requests": _listed(listed, r.lang)}
     if a.reason and (r.staff or a.status in (Status.REJECTED, Status.CANCELLED)):
-        yield DETAIL + "reason", {"reason": a.reason}
+        yield "reason", {"reason": a.reason}
     if (s := a.settlement) is None:
         return
     figures = {

@@ -37,7 +37,7 @@ ACTIONS: Steps = {
     "prod": apply.choose_product,
     "lev": apply.choose_leverage,
     "apply": apply.apply,
-    "drop": dropping((DRAFT, "applied"), (ASK, "done"), said="alloc.dropped"),
+    "drop": dropping((DRAFT, "applied"), (ASK, "done"), said="cancelled"),
     "list": detail.turn_list,
     "show": detail.show_detail,
     "pay": detail.pay,

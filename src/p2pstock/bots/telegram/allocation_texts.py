@@ -110,7 +110,6 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
             "✅ 配资申请已提交。请逐项支付下列款项（补缴）：",
             "✅ Your application is in. Pay each part below (make-up):",
         ),
-        "alloc.dropped": both("已取消。", "Cancelled."),
         # -- my allocations --------------------------------------------------------------------------
         "alloc.list.title": both("📊 我的配资（第 {page} 页）", "📊 My allocations (page {page})"),
         "alloc.list.empty": both(
@@ -154,7 +153,6 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.detail.due_paid": both("· {component} {amount} ✅ 已付", "· {component} {amount} ✅ paid"),
         "alloc.detail.due_open": both("· {component} {amount} ⏳ 待付", "· {component} {amount} ⏳ to pay"),
         "alloc.detail.due_total": both("合计 {total}，已付 {paid}", "Total {total}, paid {paid}"),
-        "alloc.detail.reason": both("原因：{reason}", "Reason: {reason}"),
         "alloc.detail.settlement": both(
             "结算：最终总资产 {final}，返还给您 {payout}（收取费用 {fees}，风险保证金抵扣 {from_fund}，"
             "退还预付费用 {refund}）",

@@ -230,7 +230,6 @@ CAPITAL_TEXTS: Texts = {
     "admin.cap.confirm_out": both(
         "从资金池取出 {amount}（编号 {reference}）？", "Take {amount} out of the pool ({reference})?"
     ),
-    "admin.cap.do": both("✅ 确认", "✅ Confirm"),
     "admin.cap.done": both("已完成，资金池可用：{available}", "Done; the pool holds {available}."),
     "admin.cap.waiting": both(
         "{amount} 需要另一位管理员复核（复核单 {approval}），复核通过后执行。",

@@ -176,7 +176,7 @@ async def show_status(update: Update, context: BotContext, press: Press) -> int:
     documents = await call(context.services.customers.documents, customer.id)
     lines = [text("status.title", lang, status=customer.status)]
     if customer.rejection_reason:
-        lines.append(text("status.reason", lang, reason=customer.rejection_reason))
+        lines.append(text("reason", lang, reason=customer.rejection_reason))
     if customer.phone:
         lines.append(text("status.phone", lang, phone=mask(customer.phone)))
     if customer.resident_id is not None:

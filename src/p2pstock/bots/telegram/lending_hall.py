@@ -13,7 +13,6 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, query_of, say
-from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.loan_card import Audience, Seen, hall_line, loan_text
@@ -21,8 +20,7 @@ from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.bots.telegram.typed import Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.lending import bidding
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
@@ -99,14 +97,10 @@ async def ask_amount(update: Update, context: BotContext, press: Press) -> objec
 async def _offer(typed: Typed, step: Kept, money: Money) -> object:
     """The amount typed: what it would bring, to confirm."""
     lang = typed.lang
-    try:
-        page = await call(typed.context.services.lending.loan_page, str(step["loan"]), amount=money.minor)
-        if page.loan.status is not LoanStatus.LISTED:
-            return await typed.ended("loan.invest.closed", id=page.loan.id)
-        bidding.check_amount(page.loan, money.minor)
-    except P2PStockError as error:  # an amount out of range is asked for again
-        await typed.say(error_text(error, lang))
-        return None if isinstance(error, InvalidInput) else END
+    page = await call(typed.context.services.lending.loan_page, str(step["loan"]), amount=money.minor)
+    if page.loan.status is not LoanStatus.LISTED:
+        return await typed.ended("loan.invest.closed", id=page.loan.id)
+    bidding.check_amount(page.loan, money.minor)  # an amount out of range is refused and asked for again
     interest = total_interest(page.schedule)
     fee = interest * page.loan.product.interest_fee_bp // 10_000
     offer = text("loan.invest.confirm", lang, id=page.loan.id, amount=money, interest=Money(interest - fee))

@@ -112,7 +112,6 @@ LENDING_TEXTS: Texts = MappingProxyType(
             "借款 {id}：投资 {amount}，{status}；已回款 {received}，待回款 {expected}（{bucket}）",
             "Loan {id}: {amount} invested, {status}; received {received}, expected {expected} ({bucket})",
         ),
-        "loan.own.reason": both("原因：{reason}", "Reason: {reason}"),
         "loan.own.installment": both(
             "第 {number} 期 {due}：待还 {owed}{late}", "Installment {number}, {due}: {owed} to pay{late}"
         ),

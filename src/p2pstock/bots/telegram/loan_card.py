@@ -46,7 +46,7 @@ def loan_text(loan: Loan, audience: Audience, lang: str, seen: Seen = Seen()) ->
     if audience is Audience.STAFF:
         lines += _staff(loan, lang, seen.documents)
     if loan.reason and audience is not Audience.INVESTOR:
-        lines.append(text("loan.own.reason", lang, reason=loan.reason))
+        lines.append(text("reason", lang, reason=loan.reason))
     return "\n".join(lines + [_installment(view, lang) for view in seen.unpaid])
 
 

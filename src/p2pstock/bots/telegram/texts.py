@@ -47,6 +47,8 @@ TEXTS: Texts = MappingProxyType(
         "outdated": both("此按钮已失效。", "This button is outdated."),
         "cancelled": both("已取消。", "Cancelled."),
         "drop.button": both("✖️ 取消", "✖️ Cancel"),
+        "confirm.button": both("✅ 确认", "✅ Confirm"),
+        "reason": both("原因：{reason}", "Reason: {reason}"),
         "busy": both("正在处理，请稍候。", "Working on it, one moment."),
         "unknown_message": both(
             "没有理解您的消息。请使用下方菜单或发送 /menu。",
@@ -182,7 +184,6 @@ TEXTS: Texts = MappingProxyType(
         ),
         # -- status ----------------------------------------------------------------------------------
         "status.title": both("认证状态：{status}", "Verification status: {status}"),
-        "status.reason": both("原因：{reason}", "Reason: {reason}"),
         "status.phone": both("手机号：{phone}", "Phone: {phone}"),
         "status.identity": both("实名：{name}（{masked}）", "Identity: {name} ({masked})"),
         "status.documents": both("已上传材料：", "Documents:"),
