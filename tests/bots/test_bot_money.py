@@ -149,6 +149,27 @@ def test_a_second_amount_replaces_the_first_whose_button_is_then_outdated(app: A
     assert [w.amount for w in app.wallets.withdrawals()] == [5000]
 
 
+def test_an_administrators_cancel_of_a_back_office_step_also_forgets_their_withdrawal_to_confirm(
+    app: App,
+) -> None:
+    app.staff.enrol_by_operator("finance-1", ["finance"], telegram_user_id=1001)
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000")
+        await bot.send(user.command("/withdraw"))
+        amount = user.says("300")
+        await bot.send(amount)
+        await bot.send(user.presses("a:cap_move:in"))  # the back office now waits for a line
+        await bot.send(user.command("/cancel"))
+        await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
+
+    bot = play(app, scenario)
+    assert app.wallets.withdrawals() == []
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥1,000.00, frozen ¥0.00"
+    assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+
+
 def test_withdrawing_more_than_is_available_is_refused_and_nothing_is_frozen(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(user.command("/start"))

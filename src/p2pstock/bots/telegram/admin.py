@@ -31,6 +31,7 @@ from p2pstock.bots.telegram import (
     admin_products,
     admin_review,
     allocation_admin,
+    customer,
     lending_admin,
     payments_admin,
     staff_appointments,
@@ -162,8 +163,10 @@ async def admin_button(update: Update, context: BotContext) -> object:
 
 
 async def cancel_step(update: Update, context: BotContext) -> object:
-    """/cancel while a message is asked for: nothing is done."""
+    """/cancel while a message is asked for: nothing is done, and no step of theirs as a customer (a
+    withdrawal to confirm, say) stays to be confirmed either."""
     _drop_pending(context)
+    customer.forget_steps(context)
     found = await administrator_of(update, context)
     lang = found[1] if found else language_from_telegram(user_of(update).language_code)
     await say(update, context, text("cancelled", lang))

@@ -48,7 +48,7 @@ so that a button of it is outdated after them."""
 async def start(update: Update, context: BotContext) -> int:
     """Register (or find) the customer, open their wallet, greet them and show the menu."""
     customer = await customer_of(update, context, open_wallet=True)
-    _forget_steps(context)
+    forget_steps(context)
     name, lang = user_of(update).first_name or "", customer.language
     welcome = text("welcome", lang, name=name, brand=context.services.brand)
     return await ended(update, context, welcome, keyboards.main_menu(lang))
@@ -63,7 +63,7 @@ async def menu(update: Update, context: BotContext) -> int:
 async def cancel(update: Update, context: BotContext) -> int:
     """Leave the step the chat is in."""
     customer = await customer_of(update, context)
-    _forget_steps(context)
+    forget_steps(context)
     await say(update, context, text("cancelled", customer.language), ReplyKeyboardRemove())
     await menu(update, context)
     return END
@@ -196,6 +196,7 @@ def _document_line(document: CustomerDocument, lang: str) -> str:
     return text("status.document", lang, kind=kind, review=review)
 
 
-def _forget_steps(context: BotContext) -> None:
+def forget_steps(context: BotContext) -> None:
+    """Forget every half-finished step of the customer's (``PENDING``)."""
     for key in PENDING:
         context.user_state.pop(key, None)
