@@ -1,5 +1,6 @@
 """Administrators' loan queues in the bot: a rejection with its reason, a refusal at the full review that
-releases every investment, an empty queue, and a decision outside the administrator's role refused."""
+releases every investment, a decision that takes the card's buttons off, an empty queue, and a decision
+outside the administrator's role refused."""
 
 from __future__ import annotations
 
@@ -94,3 +95,21 @@ def test_an_empty_queue_says_so_and_a_reviewer_cannot_disburse(app: App, clock: 
 
     play(app, scenario)
     assert app.lending.get(loan.id).status is LoanStatus.FULL
+
+
+def test_a_first_review_passed_from_the_queue_takes_the_cards_buttons_off_and_says_so(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    app.staff.enrol_by_operator("root", ["super_admin"])
+    loan = applied(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        reviewer = as_admin(bot, REVIEWER_1)
+        await bot.send(reviewer.presses("a:ln_q:applied"))
+        await bot.send(reviewer.presses(f"a:ln_first:{loan.id}"))
+
+    bot = play(app, scenario)
+    assert app.lending.get(loan.id).status is LoanStatus.FIRST_REVIEWED
+    assert bot.request.of("editMessageReplyMarkup")[-1].get("reply_markup") is None
+    assert bot.request.last_text() == f"Loan {loan.id} passed its first review."

@@ -17,7 +17,7 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, markup, queue
+from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, deciding, markup, queue
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text
@@ -71,14 +71,14 @@ def _decisions(loan: Loan, lang: str) -> InlineKeyboardMarkup | None:
 
 
 def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
-    """The step of a decision that moves a loan on: ``decide(lending, loan id, by)``, then ``done`` told."""
+    """The step of a decision that moves a loan on: ``decide(lending, loan id, by)``, the card's buttons
+    taken off, then ``done`` told."""
 
-    async def step(update: Update, context: BotContext, press: Press) -> object:
+    async def carry(context: BotContext, press: Press) -> str:
         loan = await call(decide, context.services.lending, press.subject, press.admin.id)
-        await say(update, context, text(done, press.lang, id=loan.id, amount=Money(loan.amount)))
-        return END
+        return text(done, press.lang, id=loan.id, amount=Money(loan.amount))
 
-    return step
+    return deciding(carry)
 
 
 def _turning_down(turn_down: Callable[[Lending, str, str, str], Loan]) -> Rejection:
