@@ -2,10 +2,8 @@
 (one picture, its words in the reader's language) and the timeline of its events at the platform's time.
 One renderer, two audiences: a customer reads each event in a sentence, and the side requests after them;
 staff read each event's name, who did it and its data, and each has a chart caption of its own
-(``Audience``).
-
-``chart`` and ``show_timeline`` are the customer's buttons (they answer the press); ``draw_chart`` and
-``tell_timeline`` the same for a dispatch that answered it already (the administrator's)."""
+(``Audience``). ``chart`` and ``show_timeline`` answer the customer's press first; ``draw_chart`` and
+``tell_timeline`` serve a dispatch that answered it already (the administrator's)."""
 
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ from telegram.ext import ConversationHandler
 from p2pstock.bots.telegram import chart as charts
 from p2pstock.bots.telegram.context import BotContext, attempt, call, chat_id_of, chunks, ended, query_of, say
 from p2pstock.bots.telegram.platform_time import local_time
-from p2pstock.bots.telegram.press import Press
+from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.product_cards import basis_points
 from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
 from p2pstock.core.allocation.allocations import CallOutcome, Status
@@ -56,18 +54,6 @@ class Audience:
 
 
 # -- the buttons -----------------------------------------------------------------------------------------
-
-
-async def chart(update: Update, context: BotContext, press: Press) -> object:
-    """The customer's 📈 button: answered, then the chart (``draw_chart``)."""
-    await query_of(update).answer()
-    return await draw_chart(update, context, press)
-
-
-async def show_timeline(update: Update, context: BotContext, press: Press) -> object:
-    """The customer's 🕘 button: answered, then the timeline (``tell_timeline``)."""
-    await query_of(update).answer()
-    return await tell_timeline(update, context, press)
 
 
 async def draw_chart(update: Update, context: BotContext, press: Press) -> object:
@@ -105,6 +91,18 @@ async def tell_timeline(update: Update, context: BotContext, press: Press) -> ob
     for chunk in chunks(lines):
         await say(update, context, chunk)
     return END
+
+
+def _answered(step: Step) -> Step:
+    async def answered(update: Update, context: BotContext, press: Press) -> object:
+        await query_of(update).answer()
+        return await step(update, context, press)
+
+    return answered
+
+
+chart, show_timeline = _answered(draw_chart), _answered(tell_timeline)
+"""The customer's 📈 and 🕘 buttons."""
 
 
 async def read_timeline(update: Update, context: BotContext, press: Press) -> Timeline:
