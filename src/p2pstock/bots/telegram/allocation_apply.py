@@ -135,24 +135,13 @@ async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
         text("alloc.quote.due", lang, component=name_of(part, lang), amount=Money(minor))
         for part, minor in quote.due.items()
     )
-    message = text(
-        "alloc.quote",
-        lang,
-        name=product.name,
-        mode=name_of(product.mode, lang),
-        deposit=Money(quote.deposit),
-        leverage=quote.leverage,
-        allocated=Money(quote.allocated),
-        term=quote.term,
-        unit=term_unit(product.mode, lang),
-        warning=Money(quote.warning_line),
-        liquidation=Money(quote.liquidation_line),
-        fee=Money(quote.fee_per_period),
-        per=per_period(product.mode, lang),
-        due=due,
-        total=Money(quote.total_due),
-        minutes=product.payment_deadline_minutes,
-    )
+    mode, minutes = product.mode, product.payment_deadline_minutes
+    words = {"mode": name_of(mode, lang), "unit": term_unit(mode, lang), "per": per_period(mode, lang)}
+    money = {"deposit": quote.deposit, "allocated": quote.allocated, "fee": quote.fee_per_period}
+    money |= {"warning": quote.warning_line, "liquidation": quote.liquidation_line, "total": quote.total_due}
+    amounts = {name: Money(minor) for name, minor in money.items()}
+    terms = {"leverage": quote.leverage, "term": quote.term, "due": due, "minutes": minutes}
+    message = text("alloc.quote", lang, name=product.name, **words, **amounts, **terms)
     markup = CONFIRM.keyboard(lang, "apply", typed.token, "alloc.apply.button")
     return await typed.to_confirm({**draft, "term": quote.term, "applied": None}, message, markup)
 

@@ -44,13 +44,8 @@ async def password(update: Update, context: BotContext, press: Press) -> object:
     except P2PStockError as error:
         await tell_error(update, context, error, lang)
         return END
-    message = text(
-        "alloc.password.show",
-        lang,
-        id=allocation.id,
-        sub_account=allocation.sub_account,
-        password=delivery.password,
-    )
+    shown = {"id": allocation.id, "sub_account": allocation.sub_account, "password": delivery.password}
+    message = text("alloc.password.show", lang, **shown)
     try:
         with unlogged(delivery.password):
             await context.bot.send_message(chat_id=chat_id_of(update), text=message, protect_content=True)

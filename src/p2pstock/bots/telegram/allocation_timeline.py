@@ -118,27 +118,16 @@ def audience_of(press: Press) -> Audience:
     return CUSTOMER if isinstance(press.by, Customer) else STAFF
 
 
-# -- the chart ---------------------------------------------------------------------------------------------
-
-
 def chart_words(allocation_id: str, lang: str) -> tuple[str, charts.ChartLabels]:
     """The chart's title and labels in ``lang`` when the chart's font can draw them (a machine without a
     CJK font would draw Chinese as "?"), else in English."""
-    title, labels = _chart_words(allocation_id, lang)
-    words = (title, labels.assets, labels.warning, labels.liquidation, labels.no_data)
-    if all(charts.draws(word) for word in words):
-        return title, labels
-    return _chart_words(allocation_id, "en")
-
-
-def _chart_words(allocation_id: str, lang: str) -> tuple[str, charts.ChartLabels]:
-    labels = charts.ChartLabels(
-        assets=text("alloc.chart.assets", lang),
-        warning=text("alloc.chart.warning", lang),
-        liquidation=text("alloc.chart.liquidation", lang),
-        no_data=text("alloc.chart.no_data", lang),
-    )
-    return text("alloc.chart.title", lang, id=allocation_id), labels
+    for tongue in (lang, "en"):
+        names = ("assets", "warning", "liquidation", "no_data")
+        labels = charts.ChartLabels(**{name: text(f"alloc.chart.{name}", tongue) for name in names})
+        title = text("alloc.chart.title", tongue, id=allocation_id)
+        if all(charts.draws(word) for word in (title, *attrs.astuple(labels))):
+            break
+    return title, labels
 
 
 # -- an event in words -----------------------------------------------------------------------------------

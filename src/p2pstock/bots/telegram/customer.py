@@ -1,8 +1,4 @@
-"""Customers' views that need no typing: /start, the menu, language, wallet, fund activity and status.
-
-Each handler parses the update, calls a core service off the event loop, tells errors through the one
-table, and replies. Handlers used as conversation entry points answer ``END`` (see conversation.py).
-"""
+"""Customers' views that need no typing: /start, the menu, language, wallet, fund activity and status."""
 
 from __future__ import annotations
 
@@ -115,10 +111,8 @@ async def show_wallet(update: Update, context: BotContext, press: Press) -> int:
     """Available, frozen and total."""
     lang = press.lang
     balance = await attempt(update, context, lang, context.services.wallets.balance, press.customer.id)
-    message = text(
-        "wallet.show", lang, available=balance.available, frozen=balance.frozen, total=balance.total
-    )
-    return await ended(update, context, message, keyboards.wallet_actions(lang))
+    shown = {"available": balance.available, "frozen": balance.frozen, "total": balance.total}
+    return await ended(update, context, text("wallet.show", lang, **shown), keyboards.wallet_actions(lang))
 
 
 async def _statement_page(context: BotContext, press: Press, number: int, _: str) -> Shown | None:
@@ -156,15 +150,9 @@ def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
     if entry.kind is not EntryKind.POSTED:
         what += text(f"entry.{entry.kind.value}", lang)
     change = Money(entry.delta.posted or entry.delta.available, currency)
-    return text(
-        "statement.line",
-        lang,
-        day=entry.day,
-        what=what,
-        change=f"+{change}" if change.minor > 0 else str(change),
-        available=Money(entry.after.available, currency),
-        frozen=Money(entry.after.frozen, currency),
-    )
+    after = {name: Money(getattr(entry.after, name), currency) for name in ("available", "frozen")}
+    signed = f"+{change}" if change.minor > 0 else str(change)
+    return text("statement.line", lang, day=entry.day, what=what, change=signed, **after)
 
 
 # -- verification status ----------------------------------------------------------------------------

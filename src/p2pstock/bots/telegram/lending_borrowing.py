@@ -103,18 +103,9 @@ async def _to_confirm(typed: Typed, waiting: tuple[Kept, LoanProduct], terms: Te
         return await typed.ended("loan.documents.none")
     amount, months, rate_bp, typed_purpose = terms
     purpose = check_purpose(typed_purpose)  # nothing hidden is shown back or kept in the step
-    message = text(
-        "loan.apply.confirm",
-        lang,
-        name=product.name,
-        amount=Money(amount),
-        months=months,
-        rate=percent(rate_bp),
-        method=Method(step["method"]),
-        purpose=purpose,
-        documents=len(documents),
-        days=product.bidding_days_max,
-    )
+    told = {"amount": Money(amount), "months": months, "rate": percent(rate_bp), "purpose": purpose}
+    shown = {"name": product.name, "documents": len(documents), "days": product.bidding_days_max}
+    message = text("loan.apply.confirm", lang, method=Method(step["method"]), **told, **shown)
     kept = {"product": step["product"], "method": step["method"], "amount": amount, "months": months}
     return await APPLYING.ask(
         typed.update, typed.context, lang, message, **kept, rate=rate_bp, purpose=purpose, documents=documents

@@ -111,15 +111,9 @@ async def _offer(typed: Typed, step: Kept, money: Money) -> object:
     )
 
 
-def _expected_line(installment: Installment, lang: str) -> str:
-    return text(
-        "loan.invest.row",
-        lang,
-        number=installment.number,
-        due=str(installment.due),
-        principal=Money(installment.principal),
-        interest=Money(installment.interest),
-    )
+def _expected_line(i: Installment, lang: str) -> str:
+    money = {"principal": Money(i.principal), "interest": Money(i.interest)}
+    return text("loan.invest.row", lang, number=i.number, due=str(i.due), **money)
 
 
 def _invest(services: BotServices, customer: Customer, step: Kept, request_id: str) -> str:

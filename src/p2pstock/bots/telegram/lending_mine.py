@@ -81,17 +81,12 @@ show_mine, turn_mine = MINE.show, MINE.turn
 
 
 def _holding_line(holding: Holding, lang: str) -> str:
-    i = holding.investment
-    return text(
-        "loan.mine.holding",
-        lang,
-        id=holding.loan.id,
-        amount=Money(i.amount),
-        status=holding.loan.status,
-        received=Money(i.principal_received + i.interest_received + i.penalty_received),
-        expected=Money(sum(row.total for row in holding.expected)),
-        bucket=code_name("bucket", holding.bucket, lang),
-    )
+    i, loan = holding.investment, holding.loan
+    received = Money(i.principal_received + i.interest_received + i.penalty_received)
+    expected = Money(sum(row.total for row in holding.expected))
+    money = {"amount": Money(i.amount), "received": received, "expected": expected}
+    bucket = code_name("bucket", holding.bucket, lang)
+    return text("loan.mine.holding", lang, id=loan.id, status=loan.status, bucket=bucket, **money)
 
 
 async def show_own_loan(update: Update, context: BotContext, press: Press) -> object:
