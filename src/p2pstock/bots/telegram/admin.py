@@ -97,10 +97,6 @@ REJECTIONS = {verb: rejection for desk in DESKS for verb, rejection in desk.reje
 """The buttons that ask for a reason, and what is done with it once typed."""
 
 
-async def _open(update: Update, context: BotContext, press: Press) -> object:
-    return await MENU[press.subject][1](update, context, press)
-
-
 async def got_reason(typed: Typed, kept: Kept, reason: str) -> object:
     """The reason asked for: the rejection (or resolution) is carried out."""
     message = await REJECTIONS[str(kept["verb"])].carry(typed.context, typed, reason)
@@ -109,7 +105,7 @@ async def got_reason(typed: Typed, kept: Kept, reason: str) -> object:
 
 
 ALL_DESKS = (
-    Desk({"menu": _open}),
+    Desk({"menu": lambda update, context, press: MENU[press.subject][1](update, context, press)}),
     Desk(
         {
             verb: asking(REJECTION, REASON, rejection.prompt, kept={"verb": verb})

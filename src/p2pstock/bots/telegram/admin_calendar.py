@@ -28,6 +28,7 @@ from p2pstock.bots.telegram.admin_steps import (
     Kept,
     asking,
     confirmed,
+    problems_told,
     require,
     to_confirm,
     typed_or_sent,
@@ -52,7 +53,6 @@ STEP = "admin_calendar"
 """The user-state key of what the calendar waits for: ``{"step": NOTICE | DAY | "confirm", ...}`` (the
 notice read, while its load waits for the button)."""
 PERMISSION = Permission.CALENDAR_MANAGE
-PROBLEMS_TOLD = 20
 
 
 async def show_menu(update: Update, context: BotContext, press: Press) -> object:
@@ -175,18 +175,12 @@ def preview_lines(notice: ClosingNotice, current: YearView, lang: str) -> list[s
 
 
 def problem_lines(problems: tuple[NoticeProblem, ...], lang: str) -> list[str]:
-    lines = [text("admin.cal.unreadable", lang, count=len(problems))]
-    lines += [
-        text(
-            "admin.cal.bad_line",
-            lang,
-            line=p.line,
-            reason=text(f"admin.cal.problem.{p.code}", lang, **dict(p.values)),
-        )
-        for p in problems[:PROBLEMS_TOLD]
-    ]
-    lines.append(text("file.send_again", lang))
-    return lines
+    return problems_told(problems, _bad_line, lang, "admin.cal.unreadable", "file.send_again")
+
+
+def _bad_line(problem: NoticeProblem, lang: str) -> str:
+    reason = text(f"admin.cal.problem.{problem.code}", lang, **dict(problem.values))
+    return text("admin.cal.bad_line", lang, line=problem.line, reason=reason)
 
 
 def ranges_text(days: frozenset[date] | tuple[date, ...]) -> str:

@@ -30,6 +30,7 @@ from p2pstock.bots.telegram.admin_steps import (
     asking,
     confirmed,
     deciding,
+    problems_told,
     to_confirm,
     typed_or_sent,
     typing,
@@ -61,7 +62,6 @@ FIELD = "admin.pd_field"
 STEP = "admin_products"
 """The user-state key: ``{"step": FILE}``, ``{"step": FIELD, "kind", "index", "values", "current"}`` or
 ``{"step": "confirm", "token", "file"}`` (the file text waiting for its publish button)."""
-PROBLEMS_TOLD = 20
 KIND_LETTERS = {"a": "allocation_product", "l": "loan_product"}
 
 
@@ -242,17 +242,13 @@ async def _finish(typed: Typed, kind: str, values: dict[str, str]) -> object:
 
 def problem_lines(problems: tuple[FileProblem, ...], lang: str) -> list[str]:
     """A file's problems, each where it is and why, in ``lang``."""
-    lines = [text("admin.pd.unreadable", lang, count=len(problems))]
-    lines += [
-        text("admin.pd.problem", lang, where=p.where, why=_why(p, lang)) for p in problems[:PROBLEMS_TOLD]
-    ]
-    lines.append(text("file.send_again", lang))
-    return lines
+    return problems_told(problems, _problem, lang, "admin.pd.unreadable", "file.send_again")
 
 
-def _why(problem: FileProblem, lang: str) -> str:
+def _problem(problem: FileProblem, lang: str) -> str:
     key = f"admin.pd.why.{problem.code}"
-    return text(key, lang, **dict(problem.values)) if key in TEXTS else problem.text
+    why = text(key, lang, **dict(problem.values)) if key in TEXTS else problem.text
+    return text("admin.pd.problem", lang, where=problem.where, why=why)
 
 
 # -- wiring -------------------------------------------------------------------------------------------

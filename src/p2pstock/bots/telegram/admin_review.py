@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, Show, deciding, decision, queue, when
+from p2pstock.bots.telegram.admin_steps import END, Desk, Show, deciding, decision, queue, rejecting, when
 from p2pstock.bots.telegram.context import BotContext, call, say, user_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
@@ -143,38 +143,21 @@ async def _approve(context: BotContext, press: Press) -> str:
     return text("admin.approval_approved", press.lang, id=approved.id)
 
 
-async def _reject_document(context: BotContext, press: Press, reason: str) -> str:
-    reject = context.services.kyc.reject_document
-    document = await call(reject, press.subject, by=press.admin.id, reason=reason)
-    return text("admin.document_rejected", press.lang, id=document.id, reason=document.reason)
-
-
-async def _reject_identity(context: BotContext, press: Press, reason: str) -> str:
-    customer = await call(
-        context.services.kyc.reject_identity, press.subject, by=press.admin.id, reason=reason
-    )
-    return text("admin.identity_rejected", press.lang, customer=customer.id, reason=customer.rejection_reason)
-
-
-async def _reject_withdrawal(context: BotContext, press: Press, reason: str) -> str:
-    reject = context.services.wallets.reject_withdrawal
-    request = await call(reject, press.subject, by=press.admin.id, reason=reason)
-    amount = _money(context, request.amount)
-    return text("admin.withdrawal_rejected", press.lang, id=request.id, amount=amount, reason=request.reason)
-
-
-async def _reject_approval(context: BotContext, press: Press, reason: str) -> str:
-    rejected = await call(context.services.approvals.reject, press.subject, by=press.admin.id, reason=reason)
-    return text("admin.approval_rejected", press.lang, id=rejected.id, reason=rejected.reason)
-
-
 DESK = Desk(
     {"doc_ok": _accept_document, "id_ok": _verify_identity, "wd_ok": _approve_withdrawal, "ap_ok": _approve},
     rejections={
-        "doc_no": Rejection(_reject_document),
-        "id_no": Rejection(_reject_identity),
-        "wd_no": Rejection(_reject_withdrawal),
-        "ap_no": Rejection(_reject_approval),
+        "doc_no": rejecting(lambda c: c.services.kyc.reject_document, "admin.document_rejected"),
+        "id_no": rejecting(
+            lambda c: c.services.kyc.reject_identity,
+            "admin.identity_rejected",
+            lambda _c, who: {"customer": who.id, "reason": who.rejection_reason},
+        ),
+        "wd_no": rejecting(
+            lambda c: c.services.wallets.reject_withdrawal,
+            "admin.withdrawal_rejected",
+            lambda c, wd: {"id": wd.id, "amount": _money(c, wd.amount), "reason": wd.reason},
+        ),
+        "ap_no": rejecting(lambda c: c.services.approvals.reject, "admin.approval_rejected"),
     },
 )
 """The queues' decisions: an acceptance carried out at once, a rejection once its reason is typed."""
@@ -216,7 +199,8 @@ def _lending(figures: LendingFigures, lang: str) -> str:
         for status, count in sorted(figures.loans_by_status.items())
     )
     income = ", ".join(
-        f"{_code(code, lang)} {Money(amount, CNY)}" for code, amount in sorted(figures.income.items())
+        f"{code_name('ledger', code, lang)} {Money(amount, CNY)}"
+        for code, amount in sorted(figures.income.items())
     )
     return text(
         "admin.stats.lending",
@@ -239,7 +223,7 @@ def _statistics(overview: PlatformOverview, lang: str) -> str:
         text(
             "admin.stats.moved",
             lang,
-            code=_code(total.code, lang),
+            code=code_name("ledger", total.code, lang),
             count=total.count,
             amount=Money(total.debits, CNY),
         )
@@ -262,8 +246,3 @@ def _statistics(overview: PlatformOverview, lang: str) -> str:
 def _counted(found: int) -> str:
     """A queue's length; one counted up to ``QUEUE_LIMIT`` shows it was cut short."""
     return f"{found}+" if found >= QUEUE_LIMIT else str(found)
-
-
-def _code(code: str, lang: str) -> str:
-    """A transfer code by its name in ``lang``."""
-    return code_name("ledger", code, lang)

@@ -43,6 +43,8 @@ END = ConversationHandler.END
 T = TypeVar("T")
 SHOWN = 5
 """Items of a review queue shown at once."""
+PROBLEMS_TOLD = 20
+"""Problems of a refused file told at once."""
 TEXT_OR_FILE = ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
 
 
@@ -67,6 +69,37 @@ class Rejection:
 
     carry: Callable[[BotContext, Press, str], Awaitable[str]]
     prompt: str = "admin.ask_reason"
+
+
+def rejecting(
+    method: Callable[[BotContext], Callable[..., T]],
+    key: str,
+    values: Callable[[BotContext, T], Mapping[str, object]] = lambda _c, done: _id_and_reason(done),
+    **extra: object,
+) -> Rejection:
+    """A rejection carried out by ``method`` on the press's subject with its reason (and ``extra``), told
+    by ``key`` with the ``values`` of what it returned (by default its id and reason)."""
+
+    async def carry(context: BotContext, press: Press, reason: str) -> str:
+        done = await call(method(context), press.subject, by=press.admin.id, reason=reason, **extra)
+        return text(key, press.lang, **values(context, done))
+
+    return Rejection(carry)
+
+
+def _id_and_reason(done: Any) -> dict[str, object]:
+    return {"id": done.id, "reason": done.reason}
+
+
+def problems_told(
+    items: Sequence[T], told: Callable[[T, str], str], lang: str, header: str, again: str, *, more: str = ""
+) -> list[str]:
+    """A refused file's answer: ``header`` counting ``items``, at most ``PROBLEMS_TOLD`` of them (then
+    ``more`` counting the rest, if given), and ``again``."""
+    lines = [text(header, lang, count=len(items)), *(told(item, lang) for item in items[:PROBLEMS_TOLD])]
+    if more and len(items) > PROBLEMS_TOLD:
+        lines.append(text(more, lang, count=len(items) - PROBLEMS_TOLD))
+    return [*lines, text(again, lang)]
 
 
 def _one_key(_desk: object, _attribute: object, typed: TypedSteps) -> None:

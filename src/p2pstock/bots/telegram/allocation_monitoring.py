@@ -9,7 +9,17 @@ from datetime import date
 from telegram import Update
 from telegram.ext import filters
 
-from p2pstock.bots.telegram.admin_steps import Kept, asking, require, said, typed_or_sent, typing, wait, when
+from p2pstock.bots.telegram.admin_steps import (
+    Kept,
+    asking,
+    problems_told,
+    require,
+    said,
+    typed_or_sent,
+    typing,
+    wait,
+    when,
+)
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
 from p2pstock.bots.telegram.context import BotContext, call, ended, say
 from p2pstock.bots.telegram.errors import error_text
@@ -26,8 +36,6 @@ from p2pstock.core.money import Money, MoneyError
 STATUS = "admin.alloc_status"
 STATEMENT = "admin.alloc_statement"
 STATUS_FIELDS = ("total_assets", "market_value", "cash_available", "cash_frozen", "cash_withdrawable")
-ROWS_TOLD = 20
-"""Bad rows of a statement listed at most; the rest are counted."""
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
 """Largest statement file (what the Bot API lets a bot download)."""
 
@@ -138,22 +146,16 @@ def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _row_reason(row: RowError, lang: str) -> str:
-    """Why a statement's row was refused, in ``lang`` (core's reason stays in the logs)."""
+def _bad_row(row: RowError, lang: str) -> str:
+    """A statement's refused row and why, in ``lang`` (core's reason stays in the logs)."""
     key = f"refusal.{row.code}"
-    return text(key, lang, **dict(row.values)) if key in TEXTS else text("error.invalid", lang)
+    reason = text(key, lang, **dict(row.values)) if key in TEXTS else text("error.invalid", lang)
+    return text("admin.alloc.import_row", lang, line=row.line, reason=reason)
 
 
 def _refused(report: ImportReport, lang: str) -> list[str]:
-    lines = [text("admin.alloc.import_refused", lang, count=len(report.errors))]
-    lines += [
-        text("admin.alloc.import_row", lang, line=row.line, reason=_row_reason(row, lang))
-        for row in report.errors[:ROWS_TOLD]
-    ]
-    if len(report.errors) > ROWS_TOLD:
-        lines.append(text("admin.alloc.import_more", lang, count=len(report.errors) - ROWS_TOLD))
-    lines.append(text("admin.alloc.import_again", lang))
-    return lines
+    header, again = "admin.alloc.import_refused", "admin.alloc.import_again"
+    return problems_told(report.errors, _bad_row, lang, header, again, more="admin.alloc.import_more")
 
 
 TYPED: TypedSteps = (

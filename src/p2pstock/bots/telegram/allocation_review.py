@@ -13,10 +13,10 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import (
     END,
     Kept,
-    Rejection,
     deciding,
     decision,
     queue,
+    rejecting,
     typing,
     wait,
     when,
@@ -73,20 +73,15 @@ async def confirm(context: BotContext, press: Press) -> str:
     )
 
 
-async def _reject(context: BotContext, press: Press, reason: str) -> str:
-    rejected = await call(
-        context.services.allocations.reject, press.subject, by=press.admin.id, reason=reason
-    )
-    return text("admin.alloc.rejected", press.lang, id=rejected.id, reason=rejected.reason)
-
-
-async def _reject_request(context: BotContext, press: Press, reason: str) -> str:
-    decide = context.services.allocations.decide
-    request = await call(decide, press.subject, by=press.admin.id, approve=False, reason=reason)
-    return _decided("admin.alloc.request_rejected", request, press.lang, reason=request.reason)
-
-
-REJECTIONS = {"al_no": Rejection(_reject), "rq_no": Rejection(_reject_request)}
+REJECTIONS = {
+    "al_no": rejecting(lambda c: c.services.allocations.reject, "admin.alloc.rejected"),
+    "rq_no": rejecting(
+        lambda c: c.services.allocations.decide,
+        "admin.alloc.request_rejected",
+        lambda _c, rq: {**_request(rq), "reason": rq.reason},
+        approve=False,
+    ),
+}
 """Buttons asking for a reason through admin.py's reason step, then carried out here."""
 
 
@@ -122,8 +117,8 @@ show_requests = queue(lambda context, _press: context.services.allocations.pendi
 async def approve_request(context: BotContext, press: Press) -> str:
     """✅ under a side request: approved (core checks whose kind it is to decide)."""
     request = await call(context.services.allocations.decide, press.subject, by=press.admin.id, approve=True)
-    return _decided("admin.alloc.request_approved", request, press.lang)
+    return text("admin.alloc.request_approved", press.lang, **_request(request))
 
 
-def _decided(key: str, request: SideRequest, lang: str, **values: object) -> str:
-    return text(key, lang, id=request.id, kind=request.kind, allocation=request.allocation_id, **values)
+def _request(request: SideRequest) -> dict[str, object]:
+    return {"id": request.id, "kind": request.kind, "allocation": request.allocation_id}

@@ -17,7 +17,7 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, Rejection, deciding, markup, queue
+from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, markup, queue, rejecting
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text
@@ -81,16 +81,6 @@ def _decision(decide: Callable[[Lending, str, str], Loan], done: str) -> Step:
     return deciding(carry)
 
 
-def _turning_down(turn_down: Callable[[Lending, str, str, str], Loan]) -> Rejection:
-    """A rejection: ``turn_down(lending, loan id, by, reason)``, once the reason is typed."""
-
-    async def carry(context: BotContext, press: Press, reason: str) -> str:
-        loan = await call(turn_down, context.services.lending, press.subject, press.admin.id, reason)
-        return text("admin.loan.rejected", press.lang, id=loan.id, reason=loan.reason)
-
-    return Rejection(carry)
-
-
 DESK = Desk(
     {
         "ln_q": _show_queue,
@@ -99,8 +89,8 @@ DESK = Desk(
         "ln_full": _decision(lambda lending, i, by: lending.approve_full(i, by=by), "admin.loan.disbursed"),
     },
     rejections={
-        "ln_no": _turning_down(lambda lending, i, by, why: lending.reject(i, by=by, reason=why)),
-        "ln_ref": _turning_down(lambda lending, i, by, why: lending.refuse_full(i, by=by, reason=why)),
+        "ln_no": rejecting(lambda context: context.services.lending.reject, "admin.loan.rejected"),
+        "ln_ref": rejecting(lambda context: context.services.lending.refuse_full, "admin.loan.rejected"),
     },
 )
 """The loans' buttons: the queues, and the decisions on a loan (a rejection at a review, ``ln_no``, or at

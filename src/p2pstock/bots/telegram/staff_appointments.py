@@ -160,11 +160,6 @@ _ROLE_STEPS: dict[str, Step] = {
 }
 
 
-async def _start(update: Update, context: BotContext, press: Press) -> object:
-    """A step of role management, from the list of administrators (``cb.ROLE_STEPS``)."""
-    return await _ROLE_STEPS[press.subject](update, context, press)
-
-
 async def _choose_role(update: Update, context: BotContext, press: Press) -> object:
     """The roles as buttons (the ones the administrator holds ticked): the one to give or take away."""
     staff, lang = _staff(press), press.lang
@@ -287,7 +282,7 @@ def _done(lang: str, done: Administrator | ApprovalRequest, key: str, **asked: o
 
 DESK = Desk(
     {
-        "roles": _start,
+        "roles": lambda update, context, press: _ROLE_STEPS[press.subject](update, context, press),
         "new_role": _appoint,
         "ro_admin": _choose_role,
         "ro_set": _toggle_role,
