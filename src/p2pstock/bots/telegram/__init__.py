@@ -16,6 +16,7 @@ The kit every handler is written with:
 - ``typed``: every step that waits for typing — a customer's or an administrator's — declared as data
   (``TypedStep``: state, key, parser, what follows), from which both conversations' states are built;
   ``admin_steps``: an administrator's desk (its buttons, permission and typed steps) and one dispatch;
+  ``admin_views``: the queues, lines and decision buttons an administrator is shown;
 - ``pages``: one pager for every list; ``platform_time``: times and dates in the platform's zone;
 - ``confirming``: one pending confirmation per step, one in-flight guard, one request id for core, one
   ✅ / ✖️ keyboard;

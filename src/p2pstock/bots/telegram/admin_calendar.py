@@ -33,8 +33,8 @@ from p2pstock.bots.telegram.admin_steps import (
     to_confirm,
     typed_or_sent,
     typing,
-    when,
 )
+from p2pstock.bots.telegram.admin_views import when
 from p2pstock.bots.telegram.context import BotContext, call, ended
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.platform_time import today

@@ -11,7 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 
-from p2pstock.bots.telegram.admin_steps import END, Desk, Show, deciding, decision, queue, rejecting, when
+from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, rejecting
+from p2pstock.bots.telegram.admin_views import Show, decision, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, say, user_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent

@@ -4,16 +4,15 @@ user-state key (a message is for such a step only while it waits: any other butt
 drops it, see ``admin.py``), and the buttons that ask for a reason; ``on_button`` is the one way a press
 reaches a step. ``asking``/``wait`` open a typed step; ``to_confirm``/``confirmed`` hold what a typed
 step read for its confirm button and carry it out; ``deciding`` carries out a decision at once;
-``queue``, ``said`` and ``decision`` show queues, lines and buttons."""
+what is shown is in ``admin_views``."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler, filters
 
 from p2pstock.bots.telegram import callbacks as cb
@@ -22,7 +21,6 @@ from p2pstock.bots.telegram.context import (
     BotContext,
     administrator_of,
     call,
-    chunks,
     drop_buttons,
     ended,
     handled,
@@ -32,7 +30,6 @@ from p2pstock.bots.telegram.context import (
     tell_error,
 )
 from p2pstock.bots.telegram.keyboards import button
-from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step, Steps
 from p2pstock.bots.telegram.texts import file_size, text
 from p2pstock.bots.telegram.typed import TEXT, Again, NotWaiting, Typed, TypedStep, TypedSteps, line
@@ -41,8 +38,6 @@ from p2pstock.core.people.permissions import Permission, PermissionDenied
 
 END = ConversationHandler.END
 T = TypeVar("T")
-SHOWN = 5
-"""Items of a review queue shown at once."""
 PROBLEMS_TOLD = 20
 """Problems of a refused file told at once."""
 TEXT_OR_FILE = ~filters.COMMAND & (filters.TEXT | filters.Document.ALL)
@@ -286,78 +281,3 @@ def confirmed(carry: Callable[[BotContext, Press, Kept], Awaitable[str]]) -> Ste
         return await ended(update, context, await carry(context, press, kept))
 
     return step
-
-
-# -- what is shown ------------------------------------------------------------------------------------
-
-
-Read = Callable[[BotContext, Press], Callable[..., Sequence[Any]] | None]
-"""The call that reads a review queue (given ``by`` and ``limit``), or ``None`` for nothing to read."""
-Show = Callable[[Update, BotContext, Press, Any], Awaitable[None]]
-"""How one item of a review queue is shown: a message with its buttons."""
-
-
-def queue(read: Read, show: Show, *, empty: str = "admin.empty") -> Step:
-    """The step showing a review queue, read oldest first in the administrator's name: its first ``SHOWN``
-    items, each shown by ``show``, and whether there are more; or that it is empty (``empty``)."""
-
-    async def step(update: Update, context: BotContext, press: Press) -> object:
-        reads = read(context, press)
-        items = [] if reads is None else await call(reads, by=press.admin.id, limit=SHOWN + 1)
-        if not items:
-            await say(update, context, text(empty, press.lang))
-        for item in items[:SHOWN]:
-            await show(update, context, press, item)
-        if len(items) > SHOWN:
-            await say(update, context, text("admin.more", press.lang, shown=SHOWN))
-        return END
-
-    return step
-
-
-async def said(update: Update, context: BotContext, lines: list[str], markup: object = None) -> None:
-    """``lines`` in as many messages as they take, ``markup`` under the last."""
-    *first, last = chunks(lines)
-    for chunk in first:
-        await say(update, context, chunk)
-    await say(update, context, last, markup)
-
-
-def fitting(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> list[list[InlineKeyboardButton]]:
-    """The buttons whose data fits (an id too long for button data leaves its button out)."""
-    kept: list[list[InlineKeyboardButton]] = []
-    for row in rows:
-        buttons = []
-        for label, action in row:
-            with contextlib.suppress(ValueError):
-                buttons.append(button(label, action))
-        if buttons:
-            kept.append(buttons)
-    return kept
-
-
-def markup(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> InlineKeyboardMarkup | None:
-    """The buttons that fit, or ``None`` when none does."""
-    kept = fitting(rows)
-    return InlineKeyboardMarkup(kept) if kept else None
-
-
-def decision(
-    lang: str, prefix: str, subject: str, *more: tuple[str, cb.AdminAction]
-) -> tuple[InlineKeyboardMarkup | None, str]:
-    """The ``<prefix>_ok`` (✅, to approve at ``ap``, else to accept) and ``<prefix>_no`` (❌) buttons of a
-    queue's item, with the row ``more`` under them; and what the item's text adds when none fits."""
-    yes = text("admin.approve" if prefix in ("ap", "rq") else "admin.accept", lang)
-    no = text("admin.reject", lang)
-    rows = fitting(
-        [
-            [(yes, cb.AdminAction(f"{prefix}_ok", subject)), (no, cb.AdminAction(f"{prefix}_no", subject))],
-            more,
-        ]
-    )
-    return (InlineKeyboardMarkup(rows), "") if rows else (None, "\n" + text("admin.no_buttons", lang))
-
-
-def when(context: BotContext, micros: int) -> str:
-    """A moment as administrators read it: the platform's local time, to the minute."""
-    return local_time(micros, context.services.ledger.timezone)

@@ -22,7 +22,8 @@ from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, markup
+from p2pstock.bots.telegram.admin_steps import END, Desk
+from p2pstock.bots.telegram.admin_views import markup
 from p2pstock.bots.telegram.allocation_admin_card import (
     ASSIGN,
     DAILY,

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, markup, said
+from p2pstock.bots.telegram.admin_steps import END
+from p2pstock.bots.telegram.admin_views import markup, said
 from p2pstock.bots.telegram.allocation_card import Reader, card_lines
 from p2pstock.bots.telegram.context import BotContext, call
 from p2pstock.bots.telegram.press import Press

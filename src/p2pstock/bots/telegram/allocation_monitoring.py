@@ -14,12 +14,11 @@ from p2pstock.bots.telegram.admin_steps import (
     asking,
     problems_told,
     require,
-    said,
     typed_or_sent,
     typing,
     wait,
-    when,
 )
+from p2pstock.bots.telegram.admin_views import said, when
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
 from p2pstock.bots.telegram.context import BotContext, call, ended, say
 from p2pstock.bots.telegram.errors import error_text

@@ -10,17 +10,8 @@ from __future__ import annotations
 from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import (
-    END,
-    Kept,
-    deciding,
-    decision,
-    queue,
-    rejecting,
-    typing,
-    wait,
-    when,
-)
+from p2pstock.bots.telegram.admin_steps import END, Kept, deciding, rejecting, typing, wait
+from p2pstock.bots.telegram.admin_views import decision, queue, when
 from p2pstock.bots.telegram.allocation_admin_card import STEP, allocation_in, send_card, timeline_of
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press

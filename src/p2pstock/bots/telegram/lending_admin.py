@@ -17,7 +17,8 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, markup, queue, rejecting
+from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, rejecting
+from p2pstock.bots.telegram.admin_views import markup, queue
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text
