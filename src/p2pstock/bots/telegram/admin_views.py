@@ -4,16 +4,15 @@ zone."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, chunks, say
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import fitting
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
@@ -53,25 +52,6 @@ async def said(update: Update, context: BotContext, lines: list[str], markup: ob
     for chunk in first:
         await say(update, context, chunk)
     await say(update, context, last, markup)
-
-
-def fitting(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> list[list[InlineKeyboardButton]]:
-    """The buttons whose data fits (an id too long for button data leaves its button out)."""
-    kept: list[list[InlineKeyboardButton]] = []
-    for row in rows:
-        buttons = []
-        for label, action in row:
-            with contextlib.suppress(ValueError):
-                buttons.append(button(label, action))
-        if buttons:
-            kept.append(buttons)
-    return kept
-
-
-def markup(rows: Iterable[Iterable[tuple[str, cb.AdminAction]]]) -> InlineKeyboardMarkup | None:
-    """The buttons that fit, or ``None`` when none does."""
-    kept = fitting(rows)
-    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def decision(

@@ -23,7 +23,6 @@ from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Desk
-from p2pstock.bots.telegram.admin_views import markup
 from p2pstock.bots.telegram.allocation_admin_card import (
     ASSIGN,
     DAILY,
@@ -33,7 +32,7 @@ from p2pstock.bots.telegram.allocation_admin_card import (
     show_card,
 )
 from p2pstock.bots.telegram.context import BotContext, call, say
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, markup
 from p2pstock.bots.telegram.press import Press, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, Status

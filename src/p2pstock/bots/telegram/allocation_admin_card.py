@@ -10,9 +10,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END
-from p2pstock.bots.telegram.admin_views import markup, said
+from p2pstock.bots.telegram.admin_views import said
 from p2pstock.bots.telegram.allocation_card import Reader, card_lines
 from p2pstock.bots.telegram.context import BotContext, call
+from p2pstock.bots.telegram.keyboards import markup
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Risk, Status

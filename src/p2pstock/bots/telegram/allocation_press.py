@@ -3,12 +3,12 @@ allocation buttons and keyboards, and the products on offer."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.confirming import ConfirmButtons
 from p2pstock.bots.telegram.context import BotContext, call
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import fitting
 from p2pstock.bots.telegram.product_cards import by_code
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import Product
@@ -38,15 +38,7 @@ Row = list[tuple[str, cb.AllocationStep]]
 def keyboard(rows: list[Row]) -> InlineKeyboardMarkup:
     """The buttons of ``rows``, without one whose subject is too long for button data (or a row left
     empty)."""
-    kept = [[b for label, step in row if (b := _button(label, step)) is not None] for row in rows]
-    return InlineKeyboardMarkup([row for row in kept if row])
-
-
-def _button(label: str, step: cb.AllocationStep) -> InlineKeyboardButton | None:
-    try:
-        return button(label, step)
-    except ValueError:
-        return None
+    return InlineKeyboardMarkup(fitting(rows))
 
 
 async def offered(context: BotContext, code: str) -> Product | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -21,6 +22,25 @@ def keyboard(*rows: Sequence[InlineKeyboardButton]) -> InlineKeyboardMarkup | No
     """The ``rows`` of buttons there are (None without any)."""
     kept = [list(row) for row in rows if row]
     return InlineKeyboardMarkup(kept) if kept else None
+
+
+def fitting(rows: Iterable[Iterable[tuple[str, cb.Callback]]]) -> list[list[InlineKeyboardButton]]:
+    """The buttons of ``rows`` whose data fits Telegram's 64 bytes (an id too long for button data leaves
+    its button out; a row left empty is dropped)."""
+    kept: list[list[InlineKeyboardButton]] = []
+    for row in rows:
+        buttons = []
+        for label, action in row:
+            with contextlib.suppress(ValueError):
+                buttons.append(button(label, action))
+        if buttons:
+            kept.append(buttons)
+    return kept
+
+
+def markup(rows: Iterable[Iterable[tuple[str, cb.Callback]]]) -> InlineKeyboardMarkup | None:
+    """The buttons that fit, or ``None`` when none does."""
+    return keyboard(*fitting(rows))
 
 
 def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:

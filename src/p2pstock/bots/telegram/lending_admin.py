@@ -18,9 +18,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, rejecting
-from p2pstock.bots.telegram.admin_views import markup, queue
+from p2pstock.bots.telegram.admin_views import queue
 from p2pstock.bots.telegram.context import BotContext, call, say
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, markup
 from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text

@@ -21,8 +21,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import Desk, Rejection
-from p2pstock.bots.telegram.admin_views import decision, markup, queue, when
+from p2pstock.bots.telegram.admin_views import decision, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, say
+from p2pstock.bots.telegram.keyboards import markup
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.errors import InvalidInput

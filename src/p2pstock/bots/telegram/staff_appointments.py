@@ -20,9 +20,9 @@ from telegram import InlineKeyboardMarkup, Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import staff_roles
 from p2pstock.bots.telegram.admin_steps import END, Desk, Kept, Outdated, asking, deciding, typing, wait
-from p2pstock.bots.telegram.admin_views import fitting, said
+from p2pstock.bots.telegram.admin_views import said
 from p2pstock.bots.telegram.context import BotContext, call, drop_buttons, ended
-from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.keyboards import button, fitting
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.staff_roles import permissions_text, role_name, roles_of
 from p2pstock.bots.telegram.texts import text
