@@ -4,6 +4,12 @@ and is skipped by the others, on every storage; rounds are named by the second t
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from typing import Any
+
+import attrs
+import pytest
 
 from p2pstock import serving
 from p2pstock.bootstrap import App
@@ -37,3 +43,32 @@ def test_a_round_is_named_by_the_second_it_starts_at_so_a_longer_interval_goes_o
     # the interval became 60 s: one round may fall before the last one taken, the next comes after it
     assert not leases.take(serving.JOBS_LEASE, 60, round_=serving.round_at(1_010, 60))
     assert leases.take(serving.JOBS_LEASE, 60, round_=serving.round_at(1_080, 60))
+
+
+def test_a_settled_process_works_in_its_worker_threads_and_runs_the_jobs_in_a_thread_of_their_own(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = attrs.evolve(app, settings=attrs.evolve(app.settings, worker_threads=2))
+    jobs_threads: list[str] = []
+
+    def run_jobs(*args: Any, **kwargs: Any) -> Any:
+        jobs_threads.append(threading.current_thread().name)
+        return real_run_jobs(*args, **kwargs)
+
+    real_run_jobs = serving.run_jobs
+    monkeypatch.setattr(serving, "run_jobs", run_jobs)
+
+    def busy() -> str:
+        time.sleep(0.05)
+        return threading.current_thread().name
+
+    async def settled() -> set[str]:
+        serving.settle_in(app)
+        names = await asyncio.gather(*(asyncio.to_thread(busy) for _ in range(6)))
+        await serving.jobs_round(app, Leases(app.office, holder="worker-1"), 600)
+        return set(names)
+
+    work_threads = asyncio.run(settled())
+
+    assert len(work_threads) == 2 and all(name.startswith("p2pstock-work") for name in work_threads)
+    assert len(jobs_threads) == 1 and jobs_threads[0].startswith("p2pstock-jobs")

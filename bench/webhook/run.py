@@ -199,6 +199,7 @@ async def bot_side(app: App, updates: int, in_flight: int) -> tuple[float, list[
     async def with_bot() -> Server:
         bot = serving.telegram_bot(app, request=api, persistence=True)
         await bot.initialize()
+        serving.settle_in(app)  # as `p2pstock serve` does: its worker threads, the loaded objects frozen
         return serving.web_app(app, bot), bot.shutdown
 
     figures = await run_side(with_bot, updates, in_flight)

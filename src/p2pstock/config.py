@@ -58,6 +58,10 @@ Running the platform (see the README's deployment section):
 - ``P2PSTOCK_LOG_FORMAT``: ``text`` (a timestamped line; default) or ``json`` (one JSON object a line)
 - ``P2PSTOCK_JOBS_EVERY_SECONDS``: how often ``serve`` and ``bot`` run a round of the scheduled jobs, in
   one of the processes sharing the database at a time (default ``60``)
+- ``P2PSTOCK_WORKER_THREADS``: how many threads ``serve`` and ``bot`` run database work in, off the event
+  loop (default: 2 on a SQLite file, whose writers take turns anyway and whose updates then wait less for
+  Python's lock; on PostgreSQL Python's own default, which waits for the server in more threads at once).
+  The scheduled jobs run in a thread of their own besides these
 - ``P2PSTOCK_BRAND``: the platform's name in what customers read (the welcome, verification codes;
   default ``p2pstock``)
 - ``P2PSTOCK_SMS_SIGNATURE``: the signature every text message starts with, as 【签名】 (Chinese carriers
@@ -87,6 +91,9 @@ from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import CAPITAL_FOUR_EYES_FROM
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+SQLITE_WORKER_THREADS = 2
+"""Worker threads on a SQLite file: measured against Python's default (6 on 2 cores) with the webhook
+benchmark, 8 updates in flight, about a fifth more updates a second (bench/README.md)."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -173,6 +180,9 @@ class Settings:
     log_level: str = attrs.field(default="INFO", validator=attrs.validators.in_(LOG_LEVELS))
     log_format: str = attrs.field(default="text", validator=attrs.validators.in_(("text", "json")))
     jobs_every_seconds: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    worker_threads: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(1))
+    )
     telegram_api_url: str = "https://api.telegram.org"
     audit_key: str = attrs.field(default="", repr=False)
     brand: str = attrs.field(default="p2pstock", validator=attrs.validators.min_len(1))
@@ -185,6 +195,13 @@ class Settings:
     @property
     def is_embedded(self) -> bool:
         return sa.engine.make_url(self.effective_database_url).get_backend_name() == "sqlite"
+
+    @property
+    def threads_for_work(self) -> int | None:
+        """``worker_threads``, or the default for the database (None: Python's own)."""
+        if self.worker_threads is not None:
+            return self.worker_threads
+        return SQLITE_WORKER_THREADS if self.is_embedded else None
 
     @property
     def safe_database_url(self) -> str:
@@ -275,6 +292,7 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "log_level": lambda v, _n: v.strip().upper(),
     "log_format": lambda v, _n: v.strip().lower(),
     "jobs_every_seconds": _positive,
+    "worker_threads": _positive,
     "telegram_api_url": lambda v, _n: v.strip().rstrip("/"),
     "audit_key": lambda v, _n: v,
     "brand": lambda v, _n: v.strip(),

@@ -173,3 +173,15 @@ def test_the_encryption_keys_are_read_from_the_environment_and_kept_out_of_the_r
     assert settings.previous_encryption_keys == (old_one, old_two)
     assert Settings.from_env({}).previous_encryption_keys == ()
     assert not any(key in repr(settings) for key in (current, old_one, old_two))
+
+
+def test_database_work_runs_in_two_threads_on_sqlite_and_in_pythons_default_on_postgresql() -> None:
+    assert Settings(data_dir=Path("/tmp/x")).threads_for_work == 2
+    assert Settings(database_url=SECRET_URL).threads_for_work is None
+    assert Settings.from_env({"P2PSTOCK_WORKER_THREADS": "8"}).threads_for_work == 8
+
+
+@pytest.mark.parametrize("threads", ["0", "-1", "many"])
+def test_a_worker_thread_count_below_one_is_refused_naming_the_variable(threads: str) -> None:
+    with pytest.raises(InvalidInput, match="P2PSTOCK_WORKER_THREADS"):
+        Settings.from_env({"P2PSTOCK_WORKER_THREADS": threads})
