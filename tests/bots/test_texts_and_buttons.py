@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from telegram import InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import keyboards
 from p2pstock.bots.telegram.errors import ERROR_TABLE, error_key, error_text
 from p2pstock.bots.telegram.texts import LANGUAGES, TEXTS, language_from_telegram, placeholders, text
 from p2pstock.core.errors import (
@@ -242,3 +244,14 @@ def test_a_button_the_parser_would_not_read_back_cannot_be_written(callback: cb.
 )
 def test_anything_not_written_by_the_bot_is_not_read(data: object) -> None:
     assert cb.parse(data) is None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_menu_sent_again_and_again_goes_out_as_python_telegram_bot_writes_it_each_time(lang: str) -> None:
+    menu = keyboards.main_menu(lang)
+    written_by_the_framework = InlineKeyboardMarkup(menu.inline_keyboard).to_dict()
+
+    first = menu.to_dict()
+    first["inline_keyboard"][0][0]["text"] = "changed by whoever read it"
+
+    assert menu.to_dict() == written_by_the_framework

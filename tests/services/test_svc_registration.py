@@ -769,3 +769,35 @@ def test_a_wrong_code_leaves_a_trace_in_the_audit_trail(app: App) -> None:
     records = audit_records(app, before)
     assert [(r.actor, r.target) for r in records] == [("alice", "alice")]
     assert PHONE not in records[0].before + records[0].after
+
+
+
+def test_a_newcomer_registered_with_their_wallet_has_both_and_a_failure_in_between_leaves_neither(
+    app: App,
+) -> None:
+    customer = app.customers.register(telegram_user_id=501, language="en", also=app.wallets.open_in)
+    assert app.wallets.balance(customer.id).available.minor == 0
+
+    def wallet_refused(_tx: object, _customer_id: str) -> None:
+        raise Refused("the wallet could not be opened")
+
+    before = last_seq(app)
+    with pytest.raises(Refused):
+        app.customers.register(telegram_user_id=502, also=wallet_refused)
+    assert app.customers.by_telegram(502) is None
+    assert trail(app, before) == []
+
+
+def test_registering_again_with_a_wallet_keeps_the_customer_and_opens_the_wallet_they_lacked(
+    app: App,
+) -> None:
+    first = app.customers.register(telegram_user_id=503)
+    with pytest.raises(NotFound):
+        app.wallets.balance(first.id)
+    before = last_seq(app)
+
+    again = app.customers.register(telegram_user_id=503, also=app.wallets.open_in)
+
+    assert again == first
+    assert app.wallets.balance(first.id).available.minor == 0
+    assert trail(app, before) == []

@@ -124,11 +124,11 @@ async def customer_of(update: Update, context: BotContext, *, open_wallet: bool 
 
 def _customer(services: BotServices, telegram_user_id: int, language: str, *, open_wallet: bool) -> Customer:
     customer = services.customers.by_telegram(telegram_user_id)
-    if customer is None:
-        customer = services.customers.register(telegram_user_id=telegram_user_id, language=language)
-    elif not open_wallet:
-        return customer
-    services.wallets.open(customer.id)
+    if customer is None:  # registered with their wallet in one transaction
+        wallet = services.wallets.open_in
+        return services.customers.register(telegram_user_id=telegram_user_id, language=language, also=wallet)
+    if open_wallet:
+        services.wallets.open(customer.id)
     return customer
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -43,20 +44,36 @@ def markup(rows: Iterable[Iterable[tuple[str, cb.Callback]]]) -> InlineKeyboardM
     return keyboard(*fitting(rows))
 
 
-def menu(lang: str, *rows: tuple[str, ...]) -> InlineKeyboardMarkup:
+class Menu(InlineKeyboardMarkup):
+    """A keyboard built once and sent with many replies. python-telegram-bot freezes it, so its wire form
+    (``to_dict``: about 75 µs for the main menu, at every message) is worked out once and copied."""
+
+    __slots__ = ("_wire",)
+
+    def __init__(self, rows: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        super().__init__(rows)
+        with self._unfrozen():
+            self._wire = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive)
+        rows = self._wire["inline_keyboard"]
+        return {**self._wire, "inline_keyboard": [[dict(button) for button in row] for row in rows]}
+
+
+def menu(lang: str, *rows: tuple[str, ...]) -> Menu:
     """Rows of main-menu items."""
-    return InlineKeyboardMarkup(
-        [[button(text(f"menu.{item}", lang), cb.Menu(item)) for item in row] for row in rows]
-    )
+    return Menu([[button(text(f"menu.{item}", lang), cb.Menu(item)) for item in row] for row in rows])
 
 
 @functools.cache  # one per language: a keyboard is immutable, and the main menu goes with most replies
-def main_menu(lang: str) -> InlineKeyboardMarkup:
+def main_menu(lang: str) -> Menu:
     return menu(lang, *cb.MENU_ROWS)
 
 
 @functools.cache
-def wallet_actions(lang: str) -> InlineKeyboardMarkup:
+def wallet_actions(lang: str) -> Menu:
     return menu(lang, ("deposit", "withdraw"), ("statement",))
 
 

@@ -8,6 +8,7 @@ outbox in the same transaction, so a code is texted only if its challenge was st
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 import attrs
@@ -69,9 +70,16 @@ class Customers:
     # -- profile ---------------------------------------------------------------------------------------
 
     def register(
-        self, *, telegram_user_id: int | None = None, customer_id: str | None = None, language: str = "zh"
+        self,
+        *,
+        telegram_user_id: int | None = None,
+        customer_id: str | None = None,
+        language: str = "zh",
+        also: Callable[[Tx, str], object] | None = None,
     ) -> Customer:
-        """A new customer, or the one already linked to this Telegram account (``/start`` twice)."""
+        """A new customer, or the one already linked to this Telegram account (``/start`` twice); ``also``
+        runs in the same transaction with the customer's id (the bot opens their wallet so: one write
+        transaction for a newcomer instead of two)."""
         telegram = optional_telegram_user_id(telegram_user_id)
         new_id = (
             f"c{uuid.uuid4().hex[:15]}" if customer_id is None else check_name(customer_id, "customer id")
@@ -79,12 +87,13 @@ class Customers:
         lang = check_language(language)
 
         def register(tx: Tx) -> Customer:
-            known = tx.uow.customers.by_telegram(telegram) if telegram else tx.uow.customers.get(new_id)
-            if known is not None:
-                return known
-            customer = Customer.register(new_id, telegram_user_id=telegram, language=lang, at=tx.now)
-            tx.uow.customers.add(customer)
-            tx.audit(customer.id, "customer.register", customer.id, after=customer_state(customer))
+            customer = tx.uow.customers.by_telegram(telegram) if telegram else tx.uow.customers.get(new_id)
+            if customer is None:
+                customer = Customer.register(new_id, telegram_user_id=telegram, language=lang, at=tx.now)
+                tx.uow.customers.add(customer)
+                tx.audit(customer.id, "customer.register", customer.id, after=customer_state(customer))
+            if also is not None:
+                also(tx, customer.id)
             return customer
 
         return self.office.run(register)

@@ -20,7 +20,7 @@ from p2pstock.core.errors import (
 )
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.accounts import Account
-from p2pstock.core.ledger.results import TransferOutcome, TransferResult
+from p2pstock.core.ledger.results import AccountOutcome, TransferOutcome, TransferResult
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Currency, Money
@@ -89,14 +89,12 @@ class Wallets:
 
     def open(self, customer_id: str) -> Account:
         """Open the customer's wallet (or return it if it is open)."""
-        outcome = self.ledger.create_accounts([chart.wallet(customer_id, self.currency.code)])[0]
-        if outcome.account is None:
-            raise Refused(
-                f"account {outcome.id} exists with other settings: {outcome.result}",
-                code="account_settings",
-                account=outcome.id,
-            )
-        return outcome.account
+        return _opened(self.ledger.create_accounts([chart.wallet(customer_id, self.currency.code)])[0])
+
+    def open_in(self, tx: Tx, customer_id: str) -> Account:
+        """``open`` inside a transaction the caller holds (a customer registered with their wallet)."""
+        wallet = chart.wallet(customer_id, self.currency.code)
+        return _opened(self.ledger.create_accounts_in(tx.uow.ledger, [wallet])[0])
 
     def balance(self, customer_id: str) -> WalletBalance:
         account = self.ledger.account(chart.wallet_id(customer_id, self.currency.code))
@@ -297,6 +295,16 @@ class Wallets:
 
     def _money(self, minor: int) -> Money:
         return Money(minor, self.currency)
+
+
+def _opened(outcome: AccountOutcome) -> Account:
+    if outcome.account is None:
+        raise Refused(
+            f"account {outcome.id} exists with other settings: {outcome.result}",
+            code="account_settings",
+            account=outcome.id,
+        )
+    return outcome.account
 
 
 def deposit_id(gateway: str, transaction_id: str) -> str:
