@@ -771,7 +771,6 @@ def test_a_wrong_code_leaves_a_trace_in_the_audit_trail(app: App) -> None:
     assert PHONE not in records[0].before + records[0].after
 
 
-
 def test_a_newcomer_registered_with_their_wallet_has_both_and_a_failure_in_between_leaves_neither(
     app: App,
 ) -> None:

@@ -8,8 +8,9 @@ runs plain SQL on the driver's cursor (see ``statements.py``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy.engine import Engine
 
@@ -33,6 +34,25 @@ from p2pstock.adapters.sql.staff import SqlApprovals, SqlStaff
 from p2pstock.adapters.sql.withdrawals import SqlWithdrawals
 from p2pstock.adapters.sql.writers import take, writer_lock
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of a unit of work, made on the transaction's cursor the first time it is used."""
+
+    def __init__(self, kind: Callable[..., R], *, knows_readonly: bool = False) -> None:
+        self.kind, self.knows_readonly = kind, knows_readonly
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, uow: SqlUnitOfWork, owner: type | None = None) -> R:
+        if uow._cursor is None:
+            raise RuntimeError(f"{self.name} outside the unit of work's with-block")
+        extra = {"readonly": uow._readonly} if self.knows_readonly else {}
+        made = uow.__dict__[self.name] = self.kind(uow._cursor, uow._dialect, **extra)
+        return made
+
 
 class SqlUnitOfWorkFactory:
     """Opens units of work on ``engine``."""
@@ -50,40 +70,46 @@ class SqlUnitOfWorkFactory:
 
 
 class SqlUnitOfWork:
-    ledger: SqlLedgerSession
-    withdrawals: SqlWithdrawals
-    customers: SqlCustomers
-    phone_codes: SqlPhoneCodes
-    documents: SqlDocuments
-    staff: SqlStaff
-    approvals: SqlApprovals
-    audit: SqlAuditLog
-    outbox: SqlOutbox
-    payments: SqlPaymentOrders
-    ui_state: SqlUiState
-    products: SqlProducts
-    calendar_overrides: SqlCalendarOverrides
-    calendar_years: SqlCalendarYears
-    notice_marks: SqlNoticeMarks
-    allocations: SqlAllocations
-    side_requests: SqlSideRequests
-    daily_statuses: SqlDailyStatuses
-    allocation_events: SqlEvents
-    loan_products: SqlLoanProducts
-    loans: SqlLoans
-    investments: SqlInvestments
-    installments: SqlInstallments
-    leases: SqlLeases
+    """One transaction on one driver connection; each repository is made on first use (a transaction
+    touches two or three of the two dozen)."""
+
+    ledger = _Repository(SqlLedgerSession)
+    withdrawals = _Repository(SqlWithdrawals)
+    customers = _Repository(SqlCustomers)
+    phone_codes = _Repository(SqlPhoneCodes)
+    documents = _Repository(SqlDocuments)
+    staff = _Repository(SqlStaff)
+    approvals = _Repository(SqlApprovals)
+    audit = _Repository(SqlAuditLog, knows_readonly=True)
+    outbox = _Repository(SqlOutbox)
+    payments = _Repository(SqlPaymentOrders)
+    ui_state = _Repository(SqlUiState)
+    products = _Repository(SqlProducts)
+    calendar_overrides = _Repository(SqlCalendarOverrides)
+    calendar_years = _Repository(SqlCalendarYears)
+    notice_marks = _Repository(SqlNoticeMarks)
+    allocations = _Repository(SqlAllocations)
+    side_requests = _Repository(SqlSideRequests)
+    daily_statuses = _Repository(SqlDailyStatuses)
+    allocation_events = _Repository(SqlEvents)
+    loan_products = _Repository(SqlLoanProducts)
+    loans = _Repository(SqlLoans)
+    investments = _Repository(SqlInvestments)
+    installments = _Repository(SqlInstallments)
+    leases = _Repository(SqlLeases)
 
     def __init__(
         self, engine: Engine, dialect: str, readonly: bool, writer_lock: threading.Lock | None = None
     ) -> None:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
         self._connection: Any = None
+        self._cursor: Any = None
         self._writer_lock = writer_lock
         self._held: threading.Lock | None = None
 
     def __enter__(self) -> Self:
+        if self._cursor is not None:
+            raise RuntimeError("a unit of work is entered once")
         try:
             self._connection = self._engine.raw_connection()
             cursor = self._connection.cursor()
@@ -97,30 +123,7 @@ class SqlUnitOfWork:
             if is_database_error(error):
                 raise translate(error) from error
             raise
-        self.ledger = SqlLedgerSession(cursor, self._dialect)
-        self.withdrawals = SqlWithdrawals(cursor, self._dialect)
-        self.customers = SqlCustomers(cursor, self._dialect)
-        self.phone_codes = SqlPhoneCodes(cursor, self._dialect)
-        self.documents = SqlDocuments(cursor, self._dialect)
-        self.staff = SqlStaff(cursor, self._dialect)
-        self.approvals = SqlApprovals(cursor, self._dialect)
-        self.audit = SqlAuditLog(cursor, self._dialect, readonly=self._readonly)
-        self.outbox = SqlOutbox(cursor, self._dialect)
-        self.payments = SqlPaymentOrders(cursor, self._dialect)
-        self.ui_state = SqlUiState(cursor, self._dialect)
-        self.products = SqlProducts(cursor, self._dialect)
-        self.calendar_overrides = SqlCalendarOverrides(cursor, self._dialect)
-        self.calendar_years = SqlCalendarYears(cursor, self._dialect)
-        self.notice_marks = SqlNoticeMarks(cursor, self._dialect)
-        self.allocations = SqlAllocations(cursor, self._dialect)
-        self.side_requests = SqlSideRequests(cursor, self._dialect)
-        self.daily_statuses = SqlDailyStatuses(cursor, self._dialect)
-        self.allocation_events = SqlEvents(cursor, self._dialect)
-        self.loan_products = SqlLoanProducts(cursor, self._dialect)
-        self.loans = SqlLoans(cursor, self._dialect)
-        self.investments = SqlInvestments(cursor, self._dialect)
-        self.installments = SqlInstallments(cursor, self._dialect)
-        self.leases = SqlLeases(cursor, self._dialect)
+        self._cursor = cursor
         return self
 
     def commit(self) -> None:
