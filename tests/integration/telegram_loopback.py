@@ -1,6 +1,7 @@
-"""A Bot API stand-in on a loopback port, for processes started by a test: ``serve`` pointed at it with
-``P2PSTOCK_TELEGRAM_API_URL`` talks to it as to Telegram. It answers as ``LocalBotApi`` does and keeps
-every call, in a thread of its own."""
+"""A Bot API stand-in on a loopback port, for processes started by a test: ``serve`` or ``bot`` pointed at
+it with ``P2PSTOCK_TELEGRAM_API_URL`` talks to it as to Telegram. It answers as ``LocalBotApi`` does and
+keeps every call, in a thread of its own; ``getUpdates`` hands out the updates ``deliver`` queued (and,
+with none waiting, answers an empty list after a moment, as a long poll would)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ class LoopbackBotApi:
         self._ready = threading.Event()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._updates: list[dict[str, Any]] = []
+
+    def deliver(self, update: dict[str, Any]) -> None:
+        """``update`` handed to the bot at its next ``getUpdates``."""
+        with self._lock:
+            self._updates.append(update)
 
     @property
     def calls(self) -> list[tuple[str, dict[str, Any]]]:
@@ -52,12 +59,22 @@ class LoopbackBotApi:
             parameters = await request.json()
         else:
             parameters = {key: str(value) for key, value in (await request.post()).items()}
+        if method == "getUpdates":
+            return await self._updates_after(int(parameters.get("offset") or 0))
         with self._lock:
             self.api.calls.append((method, parameters))
             result = self.api._answer(method, parameters)
             if isinstance(result, dict) and "message_id" in result:
                 self.api.message_ids.append((len(self.api.calls) - 1, int(result["message_id"])))
         return web.Response(text=json.dumps({"ok": True, "result": result}), content_type="application/json")
+
+    async def _updates_after(self, offset: int) -> web.Response:
+        with self._lock:
+            self._updates = [update for update in self._updates if update["update_id"] >= offset]
+            waiting = list(self._updates)
+        if not waiting:
+            await asyncio.sleep(0.2)
+        return web.Response(text=json.dumps({"ok": True, "result": waiting}), content_type="application/json")
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
