@@ -8,7 +8,6 @@ the draft remembers the allocation it made, and a tap while the first is at work
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from telegram import Update
@@ -17,7 +16,7 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards, product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
 from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
-from p2pstock.bots.telegram.confirming import confirmed_once, request_id
+from p2pstock.bots.telegram.confirming import on_confirm, request_id
 from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say, tell_error
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import deposit_range, per_period, ppm_percent, term_unit
@@ -160,12 +159,6 @@ def _term_range(product: Product, lang: str) -> dict[str, object]:
 # -- applying ------------------------------------------------------------------------------------------------
 
 
-async def apply(update: Update, context: BotContext, press: Press) -> object:
-    """✅ under a quote: the application sent to core, once however often it is tapped."""
-    then = functools.partial(_apply, update, context, press)
-    return await confirmed_once(update, context, press.lang, key=DRAFT, token=press.subject, then=then)
-
-
 async def _apply(update: Update, context: BotContext, press: Press, draft: dict[str, Any]) -> object:
     lang, customer = press.lang, press.customer
     if isinstance(draft.get("applied"), str):  # a second tap: the allocation made by the first
@@ -196,3 +189,7 @@ async def _apply(update: Update, context: BotContext, press: Press, draft: dict[
     draft["applied"] = allocation.id
     await render(update, context, allocation, lang, header="alloc.applied")
     return END
+
+
+apply = on_confirm(DRAFT, _apply)
+"""✅ under a quote: the application sent to core, once however often it is tapped."""

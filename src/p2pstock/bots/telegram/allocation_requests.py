@@ -4,14 +4,13 @@ once; an administrator decides it (``allocation_admin``)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 
 from p2pstock.bots.telegram.allocation_press import ASK, CONFIRM, EXTENSION, PROFIT, TOP_UP
-from p2pstock.bots.telegram.confirming import confirmed_once
+from p2pstock.bots.telegram.confirming import on_confirm
 from p2pstock.bots.telegram.context import (
     BotContext,
     attempt,
@@ -146,12 +145,6 @@ async def ask_termination(update: Update, context: BotContext, press: Press) -> 
     return await ended(update, context, message, markup)
 
 
-async def send_request(update: Update, context: BotContext, press: Press) -> object:
-    """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
-    then = functools.partial(_send_ask, update, context, press)
-    return await confirmed_once(update, context, press.lang, key=ASK, token=press.subject, then=then)
-
-
 async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask) -> object:
     lang, kind = press.lang, Kind(str(ask["kind"]))
     if not isinstance(ask.get("done"), str):
@@ -162,6 +155,10 @@ async def _send_ask(update: Update, context: BotContext, press: Press, ask: Ask)
         ask["done"] = request.id
     await edit(update, text("alloc.asked", lang, kind=kind, request=ask["done"]))
     return END
+
+
+send_request = on_confirm(ASK, _send_ask)
+"""✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
 
 
 async def _asked_about(typed: Typed, ask: Ask) -> Allocation:

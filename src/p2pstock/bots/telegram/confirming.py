@@ -2,7 +2,8 @@
 one guard against a second tap while the first is still at work, and one request id for core.
 
 A typed step ends by storing what it asks for (``user_state[key]``, with its ``token``) and showing
-``ConfirmButtons.keyboard``; ✅ runs ``confirmed_once``, ✖️ a step made by ``dropping``. Buttons of any
+``ConfirmButtons.keyboard``; ✅ is a step made by ``on_confirm`` (through ``confirmed_once``), ✖️ one made
+by ``dropping``. Buttons of any
 other confirmation are outdated, a tap while the first is being carried out is told to wait (updates may
 be processed concurrently, as a webhook server does), and a tap after it reaches core with the same
 ``request_id``, which core answers once.
@@ -11,6 +12,7 @@ be processed concurrently, as a webhook server does), and a tap after it reaches
 from __future__ import annotations
 
 import contextlib
+import functools
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -93,6 +95,21 @@ def in_flight(user_id: int, what: str) -> Iterator[bool]:
         yield True
     finally:
         _in_flight.discard(flight)
+
+
+CarryOut = Callable[[Update, BotContext, Press, dict[str, Any]], Awaitable[object]]
+"""What ✅ does with the pending step it confirms."""
+
+
+def on_confirm(key: str, carry_out: CarryOut) -> Step:
+    """✅ under the step pending as ``key`` and named by the button's token: ``carry_out`` with the step,
+    once however often it is tapped (``confirmed_once``)."""
+
+    async def confirmed(update: Update, context: BotContext, press: Press) -> object:
+        then = functools.partial(carry_out, update, context, press)
+        return await confirmed_once(update, context, press.lang, key=key, token=press.subject, then=then)
+
+    return confirmed
 
 
 async def confirmed_once(

@@ -13,7 +13,7 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
-from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, request_id
+from p2pstock.bots.telegram.confirming import ConfirmButtons, dropping, on_confirm, request_id
 from p2pstock.bots.telegram.context import BotContext, attempt, call, edit, ended, say, tell_error
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.services import DepositLinks
@@ -85,32 +85,28 @@ TYPED: TypedSteps = (
 """The amounts typed."""
 
 
-async def _withdraw(update: Update, context: BotContext, press: Press) -> None:
+async def _withdraw(update: Update, context: BotContext, press: Press, step: dict[str, Any]) -> None:
     """✅ under the pending withdrawal: the amount frozen and a withdrawal requested, once."""
-    lang = press.lang
-
-    async def withdraw(step: dict[str, Any]) -> None:
-        wallets = context.services.wallets
-        money = Money(int(step["amount"]), wallets.currency)
-        asked = request_id(update, step["token"])  # tg-<user>-<message the amount was typed in>
-        try:
-            request = await call(
-                wallets.request_withdrawal, press.customer.id, request_id=asked, amount=money
-            )
-        except P2PStockError as error:
-            context.user_state.pop(WITHDRAWAL, None)
-            await edit(update, text("withdraw.confirm", lang, amount=money))
-            await tell_error(update, context, error, lang)
-            return
-        step["done"] = True
-        await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
-
-    await confirmed_once(update, context, lang, key=WITHDRAWAL, token=press.subject, then=withdraw)
+    lang, wallets = press.lang, context.services.wallets
+    money = Money(int(step["amount"]), wallets.currency)
+    asked = request_id(update, step["token"])  # tg-<user>-<message the amount was typed in>
+    try:
+        request = await call(wallets.request_withdrawal, press.customer.id, request_id=asked, amount=money)
+    except P2PStockError as error:
+        context.user_state.pop(WITHDRAWAL, None)
+        await edit(update, text("withdraw.confirm", lang, amount=money))
+        await tell_error(update, context, error, lang)
+        return
+    step["done"] = True
+    await edit(update, text("withdraw.requested", lang, amount=Money(request.amount, wallets.currency)))
 
 
 answer_withdrawal = customer_buttons(
     cb.WithdrawalAnswer,
     _read_answer,
-    {"ok": _withdraw, "drop": dropping((WITHDRAWAL, "done"), said="withdraw.cancelled")},
+    {
+        "ok": on_confirm(WITHDRAWAL, _withdraw),
+        "drop": dropping((WITHDRAWAL, "done"), said="withdraw.cancelled"),
+    },
 )
 """✅ or ✖️ under a pending withdrawal; a button of any other withdrawal is outdated."""

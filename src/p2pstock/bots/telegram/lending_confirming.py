@@ -15,7 +15,7 @@ import attrs
 from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram.confirming import ConfirmButtons, confirmed_once, dropping, new_token, request_id
+from p2pstock.bots.telegram.confirming import ConfirmButtons, dropping, new_token, on_confirm, request_id
 from p2pstock.bots.telegram.context import BotContext, attempt, edit, ended
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.services import BotServices
@@ -65,21 +65,15 @@ def confirming(*confirmations: Confirmation) -> Step:
     once (every tap reaches core with the same request id)."""
     by_kind = {confirmation.kind: confirmation for confirmation in confirmations}
 
-    async def confirmed(update: Update, context: BotContext, press: Press) -> object:
-        async def carry_out(step: dict[str, Any]) -> object:
-            kind = str(step["kind"])
-            rid, done = request_id(update, kind, press.subject), by_kind[kind].carry_out
-            message = await attempt(
-                update, context, press.lang, done, context.services, press.customer, step, rid
-            )
-            await edit(update, message)
-            return END
+    async def carry_out(update: Update, context: BotContext, press: Press, step: dict[str, Any]) -> object:
+        kind = str(step["kind"])
+        rid, done = request_id(update, kind, press.subject), by_kind[kind].carry_out
+        services, customer = context.services, press.customer
+        message = await attempt(update, context, press.lang, done, services, customer, step, rid)
+        await edit(update, message)
+        return END
 
-        return await confirmed_once(
-            update, context, press.lang, key=STEP, token=press.subject, then=carry_out
-        )
-
-    return confirmed
+    return on_confirm(STEP, carry_out)
 
 
 dropped = dropping((STEP, "done"), said="cancelled")
