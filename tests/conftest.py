@@ -10,6 +10,7 @@ an unreachable server is an error.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -258,3 +259,12 @@ def wallets(ledger: Ledger) -> Wallets:
     for clerk in FINANCE_CLERKS:
         staff.enrol_by_operator(clerk, ["finance"])
     return wallets
+
+
+@pytest.fixture(autouse=True)
+def _nothing_frozen_into_the_next_test() -> Iterator[None]:
+    """A test that settles a process in (``serving.settle_in`` freezes what is loaded) leaves the garbage
+    collector as it found it."""
+    yield
+    if gc.get_freeze_count():
+        gc.unfreeze()

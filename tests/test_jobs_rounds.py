@@ -4,6 +4,7 @@ and is skipped by the others, on every storage; rounds are named by the second t
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 import time
 from typing import Any
@@ -72,3 +73,37 @@ def test_a_settled_process_works_in_its_worker_threads_and_runs_the_jobs_in_a_th
 
     assert len(work_threads) == 2 and all(name.startswith("p2pstock-work") for name in work_threads)
     assert len(jobs_threads) == 1 and jobs_threads[0].startswith("p2pstock-jobs")
+    assert gc.get_freeze_count() > 0  # what start-up loaded is out of the collector's way
+
+
+def test_a_cancelled_round_lets_the_event_loop_go_on_and_holds_its_lease_until_the_jobs_end(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs_ended = threading.Event()
+
+    def slow_jobs(*_args: Any, **_kwargs: Any) -> None:
+        time.sleep(1)
+        jobs_ended.set()
+
+    monkeypatch.setattr(serving, "run_jobs", slow_jobs)
+    other = Leases(app.office, holder="worker-2")
+
+    async def cancelled_round() -> tuple[float, list[bool], bool]:
+        round_ = asyncio.create_task(serving.jobs_round(app, Leases(app.office, holder="worker-1"), 600))
+        await asyncio.sleep(0.2)
+        round_.cancel()
+        longest_pause, last, taken_meanwhile = 0.0, time.monotonic(), []
+        while not round_.done():
+            await asyncio.sleep(0.01)
+            longest_pause, last = max(longest_pause, time.monotonic() - last), time.monotonic()
+            if not jobs_ended.is_set():
+                taken_meanwhile.append(await asyncio.to_thread(other.take, serving.JOBS_LEASE, 60))
+        with pytest.raises(asyncio.CancelledError):
+            await round_
+        return longest_pause, taken_meanwhile, jobs_ended.is_set()
+
+    longest_pause, taken_meanwhile, ended = asyncio.run(cancelled_round())
+
+    assert longest_pause < 0.5  # the loop was never held while the jobs went on
+    assert taken_meanwhile and not any(taken_meanwhile)  # nobody else got the lease meanwhile
+    assert ended  # the round ended with its jobs

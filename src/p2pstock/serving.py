@@ -109,30 +109,35 @@ async def jobs_round(app: App, leases: Leases, round_: int) -> JobsReport | None
     if not await asyncio.to_thread(leases.take, JOBS_LEASE, JOBS_LEASE_SECONDS, round_=round_):
         log.debug("round %d of the scheduled jobs is another process's", round_)
         return None
+    own_thread = ThreadPoolExecutor(1, thread_name_prefix="p2pstock-jobs")
+    work = asyncio.get_running_loop().run_in_executor(
+        own_thread, functools.partial(run_jobs, app, deliver=False)
+    )
     try:
-        with ThreadPoolExecutor(1, thread_name_prefix="p2pstock-jobs") as own_thread:
-            run = functools.partial(run_jobs, app, deliver=False)
-            work = asyncio.get_running_loop().run_in_executor(own_thread, run)
-            while not (await asyncio.wait({work}, timeout=JOBS_LEASE_SECONDS / 3))[0]:
-                if not await asyncio.to_thread(leases.take, JOBS_LEASE, JOBS_LEASE_SECONDS):
-                    log.warning("round %d of the scheduled jobs outlasted its lease", round_)
-            report = work.result()
+        while not (await asyncio.wait({work}, timeout=JOBS_LEASE_SECONDS / 3))[0]:
+            if not await asyncio.to_thread(leases.take, JOBS_LEASE, JOBS_LEASE_SECONDS):
+                log.warning("round %d of the scheduled jobs outlasted its lease", round_)
+        report = work.result()
     finally:
+        own_thread.shutdown(wait=False)  # never on the event loop: a cancelled round lets the loop go on
+        await asyncio.wait({work})  # the lease is held until the jobs have ended, however the round ends
         await asyncio.to_thread(leases.release, JOBS_LEASE)
     log.info("round %d of the scheduled jobs ran in this process: %s", round_, "; ".join(report.lines()[1:]))
     return report
 
 
-def settle_in(app: App) -> None:
-    """What a long-running process does on its event loop before the first update: database work runs in
-    the worker threads chosen for the database (``P2PSTOCK_WORKER_THREADS``; the scheduled jobs have a
-    thread of their own), and the objects loaded so far (modules, handlers, settings) are moved out of the
-    garbage collector's way, so that its full collections no longer walk them (pauses of 40–70 ms every few
-    thousand updates before; bench/README.md)."""
+def settle_in(app: App, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """What a long-running process does on its event loop (default: the running one) before the first
+    update: database work runs in the worker threads chosen for the database (``P2PSTOCK_WORKER_THREADS``;
+    the scheduled jobs have a thread of their own), and the objects loaded so far (modules, handlers,
+    settings) are moved out of the garbage collector's way, so that its full collections no longer walk
+    them (pauses of 40–70 ms every few thousand updates before; bench/README.md)."""
     threads = app.settings.threads_for_work
     if threads is not None:
         executor = ThreadPoolExecutor(threads, thread_name_prefix="p2pstock-work")
-        asyncio.get_running_loop().set_default_executor(executor)
+        (loop or asyncio.get_running_loop()).set_default_executor(executor)
+    log.info("database work runs in %s worker threads", threads or "Python's default number of")
+    gc.collect()
     gc.freeze()
 
 
@@ -220,7 +225,6 @@ def poll(app: App) -> None:
     jobs: list[asyncio.Task[None]] = []
 
     async def start_jobs(_bot: Any) -> None:
-        settle_in(app)
         jobs.append(asyncio.create_task(run_jobs_until(stop, app)))
 
     async def stop_jobs(_bot: Any) -> None:
@@ -229,6 +233,9 @@ def poll(app: App) -> None:
 
     bot.post_init = _chain(bot.post_init, start_jobs)
     bot.post_shutdown = _chain(bot.post_shutdown, stop_jobs)
+    loop = asyncio.new_event_loop()  # run_polling runs on the current loop: settled before it starts
+    asyncio.set_event_loop(loop)
+    settle_in(app, loop)
     try:
         bot.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     except TelegramError as error:

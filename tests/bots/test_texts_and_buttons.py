@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import keyboards
@@ -255,3 +255,8 @@ def test_a_menu_sent_again_and_again_goes_out_as_python_telegram_bot_writes_it_e
     first["inline_keyboard"][0][0]["text"] = "changed by whoever read it"
 
     assert menu.to_dict() == written_by_the_framework
+
+
+def test_a_menu_refuses_a_button_whose_wire_form_would_be_shared_between_messages() -> None:
+    with pytest.raises(ValueError, match="callback data only"):
+        keyboards.Menu([[InlineKeyboardButton("site", url="https://example.com")]])

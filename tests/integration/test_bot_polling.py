@@ -35,6 +35,7 @@ def eventually(what: str, check: Callable[[], T | None], seconds: float = 60) ->
     pytest.fail(f"{what} did not happen within {seconds} s")
 
 
+@pytest.mark.slow
 def test_the_polling_bot_answers_a_newcomer_runs_its_jobs_and_stops_on_sigint(tmp_path: Path) -> None:
     log = tmp_path / "bot.log"
     source = str(Path(p2pstock.__file__).parents[1])
@@ -59,8 +60,13 @@ def test_the_polling_bot_answers_a_newcomer_runs_its_jobs_and_stops_on_sigint(tm
             eventually("a round of the scheduled jobs", lambda: "scheduled jobs ran" in log.read_text())
         finally:
             bot.send_signal(signal.SIGINT)
-            status = bot.wait(30)
+            try:
+                status = bot.wait(30)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+                status = bot.wait()
 
     assert status == 0, log.read_text()
     records = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert "database work runs in 2 worker threads" in [r["message"] for r in records]
     assert [r["message"] for r in records if r["level"] == "ERROR"] == []

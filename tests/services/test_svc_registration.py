@@ -12,6 +12,7 @@ import pytest
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.audit import AuditRecord
+from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound, Refused
 from p2pstock.core.notifications import Channel, Notification
 from p2pstock.core.people.customers import Customer, KycStatus
@@ -777,13 +778,19 @@ def test_a_newcomer_registered_with_their_wallet_has_both_and_a_failure_in_betwe
     customer = app.customers.register(telegram_user_id=501, language="en", also=app.wallets.open_in)
     assert app.wallets.balance(customer.id).available.minor == 0
 
-    def wallet_refused(_tx: object, _customer_id: str) -> None:
-        raise Refused("the wallet could not be opened")
+    opened: list[str] = []
+
+    def wallet_then_refused(tx: Tx, customer_id: str) -> None:
+        app.wallets.open_in(tx, customer_id)
+        opened.append(customer_id)
+        raise Refused("something after the wallet failed")
 
     before = last_seq(app)
     with pytest.raises(Refused):
-        app.customers.register(telegram_user_id=502, also=wallet_refused)
+        app.customers.register(telegram_user_id=502, also=wallet_then_refused)
     assert app.customers.by_telegram(502) is None
+    with pytest.raises(NotFound):
+        app.wallets.balance(opened[0])  # the wallet opened in the transaction went with it
     assert trail(app, before) == []
 
 

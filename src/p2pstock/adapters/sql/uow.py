@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy.engine import Engine
 
@@ -38,7 +38,8 @@ R = TypeVar("R")
 
 
 class _Repository(Generic[R]):
-    """A repository of a unit of work, made on the transaction's cursor the first time it is used."""
+    """A repository of a unit of work, made on the transaction's cursor the first time it is used in the
+    ``with`` block; outside it there is none (``OutsideTheTransaction``)."""
 
     def __init__(self, kind: Callable[..., R], *, knows_readonly: bool = False) -> None:
         self.kind, self.knows_readonly = kind, knows_readonly
@@ -46,12 +47,22 @@ class _Repository(Generic[R]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, uow: SqlUnitOfWork, owner: type | None = None) -> R:
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type | None = None) -> R: ...
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type | None = None) -> R | _Repository[R]:
+        if uow is None:
+            return self
         if uow._cursor is None:
-            raise RuntimeError(f"{self.name} outside the unit of work's with-block")
+            raise OutsideTheTransaction(f"{self.name} is used outside the unit of work's with-block")
         extra = {"readonly": uow._readonly} if self.knows_readonly else {}
         made = uow.__dict__[self.name] = self.kind(uow._cursor, uow._dialect, **extra)
         return made
+
+
+class OutsideTheTransaction(AttributeError):
+    """A repository asked for before the unit of work's ``with`` block or after it."""
 
 
 class SqlUnitOfWorkFactory:
@@ -104,12 +115,14 @@ class SqlUnitOfWork:
         self._engine, self._dialect, self._readonly = engine, dialect, readonly
         self._connection: Any = None
         self._cursor: Any = None
+        self._entered = False
         self._writer_lock = writer_lock
         self._held: threading.Lock | None = None
 
     def __enter__(self) -> Self:
-        if self._cursor is not None:
+        if self._entered:
             raise RuntimeError("a unit of work is entered once")
+        self._entered = True
         try:
             self._connection = self._engine.raw_connection()
             cursor = self._connection.cursor()
@@ -141,7 +154,9 @@ class SqlUnitOfWork:
     def _release(self, error: BaseException | None) -> None:
         """Roll back whatever was not committed, hand the connection back (or drop it if it broke) and let
         the next writer of the process in."""
-        connection, self._connection = self._connection, None
+        connection, self._connection, self._cursor = self._connection, None, None
+        for name in _REPOSITORIES.intersection(self.__dict__):
+            del self.__dict__[name]  # made on this transaction's cursor: no use after it
         if connection is None:
             return
         try:
@@ -161,3 +176,8 @@ class SqlUnitOfWork:
         held, self._held = self._held, None
         if held is not None:
             held.release()
+
+
+_REPOSITORIES = frozenset(
+    name for name, value in vars(SqlUnitOfWork).items() if isinstance(value, _Repository)
+)

@@ -51,6 +51,8 @@ class Menu(InlineKeyboardMarkup):
     __slots__ = ("_wire",)
 
     def __init__(self, rows: Sequence[Sequence[InlineKeyboardButton]]) -> None:
+        if any(b.callback_data is None for row in rows for b in row):
+            raise ValueError("a menu holds buttons with callback data only (their wire form is flat)")
         super().__init__(rows)
         with self._unfrozen():
             self._wire = super().to_dict()
