@@ -3,10 +3,9 @@ one guard against a second tap while the first is still at work, and one request
 
 A typed step ends by storing what it asks for (``user_state[key]``, with its ``token``) and showing
 ``ConfirmButtons.keyboard``; ✅ is a step made by ``on_confirm`` (through ``confirmed_once``), ✖️ one made
-by ``dropping``. Buttons of any
-other confirmation are outdated, a tap while the first is being carried out is told to wait (updates may
-be processed concurrently, as a webhook server does), and a tap after it reaches core with the same
-``request_id``, which core answers once.
+by ``dropping``. Buttons of any other confirmation are outdated, a tap while the first is being carried
+out is told to wait (updates may be processed concurrently, as a webhook server does), and a tap after it
+reaches core with the same ``request_id``, which core answers once.
 """
 
 from __future__ import annotations
