@@ -3,6 +3,7 @@ listing and a refusal at the full review — on memory, SQLite and PostgreSQL.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -32,6 +33,8 @@ from p2pstock.core.ledger import chart
 from p2pstock.core.lending.loans import InvestmentStatus, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.schedules import Method
+from p2pstock.core.money import Money
+from p2pstock.core.notifications import render
 from p2pstock.core.people.permissions import PermissionDenied
 from p2pstock.jobs import run_jobs
 from sample_documents import jpeg
@@ -348,6 +351,21 @@ def test_a_refusal_at_the_full_review_releases_every_investment_and_tells_everyo
     assert app.lending.installments(loan.id) == [] and available(app, "bella") == 100_000
     assert any("refused at its full review" in t for t in sent_to(app, "ivan"))
     assert any("borrower's income fell" in t for t in sent_to(app, "bella"))
+
+
+@pytest.mark.parametrize("decision", ["approve", "refuse"])
+def test_at_the_full_review_each_investor_is_told_once_of_their_own_amount(app: App, decision: str) -> None:
+    loan = full(app)
+    before = {i: Counter(sent_to(app, i)) for i in ("ivan", "iris", "igor")}
+    if decision == "approve":
+        app.lending.approve_full(loan.id, by="risk-1")
+    else:
+        app.lending.refuse_full(loan.id, by="risk-1", reason="borrower's income fell")
+
+    key = "loan.lent" if decision == "approve" else "loan.refused"
+    for investment in app.lending.investments(loan.id):
+        told = Counter(sent_to(app, investment.investor_id)) - before[investment.investor_id]
+        assert told == Counter([render(key, "en", id=loan.id, amount=Money(investment.amount))])
 
 
 # -- failed listing (流标) -------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ Failing or refusing releases every investment and tells the investors.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import attrs
 
 from p2pstock.core.backoffice import SYSTEM, Tx
@@ -38,7 +40,7 @@ from p2pstock.core.lending.loans import (
 )
 from p2pstock.core.lending.products import share_of
 from p2pstock.core.money import Money
-from p2pstock.core.people.customers import KycStatus
+from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_reason, check_text
 
@@ -132,7 +134,8 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
     if loan.status is LoanStatus.REPAYING and loan.reviews[-1].by == admin.id:
         return loan
     loan.require(LoanStatus.FULL)
-    investments = tx.uow.investments.of_loan(loan.id)
+    holders = tx.uow.investments.holders(loan.id)  # each investment with its investor, in one read
+    investments = [i for i, _ in holders]
     fee = share_of(loan.amount, loan.product.listing_fee_bp)
     desk.move(tx, _disbursement(loan, investments, fee))
     tx.uow.investments.save_all([attrs.evolve(i, status=InvestmentStatus.HOLDING) for i in investments])
@@ -152,14 +155,15 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
     saved = desk.change(tx, loan, disbursed, actor=admin.id, action="disburse")
     borrower = tx.uow.customers.get(loan.borrower_id)
     tx.tell(borrower, "loan.disbursed", id=loan.id, amount=Money(loan.amount - fee), due=str(plan[0].due))
-    for investment in investments:
-        tx.tell(
-            tx.uow.customers.get(investment.investor_id),
-            "loan.lent",
-            id=loan.id,
-            amount=Money(investment.amount),
-        )
+    tx.tell_each("loan.lent", _each_investor(loan, holders))
     return saved
+
+
+def _each_investor(
+    loan: Loan, holders: list[tuple[Investment, Customer | None]]
+) -> Iterator[tuple[Customer | None, dict[str, object]]]:
+    """Each investor of ``loan`` with what a message about their investment says."""
+    return ((investor, {"id": loan.id, "amount": Money(i.amount)}) for i, investor in holders)
 
 
 def _disbursement(loan: Loan, investments: list[Investment], fee: int) -> list[Transfer]:
@@ -232,12 +236,10 @@ def fail_unfunded(desk: LoanDesk, tx: Tx, limit: int) -> int:
 
 
 def _release(desk: LoanDesk, tx: Tx, loan: Loan, closed: Loan, *, actor: str, key: str) -> Loan:
-    investments = tx.uow.investments.of_loan(loan.id)
+    holders = tx.uow.investments.holders(loan.id)
+    investments = [i for i, _ in holders]
     desk.move(tx, [Transfer.void(f"{hold_id(i.id)}:void", pending_id=hold_id(i.id)) for i in investments])
     tx.uow.investments.save_all([attrs.evolve(i, status=InvestmentStatus.RELEASED) for i in investments])
     saved = desk.change(tx, loan, closed, actor=actor, action=closed.status.value)
-    for investment in investments:
-        tx.tell(
-            tx.uow.customers.get(investment.investor_id), key, id=loan.id, amount=Money(investment.amount)
-        )
+    tx.tell_each(key, _each_investor(loan, holders))
     return saved
