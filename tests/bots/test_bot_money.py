@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from bot_harness import BotHarness, FakePayments, TelegramUser, button_data, buttons, customer_of, play
+from telegram import Update
 
 from p2pstock.bootstrap import App
 from p2pstock.core.money import Money
@@ -63,6 +64,20 @@ def test_without_a_payment_service_the_deposit_says_it_is_not_available(app: App
     assert bot.request.texts()[1].startswith("没有理解您的消息")
 
 
+async def with_balance(bot: BotHarness, user: TelegramUser, app: App, balance: str) -> None:
+    """A new customer whose wallet holds ``balance``."""
+    await bot.send(user.command("/start"))
+    await asyncio.to_thread(deposit, app, balance)
+
+
+async def withdrawal_typed(bot: BotHarness, user: TelegramUser, amount: str) -> Update:
+    """``/withdraw`` and ``amount`` typed: the update of the amount (its message names the confirmation)."""
+    await bot.send(user.command("/withdraw"))
+    typed = user.says(amount)
+    await bot.send(typed)
+    return typed
+
+
 def test_a_withdrawal_is_frozen_once_however_often_the_confirm_button_is_tapped(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(user.command("/start"))
@@ -97,11 +112,8 @@ def test_a_withdrawal_is_frozen_once_however_often_the_confirm_button_is_tapped(
 
 def test_a_cancelled_withdrawal_freezes_nothing_and_its_confirm_button_is_then_outdated(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
-        await bot.send(user.command("/start"))
-        await asyncio.to_thread(deposit, app, "1000")
-        await bot.send(user.command("/withdraw"))
-        amount = user.says("300")
-        await bot.send(amount)
+        await with_balance(bot, user, app, "1000")
+        amount = await withdrawal_typed(bot, user, "300")
         token = amount.message.message_id
         await bot.send(user.presses(f"wd:n:{token}"))
         await bot.send(user.presses(f"wd:y:{token}"))
@@ -118,11 +130,8 @@ def test_a_withdrawal_confirmed_after_cancel_or_start_is_outdated_and_freezes_no
     app: App, command: str
 ) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
-        await bot.send(user.command("/start"))
-        await asyncio.to_thread(deposit, app, "1000")
-        await bot.send(user.command("/withdraw"))
-        amount = user.says("300")
-        await bot.send(amount)
+        await with_balance(bot, user, app, "1000")
+        amount = await withdrawal_typed(bot, user, "300")
         await bot.send(user.command(command))
         await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
 
@@ -134,14 +143,9 @@ def test_a_withdrawal_confirmed_after_cancel_or_start_is_outdated_and_freezes_no
 
 def test_a_second_amount_replaces_the_first_whose_button_is_then_outdated(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
-        await bot.send(user.command("/start"))
-        await asyncio.to_thread(deposit, app, "1000")
-        await bot.send(user.command("/withdraw"))
-        first = user.says("100")
-        await bot.send(first)
-        await bot.send(user.command("/withdraw"))
-        second = user.says("50")
-        await bot.send(second)
+        await with_balance(bot, user, app, "1000")
+        first = await withdrawal_typed(bot, user, "100")
+        second = await withdrawal_typed(bot, user, "50")
         await bot.send(user.presses(f"wd:y:{first.message.message_id}"))
         await bot.send(user.presses(f"wd:y:{second.message.message_id}"))
 
@@ -155,11 +159,8 @@ def test_an_administrators_cancel_of_a_back_office_step_also_forgets_their_withd
     app.staff.enrol_by_operator("finance-1", ["finance"], telegram_user_id=1001)
 
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
-        await bot.send(user.command("/start"))
-        await asyncio.to_thread(deposit, app, "1000")
-        await bot.send(user.command("/withdraw"))
-        amount = user.says("300")
-        await bot.send(amount)
+        await with_balance(bot, user, app, "1000")
+        amount = await withdrawal_typed(bot, user, "300")
         await bot.send(user.presses("a:cap_move:in"))  # the back office now waits for a line
         await bot.send(user.command("/cancel"))
         await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
@@ -172,11 +173,8 @@ def test_an_administrators_cancel_of_a_back_office_step_also_forgets_their_withd
 
 def test_withdrawing_more_than_is_available_is_refused_and_nothing_is_frozen(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
-        await bot.send(user.command("/start"))
-        await asyncio.to_thread(deposit, app, "100")
-        await bot.send(user.command("/withdraw"))
-        amount = user.says("100.01")
-        await bot.send(amount)
+        await with_balance(bot, user, app, "100")
+        amount = await withdrawal_typed(bot, user, "100.01")
         await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
 
     bot = play(app, scenario)
