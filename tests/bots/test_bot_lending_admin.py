@@ -4,12 +4,20 @@ outside the administrator's role refused."""
 
 from __future__ import annotations
 
+import pytest
 from bot_harness import BotHarness, TelegramUser, as_admin, button_data, play
 from lending_bot_world import PNG, REVIEWER_1, RISK, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.lending.loans import InvestmentStatus, Loan, LoanStatus
+
+
+@pytest.fixture(autouse=True)
+def platform(app: App, clock: ManualClock) -> None:
+    """The lending world of the bot's tests, with a super administrator (who lists loans) besides."""
+    the_platform(app, clock)
+    app.staff.enrol_by_operator("root", ["super_admin"])
 
 
 def applied(app: App) -> Loan:
@@ -37,11 +45,7 @@ def full(app: App) -> Loan:
     return app.lending.get(loan.id)
 
 
-def test_a_reviewer_rejects_an_application_with_a_reason_the_borrower_is_told(
-    app: App, clock: ManualClock
-) -> None:
-    the_platform(app, clock)
-    app.staff.enrol_by_operator("root", ["super_admin"])
+def test_a_reviewer_rejects_an_application_with_a_reason_the_borrower_is_told(app: App) -> None:
     loan = applied(app)
 
     async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
@@ -61,9 +65,7 @@ def test_a_reviewer_rejects_an_application_with_a_reason_the_borrower_is_told(
     assert f"Your loan application {loan.id} was rejected: no proof of income." in told
 
 
-def test_a_refusal_at_the_full_review_releases_every_investment(app: App, clock: ManualClock) -> None:
-    the_platform(app, clock)
-    app.staff.enrol_by_operator("root", ["super_admin"])
+def test_a_refusal_at_the_full_review_releases_every_investment(app: App) -> None:
     loan = full(app)
 
     async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
@@ -80,9 +82,7 @@ def test_a_refusal_at_the_full_review_releases_every_investment(app: App, clock:
     assert app.wallets.balance("ivan").frozen.minor == 0 and app.wallets.balance("iris").frozen.minor == 0
 
 
-def test_an_empty_queue_says_so_and_a_reviewer_cannot_disburse(app: App, clock: ManualClock) -> None:
-    the_platform(app, clock)
-    app.staff.enrol_by_operator("root", ["super_admin"])
+def test_an_empty_queue_says_so_and_a_reviewer_cannot_disburse(app: App) -> None:
     loan = full(app)
 
     async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
@@ -97,11 +97,7 @@ def test_an_empty_queue_says_so_and_a_reviewer_cannot_disburse(app: App, clock: 
     assert app.lending.get(loan.id).status is LoanStatus.FULL
 
 
-def test_a_first_review_passed_from_the_queue_takes_the_cards_buttons_off_and_says_so(
-    app: App, clock: ManualClock
-) -> None:
-    the_platform(app, clock)
-    app.staff.enrol_by_operator("root", ["super_admin"])
+def test_a_first_review_passed_from_the_queue_takes_the_cards_buttons_off_and_says_so(app: App) -> None:
     loan = applied(app)
 
     async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
