@@ -212,6 +212,18 @@ class RawStatuses:
             self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
         return found
 
+    def import_built(self, read: list[ReadRow], extra: Extra, *, now: int, actor: str) -> list[StatusRow]:
+        """The floor with its status rows worked out (``status_rows``), not taken from a library run: the
+        running allocations looked up, the rows built, then every row raw+ writes; the rows written."""
+        with self._transaction() as cursor:
+            rows = status_rows(read, self._running(cursor, [code for code, _, _, _ in read]), now, actor)
+            self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
+            cursor.execute(self._head, extra.head)
+            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+            self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
+            self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
+        return rows
+
     def charge_fees(
         self,
         fees: list[FeeTransfer],
@@ -393,16 +405,19 @@ class RawStatuses:
                 copy.write_row(row)
 
     def _look_up(self, cursor: Any, codes: list[str]) -> int:
-        """The running allocations on ``codes``, as the library looks them up: 400 codes a query on
-        SQLite (on the index the library uses), all at once on PostgreSQL."""
+        return len(self._running(cursor, codes))
+
+    def _running(self, cursor: Any, codes: list[str]) -> list[Any]:
+        """The running allocations on ``codes`` (``_RUNNING``), as the library looks them up: 400 codes a
+        query on SQLite (on the index the library uses), all at once on PostgreSQL."""
         if self.dialect != "sqlite":
             cursor.execute(self._lookup + "= ANY(%s)", (codes,))
-            return len(cursor.fetchall())
-        found = 0
+            return list(cursor.fetchall())
+        found: list[Any] = []
         for start in range(0, len(codes), 400):
             chunk = codes[start : start + 400]
             cursor.execute(self._lookup + f"IN ({', '.join('?' for _ in chunk)})", chunk)
-            found += len(cursor.fetchall())
+            found += cursor.fetchall()
         return found
 
     def rows(self, statement: str, *params: object) -> list[tuple[Any, ...]]:
@@ -436,7 +451,11 @@ _AMOUNT = r"(-?)([0-9]{1,12})\.([0-9]{2})"
 _LINE = re.compile(rf"([^,\"]+),([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}),{','.join([_AMOUNT] * 7)},([^,\"]*)")
 
 
-def read_statement(text: str) -> list[tuple[str, date, list[int]]]:
+ReadRow = tuple[str, date, list[int], str]
+"""(sub-account, day, the seven amounts in fen, note): a statement row as ``read_statement`` reads it."""
+
+
+def read_statement(text: str) -> list[ReadRow]:
     """The least a Python import must do to read a statement of ``CSV_COLUMNS`` (and ``note``) in their
     order, amounts with two decimals: each row's sub-account, day and seven amounts in fen, assets checked
     against cash plus market value."""
@@ -455,8 +474,41 @@ def read_statement(text: str) -> list[tuple[str, date, list[int]]]:
             amounts.append(-fen if sign else fen)
         if abs(amounts[0] - amounts[1] - amounts[2] - amounts[3]) > 100:
             raise ValueError(f"line {number}: assets differ from cash plus market value")
-        rows.append((fields[0], date.fromisoformat(fields[1]), amounts))
+        rows.append((fields[0], date.fromisoformat(fields[1]), amounts, fields[-1]))
     return rows
+
+
+def status_rows(read: list[ReadRow], running: list[Any], now: int, actor: str) -> list[StatusRow]:
+    """The least an import works out for the rows it writes: each row's allocation (an unknown
+    sub-account refused), its risk ratio and its risk state after the reading, with the hysteresis of
+    ``p2pstock.core.allocation.risk`` written out on plain strings; sorted by allocation, as the library
+    writes them. Each day is the first status of its day (revision 1): a day already imported raises."""
+    by_code = {row[1]: row for row in running}
+    rows = []
+    for code, day, amounts, note in read:
+        found = by_code.get(code)
+        if found is None:
+            raise ValueError(f"no running allocation on {code}")
+        allocation_id, _, _, _, warning, liquidation, allocated, unpaid, latest, before = found
+        text_day = day.isoformat()
+        if latest is not None and latest >= text_day:
+            raise ValueError(f"{code}: {text_day} is not after its latest status")
+        before = before or "normal"
+        assets = amounts[0]
+        ratio = assets * 10_000 // max(allocated + unpaid, 1)
+        after = _next_risk(before, assets, warning, liquidation)
+        rows.append((allocation_id, text_day, 1, *amounts, note, "csv", actor, now, ratio, before, after))
+    rows.sort()
+    return rows
+
+
+def _next_risk(before: str, assets: int, warning: int, liquidation: int) -> str:
+    """``risk.next_risk`` on the stored names (two per cent above a line to leave the state below it)."""
+    if assets <= liquidation or (before == "liquidation" and assets * 100 <= liquidation * 102):
+        return "liquidation"
+    if assets <= warning or (before != "normal" and assets * 100 <= warning * 102):
+        return "warning"
+    return "normal"
 
 
 def _summary(stored: dict[str, Any], risk: str) -> dict[str, object]:
