@@ -50,8 +50,8 @@ would refuse a repeated one anyway), the allocation rows, their timeline events 
 A wider fee baseline (``charge_fees`` with ``extra``, for information) also writes, in the same
 transaction, what else the fee job writes, as a library run wrote it: each allocation's changed columns
 (``UPDATE allocation SET data = ?, next_fee_date = ?, fees_unpaid = ?, version = ? WHERE id = ? AND
-version = ?``, one ``executemany``), the ``fee`` events and the audit records (with the trail's head moved
-on).
+version = ?``, one ``executemany``), the ``fee`` events, the audit records (with the trail's head moved
+on) and each customer's fee digest.
 
 The floor of a fee job written in Python (``fee_floor``, for information) does, in one transaction, the
 least any fee job must do to leave the same rows, with the allocation stored as JSON text and the audit
@@ -59,8 +59,9 @@ trail hash-chained: it reads the due allocations' rows (locked on PostgreSQL) an
 allocation it decodes the text, moves its period, fees paid and next fee date on, encodes it again, builds
 the fee transfer, the event's JSON and the audit record (two JSON states, the JSON of the record, its
 SHA-256, chained from the head); it looks up each allocation's last event number; then it writes what raw+
-writes. It works out no calendar (each next fee date is taken from a library run), takes every fee from
-the wallet (a wallet that cannot cover it raises) and builds no objects beyond dicts and tuples.
+writes. It works out no calendar (each next fee date is taken from a library run) and renders no digest
+(the customers' fee digests are a library run's), takes every fee from the wallet (a wallet that cannot
+cover it raises) and builds no objects beyond dicts and tuples.
 """
 
 from __future__ import annotations
@@ -147,12 +148,13 @@ _NO_OVERDRAFT = 1
 class FeeExtra:
     """What a fee job writes beside its transfers, read back from a run of the library: the allocations'
     changed columns (data, next fee date, fees unpaid, version, id, old version), the events, the audit
-    records and the audit head (seq, hash) it left."""
+    records, the audit head (seq, hash) it left, and the customers' fee digests."""
 
     allocations: list[tuple[Any, ...]]
     events: list[EventRow]
     audit: list[tuple[Any, ...]]
     head: tuple[int, str]
+    notifications: list[tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -251,10 +253,20 @@ class RawStatuses:
                 self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, extra.events)
                 cursor.execute(self._head, extra.head)
                 self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+                self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
 
-    def fee_floor(self, *, day: str, now: int, income: str, code: str, next_dates: dict[str, str]) -> int:
-        """The least a Python fee job does for the allocations due on ``day`` (see the module's docstring);
-        how many allocations it charged."""
+    def fee_floor(
+        self,
+        *,
+        day: str,
+        now: int,
+        income: str,
+        code: str,
+        next_dates: dict[str, str],
+        notifications: list[tuple[Any, ...]],
+    ) -> int:
+        """The least a Python fee job does for the allocations due on ``day`` (see the module's docstring),
+        the customers' fee digests taken from a library run; how many allocations it charged."""
         lock = "" if self.dialect == "sqlite" else " FOR UPDATE"
         mark = "?" if self.dialect == "sqlite" else "%s"
         with self._transaction() as cursor:
@@ -308,6 +320,7 @@ class RawStatuses:
             self._insert_rows(cursor, "allocation_event", EVENT_COLUMNS, [tuple(e) for e in events])
             cursor.execute(self._head, (seq, previous))
             self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, audit)
+            self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, notifications)
         return len(rows)
 
     def _rows_in(self, cursor: Any, template: str, keys: list[str]) -> list[Any]:

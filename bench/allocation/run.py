@@ -630,12 +630,17 @@ def fee_job(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
             audited = raw.scalar(
                 "SELECT count(*) FROM audit_record WHERE action = 'allocation.fee' AND at = ?", fees.now
             )
+            told = raw.scalar(
+                "SELECT count(DISTINCT recipient) FROM notification WHERE created_at = ?", fees.now
+            )
         finally:
             raw.close()
         if (int(moved), int(events), int(audited)) != (count, count, count):
             raise InvariantBroken(
                 f"fee job: {moved} allocations moved on, {events} events, {audited} audit records of {count}"
             )
+        if int(told) != math.ceil(count / setup.PER_CUSTOMER):
+            raise InvariantBroken(f"fee job: {told} customers told of their fees")
 
 
 def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing, *, wide: bool = False) -> None:
@@ -658,6 +663,7 @@ def fee_raw(backend: Backend, fees: Fees, tag: str, timing: Timing, *, wide: boo
         if wide and fees.extra is not None:
             _same(f"{side}: events", raw.rows(_FEE_EVENTS, fees.now), fees.extra.events)
             _same(f"{side}: audit records", raw.rows(_AUDITED, fees.now), fees.extra.audit)
+            _same(f"{side}: fee digests", raw.rows(_TOLD, fees.now), fees.extra.notifications)
     finally:
         raw.close()
         backend.drop(db)
@@ -668,6 +674,7 @@ def fee_raw_bulk(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None
 
 
 _AUDITED = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_record WHERE at = ? ORDER BY seq"
+_TOLD = f"SELECT {', '.join(NOTIFICATION_COLUMNS)} FROM notification WHERE created_at = ? ORDER BY id"
 _CHARGED = (
     "SELECT data, next_fee_date, fees_unpaid, version, id FROM allocation WHERE status = 'in_progress' "
     "ORDER BY id"
@@ -688,6 +695,7 @@ def fee_floor(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
                 income=chart.fee_income().id,
                 code=codes.ALLOCATION_FEE,
                 next_dates=next_dates,
+                notifications=fees.extra.notifications,
             )
         if charged != len(fees.transfers):
             raise InvariantBroken(f"floor: {charged} allocations charged, {len(fees.transfers)} expected")
@@ -695,6 +703,7 @@ def fee_floor(backend: Backend, fees: Fees, tag: str, timing: Timing) -> None:
         _same("floor: allocation rows", raw.rows(_CHARGED), [row[:5] for row in fees.extra.allocations])
         _same("floor: events", raw.rows(_FEE_EVENTS, fees.now), fees.extra.events)
         _same("floor: audit records", raw.rows(_AUDITED, fees.now), fees.extra.audit)
+        _same("floor: fee digests", raw.rows(_TOLD, fees.now), fees.extra.notifications)
     finally:
         raw.close()
         backend.drop(db)
@@ -711,9 +720,10 @@ def capture_fee_rows(backend: Backend, template: Template, fees: Fees) -> Fees:
             events = raw.rows(_FEE_EVENTS, fees.now)
             audit = raw.rows(_AUDITED, fees.now)
             seq, digest = raw.rows("SELECT seq, hash FROM audit_head WHERE id = 1")[0]
+            told = raw.rows(_TOLD, fees.now)
         finally:
             raw.close()
-    return dataclasses.replace(fees, extra=FeeExtra(allocations, events, audit, (seq, digest)))
+    return dataclasses.replace(fees, extra=FeeExtra(allocations, events, audit, (seq, digest), told))
 
 
 # -- measuring -----------------------------------------------------------------------------------------------

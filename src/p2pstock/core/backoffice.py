@@ -39,6 +39,7 @@ from p2pstock.core.notifications import (
     DEFAULT_LANGUAGE,
     Channel,
     Notification,
+    digest_messages,
     render_values,
     secret_of,
 )
@@ -377,6 +378,20 @@ class Tx:
             self._queue(channel, recipient, *text)
             queued += 1
         return queued
+
+    def tell_digest(
+        self, customer: Customer | None, key: str, lines: Sequence[tuple[str, Mapping[str, object]]]
+    ) -> int:
+        """Tell a customer who uses the bot ``lines`` (each a template and its values) as one digest under
+        template ``key`` (``digest_messages``): routine news, not worth a text message, so a customer
+        without the bot is not told. How many messages were queued."""
+        if customer is None or customer.telegram_user_id is None or not lines:
+            return 0
+        language = customer.language
+        texts = digest_messages(key, language, [render_values(k, language, v) for k, v in lines])
+        for text in texts:
+            self._queue(Channel.TELEGRAM, str(customer.telegram_user_id), text)
+        return len(texts)
 
     def alert(self, customer: Customer | None, key: str, **values: object) -> list[Notification]:
         """Queue a message to the customer on every channel they have: the bot when linked, and SMS to a

@@ -164,6 +164,35 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 ),
             }
         ),
+        "allocation.fees_charged": MappingProxyType(
+            {"zh": "配资管理费扣缴 {count} 笔{part}：", "en": "Allocation fees charged: {count}{part}"}
+        ),
+        "allocation.fee_paid": MappingProxyType(
+            {
+                "zh": "配资 {id} 第 {period} 期管理费 {amount}，已从钱包扣缴",
+                "en": "allocation {id}, period {period}: fee {amount} taken from your wallet",
+            }
+        ),
+        "allocation.fee_split": MappingProxyType(
+            {
+                "zh": (
+                    "配资 {id} 第 {period} 期管理费：钱包扣缴 {wallet}，风险保证金扣缴 {fund}，尚欠 {unpaid}"
+                ),
+                "en": (
+                    "allocation {id}, period {period}: {wallet} from your wallet, {fund} from the risk "
+                    "fund, {unpaid} unpaid"
+                ),
+            }
+        ),
+        "allocation.arrears_paid": MappingProxyType(
+            {
+                "zh": "配资 {id} 补缴欠费：钱包扣缴 {wallet}，风险保证金扣缴 {fund}，尚欠 {unpaid}",
+                "en": (
+                    "allocation {id}, fees in arrears: {wallet} from your wallet, {fund} from the risk "
+                    "fund, {unpaid} unpaid"
+                ),
+            }
+        ),
         "allocation.staff_overdue": MappingProxyType(
             {
                 "zh": "配资 {id} 逾期：未收管理费 {amount}。",

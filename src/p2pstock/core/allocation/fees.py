@@ -16,6 +16,7 @@ transfers would take it past ``TRANSFERS``, so that a transaction stays bounded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import attrs
@@ -87,6 +88,8 @@ class FeeRun:
     """Each allocation charged: as it was read, and as it will be stored."""
     events: list[Event] = attrs.Factory(list)
     overdue: list[Allocation] = attrs.Factory(list)
+    told: dict[str, list[FeeLine]] = attrs.Factory(dict)
+    """What each customer is told of the fees charged, by customer id."""
 
     @classmethod
     def lock(
@@ -120,6 +123,8 @@ class FeeRun:
             self.events.append(self.desk.record(self.tx, before, after, actor=SYSTEM, kind="fee", **data))
             if after.overdue and not before.overdue:
                 self.overdue.append(after)
+            if line := fee_line(before, after, data):
+                self.told.setdefault(allocation.customer_id, []).append(line)
         if not periods:
             return allocation
         charged = periods[-1][1]
@@ -135,10 +140,33 @@ class FeeRun:
             self.tx.uow.allocations.save_all(self.changed)
         if self.events:
             self.tx.uow.allocation_events.add(self.events)
+        if self.told:
+            customers = self.tx.uow.customers.many(sorted(self.told))
+            for customer_id, lines in self.told.items():
+                self.tx.tell_digest(customers.get(customer_id), "allocation.fees_charged", lines)
         if self.overdue:
             chats = self.tx.staff_chats(Permission.ALLOCATION_SETTLE)
             for allocation in self.overdue:
                 _tell_overdue(self.tx, allocation, chats)
+
+
+FeeLine = tuple[str, dict[str, object]]
+"""A line of the customer's fee digest: its template and values."""
+
+
+def fee_line(before: Allocation, after: Allocation, data: Mapping[str, object]) -> FeeLine | None:
+    """What the customer is told of one period charged (``data``: the timeline's): the fee taken from the
+    wallet, or how the wallet and the risk fund shared it and what is left unpaid, or arrears collected (after
+    the term, or beside a prepaid period); nothing for a prepaid period that collected nothing."""
+    wallet, fund, unpaid = (_fen(data, key) for key in ("from_wallet", "from_risk_fund", "unpaid"))
+    if not (wallet or fund or unpaid):
+        return None
+    shares: dict[str, object] = {"wallet": Money(wallet), "fund": Money(fund), "unpaid": Money(unpaid)}
+    if data.get("prepaid") or after.periods_charged == before.periods_charged:
+        return "allocation.arrears_paid", {"id": after.id, **shares}
+    if fund or unpaid:
+        return "allocation.fee_split", {"id": after.id, "period": after.periods_charged, **shares}
+    return "allocation.fee_paid", {"id": after.id, "period": after.periods_charged, "amount": Money(wallet)}
 
 
 def _tell_overdue(tx: Tx, allocation: Allocation, chats: list[str]) -> None:
@@ -149,3 +177,8 @@ def _tell_overdue(tx: Tx, allocation: Allocation, chats: list[str]) -> None:
     tx.tell_staff(
         Permission.ALLOCATION_SETTLE, "allocation.staff_overdue", chats=chats, id=allocation.id, amount=unpaid
     )
+
+
+def _fen(data: Mapping[str, object], key: str) -> int:
+    value = data.get(key, 0)
+    return value if isinstance(value, int) else 0
