@@ -113,9 +113,15 @@ def test_a_repayment_tells_the_borrower_what_is_left_and_each_investor_what_reac
 
     [to_bella] = [t for t in told(8001) if t.startswith("You repaid")]
     assert to_bella.startswith(f"You repaid ¥305.00 on loan {loan.id}; ¥5,") and "is left" in to_bella
-    for chat, got in ((9001, "¥150.00"), (9002, "¥90.00"), (9003, "¥60.00")):  # less a tenth of the interest
+    shares = (  # the investor's chat, then what reached them: the whole, principal, interest, the fee taken
+        (9001, "¥150.00", "¥127.50", "¥22.50", "¥2.50"),
+        (9002, "¥90.00", "¥76.50", "¥13.50", "¥1.50"),
+        (9003, "¥60.00", "¥51.00", "¥9.00", "¥1.00"),  # the fees add up to a tenth of the ¥50 interest
+    )
+    for chat, got, principal, interest, fee in shares:
         assert [t for t in told(chat) if "is in your wallet" in t] == [
-            f"{got} from loan {loan.id} is in your wallet."
+            f"{got} from loan {loan.id} is in your wallet: principal {principal}, interest {interest} "
+            f"(after the platform's fee of {fee})."
         ]
 
 
@@ -246,6 +252,24 @@ def test_an_unpaid_installment_is_overdue_accrues_penalty_and_is_paid_penalty_fi
     assert (
         f"逾期：借款 {loan.id} 第 1 期（应还日 2026-04-02）未还 ¥305.12。" in told
     )  # a day of penalty: ¥0.12
+
+
+def test_investors_paid_a_late_installment_are_told_their_penalty_interest(
+    app: App, clock: ManualClock
+) -> None:
+    loan = disbursed(app)
+    freeze_bella(app, available(app, "bella"))
+    move_to(clock, date(2026, 4, 12), 1)
+    run_jobs(app)  # ten days late: ¥1.27 of penalty interest
+    credit(app, "bella", 50_000, "bella-top-up")
+
+    app.lending.repay(loan.id, customer_id="bella", amount=30_500 + 127, request_id="r-late")
+
+    told = [n.text for n in app.office.read(lambda tx: tx.uow.outbox.of_recipient("9001", 50))]
+    assert [t for t in told if "is in your wallet" in t] == [  # half the loan: ¥0.64 of the ¥1.27
+        f"¥150.64 from loan {loan.id} is in your wallet: principal ¥127.50, interest ¥22.50, penalty "
+        "interest ¥0.64 (after the platform's fee of ¥2.50)."
+    ]
 
 
 def test_overdue_buckets_follow_the_days_late(app: App, clock: ManualClock) -> None:

@@ -15,6 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from p2pstock.core.errors import InvalidInput
+from p2pstock.core.lending import repayments
+from p2pstock.core.lending.loans import Investment, InvestmentStatus
 from p2pstock.core.lending.schedules import (
     Installment,
     Method,
@@ -414,3 +416,27 @@ def test_a_share_schedule_refuses_an_amount_outside_the_loan(amount: int) -> Non
 def test_an_empty_borrower_schedule_is_refused() -> None:
     with pytest.raises(InvalidInput):
         investor_schedules((), {"a": 1})
+
+
+@given(
+    amounts=st.lists(st.integers(1, 10_000_000), min_size=1, max_size=30),
+    penalty=st.integers(0, 100_000),
+    interest=st.integers(0, 1_000_000),
+    principal=st.integers(0, 10_000_000),
+    fee_bp=st.integers(0, 10_000),
+)
+def test_an_installment_s_parts_and_the_platform_s_fee_are_split_to_the_fen(
+    amounts: list[int], penalty: int, interest: int, principal: int, fee_bp: int
+) -> None:
+    holding = [
+        Investment(f"i{n}", "L1", f"c{n}", amount, 0, InvestmentStatus.HOLDING)
+        for n, amount in enumerate(amounts)
+    ]
+    out = repayments.distribute(holding, repayments.Parts(penalty, interest, principal), fee_bp)
+
+    parts = [share.parts for share in out.shares]
+    assert sum(p.penalty for p in parts) == penalty
+    assert sum(p.interest for p in parts) + out.fee == interest
+    assert sum(p.principal for p in parts) == principal
+    assert all(share.fee >= 0 for share in out.shares)  # a share that came to nothing is left out, fee and all
+    assert sum(share.fee for share in out.shares) <= out.fee

@@ -68,8 +68,15 @@ LOAN_TEMPLATES: Mapping[str, Mapping[str, str]] = {
         "Loan {id} is repaid in full. Thank you.",
     ),
     "loan.received": _texts(
-        "借款 {id} 回款 {amount} 已到账。",
-        "{amount} from loan {id} is in your wallet.",
+        "借款 {id} 回款 {amount} 已到账：本金 {principal}，利息 {interest}（已扣平台服务费 {fee}）。",
+        "{amount} from loan {id} is in your wallet: principal {principal}, interest {interest} (after the "
+        "platform's fee of {fee}).",
+    ),
+    "loan.received_penalty": _texts(
+        "借款 {id} 回款 {amount} 已到账：本金 {principal}，利息 {interest}，罚息 {penalty}"
+        "（已扣平台服务费 {fee}）。",
+        "{amount} from loan {id} is in your wallet: principal {principal}, interest {interest}, penalty "
+        "interest {penalty} (after the platform's fee of {fee}).",
     ),
     "loan.reminder": _texts(
         "借款 {id} 第 {number} 期 {amount} 将于 {due} 到期，请保持钱包余额充足，到期自动扣款。",

@@ -198,12 +198,26 @@ def _tell_payment(
     else:
         left = sum(owed(i).total for i in plan if not i.settled)
         tx.tell(borrower, "loan.repayment", id=loan.id, amount=Money(amount), left=Money(left))
-    told = (
-        (investors.get(share.investment.investor_id), {"id": loan.id, "amount": Money(share.parts.total)})
-        for share in split_
-        if share.parts.total
-    )
-    tx.tell_each("loan.received", told)
+    told = [(investors.get(share.investment.investor_id), share) for share in split_ if share.parts.total]
+    for key, penalty in (("loan.received", False), ("loan.received_penalty", True)):
+        alike = ((investor, _received(loan, s)) for investor, s in told if bool(s.parts.penalty) is penalty)
+        tx.tell_each(key, alike)
+
+
+def _received(loan: Loan, share: repayments.Share) -> dict[str, object]:
+    """What an investor is told of their share: the whole, each part, and their part of the platform's
+    fee."""
+    parts = share.parts
+    values: dict[str, object] = {
+        "id": loan.id,
+        "amount": Money(parts.total),
+        "principal": Money(parts.principal),
+        "interest": Money(parts.interest),
+        "fee": Money(share.fee),
+    }
+    if parts.penalty:
+        values["penalty"] = Money(parts.penalty)
+    return values
 
 
 def _accrued(tx: Tx, loan: Loan, day: date) -> list[LoanInstallment]:

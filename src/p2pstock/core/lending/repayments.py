@@ -129,6 +129,8 @@ class Share:
 
     investment: Investment
     parts: Parts
+    fee: int = 0
+    """The investment's part of the platform's fee (the fee split as the interest is)."""
 
 
 @attrs.frozen
@@ -147,11 +149,11 @@ def distribute(investments: Sequence[Investment], settled: Parts, fee_bp: int) -
         return Distribution((), fee if holding else 0)
     weights = {i.id: i.outstanding for i in holding}
     nothing = dict.fromkeys(weights, 0)
-    penalty, interest, principal = (
+    penalty, interest, principal, fees = (
         split(part, weights) if part else nothing
-        for part in (settled.penalty, settled.interest - fee, settled.principal)
+        for part in (settled.penalty, settled.interest - fee, settled.principal, fee)
     )
-    shares = (Share(i, Parts(penalty[i.id], interest[i.id], principal[i.id])) for i in holding)
+    shares = (Share(i, Parts(penalty[i.id], interest[i.id], principal[i.id]), fees[i.id]) for i in holding)
     return Distribution(tuple(share for share in shares if share.parts.total), fee)
 
 
