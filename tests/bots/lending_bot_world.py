@@ -38,28 +38,38 @@ PRODUCT = LoanProduct(
 def the_platform(app: App, clock: ManualClock) -> None:
     clock.set(datetime(2026, 3, 2, 2, tzinfo=UTC))  # 10:00 in Shanghai
     app.loan_products.define(PRODUCT, by="root")
-    people = [("bella", BORROWER, 100_000), ("ivan", IVAN, 1_000_000), ("iris", IRIS, 1_000_000)]
-    for customer_id, telegram, wallet in people:
-        customer = Customer(
-            customer_id,
-            telegram_user_id=telegram,
-            language="en",
-            phone=f"+86138000{telegram:05d}",
-            real_name="王小明",
-            status=KycStatus.VERIFIED,
-        )
-        app.office.run(lambda tx, c=customer: tx.uow.customers.add(c))
-        app.wallets.open(customer_id)
-        if wallet:
-            app.wallets.confirm_deposit(
-                customer_id, gateway="bank", transaction_id=customer_id, amount=Money(wallet)
-            )
+    for customer_id, telegram, wallet in [
+        ("bella", BORROWER, 100_000),
+        ("ivan", IVAN, 1_000_000),
+        ("iris", IRIS, 1_000_000),
+    ]:
+        a_customer(app, customer_id, telegram, wallet=wallet)
     for admin_id, role, telegram in [
         ("reviewer-1", "reviewer", REVIEWER_1),
         ("reviewer-2", "reviewer", REVIEWER_2),
         ("risk-1", "risk_officer", RISK),
     ]:
         app.staff.enrol_by_operator(admin_id, [role], telegram_user_id=telegram)
+
+
+def a_customer(
+    app: App, customer_id: str, telegram: int, *, wallet: int, status: KycStatus = KycStatus.VERIFIED
+) -> None:
+    """A customer on Telegram, reading English, whose wallet holds ``wallet``."""
+    customer = Customer(
+        customer_id,
+        telegram_user_id=telegram,
+        language="en",
+        phone=f"+86138000{telegram:05d}",
+        real_name="王小明",
+        status=status,
+    )
+    app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.wallets.open(customer_id)
+    if wallet:
+        app.wallets.confirm_deposit(
+            customer_id, gateway="bank", transaction_id=customer_id, amount=Money(wallet)
+        )
 
 
 def confirm_button(bot: BotHarness) -> str:

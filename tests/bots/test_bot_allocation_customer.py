@@ -311,18 +311,41 @@ def test_a_quote_dropped_applies_nothing_and_its_apply_button_is_then_outdated(a
     assert bot.request.last_text().startswith("I did not understand that.")
 
 
-def test_a_customer_who_has_not_verified_their_identity_is_told_how_to_before_applying(app: App) -> None:
+def test_a_quote_beyond_the_wallet_says_how_much_is_missing_and_can_still_be_applied_for(app: App) -> None:
+    verified(app)
+    verified(app, "bob", BOB)
+    app.wallets.request_withdrawal("alice", request_id="w-1", amount=Money(WALLET - 500_000))  # ¥5,000 left
+    quotes = []
+
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        for someone in (user, bot.user(BOB, language_code="en")):
+            await bot.send(someone.presses("al:lev:5:daily"))
+            await bot.send(someone.says("10000"))
+            await bot.send(someone.says("5"))
+            quotes.append(last_sent(bot))
+
+    play(app, scenario)
+    short = Money(DAILY.quote(DEPOSIT, 5, 5).total_due - 500_000)
+    alice, bob = quotes
+    assert str(alice["text"]).splitlines()[-1] == (
+        f"Your wallet has ¥5,000.00 available, {short} short: deposit it before the payment deadline (you "
+        "may apply now and pay each part as you can)."
+    )
+    assert any(d.startswith("al:apply:") for d in button_data(alice))
+    assert "short" not in str(bob["text"])
+
+
+def test_a_customer_who_has_not_verified_their_identity_is_told_how_to_before_the_form_starts(
+    app: App,
+) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(user.command("/start"))
         await bot.send(user.presses("m:allocate"))
         await bot.send(user.presses("al:prod:monthly"))
         await bot.send(user.presses("al:lev:5:monthly"))
-        await bot.send(user.says("10000"))
-        term = user.says("3")
-        await bot.send(term)
-        await bot.send(user.presses(f"al:apply:{term.message.message_id}"))
 
     bot = play(app, scenario)
+    assert not any("请输入保证金金额" in t for t in bot.request.texts())  # the deposit is never asked for
     assert bot.request.last_text() == (
         "申请配资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。"
     )

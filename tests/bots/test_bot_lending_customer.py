@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot_harness import BotHarness, TelegramUser, button_data, play, toasts
-from lending_bot_world import IRIS, IVAN, confirm_button, the_platform
+from lending_bot_world import IRIS, IVAN, a_customer, confirm_button, the_platform
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
@@ -15,7 +15,10 @@ from p2pstock.bots.telegram import lending_hall, lending_mine
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.people.customers import KycStatus
 from sample_documents import png
+
+OLGA, UNA = 2003, 2004
 
 
 def listed(app: App, *, method: Method = Method.EQUAL_INSTALLMENTS, months: int = 12) -> Loan:
@@ -96,6 +99,58 @@ def test_investing_shows_the_expected_schedule_and_freezes_only_when_confirmed(
     play(app, scenario)
     assert app.wallets.balance("ivan").frozen.minor == 100_000
     assert [i.amount for i in app.lending.investments(loan.id)] == [100_000]
+
+
+def test_more_than_the_wallet_holds_is_asked_again_before_any_confirmation(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    a_customer(app, "olga", OLGA, wallet=50_000)
+    loan = listed(app)
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        olga = bot.user(OLGA, language_code="en")
+        await bot.send(olga.presses(f"ln:inv:{loan.id}"))
+        await bot.send(olga.says("1,000"))
+        assert str(last_message(bot)["text"]) == (
+            "That is more than the ¥500.00 you have available: deposit more, or type another amount."
+        )
+        assert not [d for d in button_data(last_message(bot)) if d.startswith("ln:ok:")]
+        await bot.send(olga.says("500"))
+        assert str(last_message(bot)["text"]).startswith(f"Invest ¥500.00 in loan {loan.id}")
+
+    play(app, scenario)
+    assert app.lending.investments(loan.id) == []
+
+
+def test_a_customer_not_yet_verified_is_told_how_before_investing_or_borrowing(
+    app: App, clock: ManualClock
+) -> None:
+    the_platform(app, clock)
+    a_customer(app, "una", UNA, wallet=100_000, status=KycStatus.PHONE_VERIFIED)
+    loan = listed(app)
+    told = []
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        una = bot.user(UNA, language_code="en")
+        for step in (f"ln:inv:{loan.id}", "ln:meth:equal_installments:personal"):
+            await bot.send(una.presses(step))
+            told.append((str(last_message(bot)["text"]), button_data(last_message(bot))))
+
+    play(app, scenario)
+    verify = ["m:phone", "m:identity", "m:documents", "m:status"]
+    assert told == [
+        (
+            "Please verify your identity before investing: verify your phone, submit your identity and your "
+            "ID card photos; once they are accepted you can invest.",
+            verify,
+        ),
+        (
+            "Please verify your identity before applying for a loan: verify your phone, submit your identity "
+            "and your ID card photos; once they are accepted you can apply.",
+            verify,
+        ),
+    ]
 
 
 def test_an_investment_confirmed_after_cancel_is_outdated_and_freezes_nothing(

@@ -171,16 +171,35 @@ def test_an_administrators_cancel_of_a_back_office_step_also_forgets_their_withd
     assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
 
 
-def test_withdrawing_more_than_is_available_is_refused_and_nothing_is_frozen(app: App) -> None:
+def test_more_than_is_available_typed_is_asked_again_before_any_confirmation(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await with_balance(bot, user, app, "100")
         amount = await withdrawal_typed(bot, user, "100.01")
+        assert bot.request.last_text() == "提现金额超过可用余额 ¥100.00，请重新输入："
+        assert "reply_markup" not in bot.request.of("sendMessage")[-1]  # no ✅ for what cannot be withdrawn
+        await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
+        await bot.send(user.says("60"))
+        assert bot.request.last_text() == "确认提现 ¥60.00？"
+
+    play(app, scenario)
+    assert app.wallets.withdrawals() == []
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥100.00, frozen ¥0.00"
+
+
+def test_a_balance_spent_after_the_confirmation_was_shown_is_refused_at_the_tap(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await with_balance(bot, user, app, "100")
+        amount = await withdrawal_typed(bot, user, "80")
+        customer_id = customer_of(app).id
+        await asyncio.to_thread(
+            app.wallets.request_withdrawal, customer_id, request_id="w-1", amount=Money(5000)
+        )
         await bot.send(user.presses(f"wd:y:{amount.message.message_id}"))
 
     bot = play(app, scenario)
     assert bot.request.last_text() == "可用余额不足。"
-    assert app.wallets.withdrawals() == []
-    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥100.00, frozen ¥0.00"
+    assert [w.amount for w in app.wallets.withdrawals()] == [5000]
+    assert str(app.wallets.balance(customer_of(app).id)) == "available ¥50.00, frozen ¥50.00"
 
 
 def test_fund_activity_is_paged_forward_and_back_in_place(app: App) -> None:

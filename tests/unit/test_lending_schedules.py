@@ -438,5 +438,7 @@ def test_an_installment_s_parts_and_the_platform_s_fee_are_split_to_the_fen(
     assert sum(p.penalty for p in parts) == penalty
     assert sum(p.interest for p in parts) + out.fee == interest
     assert sum(p.principal for p in parts) == principal
-    assert all(share.fee >= 0 for share in out.shares)  # a share that came to nothing is left out, fee and all
+    assert all(
+        share.fee >= 0 for share in out.shares
+    )  # a share that came to nothing is left out, fee and all
     assert sum(share.fee for share in out.shares) <= out.fee

@@ -13,11 +13,12 @@ from typing import Any
 from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import keyboards, product_cards
+from p2pstock.bots.telegram import product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
 from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
 from p2pstock.bots.telegram.confirming import on_confirm, request_id
 from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say, tell_error
+from p2pstock.bots.telegram.onboarding import unverified, verifying
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import deposit_range, per_period, ppm_percent, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -66,6 +67,8 @@ async def choose_leverage(update: Update, context: BotContext, press: Press) -> 
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
+    if await unverified(update, context, press, "alloc.verify_first"):
+        return END
     context.user_state[DRAFT] = {
         "product": product.code,
         "version": product.version,
@@ -141,6 +144,10 @@ async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
     amounts = {name: Money(minor) for name, minor in money.items()}
     terms = {"leverage": quote.leverage, "term": quote.term, "due": due, "minutes": minutes}
     message = text("alloc.quote", lang, name=product.name, **words, **amounts, **terms)
+    balance = await call(typed.context.services.wallets.balance, typed.customer.id)
+    if balance.available.minor < quote.total_due:
+        short = Money(quote.total_due - balance.available.minor)
+        message += "\n" + text("alloc.quote.short", lang, available=balance.available, short=short)
     markup = CONFIRM.keyboard(lang, "apply", typed.token, "alloc.apply.button")
     return await typed.to_confirm({**draft, "term": quote.term, "applied": None}, message, markup)
 
@@ -181,8 +188,7 @@ async def _apply(update: Update, context: BotContext, press: Press, draft: dict[
         )
     except P2PStockError as error:
         if isinstance(error, Refused) and customer.status is not KycStatus.VERIFIED:
-            verify = keyboards.menu(lang, ("phone", "identity"), ("documents", "status"))
-            await say(update, context, text("alloc.verify_first", lang), verify)
+            await say(update, context, text("alloc.verify_first", lang), verifying(lang))
         else:
             await tell_error(update, context, error, lang)
         return END

@@ -100,6 +100,11 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
             " wallet as you pay it.",
         ),
         "alloc.quote.due": both("· {component}：{amount}", "· {component}: {amount}"),
+        "alloc.quote.short": both(
+            "钱包可用 {available}，还差 {short}：请在付款期限内充值，也可先申请、分项补缴。",
+            "Your wallet has {available} available, {short} short: deposit it before the payment"
+            " deadline (you may apply now and pay each part as you can).",
+        ),
         "alloc.apply.button": both("✅ 确认申请", "✅ Apply"),
         "alloc.verify_first": both(
             "申请配资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。",

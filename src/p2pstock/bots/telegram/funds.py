@@ -71,8 +71,13 @@ def _read_answer(answer: cb.WithdrawalAnswer) -> tuple[str, str]:
 
 
 async def _to_confirm(typed: Typed, _: None, money: Money) -> object:
-    """The amount kept as the pending withdrawal, to be confirmed with a button."""
+    """The amount kept as the pending withdrawal, to be confirmed with a button; more than the available
+    balance is asked again."""
     lang = typed.lang
+    balance = await call(typed.context.services.wallets.balance, typed.customer.id)
+    if money.minor > balance.available.minor:
+        await typed.tell("withdraw.over_available", available=balance.available)
+        return WITHDRAWAL_AMOUNT
     markup = ANSWERS.keyboard(lang, "ok", typed.token, "withdraw.confirm_button")
     step = {"amount": money.minor, "done": False}
     return await typed.to_confirm(step, text("withdraw.confirm", lang, amount=money), markup)

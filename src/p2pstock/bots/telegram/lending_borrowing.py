@@ -15,6 +15,7 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
+from p2pstock.bots.telegram.onboarding import unverified
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import by_code, loan_products_text, loan_ranges, percent
 from p2pstock.bots.telegram.services import BotServices
@@ -63,6 +64,8 @@ async def ask_terms(update: Update, context: BotContext, press: Press) -> object
         await outdated(update, press.lang)
         return None
     await query_of(update).answer()
+    if await unverified(update, context, press, "loan.apply.verify_first"):
+        return END
     APPLYING.keep(context, product=code, method=method)
     await say(update, context, text("loan.terms.ask", press.lang, **loan_ranges(product)))
     return TERMS

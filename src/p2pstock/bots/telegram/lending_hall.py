@@ -16,11 +16,12 @@ from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, que
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
 from p2pstock.bots.telegram.loan_card import Audience, Seen, hall_line, loan_text
+from p2pstock.bots.telegram.onboarding import unverified
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
-from p2pstock.bots.telegram.typed import Typed, TypedStep, TypedSteps, amount
+from p2pstock.bots.telegram.typed import END, Typed, TypedStep, TypedSteps, amount
 from p2pstock.core.lending import bidding
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
@@ -85,6 +86,8 @@ async def show_loan(update: Update, context: BotContext, press: Press) -> object
 
 async def ask_amount(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
+    if await unverified(update, context, press, "loan.invest.verify_first"):
+        return END
     loan = await attempt(update, context, press.lang, context.services.lending.get, press.subject)
     low, high = loan.bid_range()
     INVESTING.keep(context, loan=loan.id)
@@ -101,6 +104,10 @@ async def _offer(typed: Typed, step: Kept, money: Money) -> object:
     if page.loan.status is not LoanStatus.LISTED:
         return await typed.ended("loan.invest.closed", id=page.loan.id)
     bidding.check_amount(page.loan, money.minor)  # an amount out of range is refused and asked for again
+    balance = await call(typed.context.services.wallets.balance, typed.customer.id)
+    if money.minor > balance.available.minor:
+        await typed.tell("loan.invest.over_available", available=balance.available)
+        return INVEST_AMOUNT
     interest = total_interest(page.schedule)
     fee = interest * page.loan.product.interest_fee_bp // 10_000
     offer = text("loan.invest.confirm", lang, id=page.loan.id, amount=money, interest=Money(interest - fee))

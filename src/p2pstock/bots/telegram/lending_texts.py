@@ -58,6 +58,20 @@ LENDING_TEXTS: Texts = MappingProxyType(
             "请输入投资借款 {id} 的金额（{low} 至 {high}）：",
             "How much do you want to invest in loan {id}? ({low} to {high})",
         ),
+        "loan.invest.over_available": both(
+            "投资金额超过可用余额 {available}，请充值或重新输入金额：",
+            "That is more than the {available} you have available: deposit more, or type another amount.",
+        ),
+        "loan.invest.verify_first": both(
+            "投资前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可投资。",
+            "Please verify your identity before investing: verify your phone, submit your identity and your"
+            " ID card photos; once they are accepted you can invest.",
+        ),
+        "loan.apply.verify_first": both(
+            "申请借款前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可申请。",
+            "Please verify your identity before applying for a loan: verify your phone, submit your"
+            " identity and your ID card photos; once they are accepted you can apply.",
+        ),
         "loan.invest.confirm": both(
             "投资借款 {id}：{amount}，预计收益 {interest}（已扣平台管理费）。确认后资金立即冻结。",
             "Invest {amount} in loan {id}: about {interest} of interest after the platform's fee. The money "

@@ -37,6 +37,20 @@ _FILES = filters.PHOTO | filters.Document.ALL
 _USE_BUTTON = Again("phone.use_button", markup=keyboards.share_contact)
 
 
+async def unverified(update: Update, context: BotContext, press: Press, key: str) -> bool:
+    """Whether the customer who pressed is not verified yet: if so, told (text ``key``) with the steps that
+    verify them, before a form that needs it asks its first question."""
+    if press.customer.status is KycStatus.VERIFIED:
+        return False
+    await say(update, context, text(key, press.lang), verifying(press.lang))
+    return True
+
+
+def verifying(lang: str) -> object:
+    """The buttons of the steps that verify a customer."""
+    return keyboards.menu(lang, ("phone", "identity"), ("documents", "status"))
+
+
 # -- phone --------------------------------------------------------------------------------------------
 
 

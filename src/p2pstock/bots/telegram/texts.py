@@ -212,6 +212,10 @@ TEXTS: Texts = MappingProxyType(
             "可用余额 {available}。请输入提现金额：",
             "You have {available} available. How much would you like to withdraw?",
         ),
+        "withdraw.over_available": both(
+            "提现金额超过可用余额 {available}，请重新输入：",
+            "That is more than the {available} you have available. How much would you like to withdraw?",
+        ),
         "withdraw.confirm": both("确认提现 {amount}？", "Withdraw {amount}?"),
         "withdraw.confirm_button": both("✅ 确认提现", "✅ Confirm"),
         "withdraw.requested": both(
