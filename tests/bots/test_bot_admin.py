@@ -123,7 +123,13 @@ def test_a_reviewer_sees_each_document_itself_and_accepts_it_once_however_often_
     assert sorted(photos) == sorted([f"Document {front.id}", f"Document {back.id}"])
     shown_front, shown_back = photos[f"Document {front.id}"], photos[f"Document {back.id}"]
     assert (shown_front["files"]["photo"][1], shown_back["files"]["photo"][1]) == (FRONT, BACK)
-    assert "Kind: ID card (front)" in shown_front["caption"]
+    masked = admins.customers.get(customer_id).resident_id.masked  # type: ignore[union-attr]
+    assert shown_front["caption"].splitlines()[1:4] == [
+        f"Customer: 张三 ({customer_id})",
+        f"ID number: {masked}",
+        "Kind: ID card (front)",
+    ]
+    assert RESIDENT not in shown_front["caption"]
     assert button_data(shown_front) == [f"a:doc_ok:{front.id}", f"a:doc_no:{front.id}"]
     [pdf] = bot.request.of("sendDocument")
     assert pdf["files"]["document"] == (f"{statement.id}.pdf", PDF)
@@ -241,10 +247,11 @@ def test_finance_approves_a_withdrawal_from_the_queue(admins: App) -> None:
 
     bot = play(admins, scenario)
     listing = bot.request.of("sendMessage")[0]
-    assert listing["text"].splitlines()[:3] == [
+    assert listing["text"].splitlines()[:4] == [
         "Withdrawal tg-1001-77",
-        f"Customer: {customer_id}",
+        f"Customer: 张三 ({customer_id})",  # the name given at onboarding
         "Amount: ¥300.00",
+        "Wallet after it: ¥700.00",
     ]
     assert button_data(listing) == ["a:wd_ok:tg-1001-77", "a:wd_no:tg-1001-77"]
     assert bot.request.texts()[1:] == ["Withdrawal tg-1001-77 (¥300.00) approved.", "Nothing is waiting."]

@@ -195,7 +195,7 @@ def test_a_reviewer_records_the_phone_call_and_confirms_the_allocation(admins: A
     [listing] = sent_in(bot, marks, "list")
     assert listing["text"].splitlines() == [
         "🧐 Under review: 1; tap one to open it:",
-        f"· {allocation.id} | alice | daily | ¥10,000.00 × 5 = ¥50,000.00",
+        f"· {allocation.id} | 张三 (alice) | daily | ¥10,000.00 × 5 = ¥50,000.00",
     ]
     assert button_data(listing) == [f"a:al_show:{allocation.id}"]
     [card] = sent_in(bot, marks, "card")
@@ -599,7 +599,8 @@ def test_side_requests_are_approved_and_rejected_by_the_administrators_their_kin
     first, second = sent_in(bot, marks, "list")
     assert first["text"].splitlines() == [
         f"Request {top_up.id}: margin top-up",
-        f"Allocation: {allocation.id} (customer alice)",
+        f"Allocation: {allocation.id}",
+        "Customer: 张三 (alice)",
         "Amount: ¥2,000.00",
         "Periods: —",
         "Asked: 2026-01-05 09:30",

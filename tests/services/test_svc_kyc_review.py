@@ -528,3 +528,22 @@ def test_every_review_is_audited_under_the_administrator_and_no_record_holds_a_f
     assert '"status":"identity_submitted"' in verify.before
     assert '"status":"verified"' in verify.after
     assert app.audit.verify().ok
+
+
+@pytest.mark.parametrize("by", ["reviewer-1", "finance-1", "support-1", "root"])
+def test_any_administrator_may_name_the_customers_of_their_queues(app: App, by: str) -> None:
+    alice(app)
+
+    named = app.customers.named(["alice", "nobody-such", "alice"], by=by)
+
+    assert list(named) == ["alice"]
+    assert named["alice"].real_name == "张三"
+
+
+def test_a_customer_or_a_stranger_cannot_read_customers_names(app: App) -> None:
+    alice(app)
+    bob(app)
+
+    for by in ("bob", "nobody"):
+        with pytest.raises(PermissionDenied):
+            app.customers.named(["alice"], by=by)

@@ -5,14 +5,14 @@ chain checked, the statistics. Core checks every call's permission."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest
 
 from p2pstock.bots.telegram.admin_steps import END, Desk, deciding, rejecting
-from p2pstock.bots.telegram.admin_views import Show, decision, queue, when
+from p2pstock.bots.telegram.admin_views import Show, customer_label, decision, named, queue, when
 from p2pstock.bots.telegram.context import BotContext, call, say, user_of
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import percent
@@ -39,8 +39,15 @@ async def _send_document(
     lang, kyc = press.lang, context.services.kyc
     document, content = await call(kyc.document_content, pending.id, by=press.admin.id)
     markup, note = decision(lang, "doc", document.id)
-    uploaded = when(context, document.uploaded_at)
-    said = {"id": document.id, "customer": document.customer_id, "kind": document.kind, "uploaded": uploaded}
+    found = await call(context.services.customers.named, [document.customer_id], by=press.admin.id)
+    owner = found.get(document.customer_id)
+    said = {
+        "id": document.id,
+        "customer": customer_label(owner, document.customer_id, lang),
+        "masked": owner.resident_id.masked if owner and owner.resident_id else "—",
+        "kind": document.kind,
+        "uploaded": when(context, document.uploaded_at),
+    }
     caption = text("admin.document", lang, **said) + note
     chat_id = user_of(update).id
     filename = f"{document.id}.{document.content_type.value.rsplit('/', 1)[1]}"
@@ -57,7 +64,8 @@ show_documents = queue(lambda context, _press: context.services.kyc.pending_docu
 """Each pending document, oldest first."""
 
 
-def _identity(context: BotContext, customer: Customer, lang: str) -> str:
+async def _identity(context: BotContext, press: Press, customer: Customer) -> str:
+    lang = press.lang
     return text(
         "admin.identity",
         lang,
@@ -68,18 +76,23 @@ def _identity(context: BotContext, customer: Customer, lang: str) -> str:
     )
 
 
-def _withdrawal(context: BotContext, request: Withdrawal, lang: str) -> str:
+async def _withdrawal(context: BotContext, press: Press, request: Withdrawal) -> str:
+    """A withdrawal with its customer's name and what their wallet holds once it is paid out."""
+    customer = (await named(context, press, [request.customer_id]))[request.customer_id]
+    balance = await call(context.services.wallets.balance, request.customer_id)
     return text(
         "admin.withdrawal",
-        lang,
+        press.lang,
         id=request.id,
-        customer=request.customer_id,
+        customer=customer,
         amount=_money(context, request.amount),
+        after=_money(context, balance.total.minor - request.amount),
         requested=when(context, request.requested_at),
     )
 
 
-def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
+async def _approval(context: BotContext, press: Press, request: ApprovalRequest) -> str:
+    lang = press.lang
     return text(
         "admin.approval",
         lang,
@@ -92,12 +105,12 @@ def _approval(context: BotContext, request: ApprovalRequest, lang: str) -> str:
     )
 
 
-def _item(prefix: str, body: Callable[[BotContext, Any, str], str]) -> Show:
+def _item(prefix: str, body: Callable[[BotContext, Press, Any], Awaitable[str]]) -> Show:
     """An item of a queue shown by ``body``, with its ``<prefix>_ok`` and ``<prefix>_no`` buttons."""
 
     async def show(update: Update, context: BotContext, press: Press, item: Any) -> None:
         markup, note = decision(press.lang, prefix, item.id)
-        await say(update, context, body(context, item, press.lang) + note, markup)
+        await say(update, context, await body(context, press, item) + note, markup)
 
     return show
 

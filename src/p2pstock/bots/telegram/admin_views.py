@@ -16,6 +16,7 @@ from p2pstock.bots.telegram.keyboards import fitting
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
+from p2pstock.core.people.customers import Customer
 
 END = ConversationHandler.END
 SHOWN = 5
@@ -68,6 +69,19 @@ def decision(
         ]
     )
     return (InlineKeyboardMarkup(rows), "") if rows else (None, "\n" + text("admin.no_buttons", lang))
+
+
+async def named(context: BotContext, press: Press, customer_ids: Sequence[str]) -> dict[str, str]:
+    """How an administrator reads each customer of ``customer_ids`` (``customer_label``)."""
+    found = await call(context.services.customers.named, customer_ids, by=press.admin.id)
+    return {i: customer_label(found.get(i), i, press.lang) for i in customer_ids}
+
+
+def customer_label(customer: Customer | None, customer_id: str, lang: str) -> str:
+    """A customer's real name and id, or the id alone before they gave a name."""
+    if customer is None or not customer.real_name:
+        return customer_id
+    return text("admin.customer_named", lang, name=customer.real_name, id=customer_id)
 
 
 def when(context: BotContext, micros: int) -> str:

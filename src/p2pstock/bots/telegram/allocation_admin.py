@@ -23,6 +23,7 @@ from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Desk
+from p2pstock.bots.telegram.admin_views import named
 from p2pstock.bots.telegram.allocation_admin_card import (
     ASSIGN,
     DAILY,
@@ -90,16 +91,22 @@ async def show_list(update: Update, context: BotContext, press: Press) -> object
     shown = found[:LISTED]
     key = "admin.alloc.listed_more" if len(found) > LISTED else "admin.alloc.listed"
     lines = [text(key, lang, queue=text(f"admin.alloc.q.{name}", lang), count=len(shown))]
-    lines += [_line(allocation, lang) for allocation in shown]
+    names = await named(context, press, [a.customer_id for a in shown])
+    lines += [_line(allocation, lang, names) for allocation in shown]
     choices = [
-        [(text("admin.alloc.open", lang, id=a.id, customer=a.customer_id), cb.AdminAction("al_show", a.id))]
+        [
+            (
+                text("admin.alloc.open", lang, id=a.id, customer=names[a.customer_id]),
+                cb.AdminAction("al_show", a.id),
+            )
+        ]
         for a in shown
     ]
     await say(update, context, "\n".join(lines), markup(choices))
     return END
 
 
-def _line(allocation: Allocation, lang: str) -> str:
+def _line(allocation: Allocation, lang: str, names: dict[str, str]) -> str:
     if allocation.status is Status.IN_PROGRESS:
         assets = allocation.last_assets
         return text(
@@ -115,7 +122,7 @@ def _line(allocation: Allocation, lang: str) -> str:
         "admin.alloc.line",
         lang,
         id=allocation.id,
-        customer=allocation.customer_id,
+        customer=names[allocation.customer_id],
         product=allocation.product.code,
         deposit=Money(allocation.deposit),
         leverage=allocation.leverage,

@@ -218,9 +218,9 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     ),
     # -- side requests ---------------------------------------------------------------------------
     "admin.alloc.request": both(
-        "申请 {id}：{kind}\n配资：{allocation}（客户 {customer}）\n金额：{amount}\n期数：{periods}\n"
+        "申请 {id}：{kind}\n配资：{allocation}\n客户：{customer}\n金额：{amount}\n期数：{periods}\n"
         "申请时间：{asked}",
-        "Request {id}: {kind}\nAllocation: {allocation} (customer {customer})\nAmount: {amount}\n"
+        "Request {id}: {kind}\nAllocation: {allocation}\nCustomer: {customer}\nAmount: {amount}\n"
         "Periods: {periods}\nAsked: {asked}",
     ),
     "admin.alloc.request_approved": both(

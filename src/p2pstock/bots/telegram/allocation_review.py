@@ -11,7 +11,7 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Kept, deciding, rejecting, typing, wait
-from p2pstock.bots.telegram.admin_views import decision, queue, when
+from p2pstock.bots.telegram.admin_views import decision, named, queue, when
 from p2pstock.bots.telegram.allocation_admin_card import STEP, allocation_in, send_card, timeline_of
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
@@ -88,7 +88,7 @@ async def _show_request(update: Update, context: BotContext, press: Press, reque
         id=request.id,
         kind=request.kind,
         allocation=request.allocation_id,
-        customer=request.customer_id,
+        customer=(await named(context, press, [request.customer_id]))[request.customer_id],
         amount=Money(request.amount) if request.amount else "—",
         periods=request.periods or "—",
         asked=when(context, request.requested_at),

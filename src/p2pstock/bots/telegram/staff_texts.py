@@ -21,17 +21,19 @@ STAFF_TEXTS: Texts = {
         "以上为前 {shown} 项，处理后再次打开队列可查看更多。",
         "These are the first {shown}; open the queue again for more.",
     ),
+    "admin.customer_named": both("{name}（{id}）", "{name} ({id})"),
     "admin.document": both(
-        "材料 {id}\n客户：{customer}\n类型：{kind}\n上传时间：{uploaded}",
-        "Document {id}\nCustomer: {customer}\nKind: {kind}\nUploaded: {uploaded}",
+        "材料 {id}\n客户：{customer}\n身份证：{masked}\n类型：{kind}\n上传时间：{uploaded}",
+        "Document {id}\nCustomer: {customer}\nID number: {masked}\nKind: {kind}\nUploaded: {uploaded}",
     ),
     "admin.identity": both(
         "实名 {customer}\n姓名：{name}\n身份证：{masked}\n手机：{phone}",
         "Identity of {customer}\nName: {name}\nID number: {masked}\nPhone: {phone}",
     ),
     "admin.withdrawal": both(
-        "提现 {id}\n客户：{customer}\n金额：{amount}\n申请时间：{requested}",
-        "Withdrawal {id}\nCustomer: {customer}\nAmount: {amount}\nRequested: {requested}",
+        "提现 {id}\n客户：{customer}\n金额：{amount}\n提现后钱包余额：{after}\n申请时间：{requested}",
+        "Withdrawal {id}\nCustomer: {customer}\nAmount: {amount}\nWallet after it: {after}\n"
+        "Requested: {requested}",
     ),
     "admin.approval": both(
         "复核 {id}\n操作：{action}\n对象：{target}\n金额：{amount}\n发起人：{maker}\n截止：{expires}",

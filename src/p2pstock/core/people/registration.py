@@ -8,7 +8,7 @@ outbox in the same transaction, so a code is texted only if its challenge was st
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import attrs
@@ -25,6 +25,7 @@ from p2pstock.core.people.documents import (
     ImageDecoder,
     check_whole,
 )
+from p2pstock.core.people.permissions import Permission
 from p2pstock.core.people.phone_codes import CodeChallenge, CodePolicy, PhoneCodes, normalise_phone
 from p2pstock.core.people.resident_id import ResidentId
 from p2pstock.core.validation import check_name, optional_telegram_user_id
@@ -103,6 +104,16 @@ class Customers:
         if customer is None:
             raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
         return customer
+
+    def named(self, customer_ids: Sequence[str], *, by: str) -> dict[str, Customer]:
+        """The customers of ``customer_ids`` that exist, for an administrator of any role to name them in
+        the queues and lists they work on."""
+
+        def look(tx: Tx) -> dict[str, Customer]:
+            tx.admin_any(by, list(Permission))
+            return tx.uow.customers.many(sorted(set(customer_ids)))
+
+        return self.office.read(look)
 
     def by_telegram(self, telegram_user_id: int) -> Customer | None:
         telegram = optional_telegram_user_id(telegram_user_id)
