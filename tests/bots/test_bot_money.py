@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+from datetime import UTC, datetime
 
 import pytest
 from bot_harness import BotHarness, FakePayments, TelegramUser, button_data, buttons, customer_of, play
 from telegram import Update
 
+from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.money import Money
 from p2pstock.core.wallet.withdrawals import WithdrawalStatus
@@ -202,35 +206,46 @@ def test_a_balance_spent_after_the_confirmation_was_shown_is_refused_at_the_tap(
     assert str(app.wallets.balance(customer_of(app).id)) == "available ¥50.00, frozen ¥50.00"
 
 
-def test_fund_activity_is_paged_forward_and_back_in_place(app: App) -> None:
+PERIODS_AND_EXPORT = ["st:0:month", "st:0:last", "sx:all"]
+
+
+def test_fund_activity_is_newest_first_paged_in_place_and_a_withdrawal_is_one_line(app: App) -> None:
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         await bot.send(user.command("/start"))
         for n in range(1, 7):
             await asyncio.to_thread(deposit, app, f"{n}00", f"T-{n}")
+        customer_id = customer_of(app).id
         await asyncio.to_thread(
-            app.wallets.request_withdrawal, customer_of(app).id, request_id="W-1", amount=Money.parse("50")
+            app.wallets.request_withdrawal, customer_id, request_id="W-1", amount=Money.parse("50")
         )
         await bot.send(user.command("/statement"))
         first = bot.request.of("sendMessage")[-1]
-        assert button_data(first) == ["st:1"]
+        assert button_data(first) == ["st:1", *PERIODS_AND_EXPORT]
         await bot.send(user.presses("st:1"))
         second = bot.request.of("editMessageText")[-1]
-        assert button_data(second) == ["st:0"]
+        assert button_data(second) == ["st:0", *PERIODS_AND_EXPORT]
         await bot.send(user.presses("st:0"))
         assert bot.request.of("editMessageText")[-1]["text"] == first["text"]
         await bot.send(user.presses("st:2"))
+        await asyncio.to_thread(app.wallets.approve_withdrawal, "W-1", by="finance-1")
+        await bot.send(user.command("/statement"))
 
     bot = play(app, scenario)
-    first, second = bot.request.of("sendMessage")[-1]["text"], bot.request.of("editMessageText")[0]["text"]
-    assert first.splitlines()[0] == "📜 资金动态（第 1 页）"
-    assert first.count("充值") == 5
-    assert first.splitlines()[1].endswith("充值 +¥100.00")
-    assert first.splitlines()[2] == "    可用 ¥100.00，冻结 ¥0.00"
-    assert second.splitlines()[0] == "📜 资金动态（第 2 页）"
-    assert second.splitlines()[1].endswith("充值 +¥600.00")
-    assert second.splitlines()[3].endswith("提现（冻结） -¥50.00")
-    assert second.splitlines()[4] == "    可用 ¥2,050.00，冻结 ¥50.00"
+    first, second = bot.request.of("sendMessage")[-2]["text"], bot.request.of("editMessageText")[0]["text"]
+    assert first.splitlines() == [
+        "📜 资金动态 · 全部（第 1 页，最新在前）",
+        "可用 ¥2,050.00，冻结 ¥50.00",
+        "2026-01-05 提现 -¥50.00（冻结中）",
+        "2026-01-05 充值 +¥600.00",
+        "2026-01-05 充值 +¥500.00",
+        "2026-01-05 充值 +¥400.00",
+        "2026-01-05 充值 +¥300.00",
+    ]
+    assert second.splitlines()[2:] == ["2026-01-05 充值 +¥200.00", "2026-01-05 充值 +¥100.00"]
     assert bot.request.of("answerCallbackQuery")[-1]["text"] == "此按钮已失效。"
+    paid_out = bot.request.of("sendMessage")[-1]["text"].splitlines()
+    assert paid_out[1:3] == ["可用 ¥2,050.00，冻结 ¥0.00", "2026-01-05 提现 -¥50.00（已扣划）"]
+    assert sum("提现" in line for line in paid_out) == 1  # the freeze and the payout are one line
 
 
 def test_fund_activity_of_a_new_customer_is_empty(app: App) -> None:
@@ -238,4 +253,44 @@ def test_fund_activity_of_a_new_customer_is_empty(app: App) -> None:
         await bot.send(user.command("/statement"))
 
     bot = play(app, scenario)
-    assert bot.request.last_text() == "暂无资金动态。"
+    assert bot.request.last_text().splitlines()[1:] == ["可用 ¥0.00，冻结 ¥0.00", "暂无资金动态。"]
+
+
+def test_fund_activity_is_cut_to_this_month_or_last_month(app: App, clock: ManualClock) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "100", "T-jan")
+        clock.set(datetime(2026, 2, 3, 2, tzinfo=UTC))
+        await asyncio.to_thread(deposit, app, "200", "T-feb")
+        await bot.send(user.command("/statement"))
+        for period in ("month", "last"):
+            await bot.send(user.presses(f"st:0:{period}"))
+
+    bot = play(app, scenario)
+    this_month, last_month = (m["text"].splitlines() for m in bot.request.of("editMessageText"))
+    assert this_month[0] == "📜 资金动态 · 本月（第 1 页，最新在前）"
+    assert this_month[2:] == ["2026-02-03 充值 +¥200.00"]
+    assert last_month[0] == "📜 资金动态 · 上月（第 1 页，最新在前）"
+    assert last_month[2:] == ["2026-01-05 充值 +¥100.00"]
+
+
+def test_fund_activity_is_exported_as_a_csv_file_in_the_customer_s_language(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await asyncio.to_thread(deposit, app, "1000", "T-1")
+        await asyncio.to_thread(
+            app.wallets.request_withdrawal, customer_of(app).id, request_id="W-1", amount=Money.parse("250.5")
+        )
+        await bot.send(user.presses("sx:all"))
+
+    bot = play(app, scenario)
+    [sent] = bot.request.of("sendDocument")
+    filename, content = sent["files"]["document"]
+    assert filename == "fund-activity-all-20260105.csv"
+    assert sent["caption"] == "资金动态，共 2 条。"
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows == [
+        ["时间", "项目", "金额", "状态"],
+        ["2026-01-05 09:30", "提现", "-250.50", "冻结中"],
+        ["2026-01-05 09:30", "充值", "1000.00", "已完成"],
+    ]

@@ -182,7 +182,19 @@ def test_telling_each_of_many_queues_what_telling_them_one_by_one_does(app: App)
         Customer("unreachable"),
         None,
     ]
-    told = [(who, {"id": "L1", "amount": Money(8_885 + n % 2)}) for n, who in enumerate(people * 2)]
+    told = [
+        (
+            who,
+            {
+                "id": "L1",
+                "amount": Money(8_885 + n % 2),
+                "principal": Money(7_885),
+                "interest": Money(1_000 + n % 2),
+                "fee": Money(100),
+            },
+        )
+        for n, who in enumerate(people * 2)
+    ]
 
     def one_by_one(tx: Tx) -> list[tuple[str, str, str]]:
         queued = [tx.tell(who, "loan.received", **values) for who, values in told]
@@ -197,4 +209,9 @@ def test_telling_each_of_many_queues_what_telling_them_one_by_one_does(app: App)
 
     assert queued == expected
     assert count == len(expected) == 6
-    assert queued[1] == (Channel.TELEGRAM, "7002", "¥88.86 from loan L1 is in your wallet.")
+    assert queued[1] == (
+        Channel.TELEGRAM,
+        "7002",
+        "¥88.86 from loan L1 is in your wallet: principal ¥78.85, interest ¥10.01 (after the platform's fee "
+        "of ¥1.00).",
+    )

@@ -64,6 +64,9 @@ from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
 V = TypeVar("V")
 
+_OPENING = (EntryKind.POSTED, EntryKind.PENDING)
+"""Entries that open a movement (the others resolve a hold)."""
+
 
 @attrs.define
 class MemoryDatabase:
@@ -220,6 +223,14 @@ class MemoryLedgerSession:
             e
             for e in self._db.entries.get(account_id, ())
             if e.seq > after_seq and start <= e.timestamp < end
+        )
+        return [e for _, e in zip(range(limit), rows, strict=False)]
+
+    def movements(self, account_id: str, start: int, end: int, before_seq: int, limit: int) -> list[Entry]:
+        rows = (
+            e
+            for e in reversed(self._db.entries.get(account_id, ()))
+            if e.seq < before_seq and start <= e.timestamp < end and e.kind in _OPENING
         )
         return [e for _, e in zip(range(limit), rows, strict=False)]
 

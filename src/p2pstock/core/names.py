@@ -309,6 +309,14 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
                 "payment.resolve": ("支付异常处理", "Mismatched payments"),
             }
         ),
+        "ledger.activity.Outcome": _names(
+            done=("已完成", "done"),
+            held=("冻结中", "frozen"),
+            taken=("已扣划", "taken"),
+            partly=("部分扣划", "partly taken"),
+            released=("已解冻退回", "released"),
+            expired=("到期解冻", "expired, released"),
+        ),
         "wallet.withdrawals.WithdrawalStatus": _names(
             pending=("待审核", "pending"), approved=("已批准", "approved"), rejected=("已驳回", "rejected")
         ),

@@ -88,6 +88,10 @@ class SqlLedgerSession:
         params = {"account_id": account_id, "after": after_seq, "start": start, "end": end, "limit": limit}
         return [_entry(r) for r in self._fetch(sql.ENTRIES, params)]
 
+    def movements(self, account_id: str, start: int, end: int, before_seq: int, limit: int) -> list[Entry]:
+        params = {"account_id": account_id, "before": before_seq, "start": start, "end": end, "limit": limit}
+        return [_entry(r) for r in self._fetch(sql.MOVEMENTS, params)]
+
     def last_entry_before(self, account_id: str, moment: int) -> Entry | None:
         rows = self._fetch(sql.LAST_ENTRY_BEFORE, {"account_id": account_id, "moment": moment})
         return _entry(rows[0]) if rows else None

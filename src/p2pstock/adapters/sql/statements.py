@@ -92,6 +92,10 @@ ENTRIES = (
     f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND seq > :after "
     "AND ts >= :start AND ts < :end ORDER BY seq LIMIT :limit"
 )
+MOVEMENTS = (
+    f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND seq < :before "
+    "AND ts >= :start AND ts < :end AND kind IN ('posted', 'pending') ORDER BY seq DESC LIMIT :limit"
+)
 LAST_ENTRY_BEFORE = f"SELECT {ENTRY_COLUMNS} FROM entry WHERE account_id = :account_id AND ts < :moment ORDER BY ts DESC, seq DESC LIMIT 1"
 _NOT_POSTED_FLAGS = 2 | 8 | 16  # pending, void, expire
 PLATFORM_TOTALS = (

@@ -65,6 +65,10 @@ class ChooseDocument:
 @attrs.frozen
 class StatementPage:
     page: int
+    period: str = ""
+    """``""`` (everything), ``month`` or ``last`` (month)."""
+    export: bool = False
+    """The period as a CSV file, not a page."""
 
 
 @attrs.frozen
@@ -113,7 +117,8 @@ Callback = (
 _MENU = re.compile(f"m:({'|'.join(MENU_ITEMS)})")
 _LANGUAGE = re.compile(r"lang:(zh|en)")
 _DOCUMENT = re.compile(f"doc:({'|'.join(kind.value for kind in DocumentKind)})")
-_STATEMENT = re.compile(f"st:{_NUMBER}")
+_STATEMENT = re.compile(f"st:{_NUMBER}(?::(month|last))?")
+_EXPORT = re.compile("sx:(all|month|last)")
 _WITHDRAWAL = re.compile(f"wd:(y|n):{_MESSAGE_ID}")
 ADMIN_QUEUES = (
     "documents",
@@ -245,7 +250,9 @@ def parse(data: object) -> Callback | None:
     if match := _DOCUMENT.fullmatch(data):
         return ChooseDocument(DocumentKind(match[1]))
     if match := _STATEMENT.fullmatch(data):
-        return StatementPage(int(match[1]))
+        return StatementPage(int(match[1]), match[2] or "")
+    if match := _EXPORT.fullmatch(data):
+        return StatementPage(0, "" if match[1] == "all" else match[1], export=True)
     if match := _WITHDRAWAL.fullmatch(data):
         return WithdrawalAnswer(match[1] == "y", int(match[2]))
     if match := _ALLOCATION.fullmatch(data):
@@ -267,8 +274,10 @@ def write(callback: Callback) -> str:
             data = f"lang:{language}"
         case ChooseDocument(kind):
             data = f"doc:{kind.value}"
-        case StatementPage(page):
-            data = f"st:{page}"
+        case StatementPage(_, period, True):
+            data = f"sx:{period or 'all'}"
+        case StatementPage(page, period):
+            data = f"st:{page}:{period}" if period else f"st:{page}"
         case WithdrawalAnswer(confirm, token):
             data = f"wd:{'y' if confirm else 'n'}:{token}"
         case AdminAction(verb, subject):

@@ -35,6 +35,7 @@ from p2pstock.bots.telegram import (
     allocation_detail,
     commands,
     customer,
+    fund_activity,
     funds,
     lending_borrowing,
     lending_customer,
@@ -55,7 +56,7 @@ Handler = BaseHandler[Update, BotContext, object]
 MENU: Mapping[str, Step] = MappingProxyType(
     {
         "wallet": customer.show_wallet,
-        "statement": customer.show_statement,
+        "statement": fund_activity.show_statement,
         "deposit": funds.ask_deposit,
         "withdraw": funds.ask_withdrawal,
         "phone": onboarding.ask_phone,
@@ -134,7 +135,7 @@ def install(application: BotApplication, *, persistent: bool = True) -> None:
     application.add_handler(conversation(persistent=persistent))
     for step, data in (
         (customer.choose_language, cb.ChooseLanguage),
-        (customer.turn_statement_page, cb.StatementPage),
+        (fund_activity.turn_statement_page, cb.StatementPage),
         (funds.answer_withdrawal, cb.WithdrawalAnswer),
     ):
         application.add_handler(CallbackQueryHandler(step, pattern=cb.accepts(data)))

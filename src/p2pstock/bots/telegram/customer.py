@@ -22,19 +22,13 @@ from p2pstock.bots.telegram.context import (
 from p2pstock.bots.telegram.funds import WITHDRAWAL
 from p2pstock.bots.telegram.lending_confirming import STEP
 from p2pstock.bots.telegram.onboarding import DOCUMENT_KIND, PHONE, REAL_NAME
-from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import language_from_telegram, text
 from p2pstock.bots.telegram.typed import END
-from p2pstock.core.ledger import chart
-from p2pstock.core.ledger.entries import Entry, EntryKind
-from p2pstock.core.money import Currency, Money
-from p2pstock.core.names import code_name, name_of
+from p2pstock.core.names import name_of
 from p2pstock.core.notifications import mask
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 
-STATEMENT_PAGE = 5
-"""Entries on one page of fund activity."""
 PENDING = (PHONE, REAL_NAME, DOCUMENT_KIND, DRAFT, ASK, STEP, WITHDRAWAL)
 """What a half-finished step of the customer's waits with in the user's state (a number typed, an
 application, a side request, a lending step or a withdrawal to confirm): forgotten by /start and /cancel,
@@ -113,46 +107,6 @@ async def show_wallet(update: Update, context: BotContext, press: Press) -> int:
     balance = await attempt(update, context, lang, context.services.wallets.balance, press.customer.id)
     shown = {"available": balance.available, "frozen": balance.frozen, "total": balance.total}
     return await ended(update, context, text("wallet.show", lang, **shown), keyboards.wallet_actions(lang))
-
-
-async def _statement_page(context: BotContext, press: Press, number: int, _: str) -> Shown | None:
-    """Page ``number`` (from 0) of the wallet's fund activity, or None for a page not reached. The cursors
-    of the pages seen so far stay in ``user_state['statement']`` (each page starts after the sequence
-    number of the previous one); the first page starts them again."""
-    cursors = context.user_state.get("statement") if number else [0]
-    if not isinstance(cursors, list) or number >= len(cursors):
-        return None
-    lang, services = press.lang, context.services
-    wallet = chart.wallet_id(press.customer.id, services.wallets.currency.code)
-    seen = [int(cursor) for cursor in cursors[: number + 1]]
-    read = await call(services.ledger.statement, wallet, after=seen[number], limit=STATEMENT_PAGE)
-    context.user_state["statement"] = seen if read.next_after is None else [*seen, read.next_after]
-    if not read.entries and number == 0:
-        return text("statement.empty", lang), None
-    page = Page(number, read.entries, more=read.next_after is not None)
-    lines = [text("statement.title", lang, page=number + 1)]
-    lines += [_entry_line(entry, services.wallets.currency, lang) for entry in page.items]
-    return "\n".join(lines), page.keyboard(lang, cb.StatementPage)
-
-
-STATEMENT = Paged(_statement_page)
-show_statement = STATEMENT.show
-turn_statement_page = customer_buttons(
-    cb.StatementPage, lambda c: ("turn", str(c.page)), {"turn": STATEMENT.turn}
-)
-"""📜 the first page of the wallet's fund activity; ◀ ▶ under it (``st:<page>``), the page replaced in
-place."""
-
-
-def _entry_line(entry: Entry, currency: Currency, lang: str) -> str:
-    """One change to the wallet: the day, what it was, the change and the balances after it."""
-    what = code_name("ledger", entry.code, lang)
-    if entry.kind is not EntryKind.POSTED:
-        what += text(f"entry.{entry.kind.value}", lang)
-    change = Money(entry.delta.posted or entry.delta.available, currency)
-    after = {name: Money(getattr(entry.after, name), currency) for name in ("available", "frozen")}
-    signed = f"+{change}" if change.minor > 0 else str(change)
-    return text("statement.line", lang, day=entry.day, what=what, change=signed, **after)
 
 
 # -- verification status ----------------------------------------------------------------------------

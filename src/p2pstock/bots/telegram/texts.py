@@ -224,18 +224,30 @@ TEXTS: Texts = MappingProxyType(
         ),
         "withdraw.cancelled": both("已取消提现。", "Withdrawal cancelled."),
         # -- fund activity ---------------------------------------------------------------------------
-        "statement.title": both("📜 资金动态（第 {page} 页）", "📜 Fund activity (page {page})"),
-        "statement.empty": both("暂无资金动态。", "No fund activity yet."),
-        "statement.line": both(
-            "{day} {what} {change}\n    可用 {available}，冻结 {frozen}",
-            "{day} {what} {change}\n    available {available}, frozen {frozen}",
+        "statement.title": both(
+            "📜 资金动态 · {period}（第 {page} 页，最新在前）",
+            "📜 Fund activity · {period} (page {page}, newest first)",
         ),
+        "statement.balance": both(
+            "可用 {available}，冻结 {frozen}", "Available {available}, frozen {frozen}"
+        ),
+        "statement.empty": both("暂无资金动态。", "No fund activity yet."),
+        "statement.movement": both("{day} {what} {change}{state}", "{day} {what} {change}{state}"),
+        "statement.state": both("（{state}）", " ({state})"),
+        "statement.partly": both("（已扣划 {taken}，余额已解冻）", " ({taken} taken, the rest released)"),
+        "statement.of_allocation": both("{what} · 配资 {id}", "{what} · allocation {id}"),
+        "statement.of_loan": both("{what} · 借款 {id}", "{what} · loan {id}"),
+        "statement.period.all": both("全部", "everything"),
+        "statement.period.month": both("本月", "this month"),
+        "statement.period.last": both("上月", "last month"),
+        "statement.export": both("📄 导出 CSV", "📄 Export as CSV"),
+        "statement.exported": both("资金动态，共 {count} 条。", "Fund activity: {count} lines."),
+        "statement.csv.time": both("时间", "time"),
+        "statement.csv.what": both("项目", "what"),
+        "statement.csv.change": both("金额", "amount"),
+        "statement.csv.state": both("状态", "state"),
         "statement.previous": both("◀ 上一页", "◀ Previous"),
         "statement.next": both("下一页 ▶", "Next ▶"),
-        "entry.pending": both("（冻结）", "(frozen)"),
-        "entry.post": both("（完成）", "(completed)"),
-        "entry.void": both("（解冻）", "(released)"),
-        "entry.expire": both("（到期解冻）", "(expired, released)"),
         # -- amounts typed ---------------------------------------------------------------------------
         "money.invalid": both(
             "金额无法识别，请重新输入：", "That amount is not clear; please type it again:"

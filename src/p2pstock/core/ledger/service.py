@@ -10,9 +10,10 @@ import attrs
 
 from p2pstock.core.clock import Clock, SystemClock, from_micros, to_micros
 from p2pstock.core.errors import InsufficientFunds, InvalidInput, LedgerRefused, NotFound, P2PStockError
-from p2pstock.core.ledger import reports
+from p2pstock.core.ledger import activity, reports
 from p2pstock.core.ledger.accounts import Account, AccountFlags, Balances
 from p2pstock.core.ledger.engine import apply_transfers, expiry_id
+from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerSession, Period
 from p2pstock.core.ledger.results import AccountOutcome, AccountResult, TransferOutcome, TransferResult
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
@@ -153,6 +154,32 @@ class Ledger:
         more = len(rows) > limit
         page = tuple(rows[:limit])
         return reports.StatementPage(account_id, page, page[-1].seq if more else None)
+
+    def activity(
+        self,
+        account_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        before: int | None = None,
+        limit: int = 20,
+    ) -> activity.ActivityPage:
+        """The account's movements (``activity``) from ``start`` (inclusive) to ``end`` (exclusive), newest
+        first, a page at a time: ``before`` is the ``next_before`` of the newer page."""
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("a statement page holds 1 to 1000 entries", code="statement_page_size")
+        lo = to_micros(start) if start else 0
+        hi = to_micros(end) if end else 2**63 - 1
+
+        def read(s: LedgerSession) -> tuple[list[Entry], dict[str, Transfer]]:
+            rows = s.movements(account_id, lo, hi, 2**63 - 1 if before is None else before, limit + 1)
+            holds = [e.transfer_id for e in rows[:limit] if e.kind is EntryKind.PENDING]
+            return rows, s.find_resolutions(holds) if holds else {}
+
+        rows, resolutions = self._read(read)
+        page = rows[:limit]
+        found = tuple(activity.movements(page, resolutions))
+        return activity.ActivityPage(account_id, found, page[-1].seq if len(rows) > limit else None)
 
     def balance_at(self, account_id: str, moment: datetime) -> Balances:
         """The account's balances as they were at ``moment``."""

@@ -1,0 +1,105 @@
+"""A wallet's activity as its customer reads it: newest first, one line per movement — a withdrawal is one
+line whose state changes (frozen, then paid out or returned), not a freeze and a debit — paged with a
+cursor and cut to a period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from p2pstock.adapters.clock import ManualClock
+from p2pstock.core.errors import InvalidInput
+from p2pstock.core.ledger import chart, codes
+from p2pstock.core.ledger.activity import Outcome
+from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.money import CNY, Money
+from p2pstock.core.wallet.service import Wallets
+
+ALICE = "wallet:CNY:alice"
+TRANSIT = "platform:CNY:withdrawals_in_transit"
+
+
+def cny(yuan: int) -> Money:
+    return Money(yuan * 100, CNY)
+
+
+@pytest.fixture
+def alice(wallets: Wallets, clock: ManualClock) -> Wallets:
+    """alice has ¥1,000, deposited an hour ago."""
+    clock.set(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    wallets.confirm_deposit("alice", gateway="alipay", transaction_id="tx-seed", amount=cny(1_000))
+    clock.set(datetime(2026, 3, 2, 2, tzinfo=UTC))
+    return wallets
+
+
+def lines(ledger: Ledger, **asked: object) -> list[tuple[str, int, Outcome, int]]:
+    page = ledger.activity(ALICE, **asked)  # type: ignore[arg-type]
+    return [(m.code, m.change, m.outcome, m.taken) for m in page.movements]
+
+
+def test_a_withdrawal_is_one_line_that_is_frozen_then_paid_out(alice: Wallets, ledger: Ledger) -> None:
+    alice.request_withdrawal("alice", request_id="w1", amount=cny(300))
+    frozen = lines(ledger)
+
+    alice.approve_withdrawal("w1", by="ops-1")
+
+    assert frozen == [
+        (codes.WITHDRAWAL, -30_000, Outcome.HELD, 0),
+        (codes.DEPOSIT, 100_000, Outcome.DONE, 0),
+    ]
+    assert lines(ledger) == [
+        (codes.WITHDRAWAL, -30_000, Outcome.TAKEN, 30_000),
+        (codes.DEPOSIT, 100_000, Outcome.DONE, 0),
+    ]
+
+
+def test_a_rejected_withdrawal_reads_as_returned(alice: Wallets, ledger: Ledger) -> None:
+    alice.request_withdrawal("alice", request_id="w1", amount=cny(300))
+
+    alice.reject_withdrawal("w1", by="ops-1", reason="the bank account name does not match")
+
+    assert lines(ledger)[0] == (codes.WITHDRAWAL, -30_000, Outcome.RELEASED, 0)
+
+
+def test_activity_is_paged_newest_first_to_the_oldest(alice: Wallets, ledger: Ledger) -> None:
+    for n in range(1, 6):
+        alice.confirm_deposit("alice", gateway="alipay", transaction_id=f"tx-{n}", amount=cny(n))
+
+    first = ledger.activity(ALICE, limit=4)
+    second = ledger.activity(ALICE, limit=4, before=first.next_before)
+
+    assert [m.change for m in first.movements] == [500, 400, 300, 200]
+    assert [m.change for m in second.movements] == [100, 100_000]
+    assert second.next_before is None
+    assert ledger.activity(ALICE, limit=6).next_before is None
+
+
+def test_activity_is_cut_to_a_period(alice: Wallets, ledger: Ledger, clock: ManualClock) -> None:
+    clock.set(datetime(2026, 4, 1, 2, tzinfo=UTC))
+    alice.confirm_deposit("alice", gateway="alipay", transaction_id="tx-april", amount=cny(7))
+    april = datetime(2026, 4, 1, tzinfo=UTC)
+
+    assert [m.change for m in ledger.activity(ALICE, start=april).movements] == [700]
+    assert [m.change for m in ledger.activity(ALICE, end=april).movements] == [100_000]
+    assert ledger.activity(ALICE, start=april + timedelta(days=1)).movements == ()
+
+
+@pytest.mark.parametrize("limit", [0, 1001])
+def test_a_page_of_no_lines_or_too_many_is_refused(ledger: Ledger, limit: int) -> None:
+    with pytest.raises(InvalidInput):
+        ledger.activity(ALICE, limit=limit)
+
+
+def test_a_hold_taken_in_part_says_how_much_was_taken(alice: Wallets, ledger: Ledger) -> None:
+    hold = Transfer.pending("hold-1", debit=ALICE, credit=TRANSIT, amount=20_000, code=codes.WITHDRAWAL)
+    ledger.create_accounts([chart.withdrawals_in_transit("CNY")])
+    assert all(o.ok for o in ledger.create_transfers([hold]))
+
+    assert all(
+        o.ok
+        for o in ledger.create_transfers([Transfer.post("hold-1:post", pending_id="hold-1", amount=5_000)])
+    )
+
+    assert lines(ledger)[0] == (codes.WITHDRAWAL, -20_000, Outcome.PARTLY, 5_000)
