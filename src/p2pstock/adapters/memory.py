@@ -49,6 +49,7 @@ from p2pstock.core.allocation.ports import CatalogEntry, DayOverride, YearLoad
 from p2pstock.core.audit import AuditRecord
 from p2pstock.core.leases import LocalLocks
 from p2pstock.core.ledger.accounts import Account, Balances
+from p2pstock.core.ledger.activity import OPENING
 from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
 from p2pstock.core.ledger.results import TransferResult
@@ -63,9 +64,6 @@ from p2pstock.core.people.phone_codes import PhoneCodes
 from p2pstock.core.wallet.withdrawals import Withdrawal, WithdrawalStatus
 
 V = TypeVar("V")
-
-_OPENING = (EntryKind.POSTED, EntryKind.PENDING)
-"""Entries that open a movement (the others resolve a hold)."""
 
 
 @attrs.define
@@ -230,7 +228,7 @@ class MemoryLedgerSession:
         rows = (
             e
             for e in reversed(self._db.entries.get(account_id, ()))
-            if e.seq < before_seq and start <= e.timestamp < end and e.kind in _OPENING
+            if e.seq < before_seq and start <= e.timestamp < end and e.kind in OPENING
         )
         return [e for _, e in zip(range(limit), rows, strict=False)]
 

@@ -56,12 +56,13 @@ class ActivityPage:
 
 
 def movements(entries: Sequence[Entry], resolutions: Mapping[str, Transfer]) -> list[Movement]:
-    """The movements of ``entries`` (those that open one: posted transfers and holds), each hold with its
-    resolution from ``resolutions`` (by the hold's transfer id), in the order given."""
-    return [_movement(e, resolutions.get(e.transfer_id)) for e in entries if e.kind in _OPENING]
+    """The movements ``entries`` open (posted transfers and holds, as ``LedgerSession.movements`` reads
+    them), each hold with its resolution from ``resolutions`` (by the hold's transfer id), in order."""
+    return [_movement(e, resolutions.get(e.transfer_id)) for e in entries]
 
 
-_OPENING = (EntryKind.POSTED, EntryKind.PENDING)
+OPENING = (EntryKind.POSTED, EntryKind.PENDING)
+"""The entries that open a movement (the others resolve a hold)."""
 
 
 def _movement(entry: Entry, resolution: Transfer | None) -> Movement:
