@@ -481,8 +481,13 @@ async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser,
     await talk.press(risk, "a:al_status:")
     await talk.types(risk, "2026-03-02 6150 4920 1230")
     await talk.press(li, "al:chart:")
+    mark = len(talk.api.calls)
     jobs = await asyncio.to_thread(run_jobs, talk.app)
     talk.narrate("jobs", count=jobs.allocations_charged)
+    await talk.deliver()
+    talk.print_bot(mark)  # the customer's fee digest
+    await talk.command(li, "/statement")
+    await talk.press(li, "sx:")
     await talk.press(li, "al:end:")
     await talk.press(li, "al:ask:")
     await talk.press(risk, "a:al_q:requests")

@@ -29,7 +29,7 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
         "· {id}｜子账户 {sub_account}｜总资产 {assets}｜{risk}{overdue}",
         "· {id} | sub-account {sub_account} | assets {assets} | {risk}{overdue}",
     ),
-    "admin.alloc.open": both("🔎 {id}（{customer}）", "🔎 {id} ({customer})"),
+    "admin.alloc.open": both("🔎 {id} · {customer}", "🔎 {id} · {customer}"),
     "admin.alloc.no_assets": both("暂无", "none yet"),
     "admin.alloc.separator": both("，", ", "),
     "admin.alloc.overdue_mark": both("｜⚠️ 欠费", " | ⚠️ overdue"),
