@@ -289,6 +289,7 @@ def test_a_large_withdrawal_waits_for_a_second_administrator_who_approves_it(adm
         "Target: W-big",
         "Amount: ¥60,000.00",
     ]
+    assert texts[3].splitlines()[-1] == "Once approved the wallet holds ¥20,000.00"
     assert texts[4].endswith("approved; the action was carried out.")
     assert admins.wallets.withdrawals()[0].status is WithdrawalStatus.APPROVED
 

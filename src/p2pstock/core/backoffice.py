@@ -85,6 +85,8 @@ class Command:
 
 Executor = Callable[["Tx", Command, Administrator], object]
 """Carries out a command inside the transaction, on behalf of the administrator who made it happen."""
+Preview = Callable[["Tx", ApprovalRequest], Mapping[str, object]]
+"""What carrying out a waiting request would do, as things stand (values a checker reads before deciding)."""
 Listener = Callable[[AuditRecord], None]
 """Told about each audit record after its transaction committed (plugins' event listeners)."""
 
@@ -105,6 +107,7 @@ class Backoffice:
     listeners: list[Listener] = attrs.Factory(list)
     approval_ttl_seconds: int = DEFAULT_TTL_SECONDS
     executors: dict[str, Executor] = attrs.Factory(dict)
+    previews: dict[str, Preview] = attrs.Factory(dict)
     audit_key: AuditKey | None = None
     """Seals every audit record written (a keyed trail); ``None`` leaves records unsealed."""
     brand: str = BRAND
@@ -112,9 +115,12 @@ class Backoffice:
     sms_signature: str = ""
     """What every text message starts with, in 【】 (``""``: none)."""
 
-    def register(self, action: str, executor: Executor) -> None:
-        """Name the function that carries out ``action`` (a later registration replaces an earlier one)."""
+    def register(self, action: str, executor: Executor, preview: Preview | None = None) -> None:
+        """Name the function that carries out ``action`` (a later registration replaces an earlier one), and
+        the one that says what it would do for a checker (``preview``)."""
         self.executors[check_code(action, "action")] = executor
+        if preview is not None:
+            self.previews[action] = preview
 
     def run(self, work: Callable[[Tx], T]) -> T:
         """``work`` in one transaction, committed; listeners hear its audit records afterwards."""

@@ -92,7 +92,14 @@ async def _withdrawal(context: BotContext, press: Press, request: Withdrawal) ->
 
 
 async def _approval(context: BotContext, press: Press, request: ApprovalRequest) -> str:
+    """A waiting request, and what carrying it out would do (``admin.approval.then.<action>``)."""
     lang = press.lang
+    then = await call(context.services.approvals.consequences, request, by=press.admin.id)
+    shown = _request_text(context, request, lang)
+    return f"{shown}\n{text(f'admin.approval.then.{request.action}', lang, **then)}" if then else shown
+
+
+def _request_text(context: BotContext, request: ApprovalRequest, lang: str) -> str:
     return text(
         "admin.approval",
         lang,

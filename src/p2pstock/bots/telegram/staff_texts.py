@@ -35,6 +35,15 @@ STAFF_TEXTS: Texts = {
         "Withdrawal {id}\nCustomer: {customer}\nAmount: {amount}\nWallet after it: {after}\n"
         "Requested: {requested}",
     ),
+    "admin.approval.then.withdrawal.approve": both(
+        "批准后钱包余额：{after}", "Once approved the wallet holds {after}"
+    ),
+    "admin.approval.then.allocation.settle": both(
+        "结算后：返还客户 {payout}，客户盈亏 {pnl}（对比起始 B + D），风险保证金抵扣 {from_fund}，"
+        "穿仓 {shortfall}（{bearer}）",
+        "Once settled: {payout} paid to the customer, their profit or loss {pnl} (against B + D at the "
+        "start), {from_fund} from the risk fund, a shortfall of {shortfall} ({bearer})",
+    ),
     "admin.approval": both(
         "复核 {id}\n操作：{action}\n对象：{target}\n金额：{amount}\n发起人：{maker}\n截止：{expires}",
         "Approval {id}\nAction: {action}\nTarget: {target}\nAmount: {amount}\nMaker: {maker}\n"

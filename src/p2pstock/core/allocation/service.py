@@ -59,7 +59,9 @@ class Allocations:
 
     def __attrs_post_init__(self) -> None:
         self.desk.office.register(
-            settlement.SETTLE, lambda tx, c, a: settlement.carry_out(self.desk, tx, c, a)
+            settlement.SETTLE,
+            lambda tx, c, a: settlement.carry_out(self.desk, tx, c, a),
+            lambda tx, waiting: settlement.preview(self.desk, tx, waiting),
         )
 
     # -- customers ------------------------------------------------------------------------------------

@@ -96,6 +96,22 @@ def _same(allocation: Allocation, final_assets: int) -> Allocation:
     )
 
 
+def preview(desk: Desk, tx: Tx, waiting: ApprovalRequest) -> dict[str, object]:
+    """What a waiting settlement would do as things stand: the customer's payout, their profit or loss
+    against the start (B + D), what the risk fund covers, and any shortfall beyond it and who bears it
+    (fees falling due before it is carried out are not counted)."""
+    allocation = desk.load(tx, waiting.target, lock=False)
+    final = waiting.amount or 0
+    split = Split.of(allocation, final)
+    return {
+        "payout": Money(split.payout_paid),
+        "pnl": Money(final - allocation.allocated - allocation.deposit),
+        "from_fund": Money(split.from_fund),
+        "shortfall": Money(split.uncovered_capital + split.uncovered_fees),
+        "bearer": desk.shortfall,
+    }
+
+
 @attrs.frozen
 class Split:
     """Where the final assets go, in order: capital, unpaid fees, the customer; then the risk fund."""

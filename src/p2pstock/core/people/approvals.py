@@ -21,6 +21,17 @@ from p2pstock.core.validation import check_id, check_reason
 class Approvals:
     office: Backoffice
 
+    def consequences(self, request: ApprovalRequest, *, by: str) -> dict[str, object]:
+        """What carrying ``request`` out would do as things stand now (its action's ``Preview``; empty for an
+        action that says no more than the request), for an administrator holding its permission."""
+        preview = self.office.previews.get(request.action)
+
+        def look(tx: Tx) -> dict[str, object]:
+            tx.admin(by, request.permission)
+            return dict(preview(tx, request)) if preview else {}
+
+        return self.office.read(look)
+
     def pending(self, *, by: str, limit: int = 50) -> list[ApprovalRequest]:
         """Requests waiting for a checker that ``by`` could decide (holding the permission, not the maker)."""
 

@@ -85,7 +85,7 @@ class Wallets:
     office: Backoffice = attrs.field(default=attrs.Factory(_office_of, takes_self=True))
 
     def __attrs_post_init__(self) -> None:
-        self.office.register(APPROVE, self._approve)
+        self.office.register(APPROVE, self._approve, self._after_approval)
 
     def open(self, customer_id: str) -> Account:
         """Open the customer's wallet (or return it if it is open)."""
@@ -230,6 +230,14 @@ class Wallets:
             return tx.uow.withdrawals.list(WithdrawalStatus.PENDING, limit)
 
         return self.office.read(look)
+
+    def _after_approval(self, tx: Tx, waiting: ApprovalRequest) -> dict[str, object]:
+        """What the customer's wallet holds once the withdrawal is paid out."""
+        request = _request(tx.uow, waiting.target)
+        wallet = chart.wallet_id(request.customer_id, request.currency)
+        held = tx.uow.ledger.find_accounts([wallet]).get(wallet)
+        posted = held.balances.posted if held else 0
+        return {"after": Money(posted - request.amount, Currency.of(request.currency))}
 
     def _approve(self, tx: Tx, command: Command, admin: Administrator) -> Withdrawal:
         return self._decide(tx, command.target, WithdrawalStatus.APPROVED, admin, "")
