@@ -505,6 +505,8 @@ _FEE_EVENTS = (
     "SELECT allocation_id, seq, at, kind, actor, data FROM allocation_event WHERE at = ? ORDER BY 1, 2"
 )
 _OFFICER = str(setup.RISK_OFFICER_TELEGRAM)
+_REPORTS = ("配资日报", "Your allocations today")
+"""How a customer's daily report begins (``allocation.daily_report``)."""
 
 
 def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> None:
@@ -517,7 +519,8 @@ def _same(what: str, stored: list[tuple[Any, ...]], expected: list[tuple[Any, ..
 
 def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
     """The day's status rows are exactly the planned ones; with ``full``, also every running allocation's
-    version and risk state, no timeline event, one audit record naming every crossing, two alerts per
+    version and risk state, no timeline event, one audit record naming every crossing, each customer one daily
+    report, two alerts per
     crossing to its customer and a digest to the risk officer naming each crossing once, and the statement
     remembered."""
     _same(f"{side}: status rows", raw.day(day.trade_date.isoformat()), day.rows)
@@ -540,8 +543,12 @@ def check_import(raw: RawStatuses, day: Day, side: str, *, full: bool) -> None:
     counts = {
         "timeline events": (raw.scalar(_EVENTS, day.now), 0),
         "customer alerts queued": (
-            sum(recipient != _OFFICER for recipient, _ in alerts),
+            sum(recipient != _OFFICER and not text.startswith(_REPORTS) for recipient, text in alerts),
             CUSTOMER_ALERTS_PER_CROSSING * len(day.crossings),
+        ),
+        "customers sent their daily report": (
+            len({recipient for recipient, text in alerts if text.startswith(_REPORTS)}),
+            math.ceil(len(day.rows) / setup.PER_CUSTOMER),
         ),
         "statements remembered": (
             raw.scalar("SELECT count(*) FROM allocation_statement WHERE imported_at = ?", day.now),

@@ -61,8 +61,8 @@ def test_revision_0014_reads_each_state_and_change_from_the_statuses_and_can_be_
     engine: sa.Engine,
 ) -> None:
     units = SqlUnitOfWorkFactory(engine)
+    add_all(units, running("a1", "SUB-1"), running("a2", "SUB-2"), running("a3", "SUB-3"))  # as stored now
     command.downgrade(config_for(engine), "0013")
-    add_all(units, running("a1", "SUB-1"), running("a2", "SUB-2"), running("a3", "SUB-3"))
     statuses = [
         daily_status("a1", MONDAY),  # normal → warning
         attrs.evolve(daily_status("a1", TUESDAY), risk_before=Risk.WARNING),  # stays in warning

@@ -292,5 +292,5 @@ def test_notification_ids_are_unique_and_grow_with_time(app: App, clock: ManualC
 
     queued = [n for n in app.office.read(lambda tx: tx.uow.outbox.due(tx.now, 1000)) if n not in earlier]
     ids = [n.id for n in sorted(queued, key=lambda n: n.created_at)]
-    assert len(ids) == len(set(ids)) == 3 * 2 + len(OFFICERS)
+    assert len(ids) == len(set(ids)) == 3 * 2 + len(OFFICERS) + 1  # and the customer's daily report
     assert min(ids) > max(n.id for n in earlier)

@@ -385,16 +385,13 @@ class Tx:
             queued += 1
         return queued
 
-    def tell_digest(
-        self, customer: Customer | None, key: str, lines: Sequence[tuple[str, Mapping[str, object]]]
-    ) -> int:
-        """Tell a customer who uses the bot ``lines`` (each a template and its values) as one digest under
+    def tell_digest(self, customer: Customer | None, key: str, lines: Callable[[str], Sequence[str]]) -> int:
+        """Tell a customer who uses the bot the ``lines`` (rendered in their language) as one digest under
         template ``key`` (``digest_messages``): routine news, not worth a text message, so a customer
         without the bot is not told. How many messages were queued."""
-        if customer is None or customer.telegram_user_id is None or not lines:
+        if customer is None or customer.telegram_user_id is None:
             return 0
-        language = customer.language
-        texts = digest_messages(key, language, [render_values(k, language, v) for k, v in lines])
+        texts = digest_messages(key, customer.language, lines(customer.language))
         for text in texts:
             self._queue(Channel.TELEGRAM, str(customer.telegram_user_id), text)
         return len(texts)
@@ -446,3 +443,8 @@ def approval_state(request: ApprovalRequest) -> dict[str, object]:
         "status": request.status.value,
         "reason": request.reason,
     }
+
+
+def rendered(lines: Sequence[tuple[str, Mapping[str, object]]]) -> Callable[[str], list[str]]:
+    """The ``lines`` of ``Tx.tell_digest``: each a template and its values, rendered in a language."""
+    return lambda language: [render_values(key, language, values) for key, values in lines]

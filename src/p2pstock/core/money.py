@@ -349,14 +349,7 @@ class Money:
 
     def format(self, *, symbol: bool = True, grouping: bool = True) -> str:
         """Show the amount, e.g. ``¥1,000.50``, ``-¥3.20`` or ``JP¥1,000``."""
-        digits = self.currency.minor_digits
-        scale: int = 10**digits
-        whole, fraction = divmod(abs(self.minor), scale)
-        number = f"{whole:,}" if grouping else str(whole)
-        if digits:
-            number += f".{fraction:0{digits}d}"
-        sign = "-" if self.minor < 0 else ""
-        return f"{sign}{self.currency.symbol if symbol else ''}{number}"
+        return format_minor(self.minor, self.currency, symbol=symbol, grouping=grouping)
 
     def __str__(self) -> str:
         return self.format()
@@ -504,3 +497,13 @@ def split_amount(total: int, weights: Sequence[int]) -> list[int]:
     for index in by_remainder[:leftover]:
         parts[index] += 1
     return [-part for part in parts] if total < 0 else parts
+
+
+def format_minor(minor: int, currency: Currency = CNY, *, symbol: bool = True, grouping: bool = True) -> str:
+    """``Money(minor, currency).format(...)`` without making the ``Money`` (thousands of report lines)."""
+    digits = currency.minor_digits
+    whole, fraction = divmod(abs(minor), 10**digits)
+    number = f"{whole:,}" if grouping else str(whole)
+    if digits:
+        number += f".{fraction:0{digits}d}"
+    return f"{'-' if minor < 0 else ''}{currency.symbol if symbol else ''}{number}"

@@ -164,6 +164,23 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 ),
             }
         ),
+        "allocation.daily_report": MappingProxyType(
+            {"zh": "配资日报 {count} 笔{part}：", "en": "Your allocations today: {count}{part}"}
+        ),
+        "allocation.report_line": MappingProxyType(
+            {
+                "zh": (
+                    "配资 {id}（{day}）：总资产 {assets}，当日盈亏 {daily}，累计盈亏 {pnl}（起始 {start}）；"
+                    "距警戒线 {to_warning}（{warning_pct}），距平仓线 {to_liquidation}（{liquidation_pct}）；"
+                    "风险率 {ratio}"
+                ),
+                "en": (
+                    "allocation {id} ({day}): total assets {assets}, {daily} today, {pnl} since the start "
+                    "({start}); {to_warning} ({warning_pct}) above the warning line, {to_liquidation} "
+                    "({liquidation_pct}) above the liquidation line; risk ratio {ratio}"
+                ),
+            }
+        ),
         "allocation.fees_charged": MappingProxyType(
             {"zh": "配资管理费扣缴 {count} 笔{part}：", "en": "Allocation fees charged: {count}{part}"}
         ),

@@ -41,7 +41,7 @@ MENU_ROWS = (
     ("loans", "language"),
 )
 """The main menu's items, in the rows it shows them in."""
-MENU_ITEMS = tuple(item for row in MENU_ROWS for item in row)
+MENU_ITEMS = (*(item for row in MENU_ROWS for item in row), "report", "report_on", "report_off")
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
 _MESSAGE_ID = r"([1-9][0-9]{0,14})"

@@ -24,6 +24,7 @@ _DESCRIPTIONS = {
     "hall": ("理财大厅", "Financing hall"),
     "borrow": ("我要借款", "Apply for a loan"),
     "loans": ("我的借贷", "My loans and investments"),
+    "report": ("配资日报开关", "Daily allocation report: on or off"),
     "status": ("认证状态", "Verification status"),
     "language": ("切换语言", "Change language"),
     "help": ("帮助：我能做什么", "Help: what you can do"),

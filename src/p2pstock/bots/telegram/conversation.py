@@ -35,6 +35,7 @@ from p2pstock.bots.telegram import (
     allocation_detail,
     commands,
     customer,
+    daily_report,
     fund_activity,
     funds,
     lending_borrowing,
@@ -69,6 +70,9 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "hall": lending_hall.show_hall,
         "borrow": lending_borrowing.show_products,
         "loans": lending_mine.show_mine,
+        "report": daily_report.show_report,
+        "report_on": daily_report.report_on,
+        "report_off": daily_report.report_off,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""

@@ -240,6 +240,17 @@ TEXTS: Texts = MappingProxyType(
         "statement.period.all": both("全部", "everything"),
         "statement.period.month": both("本月", "this month"),
         "statement.period.last": both("上月", "last month"),
+        "report.on": both(
+            "配资日报：已开启。每个交易日录入状态后，您会收到各笔配资的总资产、盈亏、距警戒线和平仓线的距离与风险率。",
+            "Daily allocation report: on. After each trading day's status you get each allocation's total "
+            "assets, profit or loss, distance to the warning and liquidation lines and risk ratio.",
+        ),
+        "report.off": both(
+            "配资日报：已关闭。风险提示（触及警戒线、平仓线）仍会照常发送。",
+            "Daily allocation report: off. Risk alerts (the warning and liquidation lines) still reach you.",
+        ),
+        "report.report_off": both("🔕 关闭日报", "🔕 Switch it off"),
+        "report.report_on": both("🔔 开启日报", "🔔 Switch it on"),
         "statement.export": both("📄 导出 CSV", "📄 Export as CSV"),
         "statement.exported": both("资金动态，共 {count} 条。", "Fund activity: {count} lines."),
         "statement.csv.time": both("时间", "time"),

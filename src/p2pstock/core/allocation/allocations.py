@@ -219,6 +219,8 @@ class Watch(NamedTuple):
     fees_unpaid: int
     last_status_date: date | None
     risk: Risk
+    deposit: int = 0
+    """D: with B, what the sub-account started with."""
 
     @classmethod
     def of(cls, a: Allocation) -> Watch:
@@ -234,6 +236,7 @@ class Watch(NamedTuple):
             a.fees_unpaid,
             a.last_status_date,
             a.risk,
+            a.deposit,
         )
 
 

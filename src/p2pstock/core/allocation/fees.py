@@ -26,7 +26,7 @@ from p2pstock.core.allocation.calendar import TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.fee_periods import FEE_INCOME, charge_periods, is_due
 from p2pstock.core.allocation.ports import Event
-from p2pstock.core.backoffice import SYSTEM, Tx
+from p2pstock.core.backoffice import SYSTEM, Tx, rendered
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.service import MAX_BATCH
 from p2pstock.core.ledger.transfers import Transfer
@@ -143,7 +143,7 @@ class FeeRun:
         if self.told:
             customers = self.tx.uow.customers.many(sorted(self.told))
             for customer_id, lines in self.told.items():
-                self.tx.tell_digest(customers.get(customer_id), "allocation.fees_charged", lines)
+                self.tx.tell_digest(customers.get(customer_id), "allocation.fees_charged", rendered(lines))
         if self.overdue:
             chats = self.tx.staff_chats(Permission.ALLOCATION_SETTLE)
             for allocation in self.overdue:

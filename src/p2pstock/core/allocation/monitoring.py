@@ -29,6 +29,7 @@ from datetime import date
 
 import attrs
 
+from p2pstock.core.allocation import daily_report
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
@@ -234,6 +235,7 @@ def _apply(
     tx.uow.daily_statuses.add(statuses)
     if crossings:
         _alert_crossings(tx, crossings)
+    daily_report.tell(tx, [(a, status) for (a, _, _), status in zip(rows, statuses, strict=True)])
     return statuses, crossings
 
 

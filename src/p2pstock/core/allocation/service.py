@@ -15,6 +15,7 @@ import attrs
 from p2pstock.core.allocation import (
     applications,
     customer_requests,
+    daily_report,
     fees,
     monitoring,
     review,
@@ -34,6 +35,7 @@ from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Permission
+from p2pstock.core.validation import check_id
 
 T = TypeVar("T")
 
@@ -63,6 +65,26 @@ class Allocations:
             lambda tx, c, a: settlement.carry_out(self.desk, tx, c, a),
             lambda tx, waiting: settlement.preview(self.desk, tx, waiting),
         )
+
+    def daily_report(self, customer_id: str) -> bool:
+        """Whether the customer gets the daily report of their allocations (unless they switched it off)."""
+        key = daily_report.QUIET + check_id(customer_id, "customer id")
+        return self.desk.office.read(lambda tx: tx.uow.ui_state.get(key) is None)
+
+    def set_daily_report(self, customer_id: str, *, on: bool) -> bool:
+        """Switch the customer's daily report on or off; whether it is on."""
+        key = daily_report.QUIET + check_id(customer_id, "customer id")
+
+        def switch(tx: Tx) -> bool:
+            if tx.uow.customers.get(customer_id) is None:
+                raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
+            if on:
+                tx.uow.ui_state.delete(key)
+            else:
+                tx.uow.ui_state.put(key, "off")
+            return on
+
+        return self.desk.office.run(switch)
 
     # -- customers ------------------------------------------------------------------------------------
 

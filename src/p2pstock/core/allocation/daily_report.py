@@ -1,0 +1,76 @@
+"""The customer's daily report: after each day's status, a line per in-progress allocation — total assets
+and the day's profit or loss (the broker's), the profit or loss against the start (B + D), how far the
+assets are above the warning and liquidation lines (in ¥ and in per cent of the assets), the risk ratio —
+sent as one bot digest per customer, unless they switched it off (``QUIET``). A correction of an earlier
+day reports nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from p2pstock.core.allocation.allocations import Watch
+from p2pstock.core.allocation.statuses import DailyStatus
+from p2pstock.core.backoffice import Tx
+from p2pstock.core.money import format_minor
+from p2pstock.core.notifications import template_for
+
+QUIET = "report.off:"
+"""UI state key prefix (and the customer id) of a customer who switched the daily report off."""
+
+
+def tell(tx: Tx, read: Sequence[tuple[Watch, DailyStatus]]) -> int:
+    """Report each status of ``read`` for its allocation's newest day to its customer; how many messages
+    were queued."""
+    newest = [(a, s) for a, s in read if a.last_status_date is None or s.trade_date >= a.last_status_date]
+    if not newest:
+        return 0
+    quiet = {key.removeprefix(QUIET) for key in tx.uow.ui_state.items(QUIET)}
+    lines: dict[str, list[dict[str, str]]] = {}
+    for allocation, status in newest:
+        if allocation.customer_id not in quiet:
+            lines.setdefault(allocation.customer_id, []).append(_values(allocation, status))
+    customers = tx.uow.customers.many(sorted(lines)) if lines else {}
+    return sum(tx.tell_digest(customers.get(c), DIGEST, _rendered(told)) for c, told in lines.items())
+
+
+DIGEST, LINE = "allocation.daily_report", "allocation.report_line"
+_NAMES = frozenset(
+    ("id", "day", "assets", "daily", "pnl", "start", "to_warning", "warning_pct", "to_liquidation")
+) | {"liquidation_pct", "ratio"}
+
+
+def _rendered(lines: list[dict[str, str]]) -> Callable[[str], list[str]]:
+    """The lines in a language: the template checked once, filled with text (thousands a statement)."""
+
+    def render(language: str) -> list[str]:
+        template = template_for(LINE, language, _NAMES)
+        return [template.format_map(values) for values in lines]
+
+    return render
+
+
+def _values(a: Watch, s: DailyStatus) -> dict[str, str]:
+    assets, start = s.figures.total_assets, a.allocated + a.deposit
+    return {
+        "id": a.id,
+        "day": s.trade_date.isoformat(),
+        "assets": format_minor(assets),
+        "daily": _signed(s.figures.daily_pnl),
+        "pnl": _signed(assets - start),
+        "start": format_minor(start),
+        "to_warning": format_minor(assets - a.warning_line),
+        "warning_pct": _percent(assets - a.warning_line, assets),
+        "to_liquidation": format_minor(assets - a.liquidation_line),
+        "liquidation_pct": _percent(assets - a.liquidation_line, assets),
+        "ratio": _percent(s.ratio_bp, 10_000),
+    }
+
+
+def _signed(minor: int) -> str:
+    return f"+{format_minor(minor)}" if minor > 0 else format_minor(minor)
+
+
+def _percent(part: int, whole: int) -> str:
+    """``part`` of ``whole`` in per cent to two places, rounded toward zero ("8.94 %")."""
+    bp = abs(part) * 10_000 // max(whole, 1)
+    return f"{'-' if part < 0 else ''}{bp // 100}.{bp % 100:02d} %"
