@@ -76,6 +76,8 @@ EXPECTED: dict[str, set[str]] = {
     "KycReview.identities_to_review": {"super_admin", "reviewer"},
     "KycReview.verify_identity": {"super_admin", "reviewer"},
     "KycReview.reject_identity": {"super_admin", "reviewer"},
+    "Customers.named": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "Approvals.consequences[withdrawal.approve]": {"super_admin", "finance"},
     "Wallets.approve_withdrawal": {"super_admin", "finance"},
     "Wallets.reject_withdrawal": {"super_admin", "finance"},
     "Wallets.withdrawal_queue": {"super_admin", "finance"},
@@ -209,6 +211,12 @@ def withdrawal_request(app: App) -> str:
     request = app.wallets.approve_withdrawal("w-big", by="finance-1")
     assert isinstance(request, ApprovalRequest)
     return request.id
+
+
+def waiting(app: App, request_id: str) -> ApprovalRequest:
+    found = app.office.read(lambda tx: tx.uow.approvals.get(request_id))
+    assert found is not None
+    return found
 
 
 def role_request(app: App) -> str:
@@ -386,6 +394,11 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "KycReview.reject_identity": (
         submitted_identity,
         lambda app, customer, by: app.kyc.reject_identity(customer, by=by, reason="name does not match"),
+    ),
+    "Customers.named": (registered, lambda app, customer, by: app.customers.named([customer], by=by)),
+    "Approvals.consequences[withdrawal.approve]": (
+        withdrawal_request,
+        lambda app, request, by: app.approvals.consequences(waiting(app, request), by=by),
     ),
     "Wallets.approve_withdrawal": (
         pending_withdrawal,
