@@ -207,11 +207,7 @@ class RawStatuses:
         allocations on those sub-account codes (the number found is answered)."""
         with self._transaction() as cursor:
             found = self._look_up(cursor, look_up) if look_up is not None else 0
-            self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
-            cursor.execute(self._head, extra.head)
-            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
-            self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
-            self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
+            self._write_import(cursor, rows, extra)
         return found
 
     def import_built(self, read: list[ReadRow], extra: Extra, *, now: int, actor: str) -> list[StatusRow]:
@@ -219,12 +215,16 @@ class RawStatuses:
         running allocations looked up, the rows built, then every row raw+ writes; the rows written."""
         with self._transaction() as cursor:
             rows = status_rows(read, self._running(cursor, [code for code, _, _, _ in read]), now, actor)
-            self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
-            cursor.execute(self._head, extra.head)
-            self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
-            self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
-            self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
+            self._write_import(cursor, rows, extra)
         return rows
+
+    def _write_import(self, cursor: Any, rows: list[StatusRow], extra: Extra) -> None:
+        """The status rows, then what else the import writes, on the open transaction."""
+        self._insert_rows(cursor, "allocation_daily_status", COLUMNS, rows)
+        cursor.execute(self._head, extra.head)
+        self._insert_rows(cursor, "audit_record", AUDIT_COLUMNS, extra.audit)
+        self._insert_rows(cursor, "notification", NOTIFICATION_COLUMNS, extra.notifications)
+        self._insert_rows(cursor, "allocation_statement", STATEMENT_COLUMNS, extra.statements)
 
     def charge_fees(
         self,

@@ -424,38 +424,33 @@ def import_raw(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
         backend.drop(db)
 
 
-def import_floor_built(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
-    """The floor, its status rows worked out rather than taken from the library's run."""
+def import_floor(backend: Backend, day: Day, tag: str, timing: Timing, *, built: bool = False) -> None:
+    """The floor: the statement read, the sub-accounts looked up and raw+'s writes, with the status rows
+    of the library's run or, ``built``, worked out (``raw.status_rows``, checked equal to the library's)."""
     if day.extra is None:
         raise InvariantBroken("the floor needs the rows of a library run (capture_extra)")
-    db = backend.fresh(tag)
-    raw = backend.raw(db)
-    try:
-        with timed(timing):
-            rows = raw.import_built(read_statement(day.text), day.extra, now=day.now, actor=setup.ADMIN)
-        _same("floor, rows built: the rows worked out", rows, day.rows)
-        check_import(raw, day, "floor, rows built", full=True)
-    finally:
-        raw.close()
-        backend.drop(db)
-
-
-def import_floor(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
-    if day.extra is None:
-        raise InvariantBroken("the floor needs the rows of a library run (capture_extra)")
+    side = "floor, rows built" if built else "floor"
     db = backend.fresh(tag)
     raw = backend.raw(db)
     try:
         with timed(timing):
             read = read_statement(day.text)
-            codes = [code for code, _, _, _ in read]
-            found = raw.write_bulk(day.rows, day.extra, look_up=codes)
-        if len(read) != len(day.rows) or found != len(day.rows):
+            if built:
+                rows = raw.import_built(read, day.extra, now=day.now, actor=setup.ADMIN)
+            else:
+                found = raw.write_bulk(day.rows, day.extra, look_up=[code for code, _, _, _ in read])
+        if built:
+            _same(f"{side}: the rows worked out", rows, day.rows)
+        elif len(read) != len(day.rows) or found != len(day.rows):
             raise InvariantBroken(f"floor: {len(read)} rows read, {found} found, {len(day.rows)} expected")
-        check_import(raw, day, "floor", full=True)
+        check_import(raw, day, side, full=True)
     finally:
         raw.close()
         backend.drop(db)
+
+
+def import_floor_built(backend: Backend, day: Day, tag: str, timing: Timing) -> None:
+    import_floor(backend, day, tag, timing, built=True)
 
 
 def capture_extra(backend: Backend, day: Day) -> Day:

@@ -12,12 +12,10 @@ from allocation_world import (
     DAILY_FEE,
     DEPOSIT,
     RISK_FUND,
-    SUB_ACCOUNT_PASSWORD,
     assert_books_hold,
     credit,
     move_to,
     open_platform,
-    paid,
     running,
     running_for,
     verified_customer,
@@ -25,7 +23,6 @@ from allocation_world import (
 
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.core.allocation.allocations import Allocation, CallOutcome
 from p2pstock.core.notifications import Channel, Notification
 from p2pstock.core.people.customers import Customer, KycStatus
 
@@ -48,15 +45,6 @@ def chen(app: App, *, wallet: int) -> None:
     app.office.run(lambda tx: tx.uow.customers.add(customer))
     app.wallets.open("chen")
     credit(app, "chen", wallet, "chen-start")
-
-
-def started(app: App, customer_id: str, sub_account: str, *, term: int = 10) -> Allocation:
-    allocation = paid(app, customer_id=customer_id, term=term)
-    app.allocations.record_call(allocation.id, by="reviewer-1", outcome=CallOutcome.CONFIRMED)
-    app.allocations.confirm(allocation.id, by="reviewer-1")
-    return app.allocations.assign_account(
-        allocation.id, by="finance-1", sub_account=sub_account, password=SUB_ACCOUNT_PASSWORD
-    )
 
 
 FEE_DIGESTS = ("Allocation fees charged", "配资管理费扣缴")
@@ -101,7 +89,7 @@ def test_the_wallet_and_the_risk_fund_sharing_a_fee_and_what_is_left_unpaid_are_
     app: App, clock: ManualClock
 ) -> None:
     chen(app, wallet=DEPOSIT + RISK_FUND + DAILY_FEE // 2)
-    allocation = started(app, "chen", "C-1")
+    allocation = running_for(app, "chen", "C-1", term=10)
 
     app.allocations.charge_fees(date(2026, 1, 5))  # half from the wallet, half from the risk fund
     move_to(clock, date(2026, 1, 16))
@@ -124,7 +112,7 @@ def test_the_wallet_and_the_risk_fund_sharing_a_fee_and_what_is_left_unpaid_are_
 
 def test_arrears_collected_later_are_told_as_arrears(app: App, clock: ManualClock) -> None:
     chen(app, wallet=DEPOSIT + RISK_FUND)
-    allocation = started(app, "chen", "C-1")
+    allocation = running_for(app, "chen", "C-1", term=10)
     move_to(clock, date(2026, 1, 16))
     app.allocations.charge_fees(date(2026, 1, 16))  # ten days: ¥250 from the risk fund, ¥50 unpaid
     told_before = len(fee_news(app, str(CHEN_CHAT)))
@@ -143,7 +131,7 @@ def test_arrears_collected_on_a_prepaid_day_are_told_as_arrears_not_as_that_day_
     app: App, clock: ManualClock
 ) -> None:
     chen(app, wallet=DEPOSIT + RISK_FUND)
-    allocation = started(app, "chen", "C-1")
+    allocation = running_for(app, "chen", "C-1", term=10)
     move_to(clock, date(2026, 1, 16))
     app.allocations.charge_fees(date(2026, 1, 16))  # ten days: ¥50 unpaid
     credit(app, "chen", DAILY_FEE + 10 * DAILY_FEE - RISK_FUND, "chen-more")
