@@ -23,3 +23,14 @@ def test_the_daily_report_is_switched_off_and_on_with_one_button(app: App) -> No
     play(app, scenario)
     assert switched == [("配资日报：已开启", ["m:report_off"]), ("配资日报：已关闭", ["m:report_on"])]
     assert not app.allocations.daily_report(customer_of(app).id)
+
+
+def test_the_report_switched_by_a_typed_command_is_told_in_a_new_message(app: App) -> None:
+    async def scenario(bot: BotHarness, user: TelegramUser) -> None:
+        await bot.send(user.command("/start"))
+        await bot.send(user.command("/report_off"))
+
+    bot = play(app, scenario)
+    assert bot.request.last_text().startswith("配资日报：已关闭")
+    assert bot.errors == []
+    assert not app.allocations.daily_report(customer_of(app).id)

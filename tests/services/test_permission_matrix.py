@@ -213,12 +213,6 @@ def withdrawal_request(app: App) -> str:
     return request.id
 
 
-def waiting(app: App, request_id: str) -> ApprovalRequest:
-    found = app.office.read(lambda tx: tx.uow.approvals.get(request_id))
-    assert found is not None
-    return found
-
-
 def role_request(app: App) -> str:
     """An approval request for an appointment, opened by root-2."""
     registered(app)
@@ -398,7 +392,7 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "Customers.named": (registered, lambda app, customer, by: app.customers.named([customer], by=by)),
     "Approvals.consequences[withdrawal.approve]": (
         withdrawal_request,
-        lambda app, request, by: app.approvals.consequences(waiting(app, request), by=by),
+        lambda app, request, by: app.approvals.consequences(request, by=by),
     ),
     "Wallets.approve_withdrawal": (
         pending_withdrawal,

@@ -60,9 +60,9 @@ def test_a_status_is_reported_to_its_customer_with_every_figure_they_watch(app: 
     assert (B, DEPOSIT, WL, CL) == (5_000_000, 1_000_000, 5_500_000, 5_300_000)  # what the figures read from
     assert report.splitlines() == [
         "Your allocations today: 1",
-        f"allocation {allocation.id} (2026-01-05): total assets ¥62,000.00, -¥500.00 today, +¥2,000.00 since "
-        "the start (¥60,000.00); ¥7,000.00 (11.29 %) above the warning line, ¥9,000.00 (14.51 %) above the "
-        "liquidation line; risk ratio 124.00 %",
+        f"allocation {allocation.id} (2026-01-05): total assets ¥62,000.00, -¥500.00 today, +¥2,000.00 "
+        "overall (against ¥60,000.00 in it); ¥7,000.00 (11.29 %) above the warning line, ¥9,000.00 "
+        "(14.51 %) above the liquidation line; risk ratio 124.00 %",
     ]
 
 
@@ -89,9 +89,9 @@ def test_a_customer_reads_one_report_for_all_their_allocations_in_chinese(app: A
     start = "（2026-01-05）：总资产 "
     assert sorted(lines) == sorted(
         [
-            f"配资 {first.id}{start}¥52,000.00，当日盈亏 ¥0.00，累计盈亏 -¥8,000.00（起始 ¥60,000.00）；"
+            f"配资 {first.id}{start}¥52,000.00，当日盈亏 ¥0.00，累计盈亏 -¥8,000.00（对比本金 ¥60,000.00）；"
             "距警戒线 -¥3,000.00（-5.76 %），距平仓线 -¥1,000.00（-1.92 %）；风险率 104.00 %",
-            f"配资 {second.id}{start}¥61,000.00，当日盈亏 ¥0.00，累计盈亏 +¥1,000.00（起始 ¥60,000.00）；"
+            f"配资 {second.id}{start}¥61,000.00，当日盈亏 ¥0.00，累计盈亏 +¥1,000.00（对比本金 ¥60,000.00）；"
             "距警戒线 ¥6,000.00（9.83 %），距平仓线 ¥8,000.00（13.11 %）；风险率 122.00 %",
         ]
     )
@@ -116,6 +116,26 @@ def test_a_customer_who_switched_the_report_off_gets_none_until_they_switch_it_o
     ]
 
 
+def test_a_statement_with_two_days_of_one_allocation_reports_its_newest_day_once(
+    app: App, clock: ManualClock
+) -> None:
+    running(app, sub_account="S-1")
+    move_to(clock, TUESDAY)
+    statement = (
+        "sub_account,trade_date,total_assets,market_value,cash_available,cash_frozen,cash_withdrawable,"
+        "daily_pnl,floating_pnl\n"
+        "S-1,2026-01-05,60000.00,48000.00,12000.00,0,0,0,0\n"
+        "S-1,2026-01-06,61000.00,48800.00,12200.00,0,0,0,0\n"
+    )
+
+    assert app.allocations.import_statement(statement, by="risk-1").ok
+
+    [report] = reports(app, "7001")
+    header, line = report.splitlines()
+    assert header == "Your allocations today: 1"
+    assert "(2026-01-06): total assets ¥61,000.00," in line
+
+
 def test_a_correction_of_an_earlier_day_reports_nothing(app: App, clock: ManualClock) -> None:
     allocation = running(app)
     status(app, allocation.id, MONDAY, 6_000_000)
@@ -130,3 +150,14 @@ def test_a_correction_of_an_earlier_day_reports_nothing(app: App, clock: ManualC
 def test_the_report_of_an_unknown_customer_cannot_be_switched(app: App) -> None:
     with pytest.raises(NotFound):
         app.allocations.set_daily_report("nobody", on=False)
+
+
+def test_the_whole_profit_or_loss_counts_top_ups_as_the_settlement_books_them(app: App) -> None:
+    allocation = running(app)
+    request = app.allocations.ask(allocation.id, "top_up", customer_id="alice", amount=1_000_000)
+    app.allocations.decide(request.id, by="reviewer-1", approve=True)
+
+    status(app, allocation.id, MONDAY, B + DEPOSIT + 1_000_000)  # the top-up, and no market gain
+
+    [report] = reports(app, "7001")
+    assert "today, ¥0.00 overall (against ¥70,000.00 in it);" in report

@@ -98,14 +98,14 @@ def test_the_wallet_and_the_risk_fund_sharing_a_fee_and_what_is_left_unpaid_are_
     first, late = fee_news(app, str(CHEN_CHAT))
     assert first.text == (
         "配资管理费扣缴 1 笔：\n"
-        f"配资 {allocation.id} 第 1 期管理费：钱包扣缴 ¥15.00，风险保证金扣缴 ¥15.00，尚欠 ¥0.00"
+        f"配资 {allocation.id} 第 1 期管理费 ¥30.00：钱包扣缴 ¥15.00，风险保证金扣缴 ¥15.00，尚欠 ¥0.00"
     )
     lines = late.text.split("\n")[1:]
     assert len(lines) == 9  # periods 2 to 10
     unpaid = "¥35.00"  # ¥300 of fees: ¥15 from the wallet and ¥250 from the risk fund paid
     assert (
         lines[-1]
-        == f"配资 {allocation.id} 第 10 期管理费：钱包扣缴 ¥0.00，风险保证金扣缴 ¥0.00，尚欠 {unpaid}"
+        == f"配资 {allocation.id} 第 10 期管理费 ¥30.00：钱包扣缴 ¥0.00，风险保证金扣缴 ¥0.00，尚欠 {unpaid}"
     )
     assert not any(c.isascii() and c.isalpha() for line in lines for c in line.replace(allocation.id, ""))
 
@@ -146,6 +146,39 @@ def test_arrears_collected_on_a_prepaid_day_are_told_as_arrears_not_as_that_day_
     assert news.text.split("\n")[1:] == [
         f"配资 {allocation.id} 补缴欠费：钱包扣缴 ¥50.00，风险保证金扣缴 ¥0.00，尚欠 ¥0.00"
     ]
+
+
+def test_a_period_that_also_collects_arrears_names_its_own_fee_beside_what_was_taken(
+    app: App, clock: ManualClock
+) -> None:
+    chen(app, wallet=DEPOSIT + RISK_FUND)
+    allocation = running_for(app, "chen", "C-1", term=20)
+    move_to(clock, date(2026, 1, 16))
+    app.allocations.charge_fees(date(2026, 1, 16))  # ten days: ¥250 from the risk fund, ¥50 unpaid
+    told_before = len(fee_news(app, str(CHEN_CHAT)))
+    credit(app, "chen", 100_000, "chen-again")
+
+    move_to(clock, date(2026, 1, 19))
+    app.allocations.charge_fees(date(2026, 1, 19))  # period 11 and the ¥50 of arrears
+
+    [news] = fee_news(app, str(CHEN_CHAT))[told_before:]
+    assert news.text.split("\n")[1:] == [
+        f"配资 {allocation.id} 第 11 期管理费 ¥30.00：钱包扣缴 ¥80.00，风险保证金扣缴 ¥0.00，尚欠 ¥0.00"
+    ]
+
+
+def test_arrears_still_waiting_after_the_term_are_not_told_every_day(app: App, clock: ManualClock) -> None:
+    chen(app, wallet=DEPOSIT + RISK_FUND)
+    running_for(app, "chen", "C-1", term=10)
+    move_to(clock, date(2026, 1, 16))
+    app.allocations.charge_fees(date(2026, 1, 16))  # the term charged, ¥50 unpaid, nothing left to take
+    told_before = len(fee_news(app, str(CHEN_CHAT)))
+
+    for day in (19, 20, 21):
+        move_to(clock, date(2026, 1, day))
+        app.allocations.charge_fees(date(2026, 1, day))
+
+    assert fee_news(app, str(CHEN_CHAT))[told_before:] == []
 
 
 def test_a_customer_without_the_bot_gets_no_text_message_for_a_fee(app: App) -> None:

@@ -17,6 +17,7 @@ from allocation_world import (
 
 from p2pstock.bootstrap import App
 from p2pstock.core.allocation.desk import ShortfallPolicy
+from p2pstock.core.errors import NotFound
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import PermissionDenied
@@ -33,7 +34,7 @@ def test_a_large_withdrawal_shows_the_wallet_once_it_is_paid_out(app: App) -> No
     waiting = app.wallets.approve_withdrawal("w-big", by="finance-1")
     assert isinstance(waiting, ApprovalRequest)
 
-    assert app.approvals.consequences(waiting, by="root") == {"after": Money(4_000_000)}
+    assert app.approvals.consequences(waiting.id, by="root") == {"after": Money(4_000_000)}
 
 
 def test_a_settlement_with_a_shortfall_shows_what_the_settlement_then_books(app: App) -> None:
@@ -41,12 +42,13 @@ def test_a_settlement_with_a_shortfall_shows_what_the_settlement_then_books(app:
     waiting = app.allocations.settle(allocation.id, final_assets=B - 100_000, by="risk-1")
     assert isinstance(waiting, ApprovalRequest)
 
-    shown = app.approvals.consequences(waiting, by="root")
+    shown = app.approvals.consequences(waiting.id, by="root")
     app.approvals.approve(waiting.id, by="root")
 
     assert shown == {
         "payout": Money(0),
         "pnl": Money(-100_000 - DEPOSIT),
+        "book": Money(B + DEPOSIT),
         "from_fund": Money(RISK_FUND),
         "shortfall": Money(100_000 - RISK_FUND),
         "bearer": ShortfallPolicy.RECEIVABLE,
@@ -66,4 +68,9 @@ def test_only_an_administrator_who_may_decide_it_reads_what_it_would_do(app: App
     assert isinstance(waiting, ApprovalRequest)
 
     with pytest.raises(PermissionDenied):
-        app.approvals.consequences(waiting, by=by)
+        app.approvals.consequences(waiting.id, by=by)
+
+
+def test_what_a_request_would_do_is_read_of_a_stored_request_only(app: App) -> None:
+    with pytest.raises(NotFound):
+        app.approvals.consequences("approval-forged", by="root")

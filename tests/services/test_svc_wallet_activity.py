@@ -60,7 +60,7 @@ def test_a_rejected_withdrawal_reads_as_returned(alice: Wallets, ledger: Ledger)
 
     alice.reject_withdrawal("w1", by="ops-1", reason="the bank account name does not match")
 
-    assert lines(ledger)[0] == (codes.WITHDRAWAL, -30_000, Outcome.RELEASED, 0)
+    assert lines(ledger)[0] == (codes.WITHDRAWAL, 0, Outcome.RELEASED, 0)  # nothing left the wallet
 
 
 def test_activity_is_paged_newest_first_to_the_oldest(alice: Wallets, ledger: Ledger) -> None:
@@ -102,4 +102,18 @@ def test_a_hold_taken_in_part_says_how_much_was_taken(alice: Wallets, ledger: Le
         for o in ledger.create_transfers([Transfer.post("hold-1:post", pending_id="hold-1", amount=5_000)])
     )
 
-    assert lines(ledger)[0] == (codes.WITHDRAWAL, -20_000, Outcome.PARTLY, 5_000)
+    assert lines(ledger)[0] == (codes.WITHDRAWAL, -5_000, Outcome.PARTLY, 5_000)
+
+
+def test_the_lines_add_up_to_what_the_wallet_can_spend(alice: Wallets, ledger: Ledger) -> None:
+    for n, yuan in enumerate((300, 200, 100)):
+        alice.request_withdrawal("alice", request_id=f"w{n}", amount=cny(yuan))
+    alice.approve_withdrawal("w0", by="ops-1")
+    alice.reject_withdrawal("w1", by="ops-1", reason="the bank account name does not match")
+    ledger.create_accounts([chart.withdrawals_in_transit("CNY")])
+    hold = Transfer.pending("hold-x", debit=ALICE, credit=TRANSIT, amount=5_000, code=codes.WITHDRAWAL)
+    ledger.create_transfers([hold, Transfer.post("hold-x:post", pending_id="hold-x", amount=2_000)])
+
+    changes = [m.change for m in ledger.activity(ALICE, limit=100).movements]
+
+    assert sum(changes) == ledger.account(ALICE).balances.available

@@ -119,7 +119,9 @@ class Backoffice:
         """Name the function that carries out ``action`` (a later registration replaces an earlier one), and
         the one that says what it would do for a checker (``preview``)."""
         self.executors[check_code(action, "action")] = executor
-        if preview is not None:
+        if preview is None:
+            self.previews.pop(action, None)
+        else:
             self.previews[action] = preview
 
     def run(self, work: Callable[[Tx], T]) -> T:

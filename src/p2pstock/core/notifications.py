@@ -170,13 +170,13 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "allocation.report_line": MappingProxyType(
             {
                 "zh": (
-                    "配资 {id}（{day}）：总资产 {assets}，当日盈亏 {daily}，累计盈亏 {pnl}（起始 {start}）；"
-                    "距警戒线 {to_warning}（{warning_pct}），距平仓线 {to_liquidation}（{liquidation_pct}）；"
-                    "风险率 {ratio}"
+                    "配资 {id}（{day}）：总资产 {assets}，当日盈亏 {daily}，"
+                    "累计盈亏 {pnl}（对比本金 {start}）；距警戒线 {to_warning}（{warning_pct}），"
+                    "距平仓线 {to_liquidation}（{liquidation_pct}）；风险率 {ratio}"
                 ),
                 "en": (
-                    "allocation {id} ({day}): total assets {assets}, {daily} today, {pnl} since the start "
-                    "({start}); {to_warning} ({warning_pct}) above the warning line, {to_liquidation} "
+                    "allocation {id} ({day}): total assets {assets}, {daily} today, {pnl} overall (against "
+                    "{start} in it); {to_warning} ({warning_pct}) above the warning line, {to_liquidation} "
                     "({liquidation_pct}) above the liquidation line; risk ratio {ratio}"
                 ),
             }
@@ -193,11 +193,12 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "allocation.fee_split": MappingProxyType(
             {
                 "zh": (
-                    "配资 {id} 第 {period} 期管理费：钱包扣缴 {wallet}，风险保证金扣缴 {fund}，尚欠 {unpaid}"
+                    "配资 {id} 第 {period} 期管理费 {fee}：钱包扣缴 {wallet}，风险保证金扣缴 {fund}，"
+                    "尚欠 {unpaid}"
                 ),
                 "en": (
-                    "allocation {id}, period {period}: {wallet} from your wallet, {fund} from the risk "
-                    "fund, {unpaid} unpaid"
+                    "allocation {id}, period {period}, fee {fee}: {wallet} from your wallet, {fund} from "
+                    "the risk fund, {unpaid} unpaid"
                 ),
             }
         ),

@@ -40,7 +40,7 @@ from p2pstock.core.errors import TransientConflict
 _ALLOCATION = (
     "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
     "warning_line, liquidation_line, allocated, fees_unpaid, withdrawn_since_status, withdrawn_status_date, "
-    "deposit"
+    "stake"
 )
 _SELECT = "SELECT id, data, version, withdrawn_since_status, withdrawn_status_date FROM allocation"
 _ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
@@ -67,7 +67,7 @@ _FIXED_COLUMNS = (
     "warning_line",
     "liquidation_line",
     "allocated",
-    "deposit",
+    "stake",
 )
 """The columns besides ``id`` that hold a field of the allocation by its own name, and that a fee period
 leaves as they are."""
@@ -89,7 +89,7 @@ _LATEST = (
 )
 _WATCH = (
     "SELECT a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line, a.liquidation_line, "
-    "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.deposit FROM allocation a{by_code} "
+    "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.stake FROM allocation a{by_code} "
     f"LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' AND a.sub_account {{in_keys}}"
 )
 _RUNNING_ON = " WHERE status = 'in_progress' AND sub_account {in_keys}"
@@ -125,7 +125,7 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "fees_unpaid": allocation.fees_unpaid,
         "withdrawn_since_status": allocation.withdrawn_since_status,
         "withdrawn_status_date": _day(allocation.last_status_date),
-        "deposit": allocation.deposit,
+        "stake": allocation.stake,
     }
 
 
@@ -159,9 +159,7 @@ def _read(row: Row, latest: Row | None) -> Allocation:
 
 
 def _watch(row: Row) -> Watch:
-    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk, deposit) = (
-        row
-    )
+    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk, stake) = row
     return Watch(
         id_,
         customer,
@@ -174,7 +172,7 @@ def _watch(row: Row) -> Watch:
         unpaid,
         _date(last_day),
         Risk.NORMAL if risk is None else _RISKS[risk],
-        deposit,
+        stake,
     )
 
 

@@ -44,7 +44,7 @@ async def _send_document(
     said = {
         "id": document.id,
         "customer": customer_label(owner, document.customer_id, lang),
-        "masked": owner.resident_id.masked if owner and owner.resident_id else "—",
+        "masked": owner.masked_id if owner and owner.masked_id else "—",
         "kind": document.kind,
         "uploaded": when(context, document.uploaded_at),
     }
@@ -94,7 +94,7 @@ async def _withdrawal(context: BotContext, press: Press, request: Withdrawal) ->
 async def _approval(context: BotContext, press: Press, request: ApprovalRequest) -> str:
     """A waiting request, and what carrying it out would do (``admin.approval.then.<action>``)."""
     lang = press.lang
-    then = await call(context.services.approvals.consequences, request, by=press.admin.id)
+    then = await call(context.services.approvals.consequences, request.id, by=press.admin.id)
     shown = _request_text(context, request, lang)
     return f"{shown}\n{text(f'admin.approval.then.{request.action}', lang, **then)}" if then else shown
 

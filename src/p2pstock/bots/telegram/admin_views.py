@@ -16,7 +16,7 @@ from p2pstock.bots.telegram.keyboards import fitting
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.registration import Named
 
 END = ConversationHandler.END
 SHOWN = 5
@@ -77,7 +77,7 @@ async def named(context: BotContext, press: Press, customer_ids: Sequence[str]) 
     return {i: customer_label(found.get(i), i, press.lang) for i in customer_ids}
 
 
-def customer_label(customer: Customer | None, customer_id: str, lang: str) -> str:
+def customer_label(customer: Named | None, customer_id: str, lang: str) -> str:
     """A customer's real name and id, or the id alone before they gave a name."""
     if customer is None or not customer.real_name:
         return customer_id

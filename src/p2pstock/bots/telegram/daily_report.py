@@ -24,8 +24,11 @@ async def show_report(update: Update, context: BotContext, press: Press) -> int:
 
 
 async def _switch(update: Update, context: BotContext, press: Press, on: bool) -> object:
-    """🔕 / 🔔 (the menu answered the button): the report switched, the message shows it."""
+    """🔕 / 🔔 (the menu answered the button), or /report_off and /report_on typed: the report switched,
+    and shown in the message of the button or in a new one."""
     await call(context.services.allocations.set_daily_report, press.customer.id, on=on)
+    if update.callback_query is None:
+        return await ended(update, context, *_shown(on, press.lang))
     await edit(update, *_shown(on, press.lang))
     return None
 

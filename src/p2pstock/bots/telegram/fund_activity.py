@@ -90,8 +90,11 @@ def what(m: Movement, lang: str) -> str:
 def _state(m: Movement, currency: Currency, lang: str) -> str:
     if m.outcome is Outcome.DONE:
         return ""
+    held, taken = Money(m.held, currency), Money(m.taken, currency)
     if m.outcome is Outcome.PARTLY:
-        return text("statement.partly", lang, taken=Money(m.taken, currency))
+        return text("statement.partly", lang, held=held, taken=taken)
+    if m.outcome in (Outcome.RELEASED, Outcome.EXPIRED):
+        return text("statement.released", lang, held=held, state=name_of(m.outcome, lang))
     return text("statement.state", lang, state=name_of(m.outcome, lang))
 
 

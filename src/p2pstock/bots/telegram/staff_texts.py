@@ -39,10 +39,11 @@ STAFF_TEXTS: Texts = {
         "批准后钱包余额：{after}", "Once approved the wallet holds {after}"
     ),
     "admin.approval.then.allocation.settle": both(
-        "结算后：返还客户 {payout}，客户盈亏 {pnl}（对比起始 B + D），风险保证金抵扣 {from_fund}，"
-        "穿仓 {shortfall}（{bearer}）",
-        "Once settled: {payout} paid to the customer, their profit or loss {pnl} (against B + D at the "
-        "start), {from_fund} from the risk fund, a shortfall of {shortfall} ({bearer})",
+        "结算后：返还客户 {payout}，客户盈亏 {pnl}（对比本金 {book}：B 加保证金与追加，减已提盈利），"
+        "风险保证金抵扣 {from_fund}，穿仓 {shortfall}（{bearer}）",
+        "Once settled: {payout} paid to the customer, their profit or loss {pnl} (against {book}: B, the "
+        "deposit and top-ups, less profit withdrawn), {from_fund} from the risk fund, a shortfall of "
+        "{shortfall} ({bearer})",
     ),
     "admin.approval": both(
         "复核 {id}\n操作：{action}\n对象：{target}\n金额：{amount}\n发起人：{maker}\n截止：{expires}",

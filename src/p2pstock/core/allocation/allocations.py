@@ -175,6 +175,12 @@ class Allocation:
         return sum(hold.amount for hold in self.top_up_holds)
 
     @property
+    def stake(self) -> int:
+        """What the customer has in it at book: the deposit and the top-ups, less the profit withdrawn
+        (with B, what a settlement books the market's result against)."""
+        return self.deposit + self.top_ups - self.profit_withdrawn
+
+    @property
     def risk_fund(self) -> int:
         """What is left of the risk fund reserve."""
         hold = self.holds.get(Component.RISK_FUND)
@@ -219,8 +225,8 @@ class Watch(NamedTuple):
     fees_unpaid: int
     last_status_date: date | None
     risk: Risk
-    deposit: int = 0
-    """D: with B, what the sub-account started with."""
+    stake: int = 0
+    """What the customer has in it at book (``Allocation.stake``)."""
 
     @classmethod
     def of(cls, a: Allocation) -> Watch:
@@ -236,7 +242,7 @@ class Watch(NamedTuple):
             a.fees_unpaid,
             a.last_status_date,
             a.risk,
-            a.deposit,
+            a.stake,
         )
 
 

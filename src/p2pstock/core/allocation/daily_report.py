@@ -21,7 +21,14 @@ QUIET = "report.off:"
 def tell(tx: Tx, read: Sequence[tuple[Watch, DailyStatus]]) -> int:
     """Report each status of ``read`` for its allocation's newest day to its customer; how many messages
     were queued."""
-    newest = [(a, s) for a, s in read if a.last_status_date is None or s.trade_date >= a.last_status_date]
+    latest: dict[str, tuple[Watch, DailyStatus]] = {}
+    for a, s in read:  # the newest day's last revision of each allocation, if it is its newest day
+        seen = latest.get(a.id)
+        if (seen is None or (s.trade_date, s.revision) > (seen[1].trade_date, seen[1].revision)) and (
+            a.last_status_date is None or s.trade_date >= a.last_status_date
+        ):
+            latest[a.id] = (a, s)
+    newest = list(latest.values())
     if not newest:
         return 0
     quiet = {key.removeprefix(QUIET) for key in tx.uow.ui_state.items(QUIET)}
@@ -50,7 +57,7 @@ def _rendered(lines: list[dict[str, str]]) -> Callable[[str], list[str]]:
 
 
 def _values(a: Watch, s: DailyStatus) -> dict[str, str]:
-    assets, start = s.figures.total_assets, a.allocated + a.deposit
+    assets, start = s.figures.total_assets, a.allocated + a.stake
     return {
         "id": a.id,
         "day": s.trade_date.isoformat(),
@@ -71,6 +78,8 @@ def _signed(minor: int) -> str:
 
 
 def _percent(part: int, whole: int) -> str:
-    """``part`` of ``whole`` in per cent to two places, rounded toward zero ("8.94 %")."""
-    bp = abs(part) * 10_000 // max(whole, 1)
+    """``part`` of ``whole`` in per cent to two places, rounded toward zero ("8.94 %"); "—" of nothing."""
+    if whole <= 0:
+        return "—"
+    bp = abs(part) * 10_000 // whole
     return f"{'-' if part < 0 else ''}{bp // 100}.{bp % 100:02d} %"

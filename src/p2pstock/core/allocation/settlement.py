@@ -97,15 +97,17 @@ def _same(allocation: Allocation, final_assets: int) -> Allocation:
 
 
 def preview(desk: Desk, tx: Tx, waiting: ApprovalRequest) -> dict[str, object]:
-    """What a waiting settlement would do as things stand: the customer's payout, their profit or loss
-    against the start (B + D), what the risk fund covers, and any shortfall beyond it and who bears it
-    (fees falling due before it is carried out are not counted)."""
+    """What a waiting settlement would do as things stand: the customer's payout, the market's result it
+    books (against B and the customer's stake), what the risk fund covers, and any shortfall beyond it and
+    who bears it (neither fees falling due before it is carried out nor a refund of unused prepaid periods
+    are counted)."""
     allocation = desk.load(tx, waiting.target, lock=False)
     final = waiting.amount or 0
     split = Split.of(allocation, final)
     return {
         "payout": Money(split.payout_paid),
-        "pnl": Money(final - allocation.allocated - allocation.deposit),
+        "pnl": Money(final - allocation.allocated - allocation.stake),
+        "book": Money(allocation.allocated + allocation.stake),
         "from_fund": Money(split.from_fund),
         "shortfall": Money(split.uncovered_capital + split.uncovered_fees),
         "bearer": desk.shortfall,
@@ -183,7 +185,7 @@ def _margin_and_result(a: Allocation, final: int) -> list[Transfer]:
     account, market = chart.allocation_account_id(a.id), chart.market_results().id
     margin = [a.holds[Component.DEPOSIT], *a.top_up_holds]
     moves = [Transfer.post(f"{h.transfer_id}:settle", pending_id=h.transfer_id) for h in margin]
-    book = a.allocated + a.deposit + a.top_ups - a.profit_withdrawn
+    book = a.allocated + a.stake
     gain = final > book
     debit, credit = (market, account) if gain else (account, market)
     return moves + _move(a, "result", debit, credit, amount=abs(final - book), code=codes.ALLOCATION_RESULT)

@@ -33,8 +33,9 @@ class Outcome(enum.StrEnum):
 @attrs.frozen
 class Movement:
     """One line of an account's activity: when, what (the ledger code, and the reference it names), the
-    change to the account (signed: a credit in, a debit or a hold out), and for a hold what became of it
-    and how much of it was taken."""
+    change to what the account holder can spend (signed: a credit in; a debit, a frozen hold or what was
+    taken of a hold out; nothing for a hold released), and for a hold its amount, what became of it and
+    how much of it was taken. The changes of every line add up to the available balance."""
 
     seq: int
     timestamp: int
@@ -43,6 +44,7 @@ class Movement:
     reference: str
     change: int
     outcome: Outcome
+    held: int = 0
     taken: int = 0
 
 
@@ -66,14 +68,13 @@ OPENING = (EntryKind.POSTED, EntryKind.PENDING)
 
 
 def _movement(entry: Entry, resolution: Transfer | None) -> Movement:
-    if entry.kind is EntryKind.POSTED:
-        change, outcome, taken = entry.delta.posted, Outcome.DONE, 0
-    else:
-        change = entry.delta.available or entry.delta.credits_pending
-        outcome, taken = _resolved(entry.amount, resolution)
-    return Movement(
-        entry.seq, entry.timestamp, entry.day, entry.code, entry.reference, change, outcome, taken
-    )
+    e = entry
+    if e.kind is EntryKind.POSTED:
+        return Movement(e.seq, e.timestamp, e.day, e.code, e.reference, e.delta.posted, Outcome.DONE)
+    outcome, taken = _resolved(e.amount, resolution)
+    held = -e.delta.available  # a debit hold on this account (a credit hold changes nothing it can spend)
+    change = -held if outcome is Outcome.HELD else -min(taken, held)
+    return Movement(e.seq, e.timestamp, e.day, e.code, e.reference, change, outcome, held, taken)
 
 
 def _resolved(amount: int, resolution: Transfer | None) -> tuple[Outcome, int]:

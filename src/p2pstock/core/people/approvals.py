@@ -21,13 +21,19 @@ from p2pstock.core.validation import check_id, check_reason
 class Approvals:
     office: Backoffice
 
-    def consequences(self, request: ApprovalRequest, *, by: str) -> dict[str, object]:
-        """What carrying ``request`` out would do as things stand now (its action's ``Preview``; empty for an
-        action that says no more than the request), for an administrator holding its permission."""
-        preview = self.office.previews.get(request.action)
+    def consequences(self, request_id: str, *, by: str) -> dict[str, object]:
+        """What carrying out the stored request ``request_id`` would do as things stand now (its action's
+        ``Preview``; empty for an action that says no more than the request), for an administrator holding
+        its permission."""
 
         def look(tx: Tx) -> dict[str, object]:
+            request = tx.uow.approvals.get(check_id(request_id, "approval request id"))
+            if request is None:
+                raise NotFound(
+                    f"no approval request {request_id}", code="approval_not_found", request=request_id
+                )
             tx.admin(by, request.permission)
+            preview = self.office.previews.get(request.action)
             return dict(preview(tx, request)) if preview else {}
 
         return self.office.read(look)

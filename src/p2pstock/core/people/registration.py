@@ -60,6 +60,15 @@ def customer_state(customer: Customer) -> dict[str, object]:
     }
 
 
+@attrs.frozen
+class Named:
+    """What an administrator's queues show of a customer."""
+
+    real_name: str | None
+    masked_id: str | None
+    """The resident ID number with all but its first three and last two characters hidden."""
+
+
 @attrs.define
 class Customers:
     office: Backoffice
@@ -105,13 +114,17 @@ class Customers:
             raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
         return customer
 
-    def named(self, customer_ids: Sequence[str], *, by: str) -> dict[str, Customer]:
-        """The customers of ``customer_ids`` that exist, for an administrator of any role to name them in
-        the queues and lists they work on."""
+    def named(self, customer_ids: Sequence[str], *, by: str) -> dict[str, Named]:
+        """How an administrator of any role names the customers of ``customer_ids`` that exist in the queues
+        and lists they work on: the real name and the masked ID number, nothing more."""
 
-        def look(tx: Tx) -> dict[str, Customer]:
+        def look(tx: Tx) -> dict[str, Named]:
             tx.admin_any(by, list(Permission))
-            return tx.uow.customers.many(sorted(set(customer_ids)))
+            found = tx.uow.customers.many(sorted(set(customer_ids)))
+            return {
+                i: Named(c.real_name, c.resident_id.masked if c.resident_id else None)
+                for i, c in found.items()
+            }
 
         return self.office.read(look)
 

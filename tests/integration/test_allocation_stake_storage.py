@@ -1,5 +1,6 @@
-"""Revision 0015 on SQLite and PostgreSQL: an allocation's deposit D is a column of its row, filled from its
-text for the allocations stored before, and read into what a statement watches."""
+"""Revision 0015 on SQLite and PostgreSQL: what the customer has in an allocation at book (its stake) is a
+column of its row, filled from its text for the allocations stored before, and read into what a statement
+watches."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[sa.Engine]:
 
 
 @pytest.mark.own_database  # migrations run down and up on it
-def test_revision_0015_fills_the_deposit_of_allocations_stored_before_and_the_watch_reads_it(
+def test_revision_0015_fills_the_stake_of_allocations_stored_before_and_the_watch_reads_it(
     engine: sa.Engine,
 ) -> None:
     units = SqlUnitOfWorkFactory(engine)
@@ -36,6 +37,6 @@ def test_revision_0015_fills_the_deposit_of_allocations_stored_before_and_the_wa
     upgrade(engine)
 
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT deposit FROM allocation")).scalar_one() == stored.deposit
+        assert connection.execute(sa.text("SELECT stake FROM allocation")).scalar_one() == stored.stake
     watched = read(units, lambda uow: uow.allocations.watch(["S-1"]))["S-1"]
-    assert watched.deposit == stored.deposit > 0
+    assert watched.stake == stored.stake > 0
