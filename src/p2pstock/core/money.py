@@ -499,11 +499,15 @@ def split_amount(total: int, weights: Sequence[int]) -> list[int]:
     return [-part for part in parts] if total < 0 else parts
 
 
-def format_minor(minor: int, currency: Currency = CNY, *, symbol: bool = True, grouping: bool = True) -> str:
-    """``Money(minor, currency).format(...)`` without making the ``Money`` (thousands of report lines)."""
+def format_minor(
+    minor: int, currency: Currency = CNY, *, symbol: bool = True, grouping: bool = True, signed: bool = False
+) -> str:
+    """``Money(minor, currency).format(...)`` without making the ``Money`` (thousands of report lines);
+    ``signed`` puts a + before a gain."""
     digits = currency.minor_digits
     whole, fraction = divmod(abs(minor), 10**digits)
     number = f"{whole:,}" if grouping else str(whole)
     if digits:
         number += f".{fraction:0{digits}d}"
-    return f"{'-' if minor < 0 else ''}{currency.symbol if symbol else ''}{number}"
+    sign = "-" if minor < 0 else "+" if signed and minor > 0 else ""
+    return f"{sign}{currency.symbol if symbol else ''}{number}"

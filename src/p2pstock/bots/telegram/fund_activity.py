@@ -19,7 +19,7 @@ from p2pstock.bots.telegram.press import Press, customer_buttons
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.activity import Movement, Outcome
-from p2pstock.core.money import Currency, Money
+from p2pstock.core.money import Currency, Money, format_minor
 from p2pstock.core.names import code_name, name_of
 
 PAGE = 5
@@ -76,8 +76,10 @@ def movement_line(m: Movement, currency: Currency, lang: str) -> str:
         lang,
         day=m.day,
         what=what(m, lang),
-        change=_signed(m.change, currency),
-        state=_state(m, currency, lang),
+        change=format_minor(m.change, currency, signed=True),
+        state=""
+        if m.outcome is Outcome.DONE
+        else text("statement.state", lang, state=_state(m, currency, lang)),
     )
 
 
@@ -88,18 +90,13 @@ def what(m: Movement, lang: str) -> str:
 
 
 def _state(m: Movement, currency: Currency, lang: str) -> str:
-    if m.outcome is Outcome.DONE:
-        return ""
+    """Where a movement stands, in words (a hold's amount and what was taken of it where that says more)."""
     held, taken = Money(m.held, currency), Money(m.taken, currency)
     if m.outcome is Outcome.PARTLY:
         return text("statement.partly", lang, held=held, taken=taken)
     if m.outcome in (Outcome.RELEASED, Outcome.EXPIRED):
         return text("statement.released", lang, held=held, state=name_of(m.outcome, lang))
-    return text("statement.state", lang, state=name_of(m.outcome, lang))
-
-
-def _signed(minor: int, currency: Currency) -> str:
-    return f"+{Money(minor, currency)}" if minor > 0 else str(Money(minor, currency))
+    return name_of(m.outcome, lang)
 
 
 def _wallet(context: BotContext, press: Press) -> str:
@@ -112,7 +109,7 @@ def _bounds(context: BotContext, period: str) -> dict[str, datetime | None]:
         return {"start": None, "end": None}
     zone, now = context.services.ledger.timezone, today(context)
     this_month = now.replace(day=1)
-    last_month = (this_month.replace(day=1) - date.resolution).replace(day=1)
+    last_month = (this_month - date.resolution).replace(day=1)
     first, after = (this_month, None) if period == "month" else (last_month, this_month)
     return {
         "start": datetime.combine(first, time(), zone),
@@ -141,14 +138,9 @@ async def _export(update: Update, context: BotContext, press: Press) -> object:
     writer = csv.writer(out)
     writer.writerow([text(f"statement.csv.{column}", lang) for column in ("time", "what", "change", "state")])
     for m in rows[:EXPORTED]:
-        state = _state(m, currency, lang).strip("（）() ") or name_of(m.outcome, lang)
+        change = format_minor(m.change, currency, symbol=False, grouping=False)
         writer.writerow(
-            [
-                local_time(m.timestamp, ledger.timezone),
-                what(m, lang),
-                Money(m.change, currency).format(symbol=False, grouping=False),
-                state,
-            ]
+            [local_time(m.timestamp, ledger.timezone), what(m, lang), change, _state(m, currency, lang)]
         )
     name = f"fund-activity-{period or 'all'}-{today(context):%Y%m%d}.csv"
     await context.bot.send_document(

@@ -41,16 +41,13 @@ def tell(tx: Tx, read: Sequence[tuple[Watch, DailyStatus]]) -> int:
 
 
 DIGEST, LINE = "allocation.daily_report", "allocation.report_line"
-_NAMES = frozenset(
-    ("id", "day", "assets", "daily", "pnl", "start", "to_warning", "warning_pct", "to_liquidation")
-) | {"liquidation_pct", "ratio"}
 
 
 def _rendered(lines: list[dict[str, str]]) -> Callable[[str], list[str]]:
     """The lines in a language: the template checked once, filled with text (thousands a statement)."""
 
     def render(language: str) -> list[str]:
-        template = template_for(LINE, language, _NAMES)
+        template = template_for(LINE, language, frozenset(lines[0]))
         return [template.format_map(values) for values in lines]
 
     return render
@@ -62,8 +59,8 @@ def _values(a: Watch, s: DailyStatus) -> dict[str, str]:
         "id": a.id,
         "day": s.trade_date.isoformat(),
         "assets": format_minor(assets),
-        "daily": _signed(s.figures.daily_pnl),
-        "pnl": _signed(assets - start),
+        "daily": format_minor(s.figures.daily_pnl, signed=True),
+        "pnl": format_minor(assets - start, signed=True),
         "start": format_minor(start),
         "to_warning": format_minor(assets - a.warning_line),
         "warning_pct": _percent(assets - a.warning_line, assets),
@@ -71,10 +68,6 @@ def _values(a: Watch, s: DailyStatus) -> dict[str, str]:
         "liquidation_pct": _percent(assets - a.liquidation_line, assets),
         "ratio": _percent(s.ratio_bp, 10_000),
     }
-
-
-def _signed(minor: int) -> str:
-    return f"+{format_minor(minor)}" if minor > 0 else format_minor(minor)
 
 
 def _percent(part: int, whole: int) -> str:
