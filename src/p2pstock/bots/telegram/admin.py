@@ -39,6 +39,7 @@ from p2pstock.bots.telegram import (
 )
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import Desk, Kept, asking, on_button, typing
+from p2pstock.bots.telegram.admin_views import page_of
 from p2pstock.bots.telegram.context import (
     BotApplication,
     BotContext,
@@ -105,7 +106,7 @@ async def got_reason(typed: Typed, kept: Kept, reason: str) -> object:
 
 
 ALL_DESKS = (
-    Desk({"menu": lambda update, context, press: MENU[press.subject][1](update, context, press)}),
+    Desk({"menu": lambda update, context, press: MENU[page_of(press.subject)[0]][1](update, context, press)}),
     Desk(
         {
             verb: asking(REJECTION, REASON, rejection.prompt, kept={"verb": verb})

@@ -60,7 +60,9 @@ async def _send_document(
     await context.bot.send_document(chat_id, content, filename=filename, caption=caption, reply_markup=markup)
 
 
-show_documents = queue(lambda context, _press: context.services.kyc.pending_documents, _send_document)
+show_documents = queue(
+    lambda context, _press: context.services.kyc.pending_documents, _send_document, verb="menu"
+)
 """Each pending document, oldest first."""
 
 
@@ -123,12 +125,14 @@ def _item(prefix: str, body: Callable[[BotContext, Press, Any], Awaitable[str]])
 
 
 show_identities = queue(
-    lambda context, _press: context.services.kyc.identities_to_review, _item("id", _identity)
+    lambda context, _press: context.services.kyc.identities_to_review, _item("id", _identity), verb="menu"
 )
 show_withdrawals = queue(
-    lambda context, _press: context.services.wallets.withdrawal_queue, _item("wd", _withdrawal)
+    lambda context, _press: context.services.wallets.withdrawal_queue, _item("wd", _withdrawal), verb="menu"
 )
-show_approvals = queue(lambda context, _press: context.services.approvals.pending, _item("ap", _approval))
+show_approvals = queue(
+    lambda context, _press: context.services.approvals.pending, _item("ap", _approval), verb="menu"
+)
 """The queues oldest first: submitted identities, pending withdrawals, requests this administrator could
 decide."""
 

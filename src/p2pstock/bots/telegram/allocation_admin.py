@@ -23,7 +23,7 @@ from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Desk
-from p2pstock.bots.telegram.admin_views import named
+from p2pstock.bots.telegram.admin_views import COUNTED, counted, named, page_of, turns, where
 from p2pstock.bots.telegram.allocation_admin_card import (
     ASSIGN,
     DAILY,
@@ -33,7 +33,8 @@ from p2pstock.bots.telegram.allocation_admin_card import (
     show_card,
 )
 from p2pstock.bots.telegram.context import BotContext, call, say
-from p2pstock.bots.telegram.keyboards import button, markup
+from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.pages import Page
 from p2pstock.bots.telegram.press import Press, Steps
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, Status
@@ -41,8 +42,8 @@ from p2pstock.core.allocation.service import VIEW
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Permission
 
-LISTED = 20
-"""Allocations listed (and offered as buttons) at once."""
+LISTED = 10
+"""Allocations listed (and offered as buttons) on a page."""
 MENU_PERMISSIONS = frozenset(VIEW)
 """Holding any of these makes the "📈 Allocations" entry worth showing."""
 LISTS: dict[str, frozenset[Permission]] = {
@@ -78,31 +79,34 @@ async def show_menu(update: Update, context: BotContext, press: Press) -> object
 
 
 async def show_list(update: Update, context: BotContext, press: Press) -> object:
-    """A list of the menu: allocations of a status (each a button to its card), the side requests, or
-    the statement to import."""
-    name, lang = press.subject, press.lang
+    """A list of the menu: a page of the allocations of a status (each a button to its card, ◀ ▶ to the
+    pages around), the side requests, or the statement to import."""
+    (name, number), lang = page_of(press.subject), press.lang
     if name in OTHER_LISTS:
         return await OTHER_LISTS[name](update, context, press)
     queue = context.services.allocations.queue
-    found = await call(queue, [STATUSES[name]], by=press.admin.id, limit=LISTED + 1)
+    found = await call(queue, [STATUSES[name]], by=press.admin.id, limit=COUNTED + 1)
     if not found:
         await say(update, context, text("admin.empty", lang))
         return END
-    shown = found[:LISTED]
-    key = "admin.alloc.listed_more" if len(found) > LISTED else "admin.alloc.listed"
-    lines = [text(key, lang, queue=text(f"admin.alloc.q.{name}", lang), count=len(shown))]
-    names = await named(context, press, [a.customer_id for a in shown])
-    lines += [_line(allocation, lang, names) for allocation in shown]
+    page = Page.of(found[:COUNTED], number, LISTED)
+    names = await named(context, press, [a.customer_id for a in page.items])
+    queue_name, count = text(f"admin.alloc.q.{name}", lang), counted(len(found))
+    lines = [
+        text("admin.alloc.listed", lang, queue=queue_name, count=count),
+        *(_line(allocation, lang, names) for allocation in page.items),
+        *([where(page, len(found), LISTED, lang)] if len(found) > LISTED else []),
+    ]
     choices = [
         [
-            (
+            button(
                 text("admin.alloc.open", lang, id=a.id, customer=names[a.customer_id]),
                 cb.AdminAction("al_show", a.id),
             )
         ]
-        for a in shown
+        for a in page.items
     ]
-    await say(update, context, "\n".join(lines), markup(choices))
+    await say(update, context, "\n".join(lines), turns(page, lang, "al_q", name, choices))
     return END
 
 

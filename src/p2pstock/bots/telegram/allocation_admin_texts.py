@@ -18,9 +18,6 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     "admin.alloc.q.requests": both("📨 待处理申请", "📨 Side requests pending"),
     "admin.alloc.q.import": both("📥 导入对账单（CSV）", "📥 Import a statement (CSV)"),
     "admin.alloc.listed": both("{queue}：{count} 项，点按查看：", "{queue}: {count}; tap one to open it:"),
-    "admin.alloc.listed_more": both(
-        "{queue}：以下为前 {count} 项，点按查看：", "{queue}: the first {count}; tap one to open it:"
-    ),
     "admin.alloc.line": both(
         "· {id}｜{customer}｜{product}｜本金 {deposit} × {leverage} = {allocated}",
         "· {id} | {customer} | {product} | {deposit} × {leverage} = {allocated}",

@@ -100,7 +100,9 @@ async def _show_request(update: Update, context: BotContext, press: Press, reque
     await say(update, context, body + note, buttons)
 
 
-show_requests = queue(lambda context, _press: context.services.allocations.pending_requests, _show_request)
+show_requests = queue(
+    lambda context, _press: context.services.allocations.pending_requests, _show_request, verb="al_q"
+)
 """Each pending side request, oldest first."""
 
 

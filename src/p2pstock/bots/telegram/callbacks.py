@@ -175,8 +175,10 @@ ROLE_STEPS = ("appoint", "change", "deactivate", "define")
 _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
 _PERMISSIONS = "|".join(re.escape(permission.value) for permission in Permission)
+_PAGE = r"(@(0|[1-9][0-9]{0,2}))?"
+"""A page of a list after its name (admin_views.py), the first when left out."""
 ADMIN_VERBS = {
-    "menu": "|".join(ADMIN_QUEUES),  # subject: a menu entry
+    "menu": f"({'|'.join(ADMIN_QUEUES)}){_PAGE}",  # subject: a menu entry[@page]
     "doc_ok": _ADMIN_ID,
     "doc_no": _ADMIN_ID,
     "id_ok": _ADMIN_ID,
@@ -195,7 +197,7 @@ ADMIN_VERBS = {
     "rd_perm": _PERMISSIONS,  # subject: a permission, ticked or unticked in the role being defined
     "rd_done": _ROLE_NAME,  # subject: the name of the role being defined, its permissions chosen
     "rd_skip": _ROLE_NAME,  # subject: the name of the role being defined, without a description
-    "al_q": "|".join(ALLOCATION_QUEUES),  # subject: a list of allocations
+    "al_q": f"({'|'.join(ALLOCATION_QUEUES)}){_PAGE}",  # subject: a list of allocations[@page]
     "al_show": _ADMIN_ID,  # subject: an allocation id
     "al_call": f"(confirmed|no_answer|declined):{_ADMIN_ID}",  # subject: <call outcome>:<allocation id>
     "al_ok": _ADMIN_ID,  # confirm the allocation
@@ -207,7 +209,7 @@ ADMIN_VERBS = {
     "al_tl": _ADMIN_ID,  # the timeline (its last events)
     "rq_ok": _ADMIN_ID,  # subject: a side request id
     "rq_no": _ADMIN_ID,
-    "ln_q": "|".join(LOAN_QUEUES),  # subject: a list of loans
+    "ln_q": f"({'|'.join(LOAN_QUEUES)}){_PAGE}",  # subject: a list of loans[@page]
     "ln_first": _ADMIN_ID,  # subject: a loan id, to pass its first review
     "ln_final": _ADMIN_ID,  # list it (the final review)
     "ln_full": _ADMIN_ID,  # pass the full review: disburse

@@ -59,6 +59,7 @@ async def _show(update: Update, context: BotContext, press: Press, loan: Loan) -
 _show_queue = queue(
     lambda context, press: partial(context.services.lending.queue, [STATUSES[press.subject]]),
     _show,
+    verb="ln_q",
     empty="admin.loans.empty",
 )
 """The first loans of a queue."""

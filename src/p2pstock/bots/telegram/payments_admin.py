@@ -43,7 +43,7 @@ def _held(context: BotContext, _press: Press) -> Callable[..., Sequence[OrderToR
     return None if payments is None else payments.to_resolve
 
 
-show_queue = queue(_held, _show)
+show_queue = queue(_held, _show, verb="menu")
 """The held orders, oldest first, each a card with its buttons."""
 
 

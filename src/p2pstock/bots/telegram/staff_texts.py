@@ -17,10 +17,7 @@ STAFF_TEXTS: Texts = {
     "admin.queue.stats": both("📊 平台统计", "📊 Platform statistics"),
     "admin.queue.roles": both("🛡 管理员与角色", "🛡 Administrators and roles"),
     "admin.empty": both("队列为空。", "Nothing is waiting."),
-    "admin.more": both(
-        "以上为前 {shown} 项，处理后再次打开队列可查看更多。",
-        "These are the first {shown}; open the queue again for more.",
-    ),
+    "admin.page": both("第 {page}/{pages} 页 · 共 {count} 项", "Page {page} of {pages} · {count} in all"),
     "admin.customer_named": both("{name}（{id}）", "{name} ({id})"),
     "admin.document": both(
         "材料 {id}\n客户：{customer}\n身份证：{masked}\n类型：{kind}\n上传时间：{uploaded}",
