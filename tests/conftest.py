@@ -5,7 +5,8 @@ an account allowed to create databases). Each test process (``pytest -n``: each 
 and clones one database from it that its tests share, reset to the template's state after each test;
 a test marked ``own_database`` gets a clone of its own, dropped afterwards (see ``pg_databases.py``).
 Without a reachable server those tests are skipped with the reason shown, except under ``CI=true``, where
-an unreachable server is an error.
+an unreachable server is an error. Tests that check Chinese is drawn take the ``cjk_font`` fixture: on a
+machine without a CJK font they are skipped the same way, and under ``CI=true`` they fail.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
+from p2pstock.bots.telegram import fonts
 from p2pstock.config import Settings
 from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.ledger.service import Ledger
@@ -44,6 +46,7 @@ from pg_databases import Databases
 PG_ADMIN_URL = os.environ.get("P2PSTOCK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PG_SKIPPED = re.compile(r"PostgreSQL not reachable \((.*)\); set P2PSTOCK_TEST_PG_URL")
+NO_CJK_FONT = "no CJK font installed: apt-get install fonts-wqy-microhei (see the README)"
 
 
 def pytest_report_header() -> list[str]:
@@ -58,6 +61,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("PostgreSQL tests SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.line(f"PostgreSQL was not reachable: {problems[0]}", red=True)
         terminalreporter.line("Set P2PSTOCK_TEST_PG_URL to a server that allows CREATE DATABASE.", red=True)
+    if any(isinstance(skip, tuple) and NO_CJK_FONT in skip[2] for skip in skips):
+        terminalreporter.section("Chinese chart tests SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.line(NO_CJK_FONT, red=True)
+
+
+# -- fonts
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> Path:
+    """The font file the charts draw Chinese with, found on this machine (or the test is skipped, loudly;
+    under ``CI=true`` it fails)."""
+    path = fonts.find_cjk(fonts.FONT_ROOTS)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs a CJK font: {NO_CJK_FONT}")
+        pytest.skip(NO_CJK_FONT)
+    return path
 
 
 # -- SQLite

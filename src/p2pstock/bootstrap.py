@@ -32,6 +32,8 @@ from p2pstock.core.audit import AuditKey
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice
 from p2pstock.core.clock import Clock, SystemClock
+from p2pstock.core.customer_page import CustomerPages
+from p2pstock.core.dashboard import Dashboard
 from p2pstock.core.dispatch import Dispatcher, MessageSender
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.lending.catalog import LoanCatalog
@@ -86,6 +88,8 @@ class App:
     loan_products: LoanCatalog
     lending: Lending
     product_files: ProductFiles
+    customer_pages: CustomerPages
+    dashboard: Dashboard
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -158,6 +162,8 @@ def bootstrap(
         LoanCatalog(office),
         Lending(LoanDesk(office, ledger)),
         ProductFiles(office),
+        CustomerPages(office, ledger, Currency.of(settings.currency)),
+        Dashboard(office, ledger),
         pm,
         engine,
     )

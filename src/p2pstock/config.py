@@ -68,6 +68,9 @@ Running the platform (see the README's deployment section):
   and providers refuse messages without the one registered with them; default none)
 - ``P2PSTOCK_TELEGRAM_API_URL``: the Bot API server (default Telegram's, ``https://api.telegram.org``; a
   self-hosted ``telegram-bot-api`` server, or a stand-in in tests)
+- ``P2PSTOCK_CJK_FONT``: the font file (``.ttf``, ``.otf``, ``.ttc``) the charts and statements write
+  Chinese with (default: the first CJK font found under the usual font folders; without one they are in
+  English). A file named here that does not exist, or draws no Chinese, stops the start
 
 Every setting can also come from a TOML file named by ``P2PSTOCK_CONFIG`` (keys as the names above
 in lower case without the prefix: ``telegram_token = "…"``, ``web_port = 8443``); variables override it.
@@ -134,6 +137,19 @@ def _positive(value: str, name: str) -> int:
     return number
 
 
+def _optional_path(value: str | Path | None) -> Path | None:
+    """A path, or None for nothing (``""``)."""
+    return Path(value) if value else None
+
+
+def _existing_file(_settings: object, _attribute: object, path: Path | None) -> None:
+    if path is not None and not path.is_file():
+        raise InvalidInput(
+            f"P2PSTOCK_CJK_FONT names {path}, which is not a file: install a CJK font (the README says how)"
+            " and name its file, or leave the setting empty to search the usual font folders"
+        )
+
+
 def _names(value: str | Iterable[str]) -> tuple[str, ...]:
     """Names from ``"a, b"`` or an iterable of names: stripped, empty ones dropped, order kept."""
     items = value.split(",") if isinstance(value, str) else value
@@ -190,6 +206,8 @@ class Settings:
     audit_key: str = attrs.field(default="", repr=False)
     brand: str = attrs.field(default="p2pstock", validator=attrs.validators.min_len(1))
     sms_signature: str = ""
+    cjk_font: Path | None = attrs.field(default=None, converter=_optional_path, validator=_existing_file)
+    """The font file Chinese is drawn with (None: the first found on the machine)."""
 
     @property
     def effective_database_url(self) -> str:
@@ -300,4 +318,5 @@ _FIELDS: dict[str, Callable[[str, str], object]] = {
     "audit_key": lambda v, _n: v,
     "brand": lambda v, _n: v.strip(),
     "sms_signature": lambda v, _n: v.strip().removeprefix("【").removesuffix("】"),
+    "cjk_font": lambda v, _n: _optional_path(v.strip()),
 }

@@ -488,6 +488,12 @@ async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser,
     talk.print_bot(mark)  # the customer's fee digest
     await talk.command(li, "/statement")
     await talk.press(li, "sx:")
+    await talk.press(li, "sp:")  # the same period as a PDF statement
+    await talk.command(risk, "/admin")
+    await talk.press(risk, "a:menu:dashboard")  # today's figures, then their chart
+    await talk.press(risk, "a:menu:customers")
+    await talk.types(risk, "8000")  # the end of Li's phone number
+    await talk.press(risk, "a:cu_show:")
     await talk.press(li, "al:end:")
     await talk.press(li, "al:ask:")
     await talk.press(risk, "a:al_q:requests")

@@ -12,6 +12,8 @@ the second time.
 - lending: work out penalty interest on overdue installments up to the business date, collect what has
   fallen due from the borrowers' available balances, remind borrowers of installments due within three
   days, and tell borrowers and the full reviewers of installments still unpaid after their due date
+- lending: on the first run of a month, tell each investor once the summary of their holdings in the month
+  just ended (``MonthlySummaries.send_due``)
 - watch the trading calendar: a year it needs and nobody covers (this year; next year from 1 October) is
   told weekly to the administrators who keep it, a day the sources disagree about told once; both are
   printed every time
@@ -28,6 +30,7 @@ from p2pstock.bootstrap import App
 from p2pstock.core.allocation.calendar_watch import CalendarWatch, watch
 from p2pstock.core.dispatch import DispatchReport
 from p2pstock.core.errors import InvalidInput
+from p2pstock.core.lending.monthly_summary import MonthlySummaries
 
 
 @attrs.frozen
@@ -42,6 +45,7 @@ class JobsReport:
     loans_collected: int
     installments_overdue: int
     reminders: int
+    holdings_summaries: int
     calendar: CalendarWatch
     notifications: DispatchReport
 
@@ -58,6 +62,7 @@ class JobsReport:
             f"  loans that repaid from the wallet: {self.loans_collected}",
             f"  installments newly overdue (told): {self.installments_overdue}",
             f"  repayment reminders: {self.reminders}",
+            f"  investors told last month's holdings summary: {self.holdings_summaries}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
             *(f"  {line}" for line in self.calendar.lines()),
         ]
@@ -83,6 +88,7 @@ def run_jobs(app: App, business_date: date | None = None, *, deliver: bool = Tru
         loans_collected=_collect(app, day),
         installments_overdue=app.lending.tell_overdue(day),
         reminders=app.lending.remind(day),
+        holdings_summaries=MonthlySummaries(app.lending.desk).send_due(day),
         calendar=watch(app.office, app.trading_days.sources, today),
         notifications=app.dispatcher.dispatch_now() if deliver else DispatchReport(),
     )

@@ -35,7 +35,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from p2pstock.adapters.payments.sandbox import SandboxGateway
 from p2pstock.bootstrap import App
-from p2pstock.bots.telegram import BotServices, build_application
+from p2pstock.bots.telegram import BotServices, build_application, fonts
 from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.sender import TelegramSender
 from p2pstock.bots.web import BadUpdate, build_web_app
@@ -63,6 +63,7 @@ def telegram_bot(app: App, **options: Any) -> BotApplication:
     if not app.settings.telegram_token:
         raise InvalidInput("set P2PSTOCK_TELEGRAM_TOKEN to the token @BotFather gave the bot")
     options.setdefault("api_url", app.settings.telegram_api_url)
+    fonts.configure(app.settings.cjk_font)
     bot = build_application(
         BotServices.of(app, payments=app.payments), app.settings.telegram_token, **options
     )

@@ -60,6 +60,8 @@ LABELS = {
     "product.manage": "Products",
     "calendar.manage": "Trading calendar",
     "payment.resolve": "Mismatched payments",
+    "customer.view": "Customer look-up",
+    "dashboard.view": "Dashboard",
 }
 """Each permission's button label in English."""
 
@@ -109,7 +111,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         await bot.send(root.command("/admin"))
         await bot.send(root.presses("a:menu:roles"))
         await define(bot, root, "auditor", "audit.view", "kyc.review", "stats.view", "kyc.review")
-        assert keyboard(bot)[-8:] == [
+        assert keyboard(bot)[-10:] == [
             ("Capital", "a:rd_perm:capital.manage"),
             ("Roles", "a:rd_perm:role.manage"),
             ("✓ Statistics", "a:rd_perm:stats.view"),
@@ -117,6 +119,8 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
             ("Products", "a:rd_perm:product.manage"),
             ("Trading calendar", "a:rd_perm:calendar.manage"),
             ("Mismatched payments", "a:rd_perm:payment.resolve"),
+            ("Customer look-up", "a:rd_perm:customer.view"),
+            ("Dashboard", "a:rd_perm:dashboard.view"),
             ("✅ Done", "a:rd_done:auditor"),
         ]
         assert keyboard(bot)[0] == ("Identities", "a:rd_perm:kyc.review")  # ticked, then unticked
@@ -147,7 +151,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         *((LABELS[p.value], f"a:rd_perm:{p.value}") for p in Permission),
         ("✅ Done", "a:rd_done:auditor"),
     ]
-    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 8 + [1]
+    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 9 + [1]
     assert ask_description["text"] == ASK_DESCRIPTION
     assert button_data(ask_description) == ["a:rd_skip:auditor"]
     texts = bot.request.texts()
@@ -165,7 +169,12 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
     assert [b["text"] for b in buttons(roles_shown)][:2] == ["auditor", "finance"]
     first_menu, second_menu = (p for p in sent if p["text"] == "Administration (support-1):")
     assert "a:menu:audit" not in button_data(first_menu)
-    assert button_data(second_menu) == ["a:menu:approvals", "a:menu:audit", "a:menu:stats"]
+    assert button_data(second_menu) == [
+        "a:menu:approvals",
+        "a:menu:audit",
+        "a:menu:stats",
+        "a:menu:customers",
+    ]
     assert texts[-1].startswith("The audit trail is intact:")
     assert "Sorry, you are not allowed to do that." in texts  # the audit check before the approval
 
@@ -173,7 +182,8 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         "auditor": Role("auditor", frozenset({Permission.AUDIT_VIEW, Permission.STATS_VIEW}), DESCRIPTION)
     }
     assert staff_of(admins)["support-1"].roles == {"auditor", "support"}
-    assert admins.staff.permissions("support-1") == {Permission.AUDIT_VIEW, Permission.STATS_VIEW}
+    held = {Permission.AUDIT_VIEW, Permission.STATS_VIEW, Permission.CUSTOMER_VIEW}  # the support role's too
+    assert admins.staff.permissions("support-1") == held
 
 
 def test_a_default_or_malformed_name_is_asked_again(admins: App) -> None:

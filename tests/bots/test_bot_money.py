@@ -206,7 +206,15 @@ def test_a_balance_spent_after_the_confirmation_was_shown_is_refused_at_the_tap(
     assert str(app.wallets.balance(customer_of(app).id)) == "available ¥50.00, frozen ¥50.00"
 
 
-PERIODS_AND_EXPORT = ["st:0:month", "st:0:last", "sx:all"]
+PERIODS_KINDS_AND_FILES = [
+    "st:0:month",
+    "st:0:last",
+    "st:0:all:allocation",
+    "st:0:all:loan",
+    "st:0:all:cash",
+    "sx:all",
+    "sp:all",
+]
 
 
 def test_fund_activity_is_newest_first_paged_in_place_and_a_withdrawal_is_one_line(app: App) -> None:
@@ -220,10 +228,10 @@ def test_fund_activity_is_newest_first_paged_in_place_and_a_withdrawal_is_one_li
         )
         await bot.send(user.command("/statement"))
         first = bot.request.of("sendMessage")[-1]
-        assert button_data(first) == ["st:1", *PERIODS_AND_EXPORT]
+        assert button_data(first) == ["st:1", *PERIODS_KINDS_AND_FILES]
         await bot.send(user.presses("st:1"))
         second = bot.request.of("editMessageText")[-1]
-        assert button_data(second) == ["st:0", *PERIODS_AND_EXPORT]
+        assert button_data(second) == ["st:0", *PERIODS_KINDS_AND_FILES]
         await bot.send(user.presses("st:0"))
         assert bot.request.of("editMessageText")[-1]["text"] == first["text"]
         await bot.send(user.presses("st:2"))

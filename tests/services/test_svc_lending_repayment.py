@@ -426,3 +426,14 @@ def test_a_long_request_id_names_a_payment_as_well_as_a_short_one(app: App, cloc
     app.lending.repay(loan.id, customer_id="bella", request_id=request_id)
     app.lending.repay(loan.id, customer_id="bella", request_id=request_id)
     assert app.lending.get(loan.id).payments == 1
+
+
+def test_the_dashboard_counts_a_repaying_loan_in_the_bucket_of_its_oldest_unpaid_installment(
+    app: App, clock: ManualClock
+) -> None:
+    disbursed(app)
+    assert app.dashboard.figures(by="risk-1").buckets["current"] == 1
+    freeze_bella(app, available(app, "bella"))
+    move_to(clock, date(2026, 5, 3), 12)  # the first installment 32 days late
+
+    assert app.dashboard.figures(by="risk-1").buckets == {"current": 0, "M1": 0, "M2": 1, "M3": 0, "M3+": 0}

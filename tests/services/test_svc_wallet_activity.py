@@ -1,6 +1,6 @@
 """A wallet's activity as its customer reads it: newest first, one line per movement — a withdrawal is one
 line whose state changes (frozen, then paid out or returned), not a freeze and a debit — paged with a
-cursor and cut to a period."""
+cursor, cut to a period and narrowed to one kind of business."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.ledger import chart, codes
-from p2pstock.core.ledger.activity import Outcome
+from p2pstock.core.ledger.activity import Outcome, page_of_kind
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import CNY, Money
@@ -117,3 +117,73 @@ def test_the_lines_add_up_to_what_the_wallet_can_spend(alice: Wallets, ledger: L
     changes = [m.change for m in ledger.activity(ALICE, limit=100).movements]
 
     assert sum(changes) == ledger.account(ALICE).balances.available
+
+
+# -- one kind of business ---------------------------------------------------------------------------------
+
+PAGE = 2
+
+
+def holds(ledger: Ledger, code: str, count: int, first: int = 0) -> list[str]:
+    """``count`` holds of ¥1 on alice's wallet under ``code``, in one batch: their transfer ids."""
+    ledger.create_accounts([chart.withdrawals_in_transit("CNY")])
+    ids = [f"{code}-{n}" for n in range(first, first + count)]
+    made = [Transfer.pending(i, debit=ALICE, credit=TRANSIT, amount=100, code=code) for i in ids]
+    assert all(o.ok for o in ledger.create_transfers(made))
+    return ids
+
+
+def pages_of(ledger: Ledger, kind: str) -> list[list[str]]:
+    """Every page of alice's movements of ``kind``, newest first, as their transfers' ids."""
+    pages, before = [], None
+    while True:
+        page = page_of_kind(
+            lambda older, size: ledger.activity(ALICE, before=older, limit=size),
+            kind,
+            before=before,
+            limit=PAGE,
+        )
+        pages.append([m.transfer_id for m in page.movements])
+        if page.next_before is None:
+            return pages
+        before = page.next_before
+
+
+@pytest.mark.parametrize(
+    ("count", "pages"),
+    [(0, [[]]), (1, [[0]]), (PAGE, [[1, 0]]), (PAGE + 1, [[2, 1], [0]])],
+    ids=["none", "one", "a page", "a page and one"],
+)
+def test_the_lines_of_one_kind_are_paged_newest_first(
+    alice: Wallets, ledger: Ledger, count: int, pages: list[list[int]]
+) -> None:
+    ids = holds(ledger, codes.ALLOCATION_DEPOSIT, count)
+
+    assert pages_of(ledger, "allocation") == [[ids[n] for n in page] for page in pages]
+
+
+def test_a_kind_is_found_however_many_lines_of_other_kinds_lie_between(
+    alice: Wallets, ledger: Ledger
+) -> None:
+    older = holds(ledger, codes.ALLOCATION_FEE, 3)
+    holds(ledger, codes.LOAN_INVESTMENT, 250)  # more than one read's worth
+    newer = holds(ledger, codes.ALLOCATION_RISK_FUND, 1)
+
+    assert pages_of(ledger, "allocation") == [[newer[0], older[2]], [older[1], older[0]]]
+    assert len(pages_of(ledger, "loan")) == 125
+
+
+def test_deposits_and_withdrawals_are_one_kind(alice: Wallets, ledger: Ledger) -> None:
+    alice.request_withdrawal("alice", request_id="w1", amount=cny(10))
+    holds(ledger, codes.LOAN_INVESTMENT, 3)
+
+    [cash] = pages_of(ledger, "cash")
+
+    assert cash == ["withdrawal:w1", "deposit:alipay:tx-seed"]
+
+
+def test_every_kind_together_is_every_line(alice: Wallets, ledger: Ledger) -> None:
+    holds(ledger, codes.LOAN_INVESTMENT, 3)
+
+    every = [line for page in pages_of(ledger, "") for line in page]
+    assert every == [m.transfer_id for m in ledger.activity(ALICE).movements]

@@ -33,11 +33,20 @@ ALL = {
     "product.manage",
     "calendar.manage",
     "payment.resolve",
+    "customer.view",
+    "dashboard.view",
 }
 
 EXPECTED: dict[str, set[str]] = {
     "super_admin": set(ALL),
-    "reviewer": {"kyc.review", "document.review", "allocation.review", "loan.review", "stats.view"},
+    "reviewer": {
+        "kyc.review",
+        "document.review",
+        "allocation.review",
+        "loan.review",
+        "stats.view",
+        "customer.view",
+    },
     "risk_officer": {
         "allocation.daily_status",
         "allocation.settle",
@@ -45,6 +54,8 @@ EXPECTED: dict[str, set[str]] = {
         "stats.view",
         "audit.view",
         "calendar.manage",
+        "customer.view",
+        "dashboard.view",
     },
     "finance": {
         "withdrawal.approve",
@@ -53,8 +64,9 @@ EXPECTED: dict[str, set[str]] = {
         "stats.view",
         "audit.view",
         "payment.resolve",
+        "customer.view",
     },
-    "support": {"stats.view"},
+    "support": {"stats.view", "customer.view"},
     "customer": set(),
     "inactive_super_admin": set(),
 }

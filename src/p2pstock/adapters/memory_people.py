@@ -14,7 +14,7 @@ from p2pstock.core.audit import AuditRecord, ChainHead
 from p2pstock.core.errors import NotFound, TransientConflict
 from p2pstock.core.notifications import Channel, DeliveryStatus, Notification
 from p2pstock.core.payments import OrderStatus, PaymentOrder
-from p2pstock.core.people.customers import Customer
+from p2pstock.core.people.customers import Customer, phone_tail
 from p2pstock.core.people.documents import CustomerDocument, ReviewStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest, ApprovalStatus
 from p2pstock.core.people.permissions import Administrator, Role
@@ -61,6 +61,15 @@ class MemoryCustomers:
 
     def by_phone(self, phone: str) -> Customer | None:
         return self._first(lambda c: c.phone == phone) if phone else None
+
+    def search(self, words: str, limit: int) -> list[Customer]:
+        tail = words if phone_tail(words) else None
+        found = [
+            c
+            for c in self._rows.values()
+            if c.id == words or words in c.real_name or (tail is not None and c.phone.endswith(tail))
+        ]
+        return sorted(found, key=lambda c: (c.created_at, c.id))[:limit]
 
     def add(self, customer: Customer) -> None:
         if customer.id in self._rows:

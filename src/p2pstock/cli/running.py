@@ -1,4 +1,4 @@
-"""The running platform: ``p2pstock demo``, ``bot``, ``serve`` and ``jobs run``."""
+"""The running platform: ``p2pstock demo``, ``bot``, ``serve``, ``jobs run`` and ``jobs holdings``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from p2pstock.config import Settings
 from p2pstock.conversation_demo import LANGUAGES, run_conversation_demo
 from p2pstock.core.errors import P2PStockError
 from p2pstock.core.leases import Leases
+from p2pstock.core.lending.monthly_summary import MonthlySummaries
 from p2pstock.demo import run_demo
 from p2pstock.jobs import run_jobs
 
@@ -46,6 +47,11 @@ def register(commands: Commands) -> None:
     run = jobs.add_parser("run", help="run the scheduled work for a business date (safe to repeat)")
     run.add_argument("--date", type=_business_date, default=None, help="YYYY-MM-DD (default: today)")
     run.set_defaults(run=lambda args: on_app(lambda app: _jobs(app, args.date)))
+    holdings = jobs.add_parser(
+        "holdings", help="tell investors the summary of their holdings in an ended month (each once)"
+    )
+    holdings.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    holdings.set_defaults(run=lambda args: on_app(lambda app: _holdings(app, args.month)))
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -80,6 +86,20 @@ def _business_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text!r}") from None
+
+
+def _holdings(app: App, month: date) -> int:
+    """The month's summaries by hand (a month the jobs missed): investors already told are not told again."""
+    told = MonthlySummaries(app.lending.desk).send(month)
+    print(f"investors told the holdings summary of {month:%Y-%m}: {told}")
+    return 0
 
 
 def _jobs(app: App, day: date | None) -> int:

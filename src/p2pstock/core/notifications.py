@@ -303,6 +303,64 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Allocation {id} is settled; {payout} was paid to your wallet.",
             }
         ),
+        "loan.summary": MappingProxyType(
+            {"zh": "出借月报（{count} 行）{part}：", "en": "Your lending summary ({count} lines){part}:"}
+        ),
+        "loan.summary_total": MappingProxyType(
+            {
+                "zh": (
+                    "{first} 至 {last}：共回款 {received}（本金 {principal}，利息 {interest}，"
+                    "罚息 {penalty}；已扣平台服务费 {fee}）；{last} 待收本金 {outstanding}；"
+                    "{next_month} 预计回款 {expected}"
+                ),
+                "en": (
+                    "{first} to {last}: {received} received in all (principal {principal}, interest "
+                    "{interest}, penalty interest {penalty}; after the platform's fee of {fee}); principal "
+                    "outstanding on {last}: {outstanding}; expected in {next_month}: {expected}"
+                ),
+            }
+        ),
+        "loan.summary_holding": MappingProxyType(
+            {
+                "zh": (
+                    "借款 {id}：投资 {invested}，回款 {received}（本金 {principal}，利息 {interest}，"
+                    "罚息 {penalty}；已扣平台服务费 {fee}），待收本金 {outstanding}，"
+                    "下期 {due} 预计回款 {amount}"
+                ),
+                "en": (
+                    "loan {id}: {invested} invested, {received} received (principal {principal}, interest "
+                    "{interest}, penalty interest {penalty}; after the platform's fee of {fee}), principal "
+                    "outstanding {outstanding}, next {amount} due {due}"
+                ),
+            }
+        ),
+        "loan.summary_overdue": MappingProxyType(
+            {
+                "zh": (
+                    "借款 {id}：投资 {invested}，回款 {received}（本金 {principal}，利息 {interest}，"
+                    "罚息 {penalty}；已扣平台服务费 {fee}），待收本金 {outstanding}，{due} 到期的 {amount} "
+                    "已逾期 {days} 天（{bucket}）"
+                ),
+                "en": (
+                    "loan {id}: {invested} invested, {received} received (principal {principal}, interest "
+                    "{interest}, penalty interest {penalty}; after the platform's fee of {fee}), principal "
+                    "outstanding {outstanding}, {amount} due {due} overdue {days} days ({bucket})"
+                ),
+            }
+        ),
+        "loan.summary_repaid": MappingProxyType(
+            {
+                "zh": (
+                    "借款 {id}：投资 {invested}，回款 {received}（本金 {principal}，利息 {interest}，"
+                    "罚息 {penalty}；已扣平台服务费 {fee}），已全部回款"
+                ),
+                "en": (
+                    "loan {id}: {invested} invested, {received} received (principal {principal}, interest "
+                    "{interest}, penalty interest {penalty}; after the platform's fee of {fee}), repaid in "
+                    "full"
+                ),
+            }
+        ),
         **LOAN_TEMPLATES,
         **CALENDAR_TEMPLATES,
         **PAYMENT_TEMPLATES,

@@ -7,7 +7,7 @@ from typing import Any
 from p2pstock.adapters.sql.repository import Row, SqlRepository, split_list
 from p2pstock.core import trusted
 from p2pstock.core.clock import from_micros, to_micros
-from p2pstock.core.people.customers import Customer, KycStatus
+from p2pstock.core.people.customers import Customer, KycStatus, phone_tail
 from p2pstock.core.people.documents import ContentType, CustomerDocument, DocumentKind, ReviewStatus
 from p2pstock.core.people.phone_codes import CodeChallenge, PhoneCodes
 from p2pstock.core.people.resident_id import ResidentId
@@ -28,6 +28,10 @@ _SAVE_CUSTOMER = (
     "created_at = :created_at WHERE id = :id"
 )
 _CUSTOMERS_IN_STATUS = f"{_SELECT_CUSTOMER} WHERE status = :status ORDER BY created_at, id LIMIT :limit"
+_SEARCH_CUSTOMERS = (
+    f"{_SELECT_CUSTOMER} WHERE id = :words OR real_name LIKE :inside ESCAPE '!' OR phone LIKE :tail ESCAPE '!' "
+    "ORDER BY created_at, id LIMIT :limit"
+)
 
 
 class SqlCustomers(SqlRepository):
@@ -58,6 +62,12 @@ class SqlCustomers(SqlRepository):
     def in_status(self, status: str, limit: int) -> list[Customer]:
         rows = self._rows(_CUSTOMERS_IN_STATUS, {"status": str(status), "limit": limit})
         return [customer_of(row) for row in rows]
+
+    def search(self, words: str, limit: int) -> list[Customer]:
+        escaped = words.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        tail = f"%{escaped}" if phone_tail(words) else None  # LIKE NULL matches nothing
+        params = {"words": words, "inside": f"%{escaped}%", "tail": tail, "limit": limit}
+        return [customer_of(row) for row in self._rows(_SEARCH_CUSTOMERS, params)]
 
     def count_by_status(self) -> dict[str, int]:
         rows = self._rows("SELECT status, count(*) FROM customer GROUP BY status", {})

@@ -28,6 +28,8 @@ from telegram.warnings import PTBUserWarning
 from p2pstock.bots.telegram import (
     admin_calendar,
     admin_capital,
+    admin_customers,
+    admin_dashboard,
     admin_products,
     admin_review,
     allocation_admin,
@@ -78,6 +80,8 @@ MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
     "approvals": (None, admin_review.show_approvals),
     "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
     "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
+    "dashboard": (Permission.DASHBOARD_VIEW, admin_dashboard.show_dashboard),
+    "customers": (Permission.CUSTOMER_VIEW, admin_customers.ask_search),
     "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
 }
 """Menu entry → the permission that makes its button worth showing, or any one of a set (core checks
@@ -85,6 +89,7 @@ again on use), and what it shows."""
 
 DESKS = (
     admin_review.DESK,
+    admin_customers.DESK,
     payments_admin.DESK,
     allocation_admin.DESK,
     lending_admin.DESK,

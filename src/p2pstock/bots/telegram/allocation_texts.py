@@ -215,6 +215,8 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.chart.warning": both("警戒线", "Warning line"),
         "alloc.chart.liquidation": both("平仓线", "Liquidation line"),
         "alloc.chart.no_data": both("暂无每日状态", "No daily status yet"),
+        "alloc.chart.baseline": both("起始资金", "Starting capital"),
+        "alloc.chart.pnl": both("累计盈亏", "Profit/loss"),
         "alloc.chart.caption": both(
             "配资 {id}：总资产走势（{days} 个交易日），警戒线 {warning}，平仓线 {liquidation}",
             "Allocation {id}: total assets over {days} trading day(s), warning line {warning},"

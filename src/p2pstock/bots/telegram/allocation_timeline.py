@@ -57,8 +57,9 @@ class Audience:
 
 
 async def draw_chart(update: Update, context: BotContext, press: Press) -> object:
-    """A PNG of total assets per trading day (the latest revision of each) against the lines, captioned
-    with the audience's text (it may show the id, sub-account, days and both lines)."""
+    """A PNG of total assets per trading day (the latest revision of each) against the lines and the
+    starting capital (B and the customer's stake, as the daily report counts profit), captioned with the
+    audience's text (it may show the id, sub-account, days and both lines)."""
     audience, lang = audience_of(press), press.lang
     timeline = await read_timeline(update, context, press)
     a = timeline.allocation
@@ -68,7 +69,12 @@ async def draw_chart(update: Update, context: BotContext, press: Press) -> objec
         return await ended(update, context, text("alloc.chart.no_lines", lang))
     points = charts.daily_points(timeline.statuses)
     title, labels = chart_words(a.id, lang)
-    drawn = partial(charts.render_chart, warning_line=a.warning_line, liquidation_line=a.liquidation_line)
+    drawn = partial(
+        charts.render_chart,
+        warning_line=a.warning_line,
+        liquidation_line=a.liquidation_line,
+        baseline=a.allocated + a.stake,
+    )
     picture = await call(drawn, points, title=title, labels=labels)
     lines = {"warning": Money(a.warning_line), "liquidation": Money(a.liquidation_line)}
     said = text(audience.caption, lang, id=a.id, sub_account=a.sub_account or "—", days=len(points), **lines)
@@ -118,14 +124,18 @@ def audience_of(press: Press) -> Audience:
     return CUSTOMER if isinstance(press.by, Customer) else STAFF
 
 
+CHART_WORDS = ("assets", "warning", "liquidation", "no_data", "baseline", "pnl")
+"""The chart's labels, each the text ``alloc.chart.<name>``."""
+
+
 def chart_words(allocation_id: str, lang: str) -> tuple[str, charts.ChartLabels]:
     """The chart's title and labels in ``lang`` when the chart's font can draw them (a machine without a
-    CJK font would draw Chinese as "?"), else in English."""
+    CJK font would draw Chinese as "?"), else in English; a gain is red in a Chinese chart."""
     for tongue in (lang, "en"):
-        names = ("assets", "warning", "liquidation", "no_data")
-        labels = charts.ChartLabels(**{name: text(f"alloc.chart.{name}", tongue) for name in names})
+        words = {name: text(f"alloc.chart.{name}", tongue) for name in CHART_WORDS}
+        labels = charts.ChartLabels(**words, gains_in_red=tongue == "zh")
         title = text("alloc.chart.title", tongue, id=allocation_id)
-        if all(charts.draws(word) for word in (title, *attrs.astuple(labels))):
+        if all(charts.draws(word) for word in (title, *labels.words())):
             break
     return title, labels
 

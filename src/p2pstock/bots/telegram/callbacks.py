@@ -11,7 +11,9 @@ only names which of the user's own pending steps it confirms.
     m:<item>                 a main-menu item (MENU_ITEMS)
     lang:<zh|en>             choose a language
     doc:<kind>               choose the kind of document to upload (DocumentKind)
-    st:<page>                a page of fund activity (0–9999)
+    st:<page>[:<period>]     a page of fund activity (0–9999), of a period (month, last)
+    st:<page>:<period>:<kind>   … of one kind of business (the period: all, month or last; KINDS)
+    sx:<period>[:<kind>]     the fund activity of a period (all, month, last) as a CSV file; sp: as a PDF
     wd:<y|n>:<token>         confirm or cancel the pending withdrawal named by ``token``
     al:<verb>:<subject>      a customer's allocation buttons (allocation_customer.py; ALLOCATION_VERBS)
     ln:<verb>:<subject>      a customer's lending buttons (lending_customer.py; LENDING_VERBS)
@@ -25,6 +27,7 @@ from collections.abc import Callable
 
 import attrs
 
+from p2pstock.core.ledger.activity import KINDS
 from p2pstock.core.people.documents import DocumentKind
 from p2pstock.core.people.permissions import Permission
 
@@ -41,7 +44,10 @@ MENU_ROWS = (
     ("loans", "language"),
 )
 """The main menu's items, in the rows it shows them in."""
-MENU_ITEMS = (*(item for row in MENU_ROWS for item in row), "report", "report_on", "report_off")
+MENU_ITEMS = (
+    *(item for row in MENU_ROWS for item in row),
+    *("report", "report_on", "report_off", "holdings", "holdings_on", "holdings_off"),
+)
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
 _MESSAGE_ID = r"([1-9][0-9]{0,14})"
@@ -67,8 +73,10 @@ class StatementPage:
     page: int
     period: str = ""
     """``""`` (everything), ``month`` or ``last`` (month)."""
-    export: bool = False
-    """The period as a CSV file, not a page."""
+    export: str = ""
+    """``csv`` or ``pdf``: the period as a file of that format, not a page."""
+    kind: str = ""
+    """``""`` (every movement) or one kind of business (a key of ``core.ledger.activity.KINDS``)."""
 
 
 @attrs.frozen
@@ -117,8 +125,12 @@ Callback = (
 _MENU = re.compile(f"m:({'|'.join(MENU_ITEMS)})")
 _LANGUAGE = re.compile(r"lang:(zh|en)")
 _DOCUMENT = re.compile(f"doc:({'|'.join(kind.value for kind in DocumentKind)})")
+EXPORTS = {"sx": "csv", "sp": "pdf"}
+"""A fund activity file's button prefix → its format."""
+_KIND = f"({'|'.join(KINDS)})"
 _STATEMENT = re.compile(f"st:{_NUMBER}(?::(month|last))?")
-_EXPORT = re.compile("sx:(all|month|last)")
+_STATEMENT_OF_KIND = re.compile(f"st:{_NUMBER}:(all|month|last):{_KIND}")
+_EXPORT = re.compile(f"(sx|sp):(all|month|last)(?::{_KIND})?")
 _WITHDRAWAL = re.compile(f"wd:(y|n):{_MESSAGE_ID}")
 ADMIN_QUEUES = (
     "documents",
@@ -134,6 +146,8 @@ ADMIN_QUEUES = (
     "capital",
     "calendar",
     "payments",
+    "dashboard",
+    "customers",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
@@ -199,6 +213,7 @@ ADMIN_VERBS = {
     "rd_skip": _ROLE_NAME,  # subject: the name of the role being defined, without a description
     "al_q": f"({'|'.join(ALLOCATION_QUEUES)}){_PAGE}",  # subject: a list of allocations[@page]
     "al_show": _ADMIN_ID,  # subject: an allocation id
+    "cu_show": _ADMIN_ID,  # subject: a customer id, whose page to show
     "al_call": f"(confirmed|no_answer|declined):{_ADMIN_ID}",  # subject: <call outcome>:<allocation id>
     "al_ok": _ADMIN_ID,  # confirm the allocation
     "al_no": _ADMIN_ID,  # reject the allocation (a reason is asked for)
@@ -235,6 +250,11 @@ _ADMIN = re.compile(f"a:({'|'.join(ADMIN_VERBS)}):({_ADMIN_ID})")
 _ADMIN_SUBJECTS = {verb: re.compile(shape) for verb, shape in ADMIN_VERBS.items()}
 
 
+def _period(written: str) -> str:
+    """A period as ``StatementPage`` holds it: ``all`` is ``""``."""
+    return "" if written == "all" else written
+
+
 def role_and_admin(subject: str) -> tuple[str, str]:
     """The role name and the administrator id an ``ro_set`` subject names."""
     role, admin_id = subject.split(":", 1)
@@ -253,8 +273,10 @@ def parse(data: object) -> Callback | None:
         return ChooseDocument(DocumentKind(match[1]))
     if match := _STATEMENT.fullmatch(data):
         return StatementPage(int(match[1]), match[2] or "")
+    if match := _STATEMENT_OF_KIND.fullmatch(data):
+        return StatementPage(int(match[1]), _period(match[2]), kind=match[3])
     if match := _EXPORT.fullmatch(data):
-        return StatementPage(0, "" if match[1] == "all" else match[1], export=True)
+        return StatementPage(0, _period(match[2]), export=EXPORTS[match[1]], kind=match[3] or "")
     if match := _WITHDRAWAL.fullmatch(data):
         return WithdrawalAnswer(match[1] == "y", int(match[2]))
     if match := _ALLOCATION.fullmatch(data):
@@ -276,8 +298,11 @@ def write(callback: Callback) -> str:
             data = f"lang:{language}"
         case ChooseDocument(kind):
             data = f"doc:{kind.value}"
-        case StatementPage(_, period, True):
-            data = f"sx:{period or 'all'}"
+        case StatementPage(_, period, "csv" | "pdf" as export, kind):
+            prefix = next(prefix for prefix, name in EXPORTS.items() if name == export)
+            data = f"{prefix}:{period or 'all'}{f':{kind}' if kind else ''}"
+        case StatementPage(page, period, _, kind) if kind:
+            data = f"st:{page}:{period or 'all'}:{kind}"
         case StatementPage(page, period):
             data = f"st:{page}:{period}" if period else f"st:{page}"
         case WithdrawalAnswer(confirm, token):

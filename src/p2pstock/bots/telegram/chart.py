@@ -1,66 +1,84 @@
-"""The PNG chart of a stock fund allocation's total assets against its warning and liquidation lines.
+"""The PNG chart of a stock fund allocation's total assets against its lines.
 
-The Telegram bot sends it to a customer or an administrator on request. ``render_chart`` is a pure
-function of its arguments: the same points, lines, title and labels give the same bytes on the same
-machine. Money stays in integer minor units (fen) throughout; only pixel geometry uses floats, and the
-y-axis shows whole yuan (``¥1,050,000``). Trading days are spaced evenly, so weekends and holidays leave
-no gaps; at most the last ``MAX_POINTS`` days are drawn.
+The Telegram bot sends it to a customer or an administrator on request. What it shows:
 
-Fonts: Chinese text needs a CJK-capable TrueType font. The first use looks for one under the usual font
-folders (Noto Sans CJK, Source Han Sans, WenQuanYi, Droid Sans Fallback, AR PL, ...) and remembers the
-answer. Without one it takes a common Latin font that has ``¥`` (DejaVu Sans, Liberation Sans, ...) and,
-failing that, Pillow's default font. Characters the chosen font cannot draw are shown as ``?`` (``¥`` as
-``CNY``), so a Chinese title never makes the chart fail.
+- the total assets of each trading day (the latest point ringed, its value tagged on the right);
+- the starting capital (B + the customer's stake, what the daily report measures profit against) as a
+  dashed baseline, and the profit or loss of the latest day against it in a corner (``+¥12,000`` /
+  ``-¥3,500.50``), coloured by its sign — red up and green down in Chinese, as Chinese quotes are, and
+  the other way round in English;
+- the warning and liquidation lines, dashed, each with its value tagged on the right, the zone below the
+  warning line shaded light orange and the zone below the liquidation line a stronger red;
+- the trading days on the date axis, the first one shown with its year (and the first of each new year),
+  and the period under the title;
+- a single day as a bar from the starting capital to that day's assets, its value written by it.
+
+``plan_chart`` is a pure function of its arguments that answers what is drawn (``drawing.Plan``, every
+element with its role: "baseline", "warning", "liquidation", "last", "pnl", "date", ...); ``render_chart``
+paints that plan. Money stays in integer minor units (fen) until it is written as text: whole yuan where
+the fen are nought (``¥1,050,000``), else to the fen. Only pixel geometry uses floats. Trading days are
+spaced evenly, so weekends and holidays leave no gaps; at most the last ``MAX_POINTS`` days are drawn.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import functools
-import io
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Literal, TypeAlias
 
 import attrs
-from PIL import Image, ImageDraw, ImageFont
 
+from p2pstock.bots.telegram.drawing import (
+    AXIS,
+    GRID,
+    MUTED,
+    TEXT,
+    WHITE,
+    Area,
+    Colour,
+    Dot,
+    Element,
+    Plan,
+    Stroke,
+    Words,
+    draws,
+    paint,
+    text_width,
+)
 from p2pstock.core.allocation.statuses import DailyStatus
 from p2pstock.core.errors import InvalidInput
-from p2pstock.core.money import Money
+from p2pstock.core.money import format_minor
+
+__all__ = [
+    "ChartLabels",
+    "ChartPoint",
+    "amount_text",
+    "daily_points",
+    "date_labels",
+    "draws",
+    "plan_chart",
+    "pnl_colour",
+    "render_chart",
+]
 
 WIDTH, HEIGHT = 800, 480
+"""The canvas in logical pixels (``drawing.SCALE`` times that painted)."""
 MAX_POINTS = 400
 
-Colour: TypeAlias = tuple[int, int, int]
 ASSETS_COLOUR: Colour = (31, 119, 180)  # blue
-WARNING_COLOUR: Colour = (255, 127, 14)  # orange
+BASELINE_COLOUR: Colour = (84, 98, 114)  # slate
+WARNING_COLOUR: Colour = (240, 128, 16)  # orange
 LIQUIDATION_COLOUR: Colour = (214, 39, 40)  # red
-_BACKGROUND: Colour = (255, 255, 255)
-_TEXT: Colour = (33, 33, 33)
-_AXIS: Colour = (120, 120, 120)
-_GRID: Colour = (228, 228, 228)
+WARNING_ZONE: Colour = (255, 241, 224)  # light orange
+LIQUIDATION_ZONE: Colour = (252, 222, 222)  # light red
+RED: Colour = (214, 39, 40)
+GREEN: Colour = (22, 140, 72)
 
+MARKED_POINTS = 60
+"""Up to this many days each day has a marker; beyond, the markers would merge into a thick line."""
 _MAX_DATE_LABELS = 8
-_MAX_MARKED_POINTS = 100  # beyond this the markers would merge into a thick line
-_MARKER_RADIUS = 3.5
-_SWATCH = 28
-
-_Font: TypeAlias = ImageFont.FreeTypeFont | ImageFont.ImageFont
-_Align: TypeAlias = Literal["left", "centre", "right"]
-
-_FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts", "/System/Library/Fonts", "/Library/Fonts")
-_FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
-_CJK_HINTS = (
-    "notosanscjk", "notosanssc", "sourcehansans", "wqy", "droidsansfallback", "notoserifcjk",
-    "uming", "ukai", "pingfang", "hiragino", "stheiti", "simhei", "msyh",
-)  # fmt: skip
-_LATIN_NAMES = ("dejavusans.ttf", "liberationsans-regular.ttf", "notosans-regular.ttf", "arial.ttf")
-_MISSING_GLYPH = "\uffff"  # a noncharacter: every font draws it with its "missing glyph" box
-_SUBSTITUTES = {"¥": "CNY "}
+_TAG_SIZE, _TAG_HEIGHT, _TAG_PAD = 11, 18.0, 6.0
+_BAR_HALF_WIDTH = 26.0
 
 
 @attrs.frozen
@@ -73,12 +91,28 @@ class ChartPoint:
 
 @attrs.frozen
 class ChartLabels:
-    """The words on the chart, in the reader's language."""
+    """The words on the chart in the reader's language, and how that language colours a gain."""
 
     assets: str = "Total assets"
     warning: str = "Warning line"
     liquidation: str = "Liquidation line"
     no_data: str = "No daily status yet"
+    baseline: str = "Starting capital"
+    pnl: str = "Profit/loss"
+    gains_in_red: bool = False
+    """Chinese quotes show a gain in red and a loss in green; English ones the other way round."""
+
+    def words(self) -> tuple[str, ...]:
+        return (self.assets, self.warning, self.liquidation, self.no_data, self.baseline, self.pnl)
+
+
+@attrs.frozen
+class _Level:
+    """A horizontal line across the plot: its role, amount and colour."""
+
+    role: str
+    amount: int
+    colour: Colour
 
 
 @attrs.frozen
@@ -87,10 +121,10 @@ class _Frame:
 
     low: int
     high: int
-    left: int = 100
-    top: int = 48
-    right: int = WIDTH - 24
-    bottom: int = HEIGHT - 72
+    left: float
+    right: float
+    top: float = 76
+    bottom: float = HEIGHT - 64
 
     def y(self, minor: int) -> float:
         share = (minor - self.low) / (self.high - self.low)
@@ -108,44 +142,71 @@ def render_chart(
     *,
     warning_line: int,
     liquidation_line: int,
+    baseline: int | None = None,
     title: str,
     labels: ChartLabels | None = None,
 ) -> bytes:
-    """PNG bytes."""
-    _check(points, warning_line, liquidation_line)
+    """PNG bytes of ``plan_chart``."""
+    plan = plan_chart(
+        points,
+        warning_line=warning_line,
+        liquidation_line=liquidation_line,
+        baseline=baseline,
+        title=title,
+        labels=labels,
+    )
+    return paint(plan)
+
+
+def plan_chart(
+    points: Sequence[ChartPoint],
+    *,
+    warning_line: int,
+    liquidation_line: int,
+    baseline: int | None = None,
+    title: str,
+    labels: ChartLabels | None = None,
+) -> Plan:
+    """What the chart of ``points`` (oldest first) draws, against the lines and the starting capital
+    ``baseline`` (minor units; none: no baseline and no profit or loss)."""
+    _check(points, warning_line, liquidation_line, baseline)
     kept = points[-MAX_POINTS:]
-    texts = labels or ChartLabels()
+    words = labels or ChartLabels()
+    levels = _levels(warning_line, liquidation_line, baseline)
     values = [point.total_assets for point in kept]
-    ticks = _axis_ticks(min([*values, liquidation_line]), max([*values, warning_line]))
-    frame = _Frame(low=ticks[0], high=ticks[-1])
-    image = Image.new("RGB", (WIDTH, HEIGHT), _BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    _draw_axes(draw, frame, ticks, [point.day for point in kept])
-    _dashed(draw, frame.left, frame.right, frame.y(liquidation_line), LIQUIDATION_COLOUR)
-    _dashed(draw, frame.left, frame.right, frame.y(warning_line), WARNING_COLOUR)
-    if values:
-        _draw_assets(draw, frame, values)
-    else:
-        _text(draw, (frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2, texts.no_data, size=16)
-    _text(draw, WIDTH / 2, 22, title, size=18)
-    _draw_legend(draw, texts)
-    return _png(image)
+    amounts = [*values, *(level.amount for level in levels)]
+    ticks = _axis_ticks(min(amounts), max(amounts))
+    tags = [*levels, *([_Level("last", values[-1], ASSETS_COLOUR)] if values else [])]
+    frame = _frame(ticks, tags)
+    elements = [
+        *_zones(frame, warning_line, liquidation_line),
+        *_grid(frame, ticks),
+        *_date_axis(frame, [point.day for point in kept]),
+        *(_level_line(frame, level) for level in levels),
+        *_assets(frame, values, baseline, words),
+        *_tags(frame, tags),
+        *_header(title, kept, baseline, words),
+        *_legend(words, has_baseline=baseline is not None),
+    ]
+    return Plan(WIDTH, HEIGHT, tuple(elements))
 
 
-def _check(points: Sequence[ChartPoint], warning_line: int, liquidation_line: int) -> None:
-    if warning_line < 0 or liquidation_line < 0:
+def _check(
+    points: Sequence[ChartPoint], warning_line: int, liquidation_line: int, baseline: int | None
+) -> None:
+    if min(warning_line, liquidation_line, 0 if baseline is None else baseline) < 0:
+        shown = ", ".join(format_minor(amount) for amount in (warning_line, liquidation_line, baseline or 0))
         raise InvalidInput(
-            f"the warning and liquidation lines must not be negative, got {_money(warning_line)} "
-            f"and {_money(liquidation_line)}"
+            f"the warning and liquidation lines and the starting capital must not be negative, got {shown}"
         )
     if liquidation_line > warning_line:
         raise InvalidInput(
-            f"the liquidation line ({_money(liquidation_line)}) must not be above the warning line "
-            f"({_money(warning_line)})"
+            f"the liquidation line ({format_minor(liquidation_line)}) must not be above the warning line "
+            f"({format_minor(warning_line)})"
         )
     for point in points:
         if point.total_assets < 0:
-            shown = _money(point.total_assets)
+            shown = format_minor(point.total_assets)
             raise InvalidInput(f"total assets on {point.day} must not be negative, got {shown}")
     for earlier, later in itertools.pairwise(points):
         if later.day <= earlier.day:
@@ -154,8 +215,25 @@ def _check(points: Sequence[ChartPoint], warning_line: int, liquidation_line: in
             )
 
 
-def _money(minor: int) -> str:
-    return Money.of_minor(minor).format()
+def amount_text(minor: int, *, signed: bool = False) -> str:
+    """``¥1,050,000`` when the fen are nought, else ``¥1,050,000.50``; ``signed`` puts + before a gain."""
+    return format_minor(minor, signed=signed).removesuffix(".00")
+
+
+def _levels(warning_line: int, liquidation_line: int, baseline: int | None) -> list[_Level]:
+    levels = [_Level("baseline", baseline, BASELINE_COLOUR)] if baseline is not None else []
+    return [
+        *levels,
+        _Level("warning", warning_line, WARNING_COLOUR),
+        _Level("liquidation", liquidation_line, LIQUIDATION_COLOUR),
+    ]
+
+
+def _frame(ticks: list[int], tags: list[_Level]) -> _Frame:
+    """The plot between the tick labels on the left and the value tags on the right."""
+    widest_tick = max(text_width(_tick_text(tick), 11) for tick in ticks)
+    widest_tag = max(text_width(amount_text(tag.amount), _TAG_SIZE) for tag in tags) + 2 * _TAG_PAD
+    return _Frame(low=ticks[0], high=ticks[-1], left=24 + widest_tick + 10, right=WIDTH - 16 - widest_tag - 8)
 
 
 def _axis_ticks(low: int, high: int) -> list[int]:
@@ -178,122 +256,167 @@ def _round_steps() -> Iterator[int]:
             yield mantissa * 10**power
 
 
-def _draw_axes(draw: ImageDraw.ImageDraw, frame: _Frame, ticks: list[int], days: list[datetime.date]) -> None:
+def _tick_text(tick: int) -> str:
+    return f"¥{tick // 100:,}"
+
+
+# -- the plot --------------------------------------------------------------------------------------------
+
+
+def _zones(frame: _Frame, warning_line: int, liquidation_line: int) -> Iterator[Area]:
+    """Light orange between the warning and the liquidation line, light red below the liquidation line."""
+    warning, liquidation = frame.y(warning_line), frame.y(liquidation_line)
+    if liquidation > warning:
+        yield Area("warning_zone", (frame.left, warning, frame.right, liquidation), WARNING_ZONE)
+    if frame.bottom > liquidation:
+        yield Area("liquidation_zone", (frame.left, liquidation, frame.right, frame.bottom), LIQUIDATION_ZONE)
+
+
+def _grid(frame: _Frame, ticks: list[int]) -> Iterator[Element]:
     for tick in ticks:
         y = frame.y(tick)
-        draw.line([(frame.left, y), (frame.right, y)], fill=_GRID, width=1)
-        _text(draw, frame.left - 8, y, f"¥{tick // 100:,}", align="right")
-    draw.line([(frame.left, frame.top), (frame.left, frame.bottom), (frame.right, frame.bottom)], fill=_AXIS)
-    stride = -(-len(days) // _MAX_DATE_LABELS)
-    for index in range(len(days) - 1, -1, -stride) if days else ():
+        if tick != ticks[0]:
+            yield Stroke("grid", ((frame.left, y), (frame.right, y)), GRID)
+        yield Words("tick", (frame.left - 8, y), _tick_text(tick), size=11, colour=MUTED, align="right")
+    yield Stroke("axis", ((frame.left, frame.bottom), (frame.right, frame.bottom)), AXIS)
+
+
+def _date_axis(frame: _Frame, days: list[datetime.date]) -> Iterator[Element]:
+    for index, label in date_labels(days):
         x = frame.x(index, len(days))
-        draw.line([(x, frame.bottom), (x, frame.bottom + 4)], fill=_AXIS)
-        _text(draw, x, frame.bottom + 16, f"{days[index]:%m-%d}")
+        yield Stroke("date", ((x, frame.bottom), (x, frame.bottom + 4)), AXIS)
+        yield Words("date", (x, frame.bottom + 15), label, size=11, colour=MUTED)
 
 
-def _draw_assets(draw: ImageDraw.ImageDraw, frame: _Frame, values: list[int]) -> None:
+def date_labels(days: Sequence[datetime.date]) -> list[tuple[int, str]]:
+    """At most eight evenly spaced days, the latest always among them, as (index, text): the first one
+    shown, and the first of each new year, with the year (``2026-11-03``), the others without (``11-04``)."""
+    stride = -(-len(days) // _MAX_DATE_LABELS) if days else 1
+    shown = sorted(range(len(days) - 1, -1, -stride))
+    labels, year = [], None
+    for index in shown:
+        day = days[index]
+        labels.append((index, day.isoformat() if day.year != year else f"{day:%m-%d}"))
+        year = day.year
+    return labels
+
+
+def _level_line(frame: _Frame, level: _Level) -> Stroke:
+    y = frame.y(level.amount)
+    return Stroke(level.role, ((frame.left, y), (frame.right, y)), level.colour, width=1.5, dashed=True)
+
+
+def _assets(frame: _Frame, values: list[int], baseline: int | None, words: ChartLabels) -> Iterator[Element]:
     count = len(values)
-    line = [(frame.x(index, count), frame.y(value)) for index, value in enumerate(values)]
-    if count > 1:
-        draw.line(line, fill=ASSETS_COLOUR, width=2, joint="curve")
-    if count <= _MAX_MARKED_POINTS:
-        for x, y in line:
-            _marker(draw, x, y)
+    if count == 0:
+        middle = ((frame.left + frame.right) / 2, (frame.top + frame.bottom) / 2)
+        yield Words("no_data", middle, words.no_data, size=16, colour=MUTED)
+        return
+    if count == 1:
+        yield from _single_day(frame, values[0], baseline, words)
+        return
+    line = tuple((frame.x(index, count), frame.y(value)) for index, value in enumerate(values))
+    yield Stroke("assets", line, ASSETS_COLOUR, width=2)
+    if count <= MARKED_POINTS:
+        yield from (Dot("marker", point, 2.5, ASSETS_COLOUR) for point in line[:-1])
+    yield Dot("last", line[-1], 4, ASSETS_COLOUR, ring=WHITE)
 
 
-def _draw_legend(draw: ImageDraw.ImageDraw, texts: ChartLabels) -> None:
+def _single_day(frame: _Frame, value: int, baseline: int | None, words: ChartLabels) -> Iterator[Element]:
+    """One day: a bar from the starting capital to the day's assets, coloured by the profit or loss, the
+    day's point on it and its value written beyond the bar's end."""
+    x, y = frame.x(0, 1), frame.y(value)
+    gain = value - (value if baseline is None else baseline)
+    if gain:
+        colour = pnl_colour(gain, words)
+        top, bottom = sorted((y, frame.y(value - gain)))
+        box = (x - _BAR_HALF_WIDTH, top, x + _BAR_HALF_WIDTH, bottom)
+        yield Area("bar", box, _tint(colour), radius=3, outline=colour)
+    yield Dot("last", (x, y), 5, ASSETS_COLOUR, ring=WHITE)
+    above = gain >= 0
+    yield Words(
+        "callout", (x, y - 16 if above else y + 16), amount_text(value), size=13, colour=ASSETS_COLOUR
+    )
+
+
+def pnl_colour(pnl: int, words: ChartLabels) -> Colour:
+    """The colour of a profit or loss in the reader's convention; nothing is plain text."""
+    if pnl == 0:
+        return TEXT
+    up, down = (RED, GREEN) if words.gains_in_red else (GREEN, RED)
+    return up if pnl > 0 else down
+
+
+def _tint(colour: Colour) -> Colour:
+    """``colour`` washed three quarters towards white."""
+    r, g, b = (channel + (255 - channel) * 3 // 4 for channel in colour)
+    return r, g, b
+
+
+def _tags(frame: _Frame, tags: list[_Level]) -> Iterator[Element]:
+    """Each line's value and the latest value in a pill right of the plot at its height, moved apart
+    where they would overlap."""
+    ordered = sorted(tags, key=lambda tag: frame.y(tag.amount))
+    places = _spread([frame.y(tag.amount) for tag in ordered], _TAG_HEIGHT + 2, frame.top, frame.bottom)
+    left = frame.right + 8
+    for tag, y in zip(ordered, places, strict=True):
+        text = amount_text(tag.amount)
+        right = left + text_width(text, _TAG_SIZE) + 2 * _TAG_PAD
+        box = (left, y - _TAG_HEIGHT / 2, right, y + _TAG_HEIGHT / 2)
+        yield Area(tag.role, box, tag.colour, radius=4)
+        yield Words(tag.role, (left + _TAG_PAD, y), text, size=_TAG_SIZE, colour=WHITE, align="left")
+
+
+def _spread(wanted: list[float], gap: float, low: float, high: float) -> list[float]:
+    """``wanted`` heights (ascending) moved as little as it takes to be ``gap`` apart within low..high."""
+    places: list[float] = []
+    for y in wanted:
+        places.append(max(y, places[-1] + gap) if places else max(y, low))
+    limit = high
+    for index in range(len(places) - 1, -1, -1):
+        places[index] = min(places[index], limit)
+        limit = places[index] - gap
+    return places
+
+
+# -- around the plot -------------------------------------------------------------------------------------
+
+
+def _header(
+    title: str, points: Sequence[ChartPoint], baseline: int | None, words: ChartLabels
+) -> Iterator[Words]:
+    """The title and the period on the left; the profit or loss and the starting capital on the right."""
+    yield Words("title", (24, 26), title, size=17, align="left")
+    if points:
+        first, last = points[0].day.isoformat(), points[-1].day.isoformat()
+        period = first if first == last else f"{first} – {last}"
+        yield Words("period", (24, 50), period, size=12, colour=MUTED, align="left")
+    if baseline is None:
+        return
+    if points:
+        pnl = points[-1].total_assets - baseline
+        shown = f"{words.pnl} {amount_text(pnl, signed=True)}"
+        yield Words("pnl", (WIDTH - 24, 26), shown, size=16, colour=pnl_colour(pnl, words), align="right")
+    capital = f"{words.baseline} {amount_text(baseline)}"
+    yield Words("baseline", (WIDTH - 24, 50), capital, size=12, colour=MUTED, align="right")
+
+
+def _legend(words: ChartLabels, *, has_baseline: bool) -> Iterator[Element]:
     entries = [
-        (texts.assets, ASSETS_COLOUR, False),
-        (texts.warning, WARNING_COLOUR, True),
-        (texts.liquidation, LIQUIDATION_COLOUR, True),
+        (words.assets, ASSETS_COLOUR, False),
+        *([(words.baseline, BASELINE_COLOUR, True)] if has_baseline else []),
+        (words.warning, WARNING_COLOUR, True),
+        (words.liquidation, LIQUIDATION_COLOUR, True),
     ]
-    font, gap, y = _font(12), 24, HEIGHT - 22
-    widths = [_SWATCH + 6 + draw.textlength(_drawable(font, label), font=font) for label, _, _ in entries]
+    swatch, gap, size, y = 24.0, 22.0, 12, HEIGHT - 20.0
+    widths = [swatch + 6 + text_width(label, size) for label, _, _ in entries]
     x = (WIDTH - sum(widths) - gap * (len(entries) - 1)) / 2
     for (label, colour, dashed), width in zip(entries, widths, strict=True):
-        if dashed:
-            _dashed(draw, x, x + _SWATCH, y, colour)
-        else:
-            draw.line([(x, y), (x + _SWATCH, y)], fill=colour, width=2)
-            _marker(draw, x + _SWATCH / 2, y)
-        _text(draw, x + _SWATCH + 6, y, label, align="left")
+        yield Stroke("legend", ((x, y), (x + swatch, y)), colour, width=1.5 if dashed else 2, dashed=dashed)
+        if not dashed:
+            yield Dot("legend", (x + swatch / 2, y), 3, colour)
+        yield Words("legend", (x + swatch + 6, y), label, size=size, align="left")
         x += width + gap
-
-
-def _dashed(draw: ImageDraw.ImageDraw, start: float, end: float, y: float, colour: Colour) -> None:
-    x = start
-    while x < end:
-        draw.line([(x, y), (min(x + 8, end), y)], fill=colour, width=2)
-        x += 13
-
-
-def _marker(draw: ImageDraw.ImageDraw, x: float, y: float) -> None:
-    r = _MARKER_RADIUS
-    draw.ellipse([(x - r, y - r), (x + r, y + r)], fill=ASSETS_COLOUR)
-
-
-def _text(
-    draw: ImageDraw.ImageDraw, x: float, y: float, text: str, *, size: int = 12, align: _Align = "centre"
-) -> None:
-    """Draw ``text`` with its vertical middle at ``y``, its left edge, centre or right edge at ``x``."""
-    font = _font(size)
-    shown = _drawable(font, text)
-    left, _, right, _ = draw.textbbox((0, 0), shown, font=font)
-    _, top, _, bottom = draw.textbbox((0, 0), "Hg", font=font)  # one middle for every text in this font
-    anchor = {"left": left, "centre": (left + right) / 2, "right": right}[align]
-    draw.text((x - anchor, y - (top + bottom) / 2), shown, font=font, fill=_TEXT)
-
-
-def _png(image: Image.Image) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-# Fonts ------------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _font(size: int) -> _Font:
-    """The chart's font at ``size`` pixels: the system font found once, else Pillow's default."""
-    path = _font_path()
-    if path is not None:
-        with contextlib.suppress(OSError):
-            return _open_font(path, size)
-    return ImageFont.load_default(size=size)
-
-
-@functools.cache
-def _font_path() -> Path | None:
-    return _find_font(Path(root) for root in _FONT_ROOTS)
-
-
-def _find_font(roots: Iterable[Path]) -> Path | None:
-    """A CJK-capable font under ``roots``, else a Latin font that has ``¥``, else None."""
-    files = sorted(_font_files(roots))
-    cjk = (path for hint in _CJK_HINTS for path in files if hint in path.name.lower())
-    latin = (path for name in _LATIN_NAMES for path in files if path.name.lower() == name)
-    found = next((path for path in cjk if _file_draws(path, "中")), None)
-    return found or next((path for path in latin if _file_draws(path, "¥")), None)
-
-
-def _font_files(roots: Iterable[Path]) -> Iterator[Path]:
-    for root in roots:
-        for folder, _folders, names in os.walk(root):
-            yield from (Path(folder, name) for name in names if name.lower().endswith(_FONT_SUFFIXES))
-
-
-def _file_draws(path: Path, char: str) -> bool:
-    try:
-        font = _open_font(path, 16)
-    except (OSError, ValueError):
-        return False
-    return _has_glyph(font, char)
-
-
-def _open_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    # Not ImageFont.truetype: when a file cannot be read, that quietly loads another of the same name.
-    return ImageFont.FreeTypeFont(str(path), size)
 
 
 def daily_points(statuses: Iterable[DailyStatus]) -> list[ChartPoint]:
@@ -305,39 +428,3 @@ def daily_points(statuses: Iterable[DailyStatus]) -> list[ChartPoint]:
         if known is None or status.revision > known[0]:
             latest[status.trade_date] = (status.revision, status.figures.total_assets)
     return [ChartPoint(day, assets) for day, (_, assets) in sorted(latest.items())]
-
-
-def draws(text: str) -> bool:
-    """Whether the chart's font draws every character of ``text`` (Chinese needs a CJK font installed)."""
-    return _drawable(_font(12), text) == text
-
-
-def _drawable(font: _Font, text: str) -> str:
-    """``text`` with what ``font`` cannot draw replaced: unprintables by spaces, missing glyphs by ``?``."""
-    return "".join(_shown(font, char) for char in text)
-
-
-def _shown(font: _Font, char: str) -> str:
-    if not char.isprintable():
-        return " "
-    return char if _can_draw(font, char) else _SUBSTITUTES.get(char, "?")
-
-
-@functools.lru_cache(maxsize=4096)
-def _can_draw(font: _Font, char: str) -> bool:
-    return _has_glyph(font, char)
-
-
-def _has_glyph(font: _Font, char: str) -> bool:
-    if char.isspace():
-        return True
-    if not isinstance(font, ImageFont.FreeTypeFont):
-        return ord(char) < 256  # Pillow's bitmap font covers Latin-1 only
-    return _glyph_pixels(font, char) != _glyph_pixels(font, _MISSING_GLYPH)
-
-
-def _glyph_pixels(font: ImageFont.FreeTypeFont, char: str) -> bytes:
-    side = int(font.size) * 2 + 4
-    image = Image.new("L", (side, side))
-    ImageDraw.Draw(image).text((2, 2), char, font=font, fill=255)
-    return image.tobytes()

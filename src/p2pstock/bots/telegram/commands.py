@@ -25,6 +25,7 @@ _DESCRIPTIONS = {
     "borrow": ("我要借款", "Apply for a loan"),
     "loans": ("我的借贷", "My loans and investments"),
     "report": ("配资日报开关", "Daily allocation report: on or off"),
+    "holdings": ("本月出借与月报开关", "Lending this month; monthly summary on or off"),
     "status": ("认证状态", "Verification status"),
     "language": ("切换语言", "Change language"),
     "help": ("帮助：我能做什么", "Help: what you can do"),

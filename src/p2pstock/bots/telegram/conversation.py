@@ -38,6 +38,7 @@ from p2pstock.bots.telegram import (
     daily_report,
     fund_activity,
     funds,
+    holdings_summary,
     lending_borrowing,
     lending_customer,
     lending_hall,
@@ -73,6 +74,7 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "report": daily_report.show_report,
         "report_on": daily_report.report_on,
         "report_off": daily_report.report_off,
+        **holdings_summary.MENU,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""

@@ -17,6 +17,8 @@ from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
 from p2pstock.core.backoffice import Backoffice, Tx
+from p2pstock.core.customer_page import CustomerPages
+from p2pstock.core.dashboard import Dashboard
 from p2pstock.core.leases import Leases
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.lending.catalog import LoanCatalog
@@ -117,6 +119,10 @@ class Platform(Protocol):
     @property
     def statistics(self) -> PlatformStatistics: ...
     @property
+    def customer_pages(self) -> CustomerPages: ...
+    @property
+    def dashboard(self) -> Dashboard: ...
+    @property
     def products(self) -> ProductCatalog: ...
     @property
     def allocations(self) -> Allocations: ...
@@ -147,6 +153,8 @@ class BotServices:
     approvals: Approvals
     audit: AuditTrail
     statistics: PlatformStatistics
+    customer_pages: CustomerPages
+    dashboard: Dashboard
     products: ProductCatalog
     allocations: Allocations
     loan_products: LoanCatalog
@@ -173,6 +181,8 @@ class BotServices:
             approvals=platform.approvals,
             audit=platform.audit,
             statistics=platform.statistics,
+            customer_pages=platform.customer_pages,
+            dashboard=platform.dashboard,
             products=platform.products,
             allocations=platform.allocations,
             loan_products=platform.loan_products,

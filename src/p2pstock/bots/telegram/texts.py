@@ -12,15 +12,18 @@ from __future__ import annotations
 import string
 from types import MappingProxyType
 
+from p2pstock.bots.telegram.admin_lookup_texts import LOOKUP_TEXTS
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
 from p2pstock.bots.telegram.bilingual import Texts, both
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
+from p2pstock.bots.telegram.holdings_texts import HOLDINGS_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
 from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
 from p2pstock.bots.telegram.refusal_texts import REFUSAL_TEXTS
 from p2pstock.bots.telegram.staff_texts import STAFF_TEXTS
+from p2pstock.bots.telegram.statement_texts import STATEMENT_TEXTS
 from p2pstock.core.names import shown
 
 LANGUAGES = ("zh", "en")
@@ -236,8 +239,6 @@ TEXTS: Texts = MappingProxyType(
         "statement.state": both("（{state}）", " ({state})"),
         "statement.partly": both("冻结 {held}，已扣划 {taken}", "{held} frozen, {taken} taken"),
         "statement.released": both("冻结 {held}，{state}", "{held} frozen, {state}"),
-        "statement.of_allocation": both("{what} · 配资 {id}", "{what} · allocation {id}"),
-        "statement.of_loan": both("{what} · 借款 {id}", "{what} · loan {id}"),
         "statement.period.all": both("全部", "everything"),
         "statement.period.month": both("本月", "this month"),
         "statement.period.last": both("上月", "last month"),
@@ -311,13 +312,16 @@ TEXTS: Texts = MappingProxyType(
         "error.busy": both("系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."),
         **REFUSAL_TEXTS,
         **STAFF_TEXTS,
+        **LOOKUP_TEXTS,
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **LENDING_TEXTS,
+        **HOLDINGS_TEXTS,
         **ADMIN_CALENDAR_TEXTS,
         **PRODUCT_TEXTS,
         **CAPITAL_TEXTS,
         **PAYMENT_TEXTS,
+        **STATEMENT_TEXTS,
     }
 )
 """Text key → language → text with ``{name}`` placeholders."""

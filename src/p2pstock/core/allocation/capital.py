@@ -76,7 +76,7 @@ class CapitalPool:
 
         def read(tx: Tx) -> PoolPosition:
             tx.admin_any(by, [Permission.CAPITAL_MANAGE, Permission.STATS_VIEW])
-            return PoolPosition(_available(tx), tuple(_lent(tx)))
+            return PoolPosition(available(tx), tuple(_lent(tx)))
 
         return self.desk.office.read(read)
 
@@ -111,10 +111,11 @@ class CapitalPool:
             ),
         )
         tx.audit(admin.id, "capital.fund" if into else "capital.take_out", ref, after={"amount": minor})
-        return _available(tx)
+        return available(tx)
 
 
-def _available(tx: Tx) -> Money:
+def available(tx: Tx) -> Money:
+    """What the capital pool holds, free to allocate."""
     pool = chart.capital_pool().id
     found = tx.uow.ledger.find_accounts([pool])
     return Money(found[pool].balances.available if pool in found else 0)

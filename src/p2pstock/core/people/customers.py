@@ -113,3 +113,12 @@ class Customer:
         """A reviewer refused the submitted identity, saying why."""
         self._require("reject an identity", KycStatus.IDENTITY_SUBMITTED)
         return attrs.evolve(self, status=KycStatus.REJECTED, rejection_reason=check_reason(reason))
+
+
+PHONE_TAIL = 4
+"""Fewest digits a phone number is looked up by its end with."""
+
+
+def phone_tail(words: str) -> bool:
+    """Whether ``words`` can be the end of a phone number: ``PHONE_TAIL`` or more ASCII digits."""
+    return len(words) >= PHONE_TAIL and words.isascii() and words.isdigit()

@@ -48,6 +48,8 @@ class Permission(enum.StrEnum):
     PRODUCT_MANAGE = "product.manage"
     CALENDAR_MANAGE = "calendar.manage"
     PAYMENT_RESOLVE = "payment.resolve"
+    CUSTOMER_VIEW = "customer.view"
+    DASHBOARD_VIEW = "dashboard.view"
 
 
 _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
@@ -68,6 +70,8 @@ _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
         Permission.PRODUCT_MANAGE: "manage products",
         Permission.CALENDAR_MANAGE: "manage the trading calendar",
         Permission.PAYMENT_RESOLVE: "resolve mismatched payments",
+        Permission.CUSTOMER_VIEW: "look customers up",
+        Permission.DASHBOARD_VIEW: "view the dashboard",
     }
 )
 """What each permission allows, worded for a message shown to whoever was refused."""
@@ -130,6 +134,7 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.ALLOCATION_REVIEW,
                         Permission.LOAN_REVIEW,
                         Permission.STATS_VIEW,
+                        Permission.CUSTOMER_VIEW,
                     }
                 ),
                 "First review of identities, documents, allocations and loans.",
@@ -144,6 +149,8 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.STATS_VIEW,
                         Permission.AUDIT_VIEW,
                         Permission.CALENDAR_MANAGE,
+                        Permission.CUSTOMER_VIEW,
+                        Permission.DASHBOARD_VIEW,
                     }
                 ),
                 "Follows allocations day by day, settles them, keeps the trading calendar and gives loans a "
@@ -159,11 +166,16 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.STATS_VIEW,
                         Permission.AUDIT_VIEW,
                         Permission.PAYMENT_RESOLVE,
+                        Permission.CUSTOMER_VIEW,
                     }
                 ),
                 "Moves money: approves withdrawals, manages capital, assigns accounts, resolves payments.",
             ),
-            Role("support", frozenset({Permission.STATS_VIEW}), "Reads statistics to answer customers."),
+            Role(
+                "support",
+                frozenset({Permission.STATS_VIEW, Permission.CUSTOMER_VIEW}),
+                "Reads statistics and looks customers up to answer them.",
+            ),
         )
     }
 )

@@ -35,6 +35,11 @@ class CustomerRepository(Protocol):
         """How many customers are in each KYC status (statuses without customers left out)."""
         ...
 
+    def search(self, words: str, limit: int) -> list[Customer]:
+        """Customers whose id is ``words``, whose real name holds them, or — ``words`` being 4 or more
+        digits — whose phone number ends with them; the oldest first."""
+        ...
+
 
 class PhoneCodeRepository(Protocol):
     def get(self, phone: str, *, lock: bool = False) -> PhoneCodes | None: ...
