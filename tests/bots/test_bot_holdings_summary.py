@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot_harness import BotHarness, TelegramUser, play
+from bot_harness import BotHarness, TelegramUser, button_data, play
 from lending_bot_world import IRIS, IVAN, the_platform
 
 from p2pstock.adapters.clock import ManualClock
@@ -89,3 +89,20 @@ def test_a_customer_without_holdings_is_told_so_in_their_language(app: App, cloc
 
     bot = play(app, scenario)
     assert bot.request.last_text().splitlines()[0] == "本月您没有出借中的投资。"
+
+
+def test_the_button_under_holdings_switches_the_summary_in_place(app: App, clock: ManualClock) -> None:
+    the_platform(app, clock)
+    repaying(app, clock)
+
+    async def scenario(bot: BotHarness, _: TelegramUser) -> None:
+        iris = bot.user(IRIS, language_code="en")
+        await bot.send(iris.command("/holdings"))
+        assert button_data(bot.request.of("sendMessage")[-1]) == ["m:holdings_off"]
+        await bot.send(iris.presses("m:holdings_off"))
+        [edited] = bot.request.of("editMessageText")
+        assert str(edited["text"]).startswith("Monthly lending summary: off")
+        assert button_data(edited) == ["m:holdings_on"]
+
+    play(app, scenario)
+    assert not MonthlySummaries(app.lending.desk).wanted("iris")

@@ -6,6 +6,9 @@ investments, and the latest movements of the wallet. Phone and ID numbers are sh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
@@ -16,7 +19,9 @@ from p2pstock.bots.telegram.keyboards import markup
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import Typed
+from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.customer_page import CustomerPage, Found
+from p2pstock.core.lending.loans import Loan
 from p2pstock.core.money import Money
 from p2pstock.core.names import code_name, name_of
 from p2pstock.core.people.permissions import Permission
@@ -24,6 +29,7 @@ from p2pstock.core.people.permissions import Permission
 STEP = "admin_customers"
 """The user-state key: ``{"step": SEARCH}`` while the search is asked for."""
 SEARCH = "admin.cu_search"
+T = TypeVar("T")
 SHOWN = 10
 """Allocations, loans and investments a page lists of each."""
 
@@ -113,36 +119,37 @@ def _money(page: CustomerPage, lang: str) -> list[str]:
 
 
 def _business(page: CustomerPage, lang: str) -> list[str]:
-    lines = []
-    if page.allocations:
-        lines.append(text("admin.cu.allocations", lang, count=len(page.allocations)))
-        lines += [
-            text(
-                "admin.cu.allocation_line",
-                lang,
-                id=a.id,
-                status=name_of(a.status, lang),
-                allocated=Money(a.allocated),
-                assets=Money(a.last_assets) if a.last_assets is not None else "—",
-            )
-            for a in page.allocations[:SHOWN]
-        ]
-    if page.loans:
-        lines.append(text("admin.cu.loans", lang, count=len(page.loans)))
-        lines += [
-            text(
-                "admin.cu.loan_line",
-                lang,
-                id=loan.id,
-                status=name_of(loan.status, lang),
-                amount=Money(loan.amount),
-            )
-            for loan in page.loans[:SHOWN]
-        ]
+    def allocation(a: Allocation) -> str:
+        assets = Money(a.last_assets) if a.last_assets is not None else "—"
+        status = name_of(a.status, lang)
+        return text(
+            "admin.cu.allocation_line",
+            lang,
+            id=a.id,
+            status=status,
+            allocated=Money(a.allocated),
+            assets=assets,
+        )
+
+    def loan(loan: Loan) -> str:
+        status = name_of(loan.status, lang)
+        return text("admin.cu.loan_line", lang, id=loan.id, status=status, amount=Money(loan.amount))
+
+    lines = [
+        *_listed(lang, "admin.cu.allocations", page.allocations, allocation),
+        *_listed(lang, "admin.cu.loans", page.loans, loan),
+    ]
     if page.investments:
         invested = sum(i.amount for i in page.investments)
         lines.append(text("admin.cu.investments", lang, count=len(page.investments), amount=Money(invested)))
     return lines or [text("admin.cu.no_business", lang)]
+
+
+def _listed(lang: str, header: str, items: Sequence[T], line: Callable[[T], str]) -> list[str]:
+    """``header`` counting ``items``, then a line for each of the first ``SHOWN``; nothing without items."""
+    if not items:
+        return []
+    return [text(header, lang, count=len(items)), *(line(item) for item in items[:SHOWN])]
 
 
 DESK = Desk(

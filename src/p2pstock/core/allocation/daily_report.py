@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from p2pstock.core import opt_outs
 from p2pstock.core.allocation.allocations import Watch
 from p2pstock.core.allocation.statuses import DailyStatus
 from p2pstock.core.backoffice import Tx
@@ -31,7 +32,7 @@ def tell(tx: Tx, read: Sequence[tuple[Watch, DailyStatus]]) -> int:
     newest = list(latest.values())
     if not newest:
         return 0
-    quiet = {key.removeprefix(QUIET) for key in tx.uow.ui_state.items(QUIET)}
+    quiet = opt_outs.quiet(tx, QUIET)
     lines: dict[str, list[dict[str, str]]] = {}
     for allocation, status in newest:
         if allocation.customer_id not in quiet:

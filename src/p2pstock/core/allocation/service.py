@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import attrs
 
+from p2pstock.core import opt_outs
 from p2pstock.core.allocation import (
     applications,
     customer_requests,
@@ -35,7 +36,6 @@ from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Permission
-from p2pstock.core.validation import check_id
 
 T = TypeVar("T")
 
@@ -68,23 +68,11 @@ class Allocations:
 
     def daily_report(self, customer_id: str) -> bool:
         """Whether the customer gets the daily report of their allocations (unless they switched it off)."""
-        key = daily_report.QUIET + check_id(customer_id, "customer id")
-        return self.desk.office.read(lambda tx: tx.uow.ui_state.get(key) is None)
+        return opt_outs.wanted(self.desk.office, daily_report.QUIET, customer_id)
 
     def set_daily_report(self, customer_id: str, *, on: bool) -> bool:
         """Switch the customer's daily report on or off; whether it is on."""
-        key = daily_report.QUIET + check_id(customer_id, "customer id")
-
-        def switch(tx: Tx) -> bool:
-            if tx.uow.customers.get(customer_id) is None:
-                raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
-            if on:
-                tx.uow.ui_state.delete(key)
-            else:
-                tx.uow.ui_state.put(key, "off")
-            return on
-
-        return self.desk.office.run(switch)
+        return opt_outs.switch(self.desk.office, daily_report.QUIET, customer_id, on=on)
 
     # -- customers ------------------------------------------------------------------------------------
 

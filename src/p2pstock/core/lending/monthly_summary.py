@@ -28,8 +28,9 @@ from functools import partial
 
 import attrs
 
+from p2pstock.core import opt_outs
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import InvalidInput, NotFound
+from p2pstock.core.errors import InvalidInput
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.lending.month_figures import HoldingMonth, Period, loan_holdings
@@ -37,7 +38,6 @@ from p2pstock.core.lending.repayments import Parts
 from p2pstock.core.money import Money
 from p2pstock.core.names import code_name
 from p2pstock.core.notifications import render_values
-from p2pstock.core.validation import check_id
 
 QUIET = "holdings.off:"
 """UI state key prefix (and the customer id) of an investor who switched the monthly summary off."""
@@ -95,23 +95,11 @@ class MonthlySummaries:
 
     def wanted(self, customer_id: str) -> bool:
         """Whether the investor gets the monthly summary (unless they switched it off)."""
-        key = QUIET + check_id(customer_id, "customer id")
-        return self.desk.office.read(lambda tx: tx.uow.ui_state.get(key) is None)
+        return opt_outs.wanted(self.desk.office, QUIET, customer_id)
 
     def switch(self, customer_id: str, *, on: bool) -> bool:
         """Switch the investor's monthly summary on or off; whether it is on."""
-        key = QUIET + check_id(customer_id, "customer id")
-
-        def switch(tx: Tx) -> bool:
-            if tx.uow.customers.get(customer_id) is None:
-                raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
-            if on:
-                tx.uow.ui_state.delete(key)
-            else:
-                tx.uow.ui_state.put(key, "off")
-            return on
-
-        return self.desk.office.run(switch)
+        return opt_outs.switch(self.desk.office, QUIET, customer_id, on=on)
 
     def so_far(self, investor_id: str) -> MonthSummary:
         """The investor's holdings this month, up to today."""
@@ -228,7 +216,7 @@ def _by_loan(holding: HoldingMonth) -> str:
 def _tell(tx: Tx, *, month: date, summaries: Mapping[str, MonthSummary]) -> int:
     """Tell each investor of ``summaries`` their month, marked told in this transaction: not one who switched
     it off, does not use the bot, or was told it already. How many were told."""
-    quiet = {key.removeprefix(QUIET) for key in tx.uow.ui_state.items(QUIET)}
+    quiet = opt_outs.quiet(tx, QUIET)
     customers = tx.uow.customers.many(sorted(summaries))
     told = 0
     for investor, summary in summaries.items():
