@@ -325,6 +325,14 @@ LOAN_FIELDS: tuple[Field, ...] = (
     Field("interest_fee", "interest_fee_bp", _BP, _percent_text(100), optional=True),
     Field("early_fee", "early_fee_bp", _BP, _percent_text(100), optional=True),
     Field("penalty_per_day", "penalty_bp_per_day", _BP, _percent_text(100), optional=True),
+    Field("auto_invest_share", "auto_share_bp", _BP, _percent_text(100), optional=True),
+    Field("transfer_fee_per_period", "transfer_fee_bp", _BP, _percent_text(100), optional=True),
+    Field("transfer_fee_cap", "transfer_fee_cap_bp", _BP, _percent_text(100), optional=True),
+    Field("transfer_price_range", "transfer_price_bp", _BP, _percent_text(100), optional=True),
+    Field("transfer_closed_days", "transfer_closed_days", _count, str, optional=True),
+    Field("transfer_listing_days", "transfer_listing_days", _whole, str, optional=True),
+    Field("guarantee_days", "guarantee_days", _count, str, optional=True),
+    Field("reserve_fee_share", "reserve_fee_bp", _BP, _percent_text(100), optional=True),
 )
 KINDS: dict[str, tuple[tuple[Field, ...], type[Product] | type[LoanProduct]]] = {
     "allocation_product": (ALLOCATION_FIELDS, Product),

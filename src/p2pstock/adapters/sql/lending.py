@@ -186,7 +186,8 @@ class SqlLoans(SqlRepository):
 # -- investments
 
 _INVESTMENT = (
-    "id, loan_id, investor_id, amount, at, status, principal_received, interest_received, penalty_received"
+    "id, loan_id, investor_id, amount, at, status, principal_received, interest_received, penalty_received, "
+    "sold, written_off, origin"
 )
 _SELECT_INVESTMENT = f"SELECT {_INVESTMENT} FROM loan_investment"
 _ADD_INVESTMENT = (
@@ -194,17 +195,17 @@ _ADD_INVESTMENT = (
     f"VALUES ({', '.join(':' + c.strip() for c in _INVESTMENT.split(','))})"
 )
 _SAVE_INVESTMENT = (
-    "UPDATE loan_investment SET status = ?, principal_received = ?, interest_received = ?, penalty_received = ? "
-    "WHERE id = ?"
+    "UPDATE loan_investment SET status = ?, principal_received = ?, interest_received = ?, penalty_received = ?, "
+    "sold = ?, written_off = ? WHERE id = ?"
 )
 _SAVE_INVESTMENTS = (
     "UPDATE loan_investment AS i SET status = v.status, principal_received = v.principal, "
-    "interest_received = v.interest, penalty_received = v.penalty "
-    "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[]) "
-    "AS v(id, status, principal, interest, penalty) WHERE i.id = v.id"
+    "interest_received = v.interest, penalty_received = v.penalty, sold = v.sold, written_off = v.lost "
+    "FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+    "%s::bigint[]) AS v(id, status, principal, interest, penalty, sold, lost) WHERE i.id = v.id"
 )
-"""What saving investments writes: their status and what they received (an investment's loan, investor,
-amount and time never change). One statement for all of them on PostgreSQL, the rows as arrays (a
+"""What saving investments writes: their status, what they received, sold on and lost (an investment's
+loan, investor, amount, time and origin never change). One statement for all of them on PostgreSQL, the rows as arrays (a
 pipeline of one statement per row costs the client and the server more); one prepared statement stepped
 through them on SQLite."""
 _STATUSES = {status.value: status for status in InvestmentStatus}
@@ -222,11 +223,19 @@ def _investment_row(investment: Investment) -> dict[str, Any]:
 
 
 def _investment(row: Row) -> Investment:
-    return trusted.build(Investment, *row[:5], _STATUSES[row[5]], *row[6:9])
+    return trusted.build(Investment, *row[:5], _STATUSES[row[5]], *row[6:12])
 
 
 def _saved(i: Investment) -> Row:
-    return (i.status.value, i.principal_received, i.interest_received, i.penalty_received, i.id)
+    return (
+        i.status.value,
+        i.principal_received,
+        i.interest_received,
+        i.penalty_received,
+        i.sold,
+        i.written_off,
+        i.id,
+    )
 
 
 class SqlInvestments(SqlRepository):
@@ -244,7 +253,7 @@ class SqlInvestments(SqlRepository):
             return
         if self._postgresql:
             columns = [list(column) for column in zip(*rows, strict=True)]
-            self._cursor.execute(_SAVE_INVESTMENTS, (columns[4], *columns[:4]), prepare=False)
+            self._cursor.execute(_SAVE_INVESTMENTS, (columns[-1], *columns[:-1]), prepare=False)
         else:
             self._cursor.executemany(_SAVE_INVESTMENT, rows)
         if int(self._cursor.rowcount) != len(rows):
@@ -284,6 +293,9 @@ _INSTALLMENT_COLUMNS = (
     "penalty_through",
     "reminded",
     "overdue_told",
+    "advanced_at",
+    "advanced",
+    "recovered",
 )
 _INSTALLMENT = ", ".join(_INSTALLMENT_COLUMNS)
 _SELECT_INSTALLMENT = f"SELECT {_INSTALLMENT} FROM loan_installment"

@@ -41,6 +41,9 @@ class LoanStatus(enum.StrEnum):
     """Not full by the bidding deadline (流标)."""
     REFUSED = "refused"
     """Refused at the full review (复审)."""
+    WRITTEN_OFF = "written_off"
+    """Closed as a loss past M3 (核销): what was still owed is booked to the investors (or to the guarantee
+    reserve where it advanced); a later payment by the borrower is booked as a recovery."""
 
     @property
     def open(self) -> bool:
@@ -87,6 +90,13 @@ class Loan:
     reason: str = ""
     payments: int = 0
     """How many repayments the borrower (or the jobs, from their wallet) made."""
+    auto_done: bool = False
+    """Whether the investors' auto-invest rules were run on the loan once it was listed."""
+    contract: str = ""
+    """The document id of the loan agreement issued at disbursement (电子合同), "" before."""
+    contract_hash: str = ""
+    """The SHA-256 of the agreement's file as issued: any later change of the stored file is detectable."""
+    written_off_at: int | None = None
     version: int = 1
 
     @property
@@ -116,6 +126,8 @@ class InvestmentStatus(enum.StrEnum):
     """Lent: the loan was disbursed and repays it."""
     RELEASED = "released"
     """Given back: the loan failed or was refused."""
+    WRITTEN_OFF = "written_off"
+    """The loan was written off: ``written_off`` is the principal the investor lost."""
 
 
 @attrs.frozen
@@ -130,11 +142,34 @@ class Investment:
     interest_received: int = 0
     """Interest paid to the investor, after the platform's interest fee."""
     penalty_received: int = 0
+    sold: int = 0
+    """Principal sold on to other investors (债权转让): no longer the investor's, so later installments
+    split without it."""
+    written_off: int = 0
+    """Principal lost when the loan was written off."""
+    origin: str = ""
+    """How the investment was made: "" by hand, ``auto`` by an auto-invest rule, ``transfer:<listing id>``
+    bought from another investor."""
 
     @property
     def outstanding(self) -> int:
         """Principal still owed to the investor."""
-        return self.amount - self.principal_received if self.status is InvestmentStatus.HOLDING else 0
+        if self.status is not InvestmentStatus.HOLDING:
+            return 0
+        return self.amount - self.principal_received - self.sold
+
+    @property
+    def auto(self) -> bool:
+        return self.origin == AUTO
+
+    @property
+    def bought(self) -> bool:
+        """Whether the holding was bought from another investor."""
+        return self.origin.startswith(TRANSFER_PREFIX)
+
+
+AUTO = "auto"
+TRANSFER_PREFIX = "transfer:"
 
 
 def hold_id(investment_id: str) -> str:
@@ -166,6 +201,13 @@ class LoanInstallment:
     """Whether the borrower was reminded before the due date (or it had passed when the jobs looked)."""
     overdue_told: bool = False
     """Whether the borrower and the administrators were told it is overdue."""
+    advanced_at: int | None = None
+    """When the guarantee reserve advanced the installment to the investors (垫付); from then on what the
+    borrower pays of it goes to the reserve."""
+    advanced: int = 0
+    """What the reserve advanced: the installment's unpaid principal and interest then."""
+    recovered: int = 0
+    """What of the installment reached the reserve after it advanced (penalty interest included)."""
 
     @property
     def unpaid_principal(self) -> int:

@@ -39,6 +39,19 @@ def _basis_points(_instance: object, attribute: attrs.Attribute[int], value: int
         )
 
 
+def _days_or_none(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+        raise InvalidInput(
+            f"{attribute.name.replace('_', ' ')} must be 0 to {MAX_DAYS} days",
+            code="days_range",
+            field=attribute.name,
+            most=MAX_DAYS,
+        )
+
+
+MAX_DAYS = 365
+
+
 def _methods(value: object) -> tuple[Method, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise InvalidInput("a product lists its repayment methods", code="methods")
@@ -89,6 +102,24 @@ class LoanProduct:
     """Charged on the outstanding principal when the borrower repays the whole loan early."""
     penalty_bp_per_day: int = attrs.field(default=5, validator=_basis_points)
     """Penalty interest a day on overdue principal (5 = 0.05 % a day)."""
+    auto_share_bp: int = attrs.field(default=7_000, validator=_basis_points)
+    """The most of a loan investors' auto-invest rules may take (自动投标比例); the rest stays open to bids
+    by hand."""
+    transfer_fee_bp: int = attrs.field(default=0, validator=_basis_points)
+    """The debt transfer fee (债权转让手续费) a seller pays: this share of the principal sold for each
+    installment still to come, at most ``transfer_fee_cap_bp``."""
+    transfer_fee_cap_bp: int = attrs.field(default=0, validator=_basis_points)
+    transfer_price_bp: int = attrs.field(default=0, validator=_basis_points)
+    """The largest discount or premium a seller may set on the price, a share of the principal sold."""
+    transfer_closed_days: int = attrs.field(default=3, validator=_days_or_none)
+    """No sale is listed within this many days of the next due date."""
+    transfer_listing_days: int = attrs.field(default=3, validator=_positive)
+    """How long a sale stays listed; what is unsold then returns to the seller."""
+    guarantee_days: int = attrs.field(default=0, validator=_days_or_none)
+    """The platform's guarantee (垫付): an installment overdue more than this many days is advanced to the
+    investors from the product's guarantee reserve (0: the product has no guarantee)."""
+    reserve_fee_bp: int = attrs.field(default=0, validator=_basis_points)
+    """The share of the platform's fees on the product's loans that funds its guarantee reserve."""
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
@@ -104,6 +135,10 @@ class LoanProduct:
         if not self.methods or len(set(self.methods)) != len(self.methods):
             raise InvalidInput(
                 "a product needs at least one repayment method, each listed once", code="methods"
+            )
+        if self.transfer_fee_cap_bp < self.transfer_fee_bp:
+            raise InvalidInput(
+                "the transfer fee's cap must not be below its rate a period", code="transfer_fee_cap"
             )
         if self.min_bid > self.amount_min:
             raise InvalidInput("the minimum bid cannot exceed the smallest loan", code="min_bid")

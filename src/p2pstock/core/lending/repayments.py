@@ -171,6 +171,9 @@ def received(share: Share) -> Investment:
         i.principal_received + p.principal,
         i.interest_received + p.interest,
         i.penalty_received + p.penalty,
+        i.sold,
+        i.written_off,
+        i.origin,
     )
 
 
