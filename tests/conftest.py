@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from operator_environment import operator_environment
+from p2pstock import fonts
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.holidays import default_sources
@@ -33,7 +34,6 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.bootstrap import App, bootstrap
-from p2pstock.bots.telegram import fonts
 from p2pstock.config import Settings
 from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.ledger.service import Ledger

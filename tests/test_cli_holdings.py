@@ -13,6 +13,7 @@ from p2pstock.cli import main
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.papers import LENDING_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 from sample_documents import png
 
@@ -47,6 +48,7 @@ def a_repaid_installment_in_april() -> None:
         phone, money = f"+861380000{n:04d}", Money(500_000)
         customer = Customer(customer_id, 9000 + n, language="en", phone=phone, status=KycStatus.VERIFIED)
         app.office.run(lambda tx, c=customer: tx.uow.customers.add(c))
+        app.papers.acknowledge(customer_id, LENDING_RISK)
         app.wallets.open(customer_id)
         app.wallets.confirm_deposit(customer_id, gateway="bank", transaction_id=customer_id, amount=money)
     document = app.customers.upload_document("bella", "house_certificate", png("house certificate"))

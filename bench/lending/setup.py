@@ -25,6 +25,7 @@ from p2pstock.core.lending.loans import Investment, Loan
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.papers import LENDING_RISK, Acknowledgement
 from p2pstock.core.people.customers import Customer, KycStatus
 
 PRODUCT = LoanProduct(
@@ -102,7 +103,8 @@ def _verified(customer_id: str, n: int, now: int) -> Customer:
 
 def investors(app: App, count: int, wallet: int, batch: int) -> list[str]:
     """``count`` verified customers (``bi000000`` …) with ``wallet`` fen each, ``batch`` per transaction
-    (three service calls each otherwise: register, open the wallet, confirm a deposit)."""
+    who accepted the lender's risk disclosure (four service calls each otherwise: register, accept, open the
+    wallet, confirm a deposit)."""
     ids = [investor_id(i) for i in range(count)]
     for start in range(0, count, batch):
         chunk = ids[start : start + batch]
@@ -110,6 +112,9 @@ def investors(app: App, count: int, wallet: int, batch: int) -> list[str]:
         def add(tx: Tx, chunk: list[str] = chunk) -> None:
             for cid in chunk:
                 tx.uow.customers.add(_verified(cid, int(cid[2:]), tx.now))
+                tx.uow.acknowledgements.add(
+                    Acknowledgement(cid, LENDING_RISK.name, LENDING_RISK.version, tx.now)
+                )
                 app.ledger.create_accounts_in(tx.uow.ledger, [chart.wallet(cid)])
                 app.wallets.credit_deposit(
                     tx, cid, gateway="bank", transaction_id=f"{cid}-seed", amount=Money(wallet)

@@ -14,6 +14,7 @@ import attrs
 import pluggy
 from sqlalchemy.engine import Engine
 
+from p2pstock.adapters.agreement_pdf import PdfAgreementPrinter
 from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.holidays import default_sources
 from p2pstock.adapters.images import PillowImages
@@ -22,6 +23,7 @@ from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import upgrade_if_needed
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.config import Settings
+from p2pstock.core.acknowledging import Papers
 from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
@@ -36,8 +38,12 @@ from p2pstock.core.customer_page import CustomerPages
 from p2pstock.core.dashboard import Dashboard
 from p2pstock.core.dispatch import Dispatcher, MessageSender
 from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.lending.auto_investing import AutoInvest
 from p2pstock.core.lending.catalog import LoanCatalog
+from p2pstock.core.lending.contracts import Contracts
+from p2pstock.core.lending.debt_market import DebtMarket
 from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.guarantee import Guarantee
 from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Currency
 from p2pstock.core.notifications import Channel
@@ -87,9 +93,14 @@ class App:
     capital: CapitalPool
     loan_products: LoanCatalog
     lending: Lending
+    papers: Papers
+    contracts: Contracts
     product_files: ProductFiles
     customer_pages: CustomerPages
     dashboard: Dashboard
+    guarantee: Guarantee
+    auto_invest: AutoInvest
+    debt_market: DebtMarket
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -142,6 +153,8 @@ def bootstrap(
         else None
     )
     desk = Desk(office, ledger, sources, box, ShortfallPolicy(settings.allocation_shortfall))
+    loan_desk = LoanDesk(office, ledger)
+    contracts = Contracts(loan_desk, documents, PdfAgreementPrinter(settings.cjk_font))
     return App(
         settings,
         office,
@@ -160,10 +173,15 @@ def bootstrap(
         Allocations(desk),
         CapitalPool(desk),
         LoanCatalog(office),
-        Lending(LoanDesk(office, ledger)),
+        Lending(loan_desk, disbursed=(contracts.issue,)),
+        Papers(office),
+        contracts,
         ProductFiles(office),
         CustomerPages(office, ledger, Currency.of(settings.currency)),
         Dashboard(office, ledger),
+        Guarantee(loan_desk),
+        AutoInvest(LoanDesk(office, ledger)),
+        DebtMarket(LoanDesk(office, ledger)),
         pm,
         engine,
     )

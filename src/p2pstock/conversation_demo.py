@@ -118,9 +118,9 @@ LINES: Mapping[str, Names] = MappingProxyType(
             "\n10. Li Wei uploads a house certificate and applies for a loan; two reviewers list it",
         ),
         "step.11": (
-            "\n11. 两位投资人在理财大厅投满；风控专员满标复审通过后放款",
-            "\n11. Two investors fill it from the financing hall; the risk officer approves it in full "
-            "review",
+            "\n11. 两位投资人阅读并接受风险揭示书后在理财大厅投满；风控专员满标复审通过后放款，签发借款协议",
+            "\n11. Two investors accept the risk disclosure and fill it from the financing hall; the risk "
+            "officer approves it in full review and the loan agreement is issued",
         ),
         "step.12": ("\n12. 李伟在每期还款日还款", "\n12. Li Wei repays each installment on its due date"),
         "step.13": ("\n13. 最终状态", "\n13. Where things stand"),
@@ -540,12 +540,15 @@ async def _lending(talk: Conversation) -> None:
         await talk.command(investor, "/hall")
         await talk.press(investor, "ln:show:")
         await talk.press(investor, "ln:inv:")
+        await talk.press(investor, "ln:ack:")  # the risk disclosure, before a first investment
         await talk.types(investor, amount)
         await talk.press(investor, "ln:ok:")
     await talk.command(risk, "/admin")
     await talk.press(risk, "a:menu:loans")
     await talk.press(risk, "a:ln_q:full")
     await talk.press(risk, "a:ln_full:")
+    await talk.command(wang, "/contracts")
+    await talk.press(wang, "ln:ct:")  # the loan agreement issued at disbursement
     talk.narrate("step.12")
     for due in (datetime(2026, 4, 2, 2, tzinfo=UTC), datetime(2026, 5, 2, 2, tzinfo=UTC)):
         talk.clock.set(due)

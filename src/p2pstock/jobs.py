@@ -8,10 +8,14 @@ the second time.
 - charge the allocation fees due on or before the business date (daily: each trading day; monthly: on
   the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
 - tell the customer and the risk officers, once, of each running allocation whose term has ended
+- serve the listed loans a crash left unserved to the investors' auto-invest rules (自动投标)
 - fail the listed loans not fully funded by their bidding deadline (流标: every investment released)
 - lending: work out penalty interest on overdue installments up to the business date, collect what has
   fallen due from the borrowers' available balances, remind borrowers of installments due within three
   days, and tell borrowers and the full reviewers of installments still unpaid after their due date
+- lending: advance to the investors, from its product's guarantee reserve, each installment overdue more
+  than the product's guarantee days (垫付; once each; a reserve too small is told to the full reviewers)
+- lending: end the debt transfer listings whose time is up (what is unsold stays the seller's)
 - lending: on the first run of a month, tell each investor once the summary of their holdings in the month
   just ended (``MonthlySummaries.send_due``)
 - watch the trading calendar: a year it needs and nobody covers (this year; next year from 1 October) is
@@ -41,11 +45,15 @@ class JobsReport:
     cancelled_applications: int
     allocations_charged: int
     terms_ended: int
+    loans_auto_invested: int
     loans_failed: int
     loans_collected: int
+    installments_advanced: int
     installments_overdue: int
     reminders: int
+    transfers_expired: int
     holdings_summaries: int
+    contracts_issued: int
     calendar: CalendarWatch
     notifications: DispatchReport
 
@@ -58,11 +66,15 @@ class JobsReport:
             f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
             f"  allocations charged fees: {self.allocations_charged}",
             f"  allocations whose term ended (told): {self.terms_ended}",
+            f"  listed loans served to auto-invest rules late: {self.loans_auto_invested}",
             f"  loans not funded by their deadline (failed): {self.loans_failed}",
             f"  loans that repaid from the wallet: {self.loans_collected}",
+            f"  overdue installments advanced by a guarantee reserve: {self.installments_advanced}",
             f"  installments newly overdue (told): {self.installments_overdue}",
             f"  repayment reminders: {self.reminders}",
+            f"  debt transfer listings expired: {self.transfers_expired}",
             f"  investors told last month's holdings summary: {self.holdings_summaries}",
+            f"  loan agreements issued late: {self.contracts_issued}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
             *(f"  {line}" for line in self.calendar.lines()),
         ]
@@ -84,11 +96,15 @@ def run_jobs(app: App, business_date: date | None = None, *, deliver: bool = Tru
         cancelled_applications=app.allocations.expire_unpaid(),
         allocations_charged=app.allocations.charge_fees(day),
         terms_ended=app.allocations.tell_term_ends(day),
+        loans_auto_invested=app.auto_invest.catch_up(),
         loans_failed=app.lending.fail_unfunded(),
         loans_collected=_collect(app, day),
+        installments_advanced=app.guarantee.advance_due(day),
         installments_overdue=app.lending.tell_overdue(day),
         reminders=app.lending.remind(day),
+        transfers_expired=app.debt_market.expire_due(),
         holdings_summaries=MonthlySummaries(app.lending.desk).send_due(day),
+        contracts_issued=app.contracts.issue_missing(),
         calendar=watch(app.office, app.trading_days.sources, today),
         notifications=app.dispatcher.dispatch_now() if deliver else DispatchReport(),
     )

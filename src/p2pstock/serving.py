@@ -33,9 +33,10 @@ from aiohttp import web
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from p2pstock import fonts
 from p2pstock.adapters.payments.sandbox import SandboxGateway
 from p2pstock.bootstrap import App
-from p2pstock.bots.telegram import BotServices, build_application, fonts
+from p2pstock.bots.telegram import BotServices, build_application
 from p2pstock.bots.telegram.context import BotApplication
 from p2pstock.bots.telegram.sender import TelegramSender
 from p2pstock.bots.web import BadUpdate, build_web_app

@@ -12,6 +12,7 @@ from p2pstock.bootstrap import App
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.papers import LENDING_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 from sample_documents import png
 
@@ -53,19 +54,29 @@ def the_platform(app: App, clock: ManualClock) -> None:
 
 
 def a_customer(
-    app: App, customer_id: str, telegram: int, *, wallet: int, status: KycStatus = KycStatus.VERIFIED
+    app: App,
+    customer_id: str,
+    telegram: int,
+    *,
+    wallet: int,
+    status: KycStatus = KycStatus.VERIFIED,
+    accepted: bool = True,
+    language: str = "en",
 ) -> None:
-    """A customer on Telegram, reading English, whose wallet holds ``wallet``."""
+    """A customer on Telegram, reading ``language``, whose wallet holds ``wallet``; a verified one accepted
+    the lender's risk disclosure unless ``accepted`` is false."""
     customer = Customer(
         customer_id,
         telegram_user_id=telegram,
-        language="en",
+        language=language,
         phone=f"+86138000{telegram:05d}",
         real_name="王小明",
         status=status,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
     app.wallets.open(customer_id)
+    if accepted and status is KycStatus.VERIFIED:
+        app.papers.acknowledge(customer_id, LENDING_RISK)
     if wallet:
         app.wallets.confirm_deposit(
             customer_id, gateway="bank", transaction_id=customer_id, amount=Money(wallet)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
-from p2pstock.bots.telegram import fonts
+from p2pstock import fonts
 from p2pstock.bots.telegram.bars_chart import BAR_COLOUR, Bar, plan_bars, render_bars, value_text
 from p2pstock.bots.telegram.drawing import SCALE, Area, Plan, Words, draws
 

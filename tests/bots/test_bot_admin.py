@@ -89,6 +89,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
         "a:menu:loans",
         "a:menu:approvals",
         "a:menu:stats",
+        "a:menu:reserve",
         "a:menu:customers",
     ]
     assert button_data(finance) == [
@@ -99,6 +100,7 @@ def test_the_admin_menu_exists_only_for_administrators_and_offers_their_queues(a
         "a:menu:approvals",
         "a:menu:audit",
         "a:menu:stats",
+        "a:menu:reserve",
         "a:menu:customers",
     ]
     assert admins.customers.by_telegram(REVIEWER) is None
@@ -312,7 +314,7 @@ def test_an_administrator_without_the_permission_is_refused_politely_and_nothing
 
     bot = play(admins, scenario)
     menu = bot.request.of("sendMessage")[0]
-    assert button_data(menu) == ["a:menu:approvals", "a:menu:stats", "a:menu:customers"]
+    assert button_data(menu) == ["a:menu:approvals", "a:menu:stats", "a:menu:reserve", "a:menu:customers"]
     refusal = "Sorry, you are not allowed to do that."
     assert bot.request.texts()[1:] == [
         refusal,

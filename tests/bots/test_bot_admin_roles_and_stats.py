@@ -102,7 +102,7 @@ def test_a_support_admin_sees_the_platform_statistics_with_the_right_figures(adm
 
     bot = play(admins, scenario)
     menu, english, chinese = bot.request.of("sendMessage")
-    assert button_data(menu) == ["a:menu:approvals", "a:menu:stats", "a:menu:customers"]
+    assert button_data(menu) == ["a:menu:approvals", "a:menu:stats", "a:menu:reserve", "a:menu:customers"]
     assert english["text"] == "\n".join(
         [
             "📊 Platform statistics",
@@ -177,8 +177,9 @@ def test_a_super_admin_sees_the_administrators_and_what_can_be_done(admins: App)
 
     bot = play(admins, scenario)
     menu, listing = bot.request.of("sendMessage")
-    assert button_data(menu)[-5:] == [
-        "a:menu:audit", "a:menu:stats", "a:menu:dashboard", "a:menu:customers", "a:menu:roles"
+    assert button_data(menu)[-6:] == [
+        "a:menu:audit", "a:menu:stats", "a:menu:reserve", "a:menu:dashboard", "a:menu:customers",
+        "a:menu:roles",
     ]  # fmt: skip
     assert listing["text"].splitlines() == [
         "Administrators:",
@@ -319,6 +320,7 @@ def test_a_role_given_waits_for_a_second_super_admin_then_is_held_beside_the_oth
         "a:menu:loans",
         "a:menu:approvals",
         "a:menu:stats",
+        "a:menu:reserve",
         "a:menu:customers",
     ]
     assert staff_of(admins)["support-1"].roles == {"reviewer", "support"}

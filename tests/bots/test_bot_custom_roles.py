@@ -62,6 +62,7 @@ LABELS = {
     "payment.resolve": "Mismatched payments",
     "customer.view": "Customer look-up",
     "dashboard.view": "Dashboard",
+    "loan.write_off": "Loan write-off",
 }
 """Each permission's button label in English."""
 
@@ -112,7 +113,6 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         await bot.send(root.presses("a:menu:roles"))
         await define(bot, root, "auditor", "audit.view", "kyc.review", "stats.view", "kyc.review")
         assert keyboard(bot)[-10:] == [
-            ("Capital", "a:rd_perm:capital.manage"),
             ("Roles", "a:rd_perm:role.manage"),
             ("✓ Statistics", "a:rd_perm:stats.view"),
             ("✓ Audit trail", "a:rd_perm:audit.view"),
@@ -121,6 +121,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
             ("Mismatched payments", "a:rd_perm:payment.resolve"),
             ("Customer look-up", "a:rd_perm:customer.view"),
             ("Dashboard", "a:rd_perm:dashboard.view"),
+            ("Loan write-off", "a:rd_perm:loan.write_off"),
             ("✅ Done", "a:rd_done:auditor"),
         ]
         assert keyboard(bot)[0] == ("Identities", "a:rd_perm:kyc.review")  # ticked, then unticked
@@ -151,7 +152,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         *((LABELS[p.value], f"a:rd_perm:{p.value}") for p in Permission),
         ("✅ Done", "a:rd_done:auditor"),
     ]
-    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 9 + [1]
+    assert [len(row) for row in choose["reply_markup"]["inline_keyboard"]] == [2] * 9 + [1, 1]
     assert ask_description["text"] == ASK_DESCRIPTION
     assert button_data(ask_description) == ["a:rd_skip:auditor"]
     texts = bot.request.texts()
@@ -173,6 +174,7 @@ def test_a_custom_role_defined_by_two_super_admins_is_given_to_an_administrator(
         "a:menu:approvals",
         "a:menu:audit",
         "a:menu:stats",
+        "a:menu:reserve",
         "a:menu:customers",
     ]
     assert texts[-1].startswith("The audit trail is intact:")

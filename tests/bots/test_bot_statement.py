@@ -18,9 +18,10 @@ from bot_harness import BotHarness, TelegramUser, button_data, play
 from language_check import CJK_RUN, foreign_words
 from lending_bot_world import BORROWER, IVAN, PNG, the_platform
 
+from p2pstock import fonts
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
-from p2pstock.bots.telegram import fonts, statement_pdf
+from p2pstock.bots.telegram import statement_pdf
 from p2pstock.bots.telegram.fund_activity import PAGE, Known, movement_line
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import Mode

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFont
 
-from p2pstock.bots.telegram import chart, drawing, fonts
+from p2pstock import fonts
+from p2pstock.bots.telegram import chart, drawing
 from p2pstock.bots.telegram.allocation_timeline import chart_words
 from p2pstock.bots.telegram.chart import ChartLabels, ChartPoint, plan_chart, render_chart
 from p2pstock.bots.telegram.drawing import SCALE, Area, Dot, Plan, Stroke, Words

@@ -11,10 +11,9 @@ import pytest
 from bot_harness import TOKEN
 from PIL import ImageFont
 
-from p2pstock import serving
+from p2pstock import fonts, serving
 from p2pstock.adapters.memory import MemoryUnitOfWorkFactory
 from p2pstock.bootstrap import bootstrap
-from p2pstock.bots.telegram import fonts
 from p2pstock.config import Settings
 from p2pstock.core.errors import InvalidInput
 

@@ -801,4 +801,5 @@ def test_the_installments_falling_due_are_found_through_a_partial_index_of_the_u
         "ix_loan_hall": ["status", "listed_at"],
         "ix_loan_borrower": ["borrower_id", "created_at"],
         "ix_loan_deadline": ["status", "deadline"],
+        "ix_loan_contract_due": ["contract_due", "id"],
     }

@@ -13,6 +13,7 @@ from p2pstock.core.ledger import chart
 from p2pstock.core.lending.loans import Loan
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
+from p2pstock.core.papers import LENDING_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 from sample_documents import png
 
@@ -56,6 +57,7 @@ def verified(app: App, customer_id: str, *, wallet: int = 0, telegram: int | Non
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer_id, LENDING_RISK)
     app.wallets.open(customer_id)
     if wallet:
         credit(app, customer_id, wallet, f"{customer_id}-start")

@@ -28,6 +28,7 @@ from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
+from p2pstock.core.papers import LENDING_RISK
 from p2pstock.core.payments import PaymentCallback
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -131,6 +132,11 @@ EXPECTED: dict[str, set[str]] = {
     "Lending.approve_full": {"super_admin", "risk_officer"},
     "Lending.refuse_full": {"super_admin", "risk_officer"},
     "Lending.figures": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "Guarantee.fund_reserve": {"super_admin", "finance"},
+    "Guarantee.figures": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
+    "Guarantee.write_off": {"super_admin", "risk_officer"},
+    "Approvals.consequences[loan.write_off]": {"super_admin", "risk_officer"},
+    "Approvals.approve[loan.write_off]": {"super_admin", "risk_officer"},
     "Payments.to_resolve": {"super_admin", "finance"},
     "Payments.resolve": {"super_admin", "finance"},
     "Approvals.approve[payment.resolve]": {"super_admin", "finance"},
@@ -291,9 +297,11 @@ def with_loan_product(app: App) -> str:
 
 
 def verified_customer(app: App, customer_id: str, phone: str, *, wallet: int = 0) -> None:
-    """A verified customer with an open wallet holding ``wallet`` fen."""
+    """A verified customer with an open wallet holding ``wallet`` fen, who accepted the lender's risk
+    disclosure."""
     customer = Customer(customer_id, language="en", phone=phone, status=KycStatus.VERIFIED)
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer_id, LENDING_RISK)
     app.wallets.open(customer_id)
     if wallet:
         app.wallets.confirm_deposit(
@@ -337,6 +345,23 @@ def full_loan(app: App) -> str:
     app.lending.invest(loan, investor_id="iris", amount=LOAN_AMOUNT - 300_000)
     assert app.lending.get(loan).status is LoanStatus.FULL
     return loan
+
+
+def loan_past_m3(app: App) -> str:
+    """A loan disbursed by risk-1, nothing of it repaid 130 days on (past M3)."""
+    loan = full_loan(app)
+    app.lending.approve_full(loan, by="risk-1")
+    clock = app.office.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(days=130)
+    return loan
+
+
+def write_off_request(app: App) -> str:
+    """An approval request to write a loan past M3 off, opened by root-2."""
+    request = app.guarantee.write_off(loan_past_m3(app), by="root-2", reason="borrower unreachable")
+    assert isinstance(request, ApprovalRequest)
+    return request.id
 
 
 def held_payment(app: App) -> str:
@@ -550,6 +575,23 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         lambda app, loan, by: app.lending.refuse_full(loan, by=by, reason="borrower unreachable"),
     ),
     "Lending.figures": (applied_loan, lambda app, _, by: app.lending.figures(by=by)),
+    "Guarantee.fund_reserve": (
+        with_loan_product,
+        lambda app, _, by: app.guarantee.fund_reserve("personal", 1_000, reference="seed", by=by),
+    ),
+    "Guarantee.figures": (with_loan_product, lambda app, _, by: app.guarantee.figures(by=by)),
+    "Guarantee.write_off": (
+        loan_past_m3,
+        lambda app, loan, by: app.guarantee.write_off(loan, by=by, reason="borrower unreachable"),
+    ),
+    "Approvals.consequences[loan.write_off]": (
+        write_off_request,
+        lambda app, request, by: app.approvals.consequences(request, by=by),
+    ),
+    "Approvals.approve[loan.write_off]": (
+        write_off_request,
+        lambda app, request, by: app.approvals.approve(request, by=by),
+    ),
     "Payments.to_resolve": (held_payment, lambda app, _, by: app.payments.to_resolve(by=by)),
     "Payments.resolve": (
         held_payment,

@@ -35,6 +35,7 @@ ALL = {
     "payment.resolve",
     "customer.view",
     "dashboard.view",
+    "loan.write_off",
 }
 
 EXPECTED: dict[str, set[str]] = {
@@ -51,6 +52,7 @@ EXPECTED: dict[str, set[str]] = {
         "allocation.daily_status",
         "allocation.settle",
         "loan.full_review",
+        "loan.write_off",
         "stats.view",
         "audit.view",
         "calendar.manage",

@@ -15,7 +15,7 @@ import attrs
 import pytest
 from PIL import ImageFont
 
-from p2pstock.bots.telegram import fonts
+from p2pstock import fonts
 from p2pstock.bots.telegram.statement_pdf import Statement, render_statement_pdf
 
 DEJAVU = sorted(Path("/usr/share/fonts").glob("**/DejaVuSans.ttf"))

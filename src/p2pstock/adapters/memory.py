@@ -21,6 +21,12 @@ from p2pstock.adapters.memory_allocations import (
     MemoryEvents,
     MemorySideRequests,
 )
+from p2pstock.adapters.memory_auto_invest import MemoryAutoInvestRules
+from p2pstock.adapters.memory_debt_market import (
+    DebtMarketTables,
+    MemoryTransferListings,
+    MemoryTransferPurchases,
+)
 from p2pstock.adapters.memory_leases import Lease, MemoryLeases
 from p2pstock.adapters.memory_lending import (
     LendingTables,
@@ -29,6 +35,7 @@ from p2pstock.adapters.memory_lending import (
     MemoryLoanProducts,
     MemoryLoans,
 )
+from p2pstock.adapters.memory_papers import MemoryAcknowledgements
 from p2pstock.adapters.memory_people import (
     MemoryApprovals,
     MemoryAuditLog,
@@ -54,7 +61,9 @@ from p2pstock.core.ledger.entries import Entry, EntryKind
 from p2pstock.core.ledger.ports import CodeTotal, DayRange, LedgerChanges, Period
 from p2pstock.core.ledger.results import TransferResult
 from p2pstock.core.ledger.transfers import Transfer
+from p2pstock.core.lending.auto_invest import AutoInvestRule
 from p2pstock.core.notifications import Notification
+from p2pstock.core.papers import Acknowledgement
 from p2pstock.core.payments import PaymentOrder
 from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.documents import CustomerDocument
@@ -92,7 +101,10 @@ class MemoryDatabase:
     notice_marks: dict[str, int] = attrs.Factory(dict)
     allocation_tables: AllocationTables = attrs.Factory(AllocationTables)
     lending_tables: LendingTables = attrs.Factory(LendingTables)
+    debt_market_tables: DebtMarketTables = attrs.Factory(DebtMarketTables)
+    auto_invest_rules: dict[str, AutoInvestRule] = attrs.Factory(dict)
     leases: dict[str, Lease] = attrs.Factory(dict)
+    acknowledgements: dict[str, Acknowledgement] = attrs.Factory(dict)
     next_seq: int = 1
     lock: threading.RLock = attrs.Factory(threading.RLock)
 
@@ -139,7 +151,12 @@ class MemoryUnitOfWork:
         self.loans = MemoryLoans(lending.loans, self._undo)
         self.investments = MemoryInvestments(lending.investments, self._undo, database.customers)
         self.installments = MemoryInstallments(lending.installments, self._undo)
+        market = database.debt_market_tables
+        self.transfer_listings = MemoryTransferListings(market.listings, self._undo)
+        self.transfer_purchases = MemoryTransferPurchases(market.purchases, self._undo)
+        self.auto_invest_rules = MemoryAutoInvestRules(database.auto_invest_rules, self._undo)
         self.leases = MemoryLeases(database.leases, self._undo)
+        self.acknowledgements = MemoryAcknowledgements(database.acknowledgements, self._undo)
 
     def __enter__(self) -> Self:
         self._db.lock.acquire()

@@ -98,6 +98,10 @@ class MemoryLoans:
     def count_by_status(self) -> dict[str, int]:
         return dict(Counter(loan.status.value for loan in self._rows.values()))
 
+    def without_contract(self, limit: int) -> list[Loan]:
+        waiting = (loan for loan in self._rows.values() if loan.disbursed_at and not loan.contract_hash)
+        return sorted(waiting, key=lambda loan: (loan.disbursed_at or 0, loan.id))[:limit]
+
 
 class MemoryInvestments:
     def __init__(self, rows: dict[str, Investment], undo: Undo, customers: dict[str, Customer]) -> None:

@@ -3,7 +3,8 @@
 ::
 
     p2pstock db upgrade | demo | ledger … | admin create | bot | serve | jobs run | allocation import
-             | product … | capital … | approval … | payment … | calendar … | audit verify | backup DIR
+             | product … | capital … | lending … | approval … | payment … | calendar … | audit verify
+             | backup DIR
 
 A module offers ``register(commands)``, which adds its parsers to ``commands`` and sets ``run`` on each
 to a function taking the parsed arguments and answering the exit status.
@@ -26,6 +27,7 @@ from p2pstock.cli import (
     capital,
     database,
     ledger,
+    lending,
     payments,
     people,
     products,
@@ -41,6 +43,7 @@ GROUPS = (
     people,
     products,
     capital,
+    lending,
     approvals,
     payments,
     allocations,

@@ -133,6 +133,13 @@ CODE_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
                 "loan.penalty": ("回款罚息", "penalty interest received"),
                 "loan.interest_fee": ("利息管理费", "interest fee"),
                 "loan.early_fee": ("提前还款费", "early repayment fee"),
+                "loan.reserve_fee": ("计提风险准备金", "guarantee reserve share of fees"),
+                "loan.reserve_funding": ("风险准备金注资", "guarantee reserve funding"),
+                "loan.advance": ("风险准备金垫付", "guarantee advance"),
+                "loan.advance_recovery": ("垫付款收回", "guarantee advance recovered"),
+                "loan.recovery": ("核销后追回", "recovered after write-off"),
+                "loan.transfer": ("债权转让", "debt transfer"),
+                "loan.transfer_fee": ("债权转让手续费", "debt transfer fee"),
             }
         ),
         "bucket": MappingProxyType(
@@ -164,6 +171,8 @@ CODE_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
                 "admin.roles": ("变更管理员角色", "change an administrator's roles"),
                 "admin.deactivate": ("停用管理员", "deactivate an administrator"),
                 "role.define": ("定义角色", "define a role"),
+                "loan.write_off": ("借款核销", "write off a loan"),
+                "loan.reserve_fund": ("风险准备金注资", "fund a guarantee reserve"),
             }
         ),
     }
@@ -233,9 +242,19 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
             withdrawn=("已撤回", "withdrawn"),
             failed=("流标", "not funded in time"),
             refused=("满标复审未通过", "refused at full review"),
+            written_off=("已核销", "written off"),
         ),
         "lending.loans.InvestmentStatus": _names(
-            frozen=("冻结中", "frozen"), holding=("持有中", "holding"), released=("已解冻", "released")
+            frozen=("冻结中", "frozen"),
+            holding=("持有中", "holding"),
+            released=("已解冻", "released"),
+            written_off=("已核销", "written off"),
+        ),
+        "lending.debt_transfer.ListingStatus": _names(
+            open=("挂出中", "open"),
+            sold=("已全部售出", "sold"),
+            cancelled=("已撤回", "cancelled"),
+            expired=("已到期", "ended"),
         ),
         "lending.schedules.Method": _names(
             equal_installments=("等额本息", "equal installments"),
@@ -309,6 +328,7 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
                 "payment.resolve": ("支付异常处理", "Mismatched payments"),
                 "customer.view": ("客户查询", "Customer look-up"),
                 "dashboard.view": ("运营看板", "Dashboard"),
+                "loan.write_off": ("借款核销", "Loan write-off"),
             }
         ),
         "ledger.activity.Outcome": _names(

@@ -24,6 +24,9 @@ import attrs
 
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
+from p2pstock.core.lending.auto_invest import AUTO_INVEST_TEMPLATES
+from p2pstock.core.lending.debt_transfer import TRANSFER_TEMPLATES
+from p2pstock.core.lending.guarantee_notices import GUARANTEE_TEMPLATES
 from p2pstock.core.lending.notices import LOAN_TEMPLATES
 from p2pstock.core.names import shown
 from p2pstock.core.payment_notices import PAYMENT_TEMPLATES
@@ -362,6 +365,9 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             }
         ),
         **LOAN_TEMPLATES,
+        **GUARANTEE_TEMPLATES,
+        **AUTO_INVEST_TEMPLATES,
+        **TRANSFER_TEMPLATES,
         **CALENDAR_TEMPLATES,
         **PAYMENT_TEMPLATES,
     }

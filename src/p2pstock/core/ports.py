@@ -18,12 +18,16 @@ from p2pstock.core.audit import AuditLog
 from p2pstock.core.leases import LeaseRepository, LocalLocks
 from p2pstock.core.ledger.ports import LedgerSession
 from p2pstock.core.lending.ports import (
+    AutoInvestRuleRepository,
     InstallmentRepository,
     InvestmentRepository,
     LoanProductRepository,
     LoanRepository,
+    TransferListingRepository,
+    TransferPurchaseRepository,
 )
 from p2pstock.core.notifications import NoticeMarks, Outbox
+from p2pstock.core.papers import AcknowledgementRepository
 from p2pstock.core.payments import PaymentOrderRepository, UiStateRepository
 from p2pstock.core.people.ports import (
     ApprovalRepository,
@@ -85,7 +89,15 @@ class UnitOfWork(Protocol):
     @property
     def installments(self) -> InstallmentRepository: ...
     @property
+    def auto_invest_rules(self) -> AutoInvestRuleRepository: ...
+    @property
+    def transfer_listings(self) -> TransferListingRepository: ...
+    @property
+    def transfer_purchases(self) -> TransferPurchaseRepository: ...
+    @property
     def leases(self) -> LeaseRepository: ...
+    @property
+    def acknowledgements(self) -> AcknowledgementRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

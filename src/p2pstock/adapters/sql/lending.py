@@ -88,7 +88,10 @@ def _entry(row: Row) -> LoanCatalogEntry:
 
 # -- loans
 
-_LOAN = "id, borrower_id, status, created_at, listed_at, deadline, rate_bp, months, method, version, data"
+_LOAN = (
+    "id, borrower_id, status, created_at, listed_at, deadline, rate_bp, months, method, version, data, "
+    "contract_due"
+)
 _SELECT_LOAN = "SELECT data, version FROM loan"
 _ADD_LOAN = f"INSERT INTO loan ({_LOAN}) VALUES ({', '.join(':' + c.strip() for c in _LOAN.split(','))})"
 _SAVE_LOAN = (
@@ -96,6 +99,7 @@ _SAVE_LOAN = (
     + ", ".join(f"{c.strip()} = :{c.strip()}" for c in _LOAN.split(",") if c.strip() != "id")
     + " WHERE id = :id AND version = :old_version"
 )
+_WITHOUT_CONTRACT = f"{_SELECT_LOAN} WHERE contract_due IS NOT NULL ORDER BY contract_due, id LIMIT :limit"
 _OF_BORROWER = f"{_SELECT_LOAN} WHERE borrower_id = :borrower_id ORDER BY created_at DESC, id"
 _BIDDING_CLOSED = (
     f"{_SELECT_LOAN} WHERE status = 'listed' AND deadline <= :now ORDER BY deadline, id LIMIT :limit"
@@ -121,6 +125,7 @@ def _loan_row(loan: Loan) -> dict[str, Any]:
         "method": loan.terms.method.value,
         "version": loan.version,
         "data": to_json(loan),
+        "contract_due": None if loan.contract_hash else loan.disbursed_at,
     }
 
 
@@ -181,6 +186,9 @@ class SqlLoans(SqlRepository):
     def count_by_status(self) -> dict[str, int]:
         rows = self._rows("SELECT status, count(*) FROM loan GROUP BY status", {})
         return {str(status): int(count) for status, count in rows}
+
+    def without_contract(self, limit: int) -> list[Loan]:
+        return _loans(self._rows(_WITHOUT_CONTRACT, {"limit": limit}))
 
 
 # -- investments

@@ -16,12 +16,15 @@ from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.sql.allocations import SqlAllocations, SqlDailyStatuses, SqlEvents, SqlSideRequests
 from p2pstock.adapters.sql.audit import SqlAuditLog
+from p2pstock.adapters.sql.auto_invest import SqlAutoInvestRules
 from p2pstock.adapters.sql.database import is_database_error, is_disconnect, translate
+from p2pstock.adapters.sql.debt_market import SqlTransferListings, SqlTransferPurchases
 from p2pstock.adapters.sql.leases import SqlLeases
 from p2pstock.adapters.sql.ledger import SqlLedgerSession
 from p2pstock.adapters.sql.lending import SqlInstallments, SqlInvestments, SqlLoanProducts, SqlLoans
 from p2pstock.adapters.sql.local_locks import local_locks
 from p2pstock.adapters.sql.outbox import SqlOutbox
+from p2pstock.adapters.sql.papers import SqlAcknowledgements
 from p2pstock.adapters.sql.payments import SqlPaymentOrders, SqlUiState
 from p2pstock.adapters.sql.people import SqlCustomers, SqlDocuments, SqlPhoneCodes
 from p2pstock.adapters.sql.products import (
@@ -107,7 +110,11 @@ class SqlUnitOfWork:
     loans = _Repository(SqlLoans)
     investments = _Repository(SqlInvestments)
     installments = _Repository(SqlInstallments)
+    transfer_listings = _Repository(SqlTransferListings)
+    transfer_purchases = _Repository(SqlTransferPurchases)
+    auto_invest_rules = _Repository(SqlAutoInvestRules)
     leases = _Repository(SqlLeases)
+    acknowledgements = _Repository(SqlAcknowledgements)
 
     def __init__(
         self, engine: Engine, dialect: str, readonly: bool, writer_lock: threading.Lock | None = None

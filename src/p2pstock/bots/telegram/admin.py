@@ -35,6 +35,7 @@ from p2pstock.bots.telegram import (
     allocation_admin,
     customer,
     lending_admin,
+    lending_guarantee,
     payments_admin,
     staff_appointments,
     staff_roles,
@@ -80,6 +81,7 @@ MENU: dict[str, tuple[Permission | frozenset[Permission] | None, Step]] = {
     "approvals": (None, admin_review.show_approvals),
     "audit": (Permission.AUDIT_VIEW, admin_review.check_audit),
     "stats": (Permission.STATS_VIEW, admin_review.show_statistics),
+    "reserve": (lending_guarantee.MENU_PERMISSIONS, lending_guarantee.show_reserves),
     "dashboard": (Permission.DASHBOARD_VIEW, admin_dashboard.show_dashboard),
     "customers": (Permission.CUSTOMER_VIEW, admin_customers.ask_search),
     "roles": (Permission.ROLE_MANAGE, staff_appointments.show_staff),
@@ -98,6 +100,7 @@ DESKS = (
     admin_products.DESK,
     admin_capital.DESK,
     admin_calendar.DESK,
+    lending_guarantee.DESK,
 )
 REJECTIONS = {verb: rejection for desk in DESKS for verb, rejection in desk.rejections.items()}
 """The buttons that ask for a reason, and what is done with it once typed."""

@@ -137,6 +137,38 @@ PRODUCT_TEXTS: Texts = {
         "逾期罚息：每天逾期本金的百分比，例如 0.05%",
         "Penalty interest a day on overdue principal, e.g. 0.05%",
     ),
+    "admin.pd.field.auto_invest_share": both(
+        "自动投标比例：一笔借款最多由自动投标投满的百分比，例如 70%",
+        "The auto-invest share: the most of a loan auto-invest rules may take, e.g. 70%",
+    ),
+    "admin.pd.field.transfer_fee_per_period": both(
+        "债权转让手续费：每个剩余还款期收取转让本金的百分比，例如 0.2%",
+        "The debt transfer fee: a share of the principal sold for each installment still to come, e.g. 0.2%",
+    ),
+    "admin.pd.field.transfer_fee_cap": both(
+        "债权转让手续费上限：转让本金的百分比，例如 1%",
+        "The debt transfer fee's cap: a share of the principal sold, e.g. 1%",
+    ),
+    "admin.pd.field.transfer_price_range": both(
+        "转让折价或溢价的上限：转让本金的百分比，例如 5%",
+        "The largest discount or premium on a debt transfer: a share of the principal sold, e.g. 5%",
+    ),
+    "admin.pd.field.transfer_closed_days": both(
+        "还款日前多少天内不能发起转让，例如 3",
+        "How many days before a due date no debt transfer may be listed, e.g. 3",
+    ),
+    "admin.pd.field.transfer_listing_days": both(
+        "转让挂牌天数：到期未售出的部分退回转让人，例如 3",
+        "How many days a debt transfer stays listed before what is unsold returns to the seller, e.g. 3",
+    ),
+    "admin.pd.field.guarantee_days": both(
+        "平台垫付：逾期超过多少天由风险准备金垫付，0 表示不垫付，例如 30",
+        "The platform guarantee: advance an installment overdue more than this many days (0: none), e.g. 30",
+    ),
+    "admin.pd.field.reserve_fee_share": both(
+        "风险准备金计提：平台服务费中转入准备金的百分比，例如 20%",
+        "The reserve's share of the platform's fees on the product's loans, e.g. 20%",
+    ),
     "admin.pd.why.text": both("须为文字", "must be text"),
     "admin.pd.why.unsafe_text": both(
         "须为一行可见文字，最多 {most} 个字，不含控制字符或不可见字符",
@@ -185,6 +217,10 @@ PRODUCT_TEXTS: Texts = {
     ),
     "admin.pd.why.positive": both("{field} 须为大于零的整数", "{field} must be a whole number above zero"),
     "admin.pd.why.basis_points": both("{field} 须在 0% 到 100% 之间", "{field} must be from 0% to 100%"),
+    "admin.pd.why.days_range": both("{field} 须为 0 至 {most} 天", "{field} must be 0 to {most} days"),
+    "admin.pd.why.transfer_fee_cap": both(
+        "债权转让手续费的上限不能低于每期费率", "the transfer fee's cap must not be below its rate a period"
+    ),
     "admin.pd.why.loan_ranges": both(
         "金额和期限的上限不能低于下限", "the amount and term ranges must not end before they start"
     ),

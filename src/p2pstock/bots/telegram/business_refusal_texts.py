@@ -213,6 +213,86 @@ _LENDING: Texts = {
         "The final review needs another administrator than the first review.",
     ),
     "refusal.unknown_method": both("不认识该还款方式。", "That repayment method is not known."),
+    # -- the guarantee and write-offs (垫付、核销) --
+    "refusal.write_off_too_early": both(
+        "借款 {loan} 最早未还的一期已逾期 {days} 天；逾期超过 {most} 天（M3 以上）才能核销。",
+        "Loan {loan}'s oldest unpaid installment is {days} days overdue; a loan is written off only once it "
+        "is more than {most} days overdue (past M3).",
+    ),
+    "refusal.recovery_range": both(
+        "本次还款须在 ¥0.01 至 {most} 之间。", "Repay between ¥0.01 and {most} on this written-off loan."
+    ),
+    # -- auto-invest (自动投标) --
+    "refusal.auto_amount_range": both(
+        "每笔投标金额须在 ¥0.01 至 {most} 之间。", "The amount per loan must be from ¥0.01 to {most}."
+    ),
+    "refusal.auto_cap_range": both(
+        "单笔投标上限须在 ¥0.01 至 {most} 之间。", "The cap per loan must be from ¥0.01 to {most}."
+    ),
+    "refusal.auto_keep_range": both(
+        "保留金额须在 ¥0.00 至 {most} 之间。", "The balance kept must be from ¥0.00 to {most}."
+    ),
+    "refusal.auto_methods": both(
+        "请至少选择一种还款方式。", "Choose one or more repayment methods, each once."
+    ),
+    "refusal.auto_products": both(
+        "最多可指定 {most} 个借款产品代码，且不能重复。", "Name up to {most} loan product codes, each once."
+    ),
+    "refusal.auto_rate_range": both(
+        "年利率范围须在 0% 至 100% 之间，且下限不能高于上限。",
+        "The rate runs from 0 % to 100 % a year, its lower end not above its upper end.",
+    ),
+    "refusal.auto_rule_not_found": both("您还没有设置自动投标规则。", "You have no auto-invest rule."),
+    "refusal.auto_share_range": both(
+        "投标比例须大于 0% 且不超过 100%。", "The share must be above 0 % and at most 100 %."
+    ),
+    "refusal.auto_stake": both(
+        "请设置每笔投标金额或可用余额比例（二者选一）。",
+        "Give either an amount per loan or a share of your available balance.",
+    ),
+    "refusal.auto_term_range": both(
+        "期限范围须在 1 至 {most} 个月之间，且下限不能高于上限。",
+        "The term runs from 1 to {most} months, its lower end not above its upper end.",
+    ),
+    # -- debt transfer (债权转让) --
+    "refusal.transfer_already_listed": both(
+        "该笔债权已有转让单 {listing} 在挂出中，请先撤回。",
+        "Sale {listing} of this holding is open already; cancel it first.",
+    ),
+    "refusal.transfer_borrower": both(
+        "借款人不能受让自己借款的债权。", "A borrower cannot buy a holding in their own loan."
+    ),
+    "refusal.transfer_closed": both(
+        "下一期还款日（{due}）前 {days} 天内不能转让债权。",
+        "No holding is sold within {days} days of the next due date ({due}).",
+    ),
+    "refusal.transfer_listing_closed": both("转让单 {listing} 已结束。", "Sale {listing} is no longer open."),
+    "refusal.transfer_listing_not_found": both("未找到转让单 {listing}。", "There is no sale {listing}."),
+    "refusal.transfer_not_holder": both(
+        "只有债权持有人才能转让该笔债权。", "Only its holder can sell a holding."
+    ),
+    "refusal.transfer_nothing_held": both(
+        "该笔投资已没有可转让的本金。", "Nothing of this holding is left to sell."
+    ),
+    "refusal.transfer_overdue": both(
+        "借款 {loan} 有逾期未还的分期，暂不能转让债权。",
+        "Loan {loan} has an overdue installment; its holdings cannot be sold now.",
+    ),
+    "refusal.transfer_own": both("不能购买自己挂出的债权。", "You cannot buy your own sale."),
+    "refusal.transfer_premium_range": both(
+        "折让或溢价最多为本金的 {most}。", "The discount or premium is at most {most} of the principal."
+    ),
+    "refusal.transfer_price_below_fee": both(
+        "折让后的价格不足以支付转让手续费 {fee}。",
+        "After the discount the price would not cover the transfer fee of {fee}.",
+    ),
+    "refusal.transfer_principal_range": both(
+        "转让本金须在 ¥0.01 至 {most} 之间。", "Sell from ¥0.01 to {most} of the principal."
+    ),
+    "refusal.transfer_purchase_range": both(
+        "购买本金须在 {least} 至 {most} 之间。", "Buy from {least} to {most} of the principal."
+    ),
+    "refusal.transfer_purchase_step": both("购买本金须按 {step} 递增。", "Buy in steps of {step}."),
 }
 
 BUSINESS_REFUSAL_TEXTS: Texts = {**_ALLOCATION, **_SETTLING, **_LENDING}

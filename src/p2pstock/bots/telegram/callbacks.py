@@ -47,6 +47,8 @@ MENU_ROWS = (
 MENU_ITEMS = (
     *(item for row in MENU_ROWS for item in row),
     *("report", "report_on", "report_off", "holdings", "holdings_on", "holdings_off"),
+    "transfers",
+    *("risk", "contracts"),
 )
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
@@ -148,6 +150,7 @@ ADMIN_QUEUES = (
     "payments",
     "dashboard",
     "customers",
+    "reserve",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
@@ -183,6 +186,14 @@ LENDING_VERBS = (
     "wd",  # subject: a loan id, an application to withdraw
     "ok",  # subject: the token of the step being confirmed (an application, investment or repayment)
     "drop",  # subject: the token of the step being abandoned
+    "auto",  # subject: <action>[.<argument>] on the customer's auto-invest rule (lending_auto.ACTIONS)
+    "th",  # subject: a page of the debt transfer hall (lending_transfer.py)
+    "tbuy",  # subject: a sale's id, to buy from (the principal is asked for)
+    "tsell",  # subject: an investment id, to sell from (the principal, then the discount, is asked for)
+    "tmine",  # subject: a page of the customer's own sales
+    "tcan",  # subject: a sale's id, to take back
+    "ack",  # subject: the loan id to invest in once the risk disclosure is accepted, or "-"
+    "ct",  # subject: a loan id, whose agreement's PDF is sent
 )
 _LENDING = re.compile(f"ln:({'|'.join(LENDING_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
 ROLE_STEPS = ("appoint", "change", "deactivate", "define")
@@ -230,6 +241,9 @@ ADMIN_VERBS = {
     "ln_full": _ADMIN_ID,  # pass the full review: disburse
     "ln_no": _ADMIN_ID,  # reject at a review (a reason is asked for)
     "ln_ref": _ADMIN_ID,  # refuse at the full review (a reason is asked for)
+    "ln_wo": _ADMIN_ID,  # write a loan being repaid off (a reason is asked for; lending_guarantee.py)
+    "rs_fund": r"[a-z0-9_.]+",  # subject: a loan product code, whose guarantee reserve to fund
+    "rs_ok": _ADMIN_ID,  # subject: the token of the funding shown, to carry it out
     "cal_year": r"\d{4}",  # subject: a year, to show what the calendar knows of it
     "cal_load": "-",  # subject: "-", a notice of closures is asked for
     "cal_ok": _ADMIN_ID,  # subject: the token of the notice read, to load it

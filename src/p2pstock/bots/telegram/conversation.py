@@ -39,10 +39,13 @@ from p2pstock.bots.telegram import (
     fund_activity,
     funds,
     holdings_summary,
+    lending_auto,
     lending_borrowing,
     lending_customer,
     lending_hall,
     lending_mine,
+    lending_papers,
+    lending_transfer,
     onboarding,
     typed,
 )
@@ -75,6 +78,9 @@ MENU: Mapping[str, Step] = MappingProxyType(
         "report_on": daily_report.report_on,
         "report_off": daily_report.report_off,
         **holdings_summary.MENU,
+        **lending_auto.MENU,
+        **lending_transfer.MENU,
+        **lending_papers.MENU,
     }
 )
 """Menu item → the step it opens (the same as the command of that name)."""

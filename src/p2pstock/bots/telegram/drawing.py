@@ -22,7 +22,7 @@ from typing import Literal, TypeAlias
 import attrs
 from PIL import Image, ImageDraw, ImageFont
 
-from p2pstock.bots.telegram import fonts
+from p2pstock import fonts
 
 SCALE = 2
 """Painted pixels per logical pixel."""

@@ -14,8 +14,9 @@ from pathlib import Path
 import attrs
 from telegram import InlineKeyboardButton, Update
 
+from p2pstock import fonts
 from p2pstock.bots.telegram import callbacks as cb
-from p2pstock.bots.telegram import fonts, statement_pdf
+from p2pstock.bots.telegram import statement_pdf
 from p2pstock.bots.telegram.context import BotContext, call, outdated, query_of, user_of
 from p2pstock.bots.telegram.keyboards import button
 from p2pstock.bots.telegram.pages import Page, Paged, Shown, page_and_what

@@ -39,6 +39,7 @@ DECISIONS = {
     LoanStatus.APPLIED: (("ln_first", "admin.loan.first"), ("ln_no", "admin.reject")),
     LoanStatus.FIRST_REVIEWED: (("ln_final", "admin.loan.final"), ("ln_no", "admin.reject")),
     LoanStatus.FULL: (("ln_full", "admin.loan.full"), ("ln_ref", "admin.reject")),
+    LoanStatus.REPAYING: (("ln_wo", "admin.loan.write_off"),),  # its reason asked (lending_guarantee)
 }
 
 

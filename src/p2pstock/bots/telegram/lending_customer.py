@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 from p2pstock.bots.telegram import callbacks as cb
+from p2pstock.bots.telegram import lending_auto as auto
 from p2pstock.bots.telegram import lending_borrowing as borrowing
 from p2pstock.bots.telegram import lending_hall as hall
 from p2pstock.bots.telegram import lending_mine as mine
+from p2pstock.bots.telegram import lending_papers as papers
+from p2pstock.bots.telegram import lending_transfer as transfer
 from p2pstock.bots.telegram.lending_confirming import confirming, dropped
 from p2pstock.bots.telegram.press import Steps, customer_buttons, verb_and_subject
 from p2pstock.bots.telegram.typed import TypedSteps
@@ -23,12 +26,23 @@ STEPS: Steps = {
     "pay": mine.ask_repay,
     "early": mine.ask_early,
     "wd": mine.withdraw,
-    "ok": confirming(hall.INVESTING, borrowing.APPLYING, mine.REPAYING, mine.REPAYING_EARLY),
+    "ok": confirming(
+        hall.INVESTING,
+        borrowing.APPLYING,
+        mine.REPAYING,
+        mine.REPAYING_EARLY,
+        transfer.BUYING,
+        transfer.SELLING,
+    ),
     "drop": dropped,
+    "auto": auto.on_auto,
+    **transfer.STEPS,
+    "ack": papers.accepting(hall.ask_amount),
+    "ct": papers.send_contract,
 }
 
 on_button = customer_buttons(cb.LoanStep, verb_and_subject, STEPS)
 """Any ``ln:`` button: the step of its verb (a typing step, ``END``, or ``None`` if outdated)."""
 
-TYPED: TypedSteps = (*hall.TYPED, *borrowing.TYPED)
-"""The investment's amount and the application's terms typed."""
+TYPED: TypedSteps = (*hall.TYPED, *borrowing.TYPED, *auto.TYPED, *transfer.TYPED)
+"""The investment's amount and the application's terms typed; a debt transfer's principal and discount."""

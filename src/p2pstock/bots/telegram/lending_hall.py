@@ -15,6 +15,7 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, query_of, say
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import STEP, Confirmation, Kept
+from p2pstock.bots.telegram.lending_papers import disclosure_first
 from p2pstock.bots.telegram.loan_card import Audience, Seen, hall_line, loan_text
 from p2pstock.bots.telegram.onboarding import unverified
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
@@ -59,6 +60,7 @@ async def _hall_page(context: BotContext, press: Press, number: int, shown: str)
         if name != shown
     ]
     threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    threes.append([button(text("menu.transfers", lang), cb.Menu("transfers"))])  # 💱 debt transfers
     markup = page.keyboard(lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes)
     return "\n".join(lines), markup
 
@@ -87,6 +89,8 @@ async def show_loan(update: Update, context: BotContext, press: Press) -> object
 async def ask_amount(update: Update, context: BotContext, press: Press) -> object:
     await query_of(update).answer()
     if await unverified(update, context, press, "loan.invest.verify_first"):
+        return END
+    if await disclosure_first(update, context, press, press.subject):
         return END
     loan = await attempt(update, context, press.lang, context.services.lending.get, press.subject)
     low, high = loan.bid_range()

@@ -26,6 +26,7 @@ from p2pstock.bots.telegram.context import (
 )
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.lending_confirming import Confirmation, Kept
+from p2pstock.bots.telegram.lending_transfer import sell_rows
 from p2pstock.bots.telegram.loan_card import Audience, Seen, loan_text, own_line
 from p2pstock.bots.telegram.pages import Page, Paged, Shown
 from p2pstock.bots.telegram.platform_time import today
@@ -34,8 +35,9 @@ from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import END
 from p2pstock.core.errors import P2PStockError
-from p2pstock.core.lending.loans import Loan, LoanStatus
+from p2pstock.core.lending.loans import InvestmentStatus, Loan, LoanStatus
 from p2pstock.core.lending.views import Holding, InstallmentView
+from p2pstock.core.lending.write_off import unrecovered
 from p2pstock.core.money import Money
 from p2pstock.core.names import code_name
 from p2pstock.core.people.customers import Customer
@@ -66,12 +68,14 @@ async def _mine_page(context: BotContext, press: Press, number: int, _: str) -> 
         [text("loan.mine.borrowed", lang)] + [own_line(loan, lang) for loan in borrowed] if borrowed else []
     )
     if invested:
+        advanced = await _advanced(context, invested)
         lines.append(text("loan.mine.invested", lang))
-        lines += [_holding_line(holding, lang) for holding in invested]
+        lines += [_holding_line(holding, lang, holding.loan.id in advanced) for holding in invested]
     rows = [
         [button(text("loan.mine.button", lang, id=loan.id), cb.LoanStep("loan", loan.id))]
         for loan in borrowed
     ]
+    rows += sell_rows(invested, lang)  # 💱 sell from a holding (lending_transfer)
     return "\n".join(lines), page.keyboard(lang, lambda to: cb.LoanStep("mine", str(to)), rows)
 
 
@@ -80,13 +84,33 @@ show_mine, turn_mine = MINE.show, MINE.turn
 """📒 the first page of the customer's loans and investments; ◀ ▶ under it: ``<page>``."""
 
 
-def _holding_line(holding: Holding, lang: str) -> str:
+def _holding_line(holding: Holding, lang: str, advanced: bool = False) -> str:
     i, loan = holding.investment, holding.loan
     received = Money(i.principal_received + i.interest_received + i.penalty_received)
+    if i.status is InvestmentStatus.WRITTEN_OFF:
+        lost, amount = Money(unrecovered(i)), Money(i.amount)
+        return text("loan.mine.written_off", lang, id=loan.id, amount=amount, received=received, lost=lost)
     expected = Money(sum(row.total for row in holding.expected))
     money = {"amount": Money(i.amount), "received": received, "expected": expected}
     bucket = code_name("bucket", holding.bucket, lang)
-    return text("loan.mine.holding", lang, id=loan.id, status=loan.status, bucket=bucket, **money)
+    line = text("loan.mine.holding", lang, id=loan.id, status=loan.status, bucket=bucket, **money)
+    return line + text("loan.mine.advanced", lang) if advanced else line
+
+
+async def _advanced(context: BotContext, holdings: list[Holding]) -> set[str]:
+    """The loans of ``holdings`` with an installment the guarantee reserve advanced and the borrower has not
+    repaid (read only for loans overdue past their product's guarantee days)."""
+    late = {
+        h.loan.id
+        for h in holdings
+        if h.loan.status is LoanStatus.REPAYING and h.days_overdue > h.loan.product.guarantee_days > 0
+    }
+    found = set()
+    for loan_id in sorted(late):
+        plan = await call(context.services.lending.installments, loan_id)
+        if any(i.advanced_at is not None and not i.settled for i in plan):
+            found.add(loan_id)
+    return found
 
 
 async def show_own_loan(update: Update, context: BotContext, press: Press) -> object:
@@ -94,6 +118,9 @@ async def show_own_loan(update: Update, context: BotContext, press: Press) -> ob
     loan = await _own_loan(update, context, press)
     unpaid = await _unpaid(context, loan) if loan.status is LoanStatus.REPAYING else []
     shown = loan_text(loan, Audience.BORROWER, press.lang, Seen(unpaid=unpaid[:SHOWN_INSTALLMENTS]))
+    if loan.status is LoanStatus.WRITTEN_OFF:
+        owed = await call(context.services.guarantee.still_owed, loan.id, customer_id=press.customer.id)
+        shown += "\n" + text("loan.own.written_off", press.lang, owed=Money(owed))
     choices = OWN_BUTTONS.get(loan.status, ())
     row = [button(text(label, press.lang), cb.LoanStep(verb, loan.id)) for verb, label in choices]
     return await ended(update, context, shown, keyboard(row))

@@ -100,6 +100,8 @@ def _installment(view: InstallmentView, lang: str) -> str:
     if view.days_overdue:
         bucket = code_name("bucket", view.bucket, lang)
         late = text("loan.own.late", lang, days=view.days_overdue, bucket=bucket)
+    if i.advanced_at is not None:
+        late += text("loan.own.advanced", lang)
     return text(
         "loan.own.installment", lang, number=i.number, due=str(i.due), owed=Money(view.owed), late=late
     )

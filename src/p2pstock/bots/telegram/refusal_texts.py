@@ -194,6 +194,11 @@ _STAFF: Texts = {
 
 _PRODUCT: Texts = {
     "refusal.basis_points": both("{field} 须在 0% 到 100% 之间。", "{field} must be from 0% to 100%."),
+    "refusal.days_range": both("{field} 须为 0 至 {most} 天。", "{field} must be 0 to {most} days."),
+    "refusal.transfer_fee_cap": both(
+        "债权转让手续费的上限不能低于每期费率。",
+        "The transfer fee's cap must not be below its rate a period.",
+    ),
     "refusal.catalog_unreadable": both(
         "产品文件无法读取，未导入任何内容。", "The product file cannot be read; nothing was read."
     ),

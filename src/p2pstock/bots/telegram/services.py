@@ -11,6 +11,7 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.acknowledging import Papers
 from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
 from p2pstock.core.allocation.service import Allocations
@@ -21,7 +22,11 @@ from p2pstock.core.customer_page import CustomerPages
 from p2pstock.core.dashboard import Dashboard
 from p2pstock.core.leases import Leases
 from p2pstock.core.ledger.service import Ledger
+from p2pstock.core.lending.auto_investing import AutoInvest
 from p2pstock.core.lending.catalog import LoanCatalog
+from p2pstock.core.lending.contracts import Contracts
+from p2pstock.core.lending.debt_market import DebtMarket
+from p2pstock.core.lending.guarantee import Guarantee
 from p2pstock.core.lending.service import Lending
 from p2pstock.core.money import Money
 from p2pstock.core.payment_service import Payments
@@ -123,6 +128,8 @@ class Platform(Protocol):
     @property
     def dashboard(self) -> Dashboard: ...
     @property
+    def auto_invest(self) -> AutoInvest: ...
+    @property
     def products(self) -> ProductCatalog: ...
     @property
     def allocations(self) -> Allocations: ...
@@ -131,11 +138,19 @@ class Platform(Protocol):
     @property
     def lending(self) -> Lending: ...
     @property
+    def debt_market(self) -> DebtMarket: ...
+    @property
+    def papers(self) -> Papers: ...
+    @property
+    def contracts(self) -> Contracts: ...
+    @property
     def trading_days(self) -> TradingDays: ...
     @property
     def product_files(self) -> ProductFiles: ...
     @property
     def capital(self) -> CapitalPool: ...
+    @property
+    def guarantee(self) -> Guarantee: ...
     @property
     def payments(self) -> Payments: ...
 
@@ -155,13 +170,18 @@ class BotServices:
     statistics: PlatformStatistics
     customer_pages: CustomerPages
     dashboard: Dashboard
+    auto_invest: AutoInvest
     products: ProductCatalog
     allocations: Allocations
     loan_products: LoanCatalog
     lending: Lending
+    debt_market: DebtMarket
+    papers: Papers
+    contracts: Contracts
     trading_days: TradingDays
     product_files: ProductFiles
     capital: CapitalPool
+    guarantee: Guarantee
     ui_state: UiStore
     payments: DepositLinks | None = None
     held_payments: Payments | None = None
@@ -183,13 +203,18 @@ class BotServices:
             statistics=platform.statistics,
             customer_pages=platform.customer_pages,
             dashboard=platform.dashboard,
+            auto_invest=platform.auto_invest,
             products=platform.products,
             allocations=platform.allocations,
             loan_products=platform.loan_products,
             lending=platform.lending,
+            debt_market=platform.debt_market,
+            papers=platform.papers,
+            contracts=platform.contracts,
             trading_days=platform.trading_days,
             product_files=platform.product_files,
             capital=platform.capital,
+            guarantee=platform.guarantee,
             ui_state=OfficeUiStore(platform.office),
             payments=payments,
             held_payments=platform.payments,

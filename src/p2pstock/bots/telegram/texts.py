@@ -19,7 +19,11 @@ from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXT
 from p2pstock.bots.telegram.bilingual import Texts, both
 from p2pstock.bots.telegram.calendar_texts import ADMIN_CALENDAR_TEXTS
 from p2pstock.bots.telegram.holdings_texts import HOLDINGS_TEXTS
+from p2pstock.bots.telegram.lending_auto_texts import AUTO_INVEST_TEXTS
+from p2pstock.bots.telegram.lending_guarantee_texts import GUARANTEE_TEXTS
+from p2pstock.bots.telegram.lending_papers_texts import PAPER_TEXTS
 from p2pstock.bots.telegram.lending_texts import LENDING_TEXTS
+from p2pstock.bots.telegram.lending_transfer_texts import TRANSFER_TEXTS
 from p2pstock.bots.telegram.payment_texts import PAYMENT_TEXTS
 from p2pstock.bots.telegram.refusal_texts import REFUSAL_TEXTS
 from p2pstock.bots.telegram.staff_texts import STAFF_TEXTS
@@ -316,6 +320,10 @@ TEXTS: Texts = MappingProxyType(
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **LENDING_TEXTS,
+        **AUTO_INVEST_TEXTS,
+        **GUARANTEE_TEXTS,
+        **TRANSFER_TEXTS,
+        **PAPER_TEXTS,
         **HOLDINGS_TEXTS,
         **ADMIN_CALENDAR_TEXTS,
         **PRODUCT_TEXTS,

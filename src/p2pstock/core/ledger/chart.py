@@ -112,3 +112,23 @@ def loan_escrow(loan_id: str, currency: str = "CNY") -> Account:
     """One loan's escrow: investments are frozen towards it, posted into it at disbursement and paid out
     of it to the borrower at once; repayments pass through it on their way to the investors."""
     return Account.open(loan_escrow_id(loan_id, currency), code=LOAN_ESCROW, currency=currency)
+
+
+GUARANTEE_RESERVE = "guarantee_reserve"
+
+
+def guarantee_reserve_id(product_code: str, currency: str = "CNY") -> str:
+    product = check_name(product_code, "product code")
+    return f"platform:{check_currency(currency)}:{GUARANTEE_RESERVE}:{product}"
+
+
+def guarantee_reserve(product_code: str, currency: str = "CNY") -> Account:
+    """A loan product's guarantee reserve (风险准备金): funded by a share of the platform's fees on the
+    product's loans and by the platform's own money, it advances overdue installments to the investors
+    (垫付) and gets back what the borrowers pay of them later. It can never pay out more than it holds."""
+    return Account.open(
+        guarantee_reserve_id(product_code, currency),
+        code=GUARANTEE_RESERVE,
+        currency=currency,
+        flags=AccountFlags.DEBITS_MUST_NOT_EXCEED_CREDITS,
+    )

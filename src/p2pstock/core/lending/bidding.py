@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from p2pstock.core.acknowledging import require_lending_risk
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import (
     IdempotencyConflict,
@@ -88,6 +89,7 @@ def _check_bid(tx: Tx, loan: Loan, investor_id: str, amount: int) -> None:
         raise NotFound(f"no customer {investor_id}", code="customer_not_found", customer=investor_id)
     if investor.status is not KycStatus.VERIFIED:
         raise Refused("verify your identity before investing", code="verify_identity_first")
+    require_lending_risk(tx, investor_id)
     check_amount(loan, amount)
 
 
@@ -137,6 +139,8 @@ def approve_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, note: str = "
     holders = tx.uow.investments.holders(loan.id)  # each investment with its investor, in one read
     investments = [i for i, _ in holders]
     fee = share_of(loan.amount, loan.product.listing_fee_bp)
+    if loan.product.reserve_fee_bp:  # its share of the fees, now and at every repayment
+        desk.ledger.create_accounts_in(tx.uow.ledger, [chart.guarantee_reserve(loan.product.code)])
     desk.move(tx, _disbursement(loan, investments, fee))
     tx.uow.investments.save_all([attrs.evolve(i, status=InvestmentStatus.HOLDING) for i in investments])
     start = desk.today(tx)
@@ -167,7 +171,8 @@ def _each_investor(
 
 
 def _disbursement(loan: Loan, investments: list[Investment], fee: int) -> list[Transfer]:
-    """Every hold posted, the borrower paid and the listing fee taken: all or nothing (linked)."""
+    """Every hold posted, the borrower paid and the listing fee taken — the product's ``reserve_fee_bp`` of
+    it into its guarantee reserve: all or nothing (linked)."""
     if sum(i.amount for i in investments) != loan.amount:
         raise Refused(
             f"loan {loan.id}'s investments do not add up to its amount",
@@ -178,6 +183,12 @@ def _disbursement(loan: Loan, investments: list[Investment], fee: int) -> list[T
     moves = [
         Transfer.post(f"{hold_id(i.id)}:post", pending_id=hold_id(i.id), linked=True) for i in investments
     ]
+    reserve = share_of(fee, loan.product.reserve_fee_bp)
+    fees = [
+        (f"loan:{loan.id}:listing-fee", chart.fee_income().id, fee - reserve, codes.LOAN_LISTING_FEE),
+        (f"loan:{loan.id}:reserve-fee", _reserve_id(loan, reserve), reserve, codes.LOAN_RESERVE_FEE),
+    ]
+    fees = [taken for taken in fees if taken[2]]
     moves.append(
         Transfer.single(
             f"loan:{loan.id}:disburse",
@@ -186,21 +197,21 @@ def _disbursement(loan: Loan, investments: list[Investment], fee: int) -> list[T
             amount=loan.amount - fee,
             code=codes.LOAN_DISBURSEMENT,
             reference=loan.id,
-            linked=fee > 0,
+            linked=bool(fees),
         )
     )
-    if fee:
-        moves.append(
-            Transfer.single(
-                f"loan:{loan.id}:listing-fee",
-                debit=escrow,
-                credit=chart.fee_income().id,
-                amount=fee,
-                code=codes.LOAN_LISTING_FEE,
-                reference=loan.id,
-            )
+    last = len(fees) - 1
+    moves += [
+        Transfer.single(
+            id_, debit=escrow, credit=to, amount=value, code=code, reference=loan.id, linked=n < last
         )
+        for n, (id_, to, value, code) in enumerate(fees)
+    ]
     return moves
+
+
+def _reserve_id(loan: Loan, share: int) -> str:
+    return chart.guarantee_reserve_id(loan.product.code) if share else ""
 
 
 def refuse_full(desk: LoanDesk, tx: Tx, loan_id: str, *, by: str, reason: str) -> Loan:
@@ -243,3 +254,9 @@ def _release(desk: LoanDesk, tx: Tx, loan: Loan, closed: Loan, *, actor: str, ke
     saved = desk.change(tx, loan, closed, actor=actor, action=closed.status.value)
     tx.tell_each(key, _each_investor(loan, holders))
     return saved
+
+
+def check_bid(tx: Tx, loan: Loan, investor_id: str, amount: int) -> None:
+    """Raise as ``invest`` would refuse ``investor_id`` investing ``amount`` in ``loan`` as it stands;
+    changes nothing (auto-invest asks before it freezes anything)."""
+    _check_bid(tx, loan, investor_id, amount)

@@ -38,6 +38,8 @@ PAGE = 1_000
 _FOREVER = 2**63 - 1
 _KINDS = {codes.LOAN_PRINCIPAL: "principal", codes.LOAN_INTEREST: "interest", codes.LOAN_PENALTY: "penalty"}
 """The codes of what an investment receives, and the part of ``Parts`` each one is."""
+_FEES = (codes.LOAN_INTEREST_FEE, codes.LOAN_RESERVE_FEE)
+"""The codes of the platform's interest fee on a payment: its own part, and the guarantee reserve's."""
 
 
 @attrs.frozen
@@ -189,9 +191,11 @@ def escrow_payments(tx: Tx, loan: Loan, since: int) -> list[Payment]:
     fees: dict[str, int] = {}
     for entry in _entries(tx, chart.loan_escrow_id(loan.id), since):
         kind = _KINDS.get(entry.code)
-        if kind is None and entry.code != codes.LOAN_INTEREST_FEE:
+        if kind is None and entry.code not in _FEES:
             continue
         payment, *rest = entry.transfer_id.removeprefix(prefix).split(":")
+        if not rest:
+            continue  # the disbursement's share of the listing fee for the guarantee reserve
         at.setdefault(payment, entry.timestamp)
         paid = parts.setdefault(payment, {})
         if kind is None:

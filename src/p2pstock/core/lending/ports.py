@@ -8,6 +8,8 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.lending.auto_invest import AutoInvestRule
+from p2pstock.core.lending.debt_transfer import TransferListing, TransferPurchase
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
@@ -86,6 +88,10 @@ class LoanRepository(Protocol):
         """Status → number of loans (statuses without loans left out)."""
         ...
 
+    def without_contract(self, limit: int) -> list[Loan]:
+        """Disbursed loans whose agreement was not issued yet, the earliest disbursed first."""
+        ...
+
 
 class InvestmentRepository(Protocol):
     def get(self, investment_id: str) -> Investment | None: ...
@@ -134,4 +140,67 @@ class InstallmentRepository(Protocol):
 
     def penalty_due(self, day: date, limit: int) -> list[LoanInstallment]:
         """Unsettled installments due before ``day`` whose penalty is not worked out up to ``day``."""
+        ...
+
+
+class TransferListingRepository(Protocol):
+    """Debt transfer listings (债权转让): saved by version, like a loan."""
+
+    def get(self, listing_id: str, *, lock: bool = False) -> TransferListing | None: ...
+    def add(self, listing: TransferListing) -> None: ...
+    def save(self, listing: TransferListing) -> None:
+        """Store ``listing`` over version ``listing.version - 1``; ``TransientConflict`` if it moved on."""
+        ...
+
+    def open_of(self, investment_id: str) -> TransferListing | None:
+        """The open listing of a holding, if any (there is at most one)."""
+        ...
+
+    def open(self, now: int, offset: int, limit: int) -> list[TransferListing]:
+        """Open listings not past their time at ``now``, the newest first."""
+        ...
+
+    def of_seller(self, seller_id: str, limit: int) -> list[TransferListing]:
+        """A seller's listings, the newest first."""
+        ...
+
+    def expiring(self, now: int, limit: int) -> list[TransferListing]:
+        """Open listings whose time is up at ``now``, the earliest first."""
+        ...
+
+
+class TransferPurchaseRepository(Protocol):
+    def get(self, purchase_id: str) -> TransferPurchase | None: ...
+    def add(self, purchase: TransferPurchase) -> None: ...
+    def of_listing(self, listing_id: str) -> list[TransferPurchase]:
+        """A listing's purchases in the order they were made."""
+        ...
+
+
+class AutoInvestRuleRepository(Protocol):
+    """Investors' auto-invest rules, one per investor. ``save`` writes what the investor chose (terms,
+    active) over ``rule.version - 1``; ``record`` writes where rules stand in the queue, and never moves
+    a version (a run never undoes an investor's change, nor an investor's change a run's)."""
+
+    def get(self, investor_id: str) -> AutoInvestRule | None: ...
+    def add(self, rule: AutoInvestRule) -> None:
+        """Store a new rule; ``TransientConflict`` if the investor has one."""
+        ...
+
+    def save(self, rule: AutoInvestRule) -> None:
+        """Store the investor's terms and whether the rule is active, over version ``rule.version - 1``;
+        ``TransientConflict`` if it moved on."""
+        ...
+
+    def remove(self, investor_id: str) -> bool:
+        """Delete the investor's rule; whether there was one."""
+        ...
+
+    def admitting(self, months: int, rate_bp: int) -> list[AutoInvestRule]:
+        """Active rules whose term and rate ranges hold ``months`` and ``rate_bp``, in any order."""
+        ...
+
+    def record(self, fired: Sequence[str], at: int, told: Sequence[str]) -> None:
+        """The rules of the investors ``fired`` invested at ``at`` (and are no longer marked told); those of
+        ``told`` were told their balance is too low."""
         ...

@@ -25,7 +25,7 @@ from p2pstock.core.errors import (
 )
 from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.service import wallet_short
-from p2pstock.core.lending import repayments
+from p2pstock.core.lending import guarantee, repayments, write_off
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import share_of
@@ -67,6 +67,9 @@ def repay(desk: LoanDesk, tx: Tx, loan_id: str, asked: Request) -> Loan:
     key = payment_key(asked.request_id, "pay")
     if _done(tx, loan, key, asked.amount):
         return loan
+    if loan.status is LoanStatus.WRITTEN_OFF:
+        seen = {"expected": asked.expected, "payments_seen": asked.payments_seen}
+        return write_off.repay(desk, tx, loan, amount=asked.amount, key=key, **seen)
     loan.require(LoanStatus.REPAYING)
     day = desk.today(tx)
     plan = _accrued(tx, loan, day)
@@ -163,11 +166,13 @@ def _pay(
     early_fee: int = 0,
 ) -> Loan:
     changed, _ = repayments.apply(targets, amount - early_fee, tx.now)
+    changed, recovered = guarantee.recovered(plan, changed)
     after = {i.number: i for i in (*plan, *changed)}
     settled = repayments.settled_parts(plan, list(after.values()))
     holders = tx.uow.investments.holders(loan.id)
     out = repayments.distribute([i for i, _ in holders], settled, loan.product.interest_fee_bp)
-    desk.move(tx, repayments.transfers(loan, key, amount, out, early_fee), short=wallet_short(amount))
+    moves = repayments.transfers(loan, key, amount, out, early_fee, recovered=recovered)
+    desk.move(tx, moves, short=wallet_short(amount))
     tx.uow.investments.save_all([repayments.received(share) for share in out.shares])
     _save_changed(tx, loan, list(after.values()))
     saved = desk.change(tx, loan, repayments.finish(loan, list(after.values())), actor=actor, action="repay")
@@ -261,8 +266,11 @@ def _own(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str) -> Loan:
 
 def collect_one(desk: LoanDesk, tx: Tx, loan_id: str, day: date) -> bool:
     """Take what fell due on the loan by ``day`` from the borrower's available balance, as far as it goes
-    (the wallet locked first, so a withdrawal cannot slip in between); whether anything was taken."""
+    (the wallet locked first, so a withdrawal cannot slip in between), or on a written-off loan what the
+    borrower owes those who lost (``write_off.collect``); whether anything was taken."""
     loan = desk.load(tx, loan_id)
+    if loan.status is LoanStatus.WRITTEN_OFF:
+        return write_off.collect(desk, tx, loan, key=_sequence_key(loan), actor=SYSTEM)
     if loan.status is not LoanStatus.REPAYING:
         return False
     plan = _accrued(tx, loan, day)

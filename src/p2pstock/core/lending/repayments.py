@@ -9,7 +9,9 @@ interest (once, rounded down), and the platform keeps any early repayment fee. E
 linked batch through the loan's escrow. Investors are paid an
 installment once it is settled (回款): a partly paid installment waits in the escrow, so that each
 installment reaches them split once, exactly; once every installment is settled the escrow is empty and
-the borrower has paid exactly what the investors received plus the platform's fees.
+the borrower has paid exactly what the investors received plus the platform's fees. The product's
+``reserve_fee_bp`` of the interest fee goes to its guarantee reserve; an installment the reserve advanced
+(``guarantee``) reached the investors then, so what is paid of it goes to the reserve at once instead.
 
 Penalty interest accrues on an overdue installment's unpaid principal, ``penalty_bp_per_day`` for every
 day after its due date, rounded down; it is worked out up to the day of a payment or of the jobs.
@@ -112,9 +114,10 @@ def apply(
 
 def settled_parts(before: Sequence[LoanInstallment], after: Sequence[LoanInstallment]) -> Parts:
     """Everything paid on the installments that ``after`` settles and ``before`` did not: what reaches the
-    investors now (a partly paid installment waits in the escrow until it is settled)."""
+    investors now (a partly paid installment waits in the escrow until it is settled). An installment the
+    guarantee reserve advanced reached them then, whole: what is paid of it goes to the reserve."""
     was = {i.number for i in before if i.settled}
-    done = [i for i in after if i.settled and i.number not in was]
+    done = [i for i in after if i.settled and i.number not in was and i.advanced_at is None]
     return Parts(
         sum(i.paid_penalty for i in done),
         sum(i.paid_interest for i in done),
@@ -177,15 +180,27 @@ def received(share: Share) -> Investment:
     )
 
 
-def transfers(loan: Loan, key: str, amount: int, out: Distribution, early_fee: int) -> list[Transfer]:
-    """The payment in from the borrower and out to the investors and the platform, linked.
+def transfers(
+    loan: Loan,
+    key: str,
+    amount: int,
+    out: Distribution,
+    early_fee: int,
+    *,
+    recovered: int = 0,
+    payer: tuple[str, str] | None = None,
+) -> list[Transfer]:
+    """The payment in from the borrower (or ``payer``: an account and the code of its payment) and out to
+    the investors and the platform, linked: the product's ``reserve_fee_bp`` of the interest fee, and what
+    the payment ``recovered`` of advanced installments, go to the product's guarantee reserve.
 
     Built without ``Transfer``'s validators (two or three per investor, they cost as much as the rest of
     the payment's own work): every id is checked here, every amount is a positive whole number of fen, and
     the accounts, codes and reference are the loan's own. What the ledger decides (accounts that exist and
     cover the debits) it decides."""
     escrow, prefix, fee_income = chart.loan_escrow_id(loan.id), f"loan:{loan.id}:{key}", chart.fee_income().id
-    moves = [(f"{prefix}:in", chart.wallet_id(loan.borrower_id), escrow, amount, codes.LOAN_REPAYMENT)]
+    source, code = payer or (chart.wallet_id(loan.borrower_id), codes.LOAN_REPAYMENT)
+    moves = [(f"{prefix}:in", source, escrow, amount, code)]
     for share in out.shares:
         wallet, to, p = chart.wallet_id(share.investment.investor_id), share.investment.id, share.parts
         moves += [
@@ -193,9 +208,13 @@ def transfers(loan: Loan, key: str, amount: int, out: Distribution, early_fee: i
             (f"{prefix}:{to}:interest", escrow, wallet, p.interest, codes.LOAN_INTEREST),
             (f"{prefix}:{to}:penalty", escrow, wallet, p.penalty, codes.LOAN_PENALTY),
         ]
+    reserve_fee = share_of(out.fee, loan.product.reserve_fee_bp)
+    reserve = chart.guarantee_reserve_id(loan.product.code) if reserve_fee or recovered else ""
     moves += [
-        (f"{prefix}:fee", escrow, fee_income, out.fee, codes.LOAN_INTEREST_FEE),
+        (f"{prefix}:fee", escrow, fee_income, out.fee - reserve_fee, codes.LOAN_INTEREST_FEE),
+        (f"{prefix}:reserve_fee", escrow, reserve, reserve_fee, codes.LOAN_RESERVE_FEE),
         (f"{prefix}:early", escrow, fee_income, early_fee, codes.LOAN_EARLY_FEE),
+        (f"{prefix}:recovery", escrow, reserve, recovered, codes.LOAN_ADVANCE_RECOVERY),
     ]
     moving = [m for m in moves if m[3] > 0]
     last = len(moving) - 1

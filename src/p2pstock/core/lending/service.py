@@ -16,6 +16,7 @@ from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.lending import applications, bidding, hall, repaying, schedules, views
+from p2pstock.core.lending.auto_investing import AutoInvest
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
@@ -40,6 +41,9 @@ LEDGER_EPOCH = date(2000, 1, 1)
 @attrs.define
 class Lending:
     desk: LoanDesk
+    disbursed: Sequence[Callable[[str], object]] = ()
+    """Called with a loan's id once its disbursement committed (the loan agreement is issued so); a failure
+    is logged and left to the jobs."""
 
     # -- borrowers ------------------------------------------------------------------------------------
 
@@ -229,14 +233,23 @@ class Lending:
         return self._run(lambda tx: applications.first_review(self.desk, tx, loan_id, by=by, note=note))
 
     def final_review(self, loan_id: str, *, by: str, note: str = "") -> Loan:
-        return self._run(lambda tx: applications.final_review(self.desk, tx, loan_id, by=by, note=note))
+        """Pass the final review: the loan is listed, then served to the investors' auto-invest rules in a
+        transaction of its own (the jobs serve it should that fail); the loan as it then stands."""
+        loan = self._run(lambda tx: applications.final_review(self.desk, tx, loan_id, by=by, note=note))
+        return AutoInvest(self.desk).after_listing(loan)
 
     def reject(self, loan_id: str, *, by: str, reason: str) -> Loan:
         return self._run(lambda tx: applications.reject(self.desk, tx, loan_id, by=by, reason=reason))
 
     def approve_full(self, loan_id: str, *, by: str, note: str = "") -> Loan:
-        """Pass the full review: disburse and create the schedule."""
-        return self._run(lambda tx: bidding.approve_full(self.desk, tx, loan_id, by=by, note=note))
+        """Pass the full review: disburse and create the schedule (then issue the loan agreement)."""
+        loan = self._run(lambda tx: bidding.approve_full(self.desk, tx, loan_id, by=by, note=note))
+        for then in self.disbursed:
+            try:
+                then(loan.id)
+            except (P2PStockError, OSError) as error:
+                log.warning("after disbursing loan %s: %s: %s", loan.id, type(error).__name__, error)
+        return self.get(loan.id)
 
     def refuse_full(self, loan_id: str, *, by: str, reason: str) -> Loan:
         return self._run(lambda tx: bidding.refuse_full(self.desk, tx, loan_id, by=by, reason=reason))

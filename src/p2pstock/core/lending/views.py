@@ -75,7 +75,7 @@ def expected(
     left = [
         schedules.Installment(i.number, i.due, i.principal, i.interest)  # paid out whole, once settled
         for i in plan
-        if not i.settled
+        if not i.settled and i.advanced_at is None  # or once the guarantee reserve advanced it
     ]
     holdings = {
         i.id: i.outstanding for i in investments if i.status is InvestmentStatus.HOLDING and i.outstanding

@@ -3,8 +3,8 @@
 ::
 
     FourEyesRule        a permission and the amount from which a second pair of eyes is needed
-    DEFAULT_RULES       large withdrawals and capital movements, every role change, every settlement and
-                        every resolution of a mismatched payment
+    DEFAULT_RULES       large withdrawals and capital movements, every role change, every settlement,
+                        every resolution of a mismatched payment and every write-off of a loan
     needs_second_pair   whether an action must wait for a checker
     ApprovalRequest     one action waiting for a checker:
 
@@ -81,10 +81,11 @@ DEFAULT_RULES: tuple[FourEyesRule, ...] = (
     FourEyesRule(Permission.ALLOCATION_SETTLE, None),
     FourEyesRule(Permission.CAPITAL_MANAGE, CAPITAL_FOUR_EYES_FROM),
     FourEyesRule(Permission.PAYMENT_RESOLVE, None),
+    FourEyesRule(Permission.LOAN_WRITE_OFF, None),
 )
 """Withdrawals from 50,000.00 CNY (5,000,000 fen), every role change, every settlement, capital pool
 movements from 5,000,000.00 CNY, every resolution of a mismatched payment (crediting what arrived or
-recording its refund)."""
+recording its refund), every write-off of a loan."""
 
 
 def needs_second_pair(rules: Sequence[FourEyesRule], permission: Permission, amount: int | None) -> bool:

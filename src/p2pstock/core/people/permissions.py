@@ -50,6 +50,7 @@ class Permission(enum.StrEnum):
     PAYMENT_RESOLVE = "payment.resolve"
     CUSTOMER_VIEW = "customer.view"
     DASHBOARD_VIEW = "dashboard.view"
+    LOAN_WRITE_OFF = "loan.write_off"
 
 
 _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
@@ -72,6 +73,7 @@ _ACTIONS: Mapping[Permission, str] = types.MappingProxyType(
         Permission.PAYMENT_RESOLVE: "resolve mismatched payments",
         Permission.CUSTOMER_VIEW: "look customers up",
         Permission.DASHBOARD_VIEW: "view the dashboard",
+        Permission.LOAN_WRITE_OFF: "write loans off",
     }
 )
 """What each permission allows, worded for a message shown to whoever was refused."""
@@ -146,6 +148,7 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.ALLOCATION_DAILY_STATUS,
                         Permission.ALLOCATION_SETTLE,
                         Permission.LOAN_FULL_REVIEW,
+                        Permission.LOAN_WRITE_OFF,
                         Permission.STATS_VIEW,
                         Permission.AUDIT_VIEW,
                         Permission.CALENDAR_MANAGE,
@@ -153,8 +156,8 @@ DEFAULT_ROLES: Mapping[str, Role] = types.MappingProxyType(
                         Permission.DASHBOARD_VIEW,
                     }
                 ),
-                "Follows allocations day by day, settles them, keeps the trading calendar and gives loans a "
-                "full review.",
+                "Follows allocations day by day, settles them, keeps the trading calendar, gives loans a "
+                "full review and writes off loans past M3.",
             ),
             Role(
                 "finance",

@@ -1,0 +1,232 @@
+"""The electronic agreements (电子合同) lending issues: what a loan agreement and a debt transfer agreement
+say, built from the loan as it stands when it is issued.
+
+An ``Agreement`` is plain data — its template and version, its number, the parties (names and ID numbers
+masked), the terms, the schedule and the clauses in Chinese and English — that an ``AgreementPrinter``
+(an adapter) lays out as a PDF. The clauses are part of the template: a changed text is a new version, and
+an agreement always names the version it was made from. The Chinese text prevails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+import attrs
+
+from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment
+from p2pstock.core.money import Money
+from p2pstock.core.names import name_of
+from p2pstock.core.people.customers import Customer
+
+Bilingual = tuple[str, str]
+"""A text in Chinese and in English."""
+
+
+@attrs.frozen
+class Template:
+    name: str
+    version: int
+    title: Bilingual
+    clauses: tuple[Bilingual, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+LOAN_AGREEMENT = Template(
+    "loan-agreement",
+    1,
+    ("借款协议", "Loan Agreement"),
+    (
+        (
+            "出借人通过平台向借款人出借本协议所列款项，借款人同意按本协议约定的期限、"
+            "利率与还款方式归还本金并支付利息。",
+            "The lenders lend the borrower the sums listed in this agreement through the platform; the "
+            "borrower agrees to repay the principal and pay interest "
+            "on the term, rate and method set out here.",
+        ),
+        (
+            "借款人应于每期还款日前将当期应还款项存入平台账户，平台于还款日自动扣款，"
+            "并按各出借人持有的未还本金比例分配。",
+            "The borrower keeps each installment in their platform "
+            "wallet by its due date; the platform takes it "
+            "on the due date and splits it among the lenders by the principal each has outstanding.",
+        ),
+        (
+            "逾期未还的，借款人自逾期之日起按产品约定的日罚息率就逾期本金支付罚息，"
+            "平台可依约催收并记录于征信。",
+            "Overdue principal bears penalty interest at the product's daily rate from the day after the due "
+            "date; the platform may collect it as agreed.",
+        ),
+        (
+            "借款人可提前归还全部借款，须支付截至当日的利息及产品约定的提前还款手续费。",
+            "The borrower may repay the whole loan early, paying interest to the day and the product's early "
+            "repayment fee.",
+        ),
+        (
+            "出借人可在平台上将其持有的债权全部或部分转让，受让人自转让之日起享有相应的权利。",
+            "A lender may transfer all or part of their claim "
+            "on the platform; the buyer holds its rights from "
+            "the day of the transfer.",
+        ),
+        (
+            "平台收取的服务费用以本协议及产品说明为准。出借有风险，出借人已阅读并确认《出借人风险揭示书》。",
+            "The platform's fees are those stated here and in the product's terms. Lending carries risk; the "
+            "lenders have read and accepted the lender's risk disclosure.",
+        ),
+        (
+            "本协议以电子形式订立，自满标复审通过、借款发放之日起生效；中英文本如有不一致，以中文为准。",
+            "This agreement is made electronically and takes effect "
+            "on the day the loan is disbursed after its "
+            "full review; the Chinese text prevails over the English.",
+        ),
+    ),
+)
+TRANSFER_AGREEMENT = Template(
+    "transfer-agreement",
+    1,
+    ("债权转让协议", "Debt Transfer Agreement"),
+    (
+        (
+            "转让人将其在下述借款中持有的债权（未还本金）按本协议所列价格转让给受让人。",
+            "The seller transfers to the buyer the claim (outstanding "
+            "principal) they hold in the loan below, "
+            "at the price stated here.",
+        ),
+        (
+            "转让价格为所转让本金加当期截至转让日应计利息，并计入转让人设定的折价或溢价；"
+            "转让手续费由转让人承担。",
+            "The price is the principal transferred plus the interest accrued on it in the current period to "
+            "the day, with the seller's discount or premium; the seller pays the transfer fee.",
+        ),
+        (
+            "自转让之日起，受让人按所受让本金享有以后各期的本金、利息及罚息，原借款协议的其他条款不变。",
+            "From the day of the transfer the buyer receives the principal, interest and penalty interest of "
+            "every later installment on the principal bought; the loan agreement is otherwise unchanged.",
+        ),
+        (
+            "本协议以电子形式订立，自价款支付之时起生效；中英文本如有不一致，以中文为准。",
+            "This agreement is made electronically and takes effect when the price is paid; the Chinese text "
+            "prevails over the English.",
+        ),
+    ),
+)
+
+
+@attrs.frozen
+class Party:
+    """A party as the agreement names it (masked) and what they put in or took over."""
+
+    role: Bilingual
+    name: str
+    id_number: str
+    amount: int
+
+
+@attrs.frozen
+class Row:
+    """One installment of the schedule."""
+
+    number: int
+    due: date
+    principal: int
+    interest: int
+
+
+@attrs.frozen
+class Agreement:
+    template: Template
+    number: str
+    """The agreement's number (合同编号)."""
+    brand: str
+    made_on: date
+    made_at: int
+    """When it was made (microseconds): the PDF's creation time, so printing it again gives the same file."""
+    parties: tuple[Party, ...]
+    terms: tuple[tuple[Bilingual, str], ...]
+    """Each term's label and its value."""
+    schedule: tuple[Row, ...]
+
+
+class AgreementPrinter(Protocol):
+    def print(self, agreement: Agreement) -> bytes:
+        """The agreement laid out as a PDF; the same agreement always gives the same bytes."""
+        ...
+
+
+def masked_name(customer: Customer | None) -> str:
+    """The first character of the real name, the rest starred (王**); the id when there is no name."""
+    if customer is None:
+        return "—"
+    name = customer.real_name.strip()
+    return name[0] + "*" * (len(name) - 1) if name else f"#{customer.id[:6]}"
+
+
+def _id_number(customer: Customer | None) -> str:
+    return customer.resident_id.masked if customer is not None and customer.resident_id else "—"
+
+
+BORROWER: Bilingual = ("借款人", "Borrower")
+LENDER: Bilingual = ("出借人", "Lender")
+SELLER: Bilingual = ("转让人", "Seller")
+BUYER: Bilingual = ("受让人", "Buyer")
+
+
+def party(role: Bilingual, customer: Customer | None, amount: int) -> Party:
+    return Party(role, masked_name(customer), _id_number(customer), amount)
+
+
+def loan_agreement(
+    loan: Loan,
+    holders: Sequence[tuple[Investment, Customer | None]],
+    borrower: Customer | None,
+    plan: Sequence[LoanInstallment],
+    *,
+    brand: str,
+    made_on: date,
+) -> Agreement:
+    """The loan agreement of a disbursed loan: the borrower, every lender and what they lent, the terms and
+    the schedule."""
+    lenders = tuple(party(LENDER, customer, i.amount) for i, customer in holders)
+    return Agreement(
+        LOAN_AGREEMENT,
+        f"JK-{loan.id}",
+        brand,
+        made_on,
+        loan.disbursed_at or loan.created_at,
+        (party(BORROWER, borrower, loan.amount), *lenders),
+        loan_terms(loan),
+        tuple(Row(i.number, i.due, i.principal, i.interest) for i in plan),
+    )
+
+
+def loan_terms(loan: Loan) -> tuple[tuple[Bilingual, str], ...]:
+    terms, product = loan.terms, loan.product
+    method = terms.method
+    return (
+        (("借款编号", "Loan"), loan.id),
+        (("产品", "Product"), f"{product.name} ({product.code} v{product.version})"),
+        (("借款金额", "Amount"), str(Money(terms.amount))),
+        (("年化利率", "Annual rate"), _percent(terms.rate_bp)),
+        (("期限", "Term"), f"{terms.months} 个月 / months"),
+        (("还款方式", "Repayment method"), f"{name_of(method, 'zh')} / {name_of(method, 'en')}"),
+        (("起息日", "Interest from"), str(loan.start_date or "")),
+        (("借款用途", "Purpose"), loan.purpose),
+        (("服务费", "Listing fee"), _percent(product.listing_fee_bp)),
+        (("利息管理费", "Interest fee"), _percent(product.interest_fee_bp)),
+        (("提前还款手续费", "Early repayment fee"), _percent(product.early_fee_bp)),
+        (("逾期罚息（日）", "Penalty interest a day"), _percent(product.penalty_bp_per_day)),
+        (("平台垫付", "Platform guarantee"), _guarantee(product.guarantee_days)),
+    )
+
+
+def _guarantee(days: int) -> str:
+    return f"逾期超过 {days} 天垫付 / advanced after {days} days overdue" if days else "无 / none"
+
+
+def _percent(bp: int) -> str:
+    whole, part = divmod(bp, 100)
+    return f"{whole}.{part:02d}%"
