@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from agreement_sketch import Sketch
 from operator_environment import operator_environment
 from p2pstock import fonts
+from p2pstock.adapters.agreement_pdf import PdfAgreementPrinter
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import MemoryDocumentStore
 from p2pstock.adapters.holidays import default_sources
@@ -253,7 +255,8 @@ STAFF = {
 @pytest.fixture
 def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> App:
     """The whole platform on the test's storage, with recording SMS/Telegram/email senders, documents in
-    memory, and the ``STAFF`` administrators enrolled."""
+    memory, lending agreements sketched rather than printed (``agreement_sketch``; ``printed_agreements``
+    prints them), and the ``STAFF`` administrators enrolled."""
     senders = {channel: RecordingSender() for channel in Channel}
     app = bootstrap(
         Settings(data_dir=tmp_path, encryption_key=TEST_ENCRYPTION_KEY),
@@ -263,8 +266,16 @@ def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> A
         senders=dict(senders),
         holidays=HOLIDAY_SOURCES,
     )
+    app.contracts.printer = Sketch()
     for admin_id, role in STAFF.items():
         app.staff.enrol_by_operator(admin_id, [role])
+    return app
+
+
+@pytest.fixture
+def printed_agreements(app: App, cjk_font: Path) -> App:
+    """``app`` printing the lending agreements as PDFs, as in production (a CJK font needed)."""
+    app.contracts.printer = PdfAgreementPrinter()
     return app
 
 

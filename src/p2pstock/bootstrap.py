@@ -180,8 +180,8 @@ def bootstrap(
         CustomerPages(office, ledger, Currency.of(settings.currency)),
         Dashboard(office, ledger),
         Guarantee(loan_desk),
-        AutoInvest(LoanDesk(office, ledger)),
-        DebtMarket(LoanDesk(office, ledger)),
+        AutoInvest(loan_desk),
+        DebtMarket(loan_desk, bought=(contracts.issue_transfer,)),
         pm,
         engine,
     )

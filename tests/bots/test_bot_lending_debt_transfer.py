@@ -25,7 +25,8 @@ WALLET = 1_000_000
 
 
 def a_reader(app: App, customer_id: str, telegram: int, lang: str) -> None:
-    """A verified customer on Telegram reading ``lang``, with ¥10,000 in their wallet."""
+    """A verified customer on Telegram reading ``lang``, with ¥10,000 in their wallet, who accepted the
+    lender's risk disclosure."""
     customer = Customer(
         customer_id,
         telegram_user_id=telegram,
@@ -35,6 +36,7 @@ def a_reader(app: App, customer_id: str, telegram: int, lang: str) -> None:
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer_id, LENDING_RISK)
     app.wallets.open(customer_id)
     app.wallets.confirm_deposit(customer_id, gateway="bank", transaction_id=customer_id, amount=Money(WALLET))
 

@@ -5,7 +5,7 @@ the disclosure, which is recorded and then asks for the amount; /risk says when 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 from bot_harness import BotHarness, TelegramUser, button_data, play
@@ -84,8 +84,9 @@ def test_risk_says_when_the_disclosure_was_accepted(app: App, clock: ManualClock
 
 
 def test_contracts_sends_the_agreement_to_the_borrower_and_each_lender(
-    app: App, clock: ManualClock, cjk_font: Path
+    printed_agreements: App, clock: ManualClock
 ) -> None:
+    app = printed_agreements
     the_platform(app, clock)
     loan = disbursed(app)
     listing: dict[str, object] = {}
@@ -128,8 +129,9 @@ class ChangedFiles:
 
 
 def test_a_changed_agreement_is_refused_in_the_readers_language(
-    app: App, clock: ManualClock, cjk_font: Path
+    printed_agreements: App, clock: ManualClock
 ) -> None:
+    app = printed_agreements
     the_platform(app, clock)
     app.contracts.store = ChangedFiles()
     a_customer(app, "nina", NINA, wallet=0, language="zh")
@@ -141,7 +143,7 @@ def test_a_changed_agreement_is_refused_in_the_readers_language(
 
     bot = play(app, scenario)
     assert bot.request.of("sendDocument") == []
-    assert bot.request.texts()[-1] == text("refusal.contract_tampered", "en", loan=loan.id)
+    assert bot.request.texts()[-1] == text("refusal.contract_tampered", "en", of=loan.id)
 
 
 def test_contracts_says_there_are_none_before_a_loan_is_disbursed(app: App, clock: ManualClock) -> None:
@@ -152,3 +154,33 @@ def test_contracts_says_there_are_none_before_a_loan_is_disbursed(app: App, cloc
         await bot.send(bot.user(NINA, language_code="zh").command("/contracts"))
 
     assert play(app, scenario).request.texts()[-1] == text("contract.none", "zh")
+
+
+def test_a_buyer_gets_the_transfer_agreement_from_contracts(
+    printed_agreements: App, clock: ManualClock
+) -> None:
+    app = printed_agreements
+    the_platform(app, clock)
+    a_customer(app, "nina", NINA, wallet=500_000, language="zh")
+    loan = disbursed(app)
+    clock.set(datetime(2026, 3, 17, 2, tzinfo=UTC))
+    [ivan] = [i for i in app.lending.investments(loan.id) if i.investor_id == "ivan"]
+    listing = app.debt_market.list_for_sale(
+        ivan.id, seller_id="ivan", principal=100_000, premium_bp=0, request_id="sell-1"
+    )
+    purchase = app.debt_market.buy(listing.id, buyer_id="nina", principal=100_000, request_id="buy-1")
+    listed_buttons: list[str] = []
+
+    async def scenario(bot: BotHarness, bella: TelegramUser) -> None:
+        nina = bot.user(NINA, language_code="zh")
+        await bot.send(nina.command("/contracts"))
+        listed_buttons.extend(button_data(last_message(bot)))
+        await bot.send(nina.presses(f"ln:ctp:{purchase.id}"))
+
+    bot = play(app, scenario)
+    assert listed_buttons == [f"ln:ctp:{purchase.id}", f"ln:ct:{loan.id}"]
+    [sent] = bot.request.of("sendDocument")
+    filename, content = sent["files"]["document"]
+    assert filename == f"transfer-agreement-{purchase.id}.pdf"
+    assert hashlib.sha256(content).hexdigest() == purchase.contract_hash
+    assert sent["caption"].startswith(f"债权转让协议 {purchase.id}，SHA-256 ")

@@ -7,10 +7,21 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
-from lending_world import AMOUNT, INVESTORS, available, credit, full, listed, open_lending, verified
+from lending_world import (
+    AMOUNT,
+    INVESTORS,
+    available,
+    credit,
+    full,
+    listed,
+    move_to,
+    open_lending,
+    verified,
+)
 from pypdf import PdfReader
 
 from p2pstock.adapters.clock import ManualClock
@@ -21,6 +32,7 @@ from p2pstock.core.errors import NotFound, Refused, StorageError
 from p2pstock.core.lending import agreements
 from p2pstock.core.lending.agreements import Agreement
 from p2pstock.core.lending.contracts import ContractTampered
+from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.money import Money
 from p2pstock.core.papers import LENDING_RISK, Paper
@@ -30,7 +42,8 @@ from p2pstock.jobs import run_jobs
 
 
 @pytest.fixture(autouse=True)
-def platform(app: App, clock: ManualClock, cjk_font: Path) -> Iterator[None]:
+def platform(printed_agreements: App, clock: ManualClock) -> Iterator[None]:
+    app = printed_agreements
     open_lending(app, clock)
     yield
 
@@ -234,3 +247,53 @@ def test_the_pdf_reads_as_the_agreement_in_chinese_and_english(app: App) -> None
     plan = app.lending.installments(loan.id)
     total = sum(i.principal + i.interest for i in plan)
     assert f"合计 Total ¥5,000.00 {Money(total - AMOUNT)} {Money(total)}" in read
+
+
+# -- the transfer agreement ---------------------------------------------------------------------------------
+
+
+def sold_on(app: App, clock: ManualClock) -> TransferPurchase:
+    """Half of Ivan's holding bought by Stan mid-period."""
+    loan = disbursed(app)
+    verified(app, "stan", wallet=500_000)
+    move_to(clock, date(2026, 3, 17), 10)
+    [ivan] = [i for i in app.lending.investments(loan.id) if i.investor_id == "ivan"]
+    listing = app.debt_market.list_for_sale(
+        ivan.id, seller_id="ivan", principal=ivan.amount // 2, premium_bp=0, request_id="sell-1"
+    )
+    return app.debt_market.buy(listing.id, buyer_id="stan", principal=ivan.amount // 2, request_id="buy-1")
+
+
+def test_a_purchase_issues_its_transfer_agreement_to_the_seller_and_the_buyer(
+    app: App, clock: ManualClock
+) -> None:
+    purchase = sold_on(app, clock)
+
+    content = app.contracts.download_transfer(purchase.id, customer_id="stan")
+
+    assert purchase.contract == "transfer-agreement@1"
+    assert hashlib.sha256(content).hexdigest() == purchase.contract_hash
+    assert app.contracts.download_transfer(purchase.id, customer_id="ivan") == content
+    read = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "债权转让协议  Debt Transfer Agreement" in read and f"ZR-{purchase.id}" in read
+    assert f"转让人 Seller 李* — {Money(purchase.principal)}" in read
+    assert f"转让价格 Price {Money(purchase.price)}" in read
+    with pytest.raises(NotFound):
+        app.contracts.download_transfer(purchase.id, customer_id="iris")
+
+
+def test_a_transfer_agreement_a_purchase_could_not_issue_is_issued_by_the_jobs(
+    app: App, clock: ManualClock
+) -> None:
+    printer = app.contracts.printer
+    app.contracts.printer = BrokenPrinter()
+    purchase = sold_on(app, clock)
+    assert purchase.contract_hash == ""
+    app.contracts.printer = printer
+
+    first, second = run_jobs(app, deliver=False), run_jobs(app, deliver=False)
+
+    assert (first.contracts_issued, second.contracts_issued) == (2, 0)  # the loan's and the purchase's
+    [issued] = app.debt_market.purchases(purchase.listing_id)
+    content = app.contracts.download_transfer(purchase.id, customer_id="stan")
+    assert hashlib.sha256(content).hexdigest() == issued.contract_hash != ""

@@ -80,3 +80,19 @@ class MemoryTransferPurchases:
     def of_listing(self, listing_id: str) -> list[TransferPurchase]:
         found = [purchase for purchase in self._rows.values() if purchase.listing_id == listing_id]
         return sorted(found, key=lambda purchase: (purchase.at, purchase.id))
+
+    def of_party(self, customer_id: str, limit: int) -> list[TransferPurchase]:
+        found = [p for p in self._rows.values() if customer_id in (p.buyer_id, p.seller_id)]
+        return sorted(found, key=lambda p: (-p.at, p.id))[:limit]
+
+    def without_contract(self, limit: int) -> list[TransferPurchase]:
+        found = [purchase for purchase in self._rows.values() if not purchase.contract_hash]
+        return sorted(found, key=lambda purchase: (purchase.at, purchase.id))[:limit]
+
+    def record_contract(self, purchase_id: str, contract: str, contract_hash: str) -> bool:
+        purchase = self._rows.get(purchase_id)
+        if purchase is None or purchase.contract_hash:
+            return False
+        issued = attrs.evolve(purchase, contract=contract, contract_hash=contract_hash)
+        put(self._rows, purchase_id, issued, self._undo)
+        return True

@@ -39,7 +39,7 @@ FEE_CODES = (codes.ALLOCATION_FEE, codes.ALLOCATION_PREPAID_FEE)
 """Allocation management fees: charged per period, or prepaid with a monthly allocation."""
 INTEREST_CODES = (codes.LOAN_INTEREST, codes.LOAN_PENALTY)
 """Interest (and penalty interest) borrowers paid investors."""
-INCOME_CODES = (codes.LOAN_LISTING_FEE, codes.LOAN_INTEREST_FEE, codes.LOAN_EARLY_FEE)
+INCOME_CODES = codes.LOAN_FEE_INCOME
 """The platform's lending fees."""
 
 

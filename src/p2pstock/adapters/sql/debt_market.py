@@ -80,6 +80,16 @@ def _purchase(row: Row) -> TransferPurchase:
     return TransferPurchase(**dict(zip(_PURCHASE_COLUMNS, row, strict=True)))
 
 
+_OF_PARTY = (
+    f"SELECT * FROM ({_SELECT_PURCHASE} WHERE buyer_id = :customer_id "
+    f"UNION {_SELECT_PURCHASE} WHERE seller_id = :customer_id) AS p ORDER BY at DESC, id LIMIT :limit"
+)
+_RECORD_CONTRACT = (
+    "UPDATE transfer_purchase SET contract = :contract, contract_hash = :contract_hash "
+    "WHERE id = :id AND contract_hash = ''"
+)
+
+
 class SqlTransferPurchases(SqlRepository):
     def get(self, purchase_id: str) -> TransferPurchase | None:
         row = self._first(f"{_SELECT_PURCHASE} WHERE id = :id", {"id": purchase_id})
@@ -92,3 +102,15 @@ class SqlTransferPurchases(SqlRepository):
     def of_listing(self, listing_id: str) -> list[TransferPurchase]:
         statement = f"{_SELECT_PURCHASE} WHERE listing_id = :listing_id ORDER BY at, id"
         return [_purchase(row) for row in self._rows(statement, {"listing_id": listing_id})]
+
+    def of_party(self, customer_id: str, limit: int) -> list[TransferPurchase]:
+        rows = self._rows(_OF_PARTY, {"customer_id": customer_id, "limit": limit})
+        return [_purchase(row) for row in rows]
+
+    def without_contract(self, limit: int) -> list[TransferPurchase]:
+        statement = f"{_SELECT_PURCHASE} WHERE contract_hash = '' ORDER BY at, id LIMIT :limit"
+        return [_purchase(row) for row in self._rows(statement, {"limit": limit})]
+
+    def record_contract(self, purchase_id: str, contract: str, contract_hash: str) -> bool:
+        params = {"id": purchase_id, "contract": contract, "contract_hash": contract_hash}
+        return int(self._run(_RECORD_CONTRACT, params).rowcount) == 1

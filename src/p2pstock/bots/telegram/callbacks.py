@@ -48,7 +48,7 @@ MENU_ITEMS = (
     *(item for row in MENU_ROWS for item in row),
     *("report", "report_on", "report_off", "holdings", "holdings_on", "holdings_off"),
     "transfers",
-    *("risk", "contracts"),
+    *("risk", "contracts", "autoinvest"),
 )
 
 _NUMBER = r"(0|[1-9][0-9]{0,3})"
@@ -194,6 +194,7 @@ LENDING_VERBS = (
     "tcan",  # subject: a sale's id, to take back
     "ack",  # subject: the loan id to invest in once the risk disclosure is accepted, or "-"
     "ct",  # subject: a loan id, whose agreement's PDF is sent
+    "ctp",  # subject: a debt purchase's id, whose transfer agreement's PDF is sent
 )
 _LENDING = re.compile(f"ln:({'|'.join(LENDING_VERBS)}):([A-Za-z0-9_.:-]{{1,48}})")
 ROLE_STEPS = ("appoint", "change", "deactivate", "define")

@@ -9,6 +9,7 @@ from p2pstock.bots.telegram.bilingual import Texts, both
 
 AUTO_INVEST_TEXTS: Texts = MappingProxyType(
     {
+        "menu.autoinvest": both("🤖 自动投标", "🤖 Auto-invest"),
         "auto.verify_first": both(
             "使用自动投标前须完成实名认证。请先验证手机、提交实名信息和身份证照片，审核通过后即可设置。",
             "Please verify your identity before setting up auto-invest: verify your phone, submit your "

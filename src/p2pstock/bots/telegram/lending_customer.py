@@ -39,6 +39,7 @@ STEPS: Steps = {
     **transfer.STEPS,
     "ack": papers.accepting(hall.ask_amount),
     "ct": papers.send_contract,
+    "ctp": papers.send_transfer_contract,
 }
 
 on_button = customer_buttons(cb.LoanStep, verb_and_subject, STEPS)

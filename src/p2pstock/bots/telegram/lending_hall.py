@@ -60,7 +60,7 @@ async def _hall_page(context: BotContext, press: Press, number: int, shown: str)
         if name != shown
     ]
     threes = [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    threes.append([button(text("menu.transfers", lang), cb.Menu("transfers"))])  # 💱 debt transfers
+    threes.append([button(text(f"menu.{item}", lang), cb.Menu(item)) for item in ("transfers", "autoinvest")])
     markup = page.keyboard(lang, lambda to: cb.LoanStep("hall", f"{to}:{shown}"), rows, threes)
     return "\n".join(lines), markup
 

@@ -4,12 +4,13 @@
 
     /risk  the disclosure ──ln:ack:<loan id or ->──► accepted (recorded with its version and time), then the
            investment it was asked for goes on (💰 in the hall asks first when it was never accepted)
-    /contracts  the customer's loans with an agreement ──ln:ct:<loan id>──► the agreement's PDF, checked
-           against the hash recorded when it was issued
+    /contracts  the agreements the customer is a party to ──ln:ct:<loan id> / ln:ctp:<purchase id>──►
+           the loan or transfer agreement's PDF, checked against the hash recorded when it was issued
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -20,15 +21,14 @@ from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, que
 from p2pstock.bots.telegram.keyboards import button, keyboard
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step
-from p2pstock.bots.telegram.services import BotServices
 from p2pstock.bots.telegram.texts import text
-from p2pstock.core.lending.loans import Loan
+from p2pstock.core.lending.contracts import LOAN, TRANSFER, AgreementRef
 from p2pstock.core.papers import LENDING_RISK, Acknowledgement
 
 NO_LOAN = "-"
 """The subject of ✅ when no investment waits for it."""
-LISTED_CONTRACTS = 20
-"""The newest agreements /contracts offers."""
+VERBS = {LOAN: "ct", TRANSFER: "ctp"}
+"""The button of each kind of agreement."""
 
 
 async def show_disclosure(update: Update, context: BotContext, press: Press) -> int:
@@ -74,38 +74,48 @@ def _accepted(key: str, known: Acknowledgement, context: BotContext, lang: str) 
 
 
 async def show_contracts(update: Update, context: BotContext, press: Press) -> int:
-    """/contracts: a button for each of the customer's loans (borrowed or lent) with an agreement."""
+    """/contracts: a button for each agreement the customer is a party to (a loan borrowed or lent, a debt
+    sold or bought)."""
     lang = press.lang
-    loans = await call(_with_agreements, context.services, press.customer.id)
-    if not loans:
+    found = await call(context.services.contracts.of_customer, press.customer.id)
+    if not found:
         return await ended(update, context, text("contract.none", lang))
-    rows = [[button(text("contract.button", lang, id=loan.id), cb.LoanStep("ct", loan.id))] for loan in loans]
+    rows = [[button(_label(ref, lang), cb.LoanStep(VERBS[ref.kind], ref.id))] for ref in found]
     return await ended(update, context, text("contract.title", lang), keyboard(*rows))
 
 
-def _with_agreements(services: BotServices, customer_id: str) -> list[Loan]:
-    lending = services.lending
-    lent = {i.loan_id for i in lending.investments_of(customer_id)}
-    loans = [*lending.loans_of(customer_id), *(lending.get(loan_id) for loan_id in sorted(lent))]
-    issued = [loan for loan in loans if loan.contract_hash]
-    return sorted(issued, key=lambda loan: loan.disbursed_at or 0, reverse=True)[:LISTED_CONTRACTS]
+def _label(ref: AgreementRef, lang: str) -> str:
+    return text(f"contract.button.{ref.kind}", lang, id=ref.loan_id)
 
 
 async def send_contract(update: Update, context: BotContext, press: Press) -> object:
-    """📄: the agreement's PDF, refused if the stored file no longer matches its hash."""
+    """📄 of a loan: its agreement's PDF, refused if the stored file no longer matches its hash."""
     await query_of(update).answer()
     lang, loan_id = press.lang, press.subject
-    content = await attempt(
-        update, context, lang, context.services.contracts.download, loan_id, customer_id=press.customer.id
-    )
+    download = context.services.contracts.download
+    content = await attempt(update, context, lang, download, loan_id, customer_id=press.customer.id)
     loan = await call(context.services.lending.get, loan_id)
     caption = text(
         "contract.caption", lang, id=loan.id, template=loan.contract, digest=loan.contract_hash[:16]
     )
-    await context.bot.send_document(
-        user_of(update).id, content, filename=f"loan-agreement-{loan.id}.pdf", caption=caption
-    )
+    await _send(update, context, content, f"loan-agreement-{loan.id}.pdf", caption)
     return None
+
+
+async def send_transfer_contract(update: Update, context: BotContext, press: Press) -> object:
+    """📄 of a purchase: its transfer agreement's PDF, checked the same way."""
+    await query_of(update).answer()
+    lang, purchase_id, who = press.lang, press.subject, press.customer.id
+    download = context.services.contracts.download_transfer
+    content = await attempt(update, context, lang, download, purchase_id, customer_id=who)
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    caption = text("contract.caption.transfer", lang, id=purchase_id, digest=digest)
+    await _send(update, context, content, f"transfer-agreement-{purchase_id}.pdf", caption)
+    return None
+
+
+async def _send(update: Update, context: BotContext, content: bytes, filename: str, caption: str) -> None:
+    await context.bot.send_document(user_of(update).id, content, filename=filename, caption=caption)
 
 
 MENU: Mapping[str, Step] = MappingProxyType({"risk": show_disclosure, "contracts": show_contracts})

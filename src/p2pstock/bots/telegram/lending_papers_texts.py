@@ -53,22 +53,27 @@ PAPER_TEXTS: Texts = {
         "您还没有已签发的借款协议。借款发放后，借款人和每位出借人都会得到一份。",
         "You have no loan agreement yet. Once a loan is disbursed, its borrower and every lender get one.",
     ),
-    "contract.button": both("📄 借款 {id}", "📄 Loan {id}"),
+    "contract.button.loan": both("📄 借款协议 {id}", "📄 Loan agreement {id}"),
+    "contract.button.transfer": both("📄 债权转让协议 {id}", "📄 Debt transfer agreement {id}"),
     "contract.caption": both(
         "借款协议 {id}（模板 {template}），SHA-256 {digest}…，与签发时的记录一致。",
         "Loan agreement {id} (template {template}), SHA-256 {digest}…, as recorded when it was issued.",
+    ),
+    "contract.caption.transfer": both(
+        "债权转让协议 {id}，SHA-256 {digest}…，与签发时的记录一致。",
+        "Debt transfer agreement {id}, SHA-256 {digest}…, as recorded when it was issued.",
     ),
     "refusal.lending_risk_first": both(
         "出借前请先阅读并接受《出借人风险揭示书》：发送 /risk 。",
         "Read and accept the lender's risk disclosure before investing: send /risk.",
     ),
     "refusal.contract_tampered": both(
-        "借款 {loan} 的协议文件与签发时记录的哈希不符，不能发送；平台已记录，请联系客服。",
-        "The agreement file of loan {loan} no longer matches the hash recorded when it was issued, so it is "
-        "not sent; this is logged, please contact support.",
+        "{of} 的协议文件与签发时记录的哈希不符，不能发送；平台已记录，请联系客服。",
+        "The agreement file of {of} no longer matches the hash recorded when it was issued, so it is not "
+        "sent; this is logged, please contact support.",
     ),
+    "refusal.purchase_not_found": both("未找到转让交易 {purchase}。", "There is no purchase {purchase}."),
     "refusal.contract_not_issued": both(
-        "借款 {loan} 的协议正在生成，请稍后再试。",
-        "The agreement of loan {loan} is being issued; try again soon.",
+        "{of} 的协议正在生成，请稍后再试。", "The agreement of {of} is being issued; try again soon."
     ),
 }

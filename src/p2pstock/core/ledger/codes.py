@@ -49,3 +49,5 @@ LOAN_TRANSFER = "loan.transfer"
 """A holding's price paid by its buyer to its seller (债权转让)."""
 LOAN_TRANSFER_FEE = "loan.transfer_fee"
 """The platform's fee on a holding sold, paid by the seller."""
+LOAN_FEE_INCOME = (LOAN_LISTING_FEE, LOAN_INTEREST_FEE, LOAN_EARLY_FEE, LOAN_TRANSFER_FEE)
+"""What the platform earns from lending, in its fee income (the reserve's share of fees is the reserve's)."""

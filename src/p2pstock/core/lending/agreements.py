@@ -15,6 +15,7 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.lending.debt_transfer import TransferListing, TransferPurchase
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment
 from p2pstock.core.money import Money
 from p2pstock.core.names import name_of
@@ -203,6 +204,39 @@ def loan_agreement(
     )
 
 
+def transfer_agreement(
+    purchase: TransferPurchase,
+    listing: TransferListing,
+    loan: Loan,
+    parties: tuple[Customer | None, Customer | None],
+    plan: Sequence[LoanInstallment],
+    *,
+    brand: str,
+    made_on: date,
+) -> Agreement:
+    """The agreement of one purchase of a debt: the seller and the buyer, the principal bought, its price
+    and the seller's fee, the loan's terms, and the installments still to come of the loan."""
+    seller, buyer = parties
+    terms = (
+        (("转让编号", "Transfer"), f"{listing.id} / {purchase.id}"),
+        (("转让本金", "Principal transferred"), str(Money(purchase.principal))),
+        (("转让价格", "Price"), str(Money(purchase.price))),
+        (("转让手续费（转让人承担）", "Transfer fee (paid by the seller)"), str(Money(purchase.fee))),
+        (("折价/溢价", "Discount or premium"), _percent_signed(listing.premium_bp)),
+        *loan_terms(loan),
+    )
+    return Agreement(
+        TRANSFER_AGREEMENT,
+        f"ZR-{purchase.id}",
+        brand,
+        made_on,
+        purchase.at,
+        (party(SELLER, seller, purchase.principal), party(BUYER, buyer, purchase.principal)),
+        terms,
+        tuple(Row(i.number, i.due, i.principal, i.interest) for i in plan if not i.settled),
+    )
+
+
 def loan_terms(loan: Loan) -> tuple[tuple[Bilingual, str], ...]:
     terms, product = loan.terms, loan.product
     method = terms.method
@@ -225,6 +259,10 @@ def loan_terms(loan: Loan) -> tuple[tuple[Bilingual, str], ...]:
 
 def _guarantee(days: int) -> str:
     return f"逾期超过 {days} 天垫付 / advanced after {days} days overdue" if days else "无 / none"
+
+
+def _percent_signed(bp: int) -> str:
+    return ("+" if bp > 0 else "-" if bp < 0 else "") + _percent(abs(bp))
 
 
 def _percent(bp: int) -> str:

@@ -1,18 +1,21 @@
-"""Issuing and handing out the loan agreement (电子合同).
+"""Issuing and handing out the electronic agreements (电子合同): the loan agreement of a disbursed loan and
+the transfer agreement of each purchase of a debt.
 
-Once a loan is disbursed its agreement is built (``agreements.loan_agreement``), printed as a PDF by the
-``AgreementPrinter``, kept in the document store, and its SHA-256 recorded on the loan in a transaction of
-its own (printing is slow, so it never holds the loan's lock). The lending service issues it right after
-the disbursement commits, and the jobs issue any a crash left out; printing an agreement again gives the
-same bytes, so issuing twice records one file. The borrower and every lender of the loan download it;
-the bytes are hashed again before they leave, so a file changed after it was issued is refused rather
-than handed out.
+An agreement is built (``agreements``), printed as a PDF by the ``AgreementPrinter``, kept in the document
+store, and its SHA-256 recorded on the loan (or the purchase) in a transaction of its own (printing is
+slow, so it never holds a lock). The lending service and the debt market issue it right after the
+disbursement or the purchase commits, and the jobs issue any a crash left out; printing an agreement again
+gives the same bytes, so issuing twice records one file. Its parties download it — the borrower and every
+lender of a loan, the seller and the buyer of a purchase — and the bytes are hashed again before they
+leave, so a file changed after it was issued is refused rather than handed out.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import attrs
 
@@ -20,6 +23,7 @@ from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import NotFound, Refused, StorageError
 from p2pstock.core.lending import agreements
 from p2pstock.core.lending.agreements import AgreementPrinter
+from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan
 from p2pstock.core.people.documents import DocumentStore
@@ -28,6 +32,29 @@ from p2pstock.core.people.permissions import Permission
 log = logging.getLogger(__name__)
 BATCH = 50
 VIEW = (Permission.LOAN_REVIEW, Permission.LOAN_FULL_REVIEW)
+
+
+class Issued(Protocol):
+    """A loan or a purchase: what an agreement is issued for."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def contract_hash(self) -> str: ...
+
+
+LOAN, TRANSFER = "loan", "transfer"
+LISTED = 20
+
+
+@attrs.frozen
+class AgreementRef:
+    """An issued agreement a customer is a party to: a loan's (``id`` the loan's) or a purchase's."""
+
+    kind: str
+    id: str
+    loan_id: str
+    at: int
 
 
 class ContractTampered(Refused):
@@ -54,13 +81,80 @@ class Contracts:
     def issue_missing(self) -> int:
         """Issue the agreement of every disbursed loan without one (a crash between the disbursement and
         its agreement); how many were issued."""
+        return self._drain(lambda tx: tx.uow.loans.without_contract(BATCH), self.issue) + self._drain(
+            lambda tx: tx.uow.transfer_purchases.without_contract(BATCH), self.issue_transfer
+        )
+
+    def _drain(self, waiting: Callable[[Tx], Sequence[Issued]], issue: Callable[[str], Issued]) -> int:
         issued = 0
         while True:
-            waiting = self.desk.office.read(lambda tx: tx.uow.loans.without_contract(BATCH))
-            for loan in waiting:
-                issued += bool(self.issue(loan.id).contract_hash)
-            if len(waiting) < BATCH:
+            found = self.desk.office.read(waiting)
+            issued += sum(bool(issue(item.id).contract_hash) for item in found)
+            if len(found) < BATCH:
                 return issued
+
+    def of_customer(self, customer_id: str, *, limit: int = LISTED) -> list[AgreementRef]:
+        """The issued agreements the customer is a party to — as borrower, lender, seller or buyer — the
+        newest first."""
+
+        def look(tx: Tx) -> list[AgreementRef]:
+            lent = {i.loan_id for i in tx.uow.investments.of_investor(customer_id)}
+            loans = [*tx.uow.loans.of_borrower(customer_id), *filter(None, map(tx.uow.loans.get, lent))]
+            found = [AgreementRef(LOAN, x.id, x.id, x.disbursed_at or 0) for x in loans if x.contract_hash]
+            found += [
+                AgreementRef(TRANSFER, p.id, p.loan_id, p.at)
+                for p in tx.uow.transfer_purchases.of_party(customer_id, limit)
+                if p.contract_hash
+            ]
+            return sorted(found, key=lambda r: (-r.at, r.id))[:limit]
+
+        return self.desk.office.read(look)
+
+    def issue_transfer(self, purchase_id: str) -> TransferPurchase:
+        """Print and keep the transfer agreement of a purchase and record its hash (once)."""
+        purchase, agreement = self.desk.office.read(lambda tx: self._transfer_agreement(tx, purchase_id))
+        if agreement is None:
+            return purchase
+        stored = self.store.put(self.printer.print(agreement))
+
+        def record(tx: Tx) -> TransferPurchase:
+            tx.uow.transfer_purchases.record_contract(
+                purchase_id, agreements.TRANSFER_AGREEMENT.id, stored.sha256
+            )
+            return _purchase(tx, purchase_id)
+
+        return self.desk.office.run(record)
+
+    def download_transfer(self, purchase_id: str, *, customer_id: str) -> bytes:
+        """The transfer agreement's PDF for the seller or the buyer, checked against its hash."""
+
+        def look(tx: Tx) -> TransferPurchase:
+            purchase = _purchase(tx, purchase_id)
+            if customer_id not in (purchase.seller_id, purchase.buyer_id):
+                raise NotFound(f"no purchase {purchase_id}", code="purchase_not_found", purchase=purchase_id)
+            return purchase
+
+        purchase = self.desk.office.read(look)
+        return self._intact(purchase.contract_hash, purchase.id)
+
+    def _transfer_agreement(
+        self, tx: Tx, purchase_id: str
+    ) -> tuple[TransferPurchase, agreements.Agreement | None]:
+        purchase = _purchase(tx, purchase_id)
+        listing = tx.uow.transfer_listings.get(purchase.listing_id)
+        if purchase.contract_hash or listing is None:
+            return purchase, None
+        loan = self.desk.load(tx, purchase.loan_id, lock=False)
+        made = agreements.transfer_agreement(
+            purchase,
+            listing,
+            loan,
+            (tx.uow.customers.get(purchase.seller_id), tx.uow.customers.get(purchase.buyer_id)),
+            tx.uow.installments.of_loan(loan.id),
+            brand=self.desk.office.brand,
+            made_on=self.desk.local(purchase.at).date(),
+        )
+        return purchase, made
 
     def download(self, loan_id: str, *, customer_id: str) -> bytes:
         """The agreement's PDF for the borrower or a lender of the loan, checked against its hash."""
@@ -74,7 +168,8 @@ class Contracts:
                 raise NotFound(f"no loan {loan_id}", code="loan_not_found", loan=loan_id)
             return loan
 
-        return self._intact(self.desk.office.read(look))
+        loan = self.desk.office.read(look)
+        return self._intact(loan.contract_hash, loan.id)
 
     def verify(self, loan_id: str, *, by: str) -> bool:
         """Whether the stored agreement still matches its hash (an administrator reviewing loans asks)."""
@@ -83,8 +178,9 @@ class Contracts:
             tx.admin_any(by, VIEW)
             return self.desk.load(tx, loan_id, lock=False)
 
+        loan = self.desk.office.read(look)
         try:
-            self._intact(self.desk.office.read(look))
+            self._intact(loan.contract_hash, loan.id)
         except ContractTampered:
             return False
         return True
@@ -110,16 +206,22 @@ class Contracts:
         issued = attrs.evolve(loan, contract=agreements.LOAN_AGREEMENT.id, contract_hash=sha256)
         return self.desk.change(tx, loan, issued, actor=SYSTEM, action="contract")
 
-    def _intact(self, loan: Loan) -> bytes:
-        if not loan.contract_hash:
-            raise NotFound(f"loan {loan.id} has no agreement yet", code="contract_not_issued", loan=loan.id)
+    def _intact(self, sha256: str, of: str) -> bytes:
+        """The agreement stored under ``sha256`` (of the loan or purchase ``of``), hashed again first."""
+        if not sha256:
+            raise NotFound(f"{of} has no agreement yet", code="contract_not_issued", of=of)
         try:
-            content = self.store.get(loan.contract_hash)
+            content = self.store.get(sha256)
         except StorageError:
             content = b""
-        if hashlib.sha256(content).hexdigest() != loan.contract_hash:
-            log.error("the agreement of loan %s no longer matches its hash", loan.id)
-            raise ContractTampered(
-                f"the agreement of loan {loan.id} was changed after it was issued", loan=loan.id
-            )
+        if hashlib.sha256(content).hexdigest() != sha256:
+            log.error("the agreement of %s no longer matches its hash", of)
+            raise ContractTampered(f"the agreement of {of} was changed after it was issued", of=of)
         return content
+
+
+def _purchase(tx: Tx, purchase_id: str) -> TransferPurchase:
+    purchase = tx.uow.transfer_purchases.get(purchase_id)
+    if purchase is None:
+        raise NotFound(f"no purchase {purchase_id}", code="purchase_not_found", purchase=purchase_id)
+    return purchase

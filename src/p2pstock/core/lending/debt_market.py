@@ -11,15 +11,17 @@ id>``), and is named by the buyer's request id: asking again answers the first p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import TypeVar
 
 import attrs
 
+from p2pstock.core.acknowledging import require_lending_risk
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.clock import to_micros
-from p2pstock.core.errors import IdempotencyConflict, InvalidInput, NotFound, Refused
+from p2pstock.core.errors import IdempotencyConflict, InvalidInput, NotFound, P2PStockError, Refused
 from p2pstock.core.identifiers import record_id
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.service import wallet_short
@@ -38,6 +40,7 @@ from p2pstock.core.money import Money
 from p2pstock.core.people.customers import KycStatus
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 DAY = 86_400 * 1_000_000
 """A day in microseconds."""
 BATCH = 100
@@ -47,6 +50,9 @@ MAX_PAGE = 50
 @attrs.define
 class DebtMarket:
     desk: LoanDesk
+    bought: Sequence[Callable[[str], object]] = ()
+    """Called with a purchase's id once it committed (its transfer agreement is issued so); a failure is
+    logged and left to the jobs."""
 
     # -- sellers --------------------------------------------------------------------------------------
 
@@ -113,7 +119,13 @@ class DebtMarket:
     def buy(self, listing_id: str, *, buyer_id: str, principal: int, request_id: str) -> TransferPurchase:
         """Buy ``principal`` of the listing: its share of the price from the buyer's available balance."""
         asked = _Purchase(listing_id, buyer_id, principal, request_id)
-        return self._run(lambda tx: _buy(self.desk, tx, asked))
+        purchase = self._run(lambda tx: _buy(self.desk, tx, asked))
+        for then in self.bought:
+            try:
+                then(purchase.id)
+            except (P2PStockError, OSError) as error:
+                log.warning("after purchase %s: %s: %s", purchase.id, type(error).__name__, error)
+        return self.desk.office.read(lambda tx: tx.uow.transfer_purchases.get(purchase.id)) or purchase
 
     def purchases(self, listing_id: str) -> list[TransferPurchase]:
         return self.desk.office.read(lambda tx: tx.uow.transfer_purchases.of_listing(listing_id))
@@ -369,6 +381,7 @@ def _check_buyer(tx: Tx, loan: Loan, listing: TransferListing, buyer_id: str) ->
         raise NotFound(f"no customer {buyer_id}", code="customer_not_found", customer=buyer_id)
     if buyer.status is not KycStatus.VERIFIED:
         raise Refused("verify your identity before investing", code="verify_identity_first")
+    require_lending_risk(tx, buyer.id)
 
 
 def _book(

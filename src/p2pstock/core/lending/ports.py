@@ -176,6 +176,18 @@ class TransferPurchaseRepository(Protocol):
         """A listing's purchases in the order they were made."""
         ...
 
+    def of_party(self, customer_id: str, limit: int) -> list[TransferPurchase]:
+        """Purchases the customer bought or sold in, the newest first."""
+        ...
+
+    def without_contract(self, limit: int) -> list[TransferPurchase]:
+        """Purchases whose transfer agreement was not issued yet, the earliest first."""
+        ...
+
+    def record_contract(self, purchase_id: str, contract: str, contract_hash: str) -> bool:
+        """Record the purchase's agreement unless one is recorded; whether this call recorded it."""
+        ...
+
 
 class AutoInvestRuleRepository(Protocol):
     """Investors' auto-invest rules, one per investor. ``save`` writes what the investor chose (terms,

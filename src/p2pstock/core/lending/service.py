@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 VIEW = (Permission.LOAN_REVIEW, Permission.LOAN_FULL_REVIEW)
 MAX_PAGE = 50
 BATCH = 100
-INCOME_CODES = (codes.LOAN_LISTING_FEE, codes.LOAN_INTEREST_FEE, codes.LOAN_EARLY_FEE)
+INCOME_CODES = codes.LOAN_FEE_INCOME
 LEDGER_EPOCH = date(2000, 1, 1)
 """The first day the platform's income is summed from."""
 

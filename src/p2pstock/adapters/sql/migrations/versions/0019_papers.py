@@ -1,7 +1,9 @@
-"""The papers customers acknowledged (the lending risk disclosure, by version, and when), and the loans
-whose agreement is still to be issued: ``loan.contract_due`` holds when a loan was disbursed until its
-agreement's hash is recorded, so the jobs find a loan a crash left without one by an index. Filled from
-``data`` for the loans stored before (a loan disbursed before agreements existed gets one).
+"""The papers customers acknowledged (the lending risk disclosure, by version, and when), and the agreements
+still to be issued: ``loan.contract_due`` holds when a loan was disbursed until its agreement's hash is
+recorded, and a debt purchase without a hash is found by a partial index, so the jobs find what a crash
+left without one. ``loan.contract_due`` is filled from ``data`` for the loans stored before (a loan
+disbursed before agreements existed gets one). A customer's purchases, bought or sold, are found by two
+indexes (their agreements, in the bot).
 
 Revision ID: 0019
 Revises: 0018
@@ -18,6 +20,7 @@ revision = "0019"
 down_revision = "0018"
 _ID = 200
 _DUE = "contract_due IS NOT NULL"
+_UNISSUED = "contract_hash = ''"
 
 
 def upgrade() -> None:
@@ -37,6 +40,15 @@ def upgrade() -> None:
         sqlite_where=sa.text(_DUE),
         postgresql_where=sa.text(_DUE),
     )
+    op.create_index(
+        "ix_transfer_purchase_contract_due",
+        "transfer_purchase",
+        ["at", "id"],
+        sqlite_where=sa.text(_UNISSUED),
+        postgresql_where=sa.text(_UNISSUED),
+    )
+    op.create_index("ix_transfer_purchase_buyer", "transfer_purchase", ["buyer_id", "at"])
+    op.create_index("ix_transfer_purchase_seller", "transfer_purchase", ["seller_id", "at"])
     connection = op.get_bind()
     for loan_id, data in connection.execute(sa.text("SELECT id, data FROM loan")).all():
         fields = json.loads(data)
@@ -48,6 +60,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for index in (
+        "ix_transfer_purchase_seller",
+        "ix_transfer_purchase_buyer",
+        "ix_transfer_purchase_contract_due",
+    ):
+        op.drop_index(index, "transfer_purchase")
     op.drop_index("ix_loan_contract_due", "loan")
     with op.batch_alter_table("loan") as table:
         table.drop_column("contract_due")
