@@ -230,3 +230,22 @@ def test_a_recovery_after_a_guarantee_advance_is_shared_with_the_reserve_up_to_w
     [shown] = app.guarantee.figures(by="root")
     assert (shown.written_off, shown.investors_written_off, shown.recovered) == (0, 0, 30_500)
     assert available(app, "bella") == 600_000 - 505_000 and escrow(app, loan) == 0
+
+
+def test_the_jobs_collect_a_running_loan_before_recovering_a_written_off_one(
+    app: App, clock: ManualClock
+) -> None:
+    lost = unpaid(app)
+    move_to(clock, PAST_M3, 10)
+    written_off(app, lost)
+    running = disbursed(app)  # a second loan of Bella's, its first installment due on 2 August
+    app.wallets.request_withdrawal("bella", request_id="out-2", amount=app.wallets.balance("bella").available)
+    [first, *_] = app.lending.installments(running.id)
+    move_to(clock, first.due, 12)
+    credit(app, "bella", first.principal + first.interest, "bella-august")
+
+    assert app.lending.collect_due(first.due) == 1
+
+    assert app.lending.installments(running.id)[0].settled_at is not None
+    assert all(i.written_off == i.amount for i in app.lending.investments(lost.id))
+    assert available(app, "bella") == 0

@@ -1,27 +1,19 @@
-"""Recording that a customer accepted a paper, and refusing business that needs one they have not."""
+"""Recording that a customer accepted a paper, and whether they did (``lending.lenders`` refuses lending
+business until the lender's risk disclosure is accepted)."""
 
 from __future__ import annotations
 
 import attrs
 
 from p2pstock.core.backoffice import Backoffice, Tx
-from p2pstock.core.errors import NotFound, Refused
-from p2pstock.core.papers import LENDING_RISK, Acknowledgement, Paper
+from p2pstock.core.errors import NotFound
+from p2pstock.core.papers import Acknowledgement, Paper
 from p2pstock.core.validation import check_id
 
 
 def acknowledged(tx: Tx, customer_id: str, paper: Paper) -> bool:
     """Whether the customer accepted this version of ``paper``."""
     return tx.uow.acknowledgements.get(customer_id, paper.name, paper.version) is not None
-
-
-def require_lending_risk(tx: Tx, customer_id: str) -> None:
-    """Refuse lending business (an investment, a purchase of a debt, an auto-invest rule) until the customer
-    accepted the lender's risk disclosure."""
-    if not acknowledged(tx, customer_id, LENDING_RISK):
-        raise Refused(
-            "read and accept the lender's risk disclosure before investing", code="lending_risk_first"
-        )
 
 
 @attrs.define

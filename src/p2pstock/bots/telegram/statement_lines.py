@@ -39,6 +39,11 @@ def known(services: BotServices, customer_id: str, movements: Sequence[Movement]
     for loan_id in {m.reference for m in movements if m.code in PAYMENTS and m.reference}:
         settled = {i.number: i.settled_at for i in services.lending.installments(loan_id)}
         for m in (m for m in movements if m.code in PAYMENTS and m.reference == loan_id):
+            purpose = activity.purpose(m)
+            if purpose.advanced or purpose.write_off:  # names its installment itself, or none
+                if purpose.advanced:
+                    installments[m.seq] = (purpose.advanced, purpose.advanced)
+                continue
             earlier = _earlier_payments(services.ledger, customer_id, m, settled)
             if paid := activity.paid_installments(m.timestamp, settled, earlier):
                 installments[m.seq] = paid
@@ -72,6 +77,10 @@ def what(m: Movement, lang: str, named: Known | None = None) -> str:
         said = _loan_what(name, purpose.of, (named or Known()).installments.get(m.seq), lang)
     if purpose.early:
         said = text("statement.what.early", lang, what=said)
+    if purpose.advanced:
+        said = text("statement.what.advanced", lang, what=said)
+    if purpose.write_off:
+        said = text("statement.what.write_off", lang, what=said)
     return said[:1].upper() + said[1:]
 
 

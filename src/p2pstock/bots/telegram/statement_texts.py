@@ -42,6 +42,8 @@ STATEMENT_TEXTS: Texts = MappingProxyType(
             "{what} 借款 #{id} 第 {first}–{last} 期", "{what}, loan #{id}, installments {first}–{last}"
         ),
         "statement.what.early": both("{what}（提前还款）", "{what} (repaid early)"),
+        "statement.what.advanced": both("{what}（平台垫付）", "{what} (advanced by the guarantee)"),
+        "statement.what.write_off": both("{what}（核销时结清）", "{what} (paid out at the write-off)"),
         # -- the PDF statement ------------------------------------------------------------------------
         "statement.pdf.title": both("{brand} 资金对账单", "{brand} statement of account"),
         "statement.pdf.customer": both("客户：{name}", "Customer: {name}"),

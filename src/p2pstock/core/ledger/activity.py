@@ -163,12 +163,15 @@ class Purpose:
     """What a movement was for beyond its code: the allocation or loan it names (``of``); for an
     allocation's fee — or its risk fund frozen again after a fee took part of it — the fee period (from 1;
     0: none named) or whether it was fees overdue (``arrears``); for a loan's payment, whether the loan was
-    repaid early."""
+    repaid early, the installment the guarantee reserve advanced (``advanced``, 0: none), or whether it was
+    paid out when the loan was written off (``write_off``)."""
 
     of: str = ""
     period: int = 0
     arrears: bool = False
     early: bool = False
+    advanced: int = 0
+    write_off: bool = False
 
 
 _FEE = re.compile(r"alloc:[^:]+:(?:risk_fund:)?(?:fee(?P<period>[1-9][0-9]*)|(?P<arrears>arrears)[-0-9a-z]*)")
@@ -176,6 +179,10 @@ _FEE = re.compile(r"alloc:[^:]+:(?:risk_fund:)?(?:fee(?P<period>[1-9][0-9]*)|(?P
 fund frozen again after one took part of it (``alloc:<id>:risk_fund:fee3``)."""
 _EARLY = re.compile(r"loan:[^:]+:early-.*")
 """A payment repaying a loan early (``loan:<id>:early-<digest>:…``)."""
+_ADVANCE = re.compile(r"loan:[^:]+:adv(?P<number>[1-9][0-9]*):.*")
+"""An installment the guarantee reserve advanced to the investors (``loan:<id>:adv<number>:…``)."""
+_WRITE_OFF = re.compile(r"loan:[^:]+:write-off:.*")
+"""What waited in a loan's escrow, paid out to its investors when it was written off."""
 
 
 def purpose(m: Movement) -> Purpose:
@@ -185,7 +192,10 @@ def purpose(m: Movement) -> Purpose:
         period = fee["period"]
         return Purpose(m.reference, int(period) if period else 0, arrears=bool(fee["arrears"]))
     if family == codes.LOAN:
-        return Purpose(m.reference, early=bool(_EARLY.fullmatch(m.transfer_id)))
+        advance = _ADVANCE.fullmatch(m.transfer_id)
+        number = int(advance["number"]) if advance else 0
+        early, written_off = (bool(pattern.fullmatch(m.transfer_id)) for pattern in (_EARLY, _WRITE_OFF))
+        return Purpose(m.reference, early=early, advanced=number, write_off=written_off)
     return Purpose(m.reference if family == codes.ALLOCATION else "")
 
 

@@ -189,8 +189,8 @@ def loan_agreement(
     brand: str,
     made_on: date,
 ) -> Agreement:
-    """The loan agreement of a disbursed loan: the borrower, every lender and what they lent, the terms and
-    the schedule."""
+    """The loan agreement of a disbursed loan: the borrower, every lender and what they lent (``holders``:
+    the investments made in the loan, not those bought from its lenders since), the terms and the schedule."""
     lenders = tuple(party(LENDER, customer, i.amount) for i, customer in holders)
     return Agreement(
         LOAN_AGREEMENT,
@@ -215,7 +215,8 @@ def transfer_agreement(
     made_on: date,
 ) -> Agreement:
     """The agreement of one purchase of a debt: the seller and the buyer, the principal bought, its price
-    and the seller's fee, the loan's terms, and the installments still to come of the loan."""
+    and the seller's fee, the loan's terms, and the installments of the loan due after the purchase (so the
+    agreement says the same whenever it is printed)."""
     seller, buyer = parties
     terms = (
         (("转让编号", "Transfer"), f"{listing.id} / {purchase.id}"),
@@ -233,7 +234,7 @@ def transfer_agreement(
         purchase.at,
         (party(SELLER, seller, purchase.principal), party(BUYER, buyer, purchase.principal)),
         terms,
-        tuple(Row(i.number, i.due, i.principal, i.interest) for i in plan if not i.settled),
+        tuple(Row(i.number, i.due, i.principal, i.interest) for i in plan if i.due > made_on),
     )
 
 

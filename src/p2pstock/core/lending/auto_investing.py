@@ -11,17 +11,16 @@ import logging
 
 import attrs
 
-from p2pstock.core.acknowledging import require_lending_risk
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import NotFound, P2PStockError, Refused
+from p2pstock.core.errors import NotFound, P2PStockError
 from p2pstock.core.lending import auto_runs
 from p2pstock.core.lending.auto_invest import AutoInvestRule, RuleTerms
 from p2pstock.core.lending.auto_runs import AutoRun
 from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.lenders import lender
 from p2pstock.core.lending.loans import Investment, Loan, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
 from p2pstock.core.lending.schedules import Method
-from p2pstock.core.people.customers import KycStatus
 from p2pstock.core.validation import check_id
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ class AutoInvest:
         checked = terms.check()
 
         def save(tx: Tx) -> AutoInvestRule:
-            _investor(tx, investor_id)
+            lender(tx, investor_id)  # who alone may keep a rule
             known = tx.uow.auto_invest_rules.get(investor_id)
             if known is None:
                 rule = AutoInvestRule(investor_id, checked, tx.now)
@@ -123,17 +122,6 @@ class AutoInvest:
         except P2PStockError as error:
             log.warning("auto-invest on loan %s failed: %s: %s", loan_id, type(error).__name__, error)
             return False
-
-
-def _investor(tx: Tx, investor_id: str) -> None:
-    """Refuse unless ``investor_id`` is a verified customer who accepted the lender's risk disclosure (who
-    alone may keep a rule)."""
-    customer = tx.uow.customers.get(check_id(investor_id, "customer id"))
-    if customer is None:
-        raise NotFound(f"no customer {investor_id}", code="customer_not_found", customer=investor_id)
-    if customer.status is not KycStatus.VERIFIED:
-        raise Refused("verify your identity before investing", code="verify_identity_first")
-    require_lending_risk(tx, customer.id)
 
 
 def _rule_of(tx: Tx, investor_id: str) -> AutoInvestRule:

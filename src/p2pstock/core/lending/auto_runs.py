@@ -17,6 +17,7 @@ import attrs
 
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import P2PStockError
+from p2pstock.core.identifiers import record_id
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.accounts import Account
 from p2pstock.core.ledger.service import wallet_short
@@ -54,7 +55,7 @@ def serve(desk: LoanDesk, tx: Tx, loan_id: str) -> AutoRun:
     wallets = tx.uow.ledger.lock_accounts([chart.wallet_id(r.investor_id) for r in rules]) if rules else {}
     picked = _pick(tx, loan, rules, wallets)
     bids = [
-        Investment(bidding.investment_id(who, f"auto:{loan.id}"), loan.id, who, amount, tx.now, origin=AUTO)
+        Investment(auto_investment_id(who, loan.id), loan.id, who, amount, tx.now, origin=AUTO)
         for who, amount in picked.amounts
     ]
     saved = _place(desk, tx, loan, picked.funded, bids)
@@ -146,3 +147,9 @@ def _each(
     customers: dict[str, Customer], told: Iterable[tuple[str, dict[str, object]]]
 ) -> Iterable[tuple[Customer | None, dict[str, object]]]:
     return ((customers.get(customer_id), values) for customer_id, values in told)
+
+
+def auto_investment_id(investor_id: str, loan_id: str) -> str:
+    """The investment an investor's rule makes in a loan: named by both, apart from every id a request id
+    of a bid by hand can give (the owner part holds a character no request id may)."""
+    return record_id("i", f"{investor_id}\x00auto", loan_id, digits=15)

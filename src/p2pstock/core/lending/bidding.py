@@ -16,12 +16,10 @@ from collections.abc import Iterator
 
 import attrs
 
-from p2pstock.core.acknowledging import require_lending_risk
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import (
     IdempotencyConflict,
     InvalidInput,
-    NotFound,
     Refused,
 )
 from p2pstock.core.identifiers import record_id
@@ -30,6 +28,7 @@ from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.lending import schedules
 from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.lenders import lender
 from p2pstock.core.lending.loans import (
     Investment,
     InvestmentStatus,
@@ -41,7 +40,7 @@ from p2pstock.core.lending.loans import (
 )
 from p2pstock.core.lending.products import share_of
 from p2pstock.core.money import Money
-from p2pstock.core.people.customers import Customer, KycStatus
+from p2pstock.core.people.customers import Customer
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_reason, check_text
 
@@ -84,12 +83,7 @@ def _check_bid(tx: Tx, loan: Loan, investor_id: str, amount: int) -> None:
         raise Refused(f"loan {loan.id} is not open for bidding", code="loan_not_open", loan=loan.id)
     if investor_id == loan.borrower_id:
         raise Refused("a borrower cannot invest in their own loan", code="own_loan")
-    investor = tx.uow.customers.get(investor_id)
-    if investor is None:
-        raise NotFound(f"no customer {investor_id}", code="customer_not_found", customer=investor_id)
-    if investor.status is not KycStatus.VERIFIED:
-        raise Refused("verify your identity before investing", code="verify_identity_first")
-    require_lending_risk(tx, investor_id)
+    lender(tx, investor_id)
     check_amount(loan, amount)
 
 

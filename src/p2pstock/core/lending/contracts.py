@@ -191,7 +191,7 @@ class Contracts:
             return loan, None
         made = agreements.loan_agreement(
             loan,
-            tx.uow.investments.holders(loan.id),
+            [(i, lender) for i, lender in tx.uow.investments.holders(loan.id) if not i.bought],
             tx.uow.customers.get(loan.borrower_id),
             tx.uow.installments.of_loan(loan.id),
             brand=self.desk.office.brand,

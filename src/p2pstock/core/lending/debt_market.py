@@ -18,7 +18,6 @@ from typing import TypeVar
 
 import attrs
 
-from p2pstock.core.acknowledging import require_lending_risk
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.clock import to_micros
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput, NotFound, P2PStockError, Refused
@@ -35,9 +34,9 @@ from p2pstock.core.lending.debt_transfer import (
     TransferPurchase,
 )
 from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.lenders import lender
 from p2pstock.core.lending.loans import TRANSFER_PREFIX, Investment, InvestmentStatus, Loan
 from p2pstock.core.money import Money
-from p2pstock.core.people.customers import KycStatus
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -376,12 +375,7 @@ def _check_buyer(tx: Tx, loan: Loan, listing: TransferListing, buyer_id: str) ->
         raise Refused("a seller cannot buy their own sale", code="transfer_own")
     if buyer_id == loan.borrower_id:
         raise Refused("a borrower cannot buy their own loan", code="transfer_borrower")
-    buyer = tx.uow.customers.get(buyer_id)
-    if buyer is None:
-        raise NotFound(f"no customer {buyer_id}", code="customer_not_found", customer=buyer_id)
-    if buyer.status is not KycStatus.VERIFIED:
-        raise Refused("verify your identity before investing", code="verify_identity_first")
-    require_lending_risk(tx, buyer.id)
+    lender(tx, buyer_id)
 
 
 def _book(

@@ -9,7 +9,7 @@ import attrs
 
 from p2pstock.core.backoffice import Backoffice, Tx
 from p2pstock.core.clock import from_micros
-from p2pstock.core.errors import NotFound, P2PStockError
+from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
@@ -26,6 +26,17 @@ class LoanDesk:
 
     def today(self, tx: Tx) -> date:
         return self.local(tx.now).date()
+
+    def not_ahead(self, day: date) -> None:
+        """Refuse a jobs ``day`` after today: fees, penalty interest and advances are never run ahead."""
+        today = self.office.read(self.today)
+        if day > today:
+            raise InvalidInput(
+                f"the lending jobs cannot run ahead: {day} is after today ({today})",
+                code="day_ahead",
+                day=day,
+                today=today,
+            )
 
     def load(self, tx: Tx, loan_id: str, *, lock: bool = True) -> Loan:
         found = tx.uow.loans.get(loan_id, lock=lock)

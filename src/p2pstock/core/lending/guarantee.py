@@ -26,7 +26,7 @@ from functools import partial
 import attrs
 
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
+from p2pstock.core.errors import NotFound, P2PStockError
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.lending import repayments, reserve, write_off
@@ -215,14 +215,7 @@ class Guarantee:
 
     def advance_due(self, day: date) -> int:
         """Advance every installment due for it on ``day`` (the jobs), one loan per transaction; how many."""
-        today = self.desk.office.read(self.desk.today)
-        if day > today:
-            raise InvalidInput(
-                f"the lending jobs cannot run ahead: {day} is after today ({today})",
-                code="day_ahead",
-                day=day,
-                today=today,
-            )
+        self.desk.not_ahead(day)
         advanced, after = 0, ""
         while True:
             ids = self.desk.office.read(partial(_overdue, day=day, after=after))

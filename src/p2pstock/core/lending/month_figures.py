@@ -166,11 +166,12 @@ def fee_shares(
     loan: Loan, held: Sequence[Investment], payments: Sequence[Payment], at_start: Mapping[str, int]
 ) -> list[dict[str, int]] | None:
     """Each payment's fee by investment, split again as the payment split it (the investments' principal
-    outstanding then as weights); ``None`` when the split does not give back what the ledger paid."""
+    outstanding then as weights, what was sold on left out); ``None`` when the split does not give back
+    what the ledger paid (a holding sold on between two payments of the month)."""
     outstanding = dict(at_start)
     shares = []
     for payment in payments:
-        then = [attrs.evolve(i, principal_received=i.amount - outstanding[i.id]) for i in held]
+        then = [attrs.evolve(i, principal_received=i.amount - i.sold - outstanding[i.id]) for i in held]
         paid = sum(payment.parts.values(), Parts())
         gross = attrs.evolve(paid, interest=paid.interest + payment.fee)
         split = distribute(then, gross, loan.product.interest_fee_bp)

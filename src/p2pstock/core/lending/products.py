@@ -119,7 +119,8 @@ class LoanProduct:
     """The platform's guarantee (垫付): an installment overdue more than this many days is advanced to the
     investors from the product's guarantee reserve (0: the product has no guarantee)."""
     reserve_fee_bp: int = attrs.field(default=0, validator=_basis_points)
-    """The share of the platform's fees on the product's loans that funds its guarantee reserve."""
+    """The share of the listing fee and of the interest fee on the product's loans that funds its guarantee
+    reserve (the early repayment and debt transfer fees stay the platform's)."""
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():

@@ -264,13 +264,15 @@ def _own(desk: LoanDesk, tx: Tx, loan_id: str, customer_id: str) -> Loan:
 # -- the jobs ------------------------------------------------------------------------------------------------
 
 
-def collect_one(desk: LoanDesk, tx: Tx, loan_id: str, day: date) -> bool:
+def collect_one(desk: LoanDesk, tx: Tx, loan_id: str, day: date, recoveries: bool = False) -> bool:
     """Take what fell due on the loan by ``day`` from the borrower's available balance, as far as it goes
-    (the wallet locked first, so a withdrawal cannot slip in between), or on a written-off loan what the
-    borrower owes those who lost (``write_off.collect``); whether anything was taken."""
+    (the wallet locked first, so a withdrawal cannot slip in between), or with ``recoveries`` on a
+    written-off loan what the borrower owes those who lost (``write_off.collect``); whether anything was
+    taken."""
     loan = desk.load(tx, loan_id)
-    if loan.status is LoanStatus.WRITTEN_OFF:
-        return write_off.collect(desk, tx, loan, key=_sequence_key(loan), actor=SYSTEM)
+    if recoveries:
+        written_off = loan.status is LoanStatus.WRITTEN_OFF
+        return written_off and write_off.collect(desk, tx, loan, key=_sequence_key(loan), actor=SYSTEM)
     if loan.status is not LoanStatus.REPAYING:
         return False
     plan = _accrued(tx, loan, day)

@@ -263,32 +263,36 @@ class Lending:
     def collect_due(self, day: date) -> int:
         """Take what fell due by ``day`` from the borrowers' wallets, as far as their balances go, one loan
         per transaction (a loan that cannot be collected now is left for the next run); how many loans
-        paid something."""
-        self._not_ahead(day)
+        paid something: the loans being repaid first, then recoveries on written-off loans (so that a
+        borrower's balance goes to the loans still running before the ones already lost)."""
+        self.desk.not_ahead(day)
+        return sum(self._collect_all(day, recoveries) for recoveries in (False, True))
+
+    def _collect_all(self, day: date, recoveries: bool) -> int:
         paid, after = 0, ""
         while True:
             ids = self.desk.office.read(partial(_loans_due, day=day, after=after))
             for loan_id in ids:
-                paid += self._collect(loan_id, day)
+                paid += self._collect(loan_id, day, recoveries)
             if len(ids) < BATCH:
                 return paid
             after = ids[-1]
 
-    def _collect(self, loan_id: str, day: date) -> bool:
+    def _collect(self, loan_id: str, day: date, recoveries: bool) -> bool:
         try:
-            return self._run(lambda tx: repaying.collect_one(self.desk, tx, loan_id, day))
+            return self._run(lambda tx: repaying.collect_one(self.desk, tx, loan_id, day, recoveries))
         except P2PStockError as error:
             log.warning("loan %s was not collected for %s: %s", loan_id, day, type(error).__name__)
             return False
 
     def accrue_penalties(self, day: date) -> int:
         """Work out penalty interest on overdue installments up to ``day``."""
-        self._not_ahead(day)
+        self.desk.not_ahead(day)
         return self._drain(lambda tx: repaying.accrue_penalties(self.desk, tx, day, BATCH))
 
     def remind(self, day: date) -> int:
         """Remind borrowers of installments falling due within the next days (once each)."""
-        self._not_ahead(day)
+        self.desk.not_ahead(day)
         told = 0
         while True:
             found, sent = self._run(lambda tx: repaying.remind(self.desk, tx, day, BATCH))
@@ -298,18 +302,8 @@ class Lending:
 
     def tell_overdue(self, day: date) -> int:
         """Tell borrowers and the full reviewers, once, of each installment unpaid after its due date."""
-        self._not_ahead(day)
+        self.desk.not_ahead(day)
         return self._drain(lambda tx: repaying.tell_overdue(self.desk, tx, day, BATCH))
-
-    def _not_ahead(self, day: date) -> None:
-        today = self.desk.office.read(self.desk.today)
-        if day > today:
-            raise InvalidInput(
-                f"the lending jobs cannot run ahead: {day} is after today ({today})",
-                code="day_ahead",
-                day=day,
-                today=today,
-            )
 
     def _drain(self, step: Callable[[Tx], int]) -> int:
         """Run ``step`` until a batch comes back short (each batch one transaction)."""
