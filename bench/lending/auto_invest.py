@@ -37,7 +37,6 @@ from p2pstock.core.lending import applications
 from p2pstock.core.lending.auto_invest import AutoInvestRule, RuleTerms
 from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.schedules import Method
-from p2pstock.core.papers import LENDING_RISK, Acknowledgement
 
 STAKE = 10_000
 """¥100: what each rule (and each hand bid) puts in the loan."""
@@ -71,12 +70,10 @@ def build(backend: lending.Backend, rules: int) -> Template:
 
 
 def _keep_rules(tx: Tx, investors: list[str]) -> None:
-    """Each investor accepts the risk disclosure and keeps a rule of ``STAKE`` a loan, a microsecond apart."""
+    """Each investor (who accepted the risk disclosure, ``setup.investors``) keeps a rule of ``STAKE`` a loan,
+    a microsecond apart."""
     terms = RuleTerms(amount=STAKE).check()
     for n, investor in enumerate(investors):
-        tx.uow.acknowledgements.add(
-            Acknowledgement(investor, LENDING_RISK.name, LENDING_RISK.version, tx.now)
-        )
         tx.uow.auto_invest_rules.add(AutoInvestRule(investor, terms, tx.now + n))
 
 
