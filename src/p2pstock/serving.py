@@ -65,6 +65,11 @@ def telegram_bot(app: App, **options: Any) -> BotApplication:
         raise InvalidInput("set P2PSTOCK_TELEGRAM_TOKEN to the token @BotFather gave the bot")
     options.setdefault("api_url", app.settings.telegram_api_url)
     fonts.configure(app.settings.cjk_font)
+    if fonts.cjk_font() is None:
+        log.warning(
+            "no font that draws Chinese: charts fall back to English, and loan and transfer agreements wait "
+            "(the jobs issue them once one is installed: apt-get install fonts-wqy-microhei)"
+        )
     bot = build_application(
         BotServices.of(app, payments=app.payments), app.settings.telegram_token, **options
     )

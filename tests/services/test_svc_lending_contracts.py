@@ -221,6 +221,7 @@ def test_an_agreement_the_disbursement_could_not_issue_is_issued_by_the_jobs(app
     with pytest.raises(NotFound) as waiting:
         app.contracts.download(loan.id, customer_id="bella")
     assert waiting.value.code == "contract_not_issued"
+    assert run_jobs(app, deliver=False).contracts_issued == 0  # still down: the round goes on without it
 
     app.contracts.printer = printer
     first, second = run_jobs(app, deliver=False), run_jobs(app, deliver=False)

@@ -20,7 +20,7 @@ from typing import Protocol
 import attrs
 
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import NotFound, Refused, StorageError
+from p2pstock.core.errors import NotFound, P2PStockError, Refused, StorageError
 from p2pstock.core.lending import agreements
 from p2pstock.core.lending.agreements import AgreementPrinter
 from p2pstock.core.lending.debt_transfer import TransferPurchase
@@ -86,12 +86,23 @@ class Contracts:
         )
 
     def _drain(self, waiting: Callable[[Tx], Sequence[Issued]], issue: Callable[[str], Issued]) -> int:
+        """Issue what ``waiting`` finds, a batch at a time, until a batch comes back short or issues
+        nothing (an agreement that cannot be printed now is logged and left for the next round)."""
         issued = 0
         while True:
             found = self.desk.office.read(waiting)
-            issued += sum(bool(issue(item.id).contract_hash) for item in found)
-            if len(found) < BATCH:
+            done = sum(self._issued(issue, item.id) for item in found)
+            issued += done
+            if len(found) < BATCH or not done:
                 return issued
+
+    @staticmethod
+    def _issued(issue: Callable[[str], Issued], of: str) -> bool:
+        try:
+            return bool(issue(of).contract_hash)
+        except (P2PStockError, OSError) as error:
+            log.warning("the agreement of %s was not issued: %s: %s", of, type(error).__name__, error)
+            return False
 
     def of_customer(self, customer_id: str, *, limit: int = LISTED) -> list[AgreementRef]:
         """The issued agreements the customer is a party to — as borrower, lender, seller or buyer — the
