@@ -9,7 +9,7 @@ an agreement still run as in production; the tests of the agreements themselves 
 
 from __future__ import annotations
 
-from p2pstock.core.lending.agreements import Agreement
+from p2pstock.core.agreements import Agreement
 
 
 class Sketch:

@@ -23,6 +23,7 @@ from fpdf import FPDF
 
 from p2pstock import fonts
 from p2pstock.adapters.agreement_pdf import PdfAgreementPrinter
+from p2pstock.core.agreements import Agreement
 from p2pstock.core.lending import agreements
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import LoanProduct, LoanTerms
@@ -46,7 +47,7 @@ PRODUCT = LoanProduct(
 )
 
 
-def agreement(lenders: int) -> agreements.Agreement:
+def agreement(lenders: int) -> Agreement:
     amount = 100_000_000
     terms = LoanTerms(amount, 18, 1_200, Method.EQUAL_INSTALLMENTS, 3, 5_000)
     loan = Loan(

@@ -27,10 +27,10 @@ from pypdf import PdfReader
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import FilesystemDocumentStore
 from p2pstock.bootstrap import App
+from p2pstock.core.agreements import Agreement
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import NotFound, Refused, StorageError
 from p2pstock.core.lending import agreements
-from p2pstock.core.lending.agreements import Agreement
 from p2pstock.core.lending.contracts import ContractTampered
 from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.loans import Loan, LoanStatus

@@ -16,9 +16,10 @@ from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram import statement_lines
 from p2pstock.bots.telegram.services import BotServices
+from p2pstock.core.agreements import Agreement
 from p2pstock.core.errors import StorageError
 from p2pstock.core.ledger import chart
-from p2pstock.core.lending.agreements import LOAN_AGREEMENT, Agreement
+from p2pstock.core.lending.agreements import LOAN_AGREEMENT
 from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.loans import Loan
 from p2pstock.core.lending.monthly_summary import MonthlySummaries

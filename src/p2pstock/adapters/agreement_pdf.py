@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from p2pstock import fonts
+from p2pstock.core.agreements import Agreement, Party
 from p2pstock.core.errors import StorageError
-from p2pstock.core.lending.agreements import Agreement, Party
 from p2pstock.core.money import Money
 from p2pstock.printing import Columns, Document, table
 

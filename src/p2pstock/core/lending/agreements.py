@@ -1,41 +1,26 @@
-"""The electronic agreements (电子合同) lending issues: what a loan agreement and a debt transfer agreement
-say, built from the loan as it stands when it is issued.
-
-An ``Agreement`` is plain data — its template and version, its number, the parties (names and ID numbers
-masked), the terms, the schedule and the clauses in Chinese and English — that an ``AgreementPrinter``
-(an adapter) lays out as a PDF. The clauses are part of the template: a changed text is a new version, and
-an agreement always names the version it was made from. The Chinese text prevails.
+"""The electronic agreements (电子合同) lending issues (``core.agreements``): what a loan agreement and a debt
+transfer agreement say, built from the loan as it stood when it was disbursed or the debt bought.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
 
-import attrs
-
+from p2pstock.core.agreements import (
+    Agreement,
+    Bilingual,
+    Row,
+    Template,
+    party,
+    percent,
+    percent_signed,
+)
 from p2pstock.core.lending.debt_transfer import TransferListing, TransferPurchase
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment
 from p2pstock.core.money import Money
 from p2pstock.core.names import name_of
 from p2pstock.core.people.customers import Customer
-
-Bilingual = tuple[str, str]
-"""A text in Chinese and in English."""
-
-
-@attrs.frozen
-class Template:
-    name: str
-    version: int
-    title: Bilingual
-    clauses: tuple[Bilingual, ...]
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}@{self.version}"
-
 
 LOAN_AGREEMENT = Template(
     "loan-agreement",
@@ -117,67 +102,10 @@ TRANSFER_AGREEMENT = Template(
 )
 
 
-@attrs.frozen
-class Party:
-    """A party as the agreement names it (masked) and what they put in or took over."""
-
-    role: Bilingual
-    name: str
-    id_number: str
-    amount: int
-
-
-@attrs.frozen
-class Row:
-    """One installment of the schedule."""
-
-    number: int
-    due: date
-    principal: int
-    interest: int
-
-
-@attrs.frozen
-class Agreement:
-    template: Template
-    number: str
-    """The agreement's number (合同编号)."""
-    brand: str
-    made_on: date
-    made_at: int
-    """When it was made (microseconds): the PDF's creation time, so printing it again gives the same file."""
-    parties: tuple[Party, ...]
-    terms: tuple[tuple[Bilingual, str], ...]
-    """Each term's label and its value."""
-    schedule: tuple[Row, ...]
-
-
-class AgreementPrinter(Protocol):
-    def print(self, agreement: Agreement) -> bytes:
-        """The agreement laid out as a PDF; the same agreement always gives the same bytes."""
-        ...
-
-
-def masked_name(customer: Customer | None) -> str:
-    """The first character of the real name, the rest starred (王**); the id when there is no name."""
-    if customer is None:
-        return "—"
-    name = customer.real_name.strip()
-    return name[0] + "*" * (len(name) - 1) if name else f"#{customer.id[:6]}"
-
-
-def _id_number(customer: Customer | None) -> str:
-    return customer.resident_id.masked if customer is not None and customer.resident_id else "—"
-
-
 BORROWER: Bilingual = ("借款人", "Borrower")
 LENDER: Bilingual = ("出借人", "Lender")
 SELLER: Bilingual = ("转让人", "Seller")
 BUYER: Bilingual = ("受让人", "Buyer")
-
-
-def party(role: Bilingual, customer: Customer | None, amount: int) -> Party:
-    return Party(role, masked_name(customer), _id_number(customer), amount)
 
 
 def loan_agreement(
@@ -223,7 +151,7 @@ def transfer_agreement(
         (("转让本金", "Principal transferred"), str(Money(purchase.principal))),
         (("转让价格", "Price"), str(Money(purchase.price))),
         (("转让手续费（转让人承担）", "Transfer fee (paid by the seller)"), str(Money(purchase.fee))),
-        (("折价/溢价", "Discount or premium"), _percent_signed(listing.premium_bp)),
+        (("折价/溢价", "Discount or premium"), percent_signed(listing.premium_bp)),
         *loan_terms(loan),
     )
     return Agreement(
@@ -245,27 +173,18 @@ def loan_terms(loan: Loan) -> tuple[tuple[Bilingual, str], ...]:
         (("借款编号", "Loan"), loan.id),
         (("产品", "Product"), f"{product.name} ({product.code} v{product.version})"),
         (("借款金额", "Amount"), str(Money(terms.amount))),
-        (("年化利率", "Annual rate"), _percent(terms.rate_bp)),
+        (("年化利率", "Annual rate"), percent(terms.rate_bp)),
         (("期限", "Term"), f"{terms.months} 个月 / months"),
         (("还款方式", "Repayment method"), f"{name_of(method, 'zh')} / {name_of(method, 'en')}"),
         (("起息日", "Interest from"), str(loan.start_date or "")),
         (("借款用途", "Purpose"), loan.purpose),
-        (("服务费", "Listing fee"), _percent(product.listing_fee_bp)),
-        (("利息管理费", "Interest fee"), _percent(product.interest_fee_bp)),
-        (("提前还款手续费", "Early repayment fee"), _percent(product.early_fee_bp)),
-        (("逾期罚息（日）", "Penalty interest a day"), _percent(product.penalty_bp_per_day)),
+        (("服务费", "Listing fee"), percent(product.listing_fee_bp)),
+        (("利息管理费", "Interest fee"), percent(product.interest_fee_bp)),
+        (("提前还款手续费", "Early repayment fee"), percent(product.early_fee_bp)),
+        (("逾期罚息（日）", "Penalty interest a day"), percent(product.penalty_bp_per_day)),
         (("平台垫付", "Platform guarantee"), _guarantee(product.guarantee_days)),
     )
 
 
 def _guarantee(days: int) -> str:
     return f"逾期超过 {days} 天垫付 / advanced after {days} days overdue" if days else "无 / none"
-
-
-def _percent_signed(bp: int) -> str:
-    return ("+" if bp > 0 else "-" if bp < 0 else "") + _percent(abs(bp))
-
-
-def _percent(bp: int) -> str:
-    whole, part = divmod(bp, 100)
-    return f"{whole}.{part:02d}%"

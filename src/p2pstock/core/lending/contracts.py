@@ -19,10 +19,10 @@ from typing import Protocol
 
 import attrs
 
+from p2pstock.core.agreements import Agreement, AgreementPrinter
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.errors import NotFound, P2PStockError, Refused, StorageError
 from p2pstock.core.lending import agreements
-from p2pstock.core.lending.agreements import AgreementPrinter
 from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan
@@ -148,9 +148,7 @@ class Contracts:
         purchase = self.desk.office.read(look)
         return self._intact(purchase.contract_hash, purchase.id)
 
-    def _transfer_agreement(
-        self, tx: Tx, purchase_id: str
-    ) -> tuple[TransferPurchase, agreements.Agreement | None]:
+    def _transfer_agreement(self, tx: Tx, purchase_id: str) -> tuple[TransferPurchase, Agreement | None]:
         purchase = _purchase(tx, purchase_id)
         listing = tx.uow.transfer_listings.get(purchase.listing_id)
         if purchase.contract_hash or listing is None:
@@ -196,7 +194,7 @@ class Contracts:
             return False
         return True
 
-    def _agreement(self, tx: Tx, loan_id: str) -> tuple[Loan, agreements.Agreement | None]:
+    def _agreement(self, tx: Tx, loan_id: str) -> tuple[Loan, Agreement | None]:
         loan = self.desk.load(tx, loan_id, lock=False)
         if loan.contract_hash or loan.disbursed_at is None:
             return loan, None
