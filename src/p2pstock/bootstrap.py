@@ -15,6 +15,7 @@ import pluggy
 from sqlalchemy.engine import Engine
 
 from p2pstock.adapters.agreement_pdf import PdfAgreementPrinter
+from p2pstock.adapters.broker_exports import xlsx_rows
 from p2pstock.adapters.email import EmailNotifier
 from p2pstock.adapters.holidays import default_sources
 from p2pstock.adapters.images import PillowImages
@@ -152,7 +153,7 @@ def bootstrap(
         if settings.encryption_key
         else None
     )
-    desk = Desk(office, ledger, sources, box, ShortfallPolicy(settings.allocation_shortfall))
+    desk = Desk(office, ledger, sources, box, ShortfallPolicy(settings.allocation_shortfall), xlsx_rows)
     loan_desk = LoanDesk(office, ledger)
     contracts = Contracts(loan_desk, documents, PdfAgreementPrinter(settings.cjk_font))
     return App(

@@ -31,6 +31,8 @@ ALLOWED = frozenset(
         "sms",
         "id",
         "csv",
+        "xlsx",
+        "gbk",
         "pdf",
         "toml",
         "cny",

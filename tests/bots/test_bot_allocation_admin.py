@@ -431,7 +431,7 @@ def test_a_statement_with_bad_rows_changes_nothing_and_a_good_one_is_applied(adm
 
     async def scenario(bot: BotHarness, user: TelegramUser) -> None:
         bot.request.files["bad"] = bad.encode()
-        bot.request.files["latin"] = "sub_account,trade_date\nHÖMS,2026-01-05\n".encode("latin-1")
+        bot.request.files["latin"] = "sub_account,trade_date\nHÖMS,2026-01-05\n".encode("utf-16")
         bot.request.files["good"] = good.encode()
         risk = as_admin(bot, RISK)
         await bot.send(risk.presses("a:al_q:import"))
@@ -446,9 +446,9 @@ def test_a_statement_with_bad_rows_changes_nothing_and_a_good_one_is_applied(adm
 
     bot = play(admins, scenario)
     ask, send_a_file = bot.request.texts()[:2]
-    assert ask.startswith("Send the statement as a CSV file (UTF-8). Its first row names the columns: ")
+    assert ask.startswith("Send the statement as a file: a CSV (UTF-8 or GBK) or an Excel workbook (.xlsx). ")
     assert "sub_account, trade_date, total_assets" in ask
-    assert send_a_file == "Please send the statement as a CSV file, or send /cancel."
+    assert send_a_file == "Please send the statement as a CSV or .xlsx file, or send /cancel."
     [refused] = texts_in(bot, marks, "bad")
     lines = refused.splitlines()
     assert lines[0] == "24 rows are wrong; nothing was applied:"
@@ -457,9 +457,8 @@ def test_a_statement_with_bad_rows_changes_nothing_and_a_good_one_is_applied(adm
     assert lines[3] == "· line 5: no running allocation uses sub-account NOPE-00"
     assert len(lines) == 1 + 20 + 2
     assert lines[-2:] == ["… and 4 more", "Correct the file and send it again, or send /cancel."]
-    assert texts_in(bot, marks, "latin") == [
-        "That file is not UTF-8 text: save the CSV as UTF-8 and send it again."
-    ]
+    [unreadable] = texts_in(bot, marks, "latin")  # neither UTF-8 nor GBK/GB18030 (UTF-16)
+    assert "line 1: the file is neither a CSV in UTF-8 or GBK/GB18030 nor an .xlsx workbook" in unreadable
     imported, after_import = texts_in(bot, marks, "good")
     assert imported.splitlines() == [
         "Statement imported: 1 rows applied.",

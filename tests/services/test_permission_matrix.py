@@ -117,6 +117,7 @@ EXPECTED: dict[str, set[str]] = {
     "Allocations.queue": FOLLOWING,
     "Allocations.pending_requests": FOLLOWING,
     "Allocations.timeline": FOLLOWING,
+    "Allocations.stress": {"super_admin", "risk_officer"},
     "CapitalPool.fund": {"super_admin", "finance"},
     "CapitalPool.take_out": {"super_admin", "finance"},
     "CapitalPool.position": {"super_admin", "reviewer", "risk_officer", "finance", "support"},
@@ -533,6 +534,7 @@ CALLS: dict[str, tuple[Setup, Call]] = {
         paid_allocation,
         lambda app, allocation, by: app.allocations.timeline(allocation, by=by),
     ),
+    "Allocations.stress": (registered, lambda app, _, by: app.allocations.stress([-1000], by=by)),
     "CapitalPool.fund": (registered, lambda app, _, by: app.capital.fund(1_000, reference="more", by=by)),
     "CapitalPool.position": (registered, lambda app, _, by: app.capital.position(by=by)),
     "CapitalPool.take_out": (

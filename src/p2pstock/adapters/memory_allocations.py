@@ -14,6 +14,7 @@ from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
+from p2pstock.core.allocation.stress import Exposure
 from p2pstock.core.errors import NotFound, TransientConflict
 
 T = TypeVar("T")
@@ -70,6 +71,14 @@ class MemoryAllocations:
 
     def watch(self, codes: list[str]) -> dict[str, Watch]:
         return {code: Watch.of(a) for code, a in self.by_sub_account(codes).items()}
+
+    def exposures(self) -> list[Exposure]:
+        running = sorted((a for a in self._rows.values() if a.running), key=lambda a: a.id)
+        return [Exposure.of(a, self._latest(a.id)) for a in running]
+
+    def _latest(self, allocation_id: str) -> DailyStatus | None:
+        history = self._statuses.get(allocation_id)
+        return max(history, key=lambda s: (s.trade_date, s.revision)) if history else None
 
     def _read(self, stored: Allocation) -> Allocation:
         history = self._statuses.get(stored.id)

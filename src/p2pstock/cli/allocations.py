@@ -1,5 +1,6 @@
 """``p2pstock allocation import``: a statement of daily statuses, all rows or none; a statement imported
-before (its content, or the ``--id`` given) is not stored again."""
+before (its content, or the ``--id`` given) is not stored again. The file goes to core as its bytes: a CSV
+in UTF-8 or GBK/GB18030, or an .xlsx workbook, told apart by their content."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 from pathlib import Path
 
 from p2pstock.bootstrap import App
-from p2pstock.cli.common import Commands, on_app, read_text
+from p2pstock.cli import allocation_stress
+from p2pstock.cli.common import Commands, on_app
 from p2pstock.core.clock import from_micros
 
 
@@ -17,22 +19,31 @@ def register(commands: Commands) -> None:
         title="allocation commands"
     )
     statement = allocation.add_parser(
-        "import", help="import a CSV statement of daily statuses (all rows or none)"
+        "import", help="import a statement of daily statuses, CSV or .xlsx (all rows or none)"
     )
-    statement.add_argument("file", type=Path, help="the CSV file (UTF-8, header row first)")
+    statement.add_argument(
+        "file",
+        type=Path,
+        help="the statement: CSV (UTF-8 or GBK) or .xlsx, header row first (English or Chinese names)",
+    )
     statement.add_argument("--by", required=True, help="the administrator importing it")
     statement.add_argument(
         "--id", dest="statement_id", help="the statement's own id (default: known by its content)"
     )
     statement.set_defaults(run=_import)
+    allocation_stress.register(allocation)
 
 
 def _import(args: argparse.Namespace) -> int:
-    text = read_text(args.file)
-    return 1 if text is None else on_app(lambda app: _import_text(app, text, args.by, args.statement_id))
+    try:
+        content = args.file.read_bytes()
+    except OSError as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    return on_app(lambda app: _import_text(app, content, args.by, args.statement_id))
 
 
-def _import_text(app: App, text: str, by: str, statement_id: str | None) -> int:
+def _import_text(app: App, text: str | bytes, by: str, statement_id: str | None) -> int:
     report = app.allocations.import_statement(text, by=by, statement_id=statement_id)
     if report.already_imported and report.statement is not None:
         earlier = report.statement

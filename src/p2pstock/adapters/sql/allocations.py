@@ -33,6 +33,7 @@ from p2pstock.core.allocation.allocations import (
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, Figures, ImportedStatement, Source
+from p2pstock.core.allocation.stress import Exposure
 from p2pstock.core.errors import TransientConflict
 
 # -- allocations
@@ -92,6 +93,17 @@ _WATCH = (
     "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.stake FROM allocation a{by_code} "
     f"LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' AND a.sub_account {{in_keys}}"
 )
+_EXPOSURES = (
+    "SELECT a.id, a.customer_id, a.sub_account, a.allocated, a.warning_line, a.liquidation_line, a.fees_unpaid, "
+    "coalesce({risk_fund}, 0), s.trade_date, s.total_assets, s.market_value FROM allocation a "
+    f"LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' ORDER BY a.id"
+)
+"""What a stress view needs of every running allocation: its risk fund hold's amount read from its text
+(``"holds":{"risk_fund":[transfer id, amount]}``) by the database, not by decoding the text here."""
+_RISK_FUND = {
+    "sqlite": "json_extract(a.data, '$.holds.risk_fund[1]')",
+    "postgresql": "(a.data::json -> 'holds' -> 'risk_fund' ->> 1)::bigint",
+}
 _RUNNING_ON = " WHERE status = 'in_progress' AND sub_account {in_keys}"
 _BY_CODE = " INDEXED BY uq_allocation_sub_account"
 """SQLite, without statistics, prefers an index on ``status`` (guessed at ten rows a value) to a lookup
@@ -156,6 +168,11 @@ def _read(row: Row, latest: Row | None) -> Allocation:
         last_assets=None if latest is None else latest[2],
         last_withdrawable=0 if latest is None else latest[3],
     )
+
+
+def _exposure(*row: Any) -> Exposure:
+    """An ``Exposure`` from a row of ``_EXPOSURES`` (its trade day is text)."""
+    return Exposure._make((*row[:8], _date(row[8]), *row[9:]))
 
 
 def _watch(row: Row) -> Watch:
@@ -265,6 +282,10 @@ class SqlAllocations(SqlRepository):
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         return self._allocations(_UNPAID_PAST, {"deadline": deadline, "limit": limit})
+
+    def exposures(self) -> list[Exposure]:
+        statement = _EXPOSURES.format(risk_fund=_RISK_FUND["postgresql" if self._postgresql else "sqlite"])
+        return [_exposure(*row) for row in self._rows(statement, {})]
 
     def _running_on(self, select: str, codes: list[str]) -> list[Row]:
         """The rows ``select`` reads of the running allocations on these sub-account codes."""

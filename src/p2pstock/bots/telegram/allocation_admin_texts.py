@@ -230,18 +230,16 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     ),
     # -- importing a statement -------------------------------------------------------------------
     "admin.alloc.ask_statement": both(
-        "请以文件形式发送对账单 CSV（UTF-8 编码）。首行为表头：{columns}（note 可选）；金额单位为元。"
-        "全部行无误才会导入，否则一行也不导入。发送 /cancel 取消。",
-        "Send the statement as a CSV file (UTF-8). Its first row names the columns: {columns} (note "
-        "optional); amounts in yuan. Either every row is applied or none is. Send /cancel to stop.",
+        "请以文件形式发送对账单：CSV（UTF-8 或 GBK 编码）或 .xlsx 工作簿。首行为表头：{columns}"
+        "（note 可选），也可用券商导出的中文列名（资金账号、日期、资产总值、证券市值、可用资金……）；"
+        "金额单位为元。全部行无误才会导入，否则一行也不导入。发送 /cancel 取消。",
+        "Send the statement as a file: a CSV (UTF-8 or GBK) or an Excel workbook (.xlsx). Its first row "
+        "names the columns: {columns} (note optional), or the Chinese names brokers' exports give them; "
+        "amounts in yuan. Either every row is applied or none is. Send /cancel to stop.",
     ),
     "admin.alloc.send_a_file": both(
-        "请以文件形式发送 CSV 对账单，或发送 /cancel 取消。",
-        "Please send the statement as a CSV file, or send /cancel.",
-    ),
-    "admin.alloc.not_utf8": both(
-        "该文件不是 UTF-8 文本，请将 CSV 另存为 UTF-8 后重新发送。",
-        "That file is not UTF-8 text: save the CSV as UTF-8 and send it again.",
+        "请以文件形式发送对账单（CSV 或 .xlsx），或发送 /cancel 取消。",
+        "Please send the statement as a CSV or .xlsx file, or send /cancel.",
     ),
     "admin.alloc.imported": both(
         "对账单已导入：{applied} 行已录入。", "Statement imported: {applied} rows applied."

@@ -1,6 +1,7 @@
 """Monitoring running allocations, for administrators: a daily status typed on one line, or a broker's
-statement imported from a CSV file — all its rows applied, or none and the bad rows listed by line (a
-statement imported before is not stored again)."""
+statement imported from a file (CSV in UTF-8 or GBK, or an .xlsx workbook: core tells which by the
+content, so the file's bytes go to it as they came) — all its rows applied, or none and the bad rows
+listed by line (a statement imported before is not stored again)."""
 
 from __future__ import annotations
 
@@ -14,20 +15,20 @@ from p2pstock.bots.telegram.admin_steps import (
     asking,
     problems_told,
     require,
-    typed_or_sent,
     typing,
     wait,
 )
 from p2pstock.bots.telegram.admin_views import said, when
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
-from p2pstock.bots.telegram.context import BotContext, call, ended, say
+from p2pstock.bots.telegram.context import BotContext, call, ended, handled, say
 from p2pstock.bots.telegram.errors import error_text
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
-from p2pstock.bots.telegram.texts import TEXTS, text
+from p2pstock.bots.telegram.texts import TEXTS, file_size, text
 from p2pstock.bots.telegram.typed import Again, Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.monitoring import ImportReport
+from p2pstock.core.allocation.statement_columns import ALIASES
 from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money, MoneyError
@@ -116,12 +117,25 @@ async def got_statement(typed: Typed, _: Kept, __: str) -> object:
     """A statement file: imported whole, or refused whole with its bad rows listed by line (and another
     file waited for)."""
     lang, context = typed.lang, typed.context
-    statement = await typed_or_sent(typed, largest=MAX_STATEMENT_BYTES, not_utf8="admin.alloc.not_utf8")
+    statement = await _sent(typed)
     report = await call(context.services.allocations.import_statement, statement, by=typed.admin.id)
     if not report.ok:
         await said(typed.update, context, _refused(report, lang))
         return STATEMENT
     return await ended(typed.update, typed.context, _imported(context, report, lang))
+
+
+async def _sent(typed: Typed) -> str | bytes:
+    """The statement typed, or the bytes of the file sent (whatever its name or mime type says); a file
+    over ``MAX_STATEMENT_BYTES`` is told, and the step waits for another."""
+    document = typed.message.document
+    if document is None:
+        return typed.text
+    if document.file_size is not None and document.file_size > MAX_STATEMENT_BYTES:
+        await typed.tell("file.too_big", size=file_size(MAX_STATEMENT_BYTES))
+        handled(None)
+    sent = await typed.context.bot.get_file(document.file_id)
+    return bytes(await sent.download_as_bytearray())
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
@@ -147,9 +161,17 @@ def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
 
 def _bad_row(row: RowError, lang: str) -> str:
     """A statement's refused row and why, in ``lang`` (core's reason stays in the logs)."""
-    key = f"refusal.{row.code}"
-    reason = text(key, lang, **dict(row.values)) if key in TEXTS else text("error.invalid", lang)
+    key, values = f"refusal.{row.code}", dict(row.values)
+    if row.code == "header_missing" and lang == "zh":
+        values["fields"] = _chinese_columns(str(values["fields"]))
+    reason = text(key, lang, **values) if key in TEXTS else text("error.invalid", lang)
     return text("admin.alloc.import_row", lang, line=row.line, reason=reason)
+
+
+def _chinese_columns(fields: str) -> str:
+    """Columns missing, for a Chinese reader: each by the name brokers' exports give it, and its own
+    (``资产总值（total_assets）``)."""
+    return "、".join(f"{ALIASES[f][0]}（{f}）" if f in ALIASES else f for f in fields.split(", "))
 
 
 def _refused(report: ImportReport, lang: str) -> list[str]:

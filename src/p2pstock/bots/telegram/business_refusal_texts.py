@@ -127,6 +127,21 @@ _SETTLING: Texts = {
         "没有进行中的配资使用子账户 {sub_account}", "no running allocation uses sub-account {sub_account}"
     ),
     "refusal.statement_empty": both("对账单没有数据行", "the statement has no rows"),
+    "refusal.statement_encoding_unknown": both(
+        "文件既不是 UTF-8 或 GBK/GB18030 编码的 CSV，也不是 .xlsx 工作簿，未导入任何内容",
+        "the file is neither a CSV in UTF-8 or GBK/GB18030 nor an .xlsx workbook; nothing was imported",
+    ),
+    "refusal.statement_unreadable": both(
+        "工作簿无法读取（文件损坏或不是 .xlsx），未导入任何内容",
+        "the workbook cannot be read (damaged, or not .xlsx); nothing was imported",
+    ),
+    "refusal.statement_xls_unsupported": both(
+        "无法读取旧版 .xls 工作簿：请另存为 .xlsx 或 CSV 后重新发送",
+        "an old .xls workbook cannot be read: save it as .xlsx or CSV and send it again",
+    ),
+    "refusal.statement_xlsx_unsupported": both(
+        "本平台未配置 .xlsx 读取，请发送 CSV 文件", "this platform reads no .xlsx workbooks: send a CSV file"
+    ),
     "refusal.allocation_not_running": both("配资 {id} 不在交易中", "allocation {id} is not running"),
     "refusal.status_before_start": both(
         "{day} 早于配资起始日 {start}", "{day} is before the allocation started ({start})"

@@ -151,6 +151,7 @@ ADMIN_QUEUES = (
     "dashboard",
     "customers",
     "reserve",
+    "stress",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
 ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")

@@ -13,6 +13,7 @@ import string
 from types import MappingProxyType
 
 from p2pstock.bots.telegram.admin_lookup_texts import LOOKUP_TEXTS
+from p2pstock.bots.telegram.admin_stress_texts import STRESS_TEXTS
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
@@ -322,6 +323,7 @@ TEXTS: Texts = MappingProxyType(
         **LENDING_TEXTS,
         **AUTO_INVEST_TEXTS,
         **GUARANTEE_TEXTS,
+        **STRESS_TEXTS,
         **TRANSFER_TEXTS,
         **PAPER_TEXTS,
         **HOLDINGS_TEXTS,

@@ -17,6 +17,7 @@ import enum
 import json
 from collections.abc import Sequence
 from datetime import date, datetime, time, tzinfo
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -31,6 +32,9 @@ from p2pstock.core.ledger import chart
 from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
+
+if TYPE_CHECKING:
+    from p2pstock.core.allocation.statement_files import SheetReader
 
 
 class ShortfallPolicy(enum.StrEnum):
@@ -59,6 +63,8 @@ class Desk:
     sources: tuple[HolidaySource, ...]
     box: SecretBox | None = None
     shortfall: ShortfallPolicy = ShortfallPolicy.RECEIVABLE
+    sheets: SheetReader | None = None
+    """Reads statements sent as .xlsx workbooks (an adapter's); without one they are refused."""
 
     @property
     def timezone(self) -> tzinfo:

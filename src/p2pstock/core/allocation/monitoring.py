@@ -35,14 +35,13 @@ from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.risk import next_risk, ratio_bp
+from p2pstock.core.allocation.statement_files import read_statement
 from p2pstock.core.allocation.statuses import (
     DailyStatus,
     Figures,
     ImportedStatement,
     RowError,
     Source,
-    parse_csv,
-    statement_digest,
 )
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput
@@ -117,11 +116,12 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     return status
 
 
-def import_statement(desk: Desk, tx: Tx, text: str, by: str, statement_id: str | None = None) -> ImportReport:
+def import_statement(
+    desk: Desk, tx: Tx, text: str | bytes, by: str, statement_id: str | None = None
+) -> ImportReport:
     admin = tx.admin(by, Permission.ALLOCATION_DAILY_STATUS)
-    digest = statement_digest(text)
+    digest, rows, errors = read_statement(text, desk.sheets)  # every row's figures are checked here
     identity = f"sha256:{digest}" if statement_id is None else check_id(statement_id, "statement id")
-    rows, errors = parse_csv(text)  # every row's figures are checked here
     tx.uow.daily_statuses.take_turn()
     earlier = tx.uow.daily_statuses.imported(identity, digest)
     if earlier is not None:

@@ -12,6 +12,7 @@ from p2pstock.core.allocation.allocations import Allocation, Status, Watch
 from p2pstock.core.allocation.products import Product
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
+from p2pstock.core.allocation.stress import Exposure
 
 
 @attrs.frozen
@@ -157,6 +158,11 @@ class AllocationRepository(Protocol):
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         """Applications still awaiting payment whose deadline is at or before ``deadline``."""
+        ...
+
+    def exposures(self) -> list[Exposure]:
+        """Every running allocation with the figures of its latest status (``stress.Exposure``), by id,
+        in one read."""
         ...
 
 

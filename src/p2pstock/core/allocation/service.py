@@ -5,7 +5,7 @@ transaction. See ``applications``, ``review``, ``password``, ``monitoring``, ``f
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from typing import TypeVar
@@ -21,6 +21,7 @@ from p2pstock.core.allocation import (
     monitoring,
     review,
     settlement,
+    stress,
     term_ends,
 )
 from p2pstock.core.allocation import password as passwords
@@ -199,11 +200,14 @@ class Allocations:
             lambda tx: monitoring.record(self.desk, tx, allocation_id, day=day, figures=figures, by=by)
         )
 
-    def import_statement(self, text: str, *, by: str, statement_id: str | None = None) -> ImportReport:
-        """Apply a CSV statement of daily statuses, all rows or none. The statement is known by
+    def import_statement(
+        self, text: str | bytes, *, by: str, statement_id: str | None = None
+    ) -> ImportReport:
+        """Apply a statement of daily statuses, all rows or none: CSV text, or a file's bytes (CSV in UTF-8
+        or GBK/GB18030, or an .xlsx workbook; see ``statement_files``). The statement is known by
         ``statement_id`` (the caller's) or else by its content: imported again it answers
         ``already_imported`` and stores nothing; the same id with other content is refused."""
-        if not isinstance(text, str):
+        if not isinstance(text, str | bytes):
             raise InvalidInput("a statement is text", code="wrong_type")
         return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by, statement_id))
 
@@ -219,6 +223,18 @@ class Allocations:
         def read(tx: Tx) -> list[Allocation]:
             tx.admin_any(by, VIEW)
             return tx.uow.allocations.in_status(statuses, limit)
+
+        return self.desk.office.read(read)
+
+    def stress(self, shocks: Sequence[int], *, by: str) -> stress.StressReport:
+        """Every running allocation against each market shock of ``shocks`` (basis points, −1000 is
+        −10 %), from one read of their latest statuses; for risk officers (``dashboard.view``)."""
+        for shock in shocks:
+            stress.check_shock(shock)
+
+        def read(tx: Tx) -> stress.StressReport:
+            tx.admin(by, Permission.DASHBOARD_VIEW)
+            return stress.report(tx.uow.allocations.exposures(), shocks, self.desk.shortfall.value)
 
         return self.desk.office.read(read)
 

@@ -8,6 +8,10 @@ the next revision and the earlier one is kept.
 CSV statements have a header row naming the columns of ``CSV_COLUMNS`` (any order; ``note`` optional) and
 amounts in yuan (``1050000.00``, ``-3,200.5``). ``parse_csv`` reads every row and reports each bad one
 with its line number and reason; importing applies the file only when no row is bad (all or none).
+Columns may also go by the Chinese names brokers' exports give them (``statement_columns``: 资产总值,
+可用资金 …); only those of ``statement_columns.REQUIRED`` must be there, any other amount is 0 when its
+column is absent, and a column no field has is ignored. ``parse_rows`` reads a statement already split
+into cells (a workbook's sheet, see ``statement_files``) the same way.
 
 A statement imported is remembered as an ``ImportedStatement`` under its identity: the caller's id, or
 ``sha256:`` and the hash of its content (``statement_digest``: without a byte order mark, lines ended by
@@ -22,13 +26,14 @@ import functools
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
 from p2pstock.core.allocation.allocations import Risk
+from p2pstock.core.allocation.statement_columns import REQUIRED, field_of, names_of
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.money import Money, MoneyError, parse_minor
 from p2pstock.core.validation import check_text
@@ -172,6 +177,45 @@ def parse_csv(text: str) -> tuple[list[StatementRow], list[RowError]]:
     if any(mark in text for mark in _CSV_MARKS):
         return _read_csv(text)
     return _read_lines(text)
+
+
+def parse_rows(records: Iterable[Sequence[str]]) -> tuple[list[StatementRow], list[RowError]]:
+    """Every well-formed row of a statement given as rows of cells, numbered from 1 (a workbook's sheet:
+    its first non-blank row is the header, cells past the header's last column are ignored), and the
+    reason for each row that is not. A ``ValueError`` from ``records`` ends the statement there, refused
+    as unreadable."""
+    found = _Rows()
+    columns: _Columns | None = None
+    for line, record in _numbered(records, found.errors):
+        if not any(record):
+            continue
+        if columns is None:
+            try:
+                columns = _Columns.of(list(record))
+            except InvalidInput as error:
+                return [], [RowError.of(line, error)]
+        elif found.full(line):
+            break
+        else:
+            found.read(columns, line, list(record[: columns.width]))
+    return found.rows, found.errors
+
+
+def _numbered(
+    records: Iterable[Sequence[str]], errors: list[RowError]
+) -> Iterator[tuple[int, Sequence[str]]]:
+    line, rows = 0, iter(records)
+    while True:
+        try:
+            record = next(rows)
+        except StopIteration:
+            return
+        except ValueError as error:
+            reason = f"the sheet cannot be read from here: {error}"
+            errors.append(RowError.refused(line + 1, reason, "statement_unreadable"))
+            return
+        line += 1
+        yield line, record
 
 
 _CSV_MARKS = ('"', "\r", "\0")
@@ -327,17 +371,22 @@ class _Columns:
         self.width = len(header)
         self.sub_account = header.index("sub_account")
         self.trade_date = header.index("trade_date")
-        self.amounts = [(name, header.index(name)) for name in AMOUNT_FIELDS]
+        self.amounts = [(name, header.index(name) if name in header else None) for name in AMOUNT_FIELDS]
         self.note = header.index("note") if "note" in header else None
 
     @classmethod
     def of(cls, header: list[str]) -> _Columns:
-        """The columns of ``header``; ``InvalidInput`` if it lacks any."""
-        missing = [name for name in CSV_COLUMNS if name not in header]
-        if missing:
-            raise InvalidInput(
-                f"the header lacks {', '.join(missing)}", code="header_missing", fields=", ".join(missing)
-            )
+        """The columns of ``header`` (p2pstock's names, or brokers' Chinese ones); ``InvalidInput`` if it
+        lacks one of ``REQUIRED``."""
+        if not all(name in header for name in CSV_COLUMNS):
+            header = _fields(header)
+            missing = [name for name in REQUIRED if name not in header]
+            if missing:
+                raise InvalidInput(
+                    f"the header lacks {', '.join(missing)}; accepted names: {names_of(missing)}",
+                    code="header_missing",
+                    fields=", ".join(missing),
+                )
         return cls(header)
 
     def row(self, line: int, record: list[str]) -> StatementRow:
@@ -348,17 +397,45 @@ class _Columns:
         if not sub_account:
             raise InvalidInput("sub_account is empty", code="sub_account_empty")
         try:
-            day = date.fromisoformat(record[self.trade_date].strip())
+            day = _trade_day(record[self.trade_date].strip())
         except ValueError:
             raise InvalidInput(
                 "trade_date must be a date such as 2026-01-05", code="trade_date_invalid"
             ) from None
         assets, market, available, frozen, withdrawable, daily, floating = (
-            _amount(name, record[at]) for name, at in self.amounts
+            0 if at is None else _amount(name, record[at]) for name, at in self.amounts
         )
         note = "" if self.note is None else record[self.note].strip()
         figures = Figures(assets, market, available, frozen, withdrawable, daily, floating, note)
         return StatementRow(line, sub_account, day, figures.check())
+
+
+def _fields(header: list[str]) -> list[str]:
+    """Each column's field ("" for a column the import ignores); of two columns for one field, the one
+    under its more usual name (可用资金 before 资金余额)."""
+    best: dict[str, tuple[int, int]] = {}  # field → (rank of its name, column)
+    for at, cell in enumerate(header):
+        field, rank = field_of(cell)
+        if field and (field not in best or rank < best[field][0]):
+            best[field] = (rank, at)
+    fields = [""] * len(header)
+    for field, (_, at) in best.items():
+        fields[at] = field
+    return fields
+
+
+_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
+
+
+def _trade_day(text: str) -> date:
+    """A day as statements write it: ``2026-01-05``, ``20260105``, ``2026/1/5``, ``2026年1月5日``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        match = _DAY.fullmatch(text)
+        if match is None:
+            raise
+        return date(*map(int, match.groups()))
 
 
 _PLAIN_YUAN = re.compile(r"(-?)([0-9]{1,12})(?:\.([0-9]{1,2}))?")
