@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 import attrs
 
+from p2pstock.core.bilingual import both
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.lending.loans import Investment, Loan
 from p2pstock.core.lending.products import BP, share_of
@@ -243,19 +244,15 @@ def percent(bp: int) -> str:
     return f"{bp // 100}.{bp % 100:02d}%"
 
 
-def _texts(zh: str, en: str) -> Mapping[str, str]:
-    return MappingProxyType({"zh": zh, "en": en})
-
-
 AUTO_INVEST_TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
-        "loan.auto_invested": _texts(
+        "loan.auto_invested": both(
             "自动投标：已为您投资借款 {id}（年化 {rate}，{months} 个月）{amount}，"
             "资金已冻结，满标复审后起息。",
             "Auto-invest put {amount} in loan {id} ({rate} a year over {months} months); it is frozen until "
             "the loan is full and reviewed.",
         ),
-        "loan.auto_invest_short": _texts(
+        "loan.auto_invest_short": both(
             "自动投标未投资借款 {id}：可用余额 {available} 低于保留金额 {keep} 加最低投标额 {min_bid}。"
             "请充值以继续自动投标（下次自动投标成功前不再提醒）。",
             "Auto-invest skipped loan {id}: your available balance of {available} is below the {keep} you "

@@ -11,14 +11,13 @@ id>``), and is named by the buyer's request id: asking again answers the first p
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import attrs
 
 from p2pstock.core.backoffice import Tx
-from p2pstock.core.errors import InvalidInput, P2PStockError
+from p2pstock.core.errors import InvalidInput
 from p2pstock.core.lending.debt_buying import Purchase, buy
 from p2pstock.core.lending.debt_selling import Sale, cancel, expire_due, list_sale, listing_of, quote_sale
 from p2pstock.core.lending.debt_transfer import (
@@ -27,11 +26,10 @@ from p2pstock.core.lending.debt_transfer import (
     TransferListing,
     TransferPurchase,
 )
-from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.desk import LoanDesk, after_commit
 from p2pstock.core.lending.loans import Loan
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 BATCH = 100
 MAX_PAGE = 50
 
@@ -111,11 +109,7 @@ class DebtMarket:
         """Buy ``principal`` of the listing: its share of the price from the buyer's available balance."""
         asked = Purchase(listing_id, buyer_id, principal, request_id)
         purchase = self._run(lambda tx: buy(self.desk, tx, asked))
-        for then in self.bought:
-            try:
-                then(purchase.id)
-            except (P2PStockError, OSError) as error:
-                log.warning("after purchase %s: %s: %s", purchase.id, type(error).__name__, error)
+        after_commit(self.bought, purchase.id)
         if not self.bought:
             return purchase
         return self.desk.office.read(lambda tx: tx.uow.transfer_purchases.get(purchase.id)) or purchase

@@ -36,10 +36,10 @@ import enum
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
-from types import MappingProxyType
 
 import attrs
 
+from p2pstock.core.bilingual import both
 from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.products import BP, LoanProduct
@@ -296,29 +296,25 @@ def check_purchase(listing: TransferListing, principal: int, step: int) -> None:
         raise InvalidInput(f"buy in steps of {Money(step)}", code="transfer_purchase_step", step=Money(step))
 
 
-def _texts(zh: str, en: str) -> Mapping[str, str]:
-    return MappingProxyType({"zh": zh, "en": en})
-
-
 TRANSFER_TEMPLATES: Mapping[str, Mapping[str, str]] = {
-    "loan.transfer.sold": _texts(
+    "loan.transfer.sold": both(
         "您转让的借款 {id} 债权已售出本金 {principal}：成交价 {price}，扣除转让手续费 {fee}，"
         "到账 {proceeds}；尚未售出 {left}。",
         "{principal} of your holding in loan {id} was sold for {price}; after the transfer fee of {fee}, "
         "{proceeds} is in your wallet. {left} is still for sale.",
     ),
-    "loan.transfer.sold_all": _texts(
+    "loan.transfer.sold_all": both(
         "您转让的借款 {id} 债权已售出本金 {principal}：成交价 {price}，扣除转让手续费 {fee}，"
         "到账 {proceeds}；该转让单已全部售出。",
         "{principal} of your holding in loan {id} was sold for {price}; after the transfer fee of {fee}, "
         "{proceeds} is in your wallet. Everything you listed is sold.",
     ),
-    "loan.transfer.bought": _texts(
+    "loan.transfer.bought": both(
         "您已受让借款 {id} 的债权：本金 {principal}，支付 {price}。下一期回款日 {due}。",
         "You bought {principal} of the principal of loan {id} for {price}. The next installment is due "
         "{due}.",
     ),
-    "loan.transfer.expired": _texts(
+    "loan.transfer.expired": both(
         "您转让的借款 {id} 债权（转让单 {listing}）已到期下架，未售出的本金 {left} 仍归您持有。",
         "Your sale {listing} of loan {id} has ended; the {left} of principal not sold stays yours.",
     ),

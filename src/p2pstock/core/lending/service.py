@@ -17,7 +17,7 @@ from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.lending import applications, bidding, hall, repaying, schedules, views
 from p2pstock.core.lending.auto_investing import AutoInvest
-from p2pstock.core.lending.desk import LoanDesk
+from p2pstock.core.lending.desk import LoanDesk, after_commit
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
@@ -244,11 +244,7 @@ class Lending:
     def approve_full(self, loan_id: str, *, by: str, note: str = "") -> Loan:
         """Pass the full review: disburse and create the schedule (then issue the loan agreement)."""
         loan = self._run(lambda tx: bidding.approve_full(self.desk, tx, loan_id, by=by, note=note))
-        for then in self.disbursed:
-            try:
-                then(loan.id)
-            except (P2PStockError, OSError) as error:
-                log.warning("after disbursing loan %s: %s: %s", loan.id, type(error).__name__, error)
+        after_commit(self.disbursed, loan.id)
         return self.get(loan.id)
 
     def refuse_full(self, loan_id: str, *, by: str, reason: str) -> Loan:
