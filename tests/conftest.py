@@ -255,7 +255,7 @@ STAFF = {
 @pytest.fixture
 def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> App:
     """The whole platform on the test's storage, with recording SMS/Telegram/email senders, documents in
-    memory, lending agreements sketched rather than printed (``agreement_sketch``; ``printed_agreements``
+    memory, agreements sketched rather than printed (``agreement_sketch``; ``printed_agreements``
     prints them), and the ``STAFF`` administrators enrolled."""
     senders = {channel: RecordingSender() for channel in Channel}
     app = bootstrap(
@@ -266,7 +266,7 @@ def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> A
         senders=dict(senders),
         holidays=HOLIDAY_SOURCES,
     )
-    app.contracts.printer = Sketch()
+    app.contracts.printer = app.allocation_contracts.printer = Sketch()
     for admin_id, role in STAFF.items():
         app.staff.enrol_by_operator(admin_id, [role])
     return app
@@ -274,8 +274,8 @@ def app(uow_factory: UnitOfWorkFactory, clock: ManualClock, tmp_path: Path) -> A
 
 @pytest.fixture
 def printed_agreements(app: App, cjk_font: Path) -> App:
-    """``app`` printing the lending agreements as PDFs, as in production (a CJK font needed)."""
-    app.contracts.printer = PdfAgreementPrinter()
+    """``app`` printing the agreements as PDFs, as in production (a CJK font needed)."""
+    app.contracts.printer = app.allocation_contracts.printer = PdfAgreementPrinter()
     return app
 
 

@@ -66,20 +66,24 @@ def test_the_demo_takes_a_customer_through_the_bot_to_a_deposit_a_withdrawal_an_
     assert "bot ▸ Li Wei: Your phone number ***8000 is verified." in out
     assert "bot ▸ Li Wei: Your identity has been verified." in out
     assert "sandbox ▸ calls back signed; the web server answers 200" in out
-    assert "bot ▸ Li Wei: Your deposit of ¥2,000.00 has been credited." in out
+    assert "bot ▸ Li Wei: Your deposit of ¥4,000.00 has been credited." in out
     assert "bot ▸ Li Wei: Your withdrawal of ¥500.00 has been approved." in out
     assert "bot ▸ Li Wei: Allocation" in out and "is fully paid and frozen; it awaits review." in out
     assert "bot ▸ Li Wei: The password of sub-account HOMS-8801" in out
-    assert "$ p2pstock jobs run → allocations charged fees: 1" in out
-    assert re.search(r"bot ▸ Li Wei: Allocation \w+ is settled; ¥1,150.00 was paid to your wallet.", out)
+    assert re.search(r"bot ▸ reviewer: Request \w+ \(expansion\) of \w+ approved.", out)
+    assert "risk ▸ [🌪️ Stress view]" in out
+    assert "$ p2pstock jobs run → allocations whose term ended (renewed or told): 1" in out
+    assert re.search(r"bot ▸ Li Wei: Allocation \w+ renewed for one more period, to 2026-03-04", out)
+    assert re.search(r"bot ▸ Li Wei: Allocation \w+ is settled; ¥2,300.00 was paid to your wallet.", out)
     assert re.search(
-        r"bot ▸ Li Wei: Loan \w+ is listed in the financing hall; bidding closes 2026-03-05", out
+        r"bot ▸ Li Wei: Loan \w+ is listed in the financing hall; bidding closes 2026-03-06", out
     )
     assert "bot ▸ Li Wei: Loan" in out and "is disbursed: ¥4,900.00 is in your wallet." in out
     assert re.search(r"bot ▸ Wang Fang: ¥1,519.80 from loan \w+ is in your wallet.", out)
     assert re.search(r"bot ▸ Li Wei: Loan \w+ is repaid in full.", out)
-    # ¥1,647 after the allocation; ¥4,900 lent (¥5,000 less the 2 % listing fee); ¥5,075.12 repaid
-    assert "Li Wei: verified; wallet available ¥1,471.88, frozen ¥0.00" in out
+    # ¥3,785 after the allocation (¥300 profit, ¥15 of fees); ¥4,900 lent (¥5,000 less the 2 % listing
+    # fee); ¥5,075.12 repaid
+    assert "Li Wei: verified; wallet available ¥3,609.88, frozen ¥0.00" in out
     assert "Wang Fang: wallet available ¥3,040.57" in out and "Zhang Min: wallet available ¥3,027.04" in out
     assert re.search(r"trial balance balanced; ledger audit ok; audit trail of \d+ records intact", out)
 
@@ -92,16 +96,16 @@ def test_the_demo_speaks_chinese_by_default_from_the_narration_to_the_report(
     assert "李伟 ▸ [📱 验证手机]" in out  # the buttons are pressed by their text keys
     assert "机器人 ▸ 李伟：手机号 ***8000 已验证。" in out
     assert "机器人 ▸ 财务：已完成，资金池可用：¥500,000.00" in out
-    assert re.search(r"机器人 ▸ 李伟：配资 \w+ 已结算，返还 ¥1,150.00 至您的钱包。", out)
-    assert "李伟：已完成认证；钱包可用 ¥1,471.88，冻结 ¥0.00" in out
+    assert re.search(r"机器人 ▸ 李伟：配资 \w+ 已结算，返还 ¥2,300.00 至您的钱包。", out)
+    assert "李伟：已完成认证；钱包可用 ¥3,609.88，冻结 ¥0.00" in out
     assert re.search(r"借款 \w+：已结清，已还款 2 次", out)
     assert re.search(r"试算平衡：平衡；账本核对：正常；审计链 \d+ 条记录：完整", out)
 
 
 def test_the_demo_ends_with_the_same_figures_in_either_language(demo: Callable[[str], str]) -> None:
-    figures = {lang: _figures(demo(lang).split("\n13. ")[-1]) for lang in LANGUAGES}
+    figures = {lang: _figures(demo(lang).split("\n15. ")[-1]) for lang in LANGUAGES}
     assert figures["zh"] == figures["en"]
-    assert figures["en"][:5] == ["¥1,471.88", "¥0.00", "2", "¥3,040.57", "¥3,027.04"]
+    assert figures["en"][:5] == ["¥3,609.88", "¥0.00", "2", "¥3,040.57", "¥3,027.04"]
 
 
 def _figures(report: str) -> list[str]:

@@ -19,6 +19,7 @@ from p2pstock.core.allocation.allocations import CallOutcome
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 TEN = Product(
@@ -43,6 +44,7 @@ def a_running_allocation(operator_shell: Path, monkeypatch: pytest.MonkeyPatch) 
     app.capital.fund(50_000_000, reference="seed", by="finance-1")
     alice = Customer("alice", language="en", phone="+8613800138000", status=KycStatus.VERIFIED)
     app.office.run(lambda tx: tx.uow.customers.add(alice))
+    app.papers.acknowledge(alice.id, ALLOCATION_RISK)
     app.wallets.open("alice")
     app.wallets.confirm_deposit("alice", gateway="bank", transaction_id="t-1", amount=Money(5_000_000))
     a = app.allocations.apply("alice", product="daily", deposit=1_000_000, leverage=10, term=5)

@@ -34,6 +34,7 @@ from p2pstock.core.allocation.statuses import CSV_COLUMNS
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.ledger import chart
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK, Acknowledgement
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
 
@@ -99,8 +100,9 @@ def fund_pool(app: App, count: int) -> None:
 
 
 def customers(app: App, count: int, batch: int) -> list[str]:
-    """Verified customers with funded wallets, ``batch`` per transaction (three service calls each
-    otherwise: register, open the wallet, confirm a deposit)."""
+    """Verified customers who accepted the allocation risk disclosure, with funded wallets, ``batch`` per
+    transaction (four service calls each otherwise: register, accept, open the wallet, confirm a
+    deposit)."""
     ids = [customer_id(i) for i in range(math.ceil(count / PER_CUSTOMER))]
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
@@ -119,6 +121,8 @@ def customers(app: App, count: int, batch: int) -> list[str]:
                         created_at=tx.now,
                     )
                 )
+                paper = ALLOCATION_RISK
+                tx.uow.acknowledgements.add(Acknowledgement(cid, paper.name, paper.version, tx.now))
                 app.ledger.create_accounts_in(tx.uow.ledger, [chart.wallet(cid)])
                 app.wallets.credit_deposit(
                     tx, cid, gateway="bank", transaction_id=f"{cid}-seed", amount=Money(WALLET)

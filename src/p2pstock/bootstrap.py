@@ -28,6 +28,7 @@ from p2pstock.core.acknowledging import Papers
 from p2pstock.core.allocation.calendar import HolidaySource
 from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.contracts import AllocationContracts
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
@@ -102,6 +103,7 @@ class App:
     guarantee: Guarantee
     auto_invest: AutoInvest
     debt_market: DebtMarket
+    allocation_contracts: AllocationContracts
     plugins: pluggy.PluginManager
     engine: Engine | None = None
 
@@ -155,7 +157,9 @@ def bootstrap(
     )
     desk = Desk(office, ledger, sources, box, ShortfallPolicy(settings.allocation_shortfall), xlsx_rows)
     loan_desk = LoanDesk(office, ledger)
-    contracts = Contracts(loan_desk, documents, PdfAgreementPrinter(settings.cjk_font))
+    printer = PdfAgreementPrinter(settings.cjk_font)
+    contracts = Contracts(loan_desk, documents, printer)
+    allocation_contracts = AllocationContracts(desk, documents, printer)
     return App(
         settings,
         office,
@@ -171,7 +175,7 @@ def bootstrap(
         PlatformStatistics(office, ledger),
         ProductCatalog(office),
         TradingDays(office, sources),
-        Allocations(desk),
+        Allocations(desk, confirmed=(allocation_contracts.issue,)),
         CapitalPool(desk),
         LoanCatalog(office),
         Lending(loan_desk, disbursed=(contracts.issue,)),
@@ -183,6 +187,7 @@ def bootstrap(
         Guarantee(loan_desk),
         AutoInvest(loan_desk),
         DebtMarket(loan_desk, bought=(contracts.issue_transfer,)),
+        allocation_contracts,
         pm,
         engine,
     )

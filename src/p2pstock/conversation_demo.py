@@ -105,25 +105,35 @@ LINES: Mapping[str, Names] = MappingProxyType(
             "\n7. The reviewer phones Li Wei and confirms; finance assigns the trading sub-account",
         ),
         "step.8": (
-            "\n8. 收盘后：录入当日状态、扣收管理费、申请终止，结算经第二位管理员复核",
-            "\n8. After the close: the day's status, the fees, a termination and a four-eyes settlement",
+            "\n8. 李伟开启自动续期，并申请扩大配资（保证金再加 ¥1,000）；审核员批准",
+            "\n8. Li Wei turns automatic renewal on and asks to expand the allocation by ¥1,000 of deposit; "
+            "the reviewer approves",
         ),
         "step.9": (
-            "\n9. 按上面发布的借款产品做 P2P 借贷：第二位审核员加入，两位投资人已完成认证",
-            "\n9. P2P lending under the loan product published above: a second reviewer, two verified "
-            "investors",
+            "\n9. 收盘后：录入当日状态、扣收管理费；风控专员查看压力测试",
+            "\n9. After the close: the day's status and the fees; the risk officer reads the stress view",
         ),
         "step.10": (
-            "\n10. 李伟上传房产证并申请借款；两位审核员先后审核，发布到理财大厅",
-            "\n10. Li Wei uploads a house certificate and applies for a loan; two reviewers list it",
+            "\n10. 到期日收盘后：自动续期一期；李伟申请终止，结算经第二位管理员复核",
+            "\n10. After the close of the term's last day: it renews itself for a period; Li Wei asks to end "
+            "it and a second administrator checks the settlement",
         ),
         "step.11": (
-            "\n11. 两位投资人阅读并接受风险揭示书后在理财大厅投满；风控专员满标复审通过后放款，签发借款协议",
-            "\n11. Two investors accept the risk disclosure and fill it from the financing hall; the risk "
+            "\n11. 按上面发布的借款产品做 P2P 借贷：第二位审核员加入，两位投资人已完成认证",
+            "\n11. P2P lending under the loan product published above: a second reviewer, two verified "
+            "investors",
+        ),
+        "step.12": (
+            "\n12. 李伟上传房产证并申请借款；两位审核员先后审核，发布到理财大厅",
+            "\n12. Li Wei uploads a house certificate and applies for a loan; two reviewers list it",
+        ),
+        "step.13": (
+            "\n13. 两位投资人阅读并接受风险揭示书后在理财大厅投满；风控专员满标复审通过后放款，签发借款协议",
+            "\n13. Two investors accept the risk disclosure and fill it from the financing hall; the risk "
             "officer approves it in full review and the loan agreement is issued",
         ),
-        "step.12": ("\n12. 李伟在每期还款日还款", "\n12. Li Wei repays each installment on its due date"),
-        "step.13": ("\n13. 最终状态", "\n13. Where things stand"),
+        "step.14": ("\n14. 李伟在每期还款日还款", "\n14. Li Wei repays each installment on its due date"),
+        "step.15": ("\n15. 最终状态", "\n15. Where things stand"),
         "bot": ("机器人", "bot"),
         "photo": ("[图片]", "[photo]"),
         "file": ("[文件]", "[file]"),
@@ -140,6 +150,10 @@ LINES: Mapping[str, Names] = MappingProxyType(
         "jobs": (
             "   $ p2pstock jobs run → 扣收管理费的配资：{count} 笔",
             "   $ p2pstock jobs run → allocations charged fees: {count}",
+        ),
+        "jobs.renewed": (
+            "   $ p2pstock jobs run → 到期的配资（续期或告知）：{count} 笔",
+            "   $ p2pstock jobs run → allocations whose term ended (renewed or told): {count}",
         ),
         "shares_contact": ("（分享联系人 {phone}）", "(shares the contact {phone})"),
         "sends_photo": ("（发送一张照片）", "(sends a photo)"),
@@ -381,7 +395,7 @@ async def _walk_through(talk: Conversation, settings: Settings) -> None:
     await talk.tap(reviewer, "admin.accept")
     talk.narrate("step.4")
     await talk.tap(li, "menu.deposit")
-    await talk.types(li, "2,000")
+    await talk.types(li, "4,000")
     await _pay_on_the_sandbox_page(talk, settings)
     talk.narrate("step.5")
     await talk.command(li, "/menu")
@@ -440,7 +454,10 @@ async def _allocation(talk: Conversation) -> None:
     await talk.command(li, "/allocations")
     await talk.press(li, "al:show:")
     await talk.press(li, "al:pw:")
+    await talk.press(li, "al:doc:")  # the allocation agreement issued at confirmation
     talk.narrate("step.8")
+    await _expand_and_renew(talk, li, reviewer)
+    talk.narrate("step.9")
     talk.clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # 16:00 in Shanghai
     await _follow_and_settle(talk, li, risk, risk_2)
 
@@ -449,8 +466,9 @@ async def _apply_and_pay(talk: Conversation, li: LocalUser) -> None:
     await talk.command(li, "/allocate")
     await talk.press(li, "al:prod:daily")
     await talk.press(li, "al:lev:5:")
+    await talk.press(li, "al:ack:")  # the agreement and risk disclosure, before a first allocation
     await talk.types(li, "1,000")
-    await talk.types(li, "5")
+    await talk.types(li, "2")
     await talk.press(li, "al:apply:")
     await talk.press(li, "al:pay:deposit:")
     await talk.press(li, "al:pay:risk_fund:")
@@ -473,13 +491,25 @@ async def _review_and_assign(talk: Conversation, reviewer: LocalUser, finance: L
     await talk.send(finance, talk.line("types_password"), finance.says("Hm-8801!pw"))
 
 
+async def _expand_and_renew(talk: Conversation, li: LocalUser, reviewer: LocalUser) -> None:
+    """Li Wei turns automatic renewal on and doubles the allocation; the reviewer approves the expansion."""
+    await talk.press(li, "al:renew:on:")
+    await talk.press(li, "al:grow:")
+    await talk.types(li, "1,000")
+    await talk.press(li, "al:ask:")
+    await talk.command(reviewer, "/admin")
+    await talk.press(reviewer, "a:menu:allocations")
+    await talk.press(reviewer, "a:al_q:requests")
+    await talk.press(reviewer, "a:rq_ok:")
+
+
 async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser, risk_2: LocalUser) -> None:
     await talk.command(risk, "/admin")
     await talk.press(risk, "a:menu:allocations")
     await talk.press(risk, "a:al_q:running")
     await talk.press(risk, "a:al_show:")
     await talk.press(risk, "a:al_status:")
-    await talk.types(risk, "2026-03-02 6150 4920 1230")
+    await talk.types(risk, "2026-03-02 12300 9840 2460")
     await talk.press(li, "al:chart:")
     mark = len(talk.api.calls)
     jobs = await asyncio.to_thread(run_jobs, talk.app)
@@ -494,12 +524,20 @@ async def _follow_and_settle(talk: Conversation, li: LocalUser, risk: LocalUser,
     await talk.press(risk, "a:menu:customers")
     await talk.types(risk, "8000")  # the end of Li's phone number
     await talk.press(risk, "a:cu_show:")
+    await talk.press(risk, "a:menu:stress")  # every running allocation against a market fall
+    talk.narrate("step.10")
+    talk.clock.set(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # the term's last day, after the close
+    mark = len(talk.api.calls)
+    jobs = await asyncio.to_thread(run_jobs, talk.app)
+    talk.narrate("jobs.renewed", count=jobs.terms_ended)
+    await talk.deliver()
+    talk.print_bot(mark)  # the customer told of the renewal
     await talk.press(li, "al:end:")
     await talk.press(li, "al:ask:")
     await talk.press(risk, "a:al_q:requests")
     await talk.press(risk, "a:rq_ok:")
     await talk.press(risk, "a:al_settle:")
-    await talk.types(risk, "6,150")
+    await talk.types(risk, "12,300")
     await talk.command(risk_2, "/admin")
     await talk.press(risk_2, "a:menu:approvals")
     await talk.press(risk_2, "a:ap_ok:")
@@ -511,11 +549,11 @@ async def _lending(talk: Conversation) -> None:
     li, reviewer, reviewer_2, risk, wang, zhang = (
         talk.user(person) for person in (CUSTOMER, REVIEWER, REVIEWER_2, RISK, WANG, ZHANG)
     )
-    talk.narrate("step.9")
+    talk.narrate("step.11")
     talk.app.staff.enrol_by_operator("reviewer-2", ["reviewer"], telegram_user_id=REVIEWER_2)
     for customer_id, telegram in (("wang", WANG), ("zhang", ZHANG)):
         _verified_investor(talk.app, customer_id, telegram, talk.lang)
-    talk.narrate("step.10")
+    talk.narrate("step.12")
     await talk.command(li, "/documents")
     await talk.tap(li, DocumentKind.HOUSE_CERTIFICATE)
     await _sends_photo(talk, li, "house")
@@ -535,7 +573,7 @@ async def _lending(talk: Conversation) -> None:
     await talk.press(reviewer_2, "a:menu:loans")
     await talk.press(reviewer_2, "a:ln_q:reviewed")
     await talk.press(reviewer_2, "a:ln_final:")
-    talk.narrate("step.11")
+    talk.narrate("step.13")
     for investor, amount in ((wang, "3,000"), (zhang, "2,000")):
         await talk.command(investor, "/hall")
         await talk.press(investor, "ln:show:")
@@ -549,7 +587,7 @@ async def _lending(talk: Conversation) -> None:
     await talk.press(risk, "a:ln_full:")
     await talk.command(wang, "/contracts")
     await talk.press(wang, "ln:ct:")  # the loan agreement issued at disbursement
-    talk.narrate("step.12")
+    talk.narrate("step.14")
     for due in (datetime(2026, 4, 2, 2, tzinfo=UTC), datetime(2026, 5, 2, 2, tzinfo=UTC)):
         talk.clock.set(due)
         await talk.command(li, "/loans")
@@ -615,7 +653,7 @@ def _report(app: App, say: Say, lang: str) -> None:
     if customer is None:
         raise LookupError("the customer did not register")
     balance = app.wallets.balance(customer.id)
-    say(line("step.13", lang))
+    say(line("step.15", lang))
     status, available, frozen = name_of(customer.status, lang), balance.available, balance.frozen
     say(
         line(

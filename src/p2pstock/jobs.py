@@ -5,8 +5,9 @@ the second time.
 - expire pending transfers whose timeout has passed (holds released)
 - expire four-eyes requests nobody decided in time
 - cancel allocation applications not paid by their deadline (everything paid is released)
-- charge the allocation fees due on or before the business date (daily: each trading day; monthly: on
-  the day of the month), from wallets, then risk funds; what neither covers makes the allocation overdue
+- charge the allocation fees due on or before the business date (daily: each trading day; weekly: on the
+  weekday; monthly: on the day of the month), from wallets, then risk funds; what neither covers makes the
+  allocation overdue
 - tell the customer and the risk officers, once, of each running allocation whose term has ended
 - serve the listed loans a crash left unserved to the investors' auto-invest rules (自动投标)
 - fail the listed loans not fully funded by their bidding deadline (流标: every investment released)
@@ -54,6 +55,7 @@ class JobsReport:
     transfers_expired: int
     holdings_summaries: int
     contracts_issued: int
+    allocation_agreements_issued: int
     calendar: CalendarWatch
     notifications: DispatchReport
 
@@ -65,7 +67,7 @@ class JobsReport:
             f"  approval requests expired: {self.expired_approvals}",
             f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
             f"  allocations charged fees: {self.allocations_charged}",
-            f"  allocations whose term ended (told): {self.terms_ended}",
+            f"  allocations whose term ended (renewed or told): {self.terms_ended}",
             f"  listed loans served to auto-invest rules late: {self.loans_auto_invested}",
             f"  loans not funded by their deadline (failed): {self.loans_failed}",
             f"  loans that repaid from the wallet: {self.loans_collected}",
@@ -75,6 +77,7 @@ class JobsReport:
             f"  debt transfer listings expired: {self.transfers_expired}",
             f"  investors told last month's holdings summary: {self.holdings_summaries}",
             f"  loan agreements issued late: {self.contracts_issued}",
+            f"  allocation agreements issued late: {self.allocation_agreements_issued}",
             f"  notifications: {n.sent} sent, {n.retrying} to retry, {n.failed} given up",
             *(f"  {line}" for line in self.calendar.lines()),
         ]
@@ -105,6 +108,7 @@ def run_jobs(app: App, business_date: date | None = None, *, deliver: bool = Tru
         transfers_expired=app.debt_market.expire_due(),
         holdings_summaries=MonthlySummaries(app.lending.desk).send_due(day),
         contracts_issued=app.contracts.issue_missing(),
+        allocation_agreements_issued=app.allocation_contracts.issue_missing(),
         calendar=watch(app.office, app.trading_days.sources, today),
         notifications=app.dispatcher.dispatch_now() if deliver else DispatchReport(),
     )

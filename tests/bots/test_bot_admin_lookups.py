@@ -15,6 +15,7 @@ from p2pstock.core.allocation.allocations import Allocation, CallOutcome
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 SUPPORT, RISK = 7301, 7302
@@ -49,6 +50,7 @@ def platform(app: App) -> App:
         status=KycStatus.VERIFIED,
     )  # fmt: skip
     app.office.run(lambda tx: tx.uow.customers.add(alice))
+    app.papers.acknowledge(alice.id, ALLOCATION_RISK)
     app.wallets.open("alice")
     app.wallets.confirm_deposit("alice", gateway="bank", transaction_id="t-1", amount=Money(5_000_000))
     allocation = a_running_allocation(app)

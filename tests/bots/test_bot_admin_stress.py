@@ -18,6 +18,7 @@ from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.allocation.stress import CURVE_SHOCKS
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 SUPPORT, RISK = 7401, 7402
@@ -41,6 +42,7 @@ def platform(app: App) -> App:
         status=KycStatus.VERIFIED,
     )  # fmt: skip
     app.office.run(lambda tx: tx.uow.customers.add(alice))
+    app.papers.acknowledge(alice.id, ALLOCATION_RISK)
     app.wallets.open("alice")
     app.wallets.confirm_deposit("alice", gateway="bank", transaction_id="t-1", amount=Money(5_000_000))
     a = app.allocations.apply("alice", product="daily", deposit=1_000_000, leverage=5, term=5)

@@ -27,6 +27,7 @@ from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.allocation.side_requests import RequestStatus
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 REVIEWER, FINANCE, RISK, ROOT, SUPPORT, REVIEWER_ZH = 7101, 7102, 7103, 7104, 7105, 7106
@@ -69,6 +70,7 @@ def admins(app: App) -> App:
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open("alice")
     app.wallets.confirm_deposit("alice", gateway="bank", transaction_id="t-1", amount=Money(5_000_000))
     for admin_id, role, telegram in [
@@ -160,7 +162,7 @@ def test_the_allocations_menu_offers_each_role_its_lists_and_is_hidden_from_supp
     assert lists == [
         ["a:al_q:review", "a:al_q:confirmed", "a:al_q:running", "a:al_q:requests"],
         ["a:al_q:confirmed", "a:al_q:running"],
-        ["a:al_q:running", "a:al_q:requests", "a:al_q:import"],
+        ["a:al_q:running", "a:al_q:requests", "a:al_q:import", "a:al_q:flagged"],
     ]
     texts = bot.request.texts()
     assert "Your roles give you no allocation list to work on." in texts  # the forged menu button
@@ -247,7 +249,10 @@ def test_a_reviewer_records_the_phone_call_and_confirms_the_allocation(admins: A
         "| phone call | reviewer-1 | note wants 5×, knows the lines, outcome confirmed by the customer"
         in ("\n".join(events))
     )
-    assert events[-1].split(" | ")[1:3] == ["confirmed", "reviewer-1"]
+    assert [e.split(" | ")[1:3] for e in events[-2:]] == [
+        ["confirmed", "reviewer-1"],
+        ["agreement issued", "system"],
+    ]
 
 
 def test_a_call_without_a_note_and_a_rejection_that_asks_for_its_reason(admins: App) -> None:

@@ -28,6 +28,7 @@ from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Pro
 from p2pstock.core.allocation.side_requests import Kind, RequestStatus
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 DAILY = Product(
@@ -69,9 +70,15 @@ def platform(app: App) -> None:
 
 
 def verified(
-    app: App, customer_id: str = "alice", telegram_id: int = ALICE, language: str = "en"
+    app: App,
+    customer_id: str = "alice",
+    telegram_id: int = ALICE,
+    language: str = "en",
+    *,
+    accepted: bool = True,
 ) -> Customer:
-    """A customer who proved who they are, with ``WALLET`` in their wallet."""
+    """A customer who proved who they are, with ``WALLET`` in their wallet, who accepted the allocation
+    agreement and risk disclosure unless not ``accepted``."""
     customer = Customer(
         customer_id,
         telegram_user_id=telegram_id,
@@ -81,6 +88,8 @@ def verified(
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    if accepted:
+        app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open(customer_id)
     app.wallets.confirm_deposit(
         customer_id, gateway="bank", transaction_id=f"{customer_id}-start", amount=Money(WALLET)
@@ -480,10 +489,14 @@ def test_the_list_shows_each_allocation_with_its_status_and_the_detail_shows_eve
         f"al:pw:{aid}",
         f"al:chart:{aid}",
         f"al:tl:{aid}",
+        f"al:doc:{aid}",
+        f"al:renew:on:{aid}",
         f"al:top:{aid}",
         f"al:ext:{aid}",
         f"al:pro:{aid}",
         f"al:end:{aid}",
+        f"al:grow:{aid}",
+        f"al:shrink:{aid}",
         f"al:show:{aid}",
         "al:list:0",
     ]
@@ -631,12 +644,13 @@ def test_the_timeline_tells_each_event_in_words_at_shanghai_time(app: App, clock
 
     bot = play(app, scenario)
     assert bot.request.last_text().splitlines() == [
-        f"🕘 Timeline of allocation {aid} (the last 10 of 10):",
+        f"🕘 Timeline of allocation {aid} (the last 11 of 11):",
         "2026-01-05 09:30 applied (product daily@1)",
         "2026-01-05 09:30 paid the deposit ¥10,000.00",
         "2026-01-05 09:30 paid the risk fund ¥250.00",
         "2026-01-05 09:30 phone call: confirmed by the customer",
         "2026-01-05 09:30 confirmed; warning line ¥55,000.00, liquidation line ¥53,000.00",
+        "2026-01-05 09:30 allocation agreement issued (download it from this page)",
         "2026-01-05 09:30 sub-account HOMS-001 assigned",
         "2026-01-05 09:30 trading from 2026-01-05 with ¥50,000.00",
         "2026-01-05 09:30 status of 2026-01-05: total assets ¥54,999.99, risk ratio 109.99 %",
@@ -660,7 +674,7 @@ def test_the_timeline_shows_only_the_latest_events(app: App, clock: ManualClock)
 
     bot = play(app, scenario)
     lines = bot.request.last_text().splitlines()
-    assert lines[0] == f"🕘 Timeline of allocation {aid} (the last 30 of 32):"
+    assert lines[0] == f"🕘 Timeline of allocation {aid} (the last 30 of 33):"
     assert len(lines) == 31
     assert lines[-1] == "2026-01-09 16:00 status of 2026-01-09: total assets ¥62,000.00, risk ratio 124.00 %"
 

@@ -4,6 +4,7 @@ status, the chart, a termination request, and the four-eyes settlement."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, date, datetime
 
@@ -14,6 +15,7 @@ from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 CUSTOMER, REVIEWER, FINANCE, RISK, ROOT = 1001, 7101, 7102, 7103, 7104
@@ -69,6 +71,8 @@ def test_an_allocation_from_the_rate_table_to_its_settlement_in_the_bot(app: App
         await bot.send(customer.command("/allocate"))
         await bot.send(customer.presses("al:prod:daily"))
         await bot.send(customer.presses("al:lev:5:daily"))
+        found["disclosure"] = bot.request.last_text()  # a first allocation: the agreement's terms first
+        await bot.send(customer.presses("al:ack:5:daily"))
         await bot.send(customer.says("10,000"))
         term = customer.says("5")
         await bot.send(term)
@@ -96,6 +100,7 @@ def test_an_allocation_from_the_rate_table_to_its_settlement_in_the_bot(app: App
         mark = bot.request.mark()
         await bot.send(customer.presses(f"al:pw:{aid}"))
         assert any(PASSWORD in said for said in bot.request.texts_since(mark))
+        await bot.send(customer.presses(f"al:doc:{aid}"))  # the agreement issued at confirmation
         # after the close, the risk officer records the day's status; the customer asks for the chart and
         # to terminate
         clock.set(datetime(2026, 1, 5, 8, tzinfo=UTC))  # 16:00 in Shanghai
@@ -123,6 +128,14 @@ def test_an_allocation_from_the_rate_table_to_its_settlement_in_the_bot(app: App
     assert settled.last_status_date == date(2026, 1, 5)
     assert app.wallets.balance("alice").frozen.minor == 0
     assert bot.request.of("sendPhoto")  # the chart
+    assert found["disclosure"].startswith(
+        "Before your first allocation, read and accept the allocation agreement and risk disclosure:"
+    )
+    assert app.papers.acknowledged("alice", ALLOCATION_RISK) is not None
+    [agreement] = bot.request.of("sendDocument")
+    filename, content = agreement["files"]["document"]
+    assert filename == f"allocation-agreement-{settled.id}.pdf"
+    assert hashlib.sha256(content).hexdigest() == settled.contract_hash
     assert "Status: settled" in bot.request.last_text().splitlines()
     assert sum(PASSWORD in str(p) for _name, p in bot.request.calls) == 1  # shown once, to the customer
     assert app.ledger.audit().ok

@@ -12,11 +12,11 @@ from bot_harness import BotHarness, TelegramUser, button_data, play
 from lending_bot_world import IRIS, IVAN, a_customer, confirm_button, the_platform
 from test_bot_lending_customer import disbursed, last_message, listed
 
+from agreement_sketch import ChangedFiles
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.papers import LENDING_RISK
-from p2pstock.core.people.documents import StoredDocument
 
 NINA = 2005
 
@@ -108,24 +108,6 @@ def test_contracts_sends_the_agreement_to_the_borrower_and_each_lender(
         assert filename == f"loan-agreement-{loan.id}.pdf"
         assert hashlib.sha256(content).hexdigest() == app.lending.get(loan.id).contract_hash
     assert sent[0]["caption"].startswith(f"Loan agreement {loan.id} (template loan-agreement@1), SHA-256 ")
-
-
-class ChangedFiles:
-    """A document store whose files were changed after they were written."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def put(self, content: bytes) -> StoredDocument:
-        record = StoredDocument.of(content)
-        self.files[record.sha256] = content
-        return record
-
-    def get(self, sha256: str) -> bytes:
-        return self.files[sha256][:-1]
-
-    def exists(self, sha256: str) -> bool:
-        return sha256 in self.files
 
 
 def test_a_changed_agreement_is_refused_in_the_readers_language(

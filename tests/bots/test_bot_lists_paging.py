@@ -15,6 +15,7 @@ from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 from sample_documents import png
 
@@ -43,6 +44,7 @@ def platform(app: App) -> App:
         status=KycStatus.VERIFIED,
     )  # fmt: skip
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open("alice")
     app.wallets.confirm_deposit("alice", gateway="bank", transaction_id="t-1", amount=Money(100_000_000))
     app.products.define(DAILY, by="root")

@@ -11,6 +11,7 @@ from p2pstock.bootstrap import App
 from p2pstock.core.allocation.allocations import Allocation
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 SHORT = Product(
@@ -47,6 +48,7 @@ def verified(app: App, language: str, customer_id: str = "alice", telegram_id: i
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open(customer_id)
     app.wallets.confirm_deposit(
         customer_id, gateway="bank", transaction_id=f"T-{customer_id}", amount=Money.parse("20000")

@@ -31,6 +31,7 @@ from p2pstock.core.lending.loans import Loan
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
 from p2pstock.core.names import CODE_NAMES
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 from services.allocation_world import MONTHLY, open_platform, running_for
 
@@ -133,6 +134,7 @@ def li(app: App, *, wallet: int = 5_000_000) -> Customer:
         status=KycStatus.VERIFIED,
     )  # fmt: skip
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open("li")
     if wallet:
         deposit(app, wallet, "li-start")

@@ -15,11 +15,13 @@ from alembic import command
 from alembic.config import Config
 from test_sql_allocations import MONDAY, add_all, daily_status, read, running, write
 
+from p2pstock.adapters.sql.allocations import _STATUS_COLUMNS, _status_row
 from p2pstock.adapters.sql.database import create_engine
 from p2pstock.adapters.sql.migrate import MIGRATIONS, current_revision, head_revision, upgrade
 from p2pstock.adapters.sql.uow import SqlUnitOfWorkFactory
 from p2pstock.core.allocation.allocations import Risk
 from p2pstock.core.allocation.ports import Event
+from p2pstock.core.allocation.statuses import DailyStatus
 
 TUESDAY = MONDAY + timedelta(days=1)
 
@@ -51,6 +53,15 @@ def risk_of(units: SqlUnitOfWorkFactory, allocation_id: str) -> Risk:
     return found.risk
 
 
+def stored_before_0020(engine: sa.Engine, statuses: list[DailyStatus]) -> None:
+    """Statuses as versions before revision 0020 stored them: its first 17 columns, without the review."""
+    columns = _STATUS_COLUMNS[:17]
+    insert = f"INSERT INTO allocation_daily_status ({', '.join(columns)}) VALUES (:{', :'.join(columns)})"
+    with engine.begin() as connection:
+        for status in statuses:
+            connection.execute(sa.text(insert), dict(zip(columns, _status_row(status)[:17], strict=True)))
+
+
 def rows(engine: sa.Engine, statement: str) -> list[tuple[object, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(sa.text(statement))]
@@ -69,7 +80,7 @@ def test_revision_0014_reads_each_state_and_change_from_the_statuses_and_can_be_
         daily_status("a2", MONDAY),  # normal → warning, but the row was set to liquidation by hand: the
         # status takes the row's state, and its stored event, telling another change, stays
     ]
-    write(units, lambda uow: uow.daily_statuses.add(statuses))
+    stored_before_0020(engine, statuses)
     events = [
         Event("a1", 1, "paid", "alice", "{}"),
         Event("a1", 2, "risk", "risk-1", risk_told(Risk.NORMAL, Risk.WARNING, MONDAY, 1)),

@@ -15,6 +15,7 @@ from p2pstock.core.allocation.products import Component, LeverageRate, Mode, Pro
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.ledger import chart
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 DAILY = Product(
@@ -68,6 +69,7 @@ def verified_customer(app: App, customer_id: str = "alice", *, wallet: int = 5_0
         status=KycStatus.VERIFIED,
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer_id, ALLOCATION_RISK)
     app.wallets.open(customer_id)
     if wallet:
         credit(app, customer_id, wallet, f"{customer_id}-start")

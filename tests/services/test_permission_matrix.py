@@ -28,7 +28,7 @@ from p2pstock.core.lending.loans import LoanStatus
 from p2pstock.core.lending.products import LoanProduct
 from p2pstock.core.lending.schedules import Method
 from p2pstock.core.money import CNY, Money
-from p2pstock.core.papers import LENDING_RISK
+from p2pstock.core.papers import ALLOCATION_RISK, LENDING_RISK
 from p2pstock.core.payments import PaymentCallback
 from p2pstock.core.people.customers import Customer, KycStatus
 from p2pstock.core.people.four_eyes import ApprovalRequest
@@ -237,6 +237,7 @@ def paid_allocation(app: App) -> str:
     app.capital.fund(100_000_000, reference="seed", by="root")
     verified = Customer(CUSTOMER, language="en", phone=PHONE, status=KycStatus.VERIFIED)
     app.office.run(lambda tx: tx.uow.customers.add(verified))
+    app.papers.acknowledge(verified.id, ALLOCATION_RISK)
     app.wallets.open(CUSTOMER)
     app.wallets.confirm_deposit(CUSTOMER, gateway="bank", transaction_id="t1", amount=Money(5_000_000, CNY))
     allocation = app.allocations.apply(CUSTOMER, product="daily.basic", deposit=1_000_000, leverage=5, term=5)

@@ -13,6 +13,7 @@ import attrs
 import pytest
 from allocation_world import (
     CL,
+    DAILY,
     DEPOSIT,
     RISK_FUND,
     WL,
@@ -255,6 +256,7 @@ ENTRY = st.one_of(
 def test_the_risk_state_read_from_the_statuses_is_what_the_stored_rows_said(
     app: App, clock: ManualClock, entries: list[tuple[str, list[tuple[int, int]]]]
 ) -> None:
+    app.products.define(attrs.evolve(DAILY, implausible_move_pct=0), by="root")  # every status takes effect
     n = len(app.allocations.of_customer("alice"))
     calendar = app.office.read(app.allocations.desk.calendar)
     start = calendar.next_trading_day(shanghai_day(clock) + timedelta(days=1))

@@ -26,6 +26,7 @@ from p2pstock.bootstrap import App
 from p2pstock.core.allocation.statuses import Figures
 from p2pstock.core.errors import NotFound
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 MONDAY, TUESDAY = date(2026, 1, 5), date(2026, 1, 6)
@@ -71,6 +72,7 @@ def test_a_customer_reads_one_report_for_all_their_allocations_in_chinese(app: A
         "chen", telegram_user_id=7002, language="zh", phone="+8613700137000", status=KycStatus.VERIFIED
     )
     app.office.run(lambda tx: tx.uow.customers.add(chen))
+    app.papers.acknowledge(chen.id, ALLOCATION_RISK)
     app.wallets.open("chen")
     app.wallets.confirm_deposit("chen", gateway="bank", transaction_id="chen", amount=Money(5_000_000))
     first, second = running_for(app, "chen", "C-1"), running_for(app, "chen", "C-2")

@@ -24,6 +24,7 @@ from allocation_world import (
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.bootstrap import App
 from p2pstock.core.notifications import Channel, Notification
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import Customer, KycStatus
 
 CHEN_CHAT = 7002
@@ -43,6 +44,7 @@ def chen(app: App, *, wallet: int) -> None:
         "chen", telegram_user_id=CHEN_CHAT, language="zh", phone="+8613700137000", status=KycStatus.VERIFIED
     )
     app.office.run(lambda tx: tx.uow.customers.add(customer))
+    app.papers.acknowledge(customer.id, ALLOCATION_RISK)
     app.wallets.open("chen")
     credit(app, "chen", wallet, "chen-start")
 

@@ -565,6 +565,7 @@ def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> Non
         "paid",
         "call",
         "confirmed",
+        "agreement",
         "account_assigned",
         "started",
         "status",

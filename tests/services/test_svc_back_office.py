@@ -115,6 +115,7 @@ def test_the_pool_tells_what_running_allocations_hold_of_it_by_mode(app: App) ->
     assert dict((lent.mode, (lent.allocations, lent.amount)) for lent in position.lent) == {
         Mode.DAILY: (1, Money(B)),
         Mode.MONTHLY: (0, Money(0)),
+        Mode.WEEKLY: (0, Money(0)),
     }
     assert position.available + position.lent_total == Money(100_000_000)
 

@@ -24,20 +24,19 @@ from lending_world import (
 )
 from pypdf import PdfReader
 
+from agreement_sketch import ChangedFiles
 from p2pstock.adapters.clock import ManualClock
 from p2pstock.adapters.documents import FilesystemDocumentStore
 from p2pstock.bootstrap import App
-from p2pstock.core.agreements import Agreement
+from p2pstock.core.agreements import Agreement, ContractTampered
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import NotFound, Refused, StorageError
 from p2pstock.core.lending import agreements
-from p2pstock.core.lending.contracts import ContractTampered
 from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.loans import Loan, LoanStatus
 from p2pstock.core.money import Money
 from p2pstock.core.papers import LENDING_RISK, Paper
 from p2pstock.core.people.customers import Customer, KycStatus
-from p2pstock.core.people.documents import StoredDocument
 from p2pstock.jobs import run_jobs
 
 
@@ -162,24 +161,6 @@ def test_a_stranger_cannot_download_the_agreement(app: App) -> None:
 
     with pytest.raises(NotFound):
         app.contracts.download(loan.id, customer_id="stan")
-
-
-class ChangedFiles:
-    """A document store whose files were changed after they were written."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def put(self, content: bytes) -> StoredDocument:
-        record = StoredDocument.of(content)
-        self.files[record.sha256] = content
-        return record
-
-    def get(self, sha256: str) -> bytes:
-        return self.files[sha256] + b"\n% a line added after it was issued\n"
-
-    def exists(self, sha256: str) -> bool:
-        return sha256 in self.files
 
 
 def test_an_agreement_changed_in_the_store_is_refused_not_handed_out(app: App) -> None:

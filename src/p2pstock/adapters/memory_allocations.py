@@ -13,7 +13,7 @@ from p2pstock.adapters.memory_people import Undo, put
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import RequestStatus, SideRequest
-from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement
+from p2pstock.core.allocation.statuses import DailyStatus, ImportedStatement, Review
 from p2pstock.core.allocation.stress import Exposure
 from p2pstock.core.errors import NotFound, TransientConflict
 
@@ -77,16 +77,16 @@ class MemoryAllocations:
         return [Exposure.of(a, self._latest(a.id)) for a in running]
 
     def _latest(self, allocation_id: str) -> DailyStatus | None:
-        history = self._statuses.get(allocation_id)
+        """The latest status in effect (one held or rejected tells nothing)."""
+        history = [s for s in self._statuses.get(allocation_id, ()) if s.in_effect]
         return max(history, key=lambda s: (s.trade_date, s.revision)) if history else None
 
     def _read(self, stored: Allocation) -> Allocation:
-        history = self._statuses.get(stored.id)
-        if not history:
+        latest = self._latest(stored.id)
+        if latest is None:
             return attrs.evolve(
                 stored, last_status_date=None, last_assets=None, last_withdrawable=0, risk=Risk.NORMAL
             )
-        latest = max(history, key=lambda s: (s.trade_date, s.revision))
         withdrawn = stored.withdrawn_since_status if stored.last_status_date == latest.trade_date else 0
         return attrs.evolve(
             stored,
@@ -206,6 +206,36 @@ class MemoryDailyStatuses:
         if self.imported(statement.id, statement.sha256) is not None:
             raise TransientConflict(f"statement {statement.id} was imported meanwhile")
         put(self._statements, statement.id, statement, self._undo)
+
+    def latest_before(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        found = []
+        for key in sorted(set(allocation_ids)):
+            earlier = [s for s in self._rows.get(key, ()) if s.trade_date < day and s.in_effect]
+            if earlier:
+                found.append(max(earlier, key=lambda s: (s.trade_date, s.revision)))
+        return found
+
+    def out_of_effect(self) -> dict[str, date]:
+        latest: dict[str, date] = {}
+        for key, history in self._rows.items():
+            for s in history:
+                if not s.in_effect and (key not in latest or s.trade_date > latest[key]):
+                    latest[key] = s.trade_date
+        return latest
+
+    def held(self, limit: int) -> list[DailyStatus]:
+        waiting = [s for history in self._rows.values() for s in history if s.review is Review.HELD]
+        waiting.sort(key=lambda s: (s.entered_at, s.allocation_id, s.trade_date, s.revision))
+        return waiting[:limit]
+
+    def reviewed(self, status: DailyStatus) -> None:
+        history = self._rows.get(status.allocation_id, [])
+        at = next((i for i, s in enumerate(history) if s.key == status.key), None)
+        if at is None or history[at].review is not Review.HELD:
+            raise TransientConflict("that status was decided meanwhile")
+        earlier = history[at]
+        history[at] = status
+        self._undo.append(lambda: history.__setitem__(at, earlier))
 
 
 class MemoryEvents:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from p2pstock.bootstrap import App
-from p2pstock.cli import allocation_stress
+from p2pstock.cli import allocation_flagged, allocation_stress
 from p2pstock.cli.common import Commands, on_app
 from p2pstock.core.clock import from_micros
 
@@ -32,6 +32,7 @@ def register(commands: Commands) -> None:
     )
     statement.set_defaults(run=_import)
     allocation_stress.register(allocation)
+    allocation_flagged.register(allocation)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -59,6 +60,8 @@ def _import_text(app: App, text: str | bytes, by: str, statement_id: str | None)
         print(f"nothing imported: {len(report.errors)} bad rows", file=sys.stderr)
         return 1
     print(f"{report.applied} statuses imported")
+    if report.flagged:
+        print(f"{len(report.flagged)} held as implausible until a second administrator decides them")
     for allocation_id, before, after in report.changes:
         print(f"  {allocation_id}: {before.value} → {after.value}")
     return 0

@@ -43,7 +43,9 @@ def register(commands: Commands) -> None:
 def _list(app: App, by: str) -> int:
     for entry in app.products.catalogue(by=by):
         state = "offered" if entry.offered else "withdrawn"
-        print(f"allocation  {entry.product.code}@{entry.product.version}  {entry.product.name}  ({state})")
+        product = entry.product
+        kind = f"{product.mode.value}, free trial" if product.trial else product.mode.value
+        print(f"allocation  {product.code}@{product.version}  {product.name}  ({state})  {kind}")
     for loan in app.loan_products.catalogue(by=by):
         state = "offered" if loan.offered else "withdrawn"
         print(f"loan        {loan.product.code}@{loan.product.version}  {loan.product.name}  ({state})")

@@ -8,11 +8,11 @@ again. The bot's step-by-step definition reads each typed answer with the same `
     [[allocation_product]]
     code = "daily"
     name = "按天配资"
-    mode = "daily"                       # daily (按天) | monthly (按月)
+    mode = "daily"                       # daily (按天) | weekly (按周) | monthly (按月)
     deposit_min = "1,000"                # yuan, as text ("1,000.50", "¥1000") or whole yuan
     deposit_max = "1,000,000"
     deposit_step = "1,000"
-    term_min = 2                         # trading days (daily) or months (monthly)
+    term_min = 2                         # trading days (daily), weeks (weekly) or months (monthly)
     term_max = 30
     rates = { 3 = "0.05%", 5 = "0.06%" } # leverage → fee per period, a share of B
     warning_ratio = "50%"                # of the deposit, above B (WL = B + w·D)
@@ -22,6 +22,10 @@ again. The bot's step-by-step definition reads each typed answer with the same `
     payment_deadline_minutes = 120
     same_day_cutoff = "14:30"
     refund_policy = "none"               # none | unused_periods
+    implausible_move = "30%"             # a status moving more in a day waits for a second administrator
+    pnl_tolerance = "5%"                 # assets vs the day before + the day's P&L (0% turns a check off)
+    trial = false                        # a free trial (免息体验): daily, ≤ 2 days, rates 0, once each
+    expiry_grace_days = 2                # trading days to settle a term that ended without renewal
 
     [[loan_product]]
     code = "personal"
@@ -190,8 +194,9 @@ def _time(value: object) -> time:
         raise _Bad("time", "must be a time of day such as 14:30") from None
 
 
-_NAMES = {"按天": "daily", "按月": "monthly", "等额本息": "equal_installments", "等额本金": "equal_principal"}
+_NAMES = {"按天": "daily", "按周": "weekly", "按月": "monthly", "等额本息": "equal_installments"}
 _NAMES |= {
+    "等额本金": "equal_principal",
     "先息后本": "interest_only",
     "到期还本付息": "bullet",
     "不退": "none",
@@ -212,6 +217,17 @@ def _choice(kind: type[Mode] | type[RefundPolicy] | type[Method]) -> Callable[[o
 
 
 _METHOD = _choice(Method)
+_FLAGS = {"true": True, "yes": True, "是": True, "false": False, "no": False, "否": False}
+
+
+def _flag(value: object) -> bool:
+    """``true`` or ``false`` (typed: yes / no, 是 / 否)."""
+    if isinstance(value, bool):
+        return value
+    flag = _FLAGS.get(value.strip().lower()) if isinstance(value, str) else None
+    if flag is None:
+        raise _Bad("flag", "must be true or false")
+    return flag
 
 
 def _methods(value: object) -> tuple[object, ...]:
@@ -301,6 +317,10 @@ ALLOCATION_FIELDS: tuple[Field, ...] = (
     Field("payment_deadline_minutes", "payment_deadline_minutes", _whole, str, optional=True),
     Field("same_day_cutoff", "same_day_cutoff", _time, lambda t: _quoted(t.strftime("%H:%M")), optional=True),
     Field("refund_policy", "refund_policy", _choice(RefundPolicy), lambda p: _quoted(p.value), optional=True),
+    Field("implausible_move", "implausible_move_pct", _PCT, _percent_text(1), optional=True),
+    Field("pnl_tolerance", "pnl_tolerance_pct", _PCT, _percent_text(1), optional=True),
+    Field("trial", "trial", _flag, lambda flag: "true" if flag else "false", optional=True),
+    Field("expiry_grace_days", "expiry_grace_days", _count, str, optional=True),
 )
 LOAN_FIELDS: tuple[Field, ...] = (
     Field("code", "code", _text, _quoted),

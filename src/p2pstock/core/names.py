@@ -210,7 +210,14 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
             receivable=("记为客户欠款", "owed by the customer"),
             loss=("平台承担", "borne by the platform"),
         ),
-        "allocation.products.Mode": _names(daily=("按天", "daily"), monthly=("按月", "monthly")),
+        "allocation.products.Mode": _names(
+            daily=("按天", "daily"), monthly=("按月", "monthly"), weekly=("按周", "weekly")
+        ),
+        "allocation.renewals.Unrenewed": _names(
+            not_opted_in=("未开启自动续期", "automatic renewal not chosen"),
+            balance_short=("余额不足以续期", "balance short of the next fee"),
+            term_max=("已达最长期限", "longest term reached"),
+        ),
         "allocation.products.Component": _names(
             deposit=("保证金", "deposit"),
             risk_fund=("风险保证金", "risk fund"),
@@ -224,12 +231,24 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
             extension=("续期", "extension"),
             profit=("提取盈利", "profit withdrawal"),
             termination=("终止配资", "termination"),
+            expansion=("扩大配资", "expansion"),
+            reduction=("缩小配资", "reduction"),
         ),
         "allocation.side_requests.RequestStatus": _names(
             pending=("待审核", "pending"), approved=("已批准", "approved"), rejected=("已驳回", "rejected")
         ),
         "allocation.statuses.Source": _names(
             manual=("手工录入", "typed in"), csv=("对账单导入", "statement")
+        ),
+        "allocation.statuses.Flag": _names(
+            jump=("单日变动过大", "moved too far in a day"),
+            pnl_mismatch=("与上日资产加当日盈亏不符", "off the day before plus its profit or loss"),
+        ),
+        "allocation.statuses.Review": _names(
+            **{"": ("无需复核", "not held")},
+            held=("待复核", "waiting for a second administrator"),
+            confirmed=("已复核确认", "confirmed by a second administrator"),
+            rejected=("复核驳回", "rejected by a second administrator"),
         ),
         "lending.loans.LoanStatus": _names(
             applied=("待初审", "awaiting first review"),

@@ -23,6 +23,8 @@ from typing import Protocol
 import attrs
 
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
+from p2pstock.core.allocation.flag_notices import FLAG_TEMPLATES
+from p2pstock.core.allocation.resize_notices import RESIZE_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.auto_invest import AUTO_INVEST_TEMPLATES
 from p2pstock.core.lending.debt_transfer import TRANSFER_TEMPLATES
@@ -285,19 +287,55 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Your {kind} request on allocation {id} was rejected: {reason}.",
             }
         ),
-        "allocation.term_ended": MappingProxyType(
+        "allocation.renewed": MappingProxyType(
             {
-                "zh": "配资 {id} 的期限于 {end} 结束：当日可申请展期，之后将终止结算。",
+                "zh": "配资 {id} 已自动续期一期，至 {end}；本期管理费 {fee} 已扣收。",
+                "en": "Allocation {id} renewed for one more period, to {end}; its fee {fee} was taken.",
+            }
+        ),
+        "allocation.expired.not_opted_in": MappingProxyType(
+            {
+                "zh": (
+                    "配资 {id} 于 {end} 到期，未开启自动续期：请在 {settle_by} 前完成结算，"
+                    "到期后不再收取管理费。"
+                ),
                 "en": (
-                    "The term of allocation {id} ends on {end}: ask for an extension that day,"
-                    " or it will be settled."
+                    "Allocation {id} ended its term on {end} without automatic renewal: it is to be"
+                    " settled by {settle_by}, and no fee is charged meanwhile."
+                ),
+            }
+        ),
+        "allocation.expired.balance_short": MappingProxyType(
+            {
+                "zh": (
+                    "配资 {id} 于 {end} 到期，余额和风险保证金不足以支付下一期管理费，未能自动续期："
+                    "请在 {settle_by} 前完成结算。"
+                ),
+                "en": (
+                    "Allocation {id} ended its term on {end}: the wallet and the risk fund could not pay the"
+                    " next period's fee, so it was not renewed; it is to be settled by {settle_by}."
+                ),
+            }
+        ),
+        "allocation.expired.term_max": MappingProxyType(
+            {
+                "zh": "配资 {id} 于 {end} 到期，已达产品最长期限，不能再续期：请在 {settle_by} 前完成结算。",
+                "en": (
+                    "Allocation {id} ended its term on {end} at the product's longest term, so it cannot be"
+                    " renewed; it is to be settled by {settle_by}."
                 ),
             }
         ),
         "allocation.staff_term_ended": MappingProxyType(
             {
-                "zh": "配资 {id} 期限于 {end} 结束，未展期的请结算。",
-                "en": "Allocation {id} ends its term on {end}; settle it unless it is extended.",
+                "zh": "配资 {id} 于 {end} 到期未续，请在 {settle_by} 前结算。",
+                "en": "Allocation {id} ended its term on {end} without renewal; settle it by {settle_by}.",
+            }
+        ),
+        "allocation.staff_settle_overdue": MappingProxyType(
+            {
+                "zh": "配资 {id} 到期未续，结算宽限期已于 {settle_by} 结束，请立即结算。",
+                "en": "Allocation {id} was to be settled by {settle_by} after its term ended; settle it now.",
             }
         ),
         "allocation.settled": MappingProxyType(
@@ -369,6 +407,8 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         **AUTO_INVEST_TEMPLATES,
         **TRANSFER_TEMPLATES,
         **CALENDAR_TEMPLATES,
+        **FLAG_TEMPLATES,
+        **RESIZE_TEMPLATES,
         **PAYMENT_TEMPLATES,
     }
 )

@@ -1,5 +1,6 @@
-"""Papers a customer acknowledges before doing business: the risk disclosure (风险揭示书) before the first
-investment, and later versions of it.
+"""Papers a customer acknowledges before doing business: the lender's risk disclosure (风险揭示书) before the
+first investment, the allocation agreement and risk disclosure before the first allocation, and later
+versions of them.
 
 A ``Paper`` is named and versioned; its text lives with the frontend that shows it, under the same name and
 version, so what a customer accepted can always be shown again. An acknowledgement records the customer,
@@ -27,6 +28,9 @@ class Paper:
 
 LENDING_RISK = Paper("lending_risk", 1)
 """The lending risk disclosure (出借人风险揭示书) an investor accepts before the first investment."""
+ALLOCATION_RISK = Paper("allocation_risk", 1)
+"""The allocation agreement's terms and risk disclosure (配资协议及风险揭示书) a customer accepts before
+the first application."""
 
 
 @attrs.frozen

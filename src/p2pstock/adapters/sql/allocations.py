@@ -32,7 +32,7 @@ from p2pstock.core.allocation.allocations import (
 )
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.side_requests import SideRequest
-from p2pstock.core.allocation.statuses import DailyStatus, Figures, ImportedStatement, Source
+from p2pstock.core.allocation.statuses import DailyStatus, Figures, Flag, ImportedStatement, Review, Source
 from p2pstock.core.allocation.stress import Exposure
 from p2pstock.core.errors import TransientConflict
 
@@ -41,7 +41,7 @@ from p2pstock.core.errors import TransientConflict
 _ALLOCATION = (
     "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
     "warning_line, liquidation_line, allocated, fees_unpaid, withdrawn_since_status, withdrawn_status_date, "
-    "stake"
+    "stake, implausible_move_pct, pnl_tolerance_pct"
 )
 _SELECT = "SELECT id, data, version, withdrawn_since_status, withdrawn_status_date FROM allocation"
 _ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
@@ -78,21 +78,26 @@ _SAVE_CHANGING = (
 """``_SAVE`` of an allocation whose other columns are as read: an indexed column set, even to its own
 value, costs SQLite an update of the index."""
 _FIXED = operator.attrgetter(*_FIXED_COLUMNS)
+_IN_EFFECT = "review IN ('', 'confirmed')"
+"""A status in effect: never held for a second administrator, or confirmed (``DailyStatus.in_effect``)."""
 _LATEST_OF_A = (
     "allocation_daily_status s ON s.allocation_id = a.id AND (s.trade_date, s.revision) = "
     "(SELECT t.trade_date, t.revision FROM allocation_daily_status t WHERE t.allocation_id = a.id "
-    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1)"
+    f"AND t.{_IN_EFFECT} ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1)"
 )
-"""The latest status of allocation ``a``: one step down the status key's index from the allocation."""
+"""The latest status in effect of allocation ``a``: a step or two down the status key's index from the
+allocation (a status held or rejected is passed over)."""
 _LATEST = (
     "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable, s.risk_after "
     f"FROM allocation a JOIN {_LATEST_OF_A} WHERE a.id {{in_keys}}"
 )
 _WATCH = (
     "SELECT a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line, a.liquidation_line, "
-    "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.stake FROM allocation a{by_code} "
-    f"LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' AND a.sub_account {{in_keys}}"
+    "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.stake, s.total_assets, a.implausible_move_pct, "
+    f"a.pnl_tolerance_pct FROM allocation a{{by_code}} LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' "
+    "AND a.sub_account {in_keys}"
 )
+
 _EXPOSURES = (
     "SELECT a.id, a.customer_id, a.sub_account, a.allocated, a.warning_line, a.liquidation_line, a.fees_unpaid, "
     "coalesce({risk_fund}, 0), s.trade_date, s.total_assets, s.market_value FROM allocation a "
@@ -138,6 +143,8 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "withdrawn_since_status": allocation.withdrawn_since_status,
         "withdrawn_status_date": _day(allocation.last_status_date),
         "stake": allocation.stake,
+        "implausible_move_pct": allocation.product.implausible_move_pct,
+        "pnl_tolerance_pct": allocation.product.pnl_tolerance_pct,
     }
 
 
@@ -176,7 +183,10 @@ def _exposure(*row: Any) -> Exposure:
 
 
 def _watch(row: Row) -> Watch:
-    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk, stake) = row
+    (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk, stake) = (
+        row[:12]
+    )
+    last_assets, move_pct, pnl_pct = row[12:]
     return Watch(
         id_,
         customer,
@@ -190,6 +200,9 @@ def _watch(row: Row) -> Watch:
         _date(last_day),
         Risk.NORMAL if risk is None else _RISKS[risk],
         stake,
+        last_assets,
+        move_pct,
+        pnl_pct,
     )
 
 
@@ -233,7 +246,7 @@ class SqlAllocations(SqlRepository):
         wide: list[dict[str, Any]] = []
         narrow: list[Row] = []
         for read, saved in changed:
-            if _FIXED(read) == _FIXED(saved):
+            if _FIXED(read) == _FIXED(saved) and read.product is saved.product:
                 narrow.append(_changing_row(read, saved, self._text_of(read)))
             else:
                 wide.append({**_allocation_row(saved), "old_version": read.version})
@@ -379,7 +392,7 @@ class SqlSideRequests(SqlRepository):
 _FIGURES = "total_assets, market_value, cash_available, cash_frozen, cash_withdrawable, daily_pnl, floating_pnl, note"
 _STATUS = (
     f"allocation_id, trade_date, revision, {_FIGURES}, source, entered_by, entered_at, ratio_bp, risk_before, "
-    "risk_after"
+    "risk_after, flag, review, reviewed_by, compared_with"
 )
 _STATUS_COLUMNS = tuple(name.strip() for name in _STATUS.split(","))
 _HISTORY = (
@@ -408,10 +421,16 @@ def _status_row(s: DailyStatus) -> Row:
         s.ratio_bp,
         _TEXT[s.risk_before],
         _TEXT[s.risk_after],
+        "" if s.flag is None else _TEXT[s.flag],
+        _TEXT[s.review],
+        s.reviewed_by,
+        s.compared_with,
     )
 
 
-_TEXT: dict[Risk | Source, str] = {member: member.value for member in (*Risk, *Source)}
+_TEXT: dict[Risk | Source | Flag | Review, str] = {
+    member: member.value for member in (*Risk, *Source, *Flag, *Review)
+}
 """Stored text of the risk states and sources (``.value`` is a property: slow on a statement's rows)."""
 
 
@@ -427,6 +446,10 @@ def _status(row: Row) -> DailyStatus:
         ratio_bp=row[14],
         risk_before=Risk(row[15]),
         risk_after=Risk(row[16]),
+        flag=Flag(row[17]) if row[17] else None,
+        review=Review(row[18]),
+        reviewed_by=row[19],
+        compared_with=row[20],
     )
 
 
@@ -457,6 +480,54 @@ class SqlDailyStatuses(SqlRepository):
     def remember(self, statement: ImportedStatement) -> None:
         with refusing_duplicates(f"statement {statement.id}"):
             self._insert("allocation_statement", _STATEMENT_COLUMNS, [attrs.astuple(statement)])
+
+    def latest_before(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        rows = self._in(_LATEST_BEFORE, sorted(set(allocation_ids)), day.isoformat())
+        return [_status(row) for row in sorted(rows)]
+
+    def out_of_effect(self) -> dict[str, date]:
+        return {
+            allocation_id: date.fromisoformat(day) for allocation_id, day in self._rows(_OUT_OF_EFFECT, {})
+        }
+
+    def held(self, limit: int) -> list[DailyStatus]:
+        return [_status(row) for row in self._rows(_HELD, {"limit": limit})]
+
+    def reviewed(self, status: DailyStatus) -> None:
+        params = {
+            "review": _TEXT[status.review],
+            "reviewed_by": status.reviewed_by,
+            "risk_before": _TEXT[status.risk_before],
+            "risk_after": _TEXT[status.risk_after],
+            "allocation_id": status.allocation_id,
+            "trade_date": status.trade_date.isoformat(),
+            "revision": status.revision,
+        }
+        if int(self._run(_REVIEWED, params).rowcount) != 1:
+            raise TransientConflict("that status was decided meanwhile")
+
+
+_NOT_IN_EFFECT = "review IN ('held', 'rejected')"
+"""A status held for a second administrator, or rejected (the partial index ``ix_status_not_in_effect``)."""
+_LATEST_BEFORE = (
+    f"SELECT {', '.join('s.' + c for c in _STATUS_COLUMNS)} FROM allocation a JOIN allocation_daily_status s "
+    "ON s.allocation_id = a.id AND (s.trade_date, s.revision) = (SELECT t.trade_date, t.revision "
+    f"FROM allocation_daily_status t WHERE t.allocation_id = a.id AND t.trade_date < ? AND t.{_IN_EFFECT} "
+    "ORDER BY t.trade_date DESC, t.revision DESC LIMIT 1) WHERE a.id {in_keys}"
+)
+_OUT_OF_EFFECT = (
+    f"SELECT allocation_id, max(trade_date) FROM allocation_daily_status WHERE {_NOT_IN_EFFECT} "
+    "GROUP BY allocation_id"
+)
+_HELD = (
+    f"SELECT {_STATUS} FROM allocation_daily_status WHERE {_NOT_IN_EFFECT} AND review = 'held' "
+    "ORDER BY entered_at, allocation_id, trade_date, revision LIMIT :limit"
+)
+_REVIEWED = (
+    "UPDATE allocation_daily_status SET review = :review, reviewed_by = :reviewed_by, "
+    "risk_before = :risk_before, risk_after = :risk_after WHERE allocation_id = :allocation_id "
+    "AND trade_date = :trade_date AND revision = :revision AND review = 'held'"
+)
 
 
 _STATEMENT_COLUMNS = ("id", "sha256", "row_count", "imported_by", "imported_at")

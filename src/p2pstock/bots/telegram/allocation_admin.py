@@ -1,16 +1,17 @@
 """Stock fund allocations (配资) in the bot, for administrators: the "📈 Allocations" entry of the admin
 menu, its lists (under review, to assign a sub-account, running with their risk state, side requests
-pending, importing a statement), and its desk (``DESK``), whose steps live by concept: the allocation
-and its card (``allocation_admin_card``), review and side requests (``allocation_review``), the
-sub-account from its start to its settlement (``allocation_account``), daily statuses and statements
-(``allocation_monitoring``), chart and timeline (``allocation_timeline``, one renderer for customers and
+pending, importing a statement, statuses held as implausible), and its desk (``DESK``), whose steps live
+by concept: the allocation and its card (``allocation_admin_card``), review and side requests
+(``allocation_review``), the sub-account from its start to its settlement (``allocation_account``), daily
+statuses and statements (``allocation_monitoring``), statuses held for a second administrator
+(``allocation_flagged``), chart and timeline (``allocation_timeline``, one renderer for customers and
 staff). Each module says what its typed steps wait for; ``admin.mmd`` draws them.
 
 Every action goes to ``Allocations`` in the acting administrator's name and core checks the permission
-(review → ``allocation.review``; the sub-account → ``allocation.assign_account``; statuses and imports →
-``allocation.daily_status``; settlement, profit withdrawals and terminations → ``allocation.settle``;
-top-ups and extensions → ``allocation.review``). A refusal is told through the error table. The bot
-only leaves out the buttons an administrator's roles would make useless.
+(review → ``allocation.review``; the sub-account → ``allocation.assign_account``; statuses, imports and
+statuses held → ``allocation.daily_status``; settlement, profit withdrawals and terminations →
+``allocation.settle``; top-ups and extensions → ``allocation.review``). A refusal is told through the
+error table. The bot only leaves out the buttons an administrator's roles would make useless.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from p2pstock.bots.telegram import allocation_account as account
+from p2pstock.bots.telegram import allocation_flagged as flagged
 from p2pstock.bots.telegram import allocation_monitoring as monitoring
 from p2pstock.bots.telegram import allocation_review as review
 from p2pstock.bots.telegram import allocation_timeline as history
@@ -52,10 +54,15 @@ LISTS: dict[str, frozenset[Permission]] = {
     "running": frozenset(VIEW),
     "requests": frozenset({REVIEW, SETTLE}),
     "import": frozenset({DAILY}),
+    "flagged": frozenset({DAILY}),
 }
 """A list of the allocations menu (``cb.ALLOCATION_QUEUES``) → the permissions that make it worth showing."""
 STATUSES = {"review": Status.UNDER_REVIEW, "confirmed": Status.CONFIRMED, "running": Status.IN_PROGRESS}
-OTHER_LISTS: Steps = {"requests": review.show_requests, "import": monitoring.ask_statement}
+OTHER_LISTS: Steps = {
+    "requests": review.show_requests,
+    "import": monitoring.ask_statement,
+    "flagged": flagged.show_flagged,
+}
 """The lists of the menu that are not allocations of one status."""
 
 
@@ -148,8 +155,9 @@ DESK = Desk(
         "al_chart": history.draw_chart,
         "al_tl": history.tell_timeline,
         "rq_ok": review.approve_request,
+        "sf_ok": flagged.confirm,
     },
     typed=(*review.TYPED, *account.TYPED, *monitoring.TYPED),
-    rejections=review.REJECTIONS,
+    rejections={**review.REJECTIONS, **flagged.REJECTIONS},
 )
 """The administrators' allocation buttons (verb → step) and typed steps."""

@@ -15,6 +15,7 @@ from telegram import Update
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram import product_cards
 from p2pstock.bots.telegram.allocation_detail import render, show
+from p2pstock.bots.telegram.allocation_papers import DISCLOSURE
 from p2pstock.bots.telegram.allocation_press import CONFIRM, DEPOSIT, DRAFT, TERM, keyboard, offered
 from p2pstock.bots.telegram.confirming import on_confirm, request_id
 from p2pstock.bots.telegram.context import BotContext, call, edit, ended, outdated, query_of, say, tell_error
@@ -39,7 +40,7 @@ async def show_rate_table(update: Update, context: BotContext, press: Press) -> 
     products = await call(context.services.products.rate_table)
     if not products:
         return await ended(update, context, text("alloc.table.empty", lang))
-    rows = [[(product.name, cb.AllocationStep("prod", product.code))] for product in products]
+    rows = [[(product_cards.product_label(p, lang), cb.AllocationStep("prod", p.code))] for p in products]
     return await ended(update, context, product_cards.rate_table_text(products, lang), keyboard(rows))
 
 
@@ -60,7 +61,8 @@ async def choose_product(update: Update, context: BotContext, press: Press) -> o
 
 
 async def choose_leverage(update: Update, context: BotContext, press: Press) -> object:
-    """A leverage: the application is drafted and its deposit asked for."""
+    """A leverage: the application is drafted and its deposit asked for (after the agreement and risk
+    disclosure, when the customer never accepted them)."""
     leverage, _, code = press.subject.partition(":")
     product = await offered(context, code)
     if product is None or not leverage.isdigit() or int(leverage) not in {r.leverage for r in product.rates}:
@@ -68,6 +70,8 @@ async def choose_leverage(update: Update, context: BotContext, press: Press) -> 
         return None
     await query_of(update).answer()
     if await unverified(update, context, press, "alloc.verify_first"):
+        return END
+    if await DISCLOSURE.first(update, context, press, press.subject):
         return END
     context.user_state[DRAFT] = {
         "product": product.code,
@@ -144,6 +148,8 @@ async def _show_quote(typed: Typed, waiting: Draft, quote: Quote) -> object:
     amounts = {name: Money(minor) for name, minor in money.items()}
     terms = {"leverage": quote.leverage, "term": quote.term, "due": due, "minutes": minutes}
     message = text("alloc.quote", lang, name=product.name, **words, **amounts, **terms)
+    if product.trial:
+        message += "\n" + text("alloc.detail.trial", lang)
     balance = await call(typed.context.services.wallets.balance, typed.customer.id)
     if balance.available.minor < quote.total_due:
         short = Money(quote.total_due - balance.available.minor)

@@ -66,12 +66,18 @@ def _head(a: Allocation, r: Reader) -> Iterator[Line]:
     else:
         yield DETAIL + "title", {"id": a.id, "name": a.product.name, "mode": a.mode}
         yield DETAIL + "status", {"status": a.status}
+    if a.product.trial:
+        yield DETAIL + "trial", {}
     if a.running and not r.staff:
         yield DETAIL + "risk", {"risk": text(f"alloc.risk.{a.risk.value}", r.lang)}
     if a.overdue:
         yield DETAIL + "overdue", {"amount": Money(a.fees_unpaid)}
     if a.terminating and a.running:
         yield DETAIL + "terminating", {}
+    if a.running and a.settle_by is not None:
+        yield DETAIL + "expired", {"end": day(a.expired_on), "settle_by": day(a.settle_by)}
+    elif a.auto_renew and a.status in (Status.CONFIRMED, Status.IN_PROGRESS):
+        yield DETAIL + "auto_renew", {}
 
 
 def _money(a: Allocation, r: Reader) -> Iterator[Line]:
@@ -157,7 +163,7 @@ def _latest(a: Allocation, r: Reader) -> Iterator[Line]:
     if assets is None or on is None:
         yield STAFF + "no_status", {"risk": risk}
         return
-    latest = [s for s in r.timeline.statuses if s.trade_date == on]
+    latest = [s for s in r.timeline.statuses if s.trade_date == on and s.in_effect]
     ratio = f"{basis_points(latest[-1].ratio_bp)}%" if latest else "—"
     yield (
         STAFF + "last_status",

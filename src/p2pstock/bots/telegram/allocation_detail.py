@@ -92,9 +92,18 @@ def detail_buttons(allocation: Allocation, lang: str) -> InlineKeyboardMarkup:
     if a.running and a.sealed_password and not a.password_shown:
         rows.append([act("password", "pw")])
     rows.append([act("chart", "chart"), act("timeline", "tl")] if a.warning_line else [act("timeline", "tl")])
+    if a.contract_hash:
+        rows.append([act("agreement", "doc")])
+    if a.status in (Status.CONFIRMED, Status.IN_PROGRESS) and a.settle_by is None:
+        turn = "off" if a.auto_renew else "on"
+        rows.append(
+            [(text(f"alloc.button.auto_renew_{turn}", lang), cb.AllocationStep("renew", f"{turn}:{a.id}"))]
+        )
     if a.running:
         rows.append([act("top_up", "top"), act("extension", "ext")])
         rows.append([act("profit", "pro")] + ([] if a.terminating else [act("termination", "end")]))
+        if not a.terminating:
+            rows.append([act("expansion", "grow"), act("reduction", "shrink")])
     rows.append([act("refresh", "show"), (text("alloc.button.list", lang), cb.AllocationStep("list", "0"))])
     return keyboard(rows)
 
@@ -120,4 +129,19 @@ async def cancel(update: Update, context: BotContext, press: Press) -> object:
     cancelling, who = context.services.allocations.cancel, press.customer.id
     allocation = await attempt(update, context, press.lang, cancelling, press.subject, customer_id=who)
     await render(update, context, allocation, press.lang, header="alloc.cancelled")
+    return END
+
+
+async def set_auto_renew(update: Update, context: BotContext, press: Press) -> object:
+    """🔁 / ⏹ on a confirmed or running allocation: automatic renewal turned on or off."""
+    turn, _, allocation_id = press.subject.partition(":")
+    if turn not in ("on", "off") or not allocation_id:
+        await outdated(update, press.lang)
+        return None
+    await query_of(update).answer()
+    setting, who = context.services.allocations.set_auto_renew, press.customer.id
+    allocation = await attempt(
+        update, context, press.lang, setting, allocation_id, customer_id=who, on=turn == "on"
+    )
+    await render(update, context, allocation, press.lang, header=f"alloc.auto_renew.{turn}")
     return END

@@ -90,6 +90,13 @@ async def got_status(typed: Typed, _: Kept, read: tuple[date, Figures]) -> objec
 
 
 def _recorded(status: DailyStatus, lang: str) -> str:
+    said = _said_recorded(status, lang)
+    if status.flag is not None:
+        said += "\n" + text("admin.alloc.status_held", lang, flag=status.flag)
+    return said
+
+
+def _said_recorded(status: DailyStatus, lang: str) -> str:
     return text(
         "admin.alloc.status_recorded",
         lang,
@@ -144,6 +151,8 @@ def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
         imported, by = when(context, earlier.imported_at), earlier.imported_by
         return text("admin.alloc.already_imported", lang, when=imported, by=by, rows=earlier.rows)
     lines = [text("admin.alloc.imported", lang, applied=report.applied)]
+    if report.flagged:
+        lines.append(text("admin.alloc.import_flagged", lang, count=len(report.flagged)))
     if report.changes:
         lines.append(text("admin.alloc.import_changes", lang))
         lines += [

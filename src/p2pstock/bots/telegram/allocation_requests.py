@@ -36,23 +36,23 @@ Ask = dict[str, Any]
 
 
 async def ask_top_up(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
+    allocation = await running(update, context, press)
     balance = await call(context.services.wallets.balance, press.customer.id)
     asked = text("alloc.top_up.ask", press.lang, id=allocation.id, available=balance.available)
-    return await _asking(update, context, allocation, asked, kind=Kind.TOP_UP, state=TOP_UP)
+    return await asking(update, context, allocation, asked, kind=Kind.TOP_UP, state=TOP_UP)
 
 
 async def _confirm_top_up(typed: Typed, ask: Ask, money: Money) -> object:
     message = text("alloc.top_up.confirm", typed.lang, id=ask["allocation"], amount=money)
-    return await _to_confirm(typed, ask, message, amount=money.minor)
+    return await to_confirm(typed, ask, message, amount=money.minor)
 
 
 async def ask_extension(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
+    allocation = await running(update, context, press)
     lang, fee = press.lang, Money(allocation.fee_per_period)
     per = per_period(allocation.mode, lang)
     asked = text("alloc.extension.ask", lang, id=allocation.id, max=MAX_EXTENSION, per=per, fee=fee)
-    return await _asking(update, context, allocation, asked, kind=Kind.EXTENSION, state=EXTENSION)
+    return await asking(update, context, allocation, asked, kind=Kind.EXTENSION, state=EXTENSION)
 
 
 def _periods(typed: Typed, _: Ask) -> int | Again:
@@ -64,36 +64,36 @@ def _periods(typed: Typed, _: Ask) -> int | Again:
 
 async def _confirm_extension(typed: Typed, ask: Ask, periods: int) -> object:
     """The periods with their fees."""
-    allocation = await _asked_about(typed, ask)
+    allocation = await asked_about(typed, ask)
     unit, fees = term_unit(allocation.mode, typed.lang), Money(periods * allocation.fee_per_period)
     message = text(
         "alloc.extension.confirm", typed.lang, id=allocation.id, periods=periods, unit=unit, amount=fees
     )
-    return await _to_confirm(typed, ask, message, periods=periods)
+    return await to_confirm(typed, ask, message, periods=periods)
 
 
 async def ask_profit(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
+    allocation = await running(update, context, press)
     available = profit_available(allocation)
     if available <= 0:
         none = text("alloc.profit.none", press.lang, id=allocation.id, floor=PROFIT_FLOOR_PCT)
         return await ended(update, context, none)
     asked = text("alloc.profit.ask", press.lang, id=allocation.id, available=Money(available))
-    return await _asking(update, context, allocation, asked, kind=Kind.PROFIT, state=PROFIT)
+    return await asking(update, context, allocation, asked, kind=Kind.PROFIT, state=PROFIT)
 
 
 async def _confirm_profit(typed: Typed, ask: Ask, money: Money) -> object:
     """At most what can be withdrawn now."""
-    allocation = await _asked_about(typed, ask)
+    allocation = await asked_about(typed, ask)
     available = profit_available(allocation)
     if money.minor > available:
         await typed.tell("alloc.profit.too_much", available=Money(available))
         return None
     message = text("alloc.profit.confirm", typed.lang, id=allocation.id, amount=money)
-    return await _to_confirm(typed, ask, message, amount=money.minor)
+    return await to_confirm(typed, ask, message, amount=money.minor)
 
 
-def _waiting(kind: Kind) -> Callable[[Typed], Awaitable[Ask]]:
+def waiting(kind: Kind) -> Callable[[Typed], Awaitable[Ask]]:
     """The side request of ``kind`` waiting for what the customer types."""
 
     async def waiting(typed: Typed) -> Ask:
@@ -108,14 +108,14 @@ def _waiting(kind: Kind) -> Callable[[Typed], Awaitable[Ask]]:
 
 
 TYPED: TypedSteps = (
-    TypedStep(TOP_UP, ASK, _waiting(Kind.TOP_UP), amount, _confirm_top_up),
-    TypedStep(EXTENSION, ASK, _waiting(Kind.EXTENSION), _periods, _confirm_extension),
-    TypedStep(PROFIT, ASK, _waiting(Kind.PROFIT), amount, _confirm_profit),
+    TypedStep(TOP_UP, ASK, waiting(Kind.TOP_UP), amount, _confirm_top_up),
+    TypedStep(EXTENSION, ASK, waiting(Kind.EXTENSION), _periods, _confirm_extension),
+    TypedStep(PROFIT, ASK, waiting(Kind.PROFIT), amount, _confirm_profit),
 )
 """The amount or the periods of a side request typed."""
 
 
-async def _asking(
+async def asking(
     update: Update, context: BotContext, allocation: Allocation, asked: str, *, kind: Kind, state: str
 ) -> str:
     """A side request of ``kind`` on ``allocation`` waits for what the customer types in ``state``."""
@@ -124,7 +124,7 @@ async def _asking(
     return state
 
 
-async def _to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
+async def to_confirm(typed: Typed, ask: Ask, message: str, *, amount: int = 0, periods: int = 0) -> object:
     markup = CONFIRM.keyboard(typed.lang, "ask", typed.token, "alloc.ask.button")
     return await typed.to_confirm(_pending(ask, typed.token, amount=amount, periods=periods), message, markup)
 
@@ -135,7 +135,7 @@ def _pending(ask: Ask, token: int, *, amount: int = 0, periods: int = 0) -> Ask:
 
 
 async def ask_termination(update: Update, context: BotContext, press: Press) -> object:
-    allocation = await _running(update, context, press)
+    allocation = await running(update, context, press)
     if allocation.terminating:
         return await ended(update, context, text("alloc.detail.terminating", press.lang))
     token = message_of(update).message_id
@@ -161,13 +161,13 @@ send_request = on_confirm(ASK, _send_ask)
 """✅ under a side request's confirmation: ask core (once, however often it is tapped)."""
 
 
-async def _asked_about(typed: Typed, ask: Ask) -> Allocation:
+async def asked_about(typed: Typed, ask: Ask) -> Allocation:
     """The allocation a side request being typed is about (as it is now)."""
     allocations = typed.context.services.allocations
     return await call(allocations.get, str(ask["allocation"]), customer_id=typed.customer.id)
 
 
-async def _running(update: Update, context: BotContext, press: Press) -> Allocation:
+async def running(update: Update, context: BotContext, press: Press) -> Allocation:
     """The allocation the button names, once it is the customer's and in progress (else they are told,
     and the step ends)."""
     await query_of(update).answer()

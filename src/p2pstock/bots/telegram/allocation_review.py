@@ -1,6 +1,7 @@
 """Reviewing allocations, for administrators: the phone call with the customer (its outcome pressed, a note
 typed), the confirmation, a rejection with its reason; and the side requests of running allocations
-(top-ups, extensions, profit withdrawals, terminations), listed to be approved or rejected.
+(top-ups, extensions, profit withdrawals, terminations, expansions and reductions — with the figures
+they would change), listed to be approved or rejected.
 
 A rejection (``REJECTIONS``) asks for its reason through the admin conversation's reason step
 (``admin.py``), which carries it out here."""
@@ -13,11 +14,13 @@ from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.admin_steps import END, Kept, deciding, rejecting, typing, wait
 from p2pstock.bots.telegram.admin_views import decision, named, queue, when
 from p2pstock.bots.telegram.allocation_admin_card import STEP, allocation_in, send_card, timeline_of
+from p2pstock.bots.telegram.allocation_resizing import request_lines
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.texts import text
 from p2pstock.bots.telegram.typed import Typed, TypedSteps
 from p2pstock.core.allocation.allocations import CallOutcome, Status
+from p2pstock.core.allocation.resizing import RESIZES
 from p2pstock.core.allocation.side_requests import SideRequest
 from p2pstock.core.money import Money
 from p2pstock.core.names import value_name
@@ -93,6 +96,9 @@ async def _show_request(update: Update, context: BotContext, press: Press, reque
         periods=request.periods or "—",
         asked=when(context, request.requested_at),
     )
+    if request.kind in RESIZES:  # what it would make of B, the lines and the fee
+        allocation = (await timeline_of(context, press, request.allocation_id)).allocation
+        body = "\n".join(filter(None, (body, request_lines(allocation, request, lang))))
     opened = text("admin.alloc.b.open", lang, id=request.allocation_id)
     buttons, note = decision(
         lang, "rq", request.id, (opened, cb.AdminAction("al_show", request.allocation_id))

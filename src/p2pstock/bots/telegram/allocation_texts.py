@@ -18,8 +18,10 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         # -- names -----------------------------------------------------------------------------------
         "alloc.per.daily": both("交易日", "trading day"),
         "alloc.per.monthly": both("月", "month"),
+        "alloc.per.weekly": both("周", "week"),
         "alloc.unit.daily": both("个交易日", "trading days"),
         "alloc.unit.monthly": both("个月", "months"),
+        "alloc.unit.weekly": both("周", "weeks"),
         "alloc.risk.normal": both("正常", "normal"),
         "alloc.risk.warning": both("⚠️ 已触及警戒线", "⚠️ at the warning line"),
         "alloc.risk.liquidation": both("⛔ 已触及平仓线", "⛔ at the liquidation line"),
@@ -46,6 +48,11 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.table.prepaid": both(
             "· 申请时预付 {periods} 期费用", "· The fees of the first {periods} period(s) are paid upfront"
         ),
+        "alloc.table.trial": both(
+            "· 🎁 免息体验：不收管理费，每位客户限体验一次",
+            "· 🎁 Free trial: no fees, once per customer",
+        ),
+        "alloc.table.trial_button": both("🎁 免息体验 · {name}", "🎁 Free trial · {name}"),
         "alloc.table.deadline": both(
             "· 申请后须在 {minutes} 分钟内付清", "· Pay within {minutes} minutes of applying"
         ),
@@ -128,6 +135,7 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.list.button": both("{id} · {status}", "{id} · {status}"),
         "alloc.detail.title": both("📊 配资 {id} · {name}（{mode}）", "📊 Allocation {id} · {name} ({mode})"),
         "alloc.detail.status": both("状态：{status}", "Status: {status}"),
+        "alloc.detail.trial": both("🎁 免息体验：不收管理费", "🎁 Free trial: no fees"),
         "alloc.detail.risk": both("风险状态：{risk}", "Risk: {risk}"),
         "alloc.detail.overdue": both("⚠️ 费用逾期未缴：{amount}", "⚠️ Fees overdue: {amount}"),
         "alloc.detail.funds": both(
@@ -149,6 +157,16 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.detail.risk_fund": both("风险保证金余额 {amount}", "Risk fund left {amount}"),
         "alloc.detail.extras": both(
             "追加保证金 {top_ups} · 已提取盈利 {profit}", "Top-ups {top_ups} · profit withdrawn {profit}"
+        ),
+        "alloc.detail.expired": both(
+            "⏰ {end} 到期未续：请在 {settle_by} 前结算，其间不收管理费。",
+            "⏰ The term ended on {end} without renewal: it is to be settled by {settle_by}, with no fee "
+            "meanwhile.",
+        ),
+        "alloc.detail.auto_renew": both(
+            "🔁 已开启自动续期：到期时从余额（不足时从风险保证金）扣下一期管理费并续期一期。",
+            "🔁 Automatic renewal is on: at the end of the term the next period's fee is taken from the "
+            "wallet (then the risk fund) and the term grows by a period.",
         ),
         "alloc.detail.terminating": both(
             "🛑 终止申请已批准，等待结算。",
@@ -177,6 +195,18 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.button.extension": both("⏩ 续期", "⏩ Extend"),
         "alloc.button.profit": both("💴 提取盈利", "💴 Withdraw profit"),
         "alloc.button.termination": both("🛑 申请终止", "🛑 End it"),
+        "alloc.button.auto_renew_on": both("🔁 开启自动续期", "🔁 Renew automatically"),
+        "alloc.button.auto_renew_off": both("⏹ 关闭自动续期", "⏹ Stop renewing"),
+        "alloc.auto_renew.on": both(
+            "已开启自动续期：到期时余额（或风险保证金）足够支付下一期管理费即自动续期一期。",
+            "Automatic renewal is on: at the end of the term, when the wallet (or the risk fund) pays the "
+            "next period's fee, the allocation renews for one more period.",
+        ),
+        "alloc.auto_renew.off": both(
+            "已关闭自动续期：到期后请结算或在到期日前申请展期。",
+            "Automatic renewal is off: at the end of the term the allocation is settled, unless you ask for "
+            "an extension by its last day.",
+        ),
         "alloc.button.refresh": both("🔄 刷新", "🔄 Refresh"),
         "alloc.button.list": both("◀ 我的配资", "◀ My allocations"),
         "alloc.cancelled": both(
@@ -237,6 +267,17 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.event.confirmed": both(
             "审核通过，警戒线 {warning}，平仓线 {liquidation}",
             "confirmed; warning line {warning}, liquidation line {liquidation}",
+        ),
+        "alloc.event.auto_renew_on": both("开启自动续期", "automatic renewal turned on"),
+        "alloc.event.auto_renew_off": both("关闭自动续期", "automatic renewal turned off"),
+        "alloc.event.renewed": both("自动续期一期，至 {end}", "renewed for one more period, to {end}"),
+        "alloc.event.term_ended": both("{end} 到期未续", "term ended on {end} without renewal"),
+        "alloc.event.settle_overdue": both(
+            "结算宽限期已于 {settle_by} 结束", "the grace to settle ended on {settle_by}"
+        ),
+        "alloc.event.agreement": both(
+            "签发《配资协议》（可在本配资页面下载）",
+            "allocation agreement issued (download it from this page)",
         ),
         "alloc.event.account_assigned": both(
             "分配交易子账户 {sub_account}", "sub-account {sub_account} assigned"

@@ -28,6 +28,7 @@ from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.allocation.service import Timeline
 from p2pstock.core.allocation.side_requests import Kind, SideRequest
+from p2pstock.core.allocation.statuses import Flag, Review
 from p2pstock.core.money import Money
 from p2pstock.core.names import value_name
 from p2pstock.core.people.customers import Customer
@@ -146,9 +147,18 @@ MONEY_DATA = frozenset(
     {"amount", "assets", "capital", "payout", "unpaid", "receivable", "loss", "refund", "fees_waived"}
     | {"warning_line", "liquidation_line", "to_warning", "to_liquidation", "final_assets"}
     | {"fees_collected", "from_risk_fund", "from_wallet"}
+    | {"previous"}  # a status held as implausible: the total assets it was compared with
+    | {"change", "deposit", "allocated", "fee_per_period"}  # a resize: each of them also …_was
+    | {"deposit_was", "allocated_was", "warning_line_was", "liquidation_line_was", "fee_per_period_was"}
 )
 """Event fields that are amounts in minor units."""
-NAMED: dict[str, type[enum.Enum]] = {"outcome": CallOutcome, "component": Component, "request_kind": Kind}
+NAMED: dict[str, type[enum.Enum]] = {
+    "outcome": CallOutcome,
+    "component": Component,
+    "request_kind": Kind,
+    "flag": Flag,
+    "review": Review,
+}
 """Event fields that are members of an enum, shown by the bot's name for them."""
 RISKS = frozenset({"before", "after"})
 """Event fields that are risk states."""

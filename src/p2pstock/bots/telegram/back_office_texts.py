@@ -58,7 +58,7 @@ PRODUCT_TEXTS: Texts = {
     "admin.pd.field.name": both(
         "客户看到的名称，例如 按天配资", "The name customers see, e.g. Daily allocation"
     ),
-    "admin.pd.field.mode": both("按天（daily）或按月（monthly）", "daily or monthly"),
+    "admin.pd.field.mode": both("计费方式：按天、按周或按月", "daily, weekly or monthly"),
     "admin.pd.field.deposit_min": both(
         "最低保证金（元），例如 1,000", "The smallest deposit (yuan), e.g. 1,000"
     ),
@@ -69,10 +69,10 @@ PRODUCT_TEXTS: Texts = {
         "保证金递增单位（元），例如 1,000", "The deposit step (yuan), e.g. 1,000"
     ),
     "admin.pd.field.term_min": both(
-        "最短期限（交易日或月），例如 2", "The shortest term (trading days or months), e.g. 2"
+        "最短期限（交易日、周或月），例如 2", "The shortest term (trading days, weeks or months), e.g. 2"
     ),
     "admin.pd.field.term_max": both(
-        "最长期限（交易日或月），例如 30", "The longest term (trading days or months), e.g. 30"
+        "最长期限（交易日、周或月），例如 30", "The longest term (trading days, weeks or months), e.g. 30"
     ),
     "admin.pd.field.rates": both(
         "各杠杆的费率（每期，配资金额的百分比），例如 3:0.05%, 5:0.06%",
@@ -102,6 +102,25 @@ PRODUCT_TEXTS: Texts = {
     "admin.pd.field.refund_policy": both(
         "提前终止时预付费：不退（none）或退未用期（unused_periods）",
         "Prepaid fees at early termination: none, or unused_periods",
+    ),
+    "admin.pd.field.implausible_move": both(
+        "日状态总资产较上一状态变动超过此比例即待第二位管理员复核，例如 30%（0 为不检查）",
+        "A daily status whose total assets move more than this since the previous one waits for a second "
+        "administrator, e.g. 30% (0 checks nothing)",
+    ),
+    "admin.pd.field.pnl_tolerance": both(
+        "总资产与上一交易日资产加当日盈亏之差超过上一日资产的此比例即待复核，例如 5%（0 为不检查）",
+        "How far total assets may differ from the previous day's plus the day's profit or loss, as a share "
+        "of the previous day's, before the status waits for a second administrator, e.g. 5% (0 checks "
+        "nothing)",
+    ),
+    "admin.pd.field.expiry_grace_days": both(
+        "到期未续后的结算宽限期（交易日，0–20，例如 2）",
+        "Trading days to settle a term that ended without renewal (0–20, e.g. 2)",
+    ),
+    "admin.pd.field.trial": both(
+        "是否为免息体验（是 或 否）：按天、最长 2 个交易日、费率为 0、每位客户限一次",
+        "A free trial? true or false: daily, at most 2 trading days, every rate 0, once per customer",
     ),
     "admin.pd.field.amount_min": both(
         "最低借款金额（元），例如 1,000", "The smallest loan (yuan), e.g. 1,000"
@@ -186,6 +205,7 @@ PRODUCT_TEXTS: Texts = {
     ),
     "admin.pd.why.time": both("须为时间，例如 14:30", "must be a time of day such as 14:30"),
     "admin.pd.why.choice": both("须为以下之一：{known}", "must be one of {known}"),
+    "admin.pd.why.flag": both("须为「是」或「否」", "must be true or false"),
     "admin.pd.why.methods": both("须列出还款方式", "must list the repayment methods"),
     "admin.pd.why.rates": both(
         "须写出每个杠杆的费率，例如 3:0.05%, 5:0.06%",
@@ -215,6 +235,24 @@ PRODUCT_TEXTS: Texts = {
     "admin.pd.why.ratios": both(
         "须满足 0 < 平仓线 < 警戒线 ≤ 100%", "the lines must satisfy 0 < liquidation < warning ≤ 100%"
     ),
+    "admin.pd.why.rate_zero": both(
+        "只有免息体验产品的费率可以为 0", "only a free-trial product may have a rate of 0"
+    ),
+    "admin.pd.why.trial_mode": both("免息体验产品须按天计", "a free-trial product is daily"),
+    "admin.pd.why.trial_term": both(
+        "免息体验最长 {most} 个交易日", "a free trial runs at most {most} trading days"
+    ),
+    "admin.pd.why.trial_fee": both(
+        "免息体验不收费：各杠杆费率须为 0，且不预付",
+        "a free trial charges no fee: every rate 0, nothing prepaid",
+    ),
+    "admin.pd.why.trial_size": both(
+        "免息体验的配资金额（最高保证金 × 最高杠杆）最多 {most}",
+        "a free trial lends at most {most} (the largest deposit times the largest leverage)",
+    ),
+    "admin.pd.why.not_negative": both(
+        "{field} 须为零或正整数", "{field} must be a whole number, zero or more"
+    ),
     "admin.pd.why.positive": both("{field} 须为大于零的整数", "{field} must be a whole number above zero"),
     "admin.pd.why.basis_points": both("{field} 须在 0% 到 100% 之间", "{field} must be from 0% to 100%"),
     "admin.pd.why.days_range": both("{field} 须为 0 至 {most} 天", "{field} must be 0 to {most} days"),
@@ -242,6 +280,9 @@ CAPITAL_TEXTS: Texts = {
     ),
     "admin.cap.lent.monthly": both(
         "· 按月配资 {count} 笔占用：{amount}", "· lent to {count} running monthly allocations: {amount}"
+    ),
+    "admin.cap.lent.weekly": both(
+        "· 按周配资 {count} 笔占用：{amount}", "· lent to {count} running weekly allocations: {amount}"
     ),
     "admin.cap.total": both("合计借出：{amount}", "Lent in all: {amount}"),
     "admin.cap.fund": both("➕ 注资", "➕ Fund"),

@@ -71,9 +71,20 @@ _ALLOCATION: Texts = {
     "refusal.term_ended": both(
         "配资期限已于 {day} 结束，无法再展期。", "The term ended on {day}; it can no longer be extended."
     ),
+    "refusal.expiry_grace": both(
+        "到期未续后的结算宽限期为 0–{most} 个交易日。",
+        "The grace after an unrenewed term is 0–{most} trading days.",
+    ),
     "refusal.term_max": both("期限最长为 {most} 期。", "The term can be at most {most} periods."),
     "refusal.term_months": both(
         "期限须为 {least} 至 {most} 个月。", "The term must be {least} to {most} months."
+    ),
+    "refusal.term_weeks": both(
+        "期限须为 {least} 至 {most} 周。", "The term must be {least} to {most} weeks."
+    ),
+    "refusal.trial_used": both(
+        "免息体验每位客户限一次，您已体验过（配资 {allocation}）。",
+        "The free trial is once per customer; you have had yours (allocation {allocation}).",
     ),
     "refusal.termination_approved": both(
         "终止申请已获批准，该配资正在等待结算。",

@@ -154,10 +154,11 @@ ADMIN_QUEUES = (
     "stress",
 )
 LOAN_QUEUES = ("applied", "reviewed", "full", "repaying")
-ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import")
+ALLOCATION_QUEUES = ("review", "confirmed", "running", "requests", "import", "flagged")
 ALLOCATION_VERBS = (
     "prod",  # subject: a product code, to choose its leverage
     "lev",  # subject: <leverage>:<product code>
+    "ack",  # subject: <leverage>:<product code>, the choice the risk disclosure was accepted for
     "apply",  # subject: the token of the application being confirmed
     "list",  # subject: a page of the customer's allocations
     "show",  # subject: an allocation id (so are the rest)
@@ -166,10 +167,14 @@ ALLOCATION_VERBS = (
     "pw",
     "chart",
     "tl",
+    "doc",  # the allocation agreement's PDF
+    "renew",  # subject: on|off:<allocation id>, automatic renewal
     "top",
     "ext",
     "pro",
     "end",
+    "grow",  # subject: an allocation id, to expand (the deposit to add is asked for)
+    "shrink",  # subject: an allocation id, to reduce (the deposit to take out is asked for)
     "ask",  # subject: the token of the side request being confirmed (top-up, extension, profit, end)
     "drop",  # subject: the token of the application or side request being abandoned
 )
@@ -203,6 +208,8 @@ _ADMIN_ID = r"[A-Za-z0-9_.:@=-]{1,48}"
 _ROLE_NAME = r"[a-z]+(?:_[a-z]+)*"
 _PERMISSIONS = "|".join(re.escape(permission.value) for permission in Permission)
 _PAGE = r"(@(0|[1-9][0-9]{0,2}))?"
+_FLAGGED = r"[A-Za-z0-9_.-]{1,32}:[0-9]{8}:[1-9][0-9]{0,3}"
+"""A daily status held as implausible: its allocation, day and revision (allocation_flagged.py)."""
 """A page of a list after its name (admin_views.py), the first when left out."""
 ADMIN_VERBS = {
     "menu": f"({'|'.join(ADMIN_QUEUES)}){_PAGE}",  # subject: a menu entry[@page]
@@ -236,6 +243,8 @@ ADMIN_VERBS = {
     "al_chart": _ADMIN_ID,  # the chart of assets against the lines
     "al_tl": _ADMIN_ID,  # the timeline (its last events)
     "rq_ok": _ADMIN_ID,  # subject: a side request id
+    "sf_ok": _FLAGGED,  # subject: <allocation id>:<YYYYMMDD>:<revision>, a status held, to put into effect
+    "sf_no": _FLAGGED,  # … to reject (a reason is asked for)
     "rq_no": _ADMIN_ID,
     "ln_q": f"({'|'.join(LOAN_QUEUES)}){_PAGE}",  # subject: a list of loans[@page]
     "ln_first": _ADMIN_ID,  # subject: a loan id, to pass its first review

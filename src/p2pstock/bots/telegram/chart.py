@@ -424,6 +424,8 @@ def daily_points(statuses: Iterable[DailyStatus]) -> list[ChartPoint]:
     (a correction replaces what it corrects)."""
     latest: dict[datetime.date, tuple[int, int]] = {}
     for status in statuses:
+        if not status.in_effect:  # held for a second administrator, or rejected
+            continue
         known = latest.get(status.trade_date)
         if known is None or status.revision > known[0]:
             latest[status.trade_date] = (status.revision, status.figures.total_assets)

@@ -18,59 +18,25 @@ from telegram import Update
 
 from p2pstock.bots.telegram import callbacks as cb
 from p2pstock.bots.telegram.context import BotContext, attempt, call, ended, query_of, user_of
+from p2pstock.bots.telegram.disclosures import Disclosure
 from p2pstock.bots.telegram.keyboards import button, keyboard
-from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.press import Press, Step
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.lending.contracts import LOAN, TRANSFER, AgreementRef
-from p2pstock.core.papers import LENDING_RISK, Acknowledgement
+from p2pstock.core.papers import LENDING_RISK
 
-NO_LOAN = "-"
-"""The subject of ✅ when no investment waits for it."""
 VERBS = {LOAN: "ct", TRANSFER: "ctp"}
 """The button of each kind of agreement."""
 
 
-async def show_disclosure(update: Update, context: BotContext, press: Press) -> int:
-    """/risk: the disclosure with ✅, or when the customer accepted it."""
-    known = await call(context.services.papers.acknowledged, press.customer.id, LENDING_RISK)
-    if known is not None:
-        return await ended(update, context, _accepted("paper.accepted_before", known, context, press.lang))
-    return await _offer(update, context, press.lang, NO_LOAN)
-
-
-async def disclosure_first(update: Update, context: BotContext, press: Press, loan_id: str) -> bool:
-    """Whether the customer must accept the disclosure before investing in ``loan_id`` (it is then shown)."""
-    known = await call(context.services.papers.acknowledged, press.customer.id, LENDING_RISK)
-    if known is not None:
-        return False
-    await _offer(update, context, press.lang, loan_id, first=True)
-    return True
-
-
-async def _offer(update: Update, context: BotContext, lang: str, loan_id: str, *, first: bool = False) -> int:
-    shown = text(LENDING_RISK.key, lang)
-    accept = keyboard([button(text("paper.accept.button", lang), cb.LoanStep("ack", loan_id))])
-    return await ended(update, context, f"{text('paper.first', lang)}\n\n{shown}" if first else shown, accept)
-
-
-def accepting(then: Step) -> Step:
-    """✅: the acceptance recorded; then ``then`` (the investment it was asked for), if one was."""
-
-    async def accept(update: Update, context: BotContext, press: Press) -> object:
-        if press.subject == NO_LOAN:
-            await query_of(update).answer()  # else ``then`` answers it
-        who, lang = press.customer.id, press.lang
-        known = await attempt(update, context, lang, context.services.papers.acknowledge, who, LENDING_RISK)
-        await ended(update, context, _accepted("paper.accepted", known, context, lang))
-        return None if press.subject == NO_LOAN else await then(update, context, press)
-
-    return accept
-
-
-def _accepted(key: str, known: Acknowledgement, context: BotContext, lang: str) -> str:
-    at = local_time(known.at, context.services.ledger.timezone)
-    return text(key, lang, at=at, version=known.version)
+DISCLOSURE = Disclosure(LENDING_RISK, lambda loan_id: cb.LoanStep("ack", loan_id))
+"""The lender's risk disclosure: ✅ names the loan the investment was asked for in, or ``-``."""
+show_disclosure = DISCLOSURE.show
+"""/risk: the disclosure with ✅, or when the customer accepted it."""
+disclosure_first = DISCLOSURE.first
+"""Whether the customer must accept the disclosure before investing in a loan (it is then shown)."""
+accepting = DISCLOSURE.accepting
+"""✅: the acceptance recorded; then the investment it was asked for, if one was."""
 
 
 async def show_contracts(update: Update, context: BotContext, press: Press) -> int:

@@ -34,15 +34,15 @@ RISK_DISCLOSURE_V1 = both(
 PAPER_TEXTS: Texts = {
     "paper.lending_risk.v1": RISK_DISCLOSURE_V1,
     "paper.accept.button": both("✅ 我已阅读并同意", "✅ I have read and accept"),
-    "paper.accepted": both(
+    "paper.lending_risk.accepted": both(
         "已记录：您于 {at} 接受《出借人风险揭示书》第 {version} 版。",
         "Recorded: you accepted version {version} of the lender's risk disclosure at {at}.",
     ),
-    "paper.accepted_before": both(
+    "paper.lending_risk.accepted_before": both(
         "您已于 {at} 接受《出借人风险揭示书》第 {version} 版。",
         "You accepted version {version} of the lender's risk disclosure at {at}.",
     ),
-    "paper.first": both(
+    "paper.lending_risk.first": both(
         "首次出借前，请先阅读并接受《出借人风险揭示书》：",
         "Before your first investment, read and accept the lender's risk disclosure:",
     ),

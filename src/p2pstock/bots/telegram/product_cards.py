@@ -47,12 +47,19 @@ def allocation_product_text(product: Product, lang: str) -> str:
             **deposit_range(product),
         )
     ]
+    if product.trial:
+        lines.append(text("alloc.table.trial", lang))
     if product.risk_fund_ppm:
         lines.append(text("alloc.table.risk_fund", lang, rate=ppm_percent(product.risk_fund_ppm)))
     if product.prepaid_periods:
         lines.append(text("alloc.table.prepaid", lang, periods=product.prepaid_periods))
     lines.append(text("alloc.table.deadline", lang, minutes=product.payment_deadline_minutes))
     return "\n".join(lines)
+
+
+def product_label(product: Product, lang: str) -> str:
+    """A product's button: its name, with the free trial's badge (🎁 免息体验) on a trial."""
+    return text("alloc.table.trial_button", lang, name=product.name) if product.trial else product.name
 
 
 def loan_products_text(products: Sequence[LoanProduct], lang: str) -> str:

@@ -235,6 +235,24 @@ _PRODUCT: Texts = {
         "须满足 0 < 平仓线 < 警戒线 ≤ 100%。", "The lines must satisfy 0 < liquidation < warning ≤ 100%."
     ),
     "refusal.term_range": both("期限上限不能低于下限。", "The term range must not end before it starts."),
+    "refusal.not_negative": both("{field} 须为零或正整数。", "{field} must be a whole number, zero or more."),
+    "refusal.rate_zero": both(
+        "只有免息体验产品的费率可以为 0。", "Only a free-trial product may have a rate of 0."
+    ),
+    "refusal.trial_mode": both(
+        "免息体验产品须按天计。", "A free-trial product is charged by the day (daily)."
+    ),
+    "refusal.trial_term": both(
+        "免息体验最长 {most} 个交易日。", "A free trial runs at most {most} trading days."
+    ),
+    "refusal.trial_fee": both(
+        "免息体验不收费：各杠杆费率须为 0，且不预付。",
+        "A free trial charges no fee: every rate 0, nothing prepaid.",
+    ),
+    "refusal.trial_size": both(
+        "免息体验的配资金额（最高保证金 × 最高杠杆）最多 {most}。",
+        "A free trial lends at most {most} (the largest deposit times the largest leverage).",
+    ),
 }
 
 _SYSTEM: Texts = {
@@ -246,6 +264,7 @@ _SYSTEM: Texts = {
     "refusal.audit_malformed": both("审计记录的格式不正确。", "The audit record is malformed."),
     "refusal.bad_day_count": both("交易日数须为非负整数。", "The number of trading days must be 0 or more."),
     "refusal.bad_month_count": both("月数须为非负整数。", "The number of months must be 0 or more."),
+    "refusal.bad_week_count": both("周数须为非负整数。", "The number of weeks must be 0 or more."),
     "refusal.batch_too_large": both("每批最多 {most} 笔转账。", "A batch holds at most {most} transfers."),
     "refusal.code_invalid": both(
         "编码须为以点连接的小写英文单词，最多 48 个字符。",

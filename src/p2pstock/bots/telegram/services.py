@@ -14,6 +14,7 @@ import attrs
 from p2pstock.core.acknowledging import Papers
 from p2pstock.core.allocation.capital import CapitalPool
 from p2pstock.core.allocation.catalog import ProductCatalog
+from p2pstock.core.allocation.contracts import AllocationContracts
 from p2pstock.core.allocation.service import Allocations
 from p2pstock.core.allocation.trading_days import TradingDays
 from p2pstock.core.audit_trail import AuditTrail
@@ -144,6 +145,8 @@ class Platform(Protocol):
     @property
     def contracts(self) -> Contracts: ...
     @property
+    def allocation_contracts(self) -> AllocationContracts: ...
+    @property
     def trading_days(self) -> TradingDays: ...
     @property
     def product_files(self) -> ProductFiles: ...
@@ -178,6 +181,7 @@ class BotServices:
     debt_market: DebtMarket
     papers: Papers
     contracts: Contracts
+    allocation_contracts: AllocationContracts
     trading_days: TradingDays
     product_files: ProductFiles
     capital: CapitalPool
@@ -211,6 +215,7 @@ class BotServices:
             debt_market=platform.debt_market,
             papers=platform.papers,
             contracts=platform.contracts,
+            allocation_contracts=platform.allocation_contracts,
             trading_days=platform.trading_days,
             product_files=platform.product_files,
             capital=platform.capital,

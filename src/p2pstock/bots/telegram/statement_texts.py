@@ -22,6 +22,7 @@ STATEMENT_TEXTS: Texts = MappingProxyType(
         "statement.what.allocation": both("{what} #{id}", "{what} #{id}"),
         "statement.what.daily": both("{what} #{id} 第 {n} 日", "{what} #{id}, day {n}"),
         "statement.what.monthly": both("{what} #{id} 第 {n} 月", "{what} #{id}, month {n}"),
+        "statement.what.weekly": both("{what} #{id} 第 {n} 周", "{what} #{id}, week {n}"),
         "statement.what.period": both("{what} #{id} 第 {n} 期", "{what} #{id}, period {n}"),
         "statement.what.arrears": both("{what} #{id} 欠费补扣", "{what} #{id}, fees overdue"),
         "statement.what.rest_daily": both(
@@ -29,6 +30,9 @@ STATEMENT_TEXTS: Texts = MappingProxyType(
         ),
         "statement.what.rest_monthly": both(
             "{what} #{id} 扣第 {n} 月管理费后", "{what} #{id}, after month {n}'s fee"
+        ),
+        "statement.what.rest_weekly": both(
+            "{what} #{id} 扣第 {n} 周管理费后", "{what} #{id}, after week {n}'s fee"
         ),
         "statement.what.rest_period": both(
             "{what} #{id} 扣第 {n} 期管理费后", "{what} #{id}, after period {n}'s fee"

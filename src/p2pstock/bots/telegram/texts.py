@@ -15,6 +15,9 @@ from types import MappingProxyType
 from p2pstock.bots.telegram.admin_lookup_texts import LOOKUP_TEXTS
 from p2pstock.bots.telegram.admin_stress_texts import STRESS_TEXTS
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
+from p2pstock.bots.telegram.allocation_flagged_texts import FLAGGED_TEXTS
+from p2pstock.bots.telegram.allocation_papers_texts import ALLOCATION_PAPER_TEXTS
+from p2pstock.bots.telegram.allocation_resizing_texts import RESIZE_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
 from p2pstock.bots.telegram.back_office_texts import CAPITAL_TEXTS, PRODUCT_TEXTS
 from p2pstock.bots.telegram.bilingual import Texts, both
@@ -320,12 +323,15 @@ TEXTS: Texts = MappingProxyType(
         **LOOKUP_TEXTS,
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
+        **FLAGGED_TEXTS,
+        **RESIZE_TEXTS,
         **LENDING_TEXTS,
         **AUTO_INVEST_TEXTS,
         **GUARANTEE_TEXTS,
         **STRESS_TEXTS,
         **TRANSFER_TEXTS,
         **PAPER_TEXTS,
+        **ALLOCATION_PAPER_TEXTS,
         **HOLDINGS_TEXTS,
         **ADMIN_CALENDAR_TEXTS,
         **PRODUCT_TEXTS,

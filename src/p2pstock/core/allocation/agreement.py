@@ -85,9 +85,17 @@ def allocation_agreement(
     )
 
 
+_UNITS: dict[str, Bilingual] = {
+    "daily": ("个交易日", "trading days"),
+    "weekly": ("周", "weeks"),
+    "monthly": ("个月", "months"),
+}
+"""A term's unit by mode."""
+
+
 def terms(allocation: Allocation) -> tuple[tuple[Bilingual, str], ...]:
     product, mode = allocation.product, allocation.mode
-    unit = ("个交易日", "trading days") if mode.value == "daily" else ("个月", "months")
+    unit = _UNITS[mode.value]
     return (
         (("配资编号", "Allocation"), allocation.id),
         (("产品", "Product"), f"{product.name} ({product.code} v{product.version})"),
@@ -100,6 +108,4 @@ def terms(allocation: Allocation) -> tuple[tuple[Bilingual, str], ...]:
         (("风险保证金", "Risk fund"), str(Money(allocation.due.get(Component.RISK_FUND, 0)))),
         (("警戒线", "Warning line"), str(Money(allocation.warning_line))),
         (("平仓线", "Liquidation line"), str(Money(allocation.liquidation_line))),
-        (("开始日", "Starts"), str(allocation.start_date or "—")),
-        (("到期日", "Ends"), str(allocation.end_date or "—")),
     )

@@ -153,6 +153,21 @@ class Allocation:
     stored it reads as 0."""
     term_end_told: bool = False
     """The customer and the risk officers were told that the term has ended."""
+    confirmed_at: int = 0
+    """When the allocation was confirmed (microseconds): the day and time its agreement was made."""
+    contract: str = ""
+    """The template its agreement was printed from (``allocation.agreement``), once issued."""
+    contract_hash: str = ""
+    """The SHA-256 of its agreement's PDF in the document store, once issued."""
+    auto_renew: bool = False
+    """The customer opted in to renewing at the end of the term, a period at a time (``renewals``)."""
+    renewals: int = 0
+    """Periods added by automatic renewal."""
+    expired_on: date | None = None
+    """The last day of a term that ended without renewal (到期未续): it is to be settled by ``settle_by``."""
+    settle_by: date | None = None
+    grace_told: bool = False
+    """The risk officers were told that ``settle_by`` passed with the allocation still running."""
     reason: str = ""
     settlement: Settlement | None = None
     version: int = 0
@@ -205,7 +220,8 @@ class Allocation:
 
 
 LATEST = ("last_status_date", "last_assets", "last_withdrawable", "risk")
-"""What storage reads from an allocation's latest status, never from the allocation's own record."""
+"""What storage reads from an allocation's latest status in effect (one held as implausible, or rejected,
+tells nothing: ``plausibility``), never from the allocation's own record."""
 
 
 class Watch(NamedTuple):
@@ -227,6 +243,11 @@ class Watch(NamedTuple):
     risk: Risk
     stake: int = 0
     """What the customer has in it at book (``Allocation.stake``)."""
+    last_assets: int | None = None
+    """Total assets in the latest status (in effect), what a new one is checked against."""
+    move_pct: int = 30
+    pnl_pct: int = 5
+    """The product's ``implausible_move_pct`` and ``pnl_tolerance_pct`` (``plausibility``)."""
 
     @classmethod
     def of(cls, a: Allocation) -> Watch:
@@ -243,6 +264,9 @@ class Watch(NamedTuple):
             a.last_status_date,
             a.risk,
             a.stake,
+            a.last_assets,
+            a.product.implausible_move_pct,
+            a.product.pnl_tolerance_pct,
         )
 
 
@@ -250,7 +274,7 @@ def _names(statuses: tuple[Status, ...]) -> str:
     return " or ".join(s.value.replace("_", " ") for s in statuses)
 
 
-_DATES = ("start_date", "end_date", "next_fee_date")
+_DATES = ("start_date", "end_date", "next_fee_date", "expired_on", "settle_by")
 _APART = frozenset({"withdrawn_since_status", "version", *LATEST})
 """Fields storage keeps beside the allocation's text (``from_json`` takes them as arguments)."""
 _NESTED = frozenset({"product", "due", "holds", "calls", "top_up_holds", "settlement", "status", *_DATES})

@@ -2,7 +2,8 @@
 
 A term the trading calendar cannot count (it needs a year nobody has published yet) is refused when the
 customer applies and before each payment, so money is never frozen for an allocation that cannot start
-(``terms.require_countable``).
+(``terms.require_countable``). A free-trial product is refused to a customer who has had their trial
+(``trials.require_unused``).
 
 Each component (deposit, risk fund, prepaid fee) is paid from the wallet's available balance and frozen at
 once as a ledger hold named after the allocation and the component, so paying twice freezes once. An
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import attrs
 
-from p2pstock.core.allocation import terms
+from p2pstock.core.acknowledging import acknowledged
+from p2pstock.core.allocation import terms, trials
 from p2pstock.core.allocation.allocations import Allocation, Hold, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Component
@@ -30,6 +32,7 @@ from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.service import wallet_short
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
+from p2pstock.core.papers import ALLOCATION_RISK
 from p2pstock.core.people.customers import KycStatus
 
 HOLD_CODES = {
@@ -74,12 +77,19 @@ def apply(
         raise NotFound(f"no customer {customer_id}", code="customer_not_found", customer=customer_id)
     if customer.status is not KycStatus.VERIFIED:
         raise Refused("verify your identity before applying for an allocation", code="verify_identity_first")
+    if not acknowledged(tx, customer.id, ALLOCATION_RISK):
+        raise Refused(
+            "read and accept the allocation agreement and risk disclosure before applying",
+            code="allocation_risk_first",
+        )
     entry = tx.uow.products.latest(product_code)
     if entry is None or not entry.offered:
         raise NotFound(f"no product {product_code} on offer", code="product_not_found", product=product_code)
     product = entry.product
     quote = product.quote(deposit, leverage, term)
     terms.require_countable(desk, tx, product, term)
+    if product.trial:
+        trials.require_unused(tx, customer_id)  # once per customer (``trials.py``)
     allocation = Allocation(
         id=new_id,
         customer_id=customer_id,

@@ -19,7 +19,8 @@ Where the opinions covering a year differ about a day, that day is a ``Dispute``
 decides it.
 
 Monthly dates clamp to the month's end (31 January + 1 month is 28 or 29 February) and, where a trading
-day is needed, roll forward to the next one.
+day is needed, roll forward to the next one. Weekly dates fall on the same weekday (a Wednesday start is
+due every Wednesday), rolled forward to the next trading day when that day is closed.
 """
 
 from __future__ import annotations
@@ -223,6 +224,18 @@ def add_months(day: date, months: int) -> date:
 def monthly_due_day(start: date, months: int, calendar: TradingCalendar) -> date:
     """The trading day a monthly fee or term falls due: ``start`` + ``months`` clamped, rolled forward."""
     return calendar.next_trading_day(add_months(start, months))
+
+
+def add_weeks(day: date, weeks: int) -> date:
+    """``day`` plus ``weeks`` weeks: the same weekday."""
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 0:
+        raise InvalidInput("the number of weeks must be a non-negative integer", code="bad_week_count")
+    return day + timedelta(weeks=weeks)
+
+
+def weekly_due_day(start: date, weeks: int, calendar: TradingCalendar) -> date:
+    """The trading day a weekly fee or term falls due: ``start`` + ``weeks`` weeks, rolled forward."""
+    return calendar.next_trading_day(add_weeks(start, weeks))
 
 
 def closure_ranges(days: Iterable[date]) -> list[tuple[date, date]]:

@@ -1,6 +1,8 @@
 """Side requests while an allocation runs (see ``side_requests``): asked by the customer, one pending request
 of each kind at a time (asking again returns it), decided by an administrator — top-ups and extensions
-under ``allocation.review``, profit withdrawals and terminations under ``allocation.settle``.
+under ``allocation.review``, profit withdrawals and terminations under ``allocation.settle``. Expansions
+and reductions (``resizing``; carried out by ``resize_requests``) are decided under ``allocation.review``
+too, one of them pending at a time.
 
 A profit withdrawal may take at most the latest status's withdrawable cash and what the assets hold above
 ``max(B + D + top-ups, 110 % × (B + D))``, and must leave the assets clear of the warning line with the
@@ -14,9 +16,12 @@ from datetime import date
 
 import attrs
 
+from p2pstock.core.allocation import resize_requests
 from p2pstock.core.allocation.allocations import Allocation, Hold, Risk, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.fee_periods import schedule_next
+from p2pstock.core.allocation.renewals import renewed_by_hand
+from p2pstock.core.allocation.resizing import RESIZES
 from p2pstock.core.allocation.risk import RECOVERY_PCT
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, RequestStatus, SideRequest
 from p2pstock.core.allocation.terms import end_date
@@ -39,6 +44,8 @@ DECIDED_UNDER = {
     Kind.EXTENSION: Permission.ALLOCATION_REVIEW,
     Kind.PROFIT: Permission.ALLOCATION_SETTLE,
     Kind.TERMINATION: Permission.ALLOCATION_SETTLE,
+    Kind.EXPANSION: Permission.ALLOCATION_REVIEW,
+    Kind.REDUCTION: Permission.ALLOCATION_REVIEW,
 }
 MAX_EXTENSION = 24
 
@@ -63,12 +70,16 @@ def ask(
                 )
             return known
     amount, periods = _check_ask(allocation, kind, amount, periods, desk.today(tx))
+    if kind in RESIZES:
+        resize_requests.asked(allocation, kind, amount, tx.uow.side_requests.of_allocation(allocation_id))
     request = SideRequest(
         f"r{uuid.uuid4().hex[:11]}", allocation.id, customer_id, kind, amount, periods, "", tx.now
     )
-    if kind in (Kind.TOP_UP, Kind.EXTENSION):
+    if kind in (Kind.TOP_UP, Kind.EXTENSION) and amount:  # a free trial's extension costs nothing to hold
         request = attrs.evolve(request, hold_id=f"alloc:{allocation.id}:{kind.value}:{request.id}")
         _freeze(desk, tx, allocation, request)
+    if kind is Kind.EXPANSION:
+        request = resize_requests.freeze(desk, tx, allocation, request)
     tx.uow.side_requests.add(request)
     desk.event(
         tx,
@@ -103,6 +114,8 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
             request=request_id,
         )
     why = check_text(reason, "reason", 500, lines=True) if approve else check_reason(reason)
+    if request.kind in RESIZES:
+        return resize_requests.decide(desk, tx, request, admin.id, approve=approve, why=why)
     allocation = desk.load(tx, request.allocation_id)
     if approve:
         allocation.require(Status.IN_PROGRESS)
@@ -159,6 +172,8 @@ def _check_ask(allocation: Allocation, kind: Kind, amount: int, periods: int, to
             "the termination was approved already; the allocation waits for its settlement",
             code="termination_approved",
         )
+    if kind in RESIZES:
+        return check_amount(amount, "deposit change"), 0  # the rest is resize_requests.asked's
     if kind is Kind.TOP_UP:
         return check_amount(amount, "top-up"), 0
     if kind is Kind.EXTENSION:
@@ -220,7 +235,8 @@ def _carry_out(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest)
             allocation, top_up_holds=(*allocation.top_up_holds, Hold(request.hold_id, request.amount))
         )
     if request.kind is Kind.EXTENSION:
-        desk.move(tx, [Transfer.post(f"{request.hold_id}:post", pending_id=request.hold_id)])
+        if request.hold_id:
+            desk.move(tx, [Transfer.post(f"{request.hold_id}:post", pending_id=request.hold_id)])
         return _extend(desk, tx, allocation, request)
     if request.kind is Kind.PROFIT:
         return _pay_profit(desk, tx, allocation, request)
@@ -240,7 +256,8 @@ def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
         term_end_told=False,
         fees_paid=allocation.fees_paid + request.amount,
     )
-    return attrs.evolve(longer, next_fee_date=allocation.next_fee_date or schedule_next(longer, calendar))
+    next_fee_date = allocation.next_fee_date or schedule_next(longer, calendar)
+    return renewed_by_hand(attrs.evolve(longer, next_fee_date=next_fee_date))
 
 
 def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
@@ -271,6 +288,8 @@ def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest
 
 
 def _release(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    if request.kind in RESIZES:
+        return resize_requests.release(desk, tx, allocation, request)
     if request.hold_id:
         desk.move(tx, [Transfer.void(f"{request.hold_id}:void", pending_id=request.hold_id)])
     return allocation

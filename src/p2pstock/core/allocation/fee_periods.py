@@ -3,7 +3,9 @@ the periods due takes from the wallet and the risk fund (``fees.py`` runs them i
 
 A daily allocation owes ``B × daily rate`` for each trading day of its term; a monthly one ``B × monthly
 rate`` at its start and then on the same day of each later month (clamped to the month's end and rolled to
-the next trading day). Prepaid periods are used first. Each fee (with whatever earlier fee is still
+the next trading day); a weekly one ``B × weekly rate`` at its start and then on the same weekday of each
+later week (rolled to the next trading day). A free trial's periods are charged like a daily allocation's,
+at 0. Prepaid periods are used first. Each fee (with whatever earlier fee is still
 unpaid) is taken from the wallet's available balance, then from the risk fund; what neither covers stays
 unpaid and the allocation becomes overdue. Each period is one change of the allocation (its version one
 more), with the transfers it needs; their ids name the allocation and the period.
@@ -15,7 +17,7 @@ from datetime import date
 
 from p2pstock.core import trusted
 from p2pstock.core.allocation.allocations import Allocation, Hold
-from p2pstock.core.allocation.calendar import TradingCalendar, monthly_due_day
+from p2pstock.core.allocation.calendar import TradingCalendar, monthly_due_day, weekly_due_day
 from p2pstock.core.allocation.products import Component, Mode
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.ledger.transfers import Transfer, TransferFlags
@@ -31,6 +33,8 @@ def period_date(allocation: Allocation, index: int, calendar: TradingCalendar) -
         raise ValueError("the allocation has not started")
     if allocation.mode is Mode.DAILY:
         return calendar.add_trading_days(start, index)
+    if allocation.mode is Mode.WEEKLY:
+        return weekly_due_day(start, index, calendar)
     return monthly_due_day(start, index, calendar)
 
 
@@ -96,20 +100,20 @@ def _charge_period(
         moved = {"prepaid": True}
         if allocation.fees_unpaid:  # a prepaid period does not wipe out earlier arrears
             tag = f"arrears-period{period}"
-            collected, moves, from_wallet = _collect(
+            collected, moves, from_wallet = collect(
                 allocation, wallet, available, fee=0, tag=tag, changes=changes
             )
             moved |= collected
     else:
         fee, tag = (allocation.fee_per_period, f"fee{period}") if in_term else (0, f"arrears{day:%Y%m%d}")
-        moved, moves, from_wallet = _collect(allocation, wallet, available, fee=fee, tag=tag, changes=changes)
+        moved, moves, from_wallet = collect(allocation, wallet, available, fee=fee, tag=tag, changes=changes)
     unpaid = changes.get("fees_unpaid", allocation.fees_unpaid)
     changes["next_fee_date"] = _next_due(allocation, period, bool(unpaid), calendar, day)
     charged = trusted.evolve(allocation, **changes)  # the stored allocation moved on by the rules above
     return charged, {"period": period, "day": day.isoformat(), **moved}, moves, from_wallet
 
 
-def _collect(
+def collect(
     allocation: Allocation, wallet: str, available: int, *, fee: int, tag: str, changes: dict[str, object]
 ) -> tuple[dict[str, object], list[Transfer], int]:
     """``fee`` and the arrears taken from the wallet (``available``), then from the risk fund: the

@@ -158,12 +158,14 @@ def fee_line(before: Allocation, after: Allocation, data: Mapping[str, object]) 
     """What the customer is told of one period charged (``data``: the timeline's): the period's fee taken
     from the wallet, or what the wallet and the risk fund paid toward it (with any arrears) and what is
     left unpaid; arrears collected after the term or beside a prepaid period; nothing when nothing was
-    charged or collected (a prepaid period, arrears still waiting)."""
+    charged or collected (a prepaid period, arrears still waiting, a free trial's period at no fee)."""
     wallet, fund, unpaid = (_fen(data, key) for key in ("from_wallet", "from_risk_fund", "unpaid"))
     shares: dict[str, object] = {"wallet": Money(wallet), "fund": Money(fund), "unpaid": Money(unpaid)}
     if data.get("prepaid") or after.periods_charged == before.periods_charged:
         return ("allocation.arrears_paid", {"id": after.id, **shares}) if wallet or fund else None
     period, fee = after.periods_charged, after.fee_per_period
+    if not (fee or wallet or fund or unpaid):
+        return None
     if wallet == fee and not (fund or unpaid):
         return "allocation.fee_paid", {"id": after.id, "period": period, "amount": Money(wallet)}
     return "allocation.fee_split", {"id": after.id, "period": period, "fee": Money(fee), **shares}

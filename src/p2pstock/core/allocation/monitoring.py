@@ -17,6 +17,13 @@ stored: the report lists each bad row's line number and reason. Otherwise every 
 transaction, which also remembers the statement under its identity (the caller's id, or its content hash).
 A statement imported before — by a run whose process died just after its commit, or by another importer
 at the same moment (importers take turns) — answers "already imported" and stores nothing.
+
+A status that looks implausible (``plausibility``: a jump, or assets that disagree with the day before plus
+the day's profit or loss) is stored held: it is not in effect — the risk state, the latest assets, the
+alerts and the daily report stay with the status in effect before it — and the administrators who enter
+statuses are told, until a second one confirms or rejects it (``status_review``). An import with such rows
+is applied all the same and reports them as ``flagged``. "The latest status" above is always the latest in
+effect.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from p2pstock.core.allocation import daily_report
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
+from p2pstock.core.allocation.plausibility import Sessions, flag_of, move_bp, percent_text
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.risk import next_risk, ratio_bp
 from p2pstock.core.allocation.statement_files import read_statement
@@ -40,6 +48,7 @@ from p2pstock.core.allocation.statuses import (
     DailyStatus,
     Figures,
     ImportedStatement,
+    Review,
     RowError,
     Source,
 )
@@ -68,6 +77,8 @@ class ImportReport:
     changes: tuple[tuple[str, Risk, Risk], ...] = ()
     statement: ImportedStatement | None = None
     already_imported: bool = False
+    flagged: tuple[DailyStatus, ...] = ()
+    """The rows stored held for a second administrator (``plausibility``), counted among ``applied``."""
 
     @property
     def ok(self) -> bool:
@@ -107,11 +118,14 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     tx.uow.daily_statuses.take_turn()
     allocation = Watch.of(desk.load(tx, allocation_id))
     figures.check()
-    problem = _problem(_Day.of(desk, tx), allocation, day, 0)
+    when = _Day.of(desk, tx)
+    problem = _problem(when, allocation, day, 0)
     if problem:
         raise InvalidInput(problem.reason, code="status_day_refused", day=day)
-    [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id)
+    [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id, when)
     after = {"day": day.isoformat(), "assets": figures.total_assets, "crossings": crossings_named(crossings)}
+    if status.flag is not None:
+        after["flag"] = status.flag.value
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
     return status
 
@@ -150,7 +164,8 @@ def import_statement(
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
         return ImportReport(0, (RowError.refused(1, "the statement has no rows", "statement_empty"),))
-    _, crossings = _apply(tx, accepted, Source.CSV, admin.id)
+    statuses, crossings = _apply(tx, accepted, Source.CSV, admin.id, when)
+    flagged = tuple(s for s in statuses if s.flag is not None)
     statement = ImportedStatement(identity, digest, len(accepted), admin.id, tx.now)
     tx.uow.daily_statuses.remember(statement)
     after = {
@@ -158,10 +173,11 @@ def import_statement(
         "sha256": digest,
         "statement": identity,
         "crossings": crossings_named(crossings),
+        "flagged": len(flagged),
     }
     tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
     changes = tuple((a.id, s.risk_before, s.risk_after) for a, s in crossings)
-    return ImportReport(len(accepted), (), changes, statement)
+    return ImportReport(len(accepted), (), changes, statement, flagged=flagged)
 
 
 def _problem(when: _Day, allocation: Watch, day: date, line: int) -> RowError | None:
@@ -181,26 +197,39 @@ def _problem(when: _Day, allocation: Watch, day: date, line: int) -> RowError | 
 class _Track:
     """Where an allocation's statuses stand while new ones are read: its risk state, the newest status day
     at or after the first day read (``None``: an earlier one, or none), the risk before that day's first
-    status, and the last revision of each day seen."""
+    status, the last revision of each day seen, and the total assets of each day known (its latest status
+    in effect; what a new status is checked against). Statuses not in effect count for revisions alone."""
 
     risk: Risk
     last_day: date | None = None
     day_start: Risk = Risk.NORMAL
     revisions: dict[date, int] = attrs.Factory(dict)
+    assets: dict[date, int] = attrs.Factory(dict)
 
     def saw(self, status: DailyStatus) -> None:
         """Take in a stored status (given in order of day and revision)."""
         self.revisions[status.trade_date] = status.revision
+        if not status.in_effect:
+            return
+        self.assets[status.trade_date] = status.figures.total_assets
         if self.last_day is None or status.trade_date > self.last_day:
             self.last_day, self.day_start = status.trade_date, status.risk_before
 
-    def read(self, a: Watch, day: date, assets: int) -> tuple[int, Risk, Risk]:
+    def previous(self, day: date) -> tuple[date | None, int | None]:
+        """The latest day before ``day`` whose assets are known, and those assets."""
+        earlier = max((known for known in self.assets if known < day), default=None)
+        return earlier, None if earlier is None else self.assets[earlier]
+
+    def read(self, a: Watch, day: date, assets: int, *, held: bool) -> tuple[int, Risk, Risk]:
         """The revision of a new status of ``a`` for ``day``, and the risk state before and after it: a
         newer day is read from the state the allocation is in, a correction of the newest day from the
-        state before that day, and a status for an earlier day moves nothing."""
+        state before that day, and a status for an earlier day — or one ``held`` — moves nothing."""
         revision = self.revisions.get(day, 0) + 1
         self.revisions[day] = revision
         before = self.risk
+        if held:
+            return revision, before, before
+        self.assets[day] = assets
         if self.last_day is None or day > self.last_day:
             self.last_day, self.day_start = day, before
             self.risk = next_risk(before, assets, a.warning_line, a.liquidation_line)
@@ -214,47 +243,71 @@ Crossing = tuple[Watch, DailyStatus]
 
 
 def _apply(
-    tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str
+    tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str, when: _Day
 ) -> tuple[list[DailyStatus], list[Crossing]]:
-    """Store the statuses (which carry each allocation's risk state from now on) and alert each change."""
+    """Store the statuses (which carry each allocation's risk state from now on, but for those held as
+    implausible) and alert each change."""
     tracks = _tracks(tx, rows)
+    sessions = Sessions(when.calendar)
     statuses, crossings, now = [], [], tx.now
     for a, day, figures in rows:
         assets = figures.total_assets
         track = tracks.get(a.id) if tracks else None
-        if track is None:  # the allocation's one new status, for a day after its latest
-            revision, before = 1, a.risk
-            after = next_risk(before, assets, a.warning_line, a.liquidation_line)
+        # the one new status of an allocation without a track is for a day after its latest
+        on, previous = (a.last_status_date, a.last_assets) if track is None else track.previous(day)
+        compared = a.allocated + a.stake if previous is None else previous
+        day_before = sessions.follows(on, day)
+        flag = flag_of(figures, compared, day_before=day_before, move_pct=a.move_pct, pnl_pct=a.pnl_pct)
+        if track is None:
+            revision, before, after = 1, a.risk, a.risk
+            if flag is None:
+                after = next_risk(before, assets, a.warning_line, a.liquidation_line)
         else:
-            revision, before, after = track.read(a, day, assets)
+            revision, before, after = track.read(a, day, assets, held=flag is not None)
         ratio = ratio_bp(assets, a.allocated, a.fees_unpaid)
         status = DailyStatus(a.id, day, revision, figures, source, by, now, ratio, before, after)
+        if flag is not None:
+            status = attrs.evolve(status, flag=flag, review=Review.HELD, compared_with=compared)
         statuses.append(status)
         if after is not before:
             crossings.append((a, status))
     tx.uow.daily_statuses.add(statuses)
     if crossings:
-        _alert_crossings(tx, crossings)
-    daily_report.tell(tx, [(a, status) for (a, _, _), status in zip(rows, statuses, strict=True)])
+        alert_crossings(tx, crossings)
+    read = [(a, status) for (a, _, _), status in zip(rows, statuses, strict=True)]
+    daily_report.tell(tx, [(a, status) for a, status in read if status.in_effect])
+    tell_held(tx, [status for status in statuses if status.flag is not None])
     return statuses, crossings
 
 
 def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _Track]:
     """Where the statuses stand of the allocations that need more than their risk state to read their new
     ones: those with several new rows, and those with one for the day of their latest status or earlier (a
-    correction, a day filled in late), which also need the statuses stored since that day — read for them
-    alone. Any other allocation's one new status is the first of a later day."""
+    correction, a day filled in late) or for a day that holds a status not in effect (held or rejected),
+    which also need the statuses stored since that day — read for them alone — and the one in effect
+    before it. Any other allocation's one new status is the first of a later day."""
     behind: dict[str, date] = {}
+    unsettled = tx.uow.daily_statuses.out_of_effect()
     for a, day, _ in rows:
-        if a.last_status_date is not None and day <= a.last_status_date:
+        last = a.last_status_date
+        if (last is not None and day <= last) or (a.id in unsettled and day <= unsettled[a.id]):
             behind[a.id] = min(day, behind.get(a.id, day))
     ids = [a.id for a, _, _ in rows]
     several = set() if len(set(ids)) == len(ids) else {i for i, n in Counter(ids).items() if n > 1}
     if not several and not behind:
         return {}
-    tracks = {a.id: _Track(a.risk) for a, _, _ in rows if a.id in several or a.id in behind}
+    tracks: dict[str, _Track] = {}
+    for a, _, _ in rows:
+        if (a.id in several or a.id in behind) and a.id not in tracks:
+            tracks[a.id] = track = _Track(a.risk)
+            if a.last_status_date is not None and a.last_assets is not None:
+                track.assets[a.last_status_date] = a.last_assets
     if behind:
-        for stored in tx.uow.daily_statuses.since(sorted(behind), min(behind.values())):
+        since = min(behind.values())
+        reached = {a.id for a, _, _ in rows if a.last_status_date is not None and a.last_status_date >= since}
+        for before in tx.uow.daily_statuses.latest_before(sorted(reached & behind.keys()), since):
+            tracks[before.allocation_id].assets[before.trade_date] = before.figures.total_assets
+        for stored in tx.uow.daily_statuses.since(sorted(behind), since):
             tracks[stored.allocation_id].saw(stored)
     return tracks
 
@@ -274,7 +327,7 @@ def crossings_named(crossings: Sequence[Crossing]) -> list[dict[str, object]]:
     ]
 
 
-def _alert_crossings(tx: Tx, crossings: Sequence[Crossing]) -> None:
+def alert_crossings(tx: Tx, crossings: Sequence[Crossing]) -> None:
     """Alert each customer of each change (bot and SMS), and tell every risk officer who uses the bot
     once: the change itself, or one digest of all of them."""
     customers = tx.uow.customers.many(sorted({a.customer_id for a, _ in crossings}))
@@ -292,6 +345,39 @@ def _alert_crossings(tx: Tx, crossings: Sequence[Crossing]) -> None:
         return
     lines = [render(key, DEFAULT_LANGUAGE, **values) for key, values in told]
     tx.tell_chats(chats, digest_messages("allocation.risk_digest.staff", DEFAULT_LANGUAGE, lines))
+
+
+HELD, HELD_LINE, HELD_DIGEST = (
+    "allocation.status_held.staff",
+    "allocation.status_held_line.staff",
+    "allocation.held_digest.staff",
+)
+
+
+def tell_held(tx: Tx, held: Sequence[DailyStatus]) -> None:
+    """Tell every administrator who enters statuses and uses the bot of the statuses held for a second
+    one: the status itself, or one digest of all of them."""
+    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS) if held else []
+    if not chats:
+        return
+    if len(held) == 1:
+        tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, HELD, chats=chats, **held_values(held[0]))
+        return
+    lines = [render(HELD_LINE, DEFAULT_LANGUAGE, **held_values(status)) for status in held]
+    tx.tell_chats(chats, digest_messages(HELD_DIGEST, DEFAULT_LANGUAGE, lines))
+
+
+def held_values(status: DailyStatus) -> dict[str, object]:
+    """What the texts of a held status show: the allocation, the day, why, and the move."""
+    previous, assets = status.compared_with or 0, status.figures.total_assets
+    return {
+        "id": status.allocation_id,
+        "day": status.trade_date.isoformat(),
+        "flag": status.flag,
+        "previous": Money(previous),
+        "assets": Money(assets),
+        "move": percent_text(move_bp(previous, assets)),
+    }
 
 
 def _alert(allocation: Watch, status: DailyStatus) -> tuple[str, dict[str, object]]:
@@ -347,14 +433,14 @@ def _raised_by(event: Event) -> tuple[object, object]:
 
 def _event_data(allocation: Allocation, status: DailyStatus) -> str:
     assets = status.figures.total_assets
-    return json.dumps(
-        {
-            "day": status.trade_date.isoformat(),
-            "revision": status.revision,
-            "assets": assets,
-            "to_warning": assets - allocation.warning_line,
-            "to_liquidation": assets - allocation.liquidation_line,
-            "ratio_bp": status.ratio_bp,
-        },
-        sort_keys=True,
-    )
+    data: dict[str, object] = {
+        "day": status.trade_date.isoformat(),
+        "revision": status.revision,
+        "assets": assets,
+        "to_warning": assets - allocation.warning_line,
+        "to_liquidation": assets - allocation.liquidation_line,
+        "ratio_bp": status.ratio_bp,
+    }
+    if status.flag is not None:  # held for a second administrator: why, and where it stands
+        data |= {"flag": status.flag.value, "review": status.review.value, "previous": status.compared_with}
+    return json.dumps(data, sort_keys=True)

@@ -208,6 +208,24 @@ class DailyStatusRepository(Protocol):
         (``TransientConflict``)."""
         ...
 
+    def latest_before(self, allocation_ids: list[str], day: date) -> list[DailyStatus]:
+        """Of each of these allocations, its latest status in effect (``DailyStatus.in_effect``) for a day
+        before ``day``, if it has one."""
+        ...
+
+    def out_of_effect(self) -> dict[str, date]:
+        """Each allocation with statuses not in effect (held or rejected), and the latest day of those."""
+        ...
+
+    def held(self, limit: int) -> list[DailyStatus]:
+        """Statuses waiting for a second administrator, oldest entered first."""
+        ...
+
+    def reviewed(self, status: DailyStatus) -> None:
+        """Store the decision on a held status (its review, reviewer and risk states); one decided
+        meanwhile fails it (``TransientConflict``)."""
+        ...
+
 
 class EventRepository(Protocol):
     def add(self, events: list[Event]) -> None: ...

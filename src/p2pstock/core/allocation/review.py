@@ -5,7 +5,8 @@ customer.
 
 Trading starts on the day of the assignment when that is a trading day before the product's cut-off
 (Asia/Shanghai), otherwise on the next trading day. A daily allocation runs ``term`` trading days; a monthly
-one ``term`` months (to the day before the same date, clamped to the month's end).
+one ``term`` months (to the day before the same date, clamped to the month's end), a weekly one ``term``
+weeks (to the day before the same weekday). Monthly and weekly allocations pay their first fee at the start.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def confirm(desk: Desk, tx: Tx, allocation_id: str, by: str) -> Allocation:
     confirmed = attrs.evolve(
         allocation,
         status=Status.CONFIRMED,
+        confirmed_at=tx.now,
         warning_line=quote.warning_line,
         liquidation_line=quote.liquidation_line,
     )
@@ -144,7 +146,7 @@ def assign_and_start(
         start=start.isoformat(),
         capital=allocation.allocated,
     )
-    if saved.mode is Mode.MONTHLY:
+    if saved.mode in (Mode.MONTHLY, Mode.WEEKLY):
         saved = fees.charge_due(desk, tx, saved, start)
     tx.tell(
         tx.uow.customers.get(saved.customer_id),

@@ -13,16 +13,18 @@ from typing import TypeVar
 import attrs
 
 from p2pstock.core import opt_outs
+from p2pstock.core.agreements import after_commit
 from p2pstock.core.allocation import (
     applications,
     customer_requests,
     daily_report,
     fees,
     monitoring,
+    renewals,
     review,
     settlement,
+    status_review,
     stress,
-    term_ends,
 )
 from p2pstock.core.allocation import password as passwords
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
@@ -59,6 +61,8 @@ class Timeline:
 @attrs.define
 class Allocations:
     desk: Desk
+    confirmed: Sequence[Callable[[str], object]] = ()
+    """Called with the allocation's id once a confirmation commits (its agreement is issued)."""
 
     def __attrs_post_init__(self) -> None:
         self.desk.office.register(
@@ -163,6 +167,9 @@ class Allocations:
                 )
             statuses = tx.uow.daily_statuses.history(allocation_id)
             stored = tx.uow.allocation_events.of_allocation(allocation_id)
+            if by is None:  # the customer reads the statuses in effect (status_review)
+                statuses = [s for s in statuses if s.in_effect]
+                stored = [e for e in stored if e.kind not in status_review.REVIEW_EVENTS]
             return Timeline(
                 allocation,
                 tuple(monitoring.timeline_events(allocation, stored, statuses)),
@@ -183,7 +190,11 @@ class Allocations:
         )
 
     def confirm(self, allocation_id: str, *, by: str) -> Allocation:
-        return self._run(lambda tx: review.confirm(self.desk, tx, allocation_id, by))
+        """Confirm the application (``review.confirm``), then issue its agreement: the allocation as it
+        stands after both."""
+        confirmed = self._run(lambda tx: review.confirm(self.desk, tx, allocation_id, by))
+        after_commit(self.confirmed, confirmed.id)
+        return self.desk.office.read(lambda tx: self.desk.load(tx, confirmed.id, lock=False))
 
     def reject(self, allocation_id: str, *, by: str, reason: str) -> Allocation:
         return self._run(lambda tx: review.reject(self.desk, tx, allocation_id, by, reason))
@@ -210,6 +221,29 @@ class Allocations:
         if not isinstance(text, str | bytes):
             raise InvalidInput("a statement is text", code="wrong_type")
         return self._run(lambda tx: monitoring.import_statement(self.desk, tx, text, by, statement_id))
+
+    def flagged(self, *, by: str, limit: int = 50) -> list[DailyStatus]:
+        """The daily statuses held as implausible, oldest first: each waits for a second administrator
+        holding ``allocation.daily_status`` (``plausibility``, ``status_review``)."""
+        return self.desk.office.read(lambda tx: status_review.held(tx, by, limit))
+
+    def confirm_status(self, allocation_id: str, day: date, revision: int, *, by: str) -> DailyStatus:
+        """Put a held status into effect (by another administrator than the one who entered it)."""
+        _status_key(day, revision)
+        return self._run(
+            lambda tx: status_review.confirm(self.desk, tx, allocation_id, day=day, revision=revision, by=by)
+        )
+
+    def reject_status(
+        self, allocation_id: str, day: date, revision: int, *, by: str, reason: str
+    ) -> DailyStatus:
+        """Keep a held status out of effect for good, saying why."""
+        _status_key(day, revision)
+        return self._run(
+            lambda tx: status_review.reject(
+                self.desk, tx, allocation_id, day=day, revision=revision, by=by, reason=reason
+            )
+        )
 
     def decide(self, request_id: str, *, by: str, approve: bool, reason: str = "") -> SideRequest:
         return self._run(
@@ -268,19 +302,26 @@ class Allocations:
         return total
 
     def tell_term_ends(self, day: date) -> int:
-        """Tell the customer and the risk officers, once, of each running allocation whose term ended
-        before ``day``; how many were told."""
+        """Each running allocation whose term ended by ``day`` renewed or made overdue at expiry, and each
+        past its grace told, once (``renewals``); how many."""
         told, after = 0, ""
         while True:
-            read, page_told, after = self._run(
-                partial(term_ends.tell_term_ends, self.desk, day=day, after=after)
-            )
+            read, page_told, after = self._run(partial(renewals.end_terms, self.desk, day=day, after=after))
             told += page_told
-            if read < term_ends.BATCH:
+            if read < renewals.BATCH:
                 return told
+
+    def set_auto_renew(self, allocation_id: str, *, customer_id: str, on: bool) -> Allocation:
+        """The customer's choice of renewing at the end of the term (``renewals``)."""
+        return self._run(lambda tx: renewals.set_auto_renew(self.desk, tx, allocation_id, customer_id, on=on))
 
     def _run(self, work: Callable[[Tx], T]) -> T:
         return self.desk.office.run(work)
+
+
+def _status_key(day: object, revision: object) -> None:
+    if not isinstance(day, date) or isinstance(revision, bool) or not isinstance(revision, int):
+        raise InvalidInput("a status is named by its day and its revision number", code="wrong_type")
 
 
 def _component(value: Component | str) -> Component:

@@ -7,6 +7,9 @@
     extension    more periods: their fees are frozen while pending and become prepaid periods on approval
     profit       cash above 110 % of the initial capital, paid to the wallet on approval
     termination  end the allocation: an administrator then settles it
+    expansion    more deposit and so more B at the same leverage, the lines recomputed (the deposit and its
+                 risk fund frozen while pending; see ``resizing``)
+    reduction    less deposit and so less B, while the assets clear the new lines (``resizing``)
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ class Kind(enum.StrEnum):
     EXTENSION = "extension"
     PROFIT = "profit"
     TERMINATION = "termination"
+    EXPANSION = "expansion"
+    REDUCTION = "reduction"
 
 
 class RequestStatus(enum.StrEnum):
@@ -39,7 +44,7 @@ class SideRequest:
     customer_id: str
     kind: Kind = attrs.field(converter=Kind)
     amount: int
-    """Money asked for or frozen (0 for a termination)."""
+    """Money asked for or frozen (0 for a termination; the change of the deposit, ΔD, for a resize)."""
     periods: int
     """Extra periods (extensions only)."""
     hold_id: str

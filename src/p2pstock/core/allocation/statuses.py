@@ -13,6 +13,9 @@ Columns may also go by the Chinese names brokers' exports give them (``statement
 column is absent, and a column no field has is ignored. ``parse_rows`` reads a statement already split
 into cells (a workbook's sheet, see ``statement_files``) the same way.
 
+A status that looks implausible is stored with its ``Flag`` and held (``Review``) for a second
+administrator; only a status ``in_effect`` counts (``plausibility``, ``status_review``).
+
 A statement imported is remembered as an ``ImportedStatement`` under its identity: the caller's id, or
 ``sha256:`` and the hash of its content (``statement_digest``: without a byte order mark, lines ended by
 ``\n``), so that importing it again stores nothing twice.
@@ -61,6 +64,25 @@ _SIGNED = frozenset({"daily_pnl", "floating_pnl"})
 class Source(enum.StrEnum):
     MANUAL = "manual"
     CSV = "csv"
+
+
+class Flag(enum.StrEnum):
+    """Why a status looked implausible (``plausibility``): it waits for a second administrator."""
+
+    JUMP = "jump"
+    """Total assets moved by more than the product's ``implausible_move_pct`` since the previous status."""
+    PNL_MISMATCH = "pnl_mismatch"
+    """Total assets disagree with the previous day's plus the day's profit or loss."""
+
+
+class Review(enum.StrEnum):
+    """Where a status stands with the second administrator: only a status in effect (``NONE``, never
+    flagged, or ``CONFIRMED``) tells its allocation's risk state and latest figures."""
+
+    NONE = ""
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
 
 
 @attrs.frozen
@@ -118,6 +140,22 @@ class DailyStatus:
     ratio_bp: int
     risk_before: Risk
     risk_after: Risk
+    flag: Flag | None = None
+    """Why it was held for a second administrator (``None``: it was plausible)."""
+    review: Review = Review.NONE
+    reviewed_by: str = ""
+    """The second administrator who confirmed or rejected it."""
+    compared_with: int | None = None
+    """The total assets a flagged status was compared with: the previous status's, or B + stake."""
+
+    @property
+    def in_effect(self) -> bool:
+        """Whether it counts: never flagged, or confirmed by a second administrator."""
+        return self.review is Review.NONE or self.review is Review.CONFIRMED
+
+    @property
+    def key(self) -> tuple[str, date, int]:
+        return self.allocation_id, self.trade_date, self.revision
 
 
 @attrs.frozen

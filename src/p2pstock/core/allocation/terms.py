@@ -2,8 +2,9 @@
 
 The start is the day of the assignment when that is a trading day before the product's cut-off
 (Asia/Shanghai), else the next trading day. A daily term ends on its last trading day; a monthly term the
-day before the same day of the month ``term`` months on — and the trading day its last fee falls on must
-be known, so the term's whole span must be.
+day before the same day of the month ``term`` months on, a weekly term the day before the same weekday
+``term`` weeks on — and the trading day its last fee falls on must be known, so the term's whole span
+must be.
 
 A term is checked when the customer applies and again before each payment freezes money: it must be
 countable from any start up to ``START_ALLOWANCE`` trading days after the earliest, which covers paying,
@@ -15,7 +16,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from p2pstock.core.allocation.calendar import CalendarUnknown, TermBeyondCalendar, TradingCalendar, add_months
+from p2pstock.core.allocation.calendar import (
+    CalendarUnknown,
+    TermBeyondCalendar,
+    TradingCalendar,
+    add_months,
+    add_weeks,
+)
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.products import Mode, Product
 from p2pstock.core.backoffice import Tx
@@ -29,8 +36,9 @@ def end_date(mode: Mode, start: date, term: int, calendar: TradingCalendar) -> d
     calendar cannot count it)."""
     if mode is Mode.DAILY:
         return calendar.add_trading_days(start, term - 1)
-    calendar.next_trading_day(add_months(start, term))  # the last fee day must be known: else CalendarUnknown
-    return add_months(start, term) - timedelta(days=1)
+    after = add_weeks(start, term) if mode is Mode.WEEKLY else add_months(start, term)
+    calendar.next_trading_day(after)  # the last fee day must be known: else CalendarUnknown
+    return after - timedelta(days=1)
 
 
 def start_date(desk: Desk, tx: Tx, product: Product, calendar: TradingCalendar) -> date:

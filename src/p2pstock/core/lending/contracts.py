@@ -12,16 +12,15 @@ leave, so a file changed after it was issued is refused rather than handed out.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import attrs
 
-from p2pstock.core.agreements import Agreement, AgreementPrinter
+from p2pstock.core.agreements import Agreement, AgreementPrinter, ContractTampered, intact
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import NotFound, P2PStockError, Refused, StorageError
+from p2pstock.core.errors import NotFound, P2PStockError
 from p2pstock.core.lending import agreements
 from p2pstock.core.lending.debt_transfer import TransferPurchase
 from p2pstock.core.lending.desk import LoanDesk
@@ -55,12 +54,6 @@ class AgreementRef:
     id: str
     loan_id: str
     at: int
-
-
-class ContractTampered(Refused):
-    """A stored agreement no longer matches the hash recorded when it was issued."""
-
-    code = "contract_tampered"
 
 
 @attrs.define
@@ -146,7 +139,7 @@ class Contracts:
             return purchase
 
         purchase = self.desk.office.read(look)
-        return self._intact(purchase.contract_hash, purchase.id)
+        return intact(self.store, purchase.contract_hash, purchase.id)
 
     def _transfer_agreement(self, tx: Tx, purchase_id: str) -> tuple[TransferPurchase, Agreement | None]:
         purchase = _purchase(tx, purchase_id)
@@ -178,7 +171,7 @@ class Contracts:
             return loan
 
         loan = self.desk.office.read(look)
-        return self._intact(loan.contract_hash, loan.id)
+        return intact(self.store, loan.contract_hash, loan.id)
 
     def verify(self, loan_id: str, *, by: str) -> bool:
         """Whether the stored agreement still matches its hash (an administrator reviewing loans asks)."""
@@ -189,7 +182,7 @@ class Contracts:
 
         loan = self.desk.office.read(look)
         try:
-            self._intact(loan.contract_hash, loan.id)
+            intact(self.store, loan.contract_hash, loan.id)
         except ContractTampered:
             return False
         return True
@@ -214,19 +207,6 @@ class Contracts:
             return loan
         issued = attrs.evolve(loan, contract=agreements.LOAN_AGREEMENT.id, contract_hash=sha256)
         return self.desk.change(tx, loan, issued, actor=SYSTEM, action="contract")
-
-    def _intact(self, sha256: str, of: str) -> bytes:
-        """The agreement stored under ``sha256`` (of the loan or purchase ``of``), hashed again first."""
-        if not sha256:
-            raise NotFound(f"{of} has no agreement yet", code="contract_not_issued", of=of)
-        try:
-            content = self.store.get(sha256)
-        except StorageError:
-            content = b""
-        if hashlib.sha256(content).hexdigest() != sha256:
-            log.error("the agreement of %s no longer matches its hash", of)
-            raise ContractTampered(f"the agreement of {of} was changed after it was issued", of=of)
-        return content
 
 
 def _purchase(tx: Tx, purchase_id: str) -> TransferPurchase:

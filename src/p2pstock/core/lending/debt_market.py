@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import attrs
 
+from p2pstock.core.agreements import after_commit
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.lending.debt_buying import Purchase, buy
@@ -26,7 +27,7 @@ from p2pstock.core.lending.debt_transfer import (
     TransferListing,
     TransferPurchase,
 )
-from p2pstock.core.lending.desk import LoanDesk, after_commit
+from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.loans import Loan
 
 T = TypeVar("T")

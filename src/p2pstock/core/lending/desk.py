@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import attrs
@@ -15,8 +14,6 @@ from p2pstock.core.ledger.results import TransferOutcome
 from p2pstock.core.ledger.service import Ledger
 from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.lending.loans import Loan
-
-log = logging.getLogger(__name__)
 
 
 @attrs.define
@@ -60,16 +57,6 @@ class LoanDesk:
         """Apply ``transfers``; any refusal raises (``short`` for an account that cannot cover a debit),
         rolling the whole transaction back."""
         return self.ledger.apply_all_in(tx.uow.ledger, transfers, short=short)
-
-
-def after_commit(hooks: Sequence[Callable[[str], object]], of: str) -> None:
-    """Call each of ``hooks`` with ``of`` (a loan or a purchase) once its transaction committed; a failure
-    is logged and left to the jobs (they issue an agreement a hook could not)."""
-    for hook in hooks:
-        try:
-            hook(of)
-        except (P2PStockError, OSError) as error:
-            log.warning("after %s: %s: %s", of, type(error).__name__, error)
 
 
 def summary(loan: Loan) -> dict[str, object]:

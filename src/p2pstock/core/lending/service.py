@@ -12,12 +12,13 @@ from typing import TypeVar
 
 import attrs
 
+from p2pstock.core.agreements import after_commit
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import InvalidInput, NotFound, P2PStockError
 from p2pstock.core.ledger import chart, codes
 from p2pstock.core.lending import applications, bidding, hall, repaying, schedules, views
 from p2pstock.core.lending.auto_investing import AutoInvest
-from p2pstock.core.lending.desk import LoanDesk, after_commit
+from p2pstock.core.lending.desk import LoanDesk
 from p2pstock.core.lending.hall import LoanPage
 from p2pstock.core.lending.loans import Investment, Loan, LoanInstallment, LoanStatus
 from p2pstock.core.lending.ports import HallFilter
