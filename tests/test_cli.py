@@ -307,11 +307,11 @@ def test_allocation_import_applies_a_statement_and_names_the_risk_changes(
     statement = tmp_path / "statement.csv"
     statement.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,54000.00,43200.00,10800.00,0,0,-6000,0,\n")
 
-    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
+    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0  # in Chinese by default
 
-    out = capsys.readouterr().out
-    assert "1 statuses imported" in out
-    assert "normal → warning" in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["对账单已导入：1 行已录入。", "风险状态变化："]
+    assert out[2].endswith("🟢 正常 → 🟠 预警")
 
 
 def test_allocation_import_of_a_bad_statement_names_each_bad_line_and_imports_nothing(
@@ -325,11 +325,11 @@ def test_allocation_import_of_a_bad_statement_names_each_bad_line_and_imports_no
         + "HOMS-404,2026-01-05,54000.00,43200.00,10800.00,0,0,0,0,\n"
     )
 
-    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 1
+    assert main(["allocation", "import", str(statement), "--by", "risk-1", "--lang", "en"]) == 1
 
     err = capsys.readouterr().err
-    assert "line 3: no running allocation uses sub-account HOMS-404" in err
-    assert "nothing imported: 1 bad rows" in err
+    assert "1 rows are wrong; nothing was applied:\n· line 3: " in err
+    assert "HOMS-404" in err
     app = bootstrap()
     [allocation] = app.allocations.of_customer("alice")
     app.close()
@@ -351,9 +351,7 @@ def test_allocation_import_run_again_after_it_committed_stores_nothing_twice(
 
     out = capsys.readouterr().out
     assert re.fullmatch(
-        r"already imported: statement sha256:[0-9a-f]{64} \(1 statuses\) by risk-1 "
-        r"at \d{4}-\d\d-\d\d \d\d:\d\d; nothing stored again\n",
-        out,
+        r"该对账单已于 \d{4}-\d\d-\d\d \d\d:\d\d 由 risk-1 导入（1 行），本次未重复录入。\n", out
     )
     app = bootstrap()
     [allocation] = app.allocations.of_customer("alice")
@@ -373,8 +371,19 @@ def test_allocation_import_with_an_id_refuses_other_content_under_that_id(
 
     assert main(["allocation", "import", str(corrected), "--by", "risk-1", "--id", "HOMS-0105"]) == 1
     assert "refused: statement HOMS-0105 was imported with other content" in capsys.readouterr().err
-    assert main(["allocation", "import", str(corrected), "--by", "risk-1", "--id", "HOMS-0105-fix"]) == 0
-    assert "1 statuses imported" in capsys.readouterr().out
+    again = [
+        "allocation",
+        "import",
+        str(corrected),
+        "--by",
+        "risk-1",
+        "--id",
+        "HOMS-0105-fix",
+        "--lang",
+        "en",
+    ]
+    assert main(again) == 0
+    assert "Statement imported: 1 rows applied." in capsys.readouterr().out
 
 
 def test_jobs_run_refuses_a_business_date_in_the_future(capsys: pytest.CaptureFixture[str]) -> None:

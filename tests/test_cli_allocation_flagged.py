@@ -75,10 +75,14 @@ def test_an_import_says_how_many_statuses_it_held(tmp_path: Path, capsys: pytest
     statement = tmp_path / "statement.csv"
     statement.write_text(STATEMENT_HEADER + "HOMS-001,2026-01-05,6000000.00,0,6000000.00,0,0,0,0,\n")
 
-    assert main(["allocation", "import", str(statement), "--by", "root"]) == 0
+    assert main(["allocation", "import", str(statement), "--by", "root", "--lang", "en"]) == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out == ["1 statuses imported", "1 held as implausible until a second administrator decides them"]
+    assert out == [
+        "Statement imported: 1 rows applied.",
+        "1 of them look implausible: stored, but not in effect until another administrator checks them "
+        "(Flagged statuses).",
+    ]
 
 
 def test_only_administrators_entering_statuses_may_list_them(capsys: pytest.CaptureFixture[str]) -> None:

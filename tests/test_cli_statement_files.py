@@ -43,11 +43,11 @@ def test_an_xlsx_statement_is_imported(
     statement = tmp_path / "对账单.xlsx"
     statement.write_bytes(xlsx(HEADER, ("HOMS-001", "2026-01-05", 54_000, 43_200, "10,800.00")))
 
-    assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
+    assert main(["allocation", "import", str(statement), "--by", "risk-1", "--lang", "en"]) == 0
 
     out = capsys.readouterr().out
-    assert "1 statuses imported" in out
-    assert "normal → warning" in out
+    assert "Statement imported: 1 rows applied." in out
+    assert "🟢 normal → 🟠 warning" in out
     assert last_assets() == 5_400_000
 
 
@@ -61,7 +61,7 @@ def test_a_gbk_csv_with_chinese_headers_is_imported_whatever_its_name(
 
     assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 0
 
-    assert "1 statuses imported" in capsys.readouterr().out
+    assert "对账单已导入：1 行已录入。" in capsys.readouterr().out
     assert last_assets() == 5_400_000
 
 
@@ -75,6 +75,5 @@ def test_a_workbook_lacking_a_column_is_refused_naming_it_and_stores_nothing(
     assert main(["allocation", "import", str(statement), "--by", "risk-1"]) == 1
 
     err = capsys.readouterr().err
-    assert "line 1: the header lacks cash_available" in err
-    assert "可用资金" in err
+    assert "· 第 1 行：表头缺少：可用资金（cash_available）。" in err
     assert last_assets() is None

@@ -9,6 +9,8 @@ the second time.
   weekday; monthly: on the day of the month), from wallets, then risk funds; what neither covers makes the
   allocation overdue
 - tell the customer and the risk officers, once, of each running allocation whose term has ended
+- mark liquidation-due, once, each running allocation still below its warning line once the top-up
+  deadline its warning set has come (the customer and the risk officers told; ``top_up_deadline``)
 - serve the listed loans a crash left unserved to the investors' auto-invest rules (自动投标)
 - fail the listed loans not fully funded by their bidding deadline (流标: every investment released)
 - lending: work out penalty interest on overdue installments up to the business date, collect what has
@@ -46,6 +48,7 @@ class JobsReport:
     cancelled_applications: int
     allocations_charged: int
     terms_ended: int
+    liquidation_due: int
     loans_auto_invested: int
     loans_failed: int
     loans_collected: int
@@ -68,6 +71,7 @@ class JobsReport:
             f"  unpaid allocation applications cancelled: {self.cancelled_applications}",
             f"  allocations charged fees: {self.allocations_charged}",
             f"  allocations whose term ended (renewed or told): {self.terms_ended}",
+            f"  allocations past their top-up deadline (liquidation due): {self.liquidation_due}",
             f"  listed loans served to auto-invest rules late: {self.loans_auto_invested}",
             f"  loans not funded by their deadline (failed): {self.loans_failed}",
             f"  loans that repaid from the wallet: {self.loans_collected}",
@@ -99,6 +103,7 @@ def run_jobs(app: App, business_date: date | None = None, *, deliver: bool = Tru
         cancelled_applications=app.allocations.expire_unpaid(),
         allocations_charged=app.allocations.charge_fees(day),
         terms_ended=app.allocations.tell_term_ends(day),
+        liquidation_due=app.allocations.mark_liquidation_due(),
         loans_auto_invested=app.auto_invest.catch_up(),
         loans_failed=app.lending.fail_unfunded(),
         loans_collected=_collect(app, day),

@@ -549,7 +549,7 @@ def test_settlement_rejects_pending_requests_and_releases_their_funds(app: App) 
     assert frozen(app) == 0
     [request] = app.allocations.timeline(allocation.id, customer_id="alice").requests
     assert request.status.value == "rejected"
-    assert "request.rejected" in event_kinds(app, allocation)
+    assert "request.released" in event_kinds(app, allocation)
 
 
 def test_the_timeline_tells_the_whole_story(app: App, clock: ManualClock) -> None:

@@ -138,7 +138,7 @@ def test_a_term_the_wallet_and_the_risk_fund_cannot_renew_is_overdue_at_expiry(
 
     expired = get(app, allocation)
     assert (expired.term, expired.expired_on, expired.settle_by) == (2, date(2026, 1, 6), date(2026, 1, 8))
-    assert event_data(app, allocation, "term_ended")[0]["reason"] == "balance_short"
+    assert event_data(app, allocation, "term_ended")[0]["unrenewed"] == "balance_short"
     assert told(app, "7001", "ended its term") == [
         f"Allocation {allocation.id} ended its term on 2026-01-06: the wallet and the risk fund could not "
         "pay the next period's fee, so it was not renewed; it is to be settled by 2026-01-08."
@@ -191,7 +191,7 @@ def test_the_longest_term_is_not_renewed(app: App, clock: ManualClock) -> None:
     at_end_of_term(app, clock, date(2026, 1, 5))
     at_end_of_term(app, clock, date(2026, 1, 6))
 
-    assert event_data(app, allocation, "term_ended")[0]["reason"] == "term_max"
+    assert event_data(app, allocation, "term_ended")[0]["unrenewed"] == "term_max"
     assert get(app, allocation).term == 2
 
 
@@ -266,3 +266,41 @@ def test_a_renewal_and_a_settlement_at_once_leave_the_money_exact(app: App, cloc
     assert settled.fees_paid == (2 + settled.renewals) * DAILY_FEE
     assert available(app) + frozen(app) == WALLET - settled.fees_paid  # the deposit back, every fee once
     assert pool(app) == POOL
+
+
+def test_jobs_run_days_late_and_twice_renew_one_period_a_day(app: App, clock: ManualClock) -> None:
+    allocation = opted_in(app, running(app, term=2))  # 5 and 6 January; the jobs next run on the 9th
+    at_end_of_term(app, clock, date(2026, 1, 5))
+
+    runs = [at_end_of_term(app, clock, date(2026, 1, 9)) for _ in range(3)]
+
+    renewed = get(app, allocation)
+    assert runs == [1, 0, 0]
+    assert (renewed.term, renewed.renewals, renewed.end_date) == (3, 1, date(2026, 1, 7))
+
+
+def test_an_allocation_whose_termination_was_approved_is_not_renewed(app: App, clock: ManualClock) -> None:
+    allocation = opted_in(app, running(app, term=2))
+    ending = app.allocations.ask(allocation.id, "termination", customer_id="alice")
+    app.allocations.decide(ending.id, by="risk-1", approve=True)
+    at_end_of_term(app, clock, date(2026, 1, 5))
+
+    at_end_of_term(app, clock, date(2026, 1, 6))
+
+    assert get(app, allocation).term == 2
+    assert event_data(app, allocation, "term_ended")[0]["unrenewed"] == "not_opted_in"
+
+
+def test_an_allocation_overdue_at_expiry_is_neither_resized_nor_opted_in(
+    app: App, clock: ManualClock
+) -> None:
+    allocation = running(app, term=2)
+    at_end_of_term(app, clock, date(2026, 1, 5))
+    at_end_of_term(app, clock, date(2026, 1, 6))
+
+    with pytest.raises(Refused) as resized:
+        app.allocations.ask(allocation.id, "expansion", customer_id="alice", amount=DEPOSIT)
+    with pytest.raises(Refused) as opting:
+        opted_in(app, allocation)
+
+    assert (resized.value.code, opting.value.code) == ("resize_expired", "term_ended")

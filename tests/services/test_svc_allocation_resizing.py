@@ -442,20 +442,23 @@ def test_a_settlement_after_a_reduction_returns_the_whole_pool_and_balances(app:
 # -- prepaid periods
 
 
-def test_periods_prepaid_stay_paid_after_a_resize_when_the_product_refunds_none(
+def test_periods_prepaid_at_the_old_fee_hold_a_resize_off_even_when_the_product_refunds_none(
     app: App, clock: ManualClock
 ) -> None:
+    """A bigger B must not run on periods paid at the smaller fee."""
     allocation = running(app)
     extension = app.allocations.ask(allocation.id, "extension", customer_id="alice", periods=2)
     app.allocations.decide(extension.id, by="reviewer-1", approve=True)
 
-    grown = resized(app, allocation, "expansion", ADD)  # the first prepaid period is used on the day
-    before = available(app)
-    move_to(clock, date(2026, 1, 7))
-    app.allocations.charge_fees(date(2026, 1, 7))
+    with pytest.raises(Refused) as prepaid:
+        ask(app, allocation, "expansion", ADD)
+    for day in (6, 7):  # the two prepaid days used
+        move_to(clock, date(2026, 1, day))
+        app.allocations.charge_fees(date(2026, 1, day))
+    grown = resized(app, allocation, "expansion", ADD)
 
-    assert (grown.prepaid_left, grown.fee_per_period) == (1, GROWN_FEE)
-    assert before - available(app) == GROWN_FEE  # the 6th prepaid, the 7th on the new B
+    assert prepaid.value.code == "resize_prepaid_left"
+    assert (grown.prepaid_left, grown.fee_per_period) == (0, GROWN_FEE)
 
 
 def test_a_monthly_allocation_is_resized_on_its_monthly_fee(app: App) -> None:
@@ -467,7 +470,9 @@ def test_a_monthly_allocation_is_resized_on_its_monthly_fee(app: App) -> None:
     assert grown.status is Status.IN_PROGRESS
 
 
-def test_a_product_refunding_unused_periods_is_not_resized_while_prepaid_periods_are_left(app: App) -> None:
+def test_a_monthly_allocation_is_not_resized_while_an_extension_waits_or_its_periods_are_left(
+    app: App,
+) -> None:
     allocation = running(app, MONTHLY, term=3)
     extension = app.allocations.ask(allocation.id, "extension", customer_id="alice", periods=1)
     with pytest.raises(Refused) as waiting:

@@ -85,7 +85,13 @@ class MemoryAllocations:
         latest = self._latest(stored.id)
         if latest is None:
             return attrs.evolve(
-                stored, last_status_date=None, last_assets=None, last_withdrawable=0, risk=Risk.NORMAL
+                stored,
+                last_status_date=None,
+                last_assets=None,
+                last_withdrawable=0,
+                risk=Risk.NORMAL,
+                rung=0,
+                top_up_by=None,
             )
         withdrawn = stored.withdrawn_since_status if stored.last_status_date == latest.trade_date else 0
         return attrs.evolve(
@@ -94,6 +100,8 @@ class MemoryAllocations:
             last_assets=latest.figures.total_assets,
             last_withdrawable=latest.figures.cash_withdrawable,
             risk=latest.risk_after,
+            rung=latest.rung_after,
+            top_up_by=latest.top_up_by,
             withdrawn_since_status=withdrawn,
         )
 
@@ -138,6 +146,15 @@ class MemoryAllocations:
             key=lambda a: a.id,
         )
         return [self._read(a) for a in found[:limit]]
+
+    def deadlines_passed(self, at: int, limit: int, *, after: str = "") -> list[Allocation]:
+        running = sorted((a for a in self._rows.values() if a.running and a.id > after), key=lambda a: a.id)
+        found = []
+        for a in running:
+            latest = self._latest(a.id)
+            if latest is not None and latest.top_up_by is not None and latest.top_up_by <= at:
+                found.append(self._read(a))
+        return found[:limit]
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         found = sorted(

@@ -1,6 +1,7 @@
 """``p2pstock allocation import``: a statement of daily statuses, all rows or none; a statement imported
 before (its content, or the ``--id`` given) is not stored again. The file goes to core as its bytes: a CSV
-in UTF-8 or GBK/GB18030, or an .xlsx workbook, told apart by their content."""
+in UTF-8 or GBK/GB18030, or an .xlsx workbook, told apart by their content. What it did is said as the bot
+says it, in Chinese by default (``--lang en``: English)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import sys
 from pathlib import Path
 
 from p2pstock.bootstrap import App
-from p2pstock.cli import allocation_flagged, allocation_stress
+from p2pstock.bots.telegram.import_lines import bad_row, imported_lines
+from p2pstock.bots.telegram.texts import DEFAULT_LANGUAGE, LANGUAGES, text
+from p2pstock.cli import allocation_expired, allocation_flagged, allocation_stress
 from p2pstock.cli.common import Commands, on_app
-from p2pstock.core.clock import from_micros
 
 
 def register(commands: Commands) -> None:
@@ -30,9 +32,11 @@ def register(commands: Commands) -> None:
     statement.add_argument(
         "--id", dest="statement_id", help="the statement's own id (default: known by its content)"
     )
+    statement.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="zh (default) or en")
     statement.set_defaults(run=_import)
     allocation_stress.register(allocation)
     allocation_flagged.register(allocation)
+    allocation_expired.register(allocation)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -41,27 +45,16 @@ def _import(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"cannot read {args.file}: {error}", file=sys.stderr)
         return 1
-    return on_app(lambda app: _import_text(app, content, args.by, args.statement_id))
+    return on_app(lambda app: _import_text(app, content, args.by, args.statement_id, args.lang))
 
 
-def _import_text(app: App, text: str | bytes, by: str, statement_id: str | None) -> int:
-    report = app.allocations.import_statement(text, by=by, statement_id=statement_id)
-    if report.already_imported and report.statement is not None:
-        earlier = report.statement
-        when = from_micros(earlier.imported_at).astimezone(app.ledger.timezone).strftime("%Y-%m-%d %H:%M")
-        print(
-            f"already imported: statement {earlier.id} ({earlier.rows} statuses) by {earlier.imported_by} "
-            f"at {when}; nothing stored again"
-        )
-        return 0
+def _import_text(app: App, content: str | bytes, by: str, statement_id: str | None, lang: str) -> int:
+    report = app.allocations.import_statement(content, by=by, statement_id=statement_id)
     if not report.ok:
+        print(text("admin.alloc.import_refused", lang, count=len(report.errors)), file=sys.stderr)
         for problem in report.errors:
-            print(problem, file=sys.stderr)
-        print(f"nothing imported: {len(report.errors)} bad rows", file=sys.stderr)
+            print(bad_row(problem, lang), file=sys.stderr)
         return 1
-    print(f"{report.applied} statuses imported")
-    if report.flagged:
-        print(f"{len(report.flagged)} held as implausible until a second administrator decides them")
-    for allocation_id, before, after in report.changes:
-        print(f"  {allocation_id}: {before.value} → {after.value}")
+    for line in imported_lines(report, lang, app.ledger.timezone):
+        print(line)
     return 0

@@ -26,6 +26,9 @@ again. The bot's step-by-step definition reads each typed answer with the same `
     pnl_tolerance = "5%"                 # assets vs the day before + the day's P&L (0% turns a check off)
     trial = false                        # a free trial (免息体验): daily, ≤ 2 days, rates 0, once each
     expiry_grace_days = 2                # trading days to settle a term that ended without renewal
+    rungs = [{ cushion = "5%", audience = "both", zh = "…", en = "…" }]
+                                         # the alert ladder: lines above WL (WL × 1.05); audience customer,
+                                         # risk_officers or both; a message in both languages, or none
 
     [[loan_product]]
     code = "personal"
@@ -60,6 +63,7 @@ from typing import Any
 
 import attrs
 
+from p2pstock.core.allocation.ladder import Rung
 from p2pstock.core.allocation.products import LeverageRate, Mode, Product, RefundPolicy
 from p2pstock.core.errors import InvalidInput, P2PStockError
 from p2pstock.core.lending.products import LoanProduct
@@ -254,6 +258,61 @@ def _lev(rate: LeverageRate) -> int:
     return rate.leverage
 
 
+_NO_RUNGS = frozenset({"none", "无", "0", "[]"})
+_AUDIENCE_NAMES = {"客户": "customer", "风控": "risk_officers", "风控人员": "risk_officers", "全部": "both"}
+_RUNG_KEYS = frozenset({"cushion", "audience", "zh", "en"})
+
+
+def _rungs(value: object) -> tuple[Rung, ...]:
+    """``[{ cushion = "5%", audience = "both", zh = "…", en = "…" }, …]``; typed: the same array, or
+    ``5%:both, 10%:customer`` (no messages), or ``none``."""
+    if isinstance(value, str):
+        value = _typed_rungs(value.strip())
+    if not isinstance(value, list) or not all(isinstance(rung, dict) for rung in value):
+        raise _Bad("rungs", 'must list the rungs: [{ cushion = "5%", audience = "both" }]')
+    try:
+        return tuple(_rung(rung) for rung in value)
+    except InvalidInput as error:
+        raise _Bad(error.code or "rungs", str(error), **error.values) from None
+
+
+def _typed_rungs(text: str) -> object:
+    if text.lower() in _NO_RUNGS:
+        return []
+    if text.startswith("["):
+        try:
+            return tomllib.loads(f"rungs = {text}")["rungs"]
+        except tomllib.TOMLDecodeError:
+            raise _Bad("rungs", 'must list the rungs: [{ cushion = "5%", audience = "both" }]') from None
+    pairs = [re.split(r"\s*[:=：]\s*", part.strip(), maxsplit=1) for part in re.split(r"[,，;；]", text)]
+    return [{"cushion": pair[0], "audience": [*pair, "both"][1]} for pair in pairs if pair[0]]
+
+
+def _rung(fields: dict[str, object]) -> Rung:
+    unknown = sorted(set(fields) - _RUNG_KEYS)
+    if unknown or "cushion" not in fields:
+        raise _Bad("rungs", "a rung has a cushion, and may have an audience, zh and en")
+    audience = fields.get("audience", "both")
+    if isinstance(audience, str):
+        audience = _AUDIENCE_NAMES.get(audience.strip(), audience.strip().lower())
+    return Rung(_BP(fields["cushion"]), audience, fields.get("zh", ""), fields.get("en", ""))
+
+
+def _rungs_text(rungs: tuple[Rung, ...]) -> str:
+    return "[" + ", ".join(_rung_text(rung) for rung in rungs) + "]"
+
+
+def _rung_text(rung: Rung) -> str:
+    shown = [f"cushion = {_percent_text(100)(rung.cushion_bp)}", f"audience = {_quoted(rung.audience.value)}"]
+    if rung.own_message:
+        shown += [f"zh = {_quoted(rung.zh)}", f"en = {_quoted(rung.en)}"]
+    return "{ " + ", ".join(shown) + " }"
+
+
+def _rungs_typed(rungs: tuple[Rung, ...]) -> str:
+    return _rungs_text(rungs) if rungs else "none"
+
+
 # -- the fields of each kind ---------------------------------------------------------------------------
 
 
@@ -321,6 +380,7 @@ ALLOCATION_FIELDS: tuple[Field, ...] = (
     Field("pnl_tolerance", "pnl_tolerance_pct", _PCT, _percent_text(1), optional=True),
     Field("trial", "trial", _flag, lambda flag: "true" if flag else "false", optional=True),
     Field("expiry_grace_days", "expiry_grace_days", _count, str, optional=True),
+    Field("rungs", "rungs", _rungs, _rungs_text, optional=True, typed=_rungs_typed),
 )
 LOAN_FIELDS: tuple[Field, ...] = (
     Field("code", "code", _text, _quoted),

@@ -20,6 +20,7 @@ import enum
 import functools
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import NamedTuple
 
 Names = tuple[str, str]
 """A name in Chinese and in English."""
@@ -89,8 +90,18 @@ def value_name(kind: type[enum.Enum], value: object, lang: str) -> str:
         return str(value)
 
 
+class Phrase(NamedTuple):
+    """A text given in both languages by a person (a product's own alert message): shown in the reader's."""
+
+    zh: str
+    en: str
+
+
 def shown(value: object, lang: str) -> object:
-    """``value`` as a text shows it: an enum member by its name, anything else as it is."""
+    """``value`` as a text shows it: an enum member by its name, a ``Phrase`` in ``lang``, anything else as
+    it is."""
+    if isinstance(value, Phrase):
+        return _pick(value, lang)
     return name_of(value, lang) if isinstance(value, enum.Enum) else value
 
 
@@ -236,6 +247,11 @@ ENUM_NAMES: Mapping[str, Mapping[str, Names]] = MappingProxyType(
         ),
         "allocation.side_requests.RequestStatus": _names(
             pending=("待审核", "pending"), approved=("已批准", "approved"), rejected=("已驳回", "rejected")
+        ),
+        "allocation.ladder.Audience": _names(
+            customer=("客户", "the customer"),
+            risk_officers=("风控人员", "the risk officers"),
+            both=("客户和风控人员", "the customer and the risk officers"),
         ),
         "allocation.statuses.Source": _names(
             manual=("手工录入", "typed in"), csv=("对账单导入", "statement")

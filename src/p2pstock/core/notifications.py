@@ -24,6 +24,7 @@ import attrs
 
 from p2pstock.core.allocation.calendar_notices import CALENDAR_TEMPLATES
 from p2pstock.core.allocation.flag_notices import FLAG_TEMPLATES
+from p2pstock.core.allocation.ladder_notices import LADDER_TEMPLATES
 from p2pstock.core.allocation.resize_notices import RESIZE_TEMPLATES
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
 from p2pstock.core.lending.auto_invest import AUTO_INVEST_TEMPLATES
@@ -281,6 +282,12 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
                 "en": "Your {kind} request on allocation {id} was approved.",
             }
         ),
+        "allocation.request_released": MappingProxyType(
+            {
+                "zh": "配资 {id} 正在结算，您的{kind}申请已随之撤销。",
+                "en": "Allocation {id} is being settled, so your {kind} request was withdrawn.",
+            }
+        ),
         "allocation.request_rejected": MappingProxyType(
             {
                 "zh": "配资 {id} 的申请（{kind}）被拒绝，原因：{reason}。",
@@ -291,6 +298,12 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             {
                 "zh": "配资 {id} 已自动续期一期，至 {end}；本期管理费 {fee} 已扣收。",
                 "en": "Allocation {id} renewed for one more period, to {end}; its fee {fee} was taken.",
+            }
+        ),
+        "allocation.renewed_free": MappingProxyType(
+            {
+                "zh": "配资 {id} 已自动续期一期，至 {end}（免息体验，不收管理费）。",
+                "en": "Allocation {id} renewed for one more period, to {end} (a free trial: no fee).",
             }
         ),
         "allocation.expired.not_opted_in": MappingProxyType(
@@ -410,6 +423,7 @@ TEMPLATES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         **FLAG_TEMPLATES,
         **RESIZE_TEMPLATES,
         **PAYMENT_TEMPLATES,
+        **LADDER_TEMPLATES,
     }
 )
 """Template key → language → text with ``{name}`` placeholders (``str.format`` style)."""

@@ -1,5 +1,9 @@
 """Allocations, their side requests, daily statuses and timelines on SQLite and PostgreSQL.
 
+The allocation row keeps the lines of its product's alert ladder (``rung_lines``, highest first, comma
+separated; empty without one) beside the warning line, so that a statement reads them with the rest of what
+a status needs; each status row keeps where it left the allocation on that ladder and its top-up deadline.
+
 An allocation is one row: the whole record as JSON plus the columns its queries filter on; ``save`` only
 lands on the version it was read at. What the latest status tells of an allocation (``LATEST``, its risk
 state included) is read from ``allocation_daily_status`` after the allocation rows (and after their locks,
@@ -41,7 +45,7 @@ from p2pstock.core.errors import TransientConflict
 _ALLOCATION = (
     "id, customer_id, status, sub_account, deadline, next_fee_date, created_at, version, data, start_date, "
     "warning_line, liquidation_line, allocated, fees_unpaid, withdrawn_since_status, withdrawn_status_date, "
-    "stake, implausible_move_pct, pnl_tolerance_pct"
+    "stake, implausible_move_pct, pnl_tolerance_pct, rung_lines"
 )
 _SELECT = "SELECT id, data, version, withdrawn_since_status, withdrawn_status_date FROM allocation"
 _ADD = f"INSERT INTO allocation ({_ALLOCATION}) VALUES ({', '.join(':' + c.strip() for c in _ALLOCATION.split(','))})"
@@ -88,15 +92,22 @@ _LATEST_OF_A = (
 """The latest status in effect of allocation ``a``: a step or two down the status key's index from the
 allocation (a status held or rejected is passed over)."""
 _LATEST = (
-    "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable, s.risk_after "
-    f"FROM allocation a JOIN {_LATEST_OF_A} WHERE a.id {{in_keys}}"
+    "SELECT s.allocation_id, s.trade_date, s.total_assets, s.cash_withdrawable, s.risk_after, s.rung_after, "
+    f"s.top_up_by FROM allocation a JOIN {_LATEST_OF_A} WHERE a.id {{in_keys}}"
 )
 _WATCH = (
     "SELECT a.id, a.customer_id, a.sub_account, a.status, a.start_date, a.warning_line, a.liquidation_line, "
     "a.allocated, a.fees_unpaid, s.trade_date, s.risk_after, a.stake, s.total_assets, a.implausible_move_pct, "
-    f"a.pnl_tolerance_pct FROM allocation a{{by_code}} LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' "
+    "a.pnl_tolerance_pct, s.rung_after, s.top_up_by, a.rung_lines "
+    f"FROM allocation a{{by_code}} LEFT JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' "
     "AND a.sub_account {in_keys}"
 )
+_DEADLINES_PASSED = (
+    "SELECT a.id, a.data, a.version, a.withdrawn_since_status, a.withdrawn_status_date "
+    f"FROM allocation a JOIN {_LATEST_OF_A} WHERE a.status = 'in_progress' AND s.top_up_by <= :at "
+    "AND a.id > :after ORDER BY a.id LIMIT :limit"
+)
+"""The running allocations whose latest status in effect carries a top-up deadline that has come."""
 
 _EXPOSURES = (
     "SELECT a.id, a.customer_id, a.sub_account, a.allocated, a.warning_line, a.liquidation_line, a.fees_unpaid, "
@@ -145,6 +156,7 @@ def _allocation_row(allocation: Allocation) -> dict[str, Any]:
         "stake": allocation.stake,
         "implausible_move_pct": allocation.product.implausible_move_pct,
         "pnl_tolerance_pct": allocation.product.pnl_tolerance_pct,
+        "rung_lines": ",".join(map(str, allocation.rung_lines)),
     }
 
 
@@ -170,6 +182,8 @@ def _read(row: Row, latest: Row | None) -> Allocation:
         data,
         version=version,
         risk=Risk.NORMAL if latest is None else _RISKS[latest[4]],
+        rung=0 if latest is None else latest[5],
+        top_up_by=None if latest is None else latest[6],
         withdrawn_since_status=withdrawn if withdrawn_on == day else 0,
         last_status_date=_date(day),
         last_assets=None if latest is None else latest[2],
@@ -186,7 +200,7 @@ def _watch(row: Row) -> Watch:
     (id_, customer, code, status, start, warning, liquidation, allocated, unpaid, last_day, risk, stake) = (
         row[:12]
     )
-    last_assets, move_pct, pnl_pct = row[12:]
+    last_assets, move_pct, pnl_pct, rung, top_up_by, lines = row[12:]
     return Watch(
         id_,
         customer,
@@ -203,7 +217,16 @@ def _watch(row: Row) -> Watch:
         last_assets,
         move_pct,
         pnl_pct,
+        rung or 0,
+        top_up_by,
+        _lines(lines) if lines else (),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines(text: str) -> tuple[int, ...]:
+    """The rung lines as the allocation row keeps them."""
+    return tuple(int(line) for line in text.split(","))
 
 
 _STATUSES = {status.value: status for status in Status}
@@ -295,6 +318,9 @@ class SqlAllocations(SqlRepository):
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         return self._allocations(_UNPAID_PAST, {"deadline": deadline, "limit": limit})
+
+    def deadlines_passed(self, at: int, limit: int, *, after: str = "") -> list[Allocation]:
+        return self._allocations(_DEADLINES_PASSED, {"at": at, "after": after, "limit": limit})
 
     def exposures(self) -> list[Exposure]:
         statement = _EXPOSURES.format(risk_fund=_RISK_FUND["postgresql" if self._postgresql else "sqlite"])
@@ -392,7 +418,7 @@ class SqlSideRequests(SqlRepository):
 _FIGURES = "total_assets, market_value, cash_available, cash_frozen, cash_withdrawable, daily_pnl, floating_pnl, note"
 _STATUS = (
     f"allocation_id, trade_date, revision, {_FIGURES}, source, entered_by, entered_at, ratio_bp, risk_before, "
-    "risk_after, flag, review, reviewed_by, compared_with"
+    "risk_after, flag, review, reviewed_by, compared_with, rung_before, rung_after, top_up_by"
 )
 _STATUS_COLUMNS = tuple(name.strip() for name in _STATUS.split(","))
 _HISTORY = (
@@ -425,6 +451,9 @@ def _status_row(s: DailyStatus) -> Row:
         _TEXT[s.review],
         s.reviewed_by,
         s.compared_with,
+        s.rung_before,
+        s.rung_after,
+        s.top_up_by,
     )
 
 
@@ -450,6 +479,9 @@ def _status(row: Row) -> DailyStatus:
         review=Review(row[18]),
         reviewed_by=row[19],
         compared_with=row[20],
+        rung_before=row[21],
+        rung_after=row[22],
+        top_up_by=row[23],
     )
 
 
@@ -499,6 +531,9 @@ class SqlDailyStatuses(SqlRepository):
             "reviewed_by": status.reviewed_by,
             "risk_before": _TEXT[status.risk_before],
             "risk_after": _TEXT[status.risk_after],
+            "rung_before": status.rung_before,
+            "rung_after": status.rung_after,
+            "top_up_by": status.top_up_by,
             "allocation_id": status.allocation_id,
             "trade_date": status.trade_date.isoformat(),
             "revision": status.revision,
@@ -525,7 +560,8 @@ _HELD = (
 )
 _REVIEWED = (
     "UPDATE allocation_daily_status SET review = :review, reviewed_by = :reviewed_by, "
-    "risk_before = :risk_before, risk_after = :risk_after WHERE allocation_id = :allocation_id "
+    "risk_before = :risk_before, risk_after = :risk_after, rung_before = :rung_before, "
+    "rung_after = :rung_after, top_up_by = :top_up_by WHERE allocation_id = :allocation_id "
     "AND trade_date = :trade_date AND revision = :revision AND review = 'held'"
 )
 

@@ -36,6 +36,7 @@ from p2pstock.bots.telegram.allocation_admin_card import (
 )
 from p2pstock.bots.telegram.context import BotContext, call, say
 from p2pstock.bots.telegram.keyboards import button
+from p2pstock.bots.telegram.ladder_lines import ladder_mark
 from p2pstock.bots.telegram.pages import Page
 from p2pstock.bots.telegram.press import Press, Steps
 from p2pstock.bots.telegram.texts import text
@@ -126,7 +127,7 @@ def _line(allocation: Allocation, lang: str, names: dict[str, str]) -> str:
             id=allocation.id,
             sub_account=allocation.sub_account or "—",
             assets=Money(assets) if assets is not None else text("admin.alloc.no_assets", lang),
-            risk=risk_name(allocation.risk, lang),
+            risk=risk_name(allocation.risk, lang) + ladder_mark(allocation, lang),
             overdue=text("admin.alloc.overdue_mark", lang) if allocation.overdue else "",
         )
     return text(

@@ -198,6 +198,7 @@ ADMIN_ALLOCATION_TEXTS: Texts = {
     "admin.alloc.event.request.termination": both("申请终止", "termination asked"),
     "admin.alloc.event.request.approved": both("申请已批准", "request approved"),
     "admin.alloc.event.request.rejected": both("申请已驳回", "request rejected"),
+    "admin.alloc.event.request.released": both("结算时撤销申请", "request withdrawn at the settlement"),
     # -- settlement ------------------------------------------------------------------------------
     "admin.alloc.ask_final": both(
         "请输入配资 {id}（子账户 {sub_account}）的最终总资产（元，例如 57200.00），或发送 /cancel 取消。"

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
+from p2pstock.bots.telegram.ladder_lines import ladder_lines
 from p2pstock.bots.telegram.platform_time import local_time
 from p2pstock.bots.telegram.product_cards import basis_points, per_period, term_unit
 from p2pstock.bots.telegram.texts import text
@@ -46,7 +47,7 @@ class Reader:
 
 def card_lines(allocation: Allocation, reader: Reader) -> list[str]:
     """Everything ``reader`` may know of ``allocation``, a line each."""
-    sections = (_head, _money, _due, _calls, _account, _running, _closing)
+    sections = (_head, ladder_lines, _money, _due, _calls, _account, _running, _closing)
     lines = (line for section in sections for line in section(allocation, reader))
     return [text(key, reader.lang, **values) for key, values in lines]
 

@@ -18,18 +18,18 @@ from p2pstock.bots.telegram.admin_steps import (
     typing,
     wait,
 )
-from p2pstock.bots.telegram.admin_views import said, when
+from p2pstock.bots.telegram.admin_views import said
 from p2pstock.bots.telegram.allocation_admin_card import DAILY, STEP, in_status, risk_name
 from p2pstock.bots.telegram.context import BotContext, call, ended, handled, say
 from p2pstock.bots.telegram.errors import error_text
+from p2pstock.bots.telegram.import_lines import bad_row, imported_lines
 from p2pstock.bots.telegram.press import Press
 from p2pstock.bots.telegram.product_cards import basis_points
-from p2pstock.bots.telegram.texts import TEXTS, file_size, text
+from p2pstock.bots.telegram.texts import file_size, text
 from p2pstock.bots.telegram.typed import Again, Typed, TypedSteps
 from p2pstock.core.allocation.allocations import Status
 from p2pstock.core.allocation.monitoring import ImportReport
-from p2pstock.core.allocation.statement_columns import ALIASES
-from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures, RowError
+from p2pstock.core.allocation.statuses import CSV_COLUMNS, DailyStatus, Figures
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money, MoneyError
 
@@ -146,46 +146,12 @@ async def _sent(typed: Typed) -> str | bytes:
 
 
 def _imported(context: BotContext, report: ImportReport, lang: str) -> str:
-    if report.already_imported and report.statement is not None:
-        earlier = report.statement
-        imported, by = when(context, earlier.imported_at), earlier.imported_by
-        return text("admin.alloc.already_imported", lang, when=imported, by=by, rows=earlier.rows)
-    lines = [text("admin.alloc.imported", lang, applied=report.applied)]
-    if report.flagged:
-        lines.append(text("admin.alloc.import_flagged", lang, count=len(report.flagged)))
-    if report.changes:
-        lines.append(text("admin.alloc.import_changes", lang))
-        lines += [
-            text(
-                "admin.alloc.import_change",
-                lang,
-                id=i,
-                before=risk_name(b, lang),
-                after=risk_name(a, lang),
-            )
-            for i, b, a in report.changes
-        ]
-    return "\n".join(lines)
-
-
-def _bad_row(row: RowError, lang: str) -> str:
-    """A statement's refused row and why, in ``lang`` (core's reason stays in the logs)."""
-    key, values = f"refusal.{row.code}", dict(row.values)
-    if row.code == "header_missing" and lang == "zh":
-        values["fields"] = _chinese_columns(str(values["fields"]))
-    reason = text(key, lang, **values) if key in TEXTS else text("error.invalid", lang)
-    return text("admin.alloc.import_row", lang, line=row.line, reason=reason)
-
-
-def _chinese_columns(fields: str) -> str:
-    """Columns missing, for a Chinese reader: each by the name brokers' exports give it, and its own
-    (``资产总值（total_assets）``)."""
-    return "、".join(f"{ALIASES[f][0]}（{f}）" if f in ALIASES else f for f in fields.split(", "))
+    return "\n".join(imported_lines(report, lang, context.services.ledger.timezone))
 
 
 def _refused(report: ImportReport, lang: str) -> list[str]:
     header, again = "admin.alloc.import_refused", "admin.alloc.import_again"
-    return problems_told(report.errors, _bad_row, lang, header, again, more="admin.alloc.import_more")
+    return problems_told(report.errors, bad_row, lang, header, again, more="admin.alloc.import_more")
 
 
 TYPED: TypedSteps = (

@@ -195,6 +195,21 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.button.extension": both("⏩ 续期", "⏩ Extend"),
         "alloc.button.profit": both("💴 提取盈利", "💴 Withdraw profit"),
         "alloc.button.termination": both("🛑 申请终止", "🛑 End it"),
+        "expired.none": both("没有到期未续的配资。", "No allocation's term ended without renewal."),
+        "expired.title": both(
+            "到期未续的配资 {count} 笔（最早须结算的在前）：",
+            "{count} allocations whose term ended without renewal (the earliest to settle first):",
+        ),
+        "expired.line": both(
+            "· {id}｜客户 {customer}｜配资资金 {allocated}｜{end} 到期，须于 {settle_by} 前结算",
+            "· {id} | customer {customer} | allocated {allocated} | ended {end}, to be settled by "
+            "{settle_by}",
+        ),
+        "expired.late": both(
+            "· {id}｜客户 {customer}｜配资资金 {allocated}｜{end} 到期，已超过结算期限 {settle_by}",
+            "· {id} | customer {customer} | allocated {allocated} | ended {end}, settlement late since "
+            "{settle_by}",
+        ),
         "alloc.button.auto_renew_on": both("🔁 开启自动续期", "🔁 Renew automatically"),
         "alloc.button.auto_renew_off": both("⏹ 关闭自动续期", "⏹ Stop renewing"),
         "alloc.auto_renew.on": both(
@@ -306,6 +321,9 @@ ALLOCATION_TEXTS: Texts = MappingProxyType(
         "alloc.event.request.profit": both("申请提取盈利 {amount}", "asked to withdraw {amount} of profit"),
         "alloc.event.request.termination": both("申请终止", "asked to end the allocation"),
         "alloc.event.request.approved": both("{kind}申请已批准", "{kind} request approved"),
+        "alloc.event.request.released": both(
+            "结算时撤销{request_kind}申请", "{request_kind} request withdrawn at the settlement"
+        ),
         "alloc.event.request.rejected": both(
             "{kind}申请被驳回：{reason}", "{kind} request rejected: {reason}"
         ),

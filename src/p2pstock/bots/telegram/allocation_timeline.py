@@ -26,6 +26,7 @@ from p2pstock.bots.telegram.texts import TEXTS, placeholders, text
 from p2pstock.core.allocation.allocations import CallOutcome, Status
 from p2pstock.core.allocation.ports import Event
 from p2pstock.core.allocation.products import Component
+from p2pstock.core.allocation.renewals import Unrenewed
 from p2pstock.core.allocation.service import Timeline
 from p2pstock.core.allocation.side_requests import Kind, SideRequest
 from p2pstock.core.allocation.statuses import Flag, Review
@@ -148,6 +149,7 @@ MONEY_DATA = frozenset(
     | {"warning_line", "liquidation_line", "to_warning", "to_liquidation", "final_assets"}
     | {"fees_collected", "from_risk_fund", "from_wallet"}
     | {"previous"}  # a status held as implausible: the total assets it was compared with
+    | {"line"}  # a rung of the alert ladder reached: its line
     | {"change", "deposit", "allocated", "fee_per_period"}  # a resize: each of them also …_was
     | {"deposit_was", "allocated_was", "warning_line_was", "liquidation_line_was", "fee_per_period_was"}
 )
@@ -158,6 +160,7 @@ NAMED: dict[str, type[enum.Enum]] = {
     "request_kind": Kind,
     "flag": Flag,
     "review": Review,
+    "unrenewed": Unrenewed,
 }
 """Event fields that are members of an enum, shown by the bot's name for them."""
 RISKS = frozenset({"before", "after"})

@@ -71,6 +71,19 @@ _ALLOCATION: Texts = {
     "refusal.term_ended": both(
         "配资期限已于 {day} 结束，无法再展期。", "The term ended on {day}; it can no longer be extended."
     ),
+    "refusal.status_held": both(
+        "{day} 的日状态正待另一位管理员复核，复核后才能办理出入金或调整配资。",
+        "The status of {day} waits for a second administrator; money can move in or out once it is decided.",
+    ),
+    "refusal.settlement_waiting": both(
+        "该配资的结算正待第二位管理员复核，不能再办理出入金或调整配资。",
+        "A settlement of this allocation waits for a second administrator; no money moves in or out "
+        "meanwhile.",
+    ),
+    "refusal.resize_expired": both(
+        "配资已于 {day} 到期未续，待结算，不能再扩大或缩小。",
+        "The term ended on {day} without renewal; the allocation is to be settled and cannot be resized.",
+    ),
     "refusal.expiry_grace": both(
         "到期未续后的结算宽限期为 0–{most} 个交易日。",
         "The grace after an unrenewed term is 0–{most} trading days.",

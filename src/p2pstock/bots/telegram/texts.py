@@ -16,6 +16,7 @@ from p2pstock.bots.telegram.admin_lookup_texts import LOOKUP_TEXTS
 from p2pstock.bots.telegram.admin_stress_texts import STRESS_TEXTS
 from p2pstock.bots.telegram.allocation_admin_texts import ADMIN_ALLOCATION_TEXTS
 from p2pstock.bots.telegram.allocation_flagged_texts import FLAGGED_TEXTS
+from p2pstock.bots.telegram.allocation_ladder_texts import LADDER_TEXTS
 from p2pstock.bots.telegram.allocation_papers_texts import ALLOCATION_PAPER_TEXTS
 from p2pstock.bots.telegram.allocation_resizing_texts import RESIZE_TEXTS
 from p2pstock.bots.telegram.allocation_texts import ALLOCATION_TEXTS
@@ -324,6 +325,7 @@ TEXTS: Texts = MappingProxyType(
         **ALLOCATION_TEXTS,
         **ADMIN_ALLOCATION_TEXTS,
         **FLAGGED_TEXTS,
+        **LADDER_TEXTS,
         **RESIZE_TEXTS,
         **LENDING_TEXTS,
         **AUTO_INVEST_TEXTS,

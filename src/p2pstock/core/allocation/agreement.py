@@ -12,7 +12,7 @@ from datetime import date
 
 from p2pstock.core.agreements import Agreement, Bilingual, Party, Template, id_number, masked_name
 from p2pstock.core.allocation.allocations import Allocation
-from p2pstock.core.allocation.products import Component
+from p2pstock.core.allocation.products import fee_of
 from p2pstock.core.money import Money
 from p2pstock.core.names import name_of
 from p2pstock.core.people.customers import Customer
@@ -105,7 +105,7 @@ def terms(allocation: Allocation) -> tuple[tuple[Bilingual, str], ...]:
         (("配资资金", "Capital lent"), str(Money(allocation.allocated))),
         (("期限", "Term"), f"{allocation.term} {unit[0]} / {allocation.term} {unit[1]}"),
         (("每期管理费", "Fee a period"), str(Money(allocation.fee_per_period))),
-        (("风险保证金", "Risk fund"), str(Money(allocation.due.get(Component.RISK_FUND, 0)))),
+        (("风险保证金", "Risk fund"), str(Money(fee_of(allocation.allocated, product.risk_fund_ppm)))),
         (("警戒线", "Warning line"), str(Money(allocation.warning_line))),
         (("平仓线", "Liquidation line"), str(Money(allocation.liquidation_line))),
     )

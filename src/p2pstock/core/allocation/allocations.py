@@ -163,6 +163,8 @@ class Allocation:
     """The customer opted in to renewing at the end of the term, a period at a time (``renewals``)."""
     renewals: int = 0
     """Periods added by automatic renewal."""
+    renewed_on: date | None = None
+    """The business day of the latest automatic renewal."""
     expired_on: date | None = None
     """The last day of a term that ended without renewal (到期未续): it is to be settled by ``settle_by``."""
     settle_by: date | None = None
@@ -171,6 +173,17 @@ class Allocation:
     reason: str = ""
     settlement: Settlement | None = None
     version: int = 0
+    rung: int = 0
+    """Where the latest status left the allocation on its product's alert ladder (``ladder``: the deepest
+    rung reached, 0 above them all); read from the statuses like ``risk``, never stored with it."""
+    top_up_by: int | None = None
+    """The top-up deadline (microseconds) the latest status carries: set when a status took the allocation
+    into the warning, kept while it stays below the line, gone once it is normal again (``top_up_deadline``);
+    read from the statuses like ``risk``."""
+    top_up_met: int = 0
+    """The deadline that approved top-ups met (they cover the gap to the warning line with its margin)."""
+    top_up_missed: int = 0
+    """The deadline that passed unmet: the jobs marked the allocation liquidation-due for it, once."""
 
     @property
     def mode(self) -> Mode:
@@ -210,6 +223,25 @@ class Allocation:
     def running(self) -> bool:
         return self.status is Status.IN_PROGRESS
 
+    @property
+    def rung_lines(self) -> tuple[int, ...]:
+        """The lines of its product's rungs above the warning line, highest first (``ladder``)."""
+        return tuple(rung.line(self.warning_line) for rung in self.product.rungs)
+
+    @property
+    def top_up_due(self) -> int | None:
+        """The top-up deadline still standing: neither met by top-ups nor passed and marked."""
+        by = self.top_up_by
+        return None if by is None or by in (self.top_up_met, self.top_up_missed) else by
+
+    @property
+    def liquidation_due(self) -> bool:
+        """At the liquidation line, or past a top-up deadline that was not met (marked by the jobs)."""
+        if not self.running:
+            return False
+        missed = self.top_up_by is not None and self.top_up_by == self.top_up_missed
+        return missed or self.risk is Risk.LIQUIDATION
+
     def require(self, *statuses: Status) -> None:
         if self.status not in statuses:
             raise Refused(
@@ -219,7 +251,7 @@ class Allocation:
             )
 
 
-LATEST = ("last_status_date", "last_assets", "last_withdrawable", "risk")
+LATEST = ("last_status_date", "last_assets", "last_withdrawable", "risk", "rung", "top_up_by")
 """What storage reads from an allocation's latest status in effect (one held as implausible, or rejected,
 tells nothing: ``plausibility``), never from the allocation's own record."""
 
@@ -248,6 +280,11 @@ class Watch(NamedTuple):
     move_pct: int = 30
     pnl_pct: int = 5
     """The product's ``implausible_move_pct`` and ``pnl_tolerance_pct`` (``plausibility``)."""
+    rung: int = 0
+    top_up_by: int | None = None
+    """Where the latest status left it on the alert ladder, and the top-up deadline it carries."""
+    rung_lines: tuple[int, ...] = ()
+    """The lines of its product's rungs (``Allocation.rung_lines``)."""
 
     @classmethod
     def of(cls, a: Allocation) -> Watch:
@@ -267,6 +304,9 @@ class Watch(NamedTuple):
             a.last_assets,
             a.product.implausible_move_pct,
             a.product.pnl_tolerance_pct,
+            a.rung,
+            a.top_up_by,
+            a.rung_lines,
         )
 
 
@@ -274,7 +314,7 @@ def _names(statuses: tuple[Status, ...]) -> str:
     return " or ".join(s.value.replace("_", " ") for s in statuses)
 
 
-_DATES = ("start_date", "end_date", "next_fee_date", "expired_on", "settle_by")
+_DATES = ("start_date", "end_date", "next_fee_date", "expired_on", "settle_by", "renewed_on")
 _APART = frozenset({"withdrawn_since_status", "version", *LATEST})
 """Fields storage keeps beside the allocation's text (``from_json`` takes them as arguments)."""
 _NESTED = frozenset({"product", "due", "holds", "calls", "top_up_holds", "settlement", "status", *_DATES})

@@ -4,8 +4,9 @@ on the allocation (a change on its timeline) in a transaction of its own, since 
 no lock.
 
 The service issues it right after the confirmation commits; ``p2pstock jobs run`` issues any that a crash
-or a failed printer left out. The agreement is made from what the confirmation fixed (the figures, the
-customer, the time), so printing it again gives the same bytes and issuing twice records one file. The
+or a failed printer left out. The agreement is made from the allocation's figures and customer, dated at
+the confirmation, so printing it again gives the same bytes and issuing twice records one file; one issued
+late (after an expansion, say) states the figures as they stand when it is issued. The
 customer downloads it; the bytes are hashed again before they leave, and a changed file is refused.
 """
 

@@ -7,6 +7,9 @@ too, one of them pending at a time.
 A profit withdrawal may take at most the latest status's withdrawable cash and what the assets hold above
 ``max(B + D + top-ups, 110 % × (B + D))``, and must leave the assets clear of the warning line with the
 recovery margin; both are checked when asked and again when approved.
+
+An approved top-up that brings the allocation back above the warning line with its margin meets the
+top-up deadline its warning set (``top_up_deadline.lift``).
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from datetime import date
 
 import attrs
 
-from p2pstock.core.allocation import resize_requests
+from p2pstock.core.allocation import resize_requests, top_up_deadline
 from p2pstock.core.allocation.allocations import Allocation, Hold, Risk, Status
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.fee_periods import schedule_next
+from p2pstock.core.allocation.money_out import require_known_figures
 from p2pstock.core.allocation.renewals import renewed_by_hand
 from p2pstock.core.allocation.resizing import RESIZES
 from p2pstock.core.allocation.risk import RECOVERY_PCT
@@ -48,6 +52,9 @@ DECIDED_UNDER = {
     Kind.REDUCTION: Permission.ALLOCATION_REVIEW,
 }
 MAX_EXTENSION = 24
+MONEY_OUT = frozenset({Kind.PROFIT, Kind.EXPANSION, Kind.REDUCTION})
+"""The requests that move money out of (or into) the sub-account: asked and approved only on known figures
+(``money_out``)."""
 
 
 def ask(
@@ -70,6 +77,8 @@ def ask(
                 )
             return known
     amount, periods = _check_ask(allocation, kind, amount, periods, desk.today(tx))
+    if kind in MONEY_OUT:
+        require_known_figures(tx, allocation)
     if kind in RESIZES:
         resize_requests.asked(allocation, kind, amount, tx.uow.side_requests.of_allocation(allocation_id))
     request = SideRequest(
@@ -124,7 +133,7 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
         changed = _release(desk, tx, allocation, request)
     decided = request.decided(wanted, admin.id, tx.now, why)
     tx.uow.side_requests.save(decided)
-    desk.change(
+    saved = desk.change(
         tx,
         allocation,
         changed,
@@ -137,20 +146,24 @@ def decide(desk: Desk, tx: Tx, request_id: str, by: str, *, approve: bool, reaso
     reasons = {} if approve else {"reason": why}
     customer = tx.uow.customers.get(request.customer_id)
     tx.tell(customer, f"allocation.request_{wanted.value}", id=allocation.id, kind=request.kind, **reasons)
+    if approve and request.kind is Kind.TOP_UP:
+        top_up_deadline.lift(desk, tx, saved, admin.id)
     return decided
 
 
 def release_pending(desk: Desk, tx: Tx, allocation: Allocation, by: str, reason: str) -> Allocation:
-    """Reject every pending request of ``allocation`` (it is being settled)."""
+    """Reject every pending request of ``allocation``, which is being settled (``reason`` is kept with the
+    request; the customer is told the request was withdrawn at the settlement)."""
     customer = tx.uow.customers.get(allocation.customer_id)
     for request in tx.uow.side_requests.of_allocation(allocation.id):
         if request.status is RequestStatus.PENDING:
             allocation = _release(desk, tx, allocation, request)
             tx.uow.side_requests.save(request.decided(RequestStatus.REJECTED, by, tx.now, reason))
-            desk.event(tx, allocation.id, "request.rejected", by, request=request.id, reason=reason)
+            desk.event(
+                tx, allocation.id, "request.released", by, request=request.id, request_kind=request.kind
+            )
             tx.audit(by, "allocation.request.reject", request.id, after={"reason": reason})
-            key = "allocation.request_rejected"
-            tx.tell(customer, key, id=allocation.id, kind=request.kind, reason=reason)
+            tx.tell(customer, "allocation.request_released", id=allocation.id, kind=request.kind)
     return allocation
 
 
@@ -261,6 +274,7 @@ def _extend(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) ->
 
 
 def _pay_profit(desk: Desk, tx: Tx, allocation: Allocation, request: SideRequest) -> Allocation:
+    require_known_figures(tx, allocation)
     if request.amount > profit_available(allocation):
         raise Refused(
             f"the latest status leaves at most {Money(profit_available(allocation))} to withdraw",

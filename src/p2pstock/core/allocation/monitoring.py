@@ -24,6 +24,11 @@ alerts and the daily report stay with the status in effect before it — and the
 statuses are told, until a second one confirms or rejects it (``status_review``). An import with such rows
 is applied all the same and reports them as ``flagged``. "The latest status" above is always the latest in
 effect.
+
+Each status also says where it leaves its allocation on the product's alert ladder (``ladder``: the rung,
+with the same hysteresis) and which top-up deadline is in force after it (``top_up_deadline``); a status
+that takes a normal allocation down into a deeper rung alerts that rung's audience once (``alert_ladder``),
+and the customer's warning alert names the deadline.
 """
 
 from __future__ import annotations
@@ -32,17 +37,18 @@ import bisect
 import json
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 
 import attrs
 
 from p2pstock.core.allocation import daily_report
+from p2pstock.core.allocation.alert_ladder import crossed, deepest, ladders, ring
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.plausibility import Sessions, flag_of, move_bp, percent_text
 from p2pstock.core.allocation.ports import Event
-from p2pstock.core.allocation.risk import next_risk, ratio_bp
+from p2pstock.core.allocation.risk import next_risk, next_rung, ratio_bp
 from p2pstock.core.allocation.statement_files import read_statement
 from p2pstock.core.allocation.statuses import (
     DailyStatus,
@@ -52,6 +58,7 @@ from p2pstock.core.allocation.statuses import (
     RowError,
     Source,
 )
+from p2pstock.core.allocation.top_up_deadline import carried, next_open, shown, target
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput
 from p2pstock.core.money import Money
@@ -79,6 +86,8 @@ class ImportReport:
     already_imported: bool = False
     flagged: tuple[DailyStatus, ...] = ()
     """The rows stored held for a second administrator (``plausibility``), counted among ``applied``."""
+    rungs: tuple[tuple[str, int, int], ...] = ()
+    """The rungs of the alert ladder crossed down (``alert_ladder``): allocation, rung before, rung after."""
 
     @property
     def ok(self) -> bool:
@@ -87,16 +96,29 @@ class ImportReport:
 
 class _Day(dict[date, str]):
     """What a status is checked against: the calendar and today, read once per call. ``when[day]`` is why
-    no status can be taken for ``day`` ("" if one can), worked out once per day."""
+    no status can be taken for ``day`` ("" if one can), worked out once per day. ``now`` is the moment in
+    the platform's time zone, from which a new top-up deadline is worked out (once, by ``opening``)."""
 
-    def __init__(self, calendar: TradingCalendar, today: date) -> None:
+    def __init__(self, calendar: TradingCalendar, today: date, now: datetime) -> None:
         super().__init__()
         self.calendar = calendar
         self.today = today
+        self.now = now
+        self._open: int | None = None
 
     @classmethod
     def of(cls, desk: Desk, tx: Tx) -> _Day:
-        return cls(desk.calendar(tx), desk.today(tx))
+        return cls(desk.calendar(tx), desk.today(tx), desk.local(tx.now))
+
+    @property
+    def zone(self) -> tzinfo:
+        return self.now.tzinfo or UTC
+
+    def opening(self) -> int:
+        """The next trading session's open: a top-up deadline set now (``top_up_deadline``)."""
+        if self._open is None:
+            self._open = next_open(self.calendar, self.now)
+        return self._open
 
     def __missing__(self, day: date) -> str:
         verdict = self[day] = self._verdict(day)
@@ -122,8 +144,10 @@ def record(desk: Desk, tx: Tx, allocation_id: str, *, day: date, figures: Figure
     problem = _problem(when, allocation, day, 0)
     if problem:
         raise InvalidInput(problem.reason, code="status_day_refused", day=day)
-    [status], crossings = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id, when)
+    [status], crossings, rungs = _apply(tx, [(allocation, day, figures)], Source.MANUAL, admin.id, when)
     after = {"day": day.isoformat(), "assets": figures.total_assets, "crossings": crossings_named(crossings)}
+    if rungs:
+        after["rungs"] = rungs_named(rungs)
     if status.flag is not None:
         after["flag"] = status.flag.value
     tx.audit(admin.id, "allocation.status", allocation_id, after=after)
@@ -164,7 +188,7 @@ def import_statement(
         return ImportReport(0, tuple(sorted(errors, key=lambda e: e.line)))
     if not accepted:
         return ImportReport(0, (RowError.refused(1, "the statement has no rows", "statement_empty"),))
-    statuses, crossings = _apply(tx, accepted, Source.CSV, admin.id, when)
+    statuses, crossings, rungs = _apply(tx, accepted, Source.CSV, admin.id, when)
     flagged = tuple(s for s in statuses if s.flag is not None)
     statement = ImportedStatement(identity, digest, len(accepted), admin.id, tx.now)
     tx.uow.daily_statuses.remember(statement)
@@ -175,9 +199,12 @@ def import_statement(
         "crossings": crossings_named(crossings),
         "flagged": len(flagged),
     }
+    if rungs:
+        after["rungs"] = rungs_named(rungs)
     tx.audit(admin.id, "allocation.import", f"statement-{digest[:16]}", after=after)
     changes = tuple((a.id, s.risk_before, s.risk_after) for a, s in crossings)
-    return ImportReport(len(accepted), (), changes, statement, flagged=flagged)
+    crossed_down = tuple((a.id, s.rung_before, s.rung_after) for a, s in rungs)
+    return ImportReport(len(accepted), (), changes, statement, flagged=flagged, rungs=crossed_down)
 
 
 def _problem(when: _Day, allocation: Watch, day: date, line: int) -> RowError | None:
@@ -195,14 +222,18 @@ def _problem(when: _Day, allocation: Watch, day: date, line: int) -> RowError | 
 
 @attrs.define
 class _Track:
-    """Where an allocation's statuses stand while new ones are read: its risk state, the newest status day
-    at or after the first day read (``None``: an earlier one, or none), the risk before that day's first
-    status, the last revision of each day seen, and the total assets of each day known (its latest status
-    in effect; what a new status is checked against). Statuses not in effect count for revisions alone."""
+    """Where an allocation's statuses stand while new ones are read: its risk state, rung and top-up
+    deadline, the newest status day at or after the first day read (``None``: an earlier one, or none), the
+    risk and rung before that day's first status, the last revision of each day seen, and the total assets
+    of each day known (its latest status in effect; what a new status is checked against). Statuses not in
+    effect count for revisions alone."""
 
     risk: Risk
+    rung: int = 0
+    top_up_by: int | None = None
     last_day: date | None = None
     day_start: Risk = Risk.NORMAL
+    day_rung: int = 0
     revisions: dict[date, int] = attrs.Factory(dict)
     assets: dict[date, int] = attrs.Factory(dict)
 
@@ -214,42 +245,47 @@ class _Track:
         self.assets[status.trade_date] = status.figures.total_assets
         if self.last_day is None or status.trade_date > self.last_day:
             self.last_day, self.day_start = status.trade_date, status.risk_before
+            self.day_rung = status.rung_before
 
     def previous(self, day: date) -> tuple[date | None, int | None]:
         """The latest day before ``day`` whose assets are known, and those assets."""
         earlier = max((known for known in self.assets if known < day), default=None)
         return earlier, None if earlier is None else self.assets[earlier]
 
-    def read(self, a: Watch, day: date, assets: int, *, held: bool) -> tuple[int, Risk, Risk]:
-        """The revision of a new status of ``a`` for ``day``, and the risk state before and after it: a
-        newer day is read from the state the allocation is in, a correction of the newest day from the
-        state before that day, and a status for an earlier day — or one ``held`` — moves nothing."""
+    def read(self, a: Watch, day: date, assets: int, *, held: bool) -> tuple[int, Risk, Risk, int, int]:
+        """The revision of a new status of ``a`` for ``day``, the risk state before and after it, and the
+        rung before and after it: a newer day is read from where the allocation stands, a correction of
+        the newest day from where it stood before that day, and a status for an earlier day — or one
+        ``held`` — moves nothing."""
         revision = self.revisions.get(day, 0) + 1
         self.revisions[day] = revision
-        before = self.risk
+        before, rung = self.risk, self.rung
         if held:
-            return revision, before, before
+            return revision, before, before, rung, rung
         self.assets[day] = assets
         if self.last_day is None or day > self.last_day:
-            self.last_day, self.day_start = day, before
+            self.last_day, self.day_start, self.day_rung = day, before, rung
             self.risk = next_risk(before, assets, a.warning_line, a.liquidation_line)
+            self.rung = next_rung(rung, assets, a.rung_lines)
         elif day == self.last_day:
             self.risk = next_risk(self.day_start, assets, a.warning_line, a.liquidation_line)
-        return revision, before, self.risk
+            self.rung = next_rung(self.day_rung, assets, a.rung_lines)
+        return revision, before, self.risk, rung, self.rung
 
 
 Crossing = tuple[Watch, DailyStatus]
-"""A status that changed its allocation's risk state (``risk_before`` → ``risk_after``)."""
+"""A status that changed its allocation's risk state (``risk_before`` → ``risk_after``), or took it down
+into a deeper rung (``rung_before`` → ``rung_after``)."""
 
 
 def _apply(
     tx: Tx, rows: Sequence[tuple[Watch, date, Figures]], source: Source, by: str, when: _Day
-) -> tuple[list[DailyStatus], list[Crossing]]:
-    """Store the statuses (which carry each allocation's risk state from now on, but for those held as
-    implausible) and alert each change."""
+) -> tuple[list[DailyStatus], list[Crossing], list[Crossing]]:
+    """Store the statuses (which carry each allocation's risk state, rung and top-up deadline from now on,
+    but for those held as implausible) and alert each change of risk state and each rung crossed."""
     tracks = _tracks(tx, rows)
     sessions = Sessions(when.calendar)
-    statuses, crossings, now = [], [], tx.now
+    statuses, crossings, rungs, now = [], [], [], tx.now
     for a, day, figures in rows:
         assets = figures.total_assets
         track = tracks.get(a.id) if tracks else None
@@ -259,25 +295,37 @@ def _apply(
         day_before = sessions.follows(on, day)
         flag = flag_of(figures, compared, day_before=day_before, move_pct=a.move_pct, pnl_pct=a.pnl_pct)
         if track is None:
-            revision, before, after = 1, a.risk, a.risk
+            revision, before, after, deadline = 1, a.risk, a.risk, a.top_up_by
+            rung = rung_after = a.rung
             if flag is None:
                 after = next_risk(before, assets, a.warning_line, a.liquidation_line)
+                if a.rung_lines:
+                    rung_after = next_rung(rung, assets, a.rung_lines)
         else:
-            revision, before, after = track.read(a, day, assets, held=flag is not None)
+            revision, before, after, rung, rung_after = track.read(a, day, assets, held=flag is not None)
+            deadline = track.top_up_by
+        if deadline is not None or after is not Risk.NORMAL:
+            deadline = carried(deadline, before, after, when.opening)
+            if track is not None:
+                track.top_up_by = deadline
         ratio = ratio_bp(assets, a.allocated, a.fees_unpaid)
         status = DailyStatus(a.id, day, revision, figures, source, by, now, ratio, before, after)
+        if rung or rung_after or deadline is not None:
+            status = attrs.evolve(status, rung_before=rung, rung_after=rung_after, top_up_by=deadline)
         if flag is not None:
             status = attrs.evolve(status, flag=flag, review=Review.HELD, compared_with=compared)
         statuses.append(status)
         if after is not before:
             crossings.append((a, status))
+        elif rung_after > rung and after is Risk.NORMAL:  # ``alert_ladder.crossed``
+            rungs.append((a, status))
     tx.uow.daily_statuses.add(statuses)
-    if crossings:
-        alert_crossings(tx, crossings)
+    if crossings or rungs:
+        alert_crossings(tx, crossings, rungs, zone=when.zone)
     read = [(a, status) for (a, _, _), status in zip(rows, statuses, strict=True)]
     daily_report.tell(tx, [(a, status) for a, status in read if status.in_effect])
     tell_held(tx, [status for status in statuses if status.flag is not None])
-    return statuses, crossings
+    return statuses, crossings, rungs
 
 
 def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _Track]:
@@ -299,7 +347,7 @@ def _tracks(tx: Tx, rows: Sequence[tuple[Watch, date, Figures]]) -> dict[str, _T
     tracks: dict[str, _Track] = {}
     for a, _, _ in rows:
         if (a.id in several or a.id in behind) and a.id not in tracks:
-            tracks[a.id] = track = _Track(a.risk)
+            tracks[a.id] = track = _Track(a.risk, a.rung, a.top_up_by)
             if a.last_status_date is not None and a.last_assets is not None:
                 track.assets[a.last_status_date] = a.last_assets
     if behind:
@@ -327,15 +375,37 @@ def crossings_named(crossings: Sequence[Crossing]) -> list[dict[str, object]]:
     ]
 
 
-def alert_crossings(tx: Tx, crossings: Sequence[Crossing]) -> None:
-    """Alert each customer of each change (bot and SMS), and tell every risk officer who uses the bot
-    once: the change itself, or one digest of all of them."""
-    customers = tx.uow.customers.many(sorted({a.customer_id for a, _ in crossings}))
+def rungs_named(rungs: Sequence[Crossing]) -> list[dict[str, object]]:
+    """What the audit record of the statuses keeps of each rung of the alert ladder they crossed down."""
+    return [
+        {
+            "allocation": a.id,
+            "day": s.trade_date.isoformat(),
+            "revision": s.revision,
+            "before": s.rung_before,
+            "after": s.rung_after,
+            "assets": s.figures.total_assets,
+        }
+        for a, s in rungs
+    ]
+
+
+def alert_crossings(
+    tx: Tx, crossings: Sequence[Crossing], rungs: Sequence[Crossing] = (), *, zone: tzinfo = UTC
+) -> None:
+    """Alert each customer of each change (bot and SMS) and of each rung crossed they hear of
+    (``alert_ladder``), and tell every risk officer who uses the bot once: the change itself, or one digest
+    of all of them. Deadlines are shown in ``zone``, the platform's time zone."""
+    customers = tx.uow.customers.many(sorted({a.customer_id for a, _ in (*crossings, *rungs)}))
     told = []
     for allocation, status in crossings:
-        key, values = _alert(allocation, status)
+        key, values = _alert(allocation, status, zone, tx.now)
         tx.alert(customers.get(allocation.customer_id), key, **values)
         told.append((f"{key}.staff", values))
+    if rungs:
+        told += ring(tx, rungs, ladders(tx, [a for a, _ in rungs]), customers)
+    if not told:
+        return
     chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS)
     if not chats:
         return
@@ -380,35 +450,51 @@ def held_values(status: DailyStatus) -> dict[str, object]:
     }
 
 
-def _alert(allocation: Watch, status: DailyStatus) -> tuple[str, dict[str, object]]:
-    """The template of a change of risk state, and its values."""
+def _alert(allocation: Watch, status: DailyStatus, zone: tzinfo, now: int) -> tuple[str, dict[str, object]]:
+    """The template of a change of risk state, and its values: a warning names its top-up deadline while
+    it is still to come."""
     after = status.risk_after
     line = allocation.liquidation_line if after is Risk.LIQUIDATION else allocation.warning_line
     values: dict[str, object] = {"id": allocation.id, "assets": Money(status.figures.total_assets)}
     if after is not Risk.NORMAL:
         values["line"] = Money(line)
+    if after is Risk.WARNING and status.top_up_by is not None and status.top_up_by > now:
+        values |= {"by": shown(status.top_up_by, zone), "target": Money(target(allocation.warning_line))}
+        return "allocation.warning_by", values
     return ALERTS[after], values
 
 
 def timeline_events(
-    allocation: Allocation, stored: Sequence[Event], statuses: Sequence[DailyStatus]
+    allocation: Allocation,
+    stored: Sequence[Event],
+    statuses: Sequence[DailyStatus],
+    *,
+    zone: tzinfo = UTC,
+    customer: bool = False,
 ) -> list[Event]:
-    """The stored events with a line for each status among them, and after a status that changed the risk
-    state a ``risk`` line for the change. Neither is stored as an event (the status table holds all they
-    show): a status comes after every event stored by its time. Lines stored as ``status`` events by
-    earlier versions are left out, and so are ``risk`` events stored for a status (revision 0014 removes
-    them)."""
+    """The stored events with a line for each status among them, after a status that changed the risk
+    state a ``risk`` line for the change, and after one that took the allocation down into a deeper rung of
+    its alert ladder a ``rung`` line (to the ``customer``, only for a rung the customer hears of). None of
+    them is stored as an event (the status table holds all they show): a status comes after every event
+    stored by its time. Lines stored as ``status`` events by earlier versions are left out, and so are
+    ``risk`` events stored for a status (revision 0014 removes them). Deadlines are shown in ``zone``."""
     changes = {_day_revision(s): s for s in statuses if s.risk_before is not s.risk_after}
     kept = [e for e in stored if e.kind != "status" and not (e.kind == "risk" and _raised_by(e) in changes)]
     times = [e.at for e in kept]
     placed = [(2 * i + 1, e) for i, e in enumerate(kept)]
     for status in sorted(statuses, key=lambda s: s.entered_at):
         place = 2 * bisect.bisect_right(times, status.entered_at)
-        line = _event_data(allocation, status)
+        line = _event_data(allocation, status, zone)
         placed.append((place, Event(allocation.id, status.entered_at, "status", status.entered_by, line)))
         if status.risk_before is not status.risk_after:
             change = risk_change(status)
             placed.append((place, Event(allocation.id, status.entered_at, "risk", status.entered_by, change)))
+        elif status.in_effect and crossed(status):
+            rung = deepest(allocation.product.rungs, status, customer=True) if customer else status.rung_after
+            if rung is not None:
+                data = _rung_data(allocation, status, rung)
+                event = Event(allocation.id, status.entered_at, "rung", status.entered_by, data)
+                placed.append((place, event))
     placed.sort(key=lambda pair: pair[0])
     return [event for _, event in placed]
 
@@ -431,7 +517,14 @@ def _raised_by(event: Event) -> tuple[object, object]:
     return data.get("day"), data.get("revision")
 
 
-def _event_data(allocation: Allocation, status: DailyStatus) -> str:
+def _rung_data(allocation: Allocation, status: DailyStatus, rung: int) -> str:
+    """The data of the ``rung`` line of a status that took the allocation down into rung ``rung``."""
+    line = allocation.rung_lines[rung - 1] if rung <= len(allocation.rung_lines) else 0
+    day, revision = _day_revision(status)
+    return json.dumps({"day": day, "revision": revision, "rung": rung, "line": line}, sort_keys=True)
+
+
+def _event_data(allocation: Allocation, status: DailyStatus, zone: tzinfo = UTC) -> str:
     assets = status.figures.total_assets
     data: dict[str, object] = {
         "day": status.trade_date.isoformat(),
@@ -443,4 +536,8 @@ def _event_data(allocation: Allocation, status: DailyStatus) -> str:
     }
     if status.flag is not None:  # held for a second administrator: why, and where it stands
         data |= {"flag": status.flag.value, "review": status.review.value, "previous": status.compared_with}
+    elif status.rung_after:  # on its product's alert ladder
+        data["rung"] = status.rung_after
+    if status.top_up_by is not None and status.in_effect:
+        data["top_up_by"] = shown(status.top_up_by, zone)
     return json.dumps(data, sort_keys=True)

@@ -113,10 +113,11 @@ class Event:
 
 
 class AllocationRepository(Protocol):
-    """Allocations. Every allocation read carries its latest status's day, assets, withdrawable cash and
-    risk state after it (``LATEST``), read from the stored statuses (by trade date, then revision; normal
-    risk before the first); saving an allocation never stores them. ``withdrawn_since_status`` is stored
-    with the status day it was counted against and reads as 0 once a later day's status is stored."""
+    """Allocations. Every allocation read carries its latest status's day, assets, withdrawable cash, risk
+    state, rung and top-up deadline after it (``LATEST``), read from the stored statuses (by trade date,
+    then revision; normal risk before the first); saving an allocation never stores them.
+    ``withdrawn_since_status`` is stored with the status day it was counted against and reads as 0 once a
+    later day's status is stored."""
 
     def get(self, allocation_id: str, *, lock: bool = False) -> Allocation | None:
         """The allocation; with ``lock``, locked for the transaction before its latest status is read."""
@@ -158,6 +159,11 @@ class AllocationRepository(Protocol):
 
     def unpaid_past(self, deadline: int, limit: int) -> list[Allocation]:
         """Applications still awaiting payment whose deadline is at or before ``deadline``."""
+        ...
+
+    def deadlines_passed(self, at: int, limit: int, *, after: str = "") -> list[Allocation]:
+        """Running allocations whose latest status in effect carries a top-up deadline at or before ``at``
+        (microseconds), by id, from just after ``after``."""
         ...
 
     def exposures(self) -> list[Exposure]:
@@ -222,8 +228,8 @@ class DailyStatusRepository(Protocol):
         ...
 
     def reviewed(self, status: DailyStatus) -> None:
-        """Store the decision on a held status (its review, reviewer and risk states); one decided
-        meanwhile fails it (``TransientConflict``)."""
+        """Store the decision on a held status (its review, reviewer, risk states, rungs and top-up
+        deadline); one decided meanwhile fails it (``TransientConflict``)."""
         ...
 
 

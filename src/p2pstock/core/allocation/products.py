@@ -11,6 +11,9 @@ A free trial (免息体验, ``trial``) is a daily product of at most ``TRIAL_MAX
 charges no fee (every rate 0, nothing prepaid) and lends at most ``TRIAL_MAX_ALLOCATED`` (its largest
 deposit at its largest leverage); a rate of 0 is refused on any other product. Each customer has one free
 trial (``trials.py``).
+
+A product may define a graded alert ladder (``rungs``, see ``ladder``): lines above the warning line that
+alert their audience before it is reached. The text of a product without rungs is what it was before them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from p2pstock.core.allocation.ladder import Audience, Rung, ladder
 from p2pstock.core.errors import InvalidInput
 from p2pstock.core.money import Money
 from p2pstock.core.validation import check_code, positive_int
@@ -205,6 +209,8 @@ class Product:
     expiry_grace_days: int = attrs.field(default=2, validator=lambda _i, _a, v: _check_grace(v))
     """Trading days after a term that ended without renewal (到期未续) within which the allocation is to be
     settled; the risk officers are told again once they have passed (``renewals``)."""
+    rungs: tuple[Rung, ...] = attrs.field(default=(), converter=ladder)
+    """The graded alert ladder above the warning line (``ladder``), highest line first; none by default."""
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
@@ -297,6 +303,8 @@ def to_json(product: Product) -> str:
     fields = attrs.asdict(product, recurse=True, value_serializer=_plain)
     if not product.trial:  # the text of a product defined before free trials existed stays as it was
         del fields["trial"]
+    if not product.rungs:  # and so does the text of a product without an alert ladder
+        del fields["rungs"]
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -311,6 +319,6 @@ def from_json(text: str) -> Product:
 def _plain(_instance: object, _field: object, value: object) -> object:
     if isinstance(value, time):
         return value.isoformat()
-    if isinstance(value, Mode | RefundPolicy):
+    if isinstance(value, Mode | RefundPolicy | Audience):
         return value.value
     return value

@@ -3,11 +3,13 @@
 On the term's last day (or the first run of ``p2pstock jobs run`` after it) each running allocation is
 decided once:
 
-- **renewed** when its customer opted in (``auto_renew``, on or off at any time before the end), the term
+- **renewed** when its customer opted in (``auto_renew``, on or off at any time until the term has ended
+  unrenewed) and asked for no termination, the term
   is below the product's longest, and the wallet's available balance, then the risk fund, covers the next
   period's fee and any fee still unpaid. The fee is taken at once (from the wallet first, as the fee job
   takes it) and the period is added to the term as a prepaid one, so the fee job does not charge it again;
-  the customer is told the new last day. Next time the new end comes the same decision is made again.
+  the customer is told the new last day. Next time the new end comes the same decision is made again (a
+run of the jobs that comes days late renews one period, and the next run the next: never twice a day).
 - **overdue at expiry** otherwise: the allocation runs on without fees, must be settled within the
   product's grace (``expiry_grace_days`` trading days after the last day, ``settle_by``), and the customer
   (with the reason: not opted in, balance short, longest term reached) and the administrators who settle
@@ -30,7 +32,7 @@ from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.fee_periods import collect, schedule_next
 from p2pstock.core.allocation.terms import end_date
 from p2pstock.core.backoffice import SYSTEM, Tx
-from p2pstock.core.errors import NotFound
+from p2pstock.core.errors import NotFound, Refused
 from p2pstock.core.ledger import chart
 from p2pstock.core.money import Money
 from p2pstock.core.people.permissions import Permission
@@ -55,6 +57,12 @@ def set_auto_renew(desk: Desk, tx: Tx, allocation_id: str, customer_id: str, *, 
             f"no allocation {allocation_id}", code="allocation_not_found", allocation=allocation_id
         )
     allocation.require(Status.CONFIRMED, Status.IN_PROGRESS)
+    if allocation.settle_by is not None:
+        raise Refused(
+            f"the term ended on {allocation.expired_on} without renewal; it is to be settled",
+            code="term_ended",
+            day=allocation.expired_on,
+        )
     if allocation.auto_renew is on:
         return allocation
     chosen = attrs.evolve(allocation, auto_renew=on)
@@ -74,7 +82,10 @@ def end_terms(desk: Desk, tx: Tx, *, day: date, after: str) -> tuple[int, int, s
 
 
 def _ended(a: Allocation, day: date) -> bool:
-    return not a.term_end_told and a.end_date is not None and a.end_date <= day
+    """Whether the term of ``a`` ended by ``day`` and was not decided yet, nor renewed on ``day`` (a run of
+    the jobs after days without one renews a period a run, never twice in a day)."""
+    ended = not a.term_end_told and a.end_date is not None and a.end_date <= day
+    return ended and a.renewed_on != day
 
 
 def _grace_passed(a: Allocation, day: date) -> bool:
@@ -89,7 +100,7 @@ def _decide(desk: Desk, tx: Tx, a: Allocation, day: date) -> bool:
         available = _available(tx, a.customer_id)
         why = _unrenewed(a, available)
         if why is None:
-            _renew(desk, tx, a, available)
+            _renew(desk, tx, a, available, day)
         else:
             _expire(desk, tx, a, why)
         return True
@@ -108,7 +119,7 @@ def _available(tx: Tx, customer_id: str) -> int:
 
 
 def _unrenewed(a: Allocation, available: int) -> Unrenewed | None:
-    if not a.auto_renew:
+    if not a.auto_renew or a.terminating:
         return Unrenewed.NOT_OPTED_IN
     if a.term >= a.product.term_max:
         return Unrenewed.TERM_MAX
@@ -117,7 +128,7 @@ def _unrenewed(a: Allocation, available: int) -> Unrenewed | None:
     return None
 
 
-def _renew(desk: Desk, tx: Tx, a: Allocation, available: int) -> Allocation:
+def _renew(desk: Desk, tx: Tx, a: Allocation, available: int, day: date) -> Allocation:
     number = a.renewals + 1
     changes: dict[str, object] = {}
     wallet = chart.wallet_id(a.customer_id)
@@ -134,14 +145,16 @@ def _renew(desk: Desk, tx: Tx, a: Allocation, available: int) -> Allocation:
         end_date=end_date(a.mode, start, term, calendar),
         prepaid_left=a.prepaid_left + 1,
         renewals=number,
+        renewed_on=day,
         **changes,  # type: ignore[arg-type]
     )
     renewed = attrs.evolve(longer, next_fee_date=a.next_fee_date or schedule_next(longer, calendar))
     saved = desk.change(tx, a, renewed, actor=SYSTEM, kind="renewed", end=str(renewed.end_date), **moved)
-    fee = Money(a.fee_per_period)
-    tx.tell(
-        tx.uow.customers.get(a.customer_id), "allocation.renewed", id=a.id, end=str(saved.end_date), fee=fee
-    )
+    customer, end = tx.uow.customers.get(a.customer_id), str(saved.end_date)
+    if a.fee_per_period:
+        tx.tell(customer, "allocation.renewed", id=a.id, end=end, fee=Money(a.fee_per_period))
+    else:  # a free trial's renewal costs nothing
+        tx.tell(customer, "allocation.renewed_free", id=a.id, end=end)
     return saved
 
 
@@ -151,7 +164,7 @@ def _expire(desk: Desk, tx: Tx, a: Allocation, why: Unrenewed) -> Allocation:
     by = str(settle_by)
     expired = attrs.evolve(a, term_end_told=True, expired_on=a.end_date, settle_by=settle_by)
     end = str(a.end_date)
-    saved = desk.change(tx, a, expired, actor=SYSTEM, kind="term_ended", end=end, reason=why.value)
+    saved = desk.change(tx, a, expired, actor=SYSTEM, kind="term_ended", end=end, unrenewed=why.value)
     customer = tx.uow.customers.get(a.customer_id)
     tx.tell(customer, f"allocation.expired.{why.value}", id=a.id, end=end, settle_by=by)
     tx.tell_staff(Permission.ALLOCATION_SETTLE, "allocation.staff_term_ended", id=a.id, end=end, settle_by=by)
@@ -161,3 +174,15 @@ def _expire(desk: Desk, tx: Tx, a: Allocation, why: Unrenewed) -> Allocation:
 def renewed_by_hand(allocation: Allocation) -> Allocation:
     """``allocation`` after an extension: no longer overdue at expiry."""
     return attrs.evolve(allocation, expired_on=None, settle_by=None, grace_told=False)
+
+
+def expired(tx: Tx) -> list[Allocation]:
+    """The running allocations overdue at expiry, the earliest ``settle_by`` first."""
+    found: list[Allocation] = []
+    after = ""
+    while True:
+        page = tx.uow.allocations.in_status([Status.IN_PROGRESS], BATCH, after=after)
+        found += [a for a in page if a.settle_by is not None]
+        if len(page) < BATCH:
+            return sorted(found, key=lambda a: (a.settle_by or date.max, a.id))
+        after = page[-1].id

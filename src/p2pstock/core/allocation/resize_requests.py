@@ -31,6 +31,7 @@ import attrs
 from p2pstock.core.allocation import fees, resizing
 from p2pstock.core.allocation.allocations import Allocation, Hold, Status
 from p2pstock.core.allocation.desk import Desk
+from p2pstock.core.allocation.money_out import require_known_figures
 from p2pstock.core.allocation.products import Component
 from p2pstock.core.allocation.resizing import Resize
 from p2pstock.core.allocation.side_requests import Kind, RequestStatus, SideRequest
@@ -123,6 +124,7 @@ def _approve(
         raise Refused(
             "the termination was approved already; reject this request", code="termination_approved"
         )
+    require_known_figures(tx, allocation)
     allocation = fees.charge_due(desk, tx, allocation, desk.today(tx))
     others = [q for q in tx.uow.side_requests.of_allocation(allocation.id) if q.id != request.id]
     resize = asked(allocation, request.kind, request.amount, others)

@@ -8,7 +8,7 @@ allocation was confirmed::
     B'  = D' × L            ΔB drawn from the capital pool (expansion) or returned to it (reduction)
     WL' = B' + w·D'         the lines, snapshotted anew from the product's ratios
     CL' = B' + c·D'
-    F'  = B' × rate(L)      the fee of every period charged after the change; periods prepaid stay paid
+    F'  = B' × rate(L)      the fee of every period charged after the change
     ΔRF = ΔB × risk share   frozen into the risk fund besides ΔD (expansion), or released from what is
                             left of it (reduction) — only on a product with a risk fund
 
@@ -20,10 +20,11 @@ reduction), a reduction is allowed only while a status is known, the risk state 
     (A − ΔB − ΔD) × 100 > WL' × (100 + 2)   what stays clears the NEW warning line with the recovery
                                             margin (``RECOVERY_PCT``: as a warning is left)
 
-Neither kind is possible while fees are overdue; nor, on a product that refunds unused prepaid periods,
-while prepaid periods are left or an extension waits — those periods were paid at the fee before the
-change and would be refunded at the fee after it. Every rule is checked when the customer asks and again
-when an administrator approves (``resize_requests``).
+Neither kind is possible while fees are overdue, after a term that ended without renewal (it is to be
+settled), or while prepaid periods are left or an extension waits — those periods were paid at the fee
+before the change, so a bigger B would run on the smaller fee, and a refund of unused periods would be
+at the fee after it. Nor while a daily status is held or a settlement waits (``money_out``). Every rule
+is checked when the customer asks and again when an administrator approves (``resize_requests``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from __future__ import annotations
 import attrs
 
 from p2pstock.core.allocation.allocations import Allocation, Risk
-from p2pstock.core.allocation.products import RefundPolicy, fee_of
+from p2pstock.core.allocation.products import fee_of
 from p2pstock.core.allocation.risk import RECOVERY_PCT
 from p2pstock.core.allocation.side_requests import Kind
 from p2pstock.core.errors import InvalidInput, Refused
@@ -141,7 +142,13 @@ def check(allocation: Allocation, resize: Resize, *, extension_waits: bool = Fal
             code="resize_overdue",
             amount=Money(a.fees_unpaid),
         )
-    if a.product.refund_policy is RefundPolicy.UNUSED_PERIODS and (a.prepaid_left or extension_waits):
+    if a.settle_by is not None:
+        raise Refused(
+            f"the term ended on {a.expired_on} without renewal; it is to be settled",
+            code="resize_expired",
+            day=a.expired_on,
+        )
+    if a.prepaid_left or extension_waits:
         raise Refused(
             "prepaid periods are left or an extension waits; resize once they are used",
             code="resize_prepaid_left",

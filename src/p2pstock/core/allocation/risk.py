@@ -5,6 +5,9 @@ a margin above the line (hysteresis, ``RECOVERY_PCT``): an allocation in warning
 ``A > WL × 102 %``, so assets that hover around a line do not raise an alert every day. Alerts are sent on
 a change of state only, which makes them once per crossing.
 
+The rungs of a product's alert ladder (``ladder``), lines above WL, are reached the same way
+(``next_rung``): at or below a line at once, out of it only with the margin above it.
+
 The risk ratio is ``R = A / (B + unpaid fees)``, in basis points.
 """
 
@@ -52,6 +55,16 @@ def next_risk(current: Risk, assets: int, warning_line: int, liquidation_line: i
     if current is Risk.NORMAL or _above_with_margin(assets, warning_line):
         return Risk.NORMAL
     return Risk.WARNING
+
+
+def next_rung(current: int, assets: int, lines: tuple[int, ...]) -> int:
+    """The rung an allocation stands at after a reading of ``assets`` (``lines`` highest first; 0 above
+    them all): the deepest line reached, or the one it stood at if it has not cleared it with the margin."""
+    reached = held = 0
+    for line in lines:
+        reached += assets <= line
+        held += not _above_with_margin(assets, line)
+    return max(reached, min(current, held))
 
 
 def ratio_bp(assets: int, allocated: int, unpaid_fees: int) -> int:

@@ -19,12 +19,14 @@ from p2pstock.core.allocation import (
     customer_requests,
     daily_report,
     fees,
+    money_out,
     monitoring,
     renewals,
     review,
     settlement,
     status_review,
     stress,
+    top_up_deadline,
 )
 from p2pstock.core.allocation import password as passwords
 from p2pstock.core.allocation.allocations import Allocation, CallOutcome, Status
@@ -66,7 +68,7 @@ class Allocations:
 
     def __attrs_post_init__(self) -> None:
         self.desk.office.register(
-            settlement.SETTLE,
+            money_out.SETTLE,
             lambda tx, c, a: settlement.carry_out(self.desk, tx, c, a),
             lambda tx, waiting: settlement.preview(self.desk, tx, waiting),
         )
@@ -172,7 +174,11 @@ class Allocations:
                 stored = [e for e in stored if e.kind not in status_review.REVIEW_EVENTS]
             return Timeline(
                 allocation,
-                tuple(monitoring.timeline_events(allocation, stored, statuses)),
+                tuple(
+                    monitoring.timeline_events(
+                        allocation, stored, statuses, zone=self.desk.timezone, customer=by is None
+                    )
+                ),
                 tuple(statuses),
                 tuple(tx.uow.side_requests.of_allocation(allocation_id)),
             )
@@ -310,6 +316,26 @@ class Allocations:
             told += page_told
             if read < renewals.BATCH:
                 return told
+
+    def expired(self, *, by: str) -> list[Allocation]:
+        """The running allocations overdue at expiry (到期未续), the earliest to settle first (``renewals``),
+        for administrators who may see allocations."""
+
+        def read(tx: Tx) -> list[Allocation]:
+            tx.admin_any(by, VIEW)
+            return renewals.expired(tx)
+
+        return self.desk.office.read(read)
+
+    def mark_liquidation_due(self) -> int:
+        """Each running allocation whose top-up deadline has come, still below the warning line, marked
+        liquidation-due and told, once (``top_up_deadline``); how many."""
+        marked, after = 0, ""
+        while True:
+            read, page_marked, after = self._run(partial(top_up_deadline.mark_missed, self.desk, after=after))
+            marked += page_marked
+            if read < top_up_deadline.BATCH:
+                return marked
 
     def set_auto_renew(self, allocation_id: str, *, customer_id: str, on: bool) -> Allocation:
         """The customer's choice of renewing at the end of the term (``renewals``)."""

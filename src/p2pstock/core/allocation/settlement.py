@@ -24,6 +24,7 @@ from p2pstock.core.allocation.allocations import Allocation, Hold, Settlement, S
 from p2pstock.core.allocation.customer_requests import release_pending
 from p2pstock.core.allocation.desk import Desk, ShortfallPolicy
 from p2pstock.core.allocation.fee_periods import take_risk_fund
+from p2pstock.core.allocation.money_out import SETTLE
 from p2pstock.core.allocation.products import Component, RefundPolicy
 from p2pstock.core.backoffice import Command, Tx
 from p2pstock.core.errors import AlreadyDecided, InvalidInput
@@ -32,8 +33,6 @@ from p2pstock.core.ledger.transfers import Transfer
 from p2pstock.core.money import Money
 from p2pstock.core.people.four_eyes import ApprovalRequest
 from p2pstock.core.people.permissions import Administrator, Permission
-
-SETTLE = "allocation.settle"
 
 
 def settle(

@@ -8,7 +8,9 @@ them than the administrator who entered or imported a status (``same_administrat
   newest revision of that latest day, from the state before the day (a correction); a status older than
   the latest in effect (a later day, or a later revision of its day, came meanwhile) moves nothing. A
   change of risk state alerts the customer and the risk officers as any status does — once per crossing
-  — and the customer's daily report follows when it is the newest day.
+  — and so does a rung of the alert ladder crossed down (``alert_ladder``); a warning sets its top-up
+  deadline from the moment of the confirmation (``top_up_deadline``). The customer's daily report follows
+  when it is the newest day.
 - **reject**, with a reason: the status stays in the history, marked rejected, and never counts; a
   correction may be entered for its day.
 
@@ -20,15 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
 import attrs
 
 from p2pstock.core.allocation import daily_report
+from p2pstock.core.allocation.alert_ladder import crossed
 from p2pstock.core.allocation.allocations import Allocation, Risk, Status, Watch
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.monitoring import alert_crossings
-from p2pstock.core.allocation.risk import next_risk
+from p2pstock.core.allocation.risk import next_risk, next_rung
 from p2pstock.core.allocation.statuses import DailyStatus, Review
+from p2pstock.core.allocation.top_up_deadline import carried, next_open
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import AlreadyDecided, NotFound
 from p2pstock.core.people.four_eyes import MakerCannotCheck
@@ -50,17 +55,33 @@ def confirm(desk: Desk, tx: Tx, allocation_id: str, *, day: date, revision: int,
     allocation = desk.load(tx, allocation_id)
     status, others = _held(tx, allocation_id, day, revision, admin.id)
     allocation.require(Status.IN_PROGRESS)
-    before, after, newest = _effect(allocation, status, others)
+    effect = _effect(allocation, status, others)
+    before, after = effect.risk_before, effect.risk_after
+    deadline = None  # one that is not the newest is never read for its deadline
+    if effect.newest:
+        opening = lambda: next_open(desk.calendar(tx), desk.local(tx.now))  # noqa: E731 - asked at most once
+        deadline = carried(allocation.top_up_by, before, after, opening)
     confirmed = attrs.evolve(
-        status, review=Review.CONFIRMED, reviewed_by=admin.id, risk_before=before, risk_after=after
+        status,
+        review=Review.CONFIRMED,
+        reviewed_by=admin.id,
+        risk_before=before,
+        risk_after=after,
+        rung_before=effect.rung_before,
+        rung_after=effect.rung_after,
+        top_up_by=deadline,
     )
     tx.uow.daily_statuses.reviewed(confirmed)
     watch = Watch.of(allocation)
-    if newest:
+    if effect.newest:
         daily_report.tell(tx, [(watch, confirmed)])
-    changed = {"before": before.value, "after": after.value} if after is not before else {}
+    changed: dict[str, object] = {"before": before.value, "after": after.value} if after is not before else {}
+    rung = not changed and crossed(confirmed)
+    if rung:
+        changed["rung"] = confirmed.rung_after
     if changed:
-        alert_crossings(tx, [(watch, confirmed)])
+        crossing = [(watch, confirmed)]
+        alert_crossings(tx, [] if rung else crossing, crossing if rung else [], zone=desk.timezone)
     _decided(desk, tx, confirmed, "status_confirmed", **changed)
     return confirmed
 
@@ -108,20 +129,31 @@ def _held(
     return status, [s for s in history if s is not status]
 
 
-def _effect(a: Allocation, status: DailyStatus, others: Sequence[DailyStatus]) -> tuple[Risk, Risk, bool]:
-    """The risk state before and after ``status`` taking effect now, and whether it is the newest status in
-    effect. One that is not moves nothing: it keeps the state its day started from (what a correction of
-    the day is read from), or the allocation's state if it is alone on its day."""
+class _Effect(NamedTuple):
+    risk_before: Risk
+    risk_after: Risk
+    rung_before: int
+    rung_after: int
+    newest: bool
+
+
+def _effect(a: Allocation, status: DailyStatus, others: Sequence[DailyStatus]) -> _Effect:
+    """The risk state and the rung before and after ``status`` taking effect now, and whether it is the
+    newest status in effect. One that is not moves nothing: it keeps where its day started from (what a
+    correction of the day is read from), or where the allocation stands if it is alone on its day."""
     in_effect = [s for s in others if s.in_effect]
     latest = in_effect[-1] if in_effect else None
-    day_start = next((s.risk_before for s in in_effect if s.trade_date == status.trade_date), a.risk)
+    first = next((s for s in in_effect if s.trade_date == status.trade_date), None)
+    day_start, day_rung = (a.risk, a.rung) if first is None else (first.risk_before, first.rung_before)
     if latest is None or status.trade_date > latest.trade_date:
-        start = a.risk
+        start, rung = a.risk, a.rung
     elif status.trade_date == latest.trade_date and status.revision > latest.revision:
-        start = day_start
+        start, rung = day_start, day_rung
     else:
-        return day_start, day_start, False
-    return a.risk, next_risk(start, status.figures.total_assets, a.warning_line, a.liquidation_line), True
+        return _Effect(day_start, day_start, day_rung, day_rung, False)
+    assets = status.figures.total_assets
+    after = next_risk(start, assets, a.warning_line, a.liquidation_line)
+    return _Effect(a.risk, after, a.rung, next_rung(rung, assets, a.rung_lines), True)
 
 
 def _decided(desk: Desk, tx: Tx, status: DailyStatus, kind: str, **data: object) -> None:

@@ -147,6 +147,12 @@ class DailyStatus:
     """The second administrator who confirmed or rejected it."""
     compared_with: int | None = None
     """The total assets a flagged status was compared with: the previous status's, or B + stake."""
+    rung_before: int = 0
+    rung_after: int = 0
+    """Where it found and left its allocation on the product's alert ladder (``ladder``; 0 above it)."""
+    top_up_by: int | None = None
+    """The top-up deadline in force after it (``top_up_deadline``): set when it took the allocation into the
+    warning, carried while the allocation stays below the line, ``None`` once it is normal."""
 
     @property
     def in_effect(self) -> bool:
