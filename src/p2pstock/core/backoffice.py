@@ -237,6 +237,32 @@ class Tx:
             self._queue(Channel.TELEGRAM, chat, texts[language])
         return len(chats)
 
+    def tell_staff_news(
+        self,
+        permission: Permission,
+        told: Sequence[tuple[str, Mapping[str, object]]],
+        digest: str,
+        *,
+        line: str = "",
+    ) -> int:
+        """Tell every active administrator holding ``permission`` who uses the bot the news ``told`` (each a
+        template key and its values): one piece as itself, several as one digest under template ``digest``
+        (``digest_messages``), each of its lines rendered with its own key (or with ``line`` for all) —
+        every chat in its language. How many chats were told."""
+        chats = self.staff_chats(permission) if told else []
+        if len(told) == 1:
+            key, values = told[0]
+            return self.tell_staff(permission, key, chats=chats, **values)
+        texts: dict[str, list[str]] = {}
+        for chat in chats:
+            language = self.chat_language(chat)
+            if language not in texts:
+                lines = [self._render(line or key, language, values) for key, values in told]
+                texts[language] = digest_messages(digest, language, lines)
+            for text in texts[language]:
+                self._queue(Channel.TELEGRAM, chat, text)
+        return len(chats)
+
     def chat_language(self, chat: str) -> str:
         """The language an administrator reads in the bot chat ``chat``: the one the bot answers the chat in
         (kept under ``CHAT_LANGUAGE``), else the one stored with the customer of the same Telegram account,
@@ -246,14 +272,6 @@ class Tx:
             customer = None if kept or not chat.isdigit() else self.uow.customers.by_telegram(int(chat))
             self._chat_languages[chat] = kept or (customer.language if customer else DEFAULT_LANGUAGE)
         return self._chat_languages[chat]
-
-    def tell_chats(self, chats: Sequence[str], texts: Sequence[str]) -> int:
-        """Queue each of ``texts``, in order, to each of the administrators' bot ``chats`` (read with
-        ``staff_chats``); how many messages were queued."""
-        for chat in chats:
-            for text in texts:
-                self._queue(Channel.TELEGRAM, chat, text)
-        return len(chats) * len(texts)
 
     def act(self, by: str, command: Command, result: type[T]) -> T | ApprovalRequest:
         """Carry out ``command`` for ``by`` now (its executor answers a ``result``), or return the

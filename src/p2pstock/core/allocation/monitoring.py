@@ -62,7 +62,6 @@ from p2pstock.core.allocation.top_up_deadline import carried, next_open, shown, 
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput
 from p2pstock.core.money import Money
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, digest_messages, render
 from p2pstock.core.people.permissions import Permission
 from p2pstock.core.validation import check_id
 
@@ -404,17 +403,7 @@ def alert_crossings(
         told.append((f"{key}.staff", values))
     if rungs:
         told += ring(tx, rungs, ladders(tx, [a for a, _ in rungs]), customers)
-    if not told:
-        return
-    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS)
-    if not chats:
-        return
-    if len(told) == 1:
-        [(key, values)] = told
-        tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, key, chats=chats, **values)
-        return
-    lines = [render(key, DEFAULT_LANGUAGE, **values) for key, values in told]
-    tx.tell_chats(chats, digest_messages("allocation.risk_digest.staff", DEFAULT_LANGUAGE, lines))
+    tx.tell_staff_news(Permission.ALLOCATION_DAILY_STATUS, told, "allocation.risk_digest.staff")
 
 
 HELD, HELD_LINE, HELD_DIGEST = (
@@ -427,14 +416,8 @@ HELD, HELD_LINE, HELD_DIGEST = (
 def tell_held(tx: Tx, held: Sequence[DailyStatus]) -> None:
     """Tell every administrator who enters statuses and uses the bot of the statuses held for a second
     one: the status itself, or one digest of all of them."""
-    chats = tx.staff_chats(Permission.ALLOCATION_DAILY_STATUS) if held else []
-    if not chats:
-        return
-    if len(held) == 1:
-        tx.tell_staff(Permission.ALLOCATION_DAILY_STATUS, HELD, chats=chats, **held_values(held[0]))
-        return
-    lines = [render(HELD_LINE, DEFAULT_LANGUAGE, **held_values(status)) for status in held]
-    tx.tell_chats(chats, digest_messages(HELD_DIGEST, DEFAULT_LANGUAGE, lines))
+    told = [(HELD, held_values(status)) for status in held]
+    tx.tell_staff_news(Permission.ALLOCATION_DAILY_STATUS, told, HELD_DIGEST, line=HELD_LINE)
 
 
 def held_values(status: DailyStatus) -> dict[str, object]:

@@ -37,7 +37,6 @@ from p2pstock.core.allocation.side_requests import Kind, RequestStatus
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.clock import from_micros, to_micros
 from p2pstock.core.money import Money
-from p2pstock.core.notifications import DEFAULT_LANGUAGE, digest_messages, render
 from p2pstock.core.people.permissions import Permission
 
 OPEN = time(9, 30)
@@ -134,14 +133,8 @@ def mark_missed(desk: Desk, tx: Tx, *, after: str) -> tuple[int, int, str]:
 
 def _tell_staff(tx: Tx, told: list[dict[str, object]]) -> None:
     """The risk officers told of the allocations marked: the one itself, or one digest of them all."""
-    chats = tx.staff_chats(TOLD) if told else []
-    if len(told) == 1:
-        tx.tell_staff(TOLD, "allocation.liquidation_due.staff", chats=chats, **told[0])
-    elif chats:
-        lines = [render("allocation.liquidation_due.staff", DEFAULT_LANGUAGE, **values) for values in told]
-        tx.tell_chats(
-            chats, digest_messages("allocation.liquidation_due_digest.staff", DEFAULT_LANGUAGE, lines)
-        )
+    news = [("allocation.liquidation_due.staff", values) for values in told]
+    tx.tell_staff_news(TOLD, news, "allocation.liquidation_due_digest.staff")
 
 
 def _mark(desk: Desk, tx: Tx, allocation: Allocation) -> dict[str, object]:
