@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from p2pstock.bots.telegram.texts import text
 from p2pstock.core.allocation.allocations import Allocation, Risk
-from p2pstock.core.allocation.top_up_deadline import shown, target
+from p2pstock.core.allocation.risk import recovery_line
+from p2pstock.core.allocation.top_up_deadline import shown
 from p2pstock.core.money import Money
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ def ladder_lines(a: Allocation, r: Reader) -> Iterator[Line]:
         elif a.top_up_by == a.top_up_met:
             yield r.own("top_up_met"), {"by": by}
         else:
-            yield r.own("top_up_by"), {"by": by, "target": Money(target(a.warning_line))}
+            yield r.own("top_up_by"), {"by": by, "target": Money(recovery_line(a.warning_line))}
     if r.staff:
         yield from _ladder(a, r.lang)
         return

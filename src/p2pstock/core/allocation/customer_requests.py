@@ -26,7 +26,7 @@ from p2pstock.core.allocation.fee_periods import schedule_next
 from p2pstock.core.allocation.money_out import require_known_figures
 from p2pstock.core.allocation.renewals import renewed_by_hand
 from p2pstock.core.allocation.resizing import RESIZES
-from p2pstock.core.allocation.risk import RECOVERY_PCT
+from p2pstock.core.allocation.risk import recovery_line
 from p2pstock.core.allocation.side_requests import PROFIT_FLOOR_PCT, Kind, RequestStatus, SideRequest
 from p2pstock.core.allocation.terms import end_date
 from p2pstock.core.backoffice import Tx
@@ -175,7 +175,7 @@ def profit_available(allocation: Allocation) -> int:
     capital = a.initial_capital
     floor = max(capital + a.top_ups, capital * PROFIT_FLOOR_PCT // 100)
     assets = a.last_assets - a.withdrawn_since_status
-    clear_of_line = assets - a.warning_line * (100 + RECOVERY_PCT) // 100 - 1
+    clear_of_line = assets - recovery_line(a.warning_line) - 1
     return max(0, min(a.last_withdrawable - a.withdrawn_since_status, assets - floor, clear_of_line))
 
 

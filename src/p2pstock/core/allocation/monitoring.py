@@ -48,7 +48,7 @@ from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
 from p2pstock.core.allocation.plausibility import Sessions, flag_of, move_bp, percent_text
 from p2pstock.core.allocation.ports import Event
-from p2pstock.core.allocation.risk import next_risk, next_rung, ratio_bp
+from p2pstock.core.allocation.risk import next_risk, next_rung, ratio_bp, recovery_line
 from p2pstock.core.allocation.statement_files import read_statement
 from p2pstock.core.allocation.statuses import (
     DailyStatus,
@@ -58,7 +58,7 @@ from p2pstock.core.allocation.statuses import (
     RowError,
     Source,
 )
-from p2pstock.core.allocation.top_up_deadline import carried, next_open, shown, target
+from p2pstock.core.allocation.top_up_deadline import carried, next_open, shown
 from p2pstock.core.backoffice import Tx
 from p2pstock.core.errors import IdempotencyConflict, InvalidInput
 from p2pstock.core.money import Money
@@ -442,7 +442,8 @@ def _alert(allocation: Watch, status: DailyStatus, zone: tzinfo, now: int) -> tu
     if after is not Risk.NORMAL:
         values["line"] = Money(line)
     if after is Risk.WARNING and status.top_up_by is not None and status.top_up_by > now:
-        values |= {"by": shown(status.top_up_by, zone), "target": Money(target(allocation.warning_line))}
+        target = Money(recovery_line(allocation.warning_line))
+        values |= {"by": shown(status.top_up_by, zone), "target": target}
         return "allocation.warning_by", values
     return ALERTS[after], values
 

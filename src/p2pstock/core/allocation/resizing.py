@@ -33,7 +33,7 @@ import attrs
 
 from p2pstock.core.allocation.allocations import Allocation, Risk
 from p2pstock.core.allocation.products import fee_of
-from p2pstock.core.allocation.risk import RECOVERY_PCT
+from p2pstock.core.allocation.risk import recovery_line
 from p2pstock.core.allocation.side_requests import Kind
 from p2pstock.core.errors import InvalidInput, Refused
 from p2pstock.core.money import Money
@@ -171,7 +171,7 @@ def left_in_account(allocation: Allocation) -> tuple[int, int] | None:
 def clear_line(resize: Resize) -> int:
     """The new warning line with the recovery margin: what a reduction leaves in the sub-account must be
     above it (``(A − ΔB − ΔD) × 100 > WL' × 102``, in whole minor units)."""
-    return resize.after.warning_line * (100 + RECOVERY_PCT) // 100
+    return recovery_line(resize.after.warning_line)
 
 
 def clears(assets: int, resize: Resize) -> bool:

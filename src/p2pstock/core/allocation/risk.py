@@ -40,6 +40,12 @@ class RiskReading:
         return self.before is not self.after
 
 
+def recovery_line(line: int) -> int:
+    """``line`` with the recovery margin, in whole minor units: what assets must stand above to have left
+    the state below it (a reduction, a profit withdrawal and a top-up deadline measure against it)."""
+    return line * (100 + RECOVERY_PCT) // 100
+
+
 def _above_with_margin(assets: int, line: int) -> bool:
     return assets * 100 > line * (100 + RECOVERY_PCT)
 

@@ -32,7 +32,7 @@ import attrs
 from p2pstock.core.allocation.allocations import Allocation, Risk
 from p2pstock.core.allocation.calendar import CalendarUnknown, TradingCalendar
 from p2pstock.core.allocation.desk import Desk
-from p2pstock.core.allocation.risk import RECOVERY_PCT
+from p2pstock.core.allocation.risk import recovery_line
 from p2pstock.core.allocation.side_requests import Kind, RequestStatus
 from p2pstock.core.backoffice import SYSTEM, Tx
 from p2pstock.core.clock import from_micros, to_micros
@@ -79,11 +79,6 @@ def shown(micros: int, zone: tzinfo) -> str:
     return f"{from_micros(micros).astimezone(zone):%Y-%m-%d %H:%M}"
 
 
-def target(warning_line: int) -> int:
-    """What the assets must rise above to leave the warning: the warning line with the recovery margin."""
-    return warning_line * (100 + RECOVERY_PCT) // 100
-
-
 def lift(desk: Desk, tx: Tx, allocation: Allocation, by: str) -> Allocation:
     """``allocation`` after a top-up was approved for it: its deadline met, if the latest status's total
     assets and the top-ups approved since clear ``target``."""
@@ -104,7 +99,7 @@ def lift(desk: Desk, tx: Tx, allocation: Allocation, by: str) -> Allocation:
         and request.decided_at >= since
     )
     assets = in_effect[-1].figures.total_assets + topped
-    if assets <= target(allocation.warning_line):
+    if assets <= recovery_line(allocation.warning_line):
         return allocation
     when = shown(standing, desk.timezone)
     met = attrs.evolve(allocation, top_up_met=standing)
